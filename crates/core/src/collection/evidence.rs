@@ -1,0 +1,332 @@
+//! Evidence items: create, edit, link criteria, attach files, submit, delete; every change
+//! kept in the item's history and queued for sync.
+
+use super::{Collection, OpChanges};
+use crate::model::{
+    AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
+    LearnerStatus,
+};
+use crate::sync::protocol::{ChangeBody, EvidenceRecord};
+use crate::{CoreError, OrNotFound, Result};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const EVIDENCE: OpChanges = OpChanges {
+    cards: false,
+    notes: false,
+    evidence: true,
+    settings: false,
+    content: false,
+};
+
+/// The largest attachment accepted.
+pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
+
+/// File types accepted as attachments: photos, documents, short recordings.
+pub const ACCEPTED_MIME_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/heic",
+    "image/gif",
+    "application/pdf",
+    "text/plain",
+    "audio/mpeg",
+    "audio/mp4",
+    "video/mp4",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+];
+
+/// What the learner starts an item with.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EvidenceDraft {
+    /// Kind.
+    pub kind: Option<EvidenceKind>,
+    /// Template it follows.
+    pub template_id: Option<String>,
+    /// Title (defaults to the kind's name).
+    pub title: String,
+    /// Field values.
+    pub fields: BTreeMap<String, String>,
+    /// Criteria claimed.
+    pub criteria: Vec<String>,
+}
+
+impl Collection {
+    /// Every evidence item, most recently changed first.
+    pub fn evidence_items(&self) -> Result<Vec<EvidenceItem>> {
+        self.store.list_evidence()
+    }
+
+    /// One item.
+    pub fn evidence(&self, id: EvidenceId) -> Result<EvidenceItem> {
+        self.store
+            .get_evidence(id)?
+            .or_not_found("evidence item", id)
+    }
+
+    /// An item's history, oldest first.
+    pub fn evidence_history(&self, id: EvidenceId) -> Result<Vec<EvidenceHistoryEntry>> {
+        self.evidence(id)?;
+        self.store.get_history(id)
+    }
+
+    /// Where an attachment's bytes are on disk.
+    pub fn attachment_path(&self, sha256: &str) -> Option<PathBuf> {
+        let dir = self.blob_dir.as_ref()?;
+        (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| dir.join(&sha256[..2]).join(sha256))
+    }
+
+    /// Starts a new item (a draft).
+    pub fn create_evidence(&mut self, draft: EvidenceDraft) -> Result<EvidenceId> {
+        let kind = draft.kind.unwrap_or(EvidenceKind::QuickNote);
+        self.check_criteria(&draft.criteria)?;
+        let now = self.clock.now_ms();
+        let title = draft.title.trim();
+        let item = EvidenceItem {
+            id: EvidenceId::new_at(now),
+            kind,
+            template_id: draft.template_id,
+            title: if title.is_empty() {
+                kind.label().to_string()
+            } else {
+                title.to_string()
+            },
+            fields: draft.fields,
+            criteria: draft.criteria,
+            attachments: Vec::new(),
+            learner_status: LearnerStatus::Draft,
+            assessor_status: None,
+            feedback: None,
+            created_ms: now,
+            updated_ms: now,
+        };
+        self.transact(EVIDENCE, |col| {
+            col.store.put_evidence(&item)?;
+            col.store.set_evidence_criteria(item.id, &item.criteria)?;
+            col.log_and_queue(&item, "Created", json!({ "after": item.fields }))?;
+            Ok(item.id)
+        })
+    }
+
+    /// Changes an item's title and fields (only while it is with the learner).
+    pub fn update_evidence(
+        &mut self,
+        id: EvidenceId,
+        title: &str,
+        fields: BTreeMap<String, String>,
+    ) -> Result<()> {
+        let mut item = self.editable(id)?;
+        if item.title == title.trim() && item.fields == fields {
+            return Ok(());
+        }
+        let changed: Vec<&String> = fields
+            .keys()
+            .chain(item.fields.keys())
+            .filter(|k| fields.get(*k) != item.fields.get(*k))
+            .collect();
+        let summary = if changed.is_empty() {
+            "Renamed".to_string()
+        } else {
+            let mut names: Vec<&str> = changed.iter().map(|k| k.as_str()).collect();
+            names.dedup();
+            format!("Edited {}", names.join(", "))
+        };
+        let detail = json!({ "before": { "title": item.title, "fields": item.fields }, "after": { "title": title.trim(), "fields": fields } });
+        if !title.trim().is_empty() {
+            item.title = title.trim().to_string();
+        }
+        item.fields = fields;
+        item.updated_ms = self.clock.now_ms();
+        self.transact(EVIDENCE, |col| {
+            col.store.put_evidence(&item)?;
+            col.log_and_queue(&item, &summary, detail)
+        })
+    }
+
+    /// Sets the criteria an item claims.
+    pub fn set_evidence_criteria(&mut self, id: EvidenceId, criteria: &[String]) -> Result<()> {
+        let mut item = self.editable(id)?;
+        self.check_criteria(criteria)?;
+        let detail = json!({ "before": item.criteria, "after": criteria });
+        item.criteria = criteria.to_vec();
+        item.updated_ms = self.clock.now_ms();
+        self.transact(EVIDENCE, |col| {
+            col.store.put_evidence(&item)?;
+            col.store.set_evidence_criteria(id, criteria)?;
+            col.log_and_queue(&item, "Changed the criteria", detail)
+        })
+    }
+
+    /// Attaches a file. The bytes are written and flushed to disk before the row that names
+    /// them, so a crash leaves at worst an unreferenced file, never a dangling row.
+    pub fn attach_file(
+        &mut self,
+        id: EvidenceId,
+        file_name: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        let mut item = self.editable(id)?;
+        if bytes.is_empty() {
+            return Err(CoreError::invalid(format!("{file_name} is empty.")));
+        }
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(CoreError::invalid(format!(
+                "{file_name} is {:.1} MB; attachments can be at most 25 MB.",
+                bytes.len() as f64 / 1_048_576.0
+            )));
+        }
+        if !ACCEPTED_MIME_TYPES.contains(&mime) {
+            return Err(CoreError::invalid(format!(
+                "{file_name} is a {mime} file, which can't be attached. Use a photo, PDF, Word document, text file or short recording."
+            )));
+        }
+        let dir = self
+            .blob_dir
+            .clone()
+            .ok_or_else(|| CoreError::invalid("This collection has no attachment folder."))?;
+        let sha256 = write_blob(&dir, bytes)?;
+        let attachment = Attachment {
+            sha256: sha256.clone(),
+            file_name: file_name.to_string(),
+            mime: mime.to_string(),
+            size: bytes.len() as u64,
+        };
+        item.attachments.push(attachment.clone());
+        item.updated_ms = self.clock.now_ms();
+        self.transact(EVIDENCE, |col| {
+            col.store
+                .put_blob(&sha256, bytes.len() as u64, mime, item.updated_ms)?;
+            col.store.add_attachment(id, &sha256, file_name)?;
+            col.store.put_evidence(&item)?;
+            col.log_and_queue(
+                &item,
+                &format!("Attached {file_name}"),
+                json!({ "sha256": sha256 }),
+            )
+        })?;
+        Ok(attachment)
+    }
+
+    /// Sends an item for assessment (queued for the next sync).
+    pub fn submit_evidence(&mut self, id: EvidenceId) -> Result<()> {
+        let mut item = self.editable(id)?;
+        if item.criteria.is_empty() {
+            return Err(CoreError::invalid(
+                "Link this item to at least one criterion before submitting it.",
+            ));
+        }
+        item.learner_status = LearnerStatus::Submitted;
+        item.updated_ms = self.clock.now_ms();
+        self.transact(EVIDENCE, |col| {
+            col.store.put_evidence(&item)?;
+            col.log_and_queue(&item, "Submitted for assessment", json!({}))
+        })
+    }
+
+    /// Deletes an item (a tombstone goes to the centre).
+    pub fn delete_evidence(&mut self, id: EvidenceId) -> Result<()> {
+        self.evidence(id)?;
+        self.transact(EVIDENCE, |col| {
+            col.store.remove_evidence(id)?;
+            col.queue_change(ChangeBody::EvidenceDeleted(id))
+        })
+    }
+
+    /// The item, if the learner may change it now.
+    fn editable(&self, id: EvidenceId) -> Result<EvidenceItem> {
+        let item = self.evidence(id)?;
+        let with_assessor = item.learner_status == LearnerStatus::Submitted
+            && item.assessor_status != Some(AssessorStatus::ReferredBack);
+        if with_assessor {
+            return Err(CoreError::invalid(
+                "This item is with your assessor. You can change it again if it is referred back.",
+            ));
+        }
+        Ok(item)
+    }
+
+    fn check_criteria(&self, criteria: &[String]) -> Result<()> {
+        for c in criteria {
+            if !self.store.criterion_exists(c)? {
+                return Err(CoreError::invalid(format!("There is no criterion {c}.")));
+            }
+        }
+        Ok(())
+    }
+
+    fn log_and_queue(
+        &self,
+        item: &EvidenceItem,
+        summary: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        self.store.add_history(
+            item.id,
+            &EvidenceHistoryEntry {
+                time_ms: item.updated_ms,
+                actor: "learner".into(),
+                summary: summary.to_string(),
+                detail,
+            },
+        )?;
+        self.queue_change(ChangeBody::EvidencePut(EvidenceRecord {
+            id: item.id,
+            kind: item.kind.as_str().to_string(),
+            template_id: item.template_id.clone(),
+            title: item.title.clone(),
+            fields: item.fields.clone(),
+            criteria: item.criteria.clone(),
+            attachments: item
+                .attachments
+                .iter()
+                .map(|a| (a.sha256.clone(), a.file_name.clone()))
+                .collect(),
+            learner_status: match item.learner_status {
+                LearnerStatus::Draft => "draft".into(),
+                LearnerStatus::Submitted => "submitted".into(),
+            },
+            updated_ms: item.updated_ms,
+        }))
+    }
+}
+
+/// Writes `bytes` to `dir/ab/abcdef…` durably: temp file, fsync, rename, fsync the folder.
+/// Returns the SHA-256. On failure nothing is left behind.
+fn write_blob(dir: &Path, bytes: &[u8]) -> Result<String> {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let folder = dir.join(&sha256[..2]);
+    let path = folder.join(&sha256);
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
+        return Ok(sha256);
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
+    let tmp = folder.join(format!("{sha256}.partial"));
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        sync_dir(&folder)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(CoreError::io(&path, e));
+    }
+    Ok(sha256)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! The facade. Every user action is one method here; it runs in one SQLite transaction that
+//! writes the change and its outbox row together (so nothing reaches the screen that is not
+//! durable and queued for sync), rolls back on any error, and records what changed.
+
+mod content;
+mod evidence;
+mod notes;
+mod review;
+mod settings;
+
+pub use content::InstallReport;
+pub use evidence::{EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
+pub(crate) use notes::{check_fields, NOTES};
+pub use review::{ReviewCard, Today, UnitToday};
+
+pub use crate::store::{DeckSummary, SearchHit};
+
+use crate::clock::Clock;
+use crate::model::{ChangeId, DeviceId, Settings};
+use crate::scheduler::{Scheduler, SchedulerConfig};
+use crate::store::Store;
+use crate::sync::protocol::ChangeBody;
+use crate::Result;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What the last action changed, so a screen knows what to re-read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpChanges {
+    /// Card schedules or the queue.
+    pub cards: bool,
+    /// Notes, decks or tags.
+    pub notes: bool,
+    /// Evidence items.
+    pub evidence: bool,
+    /// Settings.
+    pub settings: bool,
+    /// Qualification structure or built-in content.
+    pub content: bool,
+}
+
+/// A learner's collection on one device.
+pub struct Collection {
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) device: DeviceId,
+    pub(crate) settings: Settings,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) blob_dir: Option<PathBuf>,
+    last_changes: OpChanges,
+}
+
+const DEVICE_KEY: &str = "device_id";
+const PARAMS_KEY: &str = "fsrs_parameters";
+
+impl Collection {
+    /// Opens the collection at `path`, creating it if absent. Attachments live in a folder
+    /// named `attachments` beside it.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Collection> {
+        let store = Store::open(path)?;
+        let blob_dir = path
+            .parent()
+            .map(|dir| dir.join("attachments"))
+            .unwrap_or_else(|| PathBuf::from("attachments"));
+        Collection::with_store(store, clock, Some(blob_dir))
+    }
+
+    /// A collection in memory (attachments in `blob_dir`, if given): for tests and previews.
+    pub fn open_in_memory(clock: Arc<dyn Clock>, blob_dir: Option<PathBuf>) -> Result<Collection> {
+        Collection::with_store(Store::open_in_memory()?, clock, blob_dir)
+    }
+
+    fn with_store(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        blob_dir: Option<PathBuf>,
+    ) -> Result<Collection> {
+        let settings = store.get_settings()?;
+        let params: Vec<f32> = match store.get_meta(PARAMS_KEY)? {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Vec::new(),
+        };
+        let scheduler = Scheduler::new(SchedulerConfig::from_settings(&settings, &params))?;
+        let device = match store.get_meta(DEVICE_KEY)? {
+            Some(id) => DeviceId::parse(&id)?,
+            None => {
+                let id = DeviceId::new_at(clock.now_ms());
+                store.begin()?;
+                store.set_meta(DEVICE_KEY, &id.to_string())?;
+                store.commit()?;
+                id
+            }
+        };
+        Ok(Collection {
+            store,
+            clock,
+            device,
+            settings,
+            scheduler,
+            blob_dir,
+            last_changes: OpChanges::default(),
+        })
+    }
+
+    /// This device's id.
+    pub fn device_id(&self) -> DeviceId {
+        self.device
+    }
+
+    /// The database file, if on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.store.path()
+    }
+
+    /// The clock the collection reads.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// What the last successful action changed.
+    pub fn last_changes(&self) -> OpChanges {
+        self.last_changes
+    }
+
+    /// Changes waiting to be pushed to the centre.
+    pub fn pending_changes(&self) -> Result<u64> {
+        self.store.outbox_len()
+    }
+
+    /// Up to `limit` changes waiting to be pushed, oldest first.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<crate::sync::protocol::Change>> {
+        self.store.get_outbox(limit)
+    }
+
+    /// Forgets changes the centre has confirmed, up to and including `seq`.
+    pub fn acknowledge_pushed(&mut self, seq: u64) -> Result<()> {
+        self.transact(OpChanges::default(), |col| col.store.remove_outbox_through(seq))
+    }
+
+    /// Runs `f` in one transaction; on error nothing of it is kept.
+    pub(crate) fn transact<T>(
+        &mut self,
+        changes: OpChanges,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        self.store.begin()?;
+        let result = f(self).and_then(|value| {
+            self.store.commit()?;
+            Ok(value)
+        });
+        match result {
+            Ok(value) => {
+                self.last_changes = changes;
+                Ok(value)
+            }
+            Err(err) => {
+                self.store.rollback();
+                Err(err)
+            }
+        }
+    }
+
+    /// Queues a change for sync; must be called inside `transact`.
+    pub(crate) fn queue_change(&self, body: ChangeBody) -> Result<()> {
+        let now = self.clock.now_ms();
+        self.store.add_outbox(ChangeId::new_at(now), now, &body)?;
+        Ok(())
+    }
+
+    fn now(&self) -> (i64, i32) {
+        let now = self.clock.now_ms();
+        (now, self.clock.utc_offset_minutes(now))
+    }
+
+    /// The learner day it is now, and when it ends.
+    fn today(&self) -> (i64, i64) {
+        let (now, offset) = self.now();
+        let day = self.scheduler.day_of(now, offset);
+        (day, self.scheduler.day_start_ms(day + 1, offset))
+    }
+}
+
+impl std::fmt::Debug for Collection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Collection")
+            .field("path", &self.store.path())
+            .field("device", &self.device)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,48 @@
+//! Changing settings. A change to the scheduling rules re-derives every card from its log,
+//! so stored schedules stay equal to their replay.
+
+use super::{Collection, OpChanges};
+use crate::model::Settings;
+use crate::scheduler::{Scheduler, SchedulerConfig};
+use crate::sync::protocol::ChangeBody;
+use crate::Result;
+
+const SETTINGS: OpChanges = OpChanges {
+    cards: true,
+    notes: false,
+    evidence: false,
+    settings: true,
+    content: false,
+};
+
+impl Collection {
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The scheduler in force.
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    /// Validates and stores new settings. An invalid value changes nothing.
+    pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
+        settings.validate()?;
+        let params = self.scheduler.config().parameters.clone();
+        let config = SchedulerConfig::from_settings(&settings, &params);
+        let rederive = &config != self.scheduler.config();
+        let scheduler = Scheduler::new(config)?;
+        self.transact(SETTINGS, |col| {
+            col.store.put_settings(&settings)?;
+            col.queue_change(ChangeBody::SettingsPut(settings.clone()))?;
+            if rederive {
+                col.store.replay_all(&scheduler)?;
+            }
+            Ok(())
+        })?;
+        self.settings = settings;
+        self.scheduler = scheduler;
+        Ok(())
+    }
+}

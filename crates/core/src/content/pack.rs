@@ -1,0 +1,305 @@
+//! The pack file formats, and loading them into one checked bundle.
+
+use crate::model::{
+    CardKind, Criterion, CriterionKind, EvidenceKind, LearningOutcome, NoteFields, Qualification,
+    Unit,
+};
+use crate::{CoreError, Result};
+use serde::{Deserialize, Serialize};
+
+/// `manifest.json`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// File format version (1).
+    pub format: u32,
+    /// Content version; a device reinstalls when it differs.
+    pub version: String,
+    /// Structure files, in order.
+    pub structure: Vec<String>,
+    /// Deck files, in order.
+    pub decks: Vec<String>,
+    /// The templates file.
+    pub templates: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StructureFile {
+    qualifications: Vec<Qualification>,
+    units: Vec<UnitSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitSpec {
+    id: String,
+    title: String,
+    qualifications: Vec<String>,
+    summary: String,
+    outcomes: Vec<OutcomeSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeSpec {
+    id: String,
+    code: String,
+    title: String,
+    criteria: Vec<CriterionSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriterionSpec {
+    id: String,
+    code: String,
+    kind: CriterionKind,
+    text: String,
+}
+
+/// A deck file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeckSpec {
+    /// Content key of the deck.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The unit it serves.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Its notes.
+    pub notes: Vec<NoteSpec>,
+}
+
+/// A note in a deck file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteSpec {
+    /// Content key, unique across all packs.
+    pub id: String,
+    /// Card kind.
+    pub kind: CardKind,
+    /// Basic/reversed question side.
+    #[serde(default)]
+    pub front: Option<String>,
+    /// Basic/reversed answer side.
+    #[serde(default)]
+    pub back: Option<String>,
+    /// Cloze text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Cloze extra.
+    #[serde(default)]
+    pub extra: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Criteria served.
+    pub criteria: Vec<String>,
+}
+
+impl NoteSpec {
+    /// The note's fields; `None` when the kind's fields are missing.
+    pub fn fields(&self) -> Option<NoteFields> {
+        Some(match self.kind {
+            CardKind::Basic => NoteFields::Basic {
+                front: self.front.clone()?,
+                back: self.back.clone()?,
+            },
+            CardKind::Reversed => NoteFields::Reversed {
+                front: self.front.clone()?,
+                back: self.back.clone()?,
+            },
+            CardKind::Cloze => NoteFields::Cloze {
+                text: self.text.clone()?,
+                extra: self.extra.clone().unwrap_or_default(),
+            },
+        })
+    }
+}
+
+/// How a template field is entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldInput {
+    /// One line.
+    Text,
+    /// Several lines.
+    Textarea,
+    /// A date.
+    Date,
+    /// One entry per line.
+    List,
+}
+
+/// One field of an evidence template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateField {
+    /// Field id (key in the item's fields).
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// A hint under the label.
+    #[serde(default)]
+    pub help: String,
+    /// Input kind.
+    pub input: FieldInput,
+    /// Must be filled before submitting.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// An evidence template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Id.
+    pub id: String,
+    /// The evidence kind it makes.
+    pub kind: EvidenceKind,
+    /// Title.
+    pub title: String,
+    /// What it is for.
+    pub description: String,
+    /// Its fields.
+    pub fields: Vec<TemplateField>,
+    /// Criteria it usually evidences.
+    pub criteria: Vec<String>,
+}
+
+/// Prompts a witness answers about one criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessPrompts {
+    /// The criterion.
+    pub criterion: String,
+    /// Questions for the witness.
+    pub prompts: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplatesFile {
+    templates: Vec<Template>,
+    witness_prompts: Vec<WitnessPrompts>,
+}
+
+/// Everything in a content pack, loaded and checked.
+#[derive(Debug, Clone, Default)]
+pub struct ContentBundle {
+    /// Content version.
+    pub version: String,
+    /// Qualifications.
+    pub qualifications: Vec<Qualification>,
+    /// Units.
+    pub units: Vec<Unit>,
+    /// Learning outcomes.
+    pub outcomes: Vec<LearningOutcome>,
+    /// Criteria and marking points.
+    pub criteria: Vec<Criterion>,
+    /// Decks, with the file each came from.
+    pub decks: Vec<(String, DeckSpec)>,
+    /// Evidence templates.
+    pub templates: Vec<Template>,
+    /// Witness prompts.
+    pub witness_prompts: Vec<WitnessPrompts>,
+}
+
+impl ContentBundle {
+    /// Loads a pack through `read(path)` (relative to the pack folder) and checks it.
+    pub fn load(read: impl Fn(&str) -> Option<String>) -> Result<ContentBundle> {
+        let manifest: Manifest = parse("manifest.json", &read)?;
+        if manifest.format != 1 {
+            return Err(content_err(
+                "manifest.json",
+                format!("unknown format {}", manifest.format),
+            ));
+        }
+        let mut bundle = ContentBundle {
+            version: manifest.version.clone(),
+            ..ContentBundle::default()
+        };
+        for file in &manifest.structure {
+            let s: StructureFile = parse(file, &read)?;
+            bundle.add_structure(s);
+        }
+        for file in &manifest.decks {
+            bundle.decks.push((file.clone(), parse(file, &read)?));
+        }
+        let t: TemplatesFile = parse(&manifest.templates, &read)?;
+        bundle.templates = t.templates;
+        bundle.witness_prompts = t.witness_prompts;
+        bundle.validate()?;
+        Ok(bundle)
+    }
+
+    fn add_structure(&mut self, s: StructureFile) {
+        self.qualifications.extend(s.qualifications);
+        for u in s.units {
+            for o in u.outcomes {
+                for c in o.criteria {
+                    self.criteria.push(Criterion {
+                        id: c.id,
+                        outcome_id: o.id.clone(),
+                        unit_id: u.id.clone(),
+                        code: c.code,
+                        kind: c.kind,
+                        text: c.text,
+                    });
+                }
+                self.outcomes.push(LearningOutcome {
+                    id: o.id,
+                    unit_id: u.id.clone(),
+                    code: o.code,
+                    title: o.title,
+                });
+            }
+            self.units.push(Unit {
+                id: u.id,
+                title: u.title,
+                summary: u.summary,
+                qualifications: u.qualifications,
+            });
+        }
+    }
+
+    /// All notes with their deck.
+    pub fn notes(&self) -> impl Iterator<Item = (&DeckSpec, &NoteSpec)> {
+        self.decks
+            .iter()
+            .flat_map(|(_, d)| d.notes.iter().map(move |n| (d, n)))
+    }
+
+    /// The witness prompts for these criteria, in the order given.
+    pub fn prompts_for(&self, criteria: &[String]) -> Vec<(String, Vec<String>)> {
+        criteria
+            .iter()
+            .filter_map(|c| {
+                self.witness_prompts
+                    .iter()
+                    .find(|w| &w.criterion == c)
+                    .map(|w| (c.clone(), w.prompts.clone()))
+            })
+            .collect()
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    file: &str,
+    read: &impl Fn(&str) -> Option<String>,
+) -> Result<T> {
+    let text = read(file).ok_or_else(|| content_err(file, "the file is missing".into()))?;
+    serde_json::from_str(&text).map_err(|e| content_err(file, e.to_string()))
+}
+
+pub(super) fn content_err(file: &str, detail: String) -> CoreError {
+    CoreError::Content {
+        file: file.to_string(),
+        detail,
+    }
+}

@@ -1,0 +1,35 @@
+//! # pocketfolio-core
+//!
+//! The domain of Pocketfolio, shared by the app and the centre server. It knows nothing of UI,
+//! HTTP or async runtimes.
+//!
+//! - [`model`]: value types (qualifications → units → outcomes → criteria; decks, notes, cards;
+//!   the review log; evidence; settings).
+//! - [`scheduler`]: pure FSRS scheduling rules. A card's schedule is *derived*: replaying its
+//!   review log in (time, id) order gives it, which is what lets two devices merge logs.
+//! - [`queue`]: which card comes next.
+//! - [`Collection`]: the facade. Every user action is one call, one SQLite transaction that
+//!   writes the change and its outbox row together, and reports what changed.
+//! - [`content`]: the built-in packs (structure, decks, evidence templates) and their checks.
+//! - [`sync`]: the wire types of the sync protocol, which the outbox already speaks.
+//! - [`import`]: decks from CSV files.
+//!
+//! Time comes in through a [`Clock`], so everything is deterministic under test.
+#![deny(missing_docs)]
+
+pub mod clock;
+mod collection;
+pub mod content;
+mod error;
+pub mod import;
+pub mod model;
+pub mod queue;
+pub mod render;
+pub mod scheduler;
+mod store;
+pub mod sync;
+pub mod testing;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use collection::*;
+pub use error::{CoreError, OrNotFound, Result};

@@ -1,0 +1,159 @@
+//! Evidence items in the learner's portfolio.
+
+use super::EvidenceId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What kind of evidence an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// A quick note, often with a photo, captured on the spot.
+    QuickNote,
+    /// An observation record.
+    Observation,
+    /// A reflective account structured as STAR.
+    ReflectiveAccount,
+    /// A negotiation preparation plan.
+    NegotiationPlan,
+    /// An evaluation of a negotiation's outcome.
+    OutcomeEvaluation,
+    /// A personal improvement plan.
+    ImprovementPlan,
+    /// A service-delivery plan.
+    ServiceDeliveryPlan,
+    /// An analysis of customer feedback.
+    FeedbackAnalysis,
+    /// A witness testimony, signed by the witness.
+    WitnessTestimony,
+    /// Notes of a professional discussion with the assessor.
+    ProfessionalDiscussion,
+}
+
+impl EvidenceKind {
+    /// Every kind, for pickers.
+    pub const ALL: [EvidenceKind; 10] = [
+        EvidenceKind::QuickNote,
+        EvidenceKind::Observation,
+        EvidenceKind::ReflectiveAccount,
+        EvidenceKind::NegotiationPlan,
+        EvidenceKind::OutcomeEvaluation,
+        EvidenceKind::ImprovementPlan,
+        EvidenceKind::ServiceDeliveryPlan,
+        EvidenceKind::FeedbackAnalysis,
+        EvidenceKind::WitnessTestimony,
+        EvidenceKind::ProfessionalDiscussion,
+    ];
+
+    /// The stored form (snake case, as in content packs).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::QuickNote => "quick_note",
+            EvidenceKind::Observation => "observation",
+            EvidenceKind::ReflectiveAccount => "reflective_account",
+            EvidenceKind::NegotiationPlan => "negotiation_plan",
+            EvidenceKind::OutcomeEvaluation => "outcome_evaluation",
+            EvidenceKind::ImprovementPlan => "improvement_plan",
+            EvidenceKind::ServiceDeliveryPlan => "service_delivery_plan",
+            EvidenceKind::FeedbackAnalysis => "feedback_analysis",
+            EvidenceKind::WitnessTestimony => "witness_testimony",
+            EvidenceKind::ProfessionalDiscussion => "professional_discussion",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<Self> {
+        EvidenceKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// A name for the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::QuickNote => "Quick note",
+            EvidenceKind::Observation => "Observation record",
+            EvidenceKind::ReflectiveAccount => "Reflective account",
+            EvidenceKind::NegotiationPlan => "Negotiation plan",
+            EvidenceKind::OutcomeEvaluation => "Outcome evaluation",
+            EvidenceKind::ImprovementPlan => "Improvement plan",
+            EvidenceKind::ServiceDeliveryPlan => "Service-delivery plan",
+            EvidenceKind::FeedbackAnalysis => "Feedback analysis",
+            EvidenceKind::WitnessTestimony => "Witness testimony",
+            EvidenceKind::ProfessionalDiscussion => "Professional discussion",
+        }
+    }
+}
+
+/// The learner's side of an item's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LearnerStatus {
+    /// Still being written.
+    Draft,
+    /// Sent for assessment.
+    Submitted,
+}
+
+/// The assessor's decision on an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessorStatus {
+    /// Meets the criteria claimed.
+    Accepted,
+    /// Needs more work; see the feedback.
+    ReferredBack,
+}
+
+/// A file attached to an item, stored by its SHA-256 beside the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    /// The name the learner's file had.
+    pub file_name: String,
+    /// MIME type.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// One evidence item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    /// Id.
+    pub id: EvidenceId,
+    /// Kind.
+    pub kind: EvidenceKind,
+    /// The template it was made from, if any.
+    pub template_id: Option<String>,
+    /// Title shown in lists.
+    pub title: String,
+    /// Field id → text, as the template defines them.
+    pub fields: BTreeMap<String, String>,
+    /// Criteria the learner claims it evidences.
+    pub criteria: Vec<String>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+    /// Learner's status.
+    pub learner_status: LearnerStatus,
+    /// Assessor's decision, once made.
+    pub assessor_status: Option<AssessorStatus>,
+    /// Assessor's written feedback.
+    pub feedback: Option<String>,
+    /// When created (ms).
+    pub created_ms: i64,
+    /// When last changed (ms).
+    pub updated_ms: i64,
+}
+
+/// One change in an item's history: who, when, what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceHistoryEntry {
+    /// When (ms).
+    pub time_ms: i64,
+    /// Who: "learner" on this or another device, or the assessor's name.
+    pub actor: String,
+    /// A sentence saying what changed.
+    pub summary: String,
+    /// The values before and after, as JSON.
+    pub detail: serde_json::Value,
+}

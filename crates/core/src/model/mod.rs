@@ -1,0 +1,17 @@
+//! The domain's value types: no SQL and no I/O here.
+
+mod card;
+mod evidence;
+mod ids;
+mod review;
+mod settings;
+mod structure;
+
+pub use card::{Card, CardKind, CardState, Deck, Memory, Note, NoteFields, Schedule};
+pub use evidence::{
+    AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceItem, EvidenceKind, LearnerStatus,
+};
+pub use ids::{CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteId, ReviewId};
+pub use review::{Rating, ReviewEvent, ReviewLog};
+pub use settings::{Settings, Theme};
+pub use structure::{Criterion, CriterionKind, LearningOutcome, Qualification, Unit};

@@ -1,0 +1,135 @@
+//! The learner's settings, validated before they are stored.
+
+use crate::{CoreError, Result};
+use serde::{Deserialize, Serialize};
+
+/// Light, dark or follow the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the device.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Everything the learner can set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Probability of recall FSRS aims for when a card comes due (0.70–0.99).
+    pub desired_retention: f32,
+    /// New cards introduced per day.
+    pub new_per_day: u32,
+    /// Reviews shown per day.
+    pub reviews_per_day: u32,
+    /// Hour (local) at which a new day starts, as in Anki.
+    pub rollover_hour: u8,
+    /// Learning steps in minutes.
+    pub learning_steps_min: Vec<u32>,
+    /// Relearning steps in minutes.
+    pub relearning_steps_min: Vec<u32>,
+    /// Lapses after which a card is a leech and suspended (0 = never).
+    pub leech_threshold: u32,
+    /// Hide a note's other cards for the rest of the day once one is answered.
+    pub bury_siblings: bool,
+    /// Longest interval in days.
+    pub maximum_interval_days: u32,
+    /// Theme.
+    pub theme: Theme,
+    /// Text size in percent.
+    pub text_scale_percent: u16,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            desired_retention: 0.9,
+            new_per_day: 20,
+            reviews_per_day: 200,
+            rollover_hour: 4,
+            learning_steps_min: vec![1, 10],
+            relearning_steps_min: vec![10],
+            leech_threshold: 8,
+            bury_siblings: true,
+            maximum_interval_days: 36_500,
+            theme: Theme::System,
+            text_scale_percent: 100,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks every value; the error says which one is wrong and what is allowed.
+    pub fn validate(&self) -> Result<()> {
+        let r = self.desired_retention;
+        if !(0.70..=0.99).contains(&r) || r.is_nan() {
+            return Err(CoreError::invalid(
+                "Desired retention must be between 70% and 99%.",
+            ));
+        }
+        if self.new_per_day > 9_999 {
+            return Err(CoreError::invalid("New cards per day must be 0 to 9,999."));
+        }
+        if self.reviews_per_day > 99_999 {
+            return Err(CoreError::invalid("Reviews per day must be 0 to 99,999."));
+        }
+        if self.rollover_hour > 23 {
+            return Err(CoreError::invalid(
+                "The new day must start at an hour from 0 to 23.",
+            ));
+        }
+        let steps_ok =
+            |steps: &[u32]| steps.len() <= 10 && steps.iter().all(|&m| (1..=1_440).contains(&m));
+        if !steps_ok(&self.learning_steps_min) || !steps_ok(&self.relearning_steps_min) {
+            return Err(CoreError::invalid(
+                "Learning steps must be at most ten steps of 1 to 1,440 minutes.",
+            ));
+        }
+        if !(1..=36_500).contains(&self.maximum_interval_days) {
+            return Err(CoreError::invalid(
+                "The maximum interval must be 1 to 36,500 days.",
+            ));
+        }
+        if !(80..=200).contains(&self.text_scale_percent) {
+            return Err(CoreError::invalid("Text size must be 80% to 200%."));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Settings::default().validate().unwrap();
+    }
+
+    #[test]
+    fn absurd_values_are_refused_with_a_reason() {
+        let bad = Settings {
+            desired_retention: 1.5,
+            ..Settings::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("retention"));
+        let bad = Settings {
+            rollover_hour: 24,
+            ..Settings::default()
+        };
+        assert!(bad.validate().is_err());
+        let bad = Settings {
+            learning_steps_min: vec![0],
+            ..Settings::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+}

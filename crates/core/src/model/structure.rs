@@ -1,0 +1,86 @@
+//! Qualification → unit → learning outcome → assessment criterion.
+
+use serde::{Deserialize, Serialize};
+
+/// A qualification such as "ProQual Level 2 Diploma in Customer Service".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Qualification {
+    /// Stable id, e.g. `proqual-cs-l2`.
+    pub id: String,
+    /// Title as the learner knows it.
+    pub title: String,
+    /// Level (2, 3, …).
+    pub level: u8,
+}
+
+/// A unit of a qualification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// Stable id, e.g. `negotiate`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// A sentence or two on what the unit covers.
+    pub summary: String,
+    /// Qualifications that include this unit.
+    pub qualifications: Vec<String>,
+}
+
+/// A learning outcome of a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearningOutcome {
+    /// Stable id, e.g. `negotiate/lo1`.
+    pub id: String,
+    /// The unit it belongs to.
+    pub unit_id: String,
+    /// Short code, e.g. `LO1`.
+    pub code: String,
+    /// Title.
+    pub title: String,
+}
+
+/// Whether a criterion is something the learner must show, or a point an examiner credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionKind {
+    /// An assessment criterion.
+    Criterion,
+    /// An examiner marking point.
+    MarkingPoint,
+}
+
+impl CriterionKind {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CriterionKind::Criterion => "criterion",
+            CriterionKind::MarkingPoint => "marking_point",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "criterion" => Some(CriterionKind::Criterion),
+            "marking_point" => Some(CriterionKind::MarkingPoint),
+            _ => None,
+        }
+    }
+}
+
+/// An assessment criterion or marking point: what cards and evidence link to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    /// Stable id, e.g. `negotiate/lo1/ac1.1`.
+    pub id: String,
+    /// The learning outcome it belongs to.
+    pub outcome_id: String,
+    /// The unit it belongs to.
+    pub unit_id: String,
+    /// Short code, e.g. `1.1` or `MP2`.
+    pub code: String,
+    /// Criterion or marking point.
+    pub kind: CriterionKind,
+    /// What it asks for, in our words.
+    pub text: String,
+}

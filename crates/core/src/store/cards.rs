@@ -1,0 +1,237 @@
+//! Cards and their schedules, and the candidate queries the review queue is built from.
+
+use super::Store;
+use crate::model::{Card, CardId, CardState, DeckId, Memory, NoteId, Schedule};
+use crate::queue::Scope;
+use crate::{CoreError, Result};
+use rusqlite::{params, OptionalExtension, Row};
+
+const CARD_COLUMNS: &str = "id, note_id, ord, position, state, due_ms, stability, difficulty, step, reps, lapses, interval_days, last_review_ms, last_day, suspended, buried_day, leech";
+
+/// A card due for review or in learning.
+#[derive(Debug, Clone)]
+pub(crate) struct DueCandidate {
+    pub card_id: CardId,
+    pub state: CardState,
+    pub due_ms: i64,
+    pub memory: Option<Memory>,
+    pub last_review_ms: Option<i64>,
+}
+
+/// A new card, in learning order.
+#[derive(Debug, Clone)]
+pub(crate) struct NewCandidate {
+    pub card_id: CardId,
+}
+
+/// The bits of a queue query that depend on the day and settings.
+pub(crate) struct QueueFilter {
+    pub scope: Scope,
+    pub today: i64,
+    pub bury_siblings: bool,
+}
+
+impl QueueFilter {
+    fn deck(&self) -> Option<DeckId> {
+        match &self.scope {
+            Scope::Deck(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    fn unit(&self) -> Option<&str> {
+        match &self.scope {
+            Scope::Unit(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// Conditions shared by both queue queries: scope, burying, siblings answered today.
+const QUEUE_CONDITIONS: &str = "
+    AND (c.buried_day IS NULL OR c.buried_day != :today)
+    AND (:deck IS NULL OR c.note_id IN (SELECT id FROM note WHERE deck_id = :deck))
+    AND (:unit IS NULL OR EXISTS (
+          SELECT 1 FROM note_criterion nc JOIN criterion cr ON cr.id = nc.criterion_id
+          WHERE nc.note_id = c.note_id AND cr.unit_id = :unit))
+    AND (:bury = 0 OR NOT EXISTS (
+          SELECT 1 FROM card s WHERE s.note_id = c.note_id AND s.id != c.id AND s.last_day = :today))";
+
+impl Store {
+    pub(crate) fn add_card(&self, card: &Card) -> Result<()> {
+        let s = &card.schedule;
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO card ({CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            ))?
+            .execute(params![
+                card.id,
+                card.note_id,
+                card.ord,
+                card.position,
+                s.state as u8,
+                s.due_ms,
+                s.memory.map(|m| m.stability),
+                s.memory.map(|m| m.difficulty),
+                s.step,
+                s.reps,
+                s.lapses,
+                s.interval_days,
+                s.last_review_ms,
+                s.last_day,
+                s.suspended,
+                s.buried_day,
+                s.leech,
+            ])?;
+        Ok(())
+    }
+
+    pub(crate) fn update_schedule(&self, id: CardId, s: &Schedule) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE card SET state = ?2, due_ms = ?3, stability = ?4, difficulty = ?5, step = ?6,
+                   reps = ?7, lapses = ?8, interval_days = ?9, last_review_ms = ?10, last_day = ?11,
+                   suspended = ?12, buried_day = ?13, leech = ?14
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                s.state as u8,
+                s.due_ms,
+                s.memory.map(|m| m.stability),
+                s.memory.map(|m| m.difficulty),
+                s.step,
+                s.reps,
+                s.lapses,
+                s.interval_days,
+                s.last_review_ms,
+                s.last_day,
+                s.suspended,
+                s.buried_day,
+                s.leech,
+            ])?;
+        Ok(())
+    }
+
+    pub(crate) fn get_card(&self, id: CardId) -> Result<Option<Card>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {CARD_COLUMNS} FROM card WHERE id = ?"))?
+            .query_row([id], card_from_row)
+            .optional()?)
+    }
+
+    pub(crate) fn get_cards_of_note(&self, note: NoteId) -> Result<Vec<Card>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS} FROM card WHERE note_id = ? ORDER BY ord"
+        ))?;
+        let rows = stmt.query_map([note], card_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn remove_card(&self, id: CardId) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM card WHERE id = ?")?
+            .execute([id])?;
+        Ok(())
+    }
+
+    /// The next free position for new cards.
+    pub(crate) fn next_position(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(position), 0) + 1 FROM card")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// Learning and review cards due before `before_ms`, not suspended or buried.
+    pub(crate) fn due_candidates(
+        &self,
+        f: &QueueFilter,
+        before_ms: i64,
+    ) -> Result<Vec<DueCandidate>> {
+        let sql = format!(
+            "SELECT c.id, c.state, c.due_ms, c.stability, c.difficulty, c.last_review_ms
+             FROM card c
+             WHERE c.suspended = 0 AND c.state IN (1, 2, 3) AND c.due_ms < :before {QUEUE_CONDITIONS}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            rusqlite::named_params! {
+                ":before": before_ms, ":today": f.today, ":deck": f.deck(),
+                ":unit": f.unit(), ":bury": f.bury_siblings,
+            },
+            |r| {
+                Ok(DueCandidate {
+                    card_id: r.get(0)?,
+                    state: state_from(r.get(1)?)?,
+                    due_ms: r.get(2)?,
+                    memory: memory_from(r.get(3)?, r.get(4)?),
+                    last_review_ms: r.get(5)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Up to `limit` new cards in learning order.
+    pub(crate) fn new_candidates(&self, f: &QueueFilter, limit: u32) -> Result<Vec<NewCandidate>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.id FROM card c
+             WHERE c.suspended = 0 AND c.state = 0 {QUEUE_CONDITIONS}
+             ORDER BY c.position LIMIT :limit"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            rusqlite::named_params! {
+                ":today": f.today, ":deck": f.deck(), ":unit": f.unit(),
+                ":bury": f.bury_siblings, ":limit": limit,
+            },
+            |r| Ok(NewCandidate { card_id: r.get(0)? }),
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn state_from(n: u8) -> rusqlite::Result<CardState> {
+    CardState::from_number(n).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Integer,
+            Box::new(CoreError::invalid(format!("unknown card state {n}"))),
+        )
+    })
+}
+
+fn memory_from(stability: Option<f32>, difficulty: Option<f32>) -> Option<Memory> {
+    Some(Memory {
+        stability: stability?,
+        difficulty: difficulty?,
+    })
+}
+
+fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
+    Ok(Card {
+        id: r.get(0)?,
+        note_id: r.get(1)?,
+        ord: r.get(2)?,
+        position: r.get(3)?,
+        schedule: Schedule {
+            state: state_from(r.get(4)?)?,
+            due_ms: r.get(5)?,
+            memory: memory_from(r.get(6)?, r.get(7)?),
+            step: r.get(8)?,
+            reps: r.get(9)?,
+            lapses: r.get(10)?,
+            interval_days: r.get(11)?,
+            last_review_ms: r.get(12)?,
+            last_day: r.get(13)?,
+            suspended: r.get(14)?,
+            buried_day: r.get(15)?,
+            leech: r.get(16)?,
+        },
+    })
+}

@@ -1,0 +1,98 @@
+//! Decks.
+
+use super::Store;
+use crate::model::{Deck, DeckId};
+use crate::Result;
+use rusqlite::{params, OptionalExtension, Row};
+
+/// A deck with how many of its cards wait today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeckSummary {
+    /// The deck.
+    pub deck: Deck,
+    /// Cards in it.
+    pub cards: u32,
+    /// Learning and review cards due today (before limits).
+    pub due: u32,
+    /// New cards not yet seen (before limits).
+    pub new: u32,
+}
+
+impl Store {
+    pub(crate) fn put_deck(&self, deck: &Deck, now_ms: i64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO deck (id, name, description, unit_id, builtin, created_ms, modified_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, description = ?3, unit_id = ?4,
+                   builtin = ?5, modified_ms = ?6",
+            )?
+            .execute(params![
+                deck.id,
+                deck.name,
+                deck.description,
+                deck.unit_id,
+                deck.builtin,
+                now_ms
+            ])?;
+        Ok(())
+    }
+
+    pub(crate) fn get_deck(&self, id: DeckId) -> Result<Option<Deck>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, description, unit_id, builtin FROM deck WHERE id = ?",
+            )?
+            .query_row([id], deck_from_row)
+            .optional()?)
+    }
+
+    pub(crate) fn get_deck_by_name(&self, name: &str) -> Result<Option<Deck>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, description, unit_id, builtin FROM deck WHERE name = ? COLLATE NOCASE",
+            )?
+            .query_row([name], deck_from_row)
+            .optional()?)
+    }
+
+    /// Every deck with its counts for the day ending at `day_end_ms`.
+    pub(crate) fn get_deck_summaries(&self, day_end_ms: i64) -> Result<Vec<DeckSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.name, d.description, d.unit_id, d.builtin,
+               count(c.id),
+               coalesce(sum(c.suspended = 0 AND c.state != 0 AND c.due_ms < ?1), 0),
+               coalesce(sum(c.suspended = 0 AND c.state = 0), 0)
+             FROM deck d LEFT JOIN note n ON n.deck_id = d.id LEFT JOIN card c ON c.note_id = n.id
+             GROUP BY d.id ORDER BY d.builtin IS NULL, d.name",
+        )?;
+        let rows = stmt.query_map([day_end_ms], |r| {
+            Ok(DeckSummary {
+                deck: deck_from_row(r)?,
+                cards: r.get(5)?,
+                due: r.get(6)?,
+                new: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn remove_deck(&self, id: DeckId) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM deck WHERE id = ?")?
+            .execute([id])?;
+        Ok(())
+    }
+}
+
+fn deck_from_row(r: &Row<'_>) -> rusqlite::Result<Deck> {
+    Ok(Deck {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        description: r.get(2)?,
+        unit_id: r.get(3)?,
+        builtin: r.get(4)?,
+    })
+}

@@ -1,0 +1,186 @@
+//! Wire types, defined once and used by both the app and the centre server.
+//!
+//! Every local change is recorded as a [`Change`] in the outbox, in the same transaction as the
+//! change itself. A device numbers its changes 1, 2, 3 … (`seq`); the centre applies each
+//! change at most once, by (device, seq), and the change id makes replays harmless.
+
+use crate::model::{
+    CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteFields, NoteId, ReviewEvent, ReviewId,
+    ReviewLog, Settings,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One change from one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The device's sequence number for it (1, 2, 3 …).
+    pub seq: u64,
+    /// Globally unique.
+    pub id: ChangeId,
+    /// When it was made, on the device's clock (ms).
+    pub time_ms: i64,
+    /// What changed.
+    pub body: ChangeBody,
+}
+
+/// What a change does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+pub enum ChangeBody {
+    /// A review-log entry (answer or manual scheduling event). Logs are a set: union by id.
+    Review(ReviewRecord),
+    /// A review-log entry was undone.
+    ReviewUndone(ReviewId),
+    /// A deck was created or renamed.
+    DeckPut(DeckRecord),
+    /// A deck and its notes were deleted (tombstone).
+    DeckDeleted(DeckId),
+    /// A note was created or edited.
+    NotePut(NoteRecord),
+    /// A note and its cards were deleted (tombstone).
+    NoteDeleted(NoteId),
+    /// The learner's fields of an evidence item changed.
+    EvidencePut(EvidenceRecord),
+    /// An evidence item was deleted (tombstone).
+    EvidenceDeleted(EvidenceId),
+    /// The learner's settings changed.
+    SettingsPut(Settings),
+}
+
+/// A review-log entry as a JSON array: a day's work is hundreds of these, so no field names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRecord(
+    /// Id.
+    pub ReviewId,
+    /// Card.
+    pub CardId,
+    /// Time (ms).
+    pub i64,
+    /// Event kind (1–4 answer rating, 10+ manual).
+    pub u8,
+    /// Event value (days for "set due").
+    pub u32,
+    /// Duration (ms).
+    pub u32,
+    /// Device.
+    pub DeviceId,
+    /// UTC offset (minutes).
+    pub i32,
+    /// Desired retention used.
+    pub f32,
+);
+
+impl From<&ReviewLog> for ReviewRecord {
+    fn from(log: &ReviewLog) -> Self {
+        let (kind, value) = log.event.to_code();
+        ReviewRecord(
+            log.id,
+            log.card_id,
+            log.time_ms,
+            kind,
+            value,
+            log.duration_ms,
+            log.device_id,
+            log.tz_offset_min,
+            log.retention,
+        )
+    }
+}
+
+impl ReviewRecord {
+    /// Back to a log entry; `None` for an unknown event kind.
+    pub fn to_log(&self) -> Option<ReviewLog> {
+        Some(ReviewLog {
+            id: self.0,
+            card_id: self.1,
+            time_ms: self.2,
+            event: ReviewEvent::from_code(self.3, self.4)?,
+            duration_ms: self.5,
+            device_id: self.6,
+            tz_offset_min: self.7,
+            retention: self.8,
+            undone: false,
+        })
+    }
+}
+
+/// A deck on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeckRecord {
+    /// Id.
+    pub id: DeckId,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+}
+
+/// A note on the wire, with the ids of the cards it makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteRecord {
+    /// Id.
+    pub id: NoteId,
+    /// Deck.
+    pub deck_id: DeckId,
+    /// Fields.
+    pub fields: NoteFields,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Criteria it serves.
+    pub criteria: Vec<String>,
+    /// Its cards: (ord, id).
+    pub cards: Vec<(u16, CardId)>,
+}
+
+/// The learner-owned part of an evidence item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRecord {
+    /// Id.
+    pub id: EvidenceId,
+    /// Kind (snake case).
+    pub kind: String,
+    /// Template.
+    pub template_id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Fields.
+    pub fields: BTreeMap<String, String>,
+    /// Criteria claimed.
+    pub criteria: Vec<String>,
+    /// Attachments' SHA-256s and file names.
+    pub attachments: Vec<(String, String)>,
+    /// "draft" or "submitted".
+    pub learner_status: String,
+    /// When changed (ms).
+    pub updated_ms: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rating;
+
+    #[test]
+    fn review_records_are_compact_arrays_and_round_trip() {
+        let log = ReviewLog {
+            id: ReviewId::new_at(5),
+            card_id: CardId::new_at(1),
+            time_ms: 5,
+            event: ReviewEvent::Answer(Rating::Good),
+            duration_ms: 4200,
+            device_id: DeviceId::new_at(0),
+            tz_offset_min: 60,
+            retention: 0.9,
+            undone: false,
+        };
+        let body = ChangeBody::Review(ReviewRecord::from(&log));
+        let json = serde_json::to_string(&body).unwrap();
+        assert!(json.starts_with(r#"{"t":"review","v":["#), "{json}");
+        let back: ChangeBody = serde_json::from_str(&json).unwrap();
+        let ChangeBody::Review(rec) = back else {
+            panic!("wrong variant")
+        };
+        assert_eq!(rec.to_log().unwrap(), log);
+    }
+}
