@@ -292,6 +292,7 @@ impl Collection {
                 LearnerStatus::Submitted => "submitted".into(),
             },
             updated_ms: item.updated_ms,
+            hlc: self.next_hlc()?,
         }))
     }
 }

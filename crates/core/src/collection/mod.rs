@@ -20,6 +20,7 @@ use crate::model::{ChangeId, DeviceId, Settings};
 use crate::scheduler::{Scheduler, SchedulerConfig};
 use crate::store::Store;
 use crate::sync::protocol::ChangeBody;
+use crate::sync::Hlc;
 use crate::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -52,6 +53,7 @@ pub struct Collection {
 
 const DEVICE_KEY: &str = "device_id";
 const PARAMS_KEY: &str = "fsrs_parameters";
+const HLC_KEY: &str = "hlc";
 
 impl Collection {
     /// Opens the collection at `path`, creating it if absent. Attachments live in a folder
@@ -134,7 +136,9 @@ impl Collection {
 
     /// Forgets changes the centre has confirmed, up to and including `seq`.
     pub fn acknowledge_pushed(&mut self, seq: u64) -> Result<()> {
-        self.transact(OpChanges::default(), |col| col.store.remove_outbox_through(seq))
+        self.transact(OpChanges::default(), |col| {
+            col.store.remove_outbox_through(seq)
+        })
     }
 
     /// Runs `f` in one transaction; on error nothing of it is kept.
@@ -165,6 +169,18 @@ impl Collection {
         let now = self.clock.now_ms();
         self.store.add_outbox(ChangeId::new_at(now), now, &body)?;
         Ok(())
+    }
+
+    /// The next hybrid-logical-clock stamp of this device; must be called inside `transact`.
+    pub(crate) fn next_hlc(&self) -> Result<Hlc> {
+        let last: Option<Hlc> = match self.store.get_meta(HLC_KEY)? {
+            Some(json) => Some(serde_json::from_str(&json)?),
+            None => None,
+        };
+        let hlc = Hlc::tick(last, self.clock.now_ms(), self.device.0);
+        self.store
+            .set_meta(HLC_KEY, &serde_json::to_string(&hlc)?)?;
+        Ok(hlc)
     }
 
     fn now(&self) -> (i64, i32) {

@@ -4,9 +4,10 @@
 //! change itself. A device numbers its changes 1, 2, 3 … (`seq`); the centre applies each
 //! change at most once, by (device, seq), and the change id makes replays harmless.
 
+use super::hlc::Hlc;
 use crate::model::{
-    CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteFields, NoteId, ReviewEvent, ReviewId,
-    ReviewLog, Settings,
+    AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteFields, NoteId,
+    ReviewEvent, ReviewId, ReviewLog, Settings,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -154,6 +155,125 @@ pub struct EvidenceRecord {
     pub learner_status: String,
     /// When changed (ms).
     pub updated_ms: i64,
+    /// Orders concurrent learner edits: the higher stamp wins.
+    pub hlc: Hlc,
+}
+
+/// The assessor-owned part of an evidence item, sent from the centre to the learner's devices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentRecord {
+    /// The item.
+    pub evidence_id: EvidenceId,
+    /// The decision.
+    pub status: AssessorStatus,
+    /// Written feedback.
+    pub feedback: String,
+    /// Criteria the assessor has signed off with this item.
+    pub criteria_signed_off: Vec<String>,
+    /// The assessor's display name.
+    pub assessor: String,
+    /// When decided (ms, centre clock).
+    pub time_ms: i64,
+    /// Orders concurrent assessor edits.
+    pub hlc: Hlc,
+}
+
+/// `POST /v1/sync/push`: a device's next outbox changes, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The pushing device.
+    pub device_id: DeviceId,
+    /// `seq` of the first change; must be at most the centre's `last_seq + 1`.
+    pub first_seq: u64,
+    /// The changes, with consecutive `seq`s from `first_seq`.
+    pub changes: Vec<Change>,
+}
+
+/// The reply to a push: every change up to `last_seq` is stored and the device may forget it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// The highest `seq` the centre has from this device.
+    pub last_seq: u64,
+}
+
+/// The 409 reply when a push would leave a gap: send from `expected_seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushGap {
+    /// The next `seq` the centre needs.
+    pub expected_seq: u64,
+}
+
+/// The 409 reply when a push names attachments the centre lacks: upload these, then retry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingBlobs {
+    /// SHA-256s to `PUT /v1/blobs/{sha256}` first.
+    pub missing: Vec<String>,
+}
+
+/// Who a pulled change came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// Another (or this) device of the learner.
+    Device {
+        /// The device.
+        device_id: DeviceId,
+    },
+    /// The learner's assessor.
+    Assessor,
+    /// The centre itself (e.g. fitted scheduler parameters).
+    Centre,
+}
+
+/// What a pulled change carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+pub enum PullBody {
+    /// A learner change made on a device.
+    Learner(ChangeBody),
+    /// An assessor's decision on an evidence item.
+    Assessment(AssessmentRecord),
+    /// FSRS parameters the centre fitted from the learner's reviews.
+    Parameters {
+        /// The 21 FSRS-6 parameters.
+        parameters: Vec<f32>,
+        /// Reviews they were fitted from.
+        review_count: u64,
+        /// When fitted (ms).
+        fitted_ms: i64,
+    },
+}
+
+/// One change in a pull page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PulledChange {
+    /// Position in the learner's server-ordered stream.
+    pub cursor: u64,
+    /// Where it came from.
+    pub origin: Origin,
+    /// What it is.
+    pub body: PullBody,
+}
+
+/// `GET /v1/sync/pull?since=CURSOR&limit=N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Changes after `since`, in server order.
+    pub changes: Vec<PulledChange>,
+    /// The cursor to ask from next time (store it with the applied changes).
+    pub cursor: u64,
+    /// True when more pages wait.
+    pub more: bool,
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    /// A sentence saying what went wrong.
+    pub error: String,
+    /// The request field at fault, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 #[cfg(test)]
