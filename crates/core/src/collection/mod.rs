@@ -8,6 +8,15 @@ mod notes;
 mod review;
 mod settings;
 
+#[cfg(test)]
+mod evidence_tests;
+#[cfg(test)]
+mod notes_tests;
+#[cfg(test)]
+mod replay_tests;
+#[cfg(test)]
+mod review_tests;
+
 pub use content::InstallReport;
 pub use evidence::{EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
 pub(crate) use notes::{check_fields, NOTES};

@@ -190,25 +190,28 @@ impl Collection {
 
     fn record(&mut self, id: CardId, event: ReviewEvent, duration_ms: u32) -> Result<Schedule> {
         let (now, offset) = self.now();
-        let log = ReviewLog {
-            id: ReviewId::new_at(now),
-            card_id: id,
-            time_ms: now,
-            event,
-            duration_ms,
-            device_id: self.device,
-            tz_offset_min: offset,
-            retention: self.settings.desired_retention,
-            undone: false,
-        };
         self.transact(CARDS, |col| {
             let card = col.card(id)?;
             let latest = col.store.latest_review_ms(id)?;
+            // Two entries for one card in the same millisecond would replay in id order, which
+            // is random within a millisecond: nudge the new one past its predecessor.
+            let time_ms = if latest == Some(now) { now + 1 } else { now };
+            let log = ReviewLog {
+                id: ReviewId::new_at(time_ms),
+                card_id: id,
+                time_ms,
+                event,
+                duration_ms,
+                device_id: col.device,
+                tz_offset_min: offset,
+                retention: col.settings.desired_retention,
+                undone: false,
+            };
             col.store.add_review(&log, card.schedule.state)?;
-            // Applying on top of the stored state equals replay only if this entry sorts
-            // last; after a clock step back (or a same-millisecond entry) replay in full.
+            // Applying on top of the stored state equals replay only if this entry sorts last;
+            // after the clock stepped back (or a merged entry from a fast clock) replay in full.
             let next = match latest {
-                Some(t) if t >= log.time_ms => col.replay_card(id)?,
+                Some(t) if t > time_ms => col.replay_card(id)?,
                 _ => col.scheduler.apply(id, &card.schedule, &log)?,
             };
             col.store.update_schedule(id, &next)?;
