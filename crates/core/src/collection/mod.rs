@@ -7,6 +7,8 @@ mod evidence;
 mod notes;
 mod review;
 mod settings;
+mod stats;
+mod strength;
 
 #[cfg(test)]
 mod evidence_tests;
@@ -21,6 +23,10 @@ pub use content::InstallReport;
 pub use evidence::{EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
 pub(crate) use notes::{check_fields, NOTES};
 pub use review::{ReviewCard, Today, UnitToday};
+pub use stats::{
+    ReviewHeatmap, Stats, WeekRetention, FORECAST_DAYS, HEATMAP_DAYS, RETENTION_WEEKS,
+};
+pub use strength::CriterionStrength;
 
 pub use crate::store::{DeckSummary, SearchHit};
 

@@ -14,6 +14,7 @@ mod open;
 mod outbox;
 mod reviews;
 mod settings;
+mod stats;
 mod structure;
 
 pub(crate) use cards::QueueFilter;
