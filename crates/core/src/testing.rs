@@ -42,14 +42,16 @@ pub struct SeedReport {
 }
 
 impl Collection {
-    /// Fills the collection with `cards` synthetic cards and about `logs` review-log entries
-    /// spread over the year before now, in one transaction. Every card's schedule is its
-    /// replayed log, as the real answer path would leave it. For benchmarks and load tests.
+    /// Fills the collection with `cards` synthetic cards and `logs` review-log entries, in
+    /// one transaction: a fifth of the cards stay new; the rest have histories of a learner
+    /// who reviews each card when it falls due, shifted so that today sees a steady-state
+    /// share of them due. Every schedule is its replayed log, as the answer path leaves it.
+    /// For benchmarks and load tests.
     pub fn seed_synthetic(&mut self, cards: usize, logs: usize) -> Result<SeedReport> {
         let now = self.clock.now_ms();
         let device = self.device;
         let scheduler = self.scheduler.clone();
-        let per_card = logs.div_ceil(cards.max(1)).max(1);
+        let reviewed = cards - cards / 5;
         self.transact(crate::collection::NOTES, |col| {
             let deck = DeckId::new_at(now);
             col.store.put_deck(
@@ -65,7 +67,7 @@ impl Collection {
             let mut made_logs = 0;
             for i in 0..cards {
                 let note = Note {
-                    id: NoteId::new_at(now - (cards - i) as i64),
+                    id: NoteId(uuid::Uuid::from_u128(0x5EED_0000_0000 + i as u128)),
                     deck_id: deck,
                     fields: NoteFields::Basic {
                         front: format!("Question {i}"),
@@ -77,31 +79,23 @@ impl Collection {
                 };
                 col.store.put_note(&note, now)?;
                 let card_id = CardId::new_at(now - (cards - i) as i64);
-                // A fifth of cards stay new; the rest get a history.
-                let n_logs = if i % 5 == 4 || made_logs >= logs {
+                let n_logs = if i < reviewed {
+                    logs * (i + 1) / reviewed - logs * i / reviewed
+                } else {
                     0
-                } else {
-                    per_card
                 };
-                let history = synthetic_history(card_id, device, now, i, n_logs);
-                let schedule = if history.is_empty() {
-                    Schedule::default()
-                } else {
-                    scheduler.replay(card_id, &history)?
-                };
+                let history = synthetic_history(&scheduler, card_id, device, now, i, n_logs)?;
                 col.store.add_card(&Card {
                     id: card_id,
                     note_id: note.id,
                     ord: 0,
                     position: i as i64,
-                    schedule,
+                    schedule: scheduler.replay(card_id, &history)?,
                 })?;
-                let mut prior = crate::model::CardState::New;
                 let mut so_far = Schedule::default();
                 for log in &history {
-                    col.store.add_review(log, prior)?;
+                    col.store.add_review(log, so_far.state)?;
                     so_far = scheduler.apply(card_id, &so_far, log)?;
-                    prior = so_far.state;
                 }
                 made_logs += history.len();
             }
@@ -113,38 +107,67 @@ impl Collection {
     }
 }
 
-/// A plausible history: reviews every few days, mostly Good, ending within the last year.
+/// A learner who answers a card whenever it falls due, mostly Good, with the history moved
+/// (by whole days, so day boundaries are kept) to leave the card due somewhere between
+/// yesterday and the end of its current interval.
 fn synthetic_history(
+    scheduler: &crate::scheduler::Scheduler,
     card: CardId,
     device: crate::model::DeviceId,
     now: i64,
     i: usize,
     n: usize,
-) -> Vec<ReviewLog> {
-    let mut t = now - 365 * DAY_MS + (i as i64 % 97) * DAY_MS / 3;
-    (0..n)
-        .map(|k| {
-            let rating = match (i + k) % 10 {
-                0 => Rating::Again,
-                1 => Rating::Hard,
-                9 => Rating::Easy,
-                _ => Rating::Good,
-            };
-            t += DAY_MS * (1 + ((i + 3 * k) % 30) as i64);
-            let time_ms = t.min(now - 60_000);
-            ReviewLog {
-                id: ReviewId::new_at(time_ms),
-                card_id: card,
-                time_ms,
-                event: ReviewEvent::Answer(rating),
-                duration_ms: 5_000,
-                device_id: device,
-                tz_offset_min: 0,
-                retention: 0.9,
-                undone: false,
-            }
-        })
-        .collect()
+) -> Result<Vec<ReviewLog>> {
+    let mut logs = Vec::with_capacity(n);
+    let mut schedule = Schedule::default();
+    let mut t = 0;
+    for k in 0..n {
+        let rating = match (i * 7 + k * 3) % 20 {
+            // The last answers are Good, so a history ends graduated, as most cards are.
+            _ if k + 2 >= n => Rating::Good,
+            0 | 1 => Rating::Again,
+            2 => Rating::Hard,
+            3 => Rating::Easy,
+            _ => Rating::Good,
+        };
+        let log = ReviewLog {
+            id: ReviewId(uuid::Uuid::nil()),
+            card_id: card,
+            time_ms: t,
+            event: ReviewEvent::Answer(rating),
+            duration_ms: 5_000,
+            device_id: device,
+            tz_offset_min: 0,
+            retention: 0.9,
+            undone: false,
+        };
+        schedule = scheduler.apply(card, &schedule, &log)?;
+        logs.push(log);
+        t = schedule.due_ms.max(t + 60_000);
+    }
+    let Some(last_time) = logs.last().map(|l| l.time_ms) else {
+        return Ok(logs);
+    };
+    let spread = i64::from(schedule.interval_days.max(1)) + 1;
+    let target_due = now - DAY_MS + (i as i64 * 7_919 % spread) * DAY_MS;
+    // Whole days only, and never past now.
+    let shift = (target_due - schedule.due_ms).min(now - 60_000 - last_time);
+    let shift = shift.div_euclid(DAY_MS) * DAY_MS;
+    for log in &mut logs {
+        log.time_ms += shift;
+        log.id = ReviewId::new_at(log.time_ms);
+    }
+    Ok(logs)
+}
+
+/// Up to `n` card ids, spread across the collection (for benchmarks that answer cards).
+pub fn card_ids(col: &Collection, n: usize) -> Result<Vec<CardId>> {
+    let mut stmt = col
+        .store
+        .conn()
+        .prepare("SELECT id FROM card ORDER BY (rowid * 7919) % 100003 LIMIT ?")?;
+    let rows = stmt.query_map([n as i64], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A bare one-row insert transaction with the store's pragmas, for comparing the answer path
@@ -155,12 +178,13 @@ pub struct RawInsertProbe {
 }
 
 impl RawInsertProbe {
-    /// Opens `path` (a scratch file) with the same pragmas as the store.
+    /// Opens `path` with the same pragmas as the store; the probe writes its own table, so it
+    /// can share the collection's file and WAL.
     pub fn open(path: &std::path::Path) -> Result<RawInsertProbe> {
         let conn = rusqlite::Connection::open(path)?;
         crate::store::configure(&conn)?;
         conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, v BLOB NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS bench_probe (id INTEGER PRIMARY KEY, v BLOB NOT NULL)",
         )?;
         Ok(RawInsertProbe { conn, n: 0 })
     }
@@ -170,7 +194,7 @@ impl RawInsertProbe {
         self.n += 1;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.conn
-            .prepare_cached("INSERT INTO probe (v) VALUES (?)")?
+            .prepare_cached("INSERT INTO bench_probe (v) VALUES (?)")?
             .execute([&self.n.to_le_bytes()[..]])?;
         self.conn.execute_batch("COMMIT")?;
         Ok(())

@@ -7,6 +7,7 @@
 //! about 10× faster than `FULL` on this class of machine (see docs/performance.md).
 
 mod cards;
+mod checkpoint;
 mod decks;
 mod evidence;
 mod notes;
@@ -28,6 +29,9 @@ use std::path::{Path, PathBuf};
 
 /// An open database.
 pub(crate) struct Store {
+    // Declared first so it drops first: the final checkpoint runs after our connection's
+    // last commit but while the file is still ours.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     path: Option<PathBuf>,
 }
@@ -36,7 +40,9 @@ impl Store {
     /// Opens (creating if absent) and migrates the database at `path`.
     pub(crate) fn open(path: &Path) -> Result<Store> {
         let conn = open::open_file(path)?;
+        let checkpointer = checkpoint::Checkpointer::start(path)?;
         Ok(Store {
+            checkpointer: Some(checkpointer),
             conn,
             path: Some(path.to_path_buf()),
         })
@@ -45,9 +51,15 @@ impl Store {
     /// A fresh database in memory, for tests.
     pub(crate) fn open_in_memory() -> Result<Store> {
         Ok(Store {
+            checkpointer: None,
             conn: open::open_memory()?,
             path: None,
         })
+    }
+
+    /// The connection, for test fixtures that need raw queries.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// The database file, if on disk.
@@ -62,6 +74,9 @@ impl Store {
 
     pub(crate) fn commit(&self) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;
+        if let Some(c) = &self.checkpointer {
+            c.nudge();
+        }
         Ok(())
     }
 

@@ -63,6 +63,7 @@ pub(crate) fn open_memory() -> Result<Connection> {
 }
 
 /// The pragmas every connection runs with (also used by the benchmark's bare-insert probe).
+/// Automatic checkpoints are off: see `checkpoint.rs`.
 pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -70,7 +71,8 @@ pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA wal_autocheckpoint = 0;",
     )
 }
 

@@ -1,0 +1,104 @@
+//! Local-store benchmark: a collection with 100,000 cards and 1,000,000 review-log entries.
+//!
+//! `cargo run --release -p pocketfolio-core --example bench [-- CARDS LOGS]`
+//!
+//! Prints one `name: value unit` line per figure. Answers and bare inserts are measured
+//! alternately in the same loop, so both see the same disk and cache conditions.
+
+use pocketfolio_core::queue::Scope;
+use pocketfolio_core::testing::{manual_clock, RawInsertProbe};
+use pocketfolio_core::{Clock, Collection};
+use std::time::{Duration, Instant};
+
+const ANSWERS: usize = 2_000;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let cards: usize = args.next().map_or(Ok(100_000), |a| a.parse())?;
+    let logs: usize = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bench.db");
+    let clock = manual_clock();
+
+    let started = Instant::now();
+    let seeded = {
+        let mut col = Collection::open(&path, clock.clone())?;
+        col.seed_synthetic(cards, logs)?
+    };
+    line("seed_s", started.elapsed().as_secs_f64(), "s");
+    line("cards", seeded.cards as f64, "cards");
+    line("review_logs", seeded.logs as f64, "logs");
+    line(
+        "db_size_mb",
+        std::fs::metadata(&path)?.len() as f64 / 1e6,
+        "MB",
+    );
+
+    let open_times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let col = Collection::open(&path, clock.clone()).expect("open");
+            let elapsed = t.elapsed();
+            drop(col);
+            elapsed
+        })
+        .collect();
+    line("open_ms", ms(percentile(open_times, 50)), "ms");
+
+    let mut col = Collection::open(&path, clock.clone())?;
+    let queue_times: Vec<Duration> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            let q = col.build_queue(&Scope::All).expect("queue");
+            let elapsed = t.elapsed();
+            assert!(!q.is_empty(), "the synthetic collection has due cards");
+            elapsed
+        })
+        .collect();
+    let due = col.build_queue(&Scope::All)?.counts();
+    line("queue_cards", f64::from(due.total()), "cards");
+    line("queue_build_ms", ms(percentile(queue_times, 50)), "ms");
+
+    // The floor: a bare one-row insert transaction in the same file, with the same pragmas.
+    let mut probe = RawInsertProbe::open(&path)?;
+    let mut answers = Vec::with_capacity(ANSWERS);
+    let mut raws = Vec::with_capacity(ANSWERS);
+    let ids: Vec<_> = pocketfolio_core::testing::card_ids(&col, ANSWERS)?;
+    for (i, id) in ids.iter().enumerate() {
+        clock.advance_ms(7_000);
+        let rating = pocketfolio_core::model::Rating::ALL[i % 4];
+        let t = Instant::now();
+        col.answer_card(*id, rating, 7_000)?;
+        answers.push(t.elapsed());
+        let t = Instant::now();
+        probe.insert_one()?;
+        raws.push(t.elapsed());
+    }
+    let _ = clock.now_ms();
+    line("answer_p50_us", us(percentile(answers.clone(), 50)), "us");
+    line("answer_p99_us", us(percentile(answers, 99)), "us");
+    line("raw_txn_p50_us", us(percentile(raws.clone(), 50)), "us");
+    line("raw_txn_p99_us", us(percentile(raws, 99)), "us");
+    Ok(())
+}
+
+fn percentile(mut v: Vec<Duration>, p: usize) -> Duration {
+    v.sort();
+    v[((v.len() - 1) * p) / 100]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn line(name: &str, value: f64, unit: &str) {
+    if value >= 100.0 || value.fract() == 0.0 {
+        println!("{name}: {value:.0} {unit}");
+    } else {
+        println!("{name}: {value:.2} {unit}");
+    }
+}
