@@ -1,0 +1,26 @@
+//! Widgets shared by several screens.
+
+mod charts;
+mod face;
+mod nav;
+mod queue_counts;
+
+pub use charts::{ForecastChart, Heatmap, RetentionChart};
+pub use face::{face_text, Face};
+pub use nav::BottomNav;
+pub use queue_counts::QueueCountsView;
+
+use dioxus::prelude::*;
+
+/// An inline message for the learner: an error (announced at once) or a confirmation.
+#[component]
+pub fn Message(error: Option<String>, notice: Option<String>) -> Element {
+    rsx! {
+        if let Some(e) = error {
+            p { class: "error", role: "alert", "{e}" }
+        }
+        if let Some(n) = notice {
+            p { class: "notice", role: "status", "{n}" }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The browser preview: the same components served over dioxus-liveview on 127.0.0.1. The
+//! collection stays in this process, as it would on a phone; each tab gets its own screens
+//! over one shared collection.
+
+use crate::state::Backend;
+use crate::App;
+use axum::extract::WebSocketUpgrade;
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use dioxus::prelude::VirtualDom;
+use dioxus_liveview::{axum_socket, interpreter_glue, LiveViewPool};
+use std::sync::Arc;
+
+/// Serves the app on 127.0.0.1:`port` until the process is stopped.
+pub fn serve(backend: Backend, port: u16) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("Could not listen on 127.0.0.1:{port}: {e}");
+                std::process::exit(1);
+            }
+        };
+        let addr = listener.local_addr().expect("a bound address");
+        println!("Pocketfolio preview on http://{addr}/");
+        if let Err(e) = axum::serve(listener, router(backend)).await {
+            eprintln!("The preview server stopped: {e}");
+        }
+    });
+}
+
+fn router(backend: Backend) -> Router {
+    let pool = Arc::new(LiveViewPool::new());
+    let page = Html(index_page());
+    Router::new()
+        .route(
+            "/ws",
+            get(move |ws: WebSocketUpgrade| {
+                let pool = pool.clone();
+                let backend = backend.clone();
+                async move {
+                    ws.on_upgrade(move |socket| async move {
+                        let _ = pool
+                            .launch_virtualdom(axum_socket(socket), move || {
+                                VirtualDom::new(App).with_root_context(backend)
+                            })
+                            .await;
+                    })
+                }
+            }),
+        )
+        // Every other path is a screen: the router inside the app reads the location.
+        .fallback(get(move || async move { page.clone() }))
+}
+
+fn index_page() -> String {
+    let glue = interpreter_glue("/ws");
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<title>Pocketfolio</title>
+</head>
+<body><div id="main"></div>{glue}</body>
+</html>"#
+    )
+}

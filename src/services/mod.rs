@@ -1,0 +1,3 @@
+//! Device glue: where the collection lives and how it is opened.
+
+pub mod open;

@@ -1,0 +1,126 @@
+//! Decks with their due and new counts; study one, make one, or import one from CSV.
+
+use crate::components::Message;
+use crate::state::use_app;
+use crate::Route;
+use dioxus::prelude::*;
+
+/// The deck list.
+#[component]
+pub fn Decks() -> Element {
+    let app = use_app();
+    let nav = use_navigator();
+    let decks = app.read(|c| c.decks());
+    let mut name = use_signal(String::new);
+    let mut form_key = use_signal(|| 0u32);
+    let mut error = use_signal(|| None::<String>);
+    let mut notice = use_signal(|| None::<String>);
+
+    let add = move |e: FormEvent| {
+        e.prevent_default();
+        match app.write(|c| c.add_deck(&name.peek(), "")) {
+            Ok(_) => {
+                notice.set(Some(format!("Deck \"{}\" created.", name.peek().trim())));
+                error.set(None);
+                name.set(String::new());
+                form_key += 1;
+            }
+            Err(e) => {
+                error.set(Some(e));
+                notice.set(None);
+            }
+        }
+    };
+
+    let import = move |e: FormEvent| async move {
+        let Some(file) = e.files().into_iter().next() else {
+            return;
+        };
+        let deck_name = file
+            .name()
+            .trim_end_matches(".csv")
+            .trim_end_matches(".CSV")
+            .to_string();
+        let bytes = match file.read_bytes().await {
+            Ok(b) => b,
+            Err(err) => {
+                error.set(Some(format!("The file could not be read: {err}")));
+                return;
+            }
+        };
+        match app.write(|c| c.import_csv(&deck_name, &bytes)) {
+            Ok(report) => {
+                let mut text = format!(
+                    "Imported {} cards into \"{deck_name}\" ({} already there).",
+                    report.added, report.duplicates
+                );
+                for p in report.problems.iter().take(5) {
+                    text.push_str(&format!(" {p}"));
+                }
+                notice.set(Some(text));
+                error.set(None);
+            }
+            Err(err) => {
+                error.set(Some(err));
+                notice.set(None);
+            }
+        }
+    };
+
+    rsx! {
+        div { class: "spread",
+            h1 { "Cards" }
+            div { class: "row",
+                Link { class: "button", to: Route::Browse {}, "aria-label": "Search and browse cards", "Browse" }
+                Link { class: "button primary", to: Route::AddCard {}, id: "add-card-link", "aria-label": "Add a card", "+ Add" }
+            }
+        }
+        Message { error: error(), notice: notice() }
+        match decks {
+            Err(e) => rsx! { Message { error: e } },
+            Ok(decks) => rsx! {
+                ul { class: "plain card-box", id: "deck-list",
+                    for d in decks {
+                        li { key: "{d.deck.id}", class: "spread",
+                            div { class: "grow",
+                                b { "{d.deck.name}" }
+                                p { class: "small muted", "{d.cards} cards · {d.due} due · {d.new} new" }
+                            }
+                            button {
+                                disabled: d.due + d.new == 0,
+                                "aria-label": "Study {d.deck.name}",
+                                onclick: {
+                                    let id = d.deck.id.to_string();
+                                    move |_| { nav.push(Route::Review { kind: "deck".into(), id: id.clone() }); }
+                                },
+                                "Study"
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        section { class: "card-box",
+            h2 { "New deck" }
+            form { key: "{form_key}", onsubmit: add,
+                label { r#for: "deck-name", "Name" }
+                div { class: "row",
+                    input {
+                        id: "deck-name",
+                        class: "grow",
+                        r#type: "text",
+                        autocomplete: "off",
+                        oninput: move |e| name.set(e.value()),
+                    }
+                    button { class: "primary", r#type: "submit", "Create" }
+                }
+            }
+        }
+        section { class: "card-box",
+            h2 { "Import from CSV" }
+            p { class: "small muted", "One card per row: front, back and optional tags. The deck takes the file's name." }
+            label { r#for: "csv-file", "CSV file" }
+            input { id: "csv-file", r#type: "file", accept: ".csv,text/csv", onchange: import }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! One component per route.
+
+mod browse;
+mod card_form;
+mod decks;
+mod not_found;
+mod review;
+mod settings;
+mod shell;
+mod stats;
+mod today;
+mod unit_detail;
+mod units;
+
+pub use browse::Browse;
+pub use card_form::{AddCard, EditCard};
+pub use decks::Decks;
+pub use not_found::NotFound;
+pub use review::Review;
+pub use settings::Settings;
+pub use shell::Shell;
+pub use stats::Stats;
+pub use today::Today;
+pub use unit_detail::UnitDetail;
+pub use units::Units;

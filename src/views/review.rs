@@ -1,0 +1,361 @@
+//! A revision session: question → reveal → Again/Hard/Good/Easy (each showing its next
+//! interval) → next card, with undo, progress and a summary at the end. Keyboard on desktop:
+//! space reveals, 1–4 answer, u undoes. Every answer is its own committed transaction, so
+//! closing the app mid-session loses nothing.
+
+use crate::components::{Face, Message};
+use crate::state::{use_app, AppState};
+use crate::Route;
+use dioxus::prelude::*;
+use pocketfolio_core::model::{CardId, CardKind, CardState, DeckId, Rating};
+use pocketfolio_core::queue::{Queue, Scope};
+use pocketfolio_core::ReviewCard;
+use std::time::Instant;
+
+/// The scope a route names, or why it names none.
+pub fn parse_scope(kind: &str, id: &str) -> Result<Scope, String> {
+    match kind {
+        "all" => Ok(Scope::All),
+        "deck" => DeckId::parse(id)
+            .map(Scope::Deck)
+            .map_err(|e| e.to_string()),
+        "unit" => Ok(Scope::Unit(id.to_string())),
+        _ => Err(format!("\"{kind}\" is not something to revise.")),
+    }
+}
+
+/// Where a session is.
+struct Session {
+    scope: Scope,
+    queue: Queue,
+    current: Option<ReviewCard>,
+    revealed: bool,
+    shown_at: Instant,
+    /// Ratings given this session, in order, so undo can take the last back.
+    given: Vec<Rating>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl Session {
+    fn start(app: &AppState, scope: Scope) -> Session {
+        let mut s = Session {
+            queue: Queue::default(),
+            scope,
+            current: None,
+            revealed: false,
+            shown_at: Instant::now(),
+            given: Vec::new(),
+            error: None,
+            notice: None,
+        };
+        match app.peek(|c| c.build_queue(&s.scope)) {
+            Ok(q) => {
+                s.queue = q;
+                s.show_next(app);
+            }
+            Err(e) => s.error = Some(e),
+        }
+        s
+    }
+
+    fn now(app: &AppState) -> i64 {
+        app.peek(|c| Ok(c.clock().now_ms())).unwrap_or_default()
+    }
+
+    fn show(&mut self, app: &AppState, id: CardId) {
+        match app.peek(|c| c.review_card(id)) {
+            Ok(card) => {
+                self.current = Some(card);
+                self.revealed = false;
+                self.shown_at = Instant::now();
+            }
+            Err(e) => {
+                self.current = None;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn show_next(&mut self, app: &AppState) {
+        match self.queue.next(Self::now(app)) {
+            Some(q) => self.show(app, q.card_id),
+            None => self.current = None,
+        }
+    }
+
+    fn reveal(&mut self) {
+        if self.current.is_some() {
+            self.revealed = true;
+        }
+    }
+
+    fn answer(&mut self, app: &AppState, rating: Rating) {
+        let Some(card) = self.current.as_ref().filter(|_| self.revealed) else {
+            return;
+        };
+        let id = card.card.id;
+        let ms = self
+            .shown_at
+            .elapsed()
+            .as_millis()
+            .min(u128::from(u32::MAX)) as u32;
+        match app.write(|c| c.answer_card(id, rating, ms)) {
+            Ok(schedule) => {
+                if matches!(schedule.state, CardState::Learning | CardState::Relearning) {
+                    self.queue.requeue_learning(id, schedule.due_ms);
+                } else {
+                    self.queue.remove(id);
+                }
+                self.given.push(rating);
+                self.error = None;
+                self.notice = None;
+                self.show_next(app);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn undo(&mut self, app: &AppState) {
+        match app.write(|c| c.undo_last_answer()) {
+            Ok(Some(id)) => {
+                self.given.pop();
+                match app.peek(|c| c.build_queue(&self.scope)) {
+                    Ok(q) => self.queue = q,
+                    Err(e) => self.error = Some(e),
+                }
+                self.queue.remove(id);
+                self.show(app, id);
+                self.notice = Some("Last answer undone.".into());
+            }
+            Ok(None) => self.notice = Some("There is no answer to undo today.".into()),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Answered so far and the whole session's size as it now stands.
+    fn progress(&self) -> (u32, u32) {
+        let done = self.given.len() as u32;
+        (done, done + self.queue.counts().total())
+    }
+}
+
+fn rating_class(r: Rating) -> &'static str {
+    match r {
+        Rating::Again => "again",
+        Rating::Hard => "hard",
+        Rating::Good => "good",
+        Rating::Easy => "easy",
+    }
+}
+
+/// The review screen.
+#[component]
+pub fn Review(kind: String, id: String) -> Element {
+    let app = use_app();
+    let scope = parse_scope(&kind, &id);
+    let mut session = use_signal({
+        let scope = scope.clone();
+        move || scope.ok().map(|s| Session::start(&app, s))
+    });
+
+    let Some(s) = &*session.read() else {
+        let error = scope.err();
+        return rsx! { h1 { "Revise" } Message { error } };
+    };
+
+    let title = match &s.scope {
+        Scope::All => "Revise".to_string(),
+        Scope::Deck(d) => app
+            .peek(|c| c.deck(*d))
+            .map(|d| d.name)
+            .unwrap_or_else(|_| "Revise".into()),
+        Scope::Unit(u) => app
+            .peek(|c| c.units())
+            .ok()
+            .and_then(|us| us.into_iter().find(|x| &x.id == u))
+            .map(|u| u.title)
+            .unwrap_or_else(|| "Revise".into()),
+    };
+    let (done, total) = s.progress();
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
+
+    let onkey = move |e: KeyboardEvent| {
+        let key = e.key().to_string();
+        let mut guard = session.write();
+        let Some(s) = guard.as_mut() else { return };
+        match key.as_str() {
+            " " | "Enter" if !s.revealed => {
+                e.prevent_default();
+                s.reveal();
+            }
+            "1" | "2" | "3" | "4" if s.revealed => {
+                let n: u8 = key.parse().unwrap_or(3);
+                if let Some(r) = Rating::from_number(n) {
+                    s.answer(&app, r);
+                }
+            }
+            "u" | "U" => s.undo(&app),
+            _ => {}
+        }
+    };
+
+    rsx! {
+        div {
+            class: "review-area",
+            tabindex: "0",
+            "aria-label": "Review session. Space reveals, 1 to 4 answer, U undoes.",
+            onkeydown: onkey,
+            onmounted: move |e| async move { let _ = e.set_focus(true).await; },
+            div { class: "spread",
+                h1 { "{title}" }
+                button {
+                    id: "undo",
+                    disabled: s.given.is_empty(),
+                    "aria-label": "Undo last answer",
+                    onclick: move |_| { if let Some(s) = session.write().as_mut() { s.undo(&app) } },
+                    "↶ Undo"
+                }
+            }
+            div {
+                class: "review-progress",
+                role: "progressbar",
+                "aria-label": "Session progress",
+                "aria-valuemin": "0",
+                "aria-valuemax": "{total}",
+                "aria-valuenow": "{done}",
+                div { style: "width: {percent}%" }
+            }
+            p { class: "small muted", id: "progress-text", "{done} done · {total - done} left" }
+            Message { error: s.error.clone(), notice: s.notice.clone() }
+            match &s.current {
+                Some(card) => rsx! { CardView { card: card.clone(), revealed: s.revealed, session } },
+                None => rsx! { Summary { given: s.given.clone(), next_learning: s.queue.next_learning_due(), session } },
+            }
+        }
+    }
+}
+
+#[component]
+fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Session>>) -> Element {
+    let app = use_app();
+    let kind = card.note.fields.kind();
+    let kind_label = match (kind, card.card.ord) {
+        (CardKind::Basic, _) => "Basic",
+        (CardKind::Reversed, 0) => "Reversed · forward",
+        (CardKind::Reversed, _) => "Reversed · backward",
+        (CardKind::Cloze, _) => "Cloze",
+    };
+    rsx! {
+        article { class: "card-box", id: "card", "data-card-id": "{card.card.id}", "aria-live": "polite",
+            p { class: "small muted", "{kind_label}" }
+            div { class: "face", id: "question",
+                if kind == CardKind::Cloze && revealed {
+                    Face { segments: card.faces.answer.clone() }
+                } else {
+                    Face { segments: card.faces.question.clone() }
+                }
+            }
+            if revealed {
+                if kind != CardKind::Cloze {
+                    div { class: "face", id: "answer",
+                        hr {}
+                        Face { segments: card.faces.answer.clone() }
+                    }
+                }
+                if !card.faces.extra.is_empty() {
+                    p { class: "muted", id: "extra", "{card.faces.extra}" }
+                }
+            }
+        }
+        if revealed {
+            div { class: "answers", role: "group", "aria-label": "How well did you remember?",
+                for (i, p) in card.previews.iter().enumerate() {
+                    button {
+                        key: "{i}",
+                        class: rating_class(p.rating),
+                        id: "answer-{rating_class(p.rating)}",
+                        "aria-label": "{p.rating.label()}, next in {p.interval_text} (key {i + 1})",
+                        onclick: {
+                            let rating = p.rating;
+                            move |_| { if let Some(s) = session.write().as_mut() { s.answer(&app, rating) } }
+                        },
+                        b { "{p.rating.label()}" }
+                        span { class: "interval", "{p.interval_text}" }
+                    }
+                }
+            }
+        } else {
+            button {
+                class: "primary wide",
+                id: "reveal",
+                "aria-label": "Show answer (space)",
+                onclick: move |_| { if let Some(s) = session.write().as_mut() { s.reveal() } },
+                "Show answer"
+            }
+        }
+        p { class: "small muted keys", "Keys: space shows the answer, 1–4 answer, U undoes." }
+    }
+}
+
+#[component]
+fn Summary(
+    given: Vec<Rating>,
+    next_learning: Option<i64>,
+    session: Signal<Option<Session>>,
+) -> Element {
+    let app = use_app();
+    let nav = use_navigator();
+    let count = |r: Rating| given.iter().filter(|&&g| g == r).count();
+    let wait = next_learning.map(|due| {
+        let now = app.peek(|c| Ok(c.clock().now_ms())).unwrap_or(due);
+        pocketfolio_core::scheduler::format_interval((due - now).max(0))
+    });
+    rsx! {
+        section { class: "card-box", id: "summary", "aria-labelledby": "summary-heading",
+            h2 { id: "summary-heading",
+                if given.is_empty() { "Nothing to revise here right now" } else { "Session complete" }
+            }
+            if !given.is_empty() {
+                p { id: "summary-count", "You answered {given.len()} cards." }
+                ul { class: "plain",
+                    for r in Rating::ALL {
+                        li { key: "{r.label()}", class: "spread",
+                            span { "{r.label()}" }
+                            b { "{count(r)}" }
+                        }
+                    }
+                }
+            }
+            if let Some(w) = wait {
+                p { class: "muted", "Cards you are still learning come back in {w}." }
+                button {
+                    onclick: move |_| {
+                        if let Some(s) = session.write().as_mut() {
+                            s.notice = None;
+                            s.show_next(&app);
+                        }
+                    },
+                    "Check again"
+                }
+            }
+            button { class: "primary wide", onclick: move |_| { nav.push(Route::Today {}); }, "Back to Today" }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_from_the_route() {
+        assert_eq!(parse_scope("all", "-"), Ok(Scope::All));
+        assert_eq!(
+            parse_scope("unit", "negotiate"),
+            Ok(Scope::Unit("negotiate".into()))
+        );
+        assert!(parse_scope("deck", "nope").is_err());
+        assert!(parse_scope("other", "x").is_err());
+    }
+}

@@ -1,0 +1,52 @@
+//! Statistics: the coming month's due cards, a year of reviews, and true retention by week.
+
+use crate::components::{ForecastChart, Heatmap, Message, RetentionChart};
+use crate::state::use_app;
+use dioxus::prelude::*;
+
+/// The Stats screen.
+#[component]
+pub fn Stats() -> Element {
+    let app = use_app();
+    let stats = app.read(|c| c.stats());
+    let retention = app
+        .read(|c| Ok(c.settings().desired_retention))
+        .unwrap_or(0.9);
+    let stats = match stats {
+        Ok(s) => s,
+        Err(e) => return rsx! { h1 { "Stats" } Message { error: e } },
+    };
+    let due_today = stats.forecast.first().copied().unwrap_or(0);
+    let due_week: u32 = stats.forecast.iter().take(7).sum();
+    let reviews_year: u32 = stats.heatmap.counts.iter().sum();
+    let days_active = stats.heatmap.counts.iter().filter(|&&n| n > 0).count();
+    let (passed, total) = stats
+        .retention
+        .iter()
+        .fold((0, 0), |(p, t), w| (p + w.passed, t + w.total));
+    rsx! {
+        h1 { "Stats" }
+        section { class: "card-box", id: "forecast",
+            h2 { "Due in the next 30 days" }
+            p { class: "small muted", "{due_today} due today (overdue included), {due_week} this week. Daily limits not applied." }
+            ForecastChart { counts: stats.forecast.clone() }
+        }
+        section { class: "card-box", id: "heatmap",
+            h2 { "Reviews over the past year" }
+            p { class: "small muted", "{reviews_year} reviews on {days_active} days." }
+            Heatmap { heatmap: stats.heatmap.clone() }
+        }
+        section { class: "card-box", id: "retention",
+            h2 { "True retention by week" }
+            p { class: "small muted",
+                "The share of reviews of graduated cards you didn't answer Again; your target is {retention * 100.0:.0}%. "
+                if total > 0 {
+                    "Last 12 weeks: {passed * 100 / total}% of {total}."
+                } else {
+                    "No reviews of graduated cards yet."
+                }
+            }
+            RetentionChart { weeks: stats.retention.clone() }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Today: what is left to revise, drafts to finish, feedback, and the sync state.
+
+use crate::components::{Message, QueueCountsView};
+use crate::state::use_app;
+use crate::Route;
+use dioxus::prelude::*;
+use pocketfolio_core::model::LearnerStatus;
+
+/// The home screen.
+#[component]
+pub fn Today() -> Element {
+    let app = use_app();
+    let nav = use_navigator();
+    let today = app.read(|c| c.today_counts());
+    let evidence = app.read(|c| c.evidence_items()).unwrap_or_default();
+    let pending = app.read(|c| c.pending_changes());
+    let drafts: Vec<_> = evidence
+        .iter()
+        .filter(|e| e.learner_status == LearnerStatus::Draft)
+        .collect();
+    let feedback: Vec<_> = evidence.iter().filter(|e| e.feedback.is_some()).collect();
+
+    let today = match today {
+        Ok(t) => t,
+        Err(e) => return rsx! { h1 { "Today" } Message { error: e } },
+    };
+    let left = today.total.total();
+    rsx! {
+        h1 { "Today" }
+        section { class: "card-box", "aria-labelledby": "revise-heading",
+            h2 { id: "revise-heading", "Revision" }
+            QueueCountsView { counts: today.total }
+            if left == 0 {
+                p { class: "muted", id: "nothing-left", "Nothing left to revise today. Well done — come back tomorrow." }
+            } else {
+                p { class: "muted", "{left} cards left today." }
+            }
+            button {
+                class: "primary wide",
+                id: "start-review",
+                disabled: left == 0,
+                "aria-label": "Start revising all units ({left} cards)",
+                onclick: move |_| { nav.push(Route::Review { kind: "all".into(), id: "-".into() }); },
+                "Start revising"
+            }
+        }
+        section { class: "card-box", "aria-labelledby": "units-heading",
+            h2 { id: "units-heading", "By unit" }
+            ul { class: "plain",
+                for u in today.units {
+                    li { key: "{u.unit.id}", class: "spread",
+                        div { class: "grow",
+                            Link { to: Route::UnitDetail { unit: u.unit.id.clone() }, "{u.unit.title}" }
+                            p { class: "small muted",
+                                "{u.counts.learning} learning · {u.counts.review} to review · {u.counts.new} new"
+                            }
+                        }
+                        button {
+                            disabled: u.counts.total() == 0,
+                            "aria-label": "Revise {u.unit.title}",
+                            onclick: {
+                                let id = u.unit.id.clone();
+                                move |_| { nav.push(Route::Review { kind: "unit".into(), id: id.clone() }); }
+                            },
+                            "Revise"
+                        }
+                    }
+                }
+            }
+        }
+        section { class: "card-box", "aria-labelledby": "drafts-heading",
+            h2 { id: "drafts-heading", "Evidence drafts to finish" }
+            if drafts.is_empty() {
+                p { class: "muted", "No drafts. Evidence you start and don't submit waits here." }
+            } else {
+                ul { class: "plain",
+                    for d in drafts {
+                        li { key: "{d.id}", "{d.title} " span { class: "small muted", "({d.kind.label()})" } }
+                    }
+                }
+            }
+        }
+        section { class: "card-box", "aria-labelledby": "feedback-heading",
+            h2 { id: "feedback-heading", "Assessor feedback" }
+            if feedback.is_empty() {
+                p { class: "muted", "No feedback yet. Your assessor's feedback will appear here once this device syncs with your centre." }
+            } else {
+                ul { class: "plain",
+                    for f in feedback {
+                        li { key: "{f.id}", b { "{f.title}" } p { "{f.feedback.clone().unwrap_or_default()}" } }
+                    }
+                }
+            }
+        }
+        section { class: "card-box", "aria-labelledby": "sync-heading",
+            h2 { id: "sync-heading", "Sync" }
+            match pending {
+                Ok(n) => rsx! {
+                    p { id: "sync-state",
+                        "Not connected to a centre — {n} "
+                        if n == 1 { "change" } else { "changes" }
+                        " waiting."
+                    }
+                    p { class: "small muted", "Everything is saved on this device; it will be sent when sync arrives." }
+                },
+                Err(e) => rsx! { Message { error: e } },
+            }
+        }
+    }
+}
