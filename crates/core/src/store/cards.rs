@@ -153,7 +153,7 @@ impl Store {
         let sql = format!(
             "SELECT c.id, c.state, c.due_ms, c.stability, c.difficulty, c.last_review_ms
              FROM card c
-             WHERE c.suspended = 0 AND c.state IN (1, 2, 3) AND c.due_ms < :before {QUEUE_CONDITIONS}"
+             WHERE c.suspended = 0 AND c.state != 0 AND c.state IN (1, 2, 3) AND c.due_ms < :before {QUEUE_CONDITIONS}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
@@ -180,7 +180,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT c.id FROM card c
+            "SELECT c.id FROM card c INDEXED BY card_new
              WHERE c.suspended = 0 AND c.state = 0 {QUEUE_CONDITIONS}
              ORDER BY c.position LIMIT :limit"
         );

@@ -103,8 +103,9 @@ CREATE TABLE card (
     leech          INTEGER NOT NULL,
     UNIQUE (note_id, ord)
 ) STRICT;
--- Due cards by state and due time; new cards by position. Suspended cards never queue.
-CREATE INDEX card_due ON card(state, due_ms) WHERE suspended = 0;
+-- Due cards by state and due time; new cards by position. Suspended cards never queue, and
+-- new cards stay out of card_due so the new-card query can't pick it and sort every new card.
+CREATE INDEX card_due ON card(state, due_ms) WHERE suspended = 0 AND state != 0;
 CREATE INDEX card_new ON card(position) WHERE suspended = 0 AND state = 0;
 
 -- Append-only. `kind` 1-4 is an answer with that rating; 10+ are manual events.
