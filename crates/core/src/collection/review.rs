@@ -192,10 +192,14 @@ impl Collection {
         let (now, offset) = self.now();
         self.transact(CARDS, |col| {
             let card = col.card(id)?;
-            let latest = col.store.latest_review_ms(id)?;
-            // Two entries for one card in the same millisecond would replay in id order, which
-            // is random within a millisecond: nudge the new one past its predecessor.
-            let time_ms = if latest == Some(now) { now + 1 } else { now };
+            // Entries of one card are stamped in strictly increasing time, so a new entry
+            // always sorts last and applying it to the stored state equals replaying the log.
+            // Two answers in one millisecond, or a clock stepped back, would otherwise replay
+            // in an order left to the random bits of their ids.
+            let time_ms = match col.store.latest_review_ms(id)? {
+                Some(latest) if latest >= now => latest + 1,
+                _ => now,
+            };
             let log = ReviewLog {
                 id: ReviewId::new_at(time_ms),
                 card_id: id,
@@ -208,12 +212,7 @@ impl Collection {
                 undone: false,
             };
             col.store.add_review(&log, card.schedule.state)?;
-            // Applying on top of the stored state equals replay only if this entry sorts last;
-            // after the clock stepped back (or a merged entry from a fast clock) replay in full.
-            let next = match latest {
-                Some(t) if t > time_ms => col.replay_card(id)?,
-                _ => col.scheduler.apply(id, &card.schedule, &log)?,
-            };
+            let next = col.scheduler.apply(id, &card.schedule, &log)?;
             col.store.update_schedule(id, &next)?;
             col.queue_change(ChangeBody::Review(ReviewRecord::from(&log)))?;
             if next.leech && !card.schedule.leech {
