@@ -34,7 +34,7 @@ pub fn ForecastChart(counts: Vec<u32>) -> Element {
                     }
                 }
             }
-            for (i, label) in [(0usize, "today"), (7, "+7"), (14, "+14"), (21, "+21"), (28, "+28")] {
+            for (i, label) in [(0usize, "today"), (7, "+7"), (14, "+14"), (21, "+21")] {
                 if i < counts.len() {
                     text { key: "{label}", x: "{30.0 + i as f64 * slot}", y: "124", "{label}" }
                 }
@@ -75,10 +75,10 @@ pub fn Heatmap(heatmap: ReviewHeatmap) -> Element {
         heatmap.counts.len()
     );
     rsx! {
-        svg { class: "chart", view_box: "0 0 {W} 50", role: "img", "aria-label": "{summary}",
-            text { x: "0", y: "{step * 0.0 + 5.5}", "M" }
-            text { x: "0", y: "{step * 2.0 + 5.5}", "W" }
-            text { x: "0", y: "{step * 4.0 + 5.5}", "F" }
+        svg { class: "chart", view_box: "0 0 {left + 54.0 * step} 52", role: "img", "aria-label": "{summary}",
+            text { class: "day-label", x: "0", y: "{step * 0.0 + 5.5}", "M" }
+            text { class: "day-label", x: "0", y: "{step * 2.0 + 5.5}", "W" }
+            text { class: "day-label", x: "0", y: "{step * 4.0 + 5.5}", "F" }
             for (i, n) in heatmap.counts.iter().copied().enumerate() {
                 {
                     let pos = first + i;
@@ -91,8 +91,8 @@ pub fn Heatmap(heatmap: ReviewHeatmap) -> Element {
                     }
                 }
             }
-            text { x: "{left}", y: "49", "a year ago" }
-            text { x: "{W - 28.0}", y: "49", "today" }
+            text { class: "day-label", x: "{left}", y: "51", "a year ago" }
+            text { class: "day-label", x: "{left + 54.0 * step - 20.0}", y: "51", "today" }
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn Browse() -> Element {
             h1 { "Browse" }
             Link { class: "button primary", to: Route::AddCard {}, "aria-label": "Add a card", "+ Add" }
         }
-        form { role: "search", onsubmit: move |e| e.prevent_default(),
+        div { role: "search",
             label { r#for: "search-text", "Text" }
             input {
                 id: "search-text",

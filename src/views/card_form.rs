@@ -6,6 +6,7 @@ use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{CardKind, DeckId, NoteFields, NoteId};
+use pocketfolio_core::render::cloze_numbers;
 
 /// What the form holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,12 +93,14 @@ pub fn AddCard() -> Element {
             error.set(Some("Make a deck first (Cards → New deck).".into()));
             return;
         };
-        match app.write(|c| c.add_note(deck, d.fields(), &d.tags(), &[])) {
-            Ok(id) => {
-                let cards = app
-                    .peek(|c| c.search("", None))
-                    .map(|hits| hits.iter().filter(|h| h.note.id == id).count())
-                    .unwrap_or(1);
+        let fields = d.fields();
+        let cards = match &fields {
+            NoteFields::Basic { .. } => 1,
+            NoteFields::Reversed { .. } => 2,
+            NoteFields::Cloze { text, .. } => cloze_numbers(text).len(),
+        };
+        match app.write(|c| c.add_note(deck, fields, &d.tags(), &[])) {
+            Ok(_) => {
                 notice.set(Some(format!(
                     "Added {cards} card{}.",
                     if cards == 1 { "" } else { "s" }
@@ -214,12 +217,8 @@ fn CardFields(
         (CardKind::Cloze, "cloze", "Cloze", "Fill in the gaps"),
     ];
     rsx! {
-        form {
+        div {
             id: "card-form",
-            onsubmit: move |e| {
-                e.prevent_default();
-                on_submit.call(draft.peek().clone());
-            },
             fieldset {
                 legend { "Card type" }
                 for (k, value, label, hint) in kinds {
@@ -274,7 +273,17 @@ fn CardFields(
                 initial_value: "{initial.tags}",
                 oninput: move |e| draft.write().tags = e.value(),
             }
-            button { class: "primary wide", r#type: "submit", id: "save-card", "{submit_label}" }
+            button {
+                class: "primary wide",
+                r#type: "button",
+                id: "save-card",
+                onclick: move |_| {
+                    // Clone first: the handler may reset the draft, which needs the borrow free.
+                    let d = draft.peek().clone();
+                    on_submit.call(d);
+                },
+                "{submit_label}"
+            }
         }
     }
 }

@@ -16,19 +16,16 @@ pub fn Decks() -> Element {
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
 
-    let add = move |e: FormEvent| {
-        e.prevent_default();
-        match app.write(|c| c.add_deck(&name.peek(), "")) {
-            Ok(_) => {
-                notice.set(Some(format!("Deck \"{}\" created.", name.peek().trim())));
-                error.set(None);
-                name.set(String::new());
-                form_key += 1;
-            }
-            Err(e) => {
-                error.set(Some(e));
-                notice.set(None);
-            }
+    let add = move |_| match app.write(|c| c.add_deck(&name.peek(), "")) {
+        Ok(_) => {
+            notice.set(Some(format!("Deck \"{}\" created.", name.peek().trim())));
+            error.set(None);
+            name.set(String::new());
+            form_key += 1;
+        }
+        Err(e) => {
+            error.set(Some(e));
+            notice.set(None);
         }
     };
 
@@ -102,7 +99,7 @@ pub fn Decks() -> Element {
         }
         section { class: "card-box",
             h2 { "New deck" }
-            form { key: "{form_key}", onsubmit: add,
+            div { key: "{form_key}",
                 label { r#for: "deck-name", "Name" }
                 div { class: "row",
                     input {
@@ -112,7 +109,7 @@ pub fn Decks() -> Element {
                         autocomplete: "off",
                         oninput: move |e| name.set(e.value()),
                     }
-                    button { class: "primary", r#type: "submit", "Create" }
+                    button { class: "primary", r#type: "button", onclick: add, "Create" }
                 }
             }
         }

@@ -77,14 +77,14 @@ pub fn Settings() -> Element {
 
     let on_save = {
         let current = current.clone();
-        move |e: FormEvent| {
-            e.prevent_default();
-            match form.peek().apply(&current) {
-                Ok(next) => save_settings(next, "Settings saved."),
-                Err(message) => {
-                    error.set(Some(message));
-                    notice.set(None);
-                }
+        move |_| match {
+            let parsed = form.peek().apply(&current);
+            parsed
+        } {
+            Ok(next) => save_settings(next, "Settings saved."),
+            Err(message) => {
+                error.set(Some(message));
+                notice.set(None);
             }
         }
     };
@@ -98,7 +98,7 @@ pub fn Settings() -> Element {
 
     rsx! {
         h1 { "Settings" }
-        {rsx! { form { key: "{form_key}", id: "settings-form", onsubmit: on_save,
+        {rsx! { div { key: "{form_key}", id: "settings-form",
             section { class: "card-box",
                 h2 { "Revision" }
                 label { r#for: "retention", "Desired retention " span { class: "hint", "(0.70–0.99: the chance of remembering a card when it comes due)" } }
@@ -127,7 +127,7 @@ pub fn Settings() -> Element {
                 }
                 Message { error: error(), notice: notice() }
                 div { class: "row",
-                    button { class: "primary", r#type: "submit", id: "save-settings", "Save" }
+                    button { class: "primary", r#type: "button", id: "save-settings", onclick: on_save, "Save" }
                     button {
                         r#type: "button",
                         onclick: move |_| {

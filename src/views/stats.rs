@@ -33,7 +33,10 @@ pub fn Stats() -> Element {
         }
         section { class: "card-box", id: "heatmap",
             h2 { "Reviews over the past year" }
-            p { class: "small muted", "{reviews_year} reviews on {days_active} days." }
+            p { class: "small muted",
+                "{reviews_year} reviews on {days_active} "
+                if days_active == 1 { "day." } else { "days." }
+            }
             Heatmap { heatmap: stats.heatmap.clone() }
         }
         section { class: "card-box", id: "retention",

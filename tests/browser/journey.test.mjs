@@ -1,0 +1,258 @@
+// The learner's journey at phone size (390 × 844): every screen, a review session with every
+// rating and an undo, durability across a restart, adding and finding a cloze card, changing
+// a daily limit, and bad input that must change nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, todayCounts,
+  answerCard, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, median, report,
+  PHONE, SMALL_PHONE,
+} from './lib.mjs';
+
+const dataDir = tempDataDir('journey');
+let preview;
+let browser;
+let page;
+
+before(async () => {
+  preview = await startPreview(dataDir);
+  browser = await launchBrowser();
+  page = await newPage(browser, PHONE);
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await preview?.stop();
+});
+
+async function checkScreen(name) {
+  await assertNoHorizontalScroll(page, name);
+  await assertNamedControls(page, name);
+  await assertTapTargets(page, name);
+  await screenshot(page, `phone-${name}`);
+}
+
+test('launch to the first card, then ten answers with every rating and an undo', async () => {
+  const launchStart = performance.now();
+  await page.goto(`${preview.url}/review/all/-`);
+  await page.locator('#reveal').waitFor();
+  // The preview process was spawned just before: count from the spawn.
+  report('phone_launch_to_first_card', performance.now() - preview.startedAt, 'ms');
+  report('phone_page_open_to_first_card', performance.now() - launchStart, 'ms');
+  await checkScreen('review-question');
+
+  // Keyboard: space reveals, and the answer buttons show their intervals.
+  await page.locator('.review-area').focus();
+  await page.keyboard.press('Space');
+  await page.locator('#answer-good').waitFor();
+  const intervals = await page.locator('.answers .interval').allInnerTexts();
+  assert.equal(intervals.length, 4);
+  for (const text of intervals) assert.match(text, /\d/, `interval "${text}" shows a time`);
+  await checkScreen('review-answer');
+  // Back to the question state by pressing 3 (Good) via the keyboard.
+  const before3 = await page.locator('#progress-text').innerText();
+  await page.keyboard.press('3');
+  await page.waitForFunction((prev) => document.querySelector('#progress-text')?.textContent !== prev, before3);
+  assert.match(await page.locator('#progress-text').innerText(), /^1 done/);
+
+  const ratings = ['again', 'hard', 'good', 'easy'];
+  const times = [];
+  for (let i = 0; i < 9; i++) {
+    times.push(await answerCard(page, ratings[i % 4]));
+  }
+  assert.match(await page.locator('#progress-text').innerText(), /^10 done/);
+  report('phone_answer_to_next_card_median', median(times), 'ms');
+
+  await page.locator('#undo').click();
+  await page.getByText('Last answer undone.').waitFor();
+  assert.match(await page.locator('#progress-text').innerText(), /^9 done/);
+  // The undone card is shown again, question side up.
+  await page.locator('#reveal').waitFor();
+  // Keyboard undo as well: u takes back one more answer.
+  await page.locator('.review-area').focus();
+  await page.keyboard.press('u');
+  await page.waitForFunction(() => /^8 done/.test(document.querySelector('#progress-text')?.textContent || ''));
+});
+
+test('Today keeps the same counts across a restart of the app', async () => {
+  await openApp(page, preview.url);
+  const countsBefore = await todayCounts(page);
+  const syncBefore = await page.locator('#sync-state').innerText();
+  assert.match(syncBefore, /Not connected to a centre — \d+ changes? waiting/);
+  assert.doesNotMatch(syncBefore, / 0 changes/, 'answers are queued for sync');
+  await checkScreen('today');
+
+  await preview.stop();
+  preview = await startPreview(dataDir);
+  await openApp(page, preview.url);
+  assert.equal(await todayCounts(page), countsBefore);
+  assert.equal(await page.locator('#sync-state').innerText(), syncBefore);
+});
+
+test('add a cloze card and find it in search; bad cards are refused inline', async () => {
+  await openApp(page, preview.url);
+  await tab(page, 'Cards');
+  await page.locator('#deck-list').waitFor();
+  await checkScreen('decks');
+  // A deck of the learner's own.
+  await page.locator('#deck-name').fill('My revision');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByText('Deck "My revision" created.').waitFor();
+  // An empty name is refused.
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('alert').filter({ hasText: 'A deck needs a name.' }).waitFor();
+
+  await page.locator('#add-card-link').click();
+  await page.locator('#card-form').waitFor();
+  await checkScreen('add-card');
+
+  // Empty fields: refused with a message, nothing added.
+  await page.locator('#save-card').click();
+  await page.getByRole('alert').filter({ hasText: 'The front is empty.' }).waitFor();
+
+  // Cloze without a deletion: refused.
+  await page.locator('#kind-cloze').check();
+  await page.locator('#field-text').fill('Zebrafinch negotiations need a walk-away point');
+  await page.locator('#save-card').click();
+  await page.getByRole('alert').filter({ hasText: 'needs at least one deletion' }).waitFor();
+
+  await tab(page, 'Cards');
+  await page.getByRole('link', { name: 'Search and browse cards' }).click();
+  await page.locator('#search-text').fill('zebrafinch');
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '0 cards');
+
+  // A good cloze card with two deletions makes two cards.
+  await page.locator('#add-card-link, a[aria-label="Add a card"]').first().click();
+  await page.locator('#kind-cloze').check();
+  await page.locator('#field-text').fill('Zebrafinch rule: know your {{c1::BATNA}} before the {{c2::ZOPA}}.');
+  await page.locator('#field-extra').fill('Best alternative to a negotiated agreement.');
+  await page.locator('#field-tags').fill('zebra-test batna');
+  await page.locator('#save-card').click();
+  await page.getByText('Added 2 cards.').waitFor();
+
+  await page.getByRole('link', { name: 'Browse cards' }).click();
+  await page.locator('#search-text').fill('zebrafinch');
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '2 cards');
+  const first = await page.locator('#results .question').first().innerText();
+  assert.match(first, /\[…\]/, 'the question shows a gap');
+  // Search by tag alone finds them too.
+  await page.locator('#search-text').fill('');
+  await page.locator('#search-tag').fill('zebra-test');
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '2 cards');
+  await checkScreen('browse');
+
+  // Suspend and unsuspend one.
+  await page.getByRole('button', { name: /^Suspend card:/ }).first().click();
+  await page.getByText('Card suspended.').waitFor();
+  await page.getByRole('button', { name: /^Unsuspend card:/ }).first().click();
+  await page.getByText('Card unsuspended.').waitFor();
+
+  // Edit: emptying the text is refused and the card keeps its text.
+  await page.getByRole('button', { name: /^Edit card:/ }).first().click();
+  await page.locator('#field-text').fill('');
+  await page.locator('#save-card').click();
+  await page.getByRole('alert').filter({ hasText: 'The text is empty.' }).waitFor();
+  await checkScreen('edit-card');
+  await page.getByRole('link', { name: 'Back to browse' }).click();
+  await page.locator('#search-text').fill('zebrafinch');
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '2 cards');
+});
+
+test('changing the daily new-card limit changes Today; bad settings change nothing', async () => {
+  await openApp(page, preview.url);
+  const before = await todayCounts(page);
+  await tab(page, 'Settings');
+  await page.locator('#settings-form').waitFor();
+  await checkScreen('settings');
+
+  const newLimit = page.locator('#new-per-day');
+  const retention = page.locator('#retention');
+  const originalLimit = await newLimit.inputValue();
+
+  await retention.fill('1.5');
+  await page.locator('#save-settings').click();
+  await page.getByRole('alert').filter({ hasText: 'Desired retention must be between 70% and 99%.' }).waitFor();
+
+  await retention.fill('0.90');
+  await newLimit.fill('-3');
+  await page.locator('#save-settings').click();
+  await page.getByRole('alert').filter({ hasText: 'New cards per day must be a whole number' }).waitFor();
+
+  // Nothing was saved: a fresh visit shows the old values and Today is unchanged.
+  await tab(page, 'Today');
+  assert.equal(await todayCounts(page), before);
+  await tab(page, 'Settings');
+  assert.equal(await page.locator('#new-per-day').inputValue(), originalLimit);
+  assert.equal(await page.locator('#retention').inputValue(), '0.90');
+
+  // A good change applies: one more new card than already introduced today.
+  const newBefore = Number(before.match(/(\d+) new/)[1]);
+  assert.ok(newBefore > 2, `expected new cards left, got "${before}"`);
+  const introduced = 20 - newBefore;
+  await page.locator('#new-per-day').fill(String(introduced + 1));
+  await page.locator('#save-settings').click();
+  await page.getByText('Settings saved.').waitFor();
+  await tab(page, 'Today');
+  const after = await todayCounts(page);
+  assert.match(after, /\b1 new/, `Today shows one new card left: "${after}"`);
+  assert.notEqual(after, before);
+});
+
+test('theme and text size apply at once', async () => {
+  await openApp(page, preview.url);
+  await tab(page, 'Settings');
+  await page.locator('#theme').selectOption('dark');
+  await page.getByText('Theme changed.').waitFor();
+  assert.equal(await page.locator('.app').getAttribute('data-theme'), 'dark');
+  const bg = await page.locator('.app').evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(bg, 'rgb(18, 20, 22)');
+  await checkScreen('settings-dark');
+  await page.locator('#text-size').selectOption('130');
+  await page.getByText('Text size changed.').waitFor();
+  const size = await page.locator('.app').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  assert.ok(Math.abs(size - 16 * 1.3) < 0.5, `font size ${size}`);
+  await assertNoHorizontalScroll(page, 'settings at 130%');
+  await page.locator('#text-size').selectOption('100');
+  await page.getByText('Text size changed.').waitFor();
+  await page.locator('#theme').selectOption('system');
+  await page.getByText('Theme changed.').waitFor();
+});
+
+test('Units and a unit with its criteria strength', async () => {
+  await openApp(page, preview.url);
+  await tab(page, 'Units');
+  await page.getByRole('heading', { name: 'Negotiate in a business environment' }).waitFor();
+  await checkScreen('units');
+  await page.getByRole('link', { name: 'Knowledge by criterion: Negotiate in a business environment' }).click();
+  await page.locator('#strength-explainer').waitFor();
+  assert.match(await page.locator('#strength-explainer').innerText(), /haven't started count as 0%/);
+  const meters = await page.locator('[role=meter]').count();
+  assert.ok(meters > 0, 'criteria with cards show a strength meter');
+  await checkScreen('unit-detail');
+});
+
+test('Stats draws its three charts without the network', async () => {
+  await openApp(page, preview.url);
+  await tab(page, 'Stats');
+  await page.locator('#forecast svg').waitFor();
+  for (const id of ['forecast', 'heatmap', 'retention']) {
+    const svg = page.locator(`#${id} svg`);
+    assert.ok((await svg.getAttribute('aria-label')).length > 20, `${id} has a summary`);
+  }
+  // Today's answers are on the heatmap, and the learning cards are in the forecast.
+  assert.match(await page.locator('#heatmap svg').getAttribute('aria-label'), /Review heatmap: [1-9]\d* reviews/);
+  assert.ok(await page.locator('#heatmap rect:not(.heat-0)').count() >= 1);
+  assert.match(await page.locator('#forecast svg').getAttribute('aria-label'), /Due forecast: [1-9]/);
+  await checkScreen('stats');
+});
+
+test('every screen fits a 360 px phone without sideways scrolling', async () => {
+  const small = await newPage(browser, SMALL_PHONE);
+  for (const path of ['/', '/review/all/-', '/decks', '/browse', '/add', '/units', '/units/negotiate', '/stats', '/settings']) {
+    await openApp(small, `${preview.url}${path}`);
+    await small.waitForTimeout(150);
+    await assertNoHorizontalScroll(small, `${path} at 360 px`);
+  }
+  await small.context().close();
+});

@@ -1,0 +1,212 @@
+// Shared helpers for the browser tests: start and stop the preview server, launch Debian's
+// chromium, take screenshots that must not be blank, and report timings.
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+export const outputDir = process.env.PF_TEST_OUTPUT || join(repoRoot, 'test-output');
+mkdirSync(outputDir, { recursive: true });
+
+const targetDir = process.env.CARGO_TARGET_DIR || join(repoRoot, 'target');
+export const binary = process.env.PF_PREVIEW_BIN || join(targetDir, 'debug', 'pocketfolio');
+
+export const PHONE = { width: 390, height: 844 };
+export const SMALL_PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+export function tempDataDir(name) {
+  return mkdtempSync(join(tmpdir(), `pf-${name}-`));
+}
+
+let nextPort = 18800 + Math.floor(Math.random() * 500);
+
+// Starts the preview on a fresh port; resolves once it listens. `startedAt` is the
+// moment the process was spawned, for launch timings.
+export async function startPreview(dataDir, extraArgs = [], port = nextPort++) {
+  const startedAt = performance.now();
+  const child = spawn(binary, ['--port', String(port), '--data', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  await new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`preview did not start in 120 s:\n${log}`)), 120_000);
+    child.stdout.on('data', (d) => {
+      log += d;
+      if (log.includes('Pocketfolio preview on')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`preview exited with ${code}:\n${log}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    startedAt,
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.PF_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function newPage(browser, viewport = PHONE) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+// Waits until the liveview socket has rendered the app into #main.
+export async function openApp(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('.app .bottom-nav');
+}
+
+// Navigates with the bottom bar, as a learner would.
+export async function tab(page, name) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+}
+
+// Saves a screenshot and fails if it is blank: a PNG of one colour has no variance.
+export async function screenshot(page, name) {
+  const png = await page.screenshot({ fullPage: true });
+  const file = join(outputDir, `${name}.png`);
+  writeFileSync(file, png);
+  const stats = await pixelStats(page, png);
+  assert.ok(png.length > 4000, `${name}.png is suspiciously small (${png.length} bytes)`);
+  assert.ok(stats.variance > 50, `${name}.png looks blank (variance ${stats.variance.toFixed(1)})`);
+  assert.ok(stats.distinct > 8, `${name}.png has only ${stats.distinct} colours`);
+  return file;
+}
+
+// Decodes the PNG in a scratch page and measures how much its pixels vary.
+async function pixelStats(page, png) {
+  const scratch = await page.context().newPage();
+  try {
+    return await scratch.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, img.width, img.height);
+      let sum = 0, sumSq = 0, n = 0;
+      const colours = new Set();
+      for (let i = 0; i < data.length; i += 4 * 7) {
+        const v = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+        sum += v; sumSq += v * v; n++;
+        if (colours.size < 1000) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+      const mean = sum / n;
+      return { variance: sumSq / n - mean * mean, distinct: colours.size };
+    }, png.toString('base64'));
+  } finally {
+    await scratch.close();
+  }
+}
+
+// No screen may scroll sideways on a phone.
+export async function assertNoHorizontalScroll(page, what) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `${what} scrolls sideways: ${scroll} > ${client}`);
+}
+
+// Every button, link and form field must have an accessible name.
+export async function assertNamedControls(page, what) {
+  const unnamed = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('button, a[href], input, select, textarea')) {
+      if (el.type === 'hidden') continue;
+      const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+        || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label')
+        || (el.textContent || '').trim() || el.getAttribute('title');
+      if (!labelled) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+  assert.deepEqual(unnamed, [], `${what} has controls without an accessible name`);
+}
+
+// Tap targets must be at least 44 × 44 CSS px.
+export async function assertTapTargets(page, what) {
+  const small = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('button, a.button, .bottom-nav a, select, input:not([type=radio]):not([type=checkbox]):not([type=file])')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.height < 43.5 || r.width < 43.5) out.push(`${el.tagName} "${(el.textContent || el.id).trim().slice(0, 30)}" ${r.width.toFixed(0)}×${r.height.toFixed(0)}`);
+    }
+    return out;
+  });
+  assert.deepEqual(small, [], `${what} has tap targets under 44 px`);
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+// Records a figure as a `name: value unit` line: printed (the test runner shows it as a
+// diagnostic) and appended to test-output/speed.txt, which run.sh prints plainly at the end.
+export function report(name, value, unit) {
+  const line = `${name}: ${Number(value).toFixed(1)} ${unit}`;
+  console.log(line);
+  appendFileSync(join(outputDir, 'speed.txt'), `${line}\n`);
+}
+
+// The learning/review/new counts on the Today screen, as text.
+export async function todayCounts(page) {
+  const section = page.locator('section[aria-labelledby="revise-heading"] .counts');
+  await section.waitFor();
+  return (await section.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+// Reveals the current card and answers it; resolves once the next card (or the summary)
+// is on screen, with the milliseconds from the click to then.
+export async function answerCard(page, rating) {
+  await page.locator('#reveal').click();
+  const button = page.locator(`#answer-${rating}`);
+  await button.waitFor();
+  const before = await page.locator('#progress-text').innerText();
+  const t0 = performance.now();
+  await button.click();
+  await page.waitForFunction(
+    (prev) => {
+      const p = document.querySelector('#progress-text');
+      return p && p.textContent !== prev && (document.querySelector('#reveal') || document.querySelector('#summary'));
+    },
+    before,
+    { polling: 'raf' },
+  );
+  return performance.now() - t0;
+}

@@ -1,0 +1,46 @@
+// Speed against a large store: 100,000 cards with a year of history. The store is seeded by
+// one run of the preview, then a second launch is timed as a learner would meet it.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startPreview, launchBrowser, newPage, tempDataDir, answerCard, median, report, screenshot, PHONE,
+} from './lib.mjs';
+
+const CARDS = Number(process.env.PF_SEED_CARDS || 100000);
+let preview;
+let browser;
+
+after(async () => {
+  await browser?.close();
+  await preview?.stop();
+});
+
+test(`launch and answer speed with ${CARDS} cards`, { timeout: 900_000 }, async () => {
+  const dataDir = tempDataDir('speed');
+  const seedStart = performance.now();
+  preview = await startPreview(dataDir, ['--seed-cards', String(CARDS)]);
+  report(`seed_${CARDS}_cards`, (performance.now() - seedStart) / 1000, 's');
+  await preview.stop();
+
+  preview = await startPreview(dataDir);
+  browser = await launchBrowser();
+  const page = await newPage(browser, PHONE);
+  page.setDefaultTimeout(120_000);
+  await page.goto(`${preview.url}/review/all/-`);
+  await page.locator('#reveal').waitFor();
+  report(`large_${CARDS}_launch_to_first_card`, performance.now() - preview.startedAt, 'ms');
+
+  const times = [];
+  const ratings = ['good', 'again', 'good', 'easy', 'hard', 'good', 'good', 'again', 'easy', 'good', 'good'];
+  for (const r of ratings) times.push(await answerCard(page, r));
+  report(`large_${CARDS}_answer_to_next_card_median`, median(times), 'ms');
+  assert.match(await page.locator('#progress-text').innerText(), /^11 done/);
+  await screenshot(page, 'phone-review-large-store');
+
+  // Today and Stats stay usable on the large store.
+  const t0 = performance.now();
+  await page.goto(`${preview.url}/stats`);
+  await page.locator('#heatmap svg').waitFor();
+  report(`large_${CARDS}_open_stats`, performance.now() - t0, 'ms');
+  assert.match(await page.locator('#heatmap svg').getAttribute('aria-label'), /Review heatmap: [1-9]/);
+});
