@@ -23,3 +23,6 @@ pub use stats::Stats;
 pub use today::Today;
 pub use unit_detail::UnitDetail;
 pub use units::Units;
+
+#[cfg(test)]
+mod tests;

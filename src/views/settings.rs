@@ -77,14 +77,14 @@ pub fn Settings() -> Element {
 
     let on_save = {
         let current = current.clone();
-        move |_| match {
+        move |_| {
             let parsed = form.peek().apply(&current);
-            parsed
-        } {
-            Ok(next) => save_settings(next, "Settings saved."),
-            Err(message) => {
-                error.set(Some(message));
-                notice.set(None);
+            match parsed {
+                Ok(next) => save_settings(next, "Settings saved."),
+                Err(message) => {
+                    error.set(Some(message));
+                    notice.set(None);
+                }
             }
         }
     };
