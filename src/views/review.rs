@@ -12,6 +12,34 @@ use pocketfolio_core::queue::{Queue, Scope};
 use pocketfolio_core::ReviewCard;
 use std::time::Instant;
 
+/// Sends review keys (space/enter, 1–4, u) to the session, unless the learner is typing in
+/// a field or pressing a button with Enter. Installing it again replaces the old listener.
+const KEYS_JS: &str = r#"
+if (window.__pfReviewKeys) document.removeEventListener('keydown', window.__pfReviewKeys);
+window.__pfReviewKeys = (e) => {
+  const t = e.target;
+  const tag = t && t.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t && t.isContentEditable)) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+  const k = e.key;
+  if (k === 'Enter' && tag === 'BUTTON') return;
+  if (![' ', 'Enter', '1', '2', '3', '4', 'u', 'U'].includes(k)) return;
+  if (!document.querySelector('.review-area')) return;
+  // Space would also scroll, or press the focused button on release.
+  e.preventDefault();
+  dioxus.send(k);
+};
+document.addEventListener('keydown', window.__pfReviewKeys);
+"#;
+
+/// Removes the listener when the review screen closes.
+const KEYS_OFF_JS: &str = r#"
+if (window.__pfReviewKeys) {
+  document.removeEventListener('keydown', window.__pfReviewKeys);
+  window.__pfReviewKeys = null;
+}
+"#;
+
 /// The scope a route names, or why it names none.
 pub fn parse_scope(kind: &str, id: &str) -> Result<Scope, String> {
     match kind {
@@ -180,33 +208,33 @@ pub fn Review(kind: String, id: String) -> Element {
     let (done, total) = s.progress();
     let percent = (done * 100).checked_div(total).unwrap_or(100);
 
-    let onkey = move |e: KeyboardEvent| {
-        let key = e.key().to_string();
-        let mut guard = session.write();
-        let Some(s) = guard.as_mut() else { return };
-        match key.as_str() {
-            " " | "Enter" if !s.revealed => {
-                e.prevent_default();
-                s.reveal();
-            }
-            "1" | "2" | "3" | "4" if s.revealed => {
-                let n: u8 = key.parse().unwrap_or(3);
-                if let Some(r) = Rating::from_number(n) {
-                    s.answer(&app, r);
+    // Keys are caught on the whole document, not on a focused element: focus is lost whenever
+    // the button just tapped disappears (Show answer, the answer buttons), and over the
+    // preview a key pressed in that instant would go nowhere.
+    use_future(move || async move {
+        let mut keys = document::eval(KEYS_JS);
+        while let Ok(key) = keys.recv::<String>().await {
+            let mut guard = session.write();
+            let Some(s) = guard.as_mut() else { continue };
+            match key.as_str() {
+                " " | "Enter" => s.reveal(),
+                "u" | "U" => s.undo(&app),
+                n => {
+                    let rating = n.parse().ok().and_then(Rating::from_number);
+                    if let (Some(r), true) = (rating, s.revealed) {
+                        s.answer(&app, r);
+                    }
                 }
             }
-            "u" | "U" => s.undo(&app),
-            _ => {}
         }
-    };
+    });
+    use_drop(|| {
+        document::eval(KEYS_OFF_JS);
+    });
 
     rsx! {
         div {
             class: "review-area",
-            tabindex: "0",
-            "aria-label": "Review session. Space reveals, 1 to 4 answer, U undoes.",
-            onkeydown: onkey,
-            onmounted: move |e| async move { let _ = e.set_focus(true).await; },
             div { class: "spread",
                 h1 { "{title}" }
                 button {

@@ -26,7 +26,6 @@ test('review by keyboard at desktop size', async () => {
   await screenshot(page, 'desktop-today');
   await page.locator('#start-review').click();
   await page.locator('#reveal').waitFor();
-  await page.locator('.review-area').focus();
   for (const key of ['1', '2', '3', '4']) {
     const before = await page.locator('#progress-text').innerText();
     await page.keyboard.press('Space');
@@ -40,6 +39,12 @@ test('review by keyboard at desktop size', async () => {
   await screenshot(page, 'desktop-review');
   await page.keyboard.press('u');
   await page.waitForFunction(() => /^3 done/.test(document.querySelector('#progress-text')?.textContent || ''));
+  // Mouse and keys mixed: after clicking "Show answer" (which then disappears) a number key
+  // still answers.
+  await page.locator('#reveal').click();
+  await page.locator('#answer-good').waitFor();
+  await page.keyboard.press('3');
+  await page.waitForFunction(() => /^4 done/.test(document.querySelector('#progress-text')?.textContent || ''));
   // The content column stays readable on a wide window.
   const width = await page.locator('main.screen').evaluate((el) => el.getBoundingClientRect().width);
   assert.ok(width <= 720, `content column is ${width}px wide`);

@@ -43,7 +43,6 @@ test('launch to the first card, then ten answers with every rating and an undo',
   await checkScreen('review-question');
 
   // Keyboard: space reveals, and the answer buttons show their intervals.
-  await page.locator('.review-area').focus();
   await page.keyboard.press('Space');
   await page.locator('#answer-good').waitFor();
   const intervals = await page.locator('.answers .interval').allInnerTexts();
@@ -70,7 +69,6 @@ test('launch to the first card, then ten answers with every rating and an undo',
   // The undone card is shown again, question side up.
   await page.locator('#reveal').waitFor();
   // Keyboard undo as well: u takes back one more answer.
-  await page.locator('.review-area').focus();
   await page.keyboard.press('u');
   await page.waitForFunction(() => /^8 done/.test(document.querySelector('#progress-text')?.textContent || ''));
 });
