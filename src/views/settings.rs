@@ -52,39 +52,55 @@ impl Form {
     }
 }
 
+/// What the last action in a section did.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Status {
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl Status {
+    fn error(message: String) -> Self {
+        Status {
+            error: Some(message),
+            notice: None,
+        }
+    }
+
+    fn notice(message: &str) -> Self {
+        Status {
+            error: None,
+            notice: Some(message.to_string()),
+        }
+    }
+}
+
 /// The settings screen.
 #[component]
 pub fn Settings() -> Element {
     let app = use_app();
     let current = app.read(|c| Ok(c.settings().clone())).unwrap_or_default();
     let mut form = use_signal(|| Form::from(&current));
-    let mut error = use_signal(|| None::<String>);
-    let mut notice = use_signal(|| None::<String>);
+    // Each section reports next to its own controls.
+    let mut status = use_signal(Status::default);
+    let appearance = use_signal(Status::default);
     let mut form_key = use_signal(|| 0u32);
     let initial = form.peek().clone();
 
-    let mut save_settings =
-        move |next: CoreSettings, message: &str| match app.write(|c| c.update_settings(next)) {
-            Ok(()) => {
-                notice.set(Some(message.to_string()));
-                error.set(None);
-            }
-            Err(e) => {
-                error.set(Some(e));
-                notice.set(None);
-            }
-        };
+    let save_settings = move |next: CoreSettings, message: &str, mut to: Signal<Status>| {
+        to.set(match app.write(|c| c.update_settings(next)) {
+            Ok(()) => Status::notice(message),
+            Err(e) => Status::error(e),
+        })
+    };
 
     let on_save = {
         let current = current.clone();
         move |_| {
             let parsed = form.peek().apply(&current);
             match parsed {
-                Ok(next) => save_settings(next, "Settings saved."),
-                Err(message) => {
-                    error.set(Some(message));
-                    notice.set(None);
-                }
+                Ok(next) => save_settings(next, "Settings saved.", status),
+                Err(message) => status.set(Status::error(message)),
             }
         }
     };
@@ -125,7 +141,7 @@ pub fn Settings() -> Element {
                     initial_value: "{initial.rollover_hour}",
                     oninput: move |e| form.write().rollover_hour = e.value(),
                 }
-                Message { error: error(), notice: notice() }
+                Message { error: status().error, notice: status().notice }
                 div { class: "row",
                     button { class: "primary", r#type: "button", id: "save-settings", onclick: on_save, "Save" }
                     button {
@@ -133,8 +149,7 @@ pub fn Settings() -> Element {
                         onclick: move |_| {
                             let fresh = app.peek(|c| Ok(c.settings().clone())).unwrap_or_default();
                             form.set(Form::from(&fresh));
-                            error.set(None);
-                            notice.set(None);
+                            status.set(Status::default());
                             form_key += 1;
                         },
                         "Undo changes"
@@ -155,7 +170,7 @@ pub fn Settings() -> Element {
                             "dark" => Theme::Dark,
                             _ => Theme::System,
                         };
-                        save_settings(CoreSettings { theme, ..current.clone() }, "Theme changed.");
+                        save_settings(CoreSettings { theme, ..current.clone() }, "Theme changed.", appearance);
                     }
                 },
                 option { value: "system", selected: theme_value == "system", "Follow the device" }
@@ -169,13 +184,14 @@ pub fn Settings() -> Element {
                     let current = current.clone();
                     move |e: FormEvent| {
                         let size = e.value().parse().unwrap_or(100);
-                        save_settings(CoreSettings { text_scale_percent: size, ..current.clone() }, "Text size changed.");
+                        save_settings(CoreSettings { text_scale_percent: size, ..current.clone() }, "Text size changed.", appearance);
                     }
                 },
                 for size in text_sizes {
                     option { key: "{size}", value: "{size}", selected: current.text_scale_percent == size, "{size}%" }
                 }
             }
+            Message { error: appearance().error, notice: appearance().notice }
         }
         section { class: "card-box",
             h2 { "Centre" }

@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, todayCounts,
-  answerCard, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, median, report,
+  answerCard, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
+  median, report,
   PHONE, SMALL_PHONE,
 } from './lib.mjs';
 
@@ -30,6 +31,7 @@ async function checkScreen(name) {
   await assertNoHorizontalScroll(page, name);
   await assertNamedControls(page, name);
   await assertTapTargets(page, name);
+  await assertAccessible(page, name);
   await screenshot(page, `phone-${name}`);
 }
 
