@@ -178,8 +178,7 @@ pub struct RawInsertProbe {
 }
 
 impl RawInsertProbe {
-    /// Opens `path` with the same pragmas as the store; the probe writes its own table, so it
-    /// can share the collection's file and WAL.
+    /// Opens `path` (a scratch file) with the same pragmas as the store.
     pub fn open(path: &std::path::Path) -> Result<RawInsertProbe> {
         let conn = rusqlite::Connection::open(path)?;
         crate::store::configure(&conn)?;

@@ -5,6 +5,8 @@ use crate::model::ChangeId;
 use crate::sync::protocol::{Change, ChangeBody};
 use crate::Result;
 
+const ACKED_KEY: &str = "outbox_acked";
+
 impl Store {
     pub(crate) fn add_outbox(&self, id: ChangeId, time_ms: i64, body: &ChangeBody) -> Result<i64> {
         self.conn
@@ -16,16 +18,23 @@ impl Store {
     pub(crate) fn outbox_len(&self) -> Result<u64> {
         Ok(self
             .conn
-            .prepare_cached("SELECT count(*) FROM outbox")?
-            .query_row([], |r| r.get::<_, i64>(0))? as u64)
+            .prepare_cached("SELECT count(*) FROM outbox WHERE seq > ?")?
+            .query_row([self.outbox_acked()?], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    fn outbox_acked(&self) -> Result<i64> {
+        Ok(self
+            .get_meta(ACKED_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 
     /// Up to `limit` pending changes, oldest first.
     pub(crate) fn get_outbox(&self, limit: usize) -> Result<Vec<Change>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, change_id, created_ms, body FROM outbox ORDER BY seq LIMIT ?",
+            "SELECT seq, change_id, created_ms, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
+        let rows = stmt.query_map([self.outbox_acked()?, limit as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get(1)?,
@@ -46,11 +55,16 @@ impl Store {
         Ok(out)
     }
 
-    /// Forgets changes the centre has acknowledged.
+    /// Forgets changes the centre has acknowledged, keeping the newest row as the high-water
+    /// mark that stops its number being reused.
     pub(crate) fn remove_outbox_through(&self, seq: u64) -> Result<()> {
+        let seq = (seq as i64).max(self.outbox_acked()?);
+        self.set_meta(ACKED_KEY, &seq.to_string())?;
         self.conn
-            .prepare_cached("DELETE FROM outbox WHERE seq <= ?")?
-            .execute([seq as i64])?;
+            .prepare_cached(
+                "DELETE FROM outbox WHERE seq <= ?1 AND seq < (SELECT max(seq) FROM outbox)",
+            )?
+            .execute([seq])?;
         Ok(())
     }
 }

@@ -171,10 +171,12 @@ CREATE TABLE evidence_history (
 ) STRICT;
 CREATE INDEX evidence_history_by_item ON evidence_history(evidence_id, time_ms);
 
--- Changes waiting to be pushed, numbered 1, 2, 3 … per device (AUTOINCREMENT never reuses a
--- number, even after the table is emptied by a push).
+-- Changes waiting to be pushed, numbered 1, 2, 3 … per device. A number must never be reused,
+-- so acknowledging keeps the newest acknowledged row as a high-water mark (a new rowid is always
+-- max + 1); meta 'outbox_acked' says how far the centre has confirmed. This costs no write per
+-- change, where AUTOINCREMENT would update sqlite_sequence on every insert.
 CREATE TABLE outbox (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq        INTEGER PRIMARY KEY,
     change_id  BLOB NOT NULL,
     created_ms INTEGER NOT NULL,
     body       TEXT NOT NULL
