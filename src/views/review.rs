@@ -144,6 +144,35 @@ impl Session {
         }
     }
 
+    /// Takes the current card out of the session: suspended until unsuspended in Browse, or
+    /// buried until tomorrow.
+    fn set_aside(&mut self, app: &AppState, suspend: bool) {
+        let Some(id) = self.current.as_ref().map(|c| c.card.id) else {
+            return;
+        };
+        let result = if suspend {
+            app.write(|c| c.set_suspended(id, true))
+        } else {
+            app.write(|c| c.bury_card(id))
+        };
+        match result {
+            Ok(_) => {
+                self.queue.remove(id);
+                self.error = None;
+                self.notice = Some(
+                    if suspend {
+                        "Card suspended. Unsuspend it from Browse."
+                    } else {
+                        "Card buried until tomorrow."
+                    }
+                    .into(),
+                );
+                self.show_next(app);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
     fn undo(&mut self, app: &AppState) {
         match app.write(|c| c.undo_last_answer()) {
             Ok(Some(id)) => {
@@ -320,6 +349,24 @@ fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Session>>) 
                 "aria-label": "Show answer (space)",
                 onclick: move |_| { if let Some(s) = session.write().as_mut() { s.reveal() } },
                 "Show answer"
+            }
+        }
+        div { class: "row card-actions",
+            Link {
+                class: "button",
+                to: Route::EditCard { note: card.note.id.to_string() },
+                "aria-label": "Edit this card",
+                "Edit"
+            }
+            button {
+                "aria-label": "Bury this card until tomorrow",
+                onclick: move |_| { if let Some(s) = session.write().as_mut() { s.set_aside(&app, false) } },
+                "Bury"
+            }
+            button {
+                "aria-label": "Suspend this card",
+                onclick: move |_| { if let Some(s) = session.write().as_mut() { s.set_aside(&app, true) } },
+                "Suspend"
             }
         }
         p { class: "small muted keys", "Keys: space shows the answer, 1–4 answer, U undoes." }

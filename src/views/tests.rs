@@ -109,3 +109,30 @@ fn settings_offer_no_pretend_sign_in() {
     assert!(html.contains("Sign in — coming with sync"));
     assert!(html.contains("disabled"));
 }
+
+#[test]
+fn a_reversed_note_is_asked_front_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck: DeckId = {
+        let path = dir.path().join(crate::services::open::DB_FILE);
+        let mut col = Collection::open(&path, Arc::new(SystemClock)).unwrap();
+        let deck = col.add_deck("Both ways", "").unwrap();
+        let fields = NoteFields::Reversed {
+            front: "Quarzbaum front".into(),
+            back: "Quarzbaum back".into(),
+        };
+        col.add_note(deck, fields, &[], &[]).unwrap();
+        deck
+    };
+    let html = render_at(open_backend(dir.path(), 0), &format!("/review/deck/{deck}"));
+    assert!(html.contains("Reversed · forward"), "{html}");
+    assert!(html.contains("Quarzbaum front"));
+    assert!(
+        !html.contains("Quarzbaum back"),
+        "the back waits for reveal"
+    );
+    assert!(
+        html.contains("0 done · 2 left"),
+        "both directions are queued"
+    );
+}

@@ -70,6 +70,12 @@ test('launch to the first card, then ten answers with every rating and an undo',
   assert.match(await page.locator('#progress-text').innerText(), /^9 done/);
   // The undone card is shown again, question side up.
   await page.locator('#reveal').waitFor();
+  // Bury the card on screen: it leaves the session, nothing is answered.
+  const buried = await page.locator('#card').getAttribute('data-card-id');
+  await page.getByRole('button', { name: 'Bury this card until tomorrow' }).click();
+  await page.getByText('Card buried until tomorrow.').waitFor();
+  assert.notEqual(await page.locator('#card').getAttribute('data-card-id'), buried);
+  assert.match(await page.locator('#progress-text').innerText(), /^9 done/);
   // Keyboard undo as well: u takes back one more answer.
   await page.keyboard.press('u');
   await page.waitForFunction(() => /^8 done/.test(document.querySelector('#progress-text')?.textContent || ''));
@@ -136,6 +142,26 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '2 cards');
   const first = await page.locator('#results .question').first().innerText();
   assert.match(first, /\[…\]/, 'the question shows a gap');
+  // Study the new deck: the cloze gap is shown, then the answer highlighted, and the
+  // session ends with a summary.
+  await tab(page, 'Cards');
+  await page.getByRole('button', { name: 'Study My revision' }).click();
+  await page.locator('#reveal').waitFor();
+  assert.match(await page.locator('#question').innerText(), /\[…\]/);
+  await page.locator('#reveal').click();
+  const highlighted = await page.locator('#question mark.cloze-answer').innerText();
+  assert.ok(['BATNA', 'ZOPA'].includes(highlighted), `highlighted "${highlighted}"`);
+  assert.match(await page.locator('#extra').innerText(), /Best alternative/);
+  await page.locator('#answer-easy').click();
+  await answerCard(page, 'easy');
+  await page.locator('#summary').waitFor();
+  assert.equal(await page.locator('#summary-count').innerText(), 'You answered 2 cards.');
+  await checkScreen('review-summary');
+  await tab(page, 'Cards');
+  await page.getByRole('link', { name: 'Search and browse cards' }).click();
+  await page.locator('#search-text').fill('zebrafinch');
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '2 cards');
+
   // Search by tag alone finds them too.
   await page.locator('#search-text').fill('');
   await page.locator('#search-tag').fill('zebra-test');
