@@ -1,0 +1,324 @@
+//! Accounts, assignments, enrolments and sign-in tokens.
+
+use super::{now_ms, Db, Scope};
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+use sqlx::Row;
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Creates accounts and assignments; sees every learner.
+    Admin,
+    /// Assesses the learners assigned to them.
+    Assessor,
+    /// Syncs their own portfolio.
+    Learner,
+}
+
+impl Role {
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Assessor => "assessor",
+            Role::Learner => "learner",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "admin" => Some(Role::Admin),
+            "assessor" => Some(Role::Assessor),
+            "learner" => Some(Role::Learner),
+            _ => None,
+        }
+    }
+}
+
+/// An account as the rest of the server sees it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    /// Id (UUID).
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+}
+
+impl Account {
+    /// The learners this account may read.
+    pub fn scope(&self) -> Scope {
+        Scope::of(&self.id)
+    }
+}
+
+fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(Account {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode("unknown role".into()))?,
+    })
+}
+
+/// What a sign-in token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A bearer token for the API.
+    Api,
+    /// A browser session cookie for the pages.
+    Session,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Api => "api",
+            TokenKind::Session => "session",
+        }
+    }
+}
+
+/// A token's account, with the CSRF secret of its session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Who.
+    pub account: Account,
+    /// The secret forms must echo.
+    pub csrf: String,
+}
+
+impl Db {
+    /// Adds an account; `password_hash` is already Argon2id.
+    pub async fn add_account(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> Result<Account, sqlx::Error> {
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(username)
+        .bind(display_name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(Account {
+            id,
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+        })
+    }
+
+    /// The account and password hash for a sign-in name.
+    pub async fn get_credentials(
+        &self,
+        username: &str,
+    ) -> Result<Option<(Account, String)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, password_hash FROM accounts WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((account_from(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    /// An account by sign-in name.
+    pub async fn get_account_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<Account>, sqlx::Error> {
+        Ok(self.get_credentials(username).await?.map(|(a, _)| a))
+    }
+
+    /// Replaces a password hash and revokes every token of the account.
+    pub async fn update_password(
+        &self,
+        account_id: &str,
+        password_hash: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done == 1)
+    }
+
+    /// Assigns a learner to an assessor (idempotent).
+    pub async fn add_assignment(
+        &self,
+        assessor_id: &str,
+        learner_id: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO assignments (assessor_id, learner_id) VALUES ($1, $2) \
+             ON CONFLICT (assessor_id, learner_id) DO NOTHING",
+        )
+        .bind(assessor_id)
+        .bind(learner_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Enrols a learner on a qualification (idempotent).
+    pub async fn add_enrolment(
+        &self,
+        learner_id: &str,
+        qualification_id: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO enrolments (learner_id, qualification_id) VALUES ($1, $2) \
+             ON CONFLICT (learner_id, qualification_id) DO NOTHING",
+        )
+        .bind(learner_id)
+        .bind(qualification_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The qualifications a learner in scope is enrolled on.
+    pub async fn get_enrolments(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let sql = format!(
+            "SELECT qualification_id FROM enrolments WHERE learner_id = $1 \
+             AND learner_id IN {} ORDER BY qualification_id",
+            Scope::visible_learners(2)
+        );
+        let rows: Vec<(String,)> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(&scope.account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// The learners in scope, by name.
+    pub async fn get_learners(&self, scope: &Scope) -> Result<Vec<Account>, sqlx::Error> {
+        let sql = format!(
+            "SELECT id, username, display_name, role FROM accounts WHERE id IN {} \
+             ORDER BY display_name, username",
+            Scope::visible_learners(1)
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(&scope.account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(account_from).collect()
+    }
+
+    /// One learner, if in scope.
+    pub async fn get_learner(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+    ) -> Result<Option<Account>, sqlx::Error> {
+        let sql = format!(
+            "SELECT id, username, display_name, role FROM accounts WHERE id = $1 AND id IN {}",
+            Scope::visible_learners(2)
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(&scope.account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account_from).transpose()
+    }
+
+    /// Every account (admin pages and commands).
+    pub async fn get_accounts(&self) -> Result<Vec<Account>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, username, display_name, role FROM accounts ORDER BY role, username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account_from).collect()
+    }
+
+    /// Stores a token by its hash.
+    pub async fn add_token(
+        &self,
+        hash: &str,
+        account_id: &str,
+        kind: TokenKind,
+        csrf: &str,
+        expires_ms: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO tokens (hash, account_id, kind, csrf, created_ms, expires_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(hash)
+        .bind(account_id)
+        .bind(kind.as_str())
+        .bind(csrf)
+        .bind(now_ms())
+        .bind(expires_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session a token hash names, if any.
+    pub async fn get_session(
+        &self,
+        hash: &str,
+        kind: TokenKind,
+    ) -> Result<Option<Session>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT a.id, a.username, a.display_name, a.role, t.csrf FROM tokens t \
+             JOIN accounts a ON a.id = t.account_id \
+             WHERE t.hash = $1 AND t.kind = $2 AND t.revoked = 0 AND t.expires_ms > $3",
+        )
+        .bind(hash)
+        .bind(kind.as_str())
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Session {
+                account: account_from(&r)?,
+                csrf: r.try_get("csrf")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Revokes one token.
+    pub async fn revoke_token(&self, hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE hash = $1")
+            .bind(hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

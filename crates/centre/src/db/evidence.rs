@@ -1,0 +1,554 @@
+//! Evidence items: the learner's fields (last writer wins by the learner's HLC, losers kept in
+//! history), the assessor's fields (last writer wins by the centre's HLC), tombstones.
+
+use super::accounts::{Account, Role};
+use super::sync::json;
+use super::{audit, now_ms, Db, Scope};
+use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::model::{AssessorStatus, EvidenceId};
+use pocketfolio_core::sync::protocol::{AssessmentRecord, EvidenceRecord, Origin, PullBody};
+use pocketfolio_core::sync::Hlc;
+use serde_json::json;
+use sqlx::AssertSqlSafe;
+use sqlx::{AnyConnection, Row};
+
+/// The centre's node id in the stamps it makes (the same on every replica).
+pub const CENTRE_NODE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x5f3a_c3e7_1d2b_4e55_8c90_0000_0000_0001);
+
+/// An item as the assessor pages show it.
+#[derive(Debug, Clone)]
+pub struct EvidenceView {
+    /// Owner.
+    pub learner_id: String,
+    /// Id.
+    pub id: String,
+    /// Kind (snake case).
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// "draft" or "submitted".
+    pub learner_status: String,
+    /// The learner's fields (absent on a tombstone made before the item arrived).
+    pub record: Option<EvidenceRecord>,
+    /// Deleted by the learner.
+    pub deleted: bool,
+    /// The decision, once made.
+    pub assessor_status: Option<AssessorStatus>,
+    /// Feedback.
+    pub feedback: String,
+    /// Criteria signed off with this item.
+    pub signed_off: Vec<String>,
+    /// When last submitted (ms).
+    pub submitted_ms: Option<i64>,
+    /// When the learner last changed it (ms).
+    pub updated_ms: i64,
+    /// When last assessed (ms).
+    pub assessed_ms: Option<i64>,
+}
+
+/// One entry of an item's history.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// When (ms).
+    pub time_ms: i64,
+    /// Who.
+    pub actor: String,
+    /// What, in a sentence.
+    pub summary: String,
+    /// Before/after or the losing value, as JSON.
+    pub detail: String,
+}
+
+fn status_str(s: AssessorStatus) -> &'static str {
+    match s {
+        AssessorStatus::Accepted => "accepted",
+        AssessorStatus::ReferredBack => "referred_back",
+    }
+}
+
+fn parse_status(s: Option<String>) -> Option<AssessorStatus> {
+    match s.as_deref() {
+        Some("accepted") => Some(AssessorStatus::Accepted),
+        Some("referred_back") => Some(AssessorStatus::ReferredBack),
+        _ => None,
+    }
+}
+
+fn parse_hlc(text: Option<String>) -> Option<Hlc> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+pub(crate) async fn add_history(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    evidence_id: &str,
+    actor: &str,
+    summary: &str,
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO evidence_history (learner_id, evidence_id, id, time_ms, actor, summary, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(learner_id)
+    .bind(evidence_id)
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(now_ms())
+    .bind(actor)
+    .bind(summary)
+    .bind(detail.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Merges the learner's fields of an item.
+pub(crate) async fn put_learner_fields(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    rec: &EvidenceRecord,
+    actor: &str,
+) -> ApiResult<()> {
+    let id = rec.id.to_string();
+    let submitted = rec.learner_status == "submitted";
+    let row = sqlx::query(
+        "SELECT record, learner_hlc, deleted, learner_status, assessor_status FROM evidence \
+         WHERE learner_id = $1 AND id = $2",
+    )
+    .bind(learner_id)
+    .bind(&id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let now = now_ms();
+    let Some(row) = row else {
+        sqlx::query(
+            "INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, learner_hlc, \
+             submitted_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(learner_id)
+        .bind(&id)
+        .bind(&rec.kind)
+        .bind(&rec.title)
+        .bind(&rec.learner_status)
+        .bind(json(rec)?)
+        .bind(json(&rec.hlc)?)
+        .bind(submitted.then_some(now))
+        .bind(rec.updated_ms)
+        .execute(&mut *conn)
+        .await?;
+        let summary = if submitted {
+            "Submitted for assessment."
+        } else {
+            "Created as a draft."
+        };
+        add_history(
+            conn,
+            learner_id,
+            &id,
+            actor,
+            summary,
+            json!({ "after": rec }),
+        )
+        .await?;
+        return Ok(());
+    };
+    let deleted: i64 = row.try_get("deleted")?;
+    let old_record: Option<String> = row.try_get("record")?;
+    let old: Option<EvidenceRecord> = old_record.and_then(|t| serde_json::from_str(&t).ok());
+    if deleted != 0 {
+        let summary = "An edit arrived after the item was deleted; the deletion stands.";
+        add_history(
+            conn,
+            learner_id,
+            &id,
+            actor,
+            summary,
+            json!({ "lost": rec }),
+        )
+        .await?;
+        return Ok(());
+    }
+    let old_hlc = parse_hlc(row.try_get("learner_hlc")?);
+    if old_hlc == Some(rec.hlc) {
+        return Ok(());
+    }
+    if old_hlc.is_some_and(|h| h > rec.hlc) {
+        let summary = "An older concurrent edit lost to a newer one; its values are kept here.";
+        add_history(
+            conn,
+            learner_id,
+            &id,
+            actor,
+            summary,
+            json!({ "lost": rec }),
+        )
+        .await?;
+        return Ok(());
+    }
+    let old_status: String = row.try_get("learner_status")?;
+    let referred = row
+        .try_get::<Option<String>, _>("assessor_status")?
+        .as_deref()
+        == Some("referred_back");
+    let resubmitted = submitted && (old_status != "submitted" || referred);
+    sqlx::query(
+        "UPDATE evidence SET kind = $1, title = $2, learner_status = $3, record = $4, \
+         learner_hlc = $5, updated_ms = $6, \
+         submitted_ms = CASE WHEN $7 = 1 THEN $8 ELSE submitted_ms END \
+         WHERE learner_id = $9 AND id = $10",
+    )
+    .bind(&rec.kind)
+    .bind(&rec.title)
+    .bind(&rec.learner_status)
+    .bind(json(rec)?)
+    .bind(json(&rec.hlc)?)
+    .bind(rec.updated_ms)
+    .bind(resubmitted as i64)
+    .bind(now)
+    .bind(learner_id)
+    .bind(&id)
+    .execute(&mut *conn)
+    .await?;
+    let summary = if resubmitted {
+        "Submitted for assessment."
+    } else {
+        "Edited by the learner."
+    };
+    add_history(
+        conn,
+        learner_id,
+        &id,
+        actor,
+        summary,
+        json!({ "before": old, "after": rec }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes an item: a tombstone that wins over every edit, earlier or later.
+pub(crate) async fn delete(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    id: &str,
+    actor: &str,
+    time_ms: i64,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO evidence (learner_id, id, kind, title, learner_status, updated_ms, deleted) \
+         VALUES ($1, $2, '', '', 'draft', $3, 1) \
+         ON CONFLICT (learner_id, id) DO UPDATE SET deleted = 1",
+    )
+    .bind(learner_id)
+    .bind(id)
+    .bind(time_ms)
+    .execute(&mut *conn)
+    .await?;
+    add_history(
+        conn,
+        learner_id,
+        id,
+        actor,
+        "Deleted by the learner.",
+        json!({}),
+    )
+    .await?;
+    Ok(())
+}
+
+fn view_from(row: &sqlx::any::AnyRow) -> Result<EvidenceView, sqlx::Error> {
+    let record: Option<String> = row.try_get("record")?;
+    let signed: String = row.try_get("signed_off")?;
+    Ok(EvidenceView {
+        learner_id: row.try_get("learner_id")?,
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        learner_status: row.try_get("learner_status")?,
+        record: record.and_then(|t| serde_json::from_str(&t).ok()),
+        deleted: row.try_get::<i64, _>("deleted")? != 0,
+        assessor_status: parse_status(row.try_get("assessor_status")?),
+        feedback: row
+            .try_get::<Option<String>, _>("feedback")?
+            .unwrap_or_default(),
+        signed_off: serde_json::from_str(&signed).unwrap_or_default(),
+        submitted_ms: row.try_get("submitted_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
+        assessed_ms: row.try_get("assessed_ms")?,
+    })
+}
+
+const VIEW_COLS: &str = "learner_id, id, kind, title, learner_status, record, deleted, \
+    assessor_status, feedback, signed_off, submitted_ms, updated_ms, assessed_ms";
+
+/// What an assessor decides about an item.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Accept or refer back, with feedback.
+    Decide {
+        /// The decision.
+        status: AssessorStatus,
+        /// Written feedback.
+        feedback: String,
+    },
+    /// Sign a criterion off with this item.
+    SignOff {
+        /// The criterion.
+        criterion: String,
+    },
+}
+
+impl Db {
+    /// Submitted items awaiting a decision, oldest first.
+    pub async fn get_queue(&self, scope: &Scope) -> Result<Vec<EvidenceView>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {VIEW_COLS} FROM evidence WHERE learner_id IN {} AND deleted = 0 \
+             AND learner_status = 'submitted' AND (assessor_status IS NULL \
+             OR (assessor_status = 'referred_back' AND submitted_ms > assessed_ms)) \
+             ORDER BY submitted_ms, id",
+            Scope::visible_learners(1)
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(&scope.account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(view_from).collect()
+    }
+
+    /// A learner's live items, newest first.
+    pub async fn get_learner_evidence(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+    ) -> Result<Vec<EvidenceView>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {VIEW_COLS} FROM evidence WHERE learner_id = $1 AND learner_id IN {} \
+             AND deleted = 0 ORDER BY updated_ms DESC, id",
+            Scope::visible_learners(2)
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(&scope.account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(view_from).collect()
+    }
+
+    /// One item, if in scope.
+    pub async fn get_evidence(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+        id: &str,
+    ) -> Result<Option<EvidenceView>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {VIEW_COLS} FROM evidence WHERE learner_id = $1 AND id = $2 \
+             AND learner_id IN {}",
+            Scope::visible_learners(3)
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(id)
+            .bind(&scope.account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(view_from).transpose()
+    }
+
+    /// An item's history, oldest first, if in scope.
+    pub async fn get_history(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+        id: &str,
+    ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+        let sql = format!(
+            "SELECT time_ms, actor, summary, detail FROM evidence_history \
+             WHERE learner_id = $1 AND evidence_id = $2 AND learner_id IN {} ORDER BY id",
+            Scope::visible_learners(3)
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(id)
+            .bind(&scope.account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    time_ms: r.try_get("time_ms")?,
+                    actor: r.try_get("actor")?,
+                    summary: r.try_get("summary")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records an assessor's decision or sign-off: the item, its history, the learner's pull
+    /// stream and the audit log change in one transaction.
+    pub async fn assess(
+        &self,
+        assessor: &Account,
+        learner_id: &str,
+        id: &str,
+        decision: Decision,
+    ) -> ApiResult<AssessmentRecord> {
+        if assessor.role == Role::Learner {
+            return Err(ApiError::Forbidden);
+        }
+        let evidence_id = EvidenceId::parse(id).map_err(|_| ApiError::NotFound("The item"))?;
+        let mut tx = self.begin_write().await?;
+        let head: Option<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
+            "UPDATE accounts SET feed_pos = feed_pos + 1 WHERE id = $1 AND id IN {} \
+             RETURNING feed_pos",
+            Scope::visible_learners(2)
+        )))
+        .bind(learner_id)
+        .bind(&assessor.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((pos,)) = head else {
+            return Err(ApiError::NotFound("The learner"));
+        };
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {VIEW_COLS}, assessor_hlc FROM evidence WHERE learner_id = $1 AND id = $2 \
+             AND deleted = 0"
+        )))
+        .bind(learner_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Err(ApiError::NotFound("The item"));
+        };
+        let before = view_from(&row)?;
+        let last_hlc = parse_hlc(row.try_get("assessor_hlc")?);
+        let now = now_ms();
+        let hlc = Hlc::tick(last_hlc, now, CENTRE_NODE);
+        let claimed = before
+            .record
+            .as_ref()
+            .map(|r| r.criteria.clone())
+            .unwrap_or_default();
+        let (status, feedback, mut signed, summary, action) = match decision {
+            Decision::Decide { status, feedback } => {
+                let summary = match status {
+                    AssessorStatus::Accepted => "Accepted by the assessor.",
+                    AssessorStatus::ReferredBack => "Referred back by the assessor.",
+                };
+                (
+                    status,
+                    feedback,
+                    before.signed_off.clone(),
+                    summary,
+                    "evidence.decide",
+                )
+            }
+            Decision::SignOff { criterion } => {
+                let Some(status) = before.assessor_status else {
+                    return Err(ApiError::Conflict(
+                        "Record a decision on the item before signing criteria off.".into(),
+                    ));
+                };
+                if !claimed.contains(&criterion) {
+                    return Err(ApiError::invalid(
+                        "criterion",
+                        "The item does not claim that criterion.",
+                    ));
+                }
+                let mut signed = before.signed_off.clone();
+                signed.push(criterion);
+                (
+                    status,
+                    before.feedback.clone(),
+                    signed,
+                    "Criterion signed off.",
+                    "criterion.sign_off",
+                )
+            }
+        };
+        signed.sort();
+        signed.dedup();
+        sqlx::query(
+            "UPDATE evidence SET assessor_status = $1, feedback = $2, signed_off = $3, \
+             assessor_name = $4, assessor_hlc = $5, assessed_ms = $6 \
+             WHERE learner_id = $7 AND id = $8",
+        )
+        .bind(status_str(status))
+        .bind(&feedback)
+        .bind(json(&signed)?)
+        .bind(&assessor.display_name)
+        .bind(json(&hlc)?)
+        .bind(now)
+        .bind(learner_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let record = AssessmentRecord {
+            evidence_id,
+            status,
+            feedback: feedback.clone(),
+            criteria_signed_off: signed.clone(),
+            assessor: assessor.display_name.clone(),
+            time_ms: now,
+            hlc,
+        };
+        sqlx::query(
+            "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) \
+             VALUES ($1, $2, NULL, NULL, $3, $4)",
+        )
+        .bind(learner_id)
+        .bind(pos)
+        .bind(json(&Origin::Assessor)?)
+        .bind(json(&PullBody::Assessment(record.clone()))?)
+        .execute(&mut *tx)
+        .await?;
+        let before_json = json!({
+            "status": before.assessor_status.map(status_str),
+            "feedback": before.feedback,
+            "criteria_signed_off": before.signed_off,
+        });
+        let after_json = json!({
+            "status": status_str(status),
+            "feedback": feedback,
+            "criteria_signed_off": signed,
+        });
+        add_history(
+            &mut tx,
+            learner_id,
+            id,
+            &assessor.display_name,
+            summary,
+            json!({ "before": before_json, "after": after_json }),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            assessor,
+            action,
+            &format!("evidence {learner_id}/{id}"),
+            &before_json,
+            &after_json,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Criteria signed off for a learner in scope: (criterion, evidence id).
+    pub async fn get_signed_off(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        let mut out = Vec::new();
+        for item in self.get_learner_evidence(scope, learner_id).await? {
+            for c in &item.signed_off {
+                out.push((c.clone(), item.id.clone()));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,154 @@
+//! Storage: the only place with SQL. One schema and one set of queries serve SQLite and
+//! PostgreSQL through sqlx's `Any` driver (`$1` placeholders work on both).
+//!
+//! Scope is part of every query that reads a learner's data: functions take a [`Scope`], which
+//! only the auth layer can make, and its SQL filter names the learners the caller may see.
+
+pub mod accounts;
+pub mod attachments;
+pub mod audit;
+pub mod evidence;
+pub mod sync;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file (the zero-configuration default).
+    Sqlite,
+    /// PostgreSQL (several stateless replicas may share it).
+    Postgres,
+}
+
+/// A connection pool plus what it talks to.
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The pool.
+    pub pool: AnyPool,
+    /// The backend.
+    pub backend: Backend,
+}
+
+/// Migrations, in order; each runs once.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("schema.sql"))];
+
+impl Db {
+    /// Connects (creating a SQLite file if needed) and migrates.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let url = if backend == Backend::Sqlite && !url.contains("mode=") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.to_string()
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = match backend {
+            // SQLite has one writer at a time; a few connections serve reads in WAL mode and
+            // writers queue on the busy timeout.
+            Backend::Sqlite => AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // WAL + NORMAL: durable against process crashes, one fsync per checkpoint.
+                        conn.execute(
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                             PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(20),
+        }
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        self.pool
+            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
+            .await?;
+        for (version, sql) in MIGRATIONS {
+            let done: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            // Comments out first: they may contain semicolons.
+            let sql: String = sql
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                tx.execute(sqlx::AssertSqlSafe(statement.to_string()))
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO schema_migrations (version) VALUES ($1) ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (so two writers
+    /// never deadlock upgrading read locks); PostgreSQL locks rows as it goes.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
+/// The learners a caller may read: made by the auth layer from a signed-in account.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub(crate) account_id: String,
+}
+
+impl Scope {
+    /// The scope of this account (its role decides what it covers, in SQL).
+    pub(crate) fn of(account_id: &str) -> Scope {
+        Scope {
+            account_id: account_id.to_string(),
+        }
+    }
+
+    /// SQL for "the learner ids this caller may see", with the caller's id as parameter `$n`.
+    /// A learner sees themself, an assessor their assigned learners, an admin every learner.
+    pub(crate) fn visible_learners(n: usize) -> String {
+        format!(
+            "(SELECT a.id FROM accounts a WHERE a.role = 'learner' AND (a.id = ${n} \
+             OR a.id IN (SELECT s.learner_id FROM assignments s WHERE s.assessor_id = ${n}) \
+             OR EXISTS (SELECT 1 FROM accounts m WHERE m.id = ${n} AND m.role = 'admin')))"
+        )
+    }
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

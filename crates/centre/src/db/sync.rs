@@ -1,0 +1,473 @@
+//! Push and pull: a device's changes in, the learner's stream out.
+//!
+//! Every applied change gets a position in the learner's stream (`feed.pos`), allocated by
+//! bumping `accounts.feed_pos` inside the same transaction. That update also locks the
+//! learner's row, so one learner's pushes apply one at a time and positions commit in order:
+//! a pull never skips a row that commits later with a smaller position.
+
+use super::{evidence, now_ms, Db};
+use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::sync::protocol::{
+    Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange, PushGap,
+    PushRequest, PushResponse, ReviewRecord,
+};
+use sqlx::AssertSqlSafe;
+use sqlx::{AnyConnection, Row};
+use std::collections::BTreeSet;
+
+/// Most changes in one push.
+pub const MAX_BATCH: usize = 2_000;
+/// Most changes in one pull page.
+pub const MAX_PAGE: u64 = 1_000;
+
+/// Checks the batch's shape before touching storage.
+fn check_batch(req: &PushRequest) -> ApiResult<()> {
+    if req.changes.len() > MAX_BATCH {
+        return Err(ApiError::TooLarge(format!(
+            "A push may carry at most {MAX_BATCH} changes; send the rest in another batch."
+        )));
+    }
+    if req.first_seq == 0 {
+        return Err(ApiError::invalid(
+            "first_seq",
+            "Sequence numbers start at 1.",
+        ));
+    }
+    for (i, change) in req.changes.iter().enumerate() {
+        if change.seq != req.first_seq + i as u64 {
+            return Err(ApiError::invalid(
+                format!("changes[{i}].seq"),
+                "Changes must have consecutive sequence numbers from first_seq.",
+            ));
+        }
+        match &change.body {
+            ChangeBody::Review(r) if r.to_log().is_none() => {
+                return Err(ApiError::invalid(
+                    format!("changes[{i}].body"),
+                    "The review has an unknown event kind.",
+                ))
+            }
+            ChangeBody::EvidencePut(e) => {
+                for (j, (sha, _)) in e.attachments.iter().enumerate() {
+                    if !crate::blobs::is_sha256(sha) {
+                        return Err(ApiError::invalid(
+                            format!("changes[{i}].body.attachments[{j}]"),
+                            "An attachment must be named by its lower-case hex SHA-256.",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Applies a device's batch for a learner, all or nothing.
+    pub async fn push(&self, learner_id: &str, req: &PushRequest) -> ApiResult<PushResponse> {
+        check_batch(req)?;
+        let device_id = req.device_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let head: Option<(i64,)> = sqlx::query_as(
+            "UPDATE accounts SET feed_pos = feed_pos WHERE id = $1 AND role = 'learner' \
+             RETURNING feed_pos",
+        )
+        .bind(learner_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((head,)) = head else {
+            return Err(ApiError::Forbidden);
+        };
+        let device: Option<(String, i64)> =
+            sqlx::query_as("SELECT learner_id, last_seq FROM devices WHERE id = $1")
+                .bind(&device_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let last_seq = match &device {
+            Some((owner, _)) if owner != learner_id => {
+                return Err(ApiError::NotFound("The device"))
+            }
+            Some((_, seq)) => *seq as u64,
+            None => 0,
+        };
+        if req.first_seq > last_seq + 1 {
+            return Err(ApiError::PushGap(PushGap {
+                expected_seq: last_seq + 1,
+            }));
+        }
+        let fresh: Vec<&Change> = req.changes.iter().filter(|c| c.seq > last_seq).collect();
+        let Some(new_last) = fresh.last().map(|c| c.seq) else {
+            return Ok(PushResponse { last_seq });
+        };
+        let missing = missing_blobs(&mut tx, learner_id, &fresh).await?;
+        if !missing.is_empty() {
+            return Err(ApiError::MissingBlobs(MissingBlobs { missing }));
+        }
+        let seen = seen_changes(&mut tx, learner_id, &fresh).await?;
+        let fresh: Vec<&Change> = fresh
+            .into_iter()
+            .filter(|c| !seen.contains(&c.id.to_string()))
+            .collect();
+        let actor = format!("learner (device {})", short(&device_id));
+        let reviews: Vec<&ReviewRecord> = fresh
+            .iter()
+            .filter_map(|c| match &c.body {
+                ChangeBody::Review(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        add_reviews(&mut tx, learner_id, &reviews).await?;
+        for change in &fresh {
+            apply_change(&mut tx, learner_id, change, &actor).await?;
+        }
+        let origin = serde_json::to_string(&Origin::Device {
+            device_id: req.device_id,
+        })
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut pos = head;
+        for chunk in fresh.chunks(150) {
+            let mut sql = String::from(
+                "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) VALUES ",
+            );
+            let mut bodies = Vec::with_capacity(chunk.len());
+            for (i, change) in chunk.iter().enumerate() {
+                let b = i * 6;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${},${},${},${},${},${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                ));
+                bodies.push(
+                    serde_json::to_string(&PullBody::Learner(change.body.clone()))
+                        .map_err(|e| ApiError::Internal(e.to_string()))?,
+                );
+            }
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (change, body) in chunk.iter().zip(bodies) {
+                pos += 1;
+                query = query
+                    .bind(learner_id)
+                    .bind(pos)
+                    .bind(change.id.to_string())
+                    .bind(&device_id)
+                    .bind(&origin)
+                    .bind(body);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE accounts SET feed_pos = $1 WHERE id = $2")
+            .bind(pos)
+            .bind(learner_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO devices (id, learner_id, last_seq) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq",
+        )
+        .bind(&device_id)
+        .bind(learner_id)
+        .bind(new_last as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(PushResponse { last_seq: new_last })
+    }
+
+    /// A page of the learner's stream after `since`, leaving out `skip_device`'s own changes.
+    pub async fn pull(
+        &self,
+        learner_id: &str,
+        since: u64,
+        limit: u64,
+        skip_device: Option<&str>,
+    ) -> ApiResult<PullResponse> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        // Read the head first: every position up to it has committed.
+        let head: Option<(i64,)> =
+            sqlx::query_as("SELECT feed_pos FROM accounts WHERE id = $1 AND role = 'learner'")
+                .bind(learner_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((head,)) = head else {
+            return Err(ApiError::Forbidden);
+        };
+        let rows = sqlx::query(
+            "SELECT pos, origin, body FROM feed WHERE learner_id = $1 AND pos > $2 AND pos <= $3 \
+             AND (device_id IS NULL OR device_id <> $4) ORDER BY pos LIMIT $5",
+        )
+        .bind(learner_id)
+        .bind(since as i64)
+        .bind(head)
+        .bind(skip_device.unwrap_or(""))
+        .bind(limit as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let more = rows.len() as u64 > limit;
+        let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+        for row in rows.iter().take(limit as usize) {
+            let pos: i64 = row.try_get("pos")?;
+            let origin: String = row.try_get("origin")?;
+            let body: String = row.try_get("body")?;
+            changes.push(PulledChange {
+                cursor: pos as u64,
+                origin: serde_json::from_str(&origin)
+                    .map_err(|e| ApiError::Internal(format!("stored origin: {e}")))?,
+                body: serde_json::from_str(&body)
+                    .map_err(|e| ApiError::Internal(format!("stored change: {e}")))?,
+            });
+        }
+        let cursor = if more {
+            changes.last().map(|c| c.cursor).unwrap_or(since)
+        } else {
+            (head as u64).max(since)
+        };
+        Ok(PullResponse {
+            changes,
+            cursor,
+            more,
+        })
+    }
+
+    /// How many reviews a learner has on the centre (tests and the learner list).
+    pub async fn count_reviews(&self, learner_id: &str) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews WHERE learner_id = $1")
+            .bind(learner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// Attachment hashes the batch names that this learner has not uploaded.
+async fn missing_blobs(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    changes: &[&Change],
+) -> Result<Vec<String>, sqlx::Error> {
+    let named: BTreeSet<&str> = changes
+        .iter()
+        .filter_map(|c| match &c.body {
+            ChangeBody::EvidencePut(e) => Some(e.attachments.iter().map(|(sha, _)| sha.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    let named: Vec<&str> = named.into_iter().collect();
+    let mut have = BTreeSet::new();
+    for chunk in named.chunks(500) {
+        let sql = format!(
+            "SELECT sha256 FROM blobs WHERE learner_id = $1 AND sha256 IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
+        for sha in chunk {
+            q = q.bind(*sha);
+        }
+        have.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+    }
+    Ok(named
+        .into_iter()
+        .filter(|s| !have.contains(*s))
+        .map(str::to_string)
+        .collect())
+}
+
+/// Change ids of the batch the centre already has (a replay under new sequence numbers).
+async fn seen_changes(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    changes: &[&Change],
+) -> Result<BTreeSet<String>, sqlx::Error> {
+    let mut seen = BTreeSet::new();
+    for chunk in changes.chunks(500) {
+        let sql = format!(
+            "SELECT change_id FROM feed WHERE learner_id = $1 AND change_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
+        for c in chunk {
+            q = q.bind(c.id.to_string());
+        }
+        seen.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+    }
+    Ok(seen)
+}
+
+/// `$from, $from+1, …` for `n` values.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Review logs are a set: union by id, many rows per statement.
+async fn add_reviews(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    reviews: &[&ReviewRecord],
+) -> Result<(), sqlx::Error> {
+    const COLS: usize = 10;
+    for chunk in reviews.chunks(100) {
+        let mut sql = String::from(
+            "INSERT INTO reviews (learner_id, id, card_id, time_ms, kind, value, duration_ms, \
+             device_id, tz_offset_min, retention) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            sql.push_str(&placeholders(i * COLS + 1, COLS));
+            sql.push(')');
+        }
+        sql.push_str(" ON CONFLICT (learner_id, id) DO NOTHING");
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for r in chunk {
+            q = q
+                .bind(learner_id)
+                .bind(r.0.to_string())
+                .bind(r.1.to_string())
+                .bind(r.2)
+                .bind(r.3 as i64)
+                .bind(r.4 as i64)
+                .bind(r.5 as i64)
+                .bind(r.6.to_string())
+                .bind(r.7 as i64)
+                .bind(r.8 as f64);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Applies one non-review change by its merge rule.
+async fn apply_change(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    change: &Change,
+    actor: &str,
+) -> ApiResult<()> {
+    match &change.body {
+        ChangeBody::Review(_) => {}
+        ChangeBody::ReviewUndone(id) => {
+            sqlx::query("UPDATE reviews SET undone = 1 WHERE learner_id = $1 AND id = $2")
+                .bind(learner_id)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+        ChangeBody::DeckPut(deck) => {
+            put_record(
+                conn,
+                "decks",
+                learner_id,
+                &deck.id.to_string(),
+                &json(deck)?,
+                change.time_ms,
+            )
+            .await?
+        }
+        ChangeBody::DeckDeleted(id) => {
+            delete_record(conn, "decks", learner_id, &id.to_string(), change.time_ms).await?
+        }
+        ChangeBody::NotePut(note) => {
+            put_record(
+                conn,
+                "notes",
+                learner_id,
+                &note.id.to_string(),
+                &json(note)?,
+                change.time_ms,
+            )
+            .await?
+        }
+        ChangeBody::NoteDeleted(id) => {
+            delete_record(conn, "notes", learner_id, &id.to_string(), change.time_ms).await?
+        }
+        ChangeBody::EvidencePut(record) => {
+            evidence::put_learner_fields(conn, learner_id, record, actor).await?
+        }
+        ChangeBody::EvidenceDeleted(id) => {
+            evidence::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?
+        }
+        ChangeBody::SettingsPut(settings) => {
+            sqlx::query(
+                "INSERT INTO settings (learner_id, record, updated_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (learner_id) DO UPDATE SET record = excluded.record, \
+                 updated_ms = excluded.updated_ms WHERE settings.updated_ms <= excluded.updated_ms",
+            )
+            .bind(learner_id)
+            .bind(json(settings)?)
+            .bind(change.time_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Serialises a record for a TEXT column.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Last writer (by change time) wins; a tombstone wins over everything.
+async fn put_record(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    learner_id: &str,
+    id: &str,
+    record: &str,
+    time_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO {table} (learner_id, id, record, updated_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (learner_id, id) DO UPDATE SET record = excluded.record, \
+         updated_ms = excluded.updated_ms \
+         WHERE {table}.deleted = 0 AND {table}.updated_ms <= excluded.updated_ms"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(learner_id)
+        .bind(id)
+        .bind(record)
+        .bind(time_ms)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn delete_record(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    learner_id: &str,
+    id: &str,
+    time_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO {table} (learner_id, id, record, updated_ms, deleted) VALUES ($1, $2, NULL, $3, 1) \
+         ON CONFLICT (learner_id, id) DO UPDATE SET deleted = 1, record = NULL"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(learner_id)
+        .bind(id)
+        .bind(time_ms.max(now_ms()))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! One error type for every handler: each variant is a status and an [`ApiErrorBody`].
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pocketfolio_core::sync::protocol::{ApiErrorBody, MissingBlobs, PushGap};
+
+/// `Result` with [`ApiError`].
+pub type ApiResult<T, E = ApiError> = std::result::Result<T, E>;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed (400), naming the field when one is at fault.
+    #[error("{message}")]
+    BadRequest {
+        /// What is wrong.
+        message: String,
+        /// The field at fault.
+        field: Option<String>,
+    },
+    /// Well-formed but not acceptable (422).
+    #[error("{message}")]
+    Unprocessable {
+        /// What is wrong.
+        message: String,
+        /// The field at fault.
+        field: Option<String>,
+    },
+    /// No valid credentials (401).
+    #[error("Sign in first: the token is missing, wrong, expired or revoked.")]
+    Unauthorized,
+    /// Wrong user name or password (401).
+    #[error("The user name or password is wrong.")]
+    BadCredentials,
+    /// Signed in, but this role may not do that (403).
+    #[error("Your account may not do that.")]
+    Forbidden,
+    /// Absent, or not in the caller's scope: the two look the same (404).
+    #[error("{0} was not found.")]
+    NotFound(&'static str),
+    /// A push would leave a gap (409).
+    #[error("The push starts past the next sequence number {}.", .0.expected_seq)]
+    PushGap(PushGap),
+    /// A push names blobs the centre lacks (409).
+    #[error("Upload the missing attachments first.")]
+    MissingBlobs(MissingBlobs),
+    /// A conflicting state (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is too large (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A chunked upload resumed at the wrong offset (416).
+    #[error("The upload continues at byte {received}.")]
+    WrongOffset {
+        /// Bytes the centre holds so far.
+        received: u64,
+    },
+    /// Too many sign-in attempts (429).
+    #[error("Too many sign-in attempts; wait {0} seconds and try again.")]
+    TooManyAttempts(u64),
+    /// The CSRF token on a form is missing or wrong (403).
+    #[error("The form has expired; reload the page and try again.")]
+    Csrf,
+    /// Storage failed (500; details logged, not sent).
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Blob storage failed (500).
+    #[error("blob store: {0}")]
+    Blobs(#[from] object_store::Error),
+    /// Anything else on the server's side (500).
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// 400 naming a field.
+    pub fn bad(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// 422 naming a field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Unprocessable {
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::PushGap(_) | ApiError::MissingBlobs(_) | ApiError::Conflict(_) => {
+                StatusCode::CONFLICT
+            }
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::WrongOffset { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Database(_) | ApiError::Blobs(_) | ApiError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match self {
+            ApiError::PushGap(gap) => (status, Json(gap)).into_response(),
+            ApiError::MissingBlobs(missing) => (status, Json(missing)).into_response(),
+            ApiError::WrongOffset { received } => {
+                (status, Json(serde_json::json!({ "received": received }))).into_response()
+            }
+            other => {
+                let (error, field) = if status.is_server_error() {
+                    tracing::error!(error = %other, "request failed");
+                    (
+                        "Something went wrong on the centre; try again later.".to_string(),
+                        None,
+                    )
+                } else {
+                    let field = match &other {
+                        ApiError::BadRequest { field, .. }
+                        | ApiError::Unprocessable { field, .. } => field.clone(),
+                        _ => None,
+                    };
+                    (other.to_string(), field)
+                };
+                (status, Json(ApiErrorBody { error, field })).into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! # pocketfolio-centre
+//!
+//! The centre server: accounts and sign-in ([`auth`]), the sync API and attachments
+//! ([`routes`]), storage on SQLite or PostgreSQL ([`db`]), attachments in an object store
+//! ([`blobs`]) and the assessor pages ([`pages`]). [`router`] builds the whole application
+//! from an [`AppState`]; the binary only parses its command line and serves it.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod blobs;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+pub mod routes;
+
+use auth::Passwords;
+use axum::extract::{ConnectInfo, DefaultBodyLimit};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use blobs::BlobStore;
+use db::Db;
+use error::ApiError;
+use pocketfolio_core::content::ContentBundle;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
+use tower_governor::{GovernorError, GovernorLayer};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// Settings that are not storage.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest JSON body, in bytes.
+    pub max_body: usize,
+    /// How long an API token lasts (ms).
+    pub token_ttl_ms: i64,
+    /// How long a page session lasts (ms).
+    pub session_ttl_ms: i64,
+    /// Sign-in attempts allowed at once per client address.
+    pub sign_in_burst: u32,
+    /// One more sign-in attempt is allowed after this long (ms).
+    pub sign_in_refill_ms: u64,
+    /// Longest time a request may take.
+    pub request_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_body: 8 * 1024 * 1024,
+            token_ttl_ms: 30 * 24 * 3600 * 1000,
+            session_ttl_ms: 12 * 3600 * 1000,
+            sign_in_burst: 10,
+            sign_in_refill_ms: 6_000,
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Storage.
+    pub db: Db,
+    /// Attachments.
+    pub blobs: BlobStore,
+    /// Password hashing.
+    pub passwords: Passwords,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Qualifications, units and criteria.
+    pub content: Arc<ContentBundle>,
+}
+
+impl AppState {
+    /// A state with the built-in content pack.
+    pub fn new(db: Db, blobs: BlobStore, passwords: Passwords, config: Config) -> AppState {
+        let content = pocketfolio_core::content::builtin().unwrap_or_default();
+        AppState {
+            db,
+            blobs,
+            passwords,
+            config: Arc::new(config),
+            content: Arc::new(content),
+        }
+    }
+}
+
+/// Rate limits by the peer's address (one bucket for in-process requests without one).
+#[derive(Debug, Clone)]
+struct PeerIp;
+
+impl KeyExtractor for PeerIp {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
+        Ok(req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let governor = GovernorConfigBuilder::default()
+        .per_millisecond(config.sign_in_refill_ms.max(1))
+        .burst_size(config.sign_in_burst.max(1))
+        .key_extractor(PeerIp)
+        .finish()
+        .expect("a valid rate limit");
+    let limited = routes::auth::sign_in_router()
+        .merge(pages::sign_in_router())
+        .layer(GovernorLayer::new(governor).error_handler(|e| match e {
+            GovernorError::TooManyRequests { wait_time, .. } => {
+                let mut response = ApiError::TooManyAttempts(wait_time).into_response();
+                if let Ok(v) = HeaderValue::from_str(&wait_time.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                response
+            }
+            _ => ApiError::Internal("rate limiter".into()).into_response(),
+        }));
+    Router::new()
+        .merge(routes::auth::router())
+        .merge(routes::sync::router())
+        .merge(routes::blobs::router(state.blobs.max_size))
+        .merge(pages::router())
+        .merge(limited)
+        .route(
+            "/v1/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async { ApiError::NotFound("The page") })
+        .layer(DefaultBodyLimit::max(config.max_body))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal("a handler panicked".into()).into_response()
+        }))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries: no sniffing, no framing, a strict content policy (the
+/// pages use no script and only their own stylesheet).
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            "content-security-policy",
+            "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+    ] {
+        headers
+            .entry(header::HeaderName::from_static(name))
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Turns a response into `(status, body)`; used by tests and the bench.
+pub async fn read_response(response: Response) -> (StatusCode, bytes::Bytes) {
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    (status, body)
+}

@@ -1,0 +1,240 @@
+//! `pocketfolio-centre serve` and `pocketfolio-centre admin …`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use pocketfolio_centre::auth::Passwords;
+use pocketfolio_centre::blobs::BlobStore;
+use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::Db;
+use pocketfolio_centre::{router, AppState, Config};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(version, about = "Pocketfolio's centre server")]
+struct Cli {
+    /// sqlite://… (default: ./data/centre.db) or postgres://…
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Folder for data (the SQLite file and attachments) when nothing else is given.
+    #[arg(long, env = "PF_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the pages.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "PF_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Largest attachment in MB.
+        #[arg(long, env = "PF_MAX_BLOB_MB", default_value_t = 50)]
+        max_blob_mb: u64,
+        /// Attachments in an S3-compatible bucket, e.g. s3://bucket (needs the `s3` feature;
+        /// credentials and endpoint from the usual AWS_* variables).
+        #[arg(long, env = "PF_BLOB_URL")]
+        blob_url: Option<String>,
+    },
+    /// Manage accounts.
+    Admin {
+        #[command(subcommand)]
+        action: Admin,
+    },
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create an account (the password comes from PF_PASSWORD or the prompt's stdin line).
+    Create {
+        /// admin, assessor or learner.
+        #[arg(value_enum)]
+        role: Role,
+        /// Sign-in name.
+        username: String,
+        /// Name shown to people.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Assign a learner to an assessor.
+    Assign {
+        /// The assessor's sign-in name.
+        assessor: String,
+        /// The learner's sign-in name.
+        learner: String,
+    },
+    /// Enrol a learner on a qualification (e.g. proqual-cs-l2).
+    Enrol {
+        /// The learner's sign-in name.
+        learner: String,
+        /// Qualification id.
+        qualification: String,
+    },
+    /// Set a new password (from PF_PASSWORD or stdin) and sign the account out everywhere.
+    ResetPassword {
+        /// Sign-in name.
+        username: String,
+    },
+    /// List accounts.
+    List,
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("PF_PASSWORD") {
+        return Ok(p);
+    }
+    eprintln!("Password (one line on stdin):");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
+    let url = match &cli.database_url {
+        Some(url) => url.clone(),
+        None => {
+            std::fs::create_dir_all(&cli.data_dir)?;
+            format!("sqlite://{}", cli.data_dir.join("centre.db").display())
+        }
+    };
+    Db::connect(&url)
+        .await
+        .with_context(|| format!("opening the database at {url}"))
+}
+
+fn blob_store(cli: &Cli, url: Option<&str>, max: u64) -> anyhow::Result<BlobStore> {
+    match url {
+        None => Ok(BlobStore::local(&cli.data_dir.join("blobs"), max)?),
+        #[cfg(feature = "s3")]
+        Some(url) => {
+            let url = url::Url::parse(url)?;
+            let (store, _) = object_store::parse_url_opts(&url, std::env::vars())?;
+            Ok(BlobStore::with_store(std::sync::Arc::from(store), max))
+        }
+        #[cfg(not(feature = "s3"))]
+        Some(_) => anyhow::bail!("PF_BLOB_URL needs a build with the `s3` feature"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let db = open_db(&cli).await?;
+    let passwords = Passwords::standard();
+    match &cli.command {
+        Command::Serve {
+            listen,
+            max_blob_mb,
+            blob_url,
+        } => {
+            let blobs = blob_store(&cli, blob_url.as_deref(), max_blob_mb * 1_000_000)?;
+            let state = AppState::new(db, blobs, passwords, Config::default());
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            tracing::info!("listening on http://{}", listener.local_addr()?);
+            axum::serve(
+                listener,
+                router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Command::Admin { action } => admin(&db, &passwords, action).await?,
+    }
+    Ok(())
+}
+
+async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result<()> {
+    let find = |name: String| async move {
+        db.get_account_by_username(&name)
+            .await?
+            .with_context(|| format!("no account is called {name}"))
+    };
+    match action {
+        Admin::Create {
+            role,
+            username,
+            name,
+        } => {
+            let hash = passwords.hash(&read_password()?).await?;
+            let display = name.clone().unwrap_or_else(|| username.clone());
+            let account = db.add_account(username, &display, *role, &hash).await?;
+            db.audit(
+                None,
+                "account.create",
+                &format!("account {}", account.id),
+                serde_json::Value::Null,
+                serde_json::json!({ "username": username, "role": role.as_str() }),
+            )
+            .await?;
+            println!("created {} {} ({})", role.as_str(), username, account.id);
+        }
+        Admin::Assign { assessor, learner } => {
+            let a = find(assessor.clone()).await?;
+            let l = find(learner.clone()).await?;
+            anyhow::ensure!(a.role == Role::Assessor, "{assessor} is not an assessor");
+            anyhow::ensure!(l.role == Role::Learner, "{learner} is not a learner");
+            db.add_assignment(&a.id, &l.id).await?;
+            db.audit(
+                None,
+                "assignment.add",
+                &format!("learner {}", l.id),
+                serde_json::Value::Null,
+                serde_json::json!({ "assessor": a.username }),
+            )
+            .await?;
+            println!("assigned {learner} to {assessor}");
+        }
+        Admin::Enrol {
+            learner,
+            qualification,
+        } => {
+            let l = find(learner.clone()).await?;
+            anyhow::ensure!(l.role == Role::Learner, "{learner} is not a learner");
+            db.add_enrolment(&l.id, qualification).await?;
+            db.audit(
+                None,
+                "enrolment.add",
+                &format!("learner {}", l.id),
+                serde_json::Value::Null,
+                serde_json::json!({ "qualification": qualification }),
+            )
+            .await?;
+            println!("enrolled {learner} on {qualification}");
+        }
+        Admin::ResetPassword { username } => {
+            let a = find(username.clone()).await?;
+            let hash = passwords.hash(&read_password()?).await?;
+            db.update_password(&a.id, &hash).await?;
+            db.audit(
+                None,
+                "account.reset_password",
+                &format!("account {}", a.id),
+                serde_json::Value::Null,
+                serde_json::json!({ "tokens": "revoked" }),
+            )
+            .await?;
+            println!("reset the password of {username}");
+        }
+        Admin::List => {
+            for a in db.get_accounts().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    a.role.as_str(),
+                    a.username,
+                    a.display_name,
+                    a.id
+                );
+            }
+        }
+    }
+    Ok(())
+}

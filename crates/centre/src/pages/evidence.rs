@@ -1,0 +1,414 @@
+//! The evidence queue, one item, the decision and sign-off forms, and attachments.
+
+use super::html::{escape, is_svg_path, page, when};
+use super::learners::status_label;
+use super::session::error_page;
+use super::PageUser;
+use crate::db::evidence::{Decision, EvidenceView};
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use pocketfolio_core::model::AssessorStatus;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Submitted items awaiting a decision, oldest first.
+pub async fn queue(State(state): State<AppState>, user: PageUser) -> Response {
+    let scope = user.account.scope();
+    let (items, learners) = match (
+        state.db.get_queue(&scope).await,
+        state.db.get_learners(&scope).await,
+    ) {
+        (Ok(i), Ok(l)) => (i, l),
+        (Err(e), _) | (_, Err(e)) => return error_page(e.into()),
+    };
+    let name = |id: &str| {
+        learners
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| l.display_name.clone())
+            .unwrap_or_default()
+    };
+    let rows: String = items
+        .iter()
+        .map(|i| {
+            format!(
+                r#"<tr><td><a href="/learners/{lid}/evidence/{id}">{title}</a></td><td>{learner}</td>
+<td>{kind}</td><td>{status}</td><td>{since}</td></tr>"#,
+                lid = escape(&i.learner_id),
+                id = escape(&i.id),
+                title = escape(&i.title),
+                learner = escape(&name(&i.learner_id)),
+                kind = escape(&i.kind.replace('_', " ")),
+                status = status_label(i),
+                since = i.submitted_ms.map(when).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let body = if items.is_empty() {
+        "<h1>Evidence queue</h1><p>Nothing is waiting for assessment.</p>".to_string()
+    } else {
+        format!(
+            r#"<h1>Evidence queue</h1><p>{n} waiting, oldest first.</p><table><thead><tr><th>Item</th>
+<th>Learner</th><th>Kind</th><th>Status</th><th>Submitted</th></tr></thead><tbody>{rows}</tbody></table>"#,
+            n = items.len()
+        )
+    };
+    page("Evidence queue", Some(&user), &body)
+}
+
+fn is_image(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit('.').next()?;
+    match ext {
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "png" => Some("image/png"),
+        "webp" => Some("image/webp"),
+        "gif" => Some("image/gif"),
+        _ => None,
+    }
+}
+
+fn render_fields(state: &AppState, item: &EvidenceView) -> String {
+    let Some(record) = &item.record else {
+        return String::new();
+    };
+    let template = record
+        .template_id
+        .as_ref()
+        .and_then(|t| state.content.templates.iter().find(|x| &x.id == t));
+    let label = |key: &str| {
+        template
+            .and_then(|t| t.fields.iter().find(|f| f.id == key))
+            .map(|f| f.label.clone())
+            .unwrap_or_else(|| key.replace('_', " "))
+    };
+    let mut out = String::from("<dl class=\"fields\">");
+    for (key, value) in &record.fields {
+        let shown = if key.contains("signature") && is_svg_path(value) {
+            format!(
+                r#"<svg class="signature" viewBox="0 0 400 150" role="img" aria-label="Witness signature"><path d="{}" fill="none" stroke="currentColor" stroke-width="2"/></svg>"#,
+                escape(value)
+            )
+        } else {
+            format!("<p>{}</p>", escape(value).replace('\n', "<br>"))
+        };
+        out.push_str(&format!("<dt>{}</dt><dd>{shown}</dd>", escape(&label(key))));
+    }
+    out.push_str("</dl>");
+    out
+}
+
+/// One item: fields, attachments, criteria, history and the forms.
+pub async fn item(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((learner_id, item_id)): Path<(String, String)>,
+) -> Response {
+    match render_item(&state, &user, &learner_id, &item_id).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn render_item(
+    state: &AppState,
+    user: &PageUser,
+    learner_id: &str,
+    item_id: &str,
+) -> Result<Response, ApiError> {
+    let scope = user.account.scope();
+    let learner = state
+        .db
+        .get_learner(&scope, learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let item = state
+        .db
+        .get_evidence(&scope, learner_id, item_id)
+        .await?
+        .filter(|i| !i.deleted)
+        .ok_or(ApiError::NotFound("The item"))?;
+    let history = state.db.get_history(&scope, learner_id, item_id).await?;
+    let record = item.record.clone();
+    let base = format!(
+        "/learners/{}/evidence/{}",
+        escape(learner_id),
+        escape(item_id)
+    );
+    let csrf = escape(&user.csrf);
+
+    let attachments: String = record
+        .iter()
+        .flat_map(|r| r.attachments.iter())
+        .map(|(sha, name)| {
+            let href = format!(
+                "/learners/{}/attachments/{}?name={}",
+                escape(learner_id),
+                escape(sha),
+                escape(&urlencode(name))
+            );
+            let preview = if is_image(name).is_some() {
+                format!(
+                    r#"<img src="{href}" alt="{}" loading="lazy">"#,
+                    escape(name)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                r#"<li>{preview}<a href="{href}" download>{}</a></li>"#,
+                escape(name)
+            )
+        })
+        .collect();
+
+    let claimed = record
+        .as_ref()
+        .map(|r| r.criteria.clone())
+        .unwrap_or_default();
+    let mut criteria_rows = String::new();
+    for id in &claimed {
+        let c = state.content.criteria.iter().find(|c| &c.id == id);
+        let text = c
+            .map(|c| c.text.as_str())
+            .unwrap_or("(not in the content pack)");
+        let code = c.map(|c| c.code.as_str()).unwrap_or(id.as_str());
+        let action = if item.signed_off.contains(id) {
+            "<span class=\"signed\">Signed off</span>".to_string()
+        } else if item.assessor_status.is_some() {
+            format!(
+                r#"<form method="post" action="{base}/sign-off"><input type="hidden" name="csrf" value="{csrf}">
+<input type="hidden" name="criterion" value="{id}"><button type="submit">Sign off {code}</button></form>"#,
+                id = escape(id),
+                code = escape(code),
+            )
+        } else {
+            "<span class=\"hint\">Record a decision first</span>".to_string()
+        };
+        criteria_rows.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{action}</td></tr>",
+            escape(code),
+            escape(text)
+        ));
+    }
+
+    let history_rows: String = history
+        .iter()
+        .map(|h| {
+            format!(
+                r#"<li><strong>{when}</strong> · {actor}: {summary}<details><summary>Details</summary><pre>{detail}</pre></details></li>"#,
+                when = when(h.time_ms),
+                actor = escape(&h.actor),
+                summary = escape(&h.summary),
+                detail = escape(&pretty(&h.detail)),
+            )
+        })
+        .collect();
+
+    let decision = match item.assessor_status {
+        Some(AssessorStatus::Accepted) => "Accepted",
+        Some(AssessorStatus::ReferredBack) => "Referred back",
+        None => "No decision yet",
+    };
+    let body = format!(
+        r#"<p><a href="/learners/{lid}">{lname}</a> · {kind}</p>
+<h1>{title}</h1>
+<p class="status">Status: <strong>{status}</strong> · Decision: <strong>{decision}</strong>{submitted}</p>
+<div class="columns"><section><h2>Fields</h2>{fields}
+<h2>Attachments</h2>{attachments}</section>
+<section><h2>Decision</h2>
+<form method="post" action="{base}/decision" class="card">
+<input type="hidden" name="csrf" value="{csrf}">
+<fieldset><legend>Outcome</legend>
+<label><input type="radio" name="status" value="accepted" required> Accept</label>
+<label><input type="radio" name="status" value="referred_back"> Refer back</label></fieldset>
+<label>Feedback to the learner <textarea name="feedback" rows="6" maxlength="10000">{feedback}</textarea></label>
+<button type="submit">Record decision</button></form>
+<h2>Criteria claimed</h2><table><tbody>{criteria}</tbody></table>
+<h2>History</h2><ol class="history">{history}</ol></section></div>"#,
+        lid = escape(learner_id),
+        lname = escape(&learner.display_name),
+        kind = escape(&item.kind.replace('_', " ")),
+        title = escape(&item.title),
+        status = status_label(&item),
+        submitted = item
+            .submitted_ms
+            .map(|t| format!(" · Submitted {}", when(t)))
+            .unwrap_or_default(),
+        fields = render_fields(state, &item),
+        attachments = if attachments.is_empty() {
+            "<p class=\"hint\">None.</p>".to_string()
+        } else {
+            format!("<ul class=\"attachments\">{attachments}</ul>")
+        },
+        feedback = escape(&item.feedback),
+        criteria = if criteria_rows.is_empty() {
+            "<tr><td>None claimed.</td></tr>".to_string()
+        } else {
+            criteria_rows
+        },
+        history = history_rows,
+    );
+    Ok(page(&item.title, Some(user), &body))
+}
+
+fn pretty(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| json.to_string())
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The decision form.
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    csrf: String,
+    status: String,
+    #[serde(default)]
+    feedback: String,
+}
+
+/// Accepts or refers back; the learner pulls it as an assessment.
+pub async fn decide(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((learner_id, item_id)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        let status = match form.status.as_str() {
+            "accepted" => AssessorStatus::Accepted,
+            "referred_back" => AssessorStatus::ReferredBack,
+            _ => return Err(ApiError::invalid("status", "Choose accept or refer back.")),
+        };
+        let feedback = form.feedback.trim().to_string();
+        if status == AssessorStatus::ReferredBack && feedback.is_empty() {
+            return Err(ApiError::invalid(
+                "feedback",
+                "Say what the learner needs to do when you refer an item back.",
+            ));
+        }
+        if feedback.chars().count() > 10_000 {
+            return Err(ApiError::invalid(
+                "feedback",
+                "Feedback may be at most 10,000 characters.",
+            ));
+        }
+        state
+            .db
+            .assess(
+                &user.account,
+                &learner_id,
+                &item_id,
+                Decision::Decide { status, feedback },
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            Redirect::to(&format!("/learners/{learner_id}/evidence/{item_id}")).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// The sign-off form.
+#[derive(Debug, Deserialize)]
+pub struct SignOffForm {
+    csrf: String,
+    criterion: String,
+}
+
+/// Signs one claimed criterion off with this item.
+pub async fn sign_off(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((learner_id, item_id)): Path<(String, String)>,
+    Form(form): Form<SignOffForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        state
+            .db
+            .assess(
+                &user.account,
+                &learner_id,
+                &item_id,
+                Decision::SignOff {
+                    criterion: form.criterion.clone(),
+                },
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            Redirect::to(&format!("/learners/{learner_id}/evidence/{item_id}")).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// An attachment of a learner in scope. Images show inline; anything else downloads, and
+/// nothing is ever served as HTML or SVG.
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((learner_id, sha)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        if !crate::blobs::is_sha256(&sha) {
+            return Err(ApiError::NotFound("The attachment"));
+        }
+        let scope = user.account.scope();
+        state
+            .db
+            .get_learner(&scope, &learner_id)
+            .await?
+            .ok_or(ApiError::NotFound("The learner"))?;
+        if !state.db.has_blob(&learner_id, &sha).await? {
+            return Err(ApiError::NotFound("The attachment"));
+        }
+        state.blobs.get(&sha).await
+    }
+    .await;
+    match result {
+        Ok(data) => {
+            let name = query.get("name").cloned().unwrap_or_else(|| sha.clone());
+            let safe: String = name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+                .collect();
+            let (mime, disposition) = match is_image(&name) {
+                Some(m) => (m, "inline"),
+                None => ("application/octet-stream", "attachment"),
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("{disposition}; filename=\"{safe}\""),
+                    ),
+                ],
+                data,
+            )
+                .into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}

@@ -1,0 +1,99 @@
+//! Escaping and the page frame.
+
+use super::PageUser;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// Escapes text for HTML content and quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A whole page: header with navigation for `user`, then `body` (already escaped HTML).
+pub fn page(title: &str, user: Option<&PageUser>, body: &str) -> Response {
+    let nav = match user {
+        Some(u) => {
+            let admin = if u.is_admin() {
+                r#"<a href="/admin">Accounts</a> <a href="/admin/audit">Audit log</a>"#
+            } else {
+                ""
+            };
+            format!(
+                r#"<nav><a href="/">Learners</a> <a href="/queue">Evidence queue</a> {admin}
+<form method="post" action="/sign-out" class="inline"><input type="hidden" name="csrf" value="{csrf}">
+<span class="who">{name}</span> <button type="submit">Sign out</button></form></nav>"#,
+                csrf = escape(&u.csrf),
+                name = escape(&u.account.display_name),
+            )
+        }
+        None => String::new(),
+    };
+    let html = format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Pocketfolio centre</title>
+<link rel="stylesheet" href="/static/centre.css"></head>
+<body><header><span class="brand">Pocketfolio centre</span>{nav}</header>
+<main>{body}</main></body></html>"#,
+        title = escape(title),
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// A date and time (UTC) for people.
+pub fn when(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%d %b %Y %H:%M UTC").to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// True when `d` is only an SVG path: commands, numbers, separators. Anything else (quotes,
+/// angle brackets, `url(`…) is refused, so the value can sit in a `d` attribute unchanged.
+pub fn is_svg_path(d: &str) -> bool {
+    !d.trim().is_empty()
+        && d.len() < 200_000
+        && d.trim_start().starts_with(['M', 'm'])
+        && d.chars()
+            .all(|c| "MmLlHhVvCcSsQqTtAaZz0123456789.,-+eE \n\t".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn only_plain_paths_count_as_signatures() {
+        assert!(is_svg_path("M10 10 L20,20 c1.5-2e1 3 4 5 6"));
+        assert!(!is_svg_path(r#"M0 0" onload="alert(1)"#));
+        assert!(!is_svg_path("<script>"));
+        assert!(!is_svg_path("hello"));
+        assert!(!is_svg_path(""));
+    }
+}

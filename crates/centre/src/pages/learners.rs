@@ -1,0 +1,277 @@
+//! The learner list with progress per unit, one learner's items, and the criteria matrix.
+
+use super::html::{escape, page, when};
+use super::session::error_page;
+use super::PageUser;
+use crate::db::evidence::EvidenceView;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use pocketfolio_core::content::ContentBundle;
+use pocketfolio_core::model::{AssessorStatus, CriterionKind, Unit};
+use std::collections::BTreeSet;
+
+/// The units of the qualifications a learner is enrolled on, in pack order.
+pub(super) fn units_for<'a>(content: &'a ContentBundle, enrolled: &[String]) -> Vec<&'a Unit> {
+    content
+        .units
+        .iter()
+        .filter(|u| u.qualifications.iter().any(|q| enrolled.contains(q)))
+        .collect()
+}
+
+/// Criteria (not marking points) of a unit.
+pub(super) fn criteria_of<'a>(
+    content: &'a ContentBundle,
+    unit: &str,
+) -> Vec<&'a pocketfolio_core::model::Criterion> {
+    content
+        .criteria
+        .iter()
+        .filter(|c| c.unit_id == unit && c.kind == CriterionKind::Criterion)
+        .collect()
+}
+
+pub(super) fn status_label(item: &EvidenceView) -> &'static str {
+    match (item.assessor_status, item.learner_status.as_str()) {
+        (Some(AssessorStatus::ReferredBack), _)
+            if item.submitted_ms > item.assessed_ms && item.learner_status == "submitted" =>
+        {
+            "Resubmitted"
+        }
+        (Some(AssessorStatus::Accepted), _) => "Accepted",
+        (Some(AssessorStatus::ReferredBack), _) => "Referred back",
+        (None, "submitted") => "Awaiting assessment",
+        _ => "Draft",
+    }
+}
+
+/// Everyone the caller assesses (an admin: every learner), with progress per unit.
+pub async fn list(State(state): State<AppState>, user: PageUser) -> Response {
+    match render_list(&state, &user).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiError> {
+    let scope = user.account.scope();
+    let learners = state.db.get_learners(&scope).await?;
+    let mut rows = String::new();
+    for l in &learners {
+        let enrolled = state.db.get_enrolments(&scope, &l.id).await?;
+        let signed: BTreeSet<String> = state
+            .db
+            .get_signed_off(&scope, &l.id)
+            .await?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        let items = state.db.get_learner_evidence(&scope, &l.id).await?;
+        let waiting = items
+            .iter()
+            .filter(|i| matches!(status_label(i), "Awaiting assessment" | "Resubmitted"))
+            .count();
+        let mut units = String::new();
+        for unit in units_for(&state.content, &enrolled) {
+            let criteria = criteria_of(&state.content, &unit.id);
+            let done = criteria.iter().filter(|c| signed.contains(&c.id)).count();
+            units.push_str(&format!(
+                r#"<li><a href="/learners/{lid}/matrix/{uid}">{title}</a>
+<meter min="0" max="{total}" value="{done}"></meter> <span class="count">{done}/{total}</span></li>"#,
+                lid = escape(&l.id),
+                uid = escape(&unit.id),
+                title = escape(&unit.title),
+                total = criteria.len(),
+            ));
+        }
+        if units.is_empty() {
+            units = "<li class=\"hint\">Not enrolled on a qualification yet.</li>".into();
+        }
+        rows.push_str(&format!(
+            r#"<tr><td><a href="/learners/{id}">{name}</a><div class="hint">{user}</div></td>
+<td>{items}</td><td>{waiting}</td><td><ul class="units">{units}</ul></td></tr>"#,
+            id = escape(&l.id),
+            name = escape(&l.display_name),
+            user = escape(&l.username),
+            items = items.len(),
+        ));
+    }
+    let body = if learners.is_empty() {
+        "<h1>Learners</h1><p>No learners are assigned to you yet.</p>".to_string()
+    } else {
+        format!(
+            r#"<h1>Learners</h1><table><thead><tr><th>Learner</th><th>Items</th>
+<th>Waiting</th><th>Progress per unit (criteria signed off)</th></tr></thead><tbody>{rows}</tbody></table>"#
+        )
+    };
+    Ok(page("Learners", Some(user), &body))
+}
+
+/// One learner: their items, units and portfolio download.
+pub async fn detail(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(learner_id): Path<String>,
+) -> Response {
+    match render_detail(&state, &user, &learner_id).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn render_detail(
+    state: &AppState,
+    user: &PageUser,
+    learner_id: &str,
+) -> Result<Response, ApiError> {
+    let scope = user.account.scope();
+    let learner = state
+        .db
+        .get_learner(&scope, learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let enrolled = state.db.get_enrolments(&scope, learner_id).await?;
+    let items = state.db.get_learner_evidence(&scope, learner_id).await?;
+    let mut rows = String::new();
+    for item in &items {
+        rows.push_str(&format!(
+            r#"<tr><td><a href="/learners/{lid}/evidence/{id}">{title}</a></td><td>{kind}</td>
+<td>{status}</td><td>{updated}</td></tr>"#,
+            lid = escape(learner_id),
+            id = escape(&item.id),
+            title = escape(&item.title),
+            kind = escape(&item.kind.replace('_', " ")),
+            status = status_label(item),
+            updated = when(item.updated_ms),
+        ));
+    }
+    let units: String = units_for(&state.content, &enrolled)
+        .iter()
+        .map(|u| {
+            format!(
+                r#"<li><a href="/learners/{}/matrix/{}">{}</a></li>"#,
+                escape(learner_id),
+                escape(&u.id),
+                escape(&u.title)
+            )
+        })
+        .collect();
+    let body = format!(
+        r#"<h1>{name}</h1>
+<p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a></p>
+<h2>Criteria matrix by unit</h2><ul>{units}</ul>
+<h2>Evidence</h2>{table}"#,
+        name = escape(&learner.display_name),
+        lid = escape(learner_id),
+        units = if units.is_empty() {
+            "<li class=\"hint\">Not enrolled on a qualification yet.</li>".to_string()
+        } else {
+            units
+        },
+        table = if items.is_empty() {
+            "<p>No evidence synced yet.</p>".to_string()
+        } else {
+            format!(
+                "<table><thead><tr><th>Item</th><th>Kind</th><th>Status</th><th>Updated</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+        },
+    );
+    Ok(page(&learner.display_name, Some(user), &body))
+}
+
+/// Criteria of one unit against the learner's items: claimed, and signed off.
+pub async fn matrix(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((learner_id, unit_id)): Path<(String, String)>,
+) -> Response {
+    match render_matrix(&state, &user, &learner_id, &unit_id).await {
+        Ok(r) => r,
+        Err(e) => error_page(e),
+    }
+}
+
+async fn render_matrix(
+    state: &AppState,
+    user: &PageUser,
+    learner_id: &str,
+    unit_id: &str,
+) -> Result<Response, ApiError> {
+    let scope = user.account.scope();
+    let learner = state
+        .db
+        .get_learner(&scope, learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let unit = state
+        .content
+        .units
+        .iter()
+        .find(|u| u.id == unit_id)
+        .ok_or(ApiError::NotFound("The unit"))?;
+    let criteria: Vec<_> = state
+        .content
+        .criteria
+        .iter()
+        .filter(|c| c.unit_id == unit.id)
+        .collect();
+    let items: Vec<EvidenceView> = state
+        .db
+        .get_learner_evidence(&scope, learner_id)
+        .await?
+        .into_iter()
+        .filter(|i| {
+            i.record.as_ref().is_some_and(|r| {
+                r.criteria
+                    .iter()
+                    .any(|c| criteria.iter().any(|k| &k.id == c))
+            })
+        })
+        .collect();
+    let head: String = items
+        .iter()
+        .map(|i| {
+            format!(
+                r#"<th scope="col"><a href="/learners/{}/evidence/{}">{}</a></th>"#,
+                escape(learner_id),
+                escape(&i.id),
+                escape(&i.title)
+            )
+        })
+        .collect();
+    let mut rows = String::new();
+    for c in &criteria {
+        let mut cells = String::new();
+        let mut signed_any = false;
+        for i in &items {
+            let claimed = i
+                .record
+                .as_ref()
+                .is_some_and(|r| r.criteria.contains(&c.id));
+            let signed = i.signed_off.contains(&c.id);
+            signed_any |= signed;
+            let (class, text) = match (claimed, signed) {
+                (_, true) => ("signed", "Signed off"),
+                (true, false) => ("claimed", "Claimed"),
+                _ => ("", ""),
+            };
+            cells.push_str(&format!(r#"<td class="{class}">{text}</td>"#));
+        }
+        rows.push_str(&format!(
+            r#"<tr class="{rowclass}"><th scope="row">{code}</th><td>{text}</td>{cells}</tr>"#,
+            rowclass = if signed_any { "done" } else { "" },
+            code = escape(&c.code),
+            text = escape(&c.text),
+        ));
+    }
+    let body = format!(
+        r#"<h1>{unit}</h1><p>{name} · <a href="/learners/{lid}">back to the learner</a></p>
+<table class="matrix"><thead><tr><th>Code</th><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>"#,
+        unit = escape(&unit.title),
+        name = escape(&learner.display_name),
+        lid = escape(learner_id),
+    );
+    Ok(page(&unit.title, Some(user), &body))
+}

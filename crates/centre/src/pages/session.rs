@@ -1,0 +1,246 @@
+//! Page sessions: sign-in form, cookie, the [`PageUser`] extractor and CSRF checks.
+
+use super::html::{escape, page};
+use crate::auth::{sign_in as check_sign_in, token_hash};
+use crate::db::accounts::{Account, Role, TokenKind};
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+const SESSION_COOKIE: &str = "pf_session";
+const PRE_COOKIE: &str = "pf_pre";
+
+/// A signed-in assessor or admin in a browser.
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    /// The account.
+    pub account: Account,
+    /// The secret every form must echo.
+    pub csrf: String,
+    token_hash: String,
+}
+
+impl PageUser {
+    /// True for an admin.
+    pub fn is_admin(&self) -> bool {
+        self.account.role == Role::Admin
+    }
+
+    /// Refuses a form whose CSRF field is not this session's secret.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), ApiError> {
+        if constant_time_eq(sent.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(ApiError::Csrf)
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Secure cookies when the request came over TLS (directly or through a proxy that says so).
+fn secure(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Not signed in: go to the form. Signed in as a learner: refused.
+#[derive(Debug)]
+pub enum PageRejection {
+    /// To the sign-in form.
+    SignIn,
+    /// An error page.
+    Error(ApiError),
+}
+
+impl IntoResponse for PageRejection {
+    fn into_response(self) -> Response {
+        match self {
+            PageRejection::SignIn => Redirect::to("/sign-in").into_response(),
+            PageRejection::Error(e) => error_page(e),
+        }
+    }
+}
+
+/// An error as a page with the right status.
+pub fn error_page(e: ApiError) -> Response {
+    let status = e.status();
+    let message = if status.is_server_error() {
+        tracing::error!(error = %e, "page failed");
+        "Something went wrong on the centre; try again later.".to_string()
+    } else {
+        e.to_string()
+    };
+    let mut response = page(
+        "Problem",
+        None,
+        &format!(
+            r#"<h1>{}</h1><p>{}</p><p><a href="/">Back to the learners</a></p>"#,
+            status.as_u16(),
+            escape(&message)
+        ),
+    );
+    *response.status_mut() = status;
+    response
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageRejection::SignIn)?;
+        let hash = token_hash(token);
+        let session = state
+            .db
+            .get_session(&hash, TokenKind::Session)
+            .await
+            .map_err(|e| PageRejection::Error(e.into()))?
+            .ok_or(PageRejection::SignIn)?;
+        if session.account.role == Role::Learner {
+            return Err(PageRejection::Error(ApiError::Forbidden));
+        }
+        Ok(PageUser {
+            account: session.account,
+            csrf: session.csrf,
+            token_hash: hash,
+        })
+    }
+}
+
+fn sign_in_page(pre: &str, message: Option<&str>) -> Response {
+    let message = message
+        .map(|m| format!(r#"<p class="error" role="alert">{}</p>"#, escape(m)))
+        .unwrap_or_default();
+    page(
+        "Sign in",
+        None,
+        &format!(
+            r#"<h1>Sign in</h1>{message}
+<form method="post" action="/sign-in" class="card narrow">
+<input type="hidden" name="csrf" value="{pre}">
+<label>User name <input name="username" autocomplete="username" required autofocus></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button></form>
+<p class="hint">For assessors and centre staff. Learners sign in on the app.</p>"#,
+            pre = escape(pre)
+        ),
+    )
+}
+
+/// The sign-in form, with a pre-session secret so a form on another site cannot sign you in.
+pub async fn sign_in_form(headers: HeaderMap) -> Response {
+    let pre = match crate::auth::random_secret() {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    let mut response = sign_in_page(&pre, None);
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(PRE_COOKIE, &pre, 3600, secure(&headers)),
+    );
+    response
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    csrf: String,
+    username: String,
+    password: String,
+}
+
+/// Checks the password, starts a session and goes to the learners.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let pre = cookie(&headers, PRE_COOKIE).unwrap_or("");
+    if pre.is_empty() || !constant_time_eq(pre.as_bytes(), form.csrf.as_bytes()) {
+        return error_page(ApiError::Csrf);
+    }
+    match check_sign_in(&state, &form.username, &form.password, TokenKind::Session).await {
+        Ok((token, session, _)) if session.account.role != Role::Learner => {
+            let mut response = Redirect::to("/").into_response();
+            let secure = secure(&headers);
+            let age = state.config.session_ttl_ms / 1000;
+            let h = response.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token, age, secure),
+            );
+            h.append(header::SET_COOKIE, set_cookie(PRE_COOKIE, "", 0, secure));
+            response
+        }
+        Ok((token, _, _)) => {
+            let _ = state.db.revoke_token(&token_hash(&token)).await;
+            let mut r = sign_in_page(pre, Some("This area is for assessors and centre staff."));
+            *r.status_mut() = StatusCode::FORBIDDEN;
+            r
+        }
+        Err(ApiError::BadCredentials) => {
+            let mut r = sign_in_page(pre, Some("The user name or password is wrong."));
+            *r.status_mut() = StatusCode::UNAUTHORIZED;
+            r
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// A form with only the CSRF field.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    /// The session's secret.
+    pub csrf: String,
+}
+
+/// Ends the session.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(e) = user.check_csrf(&form.csrf) {
+        return error_page(e);
+    }
+    if let Err(e) = state.db.revoke_token(&user.token_hash).await {
+        return error_page(e.into());
+    }
+    let mut response = Redirect::to("/sign-in").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, secure(&headers)),
+    );
+    response
+}

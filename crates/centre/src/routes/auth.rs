@@ -1,0 +1,100 @@
+//! Sign-in, sign-out and who am I.
+
+use crate::auth::{sign_in, Caller};
+use crate::db::accounts::{Account, TokenKind};
+use crate::error::ApiResult;
+use crate::routes::ApiJson;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/auth/sign-in`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SignInRequest {
+    /// Sign-in name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new bearer token.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SignInResponse {
+    /// Send as `Authorization: Bearer TOKEN`.
+    pub token: String,
+    /// When it stops working (ms since the epoch).
+    pub expires_ms: i64,
+    /// Who signed in.
+    pub account: AccountBody,
+}
+
+/// An account on the wire.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AccountBody {
+    /// Id.
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// "admin", "assessor" or "learner".
+    pub role: String,
+}
+
+impl From<Account> for AccountBody {
+    fn from(a: Account) -> Self {
+        AccountBody {
+            id: a.id,
+            username: a.username,
+            display_name: a.display_name,
+            role: a.role.as_str().to_string(),
+        }
+    }
+}
+
+/// Sign-in is rate limited separately (see `lib.rs`), so it has its own router.
+pub fn sign_in_router() -> Router<AppState> {
+    Router::new().route("/v1/auth/sign-in", post(sign_in_handler))
+}
+
+/// Sign-out and `/v1/me`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/auth/sign-out", post(sign_out))
+        .route("/v1/me", get(me))
+}
+
+/// Exchanges a user name and password for a bearer token.
+#[utoipa::path(post, path = "/v1/auth/sign-in", request_body = SignInRequest,
+    responses((status = 200, body = SignInResponse), (status = 401, description = "Wrong user name or password"),
+        (status = 429, description = "Too many attempts")))]
+pub async fn sign_in_handler(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<SignInRequest>,
+) -> ApiResult<Json<SignInResponse>> {
+    let (token, session, expires_ms) =
+        sign_in(&state, &req.username, &req.password, TokenKind::Api).await?;
+    Ok(Json(SignInResponse {
+        token,
+        expires_ms,
+        account: session.account.into(),
+    }))
+}
+
+/// Revokes the token used for this request.
+#[utoipa::path(post, path = "/v1/auth/sign-out", responses((status = 204), (status = 401)),
+    security(("bearer" = [])))]
+pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    state.db.revoke_token(&caller.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/v1/me", responses((status = 200, body = AccountBody), (status = 401)),
+    security(("bearer" = [])))]
+pub async fn me(caller: Caller) -> Json<AccountBody> {
+    Json(caller.account.into())
+}

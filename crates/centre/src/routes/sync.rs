@@ -1,0 +1,65 @@
+//! `POST /v1/sync/push` and `GET /v1/sync/pull`.
+
+use crate::auth::LearnerCaller;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::ApiJson;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use pocketfolio_core::sync::protocol::{PullResponse, PushRequest, PushResponse};
+use std::collections::HashMap;
+
+/// The sync routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/sync/push", post(push))
+        .route("/v1/sync/pull", get(pull))
+}
+
+/// Applies a device's next outbox changes, all or nothing.
+#[utoipa::path(post, path = "/v1/sync/push",
+    request_body(content = crate::openapi::PushRequestDoc, description = "A device's changes, consecutive seqs from first_seq"),
+    responses((status = 200, body = crate::openapi::PushResponseDoc),
+        (status = 400, description = "Malformed JSON, naming the field"),
+        (status = 401), (status = 403, description = "Not a learner"),
+        (status = 404, description = "The device belongs to another learner"),
+        (status = 409, description = "PushGap {expected_seq} or MissingBlobs {missing}"),
+        (status = 413, description = "Too many changes"), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn push(
+    State(state): State<AppState>,
+    LearnerCaller(learner): LearnerCaller,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
+    Ok(Json(state.db.push(&learner.id, &req).await?))
+}
+
+fn number(params: &HashMap<String, String>, name: &str, default: u64) -> ApiResult<u64> {
+    match params.get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| ApiError::bad(name, format!("{name} must be a whole number."))),
+    }
+}
+
+/// A page of the learner's stream after `since`.
+#[utoipa::path(get, path = "/v1/sync/pull",
+    params(("since" = Option<u64>, Query, description = "Cursor from the last page (0 at first)"),
+        ("limit" = Option<u64>, Query, description = "Page size, at most 1000"),
+        ("device_id" = Option<String>, Query, description = "Leave out this device's own changes")),
+    responses((status = 200, body = crate::openapi::PullResponseDoc), (status = 400), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn pull(
+    State(state): State<AppState>,
+    LearnerCaller(learner): LearnerCaller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Json<PullResponse>> {
+    let since = number(&params, "since", 0)?;
+    let limit = number(&params, "limit", 500)?;
+    let device = params.get("device_id").map(String::as_str);
+    Ok(Json(
+        state.db.pull(&learner.id, since, limit, device).await?,
+    ))
+}

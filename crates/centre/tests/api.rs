@@ -1,0 +1,797 @@
+//! The JSON API over real HTTP on 127.0.0.1, on SQLite and (with PF_TEST_POSTGRES_URL) on
+//! PostgreSQL: sign-in, push/pull rules, attachments, bad input, and who may see what.
+
+mod common;
+
+use common::{batch, change, evidence, reviews, Backend, Centre};
+use pocketfolio_centre::blobs::sha256_hex;
+use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::evidence::Decision;
+use pocketfolio_centre::Config;
+use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
+use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn sign_in_sign_out_and_tokens(backend: Backend) {
+    let c = Centre::start(backend).await;
+    c.account(Role::Learner, "lee").await;
+    let wrong = c
+        .client
+        .post(c.url("/v1/auth/sign-in"))
+        .json(&json!({"username": "lee", "password": "wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = wrong.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("wrong"));
+    let unknown = c
+        .client
+        .post(c.url("/v1/auth/sign-in"))
+        .json(&json!({"username": "nobody", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+
+    let token = c.token("lee").await;
+    let (status, me) = c.get(&token, "/v1/me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["role"], "learner");
+    // Only the hash is stored.
+    let (stored,): (String,) = sqlx::query_as("SELECT hash FROM tokens")
+        .fetch_one(&c.state.db.pool)
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    assert_eq!(stored, pocketfolio_centre::auth::token_hash(&token));
+
+    let none = c.client.get(c.url("/v1/me")).send().await.unwrap();
+    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = c.get("not-a-token", "/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let out = c
+        .client
+        .post(c.url("/v1/auth/sign-out"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let (status, _) = c.get(&token, "/v1/me").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a revoked token stops working"
+    );
+}
+both_backends!(sign_in_sign_out_and_tokens);
+
+async fn sign_in_is_rate_limited(backend: Backend) {
+    let config = Config {
+        sign_in_burst: 3,
+        sign_in_refill_ms: 60_000,
+        ..Config::default()
+    };
+    let c = Centre::start_with(backend, config, 1000).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let r = c
+            .client
+            .post(c.url("/v1/auth/sign-in"))
+            .json(&json!({"username": "x", "password": "guess guess"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, vec![401, 401, 401, 429, 429]);
+}
+both_backends!(sign_in_is_rate_limited);
+
+async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (lee, token) = c.learner("lee", None).await;
+    let phone = DeviceId::new_at(1);
+    let first = reviews(phone, 1, 300, 1_700_000_000_000);
+    let batch1 = batch(phone, 1, first.clone());
+    let (status, body) = c.push(&token, &batch1).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["last_seq"], 300);
+    assert_eq!(c.state.db.count_reviews(&lee.id).await.unwrap(), 300);
+
+    // A replay changes nothing.
+    let (status, body) = c.push(&token, &batch1).await;
+    assert_eq!(
+        (status, body["last_seq"].clone()),
+        (StatusCode::OK, json!(300))
+    );
+    assert_eq!(c.state.db.count_reviews(&lee.id).await.unwrap(), 300);
+    let page = c.state.db.pull(&lee.id, 0, 1000, None).await.unwrap();
+    assert_eq!(page.changes.len(), 300);
+
+    // Overlapping batch: only the new tail applies.
+    let mut overlap = reviews(phone, 1, 300, 1_700_000_000_000)[290..].to_vec();
+    overlap.extend(reviews(phone, 301, 5, 1_800_000_000_000));
+    let (status, body) = c.push(&token, &batch(phone, 291, overlap)).await;
+    assert_eq!(
+        (status, body["last_seq"].clone()),
+        (StatusCode::OK, json!(305))
+    );
+    assert_eq!(c.state.db.count_reviews(&lee.id).await.unwrap(), 305);
+
+    // A gap is refused with the seq to send from.
+    let (status, body) = c
+        .push(
+            &token,
+            &batch(phone, 400, reviews(phone, 400, 1, 1_900_000_000_000)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body, json!({"expected_seq": 306}));
+
+    // The same change id under a new seq (a reinstalled outbox) is not applied twice.
+    let again = reviews(phone, 306, 1, 1_800_000_000_000);
+    let mut dup = again[0].clone();
+    dup.id = first[0].id;
+    let (status, _) = c.push(&token, &batch(phone, 306, vec![dup])).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = c.state.db.pull(&lee.id, 0, 1000, None).await.unwrap();
+    assert_eq!(page.changes.len(), 305);
+
+    // Non-consecutive seqs name the field.
+    let mut bad = reviews(phone, 307, 2, 1_950_000_000_000);
+    bad[1].seq = 400;
+    let (status, body) = c.push(&token, &batch(phone, 307, bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "changes[1].seq");
+}
+both_backends!(push_is_idempotent_and_refuses_gaps);
+
+async fn pull_pages_other_devices_and_assessor_decisions(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let assessor = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&assessor)).await;
+    let phone = DeviceId::new_at(1);
+    let tablet = DeviceId::new_at(2);
+    let item = EvidenceId::new_at(5);
+    let mut changes = reviews(phone, 1, 250, 1_700_000_000_000);
+    changes.push(change(
+        251,
+        ChangeBody::EvidencePut(evidence(item, "Till", 10, phone)),
+    ));
+    let (status, _) = c.push(&token, &batch(phone, 1, changes)).await;
+    assert_eq!(status, StatusCode::OK);
+    c.state
+        .db
+        .assess(
+            &assessor,
+            &lee.id,
+            &item.to_string(),
+            Decision::Decide {
+                status: AssessorStatus::ReferredBack,
+                feedback: "Say what the customer asked for.".into(),
+            },
+        )
+        .await
+        .unwrap();
+
+    // The tablet pages through everything.
+    let mut since = 0;
+    let mut got = Vec::new();
+    let mut pages = 0;
+    loop {
+        let (status, body) = c
+            .get(
+                &token,
+                &format!("/v1/sync/pull?since={since}&limit=100&device_id={tablet}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let page: PullResponse = serde_json::from_value(body).unwrap();
+        pages += 1;
+        assert!(page.changes.windows(2).all(|w| w[0].cursor < w[1].cursor));
+        got.extend(page.changes);
+        since = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(got.len(), 252);
+    let last = got.last().unwrap();
+    let PullBody::Assessment(a) = &last.body else {
+        panic!("the decision comes last: {last:?}")
+    };
+    assert_eq!(a.status, AssessorStatus::ReferredBack);
+    assert_eq!(a.feedback, "Say what the customer asked for.");
+    assert!(matches!(
+        last.origin,
+        pocketfolio_core::sync::protocol::Origin::Assessor
+    ));
+
+    // The phone does not get its own changes back, only the decision.
+    let (_, body) = c
+        .get(&token, &format!("/v1/sync/pull?since=0&device_id={phone}"))
+        .await;
+    let page: PullResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(page.cursor, 252);
+    // Nothing new: same cursor, no changes.
+    let (_, body) = c.get(&token, "/v1/sync/pull?since=252").await;
+    assert_eq!(body, json!({"changes": [], "cursor": 252, "more": false}));
+
+    let (status, body) = c.get(&token, "/v1/sync/pull?since=abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["field"], "since");
+}
+both_backends!(pull_pages_other_devices_and_assessor_decisions);
+
+async fn evidence_merges_by_hlc_and_keeps_losers(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let admin = c.account(Role::Admin, "root").await;
+    let (lee, token) = c.learner("lee", None).await;
+    let phone = DeviceId::new_at(1);
+    let tablet = DeviceId::new_at(2);
+    let item = EvidenceId::new_at(5);
+    let newer = evidence(item, "Newer title", 2_000, phone);
+    let older = evidence(item, "Older title", 1_000, tablet);
+    let (s, _) = c
+        .push(
+            &token,
+            &batch(phone, 1, vec![change(1, ChangeBody::EvidencePut(newer))]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = c
+        .push(
+            &token,
+            &batch(tablet, 1, vec![change(1, ChangeBody::EvidencePut(older))]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let scope = admin.scope();
+    let view = c
+        .state
+        .db
+        .get_evidence(&scope, &lee.id, &item.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.title, "Newer title");
+    let history = c
+        .state
+        .db
+        .get_history(&scope, &lee.id, &item.to_string())
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(
+        history[1].detail.contains("Older title"),
+        "the loser is kept"
+    );
+
+    // A deletion is a tombstone that later edits do not undo.
+    let (s, _) = c
+        .push(
+            &token,
+            &batch(
+                tablet,
+                2,
+                vec![change(2, ChangeBody::EvidenceDeleted(item))],
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let late = evidence(item, "Late edit", 9_000, phone);
+    c.push(
+        &token,
+        &batch(phone, 2, vec![change(2, ChangeBody::EvidencePut(late))]),
+    )
+    .await;
+    let view = c
+        .state
+        .db
+        .get_evidence(&scope, &lee.id, &item.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(view.deleted);
+    assert_eq!(view.title, "Newer title");
+    assert!(c.state.db.get_queue(&scope).await.unwrap().is_empty());
+}
+both_backends!(evidence_merges_by_hlc_and_keeps_losers);
+
+async fn attachments_verify_limit_resume_and_gate_pushes(backend: Backend) {
+    let c = Centre::start_with(
+        backend,
+        Config {
+            sign_in_burst: 100,
+            ..Config::default()
+        },
+        1000,
+    )
+    .await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    c.account(Role::Assessor, "bob").await;
+    let (_lee, token) = c.learner("lee", Some(&ann)).await;
+    let (_max, other) = c.learner("max", None).await;
+    let phone = DeviceId::new_at(1);
+    let data = b"a photo of the till".to_vec();
+    let sha = sha256_hex(&data);
+
+    // An item naming a blob the centre lacks is refused whole.
+    let mut rec = evidence(EvidenceId::new_at(5), "Photo", 10, phone);
+    rec.attachments = vec![(sha.clone(), "till.jpg".into())];
+    let mut changes = reviews(phone, 1, 3, 1_700_000_000_000);
+    changes.push(change(4, ChangeBody::EvidencePut(rec)));
+    let push = batch(phone, 1, changes);
+    let (status, body) = c.push(&token, &push).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body, json!({"missing": [sha]}));
+    let (_, body) = c.push(&token, &batch(phone, 1, vec![])).await;
+    assert_eq!(body["last_seq"], 0, "nothing was applied");
+
+    // Wrong content: 422. Too large: 413. Bad name: 400.
+    assert_eq!(
+        c.put_blob(&token, &sha, b"something else".to_vec()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let big = vec![7u8; 1001];
+    assert_eq!(
+        c.put_blob(&token, &sha256_hex(&big), big).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(
+        c.put_blob(&token, "../../etc/passwd", data.clone()).await,
+        StatusCode::NOT_FOUND,
+        "a path outside the route does not match it"
+    );
+    assert_eq!(
+        c.put_blob(&token, "ABC", data.clone()).await,
+        StatusCode::BAD_REQUEST
+    );
+
+    // Upload, idempotently; then the push goes through.
+    assert_eq!(
+        c.put_blob(&token, &sha, data.clone()).await,
+        StatusCode::CREATED
+    );
+    assert_eq!(c.put_blob(&token, &sha, data.clone()).await, StatusCode::OK);
+    let (status, body) = c.push(&token, &push).await;
+    assert_eq!(
+        (status, body["last_seq"].clone()),
+        (StatusCode::OK, json!(4))
+    );
+
+    // Owner and their assessor may read it; nobody else learns it exists.
+    let get = |token: String| {
+        let c = &c;
+        let sha = sha.clone();
+        async move {
+            let r = c
+                .client
+                .get(c.url(&format!("/v1/blobs/{sha}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.bytes().await.unwrap().to_vec())
+        }
+    };
+    assert_eq!(get(token.clone()).await, (StatusCode::OK, data.clone()));
+    assert_eq!(get(c.token("ann").await).await.0, StatusCode::OK);
+    assert_eq!(get(c.token("bob").await).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(other.clone()).await.0, StatusCode::NOT_FOUND);
+    // Uploading the same bytes does not give the other learner access to mine... it gives
+    // them their own copy, which is theirs to read.
+    assert_eq!(
+        c.put_blob(&other, &sha, data.clone()).await,
+        StatusCode::CREATED
+    );
+
+    // Chunked and resumable.
+    let file: Vec<u8> = (0..900u32).map(|i| (i % 251) as u8).collect();
+    let fsha = sha256_hex(&file);
+    let chunk = |start: usize, end: usize| {
+        let c = &c;
+        let token = token.clone();
+        let body = file[start..=end].to_vec();
+        let url = c.url(&format!("/v1/blobs/{fsha}"));
+        async move {
+            let r = c
+                .client
+                .put(url)
+                .bearer_auth(token)
+                .header("content-range", format!("bytes {start}-{end}/900"))
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(
+        chunk(0, 399).await,
+        (StatusCode::ACCEPTED, json!({"received": 400}))
+    );
+    // Out of place: told where to resume.
+    assert_eq!(
+        chunk(600, 899).await,
+        (StatusCode::RANGE_NOT_SATISFIABLE, json!({"received": 400}))
+    );
+    assert_eq!(chunk(400, 799).await.0, StatusCode::ACCEPTED);
+    assert_eq!(chunk(800, 899).await.0, StatusCode::CREATED);
+    assert_eq!(get_sha(&c, &token, &fsha).await, file);
+}
+both_backends!(attachments_verify_limit_resume_and_gate_pushes);
+
+async fn get_sha(c: &Centre, token: &str, sha: &str) -> Vec<u8> {
+    c.client
+        .get(c.url(&format!("/v1/blobs/{sha}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+async fn bad_input_gets_clear_errors_never_500(backend: Backend) {
+    let c = Centre::start_with(
+        backend,
+        Config {
+            max_body: 64 * 1024,
+            sign_in_burst: 100,
+            ..Config::default()
+        },
+        1000,
+    )
+    .await;
+    let (_, token) = c.learner("lee", None).await;
+    let send = |body: String| {
+        let c = &c;
+        let token = token.clone();
+        async move {
+            let r = c
+                .client
+                .post(c.url("/v1/sync/push"))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (s, b) = send("{not json".into()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(b["error"].is_string() && b["field"].is_string(), "{b}");
+    let (s, b) = send(r#"{"device_id": "nope", "first_seq": 1, "changes": []}"#.into()).await;
+    assert_eq!(
+        (s, b["field"].clone()),
+        (StatusCode::BAD_REQUEST, json!("device_id"))
+    );
+    let device = DeviceId::new_at(1);
+    let (s, b) = send(format!(
+        r#"{{"device_id": "{device}", "first_seq": 1, "changes": [{{"seq": "x"}}]}}"#
+    ))
+    .await;
+    assert_eq!(
+        (s, b["field"].clone()),
+        (StatusCode::BAD_REQUEST, json!("changes[0].seq"))
+    );
+    let (s, b) = send(format!(
+        r#"{{"device_id": "{device}", "first_seq": 1, "changes": [{{"seq": 1, "id": "{device}", "time_ms": 1, "body": {{"t": "review", "v": [1]}}}}]}}"#
+    ))
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        b["field"].as_str().unwrap().starts_with("changes[0].body"),
+        "{b}"
+    );
+    let (s, b) = send(format!(
+        r#"{{"device_id": "{device}", "first_seq": 0, "changes": []}}"#
+    ))
+    .await;
+    assert_eq!(
+        (s, b["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("first_seq"))
+    );
+    // Unknown review event kind.
+    let mut one = reviews(device, 1, 1, 1_700_000_000_000);
+    if let ChangeBody::Review(r) = &mut one[0].body {
+        r.3 = 99;
+    }
+    let (s, b) = c.push(&token, &batch(device, 1, one)).await;
+    assert_eq!(
+        (s, b["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("changes[0].body"))
+    );
+    // Over the body limit.
+    let (s, _) = send(format!("{{\"pad\": \"{}\"}}", "x".repeat(70 * 1024))).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    // Over the batch limit (sent to a server with the default body limit).
+    let c2 = Centre::start(backend).await;
+    let (_, t2) = c2.learner("lee", None).await;
+    let many = reviews(device, 1, pocketfolio_centre::db::sync::MAX_BATCH + 1, 1);
+    let (s, b) = c2.push(&t2, &batch(device, 1, many)).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+    // Unknown routes and methods.
+    let (s, b) = c.get(&token, "/v1/nothing-here").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(b["error"].is_string());
+    let r = c
+        .client
+        .delete(c.url("/v1/sync/push"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+both_backends!(bad_input_gets_clear_errors_never_500);
+
+async fn authorisation_matrix_denies_every_cross_access(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let admin = c.account(Role::Admin, "root").await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let bob = c.account(Role::Assessor, "bob").await;
+    let (lee, lee_token) = c.learner("lee", Some(&ann)).await;
+    let (max, max_token) = c.learner("max", Some(&bob)).await;
+    let phone = DeviceId::new_at(1);
+    let item = EvidenceId::new_at(7);
+    let data = b"lee's photo".to_vec();
+    let sha = sha256_hex(&data);
+    assert_eq!(
+        c.put_blob(&lee_token, &sha, data.clone()).await,
+        StatusCode::CREATED
+    );
+    let mut rec = evidence(item, "Lee's item", 10, phone);
+    rec.attachments = vec![(sha.clone(), "p.jpg".into())];
+    let (s, _) = c
+        .push(
+            &lee_token,
+            &batch(phone, 1, vec![change(1, ChangeBody::EvidencePut(rec))]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Another learner pushing under lee's device id is refused (404: not theirs).
+    let (s, _) = c
+        .push(&max_token, &batch(phone, 2, reviews(phone, 2, 1, 5)))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // And cannot name lee's blob in their own items.
+    let other = DeviceId::new_at(9);
+    let mut theirs = evidence(EvidenceId::new_at(8), "Max", 10, other);
+    theirs.attachments = vec![(sha.clone(), "p.jpg".into())];
+    let (s, _) = c
+        .push(
+            &max_token,
+            &batch(other, 1, vec![change(1, ChangeBody::EvidencePut(theirs))]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    let tokens = [
+        ("admin", c.token("root").await),
+        ("assessor-assigned", c.token("ann").await),
+        ("assessor-other", c.token("bob").await),
+        ("learner-own", lee_token.clone()),
+        ("learner-other", max_token.clone()),
+    ];
+    for (who, token) in &tokens {
+        let (pull, _) = c.get(token, "/v1/sync/pull").await;
+        let (push, _) = c.push(token, &batch(DeviceId::new_at(99), 1, vec![])).await;
+        let blob = c
+            .client
+            .get(c.url(&format!("/v1/blobs/{sha}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let expected = match *who {
+            "admin" | "assessor-assigned" => (403, 403, 200),
+            "assessor-other" => (403, 403, 404),
+            "learner-own" => (200, 200, 200),
+            _ => (200, 200, 404),
+        };
+        assert_eq!(
+            (pull.as_u16(), push.as_u16(), blob.as_u16()),
+            expected,
+            "{who}: pull, push, blob"
+        );
+    }
+
+    // Storage queries take the caller's scope: cross access finds nothing.
+    let db = &c.state.db;
+    let id = item.to_string();
+    for (who, account, sees) in [
+        ("admin", &admin, true),
+        ("assessor-assigned", &ann, true),
+        ("assessor-other", &bob, false),
+        ("learner-own", &lee, true),
+        ("learner-other", &max, false),
+    ] {
+        let scope = account.scope();
+        assert_eq!(
+            db.get_learner(&scope, &lee.id).await.unwrap().is_some(),
+            sees,
+            "{who} learner"
+        );
+        assert_eq!(
+            db.get_evidence(&scope, &lee.id, &id)
+                .await
+                .unwrap()
+                .is_some(),
+            sees,
+            "{who} item"
+        );
+        assert_eq!(
+            !db.get_history(&scope, &lee.id, &id)
+                .await
+                .unwrap()
+                .is_empty(),
+            sees,
+            "{who} history"
+        );
+        assert_eq!(
+            !db.get_learner_evidence(&scope, &lee.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            sees,
+            "{who} list"
+        );
+        assert_eq!(
+            db.get_queue(&scope)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.learner_id == lee.id),
+            sees,
+            "{who} queue"
+        );
+        assert_eq!(
+            db.blob_in_scope(&scope, &sha).await.unwrap(),
+            sees,
+            "{who} blob"
+        );
+    }
+    for (who, account, sees) in [
+        ("learner-own", &lee, true),
+        ("learner-other", &max, false),
+        ("assessor-other", &bob, false),
+        ("admin", &admin, true),
+        ("assessor-assigned", &ann, true),
+    ] {
+        let decided = db
+            .assess(
+                account,
+                &lee.id,
+                &id,
+                Decision::Decide {
+                    status: AssessorStatus::Accepted,
+                    feedback: format!("by {who}"),
+                },
+            )
+            .await;
+        let may_assess = sees && account.role != Role::Learner;
+        assert_eq!(decided.is_ok(), may_assess, "{who} assess");
+    }
+    // Assessors see only their learners in lists.
+    let names: Vec<String> = db
+        .get_learners(&bob.scope())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.username)
+        .collect();
+    assert_eq!(names, vec!["max"]);
+}
+both_backends!(authorisation_matrix_denies_every_cross_access);
+
+async fn concurrent_pushes_never_hide_rows_from_pull(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (_lee, token) = c.learner("lee", None).await;
+    let mut tasks = Vec::new();
+    for d in 0..4 {
+        let device = DeviceId::new_at(d + 1);
+        let client = c.client.clone();
+        let url = c.url("/v1/sync/push");
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            for b in 0..5u64 {
+                let body = batch(
+                    device,
+                    b * 20 + 1,
+                    reviews(device, b * 20 + 1, 20, (d << 32) | ((b as i64) << 16)),
+                );
+                let r = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+            }
+        }));
+    }
+    // Pull while they push: every page must continue where the last ended, and the union
+    // must be everything.
+    let mut since = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        let (_, body) = c
+            .get(&token, &format!("/v1/sync/pull?since={since}&limit=7"))
+            .await;
+        let page: PullResponse = serde_json::from_value(body).unwrap();
+        for ch in &page.changes {
+            assert!(seen.insert(ch.cursor), "no duplicates");
+        }
+        since = page.cursor;
+        if tasks.iter().all(|t| t.is_finished()) && !page.more {
+            break;
+        }
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    loop {
+        let (_, body) = c
+            .get(&token, &format!("/v1/sync/pull?since={since}&limit=50"))
+            .await;
+        let page: PullResponse = serde_json::from_value(body).unwrap();
+        for ch in &page.changes {
+            assert!(seen.insert(ch.cursor));
+        }
+        since = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 400);
+    assert_eq!(
+        seen.iter().copied().collect::<Vec<_>>(),
+        (1..=400).collect::<Vec<u64>>()
+    );
+}
+both_backends!(concurrent_pushes_never_hide_rows_from_pull);
+
+#[tokio::test]
+async fn openapi_describes_the_api_in_process() {
+    use tower::ServiceExt;
+    let c = Centre::start(Backend::Sqlite).await;
+    let app = pocketfolio_centre::router(c.state.clone());
+    let response = app
+        .oneshot(
+            axum::http::Request::get("/v1/openapi.json")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let (status, body) = pocketfolio_centre::read_response(response).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: Value = serde_json::from_slice(&body).unwrap();
+    for path in [
+        "/v1/auth/sign-in",
+        "/v1/sync/push",
+        "/v1/sync/pull",
+        "/v1/blobs/{sha256}",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["PushRequestDoc"].is_object());
+    assert_eq!(
+        doc["paths"]["/v1/sync/push"]["post"]["responses"]["409"]["description"],
+        "PushGap {expected_seq} or MissingBlobs {missing}"
+    );
+}
