@@ -36,12 +36,15 @@ async function checkScreen(name) {
 }
 
 test('launch to the first card, then ten answers with every rating and an undo', async () => {
-  const launchStart = performance.now();
+  // Launch = starting the app process (the browser, like a phone's webview, is already up)
+  // until the first card can be revealed.
+  await preview.stop();
+  preview = await startPreview(dataDir);
+  const pageStart = performance.now();
   await page.goto(`${preview.url}/review/all/-`);
   await page.locator('#reveal').waitFor();
-  // The preview process was spawned just before: count from the spawn.
   report('phone_launch_to_first_card', performance.now() - preview.startedAt, 'ms');
-  report('phone_page_open_to_first_card', performance.now() - launchStart, 'ms');
+  report('phone_page_open_to_first_card', performance.now() - pageStart, 'ms');
   await checkScreen('review-question');
 
   // Keyboard: space reveals, and the answer buttons show their intervals.

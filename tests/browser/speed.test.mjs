@@ -22,10 +22,10 @@ test(`launch and answer speed with ${CARDS} cards`, { timeout: 900_000 }, async 
   report(`seed_${CARDS}_cards`, (performance.now() - seedStart) / 1000, 's');
   await preview.stop();
 
-  preview = await startPreview(dataDir);
   browser = await launchBrowser();
   const page = await newPage(browser, PHONE);
   page.setDefaultTimeout(120_000);
+  preview = await startPreview(dataDir);
   await page.goto(`${preview.url}/review/all/-`);
   await page.locator('#reveal').waitFor();
   report(`large_${CARDS}_launch_to_first_card`, performance.now() - preview.startedAt, 'ms');
