@@ -5,6 +5,20 @@ use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 
+/// Reads the chosen CSV file as text and sends `[name, text]`, or `["", ""]` if none, then
+/// clears the input so the same file can be chosen again.
+const READ_CSV_JS: &str = r#"
+const input = document.getElementById('csv-file');
+const file = input && input.files && input.files[0];
+if (!file) {
+  dioxus.send(['', '']);
+} else {
+  const text = await file.text();
+  input.value = '';
+  dioxus.send([file.name, text]);
+}
+"#;
+
 /// The deck list.
 #[component]
 pub fn Decks() -> Element {
@@ -29,22 +43,24 @@ pub fn Decks() -> Element {
         }
     };
 
-    let import = move |e: FormEvent| async move {
-        let Some(file) = e.files().into_iter().next() else {
+    // The file is read in the page and sent back as text: the same path works in the desktop
+    // webview, on phones and in the preview (whose liveview glue sends files in a form
+    // dioxus 0.7 no longer reads).
+    let import = move |_: FormEvent| async move {
+        let mut read = document::eval(READ_CSV_JS);
+        let Ok(file) = read.recv::<Vec<String>>().await else {
+            error.set(Some("The file could not be read.".into()));
             return;
         };
-        let deck_name = file
-            .name()
+        let [name, text] = <[String; 2]>::try_from(file).unwrap_or_default();
+        if name.is_empty() {
+            return;
+        }
+        let deck_name = name
             .trim_end_matches(".csv")
             .trim_end_matches(".CSV")
             .to_string();
-        let bytes = match file.read_bytes().await {
-            Ok(b) => b,
-            Err(err) => {
-                error.set(Some(format!("The file could not be read: {err}")));
-                return;
-            }
-        };
+        let bytes = text.into_bytes();
         match app.write(|c| c.import_csv(&deck_name, &bytes)) {
             Ok(report) => {
                 let mut text = format!(

@@ -112,6 +112,20 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   await page.getByRole('button', { name: 'Create' }).click();
   await page.getByRole('alert').filter({ hasText: 'A deck needs a name.' }).waitFor();
 
+  // CSV import through the file input: a deck named after the file, a bad file refused.
+  await page.locator('#csv-file').setInputFiles({
+    name: 'Kiwi words.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('Kiwi front one,Kiwi back one,kiwi\nKiwi front two,Kiwi back two,kiwi\n'),
+  });
+  await page.getByText('Imported 2 cards into "Kiwi words" (0 already there).').waitFor();
+  await page.locator('#deck-list').getByText('Kiwi words').waitFor();
+  await page.locator('#csv-file').setInputFiles({
+    name: 'Empty.csv', mimeType: 'text/csv', buffer: Buffer.from('   \n'),
+  });
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.locator('#deck-list').getByText('Empty').count(), 0);
+
   await page.locator('#add-card-link').click();
   await page.locator('#card-form').waitFor();
   await checkScreen('add-card');
@@ -133,6 +147,7 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
 
   // A good cloze card with two deletions makes two cards.
   await page.locator('#add-card-link, a[aria-label="Add a card"]').first().click();
+  await page.locator('#deck-select').selectOption({ label: 'My revision' });
   await page.locator('#kind-cloze').check();
   await page.locator('#field-text').fill('Zebrafinch rule: know your {{c1::BATNA}} before the {{c2::ZOPA}}.');
   await page.locator('#field-extra').fill('Best alternative to a negotiated agreement.');
