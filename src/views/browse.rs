@@ -48,7 +48,11 @@ pub fn Browse() -> Element {
             Err(e) => rsx! { Message { error: e } },
             Ok(hits) => rsx! {
                 p { class: "small muted", id: "hit-count",
-                    if hits.len() >= 500 { "Showing the first 500 cards." } else { "{hits.len()} cards" }
+                    match hits.len() {
+                        500.. => "Showing the first 500 cards.".to_string(),
+                        1 => "1 card".to_string(),
+                        n => format!("{n} cards"),
+                    }
                 }
                 ul { class: "plain", id: "results",
                     for hit in hits.into_iter().take(200) {

@@ -37,7 +37,19 @@ test(`launch and answer speed with ${CARDS} cards`, { timeout: 900_000 }, async 
   assert.match(await page.locator('#progress-text').innerText(), /^11 done/);
   await screenshot(page, 'phone-review-large-store');
 
-  // Today and Stats stay usable on the large store.
+  // Today, Browse and Stats stay usable on the large store.
+  let t = performance.now();
+  await page.goto(`${preview.url}/`);
+  await page.locator('#start-review').waitFor();
+  report(`large_${CARDS}_open_today`, performance.now() - t, 'ms');
+
+  await page.goto(`${preview.url}/browse`);
+  await page.locator('#hit-count').waitFor();
+  t = performance.now();
+  await page.locator('#search-text').fill(`question ${CARDS - 1}`);
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '1 card');
+  report(`large_${CARDS}_search_to_results`, performance.now() - t, 'ms');
+
   const t0 = performance.now();
   await page.goto(`${preview.url}/stats`);
   await page.locator('#heatmap svg').waitFor();
