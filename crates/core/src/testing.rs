@@ -160,6 +160,76 @@ fn synthetic_history(
     Ok(logs)
 }
 
+impl Collection {
+    /// The id of the deck called `name`, made if absent (test helper).
+    pub fn deck_named_for_tests(&mut self, name: &str) -> DeckId {
+        self.transact(crate::collection::NOTES, |col| col.deck_named_in_txn(name))
+            .expect("deck")
+    }
+}
+
+/// Everything two converged devices must agree on, as comparable text: every card's schedule,
+/// every note, deck and evidence item (both sides), and the settings. Leaves out what is
+/// rightly local (history wording, new-card positions, outbox, cursor).
+pub fn state_digest(col: &Collection) -> Result<String> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let conn = col.store.conn();
+    let mut stmt = conn.prepare(
+        "SELECT hex(id), state, due_ms, stability, difficulty, reps, lapses, suspended, leech FROM card ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, state, due): (String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (s, d): (Option<f64>, Option<f64>) = (r.get(3)?, r.get(4)?);
+        let (reps, lapses, suspended, leech): (i64, i64, bool, bool) =
+            (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
+        writeln!(
+            out,
+            "card {id} {state} {due} {s:?} {d:?} {reps} {lapses} {suspended} {leech}"
+        )
+        .ok();
+    }
+    let mut stmt = conn.prepare(
+        "SELECT hex(n.id), hex(n.deck_id), n.fields, n.tags,
+           (SELECT group_concat(criterion_id) FROM (SELECT criterion_id FROM note_criterion WHERE note_id = n.id ORDER BY 1))
+         FROM note n ORDER BY n.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let v: (String, String, String, String, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        writeln!(out, "note {v:?}").ok();
+    }
+    let mut stmt = conn.prepare("SELECT hex(id), name, description FROM deck ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let v: (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        writeln!(out, "deck {v:?}").ok();
+    }
+    let mut items = col.evidence_items()?;
+    items.sort_by_key(|i| i.id);
+    for item in items {
+        writeln!(
+            out,
+            "evidence {} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            item.id,
+            item.kind,
+            item.title,
+            item.fields,
+            item.criteria,
+            item.attachments,
+            item.learner_status,
+            item.assessor_status,
+            item.feedback,
+            item.signed_off
+        )
+        .ok();
+    }
+    writeln!(out, "settings {:?}", col.settings()).ok();
+    Ok(out)
+}
+
 /// Up to `n` card ids, spread across the collection (for benchmarks that answer cards).
 pub fn card_ids(col: &Collection, n: usize) -> Result<Vec<CardId>> {
     let mut stmt = col

@@ -6,6 +6,7 @@ use crate::model::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
     LearnerStatus,
 };
+use crate::store::Stamped;
 use crate::sync::protocol::{ChangeBody, EvidenceRecord};
 use crate::{CoreError, OrNotFound, Result};
 use serde_json::json;
@@ -102,6 +103,9 @@ impl Collection {
             learner_status: LearnerStatus::Draft,
             assessor_status: None,
             feedback: None,
+            assessor: None,
+            signed_off: Vec::new(),
+            feedback_unread: false,
             created_ms: now,
             updated_ms: now,
         };
@@ -234,6 +238,8 @@ impl Collection {
         self.evidence(id)?;
         self.transact(EVIDENCE, |col| {
             col.store.remove_evidence(id)?;
+            col.store
+                .add_tombstone(Stamped::Evidence, id.0.as_bytes(), col.clock.now_ms())?;
             col.queue_change(ChangeBody::EvidenceDeleted(id))
         })
     }
@@ -266,6 +272,9 @@ impl Collection {
         summary: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
+        let hlc = self.next_hlc()?;
+        self.store
+            .set_hlc(Stamped::Evidence, item.id.0.as_bytes(), &hlc)?;
         self.store.add_history(
             item.id,
             &EvidenceHistoryEntry {
@@ -292,7 +301,7 @@ impl Collection {
                 LearnerStatus::Submitted => "submitted".into(),
             },
             updated_ms: item.updated_ms,
-            hlc: self.next_hlc()?,
+            hlc,
         }))
     }
 }

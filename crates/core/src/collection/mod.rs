@@ -4,6 +4,7 @@
 
 mod content;
 mod evidence;
+mod merge;
 mod notes;
 mod review;
 mod settings;
@@ -21,6 +22,7 @@ mod review_tests;
 
 pub use content::InstallReport;
 pub use evidence::{EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
+pub use merge::MergeReport;
 pub(crate) use notes::{check_fields, NOTES};
 pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{
@@ -67,8 +69,8 @@ pub struct Collection {
 }
 
 const DEVICE_KEY: &str = "device_id";
-const PARAMS_KEY: &str = "fsrs_parameters";
-const HLC_KEY: &str = "hlc";
+pub(crate) const PARAMS_KEY: &str = "fsrs_parameters";
+pub(crate) const HLC_KEY: &str = "hlc";
 
 impl Collection {
     /// Opens the collection at `path`, creating it if absent. Attachments live in a folder

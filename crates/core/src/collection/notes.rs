@@ -3,7 +3,7 @@
 use super::{Collection, OpChanges};
 use crate::model::{Card, CardId, Deck, DeckId, Note, NoteFields, NoteId, Schedule};
 use crate::render::cloze_numbers;
-use crate::store::{DeckSummary, SearchHit};
+use crate::store::{DeckSummary, SearchHit, Stamped};
 use crate::sync::protocol::{ChangeBody, DeckRecord, NoteRecord};
 use crate::{CoreError, OrNotFound, Result};
 
@@ -95,6 +95,8 @@ impl Collection {
         }
         self.transact(NOTES, |col| {
             col.store.remove_deck(id)?;
+            col.store
+                .add_tombstone(Stamped::Deck, id.0.as_bytes(), col.clock.now_ms())?;
             col.queue_change(ChangeBody::DeckDeleted(id))
         })
     }
@@ -117,10 +119,14 @@ impl Collection {
             builtin: None,
         };
         self.store.put_deck(&deck, now)?;
+        let hlc = self.next_hlc()?;
+        self.store
+            .set_hlc(Stamped::Deck, deck.id.0.as_bytes(), &hlc)?;
         self.queue_change(ChangeBody::DeckPut(DeckRecord {
             id: deck.id,
             name: deck.name.clone(),
             description: deck.description.clone(),
+            hlc,
         }))?;
         Ok(deck.id)
     }
@@ -201,6 +207,8 @@ impl Collection {
         self.note(id)?;
         self.transact(NOTES, |col| {
             col.store.remove_note(id)?;
+            col.store
+                .add_tombstone(Stamped::Note, id.0.as_bytes(), col.clock.now_ms())?;
             col.queue_change(ChangeBody::NoteDeleted(id))
         })
     }
@@ -231,6 +239,9 @@ impl Collection {
         self.store.put_note(note, now)?;
         let cards = self.sync_cards(note, now)?;
         if note.builtin.is_none() {
+            let hlc = self.next_hlc()?;
+            self.store
+                .set_hlc(Stamped::Note, note.id.0.as_bytes(), &hlc)?;
             self.queue_change(ChangeBody::NotePut(NoteRecord {
                 id: note.id,
                 deck_id: note.deck_id,
@@ -238,6 +249,7 @@ impl Collection {
                 tags: note.tags.clone(),
                 criteria: note.criteria.clone(),
                 cards,
+                hlc,
             }))?;
         }
         Ok(())

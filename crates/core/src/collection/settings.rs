@@ -4,7 +4,10 @@
 use super::{Collection, OpChanges};
 use crate::model::Settings;
 use crate::scheduler::{Scheduler, SchedulerConfig};
-use crate::sync::protocol::ChangeBody;
+use crate::sync::protocol::{ChangeBody, SettingsRecord};
+
+/// Meta key of the stamp of the settings in force.
+pub(crate) const SETTINGS_HLC_KEY: &str = "settings_hlc";
 use crate::Result;
 
 const SETTINGS: OpChanges = OpChanges {
@@ -35,7 +38,13 @@ impl Collection {
         let scheduler = Scheduler::new(config)?;
         self.transact(SETTINGS, |col| {
             col.store.put_settings(&settings)?;
-            col.queue_change(ChangeBody::SettingsPut(settings.clone()))?;
+            let hlc = col.next_hlc()?;
+            col.store
+                .set_meta(SETTINGS_HLC_KEY, &serde_json::to_string(&hlc)?)?;
+            col.queue_change(ChangeBody::SettingsPut(SettingsRecord {
+                settings: settings.clone(),
+                hlc,
+            }))?;
             if rederive {
                 col.store.replay_all(&scheduler)?;
             }

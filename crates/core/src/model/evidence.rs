@@ -139,6 +139,12 @@ pub struct EvidenceItem {
     pub assessor_status: Option<AssessorStatus>,
     /// Assessor's written feedback.
     pub feedback: Option<String>,
+    /// The assessor who decided, once they have.
+    pub assessor: Option<String>,
+    /// Criteria the assessor signed off with this item.
+    pub signed_off: Vec<String>,
+    /// Feedback arrived that the learner has not opened yet.
+    pub feedback_unread: bool,
     /// When created (ms).
     pub created_ms: i64,
     /// When last changed (ms).

@@ -8,17 +8,19 @@ use crate::model::{
 use crate::{CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
-const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms";
+const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread";
 
 impl Store {
-    /// Inserts or updates the item's own columns (not criteria or attachments).
+    /// Inserts an item, or updates the learner's columns of it (not criteria or attachments;
+    /// never the assessor's columns, which only a merge from the centre writes).
     pub(crate) fn put_evidence(&self, item: &EvidenceItem) -> Result<()> {
         self.conn
-            .prepare_cached(&format!(
-                "INSERT INTO evidence ({ITEM_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            .prepare_cached(
+                "INSERT INTO evidence (id, kind, template_id, title, fields, learner_status, created_ms, updated_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (id) DO UPDATE SET kind = ?2, template_id = ?3, title = ?4, fields = ?5,
-                   learner_status = ?6, assessor_status = ?7, feedback = ?8, updated_ms = ?10"
-            ))?
+                   learner_status = ?6, updated_ms = ?8",
+            )?
             .execute(params![
                 item.id,
                 item.kind.as_str(),
@@ -26,8 +28,6 @@ impl Store {
                 item.title,
                 serde_json::to_string(&item.fields)?,
                 learner_status_str(item.learner_status),
-                item.assessor_status.map(assessor_status_str),
-                item.feedback,
                 item.created_ms,
                 item.updated_ms,
             ])?;
@@ -61,7 +61,7 @@ impl Store {
     /// Every item, most recently changed first.
     pub(crate) fn list_evidence(&self) -> Result<Vec<EvidenceItem>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ITEM_COLUMNS} FROM evidence ORDER BY updated_ms DESC"
+            "SELECT {ITEM_COLUMNS} FROM evidence ORDER BY updated_ms DESC, id DESC"
         ))?;
         let items: Vec<EvidenceItem> = stmt
             .query_map([], item_from_row)?
@@ -127,6 +127,29 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces an item's attachments with these (sha256, file name) pairs, as another device
+    /// has them. Files not on this device get a row saying the centre holds them.
+    pub(crate) fn set_attachments(
+        &self,
+        id: EvidenceId,
+        attachments: &[(String, String)],
+        now_ms: i64,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM evidence_attachment WHERE evidence_id = ?")?
+            .execute([id])?;
+        for (sha256, file_name) in attachments {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO blob (sha256, size, mime, stored_ms, uploaded_ms) VALUES (?1, 0, ?2, ?3, ?3)
+                     ON CONFLICT (sha256) DO NOTHING",
+                )?
+                .execute(params![sha256, mime_from_name(file_name), now_ms])?;
+            self.add_attachment(id, sha256, file_name)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn add_history(&self, id: EvidenceId, entry: &EvidenceHistoryEntry) -> Result<()> {
         self.conn
             .prepare_cached(
@@ -165,17 +188,29 @@ impl Store {
     }
 }
 
+/// A MIME type from a file name, for attachments known only by name.
+fn mime_from_name(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "heic" => "image/heic",
+        "gif" => "image/gif",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "mp4" => "video/mp4",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
 fn learner_status_str(s: LearnerStatus) -> &'static str {
     match s {
         LearnerStatus::Draft => "draft",
         LearnerStatus::Submitted => "submitted",
-    }
-}
-
-fn assessor_status_str(s: AssessorStatus) -> &'static str {
-    match s {
-        AssessorStatus::Accepted => "accepted",
-        AssessorStatus::ReferredBack => "referred_back",
     }
 }
 
@@ -212,5 +247,11 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
         feedback: r.get(7)?,
         created_ms: r.get(8)?,
         updated_ms: r.get(9)?,
+        assessor: r.get(10)?,
+        signed_off: {
+            let json: String = r.get(11)?;
+            serde_json::from_str(&json).map_err(|e| bad(11, e.to_string()))?
+        },
+        feedback_unread: r.get(12)?,
     })
 }

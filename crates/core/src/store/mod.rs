@@ -17,11 +17,13 @@ mod reviews;
 mod settings;
 mod stats;
 mod structure;
+mod sync;
 
 pub(crate) use cards::QueueFilter;
 pub use decks::DeckSummary;
 pub use notes::SearchHit;
 pub(crate) use open::configure;
+pub(crate) use sync::Stamped;
 
 use crate::Result;
 use rusqlite::Connection;

@@ -9,7 +9,10 @@ use std::path::Path;
 /// "PFLO": marks a SQLite file as a Pocketfolio database.
 const APPLICATION_ID: i32 = 0x5046_4C4F;
 
-const MIGRATIONS: &[&str] = &[include_str!("sql/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_initial.sql"),
+    include_str!("sql/0002_sync.sql"),
+];
 
 /// The newest schema version this build knows.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -58,6 +58,15 @@ impl Store {
             .query_row([card], |r| r.get(0))?)
     }
 
+    /// The card a log entry belongs to.
+    pub(crate) fn review_card_id(&self, id: ReviewId) -> Result<Option<CardId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT card_id FROM review_log WHERE id = ?")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
     pub(crate) fn set_review_undone(&self, id: ReviewId) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE review_log SET undone = 1 WHERE id = ?")?

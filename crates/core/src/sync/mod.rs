@@ -1,7 +1,15 @@
-//! Sync between a learner's devices and their centre. The outbox already writes
-//! [`protocol::Change`]s; the push/pull exchange that sends them builds on these types.
+//! Sync between a learner's devices and their centre: the wire types ([`protocol`]), the
+//! client that drives an exchange over any [`Transport`], and the clock that orders edits.
 
+mod client;
 pub mod hlc;
+pub mod memory_centre;
 pub mod protocol;
+mod transport;
 
+pub use client::{sync, SyncError, SyncProgress, SyncReport, PULL_PAGE, PUSH_BATCH};
 pub use hlc::Hlc;
+pub use transport::{PushOutcome, Transport, TransportError};
+
+#[cfg(test)]
+mod client_tests;

@@ -46,7 +46,7 @@ pub enum ChangeBody {
     /// An evidence item was deleted (tombstone).
     EvidenceDeleted(EvidenceId),
     /// The learner's settings changed.
-    SettingsPut(Settings),
+    SettingsPut(SettingsRecord),
 }
 
 /// A review-log entry as a JSON array: a day's work is hundreds of these, so no field names.
@@ -115,6 +115,17 @@ pub struct DeckRecord {
     pub name: String,
     /// Description.
     pub description: String,
+    /// Orders concurrent edits: the higher stamp wins.
+    pub hlc: Hlc,
+}
+
+/// The learner's settings on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsRecord {
+    /// The settings.
+    pub settings: Settings,
+    /// Orders concurrent edits: the higher stamp wins.
+    pub hlc: Hlc,
 }
 
 /// A note on the wire, with the ids of the cards it makes.
@@ -132,6 +143,8 @@ pub struct NoteRecord {
     pub criteria: Vec<String>,
     /// Its cards: (ord, id).
     pub cards: Vec<(u16, CardId)>,
+    /// Orders concurrent edits: the higher stamp wins.
+    pub hlc: Hlc,
 }
 
 /// The learner-owned part of an evidence item.

@@ -1,0 +1,448 @@
+//! Applying what a pull brings: other devices' changes, assessor decisions and fitted
+//! scheduler parameters. Every rule is independent of arrival order, so devices that have seen
+//! the same changes agree, whatever order they saw them in:
+//! - review-log entries are a set (union by id; undo is a one-way flag), and each touched card
+//!   is re-derived from its whole log;
+//! - decks, notes, settings and the learner's side of evidence: the higher hybrid-logical-clock
+//!   stamp wins; for evidence the losing version is kept in the item's history;
+//! - the assessor's side of evidence: the higher stamp wins, separately;
+//! - deletions leave tombstones and beat any edit, however late it arrives.
+
+use super::{settings::SETTINGS_HLC_KEY, Collection, OpChanges, PARAMS_KEY};
+use crate::model::{
+    Card, CardId, Deck, EvidenceHistoryEntry, EvidenceId, EvidenceKind, LearnerStatus, Note,
+    Schedule, Settings,
+};
+use crate::scheduler::{Scheduler, SchedulerConfig};
+use crate::store::Stamped;
+use crate::sync::protocol::{
+    AssessmentRecord, ChangeBody, DeckRecord, EvidenceRecord, NoteRecord, PullBody, PullResponse,
+};
+use crate::sync::Hlc;
+use crate::Result;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+const MERGE: OpChanges = OpChanges {
+    cards: true,
+    notes: true,
+    evidence: true,
+    settings: true,
+    content: false,
+};
+
+/// What applying one pull page did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Changes in the page.
+    pub applied: usize,
+    /// Assessor decisions that changed an item.
+    pub feedback: usize,
+}
+
+/// What a page changes outside the database, applied once it has committed.
+#[derive(Default)]
+struct AfterCommit {
+    settings: Option<Settings>,
+    parameters: Option<Vec<f32>>,
+}
+
+impl Collection {
+    /// Where the next pull starts.
+    pub fn sync_cursor(&self) -> Result<u64> {
+        self.store.sync_cursor()
+    }
+
+    /// Applies a pull page and stores its cursor, in one transaction.
+    pub fn apply_pulled(&mut self, page: &PullResponse) -> Result<MergeReport> {
+        let mut after = AfterCommit::default();
+        let report = self.transact(MERGE, |col| {
+            let mut report = MergeReport::default();
+            let mut cards = BTreeSet::new();
+            for change in &page.changes {
+                match &change.body {
+                    PullBody::Learner(body) => col.merge_learner(body, &mut cards, &mut after)?,
+                    PullBody::Assessment(record) => {
+                        if col.merge_assessment(record)? {
+                            report.feedback += 1;
+                        }
+                    }
+                    PullBody::Parameters { parameters, .. } => {
+                        col.store
+                            .set_meta(PARAMS_KEY, &serde_json::to_string(parameters)?)?;
+                        after.parameters = Some(parameters.clone());
+                    }
+                }
+                report.applied += 1;
+            }
+            col.rederive(&cards, &after)?;
+            col.store.set_sync_cursor(page.cursor)?;
+            Ok(report)
+        })?;
+        if after.settings_or_parameters() {
+            self.scheduler = self.next_scheduler(&after)?;
+        }
+        if let Some(settings) = after.settings {
+            self.settings = settings;
+        }
+        Ok(report)
+    }
+
+    /// Re-derives touched cards; everything when the scheduling rules changed.
+    fn rederive(&self, cards: &BTreeSet<CardId>, after: &AfterCommit) -> Result<()> {
+        if after.settings_or_parameters() {
+            let scheduler = self.next_scheduler(after)?;
+            if scheduler.config() != self.scheduler.config() {
+                return self.store.replay_all(&scheduler);
+            }
+        }
+        for card in cards {
+            self.rederive_card(*card)?;
+        }
+        Ok(())
+    }
+
+    fn next_scheduler(&self, after: &AfterCommit) -> Result<Scheduler> {
+        let settings = after.settings.as_ref().unwrap_or(&self.settings);
+        let parameters = after
+            .parameters
+            .as_deref()
+            .unwrap_or(&self.scheduler.config().parameters);
+        Scheduler::new(SchedulerConfig::from_settings(settings, parameters))
+    }
+
+    fn merge_learner(
+        &self,
+        body: &ChangeBody,
+        cards: &mut BTreeSet<CardId>,
+        after: &mut AfterCommit,
+    ) -> Result<()> {
+        match body {
+            ChangeBody::Review(record) => {
+                let Some(log) = record.to_log() else {
+                    return Ok(());
+                };
+                // A card that isn't here was deleted with its note: deletion wins.
+                if let Some(card) = self.store.get_card(log.card_id)? {
+                    if self.store.add_review(&log, card.schedule.state)? {
+                        cards.insert(card.id);
+                    }
+                }
+            }
+            ChangeBody::ReviewUndone(id) => {
+                if let Some(card) = self.store.review_card_id(*id)? {
+                    self.store.set_review_undone(*id)?;
+                    cards.insert(card);
+                }
+            }
+            ChangeBody::DeckPut(record) => self.merge_deck(record)?,
+            ChangeBody::DeckDeleted(id) => {
+                self.store.remove_deck(*id)?;
+                self.store
+                    .add_tombstone(Stamped::Deck, id.0.as_bytes(), self.clock.now_ms())?;
+            }
+            ChangeBody::NotePut(record) => self.merge_note(record)?,
+            ChangeBody::NoteDeleted(id) => {
+                self.store.remove_note(*id)?;
+                self.store
+                    .add_tombstone(Stamped::Note, id.0.as_bytes(), self.clock.now_ms())?;
+            }
+            ChangeBody::EvidencePut(record) => self.merge_evidence(record)?,
+            ChangeBody::EvidenceDeleted(id) => {
+                self.store.remove_evidence(*id)?;
+                self.store.add_tombstone(
+                    Stamped::Evidence,
+                    id.0.as_bytes(),
+                    self.clock.now_ms(),
+                )?;
+            }
+            ChangeBody::SettingsPut(record) => {
+                self.observe(record.hlc)?;
+                let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {
+                    Some(json) => Some(serde_json::from_str(&json)?),
+                    None => None,
+                };
+                if local.is_none_or(|l| record.hlc > l) && record.settings.validate().is_ok() {
+                    self.store.put_settings(&record.settings)?;
+                    self.store
+                        .set_meta(SETTINGS_HLC_KEY, &serde_json::to_string(&record.hlc)?)?;
+                    after.settings = Some(record.settings.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the remote stamp beats the local one (and the thing isn't deleted).
+    fn remote_wins(&self, what: Stamped, id: &[u8], remote: Hlc) -> Result<bool> {
+        self.observe(remote)?;
+        if self.store.is_tombstoned(what, id)? {
+            return Ok(false);
+        }
+        Ok(self
+            .store
+            .get_hlc(what, id)?
+            .is_none_or(|local| remote > local))
+    }
+
+    fn merge_deck(&self, record: &DeckRecord) -> Result<()> {
+        if !self.remote_wins(Stamped::Deck, record.id.0.as_bytes(), record.hlc)? {
+            return Ok(());
+        }
+        let deck = Deck {
+            id: record.id,
+            name: record.name.clone(),
+            description: record.description.clone(),
+            unit_id: None,
+            builtin: None,
+        };
+        self.store.put_deck(&deck, self.clock.now_ms())?;
+        self.store
+            .set_hlc(Stamped::Deck, record.id.0.as_bytes(), &record.hlc)
+    }
+
+    fn merge_note(&self, record: &NoteRecord) -> Result<()> {
+        if !self.remote_wins(Stamped::Note, record.id.0.as_bytes(), record.hlc)?
+            || self.store.get_deck(record.deck_id)?.is_none()
+        {
+            return Ok(());
+        }
+        let mut criteria = Vec::new();
+        for c in &record.criteria {
+            if self.store.criterion_exists(c)? {
+                criteria.push(c.clone());
+            }
+        }
+        let note = Note {
+            id: record.id,
+            deck_id: record.deck_id,
+            fields: record.fields.clone(),
+            tags: record.tags.clone(),
+            criteria,
+            builtin: None,
+        };
+        let now = self.clock.now_ms();
+        self.store.put_note(&note, now)?;
+        self.store
+            .set_hlc(Stamped::Note, record.id.0.as_bytes(), &record.hlc)?;
+        // The cards are the ones the note's author made, with their ids, so reviews from
+        // every device land on the same cards.
+        let existing = self.store.get_cards_of_note(note.id)?;
+        for card in existing
+            .iter()
+            .filter(|c| !record.cards.iter().any(|(_, id)| *id == c.id))
+        {
+            self.store.remove_card(card.id)?;
+        }
+        let mut position = self.store.next_position()?;
+        for (ord, id) in &record.cards {
+            if existing.iter().any(|c| c.id == *id) {
+                continue;
+            }
+            self.store.add_card(&Card {
+                id: *id,
+                note_id: note.id,
+                ord: *ord,
+                position,
+                schedule: Schedule::default(),
+            })?;
+            position += 1;
+        }
+        Ok(())
+    }
+
+    fn merge_evidence(&self, record: &EvidenceRecord) -> Result<()> {
+        let wins = self.remote_wins(Stamped::Evidence, record.id.0.as_bytes(), record.hlc)?;
+        let local = self.store.get_evidence(record.id)?;
+        if !wins {
+            if let Some(local) = &local {
+                // The older edit loses, but is kept where the learner can find it.
+                self.history(
+                    local.id,
+                    "An edit from another device was superseded by a later one",
+                    json!({ "superseded": record }),
+                )?;
+            }
+            return Ok(());
+        }
+        let mut item = match local {
+            Some(item) => {
+                let before = json!({ "title": item.title, "fields": item.fields, "criteria": item.criteria });
+                self.history(
+                    item.id,
+                    "Updated from another device",
+                    json!({ "before": before, "after": record }),
+                )?;
+                item
+            }
+            None => crate::model::EvidenceItem {
+                id: record.id,
+                kind: EvidenceKind::QuickNote,
+                template_id: None,
+                title: String::new(),
+                fields: Default::default(),
+                criteria: Vec::new(),
+                attachments: Vec::new(),
+                learner_status: LearnerStatus::Draft,
+                assessor_status: None,
+                feedback: None,
+                assessor: None,
+                signed_off: Vec::new(),
+                feedback_unread: false,
+                created_ms: record.updated_ms,
+                updated_ms: record.updated_ms,
+            },
+        };
+        item.kind = EvidenceKind::parse(&record.kind).unwrap_or(item.kind);
+        item.template_id = record.template_id.clone();
+        item.title = record.title.clone();
+        item.fields = record.fields.clone();
+        item.learner_status = if record.learner_status == "submitted" {
+            LearnerStatus::Submitted
+        } else {
+            LearnerStatus::Draft
+        };
+        item.updated_ms = record.updated_ms;
+        self.store.put_evidence(&item)?;
+        self.store
+            .set_hlc(Stamped::Evidence, record.id.0.as_bytes(), &record.hlc)?;
+        let mut criteria = Vec::new();
+        for c in &record.criteria {
+            if self.store.criterion_exists(c)? {
+                criteria.push(c.clone());
+            }
+        }
+        self.store.set_evidence_criteria(item.id, &criteria)?;
+        self.store
+            .set_attachments(item.id, &record.attachments, self.clock.now_ms())
+    }
+
+    /// Applies an assessor decision; true when it changed the item.
+    fn merge_assessment(&self, record: &AssessmentRecord) -> Result<bool> {
+        self.observe(record.hlc)?;
+        if self.store.get_evidence(record.evidence_id)?.is_none() {
+            return Ok(false);
+        }
+        if self
+            .store
+            .get_assessor_hlc(record.evidence_id)?
+            .is_some_and(|local| local >= record.hlc)
+        {
+            return Ok(false);
+        }
+        self.store.set_assessment(
+            record.evidence_id,
+            record.status,
+            &record.feedback,
+            &record.assessor,
+            &record.criteria_signed_off,
+            &record.hlc,
+        )?;
+        let verdict = match record.status {
+            crate::model::AssessorStatus::Accepted => "Accepted",
+            crate::model::AssessorStatus::ReferredBack => "Referred back",
+        };
+        self.history_by(
+            record.evidence_id,
+            &record.assessor,
+            record.time_ms,
+            &format!("{verdict} by {}", record.assessor),
+            json!({ "feedback": record.feedback, "signed_off": record.criteria_signed_off }),
+        )?;
+        Ok(true)
+    }
+
+    fn history(&self, id: EvidenceId, summary: &str, detail: serde_json::Value) -> Result<()> {
+        self.history_by(
+            id,
+            "learner (another device)",
+            self.clock.now_ms(),
+            summary,
+            detail,
+        )
+    }
+
+    fn history_by(
+        &self,
+        id: EvidenceId,
+        actor: &str,
+        time_ms: i64,
+        summary: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        self.store.add_history(
+            id,
+            &EvidenceHistoryEntry {
+                time_ms,
+                actor: actor.to_string(),
+                summary: summary.to_string(),
+                detail,
+            },
+        )
+    }
+
+    /// Moves this device's clock past a stamp it has seen, so its next edit wins over it.
+    fn observe(&self, remote: Hlc) -> Result<()> {
+        let last: Option<Hlc> = match self.store.get_meta(super::HLC_KEY)? {
+            Some(json) => Some(serde_json::from_str(&json)?),
+            None => None,
+        };
+        let next = Hlc::observe(last, remote, self.clock.now_ms(), self.device.0);
+        self.store
+            .set_meta(super::HLC_KEY, &serde_json::to_string(&next)?)
+    }
+
+    /// Items with assessor feedback the learner hasn't opened.
+    pub fn unread_feedback(&self) -> Result<Vec<crate::model::EvidenceItem>> {
+        Ok(self
+            .store
+            .list_evidence()?
+            .into_iter()
+            .filter(|i| i.feedback_unread)
+            .collect())
+    }
+
+    /// The learner has read the feedback on an item.
+    pub fn mark_feedback_read(&mut self, id: EvidenceId) -> Result<()> {
+        self.evidence(id)?;
+        self.transact(
+            OpChanges {
+                evidence: true,
+                ..OpChanges::default()
+            },
+            |col| col.store.mark_feedback_read(id),
+        )
+    }
+
+    /// Attachments the centre hasn't confirmed yet.
+    pub fn blobs_to_upload(&self) -> Result<Vec<String>> {
+        Ok(self
+            .store
+            .blobs_to_upload()?
+            .into_iter()
+            .map(|(sha, _)| sha)
+            .collect())
+    }
+
+    /// The bytes of a stored attachment.
+    pub fn read_attachment(&self, sha256: &str) -> Result<Vec<u8>> {
+        let path = self.attachment_path(sha256).ok_or_else(|| {
+            crate::CoreError::invalid(format!("{sha256} is not an attachment id."))
+        })?;
+        std::fs::read(&path).map_err(|e| crate::CoreError::io(path, e))
+    }
+
+    /// Records that the centre holds an attachment.
+    pub fn mark_blob_uploaded(&mut self, sha256: &str) -> Result<()> {
+        let now = self.clock.now_ms();
+        self.transact(OpChanges::default(), |col| {
+            col.store.mark_blob_uploaded(sha256, now)
+        })
+    }
+}
+
+impl AfterCommit {
+    fn settings_or_parameters(&self) -> bool {
+        self.settings.is_some() || self.parameters.is_some()
+    }
+}

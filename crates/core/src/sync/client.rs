@@ -1,0 +1,209 @@
+//! The sync client: upload attachments, push the outbox, pull what others changed.
+//!
+//! The collection is locked only for the local steps, never across a network call, so the app
+//! stays usable while a sync waits on a slow connection. Every step is safe to cut off at any
+//! point: the outbox is cleared only up to what the centre confirmed, and the pull cursor is
+//! stored in the same transaction as the changes it covers, so a retry repeats at most one
+//! batch, harmlessly.
+
+use super::protocol::PushRequest;
+use super::transport::{PushOutcome, Transport, TransportError};
+use crate::{Collection, CoreError};
+use std::sync::Mutex;
+
+/// Changes per push: a day's work (hundreds of reviews, a few items) goes in one.
+pub const PUSH_BATCH: usize = 2_000;
+/// Changes per pull page.
+pub const PULL_PAGE: u32 = 1_000;
+/// How many times one sync follows "upload these first" before giving up.
+const MAX_MISSING_ROUNDS: usize = 3;
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Attachments uploaded.
+    pub blobs_uploaded: usize,
+    /// Local changes the centre confirmed.
+    pub pushed: usize,
+    /// Changes pulled and applied.
+    pub pulled: usize,
+    /// Assessor decisions among them.
+    pub feedback: usize,
+    /// Push and pull requests made (attachment uploads not counted).
+    pub round_trips: usize,
+}
+
+/// Where a sync is, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncProgress {
+    /// Uploading attachment `done` of `total`.
+    Uploading {
+        /// Finished so far.
+        done: usize,
+        /// To upload.
+        total: usize,
+    },
+    /// Pushing local changes; `pending` still to confirm.
+    Pushing {
+        /// Not yet confirmed.
+        pending: u64,
+    },
+    /// Pulling; `applied` so far.
+    Pulling {
+        /// Applied so far.
+        applied: usize,
+    },
+}
+
+/// Why a sync stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The exchange with the centre failed.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// A local step failed.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// The centre expects changes this device no longer has (its data was restored from an
+    /// older copy, or the centre's was): syncing on would lose or repeat work.
+    #[error("This device and the centre disagree about which changes were sent (the centre expects change {expected}, this device has from {first}). Contact your centre.")]
+    OutOfStep {
+        /// What the centre expects next.
+        expected: u64,
+        /// The oldest change this device still has.
+        first: u64,
+    },
+}
+
+/// Runs one full sync of `collection` with the centre behind `transport`.
+pub fn sync(
+    collection: &Mutex<Collection>,
+    transport: &mut dyn Transport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    upload_blobs(collection, transport, progress, &mut report)?;
+    push(collection, transport, progress, &mut report)?;
+    pull(collection, transport, progress, &mut report)?;
+    Ok(report)
+}
+
+fn lock(collection: &Mutex<Collection>) -> std::sync::MutexGuard<'_, Collection> {
+    // A panic while holding the lock leaves the collection as the last committed transaction
+    // left it (SQLite rolled back the rest), so its data is still sound to use.
+    collection
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn upload_blobs(
+    collection: &Mutex<Collection>,
+    transport: &mut dyn Transport,
+    progress: &mut dyn FnMut(SyncProgress),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let pending = lock(collection).blobs_to_upload()?;
+    for (i, sha256) in pending.iter().enumerate() {
+        progress(SyncProgress::Uploading {
+            done: i,
+            total: pending.len(),
+        });
+        let bytes = lock(collection).read_attachment(sha256)?;
+        transport.upload_blob(sha256, &bytes)?;
+        lock(collection).mark_blob_uploaded(sha256)?;
+        report.blobs_uploaded += 1;
+    }
+    Ok(())
+}
+
+fn push(
+    collection: &Mutex<Collection>,
+    transport: &mut dyn Transport,
+    progress: &mut dyn FnMut(SyncProgress),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let mut missing_rounds = 0;
+    loop {
+        let (request, pending) = {
+            let col = lock(collection);
+            let changes = col.outbox(PUSH_BATCH)?;
+            let Some(first) = changes.first() else {
+                return Ok(());
+            };
+            let request = PushRequest {
+                device_id: col.device_id(),
+                first_seq: first.seq,
+                changes,
+            };
+            (request, col.pending_changes()?)
+        };
+        progress(SyncProgress::Pushing { pending });
+        report.round_trips += 1;
+        match transport.push(&request)? {
+            PushOutcome::Accepted(reply) => {
+                let confirmed = request
+                    .changes
+                    .iter()
+                    .filter(|c| c.seq <= reply.last_seq)
+                    .count();
+                lock(collection).acknowledge_pushed(reply.last_seq)?;
+                report.pushed += confirmed;
+                if confirmed == 0 {
+                    // The centre took nothing and claims nothing new: don't spin.
+                    return Err(TransportError::Rejected(
+                        "the centre accepted none of the changes".into(),
+                    )
+                    .into());
+                }
+            }
+            // The centre already has some of these (a reply was lost): forget them and go on.
+            PushOutcome::Gap(gap) if gap.expected_seq > request.first_seq => {
+                lock(collection).acknowledge_pushed(gap.expected_seq - 1)?;
+            }
+            PushOutcome::Gap(gap) => {
+                return Err(SyncError::OutOfStep {
+                    expected: gap.expected_seq,
+                    first: request.first_seq,
+                })
+            }
+            PushOutcome::MissingBlobs(missing) => {
+                missing_rounds += 1;
+                if missing_rounds > MAX_MISSING_ROUNDS {
+                    return Err(TransportError::Rejected(format!(
+                        "the centre keeps asking for attachments {}",
+                        missing.missing.join(", ")
+                    ))
+                    .into());
+                }
+                for sha256 in &missing.missing {
+                    let bytes = lock(collection).read_attachment(sha256)?;
+                    transport.upload_blob(sha256, &bytes)?;
+                    lock(collection).mark_blob_uploaded(sha256)?;
+                    report.blobs_uploaded += 1;
+                }
+            }
+        }
+    }
+}
+
+fn pull(
+    collection: &Mutex<Collection>,
+    transport: &mut dyn Transport,
+    progress: &mut dyn FnMut(SyncProgress),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    loop {
+        let since = lock(collection).sync_cursor()?;
+        report.round_trips += 1;
+        let page = transport.pull(since, PULL_PAGE)?;
+        let merged = lock(collection).apply_pulled(&page)?;
+        report.pulled += merged.applied;
+        report.feedback += merged.feedback;
+        progress(SyncProgress::Pulling {
+            applied: report.pulled,
+        });
+        if !page.more || page.changes.is_empty() {
+            return Ok(());
+        }
+    }
+}

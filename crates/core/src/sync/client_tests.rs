@@ -1,0 +1,471 @@
+//! The sync client against the in-memory centre: the protocol's promises, faults, and
+//! convergence of several devices.
+
+use super::memory_centre::MemoryCentre;
+use super::{sync, SyncError, SyncReport, TransportError};
+use crate::collection::EvidenceDraft;
+use crate::model::{AssessorStatus, EvidenceKind, LearnerStatus, NoteFields, Rating, Settings};
+use crate::queue::Scope;
+use crate::testing::{manual_clock, state_digest};
+use crate::{Clock, Collection, ManualClock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+struct Device {
+    col: Mutex<Collection>,
+    clock: Arc<ManualClock>,
+    centre: MemoryCentre,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    fn new(centre: &MemoryCentre) -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = manual_clock();
+        let mut col =
+            Collection::open_in_memory(clock.clone(), Some(dir.path().join("attachments")))
+                .unwrap();
+        col.install_builtin_content().unwrap();
+        Device {
+            col: Mutex::new(col),
+            clock,
+            centre: centre.connect(),
+            _dir: dir,
+        }
+    }
+
+    fn sync(&mut self) -> Result<SyncReport, SyncError> {
+        sync(&self.col, &mut self.centre, &mut |_| {})
+    }
+
+    fn col(&self) -> std::sync::MutexGuard<'_, Collection> {
+        self.col.lock().unwrap()
+    }
+
+    fn review(&self, n: usize) {
+        let mut col = self.col();
+        for i in 0..n {
+            let queue = col.build_queue(&Scope::All).unwrap();
+            let Some(next) = queue.next(self.clock.now_ms()) else {
+                return;
+            };
+            col.answer_card(next.card_id, Rating::ALL[i % 4], 3_000)
+                .unwrap();
+            self.clock.advance_ms(4_000);
+        }
+    }
+
+    fn digest(&self) -> String {
+        state_digest(&self.col()).unwrap()
+    }
+}
+
+fn evidence(col: &mut Collection, title: &str) -> crate::model::EvidenceId {
+    let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
+    col.create_evidence(EvidenceDraft {
+        kind: Some(EvidenceKind::Observation),
+        title: title.into(),
+        fields: BTreeMap::from([("what".to_string(), "Handled a refund".to_string())]),
+        criteria: vec![criterion],
+        ..EvidenceDraft::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn work_done_offline_reaches_the_other_device() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    phone.review(12);
+    let id = evidence(&mut phone.col(), "Refund at the till");
+    let report = phone.sync().unwrap();
+    assert_eq!(report.pushed as u64, 13);
+    assert_eq!(phone.col().pending_changes().unwrap(), 0);
+    tablet.sync().unwrap();
+    assert_eq!(
+        tablet.col().evidence(id).unwrap().title,
+        "Refund at the till"
+    );
+    assert_eq!(tablet.digest(), phone.digest());
+}
+
+#[test]
+fn a_day_of_work_takes_at_most_three_round_trips() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    phone
+        .col()
+        .update_settings(Settings {
+            new_per_day: 400,
+            ..Settings::default()
+        })
+        .unwrap();
+    phone.review(300);
+    for i in 0..5 {
+        let id = evidence(&mut phone.col(), &format!("Item {i}"));
+        phone
+            .col()
+            .attach_file(id, "photo.jpg", "image/jpeg", &vec![i as u8 + 1; 1024])
+            .unwrap();
+    }
+    let report = phone.sync().unwrap();
+    assert!(report.round_trips <= 3, "{report:?}");
+    assert_eq!(report.blobs_uploaded, 5);
+}
+
+#[test]
+fn a_reply_lost_after_the_centre_committed_doubles_nothing() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    phone.review(5);
+    phone.centre.drop_next_reply = true;
+    let err = phone.sync().unwrap_err();
+    assert!(matches!(
+        err,
+        SyncError::Transport(TransportError::Offline(_))
+    ));
+    assert_eq!(
+        phone.col().pending_changes().unwrap(),
+        5,
+        "not confirmed, so kept"
+    );
+    phone.sync().unwrap();
+    assert_eq!(phone.col().pending_changes().unwrap(), 0);
+    let mut tablet = Device::new(&centre);
+    tablet.sync().unwrap();
+    let reviews: usize = {
+        let col = tablet.col();
+        col.search("", None)
+            .unwrap()
+            .iter()
+            .map(|h| col.card_reviews(h.card_id).unwrap().len())
+            .sum()
+    };
+    assert_eq!(reviews, 5);
+}
+
+#[test]
+fn an_offline_sync_changes_nothing_locally() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    phone.review(3);
+    let before = phone.digest();
+    phone.centre.offline = true;
+    let err = phone.sync().unwrap_err();
+    assert!(matches!(err, SyncError::Transport(ref e) if e.is_transient()));
+    assert_eq!(phone.digest(), before);
+    assert_eq!(phone.col().pending_changes().unwrap(), 3);
+}
+
+#[test]
+fn a_centre_that_lost_an_attachment_gets_it_again() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Shelf");
+    let attachment = phone
+        .col()
+        .attach_file(id, "shelf.jpg", "image/jpeg", b"jpeg bytes")
+        .unwrap();
+    // Believed uploaded, but the centre doesn't have it: the push is refused until it does.
+    phone.col().mark_blob_uploaded(&attachment.sha256).unwrap();
+    let report = phone.sync().unwrap();
+    assert_eq!(report.blobs_uploaded, 1);
+    assert_eq!(phone.col().pending_changes().unwrap(), 0);
+}
+
+#[test]
+fn assessor_feedback_comes_back_and_reopens_the_item() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Negotiated a delivery date");
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    assert!(centre.assess(
+        id,
+        AssessorStatus::ReferredBack,
+        "Say what you offered in exchange.",
+        phone.clock.now_ms()
+    ));
+    let report = phone.sync().unwrap();
+    assert_eq!(report.feedback, 1);
+    let item = phone.col().evidence(id).unwrap();
+    assert_eq!(item.assessor_status, Some(AssessorStatus::ReferredBack));
+    assert_eq!(
+        item.feedback.as_deref(),
+        Some("Say what you offered in exchange.")
+    );
+    assert_eq!(phone.col().unread_feedback().unwrap().len(), 1);
+    let history = phone.col().evidence_history(id).unwrap();
+    assert_eq!(
+        history.last().unwrap().summary,
+        "Referred back by A. Assessor"
+    );
+    // Referred back: the learner can improve it and submit again.
+    let mut fields = item.fields.clone();
+    fields.insert(
+        "what".into(),
+        "Offered free delivery in exchange for a later date.".into(),
+    );
+    phone
+        .col()
+        .update_evidence(id, &item.title, fields)
+        .unwrap();
+    phone.col().submit_evidence(id).unwrap();
+    assert_eq!(
+        phone.col().evidence(id).unwrap().learner_status,
+        LearnerStatus::Submitted
+    );
+}
+
+#[test]
+fn concurrent_edits_keep_the_later_and_record_the_other() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Draft");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    let edit = |d: &Device, text: &str| {
+        let item = d.col().evidence(id).unwrap();
+        let mut fields = item.fields.clone();
+        fields.insert("what".into(), text.into());
+        d.col().update_evidence(id, &item.title, fields).unwrap();
+    };
+    edit(&tablet, "Tablet's version");
+    phone.clock.advance_ms(10_000);
+    tablet.clock.advance_ms(10_000);
+    edit(&phone, "Phone's later version");
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert_eq!(phone.digest(), tablet.digest());
+    assert_eq!(
+        phone.col().evidence(id).unwrap().fields["what"],
+        "Phone's later version"
+    );
+    let history = phone.col().evidence_history(id).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.detail.to_string().contains("Tablet's version")),
+        "the loser is kept"
+    );
+}
+
+#[test]
+fn deletion_wins_over_a_concurrent_edit() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let deck = phone.col().add_deck("Mine", "").unwrap();
+    let note = phone
+        .col()
+        .add_note(
+            deck,
+            NoteFields::Basic {
+                front: "q".into(),
+                back: "a".into(),
+            },
+            &[],
+            &[],
+        )
+        .unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    tablet
+        .col()
+        .update_note(
+            note,
+            NoteFields::Basic {
+                front: "q2".into(),
+                back: "a".into(),
+            },
+            &[],
+            &[],
+        )
+        .unwrap();
+    phone.col().delete_note(note).unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    assert!(phone.col().note(note).is_err());
+    assert!(tablet.col().note(note).is_err());
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
+mod convergence {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Review(usize, usize),
+        AddNote(usize, u8),
+        EditNote(usize, u8),
+        DeleteNote(usize),
+        Evidence(usize, u8),
+        EditEvidence(usize, u8),
+        DeleteEvidence(usize),
+        Retention(usize, u8),
+        Undo(usize),
+        Sync(usize),
+        SyncDroppingReply(usize),
+        Assess(u8),
+        Wait(i64),
+    }
+
+    fn step(devices: usize) -> impl Strategy<Value = Step> {
+        let d = 0..devices;
+        prop_oneof![
+            4 => (d.clone(), 1..6usize).prop_map(|(d, n)| Step::Review(d, n)),
+            2 => (d.clone(), any::<u8>()).prop_map(|(d, x)| Step::AddNote(d, x)),
+            2 => (d.clone(), any::<u8>()).prop_map(|(d, x)| Step::EditNote(d, x)),
+            1 => d.clone().prop_map(Step::DeleteNote),
+            2 => (d.clone(), any::<u8>()).prop_map(|(d, x)| Step::Evidence(d, x)),
+            2 => (d.clone(), any::<u8>()).prop_map(|(d, x)| Step::EditEvidence(d, x)),
+            1 => d.clone().prop_map(Step::DeleteEvidence),
+            1 => (d.clone(), 70..99u8).prop_map(|(d, r)| Step::Retention(d, r)),
+            1 => d.clone().prop_map(Step::Undo),
+            4 => d.clone().prop_map(Step::Sync),
+            1 => d.prop_map(Step::SyncDroppingReply),
+            1 => any::<u8>().prop_map(Step::Assess),
+            2 => (1..200_000_000i64).prop_map(Step::Wait),
+        ]
+    }
+
+    fn run(devices: &mut [Device], centre: &MemoryCentre, s: Step) {
+        match s {
+            Step::Review(d, n) => devices[d].review(n),
+            Step::AddNote(d, x) => {
+                let mut col = devices[d].col();
+                let deck = col.deck_named_for_tests("Own");
+                let fields = NoteFields::Basic {
+                    front: format!("q{x}"),
+                    back: format!("a{x}"),
+                };
+                col.add_note(deck, fields, &[], &[]).unwrap();
+            }
+            Step::EditNote(d, x) => {
+                let mut col = devices[d].col();
+                let own: Vec<_> = col
+                    .search("", None)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|h| h.note.builtin.is_none())
+                    .collect();
+                if let Some(hit) = own.get(x as usize % own.len().max(1)) {
+                    let fields = NoteFields::Basic {
+                        front: format!("edited {x}"),
+                        back: "b".into(),
+                    };
+                    col.update_note(hit.note.id, fields, &[format!("t{x}")], &[])
+                        .unwrap();
+                }
+            }
+            Step::DeleteNote(d) => {
+                let mut col = devices[d].col();
+                let own = col
+                    .search("", None)
+                    .unwrap()
+                    .into_iter()
+                    .find(|h| h.note.builtin.is_none());
+                if let Some(hit) = own {
+                    col.delete_note(hit.note.id).unwrap();
+                }
+            }
+            Step::Evidence(d, x) => {
+                evidence(&mut devices[d].col(), &format!("Item {x}"));
+            }
+            Step::EditEvidence(d, x) => {
+                let mut col = devices[d].col();
+                let items = col.evidence_items().unwrap();
+                if let Some(item) = items.get(x as usize % items.len().max(1)) {
+                    let mut fields = item.fields.clone();
+                    fields.insert("what".into(), format!("edit {x}"));
+                    // Submitted items are locked: that refusal is part of the model.
+                    let _ = col.update_evidence(item.id, &item.title, fields);
+                    if x % 3 == 0 {
+                        let _ = col.submit_evidence(item.id);
+                    }
+                }
+            }
+            Step::DeleteEvidence(d) => {
+                let mut col = devices[d].col();
+                if let Some(item) = col.evidence_items().unwrap().first() {
+                    col.delete_evidence(item.id).unwrap();
+                }
+            }
+            Step::Retention(d, r) => {
+                let mut col = devices[d].col();
+                let settings = Settings {
+                    desired_retention: f32::from(r) / 100.0,
+                    ..col.settings().clone()
+                };
+                col.update_settings(settings).unwrap();
+            }
+            Step::Undo(d) => {
+                devices[d].col().undo_last_answer().unwrap();
+            }
+            Step::Sync(d) => {
+                let _ = devices[d].sync();
+            }
+            Step::SyncDroppingReply(d) => {
+                devices[d].centre.drop_next_reply = true;
+                let _ = devices[d].sync();
+                devices[d].centre.drop_next_reply = false;
+            }
+            Step::Assess(x) => {
+                let items = devices[0].col().evidence_items().unwrap();
+                if let Some(item) = items.get(x as usize % items.len().max(1)) {
+                    let status = if x % 2 == 0 {
+                        AssessorStatus::Accepted
+                    } else {
+                        AssessorStatus::ReferredBack
+                    };
+                    let _ = centre.assess(
+                        item.id,
+                        status,
+                        &format!("feedback {x}"),
+                        devices[0].clock.now_ms(),
+                    );
+                }
+            }
+            Step::Wait(ms) => {
+                for device in devices.iter() {
+                    device.clock.advance_ms(ms);
+                }
+            }
+        }
+    }
+
+    fn cases() -> u32 {
+        std::env::var("PF_SYNC_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(64)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+        #[test]
+        fn devices_converge_whatever_the_interleaving(steps in prop::collection::vec(step(3), 1..40)) {
+            let centre = MemoryCentre::new();
+            let mut devices: Vec<Device> = (0..3).map(|_| Device::new(&centre)).collect();
+            for s in steps {
+                run(&mut devices, &centre, s);
+            }
+            // Quiescence: everyone syncs until nothing is left to exchange.
+            for _ in 0..2 {
+                for device in devices.iter_mut() {
+                    device.sync().unwrap();
+                }
+            }
+            let first = devices[0].digest();
+            for device in &devices[1..] {
+                prop_assert_eq!(&device.digest(), &first);
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! A centre in memory: the push/pull rules of the protocol and nothing else (no accounts, no
+//! storage). Core tests use it to drive the sync client and to check merges converge; the real
+//! centre is tested against the same client in the workspace's end-to-end tests.
+
+use super::protocol::{
+    AssessmentRecord, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
+    PushGap, PushRequest, PushResponse,
+};
+use super::transport::{PushOutcome, Transport, TransportError};
+use super::Hlc;
+use crate::model::{AssessorStatus, DeviceId, EvidenceId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+/// Shared state of the fake centre.
+#[derive(Debug, Default)]
+pub struct CentreState {
+    last_seq: BTreeMap<DeviceId, u64>,
+    log: Vec<PulledChange>,
+    blobs: BTreeSet<String>,
+    clock: Option<Hlc>,
+    /// Requests answered, for counting round trips.
+    pub requests: usize,
+}
+
+/// One device's connection to a shared [`CentreState`], with fault injection.
+#[derive(Debug, Clone)]
+pub struct MemoryCentre {
+    state: Arc<Mutex<CentreState>>,
+    /// The next request is carried out but its reply is lost.
+    pub drop_next_reply: bool,
+    /// Every request fails as if offline.
+    pub offline: bool,
+}
+
+impl MemoryCentre {
+    /// A new, empty centre.
+    pub fn new() -> MemoryCentre {
+        MemoryCentre {
+            state: Arc::default(),
+            drop_next_reply: false,
+            offline: false,
+        }
+    }
+
+    /// Another connection to the same centre (another device).
+    pub fn connect(&self) -> MemoryCentre {
+        MemoryCentre {
+            state: self.state.clone(),
+            drop_next_reply: false,
+            offline: false,
+        }
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> std::sync::MutexGuard<'_, CentreState> {
+        self.state.lock().expect("centre state")
+    }
+
+    /// The assessor decides on an item; false (and nothing happens) if the centre has never
+    /// received the item, since an assessor can only see what was pushed.
+    pub fn assess(
+        &self,
+        evidence_id: EvidenceId,
+        status: AssessorStatus,
+        feedback: &str,
+        now_ms: i64,
+    ) -> bool {
+        let mut state = self.state();
+        let known = state.log.iter().any(|c| {
+            matches!(&c.body, PullBody::Learner(ChangeBody::EvidencePut(e)) if e.id == evidence_id)
+        });
+        if !known {
+            return false;
+        }
+        let hlc = Hlc::tick(state.clock, now_ms, uuid::Uuid::nil());
+        state.clock = Some(hlc);
+        let cursor = state.log.len() as u64 + 1;
+        state.log.push(PulledChange {
+            cursor,
+            origin: Origin::Assessor,
+            body: PullBody::Assessment(AssessmentRecord {
+                evidence_id,
+                status,
+                feedback: feedback.to_string(),
+                criteria_signed_off: Vec::new(),
+                assessor: "A. Assessor".into(),
+                time_ms: now_ms,
+                hlc,
+            }),
+        });
+        true
+    }
+
+    fn reply<T>(&mut self, value: T) -> Result<T, TransportError> {
+        self.state().requests += 1;
+        if std::mem::take(&mut self.drop_next_reply) {
+            return Err(TransportError::Offline("the reply was lost".into()));
+        }
+        Ok(value)
+    }
+
+    fn check_online(&self) -> Result<(), TransportError> {
+        if self.offline {
+            return Err(TransportError::Offline("no connection".into()));
+        }
+        Ok(())
+    }
+}
+
+impl Default for MemoryCentre {
+    fn default() -> Self {
+        MemoryCentre::new()
+    }
+}
+
+impl Transport for MemoryCentre {
+    fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
+        self.check_online()?;
+        let outcome = {
+            let mut state = self.state();
+            let last = state.last_seq.get(&request.device_id).copied().unwrap_or(0);
+            let missing: Vec<String> = request
+                .changes
+                .iter()
+                .filter(|c| c.seq > last)
+                .flat_map(|c| match &c.body {
+                    ChangeBody::EvidencePut(e) => {
+                        e.attachments.iter().map(|(sha, _)| sha.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                })
+                .filter(|sha| !state.blobs.contains(sha))
+                .collect();
+            if request.first_seq > last + 1 {
+                PushOutcome::Gap(PushGap {
+                    expected_seq: last + 1,
+                })
+            } else if !missing.is_empty() {
+                PushOutcome::MissingBlobs(MissingBlobs { missing })
+            } else {
+                let mut last_seq = last;
+                for change in request.changes.iter().filter(|c| c.seq > last) {
+                    let cursor = state.log.len() as u64 + 1;
+                    state.log.push(PulledChange {
+                        cursor,
+                        origin: Origin::Device {
+                            device_id: request.device_id,
+                        },
+                        body: PullBody::Learner(change.body.clone()),
+                    });
+                    last_seq = change.seq;
+                }
+                state.last_seq.insert(request.device_id, last_seq);
+                PushOutcome::Accepted(PushResponse { last_seq })
+            }
+        };
+        self.reply(outcome)
+    }
+
+    fn pull(&mut self, since: u64, limit: u32) -> Result<PullResponse, TransportError> {
+        self.check_online()?;
+        let page = {
+            let state = self.state();
+            let changes: Vec<PulledChange> = state
+                .log
+                .iter()
+                .filter(|c| c.cursor > since)
+                .take(limit as usize)
+                .cloned()
+                .collect();
+            let cursor = changes.last().map_or(since, |c| c.cursor);
+            PullResponse {
+                more: state.log.len() as u64 > cursor,
+                changes,
+                cursor,
+            }
+        };
+        self.reply(page)
+    }
+
+    fn upload_blob(&mut self, sha256: &str, _bytes: &[u8]) -> Result<(), TransportError> {
+        self.check_online()?;
+        self.state().blobs.insert(sha256.to_string());
+        self.reply(())
+    }
+}
