@@ -2,29 +2,11 @@
 //! `{{c1::…}}` makes a cloze card with the back as its extra. Re-importing the same file adds
 //! nothing twice.
 
+use super::{ImportReport, Row};
 use crate::collection::check_fields;
-use crate::model::{DeckId, NoteFields};
+use crate::model::NoteFields;
 use crate::render::cloze_numbers;
 use crate::{Collection, CoreError, Result};
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportReport {
-    /// The deck the notes went into.
-    pub deck_id: DeckId,
-    /// Notes added.
-    pub added: usize,
-    /// Notes already in the deck, skipped.
-    pub duplicates: usize,
-    /// Lines that could not be used, each with the reason.
-    pub problems: Vec<String>,
-}
-
-struct Row {
-    line: u64,
-    fields: NoteFields,
-    tags: Vec<String>,
-}
 
 impl Collection {
     /// Imports a CSV file into the deck named `deck_name` (made if absent), in one
@@ -43,37 +25,8 @@ impl Collection {
                 "The file is empty: there are no cards to import.",
             ));
         }
-        let (rows, mut problems) = parse_rows(text)?;
-        if rows.is_empty() {
-            let why = problems
-                .first()
-                .map(|p| format!(" ({p})"))
-                .unwrap_or_default();
-            return Err(CoreError::invalid(format!(
-                "The file has no cards to import{why}."
-            )));
-        }
-        let mut added = 0;
-        let mut duplicates = 0;
-        let deck_id = self.transact(crate::collection::NOTES, |col| {
-            let deck_id = col.deck_named_in_txn(deck_name)?;
-            for row in &rows {
-                if col.store.note_exists(deck_id, &row.fields)? {
-                    duplicates += 1;
-                    continue;
-                }
-                col.add_note_in_txn(deck_id, row.fields.clone(), &row.tags)?;
-                added += 1;
-            }
-            Ok(deck_id)
-        })?;
-        problems.sort();
-        Ok(ImportReport {
-            deck_id,
-            added,
-            duplicates,
-            problems,
-        })
+        let (rows, problems) = parse_rows(text)?;
+        self.import_rows(deck_name, rows, problems)
     }
 }
 
@@ -109,13 +62,11 @@ fn parse_rows(text: &str) -> Result<(Vec<Row>, Vec<String>)> {
         match check_fields(&fields) {
             Some(problem) => problems.push(format!("line {line}: {problem}")),
             None => rows.push(Row {
-                line,
                 fields,
                 tags: get(2).split_whitespace().map(String::from).collect(),
             }),
         }
     }
-    rows.sort_by_key(|r| r.line);
     Ok((rows, problems))
 }
 
