@@ -79,6 +79,12 @@ enum Admin {
     },
     /// List accounts.
     List,
+    /// Fit FSRS parameters from each learner's synced reviews (or one learner's) and send
+    /// them to their devices. Run it from cron, e.g. nightly.
+    FitParameters {
+        /// Only this learner.
+        learner: Option<String>,
+    },
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -223,6 +229,23 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             )
             .await?;
             println!("reset the password of {username}");
+        }
+        Admin::FitParameters { learner } => {
+            let learners = match learner {
+                Some(name) => vec![find(name.clone()).await?],
+                None => db
+                    .get_accounts()
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.role == Role::Learner)
+                    .collect(),
+            };
+            for l in learners {
+                match db.fit_parameters(&l.id).await? {
+                    Some((_, count)) => println!("{}: fitted from {count} reviews", l.username),
+                    None => println!("{}: too few reviews to fit yet", l.username),
+                }
+            }
         }
         Admin::List => {
             for a in db.get_accounts().await? {

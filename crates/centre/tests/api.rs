@@ -795,3 +795,134 @@ async fn openapi_describes_the_api_in_process() {
         "PushGap {expected_seq} or MissingBlobs {missing}"
     );
 }
+
+async fn centre_fits_parameters_and_devices_pull_them(backend: Backend) {
+    use pocketfolio_core::model::{CardId, ChangeId, ReviewId};
+    use pocketfolio_core::sync::protocol::{Change, Origin, ReviewRecord};
+    let c = Centre::start(backend).await;
+    let (lee, token) = c.learner("lee", None).await;
+    let phone = DeviceId::new_at(1);
+    // 40 cards reviewed over three months: mostly Good, some Again, intervals growing.
+    let mut changes = Vec::new();
+    let day = 86_400_000i64;
+    let t0 = 1_750_000_000_000i64;
+    for card in 0..40i64 {
+        let card_id = CardId::new_at(t0 + card);
+        let mut t = t0 + card * 60_000;
+        let mut interval = 1;
+        for n in 0..12 {
+            let rating = if (card + n) % 7 == 0 {
+                1
+            } else if n % 5 == 4 {
+                4
+            } else {
+                3
+            };
+            let seq = changes.len() as u64 + 1;
+            changes.push(Change {
+                seq,
+                id: ChangeId::new_at(t),
+                time_ms: t,
+                body: ChangeBody::Review(ReviewRecord(
+                    ReviewId::new_at(t),
+                    card_id,
+                    t,
+                    rating,
+                    0,
+                    4000,
+                    phone,
+                    0,
+                    0.9,
+                )),
+            });
+            interval = if rating == 1 { 1 } else { interval * 2 };
+            t += interval * day;
+        }
+    }
+    let (s, _) = c.push(&token, &batch(phone, 1, changes)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (params, count) = c.state.db.fit_parameters(&lee.id).await.unwrap().unwrap();
+    assert_eq!(count, 480);
+    assert_eq!(params.len(), 21);
+    let (_, body) = c
+        .get(&token, &format!("/v1/sync/pull?since=0&device_id={phone}"))
+        .await;
+    let page: PullResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(page.changes.len(), 1);
+    assert!(matches!(page.changes[0].origin, Origin::Centre));
+    let PullBody::Parameters {
+        parameters,
+        review_count,
+        ..
+    } = &page.changes[0].body
+    else {
+        panic!("parameters expected")
+    };
+    assert_eq!((parameters, *review_count), (&params, 480));
+    // Too little history: nothing is sent.
+    let (max, _) = c.learner("max", None).await;
+    assert!(c.state.db.fit_parameters(&max.id).await.unwrap().is_none());
+}
+both_backends!(centre_fits_parameters_and_devices_pull_them);
+
+async fn decks_merge_by_stamp_and_tombstones_win(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (lee, token) = c.learner("lee", None).await;
+    let phone = DeviceId::new_at(1);
+    let tablet = DeviceId::new_at(2);
+    let deck = uuid::Uuid::now_v7();
+    // Extra fields are ignored by older readers, so the stamps ride along either way.
+    let put = |seq: u64, device: DeviceId, name: &str, stamp: i64, time_ms: i64| {
+        json!({"seq": seq, "id": uuid::Uuid::now_v7(), "time_ms": time_ms, "body": {"t": "deck_put", "v": {
+            "id": deck, "name": name, "description": "",
+            "hlc": {"wall_ms": stamp, "counter": 0, "node": device}}}})
+    };
+    let push = |device: DeviceId, seq: u64, change: Value| {
+        let c = &c;
+        let token = token.clone();
+        async move {
+            let (s, b) = c
+                .push(
+                    &token,
+                    &json!({"device_id": device, "first_seq": seq, "changes": [change]}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+        }
+    };
+    let name = || async {
+        let row: (Option<String>, i64) =
+            sqlx::query_as("SELECT record, deleted FROM decks WHERE learner_id = $1")
+                .bind(&lee.id)
+                .fetch_one(&c.state.db.pool)
+                .await
+                .unwrap();
+        let name = row.0.map(|r| {
+            serde_json::from_str::<Value>(&r).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        });
+        (name, row.1)
+    };
+    push(phone, 1, put(1, phone, "Negotiation", 2_000, 100)).await;
+    // The tablet's older edit arrives later, with a later device clock: it still loses.
+    push(tablet, 1, put(1, tablet, "Old name", 1_000, 900)).await;
+    assert_eq!(name().await, (Some("Negotiation".into()), 0));
+    push(tablet, 2, put(2, tablet, "Renamed", 3_000, 950)).await;
+    assert_eq!(name().await, (Some("Renamed".into()), 0));
+    push(
+        phone,
+        2,
+        json!({"seq": 2, "id": uuid::Uuid::now_v7(), "time_ms": 1000, "body": {"t": "deck_deleted", "v": deck}}),
+    )
+    .await;
+    push(
+        tablet,
+        3,
+        put(3, tablet, "Edited after delete", 9_000, 2_000),
+    )
+    .await;
+    assert_eq!(name().await, (None, 1), "the tombstone wins");
+}
+both_backends!(decks_merge_by_stamp_and_tombstones_win);

@@ -11,6 +11,7 @@ use pocketfolio_core::sync::protocol::{
     Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange, PushGap,
     PushRequest, PushResponse, ReviewRecord,
 };
+use pocketfolio_core::sync::Hlc;
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeSet;
@@ -236,6 +237,67 @@ impl Db {
         })
     }
 
+    /// A learner's answers (not undone), for fitting scheduler parameters.
+    pub async fn get_answers(&self, learner_id: &str) -> ApiResult<Vec<crate::fit::Answer>> {
+        let rows = sqlx::query(
+            "SELECT card_id, time_ms, kind, tz_offset_min FROM reviews \
+             WHERE learner_id = $1 AND undone = 0 AND kind BETWEEN 1 AND 4",
+        )
+        .bind(learner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let card: String = r.try_get("card_id")?;
+            let Ok(card) = uuid::Uuid::parse_str(&card) else {
+                continue;
+            };
+            out.push(crate::fit::Answer {
+                card: card.as_u128(),
+                time_ms: r.try_get("time_ms")?,
+                rating: r.try_get::<i64, _>("kind")? as u8,
+                tz_offset_min: r.try_get::<i64, _>("tz_offset_min")? as i32,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Queues fitted parameters for the learner's devices.
+    pub async fn add_parameters(
+        &self,
+        learner_id: &str,
+        parameters: &[f32],
+        review_count: u64,
+        fitted_ms: i64,
+    ) -> ApiResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (pos,): (i64,) = sqlx::query_as(
+            "UPDATE accounts SET feed_pos = feed_pos + 1 WHERE id = $1 AND role = 'learner' \
+             RETURNING feed_pos",
+        )
+        .bind(learner_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+        let body = PullBody::Parameters {
+            parameters: parameters.to_vec(),
+            review_count,
+            fitted_ms,
+        };
+        sqlx::query(
+            "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) \
+             VALUES ($1, $2, NULL, NULL, $3, $4)",
+        )
+        .bind(learner_id)
+        .bind(pos)
+        .bind(json(&Origin::Centre)?)
+        .bind(json(&body)?)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// How many reviews a learner has on the centre (tests and the learner list).
     pub async fn count_reviews(&self, learner_id: &str) -> Result<i64, sqlx::Error> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews WHERE learner_id = $1")
@@ -407,16 +469,27 @@ async fn apply_change(
             evidence::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?
         }
         ChangeBody::SettingsPut(settings) => {
-            sqlx::query(
-                "INSERT INTO settings (learner_id, record, updated_ms) VALUES ($1, $2, $3) \
-                 ON CONFLICT (learner_id) DO UPDATE SET record = excluded.record, \
-                 updated_ms = excluded.updated_ms WHERE settings.updated_ms <= excluded.updated_ms",
-            )
-            .bind(learner_id)
-            .bind(json(settings)?)
-            .bind(change.time_ms)
-            .execute(&mut *conn)
-            .await?;
+            let record = json(settings)?;
+            let stored: Option<(String, i64)> =
+                sqlx::query_as("SELECT record, updated_ms FROM settings WHERE learner_id = $1")
+                    .bind(learner_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let wins = stored
+                .as_ref()
+                .is_none_or(|(old, ms)| incoming_wins(Some(old), *ms, &record, change.time_ms));
+            if wins {
+                sqlx::query(
+                    "INSERT INTO settings (learner_id, record, updated_ms) VALUES ($1, $2, $3) \
+                     ON CONFLICT (learner_id) DO UPDATE SET record = excluded.record, \
+                     updated_ms = excluded.updated_ms",
+                )
+                .bind(learner_id)
+                .bind(record)
+                .bind(change.time_ms)
+                .execute(&mut *conn)
+                .await?;
+            }
         }
     }
     Ok(())
@@ -427,7 +500,26 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
     serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Last writer (by change time) wins; a tombstone wins over everything.
+/// Whether an incoming record beats the stored one: by their `hlc` fields when both carry
+/// one (the wire records gain them as the protocol grows), else by change time.
+pub(crate) fn incoming_wins(
+    stored: Option<&str>,
+    stored_ms: i64,
+    incoming: &str,
+    incoming_ms: i64,
+) -> bool {
+    let hlc_of = |text: &str| {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| serde_json::from_value::<Hlc>(v.get("hlc")?.clone()).ok())
+    };
+    match (stored.and_then(hlc_of), hlc_of(incoming)) {
+        (Some(old), Some(new)) => new > old,
+        _ => incoming_ms >= stored_ms,
+    }
+}
+
+/// Last writer wins; a tombstone wins over everything.
 async fn put_record(
     conn: &mut AnyConnection,
     table: &'static str,
@@ -436,11 +528,22 @@ async fn put_record(
     record: &str,
     time_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    let row: Option<(Option<String>, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT record, updated_ms, deleted FROM {table} WHERE learner_id = $1 AND id = $2"
+    )))
+    .bind(learner_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((stored, stored_ms, deleted)) = &row {
+        if *deleted != 0 || !incoming_wins(stored.as_deref(), *stored_ms, record, time_ms) {
+            return Ok(());
+        }
+    }
     let sql = format!(
         "INSERT INTO {table} (learner_id, id, record, updated_ms) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (learner_id, id) DO UPDATE SET record = excluded.record, \
-         updated_ms = excluded.updated_ms \
-         WHERE {table}.deleted = 0 AND {table}.updated_ms <= excluded.updated_ms"
+         updated_ms = excluded.updated_ms"
     );
     sqlx::query(AssertSqlSafe(sql))
         .bind(learner_id)
@@ -470,4 +573,34 @@ async fn delete_record(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::incoming_wins;
+
+    #[test]
+    fn stamps_decide_when_both_sides_have_them_else_time() {
+        let stamp = |ms: i64| {
+            format!(
+                r#"{{"name":"x","hlc":{{"wall_ms":{ms},"counter":0,"node":"00000000-0000-0000-0000-000000000001"}}}}"#
+            )
+        };
+        // A later stamp wins even when its device clock (change time) is behind.
+        assert!(incoming_wins(Some(&stamp(1)), 500, &stamp(2), 100));
+        assert!(!incoming_wins(Some(&stamp(2)), 100, &stamp(1), 500));
+        // Without stamps, the later change time wins.
+        assert!(incoming_wins(
+            Some(r#"{"name":"a"}"#),
+            100,
+            r#"{"name":"b"}"#,
+            200
+        ));
+        assert!(!incoming_wins(
+            Some(r#"{"name":"a"}"#),
+            300,
+            r#"{"name":"b"}"#,
+            200
+        ));
+    }
 }

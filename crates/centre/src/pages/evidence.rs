@@ -83,7 +83,14 @@ fn render_fields(state: &AppState, item: &EvidenceView) -> String {
         template
             .and_then(|t| t.fields.iter().find(|f| f.id == key))
             .map(|f| f.label.clone())
-            .unwrap_or_else(|| key.replace('_', " "))
+            .unwrap_or_else(|| {
+                let words = key.replace('_', " ");
+                let mut chars = words.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            })
     };
     let mut out = String::from("<dl class=\"fields\">");
     for (key, value) in &record.fields {

@@ -1,0 +1,110 @@
+// The assessor's journey at desktop size in Debian's chromium: a learner's phone syncs a
+// submitted item; the assessor signs in, opens it from the queue, refers it back with
+// feedback and signs a criterion off; the learner's phone then pulls both decisions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.env.PF_CENTRE_URL;
+const shots = process.env.PF_SCREENSHOTS ?? 'test-output/centre';
+let browser;
+
+before(async () => {
+  assert.ok(base, 'PF_CENTRE_URL is set by run.sh');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+async function api(path, { token, body, method } = {}) {
+  const res = await fetch(base + path, {
+    method: method ?? (body ? 'POST' : 'GET'),
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+test('assessor refers an item back and signs a criterion off', async () => {
+  // The learner's phone pushes a submitted observation with a witness signature.
+  const signIn = await api('/v1/auth/sign-in', { body: { username: 'lee', password: 'learner password' } });
+  assert.equal(signIn.status, 200);
+  const token = signIn.json.token;
+  const device = crypto.randomUUID();
+  const item = crypto.randomUUID();
+  const now = Date.now();
+  const push = await api('/v1/sync/push', {
+    token,
+    body: {
+      device_id: device, first_seq: 1,
+      changes: [{
+        seq: 1, id: crypto.randomUUID(), time_ms: now,
+        body: { t: 'evidence_put', v: {
+          id: item, kind: 'observation', template_id: 'observation-note', title: 'Refund without a receipt',
+          fields: {
+            what_happened: 'A customer wanted a refund for a kettle but had no receipt <and was upset>.',
+            what_i_did: 'I listened, checked the policy and offered an exchange.',
+            witness_signature: 'M20 80 C60 10 100 10 140 80 S220 150 260 60',
+          },
+          criteria: ['negotiate/lo1/ac1.1', 'negotiate/lo1/ac1.2'],
+          attachments: [], learner_status: 'submitted', updated_ms: now,
+          hlc: { wall_ms: now, counter: 0, node: device },
+        } },
+      }],
+    },
+  });
+  assert.equal(push.status, 200, JSON.stringify(push.json));
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(base + '/');
+  assert.match(page.url(), /\/sign-in$/);
+  await page.getByLabel('User name').fill('ann');
+  await page.getByLabel('Password').fill('assessor password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Learners' }).waitFor();
+  assert.ok(await page.getByText('Lee Learner').isVisible());
+  await page.screenshot({ path: `${shots}/01-learners.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Evidence queue' }).click();
+  await page.getByRole('heading', { name: 'Evidence queue' }).waitFor();
+  await page.screenshot({ path: `${shots}/02-queue.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Refund without a receipt' }).click();
+  await page.getByRole('heading', { name: 'Refund without a receipt' }).waitFor();
+  assert.ok(await page.locator('dd').getByText('had no receipt <and was upset>.').isVisible(), 'text shown as text');
+  assert.ok(await page.getByRole('img', { name: 'Witness signature' }).isVisible());
+  await page.screenshot({ path: `${shots}/03-item.png`, fullPage: true });
+
+  await page.getByLabel('Refer back').check();
+  await page.getByLabel('Feedback to the learner').fill('Say how you checked the customer understood the exchange.');
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await page.getByText('Decision: Referred back').waitFor();
+  await page.screenshot({ path: `${shots}/04-referred-back.png`, fullPage: true });
+
+  await page.getByRole('button', { name: 'Sign off 1.1' }).click();
+  await page.getByText('Signed off', { exact: true }).first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign off 1.1' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Sign off 1.2' }).count(), 1);
+  await page.screenshot({ path: `${shots}/05-signed-off.png`, fullPage: true });
+
+  await page.goto(`${base}/`);
+  assert.ok(await page.locator('text=1/').first().isVisible(), 'progress moved');
+  await page.close();
+
+  // The learner's other device pulls the decisions.
+  const pulled = await api(`/v1/sync/pull?since=0&device_id=${device}`, { token });
+  assert.equal(pulled.status, 200);
+  const assessments = pulled.json.changes.filter((c) => c.body.t === 'assessment').map((c) => c.body.v);
+  assert.equal(assessments.length, 2);
+  const last = assessments.at(-1);
+  assert.equal(last.status, 'referred_back');
+  assert.equal(last.feedback, 'Say how you checked the customer understood the exchange.');
+  assert.deepEqual(last.criteria_signed_off, ['negotiate/lo1/ac1.1']);
+});

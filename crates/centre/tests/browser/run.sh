@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Browser test of the assessor pages: builds the centre, seeds accounts with the admin
+# commands, serves on a spare loopback port with a throwaway data folder, and runs
+# `node --test` against it with Debian's chromium. Screenshots go to test-output/centre/.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../../.." && pwd)"
+
+cd "$here"
+[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+
+# PF_CENTRE_BIN: a centre binary already built (skips the cargo build).
+bin="${PF_CENTRE_BIN:-}"
+if [ -z "$bin" ]; then
+    (cd "$root" && cargo build -q -p pocketfolio-centre)
+    bin="${CARGO_TARGET_DIR:-$root/target}/debug/pocketfolio-centre"
+fi
+
+data="$(mktemp -d /tmp/pf-centre-browser.XXXXXX)"
+port=38080
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+cleanup() {
+    if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    rm -rf "$data"
+}
+trap cleanup EXIT
+
+export PF_DATA_DIR="$data" RUST_LOG=warn
+PF_PASSWORD="assessor password" "$bin" admin create assessor ann --name "Ann Assessor" >/dev/null
+PF_PASSWORD="learner password" "$bin" admin create learner lee --name "Lee Learner" >/dev/null
+"$bin" admin assign ann lee >/dev/null
+"$bin" admin enrol lee proqual-cs-l2 >/dev/null
+
+"$bin" serve --listen "127.0.0.1:$port" &
+pid=$!
+for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.1
+done
+
+export PF_CENTRE_URL="http://127.0.0.1:$port" PF_SCREENSHOTS="$root/test-output/centre"
+mkdir -p "$PF_SCREENSHOTS"
+node --test --test-concurrency=1 ./*.test.mjs
