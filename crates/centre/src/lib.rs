@@ -151,6 +151,7 @@ pub fn router(state: AppState) -> Router {
             config.request_timeout,
         ))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 

@@ -115,9 +115,11 @@ fn blob_store(cli: &Cli, url: Option<&str>, max: u64) -> anyhow::Result<BlobStor
         None => Ok(BlobStore::local(&cli.data_dir.join("blobs"), max)?),
         #[cfg(feature = "s3")]
         Some(url) => {
-            let url = url::Url::parse(url)?;
-            let (store, _) = object_store::parse_url_opts(&url, std::env::vars())?;
-            Ok(BlobStore::with_store(std::sync::Arc::from(store), max))
+            // Credentials, region and endpoint (for S3-compatible stores) from AWS_* variables.
+            let store = object_store::aws::AmazonS3Builder::from_env()
+                .with_url(url)
+                .build()?;
+            Ok(BlobStore::with_store(std::sync::Arc::new(store), max))
         }
         #[cfg(not(feature = "s3"))]
         Some(_) => anyhow::bail!("PF_BLOB_URL needs a build with the `s3` feature"),

@@ -926,3 +926,81 @@ async fn decks_merge_by_stamp_and_tombstones_win(backend: Backend) {
     assert_eq!(name().await, (None, 1), "the tombstone wins");
 }
 both_backends!(decks_merge_by_stamp_and_tombstones_win);
+
+async fn garbage_never_gets_a_server_error(backend: Backend) {
+    let c = Centre::start_with(
+        backend,
+        Config {
+            max_body: 64 * 1024,
+            sign_in_burst: 10_000,
+            sign_in_refill_ms: 1,
+            ..Config::default()
+        },
+        4096,
+    )
+    .await;
+    let (_, token) = c.learner("lee", None).await;
+    c.account(Role::Assessor, "ann").await;
+    let sha = sha256_hex(b"x");
+    let bodies: Vec<Vec<u8>> = vec![
+        vec![],
+        b"null".to_vec(),
+        b"[]".to_vec(),
+        b"{}".to_vec(),
+        b"\"str\"".to_vec(),
+        b"{\"device_id\": null}".to_vec(),
+        b"{\"device_id\": \"00000000-0000-0000-0000-000000000000\", \"first_seq\": 18446744073709551615, \"changes\": []}".to_vec(),
+        b"{\"device_id\": \"00000000-0000-0000-0000-000000000000\", \"first_seq\": -1, \"changes\": []}".to_vec(),
+        b"{\"username\": 5, \"password\": []}".to_vec(),
+        vec![0xff, 0xfe, 0x00, 0x01],
+        "{\"a\": \"\u{0}\u{202e}\"}".as_bytes().to_vec(),
+        b"csrf=x&status=accepted&feedback=%ZZ".to_vec(),
+        vec![b'['; 10_000],
+    ];
+    let routes = [
+        ("POST", "/v1/auth/sign-in".to_string()),
+        ("POST", "/v1/auth/sign-out".to_string()),
+        ("GET", "/v1/me".to_string()),
+        ("POST", "/v1/sync/push".to_string()),
+        (
+            "GET",
+            "/v1/sync/pull?since=-1&limit=99999999999999999999".to_string(),
+        ),
+        (
+            "GET",
+            "/v1/sync/pull?since=18446744073709551615".to_string(),
+        ),
+        ("PUT", format!("/v1/blobs/{sha}")),
+        ("GET", format!("/v1/blobs/{sha}")),
+        ("GET", "/v1/blobs/%2e%2e%2f%2e%2e".to_string()),
+        ("POST", "/sign-in".to_string()),
+        ("POST", "/learners/x/evidence/y/decision".to_string()),
+        ("GET", "/learners/%00/evidence/%ff".to_string()),
+        ("POST", "/admin/accounts".to_string()),
+    ];
+    for (method, path) in &routes {
+        for body in &bodies {
+            for auth in [None, Some(token.as_str()), Some("garbage")] {
+                for content_type in ["application/json", "application/x-www-form-urlencoded"] {
+                    let mut req = c
+                        .client
+                        .request(method.parse().unwrap(), c.url(path))
+                        .header("content-type", content_type)
+                        .header("content-range", "bytes 5-1/3")
+                        .header("cookie", "pf_session=%%%; pf_pre=")
+                        .body(body.clone());
+                    if let Some(t) = auth {
+                        req = req.bearer_auth(t);
+                    }
+                    let status = req.send().await.unwrap().status();
+                    assert!(
+                        !status.is_server_error(),
+                        "{method} {path} with {:?} -> {status}",
+                        String::from_utf8_lossy(&body[..body.len().min(40)])
+                    );
+                }
+            }
+        }
+    }
+}
+both_backends!(garbage_never_gets_a_server_error);
