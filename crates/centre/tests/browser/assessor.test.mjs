@@ -4,6 +4,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Serious and critical accessibility problems on the current page (axe-core).
+async function axeProblems(page) {
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() => window.axe.run());
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const base = process.env.PF_CENTRE_URL;
 const shots = process.env.PF_SCREENSHOTS ?? 'test-output/centre';
@@ -63,7 +76,9 @@ test('assessor refers an item back and signs a criterion off', async () => {
   });
   assert.equal(push.status, 200, JSON.stringify(push.json));
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // bypassCSP only so axe-core can be injected; the pages themselves run no script.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
   await page.goto(base + '/');
   assert.match(page.url(), /\/sign-in$/);
   await page.getByLabel('User name').fill('ann');
@@ -72,6 +87,7 @@ test('assessor refers an item back and signs a criterion off', async () => {
   await page.getByRole('heading', { name: 'Learners' }).waitFor();
   assert.ok(await page.getByText('Lee Learner').isVisible());
   await page.screenshot({ path: `${shots}/01-learners.png`, fullPage: true });
+  assert.deepEqual(await axeProblems(page), [], 'learners page accessibility');
 
   await page.getByRole('link', { name: 'Evidence queue' }).click();
   await page.getByRole('heading', { name: 'Evidence queue' }).waitFor();
@@ -81,6 +97,7 @@ test('assessor refers an item back and signs a criterion off', async () => {
   assert.ok(await page.locator('dd').getByText('had no receipt <and was upset>.').isVisible(), 'text shown as text');
   assert.ok(await page.getByRole('img', { name: 'Witness signature' }).isVisible());
   await page.screenshot({ path: `${shots}/03-item.png`, fullPage: true });
+  assert.deepEqual(await axeProblems(page), [], 'item page accessibility');
 
   await page.getByLabel('Refer back').check();
   await page.getByLabel('Feedback to the learner').fill('Say how you checked the customer understood the exchange.');
@@ -96,7 +113,7 @@ test('assessor refers an item back and signs a criterion off', async () => {
 
   await page.goto(`${base}/`);
   assert.ok(await page.locator('text=1/').first().isVisible(), 'progress moved');
-  await page.close();
+  await context.close();
 
   // The learner's other device pulls the decisions.
   const pulled = await api(`/v1/sync/pull?since=0&device_id=${device}`, { token });
