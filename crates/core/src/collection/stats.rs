@@ -67,21 +67,12 @@ impl Collection {
             }
         }
 
-        // A day's margin either side of the window: logs carry their own zone offsets.
+        // One pass over the log for the heatmap and retention; a day's margin before the
+        // window, as logs carry their own zone offsets.
         let first_day = today - HEATMAP_DAYS as i64 + 1;
         let since_ms = self.scheduler.day_start_ms(first_day, offset) - DAY_MS;
         let mut counts = vec![0u32; HEATMAP_DAYS];
-        for row in self.store.count_answers_by_day(rollover_ms, since_ms)? {
-            if (first_day..=today).contains(&row.day) {
-                counts[(row.day - first_day) as usize] += row.count;
-            }
-        }
-        // Learner day 0 began on Thursday 1 January 1970.
-        let first_weekday = (first_day + 3).rem_euclid(7) as u8;
-
         let weeks = RETENTION_WEEKS as i64;
-        let first_week_day = today - weeks * 7 + 1;
-        let since_ms = self.scheduler.day_start_ms(first_week_day, offset) - DAY_MS;
         let mut retention: Vec<WeekRetention> = (0..RETENTION_WEEKS as u32)
             .rev()
             .map(|weeks_ago| WeekRetention {
@@ -90,17 +81,20 @@ impl Collection {
                 total: 0,
             })
             .collect();
-        for row in self
-            .store
-            .count_review_passes_by_day(rollover_ms, since_ms)?
-        {
-            if (first_week_day..=today).contains(&row.day) {
-                let weeks_ago = (today - row.day) / 7;
+        for row in self.store.count_answers_by_day(rollover_ms, since_ms)? {
+            if !(first_day..=today).contains(&row.day) {
+                continue;
+            }
+            counts[(row.day - first_day) as usize] += row.answers;
+            let weeks_ago = (today - row.day) / 7;
+            if weeks_ago < weeks {
                 let week = &mut retention[(weeks - 1 - weeks_ago) as usize];
-                week.passed += row.passed;
-                week.total += row.total;
+                week.passed += row.reviews_passed;
+                week.total += row.reviews;
             }
         }
+        // Learner day 0 began on Thursday 1 January 1970.
+        let first_weekday = (first_day + 3).rem_euclid(7) as u8;
 
         Ok(Stats {
             forecast,

@@ -16,15 +16,17 @@ pub(crate) struct DayCount {
     pub count: u32,
 }
 
-/// Answers to review cards on one learner day: how many, and how many were not Again.
+/// The answers given on one learner day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DayPasses {
+pub(crate) struct DayAnswers {
     /// Learner day number.
     pub day: i64,
-    /// Answered Hard, Good or Easy.
-    pub passed: u32,
-    /// All answers.
-    pub total: u32,
+    /// Every answer (not undone).
+    pub answers: u32,
+    /// Answers to cards that were in review (graduated): the base of true retention.
+    pub reviews: u32,
+    /// Of those, answered Hard, Good or Easy.
+    pub reviews_passed: u32,
 }
 
 /// One card linked to a criterion, with what is needed to work out its retrievability.
@@ -67,48 +69,28 @@ impl Store {
     }
 
     /// Answers (not undone) per learner day since `since_ms`, each in the time zone it was
-    /// given in. `rollover_ms` is the rollover hour in ms.
+    /// given in; `rollover_ms` is the rollover hour in ms. One pass over the log serves both
+    /// the heatmap and true retention (learning steps are left out of retention, as in Anki).
     pub(crate) fn count_answers_by_day(
         &self,
         rollover_ms: i64,
         since_ms: i64,
-    ) -> Result<Vec<DayCount>> {
+    ) -> Result<Vec<DayAnswers>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT (time_ms + tz_offset_min * 60000 - ?1) / 86400000 AS day, COUNT(*)
+            "SELECT (time_ms + tz_offset_min * 60000 - ?1) / 86400000 AS day, COUNT(*),
+                    SUM(prior_state = ?3), SUM(prior_state = ?3 AND kind > 1)
              FROM review_log
              WHERE time_ms >= ?2 AND kind BETWEEN 1 AND 4 AND undone = 0
-             GROUP BY day ORDER BY day",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![rollover_ms, since_ms], |r| {
-            Ok(DayCount {
-                day: r.get(0)?,
-                count: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Answers to cards that were in review (graduated) per learner day since `since_ms`:
-    /// the raw material of true retention. Learning steps are left out, as Anki does.
-    pub(crate) fn count_review_passes_by_day(
-        &self,
-        rollover_ms: i64,
-        since_ms: i64,
-    ) -> Result<Vec<DayPasses>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT (time_ms + tz_offset_min * 60000 - ?1) / 86400000 AS day,
-                    SUM(kind > 1), COUNT(*)
-             FROM review_log
-             WHERE time_ms >= ?2 AND kind BETWEEN 1 AND 4 AND undone = 0 AND prior_state = ?3
              GROUP BY day ORDER BY day",
         )?;
         let rows = stmt.query_map(
             rusqlite::params![rollover_ms, since_ms, CardState::Review as u8],
             |r| {
-                Ok(DayPasses {
+                Ok(DayAnswers {
                     day: r.get(0)?,
-                    passed: r.get(1)?,
-                    total: r.get(2)?,
+                    answers: r.get(1)?,
+                    reviews: r.get(2)?,
+                    reviews_passed: r.get(3)?,
                 })
             },
         )?;
