@@ -100,7 +100,7 @@ pub fn App() -> Element {
             main { class: "app open-error", role: "alert",
                 h1 { "Pocketfolio can't open your collection" }
                 p { "{message}" }
-                p { "Your data has not been changed. If the file is damaged, restore it from a backup or move it aside to start afresh." }
+                p { "If the file is damaged, restore it from a backup, or move it aside and Pocketfolio will start a new collection." }
             }
         } else {
             Router::<Route> {}

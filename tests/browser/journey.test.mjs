@@ -300,3 +300,22 @@ test('every screen fits a 360 px phone without sideways scrolling', async () => 
   }
   await small.context().close();
 });
+
+test('a damaged collection is explained, and left as it was', async () => {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = tempDataDir('damaged');
+  const garbage = Buffer.alloc(8192, 0x5a);
+  writeFileSync(join(dir, 'pocketfolio.db'), garbage);
+  const damaged = await startPreview(dir);
+  try {
+    await page.goto(damaged.url);
+    const alert = page.locator('.open-error');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /can't open your collection[\s\S]*damaged/);
+    await screenshot(page, 'phone-open-error');
+  } finally {
+    await damaged.stop();
+  }
+  assert.ok(readFileSync(join(dir, 'pocketfolio.db')).equals(garbage), 'the file is untouched');
+});
