@@ -49,6 +49,9 @@ pub struct Config {
     pub sign_in_refill_ms: u64,
     /// Longest time a request may take.
     pub request_timeout: Duration,
+    /// Behind a load balancer every request comes from its address: then rate-limit by the
+    /// last `X-Forwarded-For` entry it appends instead. Only set this behind such a proxy.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             sign_in_burst: 10,
             sign_in_refill_ms: 6_000,
             request_timeout: Duration::from_secs(60),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -93,18 +97,35 @@ impl AppState {
     }
 }
 
-/// Rate limits by the peer's address (one bucket for in-process requests without one).
+/// Rate limits by the client's address: the peer's, or the one a trusted proxy appended to
+/// `X-Forwarded-For` (one bucket for in-process requests with neither).
 #[derive(Debug, Clone)]
-struct PeerIp;
+struct ClientIp {
+    trust_forwarded_for: bool,
+}
 
-impl KeyExtractor for PeerIp {
+impl KeyExtractor for ClientIp {
     type Key = IpAddr;
 
     fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
-        Ok(req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| {
+                req.headers()
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .last()
+                    .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
+            })
+            .flatten();
+        Ok(forwarded
+            .or_else(|| {
+                req.extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip())
+            })
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
     }
 }
@@ -115,7 +136,9 @@ pub fn router(state: AppState) -> Router {
     let governor = GovernorConfigBuilder::default()
         .per_millisecond(config.sign_in_refill_ms.max(1))
         .burst_size(config.sign_in_burst.max(1))
-        .key_extractor(PeerIp)
+        .key_extractor(ClientIp {
+            trust_forwarded_for: config.trust_forwarded_for,
+        })
         .finish()
         .expect("a valid rate limit");
     let limited = routes::auth::sign_in_router()

@@ -37,6 +37,9 @@ enum Command {
         /// credentials and endpoint from the usual AWS_* variables).
         #[arg(long, env = "PF_BLOB_URL")]
         blob_url: Option<String>,
+        /// Rate-limit sign-ins by the X-Forwarded-For address a load balancer appends.
+        #[arg(long, env = "PF_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Manage accounts.
     Admin {
@@ -141,9 +144,14 @@ async fn main() -> anyhow::Result<()> {
             listen,
             max_blob_mb,
             blob_url,
+            trust_proxy,
         } => {
             let blobs = blob_store(&cli, blob_url.as_deref(), max_blob_mb * 1_000_000)?;
-            let state = AppState::new(db, blobs, passwords, Config::default());
+            let config = Config {
+                trust_forwarded_for: *trust_proxy,
+                ..Config::default()
+            };
+            let state = AppState::new(db, blobs, passwords, config);
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!("listening on http://{}", listener.local_addr()?);
             axum::serve(

@@ -88,6 +88,32 @@ async fn sign_in_is_rate_limited(backend: Backend) {
         statuses.push(r.status().as_u16());
     }
     assert_eq!(statuses, vec![401, 401, 401, 429, 429]);
+
+    // Behind a trusted proxy, each forwarded client has its own bucket.
+    let config = Config {
+        sign_in_burst: 1,
+        sign_in_refill_ms: 60_000,
+        trust_forwarded_for: true,
+        ..Config::default()
+    };
+    let c = Centre::start_with(backend, config, 1000).await;
+    let attempt = |client_ip: &'static str| {
+        let c = &c;
+        async move {
+            c.client
+                .post(c.url("/v1/auth/sign-in"))
+                .header("x-forwarded-for", format!("203.0.113.9, {client_ip}"))
+                .json(&json!({"username": "x", "password": "guess guess"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(attempt("198.51.100.1").await, 401);
+    assert_eq!(attempt("198.51.100.1").await, 429);
+    assert_eq!(attempt("198.51.100.2").await, 401);
 }
 both_backends!(sign_in_is_rate_limited);
 
