@@ -206,9 +206,17 @@ fn rating_class(r: Rating) -> &'static str {
     }
 }
 
-/// The review screen.
+/// The review screen. Keyed by its scope, so going from one scope straight to another
+/// starts a fresh session instead of carrying the old queue over.
 #[component]
 pub fn Review(kind: String, id: String) -> Element {
+    rsx! {
+        ReviewSession { key: "{kind}/{id}", kind: kind.clone(), id: id.clone() }
+    }
+}
+
+#[component]
+fn ReviewSession(kind: String, id: String) -> Element {
     let app = use_app();
     let scope = parse_scope(&kind, &id);
     let mut session = use_signal({
