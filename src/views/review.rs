@@ -13,7 +13,8 @@ use pocketfolio_core::ReviewCard;
 use std::time::Instant;
 
 /// Sends review keys (space/enter, 1–4, u) to the session, unless the learner is typing in
-/// a field or pressing a button with Enter. Installing it again replaces the old listener.
+/// a field or pressing a button with Enter. Installing it again replaces the old listener;
+/// `data-review-keys` on the root element says it is listening.
 const KEYS_JS: &str = r#"
 if (window.__pfReviewKeys) document.removeEventListener('keydown', window.__pfReviewKeys);
 window.__pfReviewKeys = (e) => {
@@ -30,6 +31,7 @@ window.__pfReviewKeys = (e) => {
   dioxus.send(k);
 };
 document.addEventListener('keydown', window.__pfReviewKeys);
+document.documentElement.dataset.reviewKeys = 'on';
 "#;
 
 /// Removes the listener when the review screen closes.
@@ -38,6 +40,7 @@ if (window.__pfReviewKeys) {
   document.removeEventListener('keydown', window.__pfReviewKeys);
   window.__pfReviewKeys = null;
 }
+delete document.documentElement.dataset.reviewKeys;
 "#;
 
 /// The scope a route names, or why it names none.

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir,
+  startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, waitForReviewKeys,
   assertNoHorizontalScroll, DESKTOP,
 } from './lib.mjs';
 
@@ -26,6 +26,7 @@ test('review by keyboard at desktop size', async () => {
   await screenshot(page, 'desktop-today');
   await page.locator('#start-review').click();
   await page.locator('#reveal').waitFor();
+  await waitForReviewKeys(page);
   for (const key of ['1', '2', '3', '4']) {
     const before = await page.locator('#progress-text').innerText();
     await page.keyboard.press('Space');
@@ -49,6 +50,9 @@ test('review by keyboard at desktop size', async () => {
   const width = await page.locator('main.screen').evaluate((el) => el.getBoundingClientRect().width);
   assert.ok(width <= 720, `content column is ${width}px wide`);
   await assertNoHorizontalScroll(page, 'desktop review');
+  // Leaving the review screen removes its key listener: space on Today does nothing.
+  await tab(page, 'Today');
+  await page.waitForSelector('html:not([data-review-keys])', { state: 'attached' });
 });
 
 test('every tab at desktop size', async () => {

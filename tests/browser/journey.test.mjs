@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, todayCounts,
   answerCard, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
-  median, report,
+  median, report, waitForReviewKeys,
   PHONE, SMALL_PHONE,
 } from './lib.mjs';
 
@@ -48,6 +48,7 @@ test('launch to the first card, then ten answers with every rating and an undo',
   await checkScreen('review-question');
 
   // Keyboard: space reveals, and the answer buttons show their intervals.
+  await waitForReviewKeys(page);
   await page.keyboard.press('Space');
   await page.locator('#answer-good').waitFor();
   const intervals = await page.locator('.answers .interval').allInnerTexts();

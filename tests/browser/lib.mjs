@@ -228,3 +228,9 @@ export async function assertAccessible(page, what) {
   });
   assert.deepEqual(violations, [], `${what} has accessibility violations`);
 }
+
+// The review screen installs its key listener just after it renders; keys pressed before
+// that would be lost, so tests wait for its marker.
+export async function waitForReviewKeys(page) {
+  await page.waitForSelector('html[data-review-keys="on"]', { state: 'attached' });
+}
