@@ -33,9 +33,14 @@ macro_rules! both_backends {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if std::env::var("PF_TEST_POSTGRES_URL").is_err() {
-                    eprintln!(
-                        "SKIPPED {}::postgres: set PF_TEST_POSTGRES_URL (see tests/with-postgres.sh)",
-                        module_path!()
+                    // Straight to stderr, past the test harness's capture, so it shows.
+                    let _ = std::io::Write::write_all(
+                        &mut std::io::stderr(),
+                        format!(
+                            "SKIPPED {}::postgres: set PF_TEST_POSTGRES_URL (see tests/with-postgres.sh)\n",
+                            module_path!()
+                        )
+                        .as_bytes(),
                     );
                     return;
                 }
