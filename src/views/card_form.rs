@@ -76,6 +76,10 @@ pub fn AddCard() -> Element {
     let app = use_app();
     let decks = app.read(|c| c.decks()).unwrap_or_default();
     let mut deck = use_signal(|| None::<DeckId>);
+    // A card can serve an assessment criterion, so it counts towards that criterion's strength.
+    let mut criterion = use_signal(String::new);
+    let units = app.read(|c| c.units()).unwrap_or_default();
+    let criteria = app.read(|c| c.criteria(None)).unwrap_or_default();
     let chosen = deck().or_else(|| {
         decks
             .iter()
@@ -99,7 +103,11 @@ pub fn AddCard() -> Element {
             NoteFields::Reversed { .. } => 2,
             NoteFields::Cloze { text, .. } => cloze_numbers(text).len(),
         };
-        match app.write(|c| c.add_note(deck, fields, &d.tags(), &[])) {
+        let linked: Vec<String> = Some(criterion.peek().clone())
+            .filter(|c| !c.is_empty())
+            .into_iter()
+            .collect();
+        match app.write(|c| c.add_note(deck, fields, &d.tags(), &linked)) {
             Ok(_) => {
                 notice.set(Some(format!(
                     "Added {cards} card{}.",
@@ -129,6 +137,21 @@ pub fn AddCard() -> Element {
             onchange: move |e| deck.set(DeckId::parse(&e.value()).ok()),
             for d in decks.iter() {
                 option { key: "{d.deck.id}", value: "{d.deck.id}", selected: Some(d.deck.id) == chosen, "{d.deck.name}" }
+            }
+        }
+        label { r#for: "criterion-select", "Serves criterion " span { class: "hint", "(optional)" } }
+        select {
+            id: "criterion-select",
+            onchange: move |e| criterion.set(e.value()),
+            option { value: "", selected: criterion().is_empty(), "None" }
+            for u in units.iter() {
+                optgroup { key: "{u.id}", label: "{u.title}",
+                    for c in criteria.iter().filter(|c| c.unit_id == u.id) {
+                        option { key: "{c.id}", value: "{c.id}", selected: criterion() == c.id,
+                            "{c.code} {c.text}"
+                        }
+                    }
+                }
             }
         }
         {rsx! { CardFields { key: "{form_key}", draft, submit_label: "Add card", on_submit: save } }}

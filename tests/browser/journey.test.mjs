@@ -100,7 +100,16 @@ test('Today keeps the same counts across a restart of the app', async () => {
   assert.equal(await page.locator('#sync-state').innerText(), syncBefore);
 });
 
+// "N of M cards started" for a criterion of the Negotiate unit.
+async function criterionCards(page, text) {
+  await openApp(page, `${preview.url}/units/negotiate`);
+  const line = await page.locator('li.criterion').filter({ hasText: text }).innerText();
+  const [, started, cards] = line.match(/(\d+) of (\d+) cards started/);
+  return { started: Number(started), cards: Number(cards) };
+}
+
 test('add a cloze card and find it in search; bad cards are refused inline', async () => {
+  const before = await criterionCards(page, 'Explain what BATNA and ZOPA mean');
   await openApp(page, preview.url);
   await tab(page, 'Cards');
   await page.locator('#deck-list').waitFor();
@@ -153,6 +162,7 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   await page.locator('#field-text').fill('Zebrafinch rule: know your {{c1::BATNA}} before the {{c2::ZOPA}}.');
   await page.locator('#field-extra').fill('Best alternative to a negotiated agreement.');
   await page.locator('#field-tags').fill('zebra-test batna');
+  await page.locator('#criterion-select').selectOption('negotiate/lo1/ac1.2');
   await page.locator('#save-card').click();
   await page.getByText('Added 2 cards.').waitFor();
 
@@ -176,6 +186,9 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   await page.locator('#summary').waitFor();
   assert.equal(await page.locator('#summary-count').innerText(), 'You answered 2 cards.');
   await checkScreen('review-summary');
+  // The cards serve criterion 1.2: two more cards, both now started.
+  const after = await criterionCards(page, 'Explain what BATNA and ZOPA mean');
+  assert.deepEqual(after, { started: before.started + 2, cards: before.cards + 2 });
   await tab(page, 'Cards');
   await page.getByRole('link', { name: 'Search and browse cards' }).click();
   await page.locator('#search-text').fill('zebrafinch');
