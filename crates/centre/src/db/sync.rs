@@ -69,6 +69,12 @@ impl Db {
     pub async fn push(&self, learner_id: &str, req: &PushRequest) -> ApiResult<PushResponse> {
         check_batch(req)?;
         let device_id = req.device_id.to_string();
+        // Encode the stream rows before taking the write turn, so the lock covers only SQL.
+        let encoded: Vec<String> = req
+            .changes
+            .iter()
+            .map(|c| json(&PullBody::Learner(c.body.clone())))
+            .collect::<ApiResult<_>>()?;
         let mut tx = self.begin_write().await?;
         let head: Option<(i64,)> = sqlx::query_as(
             "UPDATE accounts SET feed_pos = feed_pos WHERE id = $1 AND role = 'learner' \
@@ -131,36 +137,25 @@ impl Db {
             let mut sql = String::from(
                 "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) VALUES ",
             );
-            let mut bodies = Vec::with_capacity(chunk.len());
-            for (i, change) in chunk.iter().enumerate() {
-                let b = i * 6;
+            for i in 0..chunk.len() {
                 if i > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&format!(
-                    "(${},${},${},${},${},${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                ));
-                bodies.push(
-                    serde_json::to_string(&PullBody::Learner(change.body.clone()))
-                        .map_err(|e| ApiError::Internal(e.to_string()))?,
-                );
+                sql.push('(');
+                sql.push_str(&placeholders(i * 6 + 1, 6));
+                sql.push(')');
             }
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (change, body) in chunk.iter().zip(bodies) {
+            for change in chunk {
                 pos += 1;
+                let body = &encoded[(change.seq - req.first_seq) as usize];
                 query = query
                     .bind(learner_id)
                     .bind(pos)
                     .bind(change.id.to_string())
                     .bind(&device_id)
                     .bind(&origin)
-                    .bind(body);
+                    .bind(body.as_str());
             }
             query.execute(&mut *tx).await?;
         }
