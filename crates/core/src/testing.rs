@@ -218,7 +218,11 @@ pub fn state_digest(col: &Collection) -> Result<String> {
             item.title,
             item.fields,
             item.criteria,
-            item.attachments,
+            // Name and content hash: a device that hasn't downloaded a file doesn't know its size.
+            item.attachments
+                .iter()
+                .map(|a| (&a.sha256, &a.file_name))
+                .collect::<Vec<_>>(),
             item.learner_status,
             item.assessor_status,
             item.feedback,
@@ -228,6 +232,20 @@ pub fn state_digest(col: &Collection) -> Result<String> {
     }
     writeln!(out, "settings {:?}", col.settings()).ok();
     Ok(out)
+}
+
+/// Lines of `a` and `b` that differ, for a readable failure when two states should match.
+pub fn digest_difference(a: &str, b: &str) -> String {
+    let left: std::collections::BTreeSet<&str> = a.lines().collect();
+    let right: std::collections::BTreeSet<&str> = b.lines().collect();
+    let mut out = String::new();
+    for line in left.difference(&right) {
+        out.push_str(&format!("- {line}\n"));
+    }
+    for line in right.difference(&left) {
+        out.push_str(&format!("+ {line}\n"));
+    }
+    out
 }
 
 /// Up to `n` card ids, spread across the collection (for benchmarks that answer cards).

@@ -464,7 +464,8 @@ mod convergence {
             }
             let first = devices[0].digest();
             for device in &devices[1..] {
-                prop_assert_eq!(&device.digest(), &first);
+                let other = device.digest();
+                prop_assert!(other == first, "devices differ:\n{}", crate::testing::digest_difference(&first, &other));
             }
         }
     }

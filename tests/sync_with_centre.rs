@@ -1,0 +1,207 @@
+//! The learner's core and the real centre over HTTP on 127.0.0.1: work done while the centre is
+//! unreachable syncs when it comes up, a second device converges, and the assessor's referral
+//! comes back with its feedback.
+
+use pocketfolio_centre::auth::Passwords;
+use pocketfolio_centre::blobs::BlobStore;
+use pocketfolio_centre::db::accounts::{Account, Role};
+use pocketfolio_centre::db::evidence::Decision;
+use pocketfolio_centre::db::Db;
+use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_client::{Centre, HttpTransport};
+use pocketfolio_core::model::{AssessorStatus, EvidenceKind, Rating};
+use pocketfolio_core::queue::Scope;
+use pocketfolio_core::sync::{sync, SyncError, SyncReport, TransportError};
+use pocketfolio_core::testing::{digest_difference, state_digest};
+use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+/// The centre, serving on its own runtime while the test thread plays the phone.
+struct RunningCentre {
+    base: String,
+    state: AppState,
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+impl RunningCentre {
+    fn start() -> RunningCentre {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (base, state) = runtime.block_on(async {
+            let db = Db::connect(&format!(
+                "sqlite://{}",
+                dir.path().join("centre.db").display()
+            ))
+            .await
+            .unwrap();
+            let blobs = BlobStore::local(&dir.path().join("blobs"), 50 * 1024 * 1024).unwrap();
+            let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), Config::default());
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            (base, state)
+        });
+        RunningCentre {
+            base,
+            state,
+            runtime,
+            _dir: dir,
+        }
+    }
+
+    fn account(&self, role: Role, username: &str) -> Account {
+        self.runtime.block_on(async {
+            let hash = self.state.passwords.hash("correct horse").await.unwrap();
+            let name = format!("{username} name");
+            self.state
+                .db
+                .add_account(username, &name, role, &hash)
+                .await
+                .unwrap()
+        })
+    }
+}
+
+struct Device {
+    col: Mutex<Collection>,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    fn new() -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let mut col =
+            Collection::open(&dir.path().join("pocketfolio.db"), Arc::new(SystemClock)).unwrap();
+        col.install_builtin_content().unwrap();
+        Device {
+            col: Mutex::new(col),
+            _dir: dir,
+        }
+    }
+
+    fn transport(&self, address: &str, username: &str) -> HttpTransport {
+        let centre = Centre::new(address).unwrap();
+        let session = centre.sign_in(username, "correct horse").unwrap();
+        let device = self.col.lock().unwrap().device_id();
+        HttpTransport::new(centre, session.token, device)
+    }
+
+    fn sync(&self, transport: &mut HttpTransport) -> Result<SyncReport, SyncError> {
+        sync(&self.col, transport, &mut |_| {})
+    }
+
+    fn review(&self, n: usize) {
+        let mut col = self.col.lock().unwrap();
+        for i in 0..n {
+            let next = col
+                .build_queue(&Scope::All)
+                .unwrap()
+                .next(i64::MAX / 2)
+                .unwrap()
+                .card_id;
+            col.answer_card(next, Rating::ALL[i % 4], 2_000).unwrap();
+        }
+    }
+}
+
+#[test]
+fn offline_work_syncs_when_the_centre_appears_and_feedback_comes_back() {
+    let phone = Device::new();
+    phone.review(20);
+    let item = {
+        let mut col = phone.col.lock().unwrap();
+        let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
+        let id = col
+            .create_evidence(EvidenceDraft {
+                kind: Some(EvidenceKind::ReflectiveAccount),
+                title: "Agreed a delivery date with a customer".into(),
+                fields: BTreeMap::from([("situation".to_string(), "A late order.".to_string())]),
+                criteria: vec![criterion],
+                ..EvidenceDraft::default()
+            })
+            .unwrap();
+        let photo: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        col.attach_file(id, "note.jpg", "image/jpeg", &photo)
+            .unwrap();
+        col.submit_evidence(id).unwrap();
+        id
+    };
+    let pending = phone.col.lock().unwrap().pending_changes().unwrap();
+
+    // No centre yet: the sync fails as "offline" and nothing local changes.
+    let before = state_digest(&phone.col.lock().unwrap()).unwrap();
+    let unreachable = Centre::new("http://127.0.0.1:9").unwrap();
+    let mut nowhere = HttpTransport::new(
+        unreachable,
+        "token".into(),
+        phone.col.lock().unwrap().device_id(),
+    );
+    let err = phone.sync(&mut nowhere).unwrap_err();
+    assert!(
+        matches!(err, SyncError::Transport(TransportError::Offline(_))),
+        "{err}"
+    );
+    assert_eq!(state_digest(&phone.col.lock().unwrap()).unwrap(), before);
+
+    // The centre comes up.
+    let centre = RunningCentre::start();
+    let lee = centre.account(Role::Learner, "lee");
+    let asha = centre.account(Role::Assessor, "asha");
+    centre
+        .runtime
+        .block_on(centre.state.db.add_assignment(&asha.id, &lee.id))
+        .unwrap();
+
+    let mut phone_link = phone.transport(&centre.base, "lee");
+    let report = phone.sync(&mut phone_link).unwrap();
+    assert_eq!(report.pushed as u64, pending);
+    assert_eq!(report.blobs_uploaded, 1);
+    assert!(report.round_trips <= 3, "{report:?}");
+    assert_eq!(phone.col.lock().unwrap().pending_changes().unwrap(), 0);
+
+    // A second device of the same learner converges.
+    let tablet = Device::new();
+    let mut tablet_link = tablet.transport(&centre.base, "lee");
+    tablet.sync(&mut tablet_link).unwrap();
+    let (a, b) = (
+        state_digest(&phone.col.lock().unwrap()).unwrap(),
+        state_digest(&tablet.col.lock().unwrap()).unwrap(),
+    );
+    assert!(
+        a == b,
+        "phone and tablet differ:\n{}",
+        digest_difference(&a, &b)
+    );
+
+    // The assessor refers the item back; the learner's next sync shows it.
+    centre
+        .runtime
+        .block_on(centre.state.db.assess(
+            &asha,
+            &lee.id,
+            &item.to_string(),
+            Decision::Decide {
+                status: AssessorStatus::ReferredBack,
+                feedback: "Say what you offered in exchange for the later date.".into(),
+            },
+        ))
+        .unwrap();
+    let report = phone.sync(&mut phone_link).unwrap();
+    assert_eq!(report.feedback, 1);
+    let col = phone.col.lock().unwrap();
+    let item = col.evidence(item).unwrap();
+    assert_eq!(item.assessor_status, Some(AssessorStatus::ReferredBack));
+    assert_eq!(
+        item.feedback.as_deref(),
+        Some("Say what you offered in exchange for the later date.")
+    );
+    assert_eq!(col.unread_feedback().unwrap().len(), 1);
+}
