@@ -205,3 +205,127 @@ fn offline_work_syncs_when_the_centre_appears_and_feedback_comes_back() {
     );
     assert_eq!(col.unread_feedback().unwrap().len(), 1);
 }
+
+/// A TCP proxy in front of the centre whose first connections are cut after a set number of
+/// bytes from the client, like a phone losing signal mid-upload.
+fn flaky_proxy(
+    runtime: &tokio::runtime::Runtime,
+    upstream: &str,
+    cut_after: Vec<usize>,
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let upstream: SocketAddr = upstream.trim_start_matches("http://").parse().unwrap();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = sent.clone();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move {
+        let mut cuts = cut_after.into_iter();
+        loop {
+            let Ok((client, _)) = listener.accept().await else {
+                return;
+            };
+            let server = tokio::net::TcpStream::connect(upstream).await.unwrap();
+            let limit = cuts.next();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let down = tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                });
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut forwarded = 0;
+                loop {
+                    let n = match client_read.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let n = limit.map_or(n, |l| n.min(l.saturating_sub(forwarded)));
+                    if server_write.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                    forwarded += n;
+                    counter.fetch_add(n, Ordering::SeqCst);
+                    if limit.is_some_and(|l| forwarded >= l) {
+                        // Signal lost: both directions go dead.
+                        down.abort();
+                        return;
+                    }
+                }
+                let _ = down.await;
+            });
+        }
+    });
+    (address, sent)
+}
+
+#[test]
+fn a_ten_megabyte_photo_survives_a_connection_that_drops_twice() {
+    let centre = RunningCentre::start();
+    centre.account(Role::Learner, "lee");
+    let phone = Device::new();
+    let photo: Vec<u8> = (0..10_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    {
+        let mut col = phone.col.lock().unwrap();
+        let id = col.create_evidence(EvidenceDraft::default()).unwrap();
+        col.attach_file(id, "stockroom.jpg", "image/jpeg", &photo)
+            .unwrap();
+    }
+    // Sign in directly, then sync through a link that dies after ~2.5 MB and again after ~3 MB.
+    let session = Centre::new(&centre.base)
+        .unwrap()
+        .sign_in("lee", "correct horse")
+        .unwrap();
+    let (address, sent) = flaky_proxy(&centre.runtime, &centre.base, vec![2_500_000, 3_000_000]);
+    let device = phone.col.lock().unwrap().device_id();
+    let mut link = HttpTransport::new(Centre::new(&address).unwrap(), session.token, device);
+    let mut failures = 0;
+    let report = loop {
+        match phone.sync(&mut link) {
+            Ok(report) => break report,
+            Err(SyncError::Transport(TransportError::Offline(_))) if failures < 5 => failures += 1,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(failures, 2, "each dropped connection costs one failed sync");
+    assert_eq!(report.blobs_uploaded, 1);
+    assert_eq!(phone.col.lock().unwrap().pending_changes().unwrap(), 0);
+    // Resumed, not restarted: well under two full copies went over the wire.
+    let on_the_wire = sent.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        on_the_wire < photo.len() * 13 / 10,
+        "{on_the_wire} bytes sent for {}",
+        photo.len()
+    );
+    // And the centre holds exactly the photo.
+    let tablet = Device::new();
+    let mut tablet_link = tablet.transport(&centre.base, "lee");
+    tablet.sync(&mut tablet_link).unwrap();
+    let sha = tablet.col.lock().unwrap().evidence_items().unwrap()[0].attachments[0]
+        .sha256
+        .clone();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let held = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/blobs/{sha}", centre.base))
+        .bearer_auth(
+            Centre::new(&centre.base)
+                .unwrap()
+                .sign_in("lee", "correct horse")
+                .unwrap()
+                .token,
+        )
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    assert!(
+        held.as_ref() == photo.as_slice(),
+        "the centre's copy differs"
+    );
+}

@@ -5,6 +5,7 @@ use pocketfolio_core::model::DeviceId;
 use pocketfolio_core::sync::protocol::{MissingBlobs, PullResponse, PushGap, PushRequest};
 use pocketfolio_core::sync::{PushOutcome, Transport, TransportError};
 use reqwest::StatusCode;
+use std::collections::HashMap;
 
 /// Attachments go up in chunks this big, so a dropped connection costs at most one chunk.
 const CHUNK: usize = 1024 * 1024;
@@ -15,6 +16,9 @@ pub struct HttpTransport {
     centre: Centre,
     token: String,
     device: DeviceId,
+    /// How far each interrupted upload got, so the next attempt resumes there instead of
+    /// resending a chunk only to be told where to go on from.
+    progress: HashMap<String, usize>,
 }
 
 impl HttpTransport {
@@ -24,6 +28,7 @@ impl HttpTransport {
             centre,
             token,
             device,
+            progress: HashMap::new(),
         }
     }
 
@@ -107,11 +112,23 @@ impl Transport for HttpTransport {
         // The centre answers each chunk with how much it holds, also when a chunk was out of
         // place (a lost reply, or a partial upload it dropped), so we always go on from there.
         // Each round must move forward; a centre that stops moving is broken and we give up.
-        let mut start = 0;
+        let mut start = self
+            .progress
+            .get(sha256)
+            .copied()
+            .unwrap_or(0)
+            .min(bytes.len());
         let mut stalled = 0;
         loop {
-            match self.put_chunk(sha256, bytes, start)? {
-                None => return Ok(()),
+            let answer = self.put_chunk(sha256, bytes, start);
+            if answer.is_err() {
+                self.progress.insert(sha256.to_string(), start);
+            }
+            match answer? {
+                None => {
+                    self.progress.remove(sha256);
+                    return Ok(());
+                }
                 Some(received) => {
                     stalled = if received <= start { stalled + 1 } else { 0 };
                     if stalled > 2 || received > bytes.len() {
