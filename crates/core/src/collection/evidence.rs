@@ -88,26 +88,16 @@ impl Collection {
         self.check_criteria(&draft.criteria)?;
         let now = self.clock.now_ms();
         let title = draft.title.trim();
+        let title = if title.is_empty() {
+            kind.label()
+        } else {
+            title
+        };
         let item = EvidenceItem {
-            id: EvidenceId::new_at(now),
-            kind,
             template_id: draft.template_id,
-            title: if title.is_empty() {
-                kind.label().to_string()
-            } else {
-                title.to_string()
-            },
             fields: draft.fields,
             criteria: draft.criteria,
-            attachments: Vec::new(),
-            learner_status: LearnerStatus::Draft,
-            assessor_status: None,
-            feedback: None,
-            assessor: None,
-            signed_off: Vec::new(),
-            feedback_unread: false,
-            created_ms: now,
-            updated_ms: now,
+            ..EvidenceItem::draft(EvidenceId::new_at(now), kind, title.to_string(), now)
         };
         self.transact(EVIDENCE, |col| {
             col.store.put_evidence(&item)?;

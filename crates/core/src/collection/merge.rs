@@ -275,23 +275,12 @@ impl Collection {
                 )?;
                 item
             }
-            None => crate::model::EvidenceItem {
-                id: record.id,
-                kind: EvidenceKind::QuickNote,
-                template_id: None,
-                title: String::new(),
-                fields: Default::default(),
-                criteria: Vec::new(),
-                attachments: Vec::new(),
-                learner_status: LearnerStatus::Draft,
-                assessor_status: None,
-                feedback: None,
-                assessor: None,
-                signed_off: Vec::new(),
-                feedback_unread: false,
-                created_ms: record.updated_ms,
-                updated_ms: record.updated_ms,
-            },
+            None => crate::model::EvidenceItem::draft(
+                record.id,
+                EvidenceKind::QuickNote,
+                String::new(),
+                record.updated_ms,
+            ),
         };
         item.kind = EvidenceKind::parse(&record.kind).unwrap_or(item.kind);
         item.template_id = record.template_id.clone();

@@ -151,6 +151,29 @@ pub struct EvidenceItem {
     pub updated_ms: i64,
 }
 
+impl EvidenceItem {
+    /// A new draft with nothing from the assessor yet.
+    pub fn draft(id: EvidenceId, kind: EvidenceKind, title: String, now_ms: i64) -> EvidenceItem {
+        EvidenceItem {
+            id,
+            kind,
+            template_id: None,
+            title,
+            fields: BTreeMap::new(),
+            criteria: Vec::new(),
+            attachments: Vec::new(),
+            learner_status: LearnerStatus::Draft,
+            assessor_status: None,
+            feedback: None,
+            assessor: None,
+            signed_off: Vec::new(),
+            feedback_unread: false,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+        }
+    }
+}
+
 /// One change in an item's history: who, when, what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceHistoryEntry {

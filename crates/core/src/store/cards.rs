@@ -58,31 +58,17 @@ const QUEUE_CONDITIONS: &str = "
           SELECT 1 FROM card s WHERE s.note_id = c.note_id AND s.id != c.id AND s.last_day = :today))";
 
 impl Store {
+    /// Adds a card; its schedule is written by the one statement that writes schedules.
     pub(crate) fn add_card(&self, card: &Card) -> Result<()> {
-        let s = &card.schedule;
         self.conn
-            .prepare_cached(&format!(
-                "INSERT INTO card ({CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            ))?
-            .execute(params![
-                card.id,
-                card.note_id,
-                card.ord,
-                card.position,
-                s.state as u8,
-                s.due_ms,
-                s.memory.map(|m| m.stability),
-                s.memory.map(|m| m.difficulty),
-                s.step,
-                s.reps,
-                s.lapses,
-                s.interval_days,
-                s.last_review_ms,
-                s.last_day,
-                s.suspended,
-                s.buried_day,
-                s.leech,
-            ])?;
+            .prepare_cached(
+                "INSERT INTO card (id, note_id, ord, position, state, due_ms, step, reps, lapses,
+                   interval_days, suspended, leech) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0)",
+            )?
+            .execute(params![card.id, card.note_id, card.ord, card.position])?;
+        if card.schedule != Schedule::default() {
+            self.update_schedule(card.id, &card.schedule)?;
+        }
         Ok(())
     }
 
