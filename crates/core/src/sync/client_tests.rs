@@ -294,6 +294,36 @@ fn deletion_wins_over_a_concurrent_edit() {
     assert_eq!(phone.digest(), tablet.digest());
 }
 
+#[test]
+fn a_device_clock_two_days_fast_does_not_win_later_edits() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    phone.clock.advance_ms(2 * crate::clock::DAY_MS);
+    let id = evidence(&mut phone.col(), "Stock count");
+    phone.review(5);
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    // An hour later (real time) the learner corrects the item on the tablet, whose clock is
+    // right, i.e. two days behind the stamp the phone put on it.
+    tablet.clock.advance_ms(3_600_000);
+    phone.clock.advance_ms(3_600_000);
+    let item = tablet.col().evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    fields.insert("what".into(), "Counted 42, not 24".into());
+    tablet
+        .col()
+        .update_evidence(id, &item.title, fields)
+        .unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    assert_eq!(
+        phone.col().evidence(id).unwrap().fields["what"],
+        "Counted 42, not 24"
+    );
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
 mod convergence {
     use super::*;
     use proptest::prelude::*;
