@@ -28,10 +28,41 @@ pub fn serve(backend: Backend, port: u16) {
         };
         let addr = listener.local_addr().expect("a bound address");
         println!("Pocketfolio preview on http://{addr}/");
-        if let Err(e) = axum::serve(listener, router(backend)).await {
-            eprintln!("The preview server stopped: {e}");
+        // Open websockets would keep a graceful axum shutdown waiting for ever, so stop
+        // serving on the signal and close the collection: dropping it checkpoints the WAL
+        // into the database file, as a phone app does when it goes to the background.
+        tokio::select! {
+            served = axum::serve(listener, router(backend.clone())) => {
+                if let Err(e) = served {
+                    eprintln!("The preview server stopped: {e}");
+                }
+            }
+            () = stop_signal() => {}
         }
+        backend.close();
     });
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what test runners and service managers send).
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
 }
 
 fn router(backend: Backend) -> Router {

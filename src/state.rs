@@ -11,14 +11,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// because the preview serves each browser tab from its own thread.
 #[derive(Clone)]
 pub struct Backend {
-    inner: Arc<Result<Mutex<Collection>, String>>,
+    /// `None` once closed: the collection is dropped then, which checkpoints its WAL.
+    inner: Arc<Result<Mutex<Option<Collection>>, String>>,
 }
 
 impl Backend {
     /// Wraps an opened collection.
     pub fn new(col: Collection) -> Self {
         Backend {
-            inner: Arc::new(Ok(Mutex::new(col))),
+            inner: Arc::new(Ok(Mutex::new(Some(col)))),
         }
     }
 
@@ -34,12 +35,22 @@ impl Backend {
         self.inner.as_ref().as_ref().err().map(String::as_str)
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Collection>, String> {
+    fn lock(&self) -> Result<MutexGuard<'_, Option<Collection>>, String> {
         match self.inner.as_ref() {
             // A panic while holding the lock leaves the collection as SQLite left it: every
             // change is one transaction, so the data is consistent and we carry on.
             Ok(m) => Ok(m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
             Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// Closes the collection (its WAL is checkpointed into the database file); later reads
+    /// and writes get an error instead. For a clean stop of the preview, which serves many
+    /// screens; the desktop and phone apps end with their process and drop it there.
+    #[cfg(feature = "preview")]
+    pub fn close(&self) {
+        if let Ok(mut guard) = self.lock() {
+            guard.take();
         }
     }
 }
@@ -48,6 +59,10 @@ impl PartialEq for Backend {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+}
+
+fn closed() -> String {
+    "Pocketfolio is closing; your work is saved.".to_string()
 }
 
 /// What a component gets from [`use_app`].
@@ -74,8 +89,9 @@ impl AppState {
         f: impl FnOnce(&Collection) -> Result<T, CoreError>,
     ) -> Result<T, String> {
         let backend = self.backend.peek().clone();
-        let col = backend.lock()?;
-        f(&col).map_err(|e| e.to_string())
+        let guard = backend.lock()?;
+        let col = guard.as_ref().ok_or_else(closed)?;
+        f(col).map_err(|e| e.to_string())
     }
 
     /// Changes the collection; on success every reader re-renders. Errors are sentences for
@@ -86,8 +102,9 @@ impl AppState {
     ) -> Result<T, String> {
         let backend = self.backend.peek().clone();
         let result = {
-            let mut col = backend.lock()?;
-            f(&mut col).map_err(|e| e.to_string())
+            let mut guard = backend.lock()?;
+            let col = guard.as_mut().ok_or_else(closed)?;
+            f(col).map_err(|e| e.to_string())
         };
         if result.is_ok() {
             let mut revision = self.revision;
