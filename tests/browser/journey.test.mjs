@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, todayCounts,
-  answerCard, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
+  answerCard, answerCardTimed, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
   median, report, waitForReviewKeys,
   PHONE, SMALL_PHONE,
 } from './lib.mjs';
@@ -64,7 +64,7 @@ test('launch to the first card, then ten answers with every rating and an undo',
   const ratings = ['again', 'hard', 'good', 'easy'];
   const times = [];
   for (let i = 0; i < 9; i++) {
-    times.push(await answerCard(page, ratings[i % 4]));
+    times.push(await answerCardTimed(page, ratings[i % 4]));
   }
   assert.match(await page.locator('#progress-text').innerText(), /^10 done/);
   report('phone_answer_to_next_card_median', median(times), 'ms');

@@ -215,6 +215,34 @@ export async function answerCard(page, rating) {
   return performance.now() - t0;
 }
 
+// Answers the revealed card and times, inside the page, from the click to the next card (or the
+// summary) being in the DOM and painted: what the learner waits for, without the test driver's
+// own round trips in the figure.
+export async function answerCardTimed(page, rating) {
+  await page.locator('#reveal').click();
+  await page.locator(`#answer-${rating}`).waitFor();
+  return page.evaluate(
+    (r) =>
+      new Promise((resolve) => {
+        const prev = document.querySelector('#progress-text').textContent;
+        const done = () => {
+          const p = document.querySelector('#progress-text');
+          return p && p.textContent !== prev && (document.querySelector('#reveal') || document.querySelector('#summary'));
+        };
+        let t0 = 0;
+        const observer = new MutationObserver(() => {
+          if (!done()) return;
+          observer.disconnect();
+          requestAnimationFrame(() => resolve(performance.now() - t0));
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        t0 = performance.now();
+        document.querySelector(`#answer-${r}`).click();
+      }),
+    rating,
+  );
+}
+
 // Runs axe-core (WCAG 2 A and AA rules) in the page; fails on serious or critical findings.
 export async function assertAccessible(page, what) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
