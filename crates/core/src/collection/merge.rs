@@ -252,6 +252,14 @@ impl Collection {
     }
 
     fn merge_evidence(&self, record: &EvidenceRecord) -> Result<()> {
+        // Our own edit coming back: already here, nothing lost, nothing to record.
+        if self
+            .store
+            .get_hlc(Stamped::Evidence, record.id.0.as_bytes())?
+            == Some(record.hlc)
+        {
+            return Ok(());
+        }
         let wins = self.remote_wins(Stamped::Evidence, record.id.0.as_bytes(), record.hlc)?;
         let local = self.store.get_evidence(record.id)?;
         if !wins {

@@ -88,6 +88,16 @@ fn work_done_offline_reaches_the_other_device() {
         "Refund at the till"
     );
     assert_eq!(tablet.digest(), phone.digest());
+    // The centre hands the phone its own change back too: that adds nothing to the history.
+    phone.sync().unwrap();
+    let history: Vec<String> = phone
+        .col()
+        .evidence_history(id)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.summary)
+        .collect();
+    assert_eq!(history, ["Created"]);
 }
 
 #[test]
