@@ -12,8 +12,9 @@ if [ -z "$(pg_bin)" ]; then
 fi
 BIN="$(pg_bin)"
 
-# A spare port: the first from 55432 nothing listens on.
-PORT="${PF_PG_PORT:-55432}"
+# A spare port: the first from 25432 nothing listens on (below Linux's ephemeral range, so no
+# outgoing connection elsewhere can be holding it).
+PORT="${PF_PG_PORT:-25432}"
 while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
 
 DIR="$(mktemp -d /tmp/pf-pg.XXXXXX)"

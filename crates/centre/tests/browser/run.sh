@@ -17,8 +17,6 @@ if [ -z "$bin" ]; then
 fi
 
 data="$(mktemp -d /tmp/pf-centre-browser.XXXXXX)"
-port=38080
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 cleanup() {
     if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
     rm -rf "$data"
@@ -31,12 +29,29 @@ PF_PASSWORD="learner password" "$bin" admin create learner lee --name "Lee Learn
 "$bin" admin assign ann lee >/dev/null
 "$bin" admin enrol lee proqual-cs-l2 >/dev/null
 
-"$bin" serve --listen "127.0.0.1:$port" &
-pid=$!
-for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    sleep 0.1
+# A port below Linux's ephemeral range (32768-60999), so no outgoing connection elsewhere on the
+# machine can be holding it; if one is taken anyway, the server exits and we take the next.
+port=28080
+listening=0
+for _ in $(seq 1 20); do
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    "$bin" serve --listen "127.0.0.1:$port" &
+    pid=$!
+    for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then listening=1; break; fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ "$listening" = 1 ] && break
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+    port=$((port + 1))
 done
+if [ "$listening" != 1 ]; then
+    echo "The centre did not start listening on any port from 28080." >&2
+    exit 1
+fi
 
 export PF_CENTRE_URL="http://127.0.0.1:$port" PF_SCREENSHOTS="$root/test-output/centre"
 mkdir -p "$PF_SCREENSHOTS"
