@@ -170,7 +170,11 @@ fn offline_work_syncs_when_the_centre_appears_and_feedback_comes_back() {
     // A second device of the same learner converges.
     let tablet = Device::new();
     let mut tablet_link = tablet.transport(&centre.base, "lee");
-    tablet.sync(&mut tablet_link).unwrap();
+    let report = tablet.sync(&mut tablet_link).unwrap();
+    assert_eq!(
+        report.blobs_downloaded, 1,
+        "the tablet fetches the photo too"
+    );
     let (a, b) = (
         state_digest(&phone.col.lock().unwrap()).unwrap(),
         state_digest(&tablet.col.lock().unwrap()).unwrap(),

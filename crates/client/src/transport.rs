@@ -108,6 +108,18 @@ impl Transport for HttpTransport {
         json(check(response)?)
     }
 
+    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
+        let response = self
+            .centre
+            .http
+            .get(self.url(&format!("/v1/blobs/{sha256}")))
+            .bearer_auth(&self.token)
+            .send()
+            .map_err(offline)?;
+        let bytes = check(response)?.bytes().map_err(offline)?;
+        Ok(bytes.to_vec())
+    }
+
     fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
         // The centre answers each chunk with how much it holds, also when a chunk was out of
         // place (a lost reply, or a partial upload it dropped), so we always go on from there.

@@ -429,6 +429,40 @@ impl Collection {
         std::fs::read(&path).map_err(|e| crate::CoreError::io(path, e))
     }
 
+    /// Attachments named by items here whose files aren't on this device.
+    pub fn attachments_to_download(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for sha256 in self.store.attachment_hashes()? {
+            let here = self.attachment_path(&sha256).is_some_and(|p| p.exists());
+            if !here {
+                out.push(sha256);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a downloaded attachment after checking it is what its name says.
+    pub fn store_downloaded_attachment(&mut self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        use sha2::{Digest, Sha256};
+        if hex::encode(Sha256::digest(bytes)) != sha256 {
+            return Err(crate::CoreError::invalid(format!(
+                "The centre sent attachment {sha256} damaged; it will be fetched again."
+            )));
+        }
+        let dir = self.blob_dir.clone().ok_or_else(|| {
+            crate::CoreError::invalid("This collection has no attachment folder.")
+        })?;
+        super::evidence::write_blob(&dir, bytes)?;
+        let size = bytes.len() as u64;
+        self.transact(
+            OpChanges {
+                evidence: true,
+                ..OpChanges::default()
+            },
+            |col| col.store.set_blob_size(sha256, size),
+        )
+    }
+
     /// Records that the centre holds an attachment.
     pub fn mark_blob_uploaded(&mut self, sha256: &str) -> Result<()> {
         let now = self.clock.now_ms();

@@ -87,6 +87,22 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every attachment hash an item here names.
+    pub(crate) fn attachment_hashes(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT sha256 FROM evidence_attachment ORDER BY sha256")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn set_blob_size(&self, sha256: &str, size: u64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE blob SET size = ? WHERE sha256 = ?")?
+            .execute(params![size as i64, sha256])?;
+        Ok(())
+    }
+
     pub(crate) fn mark_blob_uploaded(&self, sha256: &str, time_ms: i64) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE blob SET uploaded_ms = ? WHERE sha256 = ?")?

@@ -23,6 +23,8 @@ const MAX_MISSING_ROUNDS: usize = 3;
 pub struct SyncReport {
     /// Attachments uploaded.
     pub blobs_uploaded: usize,
+    /// Attachments downloaded (made on another device).
+    pub blobs_downloaded: usize,
     /// Local changes the centre confirmed.
     pub pushed: usize,
     /// Changes pulled and applied.
@@ -85,6 +87,7 @@ pub fn sync(
     upload_blobs(collection, transport, progress, &mut report)?;
     push(collection, transport, progress, &mut report)?;
     pull(collection, transport, progress, &mut report)?;
+    download_blobs(collection, transport, &mut report)?;
     Ok(report)
 }
 
@@ -112,6 +115,22 @@ fn upload_blobs(
         transport.upload_blob(sha256, &bytes)?;
         lock(collection).mark_blob_uploaded(sha256)?;
         report.blobs_uploaded += 1;
+    }
+    Ok(())
+}
+
+/// Fetches attachments other devices made, so every device can open every file. A file the
+/// centre can't give us now is tried again at the next sync.
+fn download_blobs(
+    collection: &Mutex<Collection>,
+    transport: &mut dyn Transport,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let wanted = lock(collection).attachments_to_download()?;
+    for sha256 in wanted {
+        let bytes = transport.download_blob(&sha256)?;
+        lock(collection).store_downloaded_attachment(&sha256, &bytes)?;
+        report.blobs_downloaded += 1;
     }
     Ok(())
 }

@@ -122,6 +122,23 @@ fn a_day_of_work_takes_at_most_three_round_trips() {
     let report = phone.sync().unwrap();
     assert!(report.round_trips <= 3, "{report:?}");
     assert_eq!(report.blobs_uploaded, 5);
+    // Another device gets the photos themselves, checked against their names.
+    let mut tablet = Device::new(&centre);
+    assert_eq!(tablet.sync().unwrap().blobs_downloaded, 5);
+    let item = tablet.col().evidence_items().unwrap()[0].clone();
+    let sha = &item.attachments[0].sha256;
+    let on_phone = phone.col().read_attachment(sha).unwrap();
+    assert_eq!(tablet.col().read_attachment(sha).unwrap(), on_phone);
+    assert_eq!(tablet.sync().unwrap().blobs_downloaded, 0, "fetched once");
+}
+
+#[test]
+fn a_damaged_download_is_refused_and_fetched_again_later() {
+    let (mut col, _clock) = crate::testing::empty_collection();
+    let err = col
+        .store_downloaded_attachment(&"0".repeat(64), b"not what the name says")
+        .unwrap_err();
+    assert!(err.to_string().contains("damaged"), "{err}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::protocol::{
 use super::transport::{PushOutcome, Transport, TransportError};
 use super::Hlc;
 use crate::model::{AssessorStatus, DeviceId, EvidenceId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// Shared state of the fake centre.
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 pub struct CentreState {
     last_seq: BTreeMap<DeviceId, u64>,
     log: Vec<PulledChange>,
-    blobs: BTreeSet<String>,
+    blobs: BTreeMap<String, Vec<u8>>,
     clock: Option<Hlc>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
@@ -130,7 +130,7 @@ impl Transport for MemoryCentre {
                     }
                     _ => Vec::new(),
                 })
-                .filter(|sha| !state.blobs.contains(sha))
+                .filter(|sha| !state.blobs.contains_key(sha))
                 .collect();
             if request.first_seq > last + 1 {
                 PushOutcome::Gap(PushGap {
@@ -179,9 +179,20 @@ impl Transport for MemoryCentre {
         self.reply(page)
     }
 
-    fn upload_blob(&mut self, sha256: &str, _bytes: &[u8]) -> Result<(), TransportError> {
+    fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
         self.check_online()?;
-        self.state().blobs.insert(sha256.to_string());
+        self.state()
+            .blobs
+            .insert(sha256.to_string(), bytes.to_vec());
         self.reply(())
+    }
+
+    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
+        self.check_online()?;
+        let bytes = self.state().blobs.get(sha256).cloned();
+        match bytes {
+            Some(bytes) => self.reply(bytes),
+            None => Err(TransportError::Rejected(format!("no attachment {sha256}"))),
+        }
     }
 }

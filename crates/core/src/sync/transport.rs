@@ -47,4 +47,6 @@ pub trait Transport {
     fn pull(&mut self, since: u64, limit: u32) -> Result<PullResponse, TransportError>;
     /// `PUT /v1/blobs/{sha256}`, resuming a partial upload where the transport can.
     fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError>;
+    /// `GET /v1/blobs/{sha256}`: an attachment another device made.
+    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError>;
 }
