@@ -127,11 +127,7 @@ async fn render_item(
     item_id: &str,
 ) -> Result<Response, ApiError> {
     let scope = user.account.scope();
-    let learner = state
-        .db
-        .get_learner(&scope, learner_id)
-        .await?
-        .ok_or(ApiError::NotFound("The learner"))?;
+    let learner = super::visible_learner(state, &scope, learner_id).await?;
     let item = state
         .db
         .get_evidence(&scope, learner_id, item_id)
@@ -382,11 +378,7 @@ pub async fn attachment(
             return Err(ApiError::NotFound("The attachment"));
         }
         let scope = user.account.scope();
-        state
-            .db
-            .get_learner(&scope, &learner_id)
-            .await?
-            .ok_or(ApiError::NotFound("The learner"))?;
+        super::visible_learner(&state, &scope, &learner_id).await?;
         if !state.db.has_blob(&learner_id, &sha).await? {
             return Err(ApiError::NotFound("The attachment"));
         }

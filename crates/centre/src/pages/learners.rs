@@ -127,11 +127,7 @@ async fn render_detail(
     learner_id: &str,
 ) -> Result<Response, ApiError> {
     let scope = user.account.scope();
-    let learner = state
-        .db
-        .get_learner(&scope, learner_id)
-        .await?
-        .ok_or(ApiError::NotFound("The learner"))?;
+    let learner = super::visible_learner(state, &scope, learner_id).await?;
     let enrolled = state.db.get_enrolments(&scope, learner_id).await?;
     let items = state.db.get_learner_evidence(&scope, learner_id).await?;
     let mut rows = String::new();
@@ -200,11 +196,7 @@ async fn render_matrix(
     unit_id: &str,
 ) -> Result<Response, ApiError> {
     let scope = user.account.scope();
-    let learner = state
-        .db
-        .get_learner(&scope, learner_id)
-        .await?
-        .ok_or(ApiError::NotFound("The learner"))?;
+    let learner = super::visible_learner(state, &scope, learner_id).await?;
     let unit = state
         .content
         .units

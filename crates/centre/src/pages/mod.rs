@@ -65,6 +65,20 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The learner with this id, if the signed-in account may see them; 404 otherwise (so a page
+/// never reveals whether someone else's learner exists).
+async fn visible_learner(
+    state: &AppState,
+    scope: &crate::db::Scope,
+    learner_id: &str,
+) -> Result<crate::db::accounts::Account, crate::error::ApiError> {
+    state
+        .db
+        .get_learner(scope, learner_id)
+        .await?
+        .ok_or(crate::error::ApiError::NotFound("The learner"))
+}
+
 /// The sign-in form's POST (rate limited with the API's sign-in).
 pub fn sign_in_router() -> Router<AppState> {
     Router::new().route("/sign-in", post(session::sign_in))

@@ -57,11 +57,7 @@ async fn build(
     learner_id: &str,
 ) -> Result<(String, Vec<u8>), ApiError> {
     let scope = user.account.scope();
-    let learner = state
-        .db
-        .get_learner(&scope, learner_id)
-        .await?
-        .ok_or(ApiError::NotFound("The learner"))?;
+    let learner = super::visible_learner(state, &scope, learner_id).await?;
     let items = state.db.get_learner_evidence(&scope, learner_id).await?;
     let zip_err = |e: zip::result::ZipError| ApiError::Internal(format!("zip: {e}"));
     let io_err = |e: std::io::Error| ApiError::Internal(format!("zip: {e}"));
