@@ -99,7 +99,7 @@ fn lock(collection: &Mutex<Collection>) -> std::sync::MutexGuard<'_, Collection>
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn upload_blobs(
+pub(super) fn upload_blobs(
     collection: &Mutex<Collection>,
     transport: &mut dyn Transport,
     progress: &mut dyn FnMut(SyncProgress),
@@ -135,7 +135,7 @@ fn download_blobs(
     Ok(())
 }
 
-fn push(
+pub(super) fn push(
     collection: &Mutex<Collection>,
     transport: &mut dyn Transport,
     progress: &mut dyn FnMut(SyncProgress),
@@ -205,7 +205,7 @@ fn push(
     }
 }
 
-fn pull(
+pub(super) fn pull(
     collection: &Mutex<Collection>,
     transport: &mut dyn Transport,
     progress: &mut dyn FnMut(SyncProgress),

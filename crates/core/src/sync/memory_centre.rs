@@ -23,6 +23,23 @@ pub struct CentreState {
     pub requests: usize,
 }
 
+impl CentreState {
+    /// The learner's stream, in cursor order.
+    pub fn log(&self) -> &[PulledChange] {
+        &self.log
+    }
+
+    /// The last change the centre stored from `device` (0 when none).
+    pub fn last_seq(&self, device: DeviceId) -> u64 {
+        self.last_seq.get(&device).copied().unwrap_or(0)
+    }
+
+    /// Whether the centre holds the attachment.
+    pub fn has_blob(&self, sha256: &str) -> bool {
+        self.blobs.contains_key(sha256)
+    }
+}
+
 /// One device's connection to a shared [`CentreState`], with fault injection.
 #[derive(Debug, Clone)]
 pub struct MemoryCentre {

@@ -13,3 +13,5 @@ pub use transport::{PushOutcome, Transport, TransportError};
 
 #[cfg(test)]
 mod client_tests;
+#[cfg(test)]
+mod convergence_tests;
