@@ -11,6 +11,8 @@
 //! - [`Collection`]: the facade. Every user action is one call, one SQLite transaction that
 //!   writes the change and its outbox row together, and reports what changed.
 //! - [`content`]: the built-in packs (structure, decks, evidence templates) and their checks.
+//! - [`evidence`]: evidence capture: templates' required fields, autosave, criteria
+//!   suggestions, witness testimony with signatures, thumbnails.
 //! - [`sync`]: the wire types of the sync protocol, which the outbox already speaks.
 //! - [`import`]: decks from CSV files.
 //!
@@ -21,6 +23,7 @@ pub mod clock;
 mod collection;
 pub mod content;
 mod error;
+pub mod evidence;
 pub mod import;
 pub mod model;
 pub mod queue;
@@ -33,3 +36,4 @@ pub mod testing;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use collection::*;
 pub use error::{CoreError, OrNotFound, Result};
+pub use evidence::CriterionSuggestion;

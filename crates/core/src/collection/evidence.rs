@@ -1,10 +1,11 @@
 //! Evidence items: create, edit, link criteria, attach files, submit, delete; every change
 //! kept in the item's history and queued for sync.
 
-use super::{Collection, OpChanges};
+use super::Collection;
+use crate::evidence::{self, LearnerEdit, EVIDENCE};
 use crate::model::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
-    LearnerStatus,
+    LearnerStatus, WitnessState,
 };
 use crate::store::Stamped;
 use crate::sync::protocol::{ChangeBody, EvidenceRecord};
@@ -14,14 +15,6 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-const EVIDENCE: OpChanges = OpChanges {
-    cards: false,
-    notes: false,
-    evidence: true,
-    settings: false,
-    content: false,
-};
 
 /// The largest attachment accepted.
 pub const MAX_ATTACHMENT_BYTES: usize = 25 * 1024 * 1024;
@@ -107,52 +100,92 @@ impl Collection {
         })
     }
 
-    /// Changes an item's title and fields (only while it is with the learner).
+    /// Changes an item's title and fields (only while it is with the learner). The witness
+    /// signature keys are kept as stored whatever `fields` says; an edit to anything a witness
+    /// signed voids the signature and records that in the history.
     pub fn update_evidence(
         &mut self,
         id: EvidenceId,
         title: &str,
         fields: BTreeMap<String, String>,
     ) -> Result<()> {
-        let mut item = self.editable(id)?;
-        if item.title == title.trim() && item.fields == fields {
+        let Some(edit) = self.learner_edit(id, title, fields)? else {
             return Ok(());
-        }
-        let changed: Vec<&String> = fields
-            .keys()
-            .chain(item.fields.keys())
-            .filter(|k| fields.get(*k) != item.fields.get(*k))
-            .collect();
-        let summary = if changed.is_empty() {
-            "Renamed".to_string()
-        } else {
-            let mut names: Vec<&str> = changed.iter().map(|k| k.as_str()).collect();
-            names.dedup();
-            format!("Edited {}", names.join(", "))
         };
-        let detail = json!({ "before": { "title": item.title, "fields": item.fields }, "after": { "title": title.trim(), "fields": fields } });
-        if !title.trim().is_empty() {
-            item.title = title.trim().to_string();
-        }
-        item.fields = fields;
-        item.updated_ms = self.clock.now_ms();
         self.transact(EVIDENCE, |col| {
-            col.store.put_evidence(&item)?;
-            col.log_and_queue(&item, &summary, detail)
+            col.store.put_evidence(&edit.after)?;
+            col.log_and_queue(&edit.after, &edit.summary(), edit.detail())?;
+            col.log_voided(&edit)
         })
+    }
+
+    /// Works out what an edit of title and fields does; `None` when it changes nothing.
+    pub(crate) fn learner_edit(
+        &self,
+        id: EvidenceId,
+        title: &str,
+        fields: BTreeMap<String, String>,
+    ) -> Result<Option<LearnerEdit>> {
+        let before = self.editable(id)?;
+        let fields = evidence::keep_signature_keys(&before.fields, fields);
+        let title = title.trim();
+        let title = if title.is_empty() {
+            before.title.as_str()
+        } else {
+            title
+        };
+        if before.title == title && before.fields == fields {
+            return Ok(None);
+        }
+        let now = self.clock.now_ms();
+        let mut after = before.clone();
+        after.title = title.to_string();
+        after.fields = fields;
+        after.updated_ms = now;
+        let voided = evidence::void_if_changed(&before, &mut after, now);
+        Ok(Some(LearnerEdit {
+            before,
+            after,
+            voided,
+        }))
+    }
+
+    /// Records that an edit voided a witness's signature; must be called inside `transact`.
+    pub(crate) fn log_voided(&self, edit: &LearnerEdit) -> Result<()> {
+        let Some(name) = &edit.voided else {
+            return Ok(());
+        };
+        self.store.add_history(
+            edit.after.id,
+            &EvidenceHistoryEntry {
+                time_ms: edit.after.updated_ms,
+                actor: "learner".into(),
+                summary: evidence::voided_summary(name),
+                detail: json!({ "witness": name }),
+            },
+        )
     }
 
     /// Sets the criteria an item claims.
     pub fn set_evidence_criteria(&mut self, id: EvidenceId, criteria: &[String]) -> Result<()> {
-        let mut item = self.editable(id)?;
+        let before = self.editable(id)?;
         self.check_criteria(criteria)?;
-        let detail = json!({ "before": item.criteria, "after": criteria });
-        item.criteria = criteria.to_vec();
-        item.updated_ms = self.clock.now_ms();
+        let detail = json!({ "before": before.criteria, "after": criteria });
+        let now = self.clock.now_ms();
+        let mut after = before.clone();
+        after.criteria = criteria.to_vec();
+        after.updated_ms = now;
+        let voided = evidence::void_if_changed(&before, &mut after, now);
+        let edit = LearnerEdit {
+            before,
+            after,
+            voided,
+        };
         self.transact(EVIDENCE, |col| {
-            col.store.put_evidence(&item)?;
+            col.store.put_evidence(&edit.after)?;
             col.store.set_evidence_criteria(id, criteria)?;
-            col.log_and_queue(&item, "Changed the criteria", detail)
+            col.log_and_queue(&edit.after, "Changed the criteria", detail)?;
+            col.log_voided(&edit)
         })
     }
 
@@ -207,12 +240,27 @@ impl Collection {
         Ok(attachment)
     }
 
-    /// Sends an item for assessment (queued for the next sync).
+    /// Sends an item for assessment (queued for the next sync). Refused while required
+    /// template fields are empty, no criterion is linked, or a witness testimony is unsigned.
     pub fn submit_evidence(&mut self, id: EvidenceId) -> Result<()> {
         let mut item = self.editable(id)?;
+        let missing = evidence::missing_required(&item);
+        if !missing.is_empty() {
+            return Err(CoreError::invalid(format!(
+                "Fill in {} before submitting this item. Your draft is saved.",
+                evidence::join_labels(&missing)
+            )));
+        }
         if item.criteria.is_empty() {
             return Err(CoreError::invalid(
                 "Link this item to at least one criterion before submitting it.",
+            ));
+        }
+        if item.kind == EvidenceKind::WitnessTestimony
+            && !matches!(evidence::witness_state(&item), WitnessState::Signed { .. })
+        {
+            return Err(CoreError::invalid(
+                "Ask your witness to sign the statement before submitting it.",
             ));
         }
         item.learner_status = LearnerStatus::Submitted;
@@ -235,7 +283,7 @@ impl Collection {
     }
 
     /// The item, if the learner may change it now.
-    fn editable(&self, id: EvidenceId) -> Result<EvidenceItem> {
+    pub(crate) fn editable(&self, id: EvidenceId) -> Result<EvidenceItem> {
         let item = self.evidence(id)?;
         let with_assessor = item.learner_status == LearnerStatus::Submitted
             && item.assessor_status != Some(AssessorStatus::ReferredBack);
@@ -256,15 +304,12 @@ impl Collection {
         Ok(())
     }
 
-    fn log_and_queue(
+    pub(crate) fn log_and_queue(
         &self,
         item: &EvidenceItem,
         summary: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
-        let hlc = self.next_hlc()?;
-        self.store
-            .set_hlc(Stamped::Evidence, item.id.0.as_bytes(), &hlc)?;
         self.store.add_history(
             item.id,
             &EvidenceHistoryEntry {
@@ -274,6 +319,15 @@ impl Collection {
                 detail,
             },
         )?;
+        self.stamp_and_queue(item)
+    }
+
+    /// Stamps the item with this device's clock and queues it for sync; must be called inside
+    /// `transact`.
+    pub(crate) fn stamp_and_queue(&self, item: &EvidenceItem) -> Result<()> {
+        let hlc = self.next_hlc()?;
+        self.store
+            .set_hlc(Stamped::Evidence, item.id.0.as_bytes(), &hlc)?;
         self.queue_change(ChangeBody::EvidencePut(EvidenceRecord {
             id: item.id,
             kind: item.kind.as_str().to_string(),

@@ -1,17 +1,26 @@
 //! Evidence items through the facade: history, attachments, the submit rule.
 
 use super::{EvidenceDraft, MAX_ATTACHMENT_BYTES};
+use crate::model::EvidenceStatus;
 use crate::model::{EvidenceKind, LearnerStatus};
 use crate::sync::protocol::ChangeBody;
 use crate::testing::manual_clock;
-use crate::{Collection, CoreError};
+use crate::{Clock, Collection, CoreError, ManualClock};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 fn collection() -> (Collection, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut col = Collection::open(&dir.path().join("c.db"), manual_clock()).unwrap();
-    col.install_builtin_content().unwrap();
+    let (col, _clock, dir) = clocked();
     (col, dir)
+}
+
+/// A collection on disk with the built-in content, and its clock.
+fn clocked() -> (Collection, Arc<ManualClock>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = manual_clock();
+    let mut col = Collection::open(&dir.path().join("c.db"), clock.clone()).unwrap();
+    col.install_builtin_content().unwrap();
+    (col, clock, dir)
 }
 
 fn star() -> EvidenceDraft {
@@ -19,10 +28,18 @@ fn star() -> EvidenceDraft {
         kind: Some(EvidenceKind::ReflectiveAccount),
         template_id: Some("reflective-account".into()),
         title: "Price match on a kettle".into(),
-        fields: BTreeMap::from([(
-            "situation".to_string(),
-            "A customer asked us to match a price.".to_string(),
-        )]),
+        // Everything the template requires except the task, which the tests fill in.
+        fields: [
+            ("situation", "A customer asked us to match a price."),
+            ("action", "I checked the competitor's price and the margin."),
+            ("result", "We matched it and kept the customer."),
+            (
+                "do_differently",
+                "Check the policy before promising anything.",
+            ),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into(),
         criteria: vec![],
     }
 }
@@ -69,6 +86,9 @@ fn every_change_is_kept_in_history_and_queued() {
 fn submitted_items_are_locked_and_need_criteria() {
     let (mut col, _dir) = collection();
     let id = col.create_evidence(star()).unwrap();
+    let mut fields = col.evidence(id).unwrap().fields;
+    fields.insert("task".into(), "Keep the sale.".into());
+    col.update_evidence(id, "", fields).unwrap();
     let err = col.submit_evidence(id).unwrap_err().to_string();
     assert!(err.contains("criterion"), "{err}");
     let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
@@ -134,4 +154,214 @@ fn unknown_criteria_are_refused() {
         .to_string()
         .contains("made/up"));
     assert!(col.evidence_items().unwrap().is_empty());
+}
+
+/// An item from `template` with every required field filled and its usual first criterion.
+fn filled(col: &mut Collection, template: &crate::content::Template) -> crate::model::EvidenceId {
+    let fields = template
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| (f.id.clone(), format!("Some text for {}", f.label)))
+        .collect();
+    col.create_evidence(EvidenceDraft {
+        kind: Some(template.kind),
+        template_id: Some(template.id.clone()),
+        title: template.title.clone(),
+        fields,
+        criteria: vec![template.criteria[0].clone()],
+    })
+    .unwrap()
+}
+
+#[test]
+fn every_template_submits_once_its_required_fields_are_filled() {
+    let (mut col, _dir) = collection();
+    let templates = col.templates();
+    assert!(templates.len() >= 8, "{} templates", templates.len());
+    for t in &templates {
+        assert!(
+            t.fields.iter().any(|f| f.required),
+            "{} marks nothing required",
+            t.id
+        );
+        let id = filled(&mut col, t);
+        assert_eq!(col.missing_required(id).unwrap(), Vec::<String>::new());
+        if t.kind == EvidenceKind::WitnessTestimony {
+            crate::evidence::witness_tests::answer_and_sign(&mut col, id);
+        }
+        col.submit_evidence(id)
+            .unwrap_or_else(|e| panic!("{}: {e}", t.id));
+        assert_eq!(
+            col.evidence(id).unwrap().learner_status,
+            LearnerStatus::Submitted
+        );
+    }
+}
+
+#[test]
+fn a_missing_required_field_stops_submission_and_is_named() {
+    let (mut col, _dir) = collection();
+    for t in col.templates() {
+        for field in t.fields.iter().filter(|f| f.required) {
+            let id = filled(&mut col, &t);
+            let mut fields = col.evidence(id).unwrap().fields;
+            fields.insert(field.id.clone(), "   ".into());
+            col.update_evidence(id, "", fields).unwrap();
+            assert_eq!(col.missing_required(id).unwrap(), vec![field.label.clone()]);
+            let err = col.submit_evidence(id).unwrap_err();
+            assert!(
+                matches!(&err, CoreError::InvalidInput(m) if m.contains(&field.label)),
+                "{}/{}: {err}",
+                t.id,
+                field.id
+            );
+            assert_eq!(
+                col.evidence(id).unwrap().learner_status,
+                LearnerStatus::Draft
+            );
+        }
+    }
+}
+
+#[test]
+fn drafts_may_leave_required_fields_empty() {
+    let (mut col, _dir) = collection();
+    let id = col.create_evidence(star()).unwrap();
+    let missing = col.missing_required(id).unwrap();
+    assert_eq!(missing, ["Task"]);
+    col.update_evidence(id, "Still a draft", BTreeMap::new())
+        .unwrap();
+    assert_eq!(col.evidence(id).unwrap().title, "Still a draft");
+    let note = col.create_quick_note("").unwrap();
+    assert!(
+        col.missing_required(note).unwrap().is_empty(),
+        "quick notes have no template"
+    );
+}
+
+#[test]
+fn templates_can_be_looked_up() {
+    let (col, _dir) = collection();
+    let t = col.template("reflective-account").unwrap();
+    assert_eq!(t.kind, EvidenceKind::ReflectiveAccount);
+    assert!(col.template("nope").is_none());
+}
+
+fn note_fields(text: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(
+        crate::evidence::QUICK_NOTE_FIELD.to_string(),
+        text.to_string(),
+    )])
+}
+
+#[test]
+fn autosaves_in_a_burst_are_one_history_entry_but_each_is_queued() {
+    let (mut col, clock, _dir) = clocked();
+    let id = col.create_quick_note("Cust").unwrap();
+    let queued = col.pending_changes().unwrap();
+    for (i, text) in ["Customer", "Customer wanted", "Customer wanted a refund"]
+        .iter()
+        .enumerate()
+    {
+        clock.advance_ms(2_000);
+        col.autosave_evidence(id, "Refund", note_fields(text))
+            .unwrap();
+        assert_eq!(col.pending_changes().unwrap(), queued + i as u64 + 1);
+    }
+    let history = col.evidence_history(id).unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    let run = &history[1];
+    assert_eq!(run.summary, "Edited note");
+    assert_eq!(run.detail["before"]["fields"]["note"], "Cust");
+    assert_eq!(
+        run.detail["after"]["fields"]["note"],
+        "Customer wanted a refund"
+    );
+    assert_eq!(run.time_ms, clock.now_ms());
+
+    clock.advance_ms(crate::evidence::AUTOSAVE_COALESCE_MS);
+    col.autosave_evidence(id, "Refund", note_fields("Customer wanted a refund."))
+        .unwrap();
+    assert_eq!(
+        col.evidence_history(id).unwrap().len(),
+        3,
+        "a new run after ten minutes"
+    );
+    col.update_evidence(id, "Refund", note_fields("Done."))
+        .unwrap();
+    clock.advance_ms(1_000);
+    col.autosave_evidence(id, "Refund", note_fields("Done. Really."))
+        .unwrap();
+    assert_eq!(
+        col.evidence_history(id).unwrap().len(),
+        5,
+        "an ordinary edit ends the run"
+    );
+}
+
+#[test]
+fn autosaved_text_is_there_after_reopening() {
+    let (mut col, _clock, dir) = clocked();
+    let id = col.create_quick_note("").unwrap();
+    col.autosave_evidence(id, "", note_fields("Mid-sente"))
+        .unwrap();
+    drop(col);
+    let col = Collection::open(&dir.path().join("c.db"), manual_clock()).unwrap();
+    assert_eq!(col.evidence(id).unwrap().fields["note"], "Mid-sente");
+}
+
+#[test]
+fn quick_notes_take_their_title_from_the_first_line() {
+    let (mut col, _dir) = collection();
+    let id = col
+        .create_quick_note("\n  Shelf edge labels wrong  \nMore detail")
+        .unwrap();
+    let item = col.evidence(id).unwrap();
+    assert_eq!(item.title, "Shelf edge labels wrong");
+    assert_eq!(item.kind, EvidenceKind::QuickNote);
+    let long = col.create_quick_note(&"x".repeat(100)).unwrap();
+    assert_eq!(col.evidence(long).unwrap().title.chars().count(), 60);
+}
+
+#[test]
+fn criteria_suggestions_come_from_the_template_and_the_words() {
+    let (col, _dir) = collection();
+    let got = col
+        .suggest_criteria(
+            Some("feedback-analysis"),
+            "We logged every complaint and found the root cause.",
+        )
+        .unwrap();
+    assert!(got.len() <= crate::evidence::MAX_SUGGESTIONS);
+    assert!(
+        got.iter().any(|s| s.reason == "You wrote “complaint”"),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|s| s.reason.starts_with("Usual for a feedback analysis")),
+        "{got:?}"
+    );
+    assert!(got.iter().all(|s| !s.code.is_empty() && !s.text.is_empty()));
+}
+
+#[test]
+fn the_unit_evidence_column_lists_every_criterion_with_statuses() {
+    let (mut col, _dir) = collection();
+    let criteria = col.criteria(Some("negotiate")).unwrap();
+    let id = col.create_evidence(star()).unwrap();
+    col.set_evidence_criteria(id, std::slice::from_ref(&criteria[0].id))
+        .unwrap();
+    let column = col.evidence_for_unit("negotiate").unwrap();
+    assert_eq!(column.len(), criteria.len());
+    assert!(column
+        .iter()
+        .zip(&criteria)
+        .all(|((c, _), want)| *c == want.id));
+    assert_eq!(column[0].1.len(), 1);
+    assert_eq!(column[0].1[0].id, id);
+    assert_eq!(column[0].1[0].status, EvidenceStatus::Draft);
+    assert!(column[1..].iter().all(|(_, links)| links.is_empty()));
+    assert!(col.evidence_for_unit("no-such-unit").is_err());
 }

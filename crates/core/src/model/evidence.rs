@@ -186,3 +186,98 @@ pub struct EvidenceHistoryEntry {
     /// The values before and after, as JSON.
     pub detail: serde_json::Value,
 }
+
+/// Where an item stands for one criterion, as the Unit view shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceStatus {
+    /// Still being written.
+    Draft,
+    /// With the assessor.
+    Submitted,
+    /// The assessor accepted the item.
+    Accepted,
+    /// The assessor sent it back for more work.
+    ReferredBack,
+    /// The assessor accepted the item and signed this criterion off with it.
+    SignedOff,
+}
+
+impl EvidenceStatus {
+    /// A name for the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceStatus::Draft => "Draft",
+            EvidenceStatus::Submitted => "Submitted",
+            EvidenceStatus::Accepted => "Accepted",
+            EvidenceStatus::ReferredBack => "Referred back",
+            EvidenceStatus::SignedOff => "Signed off",
+        }
+    }
+}
+
+impl EvidenceItem {
+    /// The item's status for `criterion`: the assessor's decision when there is one (signed
+    /// off when they ticked this criterion), otherwise the learner's.
+    pub fn status_for(&self, criterion: &str) -> EvidenceStatus {
+        match self.assessor_status {
+            Some(AssessorStatus::Accepted) if self.signed_off.iter().any(|c| c == criterion) => {
+                EvidenceStatus::SignedOff
+            }
+            Some(AssessorStatus::Accepted) => EvidenceStatus::Accepted,
+            Some(AssessorStatus::ReferredBack) => EvidenceStatus::ReferredBack,
+            None => match self.learner_status {
+                LearnerStatus::Draft => EvidenceStatus::Draft,
+                LearnerStatus::Submitted => EvidenceStatus::Submitted,
+            },
+        }
+    }
+}
+
+/// An item as listed against a criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceLink {
+    /// The item.
+    pub id: EvidenceId,
+    /// Its title.
+    pub title: String,
+    /// Its kind.
+    pub kind: EvidenceKind,
+    /// Its status for the criterion it is listed under.
+    pub status: EvidenceStatus,
+}
+
+/// A witness's handwritten signature as vector strokes, in the coordinates of the pad it was
+/// drawn on (origin top left). Rendered with [`Signature::to_svg`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signature {
+    /// Width of the pad.
+    pub width: f32,
+    /// Height of the pad.
+    pub height: f32,
+    /// Each stroke is the points the finger or mouse passed through, in order.
+    pub strokes: Vec<Vec<[f32; 2]>>,
+}
+
+/// Whether a witness statement is signed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WitnessState {
+    /// Nobody has signed it.
+    Unsigned,
+    /// Signed, and unchanged since.
+    Signed {
+        /// The witness.
+        name: String,
+        /// When they signed (ms).
+        signed_ms: i64,
+        /// Their signature.
+        signature: Signature,
+    },
+    /// It was signed, then changed, so the signature no longer stands.
+    Voided {
+        /// The witness whose signature was voided.
+        name: String,
+        /// When the change that voided it was made (ms).
+        voided_ms: i64,
+    },
+}

@@ -166,6 +166,55 @@ impl Store {
         Ok(())
     }
 
+    /// The item's newest history entry with its row id, for autosaves to fold into.
+    pub(crate) fn get_last_history(
+        &self,
+        id: EvidenceId,
+    ) -> Result<Option<(i64, EvidenceHistoryEntry)>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, time_ms, actor, summary, detail FROM evidence_history
+                 WHERE evidence_id = ? ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .optional()?;
+        let Some((row, time_ms, actor, summary, detail)) = row else {
+            return Ok(None);
+        };
+        let entry = EvidenceHistoryEntry {
+            time_ms,
+            actor,
+            summary,
+            detail: serde_json::from_str(&detail)?,
+        };
+        Ok(Some((row, entry)))
+    }
+
+    /// Rewrites one history entry in place (an autosave folding into the one before).
+    pub(crate) fn update_history(&self, row: i64, entry: &EvidenceHistoryEntry) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE evidence_history SET time_ms = ?, actor = ?, summary = ?, detail = ? WHERE id = ?",
+            )?
+            .execute(params![
+                entry.time_ms,
+                entry.actor,
+                entry.summary,
+                serde_json::to_string(&entry.detail)?,
+                row
+            ])?;
+        Ok(())
+    }
+
     pub(crate) fn get_history(&self, id: EvidenceId) -> Result<Vec<EvidenceHistoryEntry>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT time_ms, actor, summary, detail FROM evidence_history

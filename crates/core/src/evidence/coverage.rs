@@ -1,0 +1,34 @@
+//! The Unit view's evidence column: for each criterion of a unit, the items that claim it.
+
+use crate::model::{EvidenceLink, Unit};
+use crate::{Collection, OrNotFound, Result};
+
+impl Collection {
+    /// Every criterion of the unit, in order, with the items linked to it (most recently
+    /// changed first) and each item's status for that criterion. A criterion with no evidence
+    /// yet has an empty list.
+    pub fn evidence_for_unit(&self, unit_id: &str) -> Result<Vec<(String, Vec<EvidenceLink>)>> {
+        self.units()?
+            .into_iter()
+            .find(|u: &Unit| u.id == unit_id)
+            .or_not_found("unit", unit_id)?;
+        let items = self.evidence_items()?;
+        Ok(self
+            .criteria(Some(unit_id))?
+            .into_iter()
+            .map(|c| {
+                let links = items
+                    .iter()
+                    .filter(|i| i.criteria.contains(&c.id))
+                    .map(|i| EvidenceLink {
+                        id: i.id,
+                        title: i.title.clone(),
+                        kind: i.kind,
+                        status: i.status_for(&c.id),
+                    })
+                    .collect();
+                (c.id, links)
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,60 @@
+//! Evidence capture beyond plain editing: templates and their required fields, autosave,
+//! criteria suggestions and the Unit view's evidence column, witness testimony with a signature
+//! that any later edit voids, and image thumbnails.
+//!
+//! Each file adds the [`Collection`](crate::Collection) calls for one job and keeps its pure
+//! rules (what is missing, what to suggest, what was signed) in plain functions beside them.
+//!
+//! Witness testimony lives entirely in the item's `fields`, so sync carries it unchanged: the
+//! witness's details under `witness_name`, `witness_role`, `witness_relationship`,
+//! `witness_contact` and `witness_date`, their answers under `answer:<criterion id>:<prompt
+//! index>`, and once signed the signature as JSON under `witness_signature` with
+//! `witness_signed_ms` and `witness_signed_digest`, the SHA-256 of everything signed. Those
+//! signature keys belong to the core: edits cannot set them, and an edit that changes what was
+//! signed removes them and leaves `witness_voided_ms` and `witness_voided_by` instead.
+
+mod autosave;
+mod coverage;
+mod edit;
+mod required;
+mod signature;
+mod suggest;
+mod witness;
+#[cfg(test)]
+pub(crate) mod witness_tests;
+
+pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
+pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
+pub use witness::{
+    signed_digest, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP, WITNESS_ROLE,
+    WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
+    WITNESS_VOIDED_MS,
+};
+
+pub(crate) use edit::{summary_of, LearnerEdit};
+pub(crate) use required::{join_labels, missing_required};
+pub(crate) use witness::{
+    is_signature_key, keep_signature_keys, void_if_changed, voided_summary, witness_state,
+};
+
+use crate::content::{builtin, ContentBundle};
+use crate::OpChanges;
+use std::sync::OnceLock;
+
+/// What an evidence action changes.
+pub(crate) const EVIDENCE: OpChanges = OpChanges {
+    cards: false,
+    notes: false,
+    evidence: true,
+    settings: false,
+    content: false,
+};
+
+/// The built-in pack, loaded once: templates and witness prompts are read on every keystroke
+/// of a form, and parsing the pack each time would be wasteful.
+pub(crate) fn pack() -> &'static ContentBundle {
+    static PACK: OnceLock<ContentBundle> = OnceLock::new();
+    // The pack is compiled in and a unit test checks it loads, so the empty fallback is only
+    // reachable in a broken build, where "no templates" is the safest behaviour.
+    PACK.get_or_init(|| builtin().unwrap_or_default())
+}

@@ -1,0 +1,270 @@
+//! Witness testimony: the prompts a witness answers, signing, and the locking rule (an edit
+//! to anything signed voids the signature and says so).
+
+use super::required::join_labels;
+use super::EVIDENCE;
+use super::{missing_required, pack};
+use crate::model::{EvidenceId, EvidenceItem, Signature, WitnessState};
+use crate::{Collection, CoreError, Result};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Field key: the witness's full name.
+pub const WITNESS_NAME: &str = "witness_name";
+/// Field key: the witness's job role.
+pub const WITNESS_ROLE: &str = "witness_role";
+/// Field key: how the witness knows the learner.
+pub const WITNESS_RELATIONSHIP: &str = "witness_relationship";
+/// Field key: how to contact the witness.
+pub const WITNESS_CONTACT: &str = "witness_contact";
+/// Field key: the date the witness saw the activity.
+pub const WITNESS_DATE: &str = "witness_date";
+/// Field key (core only): the signature as JSON.
+pub const WITNESS_SIGNATURE: &str = "witness_signature";
+/// Field key (core only): when the witness signed (ms).
+pub const WITNESS_SIGNED_MS: &str = "witness_signed_ms";
+/// Field key (core only): SHA-256 (hex) of everything the witness signed.
+pub const WITNESS_SIGNED_DIGEST: &str = "witness_signed_digest";
+/// Field key (core only): when an edit voided the signature (ms).
+pub const WITNESS_VOIDED_MS: &str = "witness_voided_ms";
+/// Field key (core only): whose signature an edit voided.
+pub const WITNESS_VOIDED_BY: &str = "witness_voided_by";
+
+/// Keys only the core writes; they are not part of what a witness signs.
+const SIGNATURE_KEYS: [&str; 5] = [
+    WITNESS_SIGNATURE,
+    WITNESS_SIGNED_MS,
+    WITNESS_SIGNED_DIGEST,
+    WITNESS_VOIDED_MS,
+    WITNESS_VOIDED_BY,
+];
+
+impl Collection {
+    /// The prompts a witness answers about each of these criteria, in the order given;
+    /// criteria without prompts are left out. Answers go in the field
+    /// `answer:<criterion id>:<prompt index>`.
+    pub fn witness_prompts(&self, criteria: &[String]) -> Vec<(String, Vec<String>)> {
+        pack().prompts_for(criteria)
+    }
+
+    /// Whether the item's witness statement is signed, and by whom. A signature whose digest
+    /// no longer matches the item (say an edit arrived from another device) counts as voided.
+    pub fn witness_state(&self, id: EvidenceId) -> Result<WitnessState> {
+        Ok(witness_state(&self.evidence(id)?))
+    }
+
+    /// The witness signs the statement as it stands. Refused, saying why, when the witness has
+    /// not given their name, the signature has no stroke, required details are missing, no
+    /// criterion is chosen, or a criterion's questions are all unanswered.
+    pub fn sign_witness(&mut self, id: EvidenceId, signature: Signature) -> Result<()> {
+        let mut item = self.editable(id)?;
+        let name = item
+            .fields
+            .get(WITNESS_NAME)
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
+        if name.is_empty() {
+            return Err(CoreError::invalid(
+                "The witness needs to enter their name before signing.",
+            ));
+        }
+        let signature = signature.checked()?;
+        self.check_statement_complete(&item)?;
+        let now = self.clock.now_ms();
+        item.fields
+            .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()));
+        item.fields
+            .insert(WITNESS_SIGNATURE.into(), serde_json::to_string(&signature)?);
+        item.fields
+            .insert(WITNESS_SIGNED_MS.into(), now.to_string());
+        item.fields.insert(
+            WITNESS_SIGNED_DIGEST.into(),
+            signed_digest(&item.title, &item.fields, &item.criteria),
+        );
+        item.updated_ms = now;
+        self.transact(EVIDENCE, |col| {
+            col.store.put_evidence(&item)?;
+            col.log_and_queue(
+                &item,
+                &format!("Signed by {name}"),
+                json!({ "witness": name, "digest": item.fields[WITNESS_SIGNED_DIGEST] }),
+            )
+        })
+    }
+
+    fn check_statement_complete(&self, item: &EvidenceItem) -> Result<()> {
+        let missing = missing_required(item);
+        if !missing.is_empty() {
+            return Err(CoreError::invalid(format!(
+                "Fill in {} before the witness signs.",
+                join_labels(&missing)
+            )));
+        }
+        if item.criteria.is_empty() {
+            return Err(CoreError::invalid(
+                "Choose at least one criterion the witness saw before they sign.",
+            ));
+        }
+        let criteria = self.criteria(None)?;
+        for (criterion, prompts) in self.witness_prompts(&item.criteria) {
+            let answered = (0..prompts.len()).any(|i| {
+                item.fields
+                    .get(&format!("answer:{criterion}:{i}"))
+                    .is_some_and(|a| !a.trim().is_empty())
+            });
+            if !answered {
+                let code = criteria
+                    .iter()
+                    .find(|c| c.id == criterion)
+                    .map_or(criterion.as_str(), |c| c.code.as_str());
+                return Err(CoreError::invalid(format!(
+                    "The witness has not answered any question about {code}. Answer at least one before signing."
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Signature {
+    /// The signature if it has at least one real stroke, with its numbers rounded to 1 dp;
+    /// otherwise a message the witness understands.
+    fn checked(self) -> Result<Signature> {
+        let finite = |v: f32| v.is_finite() && v >= 0.0;
+        let ok_size =
+            finite(self.width) && finite(self.height) && self.width > 0.0 && self.height > 0.0;
+        let strokes: Vec<Vec<[f32; 2]>> = self
+            .strokes
+            .into_iter()
+            .map(|s| {
+                s.into_iter()
+                    .filter(|[x, y]| x.is_finite() && y.is_finite())
+                    .map(|[x, y]| [round1(x), round1(y)])
+                    .collect::<Vec<_>>()
+            })
+            .filter(|s| s.len() >= 2)
+            .collect();
+        if !ok_size || strokes.is_empty() {
+            return Err(CoreError::invalid(
+                "The signature is empty. Ask the witness to sign with a finger or the mouse.",
+            ));
+        }
+        Ok(Signature {
+            width: round1(self.width),
+            height: round1(self.height),
+            strokes,
+        })
+    }
+}
+
+pub(crate) fn round1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}
+
+/// SHA-256 (lower-case hex) of a canonical form of what a witness signs: the title, every field
+/// except the signature keys, and the criteria (sorted, without repeats).
+pub fn signed_digest(
+    title: &str,
+    fields: &BTreeMap<String, String>,
+    criteria: &[String],
+) -> String {
+    let signed: BTreeMap<&str, &str> = fields
+        .iter()
+        .filter(|(k, _)| !SIGNATURE_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut criteria: Vec<&str> = criteria.iter().map(String::as_str).collect();
+    criteria.sort_unstable();
+    criteria.dedup();
+    // An array, not an object, so the order is fixed whatever serde_json's map type is.
+    let canonical = json!([1, title.trim(), signed, criteria]).to_string();
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// The item's signature state, judged from its fields alone.
+pub(crate) fn witness_state(item: &EvidenceItem) -> WitnessState {
+    let field = |k: &str| item.fields.get(k).map(String::as_str);
+    let name = field(WITNESS_NAME).unwrap_or_default().trim().to_string();
+    if let Some(json) = field(WITNESS_SIGNATURE) {
+        let signature = serde_json::from_str::<Signature>(json).ok();
+        let digest = signed_digest(&item.title, &item.fields, &item.criteria);
+        let signed_ms = field(WITNESS_SIGNED_MS).and_then(|v| v.parse().ok());
+        return match (signature, signed_ms) {
+            (Some(signature), Some(signed_ms)) if field(WITNESS_SIGNED_DIGEST) == Some(&digest) => {
+                WitnessState::Signed {
+                    name,
+                    signed_ms,
+                    signature,
+                }
+            }
+            // Changed after signing without the marker (an edit from an older device).
+            _ => WitnessState::Voided {
+                name,
+                voided_ms: item.updated_ms,
+            },
+        };
+    }
+    match field(WITNESS_VOIDED_MS).and_then(|v| v.parse().ok()) {
+        Some(voided_ms) => WitnessState::Voided {
+            name: field(WITNESS_VOIDED_BY).unwrap_or(&name).to_string(),
+            voided_ms,
+        },
+        None => WitnessState::Unsigned,
+    }
+}
+
+/// The fields an edit proposes, with the signature keys as the item has them: only signing
+/// writes those, so an edit can neither forge a signature nor drop one by leaving keys out.
+pub(crate) fn keep_signature_keys(
+    stored: &BTreeMap<String, String>,
+    mut proposed: BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    proposed.retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()));
+    for key in SIGNATURE_KEYS {
+        if let Some(v) = stored.get(key) {
+            proposed.insert(key.to_string(), v.clone());
+        }
+    }
+    proposed
+}
+
+/// When `after` changes what the witness signed in `before`, removes the signature from
+/// `after`, marks it voided at `now_ms` and returns the witness's name.
+pub(crate) fn void_if_changed(
+    before: &EvidenceItem,
+    after: &mut EvidenceItem,
+    now_ms: i64,
+) -> Option<String> {
+    let signed = before.fields.get(WITNESS_SIGNED_DIGEST)?;
+    if *signed == signed_digest(&after.title, &after.fields, &after.criteria) {
+        return None;
+    }
+    let name = before
+        .fields
+        .get(WITNESS_NAME)
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
+    after
+        .fields
+        .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()));
+    after
+        .fields
+        .insert(WITNESS_VOIDED_MS.into(), now_ms.to_string());
+    after.fields.insert(WITNESS_VOIDED_BY.into(), name.clone());
+    Some(name)
+}
+
+/// True for the keys only the core writes (the signature and its markers).
+pub(crate) fn is_signature_key(key: &str) -> bool {
+    SIGNATURE_KEYS.contains(&key)
+}
+
+/// The history line for a voided signature.
+pub(crate) fn voided_summary(name: &str) -> String {
+    if name.is_empty() {
+        "Edit voided the witness's signature".to_string()
+    } else {
+        format!("Edit voided {name}'s signature")
+    }
+}

@@ -1,0 +1,233 @@
+//! Witness testimony: who may sign, and the rule that an edit voids the signature.
+
+use super::{WITNESS_NAME, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST};
+use crate::model::{EvidenceId, EvidenceKind, Signature, WitnessState};
+use crate::testing::manual_clock;
+use crate::{Clock, Collection, CoreError, EvidenceDraft, ManualClock};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+fn clocked() -> (Collection, Arc<ManualClock>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = manual_clock();
+    let mut col = Collection::open(&dir.path().join("c.db"), clock.clone()).unwrap();
+    col.install_builtin_content().unwrap();
+    (col, clock, dir)
+}
+
+const SEEN: &str = "negotiate/lo3/ac3.1";
+
+fn signature() -> Signature {
+    Signature {
+        width: 320.0,
+        height: 120.0,
+        strokes: vec![
+            vec![[10.0, 60.0], [40.0, 20.0], [80.0, 90.0]],
+            vec![[100.0, 50.0], [150.0, 55.0]],
+        ],
+    }
+}
+
+/// A witness testimony with the witness's details, but no answers yet.
+fn statement(col: &mut Collection) -> EvidenceId {
+    let fields = [
+        ("witness_name", "Sam Patel"),
+        ("witness_role", "Store manager"),
+        ("witness_relationship", "My line manager"),
+        ("witness_contact", "sam@example.com"),
+        ("witness_date", "2026-11-20"),
+        (
+            "context",
+            "The learner agreed a delivery date with a supplier.",
+        ),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()));
+    col.create_evidence(EvidenceDraft {
+        kind: Some(EvidenceKind::WitnessTestimony),
+        template_id: Some("witness-testimony".into()),
+        title: "Supplier call".into(),
+        fields: BTreeMap::from(fields),
+        criteria: vec![SEEN.into()],
+    })
+    .unwrap()
+}
+
+/// Answers the first prompt of every criterion the item claims, and signs.
+pub(crate) fn answer_and_sign(col: &mut Collection, id: EvidenceId) {
+    let item = col.evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    for (criterion, _) in col.witness_prompts(&item.criteria) {
+        fields.insert(
+            format!("answer:{criterion}:0"),
+            "Calm and friendly throughout.".into(),
+        );
+    }
+    col.update_evidence(id, "", fields).unwrap();
+    col.sign_witness(id, signature()).unwrap();
+}
+
+fn message(err: CoreError) -> String {
+    match err {
+        CoreError::InvalidInput(m) => m,
+        other => panic!("not an input error: {other}"),
+    }
+}
+
+#[test]
+fn prompts_come_from_the_criteria() {
+    let (col, _clock, _dir) = clocked();
+    let prompts = col.witness_prompts(&[SEEN.to_string(), "no/such".to_string()]);
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].0, SEEN);
+    assert!(!prompts[0].1.is_empty());
+}
+
+#[test]
+fn a_statement_without_a_name_or_strokes_cannot_be_signed() {
+    let (mut col, _clock, _dir) = clocked();
+    let id = statement(&mut col);
+    let mut fields = col.evidence(id).unwrap().fields;
+    fields.insert("answer:negotiate/lo3/ac3.1:0".into(), "Yes".into());
+    fields.insert(WITNESS_NAME.into(), "  ".into());
+    col.update_evidence(id, "", fields.clone()).unwrap();
+    assert!(message(col.sign_witness(id, signature()).unwrap_err()).contains("name"));
+
+    fields.insert(WITNESS_NAME.into(), "Sam Patel".into());
+    col.update_evidence(id, "", fields).unwrap();
+    for strokes in [
+        vec![],
+        vec![vec![[1.0, 1.0]]],
+        vec![vec![[f32::NAN, 1.0], [2.0, 2.0]]],
+    ] {
+        let empty = Signature {
+            strokes,
+            ..signature()
+        };
+        let err = message(col.sign_witness(id, empty).unwrap_err());
+        assert!(err.contains("signature is empty"), "{err}");
+    }
+    assert_eq!(col.witness_state(id).unwrap(), WitnessState::Unsigned);
+    assert!(!col
+        .evidence(id)
+        .unwrap()
+        .fields
+        .contains_key(WITNESS_SIGNATURE));
+}
+
+#[test]
+fn unanswered_prompts_and_missing_details_stop_signing() {
+    let (mut col, _clock, _dir) = clocked();
+    let id = statement(&mut col);
+    let err = message(col.sign_witness(id, signature()).unwrap_err());
+    assert!(err.contains("AC 3.1") || err.contains("3.1"), "{err}");
+    let mut fields = col.evidence(id).unwrap().fields;
+    fields.remove("witness_contact");
+    fields.insert(
+        "answer:negotiate/lo3/ac3.1:1".into(),
+        "They listened.".into(),
+    );
+    col.update_evidence(id, "", fields).unwrap();
+    let err = message(col.sign_witness(id, signature()).unwrap_err());
+    assert!(err.contains("Contact details"), "{err}");
+}
+
+#[test]
+fn signing_then_editing_voids_the_signature_and_says_so() {
+    let (mut col, clock, _dir) = clocked();
+    let id = statement(&mut col);
+    let err = message(col.submit_evidence(id).unwrap_err());
+    assert!(err.contains("sign"), "{err}");
+    answer_and_sign(&mut col, id);
+    let signed_at = clock.now_ms();
+    match col.witness_state(id).unwrap() {
+        WitnessState::Signed {
+            name,
+            signed_ms,
+            signature: s,
+        } => {
+            assert_eq!(name, "Sam Patel");
+            assert_eq!(signed_ms, signed_at);
+            assert_eq!(s, signature());
+        }
+        other => panic!("{other:?}"),
+    }
+    let history = col.evidence_history(id).unwrap();
+    assert_eq!(history.last().unwrap().summary, "Signed by Sam Patel");
+
+    // Saving the same text, even without the signature keys, changes nothing.
+    let mut same = col.evidence(id).unwrap().fields;
+    same.retain(|k, _| !k.starts_with("witness_sign"));
+    col.update_evidence(id, "", same.clone()).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Signed { .. }
+    ));
+
+    clock.advance_ms(60_000);
+    same.insert("context".into(), "Something else entirely.".into());
+    col.autosave_evidence(id, "", same).unwrap();
+    assert_eq!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Voided {
+            name: "Sam Patel".into(),
+            voided_ms: clock.now_ms()
+        }
+    );
+    let summaries: Vec<String> = col
+        .evidence_history(id)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.summary)
+        .collect();
+    assert_eq!(
+        summaries[summaries.len() - 2..],
+        ["Edited context", "Edit voided Sam Patel's signature"]
+    );
+
+    // Re-signing works, and changing the criteria voids it again.
+    col.sign_witness(id, signature()).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Signed { .. }
+    ));
+    col.set_evidence_criteria(id, &[SEEN.into(), "negotiate/lo3/ac3.2".into()])
+        .unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Voided { .. }
+    ));
+    answer_and_sign(&mut col, id);
+    col.submit_evidence(id).unwrap();
+}
+
+#[test]
+fn an_edit_cannot_forge_a_signature() {
+    let (mut col, _clock, _dir) = clocked();
+    let id = statement(&mut col);
+    let mut fields = col.evidence(id).unwrap().fields;
+    fields.insert(
+        WITNESS_SIGNATURE.into(),
+        serde_json::to_string(&signature()).unwrap(),
+    );
+    fields.insert(WITNESS_SIGNED_DIGEST.into(), "00".into());
+    col.update_evidence(id, "", fields).unwrap();
+    let item = col.evidence(id).unwrap();
+    assert!(!item.fields.contains_key(WITNESS_SIGNATURE));
+    assert_eq!(col.witness_state(id).unwrap(), WitnessState::Unsigned);
+}
+
+#[test]
+fn a_changed_statement_from_elsewhere_reads_as_voided() {
+    let (mut col, _clock, _dir) = clocked();
+    let id = statement(&mut col);
+    answer_and_sign(&mut col, id);
+    // As a merge from a device that did not apply the rule would leave it.
+    let mut item = col.evidence(id).unwrap();
+    item.fields
+        .insert("context".into(), "Rewritten elsewhere".into());
+    col.store.put_evidence(&item).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Voided { ref name, .. } if name == "Sam Patel"
+    ));
+}
