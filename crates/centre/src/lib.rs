@@ -32,6 +32,9 @@ use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
 /// Settings that are not storage.
@@ -166,6 +169,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { ApiError::NotFound("The page") })
         .layer(DefaultBodyLimit::max(config.max_body))
+        // Outside the body limit, so the limit counts decompressed bytes (no zstd bombs). A
+        // garbled body fails when the handler reads it: 400, like any unreadable body.
+        .layer(RequestDecompressionLayer::new())
+        // Sync pages and pages compress well; attachments are photos and PDFs that don't.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream")),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))

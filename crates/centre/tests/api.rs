@@ -562,6 +562,100 @@ async fn bad_input_gets_clear_errors_never_500(backend: Backend) {
 }
 both_backends!(bad_input_gets_clear_errors_never_500);
 
+/// Sends one request to the router in process, so the test sees the bytes as they travel
+/// (an HTTP client would decompress them out of sight).
+async fn raw(
+    c: &Centre,
+    request: axum::http::request::Builder,
+    body: Vec<u8>,
+) -> (StatusCode, axum::http::HeaderMap, bytes::Bytes) {
+    use tower::ServiceExt;
+    let response = pocketfolio_centre::router(c.state.clone())
+        .oneshot(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let headers = response.headers().clone();
+    let (status, body) = pocketfolio_centre::read_response(response).await;
+    (status, headers, body)
+}
+
+async fn sync_bodies_travel_compressed_and_garbled_ones_get_400(backend: Backend) {
+    let c = Centre::start_with(
+        backend,
+        Config {
+            max_body: 64 * 1024,
+            ..Config::default()
+        },
+        1000,
+    )
+    .await;
+    let (_, token) = c.learner("lee", None).await;
+    let device = DeviceId::new_at(1);
+    let push = |body: Vec<u8>| {
+        let request = axum::http::Request::post("/v1/sync/push")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header("content-encoding", "zstd");
+        raw(&c, request, body)
+    };
+    let json =
+        serde_json::to_vec(&batch(device, 1, reviews(device, 1, 50, 1_700_000_000_000))).unwrap();
+    let (s, _, body) = push(zstd::bulk::compress(&json, 3).unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{body:?}");
+    // Garbled, truncated, or not zstd at all: the body can't be read, which is the sender's fault.
+    let compressed = zstd::bulk::compress(&json, 3).unwrap();
+    let mut garbled = compressed.clone();
+    garbled[compressed.len() / 2] ^= 0xff;
+    for bad in [
+        garbled,
+        compressed[..compressed.len() / 2].to_vec(),
+        b"{not zstd}".to_vec(),
+    ] {
+        let (s, _, body) = push(bad).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body:?}");
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert!(body["error"].is_string(), "{body}");
+    }
+    // A small body that inflates past the limit is refused as too large, not inflated in full.
+    let bomb = zstd::bulk::compress(&vec![b' '; 10 * 1024 * 1024], 3).unwrap();
+    assert!(bomb.len() < 64 * 1024);
+    let (s, _, _) = push(bomb).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    // An encoding the centre doesn't speak is refused plainly.
+    let request = axum::http::Request::post("/v1/sync/push")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "br");
+    let (s, _, _) = raw(&c, request, json.clone()).await;
+    assert!(s.is_client_error(), "{s}");
+    // Pull pages come back compressed to a client that asks; attachments never are.
+    let request = axum::http::Request::get(format!(
+        "/v1/sync/pull?since=0&limit=1000&device_id={}",
+        DeviceId::new_at(2)
+    ))
+    .header("authorization", format!("Bearer {token}"))
+    .header("accept-encoding", "zstd");
+    let (s, headers, body) = raw(&c, request, Vec::new()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers["content-encoding"], "zstd");
+    let page: PullResponse = serde_json::from_slice(&zstd::decode_all(&body[..]).unwrap()).unwrap();
+    assert_eq!(page.changes.len(), 50);
+    let photo = vec![7u8; 900];
+    let sha = sha256_hex(&photo);
+    assert_eq!(
+        c.put_blob(&token, &sha, photo.clone()).await,
+        StatusCode::CREATED
+    );
+    let request = axum::http::Request::get(format!("/v1/blobs/{sha}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-encoding", "zstd");
+    let (s, headers, body) = raw(&c, request, Vec::new()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(headers.get("content-encoding").is_none());
+    assert_eq!(body.to_vec(), photo);
+}
+both_backends!(sync_bodies_travel_compressed_and_garbled_ones_get_400);
+
 async fn authorisation_matrix_denies_every_cross_access(backend: Backend) {
     let c = Centre::start(backend).await;
     let admin = c.account(Role::Admin, "root").await;

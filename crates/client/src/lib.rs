@@ -10,4 +10,4 @@ mod centre;
 mod transport;
 
 pub use centre::{Centre, ClientError, Session};
-pub use transport::HttpTransport;
+pub use transport::{HttpTransport, UploadProgress};

@@ -1,0 +1,106 @@
+//! `pf-sync COLLECTION.db CENTRE-URL USERNAME PASSWORD`: signs in and syncs one collection
+//! once, printing what it did. The fault tests run it as a real process and kill it.
+//!
+//! `PF_SYNC_STOP_AT` makes it announce a point on stdout and wait there to be killed:
+//! - `after-push`: the centre has stored the first push, the device hasn't recorded that yet;
+//! - `upload:N`: the centre holds at least N bytes of an attachment, not all of it.
+
+use pocketfolio_client::{Centre, HttpTransport};
+use pocketfolio_core::sync::protocol::{PullResponse, PushRequest};
+use pocketfolio_core::sync::{sync, PushOutcome, Transport, TransportError};
+use pocketfolio_core::{Collection, SystemClock};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+/// Where to stop, from `PF_SYNC_STOP_AT`.
+#[derive(Clone, Copy)]
+enum StopAt {
+    AfterPush,
+    Upload(usize),
+}
+
+fn stop_at() -> Option<StopAt> {
+    let value = std::env::var("PF_SYNC_STOP_AT").ok()?;
+    if value == "after-push" {
+        return Some(StopAt::AfterPush);
+    }
+    value
+        .strip_prefix("upload:")?
+        .parse()
+        .ok()
+        .map(StopAt::Upload)
+}
+
+/// Says where we are, then waits for the SIGKILL the test sends on reading it.
+fn announce_and_wait(what: &str) -> ! {
+    println!("STOPPED {what}");
+    let _ = std::io::stdout().flush();
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
+}
+
+/// The HTTP transport, stopping after the first push when asked.
+struct Stopping {
+    inner: HttpTransport,
+    after_push: bool,
+}
+
+impl Transport for Stopping {
+    fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
+        let outcome = self.inner.push(request)?;
+        if self.after_push && matches!(outcome, PushOutcome::Accepted(_)) {
+            announce_and_wait(&format!("after-push {}", request.changes.len()));
+        }
+        Ok(outcome)
+    }
+    fn pull(&mut self, since: u64, limit: u32) -> Result<PullResponse, TransportError> {
+        self.inner.pull(since, limit)
+    }
+    fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
+        self.inner.upload_blob(sha256, bytes)
+    }
+    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
+        self.inner.download_blob(sha256)
+    }
+}
+
+fn run(args: &[String]) -> Result<String, Box<dyn std::error::Error>> {
+    let [path, address, username, password] = args else {
+        return Err("usage: pf-sync COLLECTION.db CENTRE-URL USERNAME PASSWORD".into());
+    };
+    let collection = Mutex::new(Collection::open(path.as_ref(), Arc::new(SystemClock))?);
+    let centre = Centre::new(address)?;
+    let session = centre.sign_in(username, password)?;
+    let device = collection.lock().map_err(|_| "lock")?.device_id();
+    let mut transport = HttpTransport::new(centre, session.token, device);
+    let stop = stop_at();
+    if let Some(StopAt::Upload(at)) = stop {
+        transport = transport.on_upload_progress(Arc::new(move |sha, held, size| {
+            if held >= at && held < size {
+                announce_and_wait(&format!("upload {sha} {held}/{size}"));
+            }
+        }));
+    }
+    let mut transport = Stopping {
+        inner: transport,
+        after_push: matches!(stop, Some(StopAt::AfterPush)),
+    };
+    let report = sync(&collection, &mut transport, &mut |_| {})?;
+    Ok(format!("{report:?}"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(report) => {
+            println!("SYNCED {report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pf-sync: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
