@@ -19,12 +19,14 @@ mod edit;
 mod required;
 mod signature;
 mod suggest;
+mod thumbnail;
 mod witness;
 #[cfg(test)]
 pub(crate) mod witness_tests;
 
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
+pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{
     signed_digest, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP, WITNESS_ROLE,
     WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
