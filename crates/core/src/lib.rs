@@ -13,6 +13,7 @@
 //! - [`content`]: the built-in packs (structure, decks, evidence templates) and their checks.
 //! - [`evidence`]: evidence capture: templates' required fields, autosave, criteria
 //!   suggestions, witness testimony with signatures, thumbnails.
+//! - [`portfolio`]: the portfolio exported as one self-contained ZIP.
 //! - [`sync`]: the wire types of the sync protocol, which the outbox already speaks.
 //! - [`import`]: decks from CSV files.
 //!
@@ -26,6 +27,7 @@ mod error;
 pub mod evidence;
 pub mod import;
 pub mod model;
+pub mod portfolio;
 pub mod queue;
 pub mod render;
 pub mod scheduler;
@@ -37,3 +39,4 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use collection::*;
 pub use error::{CoreError, OrNotFound, Result};
 pub use evidence::CriterionSuggestion;
+pub use portfolio::ExportSummary;
