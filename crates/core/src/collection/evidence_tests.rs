@@ -365,3 +365,32 @@ fn the_unit_evidence_column_lists_every_criterion_with_statuses() {
     assert!(column[1..].iter().all(|(_, links)| links.is_empty()));
     assert!(col.evidence_for_unit("no-such-unit").is_err());
 }
+
+#[test]
+fn a_full_disk_says_so_and_keeps_what_was_saved() {
+    let (mut col, _dir) = collection();
+    let id = col.create_quick_note("Saved before").unwrap();
+    let queued = col.pending_changes().unwrap();
+    col.store.limit_size_for_test(1).unwrap();
+    let long = "All of this will not fit. ".repeat(20_000);
+    let err = col
+        .autosave_evidence(id, "", note_fields(&long))
+        .unwrap_err();
+    assert!(matches!(err, CoreError::DiskFull), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("full") && message.contains("saved before is safe"),
+        "{message}"
+    );
+    assert_eq!(col.evidence(id).unwrap().fields["note"], "Saved before");
+    assert_eq!(col.pending_changes().unwrap(), queued);
+    // Still usable for small changes once the failed one is rolled back.
+    col.autosave_evidence(id, "", note_fields("Saved after"))
+        .unwrap();
+}
+
+#[test]
+fn a_full_disk_while_writing_a_file_is_reported_as_such() {
+    let err = CoreError::io("x", std::io::Error::from(std::io::ErrorKind::StorageFull));
+    assert!(matches!(err, CoreError::DiskFull));
+}

@@ -304,3 +304,17 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
         feedback_unread: r.get(12)?,
     })
 }
+
+#[cfg(test)]
+impl Store {
+    /// Caps the database at its current size plus `spare` pages, so a test can fill the "disk".
+    pub(crate) fn limit_size_for_test(&self, spare: i64) -> Result<()> {
+        let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        self.conn.query_row(
+            &format!("PRAGMA max_page_count = {}", pages + spare),
+            [],
+            |_| Ok(()),
+        )?;
+        Ok(())
+    }
+}
