@@ -31,6 +31,10 @@ pub const WITNESS_VOIDED_MS: &str = "witness_voided_ms";
 /// Field key (core only): whose signature an edit voided.
 pub const WITNESS_VOIDED_BY: &str = "witness_voided_by";
 
+/// The most points a signature may have: far more than any real signature, small enough that
+/// the statement stays quick to sync.
+pub const MAX_SIGNATURE_POINTS: usize = 5_000;
+
 /// Keys only the core writes; they are not part of what a witness signs.
 const SIGNATURE_KEYS: [&str; 5] = [
     WITNESS_SIGNATURE,
@@ -148,6 +152,11 @@ impl Signature {
         if !ok_size || strokes.is_empty() {
             return Err(CoreError::invalid(
                 "The signature is empty. Ask the witness to sign with a finger or the mouse.",
+            ));
+        }
+        if strokes.iter().map(Vec::len).sum::<usize>() > MAX_SIGNATURE_POINTS {
+            return Err(CoreError::invalid(
+                "That signature is too detailed to keep. Clear it and ask the witness to sign again.",
             ));
         }
         Ok(Signature {

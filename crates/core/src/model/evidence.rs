@@ -281,3 +281,27 @@ pub enum WitnessState {
         voided_ms: i64,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_for_a_criterion_follows_the_assessor_then_the_learner() {
+        let mut item = EvidenceItem::draft(
+            EvidenceId::new_at(1),
+            EvidenceKind::QuickNote,
+            "x".into(),
+            1,
+        );
+        assert_eq!(item.status_for("a"), EvidenceStatus::Draft);
+        item.learner_status = LearnerStatus::Submitted;
+        assert_eq!(item.status_for("a"), EvidenceStatus::Submitted);
+        item.assessor_status = Some(AssessorStatus::ReferredBack);
+        assert_eq!(item.status_for("a").label(), "Referred back");
+        item.assessor_status = Some(AssessorStatus::Accepted);
+        item.signed_off = vec!["a".into()];
+        assert_eq!(item.status_for("a"), EvidenceStatus::SignedOff);
+        assert_eq!(item.status_for("b"), EvidenceStatus::Accepted);
+    }
+}
