@@ -231,3 +231,53 @@ fn a_changed_statement_from_elsewhere_reads_as_voided() {
         WitnessState::Voided { ref name, .. } if name == "Sam Patel"
     ));
 }
+
+#[test]
+fn a_signature_survives_sync_and_an_edit_on_another_device_voids_it_everywhere() {
+    use crate::sync::memory_centre::MemoryCentre;
+    use std::sync::Mutex;
+    let centre = MemoryCentre::new();
+    let device = || {
+        let (col, clock, dir) = clocked();
+        (Mutex::new(col), clock, centre.connect(), dir)
+    };
+    let (phone, phone_clock, mut phone_link, _d1) = device();
+    let (tablet, _tablet_clock, mut tablet_link, _d2) = device();
+    let sync = |col: &Mutex<Collection>, link: &mut MemoryCentre| {
+        crate::sync::sync(col, link, &mut |_| {}).unwrap();
+    };
+
+    let id = statement(&mut phone.lock().unwrap());
+    phone
+        .lock()
+        .unwrap()
+        .set_evidence_criteria(id, &["negotiate/lo3/ac3.2".into(), SEEN.into()])
+        .unwrap();
+    answer_and_sign(&mut phone.lock().unwrap(), id);
+    sync(&phone, &mut phone_link);
+    sync(&tablet, &mut tablet_link);
+    assert!(
+        matches!(tablet.lock().unwrap().witness_state(id).unwrap(), WitnessState::Signed { ref name, .. } if name == "Sam Patel"),
+        "the digest is the same on every device"
+    );
+
+    phone_clock.advance_ms(1_000);
+    {
+        let mut tablet = tablet.lock().unwrap();
+        let mut fields = tablet.evidence(id).unwrap().fields;
+        fields.insert("context".into(), "Changed on the tablet".into());
+        tablet.update_evidence(id, "", fields).unwrap();
+    }
+    sync(&tablet, &mut tablet_link);
+    sync(&phone, &mut phone_link);
+    let phone = phone.lock().unwrap();
+    assert_eq!(
+        phone.evidence(id).unwrap().fields["context"],
+        "Changed on the tablet"
+    );
+    assert!(
+        matches!(phone.witness_state(id).unwrap(), WitnessState::Voided { ref name, .. } if name == "Sam Patel"),
+        "{:?}",
+        phone.witness_state(id)
+    );
+}
