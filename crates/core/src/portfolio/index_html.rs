@@ -10,7 +10,7 @@ use std::fmt::Write;
 const STYLE: &str = "
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fff}
 h1,h2,h3{line-height:1.2}h2{margin-top:2.5rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.5rem 0;table-layout:fixed}td,dd{overflow-wrap:anywhere}th:first-child{width:5.5rem}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}.item{border-top:3px solid #2f5d8a;margin-top:2rem}
 .meta,.muted{color:#555}.text{white-space:pre-wrap;margin:0 0 .8rem}dt{font-weight:600}dd{margin:0 0 .6rem}
 .status{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#e8eef5}
@@ -207,10 +207,10 @@ fn witness(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
     h.push_str("<h3>Witness testimony</h3>");
     let prompts = pack().prompts_for(&i.criteria);
     for (criterion, questions) in prompts {
-        let code = criteria
+        let heading = criteria
             .iter()
             .find(|c| c.id == criterion)
-            .map_or(criterion.as_str(), |c| c.code.as_str());
+            .map_or(criterion.clone(), |c| format!("{} {}", c.code, c.text));
         let answered: Vec<(usize, &String)> = (0..questions.len())
             .filter_map(|n| {
                 i.fields
@@ -222,7 +222,7 @@ fn witness(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
         if answered.is_empty() {
             continue;
         }
-        let _ = write!(h, "<h4>{}</h4><dl>", esc(code));
+        let _ = write!(h, "<h4>{}</h4><dl>", esc(&heading));
         for (n, answer) in answered {
             let _ = write!(
                 h,
@@ -284,7 +284,7 @@ fn attachments(h: &mut String, e: &ExportedItem) {
     }
     h.push_str("<h3>Attachments</h3><ul>");
     for (a, file) in e.item.attachments.iter().zip(&e.files) {
-        let size = format!("{:.1} MB", a.size as f64 / 1_048_576.0);
+        let size = file_size(a.size);
         match file {
             Some(path) => {
                 let _ = write!(
@@ -324,6 +324,15 @@ fn history(h: &mut String, e: &ExportedItem) {
         );
     }
     h.push_str("</tbody></table>");
+}
+
+/// "12 KB", "3.4 MB".
+fn file_size(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    }
 }
 
 /// A time for people: "23 Nov 2026, 12:00 UTC".
