@@ -2,6 +2,7 @@
 //! client that drives an exchange over any [`Transport`], and the clock that orders edits.
 
 mod client;
+mod history;
 pub mod hlc;
 pub mod memory_centre;
 pub mod protocol;
