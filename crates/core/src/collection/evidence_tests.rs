@@ -394,3 +394,48 @@ fn a_full_disk_while_writing_a_file_is_reported_as_such() {
     let err = CoreError::io("x", std::io::Error::from(std::io::ErrorKind::StorageFull));
     assert!(matches!(err, CoreError::DiskFull));
 }
+
+#[test]
+fn a_referred_back_item_sent_again_shows_as_submitted_in_the_unit_column() {
+    use crate::model::AssessorStatus;
+    use crate::sync::memory_centre::MemoryCentre;
+    let centre = MemoryCentre::new();
+    let (col, clock, _dir) = clocked();
+    let col = std::sync::Mutex::new(col);
+    let mut link = centre.connect();
+    let criterion = "negotiate/lo3/ac3.1".to_string();
+    let id = {
+        let mut col = col.lock().unwrap();
+        let id = col.create_quick_note("Calmed an upset customer").unwrap();
+        col.set_evidence_criteria(id, std::slice::from_ref(&criterion))
+            .unwrap();
+        col.submit_evidence(id).unwrap();
+        id
+    };
+    crate::sync::sync(&col, &mut link, &mut |_| {}).unwrap();
+    clock.advance_ms(60_000);
+    assert!(centre.assess(
+        id,
+        AssessorStatus::ReferredBack,
+        "Say what you said.",
+        clock.now_ms()
+    ));
+    crate::sync::sync(&col, &mut link, &mut |_| {}).unwrap();
+    let mut col = col.lock().unwrap();
+    let status = |col: &Collection| {
+        let column = col.evidence_for_unit("negotiate").unwrap();
+        let (_, links) = column.into_iter().find(|(c, _)| *c == criterion).unwrap();
+        links[0].status
+    };
+    assert_eq!(status(&col), EvidenceStatus::ReferredBack);
+    clock.advance_ms(60_000);
+    col.autosave_evidence(id, "", note_fields("I said sorry and offered a swap."))
+        .unwrap();
+    assert_eq!(
+        status(&col),
+        EvidenceStatus::ReferredBack,
+        "still being reworked"
+    );
+    col.submit_evidence(id).unwrap();
+    assert_eq!(status(&col), EvidenceStatus::Submitted);
+}

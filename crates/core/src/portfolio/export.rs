@@ -3,7 +3,7 @@
 use super::index_html::index_html;
 use crate::evidence::witness_state;
 use crate::model::{
-    Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, Unit, WitnessState,
+    Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, EvidenceStatus, Unit, WitnessState,
 };
 use crate::{Collection, CoreError, Result};
 use serde_json::json;
@@ -44,6 +44,8 @@ pub(super) struct ExportedItem {
     pub item: EvidenceItem,
     pub history: Vec<EvidenceHistoryEntry>,
     pub witness: WitnessState,
+    /// Where the item stands overall.
+    pub status: EvidenceStatus,
     /// For each attachment, its path in the ZIP, or `None` when the file is not on this device.
     pub files: Vec<Option<String>>,
 }
@@ -106,7 +108,13 @@ impl Collection {
                     on_disk.then(|| attachment_name(&a.sha256, &a.file_name))
                 })
                 .collect();
+            let status = if self.resubmitted(&item)? {
+                EvidenceStatus::Submitted
+            } else {
+                item.status_for("")
+            };
             items.push(ExportedItem {
+                status,
                 history: self.store.get_history(item.id)?,
                 witness: witness_state(&item),
                 files,
@@ -173,7 +181,7 @@ fn portfolio_json(p: &Portfolio) -> serde_json::Value {
         .map(|e| {
             json!({
                 "item": e.item,
-                "status": e.item.status_for("").label(),
+                "status": e.status.label(),
                 "witness": witness_json(&e.witness),
                 "history": e.history,
                 "attachment_files": e.files,

@@ -62,7 +62,7 @@ fn contents(h: &mut String, p: &Portfolio) {
             a = anchor(&e.item),
             t = esc(&e.item.title),
             k = e.item.kind.label(),
-            s = e.item.status_for("").label(),
+            s = e.status.label(),
         );
     }
     h.push_str(r##"</ol><p><a href="#coverage">Criteria coverage</a></p></nav>"##);
@@ -115,7 +115,7 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
         a = anchor(i),
         t = esc(&i.title),
         k = i.kind.label(),
-        s = i.status_for("").label(),
+        s = e.status.label(),
         c = when(i.created_ms),
         u = when(i.updated_ms),
     );
