@@ -12,8 +12,8 @@ mod views;
 use dioxus::prelude::*;
 use state::Backend;
 use views::{
-    AddCard, Browse, Decks, EditCard, NotFound, Review, Settings, Shell, Stats, Today, UnitDetail,
-    Units,
+    AddCard, Browse, Decks, EditCard, EvidenceDetail, NotFound, Portfolio, Review, Settings, Shell,
+    Stats, Today, UnitDetail, Units,
 };
 
 /// The stylesheet as an asset, which `dx` bundles for Android and iOS.
@@ -45,6 +45,10 @@ pub enum Route {
         Units {},
         #[route("/units/:unit")]
         UnitDetail { unit: String },
+        #[route("/evidence")]
+        Portfolio {},
+        #[route("/evidence/item/:id")]
+        EvidenceDetail { id: String },
         #[route("/stats")]
         Stats {},
         #[route("/settings")]
@@ -70,7 +74,7 @@ fn main() {
 
 #[cfg(feature = "preview")]
 fn run(backend: Backend, args: &args::Args) {
-    preview::serve(backend, args.port);
+    preview::serve(backend, args.port, args.data_dir.clone());
 }
 
 #[cfg(not(feature = "preview"))]

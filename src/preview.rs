@@ -4,16 +4,19 @@
 
 use crate::state::Backend;
 use crate::App;
-use axum::extract::WebSocketUpgrade;
-use axum::response::Html;
+use axum::extract::{Path, WebSocketUpgrade};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use dioxus::prelude::VirtualDom;
 use dioxus_liveview::{axum_socket, interpreter_glue, LiveViewPool};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Serves the app on 127.0.0.1:`port` until the process is stopped.
-pub fn serve(backend: Backend, port: u16) {
+/// Serves the app on 127.0.0.1:`port` until the process is stopped. `data_dir` is the
+/// collection's folder, whose `exports/` the portfolio export writes to.
+pub fn serve(backend: Backend, port: u16, data_dir: PathBuf) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -32,7 +35,7 @@ pub fn serve(backend: Backend, port: u16) {
         // serving on the signal and close the collection: dropping it checkpoints the WAL
         // into the database file, as a phone app does when it goes to the background.
         tokio::select! {
-            served = axum::serve(listener, router(backend.clone())) => {
+            served = axum::serve(listener, router(backend.clone(), data_dir)) => {
                 if let Err(e) = served {
                     eprintln!("The preview server stopped: {e}");
                 }
@@ -65,7 +68,7 @@ async fn stop_signal() {
     }
 }
 
-fn router(backend: Backend) -> Router {
+fn router(backend: Backend, data_dir: PathBuf) -> Router {
     let pool = Arc::new(LiveViewPool::new());
     let page = Html(index_page());
     Router::new()
@@ -85,8 +88,40 @@ fn router(backend: Backend) -> Router {
                 }
             }),
         )
+        .route(
+            "/exports/{file}",
+            get(move |Path(file): Path<String>| download_export(data_dir.join("exports"), file)),
+        )
         // Every other path is a screen: the router inside the app reads the location.
         .fallback(get(move || async move { page.clone() }))
+}
+
+/// A portfolio export, so a browser can save what the app wrote. Only plain `.zip` names in
+/// the exports folder: no paths.
+async fn download_export(folder: PathBuf, file: String) -> Response {
+    let plain = file.ends_with(".zip")
+        && !file.starts_with('.')
+        && file
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if !plain {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let path = folder.join(&file);
+    match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 fn index_page() -> String {

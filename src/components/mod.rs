@@ -4,11 +4,13 @@ mod charts;
 mod face;
 mod nav;
 mod queue_counts;
+mod signature_pad;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
 pub use face::{face_text, Face};
 pub use nav::BottomNav;
 pub use queue_counts::QueueCountsView;
+pub use signature_pad::{Ink, SignaturePad};
 
 use dioxus::prelude::*;
 

@@ -3,10 +3,15 @@
 use crate::Route;
 use dioxus::prelude::*;
 
-/// Which tab a route belongs to.
+/// Which tab a route belongs to. The portfolio hangs off Today (its Capture and Portfolio
+/// buttons), so the bar keeps five tabs a thumb can hit.
 fn tab_of(route: &Route) -> usize {
     match route {
-        Route::Today {} | Route::Review { .. } | Route::NotFound { .. } => 0,
+        Route::Today {}
+        | Route::Review { .. }
+        | Route::NotFound { .. }
+        | Route::Portfolio {}
+        | Route::EvidenceDetail { .. } => 0,
         Route::Decks {} | Route::Browse {} | Route::AddCard {} | Route::EditCard { .. } => 1,
         Route::Units {} | Route::UnitDetail { .. } => 2,
         Route::Stats {} => 3,

@@ -3,6 +3,7 @@
 mod browse;
 mod card_form;
 mod decks;
+pub mod evidence;
 mod not_found;
 mod review;
 mod settings;
@@ -15,6 +16,7 @@ mod units;
 pub use browse::Browse;
 pub use card_form::{AddCard, EditCard};
 pub use decks::Decks;
+pub use evidence::{EvidenceDetail, Portfolio};
 pub use not_found::NotFound;
 pub use review::Review;
 pub use settings::Settings;

@@ -6,8 +6,8 @@ use crate::state::Backend;
 use crate::App;
 use dioxus::history::{History, MemoryHistory};
 use dioxus::prelude::*;
-use pocketfolio_core::model::{DeckId, NoteFields};
-use pocketfolio_core::{Collection, SystemClock};
+use pocketfolio_core::model::{DeckId, EvidenceKind, NoteFields};
+use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -134,5 +134,182 @@ fn a_reversed_note_is_asked_front_first() {
     assert!(
         html.contains("0 done · 2 left"),
         "both directions are queued"
+    );
+}
+
+// ---- Evidence ----
+
+/// A collection in a temp folder, prepared with `f` before the app opens it.
+fn prepared(f: impl FnOnce(&mut Collection)) -> (tempfile::TempDir, Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let backend = open_backend(dir.path(), 0);
+        drop(backend);
+        let path = dir.path().join(crate::services::open::DB_FILE);
+        let mut col = Collection::open(&path, Arc::new(SystemClock)).unwrap();
+        f(&mut col);
+    }
+    let backend = open_backend(dir.path(), 0);
+    assert!(backend.open_error().is_none());
+    (dir, backend)
+}
+
+fn draft(template: Option<&str>, title: &str, fields: &[(&str, &str)]) -> EvidenceDraft {
+    let kind = template.map(|t| {
+        pocketfolio_core::content::builtin()
+            .unwrap()
+            .templates
+            .into_iter()
+            .find(|x| x.id == t)
+            .unwrap()
+            .kind
+    });
+    EvidenceDraft {
+        kind: kind.or(Some(EvidenceKind::QuickNote)),
+        template_id: template.map(str::to_string),
+        title: title.into(),
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        criteria: Vec::new(),
+    }
+}
+
+#[test]
+fn today_offers_capture_in_one_tap_and_the_portfolio() {
+    let (_dir, backend) = fresh();
+    let html = render_at(backend, "/");
+    assert!(html.contains("id=\"capture\""), "{html}");
+    assert!(html.contains("Capture evidence"));
+    assert!(html.contains("href=\"/evidence\""));
+}
+
+#[test]
+fn the_portfolio_lists_items_with_their_status_and_every_template() {
+    let (_dir, backend) = prepared(|col| {
+        col.create_evidence(draft(
+            None,
+            "Shelf talker photo",
+            &[("note", "Put up the sign")],
+        ))
+        .unwrap();
+        let id = col
+            .create_evidence(draft(
+                None,
+                "Complaint handled",
+                &[("note", "Refund given")],
+            ))
+            .unwrap();
+        col.set_evidence_criteria(id, &["negotiate/lo3/ac3.1".into()])
+            .unwrap();
+        col.submit_evidence(id).unwrap();
+    });
+    let html = render_at(backend, "/evidence");
+    assert!(html.contains("Shelf talker photo"), "{html}");
+    assert!(html.contains("Complaint handled"));
+    assert!(html.contains("status-draft"));
+    assert!(html.contains("status-submitted"));
+    assert!(html.contains("Draft (1)") && html.contains("Submitted (1)"));
+    for t in pocketfolio_core::content::builtin().unwrap().templates {
+        assert!(
+            html.contains(&format!("id=\"start-{}\"", t.id)),
+            "no start button for {}",
+            t.id
+        );
+    }
+    assert!(html.contains("Export portfolio"));
+}
+
+#[test]
+fn a_template_item_is_a_form_with_required_fields_marked_and_its_history() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| {
+        let e = col
+            .create_evidence(draft(
+                Some("reflective-account"),
+                "",
+                &[("situation", "Busy Saturday")],
+            ))
+            .unwrap();
+        let mut fields = col.evidence(e).unwrap().fields;
+        fields.insert("task".into(), "Calm a queue".into());
+        col.update_evidence(e, "Saturday queue", fields).unwrap();
+        id = Some(e);
+    });
+    let html = render_at(backend, &format!("/evidence/item/{}", id.unwrap()));
+    for label in [
+        "Situation",
+        "Task",
+        "Action",
+        "Result",
+        "What I would do differently",
+    ] {
+        assert!(html.contains(label), "no {label} field: {html}");
+    }
+    assert!(html.contains("id=\"field-situation\""));
+    assert!(
+        html.contains("Busy Saturday"),
+        "the saved text is in the form"
+    );
+    assert!(
+        html.matches(" Required").count() >= 5,
+        "required fields are marked"
+    );
+    assert!(html.contains("Submit for assessment"));
+    assert!(html.contains("Created"), "history shows the creation");
+    assert!(html.contains("Edited task"), "history says what changed");
+    assert!(html.contains("You ·"), "history says who");
+}
+
+#[test]
+fn a_quick_note_item_offers_a_photo_picker_and_criteria() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| {
+        let e = col.create_evidence(draft(None, "", &[])).unwrap();
+        col.attach_file(e, "till.png", "image/png", &[0x89, b'P', b'N', b'G'])
+            .unwrap();
+        id = Some(e);
+    });
+    let html = render_at(backend, &format!("/evidence/item/{}", id.unwrap()));
+    assert!(html.contains("id=\"field-note\""), "{html}");
+    assert!(html.contains("type=\"file\""));
+    assert!(
+        html.contains("image/*"),
+        "the picker offers the camera on phones"
+    );
+    assert!(html.contains("till.png"));
+    assert!(html.contains("Choose from all criteria"));
+    assert!(html.contains("No criteria linked yet"));
+}
+
+#[test]
+fn an_unknown_item_is_an_inline_message() {
+    let (_dir, backend) = fresh();
+    let html = render_at(backend, "/evidence/item/not-an-id");
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(html.contains("Back to your portfolio"));
+}
+
+#[test]
+fn the_unit_view_lists_evidence_beside_knowledge() {
+    let (_dir, backend) = prepared(|col| {
+        let e = col
+            .create_evidence(draft(
+                None,
+                "Supplier call notes",
+                &[("note", "Agreed terms")],
+            ))
+            .unwrap();
+        col.set_evidence_criteria(e, &["negotiate/lo3/ac3.1".into()])
+            .unwrap();
+    });
+    let html = render_at(backend, "/units/negotiate");
+    assert!(html.contains("Supplier call notes"), "{html}");
+    assert!(html.contains("status-draft"));
+    assert!(html.contains("Knowledge"));
+    assert!(
+        html.contains("None yet"),
+        "criteria without evidence say so"
     );
 }

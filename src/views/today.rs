@@ -2,6 +2,7 @@
 
 use crate::components::{Message, QueueCountsView};
 use crate::state::use_app;
+use crate::views::evidence::CaptureActions;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::model::LearnerStatus;
@@ -27,6 +28,7 @@ pub fn Today() -> Element {
     let left = today.total.total();
     rsx! {
         h1 { "Today" }
+        CaptureActions {}
         section { class: "card-box", "aria-labelledby": "revise-heading",
             h2 { id: "revise-heading", "Revision" }
             QueueCountsView { counts: today.total }

@@ -1,10 +1,13 @@
-//! One unit: each assessment criterion with the knowledge strength of its linked cards.
+//! One unit: each assessment criterion with the knowledge strength of its linked cards and,
+//! beside it, the evidence items claiming it with their status: how ready the learner is.
 
 use crate::components::Message;
 use crate::state::use_app;
+use crate::views::evidence::{status_class, StatusBadge};
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::model::CriterionKind;
+use pocketfolio_core::model::{CriterionKind, EvidenceLink};
+use std::collections::HashMap;
 
 /// The unit view.
 #[component]
@@ -25,6 +28,11 @@ pub fn UnitDetail(unit: String) -> Element {
     };
     let outcomes = app.read(|c| c.outcomes(&unit)).unwrap_or_default();
     let strengths = app.read(|c| c.criterion_strengths(&unit));
+    let evidence: HashMap<String, Vec<EvidenceLink>> = app
+        .read(|c| c.evidence_for_unit(&unit))
+        .map(|rows| rows.into_iter().collect())
+        .unwrap_or_default();
+    let no_links = Vec::new();
     rsx! {
         h1 { "{info.title}" }
         p { class: "muted", "{info.summary}" }
@@ -56,22 +64,28 @@ pub fn UnitDetail(unit: String) -> Element {
                                         None => "No cards linked".to_string(),
                                     };
                                     let started = s.cards - s.not_started;
+                                    let links = evidence.get(&s.criterion.id).unwrap_or(&no_links);
                                     rsx! {
                                         li { key: "{s.criterion.id}", class: "criterion",
                                             p { b { "{s.criterion.code} " } "{s.criterion.text}" }
-                                            p { class: "small muted",
-                                                "{kind} · {label} · {started} of {s.cards} cards started"
-                                            }
-                                            if let Some(p) = pct {
-                                                div {
-                                                    class: "meter",
-                                                    role: "meter",
-                                                    "aria-label": "Strength of {s.criterion.code}",
-                                                    "aria-valuemin": "0",
-                                                    "aria-valuemax": "100",
-                                                    "aria-valuenow": "{p}",
-                                                    div { style: "width: {p}%" }
+                                            div { class: "readiness",
+                                                div { class: "knowledge",
+                                                    p { class: "col-head", "Knowledge" }
+                                                    p { class: "small", "{label}" }
+                                                    if let Some(p) = pct {
+                                                        div {
+                                                            class: "meter",
+                                                            role: "meter",
+                                                            "aria-label": "Strength of {s.criterion.code}",
+                                                            "aria-valuemin": "0",
+                                                            "aria-valuemax": "100",
+                                                            "aria-valuenow": "{p}",
+                                                            div { style: "width: {p}%" }
+                                                        }
+                                                    }
+                                                    p { class: "small muted", "{kind} · {started} of {s.cards} cards started" }
                                                 }
+                                                CriterionEvidence { code: s.criterion.code.clone(), links: links.clone() }
                                             }
                                         }
                                     }
@@ -81,6 +95,28 @@ pub fn UnitDetail(unit: String) -> Element {
                     }
                 }
             },
+        }
+    }
+}
+
+/// The evidence column of one criterion: each item claiming it, with its status.
+#[component]
+fn CriterionEvidence(code: String, links: Vec<EvidenceLink>) -> Element {
+    rsx! {
+        div { class: "evidence-column",
+            p { class: "col-head", "Evidence for {code}" }
+            if links.is_empty() {
+                p { class: "small muted", "None yet" }
+            }
+            ul { class: "evidence-links",
+                for l in links {
+                    li { key: "{l.id}",
+                        Link { to: Route::EvidenceDetail { id: l.id.to_string() }, "{l.title}" }
+                        " "
+                        StatusBadge { label: l.status.label(), class: status_class(l.status) }
+                    }
+                }
+            }
         }
     }
 }

@@ -65,6 +65,13 @@ export async function startPreview(dataDir, extraArgs = [], port = nextPort++) {
       child.kill('SIGTERM');
       await exited;
     },
+    // Ends the process at once, as a phone killing the app would: no clean shutdown.
+    async kill() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 

@@ -1,0 +1,203 @@
+//! One evidence item: its text (autosaved), photos and files, criteria, status with the
+//! assessor's feedback, Submit, and its full history. Witness testimonies get the witness flow
+//! in place of the plain form.
+
+use super::attachments::Attachments;
+use super::autosave::{use_autosave, Autosave};
+use super::criteria::CriteriaSection;
+use super::fields::{quick_note_fields, EvidenceFields};
+use super::history::History;
+use super::status::{when, Stage, StageBadge};
+use super::witness::WitnessFlow;
+use crate::components::Message;
+use crate::state::use_app;
+use crate::Route;
+use dioxus::prelude::*;
+use pocketfolio_core::content::Template;
+use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceItem, EvidenceKind};
+
+/// The item screen.
+#[component]
+pub fn EvidenceDetail(id: String) -> Element {
+    let app = use_app();
+    let parsed = EvidenceId::parse(&id).map_err(|e| e.to_string());
+    let item = parsed.and_then(|id| app.read(|c| c.evidence(id)));
+    match item {
+        Err(e) => rsx! {
+            h1 { "Evidence" }
+            Message { error: e }
+            Link { class: "button", to: Route::Portfolio {}, "Back to your portfolio" }
+        },
+        Ok(item) => {
+            let template = item
+                .template_id
+                .as_deref()
+                .and_then(|t| app.peek(|c| Ok(c.template(t))).ok().flatten());
+            rsx! { EvidenceEditor { key: "{item.id}", item, template } }
+        }
+    }
+}
+
+/// The screen's body; keyed by item, so its autosave belongs to one item.
+#[component]
+fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
+    let saver = use_autosave(item.id);
+    let stage = Stage::of(&item);
+    let locked = matches!(stage, Stage::Submitted | Stage::Accepted);
+    let fields = template
+        .as_ref()
+        .map(|t| t.fields.clone())
+        .unwrap_or_else(quick_note_fields);
+    let empty = item.fields.is_empty();
+    let witness = item.kind == EvidenceKind::WitnessTestimony;
+    rsx! {
+        div { class: "spread",
+            h1 { class: "grow", id: "evidence-heading", "{item.title}" }
+            StageBadge { stage }
+        }
+        p { class: "small muted",
+            "{item.kind.label()} · started {when(item.created_ms)} · last changed {when(item.updated_ms)}"
+        }
+        if let Some(t) = template.as_ref() {
+            p { class: "small", "{t.description}" }
+        }
+        Feedback { item: item.clone() }
+        if witness {
+            WitnessFlow { item: item.clone(), fields, saver, locked }
+        } else {
+            EvidenceFields {
+                fields,
+                values: item.fields.clone(),
+                title: item.title.clone(),
+                saver,
+                locked,
+                focus_first: empty && !locked,
+            }
+            Attachments { id: item.id, attachments: item.attachments.clone(), locked }
+            CriteriaSection {
+                id: item.id,
+                chosen: item.criteria.clone(),
+                locked,
+                heading: "Criteria this evidences",
+                template_id: item.template_id.clone(),
+                text: words_of(&item),
+            }
+        }
+        Submit { item: item.clone(), saver, stage }
+        History { id: item.id }
+        DeleteItem { id: item.id, title: item.title.clone() }
+    }
+}
+
+/// The item's words, for suggesting criteria.
+pub(super) fn words_of(item: &EvidenceItem) -> String {
+    let mut text = item.title.clone();
+    for v in item.fields.values() {
+        text.push('\n');
+        text.push_str(v);
+    }
+    text
+}
+
+/// What the assessor decided and said.
+#[component]
+fn Feedback(item: EvidenceItem) -> Element {
+    let Some(decision) = item.assessor_status else {
+        return rsx! {};
+    };
+    let who = item
+        .assessor
+        .clone()
+        .unwrap_or_else(|| "Your assessor".into());
+    let verdict = match decision {
+        AssessorStatus::Accepted => "accepted this",
+        AssessorStatus::ReferredBack => "referred this back",
+    };
+    rsx! {
+        section { class: "card-box feedback", id: "feedback", "aria-labelledby": "feedback-heading",
+            h2 { id: "feedback-heading", "{who} {verdict}" }
+            if let Some(text) = item.feedback.as_ref() {
+                p { class: "feedback-text", "{text}" }
+            }
+            if decision == AssessorStatus::ReferredBack {
+                p { class: "small muted", "You can change it now and submit it again." }
+            }
+        }
+    }
+}
+
+/// Submitting for assessment; saves what is typed first, and says what is missing.
+#[component]
+fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage) -> Element {
+    let app = use_app();
+    let mut error = use_signal(|| None::<String>);
+    let mut notice = use_signal(|| None::<String>);
+    let id = item.id;
+    let submit = move |_| {
+        if !saver.flush() {
+            error.set(Some("Your latest text isn't saved yet, so this wasn't submitted. Try again in a moment.".into()));
+            return;
+        }
+        match app.write(|c| c.submit_evidence(id)) {
+            Ok(()) => {
+                error.set(None);
+                notice.set(Some(
+                    "Submitted. It goes to your assessor when this device next syncs.".into(),
+                ));
+            }
+            Err(e) => {
+                notice.set(None);
+                error.set(Some(e));
+            }
+        }
+    };
+    rsx! {
+        section { class: "card-box", "aria-labelledby": "submit-heading",
+            h2 { id: "submit-heading", "Assessment" }
+            match stage {
+                Stage::Draft | Stage::ReferredBack => rsx! {
+                    p { class: "small muted", "Drafts stay on this device and can be changed. Submit when it is ready for your assessor." }
+                    button { class: "primary wide", id: "submit-evidence", r#type: "button", onclick: submit, "Submit for assessment" }
+                },
+                Stage::Submitted => rsx! {
+                    p { id: "submitted-state", "Submitted — with your assessor. It can't be changed unless they refer it back." }
+                },
+                Stage::Accepted => rsx! {
+                    p { id: "submitted-state", "Accepted by your assessor." }
+                },
+            }
+            Message { error: error(), notice: notice() }
+        }
+    }
+}
+
+/// Deleting, with a second tap to confirm.
+#[component]
+fn DeleteItem(id: EvidenceId, title: String) -> Element {
+    let app = use_app();
+    let nav = use_navigator();
+    let mut confirming = use_signal(|| false);
+    let mut error = use_signal(|| None::<String>);
+    rsx! {
+        div { class: "row delete-row",
+            if confirming() {
+                p { class: "small", "Delete \"{title}\" and its history from this device?" }
+                button { r#type: "button", onclick: move |_| confirming.set(false), "Keep it" }
+                button {
+                    class: "danger",
+                    r#type: "button",
+                    id: "confirm-delete",
+                    onclick: move |_| match app.write(|c| c.delete_evidence(id)) {
+                        Ok(()) => { nav.push(Route::Portfolio {}); }
+                        Err(e) => error.set(Some(e)),
+                    },
+                    "Delete"
+                }
+            } else {
+                Link { class: "button", to: Route::Portfolio {}, "Your portfolio" }
+                button { class: "danger", r#type: "button", "aria-label": "Delete this evidence", onclick: move |_| confirming.set(true), "Delete…" }
+            }
+        }
+        Message { error: error() }
+    }
+}

@@ -1,0 +1,122 @@
+//! The portfolio: every evidence item with its status, filtered by status; starting a quick
+//! note or an item from a template; and the export.
+
+use super::export::ExportPortfolio;
+use super::status::{when, Stage, StageBadge};
+use super::templates::start;
+use crate::components::Message;
+use crate::state::use_app;
+use crate::Route;
+use dioxus::prelude::*;
+
+/// The portfolio screen.
+#[component]
+pub fn Portfolio() -> Element {
+    let app = use_app();
+    let nav = use_navigator();
+    let items = app.read(|c| c.evidence_items());
+    let templates = app.read(|c| Ok(c.templates())).unwrap_or_default();
+    let mut filter = use_signal(|| None::<Stage>);
+    let mut error = use_signal(|| None::<String>);
+    let mut begin =
+        move |template: Option<&pocketfolio_core::content::Template>| match start(app, template) {
+            Ok(id) => {
+                nav.push(Route::EvidenceDetail { id: id.to_string() });
+            }
+            Err(e) => error.set(Some(e)),
+        };
+    let items = match items {
+        Ok(items) => items,
+        Err(e) => return rsx! { h1 { "Portfolio" } Message { error: e } },
+    };
+    let count = |s: Stage| items.iter().filter(|i| Stage::of(i) == s).count();
+    let shown: Vec<_> = items
+        .iter()
+        .filter(|i| filter().is_none_or(|f| Stage::of(i) == f))
+        .collect();
+    rsx! {
+        div { class: "spread",
+            h1 { "Portfolio" }
+            button {
+                class: "primary",
+                id: "new-quick-note",
+                r#type: "button",
+                onclick: move |_| begin(None),
+                "+ Quick note"
+            }
+        }
+        Message { error: error() }
+        div { class: "filters", role: "group", "aria-label": "Show",
+            button {
+                r#type: "button",
+                "aria-pressed": "{filter().is_none()}",
+                onclick: move |_| filter.set(None),
+                "All ({items.len()})"
+            }
+            for s in Stage::ALL {
+                button {
+                    key: "{s.key()}",
+                    r#type: "button",
+                    id: "filter-{s.key()}",
+                    "aria-pressed": "{filter() == Some(s)}",
+                    onclick: move |_| filter.set(Some(s)),
+                    "{s.label()} ({count(s)})"
+                }
+            }
+        }
+        if shown.is_empty() {
+            p { class: "muted card-box", id: "no-evidence",
+                if items.is_empty() {
+                    "Your portfolio is empty. Capture a quick note at work, or start from a template below."
+                } else {
+                    "Nothing with this status."
+                }
+            }
+        } else {
+            ul { class: "plain evidence-list", id: "evidence-list",
+                for item in shown {
+                    li { key: "{item.id}", class: "card-box",
+                        div { class: "spread",
+                            Link {
+                                class: "grow item-link",
+                                to: Route::EvidenceDetail { id: item.id.to_string() },
+                                "{item.title}"
+                            }
+                            StageBadge { stage: Stage::of(item) }
+                        }
+                        p { class: "small muted",
+                            "{item.kind.label()} · {item.criteria.len()} criteria · {item.attachments.len()} files · changed {when(item.updated_ms)}"
+                        }
+                        if let Some(f) = item.feedback.as_ref() {
+                            p { class: "small feedback-text", "Feedback: {f}" }
+                        }
+                    }
+                }
+            }
+        }
+        section { class: "card-box", "aria-labelledby": "templates-heading",
+            h2 { id: "templates-heading", "Start from a template" }
+            ul { class: "plain",
+                for t in templates {
+                    li { key: "{t.id}", class: "spread",
+                        div { class: "grow",
+                            b { "{t.title}" }
+                            p { class: "small muted", "{t.description}" }
+                        }
+                        button {
+                            r#type: "button",
+                            id: "start-{t.id}",
+                            "aria-label": "Start a {t.title}",
+                            onclick: {
+                                let t = t.clone();
+                                move |_| begin(Some(&t))
+                            },
+                            "Start"
+                        }
+                    }
+                }
+            }
+        }
+        ExportPortfolio {}
+    }
+}

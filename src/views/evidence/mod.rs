@@ -1,0 +1,21 @@
+//! The learner's evidence portfolio: quick capture, template forms, witness testimony,
+//! criteria mapping, status and history, and the export.
+
+mod attachments;
+mod autosave;
+mod base64;
+mod capture;
+mod criteria;
+mod detail;
+mod export;
+mod fields;
+mod history;
+mod list;
+mod status;
+mod templates;
+mod witness;
+
+pub use capture::CaptureActions;
+pub use detail::EvidenceDetail;
+pub use list::Portfolio;
+pub use status::{status_class, StatusBadge};

@@ -1,0 +1,292 @@
+//! Witness testimony: the learner picks what the witness saw, sees the questions those
+//! criteria raise, and hands the phone over; the witness gives their details, answers, and
+//! signs. A signed statement is shown locked; changing it voids the signature, and the screen
+//! warns before and says so after.
+
+use super::attachments::Attachments;
+use super::autosave::{Autosave, SaveIndicator};
+use super::criteria::CriteriaSection;
+use super::detail::words_of;
+use super::fields::FieldInputView;
+use super::status::when;
+use crate::components::{Ink, Message, SignaturePad};
+use crate::state::use_app;
+use dioxus::prelude::*;
+use pocketfolio_core::content::{FieldInput, TemplateField};
+use pocketfolio_core::model::{EvidenceItem, Signature, WitnessState};
+
+/// Where the flow is. Only the screen's own state: everything typed is saved as it goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Criteria,
+    Prompts,
+    Witness,
+}
+
+/// The witness flow for one testimony. `fields` are the template's witness fields.
+#[component]
+pub fn WitnessFlow(
+    item: EvidenceItem,
+    fields: Vec<TemplateField>,
+    saver: Autosave,
+    locked: bool,
+) -> Element {
+    let app = use_app();
+    let id = item.id;
+    let state = app.read(|c| c.witness_state(id));
+    let prompts = app.read(|c| Ok(c.witness_prompts(&item.criteria)));
+    let mut step = use_signal(|| {
+        if item.criteria.is_empty() {
+            Step::Criteria
+        } else {
+            Step::Prompts
+        }
+    });
+    // Set once the learner has read the warning and chosen to change a signed statement.
+    let mut reopened = use_signal(|| false);
+    let (state, prompts) = match (state, prompts) {
+        (Ok(s), Ok(p)) => (s, p),
+        (Err(e), _) | (_, Err(e)) => return rsx! { Message { error: e } },
+    };
+    let answers = answer_fields(&prompts);
+
+    if let WitnessState::Signed {
+        name,
+        signed_ms,
+        signature,
+    } = &state
+    {
+        if locked || !reopened() {
+            return rsx! {
+                SignedStatement {
+                    item: item.clone(),
+                    fields: fields.clone(),
+                    answers,
+                    name: name.clone(),
+                    signed_ms: *signed_ms,
+                    svg: signature.to_svg(),
+                    locked,
+                    on_reopen: move |_| {
+                        reopened.set(true);
+                        step.set(Step::Witness);
+                    },
+                }
+            };
+        }
+    }
+
+    let voided = match &state {
+        WitnessState::Voided { name, voided_ms } => rsx! {
+            p { class: "error voided", id: "signature-voided", role: "alert",
+                "Signature voided: the statement was changed after {name} signed it ({when(*voided_ms)}). Ask your witness to check it and sign again."
+            }
+        },
+        WitnessState::Signed { name, .. } => rsx! {
+            p { class: "error", role: "alert", id: "void-warning",
+                "Any change you make now voids {name}'s signature. They will need to sign again."
+            }
+        },
+        WitnessState::Unsigned => rsx! {},
+    };
+
+    rsx! {
+        {voided}
+        match step() {
+            Step::Criteria => rsx! {
+                p { class: "step-label", "Step 1 of 3 · for you" }
+                CriteriaSection {
+                    id,
+                    chosen: item.criteria.clone(),
+                    locked,
+                    heading: "What did your witness see you do?",
+                    template_id: item.template_id.clone(),
+                    text: words_of(&item),
+                }
+                button {
+                    class: "primary wide",
+                    r#type: "button",
+                    id: "witness-next",
+                    disabled: item.criteria.is_empty(),
+                    onclick: move |_| step.set(Step::Prompts),
+                    "Next: the witness's questions"
+                }
+            },
+            Step::Prompts => rsx! {
+                p { class: "step-label", "Step 2 of 3 · for you" }
+                section { class: "card-box", "aria-labelledby": "prompts-heading",
+                    h2 { id: "prompts-heading", "Questions for your witness" }
+                    p { class: "small muted", "Made from the criteria you chose. Your witness answers them in their own words." }
+                    ol { id: "witness-prompts",
+                        for f in answers.iter() {
+                            li { key: "{f.id}", "{f.label}" }
+                        }
+                    }
+                }
+                div { class: "row",
+                    button { r#type: "button", onclick: move |_| step.set(Step::Criteria), "Change criteria" }
+                    button {
+                        class: "primary grow",
+                        r#type: "button",
+                        id: "hand-over",
+                        onclick: move |_| step.set(Step::Witness),
+                        "Hand the phone to your witness"
+                    }
+                }
+            },
+            Step::Witness => rsx! {
+                WitnessForm {
+                    item: item.clone(),
+                    fields: fields.clone(),
+                    answers,
+                    saver,
+                    locked,
+                    on_back: move |_| step.set(Step::Prompts),
+                }
+            },
+        }
+    }
+}
+
+/// One textarea per prompt, keyed `answer:<criterion>:<index>`.
+fn answer_fields(prompts: &[(String, Vec<String>)]) -> Vec<TemplateField> {
+    prompts
+        .iter()
+        .flat_map(|(criterion, questions)| {
+            questions
+                .iter()
+                .enumerate()
+                .map(move |(i, q)| TemplateField {
+                    id: format!("answer:{criterion}:{i}"),
+                    label: q.clone(),
+                    help: String::new(),
+                    input: FieldInput::Textarea,
+                    required: false,
+                })
+        })
+        .collect()
+}
+
+/// What the witness fills in, and the signature pad.
+#[component]
+fn WitnessForm(
+    item: EvidenceItem,
+    fields: Vec<TemplateField>,
+    answers: Vec<TemplateField>,
+    saver: Autosave,
+    locked: bool,
+    on_back: EventHandler<()>,
+) -> Element {
+    let app = use_app();
+    let ink = use_signal(Ink::default);
+    let mut error = use_signal(|| None::<String>);
+    let id = item.id;
+    let values = item.fields.clone();
+    let sign = move |_| {
+        if !saver.flush() {
+            error.set(Some(
+                "The statement isn't saved yet, so it can't be signed. Try again in a moment."
+                    .into(),
+            ));
+            return;
+        }
+        let ink = ink.peek().clone();
+        let signature = Signature {
+            width: ink.width,
+            height: ink.height,
+            strokes: ink.strokes,
+        };
+        match app.write(|c| c.sign_witness(id, signature)) {
+            Ok(()) => error.set(None),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    rsx! {
+        p { class: "step-label", "Step 3 of 3 · for your witness" }
+        section { class: "card-box witness", "aria-labelledby": "witness-heading",
+            h2 { id: "witness-heading", "Witness statement" }
+            p { "Thank you for helping. Please give your details, answer each question in your own words about what you saw, then sign." }
+            for f in fields {
+                FieldInputView {
+                    key: "{f.id}",
+                    value: values.get(&f.id).cloned().unwrap_or_default(),
+                    field: f,
+                    saver,
+                    locked,
+                    focus: false,
+                }
+            }
+            if !answers.is_empty() {
+                h3 { "Questions" }
+            }
+            for f in answers {
+                FieldInputView {
+                    key: "{f.id}",
+                    value: values.get(&f.id).cloned().unwrap_or_default(),
+                    field: f,
+                    saver,
+                    locked,
+                    focus: false,
+                }
+            }
+            SaveIndicator { saver }
+            h3 { "Signature" }
+            SignaturePad { ink, label: "Witness signature" }
+            Message { error: error() }
+            button { class: "primary wide", r#type: "button", id: "sign-statement", disabled: locked, onclick: sign, "Sign statement" }
+        }
+        button { r#type: "button", onclick: move |_| on_back.call(()), "Back to the questions" }
+    }
+}
+
+/// A signed statement, read-only, with the signature; the learner may reopen it after a
+/// warning that doing so voids the signature.
+#[component]
+fn SignedStatement(
+    item: EvidenceItem,
+    fields: Vec<TemplateField>,
+    answers: Vec<TemplateField>,
+    name: String,
+    signed_ms: i64,
+    svg: String,
+    locked: bool,
+    on_reopen: EventHandler<()>,
+) -> Element {
+    let mut warning = use_signal(|| false);
+    let value = |f: &TemplateField| item.fields.get(&f.id).cloned().unwrap_or_default();
+    rsx! {
+        section { class: "card-box signed", id: "signed-statement", "aria-labelledby": "signed-heading",
+            h2 { id: "signed-heading", "Signed by {name}" }
+            p { class: "small muted", "Signed {when(signed_ms)}. The statement is locked." }
+            dl { class: "statement",
+                for f in fields.iter().chain(answers.iter()) {
+                    dt { "{f.label}" }
+                    dd { "{value(f)}" }
+                }
+            }
+            div { class: "signature-view", "aria-label": "Signature of {name}", role: "img", dangerous_inner_html: "{svg}" }
+        }
+        CriteriaSection {
+            id: item.id,
+            chosen: item.criteria.clone(),
+            locked: true,
+            heading: "Criteria the witness saw",
+            template_id: item.template_id.clone(),
+            text: String::new(),
+        }
+        Attachments { id: item.id, attachments: item.attachments.clone(), locked: true }
+        if !locked {
+            if warning() {
+                div { class: "card-box warning", role: "alert",
+                    p { b { "Changing this statement voids {name}'s signature." } }
+                    p { "The witness would need to read it again and sign it again. Change it only if it is wrong." }
+                    div { class: "row",
+                        button { r#type: "button", onclick: move |_| warning.set(false), "Keep it signed" }
+                        button { class: "danger", r#type: "button", id: "reopen-confirm", onclick: move |_| on_reopen.call(()), "Change it anyway" }
+                    }
+                }
+            } else {
+                button { r#type: "button", id: "reopen-statement", onclick: move |_| warning.set(true), "Change the statement…" }
+            }
+        }
+    }
+}
