@@ -6,10 +6,32 @@ mod common;
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::blobs::sha256_hex;
 use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_core::evidence::{signed_digest, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST};
+use pocketfolio_core::model::Signature;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
+use pocketfolio_core::sync::protocol::EvidenceRecord;
 use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
 use reqwest::StatusCode;
 use std::collections::HashMap;
+
+/// Makes `rec` a witness statement signed (as the phone signs) by `name`.
+fn sign_as_witness(rec: &mut EvidenceRecord, name: &str) {
+    rec.kind = "witness_testimony".into();
+    rec.fields.insert("witness_name".into(), name.into());
+    let digest = signed_digest(&rec.title, &rec.fields, &rec.criteria);
+    let signature = Signature {
+        width: 100.0,
+        height: 50.0,
+        strokes: vec![vec![[10.0, 10.0], [50.0, 40.0], [90.0, 20.0]]],
+    };
+    let fields = &mut rec.fields;
+    fields.insert(
+        WITNESS_SIGNATURE.into(),
+        serde_json::to_string(&signature).unwrap(),
+    );
+    fields.insert("witness_signed_ms".into(), "1700000000000".into());
+    fields.insert(WITNESS_SIGNED_DIGEST.into(), digest);
+}
 
 /// `application/x-www-form-urlencoded` bodies (reqwest's `form` feature is off here).
 trait FormBody {
@@ -270,10 +292,7 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
     let item = EvidenceId::new_at(5);
     let mut rec = evidence(item, "Till <script>alert(1)</script>", 10, phone);
     rec.attachments = vec![(sha.clone(), "till photo.png".into())];
-    rec.fields
-        .insert("witness_signature".into(), "M10 10 L50 40 L90 20".into());
-    rec.fields
-        .insert("signature_note".into(), r#"M0 0" onload="alert(1)"#.into());
+    sign_as_witness(&mut rec, "Wendy <Witness>");
     let (s, _) = c
         .push(
             &token,
@@ -303,8 +322,13 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
         "signature drawn"
     );
     assert!(
-        !page.body.contains(r#"onload="alert"#),
-        "a bad path is shown as text"
+        page.body.contains("Signed by Wendy &lt;Witness&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("<dt>Witness signed digest</dt>"),
+        "signature bookkeeping is not shown as fields"
     );
     assert!(page.body.contains("till photo.png"));
     assert!(page.body.contains("Record a decision first"));

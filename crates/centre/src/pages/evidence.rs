@@ -1,6 +1,6 @@
 //! The evidence queue, one item, the decision and sign-off forms, and attachments.
 
-use super::html::{escape, is_svg_path, page, when};
+use super::html::{escape, page, when};
 use super::learners::status_label;
 use super::session::error_page;
 use super::PageUser;
@@ -10,7 +10,9 @@ use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use pocketfolio_core::model::AssessorStatus;
+use pocketfolio_core::evidence::{is_signature_key, witness_state_of};
+use pocketfolio_core::model::{AssessorStatus, EvidenceKind, WitnessState};
+use pocketfolio_core::sync::protocol::EvidenceRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -93,19 +95,49 @@ fn render_fields(state: &AppState, item: &EvidenceView) -> String {
             })
     };
     let mut out = String::from("<dl class=\"fields\">");
-    for (key, value) in &record.fields {
-        let shown = if key.contains("signature") && is_svg_path(value) {
-            format!(
-                r#"<svg class="signature" viewBox="0 0 400 150" role="img" aria-label="Witness signature"><path d="{}" fill="none" stroke="currentColor" stroke-width="2"/></svg>"#,
-                escape(value)
-            )
-        } else {
-            format!("<p>{}</p>", escape(value).replace('\n', "<br>"))
-        };
-        out.push_str(&format!("<dt>{}</dt><dd>{shown}</dd>", escape(&label(key))));
+    for (key, value) in record.fields.iter().filter(|(k, _)| !is_signature_key(k)) {
+        out.push_str(&format!(
+            "<dt>{}</dt><dd><p>{}</p></dd>",
+            escape(&label(key)),
+            escape(value).replace('\n', "<br>")
+        ));
     }
     out.push_str("</dl>");
+    if record.kind == EvidenceKind::WitnessTestimony.as_str() {
+        out.push_str(&render_witness_signature(record));
+    }
     out
+}
+
+/// Whether the witness signed what the assessor is reading, judged as the phone judges it: a
+/// statement edited after signing shows as voided, never with the old signature.
+fn render_witness_signature(record: &EvidenceRecord) -> String {
+    let state = witness_state_of(
+        &record.title,
+        &record.fields,
+        &record.criteria,
+        record.updated_ms,
+    );
+    let body = match state {
+        WitnessState::Unsigned => "<p>Not signed by the witness.</p>".to_string(),
+        WitnessState::Signed {
+            name,
+            signed_ms,
+            signature,
+        } => format!(
+            "<p>Signed by {} on {}.</p><div class=\"signature\">{}</div>",
+            escape(&name),
+            when(signed_ms),
+            // Only numbers and fixed markup: safe to inline.
+            signature.to_svg()
+        ),
+        WitnessState::Voided { name, voided_ms } => format!(
+            "<p><strong>Signature voided:</strong> the statement was edited on {} after {} signed it.</p>",
+            when(voided_ms),
+            escape(&name)
+        ),
+    };
+    format!("<section class=\"witness\"><h3>Witness signature</h3>{body}</section>")
 }
 
 /// One item: fields, attachments, criteria, history and the forms.
@@ -409,5 +441,65 @@ pub async fn attachment(
                 .into_response()
         }
         Err(e) => error_page(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pocketfolio_core::evidence::{signed_digest, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST};
+    use pocketfolio_core::model::{DeviceId, EvidenceId, Signature};
+    use pocketfolio_core::sync::hlc::Hlc;
+
+    fn statement() -> EvidenceRecord {
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("witness_name".to_string(), "Wendy".to_string());
+        fields.insert("what_seen".to_string(), "Calm with a customer".to_string());
+        EvidenceRecord {
+            id: EvidenceId::new_at(1),
+            kind: "witness_testimony".into(),
+            template_id: None,
+            title: "Till queue".into(),
+            fields,
+            criteria: vec!["negotiate/lo1/ac1.1".into()],
+            attachments: vec![],
+            learner_status: "submitted".into(),
+            updated_ms: 5,
+            hlc: Hlc {
+                wall_ms: 5,
+                counter: 0,
+                node: DeviceId::new_at(1).0,
+            },
+        }
+    }
+
+    fn sign(rec: &mut EvidenceRecord) {
+        let digest = signed_digest(&rec.title, &rec.fields, &rec.criteria);
+        let signature = Signature {
+            width: 10.0,
+            height: 10.0,
+            strokes: vec![vec![[1.0, 1.0], [5.0, 5.0]]],
+        };
+        rec.fields.insert(
+            WITNESS_SIGNATURE.into(),
+            serde_json::to_string(&signature).unwrap(),
+        );
+        rec.fields.insert("witness_signed_ms".into(), "1000".into());
+        rec.fields.insert(WITNESS_SIGNED_DIGEST.into(), digest);
+    }
+
+    #[test]
+    fn witness_signature_is_shown_only_while_it_matches_the_statement() {
+        let mut rec = statement();
+        assert!(render_witness_signature(&rec).contains("Not signed"));
+        sign(&mut rec);
+        let signed = render_witness_signature(&rec);
+        assert!(signed.contains("Signed by Wendy"), "{signed}");
+        assert!(signed.contains("<path d=\"M1 1 L5 5\""), "{signed}");
+        rec.fields
+            .insert("what_seen".into(), "Changed after signing".into());
+        let voided = render_witness_signature(&rec);
+        assert!(voided.contains("Signature voided"), "{voided}");
+        assert!(!voided.contains("<path"), "the old signature is not shown");
     }
 }

@@ -66,16 +66,6 @@ pub fn when(ms: i64) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// True when `d` is only an SVG path: commands, numbers, separators. Anything else (quotes,
-/// angle brackets, `url(`…) is refused, so the value can sit in a `d` attribute unchanged.
-pub fn is_svg_path(d: &str) -> bool {
-    !d.trim().is_empty()
-        && d.len() < 200_000
-        && d.trim_start().starts_with(['M', 'm'])
-        && d.chars()
-            .all(|c| "MmLlHhVvCcSsQqTtAaZz0123456789.,-+eE \n\t".contains(c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,14 +76,5 @@ mod tests {
             escape(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
-    }
-
-    #[test]
-    fn only_plain_paths_count_as_signatures() {
-        assert!(is_svg_path("M10 10 L20,20 c1.5-2e1 3 4 5 6"));
-        assert!(!is_svg_path(r#"M0 0" onload="alert(1)"#));
-        assert!(!is_svg_path("<script>"));
-        assert!(!is_svg_path("hello"));
-        assert!(!is_svg_path(""));
     }
 }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -46,6 +47,21 @@ async function api(path, { token, body, method } = {}) {
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
+/**
+ * The signature fields the phone adds when a witness signs: the strokes, when, and the SHA-256
+ * of `[1, title, fields (sorted keys), criteria (sorted)]` as compact JSON, as the core computes
+ * it (see `signed_digest` in crates/core/src/evidence/witness.rs).
+ */
+function witnessSignature(title, fields, criteria, now) {
+  const sorted = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  const canonical = JSON.stringify([1, title.trim(), sorted, [...new Set(criteria)].sort()]);
+  return {
+    witness_signature: JSON.stringify({ width: 300, height: 120, strokes: [[[20, 80], [60, 10], [140, 80], [260, 60]]] }),
+    witness_signed_ms: String(now),
+    witness_signed_digest: createHash('sha256').update(canonical).digest('hex'),
+  };
+}
+
 test('assessor refers an item back and signs a criterion off', async () => {
   // The learner's phone pushes a submitted observation with a witness signature.
   const signIn = await api('/v1/auth/sign-in', { body: { username: 'lee', password: 'learner password' } });
@@ -54,6 +70,14 @@ test('assessor refers an item back and signs a criterion off', async () => {
   const device = crypto.randomUUID();
   const item = crypto.randomUUID();
   const now = Date.now();
+  const fields = {
+    what_happened: 'A customer wanted a refund for a kettle but had no receipt <and was upset>.',
+    what_i_did: 'I listened, checked the policy and offered an exchange.',
+    witness_name: 'Wendy Witness',
+  };
+  const title = 'Refund without a receipt';
+  const criteria = ['negotiate/lo1/ac1.1', 'negotiate/lo1/ac1.2'];
+  Object.assign(fields, witnessSignature(title, fields, criteria, now));
   const push = await api('/v1/sync/push', {
     token,
     body: {
@@ -61,13 +85,8 @@ test('assessor refers an item back and signs a criterion off', async () => {
       changes: [{
         seq: 1, id: crypto.randomUUID(), time_ms: now,
         body: { t: 'evidence_put', v: {
-          id: item, kind: 'observation', template_id: 'observation-note', title: 'Refund without a receipt',
-          fields: {
-            what_happened: 'A customer wanted a refund for a kettle but had no receipt <and was upset>.',
-            what_i_did: 'I listened, checked the policy and offered an exchange.',
-            witness_signature: 'M20 80 C60 10 100 10 140 80 S220 150 260 60',
-          },
-          criteria: ['negotiate/lo1/ac1.1', 'negotiate/lo1/ac1.2'],
+          id: item, kind: 'witness_testimony', template_id: 'witness-testimony', title,
+          fields, criteria,
           attachments: [], learner_status: 'submitted', updated_ms: now,
           hlc: { wall_ms: now, counter: 0, node: device },
         } },
@@ -95,7 +114,8 @@ test('assessor refers an item back and signs a criterion off', async () => {
   await page.getByRole('link', { name: 'Refund without a receipt' }).click();
   await page.getByRole('heading', { name: 'Refund without a receipt' }).waitFor();
   assert.ok(await page.locator('dd').getByText('had no receipt <and was upset>.').isVisible(), 'text shown as text');
-  assert.ok(await page.getByRole('img', { name: 'Witness signature' }).isVisible());
+  assert.ok(await page.getByRole('img', { name: 'Signature' }).isVisible());
+  assert.ok(await page.getByText('Signed by Wendy Witness').isVisible(), 'the signature checks out');
   await page.screenshot({ path: `${shots}/03-item.png`, fullPage: true });
   assert.deepEqual(await axeProblems(page), [], 'item page accessibility');
 

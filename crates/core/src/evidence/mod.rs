@@ -28,16 +28,14 @@ pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{
-    signed_digest, MAX_SIGNATURE_POINTS, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME,
-    WITNESS_RELATIONSHIP, WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST,
-    WITNESS_SIGNED_MS, WITNESS_VOIDED_BY, WITNESS_VOIDED_MS,
+    is_signature_key, signed_digest, witness_state_of, MAX_SIGNATURE_POINTS, WITNESS_CONTACT,
+    WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP, WITNESS_ROLE, WITNESS_SIGNATURE,
+    WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY, WITNESS_VOIDED_MS,
 };
 
 pub(crate) use edit::{summary_of, LearnerEdit};
 pub(crate) use required::{join_labels, missing_required};
-pub(crate) use witness::{
-    is_signature_key, keep_signature_keys, void_if_changed, voided_summary, witness_state,
-};
+pub(crate) use witness::{keep_signature_keys, void_if_changed, voided_summary, witness_state};
 
 use crate::content::{builtin, ContentBundle};
 use crate::OpChanges;

@@ -193,11 +193,23 @@ pub fn signed_digest(
 
 /// The item's signature state, judged from its fields alone.
 pub(crate) fn witness_state(item: &EvidenceItem) -> WitnessState {
-    let field = |k: &str| item.fields.get(k).map(String::as_str);
+    witness_state_of(&item.title, &item.fields, &item.criteria, item.updated_ms)
+}
+
+/// The signature state of a statement with this title, these fields and criteria, last changed
+/// at `updated_ms`: for readers holding a synced record rather than an item (the centre's
+/// pages), so they judge a signature exactly as the phone does.
+pub fn witness_state_of(
+    title: &str,
+    fields: &BTreeMap<String, String>,
+    criteria: &[String],
+    updated_ms: i64,
+) -> WitnessState {
+    let field = |k: &str| fields.get(k).map(String::as_str);
     let name = field(WITNESS_NAME).unwrap_or_default().trim().to_string();
     if let Some(json) = field(WITNESS_SIGNATURE) {
         let signature = serde_json::from_str::<Signature>(json).ok();
-        let digest = signed_digest(&item.title, &item.fields, &item.criteria);
+        let digest = signed_digest(title, fields, criteria);
         let signed_ms = field(WITNESS_SIGNED_MS).and_then(|v| v.parse().ok());
         return match (signature, signed_ms) {
             (Some(signature), Some(signed_ms)) if field(WITNESS_SIGNED_DIGEST) == Some(&digest) => {
@@ -210,7 +222,7 @@ pub(crate) fn witness_state(item: &EvidenceItem) -> WitnessState {
             // Changed after signing without the marker (an edit from an older device).
             _ => WitnessState::Voided {
                 name,
-                voided_ms: item.updated_ms,
+                voided_ms: updated_ms,
             },
         };
     }
@@ -265,7 +277,7 @@ pub(crate) fn void_if_changed(
 }
 
 /// True for the keys only the core writes (the signature and its markers).
-pub(crate) fn is_signature_key(key: &str) -> bool {
+pub fn is_signature_key(key: &str) -> bool {
     SIGNATURE_KEYS.contains(&key)
 }
 
