@@ -313,3 +313,84 @@ fn the_unit_view_lists_evidence_beside_knowledge() {
         "criteria without evidence say so"
     );
 }
+
+/// A witness testimony on negotiate 3.1 with every detail and one answer, signed.
+fn signed_testimony(col: &mut Collection) -> pocketfolio_core::model::EvidenceId {
+    let fields = [
+        ("witness_name", "Priya Shah"),
+        ("witness_role", "Store manager"),
+        ("witness_relationship", "Line manager"),
+        ("witness_contact", "priya@example.com"),
+        ("witness_date", "2026-11-20"),
+        ("context", "A supplier visit."),
+        (
+            "answer:negotiate/lo3/ac3.1:0",
+            "Warmly, with a question about their trip.",
+        ),
+    ];
+    let id = col
+        .create_evidence(draft(Some("witness-testimony"), "", &fields))
+        .unwrap();
+    col.set_evidence_criteria(id, &["negotiate/lo3/ac3.1".into()])
+        .unwrap();
+    let signature = pocketfolio_core::model::Signature {
+        width: 300.0,
+        height: 150.0,
+        strokes: vec![vec![[10.0, 100.0], [80.0, 40.0], [150.0, 110.0]]],
+    };
+    col.sign_witness(id, signature).unwrap();
+    id
+}
+
+#[test]
+fn a_signed_witness_statement_is_locked_with_its_signature() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| id = Some(signed_testimony(col)));
+    let html = render_at(backend, &format!("/evidence/item/{}", id.unwrap()));
+    assert!(html.contains("Signed by Priya Shah"), "{html}");
+    assert!(html.contains("The statement is locked."));
+    assert!(
+        html.contains("<path d=\"M10 100"),
+        "the signature is drawn from its strokes"
+    );
+    assert!(html.contains("Warmly, with a question about their trip."));
+    assert!(
+        !html.contains("<textarea"),
+        "nothing can be typed into a signed statement"
+    );
+    assert!(html.contains("Change the statement"));
+}
+
+#[test]
+fn an_edited_witness_statement_says_its_signature_is_void() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| {
+        let e = signed_testimony(col);
+        let mut fields = col.evidence(e).unwrap().fields;
+        fields.insert("context".into(), "A supplier visit on Monday.".into());
+        col.autosave_evidence(e, "", fields).unwrap();
+        id = Some(e);
+    });
+    let html = render_at(backend, &format!("/evidence/item/{}", id.unwrap()));
+    assert!(html.contains("Signature voided"), "{html}");
+    assert!(html.contains("Priya Shah signed it"));
+    assert!(
+        html.contains("Hand the phone to your witness"),
+        "it can be signed again"
+    );
+}
+
+#[test]
+fn a_new_witness_testimony_starts_with_what_the_witness_saw() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| {
+        id = Some(
+            col.create_evidence(draft(Some("witness-testimony"), "", &[]))
+                .unwrap(),
+        );
+    });
+    let html = render_at(backend, &format!("/evidence/item/{}", id.unwrap()));
+    assert!(html.contains("What did your witness see you do?"), "{html}");
+    assert!(html.contains("Step 1 of 3"));
+    assert!(html.contains("id=\"witness-next\"") && html.contains("disabled"));
+}

@@ -134,6 +134,18 @@ test('quick capture from Today: typed text survives a kill, a photo attaches, ba
   await checkScreen('quick-note');
 });
 
+test('a capture tapped by mistake leaves no empty draft behind', async () => {
+  await page.goto(`${preview.url}/evidence`);
+  await page.locator('#templates-heading').waitFor();
+  const before = await page.locator('#evidence-list .item-link').count();
+  await openApp(page, preview.url);
+  await page.locator('#capture').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'field-note');
+  await page.getByRole('link', { name: 'Your portfolio' }).click();
+  await page.locator('#templates-heading').waitFor();
+  assert.equal(await page.locator('#evidence-list .item-link').count(), before);
+});
+
 test('a STAR reflective account: required fields marked, missing ones named on submit', async () => {
   await startTemplate('reflective-account');
   assert.ok(await page.locator('label .required').count() >= 5, 'required fields are marked');

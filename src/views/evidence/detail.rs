@@ -133,6 +133,10 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage) -> Element {
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
     let id = item.id;
+    let missing = app
+        .read(|c| c.missing_required(id))
+        .unwrap_or_default()
+        .join(", ");
     let submit = move |_| {
         if !saver.flush() {
             error.set(Some("Your latest text isn't saved yet, so this wasn't submitted. Try again in a moment.".into()));
@@ -157,6 +161,9 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage) -> Element {
             match stage {
                 Stage::Draft | Stage::ReferredBack => rsx! {
                     p { class: "small muted", "Drafts stay on this device and can be changed. Submit when it is ready for your assessor." }
+                    if !missing.is_empty() {
+                        p { class: "small", id: "still-missing", "Still to fill in: {missing}." }
+                    }
                     button { class: "primary wide", id: "submit-evidence", r#type: "button", onclick: submit, "Submit for assessment" }
                 },
                 Stage::Submitted => rsx! {

@@ -8,6 +8,7 @@ use crate::components::Message;
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::model::EvidenceItem;
 
 /// The portfolio screen.
 #[component]
@@ -85,7 +86,7 @@ pub fn Portfolio() -> Element {
                             StageBadge { stage: Stage::of(item) }
                         }
                         p { class: "small muted",
-                            "{item.kind.label()} · {item.criteria.len()} criteria · {item.attachments.len()} files · changed {when(item.updated_ms)}"
+                            "{summary_line(item)}"
                         }
                         if let Some(f) = item.feedback.as_ref() {
                             p { class: "small feedback-text", "Feedback: {f}" }
@@ -119,4 +120,20 @@ pub fn Portfolio() -> Element {
         }
         ExportPortfolio {}
     }
+}
+
+/// Kind, criteria, files and when, under an item's title.
+fn summary_line(item: &EvidenceItem) -> String {
+    format!(
+        "{} · {} · {} · changed {}",
+        item.kind.label(),
+        counted(item.criteria.len(), "criterion", "criteria"),
+        counted(item.attachments.len(), "file", "files"),
+        when(item.updated_ms)
+    )
+}
+
+/// "1 criterion", "2 criteria".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

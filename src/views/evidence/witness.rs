@@ -179,6 +179,12 @@ fn WitnessForm(
     let app = use_app();
     let ink = use_signal(Ink::default);
     let mut error = use_signal(|| None::<String>);
+    // A complaint about an empty signature is stale once the witness starts drawing.
+    use_effect(move || {
+        if !ink.read().is_empty() {
+            error.set(None);
+        }
+    });
     let id = item.id;
     let values = item.fields.clone();
     let sign = move |_| {
