@@ -6,9 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import {
@@ -32,6 +32,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await preview?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function checkScreen(name) {
@@ -88,7 +89,7 @@ async function startTemplate(id) {
 async function linkCriterion(idText) {
   await page.locator('#criteria-picker summary').click();
   await page.locator(`#criteria-picker input[value="${idText}"]`).check();
-  await page.locator(`#chosen-criteria li`).first().waitFor();
+  await page.locator(`#chosen-criteria li[data-criterion="${idText}"]`).waitFor();
 }
 
 test('quick capture from Today: typed text survives a kill, a photo attaches, bad files are refused', async () => {
@@ -130,6 +131,7 @@ test('quick capture from Today: typed text survives a kill, a photo attaches, ba
   writeFileSync(huge, Buffer.alloc(26 * 1024 * 1024, 1));
   await page.locator('#attach-file').setInputFiles(huge);
   await page.locator('[role=alert]', { hasText: 'at most 25 MB' }).waitFor();
+  rmSync(dirname(huge), { recursive: true, force: true });
   assert.equal(await page.locator('.attachment').count(), 1, 'only the photo is attached');
   await checkScreen('quick-note');
 });
@@ -284,6 +286,9 @@ test('the portfolio filters by status and exports a ZIP whose index.html lists e
 
   await page.locator('#export-name').fill('Sam Learner');
   await page.locator('#export-portfolio').click();
+  await page.locator('#export-path, section:has(#export-heading) [role=alert]').first().waitFor();
+  const problem = page.locator('section:has(#export-heading) [role=alert]');
+  assert.equal(await problem.count(), 0, `export failed: ${await problem.allInnerTexts()}`);
   const where = await page.locator('#export-path').innerText();
   assert.ok(where.startsWith(join(dataDir, 'exports')), `exported to ${where}`);
   assert.ok(existsSync(where), 'the ZIP is on disk');
@@ -306,4 +311,5 @@ test('the portfolio filters by status and exports a ZIP whose index.html lists e
   for (const title of titles) assert.ok(text.includes(title), `index.html lists "${title}"`);
   await screenshot(local, 'evidence-export-index');
   await offline.close();
+  rmSync(out, { recursive: true, force: true });
 });

@@ -46,7 +46,7 @@ pub fn CriteriaSection(
             }
             ul { class: "plain", id: "chosen-criteria",
                 for c in picked {
-                    li { key: "{c.id}", class: "spread",
+                    li { key: "{c.id}", class: "spread", "data-criterion": "{c.id}",
                         span { class: "grow",
                             b { "{c.code} " }
                             "{c.text}"

@@ -8,7 +8,7 @@ use super::criteria::CriteriaSection;
 use super::fields::{quick_note_fields, EvidenceFields};
 use super::history::History;
 use super::status::{when, Stage, StageBadge};
-use super::witness::WitnessFlow;
+use super::witness::{use_witness_step, Step, WitnessFlow};
 use crate::components::Message;
 use crate::state::use_app;
 use crate::Route;
@@ -49,7 +49,14 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
         .map(|t| t.fields.clone())
         .unwrap_or_else(quick_note_fields);
     let empty = item.fields.is_empty();
+    let labels: Vec<(String, String)> = fields
+        .iter()
+        .map(|f| (f.id.clone(), f.label.clone()))
+        .collect();
     let witness = item.kind == EvidenceKind::WitnessTestimony;
+    let step = use_witness_step(&item);
+    // The witness holds the phone: only their form, none of the learner's controls.
+    let handed_over = witness && step() == Step::Witness;
     rsx! {
         div { class: "spread",
             h1 { class: "grow", id: "evidence-heading", "{item.title}" }
@@ -61,9 +68,11 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
         if let Some(t) = template.as_ref() {
             p { class: "small", "{t.description}" }
         }
-        Feedback { item: item.clone() }
+        if !handed_over {
+            Feedback { item: item.clone() }
+        }
         if witness {
-            WitnessFlow { item: item.clone(), fields, saver, locked }
+            WitnessFlow { item: item.clone(), fields, saver, locked, step }
         } else {
             EvidenceFields {
                 fields,
@@ -83,9 +92,11 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
                 text: words_of(&item),
             }
         }
-        Submit { item: item.clone(), saver, stage }
-        History { id: item.id }
-        DeleteItem { id: item.id, title: item.title.clone() }
+        if !handed_over {
+            Submit { item: item.clone(), saver, stage }
+            History { id: item.id, labels: labels.clone() }
+            DeleteItem { id: item.id, title: item.title.clone() }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Exporting the whole portfolio as one ZIP in the data folder's `exports/`: an `index.html`
 //! that opens offline, the attachments, and everything as JSON.
 
+use super::list::counted;
 use crate::components::Message;
 use crate::state::use_app;
 use dioxus::prelude::*;
@@ -31,8 +32,9 @@ fn write_export(col: &Collection, learner: &str) -> Result<(PathBuf, String), Co
         Ok(summary) => Ok((
             path,
             format!(
-                "{} items and {} attachments",
-                summary.items, summary.attachments
+                "{} and {}",
+                counted(summary.items, "item", "items"),
+                counted(summary.attachments, "attachment", "attachments")
             ),
         )),
         Err(e) => {

@@ -4,11 +4,16 @@ use super::status::when;
 use crate::components::Message;
 use crate::state::use_app;
 use dioxus::prelude::*;
+use pocketfolio_core::evidence::{
+    WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
+    WITNESS_VOIDED_MS,
+};
 use pocketfolio_core::model::{EvidenceHistoryEntry, EvidenceId};
 
-/// The history, folded away under its heading so the form stays short on a phone.
+/// The history, folded away under its heading so the form stays short on a phone. `labels`
+/// names the fields (id → label) so changes read in the form's words.
 #[component]
-pub fn History(id: EvidenceId) -> Element {
+pub fn History(id: EvidenceId, labels: Vec<(String, String)>) -> Element {
     let app = use_app();
     let entries = app.read(|c| c.evidence_history(id));
     rsx! {
@@ -21,7 +26,7 @@ pub fn History(id: EvidenceId) -> Element {
                         summary { "{entries.len()} changes, every one kept" }
                         ol { class: "history", reversed: true,
                             for (i, e) in entries.iter().enumerate().rev() {
-                                HistoryRow { key: "{i}", entry: e.clone() }
+                                HistoryRow { key: "{i}", entry: e.clone(), labels: labels.clone() }
                             }
                         }
                     }
@@ -32,13 +37,16 @@ pub fn History(id: EvidenceId) -> Element {
 }
 
 #[component]
-fn HistoryRow(entry: EvidenceHistoryEntry) -> Element {
+fn HistoryRow(entry: EvidenceHistoryEntry, labels: Vec<(String, String)>) -> Element {
     let who = if entry.actor == "learner" {
         "You".to_string()
     } else {
         entry.actor.clone()
     };
-    let changes = changed_fields(&entry);
+    let changes: Vec<(String, String)> = changed_fields(&entry)
+        .into_iter()
+        .map(|(field, after)| (label_of(&labels, &field), after))
+        .collect();
     rsx! {
         li {
             p { b { "{entry.summary}" } }
@@ -53,6 +61,16 @@ fn HistoryRow(entry: EvidenceHistoryEntry) -> Element {
         }
     }
 }
+
+/// Fields only the core writes (a witness's signature and its voiding): the history's own
+/// summary speaks for them.
+const CORE_KEYS: [&str; 5] = [
+    WITNESS_SIGNATURE,
+    WITNESS_SIGNED_MS,
+    WITNESS_SIGNED_DIGEST,
+    WITNESS_VOIDED_MS,
+    WITNESS_VOIDED_BY,
+];
 
 /// For an edit, each field whose text changed and its new text (shortened).
 fn changed_fields(entry: &EvidenceHistoryEntry) -> Vec<(String, String)> {
@@ -71,7 +89,19 @@ fn changed_fields(entry: &EvidenceHistoryEntry) -> Vec<(String, String)> {
             out.push((k.clone(), "(cleared)".to_string()));
         }
     }
+    out.retain(|(k, _)| !CORE_KEYS.contains(&k.as_str()));
     out
+}
+
+/// A field's label; a witness's answer is "Witness answer"; otherwise the field's id.
+fn label_of(labels: &[(String, String)], field: &str) -> String {
+    if let Some((_, label)) = labels.iter().find(|(id, _)| id == field) {
+        return label.clone();
+    }
+    if field.starts_with("answer:") {
+        return "Witness answer".to_string();
+    }
+    field.to_string()
 }
 
 fn shorten(text: &str) -> String {

@@ -134,6 +134,6 @@ fn summary_line(item: &EvidenceItem) -> String {
 }
 
 /// "1 criterion", "2 criteria".
-fn counted(n: usize, one: &str, many: &str) -> String {
+pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -17,10 +17,23 @@ use pocketfolio_core::model::{EvidenceItem, Signature, WitnessState};
 
 /// Where the flow is. Only the screen's own state: everything typed is saved as it goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Step {
+pub enum Step {
     Criteria,
     Prompts,
     Witness,
+}
+
+/// The step a testimony opens at: choosing criteria until some are chosen. Held by the item
+/// screen, which hides the learner's own controls while the witness has the phone.
+pub fn use_witness_step(item: &EvidenceItem) -> Signal<Step> {
+    let chosen = !item.criteria.is_empty();
+    use_signal(|| {
+        if chosen {
+            Step::Prompts
+        } else {
+            Step::Criteria
+        }
+    })
 }
 
 /// The witness flow for one testimony. `fields` are the template's witness fields.
@@ -30,18 +43,13 @@ pub fn WitnessFlow(
     fields: Vec<TemplateField>,
     saver: Autosave,
     locked: bool,
+    step: Signal<Step>,
 ) -> Element {
     let app = use_app();
     let id = item.id;
     let state = app.read(|c| c.witness_state(id));
     let prompts = app.read(|c| Ok(c.witness_prompts(&item.criteria)));
-    let mut step = use_signal(|| {
-        if item.criteria.is_empty() {
-            Step::Criteria
-        } else {
-            Step::Prompts
-        }
-    });
+    let mut step = step;
     // Set once the learner has read the warning and chosen to change a signed statement.
     let mut reopened = use_signal(|| false);
     let (state, prompts) = match (state, prompts) {
@@ -141,6 +149,10 @@ pub fn WitnessFlow(
                     saver,
                     locked,
                     on_back: move |_| step.set(Step::Prompts),
+                    on_signed: move |_| {
+                        reopened.set(false);
+                        step.set(Step::Prompts);
+                    },
                 }
             },
         }
@@ -175,6 +187,7 @@ fn WitnessForm(
     saver: Autosave,
     locked: bool,
     on_back: EventHandler<()>,
+    on_signed: EventHandler<()>,
 ) -> Element {
     let app = use_app();
     let ink = use_signal(Ink::default);
@@ -202,7 +215,10 @@ fn WitnessForm(
             strokes: ink.strokes,
         };
         match app.write(|c| c.sign_witness(id, signature)) {
-            Ok(()) => error.set(None),
+            Ok(()) => {
+                error.set(None);
+                on_signed.call(());
+            }
             Err(e) => error.set(Some(e)),
         }
     };
@@ -263,6 +279,7 @@ fn SignedStatement(
         section { class: "card-box signed", id: "signed-statement", "aria-labelledby": "signed-heading",
             h2 { id: "signed-heading", "Signed by {name}" }
             p { class: "small muted", "Signed {when(signed_ms)}. The statement is locked." }
+            p { class: "small", "Thank you. Please hand the phone back to the learner." }
             dl { class: "statement",
                 for f in fields.iter().chain(answers.iter()) {
                     dt { "{f.label}" }
