@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import {
   startPreview, launchBrowser, newPage, openApp, screenshot, tempDataDir,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, PHONE,
+  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, report,
+  PHONE, SMALL_PHONE,
 } from './lib.mjs';
 
 const dataDir = tempDataDir('evidence');
@@ -21,6 +22,7 @@ let preview;
 let browser;
 let page;
 const titles = [];
+let kettlePath;
 
 before(async () => {
   preview = await startPreview(dataDir);
@@ -98,11 +100,12 @@ test('quick capture from Today: typed text survives a kill, a photo attaches, ba
   await page.locator('#capture').click();
   // One tap, and the cursor is already in the note.
   await page.waitForFunction(() => document.activeElement?.id === 'field-note');
-  console.log(`capture tap to typing: ${(performance.now() - t0).toFixed(0)} ms`);
+  report('evidence_capture_tap_to_typing', performance.now() - t0, 'ms');
   await page.keyboard.type('Helped a customer compare two kettles. I listened, asked an open question, and she bought the', { delay: 5 });
   await saved();
   const itemUrl = page.url();
   assert.match(itemUrl, /\/evidence\/item\//);
+  kettlePath = new URL(itemUrl).pathname;
 
   // Kill the app mid-sentence, start it again: the text is there.
   await preview.kill();
@@ -312,4 +315,14 @@ test('the portfolio filters by status and exports a ZIP whose index.html lists e
   await screenshot(local, 'evidence-export-index');
   await offline.close();
   rmSync(out, { recursive: true, force: true });
+});
+
+test('the evidence screens fit a 360 px phone without sideways scrolling', async () => {
+  const small = await newPage(browser, SMALL_PHONE);
+  for (const path of ['/', '/evidence', kettlePath, '/units/negotiate']) {
+    await small.goto(`${preview.url}${path}`);
+    await small.locator('h1').first().waitFor();
+    await assertNoHorizontalScroll(small, `${path} at 360 px`);
+  }
+  await small.context().close();
 });
