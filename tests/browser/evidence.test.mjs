@@ -151,6 +151,23 @@ test('a capture tapped by mistake leaves no empty draft behind', async () => {
   assert.equal(await page.locator('#evidence-list .item-link').count(), before);
 });
 
+test('leaving a note straight after typing still saves it', async () => {
+  await openApp(page, preview.url);
+  await page.locator('#capture').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'field-note');
+  const path = new URL(page.url()).pathname;
+  await page.keyboard.type('Restocked the chiller before the rush');
+  // No pause for the autosave: straight off the screen.
+  await page.getByRole('link', { name: 'Your portfolio' }).click();
+  await page.locator('#templates-heading').waitFor();
+  await page.goto(`${preview.url}${path}`);
+  await page.locator('#field-note').waitFor();
+  assert.equal(await page.locator('#field-note').inputValue(), 'Restocked the chiller before the rush');
+  await page.locator('#evidence-title').fill('Chiller restock');
+  titles.push('Chiller restock');
+  await saved();
+});
+
 test('a STAR reflective account: required fields marked, missing ones named on submit', async () => {
   await startTemplate('reflective-account');
   assert.ok(await page.locator('label .required').count() >= 5, 'required fields are marked');
