@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: start and stop the preview server, launch Debian's
 // chromium, take screenshots that must not be blank, and report timings.
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,17 @@ export const PHONE = { width: 390, height: 844 };
 export const SMALL_PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 800 };
 
+// Data folders made by this test file, removed when it ends: a 100,000-card store is 175 MB,
+// and CI machines are reused.
+const madeDirs = [];
+process.on('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDataDir(name) {
-  return mkdtempSync(join(tmpdir(), `pf-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `pf-${name}-`));
+  madeDirs.push(dir);
+  return dir;
 }
 
 let nextPort = 18800 + Math.floor(Math.random() * 500);
