@@ -59,9 +59,14 @@ impl Collection {
         let report = self.transact(MERGE, |col| {
             let mut report = MergeReport::default();
             let mut cards = BTreeSet::new();
+            // New cards' positions, counted here: reading the highest from the card table for
+            // each note made a first pull of 100,000 notes quadratic.
+            let mut next_position = None;
             for change in &page.changes {
                 match &change.body {
-                    PullBody::Learner(body) => col.merge_learner(body, &mut cards, &mut after)?,
+                    PullBody::Learner(body) => {
+                        col.merge_learner(body, &mut cards, &mut after, &mut next_position)?
+                    }
                     PullBody::Assessment(record) => {
                         if col.merge_assessment(record)? {
                             report.feedback += 1;
@@ -116,6 +121,7 @@ impl Collection {
         body: &ChangeBody,
         cards: &mut BTreeSet<CardId>,
         after: &mut AfterCommit,
+        next_position: &mut Option<i64>,
     ) -> Result<()> {
         match body {
             ChangeBody::Review(record) => {
@@ -141,7 +147,7 @@ impl Collection {
                 self.store
                     .add_tombstone(Stamped::Deck, id.0.as_bytes(), self.clock.now_ms())?;
             }
-            ChangeBody::NotePut(record) => self.merge_note(record)?,
+            ChangeBody::NotePut(record) => self.merge_note(record, next_position)?,
             ChangeBody::NoteDeleted(id) => {
                 self.store.remove_note(*id)?;
                 self.store
@@ -201,7 +207,7 @@ impl Collection {
             .set_hlc(Stamped::Deck, record.id.0.as_bytes(), &record.hlc)
     }
 
-    fn merge_note(&self, record: &NoteRecord) -> Result<()> {
+    fn merge_note(&self, record: &NoteRecord, next_position: &mut Option<i64>) -> Result<()> {
         if !self.remote_wins(Stamped::Note, record.id.0.as_bytes(), record.hlc)?
             || self.store.get_deck(record.deck_id)?.is_none()
         {
@@ -234,11 +240,15 @@ impl Collection {
         {
             self.store.remove_card(card.id)?;
         }
-        let mut position = self.store.next_position()?;
         for (ord, id) in &record.cards {
             if existing.iter().any(|c| c.id == *id) {
                 continue;
             }
+            let position = match *next_position {
+                Some(position) => position,
+                None => self.store.next_position()?,
+            };
+            *next_position = Some(position + 1);
             self.store.add_card(&Card {
                 id: *id,
                 note_id: note.id,
@@ -246,7 +256,6 @@ impl Collection {
                 position,
                 schedule: Schedule::default(),
             })?;
-            position += 1;
         }
         Ok(())
     }
