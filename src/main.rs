@@ -68,6 +68,9 @@ fn main() {
     let backend = services::open::open_backend(&args.data_dir, args.seed_cards);
     if let Some(message) = backend.open_error() {
         eprintln!("{message}");
+    } else {
+        // One worker per process, shared by every window or preview tab.
+        services::sync::start(&backend, args.data_dir.clone());
     }
     run(backend, &args);
 }

@@ -1,25 +1,34 @@
 //! The app's one piece of shared state: the learner's collection, opened once per process and
-//! shared by every window (desktop) or browser tab (preview). Views read it through
-//! [`AppState::read`] and change it through [`AppState::write`], which bumps a revision signal
-//! so every screen showing collection data re-reads it.
+//! shared by every window (desktop) or browser tab (preview), and the sync worker's status.
+//! Views read the collection through [`AppState::read`] and change it through
+//! [`AppState::write`], which bumps a revision signal so every screen showing collection data
+//! re-reads it, and nudges the sync worker.
 
+use crate::services::sync::{SyncHandle, SyncStatus};
 use dioxus::prelude::*;
+use futures::StreamExt;
 use pocketfolio_core::{Collection, CoreError};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// The open collection. Its own mutex is what the core's sync client locks between network
+/// calls, so the worker and the screens share it without either holding it for long.
+pub type SharedCollection = Arc<Mutex<Collection>>;
+
 /// The collection, or why it could not be opened. Cheap to clone; shared across threads
-/// because the preview serves each browser tab from its own thread.
+/// because the preview serves each browser tab from its own thread and sync runs on its own.
 #[derive(Clone)]
 pub struct Backend {
-    /// `None` once closed: the collection is dropped then, which checkpoints its WAL.
-    inner: Arc<Result<Mutex<Option<Collection>>, String>>,
+    /// `None` once closed (or while "remove this device's data" swaps it for a fresh one).
+    inner: Arc<Result<Mutex<Option<SharedCollection>>, String>>,
+    sync: SyncHandle,
 }
 
 impl Backend {
     /// Wraps an opened collection.
     pub fn new(col: Collection) -> Self {
         Backend {
-            inner: Arc::new(Ok(Mutex::new(Some(col)))),
+            inner: Arc::new(Ok(Mutex::new(Some(Arc::new(Mutex::new(col)))))),
+            sync: SyncHandle::new(),
         }
     }
 
@@ -27,6 +36,7 @@ impl Backend {
     pub fn failed(message: String) -> Self {
         Backend {
             inner: Arc::new(Err(message)),
+            sync: SyncHandle::new(),
         }
     }
 
@@ -35,7 +45,12 @@ impl Backend {
         self.inner.as_ref().as_ref().err().map(String::as_str)
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Option<Collection>>, String> {
+    /// The sync worker's handle (idle until [`crate::services::sync::start`] runs).
+    pub fn sync(&self) -> &SyncHandle {
+        &self.sync
+    }
+
+    fn slot(&self) -> Result<MutexGuard<'_, Option<SharedCollection>>, String> {
         match self.inner.as_ref() {
             // A panic while holding the lock leaves the collection as SQLite left it: every
             // change is one transaction, so the data is consistent and we carry on.
@@ -44,14 +59,37 @@ impl Backend {
         }
     }
 
-    /// Closes the collection (its WAL is checkpointed into the database file); later reads
-    /// and writes get an error instead. For a clean stop of the preview, which serves many
-    /// screens; the desktop and phone apps end with their process and drop it there.
+    /// The open collection, for a caller that locks it itself (the sync worker).
+    pub fn collection(&self) -> Result<SharedCollection, String> {
+        self.slot()?.clone().ok_or_else(closed)
+    }
+
+    /// Runs `f` with the collection locked.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Collection) -> T) -> Result<T, String> {
+        let col = self.collection()?;
+        let mut guard = col.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(f(&mut guard))
+    }
+
+    /// Takes the collection out: later reads get "closing" until [`Backend::put`].
+    pub fn take(&self) -> Option<SharedCollection> {
+        self.slot().ok()?.take()
+    }
+
+    /// Puts a collection (back) in place.
+    pub fn put(&self, col: SharedCollection) {
+        if let Ok(mut slot) = self.slot() {
+            *slot = Some(col);
+        }
+    }
+
+    /// Closes the collection (its WAL is checkpointed into the database file once the last
+    /// user lets go); later reads and writes get an error instead. For a clean stop of the
+    /// preview, which serves many screens; the desktop and phone apps end with their process.
     #[cfg(feature = "preview")]
     pub fn close(&self) {
-        if let Ok(mut guard) = self.lock() {
-            guard.take();
-        }
+        self.sync.stop();
+        self.take();
     }
 }
 
@@ -71,6 +109,8 @@ pub struct AppState {
     backend: Signal<Backend>,
     /// Bumped after every successful change, so readers re-render.
     revision: Signal<u64>,
+    /// The sync worker's latest status, pushed from its thread.
+    sync_status: Signal<SyncStatus>,
 }
 
 impl AppState {
@@ -89,26 +129,21 @@ impl AppState {
         f: impl FnOnce(&Collection) -> Result<T, CoreError>,
     ) -> Result<T, String> {
         let backend = self.backend.peek().clone();
-        let guard = backend.lock()?;
-        let col = guard.as_ref().ok_or_else(closed)?;
-        f(col).map_err(|e| e.to_string())
+        backend.with(|col| f(col).map_err(|e| e.to_string()))?
     }
 
-    /// Changes the collection; on success every reader re-renders. Errors are sentences for
-    /// the learner.
+    /// Changes the collection; on success every reader re-renders and the sync worker hears
+    /// that there may be something new to send. Errors are sentences for the learner.
     pub fn write<T>(
         &self,
         f: impl FnOnce(&mut Collection) -> Result<T, CoreError>,
     ) -> Result<T, String> {
         let backend = self.backend.peek().clone();
-        let result = {
-            let mut guard = backend.lock()?;
-            let col = guard.as_mut().ok_or_else(closed)?;
-            f(col).map_err(|e| e.to_string())
-        };
+        let result = backend.with(|col| f(col).map_err(|e| e.to_string()))?;
         if result.is_ok() {
             let mut revision = self.revision;
             revision += 1;
+            backend.sync().changed();
         }
         result
     }
@@ -117,13 +152,45 @@ impl AppState {
     pub fn open_error(&self) -> Option<String> {
         self.backend.peek().open_error().map(str::to_string)
     }
+
+    /// The sync status, subscribing the caller to changes.
+    pub fn sync_status(&self) -> SyncStatus {
+        (self.sync_status)()
+    }
+
+    /// The sync worker, to send it commands.
+    pub fn sync(&self) -> SyncHandle {
+        self.backend.peek().sync().clone()
+    }
 }
 
-/// Provides the app state from the root component.
+/// Provides the app state from the root component, and keeps its sync status up to date with
+/// the worker thread's.
 pub fn provide_app(backend: Backend) -> AppState {
+    let handle = backend.sync().clone();
     let backend = use_signal(|| backend);
-    let revision = use_signal(|| 0u64);
-    use_context_provider(|| AppState { backend, revision })
+    let mut revision = use_signal(|| 0u64);
+    let mut sync_status = use_signal(|| handle.status());
+    use_future(move || {
+        let handle = handle.clone();
+        async move {
+            let mut updates = handle.subscribe();
+            while updates.next().await.is_some() {
+                let next = handle.status();
+                // A sync that brought changes (or swapped the collection) means every screen
+                // reads again.
+                if next.data_generation != sync_status.peek().data_generation {
+                    revision += 1;
+                }
+                sync_status.set(next);
+            }
+        }
+    });
+    use_context_provider(|| AppState {
+        backend,
+        revision,
+        sync_status,
+    })
 }
 
 /// The app state, provided by the root component.

@@ -5,12 +5,14 @@ mod face;
 mod nav;
 mod queue_counts;
 mod signature_pad;
+mod sync_status;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
 pub use face::{face_text, Face};
 pub use nav::BottomNav;
 pub use queue_counts::QueueCountsView;
 pub use signature_pad::{Ink, SignaturePad};
+pub use sync_status::{FeedbackBadge, SyncStatusView};
 
 use dioxus::prelude::*;
 

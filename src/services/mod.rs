@@ -1,3 +1,4 @@
-//! Device glue: where the collection lives and how it is opened.
+//! Device glue: where the collection lives, how it is opened, and syncing it with a centre.
 
 pub mod open;
+pub mod sync;

@@ -25,7 +25,8 @@ pub fn open_backend(dir: &Path, seed_cards: usize) -> Backend {
     }
 }
 
-fn open_collection(dir: &Path, seed_cards: usize) -> Result<Collection, String> {
+/// Opens (creating if needed) the collection in `dir`; the error is a sentence for the learner.
+pub fn open_collection(dir: &Path, seed_cards: usize) -> Result<Collection, String> {
     std::fs::create_dir_all(dir).map_err(|e| {
         format!(
             "Pocketfolio could not create its folder {}: {e}",

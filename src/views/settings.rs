@@ -1,7 +1,8 @@
-//! Settings: scheduling, daily limits, day rollover, theme and text size. Sync fields are
-//! shown but disabled until sync exists; there is no pretend sign-in.
+//! Settings: scheduling, daily limits, day rollover, theme and text size, the scheduling
+//! parameters in use, and the centre this device syncs with.
 
-use crate::components::Message;
+use crate::components::{Message, SyncStatusView};
+use crate::services::sync::fitted;
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Settings as CoreSettings, Theme};
@@ -193,14 +194,134 @@ pub fn Settings() -> Element {
             }
             Message { error: appearance().error, notice: appearance().notice }
         }
-        section { class: "card-box",
-            h2 { "Centre" }
-            p { class: "small muted", "Coming with sync: connecting this device to your centre so your assessor sees your work." }
-            label { r#for: "centre-url", "Centre address" }
-            input { id: "centre-url", r#type: "url", disabled: true, placeholder: "Coming with sync" }
-            label { r#for: "centre-user", "Username" }
-            input { id: "centre-user", r#type: "text", disabled: true, placeholder: "Coming with sync" }
-            button { disabled: true, "aria-label": "Sign in (coming with sync)", "Sign in — coming with sync" }
+        Parameters {}
+        CentreSection {}
+    }
+}
+
+/// Which FSRS parameters schedule the cards, and where they came from.
+#[component]
+fn Parameters() -> Element {
+    let app = use_app();
+    let in_use = app
+        .read(|c| {
+            let dir = c.path().and_then(|p| p.parent()).map(|d| d.to_path_buf());
+            Ok((c.scheduler().config().parameters.clone(), dir))
+        })
+        .ok();
+    let Some((parameters, dir)) = in_use else {
+        return rsx! {};
+    };
+    let detail = dir.and_then(|d| fitted::load_matching(&d, &parameters));
+    let text = parameters_text(&parameters, detail.as_ref());
+    rsx! {
+        section { class: "card-box", "aria-labelledby": "parameters-heading",
+            h2 { id: "parameters-heading", "How cards are scheduled" }
+            p { id: "fsrs-parameters", "{text}" }
+        }
+    }
+}
+
+/// A sentence about the parameters in use.
+fn parameters_text(parameters: &[f32], fitted: Option<&fitted::Fitted>) -> String {
+    use chrono::TimeZone;
+    if parameters.is_empty() {
+        return "Standard FSRS parameters. Once you have made about 1,000 reviews, your centre \
+                fits parameters to how you remember, and this device uses them after it syncs."
+            .to_string();
+    }
+    match fitted {
+        Some(f) => {
+            let since = chrono::Local
+                .timestamp_millis_opt(f.fitted_ms)
+                .single()
+                .map(|t| t.format("%-d %B %Y").to_string())
+                .unwrap_or_else(|| "recently".to_string());
+            format!(
+                "Fitted to you by your centre from {} reviews, in use since {since}.",
+                f.review_count
+            )
+        }
+        None => "Fitted to you by your centre from your reviews.".to_string(),
+    }
+}
+
+/// Signing in to a centre, the sync state, and signing out.
+#[component]
+fn CentreSection() -> Element {
+    let app = use_app();
+    let status = app.sync_status();
+    let mut address = use_signal(String::new);
+    let mut username = use_signal(String::new);
+    let mut password = use_signal(String::new);
+    let mut remove_data = use_signal(|| false);
+    let mut confirming = use_signal(|| false);
+    let signing_in = status.state == crate::services::sync::SyncState::SigningIn;
+    let (error, notice) = match status.message.clone() {
+        Some(Ok(n)) => (None, Some(n)),
+        Some(Err(e)) => (Some(e), None),
+        None => (None, None),
+    };
+    let sign_in = move |_| {
+        app.sync().sign_in(address(), username(), password());
+        password.set(String::new());
+    };
+    rsx! {
+        section { class: "card-box", id: "centre", "aria-labelledby": "centre-heading",
+            h2 { id: "centre-heading", "Centre" }
+            if let Some(account) = status.account.clone() {
+                p { id: "signed-in-as", "Signed in to {account.centre} as {account.display_name} ({account.username})." }
+                SyncStatusView {}
+                Message { error: error.clone(), notice: notice.clone() }
+                label { class: "check",
+                    input {
+                        r#type: "checkbox", id: "remove-data", checked: remove_data(),
+                        onchange: move |e: FormEvent| { remove_data.set(e.checked()); confirming.set(false); },
+                    }
+                    " Also remove this device's data (cards, reviews, evidence and attachments)"
+                }
+                if confirming() {
+                    p { class: "error", role: "alert",
+                        "This deletes everything on this device. Work that has not synced ({status.pending} changes) will be lost. Are you sure?"
+                    }
+                    div { class: "row",
+                        button { class: "danger", r#type: "button", id: "confirm-remove",
+                            onclick: move |_| { app.sync().sign_out(true); confirming.set(false); remove_data.set(false); },
+                            "Yes, sign out and remove"
+                        }
+                        button { r#type: "button", onclick: move |_| confirming.set(false), "Keep my data" }
+                    }
+                } else {
+                    button { r#type: "button", id: "sign-out",
+                        onclick: move |_| if remove_data() { confirming.set(true) } else { app.sync().sign_out(false) },
+                        "Sign out"
+                    }
+                }
+            } else {
+                p { class: "small muted", "Connect this device to your centre so your assessor sees your work and your feedback comes back." }
+                label { r#for: "centre-url", "Centre address" }
+                input {
+                    id: "centre-url", r#type: "url", inputmode: "url", autocomplete: "url",
+                    placeholder: "https://centre.example.ac.uk", value: "{address}",
+                    oninput: move |e| address.set(e.value()),
+                }
+                label { r#for: "centre-user", "Username" }
+                input {
+                    id: "centre-user", r#type: "text", autocomplete: "username", value: "{username}",
+                    oninput: move |e| username.set(e.value()),
+                }
+                label { r#for: "centre-password", "Password" }
+                input {
+                    id: "centre-password", r#type: "password", autocomplete: "current-password", value: "{password}",
+                    oninput: move |e| password.set(e.value()),
+                }
+                Message { error, notice }
+                button {
+                    class: "primary", r#type: "button", id: "sign-in", disabled: signing_in, onclick: sign_in,
+                    if signing_in { "Signing in…" } else { "Sign in" }
+                }
+                SyncStatusView {}
+            }
         }
     }
 }
@@ -228,5 +349,18 @@ mod tests {
         assert!(err.contains("New cards per day"), "{err}");
         let err = form("abc", "3").apply(&base).unwrap_err();
         assert!(err.contains("retention"), "{err}");
+    }
+
+    #[test]
+    fn says_which_parameters_are_in_use() {
+        assert!(parameters_text(&[], None).starts_with("Standard"));
+        let f = fitted::Fitted {
+            parameters: vec![0.4; 21],
+            review_count: 1_234,
+            fitted_ms: 1_800_000_000_000,
+        };
+        let text = parameters_text(&f.parameters, Some(&f));
+        assert!(text.contains("from 1234 reviews, in use since"), "{text}");
+        assert!(parameters_text(&f.parameters, None).contains("Fitted"));
     }
 }

@@ -102,12 +102,14 @@ fn unit_view_says_how_new_cards_count() {
 }
 
 #[test]
-fn settings_offer_no_pretend_sign_in() {
+fn settings_offer_a_centre_sign_in_and_name_the_parameters() {
     let (_dir, backend) = fresh();
     let html = render_at(backend, "/settings");
-    assert!(html.contains("Coming with sync"));
-    assert!(html.contains("Sign in — coming with sync"));
-    assert!(html.contains("disabled"));
+    assert!(html.contains("id=\"centre-url\""));
+    assert!(html.contains("id=\"centre-password\""));
+    assert!(html.contains("id=\"sign-in\""));
+    assert!(html.contains("Standard FSRS parameters"));
+    assert!(html.contains("Not connected to a centre — 0 changes waiting."));
 }
 
 #[test]

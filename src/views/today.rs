@@ -1,6 +1,6 @@
 //! Today: what is left to revise, drafts to finish, feedback, and the sync state.
 
-use crate::components::{Message, QueueCountsView};
+use crate::components::{FeedbackBadge, Message, QueueCountsView, SyncStatusView};
 use crate::state::use_app;
 use crate::views::evidence::CaptureActions;
 use crate::Route;
@@ -14,7 +14,6 @@ pub fn Today() -> Element {
     let nav = use_navigator();
     let today = app.read(|c| c.today_counts());
     let evidence = app.read(|c| c.evidence_items()).unwrap_or_default();
-    let pending = app.read(|c| c.pending_changes());
     let drafts: Vec<_> = evidence
         .iter()
         .filter(|e| e.learner_status == LearnerStatus::Draft)
@@ -28,6 +27,7 @@ pub fn Today() -> Element {
     let left = today.total.total();
     rsx! {
         h1 { "Today" }
+        FeedbackBadge {}
         CaptureActions {}
         section { class: "card-box", "aria-labelledby": "revise-heading",
             h2 { id: "revise-heading", "Revision" }
@@ -96,17 +96,7 @@ pub fn Today() -> Element {
         }
         section { class: "card-box", "aria-labelledby": "sync-heading",
             h2 { id: "sync-heading", "Sync" }
-            match pending {
-                Ok(n) => rsx! {
-                    p { id: "sync-state",
-                        "Not connected to a centre — {n} "
-                        if n == 1 { "change" } else { "changes" }
-                        " waiting."
-                    }
-                    p { class: "small muted", "Everything is saved on this device; it will be sent when sync arrives." }
-                },
-                Err(e) => rsx! { Message { error: e } },
-            }
+            SyncStatusView {}
         }
     }
 }

@@ -1,0 +1,104 @@
+//! How long to wait before retrying a failed sync: exponential backoff with full jitter, so a
+//! classroom of phones that lost the same Wi-Fi don't all knock on the centre at once.
+
+/// The first retry waits up to this long.
+pub const BASE_MS: u64 = 2_000;
+/// No wait is longer than five minutes, so a phone back in signal syncs soon enough.
+pub const CAP_MS: u64 = 300_000;
+/// Never retry sooner than this: a zero draw would spin on a dead connection.
+pub const FLOOR_MS: u64 = 250;
+
+/// The wait before retry number `attempt` (0 for the first), given a uniformly random `draw`:
+/// anywhere from nothing up to `BASE_MS × 2^attempt`, capped at `CAP_MS`.
+pub fn full_jitter(attempt: u32, draw: u64) -> u64 {
+    let ceiling = BASE_MS.saturating_mul(1u64 << attempt.min(32)).min(CAP_MS);
+    (draw % (ceiling + 1)).max(FLOOR_MS)
+}
+
+/// A small, seedable random source (xorshift64*): the jitter needs spread, not secrecy, and a
+/// seed makes the schedule reproducible in tests.
+#[derive(Debug, Clone)]
+pub struct Jitter(u64);
+
+impl Jitter {
+    /// A source from `seed` (any value; zero is replaced, as xorshift would stay at zero).
+    pub fn seeded(seed: u64) -> Jitter {
+        Jitter(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
+    }
+
+    /// A source seeded from the clock.
+    pub fn from_time() -> Jitter {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        Jitter::seeded(nanos)
+    }
+
+    /// The next draw.
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// The wait before retry number `attempt`.
+    pub fn delay_ms(&mut self, attempt: u32) -> u64 {
+        full_jitter(attempt, self.next())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ceiling_doubles_then_caps() {
+        // The largest draw below each ceiling shows the ceiling itself.
+        assert_eq!(full_jitter(0, BASE_MS), 2_000);
+        assert_eq!(full_jitter(1, 4_000), 4_000);
+        assert_eq!(full_jitter(3, 16_000), 16_000);
+        assert_eq!(full_jitter(8, u64::MAX), u64::MAX % (CAP_MS + 1));
+        assert_eq!(full_jitter(200, CAP_MS), CAP_MS);
+        assert_eq!(
+            full_jitter(200, CAP_MS + 1),
+            FLOOR_MS,
+            "wraps within the cap"
+        );
+    }
+
+    #[test]
+    fn waits_stay_within_the_bounds_and_spread_out() {
+        let mut jitter = Jitter::seeded(42);
+        for attempt in 0..12 {
+            let ceiling = (BASE_MS << attempt).min(CAP_MS);
+            let waits: Vec<u64> = (0..200).map(|_| jitter.delay_ms(attempt)).collect();
+            assert!(waits.iter().all(|w| (FLOOR_MS..=ceiling).contains(w)));
+            let mean = waits.iter().sum::<u64>() / waits.len() as u64;
+            // Full jitter averages half the ceiling; a fixed delay would not.
+            assert!(
+                mean > ceiling * 3 / 10 && mean < ceiling * 7 / 10,
+                "{attempt}: {mean}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_seed_gives_the_same_schedule() {
+        let a: Vec<u64> = {
+            let mut j = Jitter::seeded(7);
+            (0..10).map(|i| j.delay_ms(i)).collect()
+        };
+        let mut j = Jitter::seeded(7);
+        let b: Vec<u64> = (0..10).map(|i| j.delay_ms(i)).collect();
+        assert_eq!(a, b);
+        assert_ne!(Jitter::seeded(0).next(), 0);
+    }
+}

@@ -1,0 +1,136 @@
+//! The centre sign-in kept between runs, in a small file beside the collection. The token is a
+//! secret: the file is readable by this user only, and it never appears in logs or on screen.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file's name inside the data folder.
+pub const SESSION_FILE: &str = "centre-session.json";
+
+/// A signed-in device.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSession {
+    /// The centre's address.
+    pub centre: String,
+    /// The bearer token.
+    pub token: String,
+    /// When the token stops working (ms since the epoch).
+    pub expires_ms: i64,
+    /// This device's id (the collection's).
+    pub device_id: String,
+    /// The learner's sign-in name.
+    pub username: String,
+    /// The learner's name as the centre shows it.
+    pub display_name: String,
+}
+
+impl std::fmt::Debug for SavedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedSession")
+            .field("centre", &self.centre)
+            .field("token", &"(hidden)")
+            .field("device_id", &self.device_id)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+fn path(dir: &Path) -> PathBuf {
+    dir.join(SESSION_FILE)
+}
+
+/// The saved session, if any. A damaged file reads as signed out (the learner signs in again)
+/// with the reason, rather than stopping the app.
+pub fn load(dir: &Path) -> Result<Option<SavedSession>, String> {
+    match std::fs::read(path(dir)) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|_| "The saved sign-in could not be read; sign in again.".to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!(
+            "The saved sign-in could not be read ({e}); sign in again."
+        )),
+    }
+}
+
+/// Saves `session`, replacing any other: written to a temporary file, synced, then renamed,
+/// so a crash leaves the old file or the new one, never half of one.
+pub fn save(dir: &Path, session: &SavedSession) -> Result<(), String> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| format!("The sign-in could not be saved on this device: {e}");
+    let json = serde_json::to_vec_pretty(session).map_err(|e| e.to_string())?;
+    let temp = dir.join(format!("{SESSION_FILE}.tmp"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&temp).map_err(failed)?;
+    file.write_all(&json).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    std::fs::rename(&temp, path(dir)).map_err(failed)
+}
+
+/// Forgets the session.
+pub fn clear(dir: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path(dir)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("The saved sign-in could not be removed: {e}")),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn sample() -> SavedSession {
+    SavedSession {
+        centre: "https://centre.example.ac.uk".into(),
+        token: "s3cret-token".into(),
+        expires_ms: 1_900_000_000_000,
+        device_id: "0190b5d2-0000-7000-8000-000000000001".into(),
+        username: "lee".into(),
+        display_name: "Lee Park".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_loads_and_clears() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(dir.path()).unwrap(), None);
+        save(dir.path(), &sample()).unwrap();
+        assert_eq!(load(dir.path()).unwrap(), Some(sample()));
+        let mut other = sample();
+        other.username = "sam".into();
+        save(dir.path(), &other).unwrap();
+        assert_eq!(load(dir.path()).unwrap().unwrap().username, "sam");
+        clear(dir.path()).unwrap();
+        clear(dir.path()).unwrap();
+        assert_eq!(load(dir.path()).unwrap(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_this_user_can_read_the_token() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), &sample()).unwrap();
+        let mode = std::fs::metadata(path(dir.path()))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+
+    #[test]
+    fn the_token_is_never_printed_and_damage_reads_as_signed_out() {
+        assert!(!format!("{:?}", sample()).contains("s3cret"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(path(dir.path()), b"{not json").unwrap();
+        assert!(load(dir.path()).unwrap_err().contains("sign in again"));
+    }
+}

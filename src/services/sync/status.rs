@@ -1,0 +1,343 @@
+//! What the sync worker is doing, as the screens show it. Pure data and transitions, so every
+//! state and sentence is tested without a network.
+
+use pocketfolio_core::sync::{SyncError, SyncProgress, SyncReport, TransportError};
+
+/// The signed-in account, as shown (never the token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The centre's address.
+    pub centre: String,
+    /// The learner's sign-in name.
+    pub username: String,
+    /// The learner's name at the centre.
+    pub display_name: String,
+}
+
+/// How far a running sync has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Starting.
+    Starting,
+    /// Uploading attachment `done + 1` of `total`; `sent` of `size` bytes of it so far.
+    Uploading {
+        /// Finished attachments.
+        done: usize,
+        /// Attachments to send.
+        total: usize,
+        /// Bytes of the current one the centre holds.
+        sent: usize,
+        /// Its size.
+        size: usize,
+    },
+    /// Sending changes; `pending` still unconfirmed.
+    Pushing {
+        /// Unconfirmed changes.
+        pending: u64,
+    },
+    /// Receiving; `applied` so far.
+    Pulling {
+        /// Applied changes.
+        applied: usize,
+    },
+}
+
+/// The worker's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncState {
+    /// No centre; work stays on this device.
+    SignedOut,
+    /// Checking a sign-in with the centre.
+    SigningIn,
+    /// Signed in; the first sync is about to run.
+    Waiting,
+    /// A sync is running.
+    Syncing(Progress),
+    /// The last sync finished at `at_ms`.
+    Synced {
+        /// When (ms since the epoch).
+        at_ms: i64,
+    },
+    /// The centre can't be reached; the worker tries again at `retry_at_ms`.
+    Offline {
+        /// When the next try is (ms since the epoch).
+        retry_at_ms: i64,
+        /// What failed.
+        reason: String,
+    },
+    /// The sync failed in a way retrying won't fix by itself; the learner can retry.
+    Failed {
+        /// The reason, for the learner.
+        reason: String,
+    },
+    /// The centre no longer accepts the sign-in: no more tries until the learner signs in.
+    SignInAgain,
+}
+
+/// Everything the screens show about sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// The state.
+    pub state: SyncState,
+    /// Who is signed in, if anyone.
+    pub account: Option<Account>,
+    /// Changes waiting to be sent.
+    pub pending: u64,
+    /// When the last sync finished.
+    pub last_synced_ms: Option<i64>,
+    /// The answer to the last sign-in or sign-out, for the Settings form.
+    pub message: Option<Result<String, String>>,
+    /// Bumped whenever a sync (or removing the data) changed the collection, so screens
+    /// read it again.
+    pub data_generation: u64,
+}
+
+impl Default for SyncStatus {
+    fn default() -> Self {
+        SyncStatus {
+            state: SyncState::SignedOut,
+            account: None,
+            pending: 0,
+            last_synced_ms: None,
+            message: None,
+            data_generation: 0,
+        }
+    }
+}
+
+/// What the worker should do after a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// All done: sync again after the usual interval.
+    Routine,
+    /// Try again after a backoff wait.
+    Backoff,
+    /// Wait for the learner (a retry, or a new sign-in).
+    WaitForLearner,
+}
+
+impl SyncStatus {
+    /// A sync reports where it is.
+    pub fn progress(&mut self, p: SyncProgress) {
+        self.state = SyncState::Syncing(match p {
+            SyncProgress::Uploading { done, total } => Progress::Uploading {
+                done,
+                total,
+                sent: 0,
+                size: 0,
+            },
+            SyncProgress::Pushing { pending } => Progress::Pushing { pending },
+            SyncProgress::Pulling { applied } => Progress::Pulling { applied },
+        });
+    }
+
+    /// The centre confirmed a chunk of the attachment being uploaded.
+    pub fn uploaded_chunk(&mut self, held: usize, of: usize) {
+        if let SyncState::Syncing(Progress::Uploading { sent, size, .. }) = &mut self.state {
+            *sent = held;
+            *size = of;
+        }
+    }
+
+    /// A sync ended. `retry_at_ms` is when a backoff retry would run.
+    pub fn finish(
+        &mut self,
+        result: &Result<SyncReport, SyncError>,
+        now_ms: i64,
+        retry_at_ms: i64,
+    ) -> Next {
+        let (state, next) = match result {
+            Ok(_) => {
+                self.last_synced_ms = Some(now_ms);
+                self.data_generation += 1;
+                (SyncState::Synced { at_ms: now_ms }, Next::Routine)
+            }
+            Err(SyncError::Transport(TransportError::Unauthorized)) => {
+                (SyncState::SignInAgain, Next::WaitForLearner)
+            }
+            Err(SyncError::Transport(e)) if e.is_transient() => {
+                let state = SyncState::Offline {
+                    retry_at_ms,
+                    reason: e.to_string(),
+                };
+                (state, Next::Backoff)
+            }
+            Err(e) => (
+                SyncState::Failed {
+                    reason: e.to_string(),
+                },
+                Next::WaitForLearner,
+            ),
+        };
+        self.state = state;
+        next
+    }
+
+    /// The one-line summary for Today and Settings.
+    pub fn headline(&self, now_ms: i64) -> String {
+        let waiting = match self.pending {
+            0 => String::new(),
+            1 => " · 1 change waiting".to_string(),
+            n => format!(" · {n} changes waiting"),
+        };
+        match &self.state {
+            SyncState::SignedOut => format!(
+                "Not connected to a centre — {} waiting.",
+                match self.pending {
+                    1 => "1 change".to_string(),
+                    n => format!("{n} changes"),
+                }
+            ),
+            SyncState::SigningIn => "Signing in…".to_string(),
+            SyncState::Waiting => format!("About to sync{waiting}"),
+            SyncState::Syncing(p) => format!("Syncing — {}", progress_text(p)),
+            SyncState::Synced { at_ms } => format!("Synced {}{waiting}", when(*at_ms, now_ms)),
+            SyncState::Offline { retry_at_ms, .. } => {
+                let secs = ((retry_at_ms - now_ms).max(0) + 999) / 1000;
+                format!("Offline — will retry in {secs}s{waiting}")
+            }
+            SyncState::Failed { reason } => format!("Error: {reason}"),
+            SyncState::SignInAgain => {
+                "Your centre asked you to sign in again (Settings). Your work is kept on this device."
+                    .to_string()
+            }
+        }
+    }
+
+    /// Whether a "Retry" is what the learner needs (rather than "Sync now").
+    pub fn needs_retry(&self) -> bool {
+        matches!(
+            self.state,
+            SyncState::Failed { .. } | SyncState::Offline { .. }
+        )
+    }
+}
+
+fn progress_text(p: &Progress) -> String {
+    match *p {
+        Progress::Starting => "starting".to_string(),
+        Progress::Uploading {
+            done,
+            total,
+            sent,
+            size,
+        } if size > 0 => format!(
+            "uploading attachment {} of {total} ({} of {})",
+            done + 1,
+            kb(sent),
+            kb(size)
+        ),
+        Progress::Uploading { done, total, .. } => {
+            format!("uploading attachment {} of {total}", done + 1)
+        }
+        Progress::Pushing { pending } => format!("sending {pending} changes"),
+        Progress::Pulling { applied } => format!("receiving ({applied} changes so far)"),
+    }
+}
+
+fn kb(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// "just now", "5 min ago", or the time of day for longer ago.
+fn when(at_ms: i64, now_ms: i64) -> String {
+    let ago = (now_ms - at_ms).max(0) / 1000;
+    if ago < 60 {
+        "just now".to_string()
+    } else if ago < 3600 {
+        format!("{} min ago", ago / 60)
+    } else {
+        use chrono::TimeZone;
+        match chrono::Local.timestamp_millis_opt(at_ms).single() {
+            Some(t) => format!("at {}", t.format("%H:%M, %-d %b")),
+            None => "a while ago".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    #[test]
+    fn success_is_synced_and_readers_refresh() {
+        let mut s = SyncStatus {
+            pending: 3,
+            ..SyncStatus::default()
+        };
+        s.progress(SyncProgress::Uploading { done: 0, total: 2 });
+        s.uploaded_chunk(1024 * 1024, 3 * 1024 * 1024);
+        assert_eq!(
+            s.headline(NOW),
+            "Syncing — uploading attachment 1 of 2 (1.0 MB of 3.0 MB)"
+        );
+        s.progress(SyncProgress::Pushing { pending: 3 });
+        assert_eq!(s.headline(NOW), "Syncing — sending 3 changes");
+        s.pending = 0;
+        let next = s.finish(&Ok(SyncReport::default()), NOW, NOW + 5_000);
+        assert_eq!(next, Next::Routine);
+        assert_eq!(s.headline(NOW + 10_000), "Synced just now");
+        assert_eq!(s.headline(NOW + 300_000), "Synced 5 min ago");
+        assert_eq!(s.data_generation, 1);
+        s.pending = 1;
+        assert_eq!(s.headline(NOW), "Synced just now · 1 change waiting");
+    }
+
+    #[test]
+    fn offline_backs_off_and_counts_down() {
+        let mut s = SyncStatus {
+            pending: 2,
+            ..SyncStatus::default()
+        };
+        let err = Err(SyncError::Transport(TransportError::Offline(
+            "refused".into(),
+        )));
+        assert_eq!(s.finish(&err, NOW, NOW + 4_200), Next::Backoff);
+        assert_eq!(
+            s.headline(NOW),
+            "Offline — will retry in 5s · 2 changes waiting"
+        );
+        assert!(s.needs_retry());
+        assert_eq!(s.data_generation, 0, "nothing changed");
+        let server = Err(SyncError::Transport(TransportError::Server("busy".into())));
+        assert_eq!(s.finish(&server, NOW, NOW), Next::Backoff);
+    }
+
+    #[test]
+    fn a_refused_sign_in_stops_retrying_and_other_errors_wait_for_retry() {
+        let mut s = SyncStatus::default();
+        let err = Err(SyncError::Transport(TransportError::Unauthorized));
+        assert_eq!(s.finish(&err, NOW, NOW), Next::WaitForLearner);
+        assert_eq!(s.state, SyncState::SignInAgain);
+        assert!(s.headline(NOW).contains("sign in again"));
+        let err = Err(SyncError::Transport(TransportError::Rejected(
+            "too big".into(),
+        )));
+        assert_eq!(s.finish(&err, NOW, NOW), Next::WaitForLearner);
+        assert_eq!(
+            s.headline(NOW),
+            "Error: The centre refused the sync: too big"
+        );
+        assert!(s.needs_retry());
+    }
+
+    #[test]
+    fn signed_out_says_what_waits() {
+        let mut s = SyncStatus::default();
+        assert_eq!(
+            s.headline(NOW),
+            "Not connected to a centre — 0 changes waiting."
+        );
+        s.pending = 1;
+        assert_eq!(
+            s.headline(NOW),
+            "Not connected to a centre — 1 change waiting."
+        );
+    }
+}

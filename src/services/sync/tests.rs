@@ -1,0 +1,203 @@
+//! The worker against the real centre over HTTP on 127.0.0.1: sign in, work while the centre
+//! is down (offline, changes waiting), the centre comes back (the backoff retries find it and
+//! sync), and the assessor's referral comes back as unread feedback.
+
+use super::{start, SyncState};
+use crate::services::open::open_backend;
+use crate::state::Backend;
+use pocketfolio_centre::auth::Passwords;
+use pocketfolio_centre::blobs::BlobStore;
+use pocketfolio_centre::db::accounts::{Account, Role};
+use pocketfolio_centre::db::evidence::Decision;
+use pocketfolio_centre::db::Db;
+use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_core::model::{AssessorStatus, EvidenceKind};
+use pocketfolio_core::EvidenceDraft;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A centre serving from `dir` on `port`; dropping it takes the centre down.
+struct RunningCentre {
+    state: AppState,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl RunningCentre {
+    fn start(dir: &Path, port: u16) -> RunningCentre {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let state = runtime.block_on(async {
+            let db = Db::connect(&format!("sqlite://{}", dir.join("centre.db").display()))
+                .await
+                .unwrap();
+            let blobs = BlobStore::local(&dir.join("blobs"), 50 * 1024 * 1024).unwrap();
+            let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), Config::default());
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .unwrap();
+            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            state
+        });
+        RunningCentre { state, runtime }
+    }
+
+    fn account(&self, role: Role, username: &str) -> Account {
+        self.runtime.block_on(async {
+            let hash = self.state.passwords.hash("correct horse").await.unwrap();
+            self.state
+                .db
+                .add_account(username, username, role, &hash)
+                .await
+                .unwrap()
+        })
+    }
+
+    fn stop(self) {
+        self.runtime.shutdown_timeout(Duration::from_secs(5));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(what: &str, backend: &Backend, ok: impl Fn(&Backend) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ok(backend) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; status {:?}",
+            backend.sync().status()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
+    let centre_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let centre = RunningCentre::start(centre_dir.path(), port);
+    let lee = centre.account(Role::Learner, "lee");
+    let asha = centre.account(Role::Assessor, "asha");
+    centre
+        .runtime
+        .block_on(centre.state.db.add_assignment(&asha.id, &lee.id))
+        .unwrap();
+
+    let phone_dir = tempfile::tempdir().unwrap();
+    let backend = open_backend(phone_dir.path(), 0);
+    start(&backend, phone_dir.path().to_path_buf());
+    let sync = backend.sync().clone();
+
+    sync.sign_in(
+        format!("http://127.0.0.1:{port}"),
+        "lee".into(),
+        "wrong".into(),
+    );
+    wait_for("a refusal", &backend, |b| {
+        b.sync().status().message.is_some()
+    });
+    assert_eq!(
+        sync.status().message,
+        Some(Err("The username or password is wrong.".into()))
+    );
+    sync.sign_in(
+        format!("http://127.0.0.1:{port}"),
+        "lee".into(),
+        "correct horse".into(),
+    );
+    wait_for("the first sync", &backend, |b| {
+        matches!(b.sync().status().state, SyncState::Synced { .. })
+    });
+    let saved = super::session_store::load(phone_dir.path())
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.username, "lee");
+
+    // The centre goes down; the learner captures and submits evidence.
+    centre.stop();
+    let item = backend
+        .with(|col| {
+            let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
+            let id = col
+                .create_evidence(EvidenceDraft {
+                    kind: Some(EvidenceKind::ReflectiveAccount),
+                    title: "Agreed a delivery date".into(),
+                    criteria: vec![criterion],
+                    ..EvidenceDraft::default()
+                })
+                .unwrap();
+            col.submit_evidence(id).unwrap();
+            id
+        })
+        .unwrap();
+    sync.changed();
+    wait_for("offline", &backend, |b| {
+        matches!(b.sync().status().state, SyncState::Offline { .. })
+    });
+    let status = sync.status();
+    assert!(status.pending > 0, "{status:?}");
+    assert!(
+        status
+            .headline(chrono::Utc::now().timestamp_millis())
+            .contains("changes waiting"),
+        "{status:?}"
+    );
+
+    // The centre comes back on the same address: the backoff retries find it.
+    let centre = RunningCentre::start(centre_dir.path(), port);
+    wait_for("the sync after reconnecting", &backend, |b| {
+        let s = b.sync().status();
+        matches!(s.state, SyncState::Synced { .. }) && s.pending == 0
+    });
+
+    // The assessor refers the item back; the next sync brings the feedback.
+    centre
+        .runtime
+        .block_on(centre.state.db.assess(
+            &asha,
+            &lee.id,
+            &item.to_string(),
+            Decision::Decide {
+                status: AssessorStatus::ReferredBack,
+                feedback: "Say what you offered in exchange.".into(),
+            },
+        ))
+        .unwrap();
+    sync.sync_now();
+    wait_for("the feedback", &backend, |b| {
+        b.with(|c| c.unread_feedback().unwrap().len()).unwrap() == 1
+    });
+    backend
+        .with(|c| c.mark_feedback_read(item))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        backend
+            .with(|c| c.unread_feedback().unwrap().len())
+            .unwrap(),
+        0
+    );
+
+    // Signing out keeps the work and forgets the sign-in.
+    sync.sign_out(false);
+    wait_for("signing out", &backend, |b| {
+        b.sync().status().account.is_none()
+    });
+    assert_eq!(super::session_store::load(phone_dir.path()).unwrap(), None);
+    assert_eq!(
+        backend.with(|c| c.evidence_items().unwrap().len()).unwrap(),
+        1
+    );
+    centre.stop();
+}

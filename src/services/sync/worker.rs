@@ -1,0 +1,308 @@
+//! The background sync worker: one thread per process, blocking HTTP, never on the UI thread.
+//! It syncs on start, soon after the learner changes something, every few minutes, on demand,
+//! and after a failure with backoff (which is also how it notices the connection is back).
+
+use super::backoff::Jitter;
+use super::handle::{Command, SyncHandle};
+use super::link::Link;
+use super::session_store::{self, SavedSession};
+use super::status::{Account, Next, Progress, SyncState};
+use crate::state::Backend;
+use pocketfolio_client::{Centre, ClientError, HttpTransport};
+use pocketfolio_core::sync::{sync, TransportError};
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often to sync while nothing else prompts it.
+pub const ROUTINE: Duration = Duration::from_secs(4 * 60);
+/// How long after a change to wait, so a burst of reviews goes in one push.
+pub const DEBOUNCE: Duration = Duration::from_secs(2);
+/// How often the "retry in Xs" countdown is refreshed.
+const TICK: Duration = Duration::from_secs(1);
+
+/// Starts the worker for `backend`, whose collection lives in `data_dir`. Once per process:
+/// a second call does nothing.
+pub fn start(backend: &Backend, data_dir: PathBuf) {
+    let (tx, rx) = channel();
+    if !backend.sync().attach(tx) {
+        return;
+    }
+    let mut worker = Worker::new(backend.clone(), data_dir);
+    let spawned = std::thread::Builder::new()
+        .name("pocketfolio-sync".into())
+        .spawn(move || worker.run(rx));
+    if let Err(e) = spawned {
+        eprintln!("Sync could not start: {e}");
+    }
+}
+
+struct Worker {
+    backend: Backend,
+    handle: SyncHandle,
+    dir: PathBuf,
+    session: Option<SavedSession>,
+    link: Option<Link>,
+    next_sync: Option<Instant>,
+    attempt: u32,
+    jitter: Jitter,
+}
+
+impl Worker {
+    fn new(backend: Backend, dir: PathBuf) -> Worker {
+        let handle = backend.sync().clone();
+        Worker {
+            backend,
+            handle,
+            dir,
+            session: None,
+            link: None,
+            next_sync: None,
+            attempt: 0,
+            jitter: Jitter::from_time(),
+        }
+    }
+
+    fn run(&mut self, rx: Receiver<Command>) {
+        self.load_session();
+        self.refresh_pending();
+        loop {
+            let wait = match self.next_sync {
+                Some(at) => at.saturating_duration_since(Instant::now()).min(TICK),
+                None => Duration::from_secs(3600),
+            };
+            match rx.recv_timeout(wait) {
+                Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(command) => self.obey(command),
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            match self.next_sync {
+                Some(at) if at <= Instant::now() => self.sync_once(),
+                Some(_) if matches!(self.handle.status().state, SyncState::Offline { .. }) => {
+                    self.handle.ping()
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn obey(&mut self, command: Command) {
+        match command {
+            Command::SignIn {
+                centre,
+                username,
+                password,
+            } => self.sign_in(&centre, &username, &password),
+            Command::SignOut { remove_data } => self.sign_out(remove_data),
+            Command::SyncNow => {
+                if self.session.is_some() {
+                    self.next_sync = Some(Instant::now());
+                }
+            }
+            Command::Changed => self.changed(),
+            Command::Stop => {}
+        }
+    }
+
+    fn load_session(&mut self) {
+        match session_store::load(&self.dir) {
+            Ok(Some(session)) => self.use_session(session),
+            Ok(None) => {}
+            Err(message) => self.handle.update(|s| s.message = Some(Err(message))),
+        }
+    }
+
+    /// Starts syncing as `session`, at once.
+    fn use_session(&mut self, session: SavedSession) {
+        let account = Account {
+            centre: session.centre.clone(),
+            username: session.username.clone(),
+            display_name: session.display_name.clone(),
+        };
+        self.link = Centre::new(&session.centre).ok().and_then(|centre| {
+            let device = self.backend.with(|c| c.device_id()).ok()?;
+            Some(self.new_link(centre, session.token.clone(), device))
+        });
+        self.session = Some(session);
+        self.attempt = 0;
+        self.next_sync = Some(Instant::now());
+        self.handle.update(|s| {
+            s.account = Some(account);
+            s.state = SyncState::Waiting;
+        });
+    }
+
+    fn new_link(
+        &self,
+        centre: Centre,
+        token: String,
+        device: pocketfolio_core::model::DeviceId,
+    ) -> Link {
+        let handle = self.handle.clone();
+        let http = HttpTransport::new(centre, token, device).on_upload_progress(Arc::new(
+            move |_sha, held, size| handle.update(|s| s.uploaded_chunk(held, size)),
+        ));
+        Link {
+            http,
+            dir: self.dir.clone(),
+        }
+    }
+
+    fn sign_in(&mut self, address: &str, username: &str, password: &str) {
+        match self.try_sign_in(address, username, password) {
+            Ok(session) => {
+                let name = session.display_name.clone();
+                self.use_session(session);
+                self.handle
+                    .update(|s| s.message = Some(Ok(format!("Signed in as {name}."))));
+            }
+            Err(message) => {
+                let signed_in = self.session.is_some();
+                self.handle.update(|s| {
+                    if !signed_in {
+                        s.state = SyncState::SignedOut;
+                    }
+                    s.message = Some(Err(message));
+                });
+            }
+        }
+    }
+
+    fn try_sign_in(
+        &self,
+        address: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SavedSession, String> {
+        if username.trim().is_empty() || password.is_empty() {
+            return Err("Enter your username and password from your centre.".to_string());
+        }
+        let centre = Centre::new(address).map_err(|e| e.to_string())?;
+        let session = centre
+            .sign_in(username.trim(), password)
+            .map_err(|e| sign_in_message(&e, centre.address()))?;
+        let device_id = self.backend.with(|c| c.device_id().to_string())?;
+        let saved = SavedSession {
+            centre: centre.address().to_string(),
+            token: session.token,
+            expires_ms: session.expires_ms,
+            device_id,
+            username: session.username,
+            display_name: session.display_name,
+        };
+        session_store::save(&self.dir, &saved)?;
+        Ok(saved)
+    }
+
+    fn sign_out(&mut self, remove_data: bool) {
+        if let Some(session) = self.session.take() {
+            // Best effort: offline, the token simply expires on the centre later.
+            if let Ok(centre) = Centre::new(&session.centre) {
+                let _ = centre.sign_out(&pocketfolio_client::Session {
+                    token: session.token.clone(),
+                    expires_ms: session.expires_ms,
+                    username: session.username.clone(),
+                    display_name: session.display_name.clone(),
+                });
+            }
+        }
+        self.link = None;
+        self.next_sync = None;
+        let mut message = match session_store::clear(&self.dir) {
+            Ok(()) => Ok("Signed out. Your work stays on this device.".to_string()),
+            Err(e) => Err(e),
+        };
+        if remove_data && message.is_ok() {
+            message = super::remove::remove_device_data(&self.backend, &self.dir)
+                .map(|()| "Signed out and removed this device's data.".to_string());
+        }
+        self.refresh_pending();
+        self.handle.update(|s| {
+            s.state = SyncState::SignedOut;
+            s.account = None;
+            s.last_synced_ms = None;
+            s.message = Some(message);
+            if remove_data {
+                s.data_generation += 1;
+            }
+        });
+    }
+
+    /// The learner changed something: sync soon, unless a backoff wait is running (the
+    /// retry will carry it) or the worker waits for the learner.
+    fn changed(&mut self) {
+        let before = self.handle.status().pending;
+        let now = self.refresh_pending();
+        if self.session.is_none() || now <= before {
+            return;
+        }
+        let soon = Instant::now() + DEBOUNCE;
+        let state = self.handle.status().state;
+        let waiting = matches!(
+            state,
+            SyncState::Offline { .. } | SyncState::SignInAgain | SyncState::Failed { .. }
+        );
+        if !waiting && self.next_sync.is_none_or(|at| at > soon) {
+            self.next_sync = Some(soon);
+        }
+    }
+
+    fn refresh_pending(&self) -> u64 {
+        let pending = self
+            .backend
+            .with(|c| c.pending_changes().unwrap_or(0))
+            .unwrap_or(0);
+        self.handle.update(|s| s.pending = pending);
+        pending
+    }
+
+    fn sync_once(&mut self) {
+        self.next_sync = None;
+        let (Some(link), Ok(col)) = (self.link.as_mut(), self.backend.collection()) else {
+            return;
+        };
+        let handle = self.handle.clone();
+        handle.update(|s| s.state = SyncState::Syncing(Progress::Starting));
+        let result = sync(&col, link, &mut |p| handle.update(|s| s.progress(p)));
+        drop(col);
+        let delay = Duration::from_millis(self.jitter.delay_ms(self.attempt));
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        self.refresh_pending();
+        let mut next = Next::Routine;
+        self.handle
+            .update(|s| next = s.finish(&result, now_ms, now_ms + delay.as_millis() as i64));
+        match next {
+            Next::Routine => {
+                self.attempt = 0;
+                self.next_sync = Some(Instant::now() + ROUTINE);
+            }
+            Next::Backoff => {
+                self.attempt = self.attempt.saturating_add(1);
+                self.next_sync = Some(Instant::now() + delay);
+            }
+            Next::WaitForLearner => self.attempt = 0,
+        }
+    }
+}
+
+/// A sign-in failure as a sentence for the learner.
+fn sign_in_message(e: &ClientError, address: &str) -> String {
+    match e {
+        ClientError::Transport(TransportError::Offline(_)) => format!(
+            "Can't reach the centre at {address}. Check the address and your connection, then try again."
+        ),
+        ClientError::Transport(TransportError::Rejected(reason))
+            if reason.contains("name or password") =>
+        {
+            "The username or password is wrong.".to_string()
+        }
+        ClientError::Transport(TransportError::Unauthorized) => {
+            "The username or password is wrong.".to_string()
+        }
+        ClientError::Transport(TransportError::Rejected(reason)) => {
+            format!("The centre said no: {reason}.")
+        }
+        other => other.to_string(),
+    }
+}
