@@ -209,6 +209,10 @@ fn the_portfolio_lists_items_with_their_status_and_every_template() {
     });
     let html = render_at(backend, "/evidence");
     assert!(html.contains("Shelf talker photo"), "{html}");
+    assert!(
+        html.contains("“Put up the sign”"),
+        "a note's first line shows"
+    );
     assert!(html.contains("Complaint handled"));
     assert!(html.contains("status-draft"));
     assert!(html.contains("status-submitted"));

@@ -88,6 +88,9 @@ pub fn Portfolio() -> Element {
                         p { class: "small muted",
                             "{summary_line(item)}"
                         }
+                        if let Some(line) = first_line(item) {
+                            p { class: "small note-line", "“{line}”" }
+                        }
                         if let Some(f) = item.feedback.as_ref() {
                             p { class: "small feedback-text", "Feedback: {f}" }
                         }
@@ -131,6 +134,21 @@ fn summary_line(item: &EvidenceItem) -> String {
         counted(item.attachments.len(), "file", "files"),
         when(item.updated_ms)
     )
+}
+
+/// A quick note's first line, shortened, so notes left with the default title can be told
+/// apart in the list.
+fn first_line(item: &EvidenceItem) -> Option<String> {
+    let line = item
+        .fields
+        .get("note")?
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())?;
+    Some(match line.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    })
 }
 
 /// "1 criterion", "2 criteria".
