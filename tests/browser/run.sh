@@ -25,12 +25,15 @@ cargo build --manifest-path "$root/Cargo.toml" --bin pocketfolio --no-default-fe
 mkdir -p "$CARGO_TARGET_DIR/browser-tests"
 cp "$CARGO_TARGET_DIR/$profile/pocketfolio" "$CARGO_TARGET_DIR/browser-tests/pocketfolio-preview"
 export PF_PREVIEW_BIN="$CARGO_TARGET_DIR/browser-tests/pocketfolio-preview"
+# The sync test runs the real centre.
+cargo build --manifest-path "$root/Cargo.toml" -p pocketfolio-centre "${flags[@]}"
+export PF_CENTRE_BIN="$CARGO_TARGET_DIR/$profile/pocketfolio-centre"
 export PF_TEST_OUTPUT="${PF_TEST_OUTPUT:-$root/test-output}"
 
 mkdir -p "$PF_TEST_OUTPUT"
 rm -f "$PF_TEST_OUTPUT/speed.txt"
 status=0
-node --test --test-concurrency=1 journey.test.mjs desktop.test.mjs evidence.test.mjs speed.test.mjs || status=$?
+node --test --test-concurrency=1 journey.test.mjs desktop.test.mjs evidence.test.mjs sync.test.mjs speed.test.mjs || status=$?
 if [ -f "$PF_TEST_OUTPUT/speed.txt" ]; then
   echo "Speed:"
   cat "$PF_TEST_OUTPUT/speed.txt"
