@@ -2,7 +2,7 @@
 //! parameters in use, and the centre this device syncs with.
 
 use crate::components::{Message, SyncStatusView};
-use crate::services::sync::fitted;
+use crate::services::sync::{fitted, SyncState};
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Settings as CoreSettings, Theme};
@@ -251,12 +251,19 @@ fn parameters_text(parameters: &[f32], fitted: Option<&fitted::Fitted>) -> Strin
 fn CentreSection() -> Element {
     let app = use_app();
     let status = app.sync_status();
-    let mut address = use_signal(String::new);
-    let mut username = use_signal(String::new);
+    // After a refused sign-in the form comes back filled in with the account it was for.
+    let account = status.account.clone();
+    let mut address = use_signal(|| {
+        account
+            .as_ref()
+            .map(|a| a.centre.clone())
+            .unwrap_or_default()
+    });
+    let mut username = use_signal(|| account.map(|a| a.username).unwrap_or_default());
     let mut password = use_signal(String::new);
     let mut remove_data = use_signal(|| false);
     let mut confirming = use_signal(|| false);
-    let signing_in = status.state == crate::services::sync::SyncState::SigningIn;
+    let signing_in = status.state == SyncState::SigningIn;
     let (error, notice) = match status.message.clone() {
         Some(Ok(n)) => (None, Some(n)),
         Some(Err(e)) => (Some(e), None),
@@ -269,7 +276,8 @@ fn CentreSection() -> Element {
     rsx! {
         section { class: "card-box", id: "centre", "aria-labelledby": "centre-heading",
             h2 { id: "centre-heading", "Centre" }
-            if let Some(account) = status.account.clone() {
+            // A refused sign-in brings the form back, so the learner can sign in again here.
+            if let Some(account) = status.account.clone().filter(|_| status.state != SyncState::SignInAgain) {
                 p { id: "signed-in-as", "Signed in to {account.centre} as {account.display_name} ({account.username})." }
                 SyncStatusView {}
                 Message { error: error.clone(), notice: notice.clone() }

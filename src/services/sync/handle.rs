@@ -6,8 +6,7 @@ use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
-/// What the screens ask the worker to do.
-#[derive(Debug)]
+/// What the screens ask the worker to do. No `Debug`: a sign-in carries a password.
 pub enum Command {
     /// Sign in to a centre.
     SignIn {
