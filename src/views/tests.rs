@@ -400,3 +400,47 @@ fn a_new_witness_testimony_starts_with_what_the_witness_saw() {
     assert!(html.contains("Step 1 of 3"));
     assert!(html.contains("id=\"witness-next\"") && html.contains("disabled"));
 }
+
+#[test]
+fn feedback_from_the_assessor_shows_and_a_referred_back_item_opens_again() {
+    use pocketfolio_core::model::AssessorStatus;
+    use pocketfolio_core::sync::memory_centre::MemoryCentre;
+    use pocketfolio_core::Clock;
+    use std::sync::Mutex;
+    let dir = tempfile::tempdir().unwrap();
+    drop(open_backend(dir.path(), 0));
+    let path = dir.path().join(crate::services::open::DB_FILE);
+    let col = Mutex::new(Collection::open(&path, Arc::new(SystemClock)).unwrap());
+    let id = {
+        let mut c = col.lock().unwrap();
+        let e = c
+            .create_evidence(draft(None, "Returns desk", &[("note", "Handled a refund")]))
+            .unwrap();
+        c.set_evidence_criteria(e, &["negotiate/lo3/ac3.1".into()])
+            .unwrap();
+        c.submit_evidence(e).unwrap();
+        e
+    };
+    // The item goes to a centre, the assessor refers it back, and the decision comes down.
+    let centre = MemoryCentre::new();
+    pocketfolio_core::sync::sync(&col, &mut centre.connect(), &mut |_| {}).unwrap();
+    let said = "Say what the customer said.";
+    assert!(centre.assess(id, AssessorStatus::ReferredBack, said, SystemClock.now_ms()));
+    pocketfolio_core::sync::sync(&col, &mut centre.connect(), &mut |_| {}).unwrap();
+    drop(col);
+
+    let backend = open_backend(dir.path(), 0);
+    let html = render_at(backend.clone(), &format!("/evidence/item/{id}"));
+    assert!(html.contains("referred this back"), "{html}");
+    assert!(html.contains(said));
+    assert!(html.contains("status-referred-back"));
+    assert!(
+        html.contains("Submit for assessment"),
+        "it can be sent again"
+    );
+    let list = render_at(backend, "/evidence");
+    assert!(
+        list.contains("Feedback: Say what the customer said."),
+        "{list}"
+    );
+}
