@@ -290,7 +290,11 @@ fn CentreSection() -> Element {
                 }
                 if confirming() {
                     p { class: "error", role: "alert",
-                        "This deletes everything on this device. Work that has not synced ({status.pending} changes) will be lost. Are you sure?"
+                        if status.pending == 0 {
+                            "This deletes everything on this device. Everything you did has reached your centre. Are you sure?".to_string()
+                        } else {
+                            format!("This deletes everything on this device, and {} not yet sent to your centre will be lost. Are you sure?", if status.pending == 1 { "1 change".to_string() } else { format!("{} changes", status.pending) })
+                        }
                     }
                     div { class: "row",
                         button { class: "danger", r#type: "button", id: "confirm-remove",

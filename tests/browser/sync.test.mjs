@@ -1,14 +1,16 @@
 // Sync at phone size (390×844) against the real centre binary: sign in from Settings, review a
 // card, "Sync now" says Synced, an item made on another device arrives, the assessor refers it
 // back on the centre's pages, and after the next sync Today shows the feedback badge; opening
-// the feedback marks it read. Screenshots in test-output/sync-*.png.
+// the feedback marks it read. Then the centre goes down (offline, waiting), comes back (synced
+// by the backoff retries), and signing out keeps or removes the data. Screenshots in
+// test-output/sync-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   repoRoot, tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot,
-  assertNoHorizontalScroll,
+  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
 } from './lib.mjs';
 
 const centreBin = process.env.PF_CENTRE_BIN
@@ -18,6 +20,29 @@ let centre;
 let preview;
 let browser;
 let page;
+
+// Serves the centre from `env`'s data folder on `port`; resolves once it answers, or with
+// null if it exits (the port was taken).
+async function serveCentre(env, port) {
+  const child = spawn(centreBin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && child.exitCode === null; i++) {
+    try {
+      await fetch(`${url}/v1/openapi.json`);
+      return { url, port, env, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGTERM');
+  return null;
+}
+
+async function stopCentre() {
+  const exited = new Promise((r) => centre.child.once('exit', r));
+  centre.child.kill('SIGTERM');
+  await exited;
+}
 
 // The centre on a loopback port below the ephemeral range, with a learner and an assessor.
 async function startCentre() {
@@ -33,17 +58,8 @@ async function startCentre() {
   admin(['create', 'learner', 'lee', '--name', 'Lee Learner'], 'learner password');
   admin(['assign', 'ann', 'lee']);
   for (let port = 27100 + Math.floor(Math.random() * 400), tries = 0; tries < 20; port++, tries++) {
-    const child = spawn(centreBin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100 && child.exitCode === null; i++) {
-      try {
-        await fetch(`${url}/v1/openapi.json`);
-        return { url, child };
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    child.kill('SIGTERM');
+    const running = await serveCentre(env, port);
+    if (running) return running;
   }
   throw new Error('the centre did not start');
 }
@@ -121,6 +137,9 @@ test('sign-in mistakes get a clear message', async () => {
   await page.locator('#centre-password').fill('wrong');
   await page.locator('#sign-in').click();
   await page.getByRole('alert').filter({ hasText: 'The username or password is wrong.' }).waitFor();
+  await assertNamedControls(page, 'settings signed out');
+  await assertTapTargets(page, 'settings signed out');
+  await assertAccessible(page, 'settings signed out');
   await screenshot(page, 'sync-sign-in-wrong-password');
 });
 
@@ -138,11 +157,7 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
   await screenshot(page, 'sync-settings-signed-in');
 
   // Review one card: the answer waits to be sent.
-  await tab(page, 'Today');
-  await page.locator('#start-review').click();
-  await page.locator('#reveal').click();
-  await page.locator('#answer-good').click();
-  await tab(page, 'Today');
+  await reviewOneCard();
   assert.match(await page.locator('#sync-state').innerText(), /1 change waiting|^Sync/);
   await syncNowUntilNothingWaits();
   await screenshot(page, 'sync-today-synced');
@@ -169,6 +184,9 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
   assert.equal(await page.locator('#feedback-count').innerText(), '1');
   assert.match(await page.locator('#feedback-badge').innerText(), /Say what you offered in exchange/);
   await assertNoHorizontalScroll(page, 'today with feedback');
+  await assertNamedControls(page, 'today with feedback');
+  await assertTapTargets(page, 'today with feedback');
+  await assertAccessible(page, 'today with feedback');
   await screenshot(page, 'sync-today-feedback-badge');
 
   // Opening it marks it read: the badge goes.
@@ -179,11 +197,58 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
   assert.equal(await page.locator('#feedback-badge').count(), 0);
 });
 
+// Answers one card from Today and comes back to Today.
+async function reviewOneCard() {
+  await tab(page, 'Today');
+  await page.locator('#start-review').click();
+  await page.locator('#reveal').click();
+  await page.locator('#answer-good').click();
+  await tab(page, 'Today');
+}
+
+test('work done while the centre is down waits, and goes when it is back', async () => {
+  await stopCentre();
+  await reviewOneCard();
+  await page.waitForFunction(() => /^Offline — will retry in \d+s · 1 change waiting/
+    .test(document.querySelector('#sync-state')?.textContent || ''), null, { timeout: 30_000 });
+  assert.equal(await page.locator('#sync-now').innerText(), 'Retry');
+  await screenshot(page, 'sync-today-offline');
+
+  // The centre comes back; the backoff retries find it without the learner doing anything.
+  centre = await serveCentre(centre.env, centre.port);
+  assert.ok(centre, 'the centre restarts on its port');
+  await page.waitForFunction(() => {
+    const text = document.querySelector('#sync-state')?.textContent || '';
+    return /^Synced/.test(text) && !/waiting/.test(text);
+  }, null, { timeout: 60_000 });
+});
+
 test('sign out keeps this device\'s work', async () => {
   await tab(page, 'Settings');
   await page.locator('#sign-out').click();
   await page.getByText('Signed out. Your work stays on this device.').waitFor();
   await page.locator('#centre-url').waitFor();
   await tab(page, 'Today');
-  assert.match(await page.locator('#sync-state').innerText(), /Not connected to a centre/);
+  assert.match(await page.locator('#sync-state').innerText(), /Not connected to a centre — 0 changes waiting/);
+  assert.match(await page.locator('#revise-heading + *').innerText(), /[1-9]\s*learning/);
+});
+
+test('signing out with "also remove this device\'s data" asks first, then starts afresh', async () => {
+  await tab(page, 'Settings');
+  await page.locator('#centre-url').fill(centre.url);
+  await page.locator('#centre-user').fill('lee');
+  await page.locator('#centre-password').fill('learner password');
+  await page.locator('#sign-in').click();
+  await page.locator('#signed-in-as').waitFor();
+  await page.locator('#remove-data').check();
+  await page.locator('#sign-out').click();
+  await page.locator('#confirm-remove').waitFor();
+  await screenshot(page, 'sync-remove-data-confirm');
+  await page.locator('#confirm-remove').click();
+  await page.getByText("Signed out and removed this device's data.").waitFor({ timeout: 30_000 });
+  await tab(page, 'Today');
+  await page.locator('#sync-state').waitFor();
+  assert.match(await page.locator('#sync-state').innerText(), /Not connected to a centre — 0 changes waiting/);
+  assert.match(await page.locator('#revise-heading + *').innerText(), /0\s*learning/);
+  assert.equal(await page.locator('#feedback-badge').count(), 0);
 });
