@@ -213,3 +213,25 @@ impl Transport for MemoryCentre {
         }
     }
 }
+
+impl super::scenario::ScenarioCentre for MemoryCentre {
+    type Link = MemoryCentre;
+    fn connect(&self) -> MemoryCentre {
+        MemoryCentre::connect(self)
+    }
+    fn assess(
+        &self,
+        item: EvidenceId,
+        status: AssessorStatus,
+        feedback: &str,
+        now_ms: i64,
+    ) -> bool {
+        MemoryCentre::assess(self, item, status, feedback, now_ms)
+    }
+    fn stream_len(&self) -> usize {
+        self.state().log.len()
+    }
+    fn last_seq(&self, device: DeviceId) -> u64 {
+        self.state().last_seq(device)
+    }
+}

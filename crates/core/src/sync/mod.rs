@@ -6,6 +6,7 @@ mod history;
 pub mod hlc;
 pub mod memory_centre;
 pub mod protocol;
+pub mod scenario;
 mod transport;
 
 pub use client::{sync, SyncError, SyncProgress, SyncReport, PULL_PAGE, PUSH_BATCH};
