@@ -121,7 +121,12 @@ test('quick capture from Today: typed text survives a kill, a photo attaches, ba
   await saved();
 
   // A photo, through the same picker a phone opens its camera from.
-  await page.locator('#attach-file').setInputFiles({ name: 'display.png', mimeType: 'image/png', buffer: png(96, 64) });
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.locator('label[for=attach-file]').click(),
+  ]);
+  assert.ok(chooser.isMultiple(), 'several photos can be chosen at once');
+  await chooser.setFiles({ name: 'display.png', mimeType: 'image/png', buffer: png(96, 64) });
   await page.getByText('Attached display.png.').waitFor();
   await page.locator('.attachment', { hasText: 'display.png' }).waitFor();
   await page.locator('.attachment img.thumb').waitFor();

@@ -14,10 +14,12 @@ use pocketfolio_core::{ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
 /// photo) and `["end"]`; then `["done"]`. Files over the limit are announced but not read, so
 /// nothing large crosses for nothing.
 ///
-/// The picker's own `input` and `change` events are stopped before the app's event handling
-/// sees them: the preview's liveview glue would otherwise read every chosen file into a JSON
-/// array of numbers and send it with the event, which chokes on a large photo. The listener is
-/// installed once per page; each mounted screen replaces the function it calls.
+/// The picker's own `click`, `input` and `change` events are stopped before the app's event
+/// handling sees them: the preview's liveview glue would otherwise read every chosen file into a
+/// JSON array of numbers and send it with the event, which chokes on a large photo; and the
+/// desktop glue would swap the webview's own file chooser for a native dialog whose files
+/// arrive empty in the page. The listener is installed once per page; each mounted screen
+/// replaces the function it calls.
 const WATCH_FILES_JS: &str = r#"
 const limit = await dioxus.recv();
 const read = (file) => new Promise((ok, fail) => {
@@ -56,6 +58,7 @@ if (!window.__pfAttachWatching) {
   };
   document.addEventListener('change', take, true);
   document.addEventListener('input', take, true);
+  document.addEventListener('click', take, true);
 }
 await new Promise(() => {});
 "#;
