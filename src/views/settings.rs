@@ -246,6 +246,15 @@ fn parameters_text(parameters: &[f32], fitted: Option<&fitted::Fitted>) -> Strin
     }
 }
 
+/// What removing this device's data would lose.
+fn removal_warning(pending: u64) -> String {
+    match pending {
+        0 => "This deletes everything on this device. Everything you did has reached your centre. Are you sure?".to_string(),
+        1 => "This deletes everything on this device, and 1 change not yet sent to your centre will be lost. Are you sure?".to_string(),
+        n => format!("This deletes everything on this device, and {n} changes not yet sent to your centre will be lost. Are you sure?"),
+    }
+}
+
 /// Signing in to a centre, the sync state, and signing out.
 #[component]
 fn CentreSection() -> Element {
@@ -269,6 +278,7 @@ fn CentreSection() -> Element {
         Some(Err(e)) => (Some(e), None),
         None => (None, None),
     };
+    let removal_warning = removal_warning(status.pending);
     let sign_in = move |_| {
         app.sync().sign_in(address(), username(), password());
         password.set(String::new());
@@ -290,11 +300,7 @@ fn CentreSection() -> Element {
                 }
                 if confirming() {
                     p { class: "error", role: "alert",
-                        if status.pending == 0 {
-                            "This deletes everything on this device. Everything you did has reached your centre. Are you sure?".to_string()
-                        } else {
-                            format!("This deletes everything on this device, and {} not yet sent to your centre will be lost. Are you sure?", if status.pending == 1 { "1 change".to_string() } else { format!("{} changes", status.pending) })
-                        }
+                        "{removal_warning}"
                     }
                     div { class: "row",
                         button { class: "danger", r#type: "button", id: "confirm-remove",
@@ -374,5 +380,12 @@ mod tests {
         let text = parameters_text(&f.parameters, Some(&f));
         assert!(text.contains("from 1234 reviews, in use since"), "{text}");
         assert!(parameters_text(&f.parameters, None).contains("Fitted"));
+    }
+
+    #[test]
+    fn the_removal_warning_says_what_would_be_lost() {
+        assert!(removal_warning(0).contains("reached your centre"));
+        assert!(removal_warning(1).contains("1 change not yet sent"));
+        assert!(removal_warning(7).contains("7 changes not yet sent"));
     }
 }
