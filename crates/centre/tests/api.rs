@@ -600,17 +600,25 @@ async fn sync_bodies_travel_compressed_and_garbled_ones_get_400(backend: Backend
     };
     let json =
         serde_json::to_vec(&batch(device, 1, reviews(device, 1, 50, 1_700_000_000_000))).unwrap();
-    let (s, _, body) = push(zstd::bulk::compress(&json, 3).unwrap()).await;
+    // Checksummed, as the app sends them: a garbled frame then can't decode to other JSON.
+    let mut compressor = zstd::bulk::Compressor::new(3).unwrap();
+    compressor
+        .set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))
+        .unwrap();
+    let compressed = compressor.compress(&json).unwrap();
+    let (s, _, body) = push(compressed.clone()).await;
     assert_eq!(s, StatusCode::OK, "{body:?}");
     // Garbled, truncated, or not zstd at all: the body can't be read, which is the sender's fault.
-    let compressed = zstd::bulk::compress(&json, 3).unwrap();
-    let mut garbled = compressed.clone();
-    garbled[compressed.len() / 2] ^= 0xff;
-    for bad in [
-        garbled,
+    let garbled = (1..8).map(|k| {
+        let mut garbled = compressed.clone();
+        garbled[compressed.len() * k / 8] ^= 0x5a;
+        garbled
+    });
+    let broken = [
         compressed[..compressed.len() / 2].to_vec(),
         b"{not zstd}".to_vec(),
-    ] {
+    ];
+    for bad in garbled.chain(broken) {
         let (s, _, body) = push(bad).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body:?}");
         let body: Value = serde_json::from_slice(&body).unwrap();
