@@ -1,6 +1,7 @@
-//! The worker against the real centre over HTTP on 127.0.0.1: sign in, work while the centre
-//! is down (offline, changes waiting), the centre comes back (the backoff retries find it and
-//! sync), and the assessor's referral comes back as unread feedback.
+//! The worker against the real centre over HTTP on 127.0.0.1: sign in, a change syncs on its
+//! own, work while the centre is down (offline, changes waiting), the centre comes back (the
+//! backoff retries find it and sync), the assessor's referral comes back as unread feedback, a
+//! revoked sign-in stops the retries, and signing out keeps the work.
 
 use super::{start, SyncState};
 use crate::services::open::open_backend;
@@ -124,6 +125,26 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
         .unwrap();
     assert_eq!(saved.username, "lee");
 
+    // A change is sent on its own, shortly after it is made.
+    backend
+        .with(|col| {
+            col.create_evidence(EvidenceDraft {
+                kind: Some(EvidenceKind::ReflectiveAccount),
+                title: "A first draft".into(),
+                ..EvidenceDraft::default()
+            })
+        })
+        .unwrap()
+        .unwrap();
+    sync.changed();
+    wait_for("the pending count", &backend, |b| {
+        b.sync().status().pending > 0
+    });
+    wait_for("the sync after a change", &backend, |b| {
+        let s = b.sync().status();
+        matches!(s.state, SyncState::Synced { .. }) && s.pending == 0
+    });
+
     // The centre goes down; the learner captures and submits evidence.
     centre.stop();
     let item = backend
@@ -189,6 +210,24 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
         0
     );
 
+    // A sign-in the centre no longer accepts stops the retries and asks for a new one.
+    let revoked = pocketfolio_client::Session {
+        token: saved.token.clone(),
+        expires_ms: saved.expires_ms,
+        username: saved.username.clone(),
+        display_name: saved.display_name.clone(),
+    };
+    pocketfolio_client::Centre::new(&saved.centre)
+        .unwrap()
+        .sign_out(&revoked)
+        .unwrap();
+    sync.sync_now();
+    wait_for("the refusal", &backend, |b| {
+        b.sync().status().state == SyncState::SignInAgain
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(sync.status().state, SyncState::SignInAgain, "no retries");
+
     // Signing out keeps the work and forgets the sign-in.
     sync.sign_out(false);
     wait_for("signing out", &backend, |b| {
@@ -197,7 +236,7 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     assert_eq!(super::session_store::load(phone_dir.path()).unwrap(), None);
     assert_eq!(
         backend.with(|c| c.evidence_items().unwrap().len()).unwrap(),
-        1
+        2
     );
     centre.stop();
 }
