@@ -1,13 +1,14 @@
 //! Photos and documents on an item: the picker (which offers the camera on a phone), each
 //! file read in the page and sent in pieces, and the files already attached with thumbnails.
 
-use super::base64;
 use super::status::size_text;
 use crate::components::Message;
 use crate::state::use_app;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Attachment, EvidenceId};
-use pocketfolio_core::{ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
+use pocketfolio_core::{check_attachment, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
 
 /// Watches the picker and, for each choice, sends `["start"]`; per file `["file", name, type,
 /// size]`, its base64 in `["chunk", text]` pieces (a websocket frame can't carry a whole 25 MB
@@ -149,7 +150,7 @@ fn AttachmentView(attachment: Attachment) -> Element {
         app.peek(|c| c.thumbnail(&a.sha256))
             .ok()
             .flatten()
-            .map(|jpeg| format!("data:image/jpeg;base64,{}", base64::encode(&jpeg)))
+            .map(|jpeg| format!("data:image/jpeg;base64,{}", BASE64.encode(&jpeg)))
     });
     rsx! {
         li { class: "attachment",
@@ -210,27 +211,22 @@ fn attach_all(
     let mut saved = Vec::new();
     let mut problems = Vec::new();
     for f in files {
-        // The page only leaves an over-size file unread; the core makes the same check on
-        // bytes, and this says it in the same words.
-        if f.size > MAX_ATTACHMENT_BYTES as u64 {
-            problems.push(format!(
-                "{} is {}; attachments can be at most 25 MB. Nothing was attached.",
-                f.name,
-                size_text(f.size)
-            ));
+        let mime = if f.mime.is_empty() {
+            mime_from_name(&f.name).to_string()
+        } else {
+            f.mime.clone()
+        };
+        // The page leaves an over-size file unread, so this is checked before its bytes.
+        if let Err(e) = check_attachment(&f.name, &mime, f.size) {
+            problems.push(format!("{e} Nothing was attached."));
             continue;
         }
-        let Some(bytes) = base64::decode(&f.base64) else {
+        let Ok(bytes) = BASE64.decode(&f.base64) else {
             problems.push(format!(
                 "{} could not be read. Nothing was attached.",
                 f.name
             ));
             continue;
-        };
-        let mime = if f.mime.is_empty() {
-            mime_from_name(&f.name).to_string()
-        } else {
-            f.mime
         };
         match app.write(|c| c.attach_file(id, &f.name, &mime, &bytes)) {
             Ok(_) => saved.push(f.name),

@@ -3,7 +3,6 @@
 
 mod attachments;
 mod autosave;
-mod base64;
 mod capture;
 mod criteria;
 mod detail;

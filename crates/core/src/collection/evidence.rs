@@ -34,6 +34,26 @@ pub const ACCEPTED_MIME_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ];
 
+/// Whether a file of this name, type and size may be attached; the error says why not in
+/// words for the learner. The app asks before reading a large file into memory.
+pub fn check_attachment(file_name: &str, mime: &str, size: u64) -> Result<()> {
+    if size == 0 {
+        return Err(CoreError::invalid(format!("{file_name} is empty.")));
+    }
+    if size > MAX_ATTACHMENT_BYTES as u64 {
+        return Err(CoreError::invalid(format!(
+            "{file_name} is {:.1} MB; attachments can be at most 25 MB.",
+            size as f64 / 1_048_576.0
+        )));
+    }
+    if !ACCEPTED_MIME_TYPES.contains(&mime) {
+        return Err(CoreError::invalid(format!(
+            "{file_name} is a {mime} file, which can't be attached. Use a photo, PDF, Word document, text file or short recording."
+        )));
+    }
+    Ok(())
+}
+
 /// What the learner starts an item with.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvidenceDraft {
@@ -129,10 +149,11 @@ impl Collection {
         let before = self.editable(id)?;
         let fields = evidence::keep_signature_keys(&before.fields, fields);
         let title = title.trim();
-        let title = if title.is_empty() {
-            before.title.as_str()
-        } else {
-            title
+        let following = evidence::following_title(&before, title, &fields);
+        let title = match &following {
+            Some(t) => t.as_str(),
+            None if title.is_empty() => before.title.as_str(),
+            None => title,
         };
         if before.title == title && before.fields == fields {
             return Ok(None);
@@ -199,20 +220,7 @@ impl Collection {
         bytes: &[u8],
     ) -> Result<Attachment> {
         let mut item = self.editable(id)?;
-        if bytes.is_empty() {
-            return Err(CoreError::invalid(format!("{file_name} is empty.")));
-        }
-        if bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(CoreError::invalid(format!(
-                "{file_name} is {:.1} MB; attachments can be at most 25 MB.",
-                bytes.len() as f64 / 1_048_576.0
-            )));
-        }
-        if !ACCEPTED_MIME_TYPES.contains(&mime) {
-            return Err(CoreError::invalid(format!(
-                "{file_name} is a {mime} file, which can't be attached. Use a photo, PDF, Word document, text file or short recording."
-            )));
-        }
+        check_attachment(file_name, mime, bytes.len() as u64)?;
         let dir = self
             .blob_dir
             .clone()

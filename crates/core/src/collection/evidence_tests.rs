@@ -1,6 +1,6 @@
 //! Evidence items through the facade: history, attachments, the submit rule.
 
-use super::{EvidenceDraft, MAX_ATTACHMENT_BYTES};
+use super::{check_attachment, EvidenceDraft, MAX_ATTACHMENT_BYTES};
 use crate::model::EvidenceStatus;
 use crate::model::{EvidenceKind, LearnerStatus};
 use crate::sync::protocol::ChangeBody;
@@ -322,6 +322,38 @@ fn quick_notes_take_their_title_from_the_first_line() {
     assert_eq!(item.kind, EvidenceKind::QuickNote);
     let long = col.create_quick_note(&"x".repeat(100)).unwrap();
     assert_eq!(col.evidence(long).unwrap().title.chars().count(), 60);
+}
+
+#[test]
+fn a_quick_note_title_follows_its_first_line_until_the_learner_names_it() {
+    let (mut col, _dir) = collection();
+    let id = col.create_quick_note("").unwrap();
+    assert_eq!(col.evidence(id).unwrap().title, "Quick note");
+    col.autosave_evidence(id, "Quick note", note_fields("Till"))
+        .unwrap();
+    assert_eq!(col.evidence(id).unwrap().title, "Till");
+    col.autosave_evidence(id, "Till", note_fields("Till queue calmed\nDetail"))
+        .unwrap();
+    assert_eq!(col.evidence(id).unwrap().title, "Till queue calmed");
+    col.autosave_evidence(id, "Busy Saturday", note_fields("Till queue calmed"))
+        .unwrap();
+    col.autosave_evidence(id, "Busy Saturday", note_fields("Something else"))
+        .unwrap();
+    assert_eq!(
+        col.evidence(id).unwrap().title,
+        "Busy Saturday",
+        "a title the learner chose stays"
+    );
+}
+
+#[test]
+fn attachments_are_checked_before_their_bytes_are_read() {
+    assert!(check_attachment("a.png", "image/png", 10).is_ok());
+    let big = check_attachment("big.jpg", "image/jpeg", 26 * 1_048_576).unwrap_err();
+    assert!(big.to_string().contains("at most 25 MB"), "{big}");
+    let exe = check_attachment("x.exe", "application/x-msdownload", 10).unwrap_err();
+    assert!(exe.to_string().contains("can't be attached"), "{exe}");
+    assert!(check_attachment("e.txt", "text/plain", 0).is_err());
 }
 
 #[test]

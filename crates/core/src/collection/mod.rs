@@ -21,7 +21,7 @@ mod replay_tests;
 mod review_tests;
 
 pub use content::InstallReport;
-pub use evidence::{EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
+pub use evidence::{check_attachment, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
 pub use merge::MergeReport;
 pub(crate) use notes::{check_fields, NOTES};
 pub use review::{ReviewCard, Today, UnitToday};

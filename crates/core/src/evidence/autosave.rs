@@ -2,7 +2,7 @@
 //! nothing, but a burst of typing shows in the history as one edit, not hundreds.
 
 use super::{summary_of, LearnerEdit, EVIDENCE};
-use crate::model::{EvidenceHistoryEntry, EvidenceId, EvidenceKind};
+use crate::model::{EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind};
 use crate::EvidenceDraft;
 use crate::{Collection, Result};
 use serde_json::json;
@@ -49,23 +49,54 @@ impl Collection {
 
     /// Starts a quick note holding `text` (the title is the first line, shortened).
     pub fn create_quick_note(&mut self, text: &str) -> Result<EvidenceId> {
-        let title = text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("");
-        let title: String = if title.chars().count() > 60 {
-            title.chars().take(59).chain(['…']).collect()
-        } else {
-            title.to_string()
-        };
         self.create_evidence(EvidenceDraft {
             kind: Some(EvidenceKind::QuickNote),
-            title,
+            title: quick_note_title(text),
             fields: BTreeMap::from([(QUICK_NOTE_FIELD.to_string(), text.to_string())]),
             ..EvidenceDraft::default()
         })
     }
+}
+
+/// A quick note's title: its first non-blank line, shortened to 60 characters; empty for a
+/// blank note (the item then keeps the kind's name).
+pub(crate) fn quick_note_title(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.chars().count() > 60 {
+        line.chars().take(59).chain(['…']).collect()
+    } else {
+        line.to_string()
+    }
+}
+
+/// The title a quick note should have after an edit: it follows the note's first line for as
+/// long as the learner hasn't given it a title of their own, so the centre's queue and the
+/// export don't list a dozen items all called "Quick note".
+pub(crate) fn following_title(
+    before: &EvidenceItem,
+    proposed: &str,
+    fields: &BTreeMap<String, String>,
+) -> Option<String> {
+    if before.kind != EvidenceKind::QuickNote {
+        return None;
+    }
+    let note = |f: &BTreeMap<String, String>| f.get(QUICK_NOTE_FIELD).cloned().unwrap_or_default();
+    let automatic = |t: &str| {
+        t == EvidenceKind::QuickNote.label() || t == quick_note_title(&note(&before.fields))
+    };
+    if !automatic(&before.title) || !(proposed.is_empty() || proposed == before.title) {
+        return None;
+    }
+    let title = quick_note_title(&note(fields));
+    Some(if title.is_empty() {
+        EvidenceKind::QuickNote.label().to_string()
+    } else {
+        title
+    })
 }
 
 /// True when `last` is an autosave by the learner whose run started recently enough.

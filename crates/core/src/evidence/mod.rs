@@ -33,6 +33,7 @@ pub use witness::{
     WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY, WITNESS_VOIDED_MS,
 };
 
+pub(crate) use autosave::following_title;
 pub(crate) use edit::{summary_of, LearnerEdit};
 pub(crate) use required::{join_labels, missing_required};
 pub(crate) use witness::{keep_signature_keys, void_if_changed, voided_summary, witness_state};
