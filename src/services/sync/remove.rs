@@ -59,6 +59,12 @@ fn delete_files(dir: &Path) -> Result<(), String> {
         }
     }
     let _ = std::fs::remove_file(dir.join(super::fitted::FITTED_FILE));
+    // The next account to sign in starts afresh, so it owns the new collection.
+    match std::fs::remove_file(dir.join(super::session_store::OWNER_FILE)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(failed("The record of whose data this was", e)),
+    }
     Ok(())
 }
 
@@ -76,7 +82,16 @@ mod tests {
         assert!(cards(&backend) > 0);
         std::fs::create_dir_all(dir.path().join("attachments/ab")).unwrap();
         std::fs::write(dir.path().join("attachments/ab/cd"), b"photo").unwrap();
+        let owner = crate::services::sync::session_store::Owner {
+            centre: "https://c.example".into(),
+            username: "lee".into(),
+        };
+        crate::services::sync::session_store::save_owner(dir.path(), &owner).unwrap();
         remove_device_data(&backend, dir.path()).unwrap();
+        assert_eq!(
+            crate::services::sync::session_store::load_owner(dir.path()),
+            None
+        );
         assert!(!dir.path().join("attachments/ab/cd").exists());
         assert_ne!(
             backend.with(|c| c.device_id()).unwrap(),

@@ -82,6 +82,44 @@ pub fn clear(dir: &Path) -> Result<(), String> {
     }
 }
 
+/// The file naming whose work this device holds; it outlives a sign-out that keeps the data.
+pub const OWNER_FILE: &str = "centre-owner.json";
+
+/// Whose work the collection holds: the first account that signed in on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    /// The centre's address.
+    pub centre: String,
+    /// The learner's sign-in name.
+    pub username: String,
+}
+
+/// The owner recorded for this device's data, if any (an unreadable file counts as none: the
+/// session file, not this one, is what syncing trusts).
+pub fn load_owner(dir: &Path) -> Option<Owner> {
+    serde_json::from_slice(&std::fs::read(dir.join(OWNER_FILE)).ok()?).ok()
+}
+
+/// Records the owner of this device's data.
+pub fn save_owner(dir: &Path, owner: &Owner) -> Result<(), String> {
+    let json = serde_json::to_vec(owner).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(OWNER_FILE), json)
+        .map_err(|e| format!("The sign-in could not be saved on this device: {e}"))
+}
+
+/// Whether `owner` may sign in on a device whose data belongs to `recorded`: one learner's
+/// work must never be sent to another's account.
+pub fn may_sign_in(recorded: Option<&Owner>, owner: &Owner) -> Result<(), String> {
+    match recorded {
+        Some(r) if r != owner => Err(format!(
+            "This device holds the work of {} at {}. To sign in as someone else, sign in as {} \
+             and sign out with \"also remove this device's data\" first.",
+            r.username, r.centre, r.username
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn sample() -> SavedSession {
     SavedSession {
@@ -124,6 +162,26 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+
+    #[test]
+    fn only_the_owner_of_the_data_may_sign_in() {
+        let lee = Owner {
+            centre: "https://c.example".into(),
+            username: "lee".into(),
+        };
+        let sam = Owner {
+            username: "sam".into(),
+            ..lee.clone()
+        };
+        assert!(may_sign_in(None, &lee).is_ok());
+        assert!(may_sign_in(Some(&lee), &lee).is_ok());
+        let err = may_sign_in(Some(&lee), &sam).unwrap_err();
+        assert!(err.contains("holds the work of lee"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load_owner(dir.path()), None);
+        save_owner(dir.path(), &lee).unwrap();
+        assert_eq!(load_owner(dir.path()), Some(lee));
     }
 
     #[test]

@@ -238,5 +238,19 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
         backend.with(|c| c.evidence_items().unwrap().len()).unwrap(),
         2
     );
+
+    // Another learner can't sign in on this device while it holds Lee's work.
+    centre.account(Role::Learner, "sam");
+    sync.sign_in(
+        format!("http://127.0.0.1:{port}"),
+        "sam".into(),
+        "correct horse".into(),
+    );
+    wait_for("the refusal", &backend, |b| {
+        b.sync().status().message.is_some()
+    });
+    let message = sync.status().message.unwrap().unwrap_err();
+    assert!(message.contains("holds the work of lee"), "{message}");
+    assert!(sync.status().account.is_none());
     centre.stop();
 }

@@ -182,6 +182,18 @@ impl Worker {
         let session = centre
             .sign_in(username.trim(), password)
             .map_err(|e| sign_in_message(&e, centre.address()))?;
+        let owner = session_store::Owner {
+            centre: centre.address().to_string(),
+            username: session.username.clone(),
+        };
+        if let Err(message) =
+            session_store::may_sign_in(session_store::load_owner(&self.dir).as_ref(), &owner)
+        {
+            // Best effort: the unused session would expire on the centre anyway.
+            let _ = centre.sign_out(&session);
+            return Err(message);
+        }
+        session_store::save_owner(&self.dir, &owner)?;
         let device_id = self.backend.with(|c| c.device_id().to_string())?;
         let saved = SavedSession {
             centre: centre.address().to_string(),
