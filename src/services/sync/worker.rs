@@ -47,6 +47,7 @@ struct Worker {
     next_sync: Option<Instant>,
     attempt: u32,
     jitter: Jitter,
+    last_ping: Instant,
 }
 
 impl Worker {
@@ -61,6 +62,7 @@ impl Worker {
             next_sync: None,
             attempt: 0,
             jitter: Jitter::from_time(),
+            last_ping: Instant::now(),
         }
     }
 
@@ -79,11 +81,22 @@ impl Worker {
             }
             match self.next_sync {
                 Some(at) if at <= Instant::now() => self.sync_once(),
-                Some(_) if matches!(self.handle.status().state, SyncState::Offline { .. }) => {
-                    self.handle.ping()
-                }
-                _ => {}
+                Some(_) => self.refresh_clock(),
+                None => {}
             }
+        }
+    }
+
+    /// Screens show "retry in Xs" and "Synced 3 min ago": have them look again as time
+    /// passes, every second while offline and every half minute otherwise.
+    fn refresh_clock(&mut self) {
+        let every = match self.handle.status().state {
+            SyncState::Offline { .. } => TICK,
+            _ => Duration::from_secs(30),
+        };
+        if self.last_ping.elapsed() >= every {
+            self.last_ping = Instant::now();
+            self.handle.ping();
         }
     }
 
