@@ -8,7 +8,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Attachment, EvidenceId};
-use pocketfolio_core::{check_attachment, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
+use pocketfolio_core::{
+    check_attachment, mime_from_name, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
+};
 
 /// Watches the picker and, for each choice, sends `["start"]`; per file `["file", name, type,
 /// size]`, its base64 in `["chunk", text]` pieces (a websocket frame can't carry a whole 25 MB
@@ -241,39 +243,5 @@ fn file_kind(name: &str) -> String {
     match name.rsplit_once('.') {
         Some((_, ext)) if (1..=4).contains(&ext.len()) => ext.to_ascii_uppercase(),
         _ => "FILE".to_string(),
-    }
-}
-
-/// Some phones give no type for a photo (HEIC especially): go by the file's ending.
-fn mime_from_name(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        "heic" | "heif" => "image/heic",
-        "gif" => "image/gif",
-        "pdf" => "application/pdf",
-        "txt" => "text/plain",
-        "mp3" => "audio/mpeg",
-        "m4a" => "audio/mp4",
-        "mp4" => "video/mp4",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "application/octet-stream",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mime_from_name;
-
-    #[test]
-    fn a_typeless_photo_is_known_by_its_ending() {
-        assert_eq!(mime_from_name("IMG_0001.HEIC"), "image/heic");
-        assert_eq!(
-            mime_from_name("plan.docx"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        );
-        assert_eq!(mime_from_name("archive.zip"), "application/octet-stream");
     }
 }

@@ -4,21 +4,9 @@ use super::PageUser;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-/// Escapes text for HTML content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML content and quoted attributes (the export's escaping, so the
+/// portfolio a learner downloads and the pages an assessor reads escape alike).
+pub use pocketfolio_core::portfolio::escape_html as escape;
 
 /// A whole page: header with navigation for `user`, then `body` (already escaped HTML).
 pub fn page(title: &str, user: Option<&PageUser>, body: &str) -> Response {

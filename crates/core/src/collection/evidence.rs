@@ -54,6 +54,26 @@ pub fn check_attachment(file_name: &str, mime: &str, size: u64) -> Result<()> {
     Ok(())
 }
 
+/// The MIME type a file's ending suggests: some phones give no type for a photo (HEIC
+/// especially), and older attachments are known only by name.
+pub fn mime_from_name(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "heic" | "heif" => "image/heic",
+        "gif" => "image/gif",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "mp4" => "video/mp4",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
 /// What the learner starts an item with.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvidenceDraft {

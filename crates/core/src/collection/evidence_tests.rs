@@ -1,6 +1,6 @@
 //! Evidence items through the facade: history, attachments, the submit rule.
 
-use super::{check_attachment, EvidenceDraft, MAX_ATTACHMENT_BYTES};
+use super::{check_attachment, mime_from_name, EvidenceDraft, MAX_ATTACHMENT_BYTES};
 use crate::model::EvidenceStatus;
 use crate::model::{EvidenceKind, LearnerStatus};
 use crate::sync::protocol::ChangeBody;
@@ -344,6 +344,16 @@ fn a_quick_note_title_follows_its_first_line_until_the_learner_names_it() {
         "Busy Saturday",
         "a title the learner chose stays"
     );
+}
+
+#[test]
+fn a_typeless_photo_is_known_by_its_ending() {
+    assert_eq!(mime_from_name("IMG_0001.HEIC"), "image/heic");
+    assert_eq!(
+        mime_from_name("plan.docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert_eq!(mime_from_name("archive.zip"), "application/octet-stream");
 }
 
 #[test]

@@ -21,7 +21,9 @@ mod replay_tests;
 mod review_tests;
 
 pub use content::InstallReport;
-pub use evidence::{check_attachment, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES};
+pub use evidence::{
+    check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
+};
 pub use merge::MergeReport;
 pub(crate) use notes::{check_fields, NOTES};
 pub use review::{ReviewCard, Today, UnitToday};

@@ -5,7 +5,7 @@ use crate::model::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
     LearnerStatus,
 };
-use crate::{CoreError, Result};
+use crate::{mime_from_name, CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
 const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread";
@@ -234,25 +234,6 @@ impl Store {
             });
         }
         Ok(out)
-    }
-}
-
-/// A MIME type from a file name, for attachments known only by name.
-fn mime_from_name(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        "heic" => "image/heic",
-        "gif" => "image/gif",
-        "pdf" => "application/pdf",
-        "txt" => "text/plain",
-        "mp3" => "audio/mpeg",
-        "m4a" => "audio/mp4",
-        "mp4" => "video/mp4",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "application/octet-stream",
     }
 }
 
