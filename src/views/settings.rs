@@ -2,10 +2,11 @@
 //! parameters in use, and the centre this device syncs with.
 
 use crate::components::{Message, SyncStatusView};
-use crate::services::sync::{fitted, SyncState};
+use crate::services::sync::SyncState;
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Settings as CoreSettings, Theme};
+use pocketfolio_core::FittedParameters;
 
 /// The form's raw text, parsed only on save so a half-typed value is never applied.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,17 +204,10 @@ pub fn Settings() -> Element {
 #[component]
 fn Parameters() -> Element {
     let app = use_app();
-    let in_use = app
-        .read(|c| {
-            let dir = c.path().and_then(|p| p.parent()).map(|d| d.to_path_buf());
-            Ok((c.scheduler().config().parameters.clone(), dir))
-        })
-        .ok();
-    let Some((parameters, dir)) = in_use else {
+    let Ok(fitted) = app.read(|c| c.fitted_parameters()) else {
         return rsx! {};
     };
-    let detail = dir.and_then(|d| fitted::load_matching(&d, &parameters));
-    let text = parameters_text(&parameters, detail.as_ref());
+    let text = parameters_text(fitted.as_ref());
     rsx! {
         section { class: "card-box", "aria-labelledby": "parameters-heading",
             h2 { id: "parameters-heading", "How cards are scheduled" }
@@ -222,28 +216,41 @@ fn Parameters() -> Element {
     }
 }
 
-/// A sentence about the parameters in use.
-fn parameters_text(parameters: &[f32], fitted: Option<&fitted::Fitted>) -> String {
-    use chrono::TimeZone;
-    if parameters.is_empty() {
+/// A sentence about the parameters in use: the standard ones, or the centre's fit.
+fn parameters_text(fitted: Option<&FittedParameters>) -> String {
+    let Some(f) = fitted else {
         return "Standard FSRS parameters. Once you have made about 1,000 reviews, your centre \
                 fits parameters to how you remember, and this device uses them after it syncs."
             .to_string();
-    }
-    match fitted {
-        Some(f) => {
-            let since = chrono::Local
-                .timestamp_millis_opt(f.fitted_ms)
-                .single()
-                .map(|t| t.format("%-d %B %Y").to_string())
-                .unwrap_or_else(|| "recently".to_string());
-            format!(
-                "Fitted to you by your centre from {} reviews, in use since {since}.",
-                f.review_count
-            )
+    };
+    format!(
+        "Fitted to you by your centre on {} from {} of your reviews; in use on this device since {}.",
+        day(f.fitted_ms),
+        thousands(f.review_count),
+        day(f.in_use_since_ms)
+    )
+}
+
+fn day(ms: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|| "an unknown date".to_string())
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
         }
-        None => "Fitted to you by your centre from your reviews.".to_string(),
+        out.push(c);
     }
+    out
 }
 
 /// What removing this device's data would lose.
@@ -371,15 +378,18 @@ mod tests {
 
     #[test]
     fn says_which_parameters_are_in_use() {
-        assert!(parameters_text(&[], None).starts_with("Standard"));
-        let f = fitted::Fitted {
+        assert!(parameters_text(None).starts_with("Standard"));
+        let f = FittedParameters {
             parameters: vec![0.4; 21],
             review_count: 1_234,
             fitted_ms: 1_800_000_000_000,
+            in_use_since_ms: 1_800_100_000_000,
         };
-        let text = parameters_text(&f.parameters, Some(&f));
-        assert!(text.contains("from 1234 reviews, in use since"), "{text}");
-        assert!(parameters_text(&f.parameters, None).contains("Fitted"));
+        let text = parameters_text(Some(&f));
+        assert!(text.contains("from 1,234 of your reviews"), "{text}");
+        assert!(text.contains("in use on this device since"), "{text}");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]

@@ -2,9 +2,7 @@
 //! runs the core's sync client over HTTP, and the status the screens show.
 
 pub mod backoff;
-pub mod fitted;
 mod handle;
-mod link;
 mod remove;
 pub mod session_store;
 pub mod status;

@@ -58,7 +58,6 @@ fn delete_files(dir: &Path) -> Result<(), String> {
             Err(e) => return Err(failed("The attachments", e)),
         }
     }
-    let _ = std::fs::remove_file(dir.join(super::fitted::FITTED_FILE));
     // The next account to sign in starts afresh, so it owns the new collection.
     match std::fs::remove_file(dir.join(super::session_store::OWNER_FILE)) {
         Ok(()) => {}

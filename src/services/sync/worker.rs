@@ -4,7 +4,6 @@
 
 use super::backoff::Jitter;
 use super::handle::{Command, SyncHandle};
-use super::link::Link;
 use super::session_store::{self, SavedSession};
 use super::status::{Account, Next, Progress, SyncState};
 use crate::state::Backend;
@@ -43,7 +42,7 @@ struct Worker {
     handle: SyncHandle,
     dir: PathBuf,
     session: Option<SavedSession>,
-    link: Option<Link>,
+    link: Option<HttpTransport>,
     next_sync: Option<Instant>,
     attempt: u32,
     jitter: Jitter,
@@ -151,15 +150,11 @@ impl Worker {
         centre: Centre,
         token: String,
         device: pocketfolio_core::model::DeviceId,
-    ) -> Link {
+    ) -> HttpTransport {
         let handle = self.handle.clone();
-        let http = HttpTransport::new(centre, token, device).on_upload_progress(Arc::new(
+        HttpTransport::new(centre, token, device).on_upload_progress(Arc::new(
             move |_sha, held, size| handle.update(|s| s.uploaded_chunk(held, size)),
-        ));
-        Link {
-            http,
-            dir: self.dir.clone(),
-        }
+        ))
     }
 
     fn sign_in(&mut self, address: &str, username: &str, password: &str) {

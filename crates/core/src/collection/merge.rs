@@ -8,7 +8,7 @@
 //! - the assessor's side of evidence: the higher stamp wins, separately;
 //! - deletions leave tombstones and beat any edit, however late it arrives.
 
-use super::{settings::SETTINGS_HLC_KEY, Collection, OpChanges, PARAMS_KEY};
+use super::{settings::SETTINGS_HLC_KEY, Collection, OpChanges};
 use crate::model::{
     Card, CardId, Deck, EvidenceHistoryEntry, EvidenceId, EvidenceKind, LearnerStatus, Note,
     Schedule, Settings,
@@ -72,9 +72,12 @@ impl Collection {
                             report.feedback += 1;
                         }
                     }
-                    PullBody::Parameters { parameters, .. } => {
-                        col.store
-                            .set_meta(PARAMS_KEY, &serde_json::to_string(parameters)?)?;
+                    PullBody::Parameters {
+                        parameters,
+                        review_count,
+                        fitted_ms,
+                    } => {
+                        col.adopt_parameters(parameters, *review_count, *fitted_ms)?;
                         after.parameters = Some(parameters.clone());
                     }
                 }

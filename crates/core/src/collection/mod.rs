@@ -6,6 +6,7 @@ mod content;
 mod evidence;
 mod merge;
 mod notes;
+mod parameters;
 mod review;
 mod settings;
 mod stats;
@@ -26,6 +27,7 @@ pub use evidence::{
 };
 pub use merge::MergeReport;
 pub(crate) use notes::{check_fields, NOTES};
+pub use parameters::FittedParameters;
 pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{
     ReviewHeatmap, Stats, WeekRetention, FORECAST_DAYS, HEATMAP_DAYS, RETENTION_WEEKS,
