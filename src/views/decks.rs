@@ -19,6 +19,14 @@ if (!file) {
 }
 "#;
 
+/// The chosen file's name and bytes as read by the page; an empty name if none was chosen.
+async fn read_in_page() -> Option<(String, Vec<u8>)> {
+    let mut read = document::eval(READ_CSV_JS);
+    let file = read.recv::<Vec<String>>().await.ok()?;
+    let [name, text] = <[String; 2]>::try_from(file).ok()?;
+    Some((name, text.into_bytes()))
+}
+
 /// The deck list.
 #[component]
 pub fn Decks() -> Element {
@@ -43,16 +51,22 @@ pub fn Decks() -> Element {
         }
     };
 
-    // The file is read in the page and sent back as text: the same path works in the desktop
-    // webview, on phones and in the preview (whose liveview glue sends files in a form
-    // dioxus 0.7 no longer reads).
-    let import = move |_: FormEvent| async move {
-        let mut read = document::eval(READ_CSV_JS);
-        let Ok(file) = read.recv::<Vec<String>>().await else {
+    // The desktop app picks the file with a native dialog and hands it over with the event.
+    // The preview and phones leave it in the page (the liveview glue sends files in a form
+    // dioxus 0.7 no longer reads), so there it is read by script and sent back as text.
+    let import = move |evt: FormEvent| async move {
+        let picked = match evt.files().into_iter().next() {
+            Some(file) => file
+                .read_bytes()
+                .await
+                .map(|bytes| (file.name(), bytes.to_vec()))
+                .ok(),
+            None => read_in_page().await,
+        };
+        let Some((name, bytes)) = picked else {
             error.set(Some("The file could not be read.".into()));
             return;
         };
-        let [name, text] = <[String; 2]>::try_from(file).unwrap_or_default();
         if name.is_empty() {
             return;
         }
@@ -60,7 +74,6 @@ pub fn Decks() -> Element {
             .trim_end_matches(".csv")
             .trim_end_matches(".CSV")
             .to_string();
-        let bytes = text.into_bytes();
         match app.write(|c| c.import_csv(&deck_name, &bytes)) {
             Ok(report) => {
                 let mut text = format!(
