@@ -188,6 +188,21 @@ fn today_offers_capture_in_one_tap_and_the_portfolio() {
 }
 
 #[test]
+fn today_links_each_draft_to_its_item() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| {
+        id = Some(
+            col.create_evidence(draft(None, "Half-written note", &[("note", "Till")]))
+                .unwrap(),
+        );
+    });
+    let html = render_at(backend, "/");
+    let link = format!("href=\"/evidence/item/{}\"", id.unwrap());
+    assert!(html.contains(&link), "{html}");
+    assert!(html.contains("Half-written note"));
+}
+
+#[test]
 fn the_portfolio_lists_items_with_their_status_and_every_template() {
     let (_dir, backend) = prepared(|col| {
         col.create_evidence(draft(

@@ -77,7 +77,11 @@ pub fn Today() -> Element {
             } else {
                 ul { class: "plain",
                     for d in drafts {
-                        li { key: "{d.id}", "{d.title} " span { class: "small muted", "({d.kind.label()})" } }
+                        li { key: "{d.id}",
+                            Link { class: "item-link", to: Route::EvidenceDetail { id: d.id.to_string() }, "{d.title}" }
+                            " "
+                            span { class: "small muted", "({d.kind.label()})" }
+                        }
                     }
                 }
             }
@@ -89,7 +93,10 @@ pub fn Today() -> Element {
             } else {
                 ul { class: "plain",
                     for f in feedback {
-                        li { key: "{f.id}", b { "{f.title}" } p { "{f.feedback.clone().unwrap_or_default()}" } }
+                        li { key: "{f.id}",
+                            Link { class: "item-link", to: Route::EvidenceDetail { id: f.id.to_string() }, b { "{f.title}" } }
+                            p { "{f.feedback.clone().unwrap_or_default()}" }
+                        }
                     }
                 }
             }
