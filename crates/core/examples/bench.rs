@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 const ANSWERS: usize = 2_000;
 
+/// Autosaves timed: a long note typed in pauses.
+const AUTOSAVES: usize = 500;
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let cards: usize = args.next().map_or(Ok(100_000), |a| a.parse())?;
@@ -94,6 +97,21 @@ fn main() -> anyhow::Result<()> {
     line("answer_p99_us", us(percentile(answers, 99)), "us");
     line("raw_txn_p50_us", us(percentile(raws.clone(), 50)), "us");
     line("raw_txn_p99_us", us(percentile(raws, 99)), "us");
+
+    // Typing a quick note: one autosave per pause, each its own transaction and outbox row.
+    let note = col.create_quick_note("")?;
+    let mut text = String::new();
+    let mut saves = Vec::with_capacity(AUTOSAVES);
+    for i in 0..AUTOSAVES {
+        clock.advance_ms(600);
+        text.push_str(if i % 8 == 7 { ".\n" } else { " word" });
+        let fields = std::collections::BTreeMap::from([("note".to_string(), text.clone())]);
+        let t = Instant::now();
+        col.autosave_evidence(note, "", fields)?;
+        saves.push(t.elapsed());
+    }
+    line("autosave_p50_us", us(percentile(saves.clone(), 50)), "us");
+    line("autosave_p99_us", us(percentile(saves, 99)), "us");
     Ok(())
 }
 
