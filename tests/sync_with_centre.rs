@@ -9,10 +9,9 @@ use pocketfolio_centre::db::evidence::Decision;
 use pocketfolio_centre::db::Db;
 use pocketfolio_centre::{router, AppState, Config};
 use pocketfolio_client::{Centre, HttpTransport};
-use pocketfolio_core::model::{AssessorStatus, EvidenceKind, Rating};
-use pocketfolio_core::queue::Scope;
+use pocketfolio_core::model::{AssessorStatus, EvidenceKind};
 use pocketfolio_core::sync::{sync, SyncError, SyncReport, TransportError};
-use pocketfolio_core::testing::{digest_difference, state_digest};
+use pocketfolio_core::testing::{answer_next_cards, digest_difference, state_digest};
 use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -99,16 +98,7 @@ impl Device {
     }
 
     fn review(&self, n: usize) {
-        let mut col = self.col.lock().unwrap();
-        for i in 0..n {
-            let next = col
-                .build_queue(&Scope::All)
-                .unwrap()
-                .next(i64::MAX / 2)
-                .unwrap()
-                .card_id;
-            col.answer_card(next, Rating::ALL[i % 4], 2_000).unwrap();
-        }
+        answer_next_cards(&mut self.col.lock().unwrap(), n, 2_000).unwrap();
     }
 }
 

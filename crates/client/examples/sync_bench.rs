@@ -19,6 +19,7 @@ use pocketfolio_core::model::{EvidenceKind, Rating, Settings};
 use pocketfolio_core::queue::Scope;
 use pocketfolio_core::sync::protocol::{PullResponse, PushRequest};
 use pocketfolio_core::sync::{sync, PushOutcome, Transport, TransportError};
+use pocketfolio_core::testing::incompressible_bytes;
 use pocketfolio_core::{Collection, EvidenceDraft, ManualClock};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -142,19 +143,6 @@ impl Transport for Recording {
     }
 }
 
-/// Bytes like a JPEG's: they don't compress.
-fn photo(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
 /// A phone after a day: 300 reviews, 5 evidence items, 2 of them with a 3 MB photo.
 fn days_work(dir: &std::path::Path) -> Result<(Collection, Vec<Vec<u8>>), Error> {
     let clock = Arc::new(ManualClock::new(pocketfolio_core::testing::T0, 0));
@@ -190,7 +178,7 @@ fn days_work(dir: &std::path::Path) -> Result<(Collection, Vec<Vec<u8>>), Error>
             ..EvidenceDraft::default()
         })?;
         if i < 2 {
-            let bytes = photo(i + 7, 3 * 1024 * 1024);
+            let bytes = incompressible_bytes(i + 7, 3 * 1024 * 1024);
             col.attach_file(id, &format!("shelf-{i}.jpg"), "image/jpeg", &bytes)?;
             photos.push(bytes);
         }

@@ -13,11 +13,10 @@ use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::Db;
 use pocketfolio_centre::{router, AppState, Config};
 use pocketfolio_client::{Centre, HttpTransport};
-use pocketfolio_core::model::{EvidenceKind, Rating};
-use pocketfolio_core::queue::Scope;
+use pocketfolio_core::model::EvidenceKind;
 use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse, PushRequest};
 use pocketfolio_core::sync::{sync, PushOutcome, SyncError, Transport, TransportError};
-use pocketfolio_core::testing::state_digest;
+use pocketfolio_core::testing::{answer_next_cards, incompressible_bytes, state_digest};
 use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -110,15 +109,7 @@ fn collection_with_work(dir: &Path, reviews: usize, photo_bytes: usize) -> (Path
     let path = dir.join("pocketfolio.db");
     let mut col = Collection::open(&path, Arc::new(SystemClock)).unwrap();
     col.install_builtin_content().unwrap();
-    for i in 0..reviews {
-        let next = col
-            .build_queue(&Scope::All)
-            .unwrap()
-            .next(i64::MAX / 2)
-            .unwrap()
-            .card_id;
-        col.answer_card(next, Rating::ALL[i % 4], 2_000).unwrap();
-    }
+    answer_next_cards(&mut col, reviews, 2_000).unwrap();
     let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
     let item = col
         .create_evidence(EvidenceDraft {
@@ -128,15 +119,7 @@ fn collection_with_work(dir: &Path, reviews: usize, photo_bytes: usize) -> (Path
             ..EvidenceDraft::default()
         })
         .unwrap();
-    let mut x = 0x2545_f491_4f6c_dd1d_u64;
-    let photo: Vec<u8> = (0..photo_bytes)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let photo = incompressible_bytes(0x2545_f491_4f6c_dd1d, photo_bytes);
     col.attach_file(item, "shelf.jpg", "image/jpeg", &photo)
         .unwrap();
     (path, sha256_hex(&photo))

@@ -258,6 +258,33 @@ pub fn card_ids(col: &Collection, n: usize) -> Result<Vec<CardId>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Answers the card the queue offers next, `n` times, cycling through the ratings, each
+/// answer taking `duration_ms`. Fails if the queue runs dry.
+pub fn answer_next_cards(col: &mut Collection, n: usize, duration_ms: u32) -> Result<()> {
+    for i in 0..n {
+        let next = col
+            .build_queue(&crate::queue::Scope::All)?
+            .next(i64::MAX / 2)
+            .ok_or_else(|| crate::CoreError::invalid("No card is left to answer."))?
+            .card_id;
+        col.answer_card(next, Rating::ALL[i % 4], duration_ms)?;
+    }
+    Ok(())
+}
+
+/// `len` bytes that don't compress, like a photo's (xorshift from `seed`).
+pub fn incompressible_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 /// A bare one-row insert transaction with the store's pragmas, for comparing the answer path
 /// against SQLite's floor on the same disk.
 pub struct RawInsertProbe {
