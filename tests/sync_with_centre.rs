@@ -2,12 +2,9 @@
 //! unreachable syncs when it comes up, a second device converges, and the assessor's referral
 //! comes back with its feedback.
 
-use pocketfolio_centre::auth::Passwords;
-use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::evidence::Decision;
-use pocketfolio_centre::db::Db;
-use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_client::{Centre, HttpTransport};
 use pocketfolio_core::model::{AssessorStatus, EvidenceKind};
 use pocketfolio_core::sync::{sync, SyncError, SyncReport, TransportError};
@@ -17,56 +14,16 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-/// The centre, serving on its own runtime while the test thread plays the phone.
-struct RunningCentre {
-    base: String,
-    state: AppState,
-    runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
+/// The centre on a folder of its own, serving on its own runtime while the test thread plays
+/// the phone; the folder goes when the test ends.
+fn start_centre() -> (BackgroundCentre, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    (BackgroundCentre::start(dir.path(), 0), dir)
 }
 
-impl RunningCentre {
-    fn start() -> RunningCentre {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let (base, state) = runtime.block_on(async {
-            let db = Db::connect(&format!(
-                "sqlite://{}",
-                dir.path().join("centre.db").display()
-            ))
-            .await
-            .unwrap();
-            let blobs = BlobStore::local(&dir.path().join("blobs"), 50 * 1024 * 1024).unwrap();
-            let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), Config::default());
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let base = format!("http://{}", listener.local_addr().unwrap());
-            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            (base, state)
-        });
-        RunningCentre {
-            base,
-            state,
-            runtime,
-            _dir: dir,
-        }
-    }
-
-    fn account(&self, role: Role, username: &str) -> Account {
-        self.runtime.block_on(async {
-            let hash = self.state.passwords.hash("correct horse").await.unwrap();
-            let name = format!("{username} name");
-            self.state
-                .db
-                .add_account(username, &name, role, &hash)
-                .await
-                .unwrap()
-        })
-    }
+/// An account on `centre` whose password is "correct horse".
+fn account(centre: &BackgroundCentre, role: Role, username: &str) -> Account {
+    centre.add_account(role, username, &format!("{username} name"), "correct horse")
 }
 
 struct Device {
@@ -142,15 +99,15 @@ fn offline_work_syncs_when_the_centre_appears_and_feedback_comes_back() {
     assert_eq!(state_digest(&phone.col.lock().unwrap()).unwrap(), before);
 
     // The centre comes up.
-    let centre = RunningCentre::start();
-    let lee = centre.account(Role::Learner, "lee");
-    let asha = centre.account(Role::Assessor, "asha");
+    let (centre, _centre_dir) = start_centre();
+    let lee = account(&centre, Role::Learner, "lee");
+    let asha = account(&centre, Role::Assessor, "asha");
     centre
         .runtime
         .block_on(centre.state.db.add_assignment(&asha.id, &lee.id))
         .unwrap();
 
-    let mut phone_link = phone.transport(&centre.base, "lee");
+    let mut phone_link = phone.transport(&centre.address(), "lee");
     let report = phone.sync(&mut phone_link).unwrap();
     assert_eq!(report.pushed as u64, pending);
     assert_eq!(report.blobs_uploaded, 1);
@@ -159,7 +116,7 @@ fn offline_work_syncs_when_the_centre_appears_and_feedback_comes_back() {
 
     // A second device of the same learner converges.
     let tablet = Device::new();
-    let mut tablet_link = tablet.transport(&centre.base, "lee");
+    let mut tablet_link = tablet.transport(&centre.address(), "lee");
     let report = tablet.sync(&mut tablet_link).unwrap();
     assert_eq!(
         report.blobs_downloaded, 1,
@@ -259,8 +216,8 @@ fn flaky_proxy(
 
 #[test]
 fn a_ten_megabyte_photo_survives_a_connection_that_drops_twice() {
-    let centre = RunningCentre::start();
-    centre.account(Role::Learner, "lee");
+    let (centre, _centre_dir) = start_centre();
+    account(&centre, Role::Learner, "lee");
     let phone = Device::new();
     let photo: Vec<u8> = (0..10_000_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
@@ -272,11 +229,15 @@ fn a_ten_megabyte_photo_survives_a_connection_that_drops_twice() {
             .unwrap();
     }
     // Sign in directly, then sync through a link that dies after ~2.5 MB and again after ~3 MB.
-    let session = Centre::new(&centre.base)
+    let session = Centre::new(&centre.address())
         .unwrap()
         .sign_in("lee", "correct horse")
         .unwrap();
-    let (address, sent) = flaky_proxy(&centre.runtime, &centre.base, vec![2_500_000, 3_000_000]);
+    let (address, sent) = flaky_proxy(
+        &centre.runtime,
+        &centre.address(),
+        vec![2_500_000, 3_000_000],
+    );
     let device = phone.col.lock().unwrap().device_id();
     let mut link = HttpTransport::new(Centre::new(&address).unwrap(), session.token, device);
     let mut failures = 0;
@@ -299,16 +260,16 @@ fn a_ten_megabyte_photo_survives_a_connection_that_drops_twice() {
     );
     // And the centre holds exactly the photo.
     let tablet = Device::new();
-    let mut tablet_link = tablet.transport(&centre.base, "lee");
+    let mut tablet_link = tablet.transport(&centre.address(), "lee");
     tablet.sync(&mut tablet_link).unwrap();
     let sha = tablet.col.lock().unwrap().evidence_items().unwrap()[0].attachments[0]
         .sha256
         .clone();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let held = reqwest::blocking::Client::new()
-        .get(format!("{}/v1/blobs/{sha}", centre.base))
+        .get(format!("{}/v1/blobs/{sha}", centre.address()))
         .bearer_auth(
-            Centre::new(&centre.base)
+            Centre::new(&centre.address())
                 .unwrap()
                 .sign_in("lee", "correct horse")
                 .unwrap()

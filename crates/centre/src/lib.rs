@@ -14,6 +14,7 @@ pub mod fit;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
+pub mod testing;
 
 use auth::Passwords;
 use axum::extract::{ConnectInfo, DefaultBodyLimit};

@@ -9,11 +9,8 @@
 //! history of CARDS cards and LOGS review-log entries, all queued for a first sync, for
 //! timing `pf-sync` against a centre process (commands in docs/performance.md).
 
-use pocketfolio_centre::auth::Passwords;
-use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::Role;
-use pocketfolio_centre::db::Db;
-use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_client::{Centre, HttpTransport};
 use pocketfolio_core::model::{EvidenceKind, Rating, Settings};
 use pocketfolio_core::queue::Scope;
@@ -189,42 +186,16 @@ fn days_work(dir: &std::path::Path) -> Result<(Collection, Vec<Vec<u8>>), Error>
 
 fn day() -> Result<(), Error> {
     let dir = tempfile::tempdir()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let (upstream, state) = runtime.block_on(async {
-        let db = Db::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("centre.db").display()
-        ))
-        .await?;
-        let blobs = BlobStore::local(&dir.path().join("blobs"), 50 * 1024 * 1024)
-            .map_err(|e| format!("{e:?}"))?;
-        let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), Config::default());
-        let hash = state
-            .passwords
-            .hash("correct horse")
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        state
-            .db
-            .add_account("lee", "Lee", Role::Learner, &hash)
-            .await?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let address = listener.local_addr()?;
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok::<_, Error>((address, state))
-    })?;
-    let _ = &state;
+    let centre = BackgroundCentre::start(dir.path(), 0);
+    centre.add_account(Role::Learner, "lee", "Lee", "correct horse");
+    let upstream = SocketAddr::from(([127, 0, 0, 1], centre.port));
     let phone_dir = dir.path().join("phone");
     std::fs::create_dir_all(&phone_dir)?;
     let (col, photos) = days_work(&phone_dir)?;
     let pending = col.pending_changes()?;
     let col = Mutex::new(col);
     let wire = Arc::new(Wire::default());
-    let proxy = counting_proxy(&runtime, upstream, wire.clone());
+    let proxy = counting_proxy(&centre.runtime, upstream, wire.clone());
     // Signed in beforehand, directly: the day's sync starts with a session.
     let token = Centre::new(&format!("http://{upstream}"))?
         .sign_in("lee", "correct horse")?

@@ -7,11 +7,9 @@
 //! client tests; a 10 MB photo over a link that drops twice is in the workspace's
 //! `tests/sync_with_centre.rs`.)
 
-use pocketfolio_centre::auth::Passwords;
-use pocketfolio_centre::blobs::{sha256_hex, BlobStore};
+use pocketfolio_centre::blobs::sha256_hex;
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::db::Db;
-use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_client::{Centre, HttpTransport};
 use pocketfolio_core::model::EvidenceKind;
 use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse, PushRequest};
@@ -19,87 +17,49 @@ use pocketfolio_core::sync::{sync, PushOutcome, SyncError, Transport, TransportE
 use pocketfolio_core::testing::{answer_next_cards, incompressible_bytes, state_digest};
 use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 const PASSWORD: &str = "correct horse";
 
-/// The centre on its own runtime, on a database and blob folder that outlive it.
-struct RunningCentre {
-    state: AppState,
-    runtime: tokio::runtime::Runtime,
+/// A learner on `centre` whose password is [`PASSWORD`].
+fn learner(centre: &BackgroundCentre, username: &str) -> Account {
+    centre.add_account(Role::Learner, username, "Lee", PASSWORD)
 }
 
-impl RunningCentre {
-    /// Starts on `dir`'s database at `port` (0: any free port); returns it and its port.
-    fn start(dir: &Path, port: u16) -> (RunningCentre, u16) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (state, port) = runtime.block_on(async {
-            let db = Db::connect(&format!("sqlite://{}", dir.join("centre.db").display()))
-                .await
-                .unwrap();
-            let blobs = BlobStore::local(&dir.join("blobs"), 50 * 1024 * 1024).unwrap();
-            let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), Config::default());
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-                .await
-                .unwrap();
-            let port = listener.local_addr().unwrap().port();
-            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            (state, port)
-        });
-        (RunningCentre { state, runtime }, port)
-    }
-
-    fn learner(&self, username: &str) -> Account {
-        self.runtime.block_on(async {
-            let hash = self.state.passwords.hash(PASSWORD).await.unwrap();
-            self.state
-                .db
-                .add_account(username, "Lee", Role::Learner, &hash)
-                .await
-                .unwrap()
-        })
-    }
-
-    /// What the centre holds for the learner: reviews, evidence items, and the length of the
-    /// stream a new device would pull.
-    /// (Items are counted from the stream: the centre's item views are scoped to an account.)
-    fn holdings(&self, learner: &Account) -> (i64, usize, usize) {
-        self.runtime.block_on(async {
-            let db = &self.state.db;
-            let reviews = db.count_reviews(&learner.id).await.unwrap();
-            let mut items = std::collections::BTreeSet::new();
-            let mut stream = 0;
-            let mut since = 0;
-            loop {
-                let page = db.pull(&learner.id, since, 1_000, None).await.unwrap();
-                stream += page.changes.len();
-                for change in &page.changes {
-                    if let PullBody::Learner(ChangeBody::EvidencePut(e)) = &change.body {
-                        items.insert(e.id);
-                    }
-                }
-                since = page.cursor;
-                if !page.more {
-                    return (reviews, items.len(), stream);
+/// What the centre holds for the learner: reviews, evidence items, and the length of the
+/// stream a new device would pull.
+/// (Items are counted from the stream: the centre's item views are scoped to an account.)
+fn holdings(centre: &BackgroundCentre, learner: &Account) -> (i64, usize, usize) {
+    centre.runtime.block_on(async {
+        let db = &centre.state.db;
+        let reviews = db.count_reviews(&learner.id).await.unwrap();
+        let mut items = std::collections::BTreeSet::new();
+        let mut stream = 0;
+        let mut since = 0;
+        loop {
+            let page = db.pull(&learner.id, since, 1_000, None).await.unwrap();
+            stream += page.changes.len();
+            for change in &page.changes {
+                if let PullBody::Learner(ChangeBody::EvidencePut(e)) = &change.body {
+                    items.insert(e.id);
                 }
             }
-        })
-    }
+            since = page.cursor;
+            if !page.more {
+                return (reviews, items.len(), stream);
+            }
+        }
+    })
+}
 
-    fn blob(&self, sha: &str) -> Option<Vec<u8>> {
-        self.runtime
-            .block_on(self.state.blobs.get(sha))
-            .ok()
-            .map(|b| b.to_vec())
-    }
+fn blob(centre: &BackgroundCentre, sha: &str) -> Option<Vec<u8>> {
+    centre
+        .runtime
+        .block_on(centre.state.blobs.get(sha))
+        .ok()
+        .map(|b| b.to_vec())
 }
 
 /// A collection on disk with `reviews` answers and one evidence item carrying a photo of
@@ -172,43 +132,49 @@ fn sync_to_completion(path: &Path, port: u16) {
 #[test]
 fn killed_after_the_centre_stored_the_push_then_restarted_doubles_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (centre, port) = RunningCentre::start(dir.path(), 0);
-    let lee = centre.learner("lee");
+    let centre = BackgroundCentre::start(dir.path(), 0);
+    let port = centre.port;
+    let lee = learner(&centre, "lee");
     let (path, _) = collection_with_work(&dir.path().join("phone"), 30, 1_000);
     // 30 reviews and the item (created, then the photo attached).
     assert_eq!(pending(&path), 32);
     let line = run_until_killed(&path, port, "after-push");
     assert_eq!(line.trim(), "STOPPED after-push 32");
-    assert_eq!(centre.holdings(&lee), (30, 1, 32), "stored before the kill");
+    assert_eq!(
+        holdings(&centre, &lee),
+        (30, 1, 32),
+        "stored before the kill"
+    );
     assert_eq!(pending(&path), 32, "the device never heard back");
     sync_to_completion(&path, port);
     assert_eq!(pending(&path), 0);
-    assert_eq!(centre.holdings(&lee), (30, 1, 32), "nothing doubled");
+    assert_eq!(holdings(&centre, &lee), (30, 1, 32), "nothing doubled");
 }
 
 #[test]
 fn killed_mid_upload_then_restarted_resumes_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (centre, port) = RunningCentre::start(dir.path(), 0);
-    let lee = centre.learner("lee");
+    let centre = BackgroundCentre::start(dir.path(), 0);
+    let port = centre.port;
+    let lee = learner(&centre, "lee");
     let (path, sha) = collection_with_work(&dir.path().join("phone"), 10, 5 * 1024 * 1024);
     let line = run_until_killed(&path, port, "upload:2097152");
     assert!(line.contains(&sha), "{line}");
     assert!(
-        centre.blob(&sha).is_none(),
+        blob(&centre, &sha).is_none(),
         "half an upload is not an attachment"
     );
     assert_eq!(
-        centre.holdings(&lee),
+        holdings(&centre, &lee),
         (0, 0, 0),
         "nothing pushed before its photo"
     );
     assert_eq!(pending(&path), 12);
     sync_to_completion(&path, port);
     assert_eq!(pending(&path), 0);
-    let stored = centre.blob(&sha).expect("the photo arrived");
+    let stored = blob(&centre, &sha).expect("the photo arrived");
     assert_eq!(sha256_hex(&stored), sha, "whole and undamaged");
-    assert_eq!(centre.holdings(&lee), (10, 1, 12));
+    assert_eq!(holdings(&centre, &lee), (10, 1, 12));
 }
 
 /// The HTTP transport, with a hook that runs once after the first accepted push.
@@ -251,8 +217,9 @@ fn open(path: &Path) -> Mutex<Collection> {
 #[test]
 fn the_centre_restarted_between_push_and_pull_and_mid_upload_converges() {
     let dir = tempfile::tempdir().unwrap();
-    let (centre, port) = RunningCentre::start(dir.path(), 0);
-    let lee = centre.learner("lee");
+    let centre = BackgroundCentre::start(dir.path(), 0);
+    let port = centre.port;
+    let lee = learner(&centre, "lee");
     let running = Arc::new(Mutex::new(Some(centre)));
     let stop = {
         let running = running.clone();
@@ -271,7 +238,7 @@ fn the_centre_restarted_between_push_and_pull_and_mid_upload_converges() {
         matches!(&err, SyncError::Transport(e) if e.is_transient()),
         "{err}"
     );
-    *running.lock().unwrap() = Some(RunningCentre::start(dir.path(), port).0);
+    *running.lock().unwrap() = Some(BackgroundCentre::start(dir.path(), port));
     let report = sync(&phone, &mut link, &mut |_| {}).unwrap();
     assert_eq!(report.pushed, 0, "already stored before the restart");
     assert_eq!(phone.lock().unwrap().pending_changes().unwrap(), 0);
@@ -297,16 +264,16 @@ fn the_centre_restarted_between_push_and_pull_and_mid_upload_converges() {
         matches!(&err, SyncError::Transport(e) if e.is_transient()),
         "{err}"
     );
-    *running.lock().unwrap() = Some(RunningCentre::start(dir.path(), port).0);
+    *running.lock().unwrap() = Some(BackgroundCentre::start(dir.path(), port));
     sync(&tablet, &mut link, &mut |_| {}).unwrap();
     sync(&phone, &mut transport(port, &phone), &mut |_| {}).unwrap();
     sync(&tablet, &mut link, &mut |_| {}).unwrap();
 
     let guard = running.lock().unwrap();
     let centre = guard.as_ref().unwrap();
-    assert_eq!(centre.holdings(&lee), (25, 2, 29));
+    assert_eq!(holdings(centre, &lee), (25, 2, 29));
     for sha in [&sha, &tablet_sha] {
-        assert_eq!(sha256_hex(&centre.blob(sha).unwrap()), *sha);
+        assert_eq!(sha256_hex(&blob(centre, sha).unwrap()), *sha);
     }
     let (phone, tablet) = (phone.lock().unwrap(), tablet.lock().unwrap());
     assert_eq!(

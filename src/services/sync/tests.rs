@@ -6,69 +6,16 @@
 use super::{start, SyncState};
 use crate::services::open::open_backend;
 use crate::state::Backend;
-use pocketfolio_centre::auth::Passwords;
-use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::evidence::Decision;
-use pocketfolio_centre::db::Db;
-use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_core::model::{AssessorStatus, EvidenceKind};
 use pocketfolio_core::EvidenceDraft;
-use std::net::SocketAddr;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// A centre serving from `dir` on `port`; dropping it takes the centre down.
-struct RunningCentre {
-    state: AppState,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl RunningCentre {
-    fn start(dir: &Path, port: u16) -> RunningCentre {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let state = runtime.block_on(async {
-            let db = Db::connect(&format!("sqlite://{}", dir.join("centre.db").display()))
-                .await
-                .unwrap();
-            let blobs = BlobStore::local(&dir.join("blobs"), 50 * 1024 * 1024).unwrap();
-            let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), Config::default());
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-                .await
-                .unwrap();
-            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-            state
-        });
-        RunningCentre { state, runtime }
-    }
-
-    fn account(&self, role: Role, username: &str) -> Account {
-        self.runtime.block_on(async {
-            let hash = self.state.passwords.hash("correct horse").await.unwrap();
-            self.state
-                .db
-                .add_account(username, username, role, &hash)
-                .await
-                .unwrap()
-        })
-    }
-
-    fn stop(self) {
-        self.runtime.shutdown_timeout(Duration::from_secs(5));
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// An account on `centre` whose password is "correct horse".
+fn account(centre: &BackgroundCentre, role: Role, username: &str) -> Account {
+    centre.add_account(role, username, username, "correct horse")
 }
 
 fn wait_for(what: &str, backend: &Backend, ok: impl Fn(&Backend) -> bool) {
@@ -86,10 +33,10 @@ fn wait_for(what: &str, backend: &Backend, ok: impl Fn(&Backend) -> bool) {
 #[test]
 fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     let centre_dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let centre = RunningCentre::start(centre_dir.path(), port);
-    let lee = centre.account(Role::Learner, "lee");
-    let asha = centre.account(Role::Assessor, "asha");
+    let centre = BackgroundCentre::start(centre_dir.path(), 0);
+    let port = centre.port;
+    let lee = account(&centre, Role::Learner, "lee");
+    let asha = account(&centre, Role::Assessor, "asha");
     centre
         .runtime
         .block_on(centre.state.db.add_assignment(&asha.id, &lee.id))
@@ -176,7 +123,7 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     );
 
     // The centre comes back on the same address: the backoff retries find it.
-    let centre = RunningCentre::start(centre_dir.path(), port);
+    let centre = BackgroundCentre::start(centre_dir.path(), port);
     wait_for("the sync after reconnecting", &backend, |b| {
         let s = b.sync().status();
         matches!(s.state, SyncState::Synced { .. }) && s.pending == 0
@@ -240,7 +187,7 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     );
 
     // Another learner can't sign in on this device while it holds Lee's work.
-    centre.account(Role::Learner, "sam");
+    account(&centre, Role::Learner, "sam");
     sync.sign_in(
         format!("http://127.0.0.1:{port}"),
         "sam".into(),
