@@ -302,10 +302,13 @@ test('the portfolio filters by status and exports a ZIP whose index.html lists e
   await page.goto(`${preview.url}/evidence`);
   await page.locator('#evidence-list').waitFor();
   await page.locator('#filter-submitted').click();
+  // The list re-renders with the button's pressed state (over the preview's websocket).
+  await page.locator('#filter-submitted[aria-pressed="true"]').waitFor();
   const shown = await page.locator('#evidence-list .item-link').allInnerTexts();
   assert.ok(shown.includes('Kettle sale') && shown.includes('Saturday queue'), `submitted: ${shown}`);
   assert.ok(!shown.some((t) => /witness/i.test(t)), 'the unsigned draft testimony is filtered out');
   await page.locator('#filter-draft').click();
+  await page.locator('#filter-draft[aria-pressed="true"]').waitFor();
   await page.locator('#evidence-list .item-link').first().waitFor();
   await checkScreen('portfolio');
 
