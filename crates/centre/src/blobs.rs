@@ -1,13 +1,19 @@
 //! Attachments, content-addressed by SHA-256, in an object store: a local folder by default,
 //! an S3-compatible bucket with the `s3` feature. Large files may arrive in chunks
-//! (`Content-Range: bytes START-END/TOTAL`); each chunk is its own object until the last one
-//! arrives, so an upload survives a restart and may continue on another replica.
+//! (`Content-Range: bytes START-END/TOTAL`); each chunk is its own object (named by its offset
+//! and the file's size) until all of them are held, so an upload survives a restart and may
+//! continue on another replica.
+//!
+//! Finishing an upload is idempotent and crash-safe: the file is assembled into its final name
+//! atomically (after its hash is checked) while the chunks stay in place, and the chunks are
+//! removed only once the caller has recorded the file. A crash anywhere in between leaves every
+//! chunk held, so the next question about the upload finishes it without a byte resent.
 
 use crate::error::{ApiError, ApiResult};
 use bytes::Bytes;
 use futures::TryStreamExt;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -29,13 +35,29 @@ pub struct BlobStore {
     pub max_size: u64,
 }
 
-/// What a chunk completed.
+/// The chunks of one upload held so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Held {
+    /// Bytes held contiguously from the start.
+    pub received: u64,
+    /// The file's size, from the chunks' `Content-Range` (None when no chunk is held).
+    pub total: Option<u64>,
+}
+
+impl Held {
+    /// True when every byte of the file is held (it can be assembled).
+    pub fn is_whole(&self) -> bool {
+        self.total.is_some_and(|total| self.received >= total)
+    }
+}
+
+/// One stored chunk: its offset, its length, the file's size and where it lives.
 #[derive(Debug)]
-pub enum Upload {
-    /// More chunks are needed; this many bytes are held.
-    Partial(u64),
-    /// The whole file arrived and matched its hash.
-    Complete(u64),
+struct Part {
+    start: u64,
+    size: u64,
+    total: u64,
+    path: Path,
 }
 
 /// A parsed `Content-Range: bytes START-END/TOTAL`.
@@ -88,16 +110,19 @@ impl BlobStore {
         Path::from(format!("partial/{owner}/{sha}"))
     }
 
+    /// A chunk's name: its offset and the file's size, so the parts alone say when the file
+    /// is whole (no separate manifest to lose).
+    fn part_path(owner: &str, sha: &str, start: u64, total: u64) -> Path {
+        Self::part_dir(owner, sha).join(format!("{start:020}-{total:020}"))
+    }
+
     /// Stores a whole file after checking its hash.
     pub async fn put_whole(&self, sha: &str, data: Bytes) -> ApiResult<u64> {
         if data.len() as u64 > self.max_size {
             return Err(self.too_large());
         }
         if sha256_hex(&data) != sha {
-            return Err(ApiError::invalid(
-                "sha256",
-                "The content does not match its SHA-256.",
-            ));
+            return Err(content_mismatch());
         }
         let size = data.len() as u64;
         self.store
@@ -113,40 +138,61 @@ impl BlobStore {
         ))
     }
 
-    /// Chunks held for an upload: (start, size) in order.
-    async fn parts(&self, owner: &str, sha: &str) -> ApiResult<Vec<(u64, u64, Path)>> {
+    /// The chunks held for an upload, in order of offset.
+    async fn parts(&self, owner: &str, sha: &str) -> ApiResult<Vec<Part>> {
         let dir = Self::part_dir(owner, sha);
         let metas: Vec<_> = self.store.list(Some(&dir)).try_collect().await?;
-        let mut parts: Vec<(u64, u64, Path)> = metas
+        let mut parts: Vec<Part> = metas
             .into_iter()
             .filter_map(|m| {
-                let start = m.location.filename()?.parse().ok()?;
-                Some((start, m.size, m.location))
+                let (start, total) = m.location.filename()?.split_once('-')?;
+                Some(Part {
+                    start: start.parse().ok()?,
+                    total: total.parse().ok()?,
+                    size: m.size,
+                    path: m.location,
+                })
             })
             .collect();
-        parts.sort_by_key(|p| p.0);
+        parts.sort_by_key(|p| p.start);
         Ok(parts)
     }
 
-    /// Bytes held contiguously from the start.
-    async fn received(&self, parts: &[(u64, u64, Path)]) -> u64 {
+    /// The chunks that join up from byte 0, and what they hold.
+    fn contiguous(parts: &[Part]) -> (Held, Vec<&Part>) {
+        let total = parts.last().map(|p| p.total);
+        let mut chain = Vec::new();
         let mut next = 0;
-        for (start, size, _) in parts {
-            if *start == next {
-                next += size;
+        for part in parts {
+            if part.start == next && Some(part.total) == total && part.size > 0 {
+                next += part.size;
+                chain.push(part);
             }
         }
-        next
+        let held = Held {
+            received: next,
+            total,
+        };
+        (held, chain)
     }
 
-    /// Stores one chunk; on the last, joins the chunks, checks the hash and stores the file.
+    /// What is held of an upload.
+    pub async fn held(&self, owner: &str, sha: &str) -> ApiResult<Held> {
+        Ok(Self::contiguous(&self.parts(owner, sha).await?).0)
+    }
+
+    /// Stores one chunk and returns what is then held. A chunk that repeats bytes already held
+    /// (a reply was lost, two devices send the same file) is trimmed to what is new; a chunk
+    /// past the held bytes is refused with where to go on from. Chunks of a different size
+    /// of file for the same hash (a confused client) replace the old upload rather than block
+    /// it for ever.
     pub async fn put_chunk(
         &self,
         owner: &str,
         sha: &str,
         range: ChunkRange,
-        data: Bytes,
-    ) -> ApiResult<Upload> {
+        mut data: Bytes,
+    ) -> ApiResult<Held> {
         if range.total > self.max_size {
             return Err(self.too_large());
         }
@@ -156,32 +202,109 @@ impl BlobStore {
                 "The chunk's length does not match its Content-Range.",
             ));
         }
-        let parts = self.parts(owner, sha).await?;
-        let received = self.received(&parts).await;
-        if range.start != received {
-            return Err(ApiError::WrongOffset { received });
+        let mut held = self.held(owner, sha).await?;
+        if held.total.is_some_and(|total| total != range.total) {
+            self.discard_parts(owner, sha).await?;
+            held = Held::default();
         }
-        let path = Self::part_dir(owner, sha).join(format!("{:020}", range.start));
+        if range.start > held.received {
+            return Err(ApiError::WrongOffset {
+                received: held.received,
+            });
+        }
+        if range.end < held.received {
+            return Ok(held);
+        }
+        let start = held.received;
+        data = data.slice((start - range.start) as usize..);
+        let path = Self::part_path(owner, sha, start, range.total);
         self.store.put(&path, PutPayload::from_bytes(data)).await?;
-        let received = range.end + 1;
-        if received < range.total {
-            return Ok(Upload::Partial(received));
+        self.held(owner, sha).await
+    }
+
+    /// Makes the final file from the chunks held (they must cover `total` bytes), checking its
+    /// hash as the bytes stream through; the chunks stay until [`BlobStore::discard_parts`].
+    /// Idempotent: a file already stored at its full size is left as it is. On a hash mismatch
+    /// the chunks are dropped (they can never make this file) and 422 says so.
+    pub async fn assemble(&self, owner: &str, sha: &str, total: u64) -> ApiResult<u64> {
+        if self.stored_size(sha).await? == Some(total) {
+            return Ok(total);
         }
         let parts = self.parts(owner, sha).await?;
-        let mut whole = Vec::with_capacity(range.total as usize);
-        let mut next = 0;
-        for (start, size, path) in &parts {
-            if *start == next {
-                whole.extend_from_slice(&self.store.get(path).await?.bytes().await?);
-                next += size;
-            }
+        let (held, chain) = Self::contiguous(&parts);
+        if held.received < total {
+            return Err(ApiError::WrongOffset {
+                received: held.received,
+            });
         }
-        for (_, _, path) in &parts {
-            self.store.delete(path).await?;
+        let upload = self.store.put_multipart(&Self::final_path(sha)).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, ASSEMBLY_PART);
+        let mut hasher = Sha256::new();
+        for part in chain {
+            let bytes = match self.read_part(&part.path).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    writer.abort().await?;
+                    return Err(e);
+                }
+            };
+            hasher.update(&bytes);
+            writer.wait_for_capacity(2).await?;
+            writer.put(bytes);
         }
-        self.put_whole(sha, Bytes::from(whole))
-            .await
-            .map(Upload::Complete)
+        if hex::encode(hasher.finalize()) != sha {
+            writer.abort().await?;
+            self.discard_parts(owner, sha).await?;
+            return Err(content_mismatch());
+        }
+        writer.finish().await?;
+        Ok(total)
+    }
+
+    async fn read_part(&self, path: &Path) -> ApiResult<Bytes> {
+        Ok(self.store.get(path).await?.bytes().await?)
+    }
+
+    /// The size of a stored file, if it is stored.
+    pub async fn stored_size(&self, sha: &str) -> ApiResult<Option<u64>> {
+        match self.store.head(&Self::final_path(sha)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes an upload's chunks (ones already gone are fine: two finishers may race).
+    pub async fn discard_parts(&self, owner: &str, sha: &str) -> ApiResult<()> {
+        for part in self.parts(owner, sha).await? {
+            self.delete_quietly(&part.path).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete_quietly(&self, path: &Path) -> ApiResult<()> {
+        match self.store.delete(path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes chunks of uploads nobody has continued for `max_age` (a device that was reset,
+    /// a file that was removed before it finished); returns how many were deleted.
+    pub async fn sweep_abandoned(&self, max_age: std::time::Duration) -> ApiResult<usize> {
+        let cutoff = chrono::Utc::now()
+            - chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::MAX);
+        let metas: Vec<_> = self
+            .store
+            .list(Some(&Path::from("partial")))
+            .try_collect()
+            .await?;
+        let mut deleted = 0;
+        for meta in metas.into_iter().filter(|m| m.last_modified < cutoff) {
+            self.delete_quietly(&meta.location).await?;
+            deleted += 1;
+        }
+        Ok(deleted)
     }
 
     /// A stored file.
@@ -192,6 +315,13 @@ impl BlobStore {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Multipart size when assembling a file: S3 needs parts of at least 5 MiB (but the last).
+const ASSEMBLY_PART: usize = 5 * 1024 * 1024;
+
+fn content_mismatch() -> ApiError {
+    ApiError::invalid("sha256", "The content does not match its SHA-256.")
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod pages;
 pub mod routes;
 pub mod testing;
+pub mod uploads;
 
 use auth::Passwords;
 use axum::extract::{ConnectInfo, DefaultBodyLimit};

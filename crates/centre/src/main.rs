@@ -152,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
                 ..Config::default()
             };
             let state = AppState::new(db, blobs, passwords, config);
+            pocketfolio_centre::uploads::spawn_sweeper(state.blobs.clone());
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!("listening on http://{}", listener.local_addr()?);
             axum::serve(

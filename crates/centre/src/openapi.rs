@@ -46,6 +46,12 @@ wire_schema!(
             "properties": {"seq": {"type": "integer"}, "id": uuid(), "time_ms": {"type": "integer"}, "body": change_body()}}}}})
 );
 wire_schema!(
+    /// `UploadStatus` from the core.
+    UploadStatusDoc,
+    json!({"type": "object", "required": ["received", "complete"], "properties": {
+        "received": {"type": "integer", "minimum": 0}, "complete": {"type": "boolean"}}})
+);
+wire_schema!(
     /// `PushResponse` from the core.
     PushResponseDoc,
     json!({"type": "object", "required": ["last_seq"], "properties": {"last_seq": {"type": "integer"}}})
@@ -95,8 +101,9 @@ impl Modify for Bearer {
         crate::routes::sync::pull,
         crate::routes::blobs::upload,
         crate::routes::blobs::download,
+        crate::routes::blobs::upload_status,
     ),
-    components(schemas(PushRequestDoc, PushResponseDoc, PullResponseDoc, ApiErrorDoc)),
+    components(schemas(PushRequestDoc, PushResponseDoc, UploadStatusDoc, PullResponseDoc, ApiErrorDoc)),
     modifiers(&Bearer)
 )]
 pub struct ApiDoc;

@@ -441,7 +441,10 @@ async fn attachments_verify_limit_resume_and_gate_pushes(backend: Backend) {
     };
     assert_eq!(
         chunk(0, 399).await,
-        (StatusCode::ACCEPTED, json!({"received": 400}))
+        (
+            StatusCode::ACCEPTED,
+            json!({"received": 400, "complete": false})
+        )
     );
     // Out of place: told where to resume.
     assert_eq!(

@@ -2,11 +2,12 @@
 
 use crate::centre::{check, json, offline, Centre};
 use pocketfolio_core::model::DeviceId;
-use pocketfolio_core::sync::protocol::{MissingBlobs, PullResponse, PushGap, PushRequest};
+use pocketfolio_core::sync::protocol::{
+    blob_path, upload_status_path, MissingBlobs, PullResponse, PushGap, PushRequest, UploadStatus,
+};
 use pocketfolio_core::sync::{PushOutcome, Transport, TransportError};
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use reqwest::StatusCode;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Attachments go up in chunks this big, so a dropped connection costs at most one chunk.
@@ -38,9 +39,6 @@ pub struct HttpTransport {
     centre: Centre,
     token: String,
     device: DeviceId,
-    /// How far each interrupted upload got, so the next attempt resumes there instead of
-    /// resending a chunk only to be told where to go on from.
-    progress: HashMap<String, usize>,
     on_chunk: Option<UploadProgress>,
 }
 
@@ -49,7 +47,6 @@ impl std::fmt::Debug for HttpTransport {
         f.debug_struct("HttpTransport")
             .field("centre", &self.centre)
             .field("device", &self.device)
-            .field("progress", &self.progress)
             .finish_non_exhaustive()
     }
 }
@@ -61,7 +58,6 @@ impl HttpTransport {
             centre,
             token,
             device,
-            progress: HashMap::new(),
             on_chunk: None,
         }
     }
@@ -77,40 +73,65 @@ impl HttpTransport {
         format!("{}{path}", self.centre.base)
     }
 
-    /// Sends one chunk; returns how many bytes the centre now holds (None when complete).
+    /// Where the centre's copy of an upload stands (asking also finishes an upload whose
+    /// bytes all arrived before its reply was lost).
+    fn upload_status(&self, sha256: &str) -> Result<UploadStatus, TransportError> {
+        let response = self
+            .centre
+            .http
+            .get(self.url(&upload_status_path(sha256)))
+            .bearer_auth(&self.token)
+            .send()
+            .map_err(offline)?;
+        json(check(response)?)
+    }
+
+    /// Sends the chunk at `start`; returns where the centre's copy then stands.
     fn put_chunk(
         &self,
         sha256: &str,
         bytes: &[u8],
         start: usize,
-    ) -> Result<Option<usize>, TransportError> {
+    ) -> Result<UploadStatus, TransportError> {
         let end = (start + CHUNK).min(bytes.len());
-        let response = self
+        let mut request = self
             .centre
             .http
-            .put(self.url(&format!("/v1/blobs/{sha256}")))
-            .bearer_auth(&self.token)
-            .header(
+            .put(self.url(&blob_path(sha256)))
+            .bearer_auth(&self.token);
+        // An empty file has no byte range to name: it goes whole.
+        if end > start {
+            request = request.header(
                 "Content-Range",
                 format!("bytes {start}-{}/{}", end - 1, bytes.len()),
-            )
+            );
+        }
+        let response = request
             .body(bytes[start..end].to_vec())
             .send()
             .map_err(offline)?;
         match response.status() {
-            StatusCode::OK | StatusCode::CREATED => Ok(None),
+            StatusCode::OK | StatusCode::CREATED => Ok(UploadStatus {
+                received: bytes.len() as u64,
+                complete: true,
+            }),
             // Stored so far, or out of place: either way the centre says where to go on from.
-            StatusCode::ACCEPTED | StatusCode::RANGE_NOT_SATISFIABLE => {
-                #[derive(serde::Deserialize)]
-                struct Received {
-                    received: usize,
-                }
-                Ok(Some(json::<Received>(response)?.received))
-            }
-            _ => check(response).map(|_| None),
+            StatusCode::ACCEPTED | StatusCode::RANGE_NOT_SATISFIABLE => json(response),
+            _ => Err(check(response).err().unwrap_or_else(|| {
+                TransportError::Server("an unexpected reply to an upload".into())
+            })),
+        }
+    }
+
+    fn report(&self, sha256: &str, held: u64, size: usize) {
+        if let Some(report) = &self.on_chunk {
+            report(sha256, held as usize, size);
         }
     }
 }
+
+/// Requests one upload may make beyond one per chunk: a lost reply, a chunk out of place.
+const SPARE_REQUESTS: usize = 4;
 
 impl Transport for HttpTransport {
     fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
@@ -164,42 +185,33 @@ impl Transport for HttpTransport {
     }
 
     fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
-        // The centre answers each chunk with how much it holds, also when a chunk was out of
-        // place (a lost reply, or a partial upload it dropped), so we always go on from there.
-        // Each round must move forward; a centre that stops moving is broken and we give up.
-        let mut start = self
-            .progress
-            .get(sha256)
-            .copied()
-            .unwrap_or(0)
-            .min(bytes.len());
-        let mut stalled = 0;
-        loop {
-            let answer = self.put_chunk(sha256, bytes, start);
-            if answer.is_err() {
-                self.progress.insert(sha256.to_string(), start);
+        // Ask first, so a resumed upload sends only the bytes the centre lacks (nothing at all
+        // when it holds them all), then send chunk by chunk from wherever the centre says.
+        // Every request must move the upload on, and there is a budget of them: a centre
+        // that does not move is a fault to report, never a reason to loop.
+        let size = bytes.len();
+        let mut status = self.upload_status(sha256)?;
+        let budget = size.div_ceil(CHUNK).max(1) + SPARE_REQUESTS;
+        for _ in 0..budget {
+            self.report(sha256, status.received, size);
+            if status.complete {
+                return Ok(());
             }
-            match answer? {
-                None => {
-                    if let Some(report) = &self.on_chunk {
-                        report(sha256, bytes.len(), bytes.len());
-                    }
-                    self.progress.remove(sha256);
-                    return Ok(());
-                }
-                Some(received) => {
-                    if let Some(report) = &self.on_chunk {
-                        report(sha256, received, bytes.len());
-                    }
-                    stalled = if received <= start { stalled + 1 } else { 0 };
-                    if stalled > 2 || received > bytes.len() {
-                        return Err(TransportError::Server(format!(
-                            "the upload of {sha256} stopped at {received} bytes"
-                        )));
-                    }
-                    start = received.min(bytes.len().saturating_sub(1));
-                }
+            let received = usize::try_from(status.received).unwrap_or(usize::MAX);
+            if received > size {
+                return Err(TransportError::Rejected(format!(
+                    "the centre holds {received} bytes of an attachment of {size} bytes"
+                )));
             }
+            status = if received == size {
+                // Every byte is there but the file isn't finished: asking finishes it.
+                self.upload_status(sha256)?
+            } else {
+                self.put_chunk(sha256, bytes, received)?
+            };
         }
+        Err(TransportError::Server(format!(
+            "the upload of an attachment made no progress after {budget} requests"
+        )))
     }
 }

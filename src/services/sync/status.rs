@@ -155,6 +155,12 @@ impl SyncStatus {
             Err(SyncError::Transport(TransportError::Unauthorized)) => {
                 (SyncState::SignInAgain, Next::WaitForLearner)
             }
+            // The rest of the sync went through (feedback came down), so screens reload.
+            Err(e @ SyncError::AttachmentsRefused(_)) => {
+                self.data_generation += 1;
+                let reason = e.to_string();
+                (SyncState::Failed { reason }, Next::WaitForLearner)
+            }
             Err(SyncError::Transport(e)) if e.is_transient() => {
                 let state = SyncState::Offline {
                     retry_at_ms,

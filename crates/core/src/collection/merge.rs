@@ -433,6 +433,12 @@ impl Collection {
             .collect())
     }
 
+    /// The item that names an attachment and the file's name there, for messages about it:
+    /// `("Stock count", "shelf.jpg")`. None when no item names it.
+    pub fn attachment_label(&self, sha256: &str) -> Result<Option<(String, String)>> {
+        self.store.attachment_label(sha256)
+    }
+
     /// The bytes of a stored attachment.
     pub fn read_attachment(&self, sha256: &str) -> Result<Vec<u8>> {
         let path = self.attachment_path(sha256).ok_or_else(|| {

@@ -96,6 +96,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The title of an item that names an attachment, and the attachment's file name there.
+    pub(crate) fn attachment_label(&self, sha256: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT e.title, a.file_name FROM evidence_attachment a \
+                 JOIN evidence e ON e.id = a.evidence_id WHERE a.sha256 = ? \
+                 ORDER BY e.title LIMIT 1",
+            )?
+            .query_row([sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     pub(crate) fn set_blob_size(&self, sha256: &str, size: u64) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE blob SET size = ? WHERE sha256 = ?")?

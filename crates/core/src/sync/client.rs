@@ -6,7 +6,7 @@
 //! stored in the same transaction as the changes it covers, so a retry repeats at most one
 //! batch, harmlessly.
 
-use super::protocol::PushRequest;
+use super::protocol::{Change, PushRequest};
 use super::transport::{PushOutcome, Transport, TransportError};
 use crate::{Collection, CoreError};
 use std::sync::Mutex;
@@ -77,6 +77,40 @@ pub enum SyncError {
         /// The oldest change this device still has.
         first: u64,
     },
+    /// The centre refused some attachments for a reason that sending the same bytes again
+    /// cannot change (the file doesn't match its hash, it is too large). Everything else in
+    /// the sync went on; the changes that name these files wait until the item is fixed.
+    #[error("{}", refused_message(.0))]
+    AttachmentsRefused(Vec<RefusedAttachment>),
+}
+
+/// An attachment the centre would not take, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedAttachment {
+    /// Its SHA-256.
+    pub sha256: String,
+    /// The title of an item that names it.
+    pub item: String,
+    /// Its file name on that item.
+    pub file_name: String,
+    /// The centre's reason.
+    pub reason: String,
+}
+
+fn refused_message(refused: &[RefusedAttachment]) -> String {
+    let each: Vec<String> = refused
+        .iter()
+        .map(|r| format!("{} on “{}” ({})", r.file_name, r.item, r.reason))
+        .collect();
+    format!(
+        "The centre would not take {}: {}. Remove the file from the item or attach it again.",
+        if refused.len() == 1 {
+            "an attachment"
+        } else {
+            "some attachments"
+        },
+        each.join("; ")
+    )
 }
 
 /// Runs one full sync of `collection` with the centre behind `transport`.
@@ -86,11 +120,53 @@ pub fn sync(
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
-    upload_blobs(collection, transport, progress, &mut report)?;
-    push(collection, transport, progress, &mut report)?;
+    let mut refused = Vec::new();
+    upload_blobs(collection, transport, progress, &mut report, &mut refused)?;
+    // A refused attachment blocks only the changes from the one that names it on; what the
+    // centre has for this device (feedback above all) still comes down.
+    let pushed = push(collection, transport, progress, &mut report, &mut refused);
+    if !matches!(pushed, Err(SyncError::AttachmentsRefused(_))) {
+        pushed?;
+    }
     pull(collection, transport, progress, &mut report)?;
     download_blobs(collection, transport, &mut report)?;
-    Ok(report)
+    if refused.is_empty() {
+        Ok(report)
+    } else {
+        Err(SyncError::AttachmentsRefused(refused))
+    }
+}
+
+/// Uploads one attachment; a refusal the same bytes would meet again is noted in `refused`
+/// (and is not an error here), anything else (offline, sign-in) stops the sync.
+fn upload_one(
+    collection: &Mutex<Collection>,
+    transport: &mut dyn Transport,
+    sha256: &str,
+    refused: &mut Vec<RefusedAttachment>,
+) -> Result<bool, SyncError> {
+    let bytes = lock(collection).read_attachment(sha256)?;
+    match transport.upload_blob(sha256, &bytes) {
+        Ok(()) => {
+            lock(collection).mark_blob_uploaded(sha256)?;
+            Ok(true)
+        }
+        Err(TransportError::Rejected(reason)) => {
+            let (item, file_name) = lock(collection)
+                .attachment_label(sha256)?
+                .unwrap_or_else(|| (String::new(), sha256.to_string()));
+            if !refused.iter().any(|r| r.sha256 == sha256) {
+                refused.push(RefusedAttachment {
+                    sha256: sha256.to_string(),
+                    item,
+                    file_name,
+                    reason,
+                });
+            }
+            Ok(false)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 fn lock(collection: &Mutex<Collection>) -> std::sync::MutexGuard<'_, Collection> {
@@ -106,6 +182,7 @@ pub(super) fn upload_blobs(
     transport: &mut dyn Transport,
     progress: &mut dyn FnMut(SyncProgress),
     report: &mut SyncReport,
+    refused: &mut Vec<RefusedAttachment>,
 ) -> Result<(), SyncError> {
     let pending = lock(collection).blobs_to_upload()?;
     for (i, sha256) in pending.iter().enumerate() {
@@ -113,10 +190,9 @@ pub(super) fn upload_blobs(
             done: i,
             total: pending.len(),
         });
-        let bytes = lock(collection).read_attachment(sha256)?;
-        transport.upload_blob(sha256, &bytes)?;
-        lock(collection).mark_blob_uploaded(sha256)?;
-        report.blobs_uploaded += 1;
+        if upload_one(collection, transport, sha256, refused)? {
+            report.blobs_uploaded += 1;
+        }
     }
     Ok(())
 }
@@ -142,14 +218,18 @@ pub(super) fn push(
     transport: &mut dyn Transport,
     progress: &mut dyn FnMut(SyncProgress),
     report: &mut SyncReport,
+    refused: &mut Vec<RefusedAttachment>,
 ) -> Result<(), SyncError> {
     let mut missing_rounds = 0;
     loop {
         let (request, pending) = {
             let col = lock(collection);
-            let changes = col.outbox(PUSH_BATCH)?;
+            let changes = before_refused(col.outbox(PUSH_BATCH)?, refused);
             let Some(first) = changes.first() else {
-                return Ok(());
+                return match refused.is_empty() {
+                    true => Ok(()),
+                    false => Err(SyncError::AttachmentsRefused(refused.clone())),
+                };
             };
             let request = PushRequest {
                 device_id: col.device_id(),
@@ -196,15 +276,31 @@ pub(super) fn push(
                     ))
                     .into());
                 }
+                // A refusal here is noted: the next batch then stops short of the change that
+                // names the file, and the changes before it still go.
                 for sha256 in &missing.missing {
-                    let bytes = lock(collection).read_attachment(sha256)?;
-                    transport.upload_blob(sha256, &bytes)?;
-                    lock(collection).mark_blob_uploaded(sha256)?;
-                    report.blobs_uploaded += 1;
+                    let known = refused.iter().any(|r| &r.sha256 == sha256);
+                    if !known && upload_one(collection, transport, sha256, refused)? {
+                        report.blobs_uploaded += 1;
+                    }
                 }
             }
         }
     }
+}
+
+/// The changes up to (not including) the first that names a refused attachment: the centre
+/// would refuse that one, and changes go in order, so the ones before it still go.
+fn before_refused(mut changes: Vec<Change>, refused: &[RefusedAttachment]) -> Vec<Change> {
+    let blocked = changes.iter().position(|c| {
+        c.body
+            .attachment_hashes()
+            .any(|sha| refused.iter().any(|r| r.sha256 == sha))
+    });
+    if let Some(at) = blocked {
+        changes.truncate(at);
+    }
+    changes
 }
 
 pub(super) fn pull(

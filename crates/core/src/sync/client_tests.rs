@@ -350,3 +350,90 @@ fn a_device_clock_two_days_fast_does_not_win_later_edits() {
     );
     assert_eq!(phone.digest(), tablet.digest());
 }
+
+/// A centre that refuses one attachment the way the real one refuses bytes that don't match
+/// their hash: however often they are sent, the answer stays the same.
+struct RefusingOne {
+    inner: MemoryCentre,
+    sha256: String,
+    attempts: usize,
+}
+
+impl super::Transport for RefusingOne {
+    fn push(
+        &mut self,
+        request: &super::protocol::PushRequest,
+    ) -> Result<super::PushOutcome, TransportError> {
+        self.inner.push(request)
+    }
+    fn pull(
+        &mut self,
+        since: u64,
+        limit: u32,
+    ) -> Result<super::protocol::PullResponse, TransportError> {
+        self.inner.pull(since, limit)
+    }
+    fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
+        if sha256 == self.sha256 {
+            self.attempts += 1;
+            return Err(TransportError::Rejected(
+                "The content does not match its SHA-256.".into(),
+            ));
+        }
+        self.inner.upload_blob(sha256, bytes)
+    }
+    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
+        self.inner.download_blob(sha256)
+    }
+}
+
+#[test]
+fn a_refused_attachment_is_named_and_the_rest_of_the_sync_goes_on() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let earlier = evidence(&mut phone.col(), "Negotiated a delivery date");
+    phone.col().submit_evidence(earlier).unwrap();
+    phone.sync().unwrap();
+    assert!(centre.assess(
+        earlier,
+        AssessorStatus::ReferredBack,
+        "Say what you offered.",
+        phone.clock.now_ms()
+    ));
+    phone.review(5);
+    let reviews_before = phone.col().pending_changes().unwrap();
+    let shelf = evidence(&mut phone.col(), "Shelf");
+    let photo = phone
+        .col()
+        .attach_file(shelf, "shelf.jpg", "image/jpeg", b"jpeg bytes")
+        .unwrap();
+    assert!(phone.col().pending_changes().unwrap() > reviews_before + 1);
+    let mut link = RefusingOne {
+        inner: centre.connect(),
+        sha256: photo.sha256.clone(),
+        attempts: 0,
+    };
+
+    let err = sync(&phone.col, &mut link, &mut |_| {}).unwrap_err();
+    let SyncError::AttachmentsRefused(refused) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(refused.len(), 1);
+    assert_eq!(
+        (refused[0].item.as_str(), refused[0].file_name.as_str()),
+        ("Shelf", "shelf.jpg")
+    );
+    assert!(err.to_string().contains("shelf.jpg on “Shelf”"), "{err}");
+    // Asked once, not in a loop.
+    assert_eq!(link.attempts, 1);
+    // The rest went on: everything before the change that names the photo reached the
+    // centre (the reviews, the item without its photo), and the assessor's feedback came down.
+    assert_eq!(phone.col().pending_changes().unwrap(), 1);
+    assert_eq!(
+        phone.col().evidence(earlier).unwrap().assessor_status,
+        Some(AssessorStatus::ReferredBack)
+    );
+    // Once the centre takes the file, everything goes.
+    phone.sync().unwrap();
+    assert_eq!(phone.col().pending_changes().unwrap(), 0);
+}

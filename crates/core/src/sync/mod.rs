@@ -9,7 +9,9 @@ pub mod protocol;
 pub mod scenario;
 mod transport;
 
-pub use client::{sync, SyncError, SyncProgress, SyncReport, PULL_PAGE, PUSH_BATCH};
+pub use client::{
+    sync, RefusedAttachment, SyncError, SyncProgress, SyncReport, PULL_PAGE, PUSH_BATCH,
+};
 pub use hlc::Hlc;
 pub use transport::{PushOutcome, Transport, TransportError};
 

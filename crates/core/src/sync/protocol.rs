@@ -49,6 +49,18 @@ pub enum ChangeBody {
     SettingsPut(SettingsRecord),
 }
 
+impl ChangeBody {
+    /// The attachments (SHA-256s) a change names: the centre must hold each before it takes
+    /// the change.
+    pub fn attachment_hashes(&self) -> impl Iterator<Item = &str> {
+        let attachments = match self {
+            ChangeBody::EvidencePut(e) => e.attachments.as_slice(),
+            _ => &[],
+        };
+        attachments.iter().map(|(sha, _)| sha.as_str())
+    }
+}
+
 /// A review-log entry as a JSON array: a day's work is hundreds of these, so no field names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRecord(
@@ -221,6 +233,30 @@ pub struct PushGap {
 pub struct MissingBlobs {
     /// SHA-256s to `PUT /v1/blobs/{sha256}` first.
     pub missing: Vec<String>,
+}
+
+/// The path of an attachment: `PUT` stores it (whole, or one `Content-Range` chunk), `GET`
+/// fetches it.
+pub fn blob_path(sha256: &str) -> String {
+    format!("/v1/blobs/{sha256}")
+}
+
+/// The path that tells where an upload of an attachment stands ([`UploadStatus`]).
+pub fn upload_status_path(sha256: &str) -> String {
+    format!("/v1/blobs/{sha256}/upload")
+}
+
+/// `GET /v1/blobs/{sha256}/upload`: how much of an attachment the centre holds for the
+/// signed-in learner. Asking finishes an upload whose bytes have all arrived, so `complete`
+/// is the only signal a client needs; otherwise it sends from `received`. Also the body of a
+/// chunk's reply (202, or 416 when the chunk was out of place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadStatus {
+    /// Bytes held contiguously from the start of the file.
+    pub received: u64,
+    /// True when the whole file is stored and recorded as the learner's.
+    #[serde(default)]
+    pub complete: bool,
 }
 
 /// Who a pulled change came from.

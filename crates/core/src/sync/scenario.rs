@@ -136,8 +136,21 @@ impl<L: Transport> Device<L> {
     /// Attachments and pushes only, as when the connection fails before the pull.
     fn push_only(&mut self) -> Result<(), SyncError> {
         let mut report = SyncReport::default();
-        upload_blobs(&self.col, &mut self.link, &mut |_| {}, &mut report)?;
-        push(&self.col, &mut self.link, &mut |_| {}, &mut report)
+        let mut refused = Vec::new();
+        upload_blobs(
+            &self.col,
+            &mut self.link,
+            &mut |_| {},
+            &mut report,
+            &mut refused,
+        )?;
+        push(
+            &self.col,
+            &mut self.link,
+            &mut |_| {},
+            &mut report,
+            &mut refused,
+        )
     }
 
     fn pull_only(&mut self) -> Result<(), SyncError> {
