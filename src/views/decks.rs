@@ -76,12 +76,9 @@ pub fn Decks() -> Element {
             .to_string();
         match app.write(|c| c.import_csv(&deck_name, &bytes)) {
             Ok(report) => {
-                let mut text = format!(
-                    "Imported {} cards into \"{deck_name}\" ({} already there).",
-                    report.added, report.duplicates
-                );
-                for p in report.problems.iter().take(5) {
-                    text.push_str(&format!(" {p}"));
+                let mut text = report.summary();
+                for s in report.skipped.iter().take(5) {
+                    text.push_str(&format!(" {}: {}.", s.item, s.reason));
                 }
                 notice.set(Some(text));
                 error.set(None);

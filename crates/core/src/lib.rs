@@ -15,7 +15,7 @@
 //!   suggestions, witness testimony with signatures, thumbnails.
 //! - [`portfolio`]: the portfolio exported as one self-contained ZIP.
 //! - [`sync`]: the wire types of the sync protocol, which the outbox already speaks.
-//! - [`import`]: decks from CSV files.
+//! - [`import`]: cards from Anki files (`.apkg`, `.colpkg`, `.anki2`, with media and review history) and CSV/TSV in Anki's text format.
 //!
 //! Time comes in through a [`Clock`], so everything is deterministic under test.
 #![deny(missing_docs)]

@@ -380,7 +380,7 @@ impl Collection {
 
 /// Writes `bytes` to `dir/ab/abcdef…` durably: temp file, fsync, rename, fsync the folder.
 /// Returns the SHA-256. On failure nothing is left behind.
-pub(super) fn write_blob(dir: &Path, bytes: &[u8]) -> Result<String> {
+pub(crate) fn write_blob(dir: &Path, bytes: &[u8]) -> Result<String> {
     let sha256 = hex::encode(Sha256::digest(bytes));
     let folder = dir.join(&sha256[..2]);
     let path = folder.join(&sha256);

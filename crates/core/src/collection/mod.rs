@@ -22,11 +22,12 @@ mod replay_tests;
 mod review_tests;
 
 pub use content::InstallReport;
+pub(crate) use evidence::write_blob;
 pub use evidence::{
     check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };
 pub use merge::MergeReport;
-pub(crate) use notes::{check_fields, NOTES};
+pub(crate) use notes::{card_ords, check_fields, NOTES};
 pub use parameters::FittedParameters;
 pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{
@@ -204,13 +205,13 @@ impl Collection {
         Ok(hlc)
     }
 
-    fn now(&self) -> (i64, i32) {
+    pub(crate) fn now(&self) -> (i64, i32) {
         let now = self.clock.now_ms();
         (now, self.clock.utc_offset_minutes(now))
     }
 
     /// The learner day it is now, and when it ends.
-    fn today(&self) -> (i64, i64) {
+    pub(crate) fn today(&self) -> (i64, i64) {
         let (now, offset) = self.now();
         let day = self.scheduler.day_of(now, offset);
         (day, self.scheduler.day_start_ms(day + 1, offset))

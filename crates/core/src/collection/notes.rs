@@ -152,17 +152,25 @@ impl Collection {
         })
     }
 
-    /// Adds a checked note. Must run inside `transact`.
-    pub(crate) fn add_note_in_txn(
-        &self,
-        deck: DeckId,
-        fields: NoteFields,
-        tags: &[String],
-    ) -> Result<NoteId> {
-        let note = self.new_note(deck, fields, tags, &[]);
-        self.check_note(&note)?;
-        self.write_note(&note, self.clock.now_ms())?;
-        Ok(note.id)
+    /// Stores a note brought in from a file, with the id it was given (so importing it again
+    /// updates it). Anki lets a basic note's answer be empty, so an imported one may be; the
+    /// question never. Must run inside `transact`.
+    pub(crate) fn put_imported_note_in_txn(&self, note: &Note) -> Result<()> {
+        self.deck(note.deck_id)?;
+        let empty_back_allowed = matches!(&note.fields, NoteFields::Basic { front, back }
+            if !front.trim().is_empty() && back.trim().is_empty());
+        if !empty_back_allowed {
+            if let Some(problem) = check_fields(&note.fields) {
+                return Err(CoreError::invalid(problem));
+            }
+        }
+        self.write_note(
+            &Note {
+                tags: clean_tags(&note.tags),
+                ..note.clone()
+            },
+            self.clock.now_ms(),
+        )
     }
 
     fn new_note(

@@ -1,73 +1,177 @@
-//! CSV (or tab/semicolon separated) import: `front, back[, tags]` per line. A front with
-//! `{{c1::…}}` makes a cloze card with the back as its extra. Re-importing the same file adds
-//! nothing twice.
+//! CSV/TSV in, following Anki's text format: the `#separator`, `#html`, `#tags`, `#deck`,
+//! `#notetype` and `#… column` header lines Anki writes, quoting, a BOM, UTF-8 or UTF-16.
+//! Without a header, a row is `front, back[, tags]`. A front with `{{c1::…}}` makes a cloze
+//! card with the rest as its extra. Rows with a GUID column update the note they name; rows
+//! without one are skipped when the deck already has the same note.
 
-use super::{ImportReport, Row};
-use crate::collection::check_fields;
-use crate::model::NoteFields;
+use super::csv_parse::{decode, guess_separator, header, records, Header};
+use super::html_text::field_text;
+use super::{anki, ImportReport, ImportSource, Skipped};
+use crate::collection::card_ords;
+use crate::model::{Note, NoteFields, NoteId};
 use crate::render::cloze_numbers;
 use crate::{Collection, CoreError, Result};
+use std::collections::BTreeSet;
+
+/// A row ready to store.
+struct Row {
+    /// Set when the row carries an Anki GUID.
+    id: Option<NoteId>,
+    deck: String,
+    fields: NoteFields,
+    tags: Vec<String>,
+}
 
 impl Collection {
-    /// Imports a CSV file into the deck named `deck_name` (made if absent), in one
-    /// transaction. A file with no usable line is an error and changes nothing.
+    /// Imports a CSV/TSV file into the deck named `deck_name` (made if absent; rows naming
+    /// their own deck go there), in one transaction. A file with no usable row, or one that
+    /// can't be read whole, is an error and changes nothing.
     pub fn import_csv(&mut self, deck_name: &str, data: &[u8]) -> Result<ImportReport> {
-        if deck_name.trim().is_empty() {
+        let deck_name = deck_name.trim();
+        if deck_name.is_empty() {
             return Err(CoreError::invalid(
                 "Choose a deck name for the imported cards.",
             ));
         }
-        let text = std::str::from_utf8(data)
-            .map_err(|_| CoreError::invalid("The file is not a text (UTF-8) CSV file."))?;
-        let text = text.trim_start_matches('\u{feff}');
+        if anki::looks_like_anki(data) {
+            return Err(CoreError::invalid(
+                "This is an Anki file, not a CSV file: import it as an Anki deck.",
+            ));
+        }
+        let text = decode(data)?;
         if text.trim().is_empty() {
             return Err(CoreError::invalid(
                 "The file is empty: there are no cards to import.",
             ));
         }
-        let (rows, problems) = parse_rows(text)?;
-        self.import_rows(deck_name, rows, problems)
+        let (head, first_line, body) = header(&text);
+        let sep = head.separator.unwrap_or_else(|| guess_separator(body));
+        let mut skipped = Vec::new();
+        let rows: Vec<Row> = records(body, sep, first_line)?
+            .into_iter()
+            .enumerate()
+            .filter_map(
+                |(i, (line, fields))| match row(&head, deck_name, i == 0, &fields) {
+                    Ok(Some(r)) => Some(r),
+                    Ok(None) => None,
+                    Err(why) => {
+                        skipped.push(Skipped::new(format!("line {line}"), why));
+                        None
+                    }
+                },
+            )
+            .collect();
+        if rows.is_empty() {
+            let why = skipped
+                .first()
+                .map(|s| format!(" ({}: {})", s.item, s.reason))
+                .unwrap_or_default();
+            return Err(CoreError::invalid(format!(
+                "The file has no cards to import{why}."
+            )));
+        }
+        let mut report = ImportReport::new(ImportSource::Text);
+        let decks: BTreeSet<String> = rows.iter().map(|r| r.deck.clone()).collect();
+        report.decks = decks.iter().cloned().collect();
+        let now = self.clock.now_ms();
+        report.deck_id = self.transact(crate::collection::NOTES, |col| {
+            let mut first = None;
+            for r in &rows {
+                let deck_id = col.deck_named_in_txn(&r.deck)?;
+                first.get_or_insert(deck_id);
+                if r.id.is_none() && col.store.note_exists(deck_id, &r.fields)? {
+                    report.duplicates += 1;
+                    continue;
+                }
+                let note = Note {
+                    id: r.id.unwrap_or_else(|| NoteId::new_at(now)),
+                    deck_id,
+                    fields: r.fields.clone(),
+                    tags: r.tags.clone(),
+                    criteria: Vec::new(),
+                    builtin: None,
+                };
+                col.put_note_from_file(&note, &mut report)?;
+                report.cards += card_ords(&note.fields).len();
+            }
+            Ok(first.unwrap_or(report.deck_id))
+        })?;
+        report.skipped = skipped;
+        Ok(report)
     }
 }
 
-fn parse_rows(text: &str) -> Result<(Vec<Row>, Vec<String>)> {
-    let delimiter = guess_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record =
-            record.map_err(|e| CoreError::invalid(format!("The file is not valid CSV: {e}")))?;
-        let line = record.position().map_or(i as u64 + 1, |p| p.line());
-        let get = |n: usize| record.get(n).unwrap_or("").trim().to_string();
-        let (front, back) = (get(0), get(1));
-        if i == 0 && is_header(&front, &back) {
-            continue;
-        }
-        if front.is_empty() && back.is_empty() {
-            continue;
-        }
-        let fields = if cloze_numbers(&front).is_empty() {
-            NoteFields::Basic { front, back }
-        } else {
-            NoteFields::Cloze {
-                text: front,
-                extra: back,
+/// One record as a note; `Ok(None)` for a column-title row.
+fn row(h: &Header, deck_name: &str, first: bool, fields: &[String]) -> Result<Option<Row>, String> {
+    let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|s| s.trim().to_string());
+    // Without Anki's header lines, the third column is tags (our own CSV format).
+    let tags_column = h.tags_column.or((!h.anki_format).then_some(2));
+    let meta = [h.guid_column, h.notetype_column, h.deck_column, tags_column];
+    let content: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !meta.contains(&Some(*i)))
+        .map(|(_, f)| {
+            if h.html {
+                field_text(f).0
+            } else {
+                f.trim().to_string()
             }
-        };
-        match check_fields(&fields) {
-            Some(problem) => problems.push(format!("line {line}: {problem}")),
-            None => rows.push(Row {
-                fields,
-                tags: get(2).split_whitespace().map(String::from).collect(),
-            }),
-        }
+        })
+        .collect();
+    let front = content.first().cloned().unwrap_or_default();
+    let rest: Vec<&str> = content
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .filter(|f| !f.is_empty())
+        .collect();
+    if first && !h.anki_format && is_header(&front, content.get(1).map_or("", |s| s)) {
+        return Ok(None);
     }
-    Ok((rows, problems))
+    if front.is_empty() {
+        return Err(if rest.is_empty() {
+            "it has no text".into()
+        } else {
+            "its first field (the question) is empty".into()
+        });
+    }
+    let notetype = get(h.notetype_column)
+        .or_else(|| h.notetype.clone())
+        .unwrap_or_default()
+        .to_lowercase();
+    let back = rest.join("\n");
+    let fields = if notetype.contains("cloze") || !cloze_numbers(&front).is_empty() {
+        if cloze_numbers(&front).is_empty() {
+            return Err("it is a cloze note without a deletion like {{c1::…}}".into());
+        }
+        NoteFields::Cloze {
+            text: front,
+            extra: back,
+        }
+    } else if notetype.contains("and reversed") && !back.is_empty() {
+        NoteFields::Reversed { front, back }
+    } else {
+        NoteFields::Basic { front, back }
+    };
+    let mut tags: Vec<String> = h.tags.clone();
+    tags.extend(
+        get(tags_column)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from),
+    );
+    Ok(Some(Row {
+        id: get(h.guid_column)
+            .filter(|g| !g.is_empty())
+            .map(|g| anki::note_id_for_guid(&g)),
+        deck: get(h.deck_column)
+            .filter(|d| !d.is_empty())
+            .or_else(|| h.deck.clone())
+            .unwrap_or_else(|| deck_name.to_string()),
+        fields,
+        tags,
+    }))
 }
 
 fn is_header(front: &str, back: &str) -> bool {
@@ -77,61 +181,6 @@ fn is_header(front: &str, back: &str) -> bool {
         && matches!(b.as_str(), "back" | "answer" | "definition" | "extra" | "")
 }
 
-/// The separator used most on the first line: comma, tab or semicolon.
-fn guess_delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',')
-}
-
 #[cfg(test)]
-mod tests {
-    use crate::testing::empty_collection;
-
-    #[test]
-    fn imports_basic_and_cloze_rows_and_skips_repeats() {
-        let (mut col, _clock) = empty_collection();
-        let csv = "front,back,tags\nWhat is ZOPA?,Zone of possible agreement,negotiation\n\"A {{c1::BATNA}} is your fallback\",Fisher & Ury,\nno back,\n";
-        let report = col.import_csv("Imported", csv.as_bytes()).unwrap();
-        assert_eq!(report.added, 2);
-        assert_eq!(
-            report.problems,
-            vec!["line 4: The back is empty.".to_string()]
-        );
-        let again = col.import_csv("Imported", csv.as_bytes()).unwrap();
-        assert_eq!((again.added, again.duplicates), (0, 2));
-        assert_eq!(col.search("zopa", Some("negotiation")).unwrap().len(), 1);
-        assert_eq!(col.search("batna", None).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn tab_separated_files_work() {
-        let (mut col, _clock) = empty_collection();
-        let report = col
-            .import_csv(
-                "T",
-                b"RATER\tReliability, Assurance, Tangibles, Empathy, Responsiveness\n",
-            )
-            .unwrap();
-        assert_eq!(report.added, 1);
-    }
-
-    #[test]
-    fn nothing_to_import_is_a_clear_error_and_changes_nothing() {
-        let (mut col, _clock) = empty_collection();
-        let before = col.decks().unwrap().len();
-        for data in [&b""[..], b"   \n\n", b"front,back\n", b"only a front,\n"] {
-            let err = col.import_csv("Empty", data).unwrap_err().to_string();
-            assert!(err.contains("no cards") || err.contains("empty"), "{err}");
-        }
-        assert!(col
-            .import_csv("Bad", &[0xff, 0xfe, 0x00])
-            .unwrap_err()
-            .to_string()
-            .contains("UTF-8"));
-        assert_eq!(col.decks().unwrap().len(), before);
-        assert_eq!(col.pending_changes().unwrap(), 0);
-    }
-}
+#[path = "csv_file_tests.rs"]
+mod tests;

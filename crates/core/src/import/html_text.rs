@@ -1,11 +1,12 @@
 //! Anki fields are HTML; our cards are plain text. Line breaks and block ends become new lines,
-//! other tags go, and the common entities are decoded. Media references (`<img>`, `[sound:…]`)
-//! are dropped and counted, since we import text only.
+//! other tags go, and the common entities are decoded. Media stay, as markers the card shows:
+//! `<img src="a.png">` becomes `[image:a.png]`, `<audio>`/`<video>` and Anki's own
+//! `[sound:b.mp3]` become `[sound:b.mp3]`; the names are returned so the files come too.
 
-/// Plain text of an Anki field, and whether it referred to media we left out.
-pub(super) fn field_text(html: &str) -> (String, bool) {
+/// Plain text of an Anki field, and the media files it refers to.
+pub(crate) fn field_text(html: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(html.len());
-    let mut media = false;
+    let mut media = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find(['<', '&', '[']) {
         out.push_str(&rest[..start]);
@@ -24,13 +25,23 @@ pub(super) fn field_text(html: &str) -> (String, bool) {
                 "br" | "div" | "p" | "li" | "tr" if !out.ends_with('\n') && !out.is_empty() => {
                     out.push('\n')
                 }
-                "img" | "audio" | "video" => media = true,
+                "img" | "audio" | "video" | "source" => {
+                    if let Some(src) = attribute(&rest[..end], "src") {
+                        let marker = if name == "img" { "image" } else { "sound" };
+                        out.push_str(&format!("[{marker}:{src}]"));
+                        media.push(src);
+                    }
+                }
                 _ => {}
             }
             rest = &rest[end..];
         } else if rest.starts_with("[sound:") {
             let end = rest.find(']').map_or(rest.len(), |e| e + 1);
-            media = true;
+            let name = rest["[sound:".len()..end.saturating_sub(1).max(7)].trim();
+            if !name.is_empty() {
+                out.push_str(&format!("[sound:{name}]"));
+                media.push(name.to_string());
+            }
             rest = &rest[end..];
         } else if rest.starts_with('&') {
             let (text, used) = entity(rest);
@@ -48,6 +59,40 @@ pub(super) fn field_text(html: &str) -> (String, bool) {
         .filter(|l| !l.is_empty())
         .collect();
     (lines.join("\n"), media)
+}
+
+/// The value of `name="…"` (or `'…'`, or bare) in a tag, entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    let at = loop {
+        let i = lower[from..].find(name)? + from;
+        let before_ok = lower[..i].ends_with(|c: char| c.is_whitespace());
+        let after = lower[i + name.len()..].trim_start();
+        if before_ok && after.starts_with('=') {
+            break i;
+        }
+        from = i + name.len();
+    };
+    let value = tag[at + name.len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let raw = match value.chars().next()? {
+        q @ ('"' | '\'') => value[1..].split(q).next()?,
+        _ => value.split([' ', '>', '/']).next()?,
+    };
+    let mut decoded = String::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find('&') {
+        decoded.push_str(&rest[..i]);
+        let (text, used) = entity(&rest[i..]);
+        decoded.push_str(&text);
+        rest = &rest[i + used..];
+    }
+    decoded.push_str(rest);
+    let decoded = decoded.trim().to_string();
+    (!decoded.is_empty()).then_some(decoded)
 }
 
 /// Decodes the entity at the start of `s`: (text, bytes used). Unknown ones stay as written.
@@ -105,9 +150,15 @@ mod tests {
     }
 
     #[test]
-    fn drops_media_and_says_so() {
-        let (text, media) = field_text("Shelf edge <img src=\"label.jpg\"> [sound:beep.mp3]");
-        assert_eq!((text.as_str(), media), ("Shelf edge", true));
+    fn keeps_media_as_markers_and_names_them() {
+        let (text, media) = field_text(
+            "Shelf edge <img class=x src=\"label &amp; tag.jpg\"> [sound:beep.mp3]<audio src='a.ogg'>",
+        );
+        assert_eq!(
+            text,
+            "Shelf edge [image:label & tag.jpg] [sound:beep.mp3][sound:a.ogg]"
+        );
+        assert_eq!(media, vec!["label & tag.jpg", "beep.mp3", "a.ogg"]);
         assert_eq!(
             field_text("{{c1::ZOPA}} [not a sound]").0,
             "{{c1::ZOPA}} [not a sound]"

@@ -1,75 +1,73 @@
-//! Bringing the learner's own cards in from files: CSV and Anki packages. Both end in the same
-//! place: one transaction that adds every usable note to a deck, skipping notes the deck already
-//! has, so importing the same file twice adds nothing twice.
+//! Bringing the learner's cards in from files: Anki's own files (`.apkg`, `.colpkg`, `.anki2`,
+//! see [`anki`]) and text (CSV/TSV in Anki's text format). Both end in one transaction, and
+//! both end in an [`ImportReport`] that says what came in and what could not, note by note.
+//! [`Collection::import_file`] looks at the bytes, not the name, to choose.
 
-mod apkg;
+pub mod anki;
 mod csv_file;
+mod csv_parse;
 mod html_text;
+mod report;
 
-use crate::model::{DeckId, NoteFields};
-use crate::{Collection, CoreError, Result};
+pub use anki::AnkiFileKind;
+pub use report::{ImportReport, ImportSource, Skipped};
 
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportReport {
-    /// The deck the notes went into.
-    pub deck_id: DeckId,
-    /// Notes added.
-    pub added: usize,
-    /// Notes already in the deck, skipped.
-    pub duplicates: usize,
-    /// Lines or notes that could not be used, each with the reason.
-    pub problems: Vec<String>,
-}
+use crate::{Collection, Result};
+use std::path::PathBuf;
 
-/// One note ready to add.
-struct Row {
-    fields: NoteFields,
-    tags: Vec<String>,
+impl Collection {
+    /// Imports a file the learner picked, whatever it is: an Anki file by its content (a
+    /// `.csv` that is really a package is read as the package), otherwise text. Cards without a
+    /// deck of their own go into `deck_name`.
+    pub fn import_file(
+        &mut self,
+        file_name: &str,
+        data: &[u8],
+        deck_name: &str,
+    ) -> Result<ImportReport> {
+        if anki::looks_like_anki(data) {
+            self.import_anki(file_name, data, deck_name)
+        } else {
+            self.import_csv(deck_name, data)
+        }
+    }
 }
 
 impl Collection {
-    /// Adds `rows` to the deck called `deck_name` in one transaction. No usable row is an
-    /// error that changes nothing.
-    fn import_rows(
-        &mut self,
-        deck_name: &str,
-        rows: Vec<Row>,
-        problems: Vec<String>,
-    ) -> Result<ImportReport> {
-        if deck_name.trim().is_empty() {
-            return Err(CoreError::invalid(
-                "Choose a deck name for the imported cards.",
-            ));
-        }
-        if rows.is_empty() {
-            let why = problems
-                .first()
-                .map(|p| format!(" ({p})"))
-                .unwrap_or_default();
-            return Err(CoreError::invalid(format!(
-                "The file has no cards to import{why}."
-            )));
-        }
-        let mut added = 0;
-        let mut duplicates = 0;
-        let deck_id = self.transact(crate::collection::NOTES, |col| {
-            let deck_id = col.deck_named_in_txn(deck_name)?;
-            for row in &rows {
-                if col.store.note_exists(deck_id, &row.fields)? {
-                    duplicates += 1;
-                    continue;
-                }
-                col.add_note_in_txn(deck_id, row.fields.clone(), &row.tags)?;
-                added += 1;
+    /// Where the media file that card text names (`[image:label.png]`, `[sound:beep.mp3]`)
+    /// is on disk, if it was imported.
+    pub fn media_path(&self, name: &str) -> Result<Option<PathBuf>> {
+        Ok(self
+            .store
+            .get_media(name)?
+            .and_then(|sha| self.attachment_path(&sha)))
+    }
+
+    /// Stores one note from a file and counts it: added; or, when a note with its id is here
+    /// already (the same Anki note imported before), updated or unchanged. An updated note
+    /// keeps the deck and criteria the learner gave it. Must run inside `transact`.
+    fn put_note_from_file(
+        &self,
+        note: &crate::model::Note,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        match self.store.get_note(note.id)? {
+            None => {
+                self.put_imported_note_in_txn(note)?;
+                report.added += 1;
             }
-            Ok(deck_id)
-        })?;
-        Ok(ImportReport {
-            deck_id,
-            added,
-            duplicates,
-            problems,
-        })
+            Some(old) if old.fields == note.fields && old.tags == note.tags => {
+                report.duplicates += 1;
+            }
+            Some(old) => {
+                self.put_imported_note_in_txn(&crate::model::Note {
+                    deck_id: old.deck_id,
+                    criteria: old.criteria,
+                    ..note.clone()
+                })?;
+                report.updated += 1;
+            }
+        }
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ const APPLICATION_ID: i32 = 0x5046_4C4F;
 const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_initial.sql"),
     include_str!("sql/0002_sync.sql"),
+    include_str!("sql/0003_media.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -1,0 +1,405 @@
+//! Anki files in: `.apkg` (modern zstd or legacy), `.colpkg` and bare `.anki2` collections.
+//! Every note type is mapped (see `notetype`), decks keep their `Parent::Child` names, media
+//! come with the notes, and the review log comes too: each card's schedule is the replay of
+//! its log (our store's rule), then its Anki due date, suspension and burial are recorded as
+//! manual entries, so the learner's due dates survive the move. Ids derive from Anki's note
+//! GUIDs and review ids, so importing the same file again updates notes instead of adding them.
+
+mod notetype;
+mod protobuf;
+mod read;
+mod unpack;
+
+pub use unpack::AnkiFileKind;
+pub(crate) use unpack::Limits;
+
+use super::{ImportReport, ImportSource, Skipped};
+use crate::model::{CardId, DeckId, Note, NoteId, Rating, ReviewEvent, ReviewId, ReviewLog};
+use crate::sync::protocol::{ChangeBody, ReviewRecord};
+use crate::{Collection, CoreError, Result};
+use read::{AnkiCard, AnkiCollection};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+pub(crate) use unpack::looks_like_anki;
+
+/// Anki's own default deck: its cards go to the deck the learner names.
+const ANKI_DEFAULT_DECK: i64 = 1;
+
+/// One note ready to store.
+struct Planned {
+    note: Note,
+    guid: String,
+    /// Full deck name, `Parent::Child`.
+    deck: String,
+    /// (Anki card, our ord).
+    cards: Vec<(AnkiCard, u16)>,
+}
+
+impl Collection {
+    /// Imports an Anki file (`.apkg`, `.colpkg` or `.anki2`); cards of Anki's "Default" deck go
+    /// into `default_deck`. Nothing changes unless the whole import succeeds.
+    pub fn import_anki(
+        &mut self,
+        file_name: &str,
+        data: &[u8],
+        default_deck: &str,
+    ) -> Result<ImportReport> {
+        self.import_anki_in(
+            file_name,
+            data,
+            default_deck,
+            &std::env::temp_dir(),
+            Limits::DEFAULT,
+        )
+    }
+
+    /// As [`Collection::import_anki`], unpacking under `temp_root` within `limits`.
+    pub(crate) fn import_anki_in(
+        &mut self,
+        file_name: &str,
+        data: &[u8],
+        default_deck: &str,
+        temp_root: &Path,
+        limits: Limits,
+    ) -> Result<ImportReport> {
+        let default_deck = default_deck.trim();
+        if default_deck.is_empty() {
+            return Err(CoreError::invalid(
+                "Choose a deck name for the imported cards.",
+            ));
+        }
+        let mut unpacked = unpack::unpack(data, file_name, temp_root, limits)?;
+        let anki = read::read_collection(&unpacked.db_path).map_err(|e| {
+            CoreError::invalid(format!(
+                "The Anki collection inside the file can't be read ({e})."
+            ))
+        })?;
+        let mut skipped: Vec<Skipped> = unpacked
+            .media
+            .refused
+            .iter()
+            .map(|(name, why)| Skipped::new(format!("media file \"{name}\""), why))
+            .collect();
+        let (planned, deck_names, media_wanted) =
+            self.plan_notes(&anki, default_deck, &mut skipped);
+        if planned.is_empty() {
+            let why = skipped
+                .first()
+                .map(|s| format!(" ({}: {})", s.item, s.reason))
+                .unwrap_or_default();
+            return Err(CoreError::invalid(format!(
+                "The file has no cards to import{why}."
+            )));
+        }
+        let media = self.store_media(&mut unpacked, &media_wanted, &mut skipped)?;
+        let (now, offset) = self.now();
+        let anki_today = anki.day_at(now);
+        let retention = self.settings.desired_retention;
+        let mut reviews_by_card: HashMap<i64, Vec<&read::AnkiReview>> = HashMap::new();
+        for r in &anki.reviews {
+            reviews_by_card.entry(r.card).or_default().push(r);
+        }
+        let mut report = ImportReport::new(ImportSource::Anki(unpacked.kind));
+        report.decks = deck_names.iter().cloned().collect();
+        self.transact(crate::collection::NOTES, |col| {
+            let mut deck_ids = BTreeMap::new();
+            for name in &deck_names {
+                deck_ids.insert(name.clone(), col.deck_named_in_txn(name)?);
+            }
+            for (name, sha) in &media {
+                col.store.put_media(name, sha)?;
+            }
+            for p in &planned {
+                let mut note = p.note.clone();
+                note.deck_id = deck_ids[&p.deck];
+                col.put_note_from_file(&note, &mut report)?;
+                let ours = col.store.get_cards_of_note(note.id)?;
+                for (anki_card, ord) in &p.cards {
+                    let Some(card) = ours.iter().find(|c| c.ord == *ord) else {
+                        continue;
+                    };
+                    report.cards += 1;
+                    let logs = card_logs(
+                        &p.guid,
+                        anki_card,
+                        card.id,
+                        reviews_by_card.get(&anki_card.id).map_or(&[][..], |v| v),
+                        anki_today,
+                        (now, offset, retention, col.device),
+                    );
+                    report.reviews += col.add_imported_logs(card.id, logs)?;
+                }
+            }
+            Ok(())
+        })?;
+        report.deck_id = self
+            .store
+            .get_deck_by_name(report.decks.first().map_or(default_deck, |d| d))?
+            .map_or(report.deck_id, |d| d.id);
+        report.media = media.len();
+        report.skipped = skipped;
+        Ok(report)
+    }
+
+    /// Maps every note; returns the notes, the deck names they need (parents included) and
+    /// the media they use. What can't be imported goes to `skipped`.
+    fn plan_notes(
+        &self,
+        anki: &AnkiCollection,
+        default_deck: &str,
+        skipped: &mut Vec<Skipped>,
+    ) -> (Vec<Planned>, BTreeSet<String>, BTreeSet<String>) {
+        let mut cards_of: HashMap<i64, Vec<&AnkiCard>> = HashMap::new();
+        for c in &anki.cards {
+            cards_of.entry(c.note).or_default().push(c);
+        }
+        let deck_name = |id: i64| match anki.decks.get(&id) {
+            Some(_) if id == ANKI_DEFAULT_DECK => default_deck.to_string(),
+            Some(name) => clean_deck_name(name).unwrap_or_else(|| default_deck.to_string()),
+            None => default_deck.to_string(),
+        };
+        let mut planned = Vec::new();
+        let mut decks = BTreeSet::new();
+        let mut media = BTreeSet::new();
+        for (n, note) in anki.notes.iter().enumerate() {
+            let label = || note_label(n, &note.fields);
+            let cards = cards_of.get(&note.id).map_or(&[][..], |v| v);
+            let Some(nt) = anki.notetypes.get(&note.notetype) else {
+                skipped.push(Skipped::new(
+                    label(),
+                    "its note type is missing from the file",
+                ));
+                continue;
+            };
+            let ords: Vec<u16> = cards.iter().map(|c| c.ord).collect();
+            let mapped = match notetype::map_note(nt, &note.fields, &ords) {
+                Ok(m) => m,
+                Err(why) => {
+                    skipped.push(Skipped::new(label(), why));
+                    continue;
+                }
+            };
+            for (ord, why) in &mapped.dropped_cards {
+                skipped.push(Skipped::new(format!("{}, card {}", label(), ord + 1), why));
+            }
+            // A note lives in one deck: the deck of its first card.
+            let deck = deck_name(cards.first().map_or(ANKI_DEFAULT_DECK, |c| c.deck));
+            if cards.iter().any(|c| deck_name(c.deck) != deck) {
+                skipped.push(Skipped::new(
+                    label(),
+                    format!("its cards were in several decks; all are now in \"{deck}\""),
+                ));
+            }
+            let mut parts: Vec<&str> = Vec::new();
+            for part in deck.split("::") {
+                parts.push(part);
+                decks.insert(parts.join("::"));
+            }
+            media.extend(mapped.media.iter().cloned());
+            let by_ord: Vec<(AnkiCard, u16)> = mapped
+                .ords
+                .iter()
+                .filter_map(|(anki_ord, ours)| {
+                    cards
+                        .iter()
+                        .find(|c| c.ord == *anki_ord)
+                        .map(|c| ((*c).clone(), *ours))
+                })
+                .collect();
+            planned.push(Planned {
+                note: Note {
+                    id: note_id_for_guid(&note.guid),
+                    deck_id: DeckId(uuid::Uuid::nil()),
+                    fields: mapped.fields,
+                    tags: note.tags.iter().map(|t| t.to_lowercase()).collect(),
+                    criteria: Vec::new(),
+                    builtin: None,
+                },
+                guid: note.guid.clone(),
+                deck,
+                cards: by_ord,
+            });
+        }
+        (planned, decks, media)
+    }
+
+    /// Writes the media the notes use into the blob store; returns (name, sha256).
+    fn store_media(
+        &self,
+        unpacked: &mut unpack::Unpacked<'_>,
+        wanted: &BTreeSet<String>,
+        skipped: &mut Vec<Skipped>,
+    ) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let names: Vec<&String> = wanted
+            .iter()
+            .filter(|n| unpacked.media.entries.contains_key(*n))
+            .collect();
+        for name in wanted
+            .iter()
+            .filter(|n| !unpacked.media.entries.contains_key(*n))
+        {
+            if unpack::safe_media_name(name)
+                && !unpacked.media.refused.iter().any(|(r, _)| r == name)
+            {
+                skipped.push(Skipped::new(
+                    format!("media file \"{name}\""),
+                    "a note uses it but the file does not contain it",
+                ));
+            }
+        }
+        if names.is_empty() {
+            return Ok(out);
+        }
+        let Some(dir) = self.blob_dir.clone() else {
+            skipped.push(Skipped::new(
+                format!("{} media file(s)", names.len()),
+                "this collection has no media folder",
+            ));
+            return Ok(out);
+        };
+        for name in names {
+            match unpacked.media_bytes(name) {
+                Ok(bytes) if bytes.is_empty() => skipped.push(Skipped::new(
+                    format!("media file \"{name}\""),
+                    "it is empty",
+                )),
+                Ok(bytes) => {
+                    let sha = crate::collection::write_blob(&dir, &bytes)?;
+                    self.store.put_blob(
+                        &sha,
+                        bytes.len() as u64,
+                        crate::collection::mime_from_name(name),
+                        self.clock.now_ms(),
+                    )?;
+                    out.push((name.clone(), sha));
+                }
+                Err(e) => skipped.push(Skipped::new(
+                    format!("media file \"{name}\""),
+                    e.to_string(),
+                )),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds the log entries a card does not have yet, then replays its whole log into its
+    /// schedule, queueing each new entry for sync. Must run inside `transact`.
+    fn add_imported_logs(&self, card: CardId, logs: Vec<ReviewLog>) -> Result<usize> {
+        let mut schedule = crate::model::Schedule::default();
+        let mut added = 0;
+        for log in &logs {
+            let prior = schedule.state;
+            schedule = self.scheduler.apply(card, &schedule, log)?;
+            if self.store.add_review(log, prior)? {
+                self.queue_change(ChangeBody::Review(ReviewRecord::from(log)))?;
+                added += 1;
+            }
+        }
+        if added > 0 {
+            self.rederive_card(card)?;
+        }
+        Ok(added)
+    }
+}
+
+/// Our id for the note with this Anki GUID: the same file always gives the same ids.
+pub(crate) fn note_id_for_guid(guid: &str) -> NoteId {
+    NoteId::from_content_key(&format!("anki-guid:{guid}"))
+}
+
+/// A time-ordered id fixed by `key`, so a re-imported entry is recognised.
+fn review_id(time_ms: i64, key: &str) -> ReviewId {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&digest[..10]);
+    ReviewId(uuid::Builder::from_unix_timestamp_millis(time_ms.max(0) as u64, &random).into_uuid())
+}
+
+/// The log entries for one card: Anki's answers in time order, then manual entries that set
+/// its due date (review cards), suspension and burial as Anki had them at export.
+fn card_logs(
+    guid: &str,
+    card: &AnkiCard,
+    card_id: CardId,
+    reviews: &[&read::AnkiReview],
+    anki_today: i64,
+    (now, offset, retention, device): (i64, i32, f32, crate::model::DeviceId),
+) -> Vec<ReviewLog> {
+    let entry = |time_ms: i64, event: ReviewEvent, duration_ms: u32, key: String| ReviewLog {
+        id: review_id(time_ms, &format!("{guid}:{}:{key}", card.ord)),
+        card_id,
+        time_ms,
+        event,
+        duration_ms,
+        device_id: device,
+        tz_offset_min: offset,
+        retention,
+        undone: false,
+    };
+    let mut logs: Vec<ReviewLog> = reviews
+        .iter()
+        .filter_map(|r| {
+            let rating = Rating::from_number(u8::try_from(r.ease).ok()?)?;
+            Some(entry(
+                r.id,
+                ReviewEvent::Answer(rating),
+                r.duration_ms.clamp(0, 3_600_000) as u32,
+                format!("revlog:{}", r.id),
+            ))
+        })
+        .collect();
+    logs.sort_by_key(|l| l.time_ms);
+    let mut at = logs.last().map_or(now, |l| now.max(l.time_ms + 1));
+    let mut manual = |event: ReviewEvent, key: &str| {
+        let log = entry(
+            at,
+            event,
+            0,
+            format!("{key}:{}:{}:{}", card.queue, card.kind, card.due),
+        );
+        at += 1;
+        log
+    };
+    let mut extra = Vec::new();
+    if card.kind == 2 {
+        let days = (card.due - anki_today).clamp(0, 36_500) as u32;
+        extra.push(manual(ReviewEvent::SetDue(days), "due"));
+    }
+    if card.queue == -1 {
+        extra.push(manual(ReviewEvent::Suspend, "suspend"));
+    }
+    if card.queue == -2 || card.queue == -3 {
+        extra.push(manual(ReviewEvent::Bury, "bury"));
+    }
+    logs.extend(extra);
+    logs
+}
+
+/// Anki deck names may carry stray spaces around `::`; empty parts are dropped.
+fn clean_deck_name(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name
+        .split("::")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("::"))
+}
+
+/// How the report names a note: its number in the file and the start of its first field.
+fn note_label(n: usize, fields: &[String]) -> String {
+    let first = fields
+        .first()
+        .map(|f| super::html_text::field_text(f).0)
+        .unwrap_or_default();
+    let mut short: String = first.chars().take(40).collect();
+    if first.chars().count() > 40 {
+        short.push('…');
+    }
+    format!("note {} (\"{short}\")", n + 1)
+}
+
+#[cfg(test)]
+mod tests;
