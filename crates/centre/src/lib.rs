@@ -10,6 +10,7 @@ pub mod auth;
 pub mod blobs;
 pub mod db;
 pub mod error;
+pub mod faults;
 pub mod fit;
 pub mod openapi;
 pub mod pages;

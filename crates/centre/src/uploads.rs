@@ -82,8 +82,11 @@ async fn finish_if_whole(
             complete: false,
         });
     };
+    crate::faults::point("upload-held");
     let size = state.blobs.assemble(learner, sha, total).await?;
+    crate::faults::point("upload-stored");
     state.db.add_blob(learner, sha, size).await?;
+    crate::faults::point("upload-recorded");
     state.blobs.discard_parts(learner, sha).await?;
     Ok(UploadStatus {
         received: size,

@@ -1,9 +1,14 @@
 //! `pf-sync COLLECTION.db CENTRE-URL USERNAME PASSWORD`: signs in and syncs one collection
 //! once, printing what it did. The fault tests run it as a real process and kill it.
 //!
+//! With `PF_SYNC_TOKEN` set it uses that token instead of signing in (as the app does: a
+//! device keeps its token, and a sync never needs a fresh sign-in).
+//!
 //! `PF_SYNC_STOP_AT` makes it announce a point on stdout and wait there to be killed:
 //! - `after-push`: the centre has stored the first push, the device hasn't recorded that yet;
-//! - `upload:N`: the centre holds at least N bytes of an attachment, not all of it.
+//! - `upload:N`: the centre holds at least N bytes of an attachment, not all of it;
+//! - `after-upload`: the centre has a whole attachment, the device hasn't recorded that yet;
+//! - `after-pull`: a pull page arrived and is not yet applied.
 
 use pocketfolio_client::{Centre, HttpTransport};
 use pocketfolio_core::sync::protocol::{PullResponse, PushRequest};
@@ -18,12 +23,17 @@ use std::sync::{Arc, Mutex};
 enum StopAt {
     AfterPush,
     Upload(usize),
+    AfterUpload,
+    AfterPull,
 }
 
 fn stop_at() -> Option<StopAt> {
     let value = std::env::var("PF_SYNC_STOP_AT").ok()?;
-    if value == "after-push" {
-        return Some(StopAt::AfterPush);
+    match value.as_str() {
+        "after-push" => return Some(StopAt::AfterPush),
+        "after-upload" => return Some(StopAt::AfterUpload),
+        "after-pull" => return Some(StopAt::AfterPull),
+        _ => {}
     }
     value
         .strip_prefix("upload:")?
@@ -41,25 +51,35 @@ fn announce_and_wait(what: &str) -> ! {
     }
 }
 
-/// The HTTP transport, stopping after the first push when asked.
+/// The HTTP transport, stopping at a point of the protocol when asked.
 struct Stopping {
     inner: HttpTransport,
-    after_push: bool,
+    stop: Option<StopAt>,
 }
 
 impl Transport for Stopping {
     fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
         let outcome = self.inner.push(request)?;
-        if self.after_push && matches!(outcome, PushOutcome::Accepted(_)) {
+        if matches!(self.stop, Some(StopAt::AfterPush))
+            && matches!(outcome, PushOutcome::Accepted(_))
+        {
             announce_and_wait(&format!("after-push {}", request.changes.len()));
         }
         Ok(outcome)
     }
     fn pull(&mut self, since: u64, limit: u32) -> Result<PullResponse, TransportError> {
-        self.inner.pull(since, limit)
+        let page = self.inner.pull(since, limit)?;
+        if matches!(self.stop, Some(StopAt::AfterPull)) && !page.changes.is_empty() {
+            announce_and_wait(&format!("after-pull {}", page.changes.len()));
+        }
+        Ok(page)
     }
     fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
-        self.inner.upload_blob(sha256, bytes)
+        self.inner.upload_blob(sha256, bytes)?;
+        if matches!(self.stop, Some(StopAt::AfterUpload)) {
+            announce_and_wait(&format!("after-upload {sha256}"));
+        }
+        Ok(())
     }
     fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
         self.inner.download_blob(sha256)
@@ -72,9 +92,12 @@ fn run(args: &[String]) -> Result<String, Box<dyn std::error::Error>> {
     };
     let collection = Mutex::new(Collection::open(path.as_ref(), Arc::new(SystemClock))?);
     let centre = Centre::new(address)?;
-    let session = centre.sign_in(username, password)?;
+    let token = match std::env::var("PF_SYNC_TOKEN") {
+        Ok(token) => token,
+        Err(_) => centre.sign_in(username, password)?.token,
+    };
     let device = collection.lock().map_err(|_| "lock")?.device_id();
-    let mut transport = HttpTransport::new(centre, session.token, device);
+    let mut transport = HttpTransport::new(centre, token, device);
     let stop = stop_at();
     if let Some(StopAt::Upload(at)) = stop {
         transport = transport.on_upload_progress(Arc::new(move |sha, held, size| {
@@ -85,7 +108,7 @@ fn run(args: &[String]) -> Result<String, Box<dyn std::error::Error>> {
     }
     let mut transport = Stopping {
         inner: transport,
-        after_push: matches!(stop, Some(StopAt::AfterPush)),
+        stop,
     };
     let report = sync(&collection, &mut transport, &mut |_| {})?;
     Ok(format!("{report:?}"))
