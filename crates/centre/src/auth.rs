@@ -97,6 +97,14 @@ pub async fn sign_in(
     password: &str,
     kind: TokenKind,
 ) -> ApiResult<(String, Session, i64)> {
+    for (field, text) in [("username", username), ("password", password)] {
+        if text.contains('\0') {
+            return Err(ApiError::invalid(
+                field,
+                "The text contains a NUL character, which no account has.",
+            ));
+        }
+    }
     let found = state.db.get_credentials(username.trim()).await?;
     let (account, hash) = match found {
         Some((a, h)) => (Some(a), Some(h)),

@@ -1,9 +1,12 @@
 //! FSRS parameters fitted per learner from the review logs the centre holds, sent back to the
 //! learner's devices as a pull change from the centre.
 
+use crate::db::accounts::Account;
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use fsrs::{ComputeParametersInput, FSRSItem, FSRSReview};
+use pocketfolio_core::sync::protocol::limits;
+use pocketfolio_core::sync::validate;
 use std::collections::BTreeMap;
 
 /// Fewer reviews than this give parameters no better than the defaults.
@@ -22,15 +25,22 @@ pub struct Answer {
     pub tz_offset_min: i32,
 }
 
-/// The learner's day of an answer, rolling over at 04:00 local time as the app does.
-fn day_of(a: &Answer) -> i64 {
+/// The learner's day of an answer, rolling over at 04:00 local time as the app does; `None`
+/// for a time or offset no device records (pushes are checked, but rows stored before the
+/// checks existed are not), so the arithmetic can neither overflow nor wrap.
+fn day_of(a: &Answer, now_ms: i64) -> Option<i64> {
+    validate::check_time("time_ms", a.time_ms, now_ms).ok()?;
+    if a.tz_offset_min.unsigned_abs() > limits::MAX_TZ_OFFSET_MIN {
+        return None;
+    }
     let local = a.time_ms + i64::from(a.tz_offset_min) * 60_000 - 4 * 3_600_000;
-    local.div_euclid(86_400_000)
+    Some(local.div_euclid(86_400_000))
 }
 
 /// Training items: for each card, every prefix of its answers that ends in a later day's
-/// review, with days elapsed between answers (the first is 0), as FSRS expects.
-pub fn training_items(answers: &[Answer]) -> Vec<FSRSItem> {
+/// review, with days elapsed between answers (the first is 0), as FSRS expects. Refuses the
+/// whole history (422) when an answer has an impossible time or UTC offset.
+pub fn training_items(answers: &[Answer], now_ms: i64) -> ApiResult<Vec<FSRSItem>> {
     let mut by_card: BTreeMap<u128, Vec<&Answer>> = BTreeMap::new();
     for a in answers.iter().filter(|a| (1..=4).contains(&a.rating)) {
         by_card.entry(a.card).or_default().push(a);
@@ -41,8 +51,18 @@ pub fn training_items(answers: &[Answer]) -> Vec<FSRSItem> {
         let mut reviews = Vec::with_capacity(list.len());
         let mut last_day: Option<i64> = None;
         for a in list {
-            let day = day_of(a);
-            let delta = last_day.map(|d| (day - d).max(0) as u32).unwrap_or(0);
+            let day = day_of(a, now_ms).ok_or_else(|| {
+                ApiError::invalid(
+                    "reviews",
+                    format!(
+                        "A review has an impossible time ({} ms) or UTC offset ({} min).",
+                        a.time_ms, a.tz_offset_min
+                    ),
+                )
+            })?;
+            let delta = last_day
+                .map(|d| u32::try_from((day - d).max(0)).unwrap_or(u32::MAX))
+                .unwrap_or(0);
             last_day = Some(day);
             reviews.push(FSRSReview {
                 rating: u32::from(a.rating),
@@ -55,15 +75,15 @@ pub fn training_items(answers: &[Answer]) -> Vec<FSRSItem> {
             }
         }
     }
-    items
+    Ok(items)
 }
 
 /// Fits parameters; `None` when there is too little history.
-pub fn fit(answers: &[Answer]) -> ApiResult<Option<Vec<f32>>> {
+pub fn fit(answers: &[Answer], now_ms: i64) -> ApiResult<Option<Vec<f32>>> {
     if answers.len() < MIN_REVIEWS {
         return Ok(None);
     }
-    let items = training_items(answers);
+    let items = training_items(answers, now_ms)?;
     if items.is_empty() {
         return Ok(None);
     }
@@ -81,7 +101,7 @@ impl Db {
     pub async fn fit_parameters(&self, learner_id: &str) -> ApiResult<Option<(Vec<f32>, u64)>> {
         let answers = self.get_answers(learner_id).await?;
         let count = answers.len() as u64;
-        let fitted = tokio::task::spawn_blocking(move || fit(&answers))
+        let fitted = tokio::task::spawn_blocking(move || fit(&answers, now_ms()))
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))??;
         let Some(parameters) = fitted else {
@@ -91,11 +111,42 @@ impl Db {
             .await?;
         Ok(Some((parameters, count)))
     }
+
+    /// The nightly job: fits each learner in turn. One learner's bad history (or a failure
+    /// while fitting it) is reported in their outcome and the job goes on with the next.
+    pub async fn fit_each(&self, learners: &[Account]) -> Vec<(Account, FitOutcome)> {
+        let mut outcomes = Vec::with_capacity(learners.len());
+        for learner in learners {
+            let outcome = match self.fit_parameters(&learner.id).await {
+                Ok(Some((_, review_count))) => FitOutcome::Fitted { review_count },
+                Ok(None) => FitOutcome::TooFew,
+                Err(e) => FitOutcome::Skipped(e.to_string()),
+            };
+            outcomes.push((learner.clone(), outcome));
+        }
+        outcomes
+    }
+}
+
+/// What the job did for one learner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FitOutcome {
+    /// Parameters were fitted and queued for the learner's devices.
+    Fitted {
+        /// Reviews they came from.
+        review_count: u64,
+    },
+    /// Too little history yet.
+    TooFew,
+    /// Not fitted, and why (the job went on with the next learner).
+    Skipped(String),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NOW: i64 = 1_800_000_000_000;
 
     fn answer(card: u128, day: i64, rating: u8) -> Answer {
         Answer {
@@ -115,7 +166,7 @@ mod tests {
             answer(1, 14, 4),
             answer(2, 10, 3),
         ];
-        let items = training_items(&answers);
+        let items = training_items(&answers, NOW).unwrap();
         assert_eq!(items.len(), 2);
         let deltas: Vec<u32> = items[1].reviews.iter().map(|r| r.delta_t).collect();
         assert_eq!(deltas, vec![0, 0, 1, 3]);
@@ -124,6 +175,25 @@ mod tests {
 
     #[test]
     fn too_little_history_fits_nothing() {
-        assert!(fit(&[answer(1, 1, 3), answer(1, 2, 3)]).unwrap().is_none());
+        assert!(fit(&[answer(1, 1, 3), answer(1, 2, 3)], NOW)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn extreme_times_and_offsets_are_refused_not_overflowed() {
+        // What a modified client could push before pushes were checked: a debug build
+        // panicked on the overflow, a release build wrapped and fitted from nonsense.
+        for (time_ms, tz_offset_min) in [(i64::MAX - 1, i32::MAX), (i64::MIN, 0), (0, i32::MIN)] {
+            let mut answers = vec![answer(1, 10, 3), answer(1, 12, 3)];
+            answers.push(Answer {
+                card: 1,
+                time_ms,
+                rating: 3,
+                tz_offset_min,
+            });
+            let e = training_items(&answers, NOW).unwrap_err();
+            assert!(e.to_string().contains("impossible"), "{e}");
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod faults;
 pub mod fit;
+pub mod input;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
@@ -139,6 +140,7 @@ impl KeyExtractor for ClientIp {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
+    let max_body = config.max_body;
     let governor = GovernorConfigBuilder::default()
         .per_millisecond(config.sign_in_refill_ms.max(1))
         .burst_size(config.sign_in_burst.max(1))
@@ -172,6 +174,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { ApiError::NotFound("The page") })
         .layer(DefaultBodyLimit::max(config.max_body))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            input::refuse_nul(request, next, max_body)
+        }))
         // Outside the body limit, so the limit counts decompressed bytes (no zstd bombs). A
         // garbled body fails when the handler reads it: 400, like any unreadable body.
         .layer(RequestDecompressionLayer::new())

@@ -6,6 +6,7 @@ use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::db::Db;
+use pocketfolio_centre::fit::FitOutcome;
 use pocketfolio_centre::{router, AppState, Config};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -251,12 +252,20 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
                     .filter(|a| a.role == Role::Learner)
                     .collect(),
             };
-            for l in learners {
-                match db.fit_parameters(&l.id).await? {
-                    Some((_, count)) => println!("{}: fitted from {count} reviews", l.username),
-                    None => println!("{}: too few reviews to fit yet", l.username),
+            let mut skipped = 0;
+            for (l, outcome) in db.fit_each(&learners).await {
+                match outcome {
+                    FitOutcome::Fitted { review_count } => {
+                        println!("{}: fitted from {review_count} reviews", l.username)
+                    }
+                    FitOutcome::TooFew => println!("{}: too few reviews to fit yet", l.username),
+                    FitOutcome::Skipped(why) => {
+                        skipped += 1;
+                        eprintln!("{}: skipped: {why}", l.username);
+                    }
                 }
             }
+            anyhow::ensure!(skipped == 0, "{skipped} learner(s) skipped; see above");
         }
         Admin::List => {
             for a in db.get_accounts().await? {

@@ -140,7 +140,7 @@ async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
 
     // Overlapping batch: only the new tail applies.
     let mut overlap = reviews(phone, 1, 300, 1_700_000_000_000)[290..].to_vec();
-    overlap.extend(reviews(phone, 301, 5, 1_800_000_000_000));
+    overlap.extend(reviews(phone, 301, 5, 1_710_000_000_000));
     let (status, body) = c.push(&token, &batch(phone, 291, overlap)).await;
     assert_eq!(
         (status, body["last_seq"].clone()),
@@ -152,14 +152,14 @@ async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
     let (status, body) = c
         .push(
             &token,
-            &batch(phone, 400, reviews(phone, 400, 1, 1_900_000_000_000)),
+            &batch(phone, 400, reviews(phone, 400, 1, 1_730_000_000_000)),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body, json!({"expected_seq": 306}));
 
     // The same change id under a new seq (a reinstalled outbox) is not applied twice.
-    let again = reviews(phone, 306, 1, 1_800_000_000_000);
+    let again = reviews(phone, 306, 1, 1_720_000_000_000);
     let mut dup = again[0].clone();
     dup.id = first[0].id;
     let (status, _) = c.push(&token, &batch(phone, 306, vec![dup])).await;
@@ -168,7 +168,7 @@ async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
     assert_eq!(page.changes.len(), 305);
 
     // Non-consecutive seqs name the field.
-    let mut bad = reviews(phone, 307, 2, 1_950_000_000_000);
+    let mut bad = reviews(phone, 307, 2, 1_740_000_000_000);
     bad[1].seq = 400;
     let (status, body) = c.push(&token, &batch(phone, 307, bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -540,7 +540,10 @@ async fn bad_input_gets_clear_errors_never_500(backend: Backend) {
     let (s, b) = c.push(&token, &batch(device, 1, one)).await;
     assert_eq!(
         (s, b["field"].clone()),
-        (StatusCode::UNPROCESSABLE_ENTITY, json!("changes[0].body"))
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("changes[0].body.kind")
+        )
     );
     // Over the body limit.
     let (s, _) = send(format!("{{\"pad\": \"{}\"}}", "x".repeat(70 * 1024))).await;

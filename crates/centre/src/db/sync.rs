@@ -8,60 +8,28 @@
 use super::{evidence, now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::sync::protocol::{
-    Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange, PushGap,
-    PushRequest, PushResponse, ReviewRecord,
+    limits, Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
+    PushGap, PushRequest, PushResponse, ReviewRecord,
 };
-use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::sync::{validate, Hlc};
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeSet;
 
 /// Most changes in one push.
-pub const MAX_BATCH: usize = 2_000;
+pub const MAX_BATCH: usize = limits::MAX_PUSH_CHANGES;
 /// Most changes in one pull page.
-pub const MAX_PAGE: u64 = 1_000;
+pub const MAX_PAGE: u64 = limits::MAX_PULL_CHANGES;
 
-/// Checks the batch's shape before touching storage.
+/// Checks the batch before touching storage: its size, then every field of every change by
+/// the core's rules (the in-memory centre applies the same ones).
 fn check_batch(req: &PushRequest) -> ApiResult<()> {
     if req.changes.len() > MAX_BATCH {
         return Err(ApiError::TooLarge(format!(
             "A push may carry at most {MAX_BATCH} changes; send the rest in another batch."
         )));
     }
-    if req.first_seq == 0 {
-        return Err(ApiError::invalid(
-            "first_seq",
-            "Sequence numbers start at 1.",
-        ));
-    }
-    for (i, change) in req.changes.iter().enumerate() {
-        if change.seq != req.first_seq + i as u64 {
-            return Err(ApiError::invalid(
-                format!("changes[{i}].seq"),
-                "Changes must have consecutive sequence numbers from first_seq.",
-            ));
-        }
-        match &change.body {
-            ChangeBody::Review(r) if r.to_log().is_none() => {
-                return Err(ApiError::invalid(
-                    format!("changes[{i}].body"),
-                    "The review has an unknown event kind.",
-                ))
-            }
-            ChangeBody::EvidencePut(e) => {
-                for (j, (sha, _)) in e.attachments.iter().enumerate() {
-                    if !crate::blobs::is_sha256(sha) {
-                        return Err(ApiError::invalid(
-                            format!("changes[{i}].body.attachments[{j}]"),
-                            "An attachment must be named by its lower-case hex SHA-256.",
-                        ));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+    validate::check_push(req, now_ms()).map_err(|e| ApiError::invalid(e.field, e.message))
 }
 
 impl Db {
@@ -206,22 +174,42 @@ impl Db {
         .bind(limit as i64 + 1)
         .fetch_all(&self.pool)
         .await?;
-        let more = rows.len() as u64 > limit;
+        let mut more = rows.len() as u64 > limit;
         let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
-        for row in rows.iter().take(limit as usize) {
+        let mut bytes = 0;
+        let mut last_pos = since;
+        for (i, row) in rows.iter().take(limit as usize).enumerate() {
             let pos: i64 = row.try_get("pos")?;
             let origin: String = row.try_get("origin")?;
             let body: String = row.try_get("body")?;
-            changes.push(PulledChange {
-                cursor: pos as u64,
-                origin: serde_json::from_str(&origin)
-                    .map_err(|e| ApiError::Internal(format!("stored origin: {e}")))?,
-                body: serde_json::from_str(&body)
-                    .map_err(|e| ApiError::Internal(format!("stored change: {e}")))?,
-            });
+            // A page stops at its byte cap (after at least one change), so one pull never
+            // carries more than about MAX_PULL_PAGE_BYTES whatever the changes hold.
+            bytes += origin.len() + body.len();
+            if i > 0 && bytes > limits::MAX_PULL_PAGE_BYTES {
+                more = true;
+                break;
+            }
+            last_pos = pos as u64;
+            match (serde_json::from_str(&origin), serde_json::from_str(&body)) {
+                (Ok(origin), Ok(body)) => changes.push(PulledChange {
+                    cursor: pos as u64,
+                    origin,
+                    body,
+                }),
+                // A row stored before pushes were checked can hold what cannot be read back
+                // (a number beyond f32 written as null). Skip it and say so in the log, rather
+                // than fail every pull over it for ever.
+                (origin, body) => tracing::error!(
+                    learner_id,
+                    pos,
+                    origin_error = ?origin.err(),
+                    body_error = ?body.err(),
+                    "skipping an unreadable stored change"
+                ),
+            }
         }
         let cursor = if more {
-            changes.last().map(|c| c.cursor).unwrap_or(since)
+            last_pos
         } else {
             (head as u64).max(since)
         };

@@ -7,7 +7,7 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use pocketfolio_core::sync::protocol::{PullResponse, PushRequest, PushResponse};
+use pocketfolio_core::sync::protocol::{limits, PullResponse, PushRequest, PushResponse};
 use std::collections::HashMap;
 
 /// The sync routes.
@@ -35,12 +35,23 @@ pub async fn push(
     Ok(Json(state.db.push(&learner.id, &req).await?))
 }
 
+/// A whole number from 0 to 2^63 − 1 (what the database can compare).
 fn number(params: &HashMap<String, String>, name: &str, default: u64) -> ApiResult<u64> {
     match params.get(name) {
         None => Ok(default),
         Some(v) => v
             .parse()
-            .map_err(|_| ApiError::bad(name, format!("{name} must be a whole number."))),
+            .ok()
+            .filter(|n| *n <= limits::MAX_SEQ)
+            .ok_or_else(|| {
+                ApiError::bad(
+                    name,
+                    format!(
+                        "{name} must be a whole number from 0 to {}.",
+                        limits::MAX_SEQ
+                    ),
+                )
+            }),
     }
 }
 
@@ -58,8 +69,18 @@ pub async fn pull(
 ) -> ApiResult<Json<PullResponse>> {
     let since = number(&params, "since", 0)?;
     let limit = number(&params, "limit", 500)?;
-    let device = params.get("device_id").map(String::as_str);
+    let device = match params.get("device_id") {
+        None => None,
+        Some(text) => Some(
+            uuid::Uuid::parse_str(text)
+                .map_err(|_| ApiError::bad("device_id", "device_id must be a device's UUID."))?
+                .to_string(),
+        ),
+    };
     Ok(Json(
-        state.db.pull(&learner.id, since, limit, device).await?,
+        state
+            .db
+            .pull(&learner.id, since, limit, device.as_deref())
+            .await?,
     ))
 }

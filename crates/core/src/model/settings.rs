@@ -65,39 +65,52 @@ impl Default for Settings {
 impl Settings {
     /// Checks every value; the error says which one is wrong and what is allowed.
     pub fn validate(&self) -> Result<()> {
+        match self.first_invalid() {
+            Some((_, message)) => Err(CoreError::invalid(message)),
+            None => Ok(()),
+        }
+    }
+
+    /// The first value out of range: its field name and a sentence saying what is allowed.
+    pub fn first_invalid(&self) -> Option<(&'static str, &'static str)> {
         let r = self.desired_retention;
         if !(0.70..=0.99).contains(&r) || r.is_nan() {
-            return Err(CoreError::invalid(
+            return Some((
+                "desired_retention",
                 "Desired retention must be between 70% and 99%.",
             ));
         }
         if self.new_per_day > 9_999 {
-            return Err(CoreError::invalid("New cards per day must be 0 to 9,999."));
+            return Some(("new_per_day", "New cards per day must be 0 to 9,999."));
         }
         if self.reviews_per_day > 99_999 {
-            return Err(CoreError::invalid("Reviews per day must be 0 to 99,999."));
+            return Some(("reviews_per_day", "Reviews per day must be 0 to 99,999."));
         }
         if self.rollover_hour > 23 {
-            return Err(CoreError::invalid(
+            return Some((
+                "rollover_hour",
                 "The new day must start at an hour from 0 to 23.",
             ));
         }
         let steps_ok =
             |steps: &[u32]| steps.len() <= 10 && steps.iter().all(|&m| (1..=1_440).contains(&m));
-        if !steps_ok(&self.learning_steps_min) || !steps_ok(&self.relearning_steps_min) {
-            return Err(CoreError::invalid(
-                "Learning steps must be at most ten steps of 1 to 1,440 minutes.",
-            ));
+        let steps = "Learning steps must be at most ten steps of 1 to 1,440 minutes.";
+        if !steps_ok(&self.learning_steps_min) {
+            return Some(("learning_steps_min", steps));
+        }
+        if !steps_ok(&self.relearning_steps_min) {
+            return Some(("relearning_steps_min", steps));
         }
         if !(1..=36_500).contains(&self.maximum_interval_days) {
-            return Err(CoreError::invalid(
+            return Some((
+                "maximum_interval_days",
                 "The maximum interval must be 1 to 36,500 days.",
             ));
         }
         if !(80..=200).contains(&self.text_scale_percent) {
-            return Err(CoreError::invalid("Text size must be 80% to 200%."));
+            return Some(("text_scale_percent", "Text size must be 80% to 200%."));
         }
-        Ok(())
+        None
     }
 }
 

@@ -134,6 +134,16 @@ impl Default for MemoryCentre {
 impl Transport for MemoryCentre {
     fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
         self.check_online()?;
+        // The same checks as the real centre, at the time of the newest change (this centre
+        // has no clock of its own).
+        let now = request.changes.iter().map(|c| c.time_ms).max().unwrap_or(0);
+        if let Err(invalid) = super::validate::check_push(request, now) {
+            self.state().requests += 1;
+            return Err(TransportError::Rejected(format!(
+                "{} ({})",
+                invalid.message, invalid.field
+            )));
+        }
         let outcome = {
             let mut state = self.state();
             let last = state.last_seq.get(&request.device_id).copied().unwrap_or(0);
@@ -179,11 +189,18 @@ impl Transport for MemoryCentre {
         self.check_online()?;
         let page = {
             let state = self.state();
+            let mut bytes = 0;
             let changes: Vec<PulledChange> = state
                 .log
                 .iter()
                 .filter(|c| c.cursor > since)
                 .take(limit as usize)
+                .take_while(|c| {
+                    // Like the real centre: a page stops at its byte cap, after one change.
+                    let first = bytes == 0;
+                    bytes += serde_json::to_string(c).map_or(0, |s| s.len());
+                    first || bytes <= super::protocol::limits::MAX_PULL_PAGE_BYTES
+                })
                 .cloned()
                 .collect();
             let cursor = changes.last().map_or(since, |c| c.cursor);

@@ -1,5 +1,6 @@
 //! Sync between a learner's devices and their centre: the wire types ([`protocol`]), the
-//! client that drives an exchange over any [`Transport`], and the clock that orders edits.
+//! client that drives an exchange over any [`Transport`], the clock that orders edits, and the
+//! checks every change passes before a centre stores it ([`validate`]).
 
 mod client;
 mod history;
@@ -8,6 +9,7 @@ pub mod memory_centre;
 pub mod protocol;
 pub mod scenario;
 mod transport;
+pub mod validate;
 
 pub use client::{
     sync, RefusedAttachment, SyncError, SyncProgress, SyncReport, PULL_PAGE, PUSH_BATCH,

@@ -325,6 +325,50 @@ pub struct ApiErrorBody {
     pub field: Option<String>,
 }
 
+/// What a centre accepts, shared by the centre, the in-memory centre and the client. A change
+/// past any of these is refused (422) naming its field; see [`super::validate`].
+pub mod limits {
+    /// Most changes in one push.
+    pub const MAX_PUSH_CHANGES: usize = 2_000;
+    /// Most changes in one pull page.
+    pub const MAX_PULL_CHANGES: u64 = 1_000;
+    /// A pull page stops once its changes hold this many bytes of JSON (it always carries at
+    /// least one change, and one change is far smaller than this).
+    pub const MAX_PULL_PAGE_BYTES: usize = 4 * 1024 * 1024;
+    /// Highest sequence number (the centre stores them as signed 64-bit integers).
+    pub const MAX_SEQ: u64 = i64::MAX as u64;
+    /// How far ahead of the centre's clock a time or clock stamp may be (a week). A stamp far
+    /// in the future would win every later merge; a phone whose clock is a day or two fast
+    /// (and the devices whose stamps have moved past its stamps) must still sync.
+    pub const MAX_CLOCK_AHEAD_MS: i64 = 7 * 24 * 3_600_000;
+    /// Highest clock-stamp counter (devices add one to it; far below `u32::MAX`).
+    pub const MAX_HLC_COUNTER: u32 = 1 << 24;
+    /// Longest review duration the app records (it caps answers at an hour).
+    pub const MAX_REVIEW_DURATION_MS: u32 = 3_600_000;
+    /// Largest "set due" value in days (a hundred years).
+    pub const MAX_SET_DUE_DAYS: u32 = 36_500;
+    /// Largest UTC offset in minutes (±18 hours).
+    pub const MAX_TZ_OFFSET_MIN: u32 = 18 * 60;
+    /// Largest short name: deck names, tags, criterion ids, field names, file names (bytes).
+    pub const MAX_NAME_BYTES: usize = 1_024;
+    /// Largest evidence title (bytes).
+    pub const MAX_TITLE_BYTES: usize = 4_096;
+    /// Largest single text: a note side, a deck description, an evidence field (bytes).
+    pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+    /// Largest total of an evidence item's fields (bytes).
+    pub const MAX_EVIDENCE_TEXT_BYTES: usize = 1024 * 1024;
+    /// Most fields in one evidence item.
+    pub const MAX_FIELDS: usize = 100;
+    /// Most criteria claimed by one item or note.
+    pub const MAX_CRITERIA: usize = 500;
+    /// Most tags on one note.
+    pub const MAX_TAGS: usize = 100;
+    /// Most cards one note makes.
+    pub const MAX_CARDS_PER_NOTE: usize = 500;
+    /// Most attachments on one evidence item.
+    pub const MAX_ATTACHMENTS: usize = 200;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
