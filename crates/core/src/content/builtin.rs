@@ -24,6 +24,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     pack_file!("decks/retail-reliable-service.json"),
     pack_file!("decks/assessment-skills.json"),
     pack_file!("templates.json"),
+    pack_file!("phrases.json"),
 ];
 
 /// The built-in pack, loaded and checked.
@@ -58,6 +59,7 @@ mod tests {
         let mut listed: Vec<&str> = manifest.structure.iter().map(String::as_str).collect();
         listed.extend(manifest.decks.iter().map(String::as_str));
         listed.push(&manifest.templates);
+        listed.extend(manifest.phrases.as_deref());
         for path in &listed {
             assert!(
                 BUILTIN_FILES.iter().any(|(p, _)| p == path),

@@ -2,11 +2,15 @@
 //! files under `assets/content/` (see its README) and checked here.
 
 mod builtin;
+mod lint;
 mod pack;
+mod phrases;
 mod validate;
+mod words;
 
 pub use builtin::{builtin, BUILTIN_FILES};
 pub use pack::{
-    ContentBundle, DeckSpec, FieldInput, Manifest, NoteSpec, Template, TemplateField,
-    WitnessPrompts,
+    ContentBundle, CriterionInfo, DeckSpec, FieldInput, Manifest, NoteSpec, Template,
+    TemplateField, WitnessPrompts,
 };
+pub use phrases::{mentions, PhraseRule};

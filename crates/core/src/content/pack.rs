@@ -1,5 +1,6 @@
 //! The pack file formats, and loading them into one checked bundle.
 
+use super::phrases::{PhraseRule, PhrasesFile};
 use crate::model::{
     CardKind, Criterion, CriterionKind, EvidenceKind, LearningOutcome, NoteFields, Qualification,
     Unit,
@@ -21,6 +22,9 @@ pub struct Manifest {
     pub decks: Vec<String>,
     /// The templates file.
     pub templates: String,
+    /// The criteria-suggestion phrases file (optional in format 1).
+    #[serde(default)]
+    pub phrases: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,6 +41,9 @@ struct UnitSpec {
     title: String,
     qualifications: Vec<String>,
     summary: String,
+    /// Where the unit's structure comes from, and how far it is our own grouping.
+    #[serde(default)]
+    origin: String,
     outcomes: Vec<OutcomeSpec>,
 }
 
@@ -56,6 +63,28 @@ struct CriterionSpec {
     code: String,
     kind: CriterionKind,
     text: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    official_ref: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+/// What the pack knows about a criterion beyond what the device stores: where it came from,
+/// the awarding body's own reference once a centre has loaded it, and the words a card that
+/// teaches it is expected to use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CriterionInfo {
+    /// Criterion id.
+    pub id: String,
+    /// The seed file and line it was written from, e.g. "seed 001 line 74 (assessment criterion)".
+    pub source: String,
+    /// The awarding body's reference for it, e.g. "AC 2.3"; `None` until a centre loads the
+    /// official specification. The pack's own `code` is never presented as this.
+    pub official_ref: Option<String>,
+    /// Words and phrases that a card teaching this criterion uses (besides its text's own).
+    pub keywords: Vec<String>,
 }
 
 /// A deck file.
@@ -98,8 +127,12 @@ pub struct NoteSpec {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Criteria served.
+    /// Criteria the note teaches: these count towards knowledge strength.
     pub criteria: Vec<String>,
+    /// Criteria the note only relates to (background, or how to evidence them): shown for
+    /// context, never counted.
+    #[serde(default)]
+    pub related: Vec<String>,
 }
 
 impl NoteSpec {
@@ -168,8 +201,12 @@ pub struct Template {
     pub description: String,
     /// Its fields.
     pub fields: Vec<TemplateField>,
-    /// Criteria it usually evidences.
+    /// Criteria it can evidence: its evidence route.
     pub criteria: Vec<String>,
+    /// The few criteria (at most five) it most typically evidences, offered as suggestions
+    /// before the learner has written anything.
+    #[serde(default)]
+    pub suggest: Vec<String>,
 }
 
 /// Prompts a witness answers about one criterion.
@@ -202,17 +239,30 @@ pub struct ContentBundle {
     pub outcomes: Vec<LearningOutcome>,
     /// Criteria and marking points.
     pub criteria: Vec<Criterion>,
+    /// The pack's notes on each criterion, in the same order as `criteria`.
+    pub criterion_info: Vec<CriterionInfo>,
+    /// Each unit's note on where its structure comes from: (unit id, origin).
+    pub unit_origins: Vec<(String, String)>,
     /// Decks, with the file each came from.
     pub decks: Vec<(String, DeckSpec)>,
     /// Evidence templates.
     pub templates: Vec<Template>,
     /// Witness prompts.
     pub witness_prompts: Vec<WitnessPrompts>,
+    /// Plain-word phrases that point to criteria, for suggestions.
+    pub phrases: Vec<PhraseRule>,
 }
 
 impl ContentBundle {
     /// Loads a pack through `read(path)` (relative to the pack folder) and checks it.
     pub fn load(read: impl Fn(&str) -> Option<String>) -> Result<ContentBundle> {
+        let bundle = Self::parse_files(read)?;
+        bundle.validate()?;
+        Ok(bundle)
+    }
+
+    /// Parses a pack without checking it (for reporting every problem of a pack under review).
+    pub(crate) fn parse_files(read: impl Fn(&str) -> Option<String>) -> Result<ContentBundle> {
         let manifest: Manifest = parse("manifest.json", &read)?;
         if manifest.format != 1 {
             return Err(content_err(
@@ -234,7 +284,10 @@ impl ContentBundle {
         let t: TemplatesFile = parse(&manifest.templates, &read)?;
         bundle.templates = t.templates;
         bundle.witness_prompts = t.witness_prompts;
-        bundle.validate()?;
+        if let Some(file) = &manifest.phrases {
+            let p: PhrasesFile = parse(file, &read)?;
+            bundle.phrases = p.phrases;
+        }
         Ok(bundle)
     }
 
@@ -243,6 +296,12 @@ impl ContentBundle {
         for u in s.units {
             for o in u.outcomes {
                 for c in o.criteria {
+                    self.criterion_info.push(CriterionInfo {
+                        id: c.id.clone(),
+                        source: c.source,
+                        official_ref: c.official_ref,
+                        keywords: c.keywords,
+                    });
                     self.criteria.push(Criterion {
                         id: c.id,
                         outcome_id: o.id.clone(),
@@ -259,6 +318,7 @@ impl ContentBundle {
                     title: o.title,
                 });
             }
+            self.unit_origins.push((u.id.clone(), u.origin));
             self.units.push(Unit {
                 id: u.id,
                 title: u.title,
@@ -273,6 +333,11 @@ impl ContentBundle {
         self.decks
             .iter()
             .flat_map(|(_, d)| d.notes.iter().map(move |n| (d, n)))
+    }
+
+    /// The pack's notes on a criterion.
+    pub fn info(&self, criterion_id: &str) -> Option<&CriterionInfo> {
+        self.criterion_info.iter().find(|i| i.id == criterion_id)
     }
 
     /// The witness prompts for these criteria, in the order given.

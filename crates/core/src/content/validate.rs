@@ -1,5 +1,6 @@
 //! The checks every pack must pass: unique ids, every link resolves, nothing empty, every
-//! marking point served by a card. Problems are reported together, each naming its id.
+//! marking point served by a card, and then the quality rules in `lint`. Problems are reported
+//! together, each naming its id.
 
 use super::pack::{content_err, ContentBundle};
 use crate::model::CriterionKind;
@@ -14,6 +15,8 @@ impl ContentBundle {
         self.check_structure_links(&mut problems);
         self.check_notes(&mut problems);
         self.check_templates(&mut problems);
+        self.check_phrases(&mut problems);
+        problems.extend(super::lint::lint(self));
         if problems.is_empty() {
             Ok(())
         } else {
@@ -98,7 +101,7 @@ impl ContentBundle {
                 }
             }
         }
-        for (_, note) in self.notes() {
+        for (deck, note) in self.notes() {
             match note.fields() {
                 None => problems.push(format!(
                     "note '{}' lacks the fields its kind needs",
@@ -110,8 +113,20 @@ impl ContentBundle {
                     }
                 }
             }
-            if note.criteria.is_empty() {
+            // A unit's deck links every note; the cross-unit skills deck may hold notes (such
+            // as evidence quality) that no criterion asks for.
+            if deck.unit.is_some() && note.criteria.is_empty() && note.related.is_empty() {
                 problems.push(format!("note '{}' is linked to no criterion", note.id));
+            }
+            for c in note
+                .related
+                .iter()
+                .filter(|c| !criteria.contains(c.as_str()))
+            {
+                problems.push(format!(
+                    "note '{}' relates to unknown criterion '{c}'",
+                    note.id
+                ));
             }
             for c in &note.criteria {
                 if criteria.contains(c.as_str()) {
@@ -131,6 +146,26 @@ impl ContentBundle {
         }
     }
 
+    fn check_phrases(&self, problems: &mut Vec<String>) {
+        let criteria: HashSet<&str> = self.criteria.iter().map(|c| c.id.as_str()).collect();
+        for (i, rule) in self.phrases.iter().enumerate() {
+            if rule.phrases.iter().any(|p| p.trim().is_empty()) || rule.phrases.is_empty() {
+                problems.push(format!("phrase rule {} has an empty phrase", i + 1));
+            }
+            for c in rule
+                .criteria
+                .iter()
+                .filter(|c| !criteria.contains(c.as_str()))
+            {
+                problems.push(format!(
+                    "phrase rule {} (\"{}\") names unknown criterion '{c}'",
+                    i + 1,
+                    rule.phrases.first().map_or("", String::as_str)
+                ));
+            }
+        }
+    }
+
     fn check_templates(&self, problems: &mut Vec<String>) {
         let criteria: HashSet<&str> = self.criteria.iter().map(|c| c.id.as_str()).collect();
         for t in &self.templates {
@@ -146,7 +181,7 @@ impl ContentBundle {
                     ));
                 }
             }
-            for c in &t.criteria {
+            for c in t.criteria.iter().chain(&t.suggest) {
                 if !criteria.contains(c.as_str()) {
                     problems.push(format!(
                         "template '{}' links to unknown criterion '{c}'",

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 pub enum EvidenceKind {
     /// A quick note, often with a photo, captured on the spot.
     QuickNote,
-    /// An observation record.
+    /// The learner's own record of an activity (stored as "observation" for compatibility;
+    /// it is not an assessor's direct observation).
     Observation,
     /// A reflective account structured as STAR.
     ReflectiveAccount,
@@ -28,11 +29,13 @@ pub enum EvidenceKind {
     WitnessTestimony,
     /// Notes of a professional discussion with the assessor.
     ProfessionalDiscussion,
+    /// A written answer: to a knowledge question, or a scenario analysed in writing.
+    WrittenAnswer,
 }
 
 impl EvidenceKind {
     /// Every kind, for pickers.
-    pub const ALL: [EvidenceKind; 10] = [
+    pub const ALL: [EvidenceKind; 11] = [
         EvidenceKind::QuickNote,
         EvidenceKind::Observation,
         EvidenceKind::ReflectiveAccount,
@@ -43,6 +46,7 @@ impl EvidenceKind {
         EvidenceKind::FeedbackAnalysis,
         EvidenceKind::WitnessTestimony,
         EvidenceKind::ProfessionalDiscussion,
+        EvidenceKind::WrittenAnswer,
     ];
 
     /// The stored form (snake case, as in content packs).
@@ -58,6 +62,7 @@ impl EvidenceKind {
             EvidenceKind::FeedbackAnalysis => "feedback_analysis",
             EvidenceKind::WitnessTestimony => "witness_testimony",
             EvidenceKind::ProfessionalDiscussion => "professional_discussion",
+            EvidenceKind::WrittenAnswer => "written_answer",
         }
     }
 
@@ -70,7 +75,7 @@ impl EvidenceKind {
     pub fn label(self) -> &'static str {
         match self {
             EvidenceKind::QuickNote => "Quick note",
-            EvidenceKind::Observation => "Observation record",
+            EvidenceKind::Observation => "Activity record",
             EvidenceKind::ReflectiveAccount => "Reflective account",
             EvidenceKind::NegotiationPlan => "Negotiation plan",
             EvidenceKind::OutcomeEvaluation => "Outcome evaluation",
@@ -79,6 +84,7 @@ impl EvidenceKind {
             EvidenceKind::FeedbackAnalysis => "Feedback analysis",
             EvidenceKind::WitnessTestimony => "Witness testimony",
             EvidenceKind::ProfessionalDiscussion => "Professional discussion",
+            EvidenceKind::WrittenAnswer => "Written answer",
         }
     }
 }

@@ -9,7 +9,7 @@ pub struct Qualification {
     pub id: String,
     /// Title as the learner knows it.
     pub title: String,
-    /// Level (2, 3, …).
+    /// Level (2, 3, …), or 0 when the source does not give one.
     pub level: u8,
 }
 
