@@ -377,7 +377,7 @@ fn criteria_suggestions_come_from_the_template_and_the_words() {
         .unwrap();
     assert!(got.len() <= crate::evidence::MAX_SUGGESTIONS);
     assert!(
-        got.iter().any(|s| s.reason == "You wrote “complaint”"),
+        got.iter().any(|s| s.reason == "You wrote “root cause”"),
         "{got:?}"
     );
     assert!(

@@ -19,6 +19,8 @@ mod edit;
 mod required;
 mod signature;
 mod suggest;
+#[cfg(test)]
+mod suggest_cases;
 mod thumbnail;
 mod witness;
 #[cfg(test)]

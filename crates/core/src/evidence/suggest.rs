@@ -1,272 +1,84 @@
-//! Suggesting criteria for an item from its template and the words in it. The learner always
-//! confirms (with `set_evidence_criteria`); these are hints, so they err on the side of few.
+//! Suggesting criteria for an item from its template and the plain words in it. The learner
+//! always confirms (with `set_evidence_criteria`); these are hints, so they err on the side of
+//! few. The words are data: `assets/content/phrases.json`, each rule with the context it needs
+//! and the words that stop it, so "beyond my authority" is not "going beyond expectations".
 
 use super::pack;
+use crate::content::ContentBundle;
 use crate::model::Criterion;
 use crate::{Collection, Result};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The most suggestions offered at once.
-pub const MAX_SUGGESTIONS: usize = 8;
+pub const MAX_SUGGESTIONS: usize = 5;
 
 /// One suggested criterion and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CriterionSuggestion {
     /// Criterion id.
     pub criterion_id: String,
-    /// Its code, e.g. "AC 2.2".
+    /// Its code, e.g. "Topic 2.2".
     pub code: String,
     /// Its text.
     pub text: String,
-    /// Why it is suggested, e.g. "Usual for a reflective account" or "You wrote “BATNA”".
+    /// Why it is suggested, e.g. "Usual for a reflective account" or "You wrote “settled on”".
     pub reason: String,
     /// How strongly; higher first.
     pub score: f32,
 }
 
-/// A word or phrase that points to criteria. `exact` terms match only as written (so "STAR"
-/// the method is not "star" the employee); the rest match case-insensitively at a word start.
-struct Term {
-    words: &'static [&'static str],
-    exact: bool,
-    criteria: &'static [&'static str],
-}
-
-const fn term(words: &'static [&'static str], criteria: &'static [&'static str]) -> Term {
-    Term {
-        words,
-        exact: false,
-        criteria,
-    }
-}
-
-/// Hand-written: the words a learner uses for each topic of the built-in units. A unit test
-/// checks every id here exists in the pack.
-const TERMS: &[Term] = &[
-    term(
-        &["BATNA"],
-        &[
-            "negotiate/lo2/ac2.2",
-            "negotiate/lo1/ac1.2",
-            "negotiate/lo1/mp2",
-        ],
-    ),
-    term(&["ZOPA"], &["negotiate/lo1/ac1.2", "negotiate/lo1/mp2"]),
-    term(
-        &["break point", "walk away", "walked away"],
-        &[
-            "negotiate/lo2/ac2.2",
-            "negotiate/lo3/mp11",
-            "negotiate/lo3/ac3.4",
-        ],
-    ),
-    term(
-        &["fallback", "fall-back", "best case", "best-case"],
-        &[
-            "negotiate/lo2/ac2.2",
-            "negotiate/lo2/mp3",
-            "negotiate/lo3/mp11",
-        ],
-    ),
-    term(
-        &["concession", "trade-off", "traded"],
-        &[
-            "negotiate/lo2/ac2.3",
-            "negotiate/lo3/ac3.4",
-            "negotiate/lo2/mp4",
-        ],
-    ),
-    term(
-        &["stakeholder"],
-        &["negotiate/lo2/ac2.4", "negotiate/lo2/mp5"],
-    ),
-    term(
-        &["objective"],
-        &[
-            "negotiate/lo2/ac2.1",
-            "negotiate/lo4/ac4.1",
-            "negotiate/lo2/mp3",
-        ],
-    ),
-    term(&["rapport"], &["negotiate/lo3/ac3.1", "negotiate/lo3/mp10"]),
-    term(
-        &["RADPAC"],
-        &[
-            "negotiate/lo3/ac3.1",
-            "negotiate/lo3/ac3.4",
-            "negotiate/lo3/ac3.5",
-        ],
-    ),
-    term(
-        &[
-            "open question",
-            "listened",
-            "active listening",
-            "summarised",
-        ],
-        &[
-            "negotiate/lo3/ac3.2",
-            "negotiate/lo3/mp6",
-            "retail-relationships/lo3/ac3.1",
-            "retail-relationships/lo3/mp2",
-        ],
-    ),
-    term(
-        &["body language", "cues", "tone of voice"],
-        &["negotiate/lo3/mp7"],
-    ),
-    term(
-        &["assertive", "aggressive"],
-        &["negotiate/lo3/ac3.3", "negotiate/lo3/mp8"],
-    ),
-    term(
-        &["persua", "reciprocity", "scarcity"],
-        &["negotiate/lo3/mp9", "negotiate/lo3/ac3.3"],
-    ),
-    term(
-        &["agreement", "agreed", "confirmed in writing"],
-        &["negotiate/lo3/ac3.5", "negotiate/lo3/mp12"],
-    ),
-    term(
-        &["win-win", "mutual gain", "integrative", "distributive"],
-        &["negotiate/lo1/ac1.4", "negotiate/lo1/mp1"],
-    ),
-    term(
-        &["people from the problem", "interests not positions"],
-        &["negotiate/lo1/ac1.3"],
-    ),
-    term(
-        &["relationship"],
-        &["negotiate/lo4/ac4.2", "retail-relationships/lo3/ac3.4"],
-    ),
-    term(
-        &["next time", "improvement plan", "do differently"],
-        &["negotiate/lo4/ac4.3"],
-    ),
-    Term {
-        words: &["STAR"],
-        exact: true,
-        criteria: &["negotiate/lo4/ac4.3", "retail-reliable-service/lo4/ac4.2"],
-    },
-    term(
-        &["complaint", "complained"],
-        &[
-            "retail-relationships/lo3/ac3.4",
-            "retail-reliable-service/lo3/ac3.1",
-            "retail-reliable-service/lo4/mp5",
-        ],
-    ),
-    term(
-        &["policy", "policies"],
-        &[
-            "retail-relationships/lo3/ac3.3",
-            "retail-relationships/lo3/mp3",
-        ],
-    ),
-    term(
-        &["beyond", "extra mile", "personal touch", "regular customer"],
-        &[
-            "retail-relationships/lo3/ac3.2",
-            "retail-relationships/lo3/mp4",
-        ],
-    ),
-    term(
-        &["feedback", "review card", "online review"],
-        &[
-            "retail-relationships/lo4/ac4.1",
-            "retail-relationships/lo4/ac4.2",
-            "retail-relationships/lo4/mp5",
-        ],
-    ),
-    term(
-        &["survey", "mystery shop"],
-        &[
-            "retail-relationships/lo4/ac4.1",
-            "retail-reliable-service/lo4/mp4",
-        ],
-    ),
-    term(
-        &[
-            "KPI",
-            "sales figures",
-            "conversion rate",
-            "average transaction",
-            "target",
-        ],
-        &[
-            "retail-reliable-service/lo3/ac3.3",
-            "retail-reliable-service/lo3/ac3.2",
-        ],
-    ),
-    term(
-        &["EPOS", "CRM", "loyalty", "complaints log", "complaint log"],
-        &[
-            "retail-reliable-service/lo3/ac3.1",
-            "retail-reliable-service/lo3/mp3",
-        ],
-    ),
-    term(
-        &["RATER", "service standard"],
-        &[
-            "retail-reliable-service/lo2/ac2.1",
-            "retail-reliable-service/lo3/ac3.2",
-            "retail-reliable-service/lo2/mp2",
-        ],
-    ),
-    term(
-        &["service delivery plan", "rota", "who does what"],
-        &[
-            "retail-reliable-service/lo2/ac2.2",
-            "retail-reliable-service/lo2/mp2",
-        ],
-    ),
-    term(
-        &["root cause", "why it went wrong"],
-        &[
-            "retail-reliable-service/lo4/ac4.1",
-            "retail-reliable-service/lo4/mp5",
-        ],
-    ),
-    term(
-        &["plan-do-review", "plan do review", "audit"],
-        &[
-            "retail-reliable-service/lo4/ac4.2",
-            "retail-reliable-service/lo4/mp4",
-        ],
-    ),
-    term(
-        &["coach", "coached", "team briefing"],
-        &["retail-reliable-service/lo3/ac3.3"],
-    ),
-];
-
+/// A phrase rule that fires: the strongest evidence.
+const PHRASE_SCORE: f32 = 2.0;
+/// One of the template's typical criteria.
 const TEMPLATE_SCORE: f32 = 1.0;
-const TERM_SCORE: f32 = 2.0;
-const SHARED_WORD_SCORE: f32 = 0.4;
+/// A unit whose evidence in the text is less than this share of the best unit's is dropped:
+/// a note about a negotiation that mentions a customer should not pull in the retail units.
+const UNIT_SHARE: f32 = 0.5;
 
 impl Collection {
-    /// Criteria to suggest for an item made from `template_id` whose text is `text`: the ones
-    /// the template usually evidences, the ones its words point to, and the ones whose wording
-    /// it shares. Best first, at most [`MAX_SUGGESTIONS`].
+    /// Criteria to suggest for an item made from `template_id` whose text is `text`, from any
+    /// unit: the template's typical ones and those its words point to, best first, at most
+    /// [`MAX_SUGGESTIONS`].
     pub fn suggest_criteria(
         &self,
         template_id: Option<&str>,
         text: &str,
     ) -> Result<Vec<CriterionSuggestion>> {
-        Ok(suggest(&self.criteria(None)?, template_id, text))
+        self.suggest_criteria_within(template_id, text, &[])
+    }
+
+    /// As [`Collection::suggest_criteria`], restricted to the learner's `units` (all units when
+    /// empty).
+    pub fn suggest_criteria_within(
+        &self,
+        template_id: Option<&str>,
+        text: &str,
+        units: &[String],
+    ) -> Result<Vec<CriterionSuggestion>> {
+        Ok(suggest(
+            pack(),
+            &self.criteria(None)?,
+            template_id,
+            text,
+            units,
+        ))
     }
 }
 
-/// The pure rule behind [`Collection::suggest_criteria`], over `criteria` (pack order breaks ties).
+/// The pure rule behind [`Collection::suggest_criteria`]: `bundle` gives the templates and the
+/// phrase rules, `criteria` the criteria on the device (pack order breaks ties).
 pub(crate) fn suggest(
+    bundle: &ContentBundle,
     criteria: &[Criterion],
     template_id: Option<&str>,
     text: &str,
+    units: &[String],
 ) -> Vec<CriterionSuggestion> {
+    let allowed = |c: &Criterion| units.is_empty() || units.contains(&c.unit_id);
     // criterion id → (score, strongest reason and its weight)
     let mut found: HashMap<&str, (f32, String, f32)> = HashMap::new();
-    let mut add = |id: &str, score: f32, reason: String| {
-        let Some(c) = criteria.iter().find(|c| c.id == id) else {
+    let mut add = |id: &str, score: f32, reason: &str| {
+        let Some(c) = criteria.iter().find(|c| c.id == id && allowed(c)) else {
             return;
         };
         let entry = found
@@ -274,41 +86,37 @@ pub(crate) fn suggest(
             .or_insert((0.0, String::new(), 0.0));
         entry.0 += score;
         if score > entry.2 {
-            entry.1 = reason;
+            entry.1 = reason.to_string();
             entry.2 = score;
         }
     };
-    if let Some(t) = template_id.and_then(|id| pack().templates.iter().find(|t| t.id == id)) {
+    if let Some(t) = template_id.and_then(|id| bundle.templates.iter().find(|t| t.id == id)) {
         let usual = format!("Usual for {}", with_article(&t.kind.label().to_lowercase()));
-        for id in &t.criteria {
-            add(id, TEMPLATE_SCORE, usual.clone());
+        for id in &t.suggest {
+            add(id, TEMPLATE_SCORE, &usual);
         }
     }
-    for term in TERMS {
-        if let Some(word) = term.words.iter().find(|w| mentions(text, w, term.exact)) {
-            for id in term.criteria {
-                add(id, TERM_SCORE, format!("You wrote “{word}”"));
+    for rule in &bundle.phrases {
+        if let Some(phrase) = rule.fires(text) {
+            let reason = format!("You wrote “{phrase}”");
+            for id in &rule.criteria {
+                add(id, PHRASE_SCORE, &reason);
             }
         }
     }
-    let words = content_words(text);
+    let mut unit_score: HashMap<&str, f32> = HashMap::new();
     for c in criteria {
-        let shared: Vec<String> = content_words(&c.text)
-            .intersection(&words)
-            .cloned()
-            .collect();
-        if shared.len() >= 2 {
-            let quoted: Vec<String> = shared.iter().take(3).map(|w| format!("“{w}”")).collect();
-            add(
-                &c.id,
-                SHARED_WORD_SCORE * shared.len() as f32,
-                format!("Your text mentions {}", quoted.join(", ")),
-            );
+        if let Some((score, _, _)) = found.get(c.id.as_str()) {
+            *unit_score.entry(c.unit_id.as_str()).or_default() += score;
         }
     }
+    let best_unit = unit_score.values().copied().fold(0.0, f32::max);
     let mut out: Vec<(usize, CriterionSuggestion)> = criteria
         .iter()
         .enumerate()
+        .filter(|(_, c)| {
+            unit_score.get(c.unit_id.as_str()).copied().unwrap_or(0.0) >= best_unit * UNIT_SHARE
+        })
         .filter_map(|(i, c)| {
             let (score, reason, _) = found.remove(c.id.as_str())?;
             Some((
@@ -339,104 +147,91 @@ fn with_article(noun: &str) -> String {
     format!("{article} {noun}")
 }
 
-/// True when `text` has `term` starting at a word boundary (case-insensitive unless `exact`;
-/// exact terms must also end at one).
-fn mentions(text: &str, term: &str, exact: bool) -> bool {
-    let (hay, needle) = if exact {
-        (text.to_string(), term.to_string())
-    } else {
-        (text.to_lowercase(), term.to_lowercase())
-    };
-    hay.match_indices(&needle).any(|(i, _)| {
-        let before_ok = !hay[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
-        let after_ok = !exact
-            || !hay[i + needle.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-        before_ok && after_ok
-    })
-}
-
-/// Lower-case words of five letters or more, a plural "s" dropped, minus common ones.
-fn content_words(text: &str) -> BTreeSet<String> {
-    const COMMON: &[&str] = &[
-        "about", "after", "again", "their", "there", "these", "those", "which", "while", "where",
-        "would", "could", "should", "other", "being", "every", "before", "through", "customer",
-        "explain", "describe", "credit", "evidence", "learner", "using", "really", "thing",
-    ];
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 5)
-        .map(|w| {
-            let w = w.to_lowercase();
-            match w.strip_suffix('s') {
-                Some(stem) if !stem.ends_with('s') => stem.to_string(),
-                _ => w,
-            }
-        })
-        .filter(|w| !COMMON.contains(&w.as_str()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn criteria() -> Vec<Criterion> {
-        pack().criteria.clone()
-    }
-
-    #[test]
-    fn every_keyword_points_to_a_real_criterion() {
-        let all = criteria();
-        for term in TERMS {
-            for id in term.criteria {
-                assert!(all.iter().any(|c| c.id == *id), "{id} is not in the pack");
-            }
-        }
+    fn run(template: Option<&str>, text: &str) -> Vec<CriterionSuggestion> {
+        suggest(pack(), &pack().criteria, template, text, &[])
     }
 
     #[test]
     fn template_criteria_come_with_a_reason() {
-        let got = suggest(&criteria(), Some("reflective-account"), "");
+        let got = run(Some("reflective-account"), "");
         assert!(!got.is_empty());
         assert!(
             got.iter()
                 .all(|s| s.reason == "Usual for a reflective account"),
             "{got:?}"
         );
-        assert!(got.len() <= MAX_SUGGESTIONS);
     }
 
     #[test]
-    fn keywords_rank_first_and_say_what_matched() {
-        let got = suggest(
-            &criteria(),
+    fn plain_words_rank_first_and_say_what_matched() {
+        let got = run(
             Some("negotiation-plan"),
-            "My BATNA was to buy from the other supplier; I listed each concession I could make.",
+            "Before the call I wrote down the least I'd accept and what I could give away.",
         );
         assert_eq!(got[0].criterion_id, "negotiate/lo2/ac2.2", "{got:?}");
-        assert_eq!(got[0].reason, "You wrote “BATNA”");
+        assert_eq!(got[0].reason, "You wrote “the least i'd accept”");
         assert!(got.iter().any(|s| s.criterion_id == "negotiate/lo2/ac2.3"));
         assert!(got.windows(2).all(|w| w[0].score >= w[1].score));
         assert!(got.len() <= MAX_SUGGESTIONS);
     }
 
     #[test]
-    fn exact_terms_need_the_exact_word() {
-        assert!(mentions("I used STAR here", "STAR", true));
-        assert!(!mentions("she is our star employee", "STAR", true));
-        assert!(!mentions("STARTED early", "STAR", true));
-        assert!(mentions("Several Complaints came in", "complaint", false));
-        assert!(!mentions("uncomplaining", "complaint", false));
+    fn a_settled_deal_in_plain_words_is_recognised() {
+        let got = run(
+            None,
+            "The supplier wanted more money; we settled on free delivery if they ordered for a year.",
+        );
+        let ids: Vec<&str> = got.iter().map(|s| s.criterion_id.as_str()).collect();
+        assert!(ids.contains(&"negotiate/lo3/ac3.4"), "{ids:?}");
+        assert!(ids.contains(&"negotiate/lo3/ac3.5"), "{ids:?}");
+    }
+
+    #[test]
+    fn ambiguous_everyday_words_need_their_context() {
+        for text in [
+            "The customer wanted more off than I can give, so I said it was beyond my authority.",
+            "My manager gave me feedback on my till speed.",
+            "We had a stock audit on Sunday and I counted the back room.",
+        ] {
+            let got = run(None, text);
+            for wrong in [
+                "retail-relationships/lo3/ac3.2",
+                "retail-relationships/lo4/ac4.1",
+                "retail-reliable-service/lo4/mp4",
+            ] {
+                assert!(
+                    got.iter().all(|s| s.criterion_id != wrong),
+                    "{text}: {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_stay_within_the_learners_units() {
+        let units = vec!["retail-relationships".to_string()];
+        let got = suggest(
+            pack(),
+            &pack().criteria,
+            None,
+            "We agreed with the supplier; a regular customer always buys the decaf so I put two packs by.",
+            &units,
+        );
+        assert!(!got.is_empty());
+        assert!(
+            got.iter()
+                .all(|s| s.criterion_id.starts_with("retail-relationships/")),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn nothing_to_go_on_suggests_nothing() {
-        assert!(suggest(&criteria(), None, "").is_empty());
-        assert!(suggest(&criteria(), Some("no-such-template"), "hello").is_empty());
+        assert!(run(None, "").is_empty());
+        assert!(run(Some("no-such-template"), "hello").is_empty());
     }
 }
