@@ -233,6 +233,8 @@ struct Proxy {
     port: u16,
     cut_per_mille: Arc<AtomicU64>,
     cuts: Arc<AtomicUsize>,
+    /// Bytes sent from devices to the centre.
+    upstream: Arc<AtomicU64>,
 }
 
 impl Proxy {
@@ -241,7 +243,8 @@ impl Proxy {
         let port = listener.local_addr().unwrap().port();
         let cut_per_mille = Arc::new(AtomicU64::new(0));
         let cuts = Arc::new(AtomicUsize::new(0));
-        let (odds, count) = (cut_per_mille.clone(), cuts.clone());
+        let upstream = Arc::new(AtomicU64::new(0));
+        let (odds, count, sent) = (cut_per_mille.clone(), cuts.clone(), upstream.clone());
         let rng = Arc::new(Mutex::new(Rng(seed)));
         std::thread::spawn(move || {
             for client in listener.incoming().map_while(Result::ok) {
@@ -255,12 +258,11 @@ impl Proxy {
                     (rng.below(1000) < odds.load(Ordering::SeqCst)).then(|| rng.below(limit))
                 };
                 let budget = Arc::new(AtomicU64::new(cut_at.unwrap_or(u64::MAX)));
-                for (from, to) in [
-                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
-                    (server, client),
-                ] {
+                let up = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                for (from, to, tally) in [(up.0, up.1, Some(sent.clone())), (server, client, None)]
+                {
                     let (budget, count) = (budget.clone(), count.clone());
-                    std::thread::spawn(move || pipe(from, to, &budget, &count));
+                    std::thread::spawn(move || pipe(from, to, &budget, &count, tally.as_deref()));
                 }
             }
         });
@@ -268,6 +270,7 @@ impl Proxy {
             port,
             cut_per_mille,
             cuts,
+            upstream,
         }
     }
 
@@ -277,7 +280,13 @@ impl Proxy {
 }
 
 /// Copies bytes until either side closes or the shared budget runs out (then cuts both).
-fn pipe(mut from: TcpStream, mut to: TcpStream, budget: &AtomicU64, cuts: &AtomicUsize) {
+fn pipe(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    budget: &AtomicU64,
+    cuts: &AtomicUsize,
+    sent: Option<&AtomicU64>,
+) {
     let mut buf = [0u8; 16 * 1024];
     loop {
         let n = match from.read(&mut buf) {
@@ -294,6 +303,9 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, budget: &AtomicU64, cuts: &Atomi
         }
         if left != u64::MAX {
             budget.fetch_sub(n as u64, Ordering::SeqCst);
+        }
+        if let Some(sent) = sent {
+            sent.fetch_add(n as u64, Ordering::SeqCst);
         }
         if to.write_all(&buf[..n]).is_err() {
             break;
@@ -323,6 +335,35 @@ struct Trial {
 }
 
 impl Trial {
+    /// A centre with one learner, signed in, and `devices` collections with the built-in content.
+    fn new(dir: &Path, devices: usize, seed: u64) -> Result<Trial, String> {
+        let centre_port = free_port();
+        let mut world = Trial {
+            dir: dir.to_path_buf(),
+            centre_port,
+            centre: None,
+            proxy: Proxy::start(centre_port, seed),
+            devices: Vec::new(),
+            token: String::new(),
+            committed: Vec::new(),
+        };
+        world.start_centre(None);
+        let centre = Centre::new(&format!("http://127.0.0.1:{centre_port}")).unwrap();
+        world.token = centre
+            .sign_in(USER, PASSWORD)
+            .map_err(|e| e.to_string())?
+            .token;
+        for d in 0..devices {
+            let path = dir.join(format!("device{d}"));
+            std::fs::create_dir_all(&path).unwrap();
+            let mut col = Collection::open(&path.join("pocketfolio.db"), Arc::new(SystemClock))
+                .map_err(|e| e.to_string())?;
+            col.install_builtin_content().map_err(|e| e.to_string())?;
+            world.devices.push(path);
+        }
+        Ok(world)
+    }
+
     fn start_centre(&mut self, stop_at: Option<&str>) {
         let mut command = Command::new(std::env::current_exe().unwrap());
         command.args([
@@ -398,6 +439,18 @@ fn run_trials() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut tally = Tally::default();
     let mut violations = Vec::new();
+    for (name, resend_allowed, centre_point, sync_point) in RESUMES {
+        match resumed_upload(centre_point, sync_point) {
+            Ok(sent) if sent <= resend_allowed + PROTOCOL_BYTES => {
+                println!("resume after {name}: {sent} bytes sent")
+            }
+            Ok(sent) => violations.push(format!(
+                "resume after {name}: {sent} bytes sent, at most {} expected",
+                resend_allowed + PROTOCOL_BYTES
+            )),
+            Err(e) => violations.push(format!("resume after {name}: {e}")),
+        }
+    }
     let started = Instant::now();
     let mut clean_syncs = Vec::new();
     for t in 0..trials {
@@ -435,6 +488,102 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// A photo for the resume scenarios: three chunks.
+const PHOTO: usize = 3 * 1024 * 1024;
+/// Upstream bytes of a resumed sync besides attachment bytes: headers, a status question, a
+/// push of a few changes, a pull.
+const PROTOCOL_BYTES: u64 = 64 * 1024;
+/// (what was interrupted, photo bytes a resume may send, centre stop point, sync stop point).
+const RESUMES: [(&str, u64, Option<&str>, Option<&str>); 4] = [
+    (
+        "a sync killed after the first chunk",
+        (PHOTO - 1024 * 1024) as u64,
+        None,
+        Some("upload:1048576"),
+    ),
+    (
+        "the centre killed with every chunk held",
+        0,
+        Some("upload-held"),
+        None,
+    ),
+    (
+        "the centre killed with the file stored, not recorded",
+        0,
+        Some("upload-stored"),
+        None,
+    ),
+    (
+        "the centre killed with the file recorded, chunks left",
+        0,
+        Some("upload-recorded"),
+        None,
+    ),
+];
+
+/// A 3 MB photo's upload interrupted as named, then resumed by a clean sync: how many bytes
+/// the resume sent upstream (so nothing the centre held is sent again).
+fn resumed_upload(centre_point: Option<&str>, sync_point: Option<&str>) -> Result<u64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut world = Trial::new(dir.path(), 1, 1)?;
+    let sha = {
+        let path = world.devices[0].join("pocketfolio.db");
+        let mut col = Collection::open(&path, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
+        let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
+        let id = col
+            .create_evidence(EvidenceDraft {
+                kind: Some(EvidenceKind::Observation),
+                title: "Shelf".into(),
+                criteria: vec![criterion],
+                ..EvidenceDraft::default()
+            })
+            .map_err(|e| e.to_string())?;
+        let photo = incompressible_bytes(7, PHOTO);
+        col.attach_file(id, "shelf.jpg", "image/jpeg", &photo)
+            .map_err(|e| e.to_string())?
+            .sha256
+    };
+    if let Some(point) = centre_point {
+        world.kill_centre();
+        world.start_centre(Some(point));
+    }
+    let sync = Proc::spawn(world.sync_command(0, sync_point));
+    let stopped = match centre_point {
+        Some(_) => world
+            .centre
+            .as_ref()
+            .unwrap()
+            .wait_for("STOPPED", Duration::from_secs(60)),
+        None => sync.wait_for("STOPPED", Duration::from_secs(60)),
+    };
+    stopped.ok_or("the interruption point was never reached")?;
+    world.kill_centre();
+    sync.kill();
+    world.start_centre(None);
+    world.proxy.upstream.store(0, Ordering::SeqCst);
+    match Proc::spawn(world.sync_command(0, None)).finish(Duration::from_secs(60)) {
+        Some((true, _)) => {}
+        Some((false, _)) => return Err("the resumed sync failed".into()),
+        None => return Err("the resumed sync wedged".into()),
+    }
+    let sent = world.proxy.upstream.load(Ordering::SeqCst);
+    world.kill_centre();
+    check(&world)?;
+    let conn =
+        rusqlite::Connection::open(dir.path().join("centre.db")).map_err(|e| e.to_string())?;
+    let recorded: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM blobs WHERE sha256 = ?1",
+            [&sha],
+            |r| r.get(0),
+        )
+        .map_err(|e| e.to_string())?;
+    if recorded != 1 {
+        return Err(format!("the photo is recorded {recorded} times"));
+    }
+    Ok(sent)
+}
+
 /// Named points where a sync process is stopped and killed.
 const SYNC_POINTS: [&str; 5] = [
     "after-push",
@@ -449,30 +598,8 @@ const CENTRE_POINTS: [&str; 3] = ["upload-held", "upload-stored", "upload-record
 fn trial(seed: u64, tally: &mut Tally, clean_syncs: &mut Vec<Duration>) -> Result<(), String> {
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let centre_port = free_port();
-    let mut world = Trial {
-        dir: dir.path().to_path_buf(),
-        centre_port,
-        centre: None,
-        proxy: Proxy::start(centre_port, rng.next()),
-        devices: Vec::new(),
-        token: String::new(),
-        committed: Vec::new(),
-    };
-    world.start_centre(None);
-    let centre = Centre::new(&format!("http://127.0.0.1:{centre_port}")).unwrap();
-    world.token = centre
-        .sign_in(USER, PASSWORD)
-        .map_err(|e| e.to_string())?
-        .token;
-    for d in 0..2 + rng.below(2) {
-        let path = dir.path().join(format!("device{d}"));
-        std::fs::create_dir_all(&path).unwrap();
-        let mut col = Collection::open(&path.join("pocketfolio.db"), Arc::new(SystemClock))
-            .map_err(|e| e.to_string())?;
-        col.install_builtin_content().map_err(|e| e.to_string())?;
-        world.devices.push(path);
-    }
+    let devices = 2 + rng.below(2) as usize;
+    let mut world = Trial::new(dir.path(), devices, rng.next())?;
     for _ in 0..4 + rng.below(6) {
         let device = rng.below(world.devices.len() as u64) as usize;
         world
