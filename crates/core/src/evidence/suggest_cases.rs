@@ -82,9 +82,28 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
      &[(RS, "lo1/ac1.1")]),
 ];
 
-/// Written after the phrase rules were frozen and never tuned against: a fairer view of how the
-/// suggester does on notes it has not seen. Reported, not held to the 80 % goal.
-const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+/// Two earlier held-out sets, folded in here once the rules had been improved after seeing
+/// them: they no longer measure anything unseen.
+const SEEN_HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+    ("The window cleaner wanted to go up to £60 a month. I said we'd pay £55 if he also did the back windows, and he agreed. I put it in an email to him the same afternoon.",
+     &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
+    ("An older gentleman complained that the self-checkout kept rejecting his bag. I apologised, served him on a staffed till and reported the fault.",
+     &[(RR, "lo3/ac3.4")]),
+    ("Before talking to the stationery supplier I noted down that I wanted a 5% discount and next-day delivery, and that if they refused we'd switch to the online wholesaler.",
+     &[(N, "lo2/ac2.1"), (N, "lo2/ac2.2"), (N, "lo2/mp3")]),
+    ("The rep kept pushing for a two-year contract. I said politely but clearly that we could only commit to one year, and repeated it when he asked again.",
+     &[(N, "lo3/ac3.3"), (N, "lo3/mp8")]),
+    ("We put a QR code on the counter linking to a two-question survey and also asked customers face to face for a week.",
+     &[(RR, "lo4/ac4.1")]),
+    ("Noticed from the till reports that gift card sales jump in the last week before Christmas, so I briefed the team to mention them to every customer that week.",
+     &[(RS, "lo3/ac3.3")]),
+    ("A regular told me she was going to a wedding, so I showed her the new dresses in her colour and rang her when matching shoes came in.",
+     &[(RR, "lo3/ac3.2"), (RR, "lo3/mp4")]),
+    ("Checked the complaints log for the month: most were about click and collect orders not being ready, because nobody was picking them before 11. Suggested one person picks orders from opening.",
+     &[(RS, "lo4/ac4.1"), (RS, "lo4/mp5")]),
+    ("Cleaned the staff room and did the fire door check.", &[]),
+    ("After the negotiation with the courier I realised I hadn't asked enough questions about their busy times. I'm going to prepare three questions beforehand next time.",
+     &[(N, "lo4/ac4.3")]),
     ("The van hire company wanted £90 a day. I said we'd book them for every Friday until Christmas if they did £75, and they said yes. I sent them a message afterwards with the dates and price.",
      &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
     ("A man shouted at me because his online order hadn't arrived. I let him finish, apologised, checked the tracking and arranged a replacement for the next day.",
@@ -104,6 +123,30 @@ const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
     ("My team leader said my shelves were really tidy today.", &[]),
     ("We read every comment card each week and added a seat by the fitting rooms because people kept asking for one. Comment cards mentioning the fitting rooms dropped from 11 to 2 in a month.",
      &[(RR, "lo4/ac4.1"), (RR, "lo4/ac4.2"), (RR, "lo4/mp5")]),
+];
+
+/// Written after the rules were last changed and never tuned against: the fairer view of how
+/// the suggester does on notes it has not seen. Reported, not held to the 80 % goal.
+const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+    ("The florist who does our displays wanted £40 more a week. We agreed on £20 more if she also did the window at Easter, and I wrote it in the order book and sent her a copy.",
+     &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
+    ("A woman was annoyed because we'd charged her twice. I said sorry straight away, refunded the extra and gave her my name in case it happened again.",
+     &[(RR, "lo3/ac3.4")]),
+    ("Before I spoke to the bakery about our bread order I made a note of the lowest price I'd take for the day-old stock and what I'd do if they didn't want it.",
+     &[(N, "lo2/ac2.2"), (N, "lo2/mp3")]),
+    ("A customer wanted to use an expired voucher. Our rules say no, but I checked with the supervisor and we let him use it on full-price items only.",
+     &[(RR, "lo3/ac3.3")]),
+    ("Every Monday I now go through last week's complaints and mystery shop results with the supervisor and we pick one thing to fix.",
+     &[(RS, "lo4/ac4.2"), (RS, "lo4/mp4")]),
+    ("I asked the delivery driver's manager what was causing the late drops and played back what she said about road works before suggesting a new time.",
+     &[(N, "lo3/ac3.2"), (N, "lo3/mp6")]),
+    ("Showed a customer how to check stock on our app so she could see if her nearest store had it.",
+     &[(RS, "lo1/ac1.3")]),
+    ("Swept the car park and emptied the bins.", &[]),
+    ("A mum with a pushchair was struggling with the door, so I held it, carried her basket to the till and packed for her.",
+     &[(RR, "lo3/ac3.2")]),
+    ("Our score on the last mystery shop went from 72% to 88% after we started greeting everyone within a minute.",
+     &[(RS, "lo3/ac3.2"), (RR, "lo4/ac4.2")]),
 ];
 
 /// (recall, precision) over the set: right among shown ÷ all right, right among shown ÷ shown.
@@ -133,8 +176,8 @@ fn measure(cases: &[(&str, &[(&str, &str)])]) -> (f64, f64, Vec<String>) {
 
 #[test]
 fn the_regression_set_is_large_enough_and_names_real_criteria() {
-    assert!(CASES.len() >= 30, "{} notes", CASES.len());
-    for (_, want) in CASES.iter().chain(HELD_OUT) {
+    assert!(CASES.len() + SEEN_HELD_OUT.len() >= 30);
+    for (_, want) in CASES.iter().chain(SEEN_HELD_OUT).chain(HELD_OUT) {
         for (u, c) in *want {
             let id = format!("{u}{c}");
             assert!(pack().criteria.iter().any(|x| x.id == id), "{id}");
@@ -144,10 +187,11 @@ fn the_regression_set_is_large_enough_and_names_real_criteria() {
 
 #[test]
 fn suggester_recall_and_precision_on_plain_words_notes() {
-    let (recall, precision, misses) = measure(CASES);
+    let cases: Vec<_> = CASES.iter().chain(SEEN_HELD_OUT).copied().collect();
+    let (recall, precision, misses) = measure(&cases);
     eprintln!(
         "suggester on {} plain-words notes: recall {:.0}%, precision {:.0}%",
-        CASES.len(),
+        cases.len(),
         recall * 100.0,
         precision * 100.0
     );
