@@ -16,6 +16,7 @@ pub mod input;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
+pub mod serve;
 pub mod testing;
 pub mod uploads;
 
@@ -39,7 +40,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 /// Settings that are not storage.
 #[derive(Debug, Clone)]
@@ -56,6 +57,11 @@ pub struct Config {
     pub sign_in_refill_ms: u64,
     /// Longest time a request may take.
     pub request_timeout: Duration,
+    /// Longest wait for the next piece of a request body (a client that stops sending is
+    /// cut off; a slow but steady upload is not).
+    pub body_timeout: Duration,
+    /// Header deadline and connection caps for [`serve::serve`].
+    pub connections: serve::ConnectionLimits,
     /// Behind a load balancer every request comes from its address: then rate-limit by the
     /// last `X-Forwarded-For` entry it appends instead. Only set this behind such a proxy.
     pub trust_forwarded_for: bool,
@@ -70,6 +76,8 @@ impl Default for Config {
             sign_in_burst: 10,
             sign_in_refill_ms: 6_000,
             request_timeout: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(30),
+            connections: serve::ConnectionLimits::default(),
             trust_forwarded_for: false,
         }
     }
@@ -187,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))
+        .layer(RequestBodyTimeoutLayer::new(config.body_timeout))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

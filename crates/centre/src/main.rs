@@ -7,6 +7,7 @@ use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::db::Db;
 use pocketfolio_centre::fit::FitOutcome;
+use pocketfolio_centre::serve::{serve, ConnectionLimits};
 use pocketfolio_centre::{router, AppState, Config};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,12 @@ enum Command {
         /// Rate-limit sign-ins by the X-Forwarded-For address a load balancer appends.
         #[arg(long, env = "PF_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Most open connections (keep it below the open-file limit, `ulimit -n`).
+        #[arg(long, env = "PF_MAX_CONNECTIONS", default_value_t = 768)]
+        max_connections: usize,
+        /// Most open connections from one address (not applied behind a trusted proxy).
+        #[arg(long, env = "PF_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+        max_connections_per_address: usize,
     },
     /// Manage accounts.
     Admin {
@@ -146,21 +153,26 @@ async fn main() -> anyhow::Result<()> {
             max_blob_mb,
             blob_url,
             trust_proxy,
+            max_connections,
+            max_connections_per_address,
         } => {
             let blobs = blob_store(&cli, blob_url.as_deref(), max_blob_mb * 1_000_000)?;
             let config = Config {
                 trust_forwarded_for: *trust_proxy,
+                connections: ConnectionLimits {
+                    max_connections: *max_connections,
+                    // Behind a proxy every connection comes from the proxy.
+                    max_per_address: (!*trust_proxy).then_some(*max_connections_per_address),
+                    ..ConnectionLimits::default()
+                },
                 ..Config::default()
             };
             let state = AppState::new(db, blobs, passwords, config);
             pocketfolio_centre::uploads::spawn_sweeper(state.blobs.clone());
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!("listening on http://{}", listener.local_addr()?);
-            axum::serve(
-                listener,
-                router(state).into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
+            let limits = state.config.connections;
+            serve(listener, router(state), limits, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;

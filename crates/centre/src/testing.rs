@@ -7,7 +7,6 @@ use crate::blobs::BlobStore;
 use crate::db::accounts::{Account, Role};
 use crate::db::Db;
 use crate::{router, AppState, Config};
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -41,8 +40,14 @@ impl BackgroundCentre {
                 .await
                 .expect("a port on 127.0.0.1");
             let port = listener.local_addr().expect("a bound address").port();
-            let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-            tokio::spawn(async move { axum::serve(listener, app).await });
+            let app = router(state.clone());
+            let limits = state.config.connections;
+            tokio::spawn(crate::serve::serve(
+                listener,
+                app,
+                limits,
+                std::future::pending(),
+            ));
             (state, port)
         });
         BackgroundCentre {

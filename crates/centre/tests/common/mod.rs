@@ -5,6 +5,7 @@ use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::Db;
+use pocketfolio_centre::serve::serve;
 use pocketfolio_centre::{router, AppState, Config};
 use pocketfolio_core::model::{CardId, ChangeId, DeviceId, EvidenceId, ReviewId};
 use pocketfolio_core::sync::protocol::{Change, ChangeBody, EvidenceRecord, ReviewRecord};
@@ -12,7 +13,6 @@ use pocketfolio_core::sync::Hlc;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,9 +102,12 @@ impl Centre {
         let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app = router(state.clone());
+        let limits = state.config.connections;
         tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            serve(listener, app, limits, std::future::pending())
+                .await
+                .unwrap();
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
