@@ -275,6 +275,19 @@ fn SignedStatement(
 ) -> Element {
     let mut warning = use_signal(|| false);
     let value = |f: &TemplateField| item.fields.get(&f.id).cloned().unwrap_or_default();
+    // The question the witness answered, as recorded when they signed (the pack may have
+    // reworded it since); today's prompt for statements signed before questions were kept.
+    let label = |f: &TemplateField| {
+        f.id.strip_prefix("answer:")
+            .and_then(|rest| {
+                item.fields.get(&format!(
+                    "{}{rest}",
+                    pocketfolio_core::evidence::QUESTION_PREFIX
+                ))
+            })
+            .cloned()
+            .unwrap_or_else(|| f.label.clone())
+    };
     rsx! {
         section { class: "card-box signed", id: "signed-statement", "aria-labelledby": "signed-heading",
             h2 { id: "signed-heading", "Signed by {name}" }
@@ -282,7 +295,7 @@ fn SignedStatement(
             p { class: "small", "Thank you. Please hand the phone back to the learner." }
             dl { class: "statement",
                 for f in fields.iter().chain(answers.iter()) {
-                    dt { "{f.label}" }
+                    dt { "{label(f)}" }
                     dd { "{value(f)}" }
                 }
             }

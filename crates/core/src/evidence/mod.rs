@@ -8,7 +8,9 @@
 //! Witness testimony lives entirely in the item's `fields`, so sync carries it unchanged: the
 //! witness's details under `witness_name`, `witness_role`, `witness_relationship`,
 //! `witness_contact` and `witness_date`, their answers under `answer:<criterion id>:<prompt
-//! index>`, and once signed the signature as JSON under `witness_signature` with
+//! index>` (and, from signing, the question answered under `question:<criterion id>:<prompt
+//! index>`, so rewording the pack's prompts never moves a signed answer under another
+//! question), and once signed the signature as JSON under `witness_signature` with
 //! `witness_signed_ms` and `witness_signed_digest`, the SHA-256 of everything signed. Those
 //! signature keys belong to the core: edits cannot set them, and an edit that changes what was
 //! signed removes them and leaves `witness_voided_ms` and `witness_voided_by` instead.
@@ -30,9 +32,10 @@ pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{
-    is_signature_key, signed_digest, witness_state_of, MAX_SIGNATURE_POINTS, WITNESS_CONTACT,
-    WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP, WITNESS_ROLE, WITNESS_SIGNATURE,
-    WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY, WITNESS_VOIDED_MS,
+    answered_questions, is_signature_key, signed_digest, witness_state_of, MAX_SIGNATURE_POINTS,
+    QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP,
+    WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
+    WITNESS_VOIDED_MS,
 };
 
 pub(crate) use autosave::following_title;

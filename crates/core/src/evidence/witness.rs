@@ -78,6 +78,7 @@ impl Collection {
         let now = self.clock.now_ms();
         item.fields
             .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()));
+        record_questions(&mut item.fields, &self.witness_prompts(&item.criteria));
         item.fields
             .insert(WITNESS_SIGNATURE.into(), serde_json::to_string(&signature)?);
         item.fields
@@ -129,6 +130,66 @@ impl Collection {
         }
         Ok(())
     }
+}
+
+/// Writes the text of each answered question beside its answer (`question:<criterion>:<index>`),
+/// unless one is already there, so the signed statement keeps the question the witness actually
+/// answered when the pack's prompts are later reworded or reordered. Being fields, they are
+/// part of what is signed.
+fn record_questions(fields: &mut BTreeMap<String, String>, prompts: &[(String, Vec<String>)]) {
+    for (criterion, questions) in prompts {
+        for (i, question) in questions.iter().enumerate() {
+            let answered = fields
+                .get(&format!("answer:{criterion}:{i}"))
+                .is_some_and(|a| !a.trim().is_empty());
+            if answered {
+                fields
+                    .entry(format!("{QUESTION_PREFIX}{criterion}:{i}"))
+                    .or_insert_with(|| question.clone());
+            }
+        }
+    }
+}
+
+/// Field-key prefix of a recorded question.
+pub const QUESTION_PREFIX: &str = "question:";
+
+/// The witness's answers to the item's criteria, in the item's order: (criterion, [(question,
+/// answer)]). Each question is the one recorded when the statement was signed, or, for an
+/// unsigned statement or one signed before questions were recorded, the pack's current prompt.
+pub fn answered_questions(item: &EvidenceItem) -> Vec<(String, Vec<(String, String)>)> {
+    let current = pack().prompts_for(&item.criteria);
+    let mut out = Vec::new();
+    for criterion in &item.criteria {
+        let prompts = current
+            .iter()
+            .find(|(c, _)| c == criterion)
+            .map_or(&[][..], |(_, p)| p.as_slice());
+        let prefix = format!("answer:{criterion}:");
+        let mut indices: Vec<usize> = item
+            .fields
+            .iter()
+            .filter(|(_, a)| !a.trim().is_empty())
+            .filter_map(|(k, _)| k.strip_prefix(&prefix)?.parse().ok())
+            .collect();
+        indices.sort_unstable();
+        let pairs: Vec<(String, String)> = indices
+            .into_iter()
+            .filter_map(|n| {
+                let question = item
+                    .fields
+                    .get(&format!("{QUESTION_PREFIX}{criterion}:{n}"))
+                    .cloned()
+                    .or_else(|| prompts.get(n).cloned())?;
+                let answer = item.fields.get(&format!("{prefix}{n}"))?.clone();
+                Some((question, answer))
+            })
+            .collect();
+        if !pairs.is_empty() {
+            out.push((criterion.clone(), pairs));
+        }
+    }
+    out
 }
 
 impl Signature {

@@ -281,3 +281,35 @@ fn a_signature_survives_sync_and_an_edit_on_another_device_voids_it_everywhere()
         phone.witness_state(id)
     );
 }
+
+#[test]
+fn signing_records_the_questions_answered_so_later_rewording_cannot_move_an_answer() {
+    let (mut col, _clock, _dir) = clocked();
+    let id = statement(&mut col);
+    answer_and_sign(&mut col, id);
+    let item = col.evidence(id).unwrap();
+    let asked = col.witness_prompts(&item.criteria)[0].1[0].clone();
+    let key = format!("{}{SEEN}:0", super::QUESTION_PREFIX);
+    assert_eq!(item.fields.get(&key), Some(&asked));
+    assert_eq!(
+        super::answered_questions(&item),
+        vec![(
+            SEEN.to_string(),
+            vec![(asked.clone(), "Calm and friendly throughout.".to_string())]
+        )]
+    );
+
+    // A statement signed under an older wording keeps showing that wording.
+    let mut older = item.clone();
+    older.fields.insert(
+        key.clone(),
+        "How did the learner greet the supplier?".into(),
+    );
+    assert_eq!(
+        super::answered_questions(&older)[0].1[0].0,
+        "How did the learner greet the supplier?"
+    );
+    // Without a recorded question (signed before they were kept), today's prompt is shown.
+    older.fields.remove(&key);
+    assert_eq!(super::answered_questions(&older)[0].1[0].0, asked);
+}

@@ -169,6 +169,7 @@ fn fields(h: &mut String, i: &EvidenceItem) {
         if !in_template
             && !is_signature_key(k)
             && !k.starts_with("answer:")
+            && !k.starts_with(crate::evidence::QUESTION_PREFIX)
             && !k.starts_with("witness_")
         {
             let label = if k == crate::evidence::QUICK_NOTE_FIELD {
@@ -205,30 +206,18 @@ fn witness(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
         return;
     }
     h.push_str("<h3>Witness testimony</h3>");
-    let prompts = pack().prompts_for(&i.criteria);
-    for (criterion, questions) in prompts {
+    for (criterion, answers) in crate::evidence::answered_questions(i) {
         let heading = criteria
             .iter()
             .find(|c| c.id == criterion)
             .map_or(criterion.clone(), |c| format!("{} {}", c.code, c.text));
-        let answered: Vec<(usize, &String)> = (0..questions.len())
-            .filter_map(|n| {
-                i.fields
-                    .get(&format!("answer:{criterion}:{n}"))
-                    .map(|a| (n, a))
-            })
-            .filter(|(_, a)| !a.trim().is_empty())
-            .collect();
-        if answered.is_empty() {
-            continue;
-        }
         let _ = write!(h, "<h4>{}</h4><dl>", esc(&heading));
-        for (n, answer) in answered {
+        for (question, answer) in answers {
             let _ = write!(
                 h,
                 "<dt>{}</dt><dd><p class=\"text\">{}</p></dd>",
-                esc(&questions[n]),
-                esc(answer)
+                esc(&question),
+                esc(&answer)
             );
         }
         h.push_str("</dl>");
