@@ -3,12 +3,14 @@
 
 mod builtin;
 mod lint;
+mod official;
 mod pack;
 mod phrases;
 mod validate;
 mod words;
 
 pub use builtin::{builtin, BUILTIN_FILES};
+pub use official::{OfficialReference, OfficialReferences};
 pub use pack::{
     ContentBundle, CriterionInfo, DeckSpec, FieldInput, Manifest, NoteSpec, Template,
     TemplateField, WitnessPrompts,
