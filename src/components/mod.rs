@@ -2,6 +2,7 @@
 
 mod charts;
 mod face;
+mod held_back;
 mod nav;
 mod queue_counts;
 mod signature_pad;
@@ -9,6 +10,7 @@ mod sync_status;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
 pub use face::{face_text, Face};
+pub use held_back::{held_back_text, HeldBackNotice};
 pub use nav::BottomNav;
 pub use queue_counts::QueueCountsView;
 pub use signature_pad::{Ink, SignaturePad};

@@ -1,6 +1,6 @@
 //! Decks with their due and new counts; study one, make one, or import one from CSV.
 
-use crate::components::Message;
+use crate::components::{held_back_text, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
@@ -107,7 +107,12 @@ pub fn Decks() -> Element {
                         li { key: "{d.deck.id}", class: "spread",
                             div { class: "grow",
                                 b { "{d.deck.name}" }
-                                p { class: "small muted", "{d.cards} cards · {d.due} due · {d.new} new" }
+                                p { class: "small muted", "{d.cards} cards · {d.due} due · {d.new} new today" }
+                                if d.due + d.new == 0 {
+                                    for (i, r) in d.today.held_back().into_iter().enumerate() {
+                                        p { key: "{i}", class: "small muted held-back", "{held_back_text(r)}" }
+                                    }
+                                }
                             }
                             button {
                                 disabled: d.due + d.new == 0,
@@ -133,6 +138,7 @@ pub fn Decks() -> Element {
                         class: "grow",
                         r#type: "text",
                         autocomplete: "off",
+                        value: "{name}",
                         oninput: move |e| name.set(e.value()),
                     }
                     button { class: "primary", r#type: "button", onclick: add, "Create" }

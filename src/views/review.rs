@@ -3,12 +3,12 @@
 //! space reveals, 1–4 answer, u undoes. Every answer is its own committed transaction, so
 //! closing the app mid-session loses nothing.
 
-use crate::components::{Face, Message};
+use crate::components::{Face, HeldBackNotice, Message};
 use crate::state::{use_app, AppState};
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::model::{CardId, CardKind, CardState, DeckId, Rating};
-use pocketfolio_core::queue::{Queue, Scope};
+use pocketfolio_core::model::{CardId, CardKind, DeckId, Rating};
+use pocketfolio_core::queue::{Scope, Session};
 use pocketfolio_core::ReviewCard;
 use std::time::Instant;
 
@@ -55,10 +55,11 @@ pub fn parse_scope(kind: &str, id: &str) -> Result<Scope, String> {
     }
 }
 
-/// Where a session is.
-struct Session {
+/// Where a session is on screen. The queue, its rules and undo live in the core's
+/// [`Session`]; this adds the card shown and the learner's ratings for the summary.
+struct Screen {
     scope: Scope,
-    queue: Queue,
+    session: Option<Session>,
     current: Option<ReviewCard>,
     revealed: bool,
     shown_at: Instant,
@@ -68,11 +69,11 @@ struct Session {
     notice: Option<String>,
 }
 
-impl Session {
-    fn start(app: &AppState, scope: Scope) -> Session {
-        let mut s = Session {
-            queue: Queue::default(),
-            scope,
+impl Screen {
+    fn start(app: &AppState, scope: Scope) -> Screen {
+        let mut s = Screen {
+            session: None,
+            scope: scope.clone(),
             current: None,
             revealed: false,
             shown_at: Instant::now(),
@@ -80,9 +81,9 @@ impl Session {
             error: None,
             notice: None,
         };
-        match app.peek(|c| c.build_queue(&s.scope)) {
-            Ok(q) => {
-                s.queue = q;
+        match app.peek(|c| c.start_session(scope)) {
+            Ok(session) => {
+                s.session = Some(session);
                 s.show_next(app);
             }
             Err(e) => s.error = Some(e),
@@ -109,7 +110,8 @@ impl Session {
     }
 
     fn show_next(&mut self, app: &AppState) {
-        match self.queue.next(Self::now(app)) {
+        let now = Self::now(app);
+        match self.session.as_ref().and_then(|s| s.next(now)) {
             Some(q) => self.show(app, q.card_id),
             None => self.current = None,
         }
@@ -125,19 +127,17 @@ impl Session {
         let Some(card) = self.current.as_ref().filter(|_| self.revealed) else {
             return;
         };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
         let id = card.card.id;
         let ms = self
             .shown_at
             .elapsed()
             .as_millis()
             .min(u128::from(u32::MAX)) as u32;
-        match app.write(|c| c.answer_card(id, rating, ms)) {
-            Ok(schedule) => {
-                if matches!(schedule.state, CardState::Learning | CardState::Relearning) {
-                    self.queue.requeue_learning(id, schedule.due_ms);
-                } else {
-                    self.queue.remove(id);
-                }
+        match app.write(|c| c.answer_in_session(session, id, rating, ms)) {
+            Ok(_) => {
                 self.given.push(rating);
                 self.error = None;
                 self.notice = None;
@@ -153,14 +153,11 @@ impl Session {
         let Some(id) = self.current.as_ref().map(|c| c.card.id) else {
             return;
         };
-        let result = if suspend {
-            app.write(|c| c.set_suspended(id, true))
-        } else {
-            app.write(|c| c.bury_card(id))
+        let Some(session) = self.session.as_mut() else {
+            return;
         };
-        match result {
+        match app.write(|c| c.set_aside_in_session(session, id, suspend)) {
             Ok(_) => {
-                self.queue.remove(id);
                 self.error = None;
                 self.notice = Some(
                     if suspend {
@@ -177,14 +174,12 @@ impl Session {
     }
 
     fn undo(&mut self, app: &AppState) {
-        match app.write(|c| c.undo_last_answer()) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        match app.write(|c| c.undo_in_session(session)) {
             Ok(Some(id)) => {
                 self.given.pop();
-                match app.peek(|c| c.build_queue(&self.scope)) {
-                    Ok(q) => self.queue = q,
-                    Err(e) => self.error = Some(e),
-                }
-                self.queue.remove(id);
                 self.show(app, id);
                 self.notice = Some("Last answer undone.".into());
             }
@@ -195,8 +190,13 @@ impl Session {
 
     /// Answered so far and the whole session's size as it now stands.
     fn progress(&self) -> (u32, u32) {
-        let done = self.given.len() as u32;
-        (done, done + self.queue.counts().total())
+        self.session.as_ref().map_or((0, 0), Session::progress)
+    }
+
+    fn next_learning_due(&self) -> Option<i64> {
+        self.session
+            .as_ref()
+            .and_then(|s| s.queue().next_learning_due())
     }
 }
 
@@ -224,7 +224,7 @@ fn ReviewSession(kind: String, id: String) -> Element {
     let scope = parse_scope(&kind, &id);
     let mut session = use_signal({
         let scope = scope.clone();
-        move || scope.ok().map(|s| Session::start(&app, s))
+        move || scope.ok().map(|s| Screen::start(&app, s))
     });
 
     let Some(s) = &*session.read() else {
@@ -298,14 +298,14 @@ fn ReviewSession(kind: String, id: String) -> Element {
             Message { error: s.error.clone(), notice: s.notice.clone() }
             match &s.current {
                 Some(card) => rsx! { CardView { card: card.clone(), revealed: s.revealed, session } },
-                None => rsx! { Summary { given: s.given.clone(), next_learning: s.queue.next_learning_due(), session } },
+                None => rsx! { Summary { given: s.given.clone(), next_learning: s.next_learning_due(), scope: s.scope.clone(), session } },
             }
         }
     }
 }
 
 #[component]
-fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Session>>) -> Element {
+fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Screen>>) -> Element {
     let app = use_app();
     let kind = card.note.fields.kind();
     let kind_label = match (kind, card.card.ord) {
@@ -388,9 +388,11 @@ fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Session>>) 
 fn Summary(
     given: Vec<Rating>,
     next_learning: Option<i64>,
-    session: Signal<Option<Session>>,
+    scope: Scope,
+    session: Signal<Option<Screen>>,
 ) -> Element {
     let app = use_app();
+    let today = app.read(|c| c.study_today(&scope)).ok();
     let nav = use_navigator();
     let count = |r: Rating| given.iter().filter(|&&g| g == r).count();
     let wait = next_learning.map(|due| {
@@ -412,6 +414,9 @@ fn Summary(
                         }
                     }
                 }
+            }
+            if let Some(today) = today {
+                HeldBackNotice { today }
             }
             if let Some(w) = wait {
                 p { class: "muted", "Cards you are still learning come back in {w}." }

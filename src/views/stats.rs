@@ -16,7 +16,7 @@ pub fn Stats() -> Element {
         Ok(s) => s,
         Err(e) => return rsx! { h1 { "Stats" } Message { error: e } },
     };
-    let due_today = stats.forecast.first().copied().unwrap_or(0);
+    let left_today = stats.today.total();
     let due_week: u32 = stats.forecast.iter().take(7).sum();
     let reviews_year: u32 = stats.heatmap.counts.iter().sum();
     let days_active = stats.heatmap.counts.iter().filter(|&&n| n > 0).count();
@@ -28,7 +28,10 @@ pub fn Stats() -> Element {
         h1 { "Stats" }
         section { class: "card-box", id: "forecast",
             h2 { "Due in the next 30 days" }
-            p { class: "small muted", "{due_today} due today (overdue included), {due_week} this week. Daily limits not applied." }
+            p { class: "small muted", id: "left-today",
+                "{left_today} left to study today, as on Today ({stats.today.learning} learning, {stats.today.review} to review, {stats.today.new} new). "
+                "{due_week} fall due this week; the chart counts every card falling due, before daily limits."
+            }
             ForecastChart { counts: stats.forecast.clone() }
         }
         section { class: "card-box", id: "heatmap",

@@ -134,8 +134,8 @@ fn a_reversed_note_is_asked_front_first() {
         "the back waits for reveal"
     );
     assert!(
-        html.contains("0 done · 2 left"),
-        "both directions are queued"
+        html.contains("0 done · 1 left"),
+        "the backward side waits for tomorrow: new siblings are buried"
     );
 }
 
@@ -457,5 +457,45 @@ fn feedback_from_the_assessor_shows_and_a_referred_back_item_opens_again() {
     assert!(
         list.contains("Feedback: Say what the customer said."),
         "{list}"
+    );
+}
+
+// ---- Revision limits (issue 12) ----
+
+/// Studies today's twenty new cards, as a first session does.
+fn first_session_done(col: &mut Collection) {
+    use pocketfolio_core::model::Rating;
+    use pocketfolio_core::queue::Scope;
+    let mut session = col.start_session(Scope::All).unwrap();
+    while let Some(card) = session.next(col.clock().now_ms()) {
+        if session.answered() >= 20 {
+            break;
+        }
+        col.answer_in_session(&mut session, card.card_id, Rating::Easy, 1_000)
+            .unwrap();
+    }
+}
+
+#[test]
+fn decks_at_the_new_card_limit_say_why_and_show_none_to_study() {
+    let (_dir, backend) = prepared(first_session_done);
+    let html = render_at(backend, "/decks");
+    assert!(html.contains("0 due · 0 new today"), "{html}");
+    assert!(
+        html.contains("reached today&#39;s limit of 20 new cards. 57 more new cards wait"),
+        "{html}"
+    );
+}
+
+#[test]
+fn today_and_stats_say_the_same_number_left() {
+    let (_dir, backend) = prepared(first_session_done);
+    let today = render_at(backend.clone(), "/");
+    assert!(today.contains("Nothing left to revise today."), "{today}");
+    assert!(today.contains("limit of 20 new cards"), "{today}");
+    let stats = render_at(backend, "/stats");
+    assert!(
+        stats.contains("0 left to study today, as on Today"),
+        "{stats}"
     );
 }

@@ -1,6 +1,6 @@
 //! Today: what is left to revise, drafts to finish, feedback, and the sync state.
 
-use crate::components::{FeedbackBadge, Message, QueueCountsView, SyncStatusView};
+use crate::components::{FeedbackBadge, HeldBackNotice, Message, QueueCountsView, SyncStatusView};
 use crate::state::use_app;
 use crate::views::evidence::CaptureActions;
 use crate::Route;
@@ -34,6 +34,7 @@ pub fn Today() -> Element {
             QueueCountsView { counts: today.total }
             if left == 0 {
                 p { class: "muted", id: "nothing-left", "Nothing left to revise today. Well done — come back tomorrow." }
+                HeldBackNotice { today: today.all }
             } else {
                 p { class: "muted", "{left} cards left today." }
             }

@@ -17,6 +17,8 @@ mod evidence_tests;
 #[cfg(test)]
 mod notes_tests;
 #[cfg(test)]
+mod queue_tests;
+#[cfg(test)]
 mod replay_tests;
 #[cfg(test)]
 mod review_tests;

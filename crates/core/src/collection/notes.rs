@@ -62,8 +62,14 @@ fn clean_tags(tags: &[String]) -> Vec<String> {
 impl Collection {
     /// Every deck with its counts for today.
     pub fn decks(&self) -> Result<Vec<DeckSummary>> {
-        let (_, day_end) = self.today();
-        self.store.get_deck_summaries(day_end)
+        let mut decks = self.store.get_deck_summaries()?;
+        for d in &mut decks {
+            let today = self.study_today(&crate::queue::Scope::Deck(d.deck.id))?;
+            d.due = today.counts.learning + today.counts.review;
+            d.new = today.counts.new;
+            d.today = today;
+        }
+        Ok(decks)
     }
 
     /// A deck.

@@ -5,7 +5,9 @@ use super::{Collection, OpChanges};
 use crate::model::{
     Card, CardId, CardState, Note, Rating, ReviewEvent, ReviewId, ReviewLog, Schedule, Unit,
 };
-use crate::queue::{Queue, QueueCounts, Scope};
+use crate::queue::{
+    BuryRules, DueCard, Gathering, Limits, Queue, QueueCounts, Scope, Session, StudyToday,
+};
 use crate::render::{card_faces, CardFaces};
 use crate::scheduler::AnswerPreview;
 use crate::store::QueueFilter;
@@ -34,8 +36,16 @@ pub struct UnitToday {
 pub struct Today {
     /// All cards left today.
     pub total: QueueCounts,
+    /// The same, with what the day's rules held back.
+    pub all: StudyToday,
     /// Per unit.
     pub units: Vec<UnitToday>,
+}
+
+/// What gathering held back.
+struct Held {
+    reviews_over_limit: u32,
+    reviews_buried: u32,
 }
 
 /// A card ready to show: its faces and what each answer button would do.
@@ -54,54 +64,162 @@ pub struct ReviewCard {
 impl Collection {
     /// Cards left today, in total and per unit.
     pub fn today_counts(&self) -> Result<Today> {
-        let total = self.build_queue(&Scope::All)?.counts();
+        let all = self.study_today(&Scope::All)?;
+        let total = all.counts;
         let mut units = Vec::new();
         for unit in self.store.get_units()? {
             let counts = self.build_queue(&Scope::Unit(unit.id.clone()))?.counts();
             units.push(UnitToday { unit, counts });
         }
-        Ok(Today { total, units })
+        Ok(Today { total, all, units })
     }
 
     /// The queue for a session over `scope`, within today's limits.
     pub fn build_queue(&self, scope: &Scope) -> Result<Queue> {
-        let (now, offset) = self.now();
+        Ok(self.gather_queue(scope)?.0)
+    }
+
+    /// The queue for `scope` with what its rules held back, for screens that explain an empty
+    /// or short queue.
+    pub fn study_today(&self, scope: &Scope) -> Result<StudyToday> {
+        let (queue, held) = self.gather_queue(scope)?;
+        let counts = queue.counts();
+        let filter = self.queue_filter(scope);
+        let new_waiting = self
+            .store
+            .count_new_cards(&filter)?
+            .saturating_sub(counts.new);
+        let limits = self.limits_today()?;
+        Ok(StudyToday {
+            counts,
+            new_limit: self.settings.new_per_day,
+            review_limit: self.settings.reviews_per_day,
+            new_limit_reached: limits.new == 0 || counts.new >= limits.new,
+            new_waiting,
+            reviews_over_limit: held.reviews_over_limit,
+            reviews_buried: held.reviews_buried,
+        })
+    }
+
+    fn queue_filter(&self, scope: &Scope) -> QueueFilter {
+        QueueFilter {
+            scope: scope.clone(),
+            today: self.today().0,
+        }
+    }
+
+    /// How many more new cards and reviews today's limits allow.
+    fn limits_today(&self) -> Result<Limits> {
+        let (_, offset) = self.now();
         let (today, day_end) = self.today();
         let day_start = self.scheduler.day_start_ms(today, offset);
         let done = self.store.done_counts(day_start, day_end)?;
-        let filter = QueueFilter {
-            scope: scope.clone(),
-            today,
-            bury_siblings: self.settings.bury_siblings,
-        };
-        let mut learning = Vec::new();
-        let mut reviews = Vec::new();
-        for c in self.store.due_candidates(&filter, day_end)? {
-            if c.state == CardState::Review {
+        Ok(Limits {
+            new: self.settings.new_per_day.saturating_sub(done.new),
+            review: self.settings.reviews_per_day.saturating_sub(done.review),
+        })
+    }
+
+    /// The one place the day's queue is built: candidates from the store, rules from
+    /// `queue::gather`.
+    fn gather_queue(&self, scope: &Scope) -> Result<(Queue, Held)> {
+        let (now, _) = self.now();
+        let (_, day_end) = self.today();
+        let filter = self.queue_filter(scope);
+        let due = self
+            .store
+            .due_candidates(&filter, day_end)?
+            .into_iter()
+            .map(|c| {
                 let schedule = Schedule {
                     memory: c.memory,
                     last_review_ms: c.last_review_ms,
                     ..Schedule::default()
                 };
-                let r = self.scheduler.retrievability(&schedule, now).unwrap_or(0.0);
-                reviews.push((c.card_id, r));
-            } else {
-                learning.push((c.card_id, c.due_ms));
+                DueCard {
+                    card_id: c.card_id,
+                    note_id: c.note_id,
+                    learning: c.state != CardState::Review,
+                    due_ms: c.due_ms,
+                    retrievability: self.scheduler.retrievability(&schedule, now).unwrap_or(0.0),
+                    sibling_answered_today: c.sibling_answered_today,
+                }
+            })
+            .collect();
+        let bury = BuryRules {
+            new: self.settings.bury_new_siblings,
+            review: self.settings.bury_review_siblings,
+        };
+        let mut gathering = Gathering::new(due, self.limits_today()?, bury, day_end);
+        if gathering.new_wanted() > 0 {
+            let decks = match scope {
+                Scope::Deck(d) => vec![*d],
+                _ => self.store.deck_ids()?,
+            };
+            for deck in decks {
+                gathering.start_deck();
+                self.store
+                    .offer_new_cards(&filter, deck, |card| gathering.offer_new(card))?;
             }
         }
-        let review_left = self.settings.reviews_per_day.saturating_sub(done.review) as usize;
-        if reviews.len() > review_left {
-            reviews.sort_by(|a, b| a.1.total_cmp(&b.1));
-            reviews.truncate(review_left);
+        let held = Held {
+            reviews_over_limit: gathering.reviews_over_limit,
+            reviews_buried: gathering.reviews_buried,
+        };
+        Ok((gathering.finish(), held))
+    }
+
+    /// Starts a revision session over `scope`.
+    pub fn start_session(&self, scope: Scope) -> Result<Session> {
+        let queue = self.build_queue(&scope)?;
+        Ok(Session::new(scope, queue))
+    }
+
+    /// Answers a card of a session: the answer is stored as [`Collection::answer_card`] stores
+    /// it, and the session's queue moves on (the card comes back if still in learning today,
+    /// its siblings are buried as the settings say).
+    pub fn answer_in_session(
+        &mut self,
+        session: &mut Session,
+        id: CardId,
+        rating: Rating,
+        duration_ms: u32,
+    ) -> Result<Schedule> {
+        let note = self.card(id)?.note_id;
+        let schedule = self.answer_card(id, rating, duration_ms)?;
+        let learning_due = matches!(schedule.state, CardState::Learning | CardState::Relearning)
+            .then_some(schedule.due_ms);
+        session.record_answer(id, note, learning_due);
+        Ok(schedule)
+    }
+
+    /// Undoes this device's last answer today and puts the session back exactly as it was
+    /// before it; returns the card to show again.
+    pub fn undo_in_session(&mut self, session: &mut Session) -> Result<Option<CardId>> {
+        let Some(card) = self.undo_last_answer()? else {
+            return Ok(None);
+        };
+        if !session.take_back(card) {
+            let queue = self.build_queue(session.scope())?;
+            session.replace_queue(queue);
         }
-        let new_left = self.settings.new_per_day.saturating_sub(done.new);
-        let new_cards = self
-            .store
-            .new_candidates(&filter, new_left)?
-            .into_iter()
-            .map(|c| c.card_id)
-            .collect();
-        Ok(Queue::build(learning, reviews, new_cards))
+        Ok(Some(card))
+    }
+
+    /// Suspends (or buries until tomorrow) a card of a session and takes it out of the queue.
+    pub fn set_aside_in_session(
+        &mut self,
+        session: &mut Session,
+        id: CardId,
+        suspend: bool,
+    ) -> Result<Schedule> {
+        let schedule = if suspend {
+            self.set_suspended(id, true)?
+        } else {
+            self.bury_card(id)?
+        };
+        session.set_aside(id);
+        Ok(schedule)
     }
 
     /// A card with its faces and the four answer previews, as of now.

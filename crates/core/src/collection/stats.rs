@@ -42,6 +42,8 @@ impl WeekRetention {
 /// Everything the Stats screen draws.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
+    /// What is left to study today, within limits: the same queue Today counts.
+    pub today: crate::queue::QueueCounts,
     /// Cards due on each of the next [`FORECAST_DAYS`] days; today includes overdue cards.
     /// Limits are not applied: this is what falls due, not what will be shown.
     pub forecast: Vec<u32>,
@@ -97,6 +99,7 @@ impl Collection {
         let first_weekday = (first_day + 3).rem_euclid(7) as u8;
 
         Ok(Stats {
+            today: self.build_queue(&crate::queue::Scope::All)?.counts(),
             forecast,
             heatmap: ReviewHeatmap {
                 first_weekday,

@@ -34,8 +34,12 @@ pub struct Settings {
     pub relearning_steps_min: Vec<u32>,
     /// Lapses after which a card is a leech and suspended (0 = never).
     pub leech_threshold: u32,
-    /// Hide a note's other cards for the rest of the day once one is answered.
-    pub bury_siblings: bool,
+    /// Hold a note's other new cards until tomorrow once one of its cards is answered.
+    #[serde(alias = "bury_siblings")]
+    pub bury_new_siblings: bool,
+    /// Hold a note's other review cards until tomorrow once one of its cards is answered.
+    /// Cards in (re)learning are never held back.
+    pub bury_review_siblings: bool,
     /// Longest interval in days.
     pub maximum_interval_days: u32,
     /// Theme.
@@ -54,7 +58,8 @@ impl Default for Settings {
             learning_steps_min: vec![1, 10],
             relearning_steps_min: vec![10],
             leech_threshold: 8,
-            bury_siblings: true,
+            bury_new_siblings: true,
+            bury_review_siblings: true,
             maximum_interval_days: 36_500,
             theme: Theme::System,
             text_scale_percent: 100,

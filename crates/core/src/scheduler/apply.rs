@@ -12,8 +12,9 @@ struct At {
     today: i64,
 }
 
-/// Intervals (days) FSRS proposes for Hard, Good and Easy, already fuzzed and ordered so
-/// Hard ≤ Good < Easy, as Anki guarantees.
+/// Intervals (days) FSRS proposes for Hard, Good and Easy, already fuzzed and ordered as
+/// Anki orders them: Good < Easy always, and Hard < Good only when Hard itself graduates
+/// (a Hard that repeats a learning step must not push Good past FSRS's interval).
 struct Intervals {
     hard: u32,
     good: u32,
@@ -72,7 +73,12 @@ impl Scheduler {
         n.reps += 1;
         n.last_review_ms = Some(at.time_ms);
         n.last_day = Some(at.today);
-        let ivls = self.intervals(card, n.reps, &states);
+        let hard_graduates = match prior {
+            CardState::Review => true,
+            CardState::Relearning => self.config.relearning_steps_ms.is_empty(),
+            CardState::New | CardState::Learning => self.config.learning_steps_ms.is_empty(),
+        };
+        let ivls = self.intervals(card, n.reps, &states, hard_graduates);
         match prior {
             CardState::New | CardState::Learning => {
                 self.stepped(n, rating, at, &ivls, CardState::Learning, false)
@@ -167,15 +173,23 @@ impl Scheduler {
         n.due_ms = self.day_start_ms(at.today + i64::from(days), at.offset_min);
     }
 
-    fn intervals(&self, card: CardId, reps: u32, states: &fsrs::NextStates) -> Intervals {
+    fn intervals(
+        &self,
+        card: CardId,
+        reps: u32,
+        states: &fsrs::NextStates,
+        hard_graduates: bool,
+    ) -> Intervals {
         let max = self.config.maximum_interval_days;
         let fuzz = |ivl: f32| fuzzed_interval(ivl, card, reps, max);
         let again = fuzz(states.again.interval);
         let mut hard = fuzz(states.hard.interval);
         let mut good = fuzz(states.good.interval);
         let mut easy = fuzz(states.easy.interval);
-        hard = hard.min(good);
-        good = good.max(hard + 1).min(max);
+        if hard_graduates {
+            hard = hard.min(good);
+            good = good.max(hard + 1).min(max);
+        }
         easy = easy.max(good + 1).min(max);
         Intervals {
             hard,

@@ -201,3 +201,23 @@ fn elapsed_days_follow_the_rollover_hour() {
     assert_eq!(next_morning.last_day, first.last_day.map(|d| d + 1));
     assert_ne!(night.memory, next_morning.memory);
 }
+
+/// Issue 12: Hard repeating a learning step must not push Good past FSRS's interval.
+#[test]
+fn good_graduates_at_fsrs_interval_when_hard_stays_in_learning() {
+    let s = default_scheduler();
+    let first = answer(&s, &Schedule::default(), T0, Rating::Good);
+    assert_eq!(first.state, CardState::Learning);
+    let second = answer(&s, &first, T0 + 10 * MINUTE_MS, Rating::Good);
+    assert_eq!(second.state, CardState::Review);
+    let fsrs = fsrs::FSRS::new(&[]).unwrap();
+    let expected = fsrs
+        .next_states(first.memory.map(to_fsrs), 0.9, 0)
+        .unwrap()
+        .good
+        .interval
+        .round()
+        .max(1.0) as u32;
+    assert_eq!(expected, 2, "FSRS-6's default parameters give two days");
+    assert_eq!(second.interval_days, expected);
+}

@@ -2,9 +2,10 @@
 
 use super::Store;
 use crate::model::{Card, CardId, CardState, DeckId, Memory, NoteId, Schedule};
-use crate::queue::Scope;
+use crate::queue::{NewCard, Scope};
 use crate::{CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
+use std::ops::ControlFlow;
 
 const CARD_COLUMNS: &str = "id, note_id, ord, position, state, due_ms, stability, difficulty, step, reps, lapses, interval_days, last_review_ms, last_day, suspended, buried_day, leech";
 
@@ -12,23 +13,18 @@ const CARD_COLUMNS: &str = "id, note_id, ord, position, state, due_ms, stability
 #[derive(Debug, Clone)]
 pub(crate) struct DueCandidate {
     pub card_id: CardId,
+    pub note_id: NoteId,
     pub state: CardState,
     pub due_ms: i64,
     pub memory: Option<Memory>,
     pub last_review_ms: Option<i64>,
+    pub sibling_answered_today: bool,
 }
 
-/// A new card, in learning order.
-#[derive(Debug, Clone)]
-pub(crate) struct NewCandidate {
-    pub card_id: CardId,
-}
-
-/// The bits of a queue query that depend on the day and settings.
+/// The bits of a queue query that depend on the day.
 pub(crate) struct QueueFilter {
     pub scope: Scope,
     pub today: i64,
-    pub bury_siblings: bool,
 }
 
 impl QueueFilter {
@@ -47,15 +43,19 @@ impl QueueFilter {
     }
 }
 
-/// Conditions shared by both queue queries: scope, burying, siblings answered today.
+/// Conditions shared by the queue queries: scope and cards buried by hand. Which siblings to
+/// hold back is the queue's rule (`queue::gather`), so the queries only report
+/// `sibling_answered_today`.
 const QUEUE_CONDITIONS: &str = "
     AND (c.buried_day IS NULL OR c.buried_day != :today)
     AND (:deck IS NULL OR c.note_id IN (SELECT id FROM note WHERE deck_id = :deck))
     AND (:unit IS NULL OR EXISTS (
           SELECT 1 FROM note_criterion nc JOIN criterion cr ON cr.id = nc.criterion_id
-          WHERE nc.note_id = c.note_id AND cr.unit_id = :unit))
-    AND (:bury = 0 OR NOT EXISTS (
-          SELECT 1 FROM card s WHERE s.note_id = c.note_id AND s.id != c.id AND s.last_day = :today))";
+          WHERE nc.note_id = c.note_id AND cr.unit_id = :unit))";
+
+/// Whether another card of the note was answered today.
+const SIBLING_ANSWERED_TODAY: &str = "EXISTS (
+    SELECT 1 FROM card s WHERE s.note_id = c.note_id AND s.id != c.id AND s.last_day = :today)";
 
 impl Store {
     /// Adds a card; its schedule is written by the one statement that writes schedules.
@@ -130,54 +130,91 @@ impl Store {
             .query_row([], |r| r.get(0))?)
     }
 
-    /// Learning and review cards due before `before_ms`, not suspended or buried.
+    /// Learning and review cards due before `before_ms`, not suspended or buried by hand.
     pub(crate) fn due_candidates(
         &self,
         f: &QueueFilter,
         before_ms: i64,
     ) -> Result<Vec<DueCandidate>> {
         let sql = format!(
-            "SELECT c.id, c.state, c.due_ms, c.stability, c.difficulty, c.last_review_ms
+            "SELECT c.id, c.note_id, c.state, c.due_ms, c.stability, c.difficulty,
+                    c.last_review_ms, {SIBLING_ANSWERED_TODAY}
              FROM card c
              WHERE c.suspended = 0 AND c.state != 0 AND c.state IN (1, 2, 3) AND c.due_ms < :before {QUEUE_CONDITIONS}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             rusqlite::named_params! {
-                ":before": before_ms, ":today": f.today, ":deck": f.deck(),
-                ":unit": f.unit(), ":bury": f.bury_siblings,
+                ":before": before_ms, ":today": f.today, ":deck": f.deck(), ":unit": f.unit(),
             },
             |r| {
                 Ok(DueCandidate {
                     card_id: r.get(0)?,
-                    state: state_from(r.get(1)?)?,
-                    due_ms: r.get(2)?,
-                    memory: memory_from(r.get(3)?, r.get(4)?),
-                    last_review_ms: r.get(5)?,
+                    note_id: r.get(1)?,
+                    state: state_from(r.get(2)?)?,
+                    due_ms: r.get(3)?,
+                    memory: memory_from(r.get(4)?, r.get(5)?),
+                    last_review_ms: r.get(6)?,
+                    sibling_answered_today: r.get(7)?,
                 })
             },
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Up to `limit` new cards in learning order.
-    pub(crate) fn new_candidates(&self, f: &QueueFilter, limit: u32) -> Result<Vec<NewCandidate>> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
+    /// Offers the new cards of `deck` within the filter's scope to `take`, in learning order,
+    /// until it says stop. Reads only as many rows as it takes.
+    pub(crate) fn offer_new_cards(
+        &self,
+        f: &QueueFilter,
+        deck: DeckId,
+        mut take: impl FnMut(NewCard) -> ControlFlow<()>,
+    ) -> Result<()> {
         let sql = format!(
-            "SELECT c.id FROM card c INDEXED BY card_new
-             WHERE c.suspended = 0 AND c.state = 0 {QUEUE_CONDITIONS}
-             ORDER BY c.position LIMIT :limit"
+            "SELECT c.id, c.note_id, {SIBLING_ANSWERED_TODAY}
+             FROM card c INDEXED BY card_new
+             WHERE c.suspended = 0 AND c.state = 0
+               AND c.note_id IN (SELECT id FROM note WHERE deck_id = :in_deck) {QUEUE_CONDITIONS}
+             ORDER BY c.position"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
+        let mut rows = stmt.query(rusqlite::named_params! {
+            ":today": f.today, ":deck": f.deck(), ":unit": f.unit(), ":in_deck": deck,
+        })?;
+        while let Some(r) = rows.next()? {
+            let card = NewCard {
+                card_id: r.get(0)?,
+                note_id: r.get(1)?,
+                sibling_answered_today: r.get(2)?,
+            };
+            if take(card).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// New cards in the filter's scope, not suspended or buried by hand: what the limit and
+    /// burying hold back is this minus what the queue holds.
+    pub(crate) fn count_new_cards(&self, f: &QueueFilter) -> Result<u32> {
+        let sql = format!(
+            "SELECT count(*) FROM card c INDEXED BY card_new
+             WHERE c.suspended = 0 AND c.state = 0 {QUEUE_CONDITIONS}"
+        );
+        Ok(self.conn.prepare_cached(&sql)?.query_row(
             rusqlite::named_params! {
                 ":today": f.today, ":deck": f.deck(), ":unit": f.unit(),
-                ":bury": f.bury_siblings, ":limit": limit,
             },
-            |r| Ok(NewCandidate { card_id: r.get(0)? }),
-        )?;
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Decks in the order their new cards take turns.
+    pub(crate) fn deck_ids(&self) -> Result<Vec<DeckId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM deck ORDER BY builtin IS NULL, name, id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

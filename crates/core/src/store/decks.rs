@@ -2,6 +2,7 @@
 
 use super::Store;
 use crate::model::{Deck, DeckId};
+use crate::queue::StudyToday;
 use crate::Result;
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -12,10 +13,12 @@ pub struct DeckSummary {
     pub deck: Deck,
     /// Cards in it.
     pub cards: u32,
-    /// Learning and review cards due today (before limits).
+    /// Learning and review cards studying the deck today would show.
     pub due: u32,
-    /// New cards not yet seen (before limits).
+    /// New cards studying the deck today would show.
     pub new: u32,
+    /// The deck's queue today and what the day's rules held back.
+    pub today: StudyToday,
 }
 
 impl Store {
@@ -58,22 +61,21 @@ impl Store {
             .optional()?)
     }
 
-    /// Every deck with its counts for the day ending at `day_end_ms`.
-    pub(crate) fn get_deck_summaries(&self, day_end_ms: i64) -> Result<Vec<DeckSummary>> {
+    /// Every deck with its number of cards; the collection fills in today's counts from the
+    /// queue.
+    pub(crate) fn get_deck_summaries(&self) -> Result<Vec<DeckSummary>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.name, d.description, d.unit_id, d.builtin,
-               count(c.id),
-               coalesce(sum(c.suspended = 0 AND c.state != 0 AND c.due_ms < ?1), 0),
-               coalesce(sum(c.suspended = 0 AND c.state = 0), 0)
+            "SELECT d.id, d.name, d.description, d.unit_id, d.builtin, count(c.id)
              FROM deck d LEFT JOIN note n ON n.deck_id = d.id LEFT JOIN card c ON c.note_id = n.id
              GROUP BY d.id ORDER BY d.builtin IS NULL, d.name",
         )?;
-        let rows = stmt.query_map([day_end_ms], |r| {
+        let rows = stmt.query_map([], |r| {
             Ok(DeckSummary {
                 deck: deck_from_row(r)?,
                 cards: r.get(5)?,
-                due: r.get(6)?,
-                new: r.get(7)?,
+                due: 0,
+                new: 0,
+                today: StudyToday::default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
