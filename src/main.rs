@@ -12,8 +12,8 @@ mod views;
 use dioxus::prelude::*;
 use state::Backend;
 use views::{
-    AddCard, Browse, Decks, EditCard, EvidenceDetail, NotFound, Portfolio, Review, Settings, Shell,
-    Stats, Today, UnitDetail, Units,
+    AddCard, Browse, Decks, EditCard, EvidenceDetail, ImportCards, NotFound, Portfolio, Review,
+    Settings, Shell, Stats, Today, UnitDetail, Units,
 };
 
 /// The stylesheet as an asset, which `dx` bundles for Android and iOS.
@@ -35,6 +35,8 @@ pub enum Route {
         Review { kind: String, id: String },
         #[route("/decks")]
         Decks {},
+        #[route("/decks/import")]
+        ImportCards {},
         #[route("/browse")]
         Browse {},
         #[route("/add")]

@@ -148,6 +148,28 @@ impl AppState {
         result
     }
 
+    /// As [`AppState::write`], on a thread of its own, so a long change (a big import) leaves
+    /// the screen free to show its progress. Other screens wait for the collection meanwhile.
+    pub async fn write_in_background<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Collection) -> Result<T, CoreError> + Send + 'static,
+    ) -> Result<T, String> {
+        let backend = self.backend.peek().clone();
+        let (tx, rx) = futures::channel::oneshot::channel();
+        let worker = backend.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(worker.with(|col| f(col).map_err(|e| e.to_string())));
+        });
+        let result = rx
+            .await
+            .map_err(|_| "The change stopped part-way; nothing was saved.".to_string())??;
+        let value = result?;
+        let mut revision = self.revision;
+        revision += 1;
+        backend.sync().changed();
+        Ok(value)
+    }
+
     /// Why the collection could not be opened, if it could not.
     pub fn open_error(&self) -> Option<String> {
         self.backend.peek().open_error().map(str::to_string)

@@ -12,7 +12,11 @@ fn tab_of(route: &Route) -> usize {
         | Route::NotFound { .. }
         | Route::Portfolio {}
         | Route::EvidenceDetail { .. } => 0,
-        Route::Decks {} | Route::Browse {} | Route::AddCard {} | Route::EditCard { .. } => 1,
+        Route::Decks {}
+        | Route::ImportCards {}
+        | Route::Browse {}
+        | Route::AddCard {}
+        | Route::EditCard { .. } => 1,
         Route::Units {} | Route::UnitDetail { .. } => 2,
         Route::Stats {} => 3,
         Route::Settings {} => 4,

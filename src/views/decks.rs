@@ -1,31 +1,9 @@
-//! Decks with their due and new counts; study one, make one, or import one from CSV.
+//! Decks with their due and new counts; study one, make one, or go to import one.
 
 use crate::components::{held_back_text, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
-
-/// Reads the chosen CSV file as text and sends `[name, text]`, or `["", ""]` if none, then
-/// clears the input so the same file can be chosen again.
-const READ_CSV_JS: &str = r#"
-const input = document.getElementById('csv-file');
-const file = input && input.files && input.files[0];
-if (!file) {
-  dioxus.send(['', '']);
-} else {
-  const text = await file.text();
-  input.value = '';
-  dioxus.send([file.name, text]);
-}
-"#;
-
-/// The chosen file's name and bytes as read by the page; an empty name if none was chosen.
-async fn read_in_page() -> Option<(String, Vec<u8>)> {
-    let mut read = document::eval(READ_CSV_JS);
-    let file = read.recv::<Vec<String>>().await.ok()?;
-    let [name, text] = <[String; 2]>::try_from(file).ok()?;
-    Some((name, text.into_bytes()))
-}
 
 /// The deck list.
 #[component]
@@ -51,50 +29,12 @@ pub fn Decks() -> Element {
         }
     };
 
-    // The desktop app picks the file with a native dialog and hands it over with the event.
-    // The preview and phones leave it in the page (the liveview glue sends files in a form
-    // dioxus 0.7 no longer reads), so there it is read by script and sent back as text.
-    let import = move |evt: FormEvent| async move {
-        let picked = match evt.files().into_iter().next() {
-            Some(file) => file
-                .read_bytes()
-                .await
-                .map(|bytes| (file.name(), bytes.to_vec()))
-                .ok(),
-            None => read_in_page().await,
-        };
-        let Some((name, bytes)) = picked else {
-            error.set(Some("The file could not be read.".into()));
-            return;
-        };
-        if name.is_empty() {
-            return;
-        }
-        let deck_name = name
-            .trim_end_matches(".csv")
-            .trim_end_matches(".CSV")
-            .to_string();
-        match app.write(|c| c.import_csv(&deck_name, &bytes)) {
-            Ok(report) => {
-                let mut text = report.summary();
-                for s in report.skipped.iter().take(5) {
-                    text.push_str(&format!(" {}: {}.", s.item, s.reason));
-                }
-                notice.set(Some(text));
-                error.set(None);
-            }
-            Err(err) => {
-                error.set(Some(err));
-                notice.set(None);
-            }
-        }
-    };
-
     rsx! {
         div { class: "spread",
             h1 { "Cards" }
             div { class: "row",
                 Link { class: "button", to: Route::Browse {}, "aria-label": "Search and browse cards", "Browse" }
+                Link { class: "button", to: Route::ImportCards {}, id: "import-link", "aria-label": "Import cards from Anki or a CSV file", "Import" }
                 Link { class: "button primary", to: Route::AddCard {}, id: "add-card-link", "aria-label": "Add a card", "+ Add" }
             }
         }
@@ -144,12 +84,6 @@ pub fn Decks() -> Element {
                     button { class: "primary", r#type: "button", onclick: add, "Create" }
                 }
             }
-        }
-        section { class: "card-box",
-            h2 { "Import from CSV" }
-            p { class: "small muted", "One card per row: front, back and optional tags. The deck takes the file's name." }
-            label { r#for: "csv-file", "CSV file" }
-            input { id: "csv-file", r#type: "file", accept: ".csv,text/csv", onchange: import }
         }
     }
 }

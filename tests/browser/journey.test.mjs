@@ -3,11 +3,13 @@
 // a daily limit, and bad input that must change nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, todayCounts,
   answerCard, answerCardTimed, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
   median, report, waitForReviewKeys,
-  PHONE, SMALL_PHONE,
+  PHONE, SMALL_PHONE, repoRoot,
 } from './lib.mjs';
 
 const dataDir = tempDataDir('journey');
@@ -122,18 +124,33 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   await page.getByRole('button', { name: 'Create' }).click();
   await page.getByRole('alert').filter({ hasText: 'A deck needs a name.' }).waitFor();
 
-  // CSV import through the file input: a deck named after the file, a bad file refused.
-  await page.locator('#csv-file').setInputFiles({
+  // Import (Decks → Import): a CSV file makes a deck named after it; an Anki package keeps its
+  // decks, media and history; a bad file is refused and changes nothing.
+  await page.locator('#import-link').click();
+  await page.locator('#import-file:enabled').waitFor();
+  await page.locator('#import-file').setInputFiles({
     name: 'Kiwi words.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from('Kiwi front one,Kiwi back one,kiwi\nKiwi front two,Kiwi back two,kiwi\n'),
   });
-  await page.getByText('Imported 2 cards into "Kiwi words" (0 already there).').waitFor();
-  await page.locator('#deck-list').getByText('Kiwi words').waitFor();
-  await page.locator('#csv-file').setInputFiles({
+  await page.getByText('Imported 2 new notes (2 cards) into 1 deck.').waitFor();
+  await page.locator('#import-file:enabled').waitFor();
+  await page.locator('#import-file').setInputFiles({
+    name: 'Retail.apkg',
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(join(repoRoot, 'crates/core/tests/fixtures/anki/anki-26-modern.apkg')),
+  });
+  await page.getByText('Imported 10 new notes (14 cards) into 4 decks, 9 reviews, 2 media files.').waitFor();
+  await page.locator('#import-report').getByText('Retail::Stock').waitFor();
+  await checkScreen('import-report');
+  await page.locator('#import-file:enabled').waitFor();
+  await page.locator('#import-file').setInputFiles({
     name: 'Empty.csv', mimeType: 'text/csv', buffer: Buffer.from('   \n'),
   });
-  await page.getByRole('alert').waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Nothing was imported.' }).waitFor();
+  await page.getByRole('link', { name: 'Back to decks' }).click();
+  await page.locator('#deck-list').getByText('Kiwi words').waitFor();
+  await page.locator('#deck-list').getByText('Retail::Pricing').waitFor();
   assert.equal(await page.locator('#deck-list').getByText('Empty').count(), 0);
 
   await page.locator('#add-card-link').click();

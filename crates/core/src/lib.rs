@@ -15,6 +15,7 @@
 //!   suggestions, witness testimony with signatures, thumbnails.
 //! - [`portfolio`]: the portfolio exported as one self-contained ZIP.
 //! - [`sync`]: the wire types of the sync protocol, which the outbox already speaks.
+//! - [`export`]: cards out to Anki (`.apkg` with scheduling, history and media).
 //! - [`import`]: cards from Anki files (`.apkg`, `.colpkg`, `.anki2`, with media and review history) and CSV/TSV in Anki's text format.
 //!
 //! Time comes in through a [`Clock`], so everything is deterministic under test.
@@ -25,6 +26,7 @@ mod collection;
 pub mod content;
 mod error;
 pub mod evidence;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod portfolio;

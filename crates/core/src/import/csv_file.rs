@@ -15,8 +15,8 @@ use std::collections::BTreeSet;
 
 /// A row ready to store.
 struct Row {
-    /// Set when the row carries an Anki GUID.
-    id: Option<NoteId>,
+    /// Set when the row carries an Anki GUID: (our id, the GUID).
+    id: Option<(NoteId, String)>,
     deck: String,
     fields: NoteFields,
     tags: Vec<String>,
@@ -84,7 +84,10 @@ impl Collection {
                     continue;
                 }
                 let note = Note {
-                    id: r.id.unwrap_or_else(|| NoteId::new_at(now)),
+                    id: r
+                        .id
+                        .as_ref()
+                        .map_or_else(|| NoteId::new_at(now), |(id, _)| *id),
                     deck_id,
                     fields: r.fields.clone(),
                     tags: r.tags.clone(),
@@ -92,6 +95,9 @@ impl Collection {
                     builtin: None,
                 };
                 col.put_note_from_file(&note, &mut report)?;
+                if let Some((_, guid)) = &r.id {
+                    col.store.put_note_guid(note.id, guid)?;
+                }
                 report.cards += card_ords(&note.fields).len();
             }
             Ok(first.unwrap_or(report.deck_id))
@@ -164,7 +170,7 @@ fn row(h: &Header, deck_name: &str, first: bool, fields: &[String]) -> Result<Op
     Ok(Some(Row {
         id: get(h.guid_column)
             .filter(|g| !g.is_empty())
-            .map(|g| anki::note_id_for_guid(&g)),
+            .map(|g| (anki::note_id_for_guid(&g), g)),
         deck: get(h.deck_column)
             .filter(|d| !d.is_empty())
             .or_else(|| h.deck.clone())

@@ -71,3 +71,9 @@ impl Collection {
         Ok(())
     }
 }
+
+/// The importer's HTML → text, for the export's round-trip tests.
+#[cfg(test)]
+pub(crate) fn field_text_for_tests(html: &str) -> (String, Vec<String>) {
+    html_text::field_text(html)
+}

@@ -10,6 +10,7 @@ mod cards;
 mod checkpoint;
 mod decks;
 mod evidence;
+mod export;
 mod media;
 mod notes;
 mod open;

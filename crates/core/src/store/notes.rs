@@ -67,7 +67,7 @@ impl Store {
         }
     }
 
-    fn get_note_criteria(&self, id: NoteId) -> Result<Vec<String>> {
+    pub(super) fn get_note_criteria(&self, id: NoteId) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT criterion_id FROM note_criterion WHERE note_id = ? ORDER BY criterion_id",
         )?;
@@ -164,7 +164,7 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
+pub(super) fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     let fields: String = r.get(2)?;
     let fields: NoteFields = serde_json::from_str(&fields).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))

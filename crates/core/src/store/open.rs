@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_initial.sql"),
     include_str!("sql/0002_sync.sql"),
     include_str!("sql/0003_media.sql"),
+    include_str!("sql/0004_note_guid.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -11,7 +11,7 @@ mod read;
 mod unpack;
 
 pub use unpack::AnkiFileKind;
-pub(crate) use unpack::Limits;
+pub(crate) use unpack::{Limits, Scratch};
 
 use super::{ImportReport, ImportSource, Skipped};
 use crate::model::{CardId, DeckId, Note, NoteId, Rating, ReviewEvent, ReviewId, ReviewLog};
@@ -115,6 +115,7 @@ impl Collection {
                 let mut note = p.note.clone();
                 note.deck_id = deck_ids[&p.deck];
                 col.put_note_from_file(&note, &mut report)?;
+                col.store.put_note_guid(note.id, &p.guid)?;
                 let ours = col.store.get_cards_of_note(note.id)?;
                 for (anki_card, ord) in &p.cards {
                     let Some(card) = ours.iter().find(|c| c.ord == *ord) else {

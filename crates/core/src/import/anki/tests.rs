@@ -382,3 +382,43 @@ fn media_names_that_point_elsewhere_are_refused_and_nothing_is_written_there() {
     assert!(!dir.path().parent().unwrap().join("evil.png").exists());
     assert_eq!(report.media, 1, "beep.mp3 still came");
 }
+
+#[test]
+fn packages_written_by_genanki_and_older_exports_still_import() {
+    let read = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .unwrap()
+    };
+    let (mut col, _clock, _dir) = collection_at_fixture_time();
+    let report = col
+        .import_anki("g.apkg", &read("genanki-legacy.apkg"), "Legacy")
+        .unwrap();
+    assert_eq!((report.added, report.skipped.len()), (3, 0), "{report:#?}");
+    assert_eq!(
+        note_with(&col, "conversion").fields,
+        NoteFields::Basic {
+            front: "Conversion rate".into(),
+            back: "Transactions ÷ visitors × 100".into()
+        }
+    );
+    assert_eq!(
+        col.search("reliability", None).unwrap().len(),
+        2,
+        "cloze c1 and c2"
+    );
+    let report = col
+        .import_anki("m.apkg", &read("anki-modern.apkg"), "Modern")
+        .unwrap();
+    assert_eq!(report.added, 3, "{report:#?}");
+    assert_eq!(
+        note_with(&col, "review cycle").fields,
+        NoteFields::Cloze {
+            text: "Plan{{c1::-Do-}}Review cycle".into(),
+            extra: "Continuous improvement".into()
+        }
+    );
+}

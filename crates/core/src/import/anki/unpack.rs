@@ -62,14 +62,21 @@ pub(super) struct Unpacked<'a> {
     zip: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
 }
 
-/// A private folder for the import's files, removed with everything in it when dropped.
-pub(super) struct Scratch(PathBuf);
+/// A private folder for an import's or export's files, removed with everything in it when
+/// dropped.
+pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new(root: &Path) -> Result<Scratch> {
-        let path = root.join(format!("pocketfolio-import-{}", uuid::Uuid::new_v4()));
+    /// A new folder under `root`.
+    pub(crate) fn new(root: &Path) -> Result<Scratch> {
+        let path = root.join(format!("pocketfolio-anki-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&path).map_err(|e| CoreError::io(&path, e))?;
         Ok(Scratch(path))
+    }
+
+    /// Where it is.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
     }
 }
 
