@@ -11,7 +11,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
@@ -141,7 +141,16 @@ impl BlobStore {
     /// The chunks held for an upload, in order of offset.
     async fn parts(&self, owner: &str, sha: &str) -> ApiResult<Vec<Part>> {
         let dir = Self::part_dir(owner, sha);
-        let metas: Vec<_> = self.store.list(Some(&dir)).try_collect().await?;
+        // A chunk another request removes while we list is simply not there.
+        let listed: Vec<_> = self.store.list(Some(&dir)).collect().await;
+        let mut metas = Vec::with_capacity(listed.len());
+        for meta in listed {
+            match meta {
+                Ok(meta) => metas.push(meta),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         let mut parts: Vec<Part> = metas
             .into_iter()
             .filter_map(|m| {
@@ -245,7 +254,19 @@ impl BlobStore {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     writer.abort().await?;
-                    return Err(e);
+                    // Another request finished this file and removed the chunks under us.
+                    if self.stored_size(sha).await? == Some(total) {
+                        return Ok(total);
+                    }
+                    // Otherwise they were swept: say where the upload stands now.
+                    return Err(match e {
+                        ApiError::Blobs(object_store::Error::NotFound { .. }) => {
+                            ApiError::WrongOffset {
+                                received: self.held(owner, sha).await?.received,
+                            }
+                        }
+                        other => other,
+                    });
                 }
             };
             hasher.update(&bytes);

@@ -65,6 +65,11 @@ pub struct Config {
     /// Behind a load balancer every request comes from its address: then rate-limit by the
     /// last `X-Forwarded-For` entry it appends instead. Only set this behind such a proxy.
     pub trust_forwarded_for: bool,
+    /// Attachment bytes one learner may hold at the centre.
+    pub learner_quota: u64,
+    /// Attachment uploads handled at once (more wait their turn); each holds at most one
+    /// part (1 MiB) in memory.
+    pub max_concurrent_uploads: usize,
 }
 
 impl Default for Config {
@@ -79,6 +84,8 @@ impl Default for Config {
             body_timeout: Duration::from_secs(30),
             connections: serve::ConnectionLimits::default(),
             trust_forwarded_for: false,
+            learner_quota: 2_000_000_000,
+            max_concurrent_uploads: 16,
         }
     }
 }
@@ -172,7 +179,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(routes::auth::router())
         .merge(routes::sync::router())
-        .merge(routes::blobs::router(state.blobs.max_size))
+        .merge(routes::blobs::router(config.max_concurrent_uploads))
         .merge(pages::router())
         .merge(limited)
         .route(

@@ -35,6 +35,9 @@ enum Command {
         /// Largest attachment in MB.
         #[arg(long, env = "PF_MAX_BLOB_MB", default_value_t = 50)]
         max_blob_mb: u64,
+        /// Attachment storage per learner, in MB.
+        #[arg(long, env = "PF_LEARNER_QUOTA_MB", default_value_t = 2_000)]
+        learner_quota_mb: u64,
         /// Attachments in an S3-compatible bucket, e.g. s3://bucket (needs the `s3` feature;
         /// credentials and endpoint from the usual AWS_* variables).
         #[arg(long, env = "PF_BLOB_URL")]
@@ -151,6 +154,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             listen,
             max_blob_mb,
+            learner_quota_mb,
             blob_url,
             trust_proxy,
             max_connections,
@@ -165,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
                     max_per_address: (!*trust_proxy).then_some(*max_connections_per_address),
                     ..ConnectionLimits::default()
                 },
+                learner_quota: learner_quota_mb.saturating_mul(1_000_000),
                 ..Config::default()
             };
             let state = AppState::new(db, blobs, passwords, config);

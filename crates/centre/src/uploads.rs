@@ -5,9 +5,11 @@
 //! the bytes again.
 
 use crate::blobs::{ChunkRange, Held};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::AppState;
-use bytes::Bytes;
+use axum::body::Body;
+use bytes::BytesMut;
+use futures::StreamExt;
 use pocketfolio_core::sync::protocol::UploadStatus;
 
 /// What a chunk led to.
@@ -31,13 +33,19 @@ pub async fn status(state: &AppState, learner: &str, sha: &str) -> ApiResult<Upl
     finish_if_whole(state, learner, sha, held).await
 }
 
-/// Stores one chunk of `learner`'s upload of `sha`, and finishes the file when it was the last.
-pub async fn put_chunk(
+/// How much of a request body is held in memory at once: it is stored part by part.
+pub const PART: usize = 1024 * 1024;
+
+/// Stores `range` of `learner`'s upload of `sha` from a request body as it streams in (part by
+/// part, so memory holds one part whatever the file's size), and finishes the file when it is
+/// whole. A whole-file upload is the range `0..total`: it goes the same way, so a connection
+/// cut in the middle of one leaves what arrived, to be continued.
+pub async fn put_stream(
     state: &AppState,
     learner: &str,
     sha: &str,
     range: ChunkRange,
-    data: Bytes,
+    body: Body,
 ) -> ApiResult<ChunkOutcome> {
     if state.db.has_blob(learner, sha).await? {
         return Ok(ChunkOutcome::Complete);
@@ -45,11 +53,13 @@ pub async fn put_chunk(
     // Every byte may already be held from an attempt cut off before it finished: finish that
     // instead of asking for bytes past the end (the old wedge: 416, then 1-byte chunks for ever).
     let held = state.blobs.held(learner, sha).await?;
-    let held = if held.is_whole() && held.total == Some(range.total) {
-        held
-    } else {
-        state.blobs.put_chunk(learner, sha, range, data).await?
-    };
+    if !(held.is_whole() && held.total == Some(range.total)) {
+        if held.received == 0 {
+            check_quota(state, learner, range.total).await?;
+        }
+        store_body(state, learner, sha, range, body).await?;
+    }
+    let held = state.blobs.held(learner, sha).await?;
     let status = finish_if_whole(state, learner, sha, held).await?;
     Ok(if status.complete {
         ChunkOutcome::Complete
@@ -58,13 +68,69 @@ pub async fn put_chunk(
     })
 }
 
-/// Stores a whole file sent in one request and records it.
-pub async fn put_whole(state: &AppState, learner: &str, sha: &str, data: Bytes) -> ApiResult<()> {
-    if state.db.has_blob(learner, sha).await? {
-        return Ok(());
+async fn check_quota(state: &AppState, learner: &str, size: u64) -> ApiResult<()> {
+    let quota = state.config.learner_quota;
+    if state.db.blob_bytes(learner).await?.saturating_add(size) > quota {
+        return Err(ApiError::TooLarge(format!(
+            "Your attachments at the centre have reached their limit of {} MB. Ask your centre \
+             to raise it, or remove files you no longer need.",
+            quota / 1_000_000
+        )));
     }
-    let size = state.blobs.put_whole(sha, data).await?;
-    state.db.add_blob(learner, sha, size).await?;
+    Ok(())
+}
+
+/// Writes the body into parts from `range.start` on; the body must be exactly the range.
+async fn store_body(
+    state: &AppState,
+    learner: &str,
+    sha: &str,
+    range: ChunkRange,
+    body: Body,
+) -> ApiResult<()> {
+    let mut stream = body.into_data_stream();
+    let mut offset = range.start;
+    let mut buffer = BytesMut::new();
+    let end = range.end + 1;
+    loop {
+        let frame =
+            stream.next().await.transpose().map_err(|_| {
+                ApiError::bad("body", "The request body could not be read to its end.")
+            })?;
+        let done = frame.is_none();
+        if let Some(frame) = frame {
+            buffer.extend_from_slice(&frame);
+        }
+        if offset + buffer.len() as u64 > end {
+            return Err(ApiError::bad(
+                "Content-Range",
+                "The body is longer than its Content-Range says.",
+            ));
+        }
+        while buffer.len() >= PART || (done && !buffer.is_empty()) {
+            let part = buffer.split_to(buffer.len().min(PART)).freeze();
+            let len = part.len() as u64;
+            let part_range = ChunkRange {
+                start: offset,
+                end: offset + len - 1,
+                total: range.total,
+            };
+            state
+                .blobs
+                .put_chunk(learner, sha, part_range, part)
+                .await?;
+            offset += len;
+        }
+        if done {
+            break;
+        }
+    }
+    if offset != end {
+        return Err(ApiError::bad(
+            "Content-Range",
+            "The body is shorter than its Content-Range says.",
+        ));
+    }
     Ok(())
 }
 

@@ -238,3 +238,73 @@ async fn abandoned_chunks_are_swept_and_fresh_ones_kept() {
     );
     assert_eq!(c.state.blobs.held(&lee.id, &sha).await.unwrap().received, 0);
 }
+
+async fn a_whole_file_streams_in_parts_and_the_quota_holds(backend: Backend) {
+    let config = pocketfolio_centre::Config {
+        learner_quota: 5_000_000,
+        ..pocketfolio_centre::Config::default()
+    };
+    let c = Centre::start_with(backend, config, 10_000_000).await;
+    let (_lee, token) = c.learner("lee", None).await;
+    // Bigger than a part: stored part by part, then assembled and checked.
+    let data = file(3_500_000);
+    let sha = sha256_hex(&data);
+    assert_eq!(
+        c.put_blob(&token, &sha, data.clone()).await,
+        StatusCode::CREATED
+    );
+    assert_eq!(c.put_blob(&token, &sha, data.clone()).await, StatusCode::OK);
+    assert_eq!(download(&c, &token, &sha).await, Some(data));
+    // 3.5 MB held of 5 MB: another 2 MB file is refused with a sentence, nothing kept.
+    let more = file(2_000_000);
+    let more_sha = sha256_hex(&more);
+    let r = c
+        .client
+        .put(c.url(&format!("/v1/blobs/{more_sha}")))
+        .bearer_auth(&token)
+        .body(more)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("limit of 5 MB"),
+        "{body}"
+    );
+    assert_eq!(status(&c, &token, &more_sha).await.1["received"], 0);
+    // Another learner has their own allowance.
+    let (_sam, sam) = c.learner("sam", None).await;
+    assert_eq!(
+        c.put_blob(&sam, &more_sha, file(2_000_000)).await,
+        StatusCode::CREATED
+    );
+    // An empty file is a file too.
+    let empty = sha256_hex(b"");
+    assert_eq!(
+        c.put_blob(&sam, &empty, Vec::new()).await,
+        StatusCode::CREATED
+    );
+    assert_eq!(download(&c, &sam, &empty).await, Some(Vec::new()));
+}
+both_backends!(a_whole_file_streams_in_parts_and_the_quota_holds);
+
+async fn a_body_longer_than_its_range_is_refused(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (_lee, token) = c.learner("lee", None).await;
+    let data = file(2_000);
+    let sha = sha256_hex(&data);
+    let r = c
+        .client
+        .put(c.url(&format!("/v1/blobs/{sha}")))
+        .bearer_auth(&token)
+        .header("content-range", "bytes 0-999/2000")
+        .body(data.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["field"], "Content-Range", "{body}");
+}
+both_backends!(a_body_longer_than_its_range_is_refused);

@@ -24,6 +24,16 @@ impl Db {
         Ok(())
     }
 
+    /// Attachment bytes a learner holds at the centre.
+    pub async fn blob_bytes(&self, learner_id: &str) -> Result<u64, sqlx::Error> {
+        let (total,): (Option<i64>,) =
+            sqlx::query_as("SELECT CAST(SUM(size) AS BIGINT) FROM blobs WHERE learner_id = $1")
+                .bind(learner_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(total.unwrap_or(0).max(0) as u64)
+    }
+
     /// True when this learner has uploaded the blob.
     pub async fn has_blob(&self, learner_id: &str, sha: &str) -> Result<bool, sqlx::Error> {
         let row: Option<(i64,)> =

@@ -5,11 +5,10 @@
 use crate::auth::{Caller, LearnerCaller};
 use crate::blobs::{is_sha256, ChunkRange};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::body_rejection;
 use crate::uploads::{self, ChunkOutcome};
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
@@ -17,12 +16,13 @@ use axum::{Json, Router};
 use bytes::Bytes;
 use pocketfolio_core::sync::protocol::UploadStatus;
 
-/// The blob routes, with a body limit of the largest attachment.
-pub fn router(max_blob: u64) -> Router<AppState> {
+/// The blob routes: uploads stream part by part (one part in memory each; a body may not
+/// run past its range, and no range past the largest attachment), at most `concurrent` at once.
+pub fn router(concurrent: usize) -> Router<AppState> {
     Router::new()
         .route("/v1/blobs/{sha256}", put(upload).get(download))
         .route("/v1/blobs/{sha256}/upload", get(upload_status))
-        .layer(DefaultBodyLimit::max(max_blob as usize + 1))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(concurrent.max(1)))
 }
 
 fn check_name(sha: &str) -> ApiResult<()> {
@@ -55,17 +55,33 @@ pub async fn upload(
     LearnerCaller(learner): LearnerCaller,
     Path(sha): Path<String>,
     request: Request,
-) -> ApiResult<Response> {
-    check_name(&sha)?;
-    let range = match request.headers().get(header::CONTENT_RANGE) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .and_then(ChunkRange::parse)
-                .ok_or_else(|| ApiError::bad("Content-Range", "Use bytes START-END/TOTAL."))?,
-        ),
+) -> Response {
+    let mut response = match store(&state, &learner.id, &sha, request).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
     };
+    // Only 201 and 202 read the body to its end. Any other answer (already held, refused,
+    // out of place) may leave the rest of it on the connection: tell the client not to send
+    // another request down it, or that request would fail as if the centre were offline.
+    if !matches!(
+        response.status(),
+        StatusCode::CREATED | StatusCode::ACCEPTED
+    ) {
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
+    response
+}
+
+async fn store(
+    state: &AppState,
+    learner: &str,
+    sha: &str,
+    request: Request,
+) -> ApiResult<Response> {
+    check_name(sha)?;
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -74,20 +90,56 @@ pub async fn upload(
     if declared.is_some_and(|n| n > state.blobs.max_size) {
         return Err(ApiError::TooLarge("The attachment is too large.".into()));
     }
-    if state.db.has_blob(&learner.id, &sha).await? {
+    let range = match request.headers().get(header::CONTENT_RANGE) {
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(ChunkRange::parse)
+                .ok_or_else(|| ApiError::bad("Content-Range", "Use bytes START-END/TOTAL."))?,
+        ),
+        None => None,
+    };
+    if state.db.has_blob(learner, sha).await? {
         return Ok(StatusCode::OK.into_response());
     }
-    let data = Bytes::from_request(request, &state)
-        .await
-        .map_err(body_rejection)?;
-    let Some(range) = range else {
-        uploads::put_whole(&state, &learner.id, &sha, data).await?;
-        return Ok(StatusCode::CREATED.into_response());
+    let (range, body) = match (range, declared) {
+        (Some(range), _) => (range, request.into_body()),
+        // A whole file is the range of all its bytes, so it streams and resumes like chunks.
+        (None, Some(size)) if size > 0 => (whole(size), request.into_body()),
+        // Of unknown length (or empty): read it, up to the largest attachment.
+        (None, _) => {
+            let limit = state.blobs.max_size as usize;
+            let data = axum::body::to_bytes(request.into_body(), limit)
+                .await
+                .map_err(|_| ApiError::TooLarge("The attachment is too large.".into()))?;
+            if data.is_empty() {
+                return empty_file(state, learner, sha).await;
+            }
+            (whole(data.len() as u64), Body::from(data))
+        }
     };
-    match uploads::put_chunk(&state, &learner.id, &sha, range, data).await? {
+    match uploads::put_stream(state, learner, sha, range, body).await? {
         ChunkOutcome::Partial(status) => Ok((StatusCode::ACCEPTED, Json(status)).into_response()),
         ChunkOutcome::Complete => Ok(StatusCode::CREATED.into_response()),
     }
+}
+
+fn whole(size: u64) -> ChunkRange {
+    ChunkRange {
+        start: 0,
+        end: size - 1,
+        total: size,
+    }
+}
+
+/// An empty file has no byte range: stored and recorded at once.
+async fn empty_file(state: &AppState, learner: &str, sha: &str) -> ApiResult<Response> {
+    if state.db.has_blob(learner, sha).await? {
+        return Ok(StatusCode::OK.into_response());
+    }
+    state.blobs.put_whole(sha, Bytes::new()).await?;
+    state.db.add_blob(learner, sha, 0).await?;
+    Ok(StatusCode::CREATED.into_response())
 }
 
 /// Where the caller's upload of an attachment stands: how many bytes are held from the start,
