@@ -10,7 +10,7 @@ mod sync_status;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
 pub use face::{face_text, Face};
-pub use held_back::{held_back_text, HeldBackNotice};
+pub use held_back::HeldBackNotice;
 pub use nav::BottomNav;
 pub use queue_counts::QueueCountsView;
 pub use signature_pad::{Ink, SignaturePad};

@@ -1,9 +1,10 @@
 //! Decks with their due and new counts; study one, make one, or go to import one.
 
-use crate::components::{held_back_text, Message};
+use crate::components::{HeldBackNotice, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::queue::Scope;
 
 /// The deck list.
 #[component]
@@ -49,8 +50,13 @@ pub fn Decks() -> Element {
                                 b { "{d.deck.name}" }
                                 p { class: "small muted", "{d.cards} cards · {d.due} due · {d.new} new today" }
                                 if d.due + d.new == 0 {
-                                    for (i, r) in d.today.held_back().into_iter().enumerate() {
-                                        p { key: "{i}", class: "small muted held-back", "{held_back_text(r)}" }
+                                    HeldBackNotice {
+                                        today: d.today,
+                                        scope: Scope::Deck(d.deck.id),
+                                        on_more: {
+                                            let id = d.deck.id.to_string();
+                                            move |_| { nav.push(Route::Review { kind: "deck".into(), id: id.clone() }); }
+                                        },
                                     }
                                 }
                             }

@@ -416,7 +416,14 @@ fn Summary(
                 }
             }
             if let Some(today) = today {
-                HeldBackNotice { today }
+                HeldBackNotice {
+                    today,
+                    scope: scope.clone(),
+                    on_more: move |_| {
+                        let scope = scope.clone();
+                        session.set(Some(Screen::start(&app, scope)));
+                    },
+                }
             }
             if let Some(w) = wait {
                 p { class: "muted", "Cards you are still learning come back in {w}." }

@@ -34,7 +34,11 @@ pub fn Today() -> Element {
             QueueCountsView { counts: today.total }
             if left == 0 {
                 p { class: "muted", id: "nothing-left", "Nothing left to revise today. Well done — come back tomorrow." }
-                HeldBackNotice { today: today.all }
+                HeldBackNotice {
+                    today: today.all,
+                    scope: pocketfolio_core::queue::Scope::All,
+                    on_more: move |_| { nav.push(Route::Review { kind: "all".into(), id: "-".into() }); },
+                }
             } else {
                 p { class: "muted", "{left} cards left today." }
             }

@@ -11,6 +11,7 @@ mod review;
 mod settings;
 mod stats;
 mod strength;
+mod study_more;
 
 #[cfg(test)]
 mod evidence_tests;
@@ -36,6 +37,7 @@ pub use stats::{
     ReviewHeatmap, Stats, WeekRetention, FORECAST_DAYS, HEATMAP_DAYS, RETENTION_WEEKS,
 };
 pub use strength::CriterionStrength;
+pub use study_more::MAX_EXTRA;
 
 pub use crate::store::{DeckSummary, SearchHit};
 

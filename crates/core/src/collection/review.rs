@@ -89,11 +89,11 @@ impl Collection {
             .store
             .count_new_cards(&filter)?
             .saturating_sub(counts.new);
-        let limits = self.limits_today()?;
+        let limits = self.limits_today(scope)?;
         Ok(StudyToday {
             counts,
-            new_limit: self.settings.new_per_day,
-            review_limit: self.settings.reviews_per_day,
+            new_limit: self.settings.new_per_day + self.extra_today(scope)?.new,
+            review_limit: self.settings.reviews_per_day + self.extra_today(scope)?.review,
             new_limit_reached: limits.new == 0 || counts.new >= limits.new,
             new_waiting,
             reviews_over_limit: held.reviews_over_limit,
@@ -108,15 +108,17 @@ impl Collection {
         }
     }
 
-    /// How many more new cards and reviews today's limits allow.
-    fn limits_today(&self) -> Result<Limits> {
+    /// How many more new cards and reviews today's limits allow in `scope`, with what
+    /// "study more" added to it today.
+    fn limits_today(&self, scope: &Scope) -> Result<Limits> {
         let (_, offset) = self.now();
         let (today, day_end) = self.today();
         let day_start = self.scheduler.day_start_ms(today, offset);
         let done = self.store.done_counts(day_start, day_end)?;
+        let extra = self.extra_today(scope)?;
         Ok(Limits {
-            new: self.settings.new_per_day.saturating_sub(done.new),
-            review: self.settings.reviews_per_day.saturating_sub(done.review),
+            new: (self.settings.new_per_day + extra.new).saturating_sub(done.new),
+            review: (self.settings.reviews_per_day + extra.review).saturating_sub(done.review),
         })
     }
 
@@ -150,7 +152,7 @@ impl Collection {
             new: self.settings.bury_new_siblings,
             review: self.settings.bury_review_siblings,
         };
-        let mut gathering = Gathering::new(due, self.limits_today()?, bury, day_end);
+        let mut gathering = Gathering::new(due, self.limits_today(scope)?, bury, day_end);
         if gathering.new_wanted() > 0 {
             let decks = match scope {
                 Scope::Deck(d) => vec![*d],
