@@ -205,6 +205,27 @@ impl Proc {
         }
     }
 
+    /// Waits for this process to print `STOPPED` while `other` still runs (a sync that has
+    /// nothing to upload never brings the centre to an upload's fault point).
+    fn stopped_while(&self, other: &mut Proc, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            match self.lines.recv_timeout(Duration::from_millis(20)) {
+                Ok(line) if line.starts_with("STOPPED") => return true,
+                Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+            }
+            if other.child.try_wait().ok().flatten().is_some() {
+                // It may have stopped the centre just before it ended.
+                return self
+                    .lines
+                    .try_iter()
+                    .any(|line| line.starts_with("STOPPED"));
+            }
+        }
+        false
+    }
+
     fn kill(mut self) -> Vec<String> {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -254,7 +275,7 @@ impl Proxy {
                 let cut_at = {
                     let mut rng = rng.lock().unwrap();
                     // Most cuts early (headers, a small body), some deep into a chunk.
-                    let limit = if rng.chance(50) { 20_000 } else { 3_000_000 };
+                    let limit = if rng.chance(70) { 2_000 } else { 3_000_000 };
                     (rng.below(1000) < odds.load(Ordering::SeqCst)).then(|| rng.below(limit))
                 };
                 let budget = Arc::new(AtomicU64::new(cut_at.unwrap_or(u64::MAX)));
@@ -643,12 +664,9 @@ fn trial(seed: u64, tally: &mut Tally, clean_syncs: &mut Vec<Duration>) -> Resul
                 let point = CENTRE_POINTS[rng.below(CENTRE_POINTS.len() as u64) as usize];
                 world.kill_centre();
                 world.start_centre(Some(point));
-                let proc = Proc::spawn(world.sync_command(device, None));
-                let stopped = world
-                    .centre
-                    .as_ref()
-                    .and_then(|c| c.wait_for("STOPPED", Duration::from_secs(20)));
-                if stopped.is_some() {
+                let mut proc = Proc::spawn(world.sync_command(device, None));
+                let centre = world.centre.as_ref().expect("a centre");
+                if centre.stopped_while(&mut proc, Duration::from_secs(60)) {
                     tally.add(&format!("centre killed at {point}"));
                 }
                 world.kill_centre();
