@@ -292,6 +292,14 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
     let item = EvidenceId::new_at(5);
     let mut rec = evidence(item, "Till <script>alert(1)</script>", 10, phone);
     rec.attachments = vec![(sha.clone(), "till photo.png".into())];
+    rec.fields.insert(
+        "answer:negotiate/lo1/ac1.1:0".into(),
+        "Greeted the supplier <by name>.".into(),
+    );
+    rec.fields.insert(
+        "question:negotiate/lo1/ac1.1:0".into(),
+        "How did the learner open the talk?".into(),
+    );
     sign_as_witness(&mut rec, "Wendy <Witness>");
     let (s, _) = c
         .push(
@@ -320,6 +328,17 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
     assert!(
         page.body.contains(r#"<path d="M10 10 L50 40 L90 20""#),
         "signature drawn"
+    );
+    assert!(
+        page.body.contains(
+            "<dt>How did the learner open the talk?</dt><dd><p>Greeted the supplier &lt;by name&gt;.</p></dd>"
+        ),
+        "a witness answer is shown under the question the witness answered: {}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Answer:negotiate"),
+        "no raw answer keys"
     );
     assert!(
         page.body.contains("Signed by Wendy &lt;Witness&gt;"),

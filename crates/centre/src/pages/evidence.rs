@@ -10,7 +10,9 @@ use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use pocketfolio_core::evidence::{is_signature_key, witness_state_of};
+use pocketfolio_core::evidence::{
+    answered_questions_of, is_signature_key, witness_state_of, QUESTION_PREFIX,
+};
 use pocketfolio_core::model::{AssessorStatus, EvidenceKind, WitnessState};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use serde::Deserialize;
@@ -95,7 +97,11 @@ fn render_fields(state: &AppState, item: &EvidenceView) -> String {
             })
     };
     let mut out = String::from("<dl class=\"fields\">");
-    for (key, value) in record.fields.iter().filter(|(k, _)| !is_signature_key(k)) {
+    // Witness answers are shown under their questions below, not as raw keys.
+    let shown = |k: &str| {
+        !is_signature_key(k) && !k.starts_with("answer:") && !k.starts_with(QUESTION_PREFIX)
+    };
+    for (key, value) in record.fields.iter().filter(|(k, _)| shown(k)) {
         out.push_str(&format!(
             "<dt>{}</dt><dd><p>{}</p></dd>",
             escape(&label(key)),
@@ -103,6 +109,28 @@ fn render_fields(state: &AppState, item: &EvidenceView) -> String {
         ));
     }
     out.push_str("</dl>");
+    let answers = answered_questions_of(&record.fields, &record.criteria);
+    if !answers.is_empty() {
+        out.push_str("<section class=\"witness\"><h3>Witness answers</h3>");
+        for (criterion, pairs) in answers {
+            let heading = state
+                .content
+                .criteria
+                .iter()
+                .find(|c| c.id == criterion)
+                .map_or(criterion.clone(), |c| format!("{} {}", c.code, c.text));
+            out.push_str(&format!("<h4>{}</h4><dl>", escape(&heading)));
+            for (question, answer) in pairs {
+                out.push_str(&format!(
+                    "<dt>{}</dt><dd><p>{}</p></dd>",
+                    escape(&question),
+                    escape(&answer).replace('\n', "<br>")
+                ));
+            }
+            out.push_str("</dl>");
+        }
+        out.push_str("</section>");
+    }
     if record.kind == EvidenceKind::WitnessTestimony.as_str() {
         out.push_str(&render_witness_signature(record));
     }

@@ -32,10 +32,10 @@ pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{
-    answered_questions, is_signature_key, signed_digest, witness_state_of, MAX_SIGNATURE_POINTS,
-    QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP,
-    WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
-    WITNESS_VOIDED_MS,
+    answered_questions, answered_questions_of, is_signature_key, signed_digest, witness_state_of,
+    MAX_SIGNATURE_POINTS, QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME,
+    WITNESS_RELATIONSHIP, WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST,
+    WITNESS_SIGNED_MS, WITNESS_VOIDED_BY, WITNESS_VOIDED_MS,
 };
 
 pub(crate) use autosave::following_title;

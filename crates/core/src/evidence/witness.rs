@@ -158,16 +158,23 @@ pub const QUESTION_PREFIX: &str = "question:";
 /// answer)]). Each question is the one recorded when the statement was signed, or, for an
 /// unsigned statement or one signed before questions were recorded, the pack's current prompt.
 pub fn answered_questions(item: &EvidenceItem) -> Vec<(String, Vec<(String, String)>)> {
-    let current = pack().prompts_for(&item.criteria);
+    answered_questions_of(&item.fields, &item.criteria)
+}
+
+/// [`answered_questions`] over an item's parts, for the centre, which holds the synced record.
+pub fn answered_questions_of(
+    fields: &BTreeMap<String, String>,
+    criteria: &[String],
+) -> Vec<(String, Vec<(String, String)>)> {
+    let current = pack().prompts_for(criteria);
     let mut out = Vec::new();
-    for criterion in &item.criteria {
+    for criterion in criteria {
         let prompts = current
             .iter()
             .find(|(c, _)| c == criterion)
             .map_or(&[][..], |(_, p)| p.as_slice());
         let prefix = format!("answer:{criterion}:");
-        let mut indices: Vec<usize> = item
-            .fields
+        let mut indices: Vec<usize> = fields
             .iter()
             .filter(|(_, a)| !a.trim().is_empty())
             .filter_map(|(k, _)| k.strip_prefix(&prefix)?.parse().ok())
@@ -176,12 +183,11 @@ pub fn answered_questions(item: &EvidenceItem) -> Vec<(String, Vec<(String, Stri
         let pairs: Vec<(String, String)> = indices
             .into_iter()
             .filter_map(|n| {
-                let question = item
-                    .fields
+                let question = fields
                     .get(&format!("{QUESTION_PREFIX}{criterion}:{n}"))
                     .cloned()
                     .or_else(|| prompts.get(n).cloned())?;
-                let answer = item.fields.get(&format!("{prefix}{n}"))?.clone();
+                let answer = fields.get(&format!("{prefix}{n}"))?.clone();
                 Some((question, answer))
             })
             .collect();
