@@ -105,15 +105,32 @@ pub async fn sign_in(
             ));
         }
     }
-    let found = state.db.get_credentials(username.trim()).await?;
+    let username = username.trim();
+    let now = crate::db::now_ms();
+    if let Some(until) = state.db.get_locked_until(username, now).await? {
+        return Err(ApiError::AccountLocked(seconds_until(until, now)));
+    }
+    let found = state.db.get_credentials(username).await?;
     let (account, hash) = match found {
         Some((a, h)) => (Some(a), Some(h)),
         None => (None, None),
     };
     if !state.passwords.verify(hash, password).await {
+        if let Some(account) = &account {
+            let config = &state.config;
+            let locked = state
+                .db
+                .add_failed_sign_in(&account.id, config.lock_after_failures, now, config.lock_ms)
+                .await?;
+            if let Some(until) = locked {
+                tracing::warn!(username, "account locked after too many wrong passwords");
+                return Err(ApiError::AccountLocked(seconds_until(until, now)));
+            }
+        }
         return Err(ApiError::BadCredentials);
     }
     let account = account.ok_or(ApiError::BadCredentials)?;
+    state.db.clear_failed_sign_ins(&account.id).await?;
     let token = random_secret()?;
     let csrf = random_secret()?;
     let ttl = match kind {
@@ -126,6 +143,10 @@ pub async fn sign_in(
         .add_token(&token_hash(&token), &account.id, kind, &csrf, expires)
         .await?;
     Ok((token, Session { account, csrf }, expires))
+}
+
+fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
+    ((until_ms - now_ms).max(0) as u64).div_ceil(1000)
 }
 
 /// The bearer token of a request, if it has one.

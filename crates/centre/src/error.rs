@@ -60,6 +60,9 @@ pub enum ApiError {
     /// Too many sign-in attempts (429).
     #[error("Too many sign-in attempts; wait {0} seconds and try again.")]
     TooManyAttempts(u64),
+    /// The account is locked after too many wrong passwords (429).
+    #[error("This account is locked after too many wrong passwords; wait {0} seconds or ask an administrator to unlock it.")]
+    AccountLocked(u64),
     /// The CSRF token on a form is missing or wrong (403).
     #[error("The form has expired; reload the page and try again.")]
     Csrf,
@@ -104,7 +107,9 @@ impl ApiError {
             }
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::WrongOffset { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
-            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyAttempts(_) | ApiError::AccountLocked(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Database(_) | ApiError::Blobs(_) | ApiError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -115,6 +120,22 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            ApiError::TooManyAttempts(s) | ApiError::AccountLocked(s) => Some(*s),
+            _ => None,
+        };
+        let mut response = self.body_response(status);
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+impl ApiError {
+    fn body_response(self, status: StatusCode) -> Response {
         match self {
             ApiError::PushGap(gap) => (status, Json(gap)).into_response(),
             ApiError::MissingBlobs(missing) => (status, Json(missing)).into_response(),

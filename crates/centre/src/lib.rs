@@ -18,11 +18,12 @@ pub mod pages;
 pub mod routes;
 pub mod serve;
 pub mod testing;
+pub mod throttle;
 pub mod uploads;
 
 use auth::Passwords;
 use axum::extract::{ConnectInfo, DefaultBodyLimit};
-use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -33,9 +34,6 @@ use pocketfolio_core::content::ContentBundle;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::KeyExtractor;
-use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
@@ -62,14 +60,20 @@ pub struct Config {
     pub body_timeout: Duration,
     /// Header deadline and connection caps for [`serve::serve`].
     pub connections: serve::ConnectionLimits,
-    /// Behind a load balancer every request comes from its address: then rate-limit by the
-    /// last `X-Forwarded-For` entry it appends instead. Only set this behind such a proxy.
-    pub trust_forwarded_for: bool,
     /// Attachment bytes one learner may hold at the centre.
     pub learner_quota: u64,
     /// Attachment uploads handled at once (more wait their turn); each holds at most one
     /// part (1 MiB) in memory.
     pub max_concurrent_uploads: usize,
+    /// How many proxies (load balancers) stand in front of the centre. Each appends the
+    /// address it received from to `X-Forwarded-For`; sign-in is throttled by the address the
+    /// outermost one saw, and entries further left (the client's own) are never trusted.
+    /// 0: throttle by the peer address and ignore the header.
+    pub trusted_proxy_hops: usize,
+    /// Wrong passwords in a row after which an account is locked.
+    pub lock_after_failures: u32,
+    /// How long a locked account stays locked unless an admin unlocks it (ms).
+    pub lock_ms: i64,
 }
 
 impl Default for Config {
@@ -83,9 +87,11 @@ impl Default for Config {
             request_timeout: Duration::from_secs(60),
             body_timeout: Duration::from_secs(30),
             connections: serve::ConnectionLimits::default(),
-            trust_forwarded_for: false,
             learner_quota: 2_000_000_000,
             max_concurrent_uploads: 16,
+            trusted_proxy_hops: 0,
+            lock_after_failures: 10,
+            lock_ms: 15 * 60_000,
         }
     }
 }
@@ -103,6 +109,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Qualifications, units and criteria.
     pub content: Arc<ContentBundle>,
+    /// Sign-in attempts per client address.
+    pub sign_in_limiter: Arc<throttle::AddressLimiter>,
 }
 
 impl AppState {
@@ -113,42 +121,36 @@ impl AppState {
             db,
             blobs,
             passwords,
+            sign_in_limiter: Arc::new(throttle::AddressLimiter::new(
+                config.sign_in_burst,
+                Duration::from_millis(config.sign_in_refill_ms),
+            )),
             config: Arc::new(config),
             content: Arc::new(content),
         }
     }
 }
 
-/// Rate limits by the client's address: the peer's, or the one a trusted proxy appended to
-/// `X-Forwarded-For` (one bucket for in-process requests with neither).
-#[derive(Debug, Clone)]
-struct ClientIp {
-    trust_forwarded_for: bool,
-}
-
-impl KeyExtractor for ClientIp {
-    type Key = IpAddr;
-
-    fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
-        let forwarded = self
-            .trust_forwarded_for
-            .then(|| {
-                req.headers()
-                    .get_all("x-forwarded-for")
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(','))
-                    .last()
-                    .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
-            })
-            .flatten();
-        Ok(forwarded
-            .or_else(|| {
-                req.extensions()
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|c| c.0.ip())
-            })
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+/// Throttles sign-in attempts by client address (429 with `Retry-After` past the limit).
+async fn throttle_sign_in(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let hops = state.config.trusted_proxy_hops;
+    let client = throttle::client_address(request.headers(), peer, hops)
+        .or(peer)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    match state
+        .sign_in_limiter
+        .take(client, std::time::Instant::now())
+    {
+        Ok(()) => next.run(request).await,
+        Err(wait) => ApiError::TooManyAttempts(wait).into_response(),
     }
 }
 
@@ -156,26 +158,12 @@ impl KeyExtractor for ClientIp {
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let max_body = config.max_body;
-    let governor = GovernorConfigBuilder::default()
-        .per_millisecond(config.sign_in_refill_ms.max(1))
-        .burst_size(config.sign_in_burst.max(1))
-        .key_extractor(ClientIp {
-            trust_forwarded_for: config.trust_forwarded_for,
-        })
-        .finish()
-        .expect("a valid rate limit");
     let limited = routes::auth::sign_in_router()
         .merge(pages::sign_in_router())
-        .layer(GovernorLayer::new(governor).error_handler(|e| match e {
-            GovernorError::TooManyRequests { wait_time, .. } => {
-                let mut response = ApiError::TooManyAttempts(wait_time).into_response();
-                if let Ok(v) = HeaderValue::from_str(&wait_time.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                response
-            }
-            _ => ApiError::Internal("rate limiter".into()).into_response(),
-        }));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            throttle_sign_in,
+        ));
     Router::new()
         .merge(routes::auth::router())
         .merge(routes::sync::router())

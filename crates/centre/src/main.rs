@@ -42,9 +42,11 @@ enum Command {
         /// credentials and endpoint from the usual AWS_* variables).
         #[arg(long, env = "PF_BLOB_URL")]
         blob_url: Option<String>,
-        /// Rate-limit sign-ins by the X-Forwarded-For address a load balancer appends.
-        #[arg(long, env = "PF_TRUST_PROXY")]
-        trust_proxy: bool,
+        /// How many proxies (load balancers) stand in front: sign-in is throttled by the
+        /// X-Forwarded-For address the outermost one appended (0: by the peer address).
+        #[arg(long, env = "PF_TRUST_PROXY", default_value = "0",
+              value_parser = pocketfolio_centre::throttle::parse_proxy_hops)]
+        trust_proxy: usize,
         /// Most open connections (keep it below the open-file limit, `ulimit -n`).
         #[arg(long, env = "PF_MAX_CONNECTIONS", default_value_t = 768)]
         max_connections: usize,
@@ -88,6 +90,11 @@ enum Admin {
     },
     /// Set a new password (from PF_PASSWORD or stdin) and sign the account out everywhere.
     ResetPassword {
+        /// Sign-in name.
+        username: String,
+    },
+    /// Unlock an account locked after too many wrong passwords.
+    Unlock {
         /// Sign-in name.
         username: String,
     },
@@ -162,11 +169,11 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let blobs = blob_store(&cli, blob_url.as_deref(), max_blob_mb * 1_000_000)?;
             let config = Config {
-                trust_forwarded_for: *trust_proxy,
+                trusted_proxy_hops: *trust_proxy,
                 connections: ConnectionLimits {
                     max_connections: *max_connections,
                     // Behind a proxy every connection comes from the proxy.
-                    max_per_address: (!*trust_proxy).then_some(*max_connections_per_address),
+                    max_per_address: (*trust_proxy == 0).then_some(*max_connections_per_address),
                     ..ConnectionLimits::default()
                 },
                 learner_quota: learner_quota_mb.saturating_mul(1_000_000),
@@ -283,6 +290,19 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
                 }
             }
             anyhow::ensure!(skipped == 0, "{skipped} learner(s) skipped; see above");
+        }
+        Admin::Unlock { username } => {
+            let a = find(username.clone()).await?;
+            db.unlock_account(&a.id).await?;
+            db.audit(
+                None,
+                "account.unlock",
+                &format!("account {}", a.id),
+                serde_json::Value::Null,
+                serde_json::Value::Null,
+            )
+            .await?;
+            println!("unlocked {username}");
         }
         Admin::List => {
             for a in db.get_accounts().await? {

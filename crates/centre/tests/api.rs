@@ -93,7 +93,7 @@ async fn sign_in_is_rate_limited(backend: Backend) {
     let config = Config {
         sign_in_burst: 1,
         sign_in_refill_ms: 60_000,
-        trust_forwarded_for: true,
+        trusted_proxy_hops: 1,
         ..Config::default()
     };
     let c = Centre::start_with(backend, config, 1000).await;

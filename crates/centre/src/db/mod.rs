@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod evidence;
+pub mod lockout;
 pub mod sync;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -67,7 +68,10 @@ impl DerefMut for WriteTx {
 }
 
 /// Migrations, in order; each runs once.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("schema.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("schema.sql")),
+    (2, include_str!("lockout.sql")),
+];
 
 impl Db {
     /// Connects (creating a SQLite file if needed) and migrates.

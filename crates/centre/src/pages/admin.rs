@@ -60,8 +60,25 @@ async fn render_accounts(state: &AppState, user: &PageUser) -> Result<Response, 
         })
         .collect();
     let csrf = escape(&user.csrf);
+    let locked: String = state
+        .db
+        .get_locked_accounts(crate::db::now_ms())
+        .await?
+        .iter()
+        .map(|name| {
+            format!(
+                r#"<li><form method="post" action="/admin/unlock" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="username" value="{u}">{u} <button type="submit">Unlock</button></form></li>"#,
+                u = escape(name)
+            )
+        })
+        .collect();
+    let locked = if locked.is_empty() {
+        String::new()
+    } else {
+        format!("<h2>Locked after wrong passwords</h2><ul>{locked}</ul>")
+    };
     let body = format!(
-        r#"<h1>Accounts</h1><table><thead><tr><th>User name</th><th>Name</th><th>Role</th></tr></thead><tbody>{rows}</tbody></table>
+        r#"<h1>Accounts</h1>{locked}<table><thead><tr><th>User name</th><th>Name</th><th>Role</th></tr></thead><tbody>{rows}</tbody></table>
 <div class="columns"><section>
 <h2>Create an account</h2><form method="post" action="/admin/accounts" class="card"><input type="hidden" name="csrf" value="{csrf}">
 <label>Role <select name="role"><option value="learner">Learner</option><option value="assessor">Assessor</option><option value="admin">Admin</option></select></label>
@@ -275,6 +292,43 @@ pub async fn reset_password(
                     &format!("account {}", a.id),
                     serde_json::Value::Null,
                     json!({ "tokens": "revoked" }),
+                )
+                .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The unlock form.
+#[derive(Debug, Deserialize)]
+pub struct UnlockForm {
+    csrf: String,
+    username: String,
+}
+
+/// Lifts a sign-in lock.
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<UnlockForm>,
+) -> Response {
+    done(
+        async {
+            require_admin(&user)?;
+            user.check_csrf(&form.csrf)?;
+            let Some(a) = state.db.get_account_by_username(&form.username).await? else {
+                return Err(ApiError::NotFound("The account"));
+            };
+            state.db.unlock_account(&a.id).await?;
+            state
+                .db
+                .audit(
+                    Some(&user.account),
+                    "account.unlock",
+                    &format!("account {}", a.id),
+                    serde_json::Value::Null,
+                    serde_json::Value::Null,
                 )
                 .await?;
             Ok(())

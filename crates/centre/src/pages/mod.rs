@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/assign", post(admin::assign))
         .route("/admin/enrol", post(admin::enrol))
         .route("/admin/reset-password", post(admin::reset_password))
+        .route("/admin/unlock", post(admin::unlock))
         .route("/admin/audit", get(admin::audit))
         .route(
             "/static/centre.css",

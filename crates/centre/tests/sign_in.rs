@@ -1,0 +1,203 @@
+//! Sign-in throttling: per client address behind the configured proxies only, per account
+//! with a lockout an admin lifts, and never for a device that syncs with its token.
+
+mod common;
+
+use common::{batch, reviews, Backend, Centre};
+use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::Config;
+use pocketfolio_core::model::DeviceId;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+async fn sign_in_via(c: &Centre, forwarded: &str, username: &str, password: &str) -> (u16, Value) {
+    let r = c
+        .client
+        .post(c.url("/v1/auth/sign-in"))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn wrong_passwords_from_anywhere_lock_the_account_until_an_admin_unlocks_it(
+    backend: Backend,
+) {
+    let config = Config {
+        sign_in_burst: 1,
+        sign_in_refill_ms: 3_600_000,
+        trusted_proxy_hops: 1,
+        lock_after_failures: 5,
+        ..Config::default()
+    };
+    let c = Centre::start_with(backend, config, 1000).await;
+    let lee = c.account(Role::Learner, "lee").await;
+    let token = {
+        let (s, b) = sign_in_via(&c, "198.51.100.200", "lee", "correct horse").await;
+        assert_eq!(s, 200);
+        b["token"].as_str().unwrap().to_string()
+    };
+    // Guesses from five addresses, each with a fresh address bucket.
+    let mut statuses = Vec::new();
+    for i in 1..=6 {
+        let (s, _) = sign_in_via(&c, &format!("198.51.100.{i}"), "lee", "guess guess").await;
+        statuses.push(s);
+    }
+    assert_eq!(statuses, vec![401, 401, 401, 401, 429, 429]);
+    let (s, b) = sign_in_via(&c, "198.51.100.50", "lee", "correct horse").await;
+    assert_eq!(s, 429, "the right password is refused while locked");
+    assert!(b["error"].as_str().unwrap().contains("locked"), "{b}");
+    assert_eq!(
+        c.state
+            .db
+            .get_locked_accounts(pocketfolio_centre::db::now_ms())
+            .await
+            .unwrap(),
+        vec!["lee".to_string()]
+    );
+    // The signed-in phone syncs on meanwhile: sync uses its token, never a fresh sign-in.
+    let device = DeviceId::new_at(1);
+    for round in 0..20u64 {
+        let first = round * 2 + 1;
+        let (s, b) = c
+            .push(
+                &token,
+                &batch(
+                    device,
+                    first,
+                    reviews(device, first, 2, 1_700_000_000_000 + round as i64 * 10_000),
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, _) = c.get(&token, "/v1/sync/pull?since=0").await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    assert!(c.state.db.unlock_account(&lee.id).await.unwrap());
+    let (s, _) = sign_in_via(&c, "198.51.100.51", "lee", "correct horse").await;
+    assert_eq!(s, 200);
+    // A right password starts the count again.
+    for i in 60..64 {
+        let (s, _) = sign_in_via(&c, &format!("198.51.100.{i}"), "lee", "guess guess").await;
+        assert_eq!(s, 401);
+    }
+    let (s, _) = sign_in_via(&c, "198.51.100.70", "lee", "correct horse").await;
+    assert_eq!(s, 200);
+    let (s, _) = sign_in_via(&c, "198.51.100.71", "lee", "guess guess").await;
+    assert_eq!(s, 401);
+}
+both_backends!(wrong_passwords_from_anywhere_lock_the_account_until_an_admin_unlocks_it);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_configured_proxy_hops_are_trusted() {
+    // Two proxies: each appends the address it received from.
+    let config = Config {
+        sign_in_burst: 1,
+        sign_in_refill_ms: 3_600_000,
+        trusted_proxy_hops: 2,
+        ..Config::default()
+    };
+    let c = Centre::start_with(Backend::Sqlite, config, 1000).await;
+    let a = "198.51.100.1, 10.0.0.5";
+    assert_eq!(sign_in_via(&c, a, "x", "guess guess").await.0, 401);
+    assert_eq!(sign_in_via(&c, a, "x", "guess guess").await.0, 429);
+    // Another client behind the same inner proxy has a bucket of its own.
+    assert_eq!(
+        sign_in_via(&c, "198.51.100.2, 10.0.0.5", "x", "guess guess")
+            .await
+            .0,
+        401
+    );
+    // Entries the client wrote itself (left of what the proxies appended) buy nothing.
+    for forged in ["6.6.6.6", "7.7.7.7, 8.8.8.8"] {
+        let header = format!("{forged}, 198.51.100.1, 10.0.0.5");
+        assert_eq!(sign_in_via(&c, &header, "x", "guess guess").await.0, 429);
+    }
+}
+
+/// Runs the binary with `args` on `dir`'s data, waiting for it to exit.
+fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pocketfolio-centre"))
+        .args(args)
+        .env("PF_DATA_DIR", dir)
+        .env_remove("DATABASE_URL")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_binary_takes_pf_trust_proxy_as_the_readme_writes_it_and_unlocks_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocketfolio-centre"))
+        .arg("serve")
+        .env("PF_DATA_DIR", dir.path())
+        .env_remove("DATABASE_URL")
+        .env("PF_TRUST_PROXY", "1")
+        .env("PF_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("listening on") => break true,
+            Some(Ok(_)) if started.elapsed() < Duration::from_secs(60) => continue,
+            _ => break false,
+        }
+    };
+    let status = child.try_wait().unwrap();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        listening,
+        "serve did not start ({status:?}): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let out = run(
+        dir.path(),
+        &["admin", "create", "learner", "lee"],
+        &[("PF_PASSWORD", "correct horse battery")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = format!("sqlite://{}", dir.path().join("centre.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime
+        .block_on(pocketfolio_centre::db::Db::connect(&url))
+        .unwrap();
+    let lee = runtime
+        .block_on(db.get_account_by_username("lee"))
+        .unwrap()
+        .unwrap();
+    let now = pocketfolio_centre::db::now_ms();
+    runtime
+        .block_on(db.add_failed_sign_in(&lee.id, 1, now, 60_000))
+        .unwrap();
+    assert!(runtime
+        .block_on(db.get_locked_until("lee", now))
+        .unwrap()
+        .is_some());
+    let out = run(dir.path(), &["admin", "unlock", "lee"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        runtime.block_on(db.get_locked_until("lee", now)).unwrap(),
+        None
+    );
+}
