@@ -5,7 +5,7 @@ use crate::state::use_app;
 use crate::views::evidence::CaptureActions;
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::model::LearnerStatus;
+use pocketfolio_core::model::Stage;
 
 /// The home screen.
 #[component]
@@ -16,7 +16,7 @@ pub fn Today() -> Element {
     let evidence = app.read(|c| c.evidence_items()).unwrap_or_default();
     let drafts: Vec<_> = evidence
         .iter()
-        .filter(|e| e.learner_status == LearnerStatus::Draft)
+        .filter(|e| e.stage() == Stage::Draft)
         .collect();
     let feedback: Vec<_> = evidence.iter().filter(|e| e.feedback.is_some()).collect();
 

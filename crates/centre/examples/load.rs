@@ -67,6 +67,7 @@ fn day_of_work(device: DeviceId, learner: usize) -> Vec<Change> {
                 criteria: vec!["negotiate/lo1/ac1.1".into()],
                 attachments: vec![],
                 learner_status: "submitted".into(),
+                submissions: 1,
                 updated_ms: t,
                 hlc: Hlc {
                     wall_ms: t,

@@ -798,6 +798,85 @@ async fn authorisation_matrix_denies_every_cross_access(backend: Backend) {
             "{who} blob"
         );
     }
+    // Lee's draft: on lee's devices only. No assessor or admin finds it, its history or a
+    // way to decide it; a decision is refused (409) and changes nothing.
+    let draft = EvidenceId::new_at(70);
+    let mut draft_rec = evidence(draft, "Lee's draft", 20, phone);
+    draft_rec.learner_status = "draft".into();
+    draft_rec.submissions = 0;
+    let (s, _) = c
+        .push(
+            &lee_token,
+            &batch(
+                phone,
+                2,
+                vec![change(2, ChangeBody::EvidencePut(draft_rec))],
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let draft_id = draft.to_string();
+    for (who, account) in [
+        ("admin", &admin),
+        ("assessor-assigned", &ann),
+        ("assessor-other", &bob),
+    ] {
+        let scope = account.scope();
+        assert!(
+            db.get_evidence(&scope, &lee.id, &draft_id)
+                .await
+                .unwrap()
+                .is_none(),
+            "{who} sees the draft"
+        );
+        assert!(
+            db.get_history(&scope, &lee.id, &draft_id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{who} sees the draft's history"
+        );
+        assert!(
+            !db.get_learner_evidence(&scope, &lee.id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.id == draft_id),
+            "{who} lists the draft"
+        );
+        let decided = db
+            .assess(
+                account,
+                &lee.id,
+                &draft_id,
+                Decision::Decide {
+                    status: AssessorStatus::Accepted,
+                    feedback: "Fine.".into(),
+                },
+            )
+            .await;
+        match (who, decided) {
+            ("assessor-other", Err(e)) => assert_eq!(e.status(), 404, "{who}: {e}"),
+            (_, Err(e)) => {
+                assert_eq!(e.status(), 409, "{who}: {e}");
+                assert!(e.to_string().contains("draft"), "{e}");
+            }
+            (_, Ok(_)) => panic!("{who} decided a draft"),
+        }
+    }
+    let (_, body) = c.get(&lee_token, "/v1/sync/pull?since=0").await;
+    let page: PullResponse = serde_json::from_value(body).unwrap();
+    assert!(
+        !page
+            .changes
+            .iter()
+            .any(|c| matches!(c.body, PullBody::Assessment(_))),
+        "a refused decision reaches no device"
+    );
+
+    // The submitted item: the first permitted decision lands; after it the item is no longer
+    // waiting, so a second is refused (409) rather than silently replacing it.
+    let mut decided_once = false;
     for (who, account, sees) in [
         ("learner-own", &lee, true),
         ("learner-other", &max, false),
@@ -817,8 +896,16 @@ async fn authorisation_matrix_denies_every_cross_access(backend: Backend) {
             )
             .await;
         let may_assess = sees && account.role != Role::Learner;
-        assert_eq!(decided.is_ok(), may_assess, "{who} assess");
+        match decided {
+            Ok(_) => {
+                assert!(may_assess && !decided_once, "{who} assess");
+                decided_once = true;
+            }
+            Err(e) if may_assess => assert_eq!(e.status(), 409, "{who}: {e}"),
+            Err(e) => assert!(matches!(e.status().as_u16(), 403 | 404), "{who}: {e}"),
+        }
     }
+    assert!(decided_once);
     // Assessors see only their learners in lists.
     let names: Vec<String> = db
         .get_learners(&bob.scope())
@@ -1138,3 +1225,174 @@ async fn garbage_never_gets_a_server_error(backend: Backend) {
     }
 }
 both_backends!(garbage_never_gets_a_server_error);
+
+/// Issue 11 cases 1, 3 and 4 on the centre: a resubmission is its own event and puts the
+/// item back in the queue as "Resubmitted"; history is dated when the learner did the work;
+/// the same bytes under two names are one attachment, as on the devices.
+async fn the_lifecycle_is_the_cores_on_the_centre(backend: Backend) {
+    use pocketfolio_core::model::Stage;
+    let c = Centre::start(backend).await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    let scope = ann.scope();
+    let phone = DeviceId::new_at(1);
+    let item = EvidenceId::new_at(5);
+    let id = item.to_string();
+    // Made offline a week before it syncs.
+    let made = pocketfolio_centre::db::now_ms() - 7 * 86_400_000;
+    let photo = b"the same photo".to_vec();
+    let sha = sha256_hex(&photo);
+    assert_eq!(c.put_blob(&token, &sha, photo).await, StatusCode::CREATED);
+    let mut first = evidence(item, "Kettle", made, phone);
+    first.attachments = vec![
+        (sha.clone(), "first.jpg".into()),
+        (sha.clone(), "second.jpg".into()),
+    ];
+    let (s, _) = c
+        .push(
+            &token,
+            &batch(phone, 1, vec![change(1, ChangeBody::EvidencePut(first))]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let view = c
+        .state
+        .db
+        .get_evidence(&scope, &lee.id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.stage, Stage::Submitted);
+    assert_eq!(
+        view.record.unwrap().attachments,
+        vec![(sha.clone(), "first.jpg".to_string())],
+        "one attachment, under its first name"
+    );
+    let history = c.state.db.get_history(&scope, &lee.id, &id).await.unwrap();
+    assert_eq!(history[0].summary, "Submitted for assessment.");
+    assert_eq!(history[0].time_ms, made, "dated when the learner did it");
+    assert!(
+        history[0].received_ms > made + 6 * 86_400_000,
+        "and when it arrived"
+    );
+
+    c.state
+        .db
+        .assess(
+            &ann,
+            &lee.id,
+            &id,
+            Decision::Decide {
+                status: AssessorStatus::ReferredBack,
+                feedback: "Say what you offered.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(c.state.db.get_queue(&scope).await.unwrap().is_empty());
+    // Referred back: a sign-off is refused, as is a second decision.
+    let err = c
+        .state
+        .db
+        .assess(
+            &ann,
+            &lee.id,
+            &id,
+            Decision::SignOff {
+                criterion: "negotiate/lo1/ac1.1".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 409, "{err}");
+
+    // The learner edits (still referred back), then resubmits.
+    let mut edited = evidence(item, "Kettle, with the offer", made + 1_000, phone);
+    edited.attachments = vec![(sha.clone(), "first.jpg".into())];
+    let mut again = edited.clone();
+    again.submissions = 2;
+    again.updated_ms = made + 2_000;
+    again.hlc.wall_ms = made + 2_000;
+    let (s, _) = c
+        .push(
+            &token,
+            &batch(
+                phone,
+                2,
+                vec![
+                    change(2, ChangeBody::EvidencePut(edited)),
+                    change(3, ChangeBody::EvidencePut(again)),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let view = c
+        .state
+        .db
+        .get_evidence(&scope, &lee.id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.stage, Stage::Resubmitted);
+    assert_eq!(view.submitted_ms, Some(made + 2_000));
+    let queue = c.state.db.get_queue(&scope).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].stage, Stage::Resubmitted);
+    let summaries: Vec<String> = c
+        .state
+        .db
+        .get_history(&scope, &lee.id, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.summary)
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "Submitted for assessment.",
+            "Referred back by the assessor.",
+            "Edited by the learner.",
+            "Resubmitted for assessment.",
+        ]
+    );
+
+    // Accepted: now criteria may be signed off, and the decision names the submission.
+    let record = c
+        .state
+        .db
+        .assess(
+            &ann,
+            &lee.id,
+            &id,
+            Decision::Decide {
+                status: AssessorStatus::Accepted,
+                feedback: "Good.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(record.submission, 2);
+    c.state
+        .db
+        .assess(
+            &ann,
+            &lee.id,
+            &id,
+            Decision::SignOff {
+                criterion: "negotiate/lo1/ac1.1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let view = c
+        .state
+        .db
+        .get_evidence(&scope, &lee.id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.stage, Stage::Accepted);
+}
+both_backends!(the_lifecycle_is_the_cores_on_the_centre);

@@ -350,7 +350,7 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
         "signature bookkeeping is not shown as fields"
     );
     assert!(page.body.contains("till photo.png"));
-    assert!(page.body.contains("Record a decision first"));
+    assert!(page.body.contains("Accept the item to sign criteria off"));
     let csrf = hidden(&page.body, "csrf");
 
     // The attachment, for the assessor.
@@ -401,6 +401,56 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
         )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
+    // Referred back: no sign-off and no second decision until the learner resubmits
+    // (409, and nothing changes).
+    let p = b
+        .post(
+            &format!("{path}/sign-off"),
+            &[("csrf", &csrf), ("criterion", "negotiate/lo1/ac1.1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert!(p.body.contains("only with an accepted item"), "{}", p.body);
+    let p = b
+        .post(
+            &format!("{path}/decision"),
+            &[("csrf", &csrf), ("status", "accepted"), ("feedback", "")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    let page = b.get(&path).await;
+    assert!(page.body.contains("Referred back"));
+    assert!(page
+        .body
+        .contains("Add what the customer &lt;asked&gt; for."));
+    assert!(page.body.contains("with the learner until they resubmit"));
+    assert!(b.get("/queue").await.body.contains("Nothing is waiting"));
+
+    // The learner resubmits: back in the queue, as a resubmission.
+    let mut again = evidence(item, "Till <script>alert(1)</script>", 20, phone);
+    again.attachments = vec![(sha.clone(), "till photo.png".into())];
+    again.submissions = 2;
+    sign_as_witness(&mut again, "Wendy <Witness>");
+    let (s, _) = c
+        .push(
+            &token,
+            &batch(phone, 2, vec![change(2, ChangeBody::EvidencePut(again))]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let queue = b.get("/queue").await;
+    assert!(queue.body.contains("Resubmitted"), "{}", queue.body);
+    let p = b
+        .post(
+            &format!("{path}/decision"),
+            &[
+                ("csrf", &csrf),
+                ("status", "accepted"),
+                ("feedback", "Now it says what the customer <asked> for."),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
     let p = b
         .post(
             &format!("{path}/sign-off"),
@@ -416,14 +466,12 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = b.get(&path).await;
-    assert!(page.body.contains("Referred back"));
-    assert!(page
-        .body
-        .contains("Add what the customer &lt;asked&gt; for."));
+    assert!(page.body.contains("Accepted"));
     assert!(page.body.contains("Criterion signed off."));
+    assert!(page.body.contains("Resubmitted for assessment."));
     assert!(b.get("/queue").await.body.contains("Nothing is waiting"));
 
-    // The learner's phone pulls both as assessments.
+    // The learner's phone pulls all three as assessments.
     let (_, body) = c
         .get(&token, &format!("/v1/sync/pull?since=0&device_id={phone}"))
         .await;
@@ -436,17 +484,20 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
             _ => None,
         })
         .collect();
-    assert_eq!(assessments.len(), 2);
-    assert_eq!(assessments[1].status, AssessorStatus::ReferredBack);
+    assert_eq!(assessments.len(), 3);
+    assert_eq!(assessments[0].status, AssessorStatus::ReferredBack);
+    assert_eq!(assessments[0].submission, 1);
+    assert_eq!(assessments[2].status, AssessorStatus::Accepted);
+    assert_eq!(assessments[2].submission, 2);
     assert_eq!(
-        assessments[1].feedback,
-        "Add what the customer <asked> for."
+        assessments[2].feedback,
+        "Now it says what the customer <asked> for."
     );
     assert_eq!(
-        assessments[1].criteria_signed_off,
+        assessments[2].criteria_signed_off,
         vec!["negotiate/lo1/ac1.1".to_string()]
     );
-    assert!(assessments[1].hlc > assessments[0].hlc);
+    assert!(assessments[2].hlc > assessments[1].hlc);
 
     // The matrix shows it; progress moves.
     let m = b

@@ -14,6 +14,7 @@ use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::content::Template;
+use pocketfolio_core::evidence::{Action, Role};
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceItem, EvidenceKind};
 
 /// The item screen.
@@ -42,8 +43,10 @@ pub fn EvidenceDetail(id: String) -> Element {
 #[component]
 fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
     let saver = use_autosave(item.id);
-    let stage = Stage::of(&item);
-    let locked = matches!(stage, Stage::Submitted | Stage::Accepted);
+    let stage = item.stage();
+    // The core's lifecycle says whether the learner may change it now: read-only while with
+    // the assessor, locked once accepted.
+    let locked = item.lifecycle().check(Role::Learner, Action::Edit).is_err();
     let fields = template
         .as_ref()
         .map(|t| t.fields.clone())
@@ -93,7 +96,7 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
             }
         }
         if !handed_over {
-            Submit { item: item.clone(), saver, stage }
+            Submit { item: item.clone(), saver, stage, may_submit: !locked }
             History { id: item.id, labels: labels.clone() }
             DeleteItem { id: item.id, title: item.title.clone() }
         }
@@ -130,7 +133,7 @@ fn Feedback(item: EvidenceItem) -> Element {
             if let Some(text) = item.feedback.as_ref() {
                 p { class: "feedback-text", "{text}" }
             }
-            if decision == AssessorStatus::ReferredBack {
+            if item.stage() == Stage::ReferredBack {
                 p { class: "small muted", "You can change it now and submit it again." }
             }
         }
@@ -139,7 +142,7 @@ fn Feedback(item: EvidenceItem) -> Element {
 
 /// Submitting for assessment; saves what is typed first, and says what is missing.
 #[component]
-fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage) -> Element {
+fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage, may_submit: bool) -> Element {
     let app = use_app();
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
@@ -170,19 +173,27 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage) -> Element {
         section { class: "card-box", "aria-labelledby": "submit-heading",
             h2 { id: "submit-heading", "Assessment" }
             match stage {
-                Stage::Draft | Stage::ReferredBack => rsx! {
-                    p { class: "small muted", "Drafts stay on this device and can be changed. Submit when it is ready for your assessor." }
-                    if !missing.is_empty() {
-                        p { class: "small", id: "still-missing", "Still to fill in: {missing}." }
-                    }
-                    button { class: "primary wide", id: "submit-evidence", r#type: "button", onclick: submit, "Submit for assessment" }
+                Stage::Draft => rsx! {
+                    p { class: "small muted", id: "stage-note", "Drafts are yours: they sync to your other devices, and your assessor sees the item only once you submit it." }
+                },
+                Stage::ReferredBack => rsx! {
+                    p { class: "small muted", id: "stage-note", "Change it as your assessor asked, then submit it again." }
                 },
                 Stage::Submitted => rsx! {
                     p { id: "submitted-state", "Submitted — with your assessor. It can't be changed unless they refer it back." }
                 },
-                Stage::Accepted => rsx! {
-                    p { id: "submitted-state", "Accepted by your assessor." }
+                Stage::Resubmitted => rsx! {
+                    p { id: "submitted-state", "Resubmitted — with your assessor again. It can't be changed unless they refer it back." }
                 },
+                Stage::Accepted => rsx! {
+                    p { id: "submitted-state", "Accepted by your assessor. It is locked." }
+                },
+            }
+            if may_submit {
+                if !missing.is_empty() {
+                    p { class: "small", id: "still-missing", "Still to fill in: {missing}." }
+                }
+                button { class: "primary wide", id: "submit-evidence", r#type: "button", onclick: submit, "Submit for assessment" }
             }
             Message { error: error(), notice: notice() }
         }

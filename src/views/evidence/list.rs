@@ -30,10 +30,10 @@ pub fn Portfolio() -> Element {
         Ok(items) => items,
         Err(e) => return rsx! { h1 { "Portfolio" } Message { error: e } },
     };
-    let count = |s: Stage| items.iter().filter(|i| Stage::of(i) == s).count();
+    let count = |s: Stage| items.iter().filter(|i| i.stage() == s).count();
     let shown: Vec<_> = items
         .iter()
-        .filter(|i| filter().is_none_or(|f| Stage::of(i) == f))
+        .filter(|i| filter().is_none_or(|f| i.stage() == f))
         .collect();
     rsx! {
         div { class: "spread",
@@ -83,7 +83,7 @@ pub fn Portfolio() -> Element {
                                 to: Route::EvidenceDetail { id: item.id.to_string() },
                                 "{item.title}"
                             }
-                            StageBadge { stage: Stage::of(item) }
+                            StageBadge { stage: item.stage() }
                         }
                         p { class: "small muted",
                             "{summary_line(item)}"

@@ -1,60 +1,10 @@
 //! How an item's status and times are shown: one badge everywhere, dates in local time.
 
 use dioxus::prelude::*;
-use pocketfolio_core::model::{AssessorStatus, EvidenceItem, EvidenceStatus, LearnerStatus};
+use pocketfolio_core::model::EvidenceStatus;
 
-/// Where an item is in its life, for badges and filters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Still with the learner.
-    Draft,
-    /// Sent, waiting for the assessor.
-    Submitted,
-    /// The assessor accepted it.
-    Accepted,
-    /// The assessor sent it back with feedback.
-    ReferredBack,
-}
-
-impl Stage {
-    /// Every stage, in the order a filter lists them.
-    pub const ALL: [Stage; 4] = [
-        Stage::Draft,
-        Stage::Submitted,
-        Stage::Accepted,
-        Stage::ReferredBack,
-    ];
-
-    /// The stage of an item: the assessor's decision wins over the learner's side.
-    pub fn of(item: &EvidenceItem) -> Stage {
-        match (item.assessor_status, item.learner_status) {
-            (Some(AssessorStatus::Accepted), _) => Stage::Accepted,
-            (Some(AssessorStatus::ReferredBack), _) => Stage::ReferredBack,
-            (None, LearnerStatus::Submitted) => Stage::Submitted,
-            (None, LearnerStatus::Draft) => Stage::Draft,
-        }
-    }
-
-    /// A word or two for the learner.
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Draft => "Draft",
-            Stage::Submitted => "Submitted",
-            Stage::Accepted => "Accepted",
-            Stage::ReferredBack => "Referred back",
-        }
-    }
-
-    /// The CSS class and the filter's URL-safe name.
-    pub fn key(self) -> &'static str {
-        match self {
-            Stage::Draft => "draft",
-            Stage::Submitted => "submitted",
-            Stage::Accepted => "accepted",
-            Stage::ReferredBack => "referred-back",
-        }
-    }
-}
+/// Where an item is in its life: the core's one lifecycle, for badges and filters.
+pub use pocketfolio_core::model::Stage;
 
 /// A status badge: `class` picks its colour.
 #[component]
@@ -75,6 +25,7 @@ pub fn status_class(status: EvidenceStatus) -> &'static str {
     match status {
         EvidenceStatus::Draft => Stage::Draft.key(),
         EvidenceStatus::Submitted => Stage::Submitted.key(),
+        EvidenceStatus::Resubmitted => Stage::Resubmitted.key(),
         EvidenceStatus::Accepted => Stage::Accepted.key(),
         EvidenceStatus::ReferredBack => Stage::ReferredBack.key(),
         EvidenceStatus::SignedOff => "signed-off",
@@ -104,22 +55,6 @@ pub fn size_text(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pocketfolio_core::model::{EvidenceId, EvidenceKind};
-
-    #[test]
-    fn the_assessor_decision_wins() {
-        let mut item = EvidenceItem::draft(
-            EvidenceId::new_at(0),
-            EvidenceKind::QuickNote,
-            "x".into(),
-            0,
-        );
-        assert_eq!(Stage::of(&item), Stage::Draft);
-        item.learner_status = LearnerStatus::Submitted;
-        assert_eq!(Stage::of(&item), Stage::Submitted);
-        item.assessor_status = Some(AssessorStatus::ReferredBack);
-        assert_eq!(Stage::of(&item), Stage::ReferredBack);
-    }
 
     #[test]
     fn sizes_read_naturally() {

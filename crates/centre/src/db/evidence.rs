@@ -5,9 +5,12 @@ use super::accounts::{Account, Role};
 use super::sync::json;
 use super::{audit, now_ms, Db, Scope};
 use crate::error::{ApiError, ApiResult};
-use pocketfolio_core::model::{AssessorStatus, EvidenceId};
+use pocketfolio_core::evidence::{
+    Action, Lifecycle, LifecycleError, LifecycleEvent, Role as Actor,
+};
+use pocketfolio_core::model::{AssessorStatus, EvidenceId, LearnerStatus, Stage};
 use pocketfolio_core::sync::protocol::{AssessmentRecord, EvidenceRecord, Origin, PullBody};
-use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::sync::{rules, Hlc};
 use serde_json::json;
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
@@ -29,6 +32,12 @@ pub struct EvidenceView {
     pub title: String,
     /// "draft" or "submitted".
     pub learner_status: String,
+    /// Times the learner has submitted it.
+    pub submissions: u32,
+    /// The submission the decision was about.
+    pub decided_submission: u32,
+    /// Where it is in its life, as the core's lifecycle says.
+    pub stage: Stage,
     /// The learner's fields (absent on a tombstone made before the item arrived).
     pub record: Option<EvidenceRecord>,
     /// Deleted by the learner.
@@ -47,11 +56,62 @@ pub struct EvidenceView {
     pub assessed_ms: Option<i64>,
 }
 
+impl EvidenceView {
+    /// What the learner and the assessor have done with it.
+    pub fn lifecycle(&self) -> Lifecycle {
+        lifecycle_of(
+            &self.learner_status,
+            self.submissions,
+            self.assessor_status,
+            self.decided_submission,
+        )
+    }
+}
+
+fn lifecycle_of(
+    learner_status: &str,
+    submissions: u32,
+    assessor: Option<AssessorStatus>,
+    decided: u32,
+) -> Lifecycle {
+    let learner = if learner_status == "submitted" {
+        LearnerStatus::Submitted
+    } else {
+        LearnerStatus::Draft
+    };
+    Lifecycle::of(learner, submissions, assessor, decided)
+}
+
+fn learner_status_str(s: LearnerStatus) -> &'static str {
+    match s {
+        LearnerStatus::Draft => "draft",
+        LearnerStatus::Submitted => "submitted",
+    }
+}
+
+/// The stages an assessor may see, as SQL text for `stage IN (…)`; the list comes from the
+/// core's lifecycle, so the rule is not written twice.
+fn stages_sql(keep: impl Fn(Stage) -> bool) -> String {
+    let names: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|s| keep(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("({})", names.join(", "))
+}
+
+/// A lifecycle refusal as the centre's 409, in the core's words.
+fn refused(err: LifecycleError) -> ApiError {
+    ApiError::Conflict(err.to_string())
+}
+
 /// One entry of an item's history.
 #[derive(Debug, Clone)]
 pub struct HistoryEntry {
-    /// When (ms).
+    /// When it happened, on the clock of whoever did it (ms).
     pub time_ms: i64,
+    /// When the centre received it (ms).
+    pub received_ms: i64,
     /// Who.
     pub actor: String,
     /// What, in a sentence.
@@ -84,26 +144,29 @@ pub(crate) async fn add_history(
     learner_id: &str,
     evidence_id: &str,
     actor: &str,
+    time_ms: i64,
     summary: &str,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO evidence_history (learner_id, evidence_id, id, time_ms, actor, summary, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO evidence_history (learner_id, evidence_id, id, time_ms, actor, summary, detail, \
+         received_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(learner_id)
     .bind(evidence_id)
     .bind(uuid::Uuid::now_v7().to_string())
-    .bind(now_ms())
+    .bind(time_ms)
     .bind(actor)
     .bind(summary)
     .bind(detail.to_string())
+    .bind(now_ms())
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// Merges the learner's fields of an item.
+/// Merges the learner's fields of an item: the core's rules say which version wins, what the
+/// attachment list is and what the change did; history is dated when the learner made it.
 pub(crate) async fn put_learner_fields(
     conn: &mut AnyConnection,
     learner_id: &str,
@@ -111,43 +174,49 @@ pub(crate) async fn put_learner_fields(
     actor: &str,
 ) -> ApiResult<()> {
     let id = rec.id.to_string();
-    let submitted = rec.learner_status == "submitted";
+    let rec = &EvidenceRecord {
+        attachments: rules::attachment_list(&rec.attachments),
+        ..rec.clone()
+    };
+    let submissions = rec.submission_count();
+    let learner_status = learner_status_str(rec.learner_status());
+    let made_ms = rec.updated_ms;
     let row = sqlx::query(
-        "SELECT record, learner_hlc, deleted, learner_status, assessor_status FROM evidence \
-         WHERE learner_id = $1 AND id = $2",
+        "SELECT record, learner_hlc, deleted, assessor_status, decided_submission, submitted_ms \
+         FROM evidence WHERE learner_id = $1 AND id = $2",
     )
     .bind(learner_id)
     .bind(&id)
     .fetch_optional(&mut *conn)
     .await?;
-    let now = now_ms();
     let Some(row) = row else {
+        let stage = lifecycle_of(learner_status, submissions, None, 0).stage();
         sqlx::query(
             "INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, learner_hlc, \
-             submitted_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             submitted_ms, updated_ms, submissions, stage) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(learner_id)
         .bind(&id)
         .bind(&rec.kind)
         .bind(&rec.title)
-        .bind(&rec.learner_status)
+        .bind(learner_status)
         .bind(json(rec)?)
         .bind(json(&rec.hlc)?)
-        .bind(submitted.then_some(now))
+        .bind((submissions > 0).then_some(made_ms))
         .bind(rec.updated_ms)
+        .bind(i64::from(submissions))
+        .bind(stage.as_str())
         .execute(&mut *conn)
         .await?;
-        let summary = if submitted {
-            "Submitted for assessment."
-        } else {
-            "Created as a draft."
-        };
+        let event = LifecycleEvent::of_learner_version(None, submissions);
         add_history(
             conn,
             learner_id,
             &id,
             actor,
-            summary,
+            made_ms,
+            &format!("{}.", event.summary()),
             json!({ "after": rec }),
         )
         .await?;
@@ -163,6 +232,7 @@ pub(crate) async fn put_learner_fields(
             learner_id,
             &id,
             actor,
+            made_ms,
             summary,
             json!({ "lost": rec }),
         )
@@ -173,54 +243,63 @@ pub(crate) async fn put_learner_fields(
     if old_hlc == Some(rec.hlc) {
         return Ok(());
     }
-    if old_hlc.is_some_and(|h| h > rec.hlc) {
+    let held = old
+        .as_ref()
+        .zip(old_hlc)
+        .map(|(o, h)| (o.submission_count(), h));
+    if !rules::learner_version_wins(held, (submissions, rec.hlc)) {
         let summary = "An older concurrent edit lost to a newer one; its values are kept here.";
         add_history(
             conn,
             learner_id,
             &id,
             actor,
+            made_ms,
             summary,
             json!({ "lost": rec }),
         )
         .await?;
         return Ok(());
     }
-    let old_status: String = row.try_get("learner_status")?;
-    let referred = row
-        .try_get::<Option<String>, _>("assessor_status")?
-        .as_deref()
-        == Some("referred_back");
-    let resubmitted = submitted && (old_status != "submitted" || referred);
+    let assessor = parse_status(row.try_get("assessor_status")?);
+    let decided = row.try_get::<i64, _>("decided_submission")? as u32;
+    let stage = lifecycle_of(learner_status, submissions, assessor, decided).stage();
+    let event =
+        LifecycleEvent::of_learner_version(old.as_ref().map(|o| o.submission_count()), submissions);
+    let sent = matches!(
+        event,
+        LifecycleEvent::Submitted | LifecycleEvent::Resubmitted
+    );
+    let submitted_ms = if sent {
+        Some(made_ms)
+    } else {
+        row.try_get::<Option<i64>, _>("submitted_ms")?
+    };
     sqlx::query(
         "UPDATE evidence SET kind = $1, title = $2, learner_status = $3, record = $4, \
-         learner_hlc = $5, updated_ms = $6, \
-         submitted_ms = CASE WHEN $7 = 1 THEN $8 ELSE submitted_ms END \
-         WHERE learner_id = $9 AND id = $10",
+         learner_hlc = $5, updated_ms = $6, submitted_ms = $7, submissions = $8, stage = $9 \
+         WHERE learner_id = $10 AND id = $11",
     )
     .bind(&rec.kind)
     .bind(&rec.title)
-    .bind(&rec.learner_status)
+    .bind(learner_status)
     .bind(json(rec)?)
     .bind(json(&rec.hlc)?)
     .bind(rec.updated_ms)
-    .bind(resubmitted as i64)
-    .bind(now)
+    .bind(submitted_ms)
+    .bind(i64::from(submissions))
+    .bind(stage.as_str())
     .bind(learner_id)
     .bind(&id)
     .execute(&mut *conn)
     .await?;
-    let summary = if resubmitted {
-        "Submitted for assessment."
-    } else {
-        "Edited by the learner."
-    };
     add_history(
         conn,
         learner_id,
         &id,
         actor,
-        summary,
+        made_ms,
+        &format!("{}.", event.summary()),
         json!({ "before": old, "after": rec }),
     )
     .await?;
@@ -250,6 +329,7 @@ pub(crate) async fn delete(
         learner_id,
         id,
         actor,
+        time_ms,
         "Deleted by the learner.",
         json!({}),
     )
@@ -260,12 +340,15 @@ pub(crate) async fn delete(
 fn view_from(row: &sqlx::any::AnyRow) -> Result<EvidenceView, sqlx::Error> {
     let record: Option<String> = row.try_get("record")?;
     let signed: String = row.try_get("signed_off")?;
-    Ok(EvidenceView {
+    let mut view = EvidenceView {
         learner_id: row.try_get("learner_id")?,
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
         title: row.try_get("title")?,
         learner_status: row.try_get("learner_status")?,
+        submissions: row.try_get::<i64, _>("submissions")? as u32,
+        decided_submission: row.try_get::<i64, _>("decided_submission")? as u32,
+        stage: Stage::Draft,
         record: record.and_then(|t| serde_json::from_str(&t).ok()),
         deleted: row.try_get::<i64, _>("deleted")? != 0,
         assessor_status: parse_status(row.try_get("assessor_status")?),
@@ -276,11 +359,14 @@ fn view_from(row: &sqlx::any::AnyRow) -> Result<EvidenceView, sqlx::Error> {
         submitted_ms: row.try_get("submitted_ms")?,
         updated_ms: row.try_get("updated_ms")?,
         assessed_ms: row.try_get("assessed_ms")?,
-    })
+    };
+    view.stage = view.lifecycle().stage();
+    Ok(view)
 }
 
 const VIEW_COLS: &str = "learner_id, id, kind, title, learner_status, record, deleted, \
-    assessor_status, feedback, signed_off, submitted_ms, updated_ms, assessed_ms";
+    assessor_status, feedback, signed_off, submitted_ms, updated_ms, assessed_ms, submissions, \
+    decided_submission";
 
 /// What an assessor decides about an item.
 #[derive(Debug, Clone)]
@@ -304,10 +390,9 @@ impl Db {
     pub async fn get_queue(&self, scope: &Scope) -> Result<Vec<EvidenceView>, sqlx::Error> {
         let sql = format!(
             "SELECT {VIEW_COLS} FROM evidence WHERE learner_id IN {} AND deleted = 0 \
-             AND learner_status = 'submitted' AND (assessor_status IS NULL \
-             OR (assessor_status = 'referred_back' AND submitted_ms > assessed_ms)) \
-             ORDER BY submitted_ms, id",
-            Scope::visible_learners(1)
+             AND stage IN {} ORDER BY submitted_ms, id",
+            Scope::visible_learners(1),
+            stages_sql(Stage::with_assessor),
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(&scope.account_id)
@@ -316,7 +401,7 @@ impl Db {
         rows.iter().map(view_from).collect()
     }
 
-    /// A learner's live items, newest first.
+    /// A learner's live items an assessor may see (never drafts), newest first.
     pub async fn get_learner_evidence(
         &self,
         scope: &Scope,
@@ -324,8 +409,9 @@ impl Db {
     ) -> Result<Vec<EvidenceView>, sqlx::Error> {
         let sql = format!(
             "SELECT {VIEW_COLS} FROM evidence WHERE learner_id = $1 AND learner_id IN {} \
-             AND deleted = 0 ORDER BY updated_ms DESC, id",
-            Scope::visible_learners(2)
+             AND deleted = 0 AND stage IN {} ORDER BY updated_ms DESC, id",
+            Scope::visible_learners(2),
+            stages_sql(Stage::visible_to_assessor),
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(learner_id)
@@ -335,7 +421,7 @@ impl Db {
         rows.iter().map(view_from).collect()
     }
 
-    /// One item, if in scope.
+    /// One item, if in scope and not a draft.
     pub async fn get_evidence(
         &self,
         scope: &Scope,
@@ -344,8 +430,9 @@ impl Db {
     ) -> Result<Option<EvidenceView>, sqlx::Error> {
         let sql = format!(
             "SELECT {VIEW_COLS} FROM evidence WHERE learner_id = $1 AND id = $2 \
-             AND learner_id IN {}",
-            Scope::visible_learners(3)
+             AND learner_id IN {} AND stage IN {}",
+            Scope::visible_learners(3),
+            stages_sql(Stage::visible_to_assessor),
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(learner_id)
@@ -356,7 +443,7 @@ impl Db {
         row.as_ref().map(view_from).transpose()
     }
 
-    /// An item's history, oldest first, if in scope.
+    /// An item's history, oldest first, if in scope and the item is not a draft.
     pub async fn get_history(
         &self,
         scope: &Scope,
@@ -364,9 +451,13 @@ impl Db {
         id: &str,
     ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
         let sql = format!(
-            "SELECT time_ms, actor, summary, detail FROM evidence_history \
-             WHERE learner_id = $1 AND evidence_id = $2 AND learner_id IN {} ORDER BY id",
-            Scope::visible_learners(3)
+            "SELECT time_ms, COALESCE(received_ms, time_ms) AS received_ms, actor, summary, detail \
+             FROM evidence_history h WHERE learner_id = $1 AND evidence_id = $2 \
+             AND learner_id IN {} AND EXISTS (SELECT 1 FROM evidence e \
+             WHERE e.learner_id = h.learner_id AND e.id = h.evidence_id AND e.stage IN {}) \
+             ORDER BY id",
+            Scope::visible_learners(3),
+            stages_sql(Stage::visible_to_assessor),
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(learner_id)
@@ -378,6 +469,7 @@ impl Db {
             .map(|r| {
                 Ok(HistoryEntry {
                     time_ms: r.try_get("time_ms")?,
+                    received_ms: r.try_get("received_ms")?,
                     actor: r.try_get("actor")?,
                     summary: r.try_get("summary")?,
                     detail: r.try_get("detail")?,
@@ -432,25 +524,26 @@ impl Db {
             .as_ref()
             .map(|r| r.criteria.clone())
             .unwrap_or_default();
-        let (status, feedback, mut signed, summary, action) = match decision {
+        let lifecycle = before.lifecycle();
+        let (status, feedback, mut signed, decided, summary, action) = match decision {
             Decision::Decide { status, feedback } => {
-                let summary = match status {
-                    AssessorStatus::Accepted => "Accepted by the assessor.",
-                    AssessorStatus::ReferredBack => "Referred back by the assessor.",
-                };
+                let (next, event) = lifecycle.decide(status).map_err(refused)?;
+                let decided = next.decision.map_or(0, |d| d.submission);
                 (
                     status,
                     feedback,
                     before.signed_off.clone(),
-                    summary,
+                    decided,
+                    format!("{} by the assessor.", event.summary()),
                     "evidence.decide",
                 )
             }
             Decision::SignOff { criterion } => {
+                lifecycle
+                    .check(Actor::Assessor, Action::SignOff)
+                    .map_err(refused)?;
                 let Some(status) = before.assessor_status else {
-                    return Err(ApiError::Conflict(
-                        "Record a decision on the item before signing criteria off.".into(),
-                    ));
+                    return Err(refused(LifecycleError::NotAccepted(before.stage)));
                 };
                 if !claimed.contains(&criterion) {
                     return Err(ApiError::invalid(
@@ -464,17 +557,25 @@ impl Db {
                     status,
                     before.feedback.clone(),
                     signed,
-                    "Criterion signed off.",
+                    before.decided_submission,
+                    "Criterion signed off.".to_string(),
                     "criterion.sign_off",
                 )
             }
         };
+        let stage = lifecycle_of(
+            &before.learner_status,
+            before.submissions,
+            Some(status),
+            decided,
+        )
+        .stage();
         signed.sort();
         signed.dedup();
         sqlx::query(
             "UPDATE evidence SET assessor_status = $1, feedback = $2, signed_off = $3, \
-             assessor_name = $4, assessor_hlc = $5, assessed_ms = $6 \
-             WHERE learner_id = $7 AND id = $8",
+             assessor_name = $4, assessor_hlc = $5, assessed_ms = $6, decided_submission = $7, \
+             stage = $8 WHERE learner_id = $9 AND id = $10",
         )
         .bind(status_str(status))
         .bind(&feedback)
@@ -482,6 +583,8 @@ impl Db {
         .bind(&assessor.display_name)
         .bind(json(&hlc)?)
         .bind(now)
+        .bind(i64::from(decided))
+        .bind(stage.as_str())
         .bind(learner_id)
         .bind(id)
         .execute(&mut *tx)
@@ -493,6 +596,7 @@ impl Db {
             criteria_signed_off: signed.clone(),
             assessor: assessor.display_name.clone(),
             time_ms: now,
+            submission: decided,
             hlc,
         };
         sqlx::query(
@@ -520,7 +624,8 @@ impl Db {
             learner_id,
             id,
             &assessor.display_name,
-            summary,
+            now,
+            &summary,
             json!({ "before": before_json, "after": after_json }),
         )
         .await?;

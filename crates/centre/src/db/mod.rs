@@ -71,6 +71,7 @@ impl DerefMut for WriteTx {
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("schema.sql")),
     (2, include_str!("lockout.sql")),
+    (3, include_str!("lifecycle.sql")),
 ];
 
 impl Db {

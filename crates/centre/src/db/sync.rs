@@ -9,9 +9,11 @@ use super::{evidence, now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::sync::protocol::{
     limits, Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
-    PushGap, PushRequest, PushResponse, ReviewRecord,
+    PushGap, PushRequest, PushResponse, ReviewRecord, Versioned,
 };
-use pocketfolio_core::sync::{validate, Hlc};
+use pocketfolio_core::sync::{rules, validate};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeSet;
@@ -423,7 +425,7 @@ async fn apply_change(
                 "decks",
                 learner_id,
                 &deck.id.to_string(),
-                &json(deck)?,
+                deck,
                 change.time_ms,
             )
             .await?
@@ -437,7 +439,7 @@ async fn apply_change(
                 "notes",
                 learner_id,
                 &note.id.to_string(),
-                &json(note)?,
+                note,
                 change.time_ms,
             )
             .await?
@@ -453,15 +455,12 @@ async fn apply_change(
         }
         ChangeBody::SettingsPut(settings) => {
             let record = json(settings)?;
-            let stored: Option<(String, i64)> =
-                sqlx::query_as("SELECT record, updated_ms FROM settings WHERE learner_id = $1")
+            let stored: Option<(String,)> =
+                sqlx::query_as("SELECT record FROM settings WHERE learner_id = $1")
                     .bind(learner_id)
                     .fetch_optional(&mut *conn)
                     .await?;
-            let wins = stored
-                .as_ref()
-                .is_none_or(|(old, ms)| incoming_wins(Some(old), *ms, &record, change.time_ms));
-            if wins {
+            if incoming_wins(stored.as_ref().map(|(t,)| t.as_str()), settings) {
                 sqlx::query(
                     "INSERT INTO settings (learner_id, record, updated_ms) VALUES ($1, $2, $3) \
                      ON CONFLICT (learner_id) DO UPDATE SET record = excluded.record, \
@@ -483,43 +482,34 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
     serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Whether an incoming record beats the stored one: by their `hlc` fields when both carry
-/// one (the wire records gain them as the protocol grows), else by change time.
-pub(crate) fn incoming_wins(
+/// Whether an incoming version beats the stored one: the core's rule on their stamps. A stored
+/// record that cannot be read back as its type loses.
+pub(crate) fn incoming_wins<R: Versioned + DeserializeOwned>(
     stored: Option<&str>,
-    stored_ms: i64,
-    incoming: &str,
-    incoming_ms: i64,
+    incoming: &R,
 ) -> bool {
-    let hlc_of = |text: &str| {
-        serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|v| serde_json::from_value::<Hlc>(v.get("hlc")?.clone()).ok())
-    };
-    match (stored.and_then(hlc_of), hlc_of(incoming)) {
-        (Some(old), Some(new)) => new > old,
-        _ => incoming_ms >= stored_ms,
-    }
+    let stored = stored.and_then(|t| serde_json::from_str::<R>(t).ok());
+    rules::remote_wins(stored.map(|r| r.hlc()), incoming.hlc())
 }
 
-/// Last writer wins; a tombstone wins over everything.
-async fn put_record(
+/// Last writer (by stamp) wins; a tombstone wins over everything.
+async fn put_record<R: Versioned + Serialize + DeserializeOwned>(
     conn: &mut AnyConnection,
     table: &'static str,
     learner_id: &str,
     id: &str,
-    record: &str,
+    record: &R,
     time_ms: i64,
-) -> Result<(), sqlx::Error> {
-    let row: Option<(Option<String>, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT record, updated_ms, deleted FROM {table} WHERE learner_id = $1 AND id = $2"
+) -> ApiResult<()> {
+    let row: Option<(Option<String>, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT record, deleted FROM {table} WHERE learner_id = $1 AND id = $2"
     )))
     .bind(learner_id)
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((stored, stored_ms, deleted)) = &row {
-        if *deleted != 0 || !incoming_wins(stored.as_deref(), *stored_ms, record, time_ms) {
+    if let Some((stored, deleted)) = &row {
+        if *deleted != 0 || !incoming_wins(stored.as_deref(), record) {
             return Ok(());
         }
     }
@@ -531,7 +521,7 @@ async fn put_record(
     sqlx::query(AssertSqlSafe(sql))
         .bind(learner_id)
         .bind(id)
-        .bind(record)
+        .bind(json(record)?)
         .bind(time_ms)
         .execute(&mut *conn)
         .await?;
@@ -561,29 +551,33 @@ async fn delete_record(
 #[cfg(test)]
 mod tests {
     use super::incoming_wins;
+    use pocketfolio_core::model::DeckId;
+    use pocketfolio_core::sync::protocol::DeckRecord;
+    use pocketfolio_core::sync::Hlc;
+
+    fn deck(ms: i64, name: &str) -> DeckRecord {
+        DeckRecord {
+            id: DeckId::new_at(1),
+            name: name.into(),
+            description: String::new(),
+            hlc: Hlc {
+                wall_ms: ms,
+                counter: 0,
+                node: uuid::Uuid::from_u128(1),
+            },
+        }
+    }
 
     #[test]
-    fn stamps_decide_when_both_sides_have_them_else_time() {
-        let stamp = |ms: i64| {
-            format!(
-                r#"{{"name":"x","hlc":{{"wall_ms":{ms},"counter":0,"node":"00000000-0000-0000-0000-000000000001"}}}}"#
-            )
-        };
-        // A later stamp wins even when its device clock (change time) is behind.
-        assert!(incoming_wins(Some(&stamp(1)), 500, &stamp(2), 100));
-        assert!(!incoming_wins(Some(&stamp(2)), 100, &stamp(1), 500));
-        // Without stamps, the later change time wins.
-        assert!(incoming_wins(
-            Some(r#"{"name":"a"}"#),
-            100,
-            r#"{"name":"b"}"#,
-            200
-        ));
-        assert!(!incoming_wins(
-            Some(r#"{"name":"a"}"#),
-            300,
-            r#"{"name":"b"}"#,
-            200
-        ));
+    fn the_later_stamp_wins_and_an_unreadable_stored_record_loses() {
+        let stored = serde_json::to_string(&deck(2, "b")).unwrap();
+        assert!(incoming_wins(Some(&stored), &deck(3, "c")));
+        assert!(!incoming_wins(Some(&stored), &deck(1, "a")));
+        assert!(
+            !incoming_wins(Some(&stored), &deck(2, "b")),
+            "the same version"
+        );
+        assert!(incoming_wins(None, &deck(1, "a")));
+        assert!(incoming_wins(Some("not json"), &deck(1, "a")));
     }
 }

@@ -4,14 +4,14 @@ use super::html::{escape, page, when};
 use super::learners::status_label;
 use super::session::error_page;
 use super::PageUser;
-use crate::db::evidence::{Decision, EvidenceView};
+use crate::db::evidence::{Decision, EvidenceView, HistoryEntry};
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::evidence::{
-    answered_questions_of, is_signature_key, witness_state_of, QUESTION_PREFIX,
+    answered_questions_of, is_signature_key, witness_state_of, Action, Role, QUESTION_PREFIX,
 };
 use pocketfolio_core::model::{AssessorStatus, EvidenceKind, WitnessState};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
@@ -241,7 +241,11 @@ async fn render_item(
         let code = c.map(|c| c.code.as_str()).unwrap_or(id.as_str());
         let action = if item.signed_off.contains(id) {
             "<span class=\"signed\">Signed off</span>".to_string()
-        } else if item.assessor_status.is_some() {
+        } else if item
+            .lifecycle()
+            .check(Role::Assessor, Action::SignOff)
+            .is_ok()
+        {
             format!(
                 r#"<form method="post" action="{base}/sign-off"><input type="hidden" name="csrf" value="{csrf}">
 <input type="hidden" name="criterion" value="{id}"><button type="submit">Sign off {code}</button></form>"#,
@@ -249,7 +253,7 @@ async fn render_item(
                 code = escape(code),
             )
         } else {
-            "<span class=\"hint\">Record a decision first</span>".to_string()
+            "<span class=\"hint\">Accept the item to sign criteria off</span>".to_string()
         };
         criteria_rows.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{action}</td></tr>",
@@ -262,8 +266,9 @@ async fn render_item(
         .iter()
         .map(|h| {
             format!(
-                r#"<li><strong>{when}</strong> · {actor}: {summary}<details><summary>Details</summary><pre>{detail}</pre></details></li>"#,
+                r#"<li><strong>{when}</strong>{arrived} · {actor}: {summary}<details><summary>Details</summary><pre>{detail}</pre></details></li>"#,
                 when = when(h.time_ms),
+                arrived = arrived(h),
                 actor = escape(&h.actor),
                 summary = escape(&h.summary),
                 detail = escape(&pretty(&h.detail)),
@@ -283,13 +288,7 @@ async fn render_item(
 <div class="columns"><section><h2>Fields</h2>{fields}
 <h2>Attachments</h2>{attachments}</section>
 <section><h2>Decision</h2>
-<form method="post" action="{base}/decision" class="card">
-<input type="hidden" name="csrf" value="{csrf}">
-<fieldset><legend>Outcome</legend>
-<label><input type="radio" name="status" value="accepted" required> Accept</label>
-<label><input type="radio" name="status" value="referred_back"> Refer back</label></fieldset>
-<label>Feedback to the learner <textarea name="feedback" rows="6" maxlength="10000">{feedback}</textarea></label>
-<button type="submit">Record decision</button></form>
+{decide}
 <h2>Criteria claimed</h2><table><tbody>{criteria}</tbody></table>
 <h2>History</h2><ol class="history">{history}</ol></section></div>"#,
         lid = escape(learner_id),
@@ -307,7 +306,27 @@ async fn render_item(
         } else {
             format!("<ul class=\"attachments\">{attachments}</ul>")
         },
-        feedback = escape(&item.feedback),
+        decide = match item.lifecycle().check(Role::Assessor, Action::Decide) {
+            Ok(()) => format!(
+                r#"<form method="post" action="{base}/decision" class="card">
+<input type="hidden" name="csrf" value="{csrf}">
+<fieldset><legend>Outcome</legend>
+<label><input type="radio" name="status" value="accepted" required> Accept</label>
+<label><input type="radio" name="status" value="referred_back"> Refer back</label></fieldset>
+<label>Feedback to the learner <textarea name="feedback" rows="6" maxlength="10000">{feedback}</textarea></label>
+<button type="submit">Record decision</button></form>"#,
+                feedback = escape(&item.feedback),
+            ),
+            Err(why) => format!(
+                r#"<p class="hint" id="no-decision">{}</p>{}"#,
+                escape(&why.to_string()),
+                if item.feedback.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#"<p class="feedback">{}</p>"#, escape(&item.feedback))
+                }
+            ),
+        },
         criteria = if criteria_rows.is_empty() {
             "<tr><td>None claimed.</td></tr>".to_string()
         } else {
@@ -316,6 +335,19 @@ async fn render_item(
         history = history_rows,
     );
     Ok(page(&item.title, Some(user), &body))
+}
+
+/// When a change reached the centre, shown only when that was noticeably after it was made
+/// (the learner worked offline).
+fn arrived(h: &HistoryEntry) -> String {
+    if h.received_ms - h.time_ms > 60_000 {
+        format!(
+            " <span class=\"hint\">(arrived {})</span>",
+            when(h.received_ms)
+        )
+    } else {
+        String::new()
+    }
 }
 
 fn pretty(json: &str) -> String {
@@ -492,6 +524,7 @@ mod tests {
             criteria: vec!["negotiate/lo1/ac1.1".into()],
             attachments: vec![],
             learner_status: "submitted".into(),
+            submissions: 1,
             updated_ms: 5,
             hlc: Hlc {
                 wall_ms: 5,

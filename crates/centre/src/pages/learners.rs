@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::model::{AssessorStatus, CriterionKind, Unit};
+use pocketfolio_core::model::{CriterionKind, Unit};
 use std::collections::BTreeSet;
 
 /// The units of the qualifications a learner is enrolled on, in pack order.
@@ -33,18 +33,9 @@ pub(super) fn criteria_of<'a>(
         .collect()
 }
 
+/// An item's status in words: the core's lifecycle stage, never worked out here.
 pub(super) fn status_label(item: &EvidenceView) -> &'static str {
-    match (item.assessor_status, item.learner_status.as_str()) {
-        (Some(AssessorStatus::ReferredBack), _)
-            if item.submitted_ms > item.assessed_ms && item.learner_status == "submitted" =>
-        {
-            "Resubmitted"
-        }
-        (Some(AssessorStatus::Accepted), _) => "Accepted",
-        (Some(AssessorStatus::ReferredBack), _) => "Referred back",
-        (None, "submitted") => "Awaiting assessment",
-        _ => "Draft",
-    }
+    item.stage.label()
 }
 
 /// Everyone the caller assesses (an admin: every learner), with progress per unit.
@@ -69,10 +60,7 @@ async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiE
             .map(|(c, _)| c)
             .collect();
         let items = state.db.get_learner_evidence(&scope, &l.id).await?;
-        let waiting = items
-            .iter()
-            .filter(|i| matches!(status_label(i), "Awaiting assessment" | "Resubmitted"))
-            .count();
+        let waiting = items.iter().filter(|i| i.stage.with_assessor()).count();
         let mut units = String::new();
         for unit in units_for(&state.content, &enrolled) {
             let criteria = criteria_of(&state.content, &unit.id);

@@ -112,6 +112,8 @@ async fn build(
             feedback = escape(&item.feedback),
         ));
         json_items.push(json!({
+            "stage": item.stage,
+            "status": item.stage.label(),
             "learner": record,
             "assessment": {
                 "status": item.assessor_status,

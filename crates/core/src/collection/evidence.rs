@@ -2,10 +2,10 @@
 //! kept in the item's history and queued for sync.
 
 use super::Collection;
-use crate::evidence::{self, LearnerEdit, EVIDENCE};
+use crate::evidence::{self, Action, LearnerEdit, LifecycleError, Role, EVIDENCE};
 use crate::model::{
-    AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
-    LearnerStatus, WitnessState,
+    Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind, LearnerStatus,
+    WitnessState,
 };
 use crate::store::Stamped;
 use crate::sync::protocol::{ChangeBody, EvidenceRecord};
@@ -246,6 +246,12 @@ impl Collection {
             .clone()
             .ok_or_else(|| CoreError::invalid("This collection has no attachment folder."))?;
         let sha256 = write_blob(&dir, bytes)?;
+        if let Some(same) = item.attachments.iter().find(|a| a.sha256 == sha256) {
+            return Err(CoreError::invalid(format!(
+                "{file_name} is the same file as {}, which is already attached.",
+                same.file_name
+            )));
+        }
         let attachment = Attachment {
             sha256: sha256.clone(),
             file_name: file_name.to_string(),
@@ -291,11 +297,17 @@ impl Collection {
                 "Ask your witness to sign the statement before submitting it.",
             ));
         }
-        item.learner_status = LearnerStatus::Submitted;
+        let (next, event) = item.lifecycle().submit().map_err(learner_refusal)?;
+        item.submissions = next.submissions;
+        item.learner_status = next.learner_status();
         item.updated_ms = self.clock.now_ms();
         self.transact(EVIDENCE, |col| {
             col.store.put_evidence(&item)?;
-            col.log_and_queue(&item, "Submitted for assessment", json!({}))
+            col.log_and_queue(
+                &item,
+                event.summary(),
+                json!({ "submission": item.submissions }),
+            )
         })
     }
 
@@ -313,13 +325,9 @@ impl Collection {
     /// The item, if the learner may change it now.
     pub(crate) fn editable(&self, id: EvidenceId) -> Result<EvidenceItem> {
         let item = self.evidence(id)?;
-        let with_assessor = item.learner_status == LearnerStatus::Submitted
-            && item.assessor_status != Some(AssessorStatus::ReferredBack);
-        if with_assessor {
-            return Err(CoreError::invalid(
-                "This item is with your assessor. You can change it again if it is referred back.",
-            ));
-        }
+        item.lifecycle()
+            .check(Role::Learner, Action::Edit)
+            .map_err(learner_refusal)?;
         Ok(item)
     }
 
@@ -372,10 +380,16 @@ impl Collection {
                 LearnerStatus::Draft => "draft".into(),
                 LearnerStatus::Submitted => "submitted".into(),
             },
+            submissions: item.submissions,
             updated_ms: item.updated_ms,
             hlc,
         }))
     }
+}
+
+/// A learner action the lifecycle refuses, as the core's error (its words are the learner's).
+fn learner_refusal(err: LifecycleError) -> CoreError {
+    CoreError::invalid(err.to_string())
 }
 
 /// Writes `bytes` to `dir/ab/abcdef…` durably: temp file, fsync, rename, fsync the folder.

@@ -111,11 +111,15 @@ fn attachments_are_content_addressed_and_on_disk_first() {
         .unwrap();
     let path = col.attachment_path(&a.sha256).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), photo);
-    let again = col
+    // The same bytes under another name (issue 11 case 4): refused in words, so the list the
+    // device keeps and the one it sends to the centre stay one entry.
+    let queued = col.pending_changes().unwrap();
+    let err = col
         .attach_file(id, "shelf-copy.jpg", "image/jpeg", &photo)
-        .unwrap();
-    assert_eq!(again.sha256, a.sha256, "same bytes, same file");
+        .unwrap_err();
+    assert!(err.to_string().contains("same file as shelf.jpg"), "{err}");
     assert_eq!(col.evidence(id).unwrap().attachments.len(), 1);
+    assert_eq!(col.pending_changes().unwrap(), queued);
     assert_eq!(col.evidence(id).unwrap().title, "Quick note");
 }
 
@@ -438,7 +442,7 @@ fn a_full_disk_while_writing_a_file_is_reported_as_such() {
 }
 
 #[test]
-fn a_referred_back_item_sent_again_shows_as_submitted_in_the_unit_column() {
+fn a_referred_back_item_sent_again_shows_as_resubmitted_in_the_unit_column() {
     use crate::model::AssessorStatus;
     use crate::sync::memory_centre::MemoryCentre;
     let centre = MemoryCentre::new();
@@ -479,5 +483,5 @@ fn a_referred_back_item_sent_again_shows_as_submitted_in_the_unit_column() {
         "still being reworked"
     );
     col.submit_evidence(id).unwrap();
-    assert_eq!(status(&col), EvidenceStatus::Submitted);
+    assert_eq!(status(&col), EvidenceStatus::Resubmitted);
 }

@@ -9,16 +9,16 @@
 //! - deletions leave tombstones and beat any edit, however late it arrives.
 
 use super::{settings::SETTINGS_HLC_KEY, Collection, OpChanges};
+use crate::evidence::LifecycleEvent;
 use crate::model::{
-    Card, CardId, Deck, EvidenceHistoryEntry, EvidenceId, EvidenceKind, LearnerStatus, Note,
-    Schedule, Settings,
+    Card, CardId, Deck, EvidenceHistoryEntry, EvidenceId, EvidenceKind, Note, Schedule, Settings,
 };
 use crate::scheduler::{Scheduler, SchedulerConfig};
 use crate::store::Stamped;
 use crate::sync::protocol::{
     AssessmentRecord, ChangeBody, DeckRecord, EvidenceRecord, NoteRecord, PullBody, PullResponse,
 };
-use crate::sync::Hlc;
+use crate::sync::{rules, Hlc};
 use crate::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -171,7 +171,7 @@ impl Collection {
                     Some(json) => Some(serde_json::from_str(&json)?),
                     None => None,
                 };
-                if local.is_none_or(|l| record.hlc > l) && record.settings.validate().is_ok() {
+                if rules::remote_wins(local, record.hlc) && record.settings.validate().is_ok() {
                     self.store.put_settings(&record.settings)?;
                     self.store
                         .set_meta(SETTINGS_HLC_KEY, &serde_json::to_string(&record.hlc)?)?;
@@ -188,10 +188,7 @@ impl Collection {
         if self.store.is_tombstoned(what, id)? {
             return Ok(false);
         }
-        Ok(self
-            .store
-            .get_hlc(what, id)?
-            .is_none_or(|local| remote > local))
+        Ok(rules::remote_wins(self.store.get_hlc(what, id)?, remote))
     }
 
     fn merge_deck(&self, record: &DeckRecord) -> Result<()> {
@@ -272,8 +269,15 @@ impl Collection {
         {
             return Ok(());
         }
-        let wins = self.remote_wins(Stamped::Evidence, record.id.0.as_bytes(), record.hlc)?;
+        let key = record.id.0.as_bytes();
+        self.observe(record.hlc)?;
         let local = self.store.get_evidence(record.id)?;
+        let held = match (&local, self.store.get_hlc(Stamped::Evidence, key)?) {
+            (Some(item), Some(hlc)) => Some((item.lifecycle().submissions, hlc)),
+            _ => None,
+        };
+        let wins = !self.store.is_tombstoned(Stamped::Evidence, key)?
+            && rules::learner_version_wins(held, (record.submission_count(), record.hlc));
         if !wins {
             if let Some(local) = &local {
                 // The older edit loses, but is kept where the learner can find it.
@@ -306,11 +310,8 @@ impl Collection {
         item.template_id = record.template_id.clone();
         item.title = record.title.clone();
         item.fields = record.fields.clone();
-        item.learner_status = if record.learner_status == "submitted" {
-            LearnerStatus::Submitted
-        } else {
-            LearnerStatus::Draft
-        };
+        item.learner_status = record.learner_status();
+        item.submissions = record.submission_count();
         item.updated_ms = record.updated_ms;
         self.store.put_evidence(&item)?;
         self.store
@@ -322,8 +323,11 @@ impl Collection {
             }
         }
         self.store.set_evidence_criteria(item.id, &criteria)?;
-        self.store
-            .set_attachments(item.id, &record.attachments, self.clock.now_ms())
+        self.store.set_attachments(
+            item.id,
+            &rules::attachment_list(&record.attachments),
+            self.clock.now_ms(),
+        )
     }
 
     /// Applies an assessor decision; true when it changed the item.
@@ -339,18 +343,8 @@ impl Collection {
         {
             return Ok(false);
         }
-        self.store.set_assessment(
-            record.evidence_id,
-            record.status,
-            &record.feedback,
-            &record.assessor,
-            &record.criteria_signed_off,
-            &record.hlc,
-        )?;
-        let verdict = match record.status {
-            crate::model::AssessorStatus::Accepted => "Accepted",
-            crate::model::AssessorStatus::ReferredBack => "Referred back",
-        };
+        self.store.set_assessment(record)?;
+        let verdict = LifecycleEvent::of_decision(record.status).summary();
         self.history_by(
             record.evidence_id,
             &record.assessor,

@@ -1,6 +1,6 @@
 //! The Unit view's evidence column: for each criterion of a unit, the items that claim it.
 
-use crate::model::{EvidenceItem, EvidenceLink, EvidenceStatus, LearnerStatus, Unit};
+use crate::model::{EvidenceItem, EvidenceLink, Unit};
 use crate::{Collection, OrNotFound, Result};
 
 impl Collection {
@@ -13,55 +13,30 @@ impl Collection {
             .find(|u: &Unit| u.id == unit_id)
             .or_not_found("unit", unit_id)?;
         let criteria = self.criteria(Some(unit_id))?;
-        let mut items = Vec::new();
-        for item in self.evidence_items()? {
-            if item
-                .criteria
-                .iter()
-                .any(|c| criteria.iter().any(|u| &u.id == c))
-            {
-                let resubmitted = self.resubmitted(&item)?;
-                items.push((item, resubmitted));
-            }
-        }
+        let items: Vec<EvidenceItem> = self
+            .evidence_items()?
+            .into_iter()
+            .filter(|item| {
+                item.criteria
+                    .iter()
+                    .any(|c| criteria.iter().any(|u| &u.id == c))
+            })
+            .collect();
         Ok(criteria
             .into_iter()
             .map(|c| {
                 let links = items
                     .iter()
-                    .filter(|(i, _)| i.criteria.contains(&c.id))
-                    .map(|(i, resubmitted)| EvidenceLink {
+                    .filter(|i| i.criteria.contains(&c.id))
+                    .map(|i| EvidenceLink {
                         id: i.id,
                         title: i.title.clone(),
                         kind: i.kind,
-                        status: if *resubmitted {
-                            EvidenceStatus::Submitted
-                        } else {
-                            i.status_for(&c.id)
-                        },
+                        status: i.status_for(&c.id),
                     })
                     .collect();
                 (c.id, links)
             })
             .collect())
-    }
-
-    /// True when the item was referred back and the learner has sent it again since: the
-    /// referral no longer describes where it stands. The item keeps the assessor's last
-    /// decision until a new one arrives, so this is read from the history.
-    pub(crate) fn resubmitted(&self, item: &EvidenceItem) -> Result<bool> {
-        if item.status_for("") != EvidenceStatus::ReferredBack
-            || item.learner_status != LearnerStatus::Submitted
-        {
-            return Ok(false);
-        }
-        let history = self.store.get_history(item.id)?;
-        let submitted = history
-            .iter()
-            .rposition(|h| h.actor == "learner" && h.summary == "Submitted for assessment");
-        let referred = history
-            .iter()
-            .rposition(|h| h.summary.starts_with("Referred back"));
-        Ok(matches!((submitted, referred), (Some(s), Some(r)) if s > r))
     }
 }

@@ -109,6 +109,85 @@ pub enum AssessorStatus {
     ReferredBack,
 }
 
+/// Where an item is in its life: the one status every surface shows. Worked out only by
+/// [`Lifecycle::stage`](crate::evidence::Lifecycle::stage), from what the learner and the
+/// assessor did, never from text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// With the learner, never sent: private to the learner's devices.
+    Draft,
+    /// Sent for the first time; with the assessor.
+    Submitted,
+    /// Sent again after a referral; with the assessor.
+    Resubmitted,
+    /// The assessor sent it back with feedback; the learner may change it and send it again.
+    ReferredBack,
+    /// The assessor accepted it; it is locked.
+    Accepted,
+}
+
+impl Stage {
+    /// Every stage, in the order filters list them.
+    pub const ALL: [Stage; 5] = [
+        Stage::Draft,
+        Stage::Submitted,
+        Stage::Resubmitted,
+        Stage::ReferredBack,
+        Stage::Accepted,
+    ];
+
+    /// A word or two for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Draft => "Draft",
+            Stage::Submitted => "Submitted",
+            Stage::Resubmitted => "Resubmitted",
+            Stage::ReferredBack => "Referred back",
+            Stage::Accepted => "Accepted",
+        }
+    }
+
+    /// A URL- and CSS-safe name (filters, badge classes).
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Draft => "draft",
+            Stage::Submitted => "submitted",
+            Stage::Resubmitted => "resubmitted",
+            Stage::ReferredBack => "referred-back",
+            Stage::Accepted => "accepted",
+        }
+    }
+
+    /// The stored form (snake case, as on the wire).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Draft => "draft",
+            Stage::Submitted => "submitted",
+            Stage::Resubmitted => "resubmitted",
+            Stage::ReferredBack => "referred_back",
+            Stage::Accepted => "accepted",
+        }
+    }
+
+    /// Reads the stored form or the key.
+    pub fn parse(text: &str) -> Option<Stage> {
+        Stage::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text || s.key() == text)
+    }
+
+    /// True while the item waits for the assessor's decision.
+    pub fn with_assessor(self) -> bool {
+        matches!(self, Stage::Submitted | Stage::Resubmitted)
+    }
+
+    /// True when an assessor may see it at all: everything but a draft.
+    pub fn visible_to_assessor(self) -> bool {
+        self != Stage::Draft
+    }
+}
+
 /// A file attached to an item, stored by its SHA-256 beside the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -139,10 +218,14 @@ pub struct EvidenceItem {
     pub criteria: Vec<String>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
-    /// Learner's status.
+    /// Learner's status: submitted once `submissions` is above zero.
     pub learner_status: LearnerStatus,
+    /// How many times the learner has sent the item for assessment (0 while a draft).
+    pub submissions: u32,
     /// Assessor's decision, once made.
     pub assessor_status: Option<AssessorStatus>,
+    /// Which submission (1, 2 …) the assessor's decision was about; 0 with no decision.
+    pub decided_submission: u32,
     /// Assessor's written feedback.
     pub feedback: Option<String>,
     /// The assessor who decided, once they have.
@@ -169,7 +252,9 @@ impl EvidenceItem {
             criteria: Vec::new(),
             attachments: Vec::new(),
             learner_status: LearnerStatus::Draft,
+            submissions: 0,
             assessor_status: None,
+            decided_submission: 0,
             feedback: None,
             assessor: None,
             signed_off: Vec::new(),
@@ -201,6 +286,8 @@ pub enum EvidenceStatus {
     Draft,
     /// With the assessor.
     Submitted,
+    /// Sent again after a referral; with the assessor.
+    Resubmitted,
     /// The assessor accepted the item.
     Accepted,
     /// The assessor sent it back for more work.
@@ -215,6 +302,7 @@ impl EvidenceStatus {
         match self {
             EvidenceStatus::Draft => "Draft",
             EvidenceStatus::Submitted => "Submitted",
+            EvidenceStatus::Resubmitted => "Resubmitted",
             EvidenceStatus::Accepted => "Accepted",
             EvidenceStatus::ReferredBack => "Referred back",
             EvidenceStatus::SignedOff => "Signed off",
@@ -223,19 +311,33 @@ impl EvidenceStatus {
 }
 
 impl EvidenceItem {
-    /// The item's status for `criterion`: the assessor's decision when there is one (signed
-    /// off when they ticked this criterion), otherwise the learner's.
+    /// What the learner and the assessor have done with the item, for the lifecycle rules.
+    pub fn lifecycle(&self) -> crate::evidence::Lifecycle {
+        crate::evidence::Lifecycle::of(
+            self.learner_status,
+            self.submissions,
+            self.assessor_status,
+            self.decided_submission,
+        )
+    }
+
+    /// Where the item is in its life.
+    pub fn stage(&self) -> Stage {
+        self.lifecycle().stage()
+    }
+
+    /// The item's status for `criterion`: its stage, and "signed off" when the assessor
+    /// accepted it and ticked this criterion.
     pub fn status_for(&self, criterion: &str) -> EvidenceStatus {
-        match self.assessor_status {
-            Some(AssessorStatus::Accepted) if self.signed_off.iter().any(|c| c == criterion) => {
+        match self.stage() {
+            Stage::Accepted if self.signed_off.iter().any(|c| c == criterion) => {
                 EvidenceStatus::SignedOff
             }
-            Some(AssessorStatus::Accepted) => EvidenceStatus::Accepted,
-            Some(AssessorStatus::ReferredBack) => EvidenceStatus::ReferredBack,
-            None => match self.learner_status {
-                LearnerStatus::Draft => EvidenceStatus::Draft,
-                LearnerStatus::Submitted => EvidenceStatus::Submitted,
-            },
+            Stage::Accepted => EvidenceStatus::Accepted,
+            Stage::ReferredBack => EvidenceStatus::ReferredBack,
+            Stage::Resubmitted => EvidenceStatus::Resubmitted,
+            Stage::Submitted => EvidenceStatus::Submitted,
+            Stage::Draft => EvidenceStatus::Draft,
         }
     }
 }
@@ -293,7 +395,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn status_for_a_criterion_follows_the_assessor_then_the_learner() {
+    fn status_for_a_criterion_follows_the_stage() {
         let mut item = EvidenceItem::draft(
             EvidenceId::new_at(1),
             EvidenceKind::QuickNote,
@@ -302,10 +404,15 @@ mod tests {
         );
         assert_eq!(item.status_for("a"), EvidenceStatus::Draft);
         item.learner_status = LearnerStatus::Submitted;
+        item.submissions = 1;
         assert_eq!(item.status_for("a"), EvidenceStatus::Submitted);
         item.assessor_status = Some(AssessorStatus::ReferredBack);
+        item.decided_submission = 1;
         assert_eq!(item.status_for("a").label(), "Referred back");
+        item.submissions = 2;
+        assert_eq!(item.status_for("a"), EvidenceStatus::Resubmitted);
         item.assessor_status = Some(AssessorStatus::Accepted);
+        item.decided_submission = 2;
         item.signed_off = vec!["a".into()];
         assert_eq!(item.status_for("a"), EvidenceStatus::SignedOff);
         assert_eq!(item.status_for("b"), EvidenceStatus::Accepted);

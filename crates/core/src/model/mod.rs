@@ -10,7 +10,7 @@ mod structure;
 pub use card::{Card, CardKind, CardState, Deck, Memory, Note, NoteFields, Schedule};
 pub use evidence::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceItem, EvidenceKind, EvidenceLink,
-    EvidenceStatus, LearnerStatus, Signature, WitnessState,
+    EvidenceStatus, LearnerStatus, Signature, Stage, WitnessState,
 };
 pub use ids::{CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteId, ReviewId};
 pub use review::{Rating, ReviewEvent, ReviewLog};

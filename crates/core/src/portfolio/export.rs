@@ -3,7 +3,7 @@
 use super::index_html::index_html;
 use crate::evidence::witness_state;
 use crate::model::{
-    Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, EvidenceStatus, Unit, WitnessState,
+    Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, Stage, Unit, WitnessState,
 };
 use crate::{Collection, CoreError, Result};
 use serde_json::json;
@@ -45,7 +45,7 @@ pub(super) struct ExportedItem {
     pub history: Vec<EvidenceHistoryEntry>,
     pub witness: WitnessState,
     /// Where the item stands overall.
-    pub status: EvidenceStatus,
+    pub status: Stage,
     /// For each attachment, its path in the ZIP, or `None` when the file is not on this device.
     pub files: Vec<Option<String>>,
 }
@@ -108,11 +108,7 @@ impl Collection {
                     on_disk.then(|| attachment_name(&a.sha256, &a.file_name))
                 })
                 .collect();
-            let status = if self.resubmitted(&item)? {
-                EvidenceStatus::Submitted
-            } else {
-                item.status_for("")
-            };
+            let status = item.stage();
             items.push(ExportedItem {
                 status,
                 history: self.store.get_history(item.id)?,
@@ -182,6 +178,7 @@ fn portfolio_json(p: &Portfolio) -> serde_json::Value {
             json!({
                 "item": e.item,
                 "status": e.status.label(),
+                "stage": e.status,
                 "witness": witness_json(&e.witness),
                 "history": e.history,
                 "attachment_files": e.files,

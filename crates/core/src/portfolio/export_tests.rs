@@ -2,6 +2,7 @@
 //! everything escaped.
 
 use crate::model::{AssessorStatus, EvidenceKind, Signature};
+use crate::sync::protocol::AssessmentRecord;
 use crate::sync::Hlc;
 use crate::testing::manual_clock;
 use crate::{Collection, EvidenceDraft};
@@ -79,14 +80,16 @@ fn the_export_holds_every_item_its_files_and_a_json_of_everything() {
     col.submit_evidence(witness).unwrap();
     let hlc = Hlc::tick(None, crate::testing::T0, uuid::Uuid::nil());
     col.store
-        .set_assessment(
-            witness,
-            AssessorStatus::Accepted,
-            "Well evidenced.",
-            "A. Assessor",
-            &["negotiate/lo3/ac3.1".into()],
-            &hlc,
-        )
+        .set_assessment(&AssessmentRecord {
+            evidence_id: witness,
+            status: AssessorStatus::Accepted,
+            feedback: "Well evidenced.".into(),
+            criteria_signed_off: vec!["negotiate/lo3/ac3.1".into()],
+            assessor: "A. Assessor".into(),
+            time_ms: crate::testing::T0,
+            submission: 1,
+            hlc,
+        })
         .unwrap();
 
     let mut out = Cursor::new(Vec::new());

@@ -8,7 +8,7 @@ use crate::model::{
 use crate::{mime_from_name, CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
-const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread";
+const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission";
 
 impl Store {
     /// Inserts an item, or updates the learner's columns of it (not criteria or attachments;
@@ -16,10 +16,10 @@ impl Store {
     pub(crate) fn put_evidence(&self, item: &EvidenceItem) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO evidence (id, kind, template_id, title, fields, learner_status, created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO evidence (id, kind, template_id, title, fields, learner_status, created_ms, updated_ms, submissions)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO UPDATE SET kind = ?2, template_id = ?3, title = ?4, fields = ?5,
-                   learner_status = ?6, updated_ms = ?8",
+                   learner_status = ?6, updated_ms = ?8, submissions = ?9",
             )?
             .execute(params![
                 item.id,
@@ -30,6 +30,7 @@ impl Store {
                 learner_status_str(item.learner_status),
                 item.created_ms,
                 item.updated_ms,
+                item.submissions,
             ])?;
         Ok(())
     }
@@ -283,6 +284,8 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
             serde_json::from_str(&json).map_err(|e| bad(11, e.to_string()))?
         },
         feedback_unread: r.get(12)?,
+        submissions: r.get(13)?,
+        decided_submission: r.get(14)?,
     })
 }
 

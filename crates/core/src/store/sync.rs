@@ -3,6 +3,7 @@
 
 use super::Store;
 use crate::model::{AssessorStatus, EvidenceId};
+use crate::sync::protocol::AssessmentRecord;
 use crate::sync::Hlc;
 use crate::Result;
 use rusqlite::{params, OptionalExtension};
@@ -135,31 +136,27 @@ impl Store {
         })
     }
 
-    pub(crate) fn set_assessment(
-        &self,
-        id: EvidenceId,
-        status: AssessorStatus,
-        feedback: &str,
-        assessor: &str,
-        signed_off: &[String],
-        hlc: &Hlc,
-    ) -> Result<()> {
-        let status = match status {
+    /// Stores the assessor's side of an item (a decision the centre sent).
+    pub(crate) fn set_assessment(&self, record: &AssessmentRecord) -> Result<()> {
+        let status = match record.status {
             AssessorStatus::Accepted => "accepted",
             AssessorStatus::ReferredBack => "referred_back",
         };
         self.conn
             .prepare_cached(
                 "UPDATE evidence SET assessor_status = ?2, feedback = ?3, assessor_name = ?4,
-                   signed_off = ?5, assessor_hlc = ?6, feedback_unread = 1 WHERE id = ?1",
+                   signed_off = ?5, assessor_hlc = ?6, feedback_unread = 1,
+                   decided_submission = ?7 WHERE id = ?1",
             )?
             .execute(params![
-                id,
+                record.evidence_id,
                 status,
-                feedback,
-                assessor,
-                serde_json::to_string(signed_off)?,
-                serde_json::to_string(hlc)?
+                record.feedback,
+                record.assessor,
+                serde_json::to_string(&record.criteria_signed_off)?,
+                serde_json::to_string(&record.hlc)?,
+                // Centres from before counting decided "the" submission: the first.
+                record.submission.max(1),
             ])?;
         Ok(())
     }

@@ -4,7 +4,10 @@
 use super::memory_centre::MemoryCentre;
 use super::{sync, SyncError, SyncReport, TransportError};
 use crate::collection::EvidenceDraft;
-use crate::model::{AssessorStatus, EvidenceKind, LearnerStatus, NoteFields, Rating, Settings};
+use crate::model::{
+    AssessorStatus, EvidenceKind, EvidenceStatus, LearnerStatus, NoteFields, Rating, Settings,
+    Stage,
+};
 use crate::queue::Scope;
 use crate::testing::{manual_clock, state_digest};
 use crate::{Clock, Collection, ManualClock};
@@ -436,4 +439,108 @@ fn a_refused_attachment_is_named_and_the_rest_of_the_sync_goes_on() {
     // Once the centre takes the file, everything goes.
     phone.sync().unwrap();
     assert_eq!(phone.col().pending_changes().unwrap(), 0);
+}
+
+/// Issue 11, case 1: after a referral, an edit and a resubmission, every device and the Unit
+/// view say the item is with the assessor again, and it is read-only until a decision.
+#[test]
+fn a_resubmitted_item_is_with_the_assessor_everywhere() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Negotiated a delivery date");
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    assert!(centre.assess(
+        id,
+        AssessorStatus::ReferredBack,
+        "Say what you offered.",
+        phone.clock.now_ms()
+    ));
+    phone.sync().unwrap();
+    let item = phone.col().evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    fields.insert("what".into(), "Offered free delivery.".into());
+    phone
+        .col()
+        .update_evidence(id, &item.title, fields.clone())
+        .unwrap();
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    for device in [&phone, &tablet] {
+        let col = device.col();
+        let item = col.evidence(id).unwrap();
+        assert_eq!(item.stage(), Stage::Resubmitted);
+        let unit = col.evidence_for_unit("negotiate").unwrap();
+        let link = unit
+            .iter()
+            .flat_map(|(_, l)| l)
+            .find(|l| l.id == id)
+            .unwrap();
+        assert_eq!(link.status, EvidenceStatus::Resubmitted);
+    }
+    fields.insert("what".into(), "Changed while the assessor reads it.".into());
+    let err = phone
+        .col()
+        .update_evidence(id, "Negotiated a delivery date", fields)
+        .unwrap_err();
+    assert!(err.to_string().contains("with your assessor"), "{err}");
+    let err = phone.col().submit_evidence(id).unwrap_err();
+    assert!(err.to_string().contains("with your assessor"), "{err}");
+}
+
+/// Issue 11, case 2: the centre cannot decide on an item that was never submitted.
+#[test]
+fn a_draft_cannot_be_decided() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Still writing");
+    phone.sync().unwrap();
+    assert!(!centre.assess(
+        id,
+        AssessorStatus::Accepted,
+        "Looks fine.",
+        phone.clock.now_ms()
+    ));
+    phone.sync().unwrap();
+    let item = phone.col().evidence(id).unwrap();
+    assert_eq!(item.stage(), Stage::Draft);
+    assert_eq!(item.assessor_status, None);
+}
+
+/// An edit made offline on a device that had not seen the submission (a later stamp, but a
+/// draft) must not take the item back from the assessor on any device or the centre.
+#[test]
+fn an_offline_draft_edit_does_not_undo_a_submission() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Refund");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    tablet.clock.advance_ms(60_000);
+    let item = tablet.col().evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    fields.insert("what".into(), "Tablet's offline words".into());
+    tablet
+        .col()
+        .update_evidence(id, &item.title, fields)
+        .unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    for device in [&phone, &tablet] {
+        assert_eq!(device.col().evidence(id).unwrap().stage(), Stage::Submitted);
+    }
+    assert!(centre.assess(id, AssessorStatus::Accepted, "Good.", phone.clock.now_ms()));
+    let history = tablet.col().evidence_history(id).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.detail.to_string().contains("Tablet's offline words")),
+        "the losing edit is kept in the history"
+    );
+    assert_eq!(phone.digest(), tablet.digest());
 }

@@ -7,7 +7,7 @@ use super::protocol::{
     PushGap, PushRequest, PushResponse,
 };
 use super::transport::{PushOutcome, Transport, TransportError};
-use super::Hlc;
+use super::{rules, Hlc};
 use crate::model::{AssessorStatus, DeviceId, EvidenceId};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -75,7 +75,8 @@ impl MemoryCentre {
     }
 
     /// The assessor decides on an item; false (and nothing happens) if the centre has never
-    /// received the item, since an assessor can only see what was pushed.
+    /// received the item, since an assessor can only see what was pushed, or if the item is not
+    /// waiting for a decision (a draft, or already decided).
     pub fn assess(
         &self,
         evidence_id: EvidenceId,
@@ -84,12 +85,15 @@ impl MemoryCentre {
         now_ms: i64,
     ) -> bool {
         let mut state = self.state();
-        let known = state.log.iter().any(|c| {
-            matches!(&c.body, PullBody::Learner(ChangeBody::EvidencePut(e)) if e.id == evidence_id)
-        });
-        if !known {
+        // The same lifecycle rule as the real centre: only an item with the assessor can be
+        // decided, and the decision names the submission it is about.
+        let Some(lifecycle) = rules::lifecycle_in_stream(&state.log, evidence_id) else {
             return false;
-        }
+        };
+        let Ok((next, _)) = lifecycle.decide(status) else {
+            return false;
+        };
+        let submission = next.decision.map_or(0, |d| d.submission);
         let hlc = Hlc::tick(state.clock, now_ms, uuid::Uuid::nil());
         state.clock = Some(hlc);
         let cursor = state.log.len() as u64 + 1;
@@ -103,6 +107,7 @@ impl MemoryCentre {
                 criteria_signed_off: Vec::new(),
                 assessor: "A. Assessor".into(),
                 time_ms: now_ms,
+                submission,
                 hlc,
             }),
         });

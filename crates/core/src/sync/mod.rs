@@ -7,6 +7,7 @@ mod history;
 pub mod hlc;
 pub mod memory_centre;
 pub mod protocol;
+pub mod rules;
 pub mod scenario;
 mod transport;
 pub mod validate;

@@ -6,8 +6,8 @@
 
 use super::hlc::Hlc;
 use crate::model::{
-    AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteFields, NoteId,
-    ReviewEvent, ReviewId, ReviewLog, Settings,
+    AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, LearnerStatus, NoteFields,
+    NoteId, ReviewEvent, ReviewId, ReviewLog, Settings,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -118,6 +118,24 @@ impl ReviewRecord {
     }
 }
 
+/// A wire record whose versions are ordered by a clock stamp; [`super::rules::remote_wins`]
+/// compares two of them.
+pub trait Versioned {
+    /// The stamp of this version.
+    fn hlc(&self) -> Hlc;
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {$(
+        impl Versioned for $t {
+            fn hlc(&self) -> Hlc {
+                self.hlc
+            }
+        }
+    )*};
+}
+versioned!(DeckRecord, SettingsRecord, NoteRecord, EvidenceRecord);
+
 /// A deck on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeckRecord {
@@ -178,10 +196,33 @@ pub struct EvidenceRecord {
     pub attachments: Vec<(String, String)>,
     /// "draft" or "submitted".
     pub learner_status: String,
+    /// How many times the learner has sent it for assessment (absent from versions made
+    /// before it was counted; see [`EvidenceRecord::submission_count`]).
+    #[serde(default)]
+    pub submissions: u32,
     /// When changed (ms).
     pub updated_ms: i64,
     /// Orders concurrent learner edits: the higher stamp wins.
     pub hlc: Hlc,
+}
+
+impl EvidenceRecord {
+    /// The learner's status this version states.
+    pub fn learner_status(&self) -> LearnerStatus {
+        if self.learner_status == "submitted" || self.submissions > 0 {
+            LearnerStatus::Submitted
+        } else {
+            LearnerStatus::Draft
+        }
+    }
+
+    /// Times submitted; a version from before counting that says "submitted" counts one.
+    pub fn submission_count(&self) -> u32 {
+        match self.learner_status() {
+            LearnerStatus::Submitted => self.submissions.max(1),
+            LearnerStatus::Draft => 0,
+        }
+    }
 }
 
 /// The assessor-owned part of an evidence item, sent from the centre to the learner's devices.
@@ -199,6 +240,10 @@ pub struct AssessmentRecord {
     pub assessor: String,
     /// When decided (ms, centre clock).
     pub time_ms: i64,
+    /// The submission decided (1 for the first; absent, and read as 1, from centres that did
+    /// not count).
+    #[serde(default)]
+    pub submission: u32,
     /// Orders concurrent assessor edits.
     pub hlc: Hlc,
 }

@@ -277,6 +277,12 @@ fn check_evidence(record: &EvidenceRecord, now_ms: i64, at: &str) -> Checked {
             "The learner's status must be \"draft\" or \"submitted\".",
         ));
     }
+    if record.learner_status == "draft" && record.submissions > 0 {
+        return Err(Invalid::new(
+            format!("{at}.submissions"),
+            "A draft has never been submitted, so its submission count must be 0.",
+        ));
+    }
     check_time(&format!("{at}.updated_ms"), record.updated_ms, now_ms)?;
     check_hlc(&format!("{at}.hlc"), &record.hlc, now_ms)
 }
@@ -332,6 +338,7 @@ mod tests {
             criteria: vec!["negotiate/lo1/ac1.1".into()],
             attachments: vec![("a".repeat(64), "photo.jpg".into())],
             learner_status: "submitted".into(),
+            submissions: 1,
             updated_ms: NOW - 1_000,
             hlc: hlc(),
         }
@@ -637,6 +644,13 @@ mod tests {
         assert_eq!(
             refused(ChangeBody::EvidencePut(e)),
             "changes[0].body.learner_status"
+        );
+        let mut e = evidence();
+        e.learner_status = "draft".into();
+        assert_eq!(
+            refused(ChangeBody::EvidencePut(e)),
+            "changes[0].body.submissions",
+            "a draft cannot have been submitted"
         );
         let mut e = evidence();
         e.attachments[0].0 = "../../etc/passwd".into();

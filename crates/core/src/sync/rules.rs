@@ -1,0 +1,115 @@
+//! The merge rules of sync as pure functions. The core's merge, its in-memory test centre and
+//! the centre server's storage all call these, so the two ends cannot drift apart.
+
+use super::hlc::Hlc;
+use super::protocol::{AssessmentRecord, ChangeBody, EvidenceRecord, PullBody, PulledChange};
+use crate::evidence::Lifecycle;
+use crate::model::EvidenceId;
+
+/// Whether a version stamped `remote` replaces the one stamped `local` (none: nothing held
+/// yet). The higher stamp wins; the same stamp is the same version and changes nothing. A
+/// deleted thing is never brought back: check tombstones first.
+pub fn remote_wins(local: Option<Hlc>, remote: Hlc) -> bool {
+    local.is_none_or(|l| remote > l)
+}
+
+/// Whether a learner's version of an evidence item, `(submissions, stamp)`, replaces the one
+/// held. The version submitted more times wins, then the higher stamp: an edit made offline on
+/// a device that had not yet seen a submission can never take the item back from the
+/// assessor (or turn it into a draft), a resubmission beats edits made before it, and every
+/// device and the centre pick the same version whatever order versions arrive in.
+pub fn learner_version_wins(local: Option<(u32, Hlc)>, remote: (u32, Hlc)) -> bool {
+    local.is_none_or(|l| remote > l)
+}
+
+/// An item's attachment list as stored everywhere: one entry per file content, the first
+/// name it was attached under kept, in the learner's order. The same bytes under two names
+/// would otherwise be one attachment on devices (files are stored by content) and two on the
+/// centre.
+pub fn attachment_list(attachments: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(attachments.len());
+    for (sha256, name) in attachments {
+        if !out.iter().any(|(s, _)| s == sha256) {
+            out.push((sha256.clone(), name.clone()));
+        }
+    }
+    out
+}
+
+/// Where an item stands, from a learner's stream as a centre holds it: the winning learner
+/// version and the latest decision. `None` when the item never arrived or was deleted.
+pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Lifecycle> {
+    let mut learner: Option<&EvidenceRecord> = None;
+    let mut decision: Option<&AssessmentRecord> = None;
+    for change in stream {
+        match &change.body {
+            PullBody::Learner(ChangeBody::EvidencePut(r))
+                if r.id == id
+                    && learner_version_wins(
+                        learner.map(|l| (l.submission_count(), l.hlc)),
+                        (r.submission_count(), r.hlc),
+                    ) =>
+            {
+                learner = Some(r);
+            }
+            PullBody::Learner(ChangeBody::EvidenceDeleted(d)) if *d == id => return None,
+            PullBody::Assessment(a)
+                if a.evidence_id == id && remote_wins(decision.map(|d| d.hlc), a.hlc) =>
+            {
+                decision = Some(a);
+            }
+            _ => {}
+        }
+    }
+    let learner = learner?;
+    Some(Lifecycle::of(
+        learner.learner_status(),
+        learner.submission_count(),
+        decision.map(|d| d.status),
+        decision.map_or(0, |d| d.submission),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_bytes_twice_are_one_attachment_under_the_first_name() {
+        let list = vec![
+            ("aa".to_string(), "first.jpg".to_string()),
+            ("bb".to_string(), "other.pdf".to_string()),
+            ("aa".to_string(), "second.jpg".to_string()),
+        ];
+        assert_eq!(
+            attachment_list(&list),
+            vec![
+                ("aa".to_string(), "first.jpg".to_string()),
+                ("bb".to_string(), "other.pdf".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_version_submitted_more_often_wins_over_a_later_stamp() {
+        let node = uuid::Uuid::nil();
+        let early = Hlc::tick(None, 10, node);
+        let late = Hlc::tick(Some(early), 20, node);
+        // The offline draft edit (0 submissions, later stamp) loses to the submission.
+        assert!(!learner_version_wins(Some((1, early)), (0, late)));
+        assert!(learner_version_wins(Some((0, late)), (1, early)));
+        assert!(learner_version_wins(Some((1, early)), (1, late)));
+        assert!(!learner_version_wins(Some((1, late)), (1, late)));
+    }
+
+    #[test]
+    fn the_higher_stamp_wins_and_the_same_stamp_changes_nothing() {
+        let node = uuid::Uuid::nil();
+        let a = Hlc::tick(None, 10, node);
+        let b = Hlc::tick(Some(a), 10, node);
+        assert!(remote_wins(None, a));
+        assert!(remote_wins(Some(a), b));
+        assert!(!remote_wins(Some(b), a));
+        assert!(!remote_wins(Some(a), a));
+    }
+}
