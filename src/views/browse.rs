@@ -4,7 +4,11 @@ use crate::components::{face_text, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::model::CardId;
 use pocketfolio_core::render::card_faces;
+
+/// Cards shown at first, and added by each "Show more".
+const PAGE: usize = 100;
 
 /// The browser.
 #[component]
@@ -15,9 +19,17 @@ pub fn Browse() -> Element {
     let mut tag = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
+    let mut shown = use_signal(|| PAGE);
+    // The card whose Reset is waiting for a second tap.
+    let mut confirm_reset = use_signal(|| None::<CardId>);
+    // One more than is shown says whether there is more to show.
     let hits = app.read(|c| {
         let tag = tag();
-        c.search(&text(), Some(tag.trim()).filter(|t| !t.is_empty()))
+        c.search_first(
+            &text(),
+            Some(tag.trim()).filter(|t| !t.is_empty()),
+            shown() + 1,
+        )
     });
 
     rsx! {
@@ -32,7 +44,10 @@ pub fn Browse() -> Element {
                 r#type: "search",
                 placeholder: "Words on the card",
                 autocomplete: "off",
-                oninput: move |e| text.set(e.value()),
+                oninput: move |e| {
+                    text.set(e.value());
+                    shown.set(PAGE);
+                },
             }
             label { r#for: "search-tag", "Tag" }
             input {
@@ -40,7 +55,10 @@ pub fn Browse() -> Element {
                 r#type: "text",
                 placeholder: "e.g. batna",
                 autocomplete: "off",
-                oninput: move |e| tag.set(e.value()),
+                oninput: move |e| {
+                    tag.set(e.value());
+                    shown.set(PAGE);
+                },
             }
         }
         Message { error: error(), notice: notice() }
@@ -49,13 +67,13 @@ pub fn Browse() -> Element {
             Ok(hits) => rsx! {
                 p { class: "small muted", id: "hit-count",
                     match hits.len() {
-                        500.. => "Showing the first 500 cards.".to_string(),
+                        n if n > shown() => format!("Showing the first {} cards; more below.", shown()),
                         1 => "1 card".to_string(),
                         n => format!("{n} cards"),
                     }
                 }
                 ul { class: "plain", id: "results",
-                    for hit in hits.into_iter().take(200) {
+                    for hit in hits.iter().take(shown()).cloned() {
                         {
                             let faces = card_faces(&hit.note.fields, hit.ord);
                             let question = face_text(&faces.question);
@@ -93,24 +111,49 @@ pub fn Browse() -> Element {
                                             },
                                             if suspended { "Unsuspend" } else { "Suspend" }
                                         }
-                                        button {
-                                            class: "danger",
-                                            "aria-label": "Reset card to new: {question}",
-                                            onclick: move |_| {
-                                                match app.write(|c| c.reset_card(card_id)) {
-                                                    Ok(_) => {
-                                                        notice.set(Some("Card reset: it is new again.".into()));
-                                                        error.set(None);
-                                                    }
-                                                    Err(e) => error.set(Some(e)),
+                                        if confirm_reset() != Some(card_id) {
+                                            button {
+                                                class: "danger",
+                                                "aria-label": "Reset card to new: {question}",
+                                                onclick: move |_| confirm_reset.set(Some(card_id)),
+                                                "Reset"
+                                            }
+                                        }
+                                    }
+                                    if confirm_reset() == Some(card_id) {
+                                        div { class: "confirm", role: "group", "aria-label": "Confirm reset",
+                                            p { class: "small", "Reset this card? Its progress is forgotten and it becomes new again." }
+                                            div { class: "row",
+                                                button {
+                                                    class: "danger",
+                                                    "aria-label": "Yes, reset card: {question}",
+                                                    onclick: move |_| {
+                                                        confirm_reset.set(None);
+                                                        match app.write(|c| c.reset_card(card_id)) {
+                                                            Ok(_) => {
+                                                                notice.set(Some("Card reset: it is new again.".into()));
+                                                                error.set(None);
+                                                            }
+                                                            Err(e) => error.set(Some(e)),
+                                                        }
+                                                    },
+                                                    "Yes, reset"
                                                 }
-                                            },
-                                            "Reset"
+                                                button { onclick: move |_| confirm_reset.set(None), "Keep progress" }
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
+                    }
+                }
+                if hits.len() > shown() {
+                    button {
+                        class: "wide",
+                        id: "show-more",
+                        onclick: move |_| shown += PAGE,
+                        "Show {PAGE} more"
                     }
                 }
             },

@@ -405,7 +405,9 @@ fn Summary(
                 if given.is_empty() { "Nothing to revise here right now" } else { "Session complete" }
             }
             if !given.is_empty() {
-                p { id: "summary-count", "You answered {given.len()} cards." }
+                p { id: "summary-count",
+                    if given.len() == 1 { "You answered 1 card." } else { "You answered {given.len()} cards." }
+                }
                 ul { class: "plain",
                     for r in Rating::ALL {
                         li { key: "{r.label()}", class: "spread",

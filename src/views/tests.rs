@@ -500,3 +500,14 @@ fn today_and_stats_say_the_same_number_left() {
         "{stats}"
     );
 }
+
+#[test]
+fn browse_says_when_more_cards_are_below_and_offers_them() {
+    let (_dir, backend) = fresh();
+    let html = render_at(backend, "/browse");
+    assert!(
+        html.contains("Showing the first 100 cards; more below."),
+        "{html}"
+    );
+    assert!(html.contains("Show 100 more"), "{html}");
+}

@@ -199,13 +199,13 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   assert.ok(['BATNA', 'ZOPA'].includes(highlighted), `highlighted "${highlighted}"`);
   assert.match(await page.locator('#extra').innerText(), /Best alternative/);
   await page.locator('#answer-easy').click();
-  await answerCard(page, 'easy');
+  // The other gap is a new sibling: buried until tomorrow (issue 12), so one card today.
   await page.locator('#summary').waitFor();
-  assert.equal(await page.locator('#summary-count').innerText(), 'You answered 2 cards.');
+  assert.equal(await page.locator('#summary-count').innerText(), 'You answered 1 card.');
   await checkScreen('review-summary');
-  // The cards serve criterion 1.2: two more cards, both now started.
+  // The cards serve criterion 1.2: two more cards, one now started.
   const after = await criterionCards(page, 'Explain what BATNA and ZOPA mean');
-  assert.deepEqual(after, { started: before.started + 2, cards: before.cards + 2 });
+  assert.deepEqual(after, { started: before.started + 1, cards: before.cards + 2 });
   await tab(page, 'Cards');
   await page.getByRole('link', { name: 'Search and browse cards' }).click();
   await page.locator('#search-text').fill('zebrafinch');

@@ -74,6 +74,58 @@ fn main() -> anyhow::Result<()> {
     let due = col.build_queue(&Scope::All)?.counts();
     line("queue_cards", f64::from(due.total()), "cards");
     line("queue_build_ms", ms(percentile(queue_times, 50)), "ms");
+    // The screens that count from the same queue (issue 12): Stats (forecast, heatmap,
+    // retention and today's queue), Today (everything and each unit) and the deck list.
+    let timed = |f: &dyn Fn()| {
+        let times: Vec<Duration> = (0..10)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect();
+        ms(percentile(times, 50))
+    };
+    line(
+        "stats_ms",
+        timed(&|| drop(col.stats().expect("stats"))),
+        "ms",
+    );
+    line(
+        "today_ms",
+        timed(&|| drop(col.today_counts().expect("today"))),
+        "ms",
+    );
+    line(
+        "decks_ms",
+        timed(&|| drop(col.decks().expect("decks"))),
+        "ms",
+    );
+    // Answer → next card through a session, as the review screen does it.
+    let mut session = col.start_session(Scope::All)?;
+    let mut steps = Vec::with_capacity(200);
+    for _ in 0..200 {
+        let Some(card) = session.next(clock.now_ms()) else {
+            break;
+        };
+        clock.advance_ms(7_000);
+        let t = Instant::now();
+        col.answer_in_session(
+            &mut session,
+            card.card_id,
+            pocketfolio_core::model::Rating::Good,
+            7_000,
+        )?;
+        let next = session.next(clock.now_ms());
+        steps.push(t.elapsed());
+        let _ = next;
+    }
+    line(
+        "answer_next_p50_us",
+        us(percentile(steps.clone(), 50)),
+        "us",
+    );
+    line("answer_next_p99_us", us(percentile(steps, 99)), "us");
 
     // The floor: a bare one-row insert transaction with the same pragmas, on the same disk. In
     // its own file: a second connection writing to the collection's file would make SQLite

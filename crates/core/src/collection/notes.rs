@@ -229,8 +229,19 @@ impl Collection {
 
     /// Cards whose text contains every word of `text`, optionally with `tag`.
     pub fn search(&self, text: &str, tag: Option<&str>) -> Result<Vec<SearchHit>> {
+        self.search_first(text, tag, 500)
+    }
+
+    /// The first `limit` cards [`Collection::search`] would find, for a browser that pages.
+    pub fn search_first(
+        &self,
+        text: &str,
+        tag: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         self.store
-            .search(text, tag.filter(|t| !t.trim().is_empty()), 500)
+            .search(text, tag.filter(|t| !t.trim().is_empty()), limit)
     }
 
     fn check_note(&self, note: &Note) -> Result<()> {

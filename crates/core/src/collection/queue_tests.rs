@@ -142,3 +142,19 @@ fn the_deck_list_today_and_stats_count_from_one_queue() {
     assert_eq!(stats.today, today.total, "Stats says what Today says");
     assert!(stats.forecast[0] >= today.total.learning + today.total.review);
 }
+
+#[test]
+fn undo_after_a_bury_restores_the_queue_without_the_buried_card() {
+    let (mut col, clock) = builtin_collection();
+    let mut session = col.start_session(Scope::All).unwrap();
+    let first = session.next(clock.now_ms()).unwrap().card_id;
+    col.answer_in_session(&mut session, first, Rating::Good, 1_000)
+        .unwrap();
+    let second = session.next(clock.now_ms()).unwrap().card_id;
+    col.set_aside_in_session(&mut session, second, false)
+        .unwrap();
+    assert_eq!(col.undo_in_session(&mut session).unwrap(), Some(first));
+    assert!(session.queue().contains(first));
+    assert!(!session.queue().contains(second), "still buried");
+    assert_eq!(session.answered(), 0);
+}

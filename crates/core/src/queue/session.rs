@@ -95,8 +95,12 @@ impl Session {
         self.history.clear();
     }
 
-    /// Takes a card out: suspended or buried by hand.
+    /// Takes a card out: suspended or buried by hand. It stays out of the queues undo would
+    /// restore too, since undo takes back answers, not the suspension.
     pub(crate) fn set_aside(&mut self, card: CardId) {
         self.queue.remove(card);
+        for (_, before) in &mut self.history {
+            before.remove(card);
+        }
     }
 }
