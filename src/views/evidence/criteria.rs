@@ -88,6 +88,15 @@ fn Suggestions(
     let suggested = app
         .read(|c| c.suggest_criteria(template_id.as_deref(), &text))
         .unwrap_or_default();
+    // "Topic 1.1" is in every unit: say which one.
+    let units = app.read(|c| c.units()).unwrap_or_default();
+    let unit_title = |unit_id: &str| {
+        units
+            .iter()
+            .find(|u| u.id == unit_id)
+            .map(|u| u.title.clone())
+            .unwrap_or_default()
+    };
     let fresh: Vec<_> = suggested
         .into_iter()
         .filter(|s| !chosen.contains(&s.criterion_id))
@@ -104,6 +113,7 @@ fn Suggestions(
                     span { class: "grow",
                         b { "{s.code} " }
                         "{s.text}"
+                        span { class: "small muted", " · {unit_title(&s.unit_id)}" }
                         span { class: "small muted reason", "{s.reason}" }
                     }
                     button {

@@ -17,8 +17,10 @@ pub const MAX_SUGGESTIONS: usize = 5;
 pub struct CriterionSuggestion {
     /// Criterion id.
     pub criterion_id: String,
-    /// Its code, e.g. "Topic 2.2".
+    /// Its code, e.g. "Topic 2.2". Codes repeat across units, so show it with the unit.
     pub code: String,
+    /// The unit it belongs to.
+    pub unit_id: String,
     /// Its text.
     pub text: String,
     /// Why it is suggested, e.g. "Usual for a reflective account" or "You wrote “settled on”".
@@ -124,6 +126,7 @@ pub(crate) fn suggest(
                 CriterionSuggestion {
                     criterion_id: c.id.clone(),
                     code: c.code.clone(),
+                    unit_id: c.unit_id.clone(),
                     text: c.text.clone(),
                     reason,
                     score,
@@ -191,6 +194,20 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_note_of_the_browser_journey_gets_a_suggestion() {
+        // tests/browser/evidence.test.mjs links the first suggestion for this note.
+        let got = run(
+            None,
+            "Helped a customer compare two kettles. I listened, asked an open question, and she bought the dearer one because it boils quietly.",
+        );
+        assert_eq!(
+            got.first().map(|s| s.criterion_id.as_str()),
+            Some("retail-relationships/lo3/ac3.1"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn ambiguous_everyday_words_need_their_context() {
         for text in [
             "The customer wanted more off than I can give, so I said it was beyond my authority.",
@@ -224,7 +241,8 @@ mod tests {
         assert!(!got.is_empty());
         assert!(
             got.iter()
-                .all(|s| s.criterion_id.starts_with("retail-relationships/")),
+                .all(|s| s.criterion_id.starts_with("retail-relationships/")
+                    && s.unit_id == "retail-relationships"),
             "{got:?}"
         );
     }
