@@ -92,6 +92,16 @@ impl Centre {
         &self.base
     }
 
+    /// True when the centre answers its health check within a few seconds: a cheap way for
+    /// a device that is waiting out a backoff to notice that the connection is back.
+    pub fn reachable(&self) -> bool {
+        self.http
+            .get(format!("{}/healthz", self.base))
+            .timeout(Duration::from_secs(3))
+            .send()
+            .is_ok_and(|r| r.status().is_success())
+    }
+
     /// Signs a learner in.
     pub fn sign_in(&self, username: &str, password: &str) -> Result<Session, ClientError> {
         let response = self

@@ -15,6 +15,14 @@ pub fn full_jitter(attempt: u32, draw: u64) -> u64 {
     (draw % (ceiling + 1)).max(FLOOR_MS)
 }
 
+/// While offline, how often to ask whether the centre answers again (a tiny request), so a
+/// phone back in signal syncs within seconds rather than at the end of a long backoff wait:
+/// often at first (a lift, a tunnel), less often after a few minutes (no signal in the shop).
+pub fn probe_every(offline_for: std::time::Duration) -> std::time::Duration {
+    let seconds = if offline_for.as_secs() < 120 { 5 } else { 15 };
+    std::time::Duration::from_secs(seconds)
+}
+
 /// A small, seedable random source (xorshift64*): the jitter needs spread, not secrecy, and a
 /// seed makes the schedule reproducible in tests.
 #[derive(Debug, Clone)]
@@ -88,6 +96,22 @@ mod tests {
                 "{attempt}: {mean}"
             );
         }
+    }
+
+    #[test]
+    fn probes_come_often_at_first_then_less() {
+        use std::time::Duration;
+        assert_eq!(probe_every(Duration::ZERO), Duration::from_secs(5));
+        assert_eq!(
+            probe_every(Duration::from_secs(119)),
+            Duration::from_secs(5)
+        );
+        assert_eq!(
+            probe_every(Duration::from_secs(600)),
+            Duration::from_secs(15)
+        );
+        // Always well inside the longest backoff wait, which is what they cut short.
+        assert!(probe_every(Duration::MAX).as_millis() < u128::from(CAP_MS) / 10);
     }
 
     #[test]

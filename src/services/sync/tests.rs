@@ -201,3 +201,50 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     assert!(sync.status().account.is_none());
     centre.stop();
 }
+
+#[test]
+fn the_worker_notices_the_centre_is_back_without_waiting_out_its_backoff() {
+    let centre_dir = tempfile::tempdir().unwrap();
+    let centre = BackgroundCentre::start(centre_dir.path(), 0);
+    let port = centre.port;
+    account(&centre, Role::Learner, "lee");
+    let phone_dir = tempfile::tempdir().unwrap();
+    let backend = open_backend(phone_dir.path(), 0);
+    // Every retry waits ten minutes: only the probe can bring the sync forward.
+    super::worker::start_with_backoff(&backend, phone_dir.path().to_path_buf(), |_, _| 600_000);
+    let sync = backend.sync().clone();
+    sync.sign_in(
+        format!("http://127.0.0.1:{port}"),
+        "lee".into(),
+        "correct horse".into(),
+    );
+    wait_for("the first sync", &backend, |b| {
+        matches!(b.sync().status().state, SyncState::Synced { .. })
+    });
+    centre.stop();
+    backend
+        .with(|col| {
+            col.create_evidence(EvidenceDraft {
+                kind: Some(EvidenceKind::ReflectiveAccount),
+                title: "Done in the stock room".into(),
+                ..EvidenceDraft::default()
+            })
+            .unwrap()
+        })
+        .unwrap();
+    sync.changed();
+    wait_for("offline", &backend, |b| {
+        matches!(b.sync().status().state, SyncState::Offline { .. })
+    });
+    let back = Instant::now();
+    let _centre = BackgroundCentre::start(centre_dir.path(), port);
+    wait_for("the sync after reconnecting", &backend, |b| {
+        let s = b.sync().status();
+        matches!(s.state, SyncState::Synced { .. }) && s.pending == 0
+    });
+    assert!(
+        back.elapsed() < Duration::from_secs(20),
+        "synced {:?} after the centre came back",
+        back.elapsed()
+    );
+}

@@ -2,7 +2,7 @@
 //! It syncs on start, soon after the learner changes something, every few minutes, on demand,
 //! and after a failure with backoff (which is also how it notices the connection is back).
 
-use super::backoff::Jitter;
+use super::backoff::{probe_every, Jitter};
 use super::handle::{Command, SyncHandle};
 use super::session_store::{self, SavedSession};
 use super::status::{Account, Next, Progress, SyncState};
@@ -21,14 +21,23 @@ pub const DEBOUNCE: Duration = Duration::from_secs(2);
 /// How often the "retry in Xs" countdown is refreshed.
 const TICK: Duration = Duration::from_secs(1);
 
+/// The wait before retry `attempt` after a failure, in ms (tests replace it).
+type Backoff = fn(&mut Jitter, u32) -> u64;
+
 /// Starts the worker for `backend`, whose collection lives in `data_dir`. Once per process:
 /// a second call does nothing.
 pub fn start(backend: &Backend, data_dir: PathBuf) {
+    start_with_backoff(backend, data_dir, Jitter::delay_ms);
+}
+
+/// [`start`], with another backoff schedule.
+pub(super) fn start_with_backoff(backend: &Backend, data_dir: PathBuf, backoff: Backoff) {
     let (tx, rx) = channel();
     if !backend.sync().attach(tx) {
         return;
     }
     let mut worker = Worker::new(backend.clone(), data_dir);
+    worker.backoff = backoff;
     let spawned = std::thread::Builder::new()
         .name("pocketfolio-sync".into())
         .spawn(move || worker.run(rx));
@@ -46,7 +55,11 @@ struct Worker {
     next_sync: Option<Instant>,
     attempt: u32,
     jitter: Jitter,
+    backoff: Backoff,
     last_ping: Instant,
+    /// While a backoff wait runs: when the connection went, and when to probe it next.
+    offline_since: Option<Instant>,
+    next_probe: Option<Instant>,
 }
 
 impl Worker {
@@ -61,7 +74,10 @@ impl Worker {
             next_sync: None,
             attempt: 0,
             jitter: Jitter::from_time(),
+            backoff: Jitter::delay_ms,
             last_ping: Instant::now(),
+            offline_since: None,
+            next_probe: None,
         }
     }
 
@@ -73,16 +89,43 @@ impl Worker {
                 Some(at) => at.saturating_duration_since(Instant::now()).min(TICK),
                 None => Duration::from_secs(3600),
             };
+            let wait = match self.next_probe {
+                Some(at) => wait.min(at.saturating_duration_since(Instant::now())),
+                None => wait,
+            };
             match rx.recv_timeout(wait) {
                 Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                 Ok(command) => self.obey(command),
                 Err(RecvTimeoutError::Timeout) => {}
             }
+            self.probe_if_due();
             match self.next_sync {
                 Some(at) if at <= Instant::now() => self.sync_once(),
                 Some(_) => self.refresh_clock(),
                 None => {}
             }
+        }
+    }
+
+    /// While waiting out a backoff, asks now and then whether the centre answers again, and
+    /// syncs at once when it does instead of at the end of the wait.
+    fn probe_if_due(&mut self) {
+        let (Some(at), Some(since)) = (self.next_probe, self.offline_since) else {
+            return;
+        };
+        if at > Instant::now() {
+            return;
+        }
+        let back = self
+            .session
+            .as_ref()
+            .and_then(|s| Centre::new(&s.centre).ok())
+            .is_some_and(|centre| centre.reachable());
+        if back {
+            self.next_probe = None;
+            self.next_sync = Some(Instant::now());
+        } else {
+            self.next_probe = Some(Instant::now() + probe_every(since.elapsed()));
         }
     }
 
@@ -229,6 +272,8 @@ impl Worker {
         }
         self.link = None;
         self.next_sync = None;
+        self.next_probe = None;
+        self.offline_since = None;
         let mut message = match session_store::clear(&self.dir) {
             Ok(()) => Ok("Signed out. Your work stays on this device.".to_string()),
             Err(e) => Err(e),
@@ -286,22 +331,31 @@ impl Worker {
         handle.update(|s| s.state = SyncState::Syncing(Progress::Starting));
         let result = sync(&col, link, &mut |p| handle.update(|s| s.progress(p)));
         drop(col);
-        let delay = Duration::from_millis(self.jitter.delay_ms(self.attempt));
+        let delay = Duration::from_millis((self.backoff)(&mut self.jitter, self.attempt));
         let now_ms = chrono::Utc::now().timestamp_millis();
         self.refresh_pending();
         let mut next = Next::Routine;
         self.handle
             .update(|s| next = s.finish(&result, now_ms, now_ms + delay.as_millis() as i64));
+        self.next_probe = None;
         match next {
             Next::Routine => {
                 self.attempt = 0;
+                self.offline_since = None;
                 self.next_sync = Some(Instant::now() + ROUTINE);
             }
             Next::Backoff => {
                 self.attempt = self.attempt.saturating_add(1);
                 self.next_sync = Some(Instant::now() + delay);
+                let since = *self.offline_since.get_or_insert_with(Instant::now);
+                let probe = Instant::now() + probe_every(since.elapsed());
+                // Only worth it when the wait is longer than the probe's.
+                self.next_probe = (probe < Instant::now() + delay).then_some(probe);
             }
-            Next::WaitForLearner => self.attempt = 0,
+            Next::WaitForLearner => {
+                self.attempt = 0;
+                self.offline_since = None;
+            }
         }
     }
 }
