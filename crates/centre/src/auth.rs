@@ -105,7 +105,7 @@ pub async fn sign_in(
             ));
         }
     }
-    let username = username.trim();
+    let username = &crate::identity::fold_user_name(username);
     let now = crate::db::now_ms();
     if let Some(until) = state.db.get_locked_until(username, now).await? {
         return Err(ApiError::AccountLocked(seconds_until(until, now)));

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod faults;
 pub mod fit;
+pub mod identity;
 pub mod input;
 pub mod openapi;
 pub mod pages;
@@ -213,6 +214,9 @@ async fn security_headers(mut response: Response) -> Response {
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
+        // Attachments, portfolio ZIPs, pages with CSRF secrets and sync pages are personal:
+        // no shared or browser cache keeps them (the stylesheet sets its own policy).
+        ("cache-control", "no-store"),
     ] {
         headers
             .entry(header::HeaderName::from_static(name))

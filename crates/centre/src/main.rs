@@ -7,6 +7,7 @@ use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::db::Db;
 use pocketfolio_centre::fit::FitOutcome;
+use pocketfolio_centre::identity;
 use pocketfolio_centre::serve::{serve, ConnectionLimits};
 use pocketfolio_centre::{router, AppState, Config};
 use std::net::SocketAddr;
@@ -118,11 +119,32 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// Makes the data folder readable by this user alone (0700, attachments included) and the
+/// SQLite file 0600 before SQLite opens it (its WAL and shared-memory files take the same mode).
+fn private_data(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    let file = dir.join("centre.db");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&file)
+        .with_context(|| format!("creating {}", file.display()))?;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
+}
+
 async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
     let url = match &cli.database_url {
         Some(url) => url.clone(),
         None => {
-            std::fs::create_dir_all(&cli.data_dir)?;
+            private_data(&cli.data_dir)?;
             format!("sqlite://{}", cli.data_dir.join("centre.db").display())
         }
     };
@@ -206,8 +228,15 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             username,
             name,
         } => {
-            let hash = passwords.hash(&read_password()?).await?;
-            let display = name.clone().unwrap_or_else(|| username.clone());
+            let username = &identity::user_name(username)?;
+            let display = identity::display_name(name.as_deref().unwrap_or(username))?;
+            anyhow::ensure!(
+                db.get_account_by_username(username).await?.is_none(),
+                "the user name {username} is taken (names are the same whatever their case)"
+            );
+            let password = read_password()?;
+            identity::check_password(&password, username)?;
+            let hash = passwords.hash(&password).await?;
             let account = db.add_account(username, &display, *role, &hash).await?;
             db.audit(
                 None,
@@ -254,7 +283,9 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
         }
         Admin::ResetPassword { username } => {
             let a = find(username.clone()).await?;
-            let hash = passwords.hash(&read_password()?).await?;
+            let password = read_password()?;
+            identity::check_password(&password, &a.username)?;
+            let hash = passwords.hash(&password).await?;
             db.update_password(&a.id, &hash).await?;
             db.audit(
                 None,

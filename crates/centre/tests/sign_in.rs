@@ -201,3 +201,88 @@ fn the_binary_takes_pf_trust_proxy_as_the_readme_writes_it_and_unlocks_accounts(
         None
     );
 }
+
+#[test]
+fn accounts_get_safe_names_strong_passwords_and_private_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let create = |name: &str, password: &str| {
+        run(
+            &dir,
+            &["admin", "create", "learner", name],
+            &[("PF_PASSWORD", password)],
+        )
+    };
+    assert!(create("lee", "correct horse battery").status.success());
+    // The data folder and database are this user's alone.
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("centre.db")), 0o600);
+    // Empty, space-padded, case-twin and look-alike names; weak passwords.
+    for (name, password, says) in [
+        ("", "correct horse battery", "user name"),
+        (" ann", "correct horse battery", "space"),
+        ("LEE", "correct horse battery", "taken"),
+        ("l\u{0435}e", "correct horse battery", "letters"),
+        ("ann", "password", "common"),
+        ("ann", "12345678", "common"),
+        ("annette", "annette1", "user name"),
+        ("ann", "short", "8 characters"),
+    ] {
+        let out = create(name, password);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(says),
+            "{name:?}/{password}: {err}"
+        );
+    }
+    // Sign-in finds the account whatever the case.
+    let url = format!("sqlite://{}", dir.join("centre.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime
+        .block_on(pocketfolio_centre::db::Db::connect(&url))
+        .unwrap();
+    assert!(runtime
+        .block_on(db.get_credentials("Lee"))
+        .unwrap()
+        .is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_responses_are_never_cached() {
+    let c = Centre::start(Backend::Sqlite).await;
+    let (_, token) = c.learner("lee", None).await;
+    let sha = pocketfolio_centre::blobs::sha256_hex(b"photo");
+    assert!(c
+        .put_blob(&token, &sha, b"photo".to_vec())
+        .await
+        .is_success());
+    for path in [
+        format!("/v1/blobs/{sha}"),
+        "/v1/sync/pull".into(),
+        "/sign-in".into(),
+    ] {
+        let r = c
+            .client
+            .get(c.url(&path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let css = c
+        .client
+        .get(c.url("/static/centre.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(css.headers()["cache-control"], "no-store");
+}

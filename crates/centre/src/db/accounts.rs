@@ -125,13 +125,15 @@ impl Db {
         })
     }
 
-    /// The account and password hash for a sign-in name.
+    /// The account and password hash for a sign-in name (in any case: names are unique
+    /// without regard to case).
     pub async fn get_credentials(
         &self,
         username: &str,
     ) -> Result<Option<(Account, String)>, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, role, password_hash FROM accounts WHERE username = $1",
+            "SELECT id, username, display_name, role, password_hash FROM accounts \
+             WHERE LOWER(username) = LOWER($1)",
         )
         .bind(username)
         .fetch_optional(&self.pool)

@@ -11,11 +11,12 @@ impl Db {
         username: &str,
         now_ms: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT locked_until_ms FROM accounts WHERE username = $1")
-                .bind(username)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT locked_until_ms FROM accounts WHERE LOWER(username) = LOWER($1)",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| r.0).filter(|until| *until > now_ms))
     }
 

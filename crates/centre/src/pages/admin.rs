@@ -6,6 +6,7 @@ use super::session::error_page;
 use super::PageUser;
 use crate::db::accounts::Role;
 use crate::error::ApiError;
+use crate::identity;
 use crate::AppState;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -135,20 +136,18 @@ pub async fn create_account(
             user.check_csrf(&form.csrf)?;
             let role = Role::parse(&form.role)
                 .ok_or_else(|| ApiError::invalid("role", "Unknown role."))?;
-            let username = form.username.trim();
-            if username.is_empty() || username.len() > 100 {
-                return Err(ApiError::invalid(
-                    "username",
-                    "A user name needs 1–100 characters.",
+            let username = &identity::user_name(&form.username)?;
+            let display_name = identity::display_name(&form.display_name)?;
+            if state.db.get_account_by_username(username).await?.is_some() {
+                return Err(ApiError::Conflict(
+                    "That user name is taken (names are the same whatever their case).".into(),
                 ));
             }
-            if state.db.get_account_by_username(username).await?.is_some() {
-                return Err(ApiError::Conflict("That user name is taken.".into()));
-            }
+            identity::check_password(&form.password, username)?;
             let hash = state.passwords.hash(&form.password).await?;
             let account = state
                 .db
-                .add_account(username, form.display_name.trim(), role, &hash)
+                .add_account(username, &display_name, role, &hash)
                 .await?;
             state
                 .db
@@ -282,6 +281,7 @@ pub async fn reset_password(
             let Some(a) = state.db.get_account_by_username(&form.username).await? else {
                 return Err(ApiError::NotFound("The account"));
             };
+            identity::check_password(&form.password, &a.username)?;
             let hash = state.passwords.hash(&form.password).await?;
             state.db.update_password(&a.id, &hash).await?;
             state
