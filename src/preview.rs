@@ -96,10 +96,10 @@ fn router(backend: Backend, data_dir: PathBuf) -> Router {
         .fallback(get(move || async move { page.clone() }))
 }
 
-/// A portfolio export, so a browser can save what the app wrote. Only plain `.zip` names in
-/// the exports folder: no paths.
+/// A portfolio (`.zip`) or Anki (`.apkg`) export, so a browser can save what the app wrote.
+/// Only plain names in the exports folder: no paths.
 async fn download_export(folder: PathBuf, file: String) -> Response {
-    let plain = file.ends_with(".zip")
+    let plain = (file.ends_with(".zip") || file.ends_with(".apkg"))
         && !file.starts_with('.')
         && file
             .bytes()

@@ -35,7 +35,7 @@ pub fn Decks() -> Element {
             h1 { "Cards" }
             div { class: "row",
                 Link { class: "button", to: Route::Browse {}, "aria-label": "Search and browse cards", "Browse" }
-                Link { class: "button", to: Route::ImportCards {}, id: "import-link", "aria-label": "Import cards from Anki or a CSV file", "Import" }
+                Link { class: "button", to: Route::ImportCards {}, id: "import-link", "aria-label": "Import or export cards (Anki, CSV)", "Import" }
                 Link { class: "button primary", to: Route::AddCard {}, id: "add-card-link", "aria-label": "Add a card", "+ Add" }
             }
         }

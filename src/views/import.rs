@@ -3,6 +3,7 @@
 //! sent in pieces with progress; the import runs off the screen's thread; the report says
 //! what came in and lists, one by one, what did not and why.
 
+use super::export_anki::ExportToAnki;
 use crate::components::Message;
 use crate::state::use_app;
 use crate::Route;
@@ -158,7 +159,7 @@ pub fn ImportCards() -> Element {
     let busy = matches!(phase(), Phase::Reading { .. } | Phase::Importing { .. });
     rsx! {
         div { class: "spread",
-            h1 { "Import cards" }
+            h1 { "Import and export" }
             Link { class: "button", to: Route::Decks {}, "Back to decks" }
         }
         section { class: "card-box",
@@ -191,6 +192,7 @@ pub fn ImportCards() -> Element {
             },
             Phase::Done(report) => rsx! { ImportSummary { report } },
         }
+        ExportToAnki {}
     }
 }
 

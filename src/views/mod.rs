@@ -4,6 +4,7 @@ mod browse;
 mod card_form;
 mod decks;
 pub mod evidence;
+mod export_anki;
 mod import;
 mod not_found;
 mod review;

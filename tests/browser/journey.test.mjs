@@ -148,6 +148,12 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
     name: 'Empty.csv', mimeType: 'text/csv', buffer: Buffer.from('   \n'),
   });
   await page.getByRole('alert').filter({ hasText: 'Nothing was imported.' }).waitFor();
+  // Export everything for Anki; the preview offers the file as a download.
+  await page.locator('#export-anki').click();
+  await page.locator('#anki-export-done').getByText(/Exported \d+ notes \(\d+ cards\)/).waitFor();
+  const apkgUrl = await page.locator('#anki-export-download').getAttribute('href');
+  const apkg = Buffer.from(await (await fetch(new URL(apkgUrl, preview.url))).arrayBuffer());
+  assert.equal(apkg.subarray(0, 2).toString(), 'PK', 'the download is the package');
   await page.getByRole('link', { name: 'Back to decks' }).click();
   await page.locator('#deck-list').getByText('Kiwi words').waitFor();
   await page.locator('#deck-list').getByText('Retail::Pricing').waitFor();

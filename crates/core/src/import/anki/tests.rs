@@ -339,28 +339,39 @@ fn broken_files_are_refused_with_a_reason_and_change_nothing() {
     refused(&repack(&[("meta", Some(&[0x08, 0x09]))]), "newer Anki", d);
 }
 
-#[test]
-fn a_zstd_bomb_stops_at_the_cap() {
-    // 64 KB of compressed zeros that would unpack to 64 MB; the cap here is 1 MB.
+/// A modern package whose collection is `head` then `zeros_mb` MB of zeros, zstd-compressed.
+fn zstd_bomb(head: &[u8], zeros_mb: usize) -> Vec<u8> {
     let mut enc = zstd::stream::write::Encoder::new(Vec::new(), 19).unwrap();
+    enc.write_all(head).unwrap();
     let zeros = vec![0u8; 1024 * 1024];
-    for _ in 0..64 {
+    for _ in 0..zeros_mb {
         enc.write_all(&zeros).unwrap();
     }
     let bomb = enc.finish().unwrap();
-    assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+    assert!(bomb.len() < zeros_mb * 1024, "{}", bomb.len());
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default();
     out.start_file("meta", opts).unwrap();
     out.write_all(&[0x08, 0x03]).unwrap();
     out.start_file("collection.anki21b", opts).unwrap();
     out.write_all(&bomb).unwrap();
-    let package = out.finish().unwrap().into_inner();
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zstd_bomb_stops_at_the_cap() {
     let small = Limits {
         collection_bytes: 1024 * 1024,
         media_file_bytes: 1024 * 1024,
     };
-    refused(&package, "too large", small);
+    // Looks like a database, then unpacks past the cap (1 MB here).
+    refused(&zstd_bomb(b"SQLite format 3\0", 64), "too large", small);
+    // Does not look like a database: refused at its first bytes, whatever the cap.
+    refused(
+        &zstd_bomb(b"", 64),
+        "not a SQLite database",
+        Limits::DEFAULT,
+    );
 }
 
 #[test]

@@ -279,11 +279,18 @@ pub(super) fn safe_media_name(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
-/// Copies `from` into a new file at `path`, stopping with an error once more than `cap`
-/// bytes have come through; memory use is one buffer.
+/// Copies the collection database from `from` into a new file at `path`, stopping with an
+/// error once more than `cap` bytes have come through; memory use is one buffer. What does
+/// not start as a SQLite database is refused before anything more is unpacked.
 fn write_capped(from: &mut dyn Read, path: &Path, cap: u64) -> Result<()> {
+    let mut head = [0u8; SQLITE_MAGIC.len()];
+    if from.read_exact(&mut head).is_err() || head != SQLITE_MAGIC {
+        return Err(damaged("its collection is not a SQLite database"));
+    }
     let mut file = std::fs::File::create(path).map_err(|e| CoreError::io(path, e))?;
-    let copied = std::io::copy(&mut from.take(cap + 1), &mut file).map_err(damaged)?;
+    file.write_all(&head).map_err(|e| CoreError::io(path, e))?;
+    let copied = head.len() as u64
+        + std::io::copy(&mut from.take(cap + 1 - head.len() as u64), &mut file).map_err(damaged)?;
     if copied > cap {
         return Err(CoreError::invalid(format!(
             "The Anki collection is too large to import (over {} MB unpacked).",
