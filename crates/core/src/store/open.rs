@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0003_media.sql"),
     include_str!("sql/0004_note_guid.sql"),
     include_str!("sql/0005_lifecycle.sql"),
+    include_str!("sql/0006_card_position.sql"),
 ];
 
 /// The newest schema version this build knows.

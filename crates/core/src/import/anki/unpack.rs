@@ -24,6 +24,14 @@ impl Limits {
         collection_bytes: 1024 * 1024 * 1024,
         media_file_bytes: 64 * 1024 * 1024,
     };
+
+    /// The cap for a collection stored in `packed` bytes: real collections unpack to a few
+    /// times their packed size (zstd and deflate both give about 3–10×), so anything past
+    /// 100× (and past 64 MB) is a bomb, refused before it fills the phone's storage.
+    fn collection_cap(&self, packed: u64) -> u64 {
+        self.collection_bytes
+            .min(packed.saturating_mul(100).max(64 * 1024 * 1024))
+    }
 }
 /// A zstd frame may not ask for a window larger than 2^25 bytes (32 MB): this bounds the
 /// decoder's memory whatever the file declares. Anki's own frames use far less.
@@ -141,14 +149,15 @@ pub(super) fn unpack<'a>(
     };
     {
         let entry = zip.by_name(name).map_err(damaged)?;
+        let cap = limits.collection_cap(entry.compressed_size());
         if modern {
             let mut decoder = zstd::stream::read::Decoder::new(entry).map_err(damaged)?;
             decoder
                 .window_log_max(ZSTD_WINDOW_LOG_MAX)
                 .map_err(damaged)?;
-            write_capped(&mut decoder, &db_path, limits.collection_bytes)?;
+            write_capped(&mut decoder, &db_path, cap)?;
         } else {
-            write_capped(&mut { entry }, &db_path, limits.collection_bytes)?;
+            write_capped(&mut { entry }, &db_path, cap)?;
         }
     }
     make_rollback_journal(&db_path)?;
