@@ -48,7 +48,7 @@ impl QueueFilter {
 /// `sibling_answered_today`.
 const QUEUE_CONDITIONS: &str = "
     AND (c.buried_day IS NULL OR c.buried_day != :today)
-    AND (:deck IS NULL OR c.note_id IN (SELECT id FROM note WHERE deck_id = :deck))
+    AND (:deck IS NULL OR EXISTS (SELECT 1 FROM note n WHERE n.id = c.note_id AND n.deck_id = :deck))
     AND (:unit IS NULL OR EXISTS (
           SELECT 1 FROM note_criterion nc JOIN criterion cr ON cr.id = nc.criterion_id
           WHERE nc.note_id = c.note_id AND cr.unit_id = :unit))";
@@ -174,7 +174,8 @@ impl Store {
             "SELECT c.id, c.note_id, {SIBLING_ANSWERED_TODAY}
              FROM card c INDEXED BY card_new
              WHERE c.suspended = 0 AND c.state = 0
-               AND c.note_id IN (SELECT id FROM note WHERE deck_id = :in_deck) {QUEUE_CONDITIONS}
+               AND EXISTS (SELECT 1 FROM note n WHERE n.id = c.note_id AND n.deck_id = :in_deck)
+               {QUEUE_CONDITIONS}
              ORDER BY c.position"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
