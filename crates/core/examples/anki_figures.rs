@@ -2,9 +2,9 @@
 //!
 //! `cargo run --release -p pocketfolio-core --example anki_figures -- DECK.apkg` imports the
 //! deck into a fresh collection file, exports everything to .apkg, and prints the times and
-//! counts; run it under `/usr/bin/time -v` for the peak memory. With `--bomb MB` instead it
-//! builds a ~20 KB modern package whose collection unpacks to MB megabytes of zeros behind a
-//! SQLite header and imports that.
+//! counts; run it under `/usr/bin/time -v` for the peak memory. `--write-bomb MB PATH` writes
+//! a tiny modern package whose collection unpacks to MB megabytes of zeros behind a SQLite
+//! header; `--import-only PATH` then imports a file without exporting, for its peak memory.
 
 use pocketfolio_core::export::Scope;
 use pocketfolio_core::{Collection, SystemClock};
@@ -16,22 +16,31 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = tempfile::tempdir()?;
     let mut col = Collection::open(&dir.path().join("collection.db"), Arc::new(SystemClock))?;
-    if args.first().map(String::as_str) == Some("--bomb") {
-        let mb: usize = args.get(1).map_or(Ok(512), |a| a.parse())?;
-        let package = bomb(mb)?;
-        let started = Instant::now();
-        let result = col.import_anki("bomb.apkg", &package, "Bomb");
-        println!(
-            "bomb_package_kb={} unpacks_to_mb={mb} import_ms={} result={:?}",
-            package.len() / 1024,
-            started.elapsed().as_millis(),
-            result.map(|r| r.added).map_err(|e| e.to_string())
-        );
-        return Ok(());
+    match args.first().map(String::as_str) {
+        Some("--write-bomb") => {
+            let mb: usize = args.get(1).map_or(Ok(512), |a| a.parse())?;
+            let out = args.get(2).ok_or_else(|| anyhow::anyhow!("--write-bomb MB PATH"))?;
+            std::fs::write(out, bomb(mb)?)?;
+            return Ok(());
+        }
+        Some("--import-only") => {
+            let path = args.get(1).ok_or_else(|| anyhow::anyhow!("--import-only PATH"))?;
+            let data = std::fs::read(path)?;
+            let started = Instant::now();
+            let result = col.import_anki(path, &data, "Imported");
+            println!(
+                "file_kb={} import_ms={} result={:?}",
+                data.len() / 1024,
+                started.elapsed().as_millis(),
+                result.map(|r| r.added).map_err(|e| e.to_string())
+            );
+            return Ok(());
+        }
+        _ => {}
     }
     let path = args
         .first()
-        .ok_or_else(|| anyhow::anyhow!("usage: anki_figures DECK.apkg | --bomb MB"))?;
+        .ok_or_else(|| anyhow::anyhow!("usage: anki_figures DECK.apkg | --write-bomb MB PATH | --import-only PATH"))?;
     let data = std::fs::read(path)?;
     let started = Instant::now();
     let report = col.import_anki(path, &data, "Imported")?;
