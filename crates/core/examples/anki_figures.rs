@@ -19,12 +19,16 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("--write-bomb") => {
             let mb: usize = args.get(1).map_or(Ok(512), |a| a.parse())?;
-            let out = args.get(2).ok_or_else(|| anyhow::anyhow!("--write-bomb MB PATH"))?;
+            let out = args
+                .get(2)
+                .ok_or_else(|| anyhow::anyhow!("--write-bomb MB PATH"))?;
             std::fs::write(out, bomb(mb)?)?;
             return Ok(());
         }
         Some("--import-only") => {
-            let path = args.get(1).ok_or_else(|| anyhow::anyhow!("--import-only PATH"))?;
+            let path = args
+                .get(1)
+                .ok_or_else(|| anyhow::anyhow!("--import-only PATH"))?;
             let data = std::fs::read(path)?;
             let started = Instant::now();
             let result = col.import_anki(path, &data, "Imported");
@@ -38,9 +42,9 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let path = args
-        .first()
-        .ok_or_else(|| anyhow::anyhow!("usage: anki_figures DECK.apkg | --write-bomb MB PATH | --import-only PATH"))?;
+    let path = args.first().ok_or_else(|| {
+        anyhow::anyhow!("usage: anki_figures DECK.apkg | --write-bomb MB PATH | --import-only PATH")
+    })?;
     let data = std::fs::read(path)?;
     let started = Instant::now();
     let report = col.import_anki(path, &data, "Imported")?;
