@@ -29,21 +29,74 @@ fn hlc() -> serde_json::Value {
         "wall_ms": {"type": "integer"}, "counter": {"type": "integer"}, "node": uuid()}})
 }
 
+fn int(min: i64, max: i64) -> serde_json::Value {
+    json!({"type": "integer", "minimum": min, "maximum": max})
+}
+
+fn text(max_bytes: usize) -> serde_json::Value {
+    json!({"type": "string", "maxLength": max_bytes, "pattern": "^[^\\u0000]*$"})
+}
+
+/// A lower-case hex SHA-256, as attachments are named.
+pub fn sha256() -> serde_json::Value {
+    json!({"type": "string", "pattern": "^[0-9a-f]{64}$"})
+}
+
+/// Each change body variant: `t` and the schema of `v`, with the limits the centre enforces
+/// (`pocketfolio_core::sync::protocol::limits`), so a schema fuzzer can build valid pushes.
 fn change_body() -> serde_json::Value {
-    json!({"type": "object", "required": ["t", "v"], "description":
-        "Tagged: t is review (compact array: id, card, time_ms, kind, value, duration_ms, device, tz_offset_min, retention), \
-         review_undone, deck_put, deck_deleted, note_put, note_deleted, evidence_put (with hlc), evidence_deleted or settings_put; v is its value.",
-        "properties": {"t": {"type": "string", "enum": ["review", "review_undone", "deck_put", "deck_deleted",
-            "note_put", "note_deleted", "evidence_put", "evidence_deleted", "settings_put"]}, "v": {}}})
+    use pocketfolio_core::model::EvidenceKind;
+    use pocketfolio_core::sync::protocol::limits::*;
+    let stamp = || {
+        json!({"type": "object", "required": ["wall_ms", "counter", "node"], "properties": {
+            "wall_ms": {"type": "integer", "minimum": 0, "description": "At most a week ahead of the centre's clock"},
+            "counter": int(0, i64::from(MAX_HLC_COUNTER)), "node": uuid()}})
+    };
+    let names =
+        |max: usize| json!({"type": "array", "maxItems": max, "items": text(MAX_NAME_BYTES)});
+    let kinds: Vec<&str> = EvidenceKind::ALL.iter().map(|k| k.as_str()).collect();
+    let review = json!({"type": "array", "minItems": 9, "maxItems": 9, "description":
+        "id, card, time_ms, kind (1–4 answer, 10–14 manual), value, duration_ms, device, tz_offset_min, retention",
+        "prefixItems": [uuid(), uuid(), {"type": "integer", "minimum": 0}, {"type": "integer", "enum": [1, 2, 3, 4, 10, 11, 12, 13, 14]},
+            int(0, i64::from(MAX_SET_DUE_DAYS)), int(0, i64::from(MAX_REVIEW_DURATION_MS)), uuid(),
+            int(-i64::from(MAX_TZ_OFFSET_MIN), i64::from(MAX_TZ_OFFSET_MIN)),
+            {"type": "number", "exclusiveMinimum": 0, "maximum": 1}]});
+    let deck = json!({"type": "object", "required": ["id", "name", "description", "hlc"], "properties": {
+        "id": uuid(), "name": text(MAX_NAME_BYTES), "description": text(MAX_TEXT_BYTES), "hlc": stamp()}});
+    let note = json!({"type": "object", "required": ["id", "deck_id", "fields", "tags", "criteria", "cards", "hlc"], "properties": {
+        "id": uuid(), "deck_id": uuid(),
+        "fields": {"type": "object", "required": ["kind"], "description": "basic or reversed {front, back}; cloze {text, extra}",
+            "properties": {"kind": {"type": "string", "enum": ["basic", "reversed", "cloze"]},
+                "front": text(MAX_TEXT_BYTES), "back": text(MAX_TEXT_BYTES), "text": text(MAX_TEXT_BYTES), "extra": text(MAX_TEXT_BYTES)}},
+        "tags": names(MAX_TAGS), "criteria": names(MAX_CRITERIA),
+        "cards": {"type": "array", "maxItems": MAX_CARDS_PER_NOTE, "items": {"type": "array", "prefixItems": [int(0, 65_535), uuid()]}},
+        "hlc": stamp()}});
+    let evidence = json!({"type": "object", "required": ["id", "kind", "template_id", "title", "fields", "criteria", "attachments", "learner_status", "updated_ms", "hlc"], "properties": {
+        "id": uuid(), "kind": {"type": "string", "enum": kinds}, "template_id": {"oneOf": [text(MAX_NAME_BYTES), {"type": "null"}]},
+        "title": text(MAX_TITLE_BYTES), "fields": {"type": "object", "maxProperties": MAX_FIELDS, "additionalProperties": text(MAX_TEXT_BYTES)},
+        "criteria": names(MAX_CRITERIA),
+        "attachments": {"type": "array", "maxItems": MAX_ATTACHMENTS, "items": {"type": "array", "prefixItems": [sha256(), text(MAX_NAME_BYTES)]}},
+        "learner_status": {"type": "string", "enum": ["draft", "submitted"]},
+        "updated_ms": {"type": "integer", "minimum": 0}, "hlc": stamp()}});
+    let settings = json!({"type": "object", "required": ["settings", "hlc"], "properties": {
+        "settings": {"type": "object", "properties": {"desired_retention": {"type": "number", "minimum": 0.7, "maximum": 0.99}}},
+        "hlc": stamp()}});
+    let variant = |t: &str, v: serde_json::Value| json!({"type": "object", "required": ["t", "v"], "properties": {"t": {"type": "string", "enum": [t]}, "v": v}});
+    json!({"oneOf": [
+        variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
+        variant("deck_deleted", uuid()), variant("note_put", note), variant("note_deleted", uuid()),
+        variant("evidence_put", evidence), variant("evidence_deleted", uuid()), variant("settings_put", settings)]})
 }
 
 wire_schema!(
     /// `PushRequest` from the core.
     PushRequestDoc,
     json!({"type": "object", "required": ["device_id", "first_seq", "changes"], "properties": {
-        "device_id": uuid(), "first_seq": {"type": "integer", "minimum": 1},
-        "changes": {"type": "array", "items": {"type": "object", "required": ["seq", "id", "time_ms", "body"],
-            "properties": {"seq": {"type": "integer"}, "id": uuid(), "time_ms": {"type": "integer"}, "body": change_body()}}}}})
+        "device_id": uuid(), "first_seq": {"type": "integer", "minimum": 1, "maximum": i64::MAX},
+        "changes": {"type": "array", "maxItems": pocketfolio_core::sync::protocol::limits::MAX_PUSH_CHANGES,
+            "items": {"type": "object", "required": ["seq", "id", "time_ms", "body"],
+            "properties": {"seq": {"type": "integer", "minimum": 1, "maximum": i64::MAX, "description": "first_seq + index"},
+                "id": uuid(), "time_ms": {"type": "integer", "minimum": 0}, "body": change_body()}}}}})
 );
 wire_schema!(
     /// `UploadStatus` from the core.
@@ -108,7 +161,83 @@ impl Modify for Bearer {
 )]
 pub struct ApiDoc;
 
+/// Query and path parameters' ranges and patterns, which the handlers' annotations cannot say.
+struct ParameterLimits;
+
+impl Modify for ParameterLimits {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut paths) = serde_json::to_value(&openapi.paths) else {
+            return;
+        };
+        let Some(map) = paths.as_object_mut() else {
+            return;
+        };
+        for operations in map.values_mut().filter_map(|o| o.as_object_mut()) {
+            for operation in operations.values_mut() {
+                let Some(params) = operation
+                    .get_mut("parameters")
+                    .and_then(|p| p.as_array_mut())
+                else {
+                    continue;
+                };
+                for param in params {
+                    let schema = match param["name"].as_str() {
+                        Some("since") | Some("limit") => int(0, i64::MAX),
+                        Some("device_id") => uuid(),
+                        Some("sha256") => sha256(),
+                        _ => continue,
+                    };
+                    param["schema"] = schema;
+                }
+            }
+        }
+        if let Ok(patched) = serde_json::from_value(paths) {
+            openapi.paths = patched;
+        }
+    }
+}
+
 /// The description as JSON.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    ParameterLimits.modify(&mut doc);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_says_what_the_centre_enforces() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let push = &doc["components"]["schemas"]["PushRequestDoc"];
+        let variants = push["properties"]["changes"]["items"]["properties"]["body"]["oneOf"]
+            .as_array()
+            .unwrap();
+        assert_eq!(variants.len(), 9, "one schema per change body variant");
+        let text = doc.to_string();
+        assert!(
+            text.contains("^[0-9a-f]{64}$"),
+            "the attachment hash pattern"
+        );
+        let pull = &doc["paths"]["/v1/sync/pull"]["get"]["parameters"];
+        let since = pull
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "since")
+            .unwrap();
+        assert_eq!(since["schema"]["maximum"], i64::MAX);
+        let blob = &doc["paths"]["/v1/blobs/{sha256}"]["put"]["parameters"][0];
+        assert_eq!(blob["schema"]["pattern"], "^[0-9a-f]{64}$");
+        let responses = &doc["paths"]["/v1/sync/push"]["post"]["responses"];
+        for status in ["200", "400", "401", "403", "404", "409", "413", "422"] {
+            assert!(responses[status].is_object(), "push {status}");
+        }
+        let sign_in = &doc["paths"]["/v1/auth/sign-in"]["post"]["responses"];
+        for status in ["200", "401", "422", "429"] {
+            assert!(sign_in[status].is_object(), "sign-in {status}");
+        }
+    }
 }

@@ -70,7 +70,8 @@ pub fn router() -> Router<AppState> {
 /// Exchanges a user name and password for a bearer token.
 #[utoipa::path(post, path = "/v1/auth/sign-in", request_body = SignInRequest,
     responses((status = 200, body = SignInResponse), (status = 401, description = "Wrong user name or password"),
-        (status = 429, description = "Too many attempts")))]
+        (status = 422, description = "A NUL character in the user name or password"),
+        (status = 429, description = "Too many attempts from this address, or the account is locked (Retry-After)")))]
 pub async fn sign_in_handler(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SignInRequest>,

@@ -60,7 +60,7 @@ fn number(params: &HashMap<String, String>, name: &str, default: u64) -> ApiResu
     params(("since" = Option<u64>, Query, description = "Cursor from the last page (0 at first)"),
         ("limit" = Option<u64>, Query, description = "Page size, at most 1000"),
         ("device_id" = Option<String>, Query, description = "Leave out this device's own changes")),
-    responses((status = 200, body = crate::openapi::PullResponseDoc), (status = 400), (status = 401), (status = 403)),
+    responses((status = 200, body = crate::openapi::PullResponseDoc), (status = 400, description = "since, limit or device_id malformed"), (status = 401), (status = 403), (status = 422, description = "A NUL character in the query")),
     security(("bearer" = [])))]
 pub async fn pull(
     State(state): State<AppState>,
