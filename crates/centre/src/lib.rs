@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod blobs;
 pub mod db;
+pub mod enrolment;
 pub mod error;
 pub mod faults;
 pub mod fit;

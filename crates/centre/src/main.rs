@@ -6,6 +6,7 @@ use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::db::Db;
+use pocketfolio_centre::enrolment;
 use pocketfolio_centre::fit::FitOutcome;
 use pocketfolio_centre::identity;
 use pocketfolio_centre::serve::{serve, ConnectionLimits};
@@ -268,17 +269,9 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             learner,
             qualification,
         } => {
-            let l = find(learner.clone()).await?;
-            anyhow::ensure!(l.role == Role::Learner, "{learner} is not a learner");
-            db.add_enrolment(&l.id, qualification).await?;
-            db.audit(
-                None,
-                "enrolment.add",
-                &format!("learner {}", l.id),
-                serde_json::Value::Null,
-                serde_json::json!({ "qualification": qualification }),
-            )
-            .await?;
+            let content = pocketfolio_core::content::builtin()
+                .context("loading the built-in content pack")?;
+            enrolment::enrol(db, &content, None, learner, qualification).await?;
             println!("enrolled {learner} on {qualification}");
         }
         Admin::ResetPassword { username } => {

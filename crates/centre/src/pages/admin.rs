@@ -229,31 +229,14 @@ pub async fn enrol(
         async {
             require_admin(&user)?;
             user.check_csrf(&form.csrf)?;
-            let Some(l) = state.db.get_account_by_username(&form.learner).await? else {
-                return Err(ApiError::NotFound("The learner"));
-            };
-            if l.role != Role::Learner {
-                return Err(ApiError::invalid("learner", "Only learners are enrolled."));
-            }
-            if !state
-                .content
-                .qualifications
-                .iter()
-                .any(|q| q.id == form.qualification)
-            {
-                return Err(ApiError::invalid("qualification", "Unknown qualification."));
-            }
-            state.db.add_enrolment(&l.id, &form.qualification).await?;
-            state
-                .db
-                .audit(
-                    Some(&user.account),
-                    "enrolment.add",
-                    &format!("learner {}", l.id),
-                    serde_json::Value::Null,
-                    json!({ "qualification": form.qualification }),
-                )
-                .await?;
+            crate::enrolment::enrol(
+                &state.db,
+                &state.content,
+                Some(&user.account),
+                &form.learner,
+                &form.qualification,
+            )
+            .await?;
             Ok(())
         }
         .await,
