@@ -335,12 +335,18 @@ fn pipe(
     let _ = to.shutdown(Shutdown::Write);
 }
 
+/// A free port below the ephemeral range, so that no outgoing connection (of this or a
+/// parallel run) takes it while the centre is down between a kill and its restart.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let salt = u64::from(std::process::id()) * 7_919;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = 20_000 + ((salt + n * 104_729) % 12_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// One trial's world.
@@ -385,20 +391,24 @@ impl Trial {
         Ok(world)
     }
 
+    /// Starts the centre (a few tries: its port may be in TIME_WAIT just after a kill).
     fn start_centre(&mut self, stop_at: Option<&str>) {
-        let mut command = Command::new(std::env::current_exe().unwrap());
-        command.args([
-            "centre",
-            self.dir.to_str().unwrap(),
-            &self.centre_port.to_string(),
-        ]);
-        if let Some(point) = stop_at {
-            command.env("PF_FAULT_STOP_AT", point);
+        for _ in 0..5 {
+            let mut command = Command::new(std::env::current_exe().unwrap());
+            let port = self.centre_port.to_string();
+            command.args(["centre", self.dir.to_str().unwrap(), &port]);
+            if let Some(point) = stop_at {
+                command.env("PF_FAULT_STOP_AT", point);
+            }
+            let proc = Proc::spawn(command);
+            if proc.wait_for("READY", Duration::from_secs(60)).is_some() {
+                self.centre = Some(proc);
+                return;
+            }
+            proc.kill();
+            std::thread::sleep(Duration::from_millis(500));
         }
-        let proc = Proc::spawn(command);
-        proc.wait_for("READY", Duration::from_secs(30))
-            .expect("the centre started");
-        self.centre = Some(proc);
+        panic!("the centre would not start on port {}", self.centre_port);
     }
 
     fn kill_centre(&mut self) {
@@ -476,6 +486,13 @@ fn run_trials() {
     let mut clean_syncs = Vec::new();
     for t in 0..trials {
         let trial_seed = seed.wrapping_add(t.wrapping_mul(0x9E37_79B9));
+        if t > 0 && t % 50 == 0 {
+            println!(
+                "… {t} trials, {} violations, {:.0} s",
+                violations.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         match trial(trial_seed, &mut tally, &mut clean_syncs) {
             Ok(()) => {}
             Err(e) => violations.push(format!("trial seed {trial_seed}: {e}")),
