@@ -5,6 +5,7 @@ use crate::db::accounts::Account;
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use fsrs::{ComputeParametersInput, FSRSItem, FSRSReview};
+use pocketfolio_core::scheduler::day;
 use pocketfolio_core::sync::protocol::limits;
 use pocketfolio_core::sync::validate;
 use std::collections::BTreeMap;
@@ -25,22 +26,27 @@ pub struct Answer {
     pub tz_offset_min: i32,
 }
 
-/// The learner's day of an answer, rolling over at 04:00 local time as the app does; `None`
-/// for a time or offset no device records (pushes are checked, but rows stored before the
-/// checks existed are not), so the arithmetic can neither overflow nor wrap.
-fn day_of(a: &Answer, now_ms: i64) -> Option<i64> {
+/// The learner's day of an answer, rolling over at the learner's `rollover_hour` local time by
+/// the core's rule, as the app counts days; `None` for a time or offset no device records
+/// (pushes are checked, but rows stored before the checks existed are not), so the arithmetic
+/// can neither overflow nor wrap.
+fn day_of(a: &Answer, rollover_hour: u8, now_ms: i64) -> Option<i64> {
     validate::check_time("time_ms", a.time_ms, now_ms).ok()?;
     if a.tz_offset_min.unsigned_abs() > limits::MAX_TZ_OFFSET_MIN {
         return None;
     }
-    let local = a.time_ms + i64::from(a.tz_offset_min) * 60_000 - 4 * 3_600_000;
-    Some(local.div_euclid(86_400_000))
+    Some(day::day_of(a.time_ms, a.tz_offset_min, rollover_hour))
 }
 
 /// Training items: for each card, every prefix of its answers that ends in a later day's
-/// review, with days elapsed between answers (the first is 0), as FSRS expects. Refuses the
-/// whole history (422) when an answer has an impossible time or UTC offset.
-pub fn training_items(answers: &[Answer], now_ms: i64) -> ApiResult<Vec<FSRSItem>> {
+/// review, with days elapsed between answers (the first is 0) counted in the learner's days
+/// (starting at `rollover_hour`), as FSRS expects. Refuses the whole history (422) when an
+/// answer has an impossible time or UTC offset.
+pub fn training_items(
+    answers: &[Answer],
+    rollover_hour: u8,
+    now_ms: i64,
+) -> ApiResult<Vec<FSRSItem>> {
     let mut by_card: BTreeMap<u128, Vec<&Answer>> = BTreeMap::new();
     for a in answers.iter().filter(|a| (1..=4).contains(&a.rating)) {
         by_card.entry(a.card).or_default().push(a);
@@ -51,7 +57,7 @@ pub fn training_items(answers: &[Answer], now_ms: i64) -> ApiResult<Vec<FSRSItem
         let mut reviews = Vec::with_capacity(list.len());
         let mut last_day: Option<i64> = None;
         for a in list {
-            let day = day_of(a, now_ms).ok_or_else(|| {
+            let day = day_of(a, rollover_hour, now_ms).ok_or_else(|| {
                 ApiError::invalid(
                     "reviews",
                     format!(
@@ -78,12 +84,13 @@ pub fn training_items(answers: &[Answer], now_ms: i64) -> ApiResult<Vec<FSRSItem
     Ok(items)
 }
 
-/// Fits parameters; `None` when there is too little history.
-pub fn fit(answers: &[Answer], now_ms: i64) -> ApiResult<Option<Vec<f32>>> {
+/// Fits parameters from answers counted in days starting at `rollover_hour`; `None` when there
+/// is too little history.
+pub fn fit(answers: &[Answer], rollover_hour: u8, now_ms: i64) -> ApiResult<Option<Vec<f32>>> {
     if answers.len() < MIN_REVIEWS {
         return Ok(None);
     }
-    let items = training_items(answers, now_ms)?;
+    let items = training_items(answers, rollover_hour, now_ms)?;
     if items.is_empty() {
         return Ok(None);
     }
@@ -96,12 +103,14 @@ pub fn fit(answers: &[Answer], now_ms: i64) -> ApiResult<Option<Vec<f32>>> {
 }
 
 impl Db {
-    /// Fits one learner's parameters and, when there is enough history, queues them for the
-    /// learner's devices. Returns the parameters and how many reviews they came from.
+    /// Fits one learner's parameters, counting days from the rollover hour the learner's
+    /// settings synced, and, when there is enough history, queues them for the learner's
+    /// devices. Returns the parameters and how many reviews they came from.
     pub async fn fit_parameters(&self, learner_id: &str) -> ApiResult<Option<(Vec<f32>, u64)>> {
         let answers = self.get_answers(learner_id).await?;
+        let rollover_hour = self.get_rollover_hour(learner_id).await?;
         let count = answers.len() as u64;
-        let fitted = tokio::task::spawn_blocking(move || fit(&answers, now_ms()))
+        let fitted = tokio::task::spawn_blocking(move || fit(&answers, rollover_hour, now_ms()))
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))??;
         let Some(parameters) = fitted else {
@@ -166,7 +175,7 @@ mod tests {
             answer(1, 14, 4),
             answer(2, 10, 3),
         ];
-        let items = training_items(&answers, NOW).unwrap();
+        let items = training_items(&answers, 4, NOW).unwrap();
         assert_eq!(items.len(), 2);
         let deltas: Vec<u32> = items[1].reviews.iter().map(|r| r.delta_t).collect();
         assert_eq!(deltas, vec![0, 0, 1, 3]);
@@ -175,7 +184,7 @@ mod tests {
 
     #[test]
     fn too_little_history_fits_nothing() {
-        assert!(fit(&[answer(1, 1, 3), answer(1, 2, 3)], NOW)
+        assert!(fit(&[answer(1, 1, 3), answer(1, 2, 3)], 4, NOW)
             .unwrap()
             .is_none());
     }
@@ -192,8 +201,54 @@ mod tests {
                 rating: 3,
                 tz_offset_min,
             });
-            let e = training_items(&answers, NOW).unwrap_err();
+            let e = training_items(&answers, 4, NOW).unwrap_err();
             assert!(e.to_string().contains("impossible"), "{e}");
         }
+    }
+
+    #[test]
+    fn days_start_at_the_learners_rollover_hour() {
+        // 05:00 and, the next calendar day, 03:00 UTC: one day apart for a learner whose day
+        // starts at midnight, the same day for one whose day starts at 04:00.
+        let at = |day: i64, hour: i64| Answer {
+            card: 1,
+            time_ms: day * 86_400_000 + hour * 3_600_000,
+            rating: 3,
+            tz_offset_min: 0,
+        };
+        let answers = [at(10, 5), at(11, 3)];
+        assert!(training_items(&answers, 4, NOW).unwrap().is_empty());
+        let midnight = training_items(&answers, 0, NOW).unwrap();
+        assert_eq!(midnight.len(), 1);
+        let deltas: Vec<u32> = midnight[0].reviews.iter().map(|r| r.delta_t).collect();
+        assert_eq!(deltas, vec![0, 1]);
+    }
+
+    #[tokio::test]
+    async fn the_rollover_hour_comes_from_the_learners_synced_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("centre.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        let role = crate::db::accounts::Role::Learner;
+        let lee = db.add_account("lee", "Lee", role, "x").await.unwrap();
+        let max = db.add_account("max", "Max", role, "x").await.unwrap();
+        let settings = pocketfolio_core::model::Settings {
+            rollover_hour: 0,
+            ..Default::default()
+        };
+        let record = pocketfolio_core::sync::protocol::SettingsRecord {
+            settings,
+            hlc: pocketfolio_core::sync::hlc::Hlc::tick(None, NOW, uuid::Uuid::nil()),
+        };
+        sqlx::query("INSERT INTO settings (learner_id, record, updated_ms) VALUES ($1, $2, 0)")
+            .bind(&lee.id)
+            .bind(serde_json::to_string(&record).unwrap())
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(db.get_rollover_hour(&lee.id).await.unwrap(), 0);
+        // Nothing synced yet: the app's default.
+        let default = pocketfolio_core::model::Settings::default().rollover_hour;
+        assert_eq!(db.get_rollover_hour(&max.id).await.unwrap(), default);
     }
 }

@@ -7,9 +7,10 @@
 
 use super::{evidence, now_ms, Db};
 use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::model::Settings;
 use pocketfolio_core::sync::protocol::{
     limits, Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
-    PushGap, PushRequest, PushResponse, ReviewRecord, Versioned,
+    PushGap, PushRequest, PushResponse, ReviewRecord, SettingsRecord, Versioned,
 };
 use pocketfolio_core::sync::{rules, validate};
 use serde::de::DeserializeOwned;
@@ -245,6 +246,22 @@ impl Db {
             });
         }
         Ok(out)
+    }
+
+    /// The hour the learner's day starts, from the settings their devices synced (the app's
+    /// default until they sync any).
+    pub async fn get_rollover_hour(&self, learner_id: &str) -> ApiResult<u8> {
+        let stored: Option<(String,)> =
+            sqlx::query_as("SELECT record FROM settings WHERE learner_id = $1")
+                .bind(learner_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((record,)) = stored else {
+            return Ok(Settings::default().rollover_hour);
+        };
+        let record: SettingsRecord = serde_json::from_str(&record)
+            .map_err(|e| ApiError::Internal(format!("stored settings unreadable: {e}")))?;
+        Ok(record.settings.rollover_hour)
     }
 
     /// Queues fitted parameters for the learner's devices.
