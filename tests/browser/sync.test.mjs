@@ -175,7 +175,7 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
   await assessor.getByLabel('Refer back').check();
   await assessor.getByLabel('Feedback to the learner').fill('Say what you offered in exchange.');
   await assessor.getByRole('button', { name: 'Record decision' }).click();
-  await assessor.getByText('Decision: Referred back').waitFor();
+  await assessor.getByText('Last decision: Referred back').waitFor();
   await assessor.close();
 
   // The next sync brings the feedback: a badge on Today.

@@ -440,6 +440,15 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
     assert_eq!(s, StatusCode::OK);
     let queue = b.get("/queue").await;
     assert!(queue.body.contains("Resubmitted"), "{}", queue.body);
+    // The item page says the referral is the last decision, not the current one.
+    let page = b.get(&path).await;
+    assert!(
+        page.body.contains(
+            "Status: <strong>Resubmitted</strong> · Last decision: <strong>Referred back</strong>"
+        ),
+        "{}",
+        page.body
+    );
     let p = b
         .post(
             &format!("{path}/decision"),

@@ -276,15 +276,16 @@ async fn render_item(
         })
         .collect();
 
+    // The assessor's most recent decision, which a resubmission leaves behind the status.
     let decision = match item.assessor_status {
         Some(AssessorStatus::Accepted) => "Accepted",
         Some(AssessorStatus::ReferredBack) => "Referred back",
-        None => "No decision yet",
+        None => "None yet",
     };
     let body = format!(
         r#"<p><a href="/learners/{lid}">{lname}</a> · {kind}</p>
 <h1>{title}</h1>
-<p class="status">Status: <strong>{status}</strong> · Decision: <strong>{decision}</strong>{submitted}</p>
+<p class="status">Status: <strong>{status}</strong> · Last decision: <strong>{decision}</strong>{submitted}</p>
 <div class="columns"><section><h2>Fields</h2>{fields}
 <h2>Attachments</h2>{attachments}</section>
 <section><h2>Decision</h2>

@@ -122,7 +122,7 @@ test('assessor refers an item back and signs a criterion off', async () => {
   await page.getByLabel('Refer back').check();
   await page.getByLabel('Feedback to the learner').fill('Say how you checked the customer understood the exchange.');
   await page.getByRole('button', { name: 'Record decision' }).click();
-  await page.getByText('Decision: Referred back').waitFor();
+  await page.getByText('Last decision: Referred back').waitFor();
   await page.screenshot({ path: `${shots}/04-referred-back.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Sign off 1.1' }).click();
