@@ -191,9 +191,26 @@ impl Collection {
     }
 
     /// Queues a change for sync; must be called inside `transact`.
+    /// Records a change to send. It is checked first by the rules the centre applies to a
+    /// push (`sync::validate`): a change the centre would refuse must never enter the outbox,
+    /// where it would stop every later change from being sent. The edit is refused instead,
+    /// with a sentence, and the transaction around it rolls back.
     pub(crate) fn queue_change(&self, body: ChangeBody) -> Result<()> {
         let now = self.clock.now_ms();
-        self.store.add_outbox(ChangeId::new_at(now), now, &body)?;
+        let change = crate::sync::protocol::Change {
+            seq: 1,
+            id: ChangeId::new_at(now),
+            time_ms: now,
+            body,
+        };
+        if let Err(invalid) = crate::sync::validate::check_change(&change, now, "change") {
+            return Err(crate::CoreError::invalid(format!(
+                "This can't be saved: {} ({})",
+                invalid.message,
+                invalid.field.trim_start_matches("change.body.")
+            )));
+        }
+        self.store.add_outbox(change.id, now, &change.body)?;
         Ok(())
     }
 

@@ -122,18 +122,20 @@ pub fn sync(
     let mut report = SyncReport::default();
     let mut refused = Vec::new();
     upload_blobs(collection, transport, progress, &mut report, &mut refused)?;
-    // A refused attachment blocks only the changes from the one that names it on; what the
-    // centre has for this device (feedback above all) still comes down.
-    let pushed = push(collection, transport, progress, &mut report, &mut refused);
-    if !matches!(pushed, Err(SyncError::AttachmentsRefused(_))) {
-        pushed?;
-    }
+    // A push the centre refuses (a refused attachment, or a change it will not take) blocks
+    // only the changes from that one on; what the centre has for this device (feedback above
+    // all) still comes down, and then the refusal is reported.
+    let refusal = match push(collection, transport, progress, &mut report, &mut refused) {
+        Ok(()) | Err(SyncError::AttachmentsRefused(_)) => None,
+        Err(e @ SyncError::Transport(TransportError::Rejected(_))) => Some(e),
+        Err(e) => return Err(e),
+    };
     pull(collection, transport, progress, &mut report)?;
     download_blobs(collection, transport, &mut report)?;
-    if refused.is_empty() {
-        Ok(report)
-    } else {
-        Err(SyncError::AttachmentsRefused(refused))
+    match refusal {
+        Some(e) => Err(e),
+        None if refused.is_empty() => Ok(report),
+        None => Err(SyncError::AttachmentsRefused(refused)),
     }
 }
 

@@ -544,3 +544,79 @@ fn an_offline_draft_edit_does_not_undo_a_submission() {
     );
     assert_eq!(phone.digest(), tablet.digest());
 }
+
+/// A centre that refuses every push, as the real one refuses a change it will not take (422).
+struct RefusingPushes(MemoryCentre);
+
+impl super::Transport for RefusingPushes {
+    fn push(
+        &mut self,
+        _request: &super::protocol::PushRequest,
+    ) -> Result<super::PushOutcome, TransportError> {
+        Err(TransportError::Rejected(
+            "changes[0].body.title: This text is too long.".into(),
+        ))
+    }
+    fn pull(
+        &mut self,
+        since: u64,
+        limit: u32,
+    ) -> Result<super::protocol::PullResponse, TransportError> {
+        self.0.pull(since, limit)
+    }
+    fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
+        self.0.upload_blob(sha256, bytes)
+    }
+    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
+        self.0.download_blob(sha256)
+    }
+}
+
+#[test]
+fn a_refused_push_still_brings_the_feedback_down() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let item = evidence(&mut phone.col(), "Negotiated a delivery date");
+    phone.col().submit_evidence(item).unwrap();
+    phone.sync().unwrap();
+    assert!(centre.assess(
+        item,
+        AssessorStatus::ReferredBack,
+        "Say what you offered.",
+        phone.clock.now_ms()
+    ));
+    phone.review(3);
+    let mut link = RefusingPushes(centre.connect());
+    let err = sync(&phone.col, &mut link, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("too long"), "{err}");
+    assert_eq!(
+        phone.col().evidence(item).unwrap().assessor_status,
+        Some(AssessorStatus::ReferredBack)
+    );
+    assert!(
+        phone.col().pending_changes().unwrap() > 0,
+        "nothing is lost"
+    );
+}
+
+#[test]
+fn a_change_the_centre_would_refuse_never_enters_the_outbox() {
+    let centre = MemoryCentre::new();
+    let phone = Device::new(&centre);
+    let item = evidence(&mut phone.col(), "Till");
+    let before = phone.col().pending_changes().unwrap();
+    let huge = "x".repeat(super::protocol::limits::MAX_TEXT_BYTES + 1);
+    let mut fields = phone.col().evidence(item).unwrap().fields;
+    fields.insert("what".into(), huge);
+    let err = phone
+        .col()
+        .update_evidence(item, "Till", fields)
+        .unwrap_err();
+    assert!(err.to_string().starts_with("This can't be saved"), "{err}");
+    assert_eq!(phone.col().pending_changes().unwrap(), before);
+    assert_eq!(
+        phone.col().evidence(item).unwrap().fields["what"],
+        "Handled a refund",
+        "the item is as it was"
+    );
+}
