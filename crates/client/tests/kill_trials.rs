@@ -22,7 +22,7 @@ use pocketfolio_centre::blobs::sha256_hex;
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_client::Centre;
-use pocketfolio_core::model::EvidenceKind;
+use pocketfolio_core::model::{EvidenceId, EvidenceKind};
 use pocketfolio_core::testing::{answer_next_cards, digest_difference, incompressible_bytes};
 use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
 use std::collections::{BTreeMap, BTreeSet};
@@ -781,11 +781,8 @@ fn check(world: &Trial) -> Result<(), String> {
         .filter(|(k, _)| k == "delete")
         .map(|(_, id)| id.as_str())
         .collect();
-    let col = Collection::open(
-        &world.devices[0].join("pocketfolio.db"),
-        Arc::new(SystemClock),
-    )
-    .map_err(|e| e.to_string())?;
+    let path0 = world.devices[0].join("pocketfolio.db");
+    let col = Collection::open(&path0, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
     let items: BTreeSet<String> = col
         .evidence_items()
         .map_err(|e| e.to_string())?
@@ -793,7 +790,10 @@ fn check(world: &Trial) -> Result<(), String> {
         .map(|i| i.id.to_string())
         .collect();
     for (kind, id) in &world.committed {
-        if kind == "item" && !deleted.contains(id.as_str()) && !items.contains(id) {
+        // A deletion may commit and its process be killed before it says so: the device's
+        // tombstone is the record that the learner deleted the item.
+        let gone = !items.contains(id) && !deleted.contains(id.as_str());
+        if kind == "item" && gone && !tombstoned(&path0, id) {
             return Err(format!("item {id} was committed and is lost"));
         }
         if kind == "attach" {
@@ -812,6 +812,22 @@ fn check(world: &Trial) -> Result<(), String> {
         }
     }
     centre_blobs_sound(&world.dir.join("blobs"))
+}
+
+/// True when the collection holds a tombstone for evidence item `id`.
+fn tombstoned(path: &Path, id: &str) -> bool {
+    let Ok(id) = EvidenceId::parse(id) else {
+        return false;
+    };
+    rusqlite::Connection::open(path)
+        .and_then(|conn| {
+            conn.query_row(
+                "SELECT count(*) FROM tombstone WHERE kind = 'evidence' AND id = ?1",
+                [id.0.as_bytes().to_vec()],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .is_ok_and(|n| n > 0)
 }
 
 fn integrity(path: &Path) -> Result<(), String> {
