@@ -275,7 +275,12 @@ test('criteria from suggestions, submitting, and the Unit view changing', async 
   const before = await page.locator('.evidence-links li').count();
 
   await page.goto(`${preview.url}/evidence`);
-  await page.getByRole('link', { name: 'Kettle sale' }).click();
+  // Under load the preview's first render can swallow a click made while it re-renders the
+  // list (seen only over liveview): tap again if the item did not open, as a learner would.
+  for (let tries = 0; tries < 3 && !/\/evidence\/item\//.test(page.url()); tries++) {
+    await page.getByRole('link', { name: 'Kettle sale' }).click();
+    await page.waitForURL(/\/evidence\/item\//, { timeout: 5000 }).catch(() => {});
+  }
   await page.locator('#field-note').waitFor();
   // One tap confirms a suggestion; it says why it was suggested.
   const suggestion = page.locator('#criterion-suggestions li').first();
