@@ -62,7 +62,7 @@ function witnessSignature(title, fields, criteria, now) {
   };
 }
 
-test('assessor refers an item back and signs a criterion off', async () => {
+test('assessor refers an item back, accepts the resubmission and signs a criterion off', async () => {
   // The learner's phone pushes a submitted observation with a witness signature.
   const signIn = await api('/v1/auth/sign-in', { body: { username: 'lee', password: 'learner password' } });
   assert.equal(signIn.status, 200);
@@ -125,10 +125,38 @@ test('assessor refers an item back and signs a criterion off', async () => {
   await page.getByText('Last decision: Referred back').waitFor();
   await page.screenshot({ path: `${shots}/04-referred-back.png`, fullPage: true });
 
-  await page.getByRole('button', { name: 'Sign off 1.1' }).click();
+  // Referred back: nothing can be signed off until the learner resubmits and it is accepted.
+  assert.equal(await page.getByRole('button', { name: /^Sign off/ }).count(), 0);
+
+  // The learner resubmits from the phone (their second submission, a later clock stamp).
+  const later = now + 60_000;
+  const resubmit = await api('/v1/sync/push', {
+    token,
+    body: {
+      device_id: device, first_seq: 2,
+      changes: [{
+        seq: 2, id: crypto.randomUUID(), time_ms: later,
+        body: { t: 'evidence_put', v: {
+          id: item, kind: 'witness_testimony', template_id: 'witness-testimony', title,
+          fields, criteria,
+          attachments: [], learner_status: 'submitted', submissions: 2, updated_ms: later,
+          hlc: { wall_ms: later, counter: 0, node: device },
+        } },
+      }],
+    },
+  });
+  assert.equal(resubmit.status, 200, JSON.stringify(resubmit.json));
+  await page.reload();
+  await page.getByText('Status: Resubmitted').waitFor();
+  await page.getByLabel('Accept').check();
+  await page.getByLabel('Feedback to the learner').fill('Clear account of checking understanding.');
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await page.getByText('Last decision: Accepted').waitFor();
+
+  await page.getByRole('button', { name: 'Sign off Topic 1.1' }).click();
   await page.getByText('Signed off', { exact: true }).first().waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Sign off 1.1' }).count(), 0);
-  assert.equal(await page.getByRole('button', { name: 'Sign off 1.2' }).count(), 1);
+  assert.equal(await page.getByRole('button', { name: 'Sign off Topic 1.1' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Sign off Topic 1.2' }).count(), 1);
   await page.screenshot({ path: `${shots}/05-signed-off.png`, fullPage: true });
 
   await page.goto(`${base}/`);
@@ -139,9 +167,9 @@ test('assessor refers an item back and signs a criterion off', async () => {
   const pulled = await api(`/v1/sync/pull?since=0&device_id=${device}`, { token });
   assert.equal(pulled.status, 200);
   const assessments = pulled.json.changes.filter((c) => c.body.t === 'assessment').map((c) => c.body.v);
-  assert.equal(assessments.length, 2);
+  assert.equal(assessments[0].status, 'referred_back');
+  assert.equal(assessments[0].feedback, 'Say how you checked the customer understood the exchange.');
   const last = assessments.at(-1);
-  assert.equal(last.status, 'referred_back');
-  assert.equal(last.feedback, 'Say how you checked the customer understood the exchange.');
+  assert.equal(last.status, 'accepted');
   assert.deepEqual(last.criteria_signed_off, ['negotiate/lo1/ac1.1']);
 });
