@@ -354,19 +354,48 @@ fn a_device_clock_two_days_fast_does_not_win_later_edits() {
     assert_eq!(phone.digest(), tablet.digest());
 }
 
-/// A centre that refuses one attachment the way the real one refuses bytes that don't match
-/// their hash: however often they are sent, the answer stays the same.
-struct RefusingOne {
+/// The in-memory centre, refusing what the real one refuses for good (422): one attachment
+/// whose bytes don't match their hash, or every push. However often asked, the answer stays.
+struct Refusing {
     inner: MemoryCentre,
-    sha256: String,
+    /// The attachment it refuses.
+    sha256: Option<String>,
+    /// Refuse every push, as a change the centre will not take.
+    pushes: bool,
+    /// Uploads of the refused attachment tried.
     attempts: usize,
 }
 
-impl super::Transport for RefusingOne {
+impl Refusing {
+    fn attachment(inner: MemoryCentre, sha256: &str) -> Refusing {
+        Refusing {
+            inner,
+            sha256: Some(sha256.to_string()),
+            pushes: false,
+            attempts: 0,
+        }
+    }
+
+    fn pushes(inner: MemoryCentre) -> Refusing {
+        Refusing {
+            inner,
+            sha256: None,
+            pushes: true,
+            attempts: 0,
+        }
+    }
+}
+
+impl super::Transport for Refusing {
     fn push(
         &mut self,
         request: &super::protocol::PushRequest,
     ) -> Result<super::PushOutcome, TransportError> {
+        if self.pushes {
+            return Err(TransportError::Rejected(
+                "changes[0].body.title: This text is too long.".into(),
+            ));
+        }
         self.inner.push(request)
     }
     fn pull(
@@ -377,7 +406,7 @@ impl super::Transport for RefusingOne {
         self.inner.pull(since, limit)
     }
     fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
-        if sha256 == self.sha256 {
+        if self.sha256.as_deref() == Some(sha256) {
             self.attempts += 1;
             return Err(TransportError::Rejected(
                 "The content does not match its SHA-256.".into(),
@@ -411,11 +440,7 @@ fn a_refused_attachment_is_named_and_the_rest_of_the_sync_goes_on() {
         .attach_file(shelf, "shelf.jpg", "image/jpeg", b"jpeg bytes")
         .unwrap();
     assert!(phone.col().pending_changes().unwrap() > reviews_before + 1);
-    let mut link = RefusingOne {
-        inner: centre.connect(),
-        sha256: photo.sha256.clone(),
-        attempts: 0,
-    };
+    let mut link = Refusing::attachment(centre.connect(), &photo.sha256);
 
     let err = sync(&phone.col, &mut link, &mut |_| {}).unwrap_err();
     let SyncError::AttachmentsRefused(refused) = &err else {
@@ -545,33 +570,6 @@ fn an_offline_draft_edit_does_not_undo_a_submission() {
     assert_eq!(phone.digest(), tablet.digest());
 }
 
-/// A centre that refuses every push, as the real one refuses a change it will not take (422).
-struct RefusingPushes(MemoryCentre);
-
-impl super::Transport for RefusingPushes {
-    fn push(
-        &mut self,
-        _request: &super::protocol::PushRequest,
-    ) -> Result<super::PushOutcome, TransportError> {
-        Err(TransportError::Rejected(
-            "changes[0].body.title: This text is too long.".into(),
-        ))
-    }
-    fn pull(
-        &mut self,
-        since: u64,
-        limit: u32,
-    ) -> Result<super::protocol::PullResponse, TransportError> {
-        self.0.pull(since, limit)
-    }
-    fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {
-        self.0.upload_blob(sha256, bytes)
-    }
-    fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
-        self.0.download_blob(sha256)
-    }
-}
-
 #[test]
 fn a_refused_push_still_brings_the_feedback_down() {
     let centre = MemoryCentre::new();
@@ -586,7 +584,7 @@ fn a_refused_push_still_brings_the_feedback_down() {
         phone.clock.now_ms()
     ));
     phone.review(3);
-    let mut link = RefusingPushes(centre.connect());
+    let mut link = Refusing::pushes(centre.connect());
     let err = sync(&phone.col, &mut link, &mut |_| {}).unwrap_err();
     assert!(err.to_string().contains("too long"), "{err}");
     assert_eq!(
