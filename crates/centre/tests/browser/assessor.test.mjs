@@ -78,21 +78,23 @@ test('assessor refers an item back, accepts the resubmission and signs a criteri
   const title = 'Refund without a receipt';
   const criteria = ['negotiate/lo1/ac1.1', 'negotiate/lo1/ac1.2'];
   Object.assign(fields, witnessSignature(title, fields, criteria, now));
-  const push = await api('/v1/sync/push', {
+  // The learner's `submissions`-th submission of the item, as change `seq` made at `time`.
+  const submit = (seq, time, submissions) => api('/v1/sync/push', {
     token,
     body: {
-      device_id: device, first_seq: 1,
+      device_id: device, first_seq: seq,
       changes: [{
-        seq: 1, id: crypto.randomUUID(), time_ms: now,
+        seq, id: crypto.randomUUID(), time_ms: time,
         body: { t: 'evidence_put', v: {
           id: item, kind: 'witness_testimony', template_id: 'witness-testimony', title,
           fields, criteria,
-          attachments: [], learner_status: 'submitted', updated_ms: now,
-          hlc: { wall_ms: now, counter: 0, node: device },
+          attachments: [], learner_status: 'submitted', submissions, updated_ms: time,
+          hlc: { wall_ms: time, counter: 0, node: device },
         } },
       }],
     },
   });
+  const push = await submit(1, now, 1);
   assert.equal(push.status, 200, JSON.stringify(push.json));
 
   // bypassCSP only so axe-core can be injected; the pages themselves run no script.
@@ -130,21 +132,7 @@ test('assessor refers an item back, accepts the resubmission and signs a criteri
 
   // The learner resubmits from the phone (their second submission, a later clock stamp).
   const later = now + 60_000;
-  const resubmit = await api('/v1/sync/push', {
-    token,
-    body: {
-      device_id: device, first_seq: 2,
-      changes: [{
-        seq: 2, id: crypto.randomUUID(), time_ms: later,
-        body: { t: 'evidence_put', v: {
-          id: item, kind: 'witness_testimony', template_id: 'witness-testimony', title,
-          fields, criteria,
-          attachments: [], learner_status: 'submitted', submissions: 2, updated_ms: later,
-          hlc: { wall_ms: later, counter: 0, node: device },
-        } },
-      }],
-    },
-  });
+  const resubmit = await submit(2, later, 2);
   assert.equal(resubmit.status, 200, JSON.stringify(resubmit.json));
   await page.reload();
   await page.getByText('Status: Resubmitted').waitFor();
