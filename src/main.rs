@@ -12,8 +12,8 @@ mod views;
 use dioxus::prelude::*;
 use state::Backend;
 use views::{
-    AddCard, Browse, Decks, EditCard, EvidenceDetail, ImportCards, NotFound, Portfolio, Review,
-    Settings, Shell, Stats, Today, UnitDetail, Units,
+    AddCard, Browse, DeckOptions, Decks, EditCard, EvidenceDetail, ImportCards, NotFound,
+    Portfolio, Review, Settings, Shell, Stats, Today, UnitDetail, Units,
 };
 
 /// The stylesheet as an asset, which `dx` bundles for Android and iOS.
@@ -37,6 +37,8 @@ pub enum Route {
         Decks {},
         #[route("/decks/import")]
         ImportCards {},
+        #[route("/decks/:deck/options")]
+        DeckOptions { deck: String },
         #[route("/browse")]
         Browse {},
         #[route("/add")]

@@ -14,6 +14,7 @@ fn tab_of(route: &Route) -> usize {
         | Route::EvidenceDetail { .. } => 0,
         Route::Decks {}
         | Route::ImportCards {}
+        | Route::DeckOptions { .. }
         | Route::Browse {}
         | Route::AddCard {}
         | Route::EditCard { .. } => 1,

@@ -1,4 +1,5 @@
-//! Decks with their due and new counts; study one, make one, or go to import one.
+//! Decks with their due and new counts; study one, set its options, make one, or go to
+//! import one.
 
 use crate::components::{HeldBackNotice, Message};
 use crate::state::use_app;
@@ -59,6 +60,12 @@ pub fn Decks() -> Element {
                                         },
                                     }
                                 }
+                            }
+                            Link {
+                                class: "button",
+                                to: Route::DeckOptions { deck: d.deck.id.to_string() },
+                                "aria-label": "Options for {d.deck.name}",
+                                "Options"
                             }
                             button {
                                 disabled: d.due + d.new == 0,

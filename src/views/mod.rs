@@ -2,6 +2,7 @@
 
 mod browse;
 mod card_form;
+mod deck_options;
 mod decks;
 pub mod evidence;
 mod export_anki;
@@ -17,6 +18,7 @@ mod units;
 
 pub use browse::Browse;
 pub use card_form::{AddCard, EditCard};
+pub use deck_options::DeckOptions;
 pub use decks::Decks;
 pub use evidence::{EvidenceDetail, Portfolio};
 pub use import::ImportCards;

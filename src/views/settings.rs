@@ -1,56 +1,43 @@
 //! Settings: scheduling, daily limits, day rollover, theme and text size, the scheduling
 //! parameters in use, and the centre this device syncs with.
 
-use crate::components::{Message, SyncStatusView};
+use crate::components::{Message, PresetFields, PresetText, SyncStatusView};
 use crate::services::sync::SyncState;
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Settings as CoreSettings, Theme};
 use pocketfolio_core::FittedParameters;
 
-/// The form's raw text, parsed only on save so a half-typed value is never applied.
+/// The form's raw text, parsed only on save so a half-typed value is never applied: the
+/// default preset's options and the hour the day starts.
 #[derive(Debug, Clone, PartialEq)]
 struct Form {
-    retention: String,
-    new_per_day: String,
-    reviews_per_day: String,
+    preset: PresetText,
     rollover_hour: String,
 }
 
 impl Form {
     fn from(s: &CoreSettings) -> Self {
         Form {
-            retention: format!("{:.2}", s.desired_retention),
-            new_per_day: s.new_per_day.to_string(),
-            reviews_per_day: s.reviews_per_day.to_string(),
+            preset: PresetText::from(&s.default_preset()),
             rollover_hour: s.rollover_hour.to_string(),
         }
     }
 
     /// The settings this form asks for, or a sentence saying which field is wrong.
     fn apply(&self, base: &CoreSettings) -> Result<CoreSettings, String> {
-        let retention: f32 = self.retention.trim().parse().map_err(|_| {
-            "Desired retention must be a number between 0.70 and 0.99, like 0.90.".to_string()
-        })?;
-        let whole = |text: &str, what: &str, max: &str| {
-            text.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("{what} must be a whole number from 0 to {max}."))
-        };
-        let new_per_day = whole(&self.new_per_day, "New cards per day", "9,999")?;
-        let reviews_per_day = whole(&self.reviews_per_day, "Reviews per day", "99,999")?;
+        let preset = self.preset.apply(&base.default_preset())?;
         let rollover_hour = self
             .rollover_hour
             .trim()
             .parse::<u8>()
             .map_err(|_| "The new day must start at an hour from 0 to 23.".to_string())?;
-        Ok(CoreSettings {
-            desired_retention: retention,
-            new_per_day,
-            reviews_per_day,
+        let mut next = CoreSettings {
             rollover_hour,
             ..base.clone()
-        })
+        };
+        next.put_preset(preset);
+        Ok(next)
     }
 }
 
@@ -83,6 +70,7 @@ pub fn Settings() -> Element {
     let app = use_app();
     let current = app.read(|c| Ok(c.settings().clone())).unwrap_or_default();
     let mut form = use_signal(|| Form::from(&current));
+    let mut preset_form = use_signal(|| form.peek().preset.clone());
     // Each section reports next to its own controls.
     let mut status = use_signal(Status::default);
     let appearance = use_signal(Status::default);
@@ -99,7 +87,11 @@ pub fn Settings() -> Element {
     let on_save = {
         let current = current.clone();
         move |_| {
-            let parsed = form.peek().apply(&current);
+            let parsed = Form {
+                preset: preset_form.peek().clone(),
+                rollover_hour: form.peek().rollover_hour.clone(),
+            }
+            .apply(&current);
             match parsed {
                 Ok(next) => save_settings(next, "Settings saved.", status),
                 Err(message) => status.set(Status::error(message)),
@@ -119,24 +111,8 @@ pub fn Settings() -> Element {
         {rsx! { div { key: "{form_key}", id: "settings-form",
             section { class: "card-box",
                 h2 { "Revision" }
-                label { r#for: "retention", "Desired retention " span { class: "hint", "(0.70–0.99: the chance of remembering a card when it comes due)" } }
-                input {
-                    id: "retention", r#type: "text", inputmode: "decimal", autocomplete: "off",
-                    initial_value: "{initial.retention}",
-                    oninput: move |e| form.write().retention = e.value(),
-                }
-                label { r#for: "new-per-day", "New cards per day" }
-                input {
-                    id: "new-per-day", r#type: "text", inputmode: "numeric", autocomplete: "off",
-                    initial_value: "{initial.new_per_day}",
-                    oninput: move |e| form.write().new_per_day = e.value(),
-                }
-                label { r#for: "reviews-per-day", "Reviews per day" }
-                input {
-                    id: "reviews-per-day", r#type: "text", inputmode: "numeric", autocomplete: "off",
-                    initial_value: "{initial.reviews_per_day}",
-                    oninput: move |e| form.write().reviews_per_day = e.value(),
-                }
+                p { class: "small muted", "These are the default study options, used by every deck you haven't given a preset of its own (Cards → a deck's Options)." }
+                PresetFields { initial: initial.preset.clone(), form: preset_form, named: false }
                 label { r#for: "rollover", "New day starts at (hour, 0–23)" }
                 input {
                     id: "rollover", r#type: "text", inputmode: "numeric", autocomplete: "off",
@@ -151,6 +127,7 @@ pub fn Settings() -> Element {
                         onclick: move |_| {
                             let fresh = app.peek(|c| Ok(c.settings().clone())).unwrap_or_default();
                             form.set(Form::from(&fresh));
+                            preset_form.set(form.peek().preset.clone());
                             status.set(Status::default());
                             form_key += 1;
                         },
@@ -356,19 +333,20 @@ mod tests {
     use super::*;
 
     fn form(r: &str, n: &str) -> Form {
-        Form {
-            retention: r.into(),
-            new_per_day: n.into(),
-            reviews_per_day: "200".into(),
-            rollover_hour: "4".into(),
-        }
+        let mut form = Form::from(&CoreSettings::default());
+        form.preset.retention = r.into();
+        form.preset.new_per_day = n.into();
+        form
     }
 
     #[test]
     fn parses_good_values_and_names_bad_ones() {
         let base = CoreSettings::default();
-        let next = form("0.85", "5").apply(&base).unwrap();
+        let mut f = form("0.85", "5");
+        f.preset.bury_interday = true;
+        let next = f.apply(&base).unwrap();
         assert_eq!(next.new_per_day, 5);
+        assert!(next.bury_interday_learning_siblings);
         assert!((next.desired_retention - 0.85).abs() < 1e-6);
         let err = form("0.9", "-3").apply(&base).unwrap_err();
         assert!(err.contains("New cards per day"), "{err}");

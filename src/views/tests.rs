@@ -476,9 +476,21 @@ fn first_session_done(col: &mut Collection) {
     }
 }
 
+/// Studies the first deck's twenty new cards: each deck has its own limit, as in Anki.
+fn first_deck_done(col: &mut Collection) {
+    use pocketfolio_core::model::Rating;
+    use pocketfolio_core::queue::Scope;
+    let deck = col.decks().unwrap()[0].deck.id;
+    let mut session = col.start_session(Scope::Deck(deck)).unwrap();
+    while let Some(card) = session.next(col.clock().now_ms()) {
+        col.answer_in_session(&mut session, card.card_id, Rating::Easy, 1_000)
+            .unwrap();
+    }
+}
+
 #[test]
 fn decks_at_the_new_card_limit_say_why_and_show_none_to_study() {
-    let (_dir, backend) = prepared(first_session_done);
+    let (_dir, backend) = prepared(first_deck_done);
     let html = render_at(backend, "/decks");
     assert!(html.contains("0 due · 0 new today"), "{html}");
     assert!(
@@ -510,4 +522,36 @@ fn browse_says_when_more_cards_are_below_and_offers_them() {
         "{html}"
     );
     assert!(html.contains("Show 100 more"), "{html}");
+}
+
+#[test]
+fn a_decks_options_show_its_shared_preset_and_bury_toggles() {
+    let (_dir, backend) = prepared(|col| {
+        let decks = col.decks().unwrap();
+        let exam = col
+            .save_preset(pocketfolio_core::model::DeckPreset {
+                id: 99,
+                name: "Exam cram".into(),
+                new_per_day: 40,
+                ..Default::default()
+            })
+            .unwrap();
+        col.set_deck_preset(decks[0].deck.id, exam).unwrap();
+        col.set_deck_preset(decks[1].deck.id, exam).unwrap();
+    });
+    let deck = backend.with(|c| c.decks().unwrap()[0].deck.id).unwrap();
+    let html = render_at(backend.clone(), &format!("/decks/{deck}/options"));
+    assert!(html.contains("Exam cram"), "{html}");
+    assert!(html.contains("Shared by 2 decks"), "{html}");
+    assert!(html.contains("value=\"40\""), "{html}");
+    for id in ["bury-new", "bury-review", "bury-interday", "learning-steps"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("Delete preset"));
+    // The deck list links each deck's options; Settings shows the default preset's toggles.
+    let html = render_at(backend.clone(), "/decks");
+    assert!(html.contains(&format!("/decks/{deck}/options")), "{html}");
+    let html = render_at(backend, "/settings");
+    assert!(html.contains("id=\"bury-interday\""), "{html}");
+    assert!(html.contains("default study options"));
 }

@@ -100,8 +100,11 @@ impl Collection {
     fn rederive(&self, cards: &BTreeSet<CardId>, after: &AfterCommit) -> Result<()> {
         if after.settings_or_parameters() {
             let scheduler = self.next_scheduler(after)?;
-            if scheduler.config() != self.scheduler.config() {
-                return self.store.replay_all(&scheduler);
+            let settings = after.settings.as_ref().unwrap_or(&self.settings);
+            if scheduler.config() != self.scheduler.config()
+                || self.steps_differ(&self.settings, settings)?
+            {
+                return self.replay_all_with(settings, &scheduler);
             }
         }
         for card in cards {
@@ -228,6 +231,7 @@ impl Collection {
             builtin: None,
         };
         let now = self.clock.now_ms();
+        let moved_from = self.store.get_note(note.id)?.map(|old| old.deck_id);
         self.store.put_note(&note, now)?;
         self.store
             .set_hlc(Stamped::Note, record.id.0.as_bytes(), &record.hlc)?;
@@ -256,6 +260,9 @@ impl Collection {
                 position,
                 schedule: Schedule::default(),
             })?;
+        }
+        if let Some(from) = moved_from {
+            self.rederive_moved_note(note.id, from, note.deck_id)?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod evidence;
 mod merge;
 mod notes;
 mod parameters;
+mod presets;
 mod review;
 mod settings;
 mod stats;

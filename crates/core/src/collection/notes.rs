@@ -260,9 +260,13 @@ impl Collection {
     /// Stores a note, makes its missing cards, drops cards its fields no longer make, and
     /// queues it for sync. Must run inside `transact`.
     fn write_note(&self, note: &Note, now: i64) -> Result<()> {
+        let moved_from = self.store.get_note(note.id)?.map(|old| old.deck_id);
         // The note row goes first: its cards refer to it.
         self.store.put_note(note, now)?;
         let cards = self.sync_cards(note, now)?;
+        if let Some(from) = moved_from {
+            self.rederive_moved_note(note.id, from, note.deck_id)?;
+        }
         if note.builtin.is_none() {
             let hlc = self.next_hlc()?;
             self.store

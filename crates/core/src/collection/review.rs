@@ -2,11 +2,13 @@
 //! scheduling changes.
 
 use super::{Collection, OpChanges};
+use crate::model::DeckPreset;
 use crate::model::{
     Card, CardId, CardState, Note, Rating, ReviewEvent, ReviewId, ReviewLog, Schedule, Unit,
 };
 use crate::queue::{
-    BuryRules, DueCard, Gathering, Limits, Queue, QueueCounts, Scope, Session, StudyToday,
+    BuryRules, DayRules, DeckRules, DueCard, Gathering, Limits, Queue, QueueCounts, Scope, Session,
+    StudyToday,
 };
 use crate::render::{card_faces, CardFaces};
 use crate::scheduler::AnswerPreview;
@@ -46,6 +48,11 @@ pub struct Today {
 struct Held {
     reviews_over_limit: u32,
     reviews_buried: u32,
+    new_limit_reached: bool,
+    /// The scope's limits as set, with today's extra.
+    set: Limits,
+    /// What the scope's limits still allowed.
+    left: Limits,
 }
 
 /// A card ready to show: its faces and what each answer button would do.
@@ -89,12 +96,13 @@ impl Collection {
             .store
             .count_new_cards(&filter)?
             .saturating_sub(counts.new);
-        let limits = self.limits_today(scope)?;
         Ok(StudyToday {
             counts,
-            new_limit: self.settings.new_per_day + self.extra_today(scope)?.new,
-            review_limit: self.settings.reviews_per_day + self.extra_today(scope)?.review,
-            new_limit_reached: limits.new == 0 || counts.new >= limits.new,
+            new_limit: held.set.new,
+            review_limit: held.set.review,
+            new_limit_reached: held.left.new == 0
+                || counts.new >= held.left.new
+                || held.new_limit_reached,
             new_waiting,
             reviews_over_limit: held.reviews_over_limit,
             reviews_buried: held.reviews_buried,
@@ -108,25 +116,85 @@ impl Collection {
         }
     }
 
-    /// How many more new cards and reviews today's limits allow in `scope`, with what
-    /// "study more" added to it today.
-    fn limits_today(&self, scope: &Scope) -> Result<Limits> {
+    /// The day's rules for `scope`: each deck's preset limits less what was studied in it
+    /// today (plus any "study more"), its bury rules, and the scope's own limits — a deck's
+    /// for a deck, the default preset's for everything or a unit, as Anki applies the limits
+    /// of the deck clicked on. Returns the rules and the scope's limits as set.
+    fn day_rules(&self, scope: &Scope) -> Result<(DayRules, Limits)> {
         let (_, offset) = self.now();
         let (today, day_end) = self.today();
         let day_start = self.scheduler.day_start_ms(today, offset);
-        let done = self.store.done_counts(day_start, day_end)?;
-        let extra = self.extra_today(scope)?;
-        Ok(Limits {
-            new: (self.settings.new_per_day + extra.new).saturating_sub(done.new),
-            review: (self.settings.reviews_per_day + extra.review).saturating_sub(done.review),
-        })
+        let done_all = self.store.done_counts(day_start, day_end)?;
+        let done = self.store.done_counts_by_deck(day_start, day_end)?;
+        let extras = self.extras_by_scope()?;
+        let extra_of = |s: &Scope| {
+            extras
+                .get(&super::study_more::scope_key(s))
+                .copied()
+                .unwrap_or_default()
+        };
+        let scope_extra = extra_of(scope);
+        let set = |p: &DeckPreset, extra: Limits| Limits {
+            new: p.new_per_day.saturating_add(extra.new),
+            review: p.reviews_per_day.saturating_add(extra.review),
+        };
+        let left = |set: Limits, new_done: u32, review_done: u32| Limits {
+            new: set.new.saturating_sub(new_done),
+            review: set.review.saturating_sub(review_done),
+        };
+        let mut decks = std::collections::HashMap::new();
+        for deck in self.store.deck_ids()? {
+            let preset = self.settings.preset_for(deck);
+            let mut extra = extra_of(&Scope::Deck(deck));
+            // "Study more" over everything or a unit lifts the limit of each deck in it.
+            if !matches!(scope, Scope::Deck(_)) {
+                extra.new = extra.new.saturating_add(scope_extra.new);
+                extra.review = extra.review.saturating_add(scope_extra.review);
+            }
+            let d = done.get(&deck).copied().unwrap_or_default();
+            let rules = DeckRules {
+                limits: left(set(&preset, extra), d.new, d.review),
+                bury: BuryRules {
+                    new: preset.bury_new_siblings,
+                    review: preset.bury_review_siblings,
+                    interday_learning: preset.bury_interday_learning_siblings,
+                },
+            };
+            decks.insert(deck, rules);
+        }
+        let (scope_set, scope_left) = match scope {
+            Scope::Deck(deck) => {
+                let preset = self.settings.preset_for(*deck);
+                let limits = set(&preset, scope_extra);
+                let rules = decks.get(deck).copied().unwrap_or_default();
+                (limits, rules.limits)
+            }
+            _ => {
+                let limits = set(&self.settings.default_preset(), scope_extra);
+                (limits, left(limits, done_all.new, done_all.review))
+            }
+        };
+        let default = self.settings.default_preset();
+        let rules = DayRules {
+            scope: scope_left,
+            decks,
+            other: DeckRules {
+                limits: scope_left,
+                bury: BuryRules {
+                    new: default.bury_new_siblings,
+                    review: default.bury_review_siblings,
+                    interday_learning: default.bury_interday_learning_siblings,
+                },
+            },
+        };
+        Ok((rules, scope_set))
     }
 
-    /// The one place the day's queue is built: candidates from the store, rules from
-    /// `queue::gather`.
+    /// The one place the day's queue is built: candidates from the store, each deck's rules
+    /// from its preset (`day_rules`), the rules themselves from `queue::gather`.
     fn gather_queue(&self, scope: &Scope) -> Result<(Queue, Held)> {
         let (now, _) = self.now();
-        let (_, day_end) = self.today();
+        let (today, day_end) = self.today();
         let filter = self.queue_filter(scope);
         let due = self
             .store
@@ -138,28 +206,30 @@ impl Collection {
                     last_review_ms: c.last_review_ms,
                     ..Schedule::default()
                 };
+                let learning = c.state != CardState::Review;
                 DueCard {
                     card_id: c.card_id,
                     note_id: c.note_id,
-                    learning: c.state != CardState::Review,
+                    deck_id: c.deck_id,
+                    learning,
+                    interday: learning && c.last_day.is_some_and(|d| d < today),
                     due_ms: c.due_ms,
                     retrievability: self.scheduler.retrievability(&schedule, now).unwrap_or(0.0),
                     sibling_answered_today: c.sibling_answered_today,
                 }
             })
             .collect();
-        let bury = BuryRules {
-            new: self.settings.bury_new_siblings,
-            review: self.settings.bury_review_siblings,
+        let (rules, set) = self.day_rules(scope)?;
+        let left = rules.scope;
+        let decks = match scope {
+            Scope::Deck(d) => vec![*d],
+            _ => self.store.deck_ids()?,
         };
-        let mut gathering = Gathering::new(due, self.limits_today(scope)?, bury, day_end);
+        let deck_rules: Vec<DeckRules> = decks.iter().map(|d| rules.deck(*d)).collect();
+        let mut gathering = Gathering::new(due, rules, day_end);
         if gathering.new_wanted() > 0 {
-            let decks = match scope {
-                Scope::Deck(d) => vec![*d],
-                _ => self.store.deck_ids()?,
-            };
-            for deck in decks {
-                gathering.start_deck();
+            for (deck, rules) in decks.into_iter().zip(deck_rules) {
+                gathering.start_deck(rules);
                 self.store
                     .offer_new_cards(&filter, deck, |card| gathering.offer_new(card))?;
             }
@@ -167,6 +237,9 @@ impl Collection {
         let held = Held {
             reviews_over_limit: gathering.reviews_over_limit,
             reviews_buried: gathering.reviews_buried,
+            new_limit_reached: gathering.deck_new_limit_reached,
+            set,
+            left,
         };
         Ok((gathering.finish(), held))
     }
@@ -232,13 +305,9 @@ impl Collection {
             .get_note(card.note_id)?
             .or_not_found("note", card.note_id)?;
         let (now, offset) = self.now();
-        let previews = self.scheduler.preview(
-            id,
-            &card.schedule,
-            now,
-            offset,
-            self.settings.desired_retention,
-        )?;
+        let (scheduler, preset) = self.scheduler_for_card(id)?;
+        let previews =
+            scheduler.preview(id, &card.schedule, now, offset, preset.desired_retention)?;
         Ok(ReviewCard {
             faces: card_faces(&note.fields, card.ord),
             card,
@@ -312,6 +381,7 @@ impl Collection {
         let (now, offset) = self.now();
         self.transact(CARDS, |col| {
             let card = col.card(id)?;
+            let (scheduler, preset) = col.scheduler_for_card(id)?;
             // Entries of one card are stamped in strictly increasing time, so a new entry
             // always sorts last and applying it to the stored state equals replaying the log.
             // Two answers in one millisecond, or a clock stepped back, would otherwise replay
@@ -328,11 +398,11 @@ impl Collection {
                 duration_ms,
                 device_id: col.device,
                 tz_offset_min: offset,
-                retention: col.settings.desired_retention,
+                retention: preset.desired_retention,
                 undone: false,
             };
             col.store.add_review(&log, card.schedule.state)?;
-            let next = col.scheduler.apply(id, &card.schedule, &log)?;
+            let next = scheduler.apply(id, &card.schedule, &log)?;
             col.store.update_schedule(id, &next)?;
             col.queue_change(ChangeBody::Review(ReviewRecord::from(&log)))?;
             if next.leech && !card.schedule.leech {
@@ -345,7 +415,7 @@ impl Collection {
     /// The schedule replaying the card's log gives.
     pub(crate) fn replay_card(&self, id: CardId) -> Result<Schedule> {
         let logs = self.store.get_reviews_of_card(id)?;
-        self.scheduler.replay(id, &logs)
+        self.scheduler_for_card(id)?.0.replay(id, &logs)
     }
 
     /// Recomputes and stores a card's schedule from its log.

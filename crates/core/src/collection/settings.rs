@@ -34,7 +34,8 @@ impl Collection {
         settings.validate()?;
         let params = self.scheduler.config().parameters.clone();
         let config = SchedulerConfig::from_settings(&settings, &params);
-        let rederive = &config != self.scheduler.config();
+        let rederive =
+            &config != self.scheduler.config() || self.steps_differ(&self.settings, &settings)?;
         let scheduler = Scheduler::new(config)?;
         self.transact(SETTINGS, |col| {
             col.store.put_settings(&settings)?;
@@ -46,7 +47,7 @@ impl Collection {
                 hlc,
             }))?;
             if rederive {
-                col.store.replay_all(&scheduler)?;
+                col.replay_all_with(&settings, &scheduler)?;
             }
             Ok(())
         })?;

@@ -36,7 +36,7 @@ struct ScopeExtra {
     review: u32,
 }
 
-fn scope_key(scope: &Scope) -> String {
+pub(super) fn scope_key(scope: &Scope) -> String {
     match scope {
         Scope::All => "all".into(),
         Scope::Deck(d) => format!("deck:{d}"),
@@ -86,6 +86,22 @@ impl Collection {
             }))
     }
 
+    /// Everything "study more" added today, by scope key ([`scope_key`]).
+    pub(super) fn extras_by_scope(&self) -> Result<std::collections::HashMap<String, Limits>> {
+        Ok(self
+            .extras_today()?
+            .scopes
+            .into_iter()
+            .map(|e| {
+                let limits = Limits {
+                    new: e.new,
+                    review: e.review,
+                };
+                (e.scope, limits)
+            })
+            .collect())
+    }
+
     /// Today's extras; those of an earlier day count for nothing.
     fn extras_today(&self) -> Result<Extras> {
         let (today, _) = self.today();
@@ -115,13 +131,14 @@ mod tests {
     #[test]
     fn study_more_raises_one_decks_limit_for_today_only() {
         let (mut col, clock) = builtin_collection();
-        let mut session = col.start_session(Scope::All).unwrap();
+        let deck = col.decks().unwrap()[0].deck.id;
+        let scope = Scope::Deck(deck);
+        // Each deck has its own limit (its preset's): use this one's up.
+        let mut session = col.start_session(scope.clone()).unwrap();
         while let Some(card) = session.next(clock.now_ms()) {
             col.answer_in_session(&mut session, card.card_id, Rating::Easy, 1_000)
                 .unwrap();
         }
-        let deck = col.decks().unwrap()[0].deck.id;
-        let scope = Scope::Deck(deck);
         let before = col.study_today(&scope).unwrap();
         assert_eq!(before.counts.new, 0);
         assert!(before.new_limit_reached && before.new_waiting > 0);

@@ -308,12 +308,13 @@ impl Collection {
     ) -> Result<usize> {
         let mut schedule = Schedule::default();
         let mut written = 0;
+        let (scheduler, _) = self.scheduler_for_card(card.id)?;
         for log in self.store.get_reviews_of_card(card.id)? {
             if log.undone {
                 continue;
             }
             let before = schedule.clone();
-            schedule = self.scheduler.apply(card.id, &schedule, &log)?;
+            schedule = scheduler.apply(card.id, &schedule, &log)?;
             let (ease, kind) = match log.event {
                 ReviewEvent::Answer(r) => (
                     r.number(),

@@ -3,6 +3,7 @@
 mod card;
 mod evidence;
 mod ids;
+mod preset;
 mod review;
 mod settings;
 mod structure;
@@ -13,6 +14,7 @@ pub use evidence::{
     EvidenceStatus, LearnerStatus, Signature, Stage, WitnessState,
 };
 pub use ids::{CardId, ChangeId, DeckId, DeviceId, EvidenceId, NoteId, ReviewId};
+pub use preset::{DeckPreset, DEFAULT_PRESET, MAX_PRESETS, MAX_PRESET_NAME};
 pub use review::{Rating, ReviewEvent, ReviewLog};
 pub use settings::{Settings, Theme};
 pub use structure::{Criterion, CriterionKind, LearningOutcome, Qualification, Unit};

@@ -1,7 +1,9 @@
 //! The learner's settings, validated before they are stored.
 
+use super::{DeckId, DeckPreset};
 use crate::{CoreError, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Light, dark or follow the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -40,6 +42,14 @@ pub struct Settings {
     /// Hold a note's other review cards until tomorrow once one of its cards is answered.
     /// Cards in (re)learning are never held back.
     pub bury_review_siblings: bool,
+    /// Hold a note's learning cards whose step spans days until tomorrow once one of its
+    /// cards is answered (off by default, as in Anki).
+    pub bury_interday_learning_siblings: bool,
+    /// Named presets decks can use instead of the settings above (which are the default
+    /// preset).
+    pub presets: Vec<DeckPreset>,
+    /// Which named preset each deck uses; a deck not listed uses the default.
+    pub deck_presets: BTreeMap<DeckId, u32>,
     /// Longest interval in days.
     pub maximum_interval_days: u32,
     /// Theme.
@@ -60,6 +70,9 @@ impl Default for Settings {
             leech_threshold: 8,
             bury_new_siblings: true,
             bury_review_siblings: true,
+            bury_interday_learning_siblings: false,
+            presets: Vec::new(),
+            deck_presets: BTreeMap::new(),
             maximum_interval_days: 36_500,
             theme: Theme::System,
             text_scale_percent: 100,
@@ -78,18 +91,8 @@ impl Settings {
 
     /// The first value out of range: its field name and a sentence saying what is allowed.
     pub fn first_invalid(&self) -> Option<(&'static str, &'static str)> {
-        let r = self.desired_retention;
-        if !(0.70..=0.99).contains(&r) || r.is_nan() {
-            return Some((
-                "desired_retention",
-                "Desired retention must be between 70% and 99%.",
-            ));
-        }
-        if self.new_per_day > 9_999 {
-            return Some(("new_per_day", "New cards per day must be 0 to 9,999."));
-        }
-        if self.reviews_per_day > 99_999 {
-            return Some(("reviews_per_day", "Reviews per day must be 0 to 99,999."));
+        if let Some(invalid) = self.default_preset().first_invalid() {
+            return Some(invalid);
         }
         if self.rollover_hour > 23 {
             return Some((
@@ -97,14 +100,8 @@ impl Settings {
                 "The new day must start at an hour from 0 to 23.",
             ));
         }
-        let steps_ok =
-            |steps: &[u32]| steps.len() <= 10 && steps.iter().all(|&m| (1..=1_440).contains(&m));
-        let steps = "Learning steps must be at most ten steps of 1 to 1,440 minutes.";
-        if !steps_ok(&self.learning_steps_min) {
-            return Some(("learning_steps_min", steps));
-        }
-        if !steps_ok(&self.relearning_steps_min) {
-            return Some(("relearning_steps_min", steps));
+        if let Some(invalid) = self.first_invalid_preset() {
+            return Some(invalid);
         }
         if !(1..=36_500).contains(&self.maximum_interval_days) {
             return Some((

@@ -1,26 +1,79 @@
 //! The day's rules applied to the candidate cards, once, for every screen: Today, the deck
 //! list, Stats and a session all count from the queue this builds, so they cannot disagree.
 //!
-//! - Learning and relearning cards are always gathered: a failed card must come back today.
-//! - With burying on, a new (or review) card is held until tomorrow when another card of its
-//!   note was answered today or is already gathered, as Anki buries siblings.
-//! - Reviews lowest retrievability first, cut to the day's review limit.
-//! - New cards are taken from the scope's decks in turn, each deck in its own order, up to the
-//!   day's new limit, so one deck never fills the day alone.
+//! - Learning and relearning cards in same-day steps are always gathered: a failed card must
+//!   come back today.
+//! - With burying on, a new, review (or interday learning) card is held until tomorrow when
+//!   another card of its note was answered today or is already gathered, as Anki buries
+//!   siblings. Each card follows its own deck's rules.
+//! - Reviews lowest retrievability first, cut to each deck's review limit and the scope's.
+//! - New cards are taken from the scope's decks in turn, each deck in its own order and up to
+//!   its own limit, until the scope's new limit, so one deck never fills the day alone.
 
 use super::{Queue, QueueKind, QueuedCard};
-use crate::model::{CardId, NoteId};
-use std::collections::{HashSet, VecDeque};
+use crate::model::{CardId, DeckId, NoteId};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::ControlFlow;
 
 /// Which siblings answering a card buries until the next day (Anki's deck options).
-/// Learning and relearning cards are never buried.
+/// Cards in same-day learning or relearning steps are never buried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BuryRules {
     /// Hold back new cards of a note studied today.
     pub new: bool,
     /// Hold back review cards of a note studied today.
     pub review: bool,
+    /// Hold back learning cards whose step spans days (answered on an earlier day).
+    pub interday_learning: bool,
+}
+
+impl BuryRules {
+    /// Whether answering a sibling holds a card of this kind back until tomorrow.
+    fn buries(self, kind: QueueKind, interday: bool) -> bool {
+        match kind {
+            QueueKind::New => self.new,
+            QueueKind::Review => self.review,
+            QueueKind::Learning => interday && self.interday_learning,
+        }
+    }
+}
+
+/// One deck's rules for the day, from its preset: what its limits still allow and which
+/// siblings it buries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeckRules {
+    /// New cards and reviews the deck may still show today.
+    pub limits: Limits,
+    /// Which siblings are held back.
+    pub bury: BuryRules,
+}
+
+/// Everything a gathering applies: the scope's own limits (the default preset's for
+/// everything or a unit, the deck's for a deck) and each deck's rules.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DayRules {
+    /// What the scope as a whole may still show today.
+    pub scope: Limits,
+    /// Each deck's rules.
+    pub decks: HashMap<DeckId, DeckRules>,
+    /// The rules of a deck not listed.
+    pub other: DeckRules,
+}
+
+impl DayRules {
+    /// The same limits and burying for every deck.
+    pub fn uniform(limits: Limits, bury: BuryRules) -> DayRules {
+        DayRules {
+            scope: limits,
+            decks: HashMap::new(),
+            other: DeckRules { limits, bury },
+        }
+    }
+
+    /// The rules of `deck`.
+    pub fn deck(&self, deck: DeckId) -> DeckRules {
+        self.decks.get(&deck).copied().unwrap_or(self.other)
+    }
 }
 
 /// A learning, relearning or review card due today.
@@ -30,8 +83,12 @@ pub struct DueCard {
     pub card_id: CardId,
     /// Its note.
     pub note_id: NoteId,
+    /// Its deck, whose preset rules it.
+    pub deck_id: DeckId,
     /// In (re)learning steps rather than a graduated review.
     pub learning: bool,
+    /// A learning card last answered on an earlier day (its step spans days).
+    pub interday: bool,
     /// When due.
     pub due_ms: i64,
     /// Probability of recall now (reviews).
@@ -69,11 +126,13 @@ pub struct Candidates {
     pub new_by_deck: Vec<Vec<NewCard>>,
 }
 
-/// Applies the rules to in-memory candidates.
+/// Applies the same rules to every deck's in-memory candidates.
 pub fn gather(c: Candidates, limits: Limits, bury: BuryRules, day_end_ms: i64) -> Queue {
-    let mut g = Gathering::new(c.due, limits, bury, day_end_ms);
+    let rules = DayRules::uniform(limits, bury);
+    let deck_rules = rules.other;
+    let mut g = Gathering::new(c.due, rules, day_end_ms);
     for deck in c.new_by_deck {
-        g.start_deck();
+        g.start_deck(deck_rules);
         for card in deck {
             if g.offer_new(card).is_break() {
                 break;
@@ -90,19 +149,25 @@ pub struct Gathering {
     learning: Vec<QueuedCard>,
     reviews: Vec<QueuedCard>,
     new_by_deck: Vec<Vec<QueuedCard>>,
+    /// The limit of the deck whose new cards are being offered.
+    deck_new_limit: usize,
+    /// Its burying rules.
+    deck_bury: BuryRules,
     seen_notes: HashSet<NoteId>,
     limits: Limits,
-    bury: BuryRules,
     day_end_ms: i64,
-    /// Due reviews left out by the review limit.
+    /// Due reviews left out by a review limit (the deck's or the scope's).
     pub reviews_over_limit: u32,
-    /// Due reviews held back because a sibling was studied today.
+    /// Due reviews (and interday learning cards) held back because a sibling was studied
+    /// today.
     pub reviews_buried: u32,
+    /// A deck stopped giving new cards because a limit (its own or the scope's) was reached.
+    pub deck_new_limit_reached: bool,
 }
 
 impl Gathering {
     /// Starts with the cards due today.
-    pub fn new(mut due: Vec<DueCard>, limits: Limits, bury: BuryRules, day_end_ms: i64) -> Self {
+    pub fn new(mut due: Vec<DueCard>, rules: DayRules, day_end_ms: i64) -> Self {
         due.sort_by(|a, b| {
             a.retrievability
                 .total_cmp(&b.retrievability)
@@ -112,78 +177,100 @@ impl Gathering {
         let mut reviews = Vec::new();
         let mut seen_notes = HashSet::new();
         let (mut over, mut buried) = (0, 0);
-        // Learning notes count as seen first, so a review sibling of a card in learning is
-        // held back whatever the sort order put first.
-        for c in due.iter().filter(|c| c.learning) {
+        let queued = |c: &DueCard, kind: QueueKind| QueuedCard {
+            card_id: c.card_id,
+            note_id: c.note_id,
+            kind,
+            due_ms: if kind == QueueKind::Learning {
+                c.due_ms
+            } else {
+                0
+            },
+            buried_by_sibling: rules.deck(c.deck_id).bury.buries(kind, c.interday),
+        };
+        // Same-day learning notes count as seen first, so a sibling of a card in learning is
+        // held back whatever the sort order put first; then interday learning, then reviews,
+        // as Anki gathers them.
+        for c in due.iter().filter(|c| c.learning && !c.interday) {
             seen_notes.insert(c.note_id);
-            learning.push(QueuedCard {
-                card_id: c.card_id,
-                note_id: c.note_id,
-                kind: QueueKind::Learning,
-                due_ms: c.due_ms,
-            });
+            learning.push(queued(c, QueueKind::Learning));
         }
-        for c in due.iter().filter(|c| !c.learning) {
-            if bury.review && (c.sibling_answered_today || seen_notes.contains(&c.note_id)) {
+        for c in due.iter().filter(|c| c.learning && c.interday) {
+            let bury = rules.deck(c.deck_id).bury.interday_learning;
+            if bury && (c.sibling_answered_today || seen_notes.contains(&c.note_id)) {
                 buried += 1;
                 continue;
             }
-            if reviews.len() as u32 >= limits.review {
+            seen_notes.insert(c.note_id);
+            learning.push(queued(c, QueueKind::Learning));
+        }
+        let mut taken_by_deck: HashMap<DeckId, u32> = HashMap::new();
+        for c in due.iter().filter(|c| !c.learning) {
+            let deck = rules.deck(c.deck_id);
+            if deck.bury.review && (c.sibling_answered_today || seen_notes.contains(&c.note_id)) {
+                buried += 1;
+                continue;
+            }
+            let taken = taken_by_deck.entry(c.deck_id).or_default();
+            if reviews.len() as u32 >= rules.scope.review || *taken >= deck.limits.review {
                 over += 1;
                 continue;
             }
+            *taken += 1;
             seen_notes.insert(c.note_id);
-            reviews.push(QueuedCard {
-                card_id: c.card_id,
-                note_id: c.note_id,
-                kind: QueueKind::Review,
-                due_ms: 0,
-            });
+            reviews.push(queued(c, QueueKind::Review));
         }
         learning.sort_by_key(|c| (c.due_ms, c.card_id));
         Gathering {
             learning,
             reviews,
             new_by_deck: Vec::new(),
+            deck_new_limit: 0,
+            deck_bury: BuryRules::default(),
             seen_notes,
-            limits,
-            bury,
+            limits: rules.scope,
             day_end_ms,
             reviews_over_limit: over,
             reviews_buried: buried,
+            deck_new_limit_reached: false,
         }
     }
 
-    /// New cards the limit still allows from any one deck.
+    /// New cards the scope's limit still allows.
     pub fn new_wanted(&self) -> u32 {
         self.limits.new
     }
 
-    /// Begins offering the next deck's new cards.
-    pub fn start_deck(&mut self) {
+    /// Begins offering the next deck's new cards, under that deck's rules.
+    pub fn start_deck(&mut self, rules: DeckRules) {
         self.new_by_deck.push(Vec::new());
+        self.deck_new_limit = rules.limits.new.min(self.limits.new) as usize;
+        self.deck_bury = rules.bury;
     }
 
     /// Offers a new card of the current deck; `Break` once the deck has given enough.
     pub fn offer_new(&mut self, card: NewCard) -> ControlFlow<()> {
-        let wanted = self.limits.new as usize;
+        let wanted = self.deck_new_limit;
         let Some(deck) = self.new_by_deck.last_mut() else {
             return ControlFlow::Break(());
         };
         if deck.len() >= wanted {
+            self.deck_new_limit_reached = true;
             return ControlFlow::Break(());
         }
-        let held =
-            self.bury.new && (card.sibling_answered_today || !self.seen_notes.insert(card.note_id));
+        let held = self.deck_bury.new
+            && (card.sibling_answered_today || !self.seen_notes.insert(card.note_id));
         if !held {
             deck.push(QueuedCard {
                 card_id: card.card_id,
                 note_id: card.note_id,
                 kind: QueueKind::New,
                 due_ms: 0,
+                buried_by_sibling: self.deck_bury.new,
             });
         }
         if deck.len() >= wanted {
+            self.deck_new_limit_reached = true;
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -214,7 +301,6 @@ impl Gathering {
         Queue {
             learning: self.learning,
             main,
-            bury: self.bury,
             day_end_ms: self.day_end_ms,
             last_note: None,
         }

@@ -11,7 +11,9 @@ mod gather;
 mod session;
 mod today;
 
-pub use gather::{gather, BuryRules, Candidates, DueCard, Gathering, Limits, NewCard};
+pub use gather::{
+    gather, BuryRules, Candidates, DayRules, DeckRules, DueCard, Gathering, Limits, NewCard,
+};
 pub use session::Session;
 pub use today::{HeldBack, StudyToday};
 
@@ -55,6 +57,8 @@ pub struct QueuedCard {
     pub kind: QueueKind,
     /// When it is due (learning cards); 0 otherwise.
     pub due_ms: i64,
+    /// Answering a sibling holds it back until tomorrow (its deck's bury rules).
+    pub buried_by_sibling: bool,
 }
 
 /// Cards left, by kind.
@@ -82,8 +86,6 @@ pub struct Queue {
     learning: Vec<QueuedCard>,
     /// Reviews and new cards, interleaved, siblings apart.
     main: VecDeque<QueuedCard>,
-    /// Which siblings an answer buries.
-    bury: BuryRules,
     /// The learner day ends here: a learning card due later waits for tomorrow's queue.
     day_end_ms: i64,
     /// The note of the card answered last, whose siblings should not come straight after.
@@ -122,8 +124,8 @@ impl Queue {
 
     /// Records an answer: the card leaves the queue, or comes back when its next step is due
     /// if that is still today (`learning_due_ms`); the new and review cards of its note are
-    /// buried as the rules say. Learning siblings are never buried: a failed card must come
-    /// back the same day.
+    /// buried as their decks' rules say. Siblings in same-day learning are never buried: a
+    /// failed card must come back the same day.
     pub fn answered(&mut self, card_id: CardId, note_id: NoteId, learning_due_ms: Option<i64>) {
         self.remove(card_id);
         if let Some(due_ms) = learning_due_ms.filter(|&d| d < self.day_end_ms) {
@@ -132,21 +134,16 @@ impl Queue {
                 note_id,
                 kind: QueueKind::Learning,
                 due_ms,
+                buried_by_sibling: false,
             };
             let at = self
                 .learning
                 .partition_point(|c| (c.due_ms, c.card_id) <= (due_ms, card_id));
             self.learning.insert(at, entry);
         }
-        let bury = self.bury;
-        self.main.retain(|c| {
-            c.note_id != note_id
-                || !match c.kind {
-                    QueueKind::New => bury.new,
-                    QueueKind::Review => bury.review,
-                    QueueKind::Learning => false,
-                }
-        });
+        let kept = |c: &QueuedCard| c.note_id != note_id || !c.buried_by_sibling;
+        self.main.retain(kept);
+        self.learning.retain(kept);
         self.last_note = Some(note_id);
     }
 

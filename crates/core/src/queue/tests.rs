@@ -13,11 +13,17 @@ fn note(n: u128) -> NoteId {
 
 const DAY_END: i64 = 1_000_000_000;
 
+fn deck(n: u128) -> crate::model::DeckId {
+    crate::model::DeckId(uuid::Uuid::from_u128(n))
+}
+
 fn review(card: u128, note_n: u128, r: f32) -> DueCard {
     DueCard {
         card_id: id(card),
         note_id: note(note_n),
+        deck_id: deck(0),
         learning: false,
+        interday: false,
         due_ms: 0,
         retrievability: r,
         sibling_answered_today: false,
@@ -43,6 +49,7 @@ fn new(card: u128, note_n: u128) -> NewCard {
 const BURY: BuryRules = BuryRules {
     new: true,
     review: true,
+    interday_learning: false,
 };
 
 fn build(due: Vec<DueCard>, new_by_deck: Vec<Vec<NewCard>>, bury: BuryRules) -> Queue {
@@ -145,13 +152,12 @@ fn answering_buries_new_and_review_siblings_as_the_rules_say() {
         0,
         "a due review holds back its note's new card"
     );
-    let q = build(due, vec![vec![new(2, 7), new(4, 8)]], BuryRules::default());
+    let mut q = build(due, vec![vec![new(2, 7), new(4, 8)]], BuryRules::default());
     assert_eq!(q.counts().new, 2);
-    let mut q = q;
-    q.bury = BuryRules {
-        new: true,
-        review: false,
-    };
+    // As a deck that buries new siblings but not review ones would have gathered them.
+    for c in q.main.iter_mut() {
+        c.buried_by_sibling = c.kind == QueueKind::New;
+    }
     q.answered(id(1), note(7), None);
     assert!(!q.contains(id(2)));
     assert!(q.contains(id(4)));
@@ -189,14 +195,14 @@ fn arb_candidates() -> impl Strategy<Value = (Candidates, BuryRules)> {
             let mut due = Vec::new();
             let mut new_by_deck = vec![Vec::new(); 3];
             let mut next_id = 0u128;
-            for (n, (siblings, (kind, deck, answered, r))) in notes.into_iter().enumerate() {
+            for (n, (siblings, (kind, deck_n, answered, r))) in notes.into_iter().enumerate() {
                 for s in 0..siblings {
                     next_id += 1;
                     let card_id = id(next_id);
                     let note_id = note(n as u128);
                     let answered = answered == 0 && s > 0;
                     match (kind + s as u8) % 3 {
-                        0 => new_by_deck[deck as usize].push(NewCard {
+                        0 => new_by_deck[deck_n as usize].push(NewCard {
                             card_id,
                             note_id,
                             sibling_answered_today: answered,
@@ -204,7 +210,9 @@ fn arb_candidates() -> impl Strategy<Value = (Candidates, BuryRules)> {
                         k => due.push(DueCard {
                             card_id,
                             note_id,
+                            deck_id: deck(u128::from(deck_n)),
                             learning: k == 1,
+                            interday: false,
                             due_ms: (next_id as i64) * 1_000,
                             retrievability: r,
                             sibling_answered_today: answered,
@@ -217,6 +225,7 @@ fn arb_candidates() -> impl Strategy<Value = (Candidates, BuryRules)> {
                 BuryRules {
                     new: bury_new,
                     review: bury_review,
+                    interday_learning: false,
                 },
             )
         })
@@ -273,4 +282,86 @@ proptest! {
             prop_assert!(session.queue().contains(card), "failed cards are still to come");
         }
     }
+}
+
+#[test]
+fn interday_learning_siblings_are_buried_only_when_the_deck_says_so() {
+    let interday = |card, note_n| DueCard {
+        interday: true,
+        ..learning(card, note_n, 100)
+    };
+    let mut due = vec![interday(1, 7), review(2, 7, 0.5), interday(3, 8)];
+    due[2].sibling_answered_today = true;
+    let q = build(due.clone(), vec![], BURY);
+    assert_eq!(q.counts().learning, 2, "off by default, as in Anki");
+    assert_eq!(
+        q.counts().review,
+        0,
+        "the review waits for its learning sibling"
+    );
+
+    let bury_all = BuryRules {
+        interday_learning: true,
+        ..BURY
+    };
+    let mut q = build(due, vec![], bury_all);
+    assert_eq!(q.counts().learning, 1, "card 3's sibling was studied today");
+    assert!(q.contains(id(1)));
+    // Answering another card of note 7 would now hold card 1 back too.
+    q.main.push_back(QueuedCard {
+        card_id: id(9),
+        note_id: note(7),
+        kind: QueueKind::Review,
+        due_ms: 0,
+        buried_by_sibling: true,
+    });
+    q.answered(id(9), note(7), None);
+    assert!(!q.contains(id(1)));
+}
+
+#[test]
+fn each_deck_keeps_to_its_own_limits() {
+    let (a, b) = (deck(1), deck(2));
+    let mut decks = std::collections::HashMap::new();
+    let rules = |new, review| DeckRules {
+        limits: Limits { new, review },
+        bury: BURY,
+    };
+    decks.insert(a, rules(1, 1));
+    decks.insert(b, rules(5, 5));
+    let day = DayRules {
+        scope: Limits { new: 4, review: 3 },
+        decks,
+        other: rules(0, 0),
+    };
+    let due: Vec<_> = (0..4)
+        .map(|n| DueCard {
+            deck_id: if n < 2 { a } else { b },
+            ..review(n, n, n as f32 / 10.0)
+        })
+        .collect();
+    let mut g = Gathering::new(due, day.clone(), DAY_END);
+    assert_eq!((g.reviews_over_limit, g.reviews_buried), (1, 0));
+    g.start_deck(day.deck(a));
+    assert!(g.offer_new(new(10, 10)).is_break(), "deck A gives one");
+    g.start_deck(day.deck(b));
+    for n in 20..30 {
+        if g.offer_new(new(n, n)).is_break() {
+            break;
+        }
+    }
+    assert!(g.deck_new_limit_reached);
+    let q = g.finish();
+    assert_eq!(
+        q.counts(),
+        QueueCounts {
+            learning: 0,
+            review: 3,
+            new: 4
+        }
+    );
+    assert!(
+        q.contains(id(0)) && !q.contains(id(1)),
+        "A's second review is over A's limit"
+    );
 }

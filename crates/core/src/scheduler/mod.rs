@@ -11,7 +11,7 @@ mod preview;
 pub use preview::{format_interval, AnswerPreview};
 
 use crate::clock::{DAY_MS, MINUTE_MS};
-use crate::model::{CardId, Memory, ReviewLog, Schedule, Settings};
+use crate::model::{CardId, DeckPreset, Memory, ReviewLog, Schedule, Settings};
 use crate::{CoreError, Result};
 
 /// Scheduling rules that stay fixed while a card's log is replayed.
@@ -76,6 +76,15 @@ impl Scheduler {
             fsrs,
             decay,
         })
+    }
+
+    /// The same model with a deck preset's learning and relearning steps.
+    pub fn with_preset(&self, preset: &DeckPreset) -> Scheduler {
+        let to_ms = |steps: &[u32]| steps.iter().map(|&m| i64::from(m) * MINUTE_MS).collect();
+        let mut scheduler = self.clone();
+        scheduler.config.learning_steps_ms = to_ms(&preset.learning_steps_min);
+        scheduler.config.relearning_steps_ms = to_ms(&preset.relearning_steps_min);
+        scheduler
     }
 
     /// The rules in force.

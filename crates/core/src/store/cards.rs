@@ -14,6 +14,8 @@ const CARD_COLUMNS: &str = "id, note_id, ord, position, state, due_ms, stability
 pub(crate) struct DueCandidate {
     pub card_id: CardId,
     pub note_id: NoteId,
+    pub deck_id: DeckId,
+    pub last_day: Option<i64>,
     pub state: CardState,
     pub due_ms: i64,
     pub memory: Option<Memory>,
@@ -138,7 +140,8 @@ impl Store {
     ) -> Result<Vec<DueCandidate>> {
         let sql = format!(
             "SELECT c.id, c.note_id, c.state, c.due_ms, c.stability, c.difficulty,
-                    c.last_review_ms, {SIBLING_ANSWERED_TODAY}
+                    c.last_review_ms, {SIBLING_ANSWERED_TODAY},
+                    (SELECT n.deck_id FROM note n WHERE n.id = c.note_id), c.last_day
              FROM card c
              WHERE c.suspended = 0 AND c.state != 0 AND c.state IN (1, 2, 3) AND c.due_ms < :before {QUEUE_CONDITIONS}"
         );
@@ -156,6 +159,8 @@ impl Store {
                     memory: memory_from(r.get(4)?, r.get(5)?),
                     last_review_ms: r.get(6)?,
                     sibling_answered_today: r.get(7)?,
+                    deck_id: r.get(8)?,
+                    last_day: r.get(9)?,
                 })
             },
         )?;
@@ -208,6 +213,17 @@ impl Store {
             },
             |r| r.get(0),
         )?)
+    }
+
+    /// The deck a card's note is in.
+    pub(crate) fn deck_of_card(&self, id: CardId) -> Result<Option<DeckId>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT n.deck_id FROM card c JOIN note n ON n.id = c.note_id WHERE c.id = ?",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
     }
 
     /// Decks in the order their new cards take turns.

@@ -106,9 +106,38 @@ impl Store {
 }
 
 impl Store {
-    /// Re-derives every reviewed card's schedule from its log with `scheduler`, streaming the
-    /// log once in (card, time, id) order.
-    pub(crate) fn replay_all(&self, scheduler: &crate::scheduler::Scheduler) -> Result<()> {
+    /// Answers given in a time range in each deck, split as [`Store::done_counts`] splits
+    /// them: what each deck's own limits have used today.
+    pub(crate) fn done_counts_by_deck(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<std::collections::HashMap<crate::model::DeckId, DoneCounts>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT n.deck_id, coalesce(sum(r.prior_state = 0), 0), coalesce(sum(r.prior_state = 2), 0)
+             FROM review_log r JOIN card c ON c.id = r.card_id JOIN note n ON n.id = c.note_id
+             WHERE r.time_ms >= ? AND r.time_ms < ? AND r.undone = 0 AND r.kind BETWEEN 1 AND 4
+             GROUP BY n.deck_id",
+        )?;
+        let rows = stmt.query_map([from_ms, to_ms], |r| {
+            Ok((
+                r.get(0)?,
+                DoneCounts {
+                    new: r.get(1)?,
+                    review: r.get(2)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Re-derives every reviewed card's schedule from its log with the scheduler
+    /// `scheduler_of` gives for it (its deck's), streaming the log once in (card, time, id)
+    /// order.
+    pub(crate) fn replay_all<'s>(
+        &self,
+        scheduler_of: impl Fn(CardId) -> Result<&'s crate::scheduler::Scheduler>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {LOG_COLUMNS} FROM review_log ORDER BY card_id, time_ms, id"
         ))?;
@@ -117,13 +146,13 @@ impl Store {
         while let Some(row) = rows.next()? {
             let log = log_from_row(row)?;
             if current.first().is_some_and(|c| c.card_id != log.card_id) {
-                self.store_replay(scheduler, &current)?;
+                self.store_replay(scheduler_of(current[0].card_id)?, &current)?;
                 current.clear();
             }
             current.push(log);
         }
         if !current.is_empty() {
-            self.store_replay(scheduler, &current)?;
+            self.store_replay(scheduler_of(current[0].card_id)?, &current)?;
         }
         Ok(())
     }

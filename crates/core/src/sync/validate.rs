@@ -444,6 +444,29 @@ mod tests {
     }
 
     #[test]
+    fn presets_out_of_range_are_refused_by_field() {
+        let with = |settings: Settings| {
+            refused(ChangeBody::SettingsPut(SettingsRecord {
+                settings,
+                hlc: hlc(),
+            }))
+        };
+        let mut settings = Settings::default();
+        settings.presets.push(crate::model::DeckPreset {
+            id: 1,
+            name: "Exam".into(),
+            reviews_per_day: 100_000,
+            ..Default::default()
+        });
+        assert_eq!(with(settings.clone()), "changes[0].body.settings.presets");
+        settings.presets[0].reviews_per_day = 100;
+        settings
+            .deck_presets
+            .insert(DeckId(uuid::Uuid::from_u128(1)), 2);
+        assert_eq!(with(settings), "changes[0].body.settings.deck_presets");
+    }
+
+    #[test]
     fn review_values_out_of_range_name_their_field() {
         type Spoil = fn(&mut ReviewRecord);
         let cases: [(Spoil, &str); 5] = [
