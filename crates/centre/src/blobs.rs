@@ -328,6 +328,40 @@ impl BlobStore {
         Ok(deleted)
     }
 
+    /// Every stored file: its SHA-256 and when it was stored (ms).
+    pub async fn list_stored(&self) -> ApiResult<Vec<(String, i64)>> {
+        let metas: Vec<_> = self
+            .store
+            .list(Some(&Path::from("blobs")))
+            .try_collect()
+            .await?;
+        Ok(metas
+            .into_iter()
+            .filter_map(|m| {
+                let sha = m.location.filename()?;
+                is_sha256(sha).then(|| (sha.to_string(), m.last_modified.timestamp_millis()))
+            })
+            .collect())
+    }
+
+    /// Deletes a stored file (one already gone is fine).
+    pub async fn remove(&self, sha: &str) -> ApiResult<()> {
+        self.delete_quietly(&Self::final_path(sha)).await
+    }
+
+    /// A stored file as a stream of its bytes, read as it is consumed (for the portfolio ZIP,
+    /// which must never hold a file whole).
+    pub async fn open(
+        &self,
+        sha: &str,
+    ) -> ApiResult<futures::stream::BoxStream<'static, object_store::Result<Bytes>>> {
+        match self.store.get(&Self::final_path(sha)).await {
+            Ok(r) => Ok(r.into_stream()),
+            Err(object_store::Error::NotFound { .. }) => Err(ApiError::NotFound("The attachment")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// A stored file.
     pub async fn get(&self, sha: &str) -> ApiResult<Bytes> {
         match self.store.get(&Self::final_path(sha)).await {

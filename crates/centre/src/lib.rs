@@ -7,16 +7,20 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod db;
 pub mod enrolment;
+pub mod erasure;
 pub mod error;
+pub mod export;
 pub mod faults;
 pub mod fit;
 pub mod identity;
 pub mod input;
 pub mod openapi;
 pub mod pages;
+pub mod retention;
 pub mod routes;
 pub mod serve;
 pub mod testing;
@@ -186,9 +190,14 @@ pub fn router(state: AppState) -> Router {
         // garbled body fails when the handler reads it: 400, like any unreadable body.
         .layer(RequestDecompressionLayer::new())
         // Sync pages and pages compress well; attachments are photos and PDFs that don't.
-        .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream")),
-        ))
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/octet-stream"))
+                    // ZIPs are compressed already, and are streamed as they are written.
+                    .and(NotForContentType::const_new("application/zip")),
+            ),
+        )
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".into()).into_response()
         }))

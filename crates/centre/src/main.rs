@@ -9,7 +9,9 @@ use pocketfolio_centre::db::Db;
 use pocketfolio_centre::enrolment;
 use pocketfolio_centre::fit::FitOutcome;
 use pocketfolio_centre::identity;
+use pocketfolio_centre::retention::{self, Retention};
 use pocketfolio_centre::serve::{serve, ConnectionLimits};
+use pocketfolio_centre::{backup, erasure, export};
 use pocketfolio_centre::{router, AppState, Config};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,8 +25,40 @@ struct Cli {
     /// Folder for data (the SQLite file and attachments) when nothing else is given.
     #[arg(long, env = "PF_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
+    /// Attachments in an S3-compatible bucket, e.g. s3://bucket (needs the `s3` feature;
+    /// credentials and endpoint from the usual AWS_* variables). Default: the data folder.
+    #[arg(long, env = "PF_BLOB_URL", global = true)]
+    blob_url: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How long each kind of record is kept (docs/design.md, "Data protection").
+#[derive(clap::Args, Clone, Copy)]
+struct RetentionArgs {
+    /// Days expired or revoked sign-ins and sessions are kept.
+    #[arg(long, env = "PF_RETAIN_SESSIONS_DAYS", default_value_t = Retention::default().sessions_days)]
+    retain_sessions_days: u32,
+    /// Days the content of an item the learner deleted is kept.
+    #[arg(long, env = "PF_RETAIN_DELETED_EVIDENCE_DAYS", default_value_t = Retention::default().deleted_evidence_days)]
+    retain_deleted_evidence_days: u32,
+    /// Days an attachment no live item names is kept.
+    #[arg(long, env = "PF_RETAIN_UNNAMED_BLOBS_DAYS", default_value_t = Retention::default().unnamed_blobs_days)]
+    retain_unnamed_blobs_days: u32,
+    /// Days audit entries are kept (default: for as long as the centre runs).
+    #[arg(long, env = "PF_RETAIN_AUDIT_DAYS")]
+    retain_audit_days: Option<u32>,
+}
+
+impl RetentionArgs {
+    fn schedule(self) -> Retention {
+        Retention {
+            sessions_days: self.retain_sessions_days,
+            deleted_evidence_days: self.retain_deleted_evidence_days,
+            unnamed_blobs_days: self.retain_unnamed_blobs_days,
+            audit_days: self.retain_audit_days,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -40,10 +74,6 @@ enum Command {
         /// Attachment storage per learner, in MB.
         #[arg(long, env = "PF_LEARNER_QUOTA_MB", default_value_t = 2_000)]
         learner_quota_mb: u64,
-        /// Attachments in an S3-compatible bucket, e.g. s3://bucket (needs the `s3` feature;
-        /// credentials and endpoint from the usual AWS_* variables).
-        #[arg(long, env = "PF_BLOB_URL")]
-        blob_url: Option<String>,
         /// How many proxies (load balancers) stand in front: sign-in is throttled by the
         /// X-Forwarded-For address the outermost one appended (0: by the peer address).
         #[arg(long, env = "PF_TRUST_PROXY", default_value = "0",
@@ -55,6 +85,42 @@ enum Command {
         /// Most open connections from one address (not applied behind a trusted proxy).
         #[arg(long, env = "PF_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
         max_connections_per_address: usize,
+        #[command(flatten)]
+        retention: RetentionArgs,
+    },
+    /// Copy the database (online: the centre may keep serving) and the attachment folder into
+    /// a new folder.
+    Backup {
+        /// The folder to create.
+        to: PathBuf,
+    },
+    /// Restore a backup into a fresh data folder (SQLite) or an empty database (PostgreSQL),
+    /// with the centre stopped.
+    Restore {
+        /// The backup folder.
+        from: PathBuf,
+    },
+    /// Erase a learner: their account, portfolio, reviews, sessions and attachments (the
+    /// audit log keeps its entries, by account id). Cannot be undone.
+    Erase {
+        /// The learner's sign-in name.
+        learner: String,
+        /// The sign-in name again, to confirm (asked for on stdin when not given).
+        #[arg(long)]
+        confirm: Option<String>,
+    },
+    /// Write a learner's subject-access export: their portfolio ZIP (drafts too) with their
+    /// account, sessions and the audit entries about them.
+    SubjectAccess {
+        /// The learner's sign-in name.
+        learner: String,
+        /// The ZIP to write.
+        out: PathBuf,
+    },
+    /// Remove what the retention schedule no longer keeps, now (`serve` does it daily).
+    Sweep {
+        #[command(flatten)]
+        retention: RetentionArgs,
     },
     /// Manage accounts.
     Admin {
@@ -141,21 +207,30 @@ fn private_data(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
-    let url = match &cli.database_url {
+fn database_url(cli: &Cli) -> String {
+    match &cli.database_url {
         Some(url) => url.clone(),
-        None => {
-            private_data(&cli.data_dir)?;
-            format!("sqlite://{}", cli.data_dir.join("centre.db").display())
-        }
-    };
+        None => format!("sqlite://{}", cli.data_dir.join("centre.db").display()),
+    }
+}
+
+async fn open_db(cli: &Cli) -> anyhow::Result<Db> {
+    if cli.database_url.is_none() {
+        private_data(&cli.data_dir)?;
+    }
+    let url = database_url(cli);
     Db::connect(&url)
         .await
         .with_context(|| format!("opening the database at {url}"))
 }
 
-fn blob_store(cli: &Cli, url: Option<&str>, max: u64) -> anyhow::Result<BlobStore> {
-    match url {
+/// The local attachment folder, when attachments are not in a bucket.
+fn local_blob_dir(cli: &Cli) -> Option<PathBuf> {
+    cli.blob_url.is_none().then(|| cli.data_dir.join("blobs"))
+}
+
+fn blob_store(cli: &Cli, max: u64) -> anyhow::Result<BlobStore> {
+    match cli.blob_url.as_deref() {
         None => Ok(BlobStore::local(&cli.data_dir.join("blobs"), max)?),
         #[cfg(feature = "s3")]
         Some(url) => {
@@ -178,6 +253,13 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    if let Command::Restore { from } = &cli.command {
+        // Before anything opens (and so creates) the database.
+        let files =
+            backup::restore(from, &database_url(&cli), local_blob_dir(&cli).as_deref()).await?;
+        println!("restored {} ({files} attachment files)", from.display());
+        return Ok(());
+    }
     let db = open_db(&cli).await?;
     let passwords = Passwords::standard();
     match &cli.command {
@@ -185,12 +267,12 @@ async fn main() -> anyhow::Result<()> {
             listen,
             max_blob_mb,
             learner_quota_mb,
-            blob_url,
             trust_proxy,
             max_connections,
             max_connections_per_address,
+            retention,
         } => {
-            let blobs = blob_store(&cli, blob_url.as_deref(), max_blob_mb * 1_000_000)?;
+            let blobs = blob_store(&cli, max_blob_mb * 1_000_000)?;
             let config = Config {
                 trusted_proxy_hops: *trust_proxy,
                 connections: ConnectionLimits {
@@ -204,6 +286,11 @@ async fn main() -> anyhow::Result<()> {
             };
             let state = AppState::new(db, blobs, passwords, config);
             pocketfolio_centre::uploads::spawn_sweeper(state.blobs.clone());
+            pocketfolio_centre::retention::spawn_sweeper(
+                state.db.clone(),
+                state.blobs.clone(),
+                retention.schedule(),
+            );
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!("listening on http://{}", listener.local_addr()?);
             let limits = state.config.connections;
@@ -213,6 +300,89 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         }
         Command::Admin { action } => admin(&db, &passwords, action).await?,
+        Command::Restore { .. } => unreachable!("handled before the database opens"),
+        command => data_protection(&cli, db, passwords, command).await?,
+    }
+    Ok(())
+}
+
+/// Backup, erasure, subject access and the retention sweep.
+async fn data_protection(
+    cli: &Cli,
+    db: Db,
+    passwords: Passwords,
+    command: &Command,
+) -> anyhow::Result<()> {
+    let blobs = blob_store(cli, u64::MAX)?;
+    match command {
+        Command::Backup { to } => {
+            let files =
+                backup::backup(&db, &database_url(cli), local_blob_dir(cli).as_deref(), to).await?;
+            println!("backed up to {} ({files} attachment files)", to.display());
+        }
+        Command::Erase { learner, confirm } => {
+            let confirmation = match confirm {
+                Some(c) => c.clone(),
+                None => {
+                    eprintln!("This erases {learner} for good. Type their user name to confirm:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim().to_string()
+                }
+            };
+            let erased = erasure::erase_learner(&db, &blobs, None, learner, &confirmation).await?;
+            let rows: u64 = erased.rows.iter().map(|(_, n)| n).sum();
+            println!(
+                "erased {learner} ({}): {rows} rows, {} attachment files",
+                erased.learner_id, erased.files
+            );
+        }
+        Command::SubjectAccess { learner, out } => {
+            let account = db
+                .get_account_by_username(learner)
+                .await?
+                .with_context(|| format!("no account is called {learner}"))?;
+            anyhow::ensure!(account.role == Role::Learner, "{learner} is not a learner");
+            let state = AppState::new(db.clone(), blobs, passwords, Config::default());
+            let export = export::gather_subject_access(&state, &account).await?;
+            let path = out.clone();
+            let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let file = std::fs::File::create(&path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                let mut file = std::io::BufWriter::new(file);
+                let summary = export::write_zip(export, &mut file)?;
+                std::io::Write::flush(&mut file)?;
+                Ok(summary)
+            })
+            .await??;
+            db.audit(
+                None,
+                "learner.subject_access",
+                &format!("learner {}", account.id),
+                serde_json::Value::Null,
+                serde_json::json!({ "items": summary.items, "bytes": summary.bytes }),
+            )
+            .await?;
+            println!(
+                "wrote {} ({} items, {} attachments)",
+                out.display(),
+                summary.items,
+                summary.attachments
+            );
+        }
+        Command::Sweep { retention } => {
+            let report = retention::sweep(
+                &db,
+                &blobs,
+                &retention.schedule(),
+                pocketfolio_centre::db::now_ms(),
+            )
+            .await?;
+            println!("{report:?}");
+        }
+        Command::Serve { .. } | Command::Admin { .. } | Command::Restore { .. } => {
+            unreachable!("handled in main")
+        }
     }
     Ok(())
 }

@@ -7,8 +7,12 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod erasure;
 pub mod evidence;
 pub mod lockout;
+pub mod portfolio;
+pub mod retention;
+pub mod subject;
 pub mod sync;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -9,6 +9,7 @@ mod evidence;
 mod html;
 mod learners;
 mod portfolio;
+mod protection;
 mod session;
 
 pub use html::escape;
@@ -52,6 +53,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/reset-password", post(admin::reset_password))
         .route("/admin/unlock", post(admin::unlock))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/data", get(protection::learners))
+        .route("/admin/erase", post(protection::erase))
+        .route(
+            "/admin/learners/{learner}/subject-access.zip",
+            get(protection::subject_access),
+        )
         .route(
             "/static/centre.css",
             get(|| async {

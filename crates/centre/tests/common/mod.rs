@@ -54,6 +54,10 @@ pub struct Centre {
     pub base: String,
     pub state: AppState,
     pub client: reqwest::Client,
+    /// Where the database is.
+    pub database_url: String,
+    /// The local attachment folder.
+    pub blob_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -98,7 +102,8 @@ impl Centre {
         let dir = tempfile::tempdir().unwrap();
         let url = database_url(backend, dir.path()).await;
         let db = Db::connect(&url).await.expect("open the database");
-        let blobs = BlobStore::local(&dir.path().join("blobs"), max_blob).unwrap();
+        let blob_dir = dir.path().join("blobs");
+        let blobs = BlobStore::local(&blob_dir, max_blob).unwrap();
         let state = AppState::new(db, blobs, Passwords::cheap_for_tests(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -117,6 +122,8 @@ impl Centre {
             base: format!("http://{addr}"),
             state,
             client,
+            database_url: url,
+            blob_dir,
             _dir: dir,
         }
     }
@@ -157,6 +164,12 @@ impl Centre {
         }
         let t = self.token(name).await;
         (l, t)
+    }
+
+    /// Signs `username` in on the pages (password "correct horse"); returns the `Cookie`
+    /// header that carries the session.
+    pub async fn page_cookie(&self, username: &str) -> String {
+        page_cookie(&self.client, &self.base, username).await
     }
 
     pub async fn push(&self, token: &str, body: &Value) -> (StatusCode, Value) {
@@ -257,4 +270,47 @@ pub fn change(seq: u64, body: ChangeBody) -> Change {
 
 pub fn batch(device: DeviceId, first_seq: u64, changes: Vec<Change>) -> Value {
     serde_json::json!({"device_id": device, "first_seq": first_seq, "changes": changes})
+}
+
+/// Every cookie a response sets, as one `Cookie` header.
+pub fn cookies(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Signs in on the pages of the centre at `base` (the form's CSRF dance); returns the
+/// `Cookie` header that carries the session.
+pub async fn page_cookie(client: &reqwest::Client, base: &str, username: &str) -> String {
+    let page = client.get(format!("{base}/sign-in")).send().await.unwrap();
+    let pre = cookies(&page);
+    let html = page.text().await.unwrap();
+    let marker = r#"name="csrf" value=""#;
+    let at = html.find(marker).expect("a CSRF field") + marker.len();
+    let csrf = html[at..].split('"').next().unwrap().to_string();
+    let r = client
+        .post(format!("{base}/sign-in"))
+        .header("cookie", pre)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", "correct horse"),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signing {username} in");
+    cookies(&r)
+}
+
+/// A form body, URL-encoded.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
 }

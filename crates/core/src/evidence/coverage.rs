@@ -1,6 +1,6 @@
 //! The Unit view's evidence column: for each criterion of a unit, the items that claim it.
 
-use crate::model::{EvidenceItem, EvidenceLink, Unit};
+use crate::model::{Criterion, EvidenceItem, EvidenceLink, Unit};
 use crate::{Collection, OrNotFound, Result};
 
 impl Collection {
@@ -13,30 +13,39 @@ impl Collection {
             .find(|u: &Unit| u.id == unit_id)
             .or_not_found("unit", unit_id)?;
         let criteria = self.criteria(Some(unit_id))?;
-        let items: Vec<EvidenceItem> = self
-            .evidence_items()?
-            .into_iter()
-            .filter(|item| {
-                item.criteria
-                    .iter()
-                    .any(|c| criteria.iter().any(|u| &u.id == c))
-            })
-            .collect();
-        Ok(criteria
-            .into_iter()
-            .map(|c| {
-                let links = items
-                    .iter()
-                    .filter(|i| i.criteria.contains(&c.id))
-                    .map(|i| EvidenceLink {
-                        id: i.id,
-                        title: i.title.clone(),
-                        kind: i.kind,
-                        status: i.status_for(&c.id),
-                    })
-                    .collect();
-                (c.id, links)
-            })
-            .collect())
+        Ok(links_by_criterion(&criteria, &self.evidence_items()?))
     }
+}
+
+/// For each criterion, in order, the items that claim it, most recently changed first, each
+/// with its status for that criterion. The Unit view and the portfolio export both call it.
+pub fn links_by_criterion(
+    criteria: &[Criterion],
+    items: &[EvidenceItem],
+) -> Vec<(String, Vec<EvidenceLink>)> {
+    let mut items: Vec<&EvidenceItem> = items
+        .iter()
+        .filter(|item| {
+            item.criteria
+                .iter()
+                .any(|c| criteria.iter().any(|u| &u.id == c))
+        })
+        .collect();
+    items.sort_by_key(|i| std::cmp::Reverse((i.updated_ms, i.id)));
+    criteria
+        .iter()
+        .map(|c| {
+            let links = items
+                .iter()
+                .filter(|i| i.criteria.contains(&c.id))
+                .map(|i| EvidenceLink {
+                    id: i.id,
+                    title: i.title.clone(),
+                    kind: i.kind,
+                    status: i.status_for(&c.id),
+                })
+                .collect();
+            (c.id.clone(), links)
+        })
+        .collect()
 }

@@ -178,7 +178,7 @@ fn files_not_on_this_device_are_listed_but_not_included() {
 
 #[test]
 fn attachment_names_are_safe_paths() {
-    use super::export::attachment_name;
+    use super::model::attachment_name;
     assert_eq!(
         attachment_name("ab", "../../etc/passwd"),
         "attachments/ab-_.._etc_passwd"
@@ -189,4 +189,135 @@ fn attachment_names_are_safe_paths() {
         "attachments/ab-Fot__1.JPG"
     );
     assert!(attachment_name("ab", &"x".repeat(500)).len() < 100);
+}
+
+/// A writer that cannot seek, like an HTTP body.
+struct Forward(Vec<u8>);
+
+impl std::io::Write for Forward {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A source that hands its files out in small reads and counts what it was asked for.
+struct Counted {
+    files: std::collections::HashMap<String, Vec<u8>>,
+    opened: Vec<String>,
+    largest_read: usize,
+}
+
+impl super::AttachmentSource for Counted {
+    fn holds(&self, sha256: &str) -> bool {
+        self.files.contains_key(sha256)
+    }
+    fn open(&mut self, sha256: &str) -> std::io::Result<Box<dyn Read + '_>> {
+        self.opened.push(sha256.to_string());
+        let bytes = self.files[sha256].clone();
+        Ok(Box::new(Piecewise {
+            bytes,
+            at: 0,
+            largest: &mut self.largest_read,
+        }))
+    }
+    fn place(&self) -> &str {
+        "the centre"
+    }
+}
+
+struct Piecewise<'a> {
+    bytes: Vec<u8>,
+    at: usize,
+    largest: &'a mut usize,
+}
+
+impl Read for Piecewise<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(4096).min(self.bytes.len() - self.at);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        *self.largest = (*self.largest).max(n);
+        Ok(n)
+    }
+}
+
+#[test]
+fn any_side_streams_its_portfolio_from_its_own_source_to_a_writer_that_cannot_seek() {
+    use super::{write_portfolio_zip, Portfolio};
+    use crate::model::{Attachment, EvidenceId, EvidenceItem, LearnerStatus};
+    let file: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let mut sent = EvidenceItem::draft(
+        EvidenceId::new_at(crate::testing::T0),
+        EvidenceKind::QuickNote,
+        "Sent".into(),
+        crate::testing::T0,
+    );
+    sent.learner_status = LearnerStatus::Submitted;
+    sent.submissions = 1;
+    sent.attachments = vec![
+        Attachment {
+            sha256: "a".repeat(64),
+            file_name: "clip.mp4".into(),
+            mime: "video/mp4".into(),
+            size: file.len() as u64,
+        },
+        Attachment {
+            sha256: "b".repeat(64),
+            file_name: "elsewhere.jpg".into(),
+            mime: "image/jpeg".into(),
+            size: 10,
+        },
+    ];
+    let mut source = Counted {
+        files: [("a".repeat(64), file.clone())].into_iter().collect(),
+        opened: Vec::new(),
+        largest_read: 0,
+    };
+    let portfolio = Portfolio::assemble(
+        "Lee",
+        crate::testing::T0,
+        vec![(sent, vec![])],
+        vec![],
+        vec![],
+        &source,
+    );
+    assert_eq!(
+        portfolio.items[0].status,
+        crate::model::Stage::Submitted,
+        "from the lifecycle"
+    );
+    let mut out = Forward(Vec::new());
+    let summary = write_portfolio_zip(&portfolio, &mut out, &mut source).unwrap();
+    assert_eq!(summary.bytes, out.0.len() as u64);
+    assert_eq!((summary.items, summary.attachments), (1, 1));
+    assert_eq!(
+        source.opened,
+        vec!["a".repeat(64)],
+        "each held file opened once"
+    );
+    assert!(
+        source.largest_read <= 4096,
+        "copied through, piece by piece"
+    );
+
+    let mut zip = zip::ZipArchive::new(Cursor::new(out.0)).unwrap();
+    assert_eq!(
+        read(
+            &mut zip,
+            &format!("attachments/{}-clip.mp4", "a".repeat(64))
+        ),
+        file
+    );
+    let html = String::from_utf8(read(&mut zip, "index.html")).unwrap();
+    assert!(
+        html.contains("elsewhere.jpg <span class=\"muted\">(not on the centre, so not included)")
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&read(&mut zip, "portfolio.json")).unwrap();
+    assert_eq!(json["items"][0]["stage"], "submitted");
+    assert_eq!(json["items"][0]["status"], "Submitted");
 }

@@ -1,7 +1,7 @@
 //! The portfolio's `index.html`: one page, inline CSS, no scripts, every piece of text escaped.
 
 use super::escape::escape_html as esc;
-use super::export::{ExportedItem, Portfolio};
+use super::model::{Portfolio, PortfolioItem as ExportedItem};
 use crate::content::Template;
 use crate::evidence::{is_signature_key, pack, WITNESS_NAME};
 use crate::model::{Criterion, EvidenceItem, WitnessState};
@@ -38,7 +38,7 @@ pub(super) fn index_html(p: &Portfolio) -> String {
     coverage(&mut h, p);
     h.push_str("<main>");
     for e in &p.items {
-        item(&mut h, e, &p.criteria);
+        item(&mut h, e, &p.criteria, &p.held_by);
     }
     h.push_str("</main></body></html>\n");
     h
@@ -107,7 +107,7 @@ fn coverage(h: &mut String, p: &Portfolio) {
     h.push_str("</section>");
 }
 
-fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
+fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion], held_by: &str) {
     let i = &e.item;
     let _ = write!(
         h,
@@ -142,7 +142,7 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
     fields(h, i);
     witness(h, e, criteria);
     feedback(h, i);
-    attachments(h, e);
+    attachments(h, e, held_by);
     history(h, e);
     h.push_str("</article>");
 }
@@ -267,7 +267,7 @@ fn feedback(h: &mut String, i: &EvidenceItem) {
     }
 }
 
-fn attachments(h: &mut String, e: &ExportedItem) {
+fn attachments(h: &mut String, e: &ExportedItem, held_by: &str) {
     if e.item.attachments.is_empty() {
         return;
     }
@@ -294,7 +294,12 @@ fn attachments(h: &mut String, e: &ExportedItem) {
                 h.push_str("</li>");
             }
             None => {
-                let _ = write!(h, "<li>{} <span class=\"muted\">(not on this device, so not included)</span></li>", esc(&a.file_name));
+                let _ = write!(
+                    h,
+                    "<li>{} <span class=\"muted\">(not on {}, so not included)</span></li>",
+                    esc(&a.file_name),
+                    esc(held_by)
+                );
             }
         }
     }

@@ -1,0 +1,258 @@
+//! The portfolio ZIP of a learner, made by the core's exporter (the one the phone uses) and
+//! streamed: the exporter runs on a blocking thread and writes into a bounded channel that
+//! feeds the response body, reading each attachment from the blob store as it goes. Memory
+//! holds the page, the JSON and a few buffers, whatever the attachments weigh; a client that
+//! reads slowly slows the exporter down instead of filling memory.
+
+use crate::blobs::BlobStore;
+use crate::db::accounts::Account;
+use crate::db::portfolio::Reader;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+use axum::body::Body;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use pocketfolio_core::model::Unit;
+use pocketfolio_core::portfolio::{AttachmentSource, ExportSummary, Portfolio, PortfolioZip};
+use pocketfolio_core::CoreError;
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+/// Bytes per message to the response body.
+const CHUNK: usize = 64 * 1024;
+/// Messages in flight: with [`CHUNK`], at most 256 KiB of ZIP waits for the client.
+const IN_FLIGHT: usize = 4;
+
+/// A learner's portfolio, ready to write, and the blobs it needs.
+pub struct PortfolioExport {
+    /// What the ZIP shows.
+    pub portfolio: Portfolio,
+    /// Where the attachments come from.
+    pub source: BlobSource,
+    /// Further files after the portfolio: (path in the ZIP, bytes).
+    pub extra: Vec<(String, Vec<u8>)>,
+}
+
+/// Gathers `learner`'s portfolio as `reader` may see it: items as the core's items, with the
+/// units of the learner's qualifications (every unit of the pack when not enrolled yet).
+pub async fn gather(
+    state: &AppState,
+    learner: &Account,
+    reader: Reader<'_>,
+) -> ApiResult<PortfolioExport> {
+    let (items, sizes) = state.db.get_portfolio_items(&learner.id, reader).await?;
+    let mut held = HashSet::new();
+    for (item, _) in &items {
+        for a in &item.attachments {
+            if sizes.contains_key(&a.sha256)
+                && crate::blobs::is_sha256(&a.sha256)
+                && !held.contains(&a.sha256)
+                && state.blobs.stored_size(&a.sha256).await?.is_some()
+            {
+                held.insert(a.sha256.clone());
+            }
+        }
+    }
+    let source = BlobSource {
+        blobs: state.blobs.clone(),
+        held,
+        handle: Handle::current(),
+    };
+    let qualifications = state.db.get_enrolment_ids(&learner.id).await?;
+    let content = &state.content;
+    let units: Vec<Unit> = content
+        .units
+        .iter()
+        .filter(|u| {
+            qualifications.is_empty() || u.qualifications.iter().any(|q| qualifications.contains(q))
+        })
+        .cloned()
+        .collect();
+    let portfolio = Portfolio::assemble(
+        &learner.display_name,
+        crate::db::now_ms(),
+        items,
+        units,
+        content.criteria.clone(),
+        &source,
+    );
+    Ok(PortfolioExport {
+        portfolio,
+        source,
+        extra: Vec::new(),
+    })
+}
+
+/// The blob store as the exporter's source of attachment bytes. Its calls block, so it is
+/// used only on a blocking thread.
+pub struct BlobSource {
+    blobs: BlobStore,
+    held: HashSet<String>,
+    handle: Handle,
+}
+
+impl AttachmentSource for BlobSource {
+    fn holds(&self, sha256: &str) -> bool {
+        self.held.contains(sha256)
+    }
+
+    fn open(&mut self, sha256: &str) -> std::io::Result<Box<dyn Read + '_>> {
+        let stream = self
+            .handle
+            .block_on(self.blobs.open(sha256))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(Box::new(StreamReader {
+            handle: &self.handle,
+            stream,
+            current: Bytes::new(),
+        }))
+    }
+
+    fn place(&self) -> &str {
+        "the centre"
+    }
+}
+
+/// Reads a byte stream from blocking code, one piece at a time.
+struct StreamReader<'a> {
+    handle: &'a Handle,
+    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    current: Bytes,
+}
+
+impl Read for StreamReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.handle.block_on(self.stream.next()) {
+                Some(Ok(bytes)) => self.current = bytes,
+                Some(Err(e)) => return Err(std::io::Error::other(e)),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// Writes the ZIP into a channel in [`CHUNK`]s; blocks while the channel is full.
+pub struct ChannelWriter {
+    tx: mpsc::Sender<std::io::Result<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK),
+        ));
+        // The receiver is gone when the client went away: stop writing.
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+/// A response body fed by `write` running on a blocking thread. An error part-way ends the
+/// body with an error, so the client sees a cut-off download, never a ZIP that looks whole.
+pub fn stream_body<F>(write: F) -> Body
+where
+    F: FnOnce(&mut ChannelWriter) -> Result<(), CoreError> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel(IN_FLIGHT);
+    tokio::task::spawn_blocking(move || {
+        let mut writer = ChannelWriter {
+            tx: tx.clone(),
+            buffer: Vec::with_capacity(CHUNK),
+        };
+        let result = write(&mut writer).and_then(|()| {
+            writer
+                .flush()
+                .map_err(|e| CoreError::io("the portfolio download", e))
+        });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "the portfolio ZIP stopped part-way");
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|part| (part, rx))
+    }))
+}
+
+/// The ZIP of a gathered portfolio, streamed.
+pub fn portfolio_body(export: PortfolioExport) -> Body {
+    stream_body(move |out| write_zip(export, out).map(|_| ()))
+}
+
+/// Writes the ZIP (on a blocking thread: the source blocks): the portfolio, then any extra
+/// files the export carries.
+pub fn write_zip<W: Write>(export: PortfolioExport, out: W) -> Result<ExportSummary, CoreError> {
+    let PortfolioExport {
+        portfolio,
+        mut source,
+        extra,
+    } = export;
+    let mut zip = PortfolioZip::new(out);
+    zip.write_portfolio(&portfolio, &mut source)?;
+    for (name, bytes) in &extra {
+        zip.add_file(name, bytes)?;
+    }
+    Ok(zip.finish()?.0)
+}
+
+/// A learner's subject-access export: the same ZIP as the portfolio download, of everything
+/// the centre holds of theirs (their drafts too: it is their copy), plus
+/// `subject-access/account.json` (the account, qualifications and assessors),
+/// `subject-access/sessions.json` (sign-ins and devices, without secrets) and
+/// `subject-access/audit.json` (every audit entry by them or about them).
+pub async fn gather_subject_access(
+    state: &AppState,
+    learner: &Account,
+) -> ApiResult<PortfolioExport> {
+    let mut export = gather(state, learner, Reader::Subject).await?;
+    let db = &state.db;
+    for (name, value) in [
+        ("account", db.get_subject_account(&learner.id).await?),
+        ("sessions", db.get_subject_sessions(&learner.id).await?),
+        ("audit", db.get_subject_audit(&learner.id).await?),
+    ] {
+        let bytes =
+            serde_json::to_vec_pretty(&value).map_err(|e| ApiError::Internal(e.to_string()))?;
+        export
+            .extra
+            .push((format!("subject-access/{name}.json"), bytes));
+    }
+    Ok(export)
+}
+
+/// The name a learner's ZIP is offered under.
+pub fn file_name(learner: &Account, what: &str) -> String {
+    let name: String = learner
+        .username
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("{what}-{name}.zip")
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}

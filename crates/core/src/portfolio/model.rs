@@ -1,0 +1,126 @@
+//! What a portfolio export shows, gathered once from wherever the items live (a device's
+//! collection, the centre's database): pure values, so the page and the JSON are the same
+//! whoever builds them.
+
+use super::source::AttachmentSource;
+use crate::model::{
+    Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, Stage, Unit, WitnessState,
+};
+
+/// A criterion and the items that claim it.
+pub type CoverageRow = (Criterion, Vec<EvidenceLink>);
+
+/// Everything the export shows.
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    /// The learner's name for the front page (may be empty).
+    pub learner: String,
+    /// When the export was made (ms).
+    pub exported_ms: i64,
+    /// The items, oldest first.
+    pub items: Vec<PortfolioItem>,
+    /// Each unit with, per criterion, the items that claim it.
+    pub units: Vec<(Unit, Vec<CoverageRow>)>,
+    /// Every criterion the items may name (for codes and wording).
+    pub criteria: Vec<Criterion>,
+    /// Where missing attachments would have come from, for "not on this device".
+    pub held_by: String,
+}
+
+/// One item and what goes with it.
+#[derive(Debug, Clone)]
+pub struct PortfolioItem {
+    /// The item.
+    pub item: EvidenceItem,
+    /// Its history, oldest first.
+    pub history: Vec<EvidenceHistoryEntry>,
+    /// Whether a witness signed it.
+    pub witness: WitnessState,
+    /// Where the item stands, from the core's lifecycle.
+    pub status: Stage,
+    /// For each attachment, its path in the ZIP, or `None` when the source does not hold it.
+    pub files: Vec<Option<String>>,
+}
+
+impl Portfolio {
+    /// Puts a portfolio together: items oldest first, each with its lifecycle stage, witness
+    /// state and the ZIP path of every attachment `source` holds; and the coverage of `units`.
+    pub fn assemble(
+        learner: &str,
+        exported_ms: i64,
+        items: Vec<(EvidenceItem, Vec<EvidenceHistoryEntry>)>,
+        units: Vec<Unit>,
+        criteria: Vec<Criterion>,
+        source: &dyn AttachmentSource,
+    ) -> Portfolio {
+        let mut items = items;
+        items.sort_by_key(|(i, _)| (i.created_ms, i.id));
+        let items: Vec<PortfolioItem> = items
+            .into_iter()
+            .map(|(item, history)| PortfolioItem {
+                files: item
+                    .attachments
+                    .iter()
+                    .map(|a| {
+                        source
+                            .holds(&a.sha256)
+                            .then(|| attachment_name(&a.sha256, &a.file_name))
+                    })
+                    .collect(),
+                status: item.stage(),
+                witness: crate::evidence::witness_state(&item),
+                history,
+                item,
+            })
+            .collect();
+        let plain: Vec<EvidenceItem> = items.iter().map(|e| e.item.clone()).collect();
+        let units = units
+            .into_iter()
+            .map(|unit| {
+                let unit_criteria: Vec<Criterion> = criteria
+                    .iter()
+                    .filter(|c| c.unit_id == unit.id)
+                    .cloned()
+                    .collect();
+                let rows = crate::evidence::links_by_criterion(&unit_criteria, &plain)
+                    .into_iter()
+                    .zip(unit_criteria)
+                    .map(|((_, links), c)| (c, links))
+                    .collect();
+                (unit, rows)
+            })
+            .collect();
+        Portfolio {
+            learner: learner.trim().to_string(),
+            exported_ms,
+            items,
+            units,
+            criteria,
+            held_by: source.place().to_string(),
+        }
+    }
+}
+
+/// `attachments/<sha256>-<name>` with the name cut down to letters, digits, `.`, `-` and `_`,
+/// so the path is the same on every system and needs no escaping in a link.
+pub fn attachment_name(sha256: &str, file_name: &str) -> String {
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    let skip = safe.chars().count().saturating_sub(80);
+    let safe: String = safe.chars().skip(skip).collect();
+    let safe = if safe.is_empty() {
+        "file".to_string()
+    } else {
+        safe
+    };
+    format!("attachments/{sha256}-{safe}")
+}
