@@ -1,4 +1,5 @@
 //! Device glue: where the collection lives, how it is opened, and syncing it with a centre.
 
 pub mod open;
+pub mod scheduler_tools;
 pub mod sync;

@@ -9,6 +9,7 @@ mod export_anki;
 mod import;
 mod not_found;
 mod review;
+mod scheduler_tools;
 mod settings;
 mod shell;
 mod stats;

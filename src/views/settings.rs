@@ -4,6 +4,7 @@
 use crate::components::{Message, PresetFields, PresetText, SyncStatusView};
 use crate::services::sync::SyncState;
 use crate::state::use_app;
+use crate::views::scheduler_tools::SchedulerTools;
 use dioxus::prelude::*;
 use pocketfolio_core::model::{Settings as CoreSettings, Theme};
 use pocketfolio_core::FittedParameters;
@@ -173,6 +174,7 @@ pub fn Settings() -> Element {
             Message { error: appearance().error, notice: appearance().notice }
         }
         Parameters {}
+        SchedulerTools {}
         CentreSection {}
     }
 }
@@ -201,7 +203,12 @@ fn parameters_text(fitted: Option<&FittedParameters>) -> String {
             .to_string();
     };
     format!(
-        "Fitted to you by your centre on {} from {} of your reviews; in use on this device since {}.",
+        "Fitted to you {} on {} from {} of your reviews; in use on this device since {}.",
+        if f.on_device {
+            "on this device (Optimise)"
+        } else {
+            "by your centre"
+        },
         day(f.fitted_ms),
         thousands(f.review_count),
         day(f.in_use_since_ms)
@@ -362,6 +369,7 @@ mod tests {
             review_count: 1_234,
             fitted_ms: 1_800_000_000_000,
             in_use_since_ms: 1_800_100_000_000,
+            on_device: false,
         };
         let text = parameters_text(Some(&f));
         assert!(text.contains("from 1,234 of your reviews"), "{text}");

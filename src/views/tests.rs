@@ -555,3 +555,13 @@ fn a_decks_options_show_its_shared_preset_and_bury_toggles() {
     assert!(html.contains("id=\"bury-interday\""), "{html}");
     assert!(html.contains("default study options"));
 }
+
+#[test]
+fn settings_offer_the_scheduler_tools() {
+    let (_dir, backend) = fresh();
+    let html = render_at(backend, "/settings");
+    assert!(html.contains("Scheduler tools"), "{html}");
+    for id in ["optimise", "evaluate", "retention-helper"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+}

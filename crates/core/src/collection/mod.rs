@@ -6,6 +6,7 @@ mod content;
 mod evidence;
 mod merge;
 mod notes;
+mod optimise;
 mod parameters;
 mod presets;
 mod review;
@@ -32,6 +33,7 @@ pub use evidence::{
 };
 pub use merge::MergeReport;
 pub(crate) use notes::{card_ords, check_fields, NOTES};
+pub use optimise::{Optimised, ToolInputs, RETENTIONS};
 pub use parameters::FittedParameters;
 pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{

@@ -1,5 +1,5 @@
-//! Where the scheduler's parameters came from: fitted by the centre from the learner's own
-//! reviews (how many, when), and since when this device has used them.
+//! Where the scheduler's parameters came from: fitted from the learner's own reviews by the
+//! centre or on this device (how many, when), and since when this device has used them.
 
 use super::{Collection, PARAMS_KEY};
 use crate::Result;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Meta key: the [`FittedParameters`] the centre sent last.
 pub(crate) const FITTED_KEY: &str = "fsrs_parameters_fitted";
 
-/// Parameters the centre fitted for this learner, as this device uses them.
+/// Parameters fitted for this learner, as this device uses them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedParameters {
     /// The FSRS parameters.
@@ -19,11 +19,14 @@ pub struct FittedParameters {
     pub fitted_ms: i64,
     /// When this device started scheduling with them (ms).
     pub in_use_since_ms: i64,
+    /// Fitted on this device (Optimise) rather than by the centre.
+    #[serde(default)]
+    pub on_device: bool,
 }
 
 impl Collection {
-    /// The centre's fitted parameters, if the scheduler is using them; `None` while it runs on
-    /// the standard ones.
+    /// The fitted parameters, if the scheduler is using them; `None` while it runs on the
+    /// standard ones.
     pub fn fitted_parameters(&self) -> Result<Option<FittedParameters>> {
         let Some(json) = self.store.get_meta(FITTED_KEY)? else {
             return Ok(None);
@@ -44,6 +47,18 @@ impl Collection {
         review_count: u64,
         fitted_ms: i64,
     ) -> Result<()> {
+        self.adopt_parameters_from(parameters, review_count, fitted_ms, false)
+    }
+
+    /// Records parameters fitted by the centre or, with `on_device`, here; must be called
+    /// inside `transact`.
+    pub(crate) fn adopt_parameters_from(
+        &self,
+        parameters: &[f32],
+        review_count: u64,
+        fitted_ms: i64,
+        on_device: bool,
+    ) -> Result<()> {
         let before = self.fitted_parameters()?;
         let in_use_since_ms = match before {
             Some(b) if b.parameters == parameters => b.in_use_since_ms,
@@ -54,6 +69,7 @@ impl Collection {
             review_count,
             fitted_ms,
             in_use_since_ms,
+            on_device,
         };
         self.store
             .set_meta(PARAMS_KEY, &serde_json::to_string(parameters)?)?;

@@ -5,6 +5,7 @@
 
 mod apply;
 pub mod day;
+pub mod fit;
 mod fuzz;
 mod preview;
 

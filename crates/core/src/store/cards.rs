@@ -215,6 +215,15 @@ impl Store {
         )?)
     }
 
+    /// How many cards there are.
+    pub(crate) fn count_cards(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM card")?
+            .query_row([], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// The deck a card's note is in.
     pub(crate) fn deck_of_card(&self, id: CardId) -> Result<Option<DeckId>> {
         Ok(self

@@ -106,6 +106,24 @@ impl Store {
 }
 
 impl Store {
+    /// Every answer in the log (not undone), for fitting and evaluating FSRS parameters.
+    pub(crate) fn get_answers(&self) -> Result<Vec<crate::scheduler::fit::Answer>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT card_id, time_ms, kind, tz_offset_min FROM review_log
+             WHERE kind BETWEEN 1 AND 4 AND undone = 0",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let card: CardId = r.get(0)?;
+            Ok(crate::scheduler::fit::Answer {
+                card: card.0.as_u128(),
+                time_ms: r.get(1)?,
+                rating: r.get(2)?,
+                tz_offset_min: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Answers given in a time range in each deck, split as [`Store::done_counts`] splits
     /// them: what each deck's own limits have used today.
     pub(crate) fn done_counts_by_deck(
