@@ -220,6 +220,7 @@ impl Db {
             changes,
             cursor,
             more,
+            enrolment: None,
         })
     }
 

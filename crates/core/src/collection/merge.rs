@@ -84,6 +84,9 @@ impl Collection {
                 report.applied += 1;
             }
             col.rederive(&cards, &after)?;
+            if let Some(enrolment) = &page.enrolment {
+                col.adopt_centre_enrolment(enrolment)?;
+            }
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
         })?;

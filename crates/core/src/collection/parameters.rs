@@ -97,6 +97,7 @@ mod tests {
             }],
             cursor,
             more: false,
+            enrolment: None,
         }
     }
 

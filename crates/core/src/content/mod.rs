@@ -2,6 +2,7 @@
 //! files under `assets/content/` (see its README) and checked here.
 
 mod builtin;
+mod enrolment;
 mod lint;
 mod official;
 mod pack;
@@ -10,6 +11,10 @@ mod validate;
 mod words;
 
 pub use builtin::{builtin, BUILTIN_FILES};
+pub use enrolment::{
+    enrolled_first, resolve_units, suggestion_units, EnrolledFirst, Enrolment, EnrolmentError,
+    EnrolmentSource,
+};
 pub use official::{OfficialReference, OfficialReferences};
 pub use pack::{
     ContentBundle, CriterionInfo, DeckSpec, FieldInput, Manifest, NoteSpec, Template,

@@ -4,7 +4,7 @@
 //! and the words that stop it, so "beyond my authority" is not "going beyond expectations".
 
 use super::pack;
-use crate::content::ContentBundle;
+use crate::content::{suggestion_units, ContentBundle};
 use crate::model::Criterion;
 use crate::{Collection, Result};
 use std::collections::HashMap;
@@ -38,15 +38,16 @@ const TEMPLATE_SCORE: f32 = 1.0;
 const UNIT_SHARE: f32 = 0.5;
 
 impl Collection {
-    /// Criteria to suggest for an item made from `template_id` whose text is `text`, from any
-    /// unit: the template's typical ones and those its words point to, best first, at most
-    /// [`MAX_SUGGESTIONS`].
+    /// Criteria to suggest for an item made from `template_id` whose text is `text`: the
+    /// template's typical ones and those its words point to, best first, at most
+    /// [`MAX_SUGGESTIONS`]; only from the learner's units when their enrolment is known.
     pub fn suggest_criteria(
         &self,
         template_id: Option<&str>,
         text: &str,
     ) -> Result<Vec<CriterionSuggestion>> {
-        self.suggest_criteria_within(template_id, text, &[])
+        let units = suggestion_units(self.enrolment()?.as_ref());
+        self.suggest_criteria_within(template_id, text, &units)
     }
 
     /// As [`Collection::suggest_criteria`], restricted to the learner's `units` (all units when

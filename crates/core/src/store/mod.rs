@@ -9,6 +9,7 @@
 mod cards;
 mod checkpoint;
 mod decks;
+mod enrolment;
 mod evidence;
 mod export;
 mod media;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0004_note_guid.sql"),
     include_str!("sql/0005_lifecycle.sql"),
     include_str!("sql/0006_card_position.sql"),
+    include_str!("sql/0007_enrolment.sql"),
 ];
 
 /// The newest schema version this build knows.

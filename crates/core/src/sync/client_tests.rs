@@ -618,3 +618,69 @@ fn a_change_the_centre_would_refuse_never_enters_the_outbox() {
         "the item is as it was"
     );
 }
+
+/// Issue 11 case 5: the centre enrols the learner on some units; after a sync the device
+/// holds that enrolment (across a restart), its units and decks come first with the others
+/// apart, and criteria suggestions come only from the enrolled units.
+#[test]
+fn the_centre_s_enrolment_comes_down_and_shapes_units_decks_and_suggestions() {
+    use crate::content::{enrolled_first, EnrolmentSource};
+    use crate::sync::protocol::EnrolmentRecord;
+    let centre = MemoryCentre::new();
+    centre.enrol(Some(EnrolmentRecord {
+        qualifications: vec!["proqual-retail".into()],
+        units: vec!["retail-relationships".into()],
+        updated_ms: 5,
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("collection.db");
+    let clock = manual_clock();
+    let negotiation = "We settled on free delivery if they ordered for a year.";
+    {
+        let mut col = Collection::open(&path, clock.clone()).unwrap();
+        col.install_builtin_content().unwrap();
+        let before = col.suggest_criteria(None, negotiation).unwrap();
+        assert!(
+            before.iter().any(|s| s.unit_id == "negotiate"),
+            "without an enrolment every unit may be suggested: {before:?}"
+        );
+        let col = Mutex::new(col);
+        sync(&col, &mut centre.connect(), &mut |_| {}).unwrap();
+    }
+    let col = Collection::open(&path, clock).unwrap();
+    let enrolment = col.enrolment().unwrap().expect("the enrolment came down");
+    assert_eq!(enrolment.units, ["retail-relationships"]);
+    assert_eq!(enrolment.source, EnrolmentSource::Centre);
+
+    let units = enrolled_first(col.today_counts().unwrap().units, Some(&enrolment), |u| {
+        Some(u.unit.id.as_str())
+    });
+    let ids = |v: &[crate::UnitToday]| v.iter().map(|u| u.unit.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&units.enrolled), ["retail-relationships"]);
+    assert_eq!(ids(&units.others), ["negotiate", "retail-reliable-service"]);
+
+    let decks = enrolled_first(col.decks().unwrap(), Some(&enrolment), |d| {
+        d.deck.unit_id.as_deref()
+    });
+    assert!(decks.enrolled.iter().all(|d| d
+        .deck
+        .unit_id
+        .as_deref()
+        .is_none_or(|u| u == "retail-relationships")));
+    assert!(decks
+        .enrolled
+        .iter()
+        .any(|d| d.deck.unit_id.as_deref() == Some("retail-relationships")));
+    assert_eq!(decks.others.len(), 2, "negotiate and reliable service");
+
+    for text in [
+        negotiation,
+        "A regular customer always buys the decaf so I put two packs by.",
+    ] {
+        let got = col.suggest_criteria(None, text).unwrap();
+        assert!(
+            got.iter().all(|s| s.unit_id == "retail-relationships"),
+            "{text}: {got:?}"
+        );
+    }
+}

@@ -3,8 +3,8 @@
 //! centre is tested against the same client in the workspace's end-to-end tests.
 
 use super::protocol::{
-    AssessmentRecord, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
-    PushGap, PushRequest, PushResponse,
+    AssessmentRecord, ChangeBody, EnrolmentRecord, MissingBlobs, Origin, PullBody, PullResponse,
+    PulledChange, PushGap, PushRequest, PushResponse,
 };
 use super::transport::{PushOutcome, Transport, TransportError};
 use super::{rules, Hlc};
@@ -19,6 +19,7 @@ pub struct CentreState {
     log: Vec<PulledChange>,
     blobs: BTreeMap<String, Vec<u8>>,
     clock: Option<Hlc>,
+    enrolment: Option<EnrolmentRecord>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
 }
@@ -72,6 +73,11 @@ impl MemoryCentre {
     /// The shared state.
     pub fn state(&self) -> std::sync::MutexGuard<'_, CentreState> {
         self.state.lock().expect("centre state")
+    }
+
+    /// The centre enrols the learner: every later pull carries it (`None`: not enrolled).
+    pub fn enrol(&self, enrolment: Option<EnrolmentRecord>) {
+        self.state().enrolment = enrolment;
     }
 
     /// The assessor decides on an item; false (and nothing happens) if the centre has never
@@ -213,6 +219,7 @@ impl Transport for MemoryCentre {
                 more: state.log.len() as u64 > cursor,
                 changes,
                 cursor,
+                enrolment: state.enrolment.clone(),
             }
         };
         self.reply(page)

@@ -358,6 +358,23 @@ pub struct PullResponse {
     pub cursor: u64,
     /// True when more pages wait.
     pub more: bool,
+    /// The learner's enrolment as the centre holds it now, on every page (it is small). Absent
+    /// from centres that don't send one and when the learner is not enrolled; clients that
+    /// predate it ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<EnrolmentRecord>,
+}
+
+/// The learner's enrolment on the wire: it replaces whatever the device held, including a
+/// choice the learner made on the device before a centre enrolled them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentRecord {
+    /// Qualification ids.
+    pub qualifications: Vec<String>,
+    /// The units taken (the centre resolves "all units" before sending).
+    pub units: Vec<String>,
+    /// When the centre last changed it (ms, centre clock).
+    pub updated_ms: i64,
 }
 
 /// The JSON body of every API error.
