@@ -1,10 +1,14 @@
-//! Enrolling a learner on a qualification: the one rule the admin pages and the admin command
-//! line both call, so neither can store an enrolment the other would refuse.
+//! Enrolling a learner on a qualification and some of its units: the one service the admin
+//! pages and the admin command line both call, so neither can store an enrolment the other
+//! would refuse. The structure rule itself is the core's (`content::resolve_units`), the same
+//! one the app's first run uses. Also what the rest of the centre asks about an enrolment:
+//! what a learner's phone is sent, and whether a criterion lies in the learner's units.
 
 use crate::db::accounts::{Account, Role};
 use crate::db::Db;
 use crate::error::ApiError;
-use pocketfolio_core::content::ContentBundle;
+use pocketfolio_core::content::{resolve_units, ContentBundle, EnrolmentError};
+use pocketfolio_core::sync::protocol::EnrolmentRecord;
 
 /// Why an enrolment was refused.
 #[derive(Debug, thiserror::Error)]
@@ -15,9 +19,9 @@ pub enum EnrolError {
     /// The account is not a learner.
     #[error("{0} is not a learner")]
     NotALearner(String),
-    /// The content pack has no such qualification.
-    #[error("the content pack has no qualification {0}")]
-    UnknownQualification(String),
+    /// The qualification or units don't fit the content pack.
+    #[error(transparent)]
+    Structure(#[from] EnrolmentError),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sqlx::Error),
@@ -30,22 +34,30 @@ impl From<EnrolError> for ApiError {
             EnrolError::NotALearner(_) => {
                 ApiError::invalid("learner", "Only learners are enrolled.")
             }
-            EnrolError::UnknownQualification(_) => {
-                ApiError::invalid("qualification", "Unknown qualification.")
+            EnrolError::Structure(e) => {
+                let field = match e {
+                    EnrolmentError::UnknownUnit(_)
+                    | EnrolmentError::UnitNotInQualification { .. } => "units",
+                    _ => "qualification",
+                };
+                ApiError::invalid(field, e.to_string())
             }
             EnrolError::Db(e) => e.into(),
         }
     }
 }
 
-/// Enrols the learner called `username` on `qualification`, which must be in `content`, and
-/// records who did it (`None`: the command line) in the audit log. Returns the learner.
+/// Enrols the learner called `username` on `qualification` and `units` (none named: every
+/// unit of it), which must fit `content`, replacing the units of an earlier enrolment on the
+/// same qualification, and records who did it (`None`: the command line) in the audit log.
+/// Returns the learner.
 pub async fn enrol(
     db: &Db,
     content: &ContentBundle,
     actor: Option<&Account>,
     username: &str,
     qualification: &str,
+    units: &[String],
 ) -> Result<Account, EnrolError> {
     let learner = db
         .get_account_by_username(username)
@@ -54,27 +66,95 @@ pub async fn enrol(
     if learner.role != Role::Learner {
         return Err(EnrolError::NotALearner(username.to_string()));
     }
-    if !content.qualifications.iter().any(|q| q.id == qualification) {
-        return Err(EnrolError::UnknownQualification(qualification.to_string()));
-    }
-    db.add_enrolment(&learner.id, qualification).await?;
+    let units = resolve_units(
+        &content.qualifications,
+        &content.units,
+        &[qualification.to_string()],
+        units,
+    )?;
+    db.put_enrolment_units(&learner.id, qualification, &units, crate::db::now_ms())
+        .await?;
     db.audit(
         actor,
         "enrolment.add",
         &format!("learner {}", learner.id),
         serde_json::Value::Null,
-        serde_json::json!({ "qualification": qualification }),
+        serde_json::json!({ "qualification": qualification, "units": units }),
     )
     .await?;
     Ok(learner)
+}
+
+/// The learner's enrolment as their devices get it with every pull: every qualification and
+/// the units taken on each (an enrolment stored before units were means all of them), or
+/// `None` when not enrolled. The stamp is the latest change.
+pub async fn learner_enrolment(
+    db: &Db,
+    content: &ContentBundle,
+    learner_id: &str,
+) -> Result<Option<EnrolmentRecord>, sqlx::Error> {
+    let stored = db.get_enrolment_units(learner_id).await?;
+    if stored.is_empty() {
+        return Ok(None);
+    }
+    let mut record = EnrolmentRecord {
+        qualifications: Vec::new(),
+        units: Vec::new(),
+        updated_ms: 0,
+    };
+    for e in stored {
+        let units = if e.units.is_empty() {
+            // A qualification the pack no longer has gives no units rather than failing sync.
+            resolve_units(
+                &content.qualifications,
+                &content.units,
+                std::slice::from_ref(&e.qualification),
+                &[],
+            )
+            .unwrap_or_default()
+        } else {
+            e.units
+        };
+        for u in units {
+            if !record.units.contains(&u) {
+                record.units.push(u);
+            }
+        }
+        record.qualifications.push(e.qualification);
+        record.updated_ms = record.updated_ms.max(e.updated_ms);
+    }
+    // Structure order, as the devices show them.
+    record.units.sort_by_key(|u| {
+        content
+            .units
+            .iter()
+            .position(|known| &known.id == u)
+            .unwrap_or(usize::MAX)
+    });
+    Ok(Some(record))
+}
+
+/// Whether `criterion_id` lies in a unit the learner is enrolled on (false when not enrolled,
+/// or when the content pack has no such criterion). For rules such as signing a criterion off.
+pub async fn covers_criterion(
+    db: &Db,
+    content: &ContentBundle,
+    learner_id: &str,
+    criterion_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let Some(criterion) = content.criteria.iter().find(|c| c.id == criterion_id) else {
+        return Ok(false);
+    };
+    Ok(learner_enrolment(db, content, learner_id)
+        .await?
+        .is_some_and(|e| e.units.contains(&criterion.unit_id)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn only_learners_and_qualifications_in_the_content_pack_are_enrolled() {
+    async fn centre() -> (tempfile::TempDir, Db, ContentBundle, Account) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("centre.db").display());
         let db = Db::connect(&url).await.unwrap();
@@ -86,24 +166,168 @@ mod tests {
         db.add_account("ann", "Ann", Role::Assessor, "x")
             .await
             .unwrap();
+        (dir, db, content, lee)
+    }
+
+    fn strings(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn only_learners_and_qualifications_in_the_content_pack_are_enrolled() {
+        let (_dir, db, content, lee) = centre().await;
         let real = content.qualifications[0].id.clone();
 
-        let unknown = enrol(&db, &content, None, "lee", "made-up").await;
-        assert!(matches!(unknown, Err(EnrolError::UnknownQualification(q)) if q == "made-up"));
-        let assessor = enrol(&db, &content, None, "ann", &real).await;
+        let unknown = enrol(&db, &content, None, "lee", "made-up", &[]).await;
+        assert!(matches!(
+            unknown,
+            Err(EnrolError::Structure(EnrolmentError::UnknownQualification(q))) if q == "made-up"
+        ));
+        let assessor = enrol(&db, &content, None, "ann", &real, &[]).await;
         assert!(matches!(assessor, Err(EnrolError::NotALearner(_))));
-        let nobody = enrol(&db, &content, None, "nobody", &real).await;
+        let nobody = enrol(&db, &content, None, "nobody", &real, &[]).await;
         assert!(matches!(nobody, Err(EnrolError::NoSuchAccount(_))));
         assert!(db
             .get_enrolments(&lee.scope(), &lee.id)
             .await
             .unwrap()
             .is_empty());
+        assert_eq!(
+            learner_enrolment(&db, &content, &lee.id).await.unwrap(),
+            None
+        );
 
-        enrol(&db, &content, None, "lee", &real).await.unwrap();
+        enrol(&db, &content, None, "lee", &real, &[]).await.unwrap();
         assert_eq!(
             db.get_enrolments(&lee.scope(), &lee.id).await.unwrap(),
             [real]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_unit_outside_the_qualification_is_refused_and_nothing_is_stored() {
+        let (_dir, db, content, lee) = centre().await;
+        let err = enrol(
+            &db,
+            &content,
+            None,
+            "lee",
+            "proqual-retail",
+            &strings(&["retail-relationships", "negotiate"]),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "The unit negotiate is not part of proqual-retail."
+        );
+        assert!(
+            matches!(ApiError::from(err), ApiError::Unprocessable { field: Some(f), .. } if f == "units")
+        );
+        assert_eq!(
+            learner_enrolment(&db, &content, &lee.id).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn the_chosen_units_are_what_the_phone_gets_and_what_covers_a_criterion() {
+        let (_dir, db, content, lee) = centre().await;
+        enrol(
+            &db,
+            &content,
+            None,
+            "lee",
+            "proqual-retail",
+            &strings(&["retail-reliable-service"]),
+        )
+        .await
+        .unwrap();
+        let record = learner_enrolment(&db, &content, &lee.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.qualifications, ["proqual-retail"]);
+        assert_eq!(record.units, ["retail-reliable-service"]);
+        assert!(record.updated_ms > 0);
+
+        let in_unit = content
+            .criteria
+            .iter()
+            .find(|c| c.unit_id == "retail-reliable-service")
+            .unwrap();
+        let outside = content
+            .criteria
+            .iter()
+            .find(|c| c.unit_id == "retail-relationships")
+            .unwrap();
+        assert!(covers_criterion(&db, &content, &lee.id, &in_unit.id)
+            .await
+            .unwrap());
+        assert!(!covers_criterion(&db, &content, &lee.id, &outside.id)
+            .await
+            .unwrap());
+        assert!(!covers_criterion(&db, &content, &lee.id, "made-up")
+            .await
+            .unwrap());
+
+        // Enrolling again on the same qualification replaces its units; none named: all.
+        enrol(&db, &content, None, "lee", "proqual-retail", &[])
+            .await
+            .unwrap();
+        enrol(&db, &content, None, "lee", "proqual-cs-l2", &[])
+            .await
+            .unwrap();
+        let record = learner_enrolment(&db, &content, &lee.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.qualifications, ["proqual-cs-l2", "proqual-retail"]);
+        assert_eq!(
+            record.units,
+            [
+                "negotiate",
+                "retail-relationships",
+                "retail-reliable-service"
+            ]
+        );
+        assert!(covers_criterion(&db, &content, &lee.id, &outside.id)
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn erasing_a_learner_takes_their_units_too() {
+        let (_dir, db, content, lee) = centre().await;
+        enrol(
+            &db,
+            &content,
+            None,
+            "lee",
+            "proqual-retail",
+            &strings(&["retail-relationships"]),
+        )
+        .await
+        .unwrap();
+        let counts = db.erase_learner_rows(&lee.id).await.unwrap();
+        assert!(counts.contains(&("enrolment_units", 1)), "{counts:?}");
+        assert_eq!(
+            learner_enrolment(&db, &content, &lee.id).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn an_enrolment_stored_before_units_were_means_every_unit() {
+        let (_dir, db, content, lee) = centre().await;
+        db.add_enrolment(&lee.id, "proqual-retail").await.unwrap();
+        let record = learner_enrolment(&db, &content, &lee.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            record.units,
+            ["retail-relationships", "retail-reliable-service"]
         );
     }
 }

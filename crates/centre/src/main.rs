@@ -149,12 +149,16 @@ enum Admin {
         /// The learner's sign-in name.
         learner: String,
     },
-    /// Enrol a learner on a qualification (e.g. proqual-cs-l2).
+    /// Enrol a learner on a qualification (e.g. proqual-cs-l2) and some of its units (every
+    /// unit when none is named); enrolling again on it replaces the units.
     Enrol {
         /// The learner's sign-in name.
         learner: String,
         /// Qualification id.
         qualification: String,
+        /// A unit of it the learner takes (repeat for each).
+        #[arg(long = "unit")]
+        units: Vec<String>,
     },
     /// Set a new password (from PF_PASSWORD or stdin) and sign the account out everywhere.
     ResetPassword {
@@ -438,11 +442,17 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
         Admin::Enrol {
             learner,
             qualification,
+            units,
         } => {
             let content = pocketfolio_core::content::builtin()
                 .context("loading the built-in content pack")?;
-            enrolment::enrol(db, &content, None, learner, qualification).await?;
-            println!("enrolled {learner} on {qualification}");
+            let account =
+                enrolment::enrol(db, &content, None, learner, qualification, units).await?;
+            let taken = enrolment::learner_enrolment(db, &content, &account.id)
+                .await?
+                .map(|e| e.units.join(", "))
+                .unwrap_or_default();
+            println!("enrolled {learner} on {qualification}; units taken: {taken}");
         }
         Admin::ResetPassword { username } => {
             let a = find(username.clone()).await?;

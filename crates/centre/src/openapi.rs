@@ -114,6 +114,12 @@ wire_schema!(
     PullResponseDoc,
     json!({"type": "object", "required": ["changes", "cursor", "more"], "properties": {
         "cursor": {"type": "integer"}, "more": {"type": "boolean"},
+        "enrolment": {"type": "object", "required": ["qualifications", "units", "updated_ms"],
+            "description": "The learner's enrolment as it stands, on every page; absent when not enrolled (and from centres before it was sent). It replaces what the device held.",
+            "properties": {
+                "qualifications": {"type": "array", "items": {"type": "string"}},
+                "units": {"type": "array", "items": {"type": "string"}, "description": "The units taken, every unit of a qualification when none was chosen"},
+                "updated_ms": {"type": "integer", "description": "When the centre last changed it (ms)"}}},
         "changes": {"type": "array", "items": {"type": "object", "required": ["cursor", "origin", "body"], "properties": {
             "cursor": {"type": "integer"},
             "origin": {"type": "object", "required": ["kind"], "properties": {
@@ -216,6 +222,12 @@ mod tests {
             .as_array()
             .unwrap();
         assert_eq!(variants.len(), 9, "one schema per change body variant");
+        let enrolment = &doc["components"]["schemas"]["PullResponseDoc"]["properties"]["enrolment"];
+        assert_eq!(
+            enrolment["required"],
+            serde_json::json!(["qualifications", "units", "updated_ms"]),
+            "the pull's enrolment is described"
+        );
         let text = doc.to_string();
         assert!(
             text.contains("^[0-9a-f]{64}$"),

@@ -56,3 +56,54 @@ fn admin_enrol_refuses_a_qualification_the_content_pack_lacks_and_stores_nothing
     );
     assert_eq!(enrolments(dir.path(), "lee"), ["proqual-cs-l2"]);
 }
+
+/// The same refusals as the admin page (pages.rs, `admin_pages_manage_accounts_with_audit`):
+/// a unit outside the qualification, or one the pack lacks, stores nothing; named units are
+/// what is stored.
+#[test]
+fn admin_enrol_refuses_a_unit_outside_the_qualification_and_stores_the_named_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["admin", "create", "learner", "lee"]);
+    assert!(out.status.success());
+    for unit in ["negotiate", "made-up"] {
+        let out = run(
+            dir.path(),
+            &[
+                "admin",
+                "enrol",
+                "lee",
+                "proqual-retail",
+                "--unit",
+                "retail-relationships",
+                "--unit",
+                unit,
+            ],
+        );
+        assert!(!out.status.success(), "{unit} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(unit), "the error names the unit: {stderr}");
+        assert!(enrolments(dir.path(), "lee").is_empty());
+    }
+    let out = run(
+        dir.path(),
+        &[
+            "admin",
+            "enrol",
+            "lee",
+            "proqual-retail",
+            "--unit",
+            "retail-reliable-service",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("units taken: retail-reliable-service"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(enrolments(dir.path(), "lee"), ["proqual-retail"]);
+}

@@ -639,6 +639,39 @@ async fn admin_pages_manage_accounts_with_audit(backend: Backend) {
         )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A unit outside the qualification is refused in words (as on the command line, see
+    // admin_cli.rs) and stores nothing; the ticked units are what the learner's phone gets.
+    let p = admin
+        .post(
+            "/admin/enrol",
+            &[
+                ("csrf", &csrf),
+                ("learner", "newbie"),
+                ("qualification", "proqual-retail"),
+                ("units", "retail-relationships"),
+                ("units", "negotiate"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body
+            .contains("The unit negotiate is not part of proqual-retail."),
+        "{}",
+        p.body
+    );
+    let p = admin
+        .post(
+            "/admin/enrol",
+            &[
+                ("csrf", &csrf),
+                ("learner", "newbie"),
+                ("qualification", "proqual-retail"),
+                ("units", "retail-reliable-service"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
 
     // The new learner can sign in on the API; a reset revokes that token.
     let r = c
@@ -653,6 +686,18 @@ async fn admin_pages_manage_accounts_with_audit(backend: Backend) {
         .as_str()
         .unwrap()
         .to_string();
+    // The enrolment comes down with a pull: every unit of the first qualification, the ticked
+    // one of the second.
+    let (status, pulled) = c.get(&token, "/v1/sync/pull?since=0").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        pulled["enrolment"]["qualifications"],
+        serde_json::json!(["proqual-cs-l2", "proqual-retail"])
+    );
+    assert_eq!(
+        pulled["enrolment"]["units"],
+        serde_json::json!(["negotiate", "retail-reliable-service"])
+    );
     let p = admin
         .post(
             "/admin/reset-password",

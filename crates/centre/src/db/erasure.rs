@@ -16,6 +16,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("evidence_history", "learner_id"),
     ("evidence", "learner_id"),
     ("blobs", "learner_id"),
+    ("enrolment_units", "learner_id"),
     ("enrolments", "learner_id"),
     ("assignments", "learner_id"),
     ("accounts", "id"),

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod enrolments;
 pub mod erasure;
 pub mod evidence;
 pub mod lockout;
@@ -76,6 +77,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("schema.sql")),
     (2, include_str!("lockout.sql")),
     (3, include_str!("lifecycle.sql")),
+    (4, include_str!("enrolment.sql")),
 ];
 
 impl Db {

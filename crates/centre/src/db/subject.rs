@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 impl Db {
-    /// The account (never the password hash), enrolments and assessors.
+    /// The account (never the password hash), enrolments (with the units chosen) and
+    /// assessors.
     pub async fn get_subject_account(&self, learner_id: &str) -> Result<Value, sqlx::Error> {
         let row = sqlx::query(
             "SELECT id, username, display_name, role, created_ms FROM accounts WHERE id = $1",
@@ -19,6 +20,12 @@ impl Db {
                 .bind(learner_id)
                 .fetch_all(&self.pool)
                 .await?;
+        let units: Vec<(String,)> = sqlx::query_as(
+            "SELECT unit_id FROM enrolment_units WHERE learner_id = $1 ORDER BY unit_id",
+        )
+        .bind(learner_id)
+        .fetch_all(&self.pool)
+        .await?;
         let assessors: Vec<(String,)> = sqlx::query_as(
             "SELECT a.display_name FROM assignments s JOIN accounts a ON a.id = s.assessor_id \
              WHERE s.learner_id = $1 ORDER BY a.display_name",
@@ -33,6 +40,7 @@ impl Db {
             "role": row.try_get::<String, _>("role")?,
             "created_ms": row.try_get::<i64, _>("created_ms")?,
             "qualifications": enrolments.into_iter().map(|r| r.0).collect::<Vec<_>>(),
+            "units": units.into_iter().map(|r| r.0).collect::<Vec<_>>(),
             "assessors": assessors.into_iter().map(|r| r.0).collect::<Vec<_>>(),
         }))
     }

@@ -60,6 +60,19 @@ async fn render_accounts(state: &AppState, user: &PageUser) -> Result<Response, 
             )
         })
         .collect();
+    let units: String = state
+        .content
+        .units
+        .iter()
+        .map(|u| {
+            format!(
+                r#"<label><input type="checkbox" name="units" value="{}"> {} <span class="hint">({})</span></label>"#,
+                escape(&u.id),
+                escape(&u.title),
+                escape(&u.qualifications.join(", "))
+            )
+        })
+        .collect();
     let csrf = escape(&user.csrf);
     let locked: String = state
         .db
@@ -93,6 +106,7 @@ async fn render_accounts(state: &AppState, user: &PageUser) -> Result<Response, 
 <button type="submit">Assign</button></form>
 <h2>Enrol a learner</h2><form method="post" action="/admin/enrol" class="card"><input type="hidden" name="csrf" value="{csrf}">
 <label>Learner <select name="learner">{learners}</select></label><label>Qualification <select name="qualification">{quals}</select></label>
+<fieldset><legend>Units (none ticked: every unit of the qualification)</legend>{units}</fieldset>
 <button type="submit">Enrol</button></form></section></div>"#,
         assessors = options(Role::Assessor),
         learners = options(Role::Learner),
@@ -211,30 +225,38 @@ pub async fn assign(
     )
 }
 
-/// The enrol form.
-#[derive(Debug, Deserialize)]
-pub struct EnrolForm {
-    csrf: String,
-    learner: String,
-    qualification: String,
-}
+/// The enrol form: `csrf`, `learner`, `qualification` and one `units` per ticked unit (a
+/// repeated name, which only a list of pairs can hold).
+pub type EnrolForm = Vec<(String, String)>;
 
-/// Enrols a learner on a qualification.
+/// Enrols a learner on a qualification and the ticked units.
 pub async fn enrol(
     State(state): State<AppState>,
     user: PageUser,
     Form(form): Form<EnrolForm>,
 ) -> Response {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let units: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "units")
+        .map(|(_, v)| v.clone())
+        .collect();
     done(
         async {
             require_admin(&user)?;
-            user.check_csrf(&form.csrf)?;
+            user.check_csrf(&field("csrf"))?;
             crate::enrolment::enrol(
                 &state.db,
                 &state.content,
                 Some(&user.account),
-                &form.learner,
-                &form.qualification,
+                &field("learner"),
+                &field("qualification"),
+                &units,
             )
             .await?;
             Ok(())

@@ -12,13 +12,27 @@ use pocketfolio_core::content::ContentBundle;
 use pocketfolio_core::model::{CriterionKind, Unit};
 use std::collections::BTreeSet;
 
-/// The units of the qualifications a learner is enrolled on, in pack order.
-pub(super) fn units_for<'a>(content: &'a ContentBundle, enrolled: &[String]) -> Vec<&'a Unit> {
-    content
+/// The units a learner in `scope` is enrolled on (the units chosen, or every unit of a
+/// qualification enrolled on without a choice), in pack order.
+pub(super) async fn units_for<'a>(
+    state: &'a AppState,
+    scope: &crate::db::Scope,
+    learner_id: &str,
+) -> Result<Vec<&'a Unit>, ApiError> {
+    // The scoped read first: a learner out of scope has no units here.
+    if state.db.get_enrolments(scope, learner_id).await?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let taken = crate::enrolment::learner_enrolment(&state.db, &state.content, learner_id)
+        .await?
+        .map(|e| e.units)
+        .unwrap_or_default();
+    Ok(state
+        .content
         .units
         .iter()
-        .filter(|u| u.qualifications.iter().any(|q| enrolled.contains(q)))
-        .collect()
+        .filter(|u| taken.contains(&u.id))
+        .collect())
 }
 
 /// Criteria (not marking points) of a unit.
@@ -51,7 +65,6 @@ async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiE
     let learners = state.db.get_learners(&scope).await?;
     let mut rows = String::new();
     for l in &learners {
-        let enrolled = state.db.get_enrolments(&scope, &l.id).await?;
         let signed: BTreeSet<String> = state
             .db
             .get_signed_off(&scope, &l.id)
@@ -62,7 +75,7 @@ async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiE
         let items = state.db.get_learner_evidence(&scope, &l.id).await?;
         let waiting = items.iter().filter(|i| i.stage.with_assessor()).count();
         let mut units = String::new();
-        for unit in units_for(&state.content, &enrolled) {
+        for unit in units_for(state, &scope, &l.id).await? {
             let criteria = criteria_of(&state.content, &unit.id);
             let done = criteria.iter().filter(|c| signed.contains(&c.id)).count();
             units.push_str(&format!(
@@ -116,7 +129,6 @@ async fn render_detail(
 ) -> Result<Response, ApiError> {
     let scope = user.account.scope();
     let learner = super::visible_learner(state, &scope, learner_id).await?;
-    let enrolled = state.db.get_enrolments(&scope, learner_id).await?;
     let items = state.db.get_learner_evidence(&scope, learner_id).await?;
     let mut rows = String::new();
     for item in &items {
@@ -131,7 +143,8 @@ async fn render_detail(
             updated = when(item.updated_ms),
         ));
     }
-    let units: String = units_for(&state.content, &enrolled)
+    let units: String = units_for(state, &scope, learner_id)
+        .await?
         .iter()
         .map(|u| {
             format!(

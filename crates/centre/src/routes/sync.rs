@@ -77,10 +77,13 @@ pub async fn pull(
                 .to_string(),
         ),
     };
-    Ok(Json(
-        state
-            .db
-            .pull(&learner.id, since, limit, device.as_deref())
-            .await?,
-    ))
+    let mut page = state
+        .db
+        .pull(&learner.id, since, limit, device.as_deref())
+        .await?;
+    // Every page carries the enrolment as it stands: it is small, and a phone then never
+    // needs a cursor for it.
+    page.enrolment =
+        crate::enrolment::learner_enrolment(&state.db, &state.content, &learner.id).await?;
+    Ok(Json(page))
 }
