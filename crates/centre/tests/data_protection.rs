@@ -165,6 +165,15 @@ async fn the_subject_access_export_holds_everything_and_the_download_no_draft(ba
 }
 both_backends!(the_subject_access_export_holds_everything_and_the_download_no_draft);
 
+async fn exists(c: &Centre, username: &str) -> bool {
+    c.state
+        .db
+        .get_account_by_username(username)
+        .await
+        .unwrap()
+        .is_some()
+}
+
 async fn erasure_takes_the_learner_and_their_files_but_not_what_others_hold(backend: Backend) {
     let c = Centre::start(backend).await;
     let asha = c.account(Role::Assessor, "asha").await;
@@ -210,13 +219,7 @@ async fn erasure_takes_the_learner_and_their_files_but_not_what_others_hold(back
         erase("le").await.unwrap().status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert!(c
-        .state
-        .db
-        .get_account_by_username("lee")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(exists(&c, "lee").await);
     // An assessor cannot erase.
     let assessor = c.page_cookie("asha").await;
     let r = c
@@ -233,23 +236,11 @@ async fn erasure_takes_the_learner_and_their_files_but_not_what_others_hold(back
         .await
         .unwrap();
     assert_ne!(r.status(), StatusCode::OK);
-    assert!(c
-        .state
-        .db
-        .get_account_by_username("lee")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(exists(&c, "lee").await);
 
     let r = erase("lee").await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(c
-        .state
-        .db
-        .get_account_by_username("lee")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(!exists(&c, "lee").await);
     let (items, held) = c
         .state
         .db

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-fn require_admin(user: &PageUser) -> Result<(), ApiError> {
+pub(super) fn require_admin(user: &PageUser) -> Result<(), ApiError> {
     if user.is_admin() {
         Ok(())
     } else {

@@ -20,20 +20,25 @@ pub async fn download(
     Path(learner_id): Path<String>,
 ) -> Response {
     match prepare(&state, &user, &learner_id).await {
-        Ok((name, body)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_string()),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok((name, body)) => zip_download(&name, body),
         Err(e) => error_page(e),
     }
+}
+
+/// A ZIP offered for download as `name`, never cached.
+pub(super) fn zip_download(name: &str, body: axum::body::Body) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn prepare(

@@ -2,6 +2,7 @@
 //! admin types the learner's user name. The same rules as the `subject-access` and `erase`
 //! commands ([`crate::export`], [`crate::erasure`]); both are audited.
 
+use super::admin::require_admin;
 use super::html::{escape, page};
 use super::session::error_page;
 use super::PageUser;
@@ -10,18 +11,9 @@ use crate::error::ApiError;
 use crate::export::{file_name, gather_subject_access, portfolio_body};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-
-fn require_admin(user: &PageUser) -> Result<(), ApiError> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
 
 /// `GET /admin/data`: every learner, with their export and the erasure form.
 pub async fn learners(State(state): State<AppState>, user: PageUser) -> Response {
@@ -83,18 +75,7 @@ pub async fn subject_access(
     }
     .await;
     match result {
-        Ok((name, body)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_string()),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok((name, body)) => super::portfolio::zip_download(&name, body),
         Err(e) => error_page(e),
     }
 }
