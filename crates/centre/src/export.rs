@@ -37,7 +37,7 @@ pub struct PortfolioExport {
 }
 
 /// Gathers `learner`'s portfolio as `reader` may see it: items as the core's items, with the
-/// units of the learner's qualifications (every unit of the pack when not enrolled yet).
+/// units the learner is enrolled on (every unit of the pack when not enrolled yet).
 pub async fn gather(
     state: &AppState,
     learner: &Account,
@@ -61,14 +61,12 @@ pub async fn gather(
         held,
         handle: Handle::current(),
     };
-    let qualifications = state.db.get_enrolment_ids(&learner.id).await?;
     let content = &state.content;
+    let enrolled = crate::enrolment::learner_enrolment(&state.db, content, &learner.id).await?;
     let units: Vec<Unit> = content
         .units
         .iter()
-        .filter(|u| {
-            qualifications.is_empty() || u.qualifications.iter().any(|q| qualifications.contains(q))
-        })
+        .filter(|u| enrolled.as_ref().is_none_or(|e| e.units.contains(&u.id)))
         .cloned()
         .collect();
     let portfolio = Portfolio::assemble(

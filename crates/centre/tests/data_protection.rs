@@ -110,6 +110,16 @@ async fn the_subject_access_export_holds_everything_and_the_download_no_draft(ba
     c.account(Role::Admin, "root").await;
     let (lee, _, sha, _) = learner_with_work(&c, "lee", &asha, b"lee's photo").await;
 
+    pocketfolio_centre::enrolment::enrol(
+        &c.state.db,
+        &c.state.content,
+        None,
+        "lee",
+        "proqual-cs-l2",
+        &["negotiate".to_string()],
+    )
+    .await
+    .unwrap();
     let assessor = c.page_cookie("asha").await;
     let download = get_zip(
         &c,
@@ -117,6 +127,18 @@ async fn the_subject_access_export_holds_everything_and_the_download_no_draft(ba
         &format!("/learners/{}/portfolio.zip", lee.id),
     )
     .await;
+    let json: Value = serde_json::from_slice(&download["portfolio.json"]).unwrap();
+    let units: Vec<&str> = json["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        units,
+        vec!["negotiate"],
+        "coverage of the units the learner takes"
+    );
     assert_eq!(
         titles(&download),
         vec!["lee's sent work"],

@@ -169,17 +169,3 @@ fn item_from(
         updated_ms,
     }))
 }
-
-impl Db {
-    /// The qualifications a learner is enrolled on (callers have checked who may ask).
-    pub async fn get_enrolment_ids(&self, learner_id: &str) -> Result<Vec<String>, sqlx::Error> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT qualification_id FROM enrolments WHERE learner_id = $1 \
-             ORDER BY qualification_id",
-        )
-        .bind(learner_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
-    }
-}
