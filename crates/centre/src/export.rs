@@ -26,6 +26,12 @@ const CHUNK: usize = 64 * 1024;
 /// Messages in flight: with [`CHUNK`], at most 256 KiB of ZIP waits for the client.
 const IN_FLIGHT: usize = 4;
 
+/// ZIPs written at once; more wait their turn. Each holds a blocking thread for as long as its
+/// client takes to read, and reading the blob store needs blocking threads too, so an
+/// unbounded number of slow downloads could starve them all.
+pub const MAX_WRITERS: usize = 8;
+static WRITERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_WRITERS);
+
 /// A learner's portfolio, ready to write, and the blobs it needs.
 pub struct PortfolioExport {
     /// What the ZIP shows.
@@ -168,12 +174,15 @@ impl Write for ChannelWriter {
 
 /// A response body fed by `write` running on a blocking thread. An error part-way ends the
 /// body with an error, so the client sees a cut-off download, never a ZIP that looks whole.
-pub fn stream_body<F>(write: F) -> Body
+pub async fn stream_body<F>(write: F) -> Body
 where
     F: FnOnce(&mut ChannelWriter) -> Result<(), CoreError> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel(IN_FLIGHT);
+    // Never closed, so the permit always comes.
+    let permit = WRITERS.acquire().await.ok();
     tokio::task::spawn_blocking(move || {
+        let _turn = permit;
         let mut writer = ChannelWriter {
             tx: tx.clone(),
             buffer: Vec::with_capacity(CHUNK),
@@ -194,8 +203,8 @@ where
 }
 
 /// The ZIP of a gathered portfolio, streamed.
-pub fn portfolio_body(export: PortfolioExport) -> Body {
-    stream_body(move |out| write_zip(export, out).map(|_| ()))
+pub async fn portfolio_body(export: PortfolioExport) -> Body {
+    stream_body(move |out| write_zip(export, out).map(|_| ())).await
 }
 
 /// Writes the ZIP (on a blocking thread: the source blocks): the portfolio, then any extra

@@ -65,5 +65,8 @@ async fn prepare(
             json!({ "items": export.portfolio.items.len(), "attachments": attachments }),
         )
         .await?;
-    Ok((file_name(&learner, "portfolio"), portfolio_body(export)))
+    Ok((
+        file_name(&learner, "portfolio"),
+        portfolio_body(export).await,
+    ))
 }

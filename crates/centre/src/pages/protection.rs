@@ -70,7 +70,7 @@ pub async fn subject_access(
             .await?;
         Ok::<_, ApiError>((
             file_name(&learner, "subject-access"),
-            portfolio_body(export),
+            portfolio_body(export).await,
         ))
     }
     .await;
