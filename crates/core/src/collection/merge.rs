@@ -396,11 +396,12 @@ impl Collection {
 
     /// Moves this device's clock past a stamp it has seen, so its next edit wins over it.
     fn observe(&self, remote: Hlc) -> Result<()> {
-        let last: Option<Hlc> = match self.store.get_meta(super::HLC_KEY)? {
-            Some(json) => Some(serde_json::from_str(&json)?),
-            None => None,
-        };
-        let next = Hlc::observe(last, remote, self.clock.now_ms(), self.device.0);
+        let next = Hlc::observe(
+            self.latest_hlc()?,
+            remote,
+            self.clock.now_ms(),
+            self.device.0,
+        );
         self.store
             .set_meta(super::HLC_KEY, &serde_json::to_string(&next)?)
     }

@@ -207,7 +207,13 @@ impl Collection {
             time_ms: now,
             body,
         };
-        if let Err(invalid) = crate::sync::validate::check_change(&change, now, "change") {
+        // The centre refuses stamps far ahead of *its* clock. Here the only clock is the
+        // device's, and a stamp ahead of it came from the centre or another device (the
+        // stamp follows the latest one received): judging it against this clock would refuse
+        // every edit on a phone whose clock runs more than a week slow. So the reference is
+        // the later of the two.
+        let reference = self.latest_hlc()?.map_or(now, |h| now.max(h.wall_ms));
+        if let Err(invalid) = crate::sync::validate::check_change(&change, reference, "change") {
             return Err(crate::CoreError::invalid(format!(
                 "This can't be saved: {} ({})",
                 invalid.message,
@@ -220,14 +226,18 @@ impl Collection {
 
     /// The next hybrid-logical-clock stamp of this device; must be called inside `transact`.
     pub(crate) fn next_hlc(&self) -> Result<Hlc> {
-        let last: Option<Hlc> = match self.store.get_meta(HLC_KEY)? {
-            Some(json) => Some(serde_json::from_str(&json)?),
-            None => None,
-        };
-        let hlc = Hlc::tick(last, self.clock.now_ms(), self.device.0);
+        let hlc = Hlc::tick(self.latest_hlc()?, self.clock.now_ms(), self.device.0);
         self.store
             .set_meta(HLC_KEY, &serde_json::to_string(&hlc)?)?;
         Ok(hlc)
+    }
+
+    /// The latest stamp this device has made or received.
+    pub(crate) fn latest_hlc(&self) -> Result<Option<Hlc>> {
+        Ok(match self.store.get_meta(HLC_KEY)? {
+            Some(json) => Some(serde_json::from_str(&json)?),
+            None => None,
+        })
     }
 
     pub(crate) fn now(&self) -> (i64, i32) {

@@ -354,6 +354,31 @@ fn a_device_clock_two_days_fast_does_not_win_later_edits() {
     assert_eq!(phone.digest(), tablet.digest());
 }
 
+#[test]
+fn a_device_clock_weeks_slow_can_still_edit_after_a_sync() {
+    // The tablet's clock is right; the phone's runs three weeks slow. Once the phone has seen
+    // the tablet's stamp its own stamps follow it, three weeks past the phone's clock: that
+    // must not read as "a week ahead" and refuse every later edit on the phone.
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    phone.clock.advance_ms(-21 * crate::clock::DAY_MS);
+    let id = evidence(&mut tablet.col(), "Stock count");
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    let item = phone.col().evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    fields.insert("what".into(), "Counted 42, not 24".into());
+    phone
+        .col()
+        .update_evidence(id, &item.title, fields)
+        .expect("an edit on a phone whose clock is slow");
+    evidence(&mut phone.col(), "Till check");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
 /// The in-memory centre, refusing what the real one refuses for good (422): one attachment
 /// whose bytes don't match their hash, or every push. However often asked, the answer stays.
 struct Refusing {

@@ -19,6 +19,8 @@ pub struct CentreState {
     log: Vec<PulledChange>,
     blobs: BTreeMap<String, Vec<u8>>,
     clock: Option<Hlc>,
+    /// The latest device time it has been sent: its stand-in for a clock of its own.
+    latest_ms: i64,
     enrolment: Option<EnrolmentRecord>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
@@ -145,9 +147,15 @@ impl Default for MemoryCentre {
 impl Transport for MemoryCentre {
     fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
         self.check_online()?;
-        // The same checks as the real centre, at the time of the newest change (this centre
-        // has no clock of its own).
-        let now = request.changes.iter().map(|c| c.time_ms).max().unwrap_or(0);
+        // The same checks as the real centre. It has no clock of its own: its time is the
+        // newest device time it has been sent, now or before (so a device whose clock is slow
+        // is judged by the others', as the real centre would judge it by its own).
+        let newest = request.changes.iter().map(|c| c.time_ms).max().unwrap_or(0);
+        let now = {
+            let mut state = self.state();
+            state.latest_ms = state.latest_ms.max(newest);
+            state.latest_ms
+        };
         if let Err(invalid) = super::validate::check_push(request, now) {
             self.state().requests += 1;
             return Err(TransportError::Rejected(format!(
