@@ -39,10 +39,10 @@ struct RetentionArgs {
     /// Days expired or revoked sign-ins and sessions are kept.
     #[arg(long, env = "PF_RETAIN_SESSIONS_DAYS", default_value_t = Retention::default().sessions_days)]
     retain_sessions_days: u32,
-    /// Days the content of an item the learner deleted is kept.
+    /// Days the content of a draft the learner deleted is kept.
     #[arg(long, env = "PF_RETAIN_DELETED_EVIDENCE_DAYS", default_value_t = Retention::default().deleted_evidence_days)]
     retain_deleted_evidence_days: u32,
-    /// Days an attachment no live item names is kept.
+    /// Days an attachment none of the learner's items names is kept.
     #[arg(long, env = "PF_RETAIN_UNNAMED_BLOBS_DAYS", default_value_t = Retention::default().unnamed_blobs_days)]
     retain_unnamed_blobs_days: u32,
     /// Days audit entries are kept (default: for as long as the centre runs).

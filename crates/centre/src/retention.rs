@@ -16,9 +16,10 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub struct Retention {
     /// Sign-in tokens and page sessions, counted from when they expired or were revoked.
     pub sessions_days: u32,
-    /// The content and history of items the learner deleted, counted from the last change.
+    /// The content and history of drafts the learner deleted, counted from the last change
+    /// (items that reached the assessor are withdrawn, not deleted, and kept).
     pub deleted_evidence_days: u32,
-    /// Attachments no live item names, counted from when they arrived.
+    /// Attachments none of the learner's items names, counted from when they arrived.
     pub unnamed_blobs_days: u32,
     /// Audit entries; `None` keeps them for as long as the centre runs.
     pub audit_days: Option<u32>,

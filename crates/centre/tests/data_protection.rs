@@ -309,6 +309,30 @@ async fn the_retention_sweep_removes_only_what_has_been_kept_long_enough(backend
         c.put_blob(&token, &unnamed, b"never named".to_vec()).await,
         StatusCode::CREATED
     );
+    // A file on an item the learner sent, then deleted (a withdrawal: assessed evidence stays).
+    let kept = sha256_hex(b"withdrawn photo");
+    assert_eq!(
+        c.put_blob(&token, &kept, b"withdrawn photo".to_vec()).await,
+        StatusCode::CREATED
+    );
+    let other = DeviceId::new_at(1_700_000_000_000);
+    let withdrawn_id = EvidenceId::new_at(1_700_000_000_003);
+    let mut withdrawn = evidence(withdrawn_id, "Withdrawn", 1_700_000_000_003, other);
+    withdrawn.attachments.push((kept.clone(), "w.jpg".into()));
+    let (s, body) = c
+        .push(
+            &token,
+            &batch(
+                other,
+                1,
+                vec![
+                    change(1, ChangeBody::EvidencePut(withdrawn)),
+                    change(2, ChangeBody::EvidenceDeleted(withdrawn_id)),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
     // The learner deletes their draft (from another device).
     let device = DeviceId::new_at(1_700_000_000_000);
     let (s, body) = c
@@ -366,6 +390,17 @@ async fn the_retention_sweep_removes_only_what_has_been_kept_long_enough(backend
             .await
             .unwrap();
     assert_eq!(record, (None, 1), "its tombstone stays");
+    let (kept_record,): (Option<String>,) =
+        sqlx::query_as("SELECT record FROM evidence WHERE id = $1")
+            .bind(withdrawn_id.to_string())
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(kept_record.is_some(), "a withdrawn item keeps its content");
+    assert!(
+        blobs.stored_size(&kept).await.unwrap().is_some(),
+        "and its files"
+    );
     // A second sweep finds nothing more.
     let again = retention::sweep(db, blobs, &schedule, later).await.unwrap();
     assert_eq!(again, retention::SweepReport::default());

@@ -3,6 +3,7 @@
 
 use super::Db;
 use futures::TryStreamExt;
+use pocketfolio_core::model::Stage;
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use sqlx::Row;
 use std::collections::HashSet;
@@ -20,18 +21,20 @@ impl Db {
         Ok(done.rows_affected())
     }
 
-    /// Empties items the learner deleted, and left alone since, before `cutoff`: the
-    /// tombstone stays (so no device brings the item back), its content and history go.
-    /// Returns how many items were emptied.
+    /// Empties drafts the learner deleted, and left alone since, before `cutoff`: the
+    /// tombstone stays (so no device brings the item back), its content and history go. An
+    /// item that reached the assessor is never emptied: deleting it withdrew it, and assessed
+    /// evidence stays visible. Returns how many items were emptied.
     pub async fn clear_deleted_evidence(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE evidence SET record = NULL, title = '', feedback = NULL, signed_off = '[]' \
-             WHERE deleted <> 0 AND record IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \
+             WHERE deleted <> 0 AND stage = $2 AND record IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \
              evidence_history h WHERE h.learner_id = evidence.learner_id \
              AND h.evidence_id = evidence.id AND COALESCE(h.received_ms, h.time_ms) >= $1)",
         )
         .bind(cutoff)
+        .bind(Stage::Draft.as_str())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -46,16 +49,16 @@ impl Db {
         Ok(done.rows_affected())
     }
 
-    /// Drops each learner's hold on attachments that none of their live items names and that
+    /// Drops each learner's hold on attachments that none of their items names (live or
+    /// withdrawn; a deleted draft's content is emptied first, by its own period) and that
     /// arrived before `cutoff` (a file still being synced is named soon after it arrives).
     /// Returns the hashes whose hold was dropped.
     pub async fn remove_unnamed_blob_rows(&self, cutoff: i64) -> Result<Vec<String>, sqlx::Error> {
         let mut named: HashSet<(String, String)> = HashSet::new();
         {
-            let mut rows = sqlx::query(
-                "SELECT learner_id, record FROM evidence WHERE deleted = 0 AND record IS NOT NULL",
-            )
-            .fetch(&self.pool);
+            let mut rows =
+                sqlx::query("SELECT learner_id, record FROM evidence WHERE record IS NOT NULL")
+                    .fetch(&self.pool);
             while let Some(row) = rows.try_next().await? {
                 let learner: String = row.try_get("learner_id")?;
                 let record: String = row.try_get("record")?;
