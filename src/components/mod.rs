@@ -6,6 +6,7 @@ mod held_back;
 mod nav;
 mod preset_form;
 mod queue_counts;
+mod ready_by;
 mod signature_pad;
 mod sync_status;
 
@@ -15,6 +16,7 @@ pub use held_back::HeldBackNotice;
 pub use nav::BottomNav;
 pub use preset_form::{PresetFields, PresetText};
 pub use queue_counts::QueueCountsView;
+pub use ready_by::ReadyByView;
 pub use signature_pad::{Ink, SignaturePad};
 pub use sync_status::{FeedbackBadge, SyncStatusView};
 

@@ -565,3 +565,24 @@ fn settings_offer_the_scheduler_tools() {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
     }
 }
+
+#[test]
+fn a_unit_with_an_assessment_date_shows_when_it_will_be_ready_here_and_on_today() {
+    let (_dir, backend) = fresh();
+    let html = render_at(backend.clone(), "/units/negotiate");
+    assert!(html.contains("id=\"assessment-date\""), "{html}");
+    assert!(html.contains("Set the date of your assessment"));
+    let date = chrono::Local::now().date_naive() + chrono::Duration::days(40);
+    backend
+        .with(|c| c.set_assessment_date("negotiate", Some(date)))
+        .unwrap()
+        .unwrap();
+    let html = render_at(backend.clone(), "/units/negotiate");
+    assert!(html.contains("Ready by "), "{html}");
+    assert!(html.contains("cards a day"), "{html}");
+    assert!(html.contains("Evidence still missing for"), "{html}");
+    assert!(html.contains("class=\"strength-line\""), "{html}");
+    let today = render_at(backend, "/");
+    assert!(today.contains("id=\"assessments\""), "{today}");
+    assert!(today.contains("Ready by "), "{today}");
+}

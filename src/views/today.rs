@@ -1,6 +1,8 @@
 //! Today: what is left to revise, drafts to finish, feedback, and the sync state.
 
-use crate::components::{FeedbackBadge, HeldBackNotice, Message, QueueCountsView, SyncStatusView};
+use crate::components::{
+    FeedbackBadge, HeldBackNotice, Message, QueueCountsView, ReadyByView, SyncStatusView,
+};
 use crate::state::use_app;
 use crate::views::evidence::CaptureActions;
 use crate::Route;
@@ -75,6 +77,7 @@ pub fn Today() -> Element {
                 }
             }
         }
+        Assessments {}
         section { class: "card-box", "aria-labelledby": "drafts-heading",
             h2 { id: "drafts-heading", "Evidence drafts to finish" }
             if drafts.is_empty() {
@@ -110,5 +113,32 @@ pub fn Today() -> Element {
             h2 { id: "sync-heading", "Sync" }
             SyncStatusView {}
         }
+    }
+}
+
+/// Each unit with an assessment date: when it will be ready and the plan to get there.
+#[component]
+fn Assessments() -> Element {
+    let app = use_app();
+    let forecasts = app.read(|c| {
+        let mut out = Vec::new();
+        for unit in c.units()? {
+            if let Some(f) = c.ready_by(&unit.id)? {
+                out.push((unit, f));
+            }
+        }
+        Ok(out)
+    });
+    match forecasts {
+        Err(e) => rsx! { Message { error: e } },
+        Ok(list) if list.is_empty() => rsx! {},
+        Ok(list) => rsx! {
+            section { class: "card-box", id: "assessments", "aria-labelledby": "assessments-heading",
+                h2 { id: "assessments-heading", "Assessments" }
+                for (unit, f) in list {
+                    ReadyByView { key: "{unit.id}", forecast: f, unit_title: Some(unit.title.clone()), unit_id: unit.id.clone() }
+                }
+            }
+        },
     }
 }

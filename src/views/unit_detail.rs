@@ -1,7 +1,7 @@
 //! One unit: each assessment criterion with the knowledge strength of its linked cards and,
 //! beside it, the evidence items claiming it with their status: how ready the learner is.
 
-use crate::components::Message;
+use crate::components::{Message, ReadyByView};
 use crate::state::use_app;
 use crate::views::evidence::{status_class, StatusBadge};
 use crate::Route;
@@ -48,6 +48,7 @@ pub fn UnitDetail(unit: String) -> Element {
             },
             "Revise this unit"
         }
+        AssessmentDate { unit: unit.clone() }
         match strengths {
             Err(e) => rsx! { Message { error: e } },
             Ok(strengths) => rsx! {
@@ -116,6 +117,48 @@ fn CriterionEvidence(code: String, links: Vec<EvidenceLink>) -> Element {
                         StatusBadge { label: l.status.label(), class: status_class(l.status) }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The learner's assessment date for the unit and, once set, the forecast against it.
+#[component]
+fn AssessmentDate(unit: String) -> Element {
+    let app = use_app();
+    let date = app.read(|c| Ok(c.assessment_date(&unit))).ok().flatten();
+    let forecast = app.read(|c| c.ready_by(&unit));
+    let mut error = use_signal(|| None::<String>);
+    let value = date
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let set = {
+        let unit = unit.clone();
+        move |e: FormEvent| {
+            let text = e.value();
+            let parsed = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| "Give the date as a day, month and year.".to_string())
+            };
+            let saved = parsed.and_then(|d| app.write(|c| c.set_assessment_date(&unit, d)));
+            error.set(saved.err());
+        }
+    };
+    rsx! {
+        section { class: "card-box", id: "ready-by", "aria-labelledby": "ready-heading",
+            h2 { id: "ready-heading", "Ready by" }
+            label { r#for: "assessment-date", "Assessment date" }
+            input { id: "assessment-date", r#type: "date", initial_value: "{value}", onchange: set }
+            Message { error: error(), notice: None }
+            match forecast {
+                Err(e) => rsx! { Message { error: e } },
+                Ok(None) => rsx! {
+                    p { class: "small muted", "Set the date of your assessment to see when you'll be ready and what to do each day." }
+                },
+                Ok(Some(f)) => rsx! { ReadyByView { forecast: f, unit_title: None, unit_id: unit.clone() } },
             }
         }
     }

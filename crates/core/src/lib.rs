@@ -27,6 +27,7 @@ pub mod content;
 mod error;
 pub mod evidence;
 pub mod export;
+pub mod forecast;
 pub mod import;
 pub mod model;
 pub mod portfolio;

@@ -10,6 +10,7 @@ mod notes;
 mod optimise;
 mod parameters;
 mod presets;
+mod ready_by;
 mod review;
 mod settings;
 mod stats;
@@ -36,6 +37,7 @@ pub use merge::MergeReport;
 pub(crate) use notes::{card_ords, check_fields, NOTES};
 pub use optimise::{Optimised, ToolInputs, RETENTIONS};
 pub use parameters::FittedParameters;
+pub use ready_by::{date_of_day, day_of_date, ReadyBy};
 pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{
     ReviewHeatmap, Stats, WeekRetention, FORECAST_DAYS, HEATMAP_DAYS, RETENTION_WEEKS,

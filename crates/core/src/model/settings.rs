@@ -50,6 +50,8 @@ pub struct Settings {
     pub presets: Vec<DeckPreset>,
     /// Which named preset each deck uses; a deck not listed uses the default.
     pub deck_presets: BTreeMap<DeckId, u32>,
+    /// The learner's assessment date for each unit they have set one for (unit id → date).
+    pub assessment_dates: BTreeMap<String, chrono::NaiveDate>,
     /// Longest interval in days.
     pub maximum_interval_days: u32,
     /// Theme.
@@ -73,6 +75,7 @@ impl Default for Settings {
             bury_interday_learning_siblings: false,
             presets: Vec::new(),
             deck_presets: BTreeMap::new(),
+            assessment_dates: BTreeMap::new(),
             maximum_interval_days: 36_500,
             theme: Theme::System,
             text_scale_percent: 100,
@@ -102,6 +105,18 @@ impl Settings {
         }
         if let Some(invalid) = self.first_invalid_preset() {
             return Some(invalid);
+        }
+        let date_ok = |d: &chrono::NaiveDate| (2000..=2200).contains(&chrono::Datelike::year(d));
+        if self.assessment_dates.len() > 500
+            || self
+                .assessment_dates
+                .iter()
+                .any(|(unit, date)| unit.is_empty() || unit.len() > 200 || !date_ok(date))
+        {
+            return Some((
+                "assessment_dates",
+                "An assessment date must be a real date between the years 2000 and 2200.",
+            ));
         }
         if !(1..=36_500).contains(&self.maximum_interval_days) {
             return Some((

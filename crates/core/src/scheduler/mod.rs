@@ -113,6 +113,26 @@ impl Scheduler {
             .try_fold(Schedule::default(), |s, log| self.apply(card, &s, log))
     }
 
+    /// Probability of recall `days` days after the last review of a card with `memory`.
+    pub fn retrievability_after(&self, memory: Memory, days: f32) -> f32 {
+        fsrs::current_retrievability(to_fsrs(memory), days.max(0.0), self.decay)
+    }
+
+    /// The memory after answering Good `elapsed_days` days after the last review (`None`: a
+    /// new card), and the interval in days FSRS gives it at `retention`.
+    pub fn after_good(
+        &self,
+        memory: Option<Memory>,
+        retention: f32,
+        elapsed_days: u32,
+    ) -> Result<(Memory, f32)> {
+        let next = self
+            .fsrs
+            .next_states(memory.map(to_fsrs), retention, elapsed_days)
+            .map_err(|e| CoreError::Scheduler(format!("FSRS next states: {e}")))?;
+        Ok((from_fsrs(next.good.memory), next.good.interval))
+    }
+
     /// Probability of recall now, for cards that have a memory state.
     pub fn retrievability(&self, schedule: &Schedule, now_ms: i64) -> Option<f32> {
         let memory = schedule.memory?;

@@ -34,6 +34,12 @@ pub(crate) struct DayAnswers {
 pub(crate) struct LinkedCard {
     /// The criterion it is linked to (through its note).
     pub criterion_id: String,
+    /// The card.
+    pub card_id: crate::model::CardId,
+    /// Learner day of its last answer.
+    pub last_day: Option<i64>,
+    /// When it falls due.
+    pub due_ms: i64,
     /// Where the card is in its life.
     pub state: CardState,
     /// FSRS memory, once answered.
@@ -100,7 +106,8 @@ impl Store {
     /// Every card linked to a criterion of `unit_id`, once per criterion it serves.
     pub(crate) fn get_cards_linked_to_unit(&self, unit_id: &str) -> Result<Vec<LinkedCard>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT cr.id, c.state, c.stability, c.difficulty, c.last_review_ms
+            "SELECT cr.id, c.state, c.stability, c.difficulty, c.last_review_ms, c.id, c.last_day,
+                    c.due_ms
              FROM criterion cr
              JOIN note_criterion nc ON nc.criterion_id = cr.id
              JOIN card c ON c.note_id = nc.note_id
@@ -121,6 +128,9 @@ impl Store {
                     _ => None,
                 },
                 last_review_ms: r.get(4)?,
+                card_id: r.get(5)?,
+                last_day: r.get(6)?,
+                due_ms: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
