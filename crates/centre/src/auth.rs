@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone)]
 pub struct Passwords {
     params: Params,
-    /// A hash to verify against when the user name is unknown, so timing does not tell.
-    decoy: String,
+    /// A hash to verify against when the user name is unknown, so timing does not tell. Made
+    /// on first use: commands that never verify a password don't pay for it at start-up.
+    decoy: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 impl Passwords {
@@ -29,12 +30,22 @@ impl Passwords {
     }
 
     fn with_params(params: Params) -> Passwords {
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-        let decoy = argon
-            .hash_password(b"decoy password")
-            .map(|h| h.to_string())
-            .unwrap_or_default();
-        Passwords { params, decoy }
+        Passwords {
+            params,
+            decoy: Default::default(),
+        }
+    }
+
+    /// Makes the decoy hash now (the server does at start, so the first unknown name takes as
+    /// long as every later one).
+    pub fn warm(&self) {
+        let argon = self.argon();
+        self.decoy.get_or_init(|| {
+            argon
+                .hash_password(b"decoy password")
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        });
     }
 
     fn argon(&self) -> Argon2<'static> {
@@ -65,9 +76,19 @@ impl Passwords {
     pub async fn verify(&self, hash: Option<String>, password: &str) -> bool {
         let argon = self.argon();
         let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| self.decoy.clone());
+        let decoy = self.decoy.clone();
         let password = password.to_string();
         let ok = tokio::task::spawn_blocking(move || {
+            let hash = hash.unwrap_or_else(|| {
+                decoy
+                    .get_or_init(|| {
+                        argon
+                            .hash_password(b"decoy password")
+                            .map(|h| h.to_string())
+                            .unwrap_or_default()
+                    })
+                    .clone()
+            });
             argon
                 .verify_password(password.as_bytes(), hash.as_str())
                 .is_ok()
@@ -90,14 +111,65 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Checks a password and issues a token of `kind`; returns the token and its session.
+/// What a sign-in presents.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// Sign-in name (any case).
+    pub username: &'a str,
+    /// Password.
+    pub password: &'a str,
+    /// The code from an authenticator app, for accounts with a second factor.
+    pub totp_code: Option<&'a str>,
+    /// What is signing in (its User-Agent), shown in the list of sessions.
+    pub client: &'a str,
+}
+
+/// Records a sign-in attempt; a failure to record is logged, never shown (the answer to the
+/// attempt does not depend on it).
+async fn record_attempt(
+    state: &AppState,
+    account: Option<&Account>,
+    username: &str,
+    action: &str,
+    after: serde_json::Value,
+) {
+    let target = match account {
+        Some(a) => format!("account {}", a.id),
+        // An unknown name: kept short, as typed (it may be a mistyped password).
+        None => format!(
+            "user name {}",
+            username.chars().take(64).collect::<String>()
+        ),
+    };
+    let learner = account
+        .filter(|a| a.role == Role::Learner)
+        .map(|a| a.id.as_str());
+    let actor = match account {
+        Some(a) => crate::services::Actor::Account(a),
+        None => crate::services::Actor::CommandLine,
+    };
+    let mut entry = actor.entry(action, &target, learner, &serde_json::Value::Null, &after);
+    if account.is_none() {
+        entry.actor = "unknown";
+    }
+    if let Err(e) = state.db.add_audit(&entry).await {
+        tracing::error!(error = %e, "could not record a sign-in attempt");
+    }
+}
+
+/// Checks a password (and second factor) and issues a token of `kind`; returns the token and
+/// its session. Every attempt is in the audit log: `sign_in` (pages) or `token.issue` (API)
+/// when it succeeds, `sign_in.failed` when it does not.
 pub async fn sign_in(
     state: &AppState,
-    username: &str,
-    password: &str,
+    creds: Credentials<'_>,
     kind: TokenKind,
 ) -> ApiResult<(String, Session, i64)> {
-    for (field, text) in [("username", username), ("password", password)] {
+    for (field, text) in [
+        ("username", creds.username),
+        ("password", creds.password),
+        ("totp_code", creds.totp_code.unwrap_or("")),
+    ] {
         if text.contains('\0') {
             return Err(ApiError::invalid(
                 field,
@@ -105,31 +177,78 @@ pub async fn sign_in(
             ));
         }
     }
-    let username = &crate::identity::fold_user_name(username);
+    let username = &crate::identity::fold_user_name(creds.username);
     let now = crate::db::now_ms();
+    let found = state.db.get_sign_in(username).await?;
+    let account = found.as_ref().map(|f| &f.account);
+    let failed = |reason: &str| serde_json::json!({ "reason": reason, "via": kind.as_str() });
     if let Some(until) = state.db.get_locked_until(username, now).await? {
+        record_attempt(state, account, username, "sign_in.failed", failed("locked")).await;
         return Err(ApiError::AccountLocked(seconds_until(until, now)));
     }
-    let found = state.db.get_credentials(username).await?;
-    let (account, hash) = match found {
-        Some((a, h)) => (Some(a), Some(h)),
-        None => (None, None),
-    };
-    if !state.passwords.verify(hash, password).await {
-        if let Some(account) = &account {
-            let config = &state.config;
-            let locked = state
-                .db
-                .add_failed_sign_in(&account.id, config.lock_after_failures, now, config.lock_ms)
-                .await?;
-            if let Some(until) = locked {
-                tracing::warn!(username, "account locked after too many wrong passwords");
+    let hash = found.as_ref().map(|f| f.password_hash.clone());
+    if !state.passwords.verify(hash, creds.password).await {
+        record_attempt(
+            state,
+            account,
+            username,
+            "sign_in.failed",
+            failed("wrong password"),
+        )
+        .await;
+        if let Some(account) = account {
+            if let Some(until) = count_failure(state, account, now).await? {
                 return Err(ApiError::AccountLocked(seconds_until(until, now)));
             }
         }
         return Err(ApiError::BadCredentials);
     }
-    let account = account.ok_or(ApiError::BadCredentials)?;
+    let found = found.ok_or(ApiError::BadCredentials)?;
+    let account = found.account;
+    // Told only to someone who knows the password, so it reveals nothing to a guesser.
+    if found.disabled {
+        record_attempt(
+            state,
+            Some(&account),
+            username,
+            "sign_in.failed",
+            failed("disabled"),
+        )
+        .await;
+        return Err(ApiError::AccountDisabled);
+    }
+    if let Some(secret) = &found.totp_secret {
+        let code = creds.totp_code.map(str::trim).unwrap_or("");
+        if code.is_empty() {
+            record_attempt(
+                state,
+                Some(&account),
+                username,
+                "sign_in.failed",
+                failed("no code"),
+            )
+            .await;
+            return Err(ApiError::SecondFactor { wrong: false });
+        }
+        let seconds = crate::services::totp::now_seconds();
+        let good = crate::services::totp::check_sign_in(&state.db, &account, secret, code, seconds)
+            .await?;
+        if !good {
+            record_attempt(
+                state,
+                Some(&account),
+                username,
+                "sign_in.failed",
+                failed("wrong code"),
+            )
+            .await;
+            // Wrong codes count with wrong passwords, so codes cannot be guessed either.
+            if let Some(until) = count_failure(state, &account, now).await? {
+                return Err(ApiError::AccountLocked(seconds_until(until, now)));
+            }
+            return Err(ApiError::SecondFactor { wrong: true });
+        }
+    }
     state.db.clear_failed_sign_ins(&account.id).await?;
     let token = random_secret()?;
     let csrf = random_secret()?;
@@ -138,15 +257,56 @@ pub async fn sign_in(
         TokenKind::Session => state.config.session_ttl_ms,
     };
     let expires = crate::db::now_ms() + ttl;
+    let client: String = creds
+        .client
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     state
         .db
-        .add_token(&token_hash(&token), &account.id, kind, &csrf, expires)
+        .add_token(
+            &token_hash(&token),
+            &account.id,
+            kind,
+            &csrf,
+            expires,
+            &client,
+        )
         .await?;
+    let action = match kind {
+        TokenKind::Api => "token.issue",
+        TokenKind::Session => "sign_in",
+    };
+    let detail =
+        serde_json::json!({ "client": client, "second_factor": found.totp_secret.is_some() });
+    record_attempt(state, Some(&account), username, action, detail).await;
     Ok((token, Session { account, csrf }, expires))
+}
+
+/// Counts a wrong password or code; `Some(until)` when that locks the account.
+async fn count_failure(state: &AppState, account: &Account, now: i64) -> ApiResult<Option<i64>> {
+    let config = &state.config;
+    let locked = state
+        .db
+        .add_failed_sign_in(&account.id, config.lock_after_failures, now, config.lock_ms)
+        .await?;
+    if locked.is_some() {
+        tracing::warn!(username = %account.username, "account locked after too many wrong passwords");
+    }
+    Ok(locked)
 }
 
 fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
     ((until_ms - now_ms).max(0) as u64).div_ceil(1000)
+}
+
+/// What a request says it comes from (`User-Agent`), or "" if it says nothing readable.
+pub fn user_agent(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// The bearer token of a request, if it has one.

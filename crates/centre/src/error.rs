@@ -33,6 +33,15 @@ pub enum ApiError {
     /// Wrong user name or password (401).
     #[error("The user name or password is wrong.")]
     BadCredentials,
+    /// The right password for a disabled account (403).
+    #[error("This account is disabled; ask your centre's administrator.")]
+    AccountDisabled,
+    /// The account needs a code from its authenticator app (401, naming `totp_code`).
+    #[error("{}", if *.wrong { "That code is not right; enter the 6 digits your authenticator app shows now." } else { "This account needs the 6-digit code from its authenticator app." })]
+    SecondFactor {
+        /// A code was given, and it was wrong (or used already).
+        wrong: bool,
+    },
     /// Signed in, but this role may not do that (403).
     #[error("Your account may not do that.")]
     Forbidden,
@@ -99,8 +108,12 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized | ApiError::BadCredentials | ApiError::SecondFactor { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::Forbidden | ApiError::Csrf | ApiError::AccountDisabled => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::PushGap(_) | ApiError::MissingBlobs(_) | ApiError::Conflict(_) => {
                 StatusCode::CONFLICT
@@ -153,6 +166,7 @@ impl ApiError {
                     let field = match &other {
                         ApiError::BadRequest { field, .. }
                         | ApiError::Unprocessable { field, .. } => field.clone(),
+                        ApiError::SecondFactor { .. } => Some("totp_code".to_string()),
                         _ => None,
                     };
                     (other.to_string(), field)

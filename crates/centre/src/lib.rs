@@ -6,6 +6,7 @@
 //! from an [`AppState`]; the binary only parses its command line and serves it.
 #![deny(missing_docs)]
 
+pub mod audit_chain;
 pub mod auth;
 pub mod backup;
 pub mod blobs;
@@ -23,6 +24,7 @@ pub mod pages;
 pub mod retention;
 pub mod routes;
 pub mod serve;
+pub mod services;
 pub mod testing;
 pub mod throttle;
 pub mod uploads;
@@ -123,6 +125,7 @@ impl AppState {
     /// A state with the built-in content pack.
     pub fn new(db: Db, blobs: BlobStore, passwords: Passwords, config: Config) -> AppState {
         let content = pocketfolio_core::content::builtin().unwrap_or_default();
+        passwords.warm();
         AppState {
             db,
             blobs,
@@ -172,9 +175,13 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .merge(routes::auth::router())
+        .merge(routes::account::router())
         .merge(routes::sync::router())
         .merge(routes::blobs::router(config.max_concurrent_uploads))
-        .merge(pages::router())
+        .merge(pages::router().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::record_views,
+        )))
         .merge(limited)
         .route(
             "/v1/openapi.json",

@@ -4,13 +4,13 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;
-use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::accounts::{Role, TokenKind};
 use pocketfolio_centre::db::Db;
 use pocketfolio_centre::enrolment;
 use pocketfolio_centre::fit::FitOutcome;
-use pocketfolio_centre::identity;
 use pocketfolio_centre::retention::{self, Retention};
 use pocketfolio_centre::serve::{serve, ConnectionLimits};
+use pocketfolio_centre::services::{self, Actor};
 use pocketfolio_centre::{backup, erasure, export};
 use pocketfolio_centre::{router, AppState, Config};
 use std::net::SocketAddr;
@@ -127,11 +127,42 @@ enum Command {
         #[command(subcommand)]
         action: Admin,
     },
+    /// Check or export the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: Audit,
+    },
+}
+
+#[derive(Subcommand)]
+enum Audit {
+    /// Walk the hash chain from the first entry; report the first broken entry (exit 1) or the
+    /// newest entry's number and hash (note them: a later verify should reach them again).
+    Verify,
+    /// Write entries as CSV to stdout (all, or filtered), oldest first.
+    Export {
+        /// Only entries by this account (sign-in name).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only entries about this learner (sign-in name).
+        #[arg(long)]
+        learner: Option<String>,
+        /// Only this kind, or every kind under it (e.g. `account`).
+        #[arg(long)]
+        kind: Option<String>,
+        /// From this day (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to and including this day.
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
 enum Admin {
-    /// Create an account (the password comes from PF_PASSWORD or the prompt's stdin line).
+    /// Create an account (the password is asked for on a terminal, else read as one line of
+    /// stdin; PF_PASSWORD is read too, for scripts).
     Create {
         /// admin, assessor or learner.
         #[arg(value_enum)]
@@ -160,8 +191,51 @@ enum Admin {
         #[arg(long = "unit")]
         units: Vec<String>,
     },
-    /// Set a new password (from PF_PASSWORD or stdin) and sign the account out everywhere.
+    /// Stop a learner being assessed by an assessor.
+    Unassign {
+        /// The assessor's sign-in name.
+        assessor: String,
+        /// The learner's sign-in name.
+        learner: String,
+    },
+    /// Move a learner from one assessor to another (their portfolio stays as it is).
+    Transfer {
+        /// The learner's sign-in name.
+        learner: String,
+        /// The assessor now.
+        from: String,
+        /// The new assessor.
+        to: String,
+    },
+    /// Set a new password (asked for as with `create`) and sign the account out everywhere.
     ResetPassword {
+        /// Sign-in name.
+        username: String,
+    },
+    /// Disable an account: it cannot sign in or sync, its sessions end now; data is kept.
+    Disable {
+        /// Sign-in name.
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// Sign-in name.
+        username: String,
+    },
+    /// List an account's sessions and devices.
+    Sessions {
+        /// Sign-in name.
+        username: String,
+    },
+    /// End one session or device of an account (by the id `sessions` shows), or every one.
+    RevokeSession {
+        /// Sign-in name.
+        username: String,
+        /// The session's id, or its first 12 characters (none: every session).
+        session: Option<String>,
+    },
+    /// Turn off an account's two-step sign-in (e.g. after a lost phone).
+    ResetTotp {
         /// Sign-in name.
         username: String,
     },
@@ -180,11 +254,22 @@ enum Admin {
     },
 }
 
+/// A new password: asked for twice on a terminal without echo; otherwise PF_PASSWORD (for
+/// scripts and tests), or else one line of stdin (`… < file`, a pipe).
 fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ")?;
+        let again = rpassword::prompt_password("The same again: ")?;
+        anyhow::ensure!(
+            first == again,
+            "the two passwords differ; nothing was changed"
+        );
+        return Ok(first);
+    }
     if let Ok(p) = std::env::var("PF_PASSWORD") {
         return Ok(p);
     }
-    eprintln!("Password (one line on stdin):");
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
@@ -305,6 +390,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin { action } => admin(&db, &passwords, action).await?,
         Command::Restore { .. } => unreachable!("handled before the database opens"),
+        Command::Audit { action } => audit(&db, action).await?,
         command => data_protection(&cli, db, passwords, command).await?,
     }
     Ok(())
@@ -384,7 +470,10 @@ async fn data_protection(
             .await?;
             println!("{report:?}");
         }
-        Command::Serve { .. } | Command::Admin { .. } | Command::Restore { .. } => {
+        Command::Serve { .. }
+        | Command::Admin { .. }
+        | Command::Audit { .. }
+        | Command::Restore { .. } => {
             unreachable!("handled in main")
         }
     }
@@ -397,47 +486,42 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             .await?
             .with_context(|| format!("no account is called {name}"))
     };
+    let cli = Actor::CommandLine;
     match action {
         Admin::Create {
             role,
             username,
             name,
         } => {
-            let username = &identity::user_name(username)?;
-            let display = identity::display_name(name.as_deref().unwrap_or(username))?;
-            anyhow::ensure!(
-                db.get_account_by_username(username).await?.is_none(),
-                "the user name {username} is taken (names are the same whatever their case)"
-            );
             let password = read_password()?;
-            identity::check_password(&password, username)?;
-            let hash = passwords.hash(&password).await?;
-            let account = db.add_account(username, &display, *role, &hash).await?;
-            db.audit(
-                None,
-                "account.create",
-                &format!("account {}", account.id),
-                serde_json::Value::Null,
-                serde_json::json!({ "username": username, "role": role.as_str() }),
+            let account = services::accounts::create(
+                db,
+                passwords,
+                cli,
+                *role,
+                username,
+                name.as_deref(),
+                &password,
             )
             .await?;
-            println!("created {} {} ({})", role.as_str(), username, account.id);
+            println!(
+                "created {} {} ({})",
+                role.as_str(),
+                account.username,
+                account.id
+            );
         }
         Admin::Assign { assessor, learner } => {
-            let a = find(assessor.clone()).await?;
-            let l = find(learner.clone()).await?;
-            anyhow::ensure!(a.role == Role::Assessor, "{assessor} is not an assessor");
-            anyhow::ensure!(l.role == Role::Learner, "{learner} is not a learner");
-            db.add_assignment(&a.id, &l.id).await?;
-            db.audit(
-                None,
-                "assignment.add",
-                &format!("learner {}", l.id),
-                serde_json::Value::Null,
-                serde_json::json!({ "assessor": a.username }),
-            )
-            .await?;
+            services::assignments::assign(db, cli, assessor, learner).await?;
             println!("assigned {learner} to {assessor}");
+        }
+        Admin::Unassign { assessor, learner } => {
+            services::assignments::unassign(db, cli, assessor, learner).await?;
+            println!("{learner} is no longer assigned to {assessor}");
+        }
+        Admin::Transfer { learner, from, to } => {
+            services::assignments::transfer(db, cli, learner, from, to).await?;
+            println!("moved {learner} from {from} to {to}");
         }
         Admin::Enrol {
             learner,
@@ -455,20 +539,60 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             println!("enrolled {learner} on {qualification}; units taken: {taken}");
         }
         Admin::ResetPassword { username } => {
-            let a = find(username.clone()).await?;
+            // The account is looked up first, so a typo is not met with a password prompt.
+            find(username.clone()).await?;
             let password = read_password()?;
-            identity::check_password(&password, &a.username)?;
-            let hash = passwords.hash(&password).await?;
-            db.update_password(&a.id, &hash).await?;
-            db.audit(
-                None,
-                "account.reset_password",
-                &format!("account {}", a.id),
-                serde_json::Value::Null,
-                serde_json::json!({ "tokens": "revoked" }),
-            )
-            .await?;
-            println!("reset the password of {username}");
+            services::accounts::reset_password(db, passwords, cli, username, &password).await?;
+            println!("reset the password of {username}; it is signed out everywhere");
+        }
+        Admin::Disable { username } => {
+            services::accounts::set_disabled(db, cli, username, true).await?;
+            println!("disabled {username}; its sessions and devices are signed out");
+        }
+        Admin::Enable { username } => {
+            services::accounts::set_disabled(db, cli, username, false).await?;
+            println!("enabled {username}");
+        }
+        Admin::Sessions { username } => {
+            for s in services::sessions::list(db, cli, username).await? {
+                println!(
+                    "{}\t{}\tsince {}\tuntil {}\t{}",
+                    s.id,
+                    match s.kind {
+                        TokenKind::Api => "app",
+                        TokenKind::Session => "browser",
+                    },
+                    utc(s.created_ms),
+                    utc(s.expires_ms),
+                    s.client
+                );
+            }
+        }
+        Admin::RevokeSession { username, session } => {
+            // The full id, or the unique session it begins.
+            let id = match session {
+                None => None,
+                Some(prefix) => {
+                    let live = services::sessions::list(db, cli, username).await?;
+                    let matching: Vec<_> = live
+                        .iter()
+                        .filter(|s| s.id.starts_with(prefix.as_str()))
+                        .collect();
+                    match matching.as_slice() {
+                        [one] => Some(one.id.clone()),
+                        [] => anyhow::bail!("{username} has no live session {prefix}"),
+                        _ => {
+                            anyhow::bail!("{prefix} begins more than one session; give more of it")
+                        }
+                    }
+                }
+            };
+            let n = services::sessions::revoke(db, cli, username, id.as_deref()).await?;
+            println!("ended {n} session(s) of {username}");
+        }
+        Admin::ResetTotp { username } => {
+            services::totp::reset(db, cli, username).await?;
+            println!("two-step sign-in is off for {username}");
         }
         Admin::FitParameters { learner } => {
             let learners = match learner {
@@ -496,28 +620,70 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             anyhow::ensure!(skipped == 0, "{skipped} learner(s) skipped; see above");
         }
         Admin::Unlock { username } => {
-            let a = find(username.clone()).await?;
-            db.unlock_account(&a.id).await?;
-            db.audit(
-                None,
-                "account.unlock",
-                &format!("account {}", a.id),
-                serde_json::Value::Null,
-                serde_json::Value::Null,
-            )
-            .await?;
+            services::accounts::unlock(db, cli, username).await?;
             println!("unlocked {username}");
         }
         Admin::List => {
-            for a in db.get_accounts().await? {
+            for s in services::accounts::list(db, cli).await? {
+                let a = &s.account;
+                let mut standing = Vec::new();
+                if s.disabled {
+                    standing.push("disabled");
+                }
+                if s.locked_until_ms > 0 {
+                    standing.push("locked");
+                }
+                if s.totp {
+                    standing.push("two-step");
+                }
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
                     a.role.as_str(),
                     a.username,
                     a.display_name,
-                    a.id
+                    a.id,
+                    standing.join(",")
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+fn utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+async fn audit(db: &Db, action: &Audit) -> anyhow::Result<()> {
+    match action {
+        Audit::Verify => match services::audit::verify(db).await? {
+            Ok(head) => println!(
+                "the audit log is intact: {} entries; the newest is {} with hash {}",
+                head.seq, head.seq, head.hash
+            ),
+            Err(broken) => {
+                eprintln!("the audit log is broken: {broken}");
+                std::process::exit(1);
+            }
+        },
+        Audit::Export {
+            actor,
+            learner,
+            kind,
+            from,
+            to,
+        } => {
+            let q = services::audit::AuditQuery {
+                actor: actor.clone().unwrap_or_default(),
+                learner: learner.clone().unwrap_or_default(),
+                kind: kind.clone().unwrap_or_default(),
+                from: from.clone().unwrap_or_default(),
+                to: to.clone().unwrap_or_default(),
+            };
+            let csv = services::audit::export_csv(db, Actor::CommandLine, &q).await?;
+            std::io::Write::write_all(&mut std::io::stdout(), &csv)?;
         }
     }
     Ok(())

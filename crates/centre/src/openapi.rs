@@ -156,6 +156,9 @@ impl Modify for Bearer {
         crate::routes::auth::sign_in_handler,
         crate::routes::auth::sign_out,
         crate::routes::auth::me,
+        crate::routes::account::change_password,
+        crate::routes::account::sessions,
+        crate::routes::account::revoke,
         crate::routes::sync::push,
         crate::routes::sync::pull,
         crate::routes::blobs::upload,
@@ -248,8 +251,17 @@ mod tests {
             assert!(responses[status].is_object(), "push {status}");
         }
         let sign_in = &doc["paths"]["/v1/auth/sign-in"]["post"]["responses"];
-        for status in ["200", "401", "422", "429"] {
+        for status in ["200", "401", "403", "422", "429"] {
             assert!(sign_in[status].is_object(), "sign-in {status}");
+        }
+        let sign_in_body = &doc["components"]["schemas"]["SignInRequest"]["properties"];
+        assert!(sign_in_body["totp_code"].is_object(), "the second factor");
+        for path in [
+            "/v1/me/password",
+            "/v1/me/sessions",
+            "/v1/me/sessions/{id}/revoke",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path}");
         }
     }
 }

@@ -107,3 +107,88 @@ fn admin_enrol_refuses_a_unit_outside_the_qualification_and_stores_the_named_uni
     );
     assert_eq!(enrolments(dir.path(), "lee"), ["proqual-retail"]);
 }
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn account_commands_use_the_same_rules_and_the_audit_log_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Accounts made directly (the binary's password hashing takes seconds in a debug build;
+    // `create` has its own test above).
+    let url = format!("sqlite://{}", d.join("centre.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use pocketfolio_centre::db::accounts::Role;
+        let db = pocketfolio_centre::db::Db::connect(&url).await.unwrap();
+        for (role, name) in [
+            (Role::Assessor, "ann"),
+            (Role::Assessor, "bob"),
+            (Role::Learner, "lee"),
+        ] {
+            db.add_account(name, name, role, "not a hash")
+                .await
+                .unwrap();
+        }
+    });
+    ok(&run(d, &["admin", "assign", "ann", "lee"]));
+    // Refusals in words: wrong roles, unknown names, a transfer from the wrong assessor.
+    assert!(refused(&run(d, &["admin", "assign", "lee", "ann"])).contains("lee is not an assessor"));
+    assert!(
+        refused(&run(d, &["admin", "transfer", "lee", "bob", "ann"]))
+            .contains("lee is not assigned to bob")
+    );
+    assert!(
+        refused(&run(d, &["admin", "disable", "nobody"])).contains("No account is called nobody")
+    );
+    assert!(refused(&run(d, &["admin", "reset-totp", "ann"])).contains("no two-step sign-in"));
+    ok(&run(d, &["admin", "transfer", "lee", "ann", "bob"]));
+    ok(&run(d, &["admin", "unassign", "bob", "lee"]));
+    assert!(refused(&run(d, &["admin", "unassign", "bob", "lee"])).contains("not assigned"));
+    ok(&run(d, &["admin", "disable", "lee"]));
+    assert!(ok(&run(d, &["admin", "list"])).contains("lee\tlee\t"));
+    assert!(ok(&run(d, &["admin", "list"])).contains("disabled"));
+    assert!(refused(&run(d, &["admin", "disable", "lee"])).contains("already disabled"));
+    ok(&run(d, &["admin", "enable", "lee"]));
+    assert_eq!(ok(&run(d, &["admin", "sessions", "lee"])), "");
+    assert!(ok(&run(d, &["admin", "revoke-session", "lee"])).contains("ended 0"));
+
+    // Every change above is in one intact chain.
+    let out = ok(&run(d, &["audit", "verify"]));
+    assert!(out.contains("intact"), "{out}");
+    let csv = ok(&run(d, &["audit", "export", "--kind", "assignment"]));
+    assert_eq!(
+        csv.lines().count(),
+        1 + 3,
+        "header, assign, transfer, unassign: {csv}"
+    );
+
+    // Edit one entry behind the centre's back: verify names it and fails.
+    runtime.block_on(async {
+        let db = pocketfolio_centre::db::Db::connect(&url).await.unwrap();
+        sqlx::query("UPDATE audit SET actor = 'someone else' WHERE seq = 2")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    });
+    let out = run(d, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("entry 2 was changed"), "{err}");
+}

@@ -1,5 +1,6 @@
 //! Accounts, assignments, enrolments and sign-in tokens.
 
+use super::audit::{append, NewEntry};
 use super::{now_ms, Db, Scope};
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -58,7 +59,7 @@ impl Account {
     }
 }
 
-fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+pub(super) fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
     let role: String = row.try_get("role")?;
     Ok(Account {
         id: row.try_get("id")?,
@@ -78,12 +79,48 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    fn as_str(self) -> &'static str {
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
         match self {
             TokenKind::Api => "api",
             TokenKind::Session => "session",
         }
     }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<TokenKind> {
+        match text {
+            "api" => Some(TokenKind::Api),
+            "session" => Some(TokenKind::Session),
+            _ => None,
+        }
+    }
+}
+
+/// What sign-in needs to know of an account.
+#[derive(Debug, Clone)]
+pub struct SignInRecord {
+    /// The account.
+    pub account: Account,
+    /// Its Argon2id hash.
+    pub password_hash: String,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// The confirmed TOTP secret (base32), when a second factor is on.
+    pub totp_secret: Option<String>,
+}
+
+/// An account with its standing, for the admin pages and `admin list`.
+#[derive(Debug, Clone)]
+pub struct AccountSummary {
+    /// The account.
+    pub account: Account,
+    /// Disabled: cannot sign in or sync; data kept.
+    pub disabled: bool,
+    /// A second factor is on.
+    pub totp: bool,
+    /// Locked after wrong passwords until then (ms), if later than now.
+    pub locked_until_ms: i64,
 }
 
 /// A token's account, with the CSRF secret of its session.
@@ -119,6 +156,39 @@ impl Db {
         .await?;
         Ok(Account {
             id,
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+        })
+    }
+
+    /// Adds an account with id `id` and its audit entry, in one transaction.
+    pub async fn add_account_audited(
+        &self,
+        id: &str,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        password_hash: &str,
+        audit: &NewEntry<'_>,
+    ) -> Result<Account, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(username)
+        .bind(display_name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        append(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(Account {
+            id: id.to_string(),
             username: username.to_string(),
             display_name: display_name.to_string(),
             role,
@@ -266,7 +336,7 @@ impl Db {
         rows.iter().map(account_from).collect()
     }
 
-    /// Stores a token by its hash.
+    /// Stores a token by its hash; `client` says what signed in (for the list of sessions).
     pub async fn add_token(
         &self,
         hash: &str,
@@ -274,10 +344,11 @@ impl Db {
         kind: TokenKind,
         csrf: &str,
         expires_ms: i64,
+        client: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO tokens (hash, account_id, kind, csrf, created_ms, expires_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO tokens (hash, account_id, kind, csrf, created_ms, expires_ms, client) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(hash)
         .bind(account_id)
@@ -285,9 +356,109 @@ impl Db {
         .bind(csrf)
         .bind(now_ms())
         .bind(expires_ms)
+        .bind(client)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// What sign-in needs to know of the account with this name (in any case).
+    pub async fn get_sign_in(&self, username: &str) -> Result<Option<SignInRecord>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, role, password_hash, disabled, totp_secret \
+             FROM accounts WHERE LOWER(username) = LOWER($1)",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let disabled: i64 = r.try_get("disabled")?;
+            Ok(SignInRecord {
+                account: account_from(&r)?,
+                password_hash: r.try_get("password_hash")?,
+                disabled: disabled != 0,
+                totp_secret: r.try_get("totp_secret")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Every account with its standing, by role and name.
+    pub async fn get_account_summaries(&self) -> Result<Vec<AccountSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, username, display_name, role, disabled, totp_secret, locked_until_ms \
+             FROM accounts ORDER BY role, username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let now = now_ms();
+        rows.iter()
+            .map(|r| {
+                let disabled: i64 = r.try_get("disabled")?;
+                let totp: Option<String> = r.try_get("totp_secret")?;
+                let locked: i64 = r.try_get("locked_until_ms")?;
+                Ok(AccountSummary {
+                    account: account_from(r)?,
+                    disabled: disabled != 0,
+                    totp: totp.is_some(),
+                    locked_until_ms: if locked > now { locked } else { 0 },
+                })
+            })
+            .collect()
+    }
+
+    /// Disables (revoking every token at once) or re-enables an account, with its audit
+    /// entry; false when nothing changed (already so).
+    pub async fn set_disabled(
+        &self,
+        account_id: &str,
+        disabled: bool,
+        audit: &NewEntry<'_>,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2 AND disabled <> $1")
+                .bind(i64::from(disabled))
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if done == 0 {
+            return Ok(false);
+        }
+        if disabled {
+            sqlx::query("UPDATE tokens SET revoked = 1 WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        append(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Replaces a password hash and revokes the account's tokens but `keep` (the session the
+    /// change was made from), with its audit entry.
+    pub async fn change_password(
+        &self,
+        account_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+        audit: &NewEntry<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE account_id = $1 AND hash <> $2")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        append(&mut tx, audit).await?;
+        tx.commit().await
     }
 
     /// The live session a token hash names, if any.
@@ -299,7 +470,8 @@ impl Db {
         let row = sqlx::query(
             "SELECT a.id, a.username, a.display_name, a.role, t.csrf FROM tokens t \
              JOIN accounts a ON a.id = t.account_id \
-             WHERE t.hash = $1 AND t.kind = $2 AND t.revoked = 0 AND t.expires_ms > $3",
+             WHERE t.hash = $1 AND t.kind = $2 AND t.revoked = 0 AND t.expires_ms > $3 \
+             AND a.disabled = 0",
         )
         .bind(hash)
         .bind(kind.as_str())

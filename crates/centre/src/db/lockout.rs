@@ -77,6 +77,29 @@ impl Db {
         Ok(done == 1)
     }
 
+    /// Lifts a lock with its audit entry; false when the account was not locked.
+    pub async fn unlock_account_audited(
+        &self,
+        account_id: &str,
+        audit: &super::audit::NewEntry<'_>,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE accounts SET failed_sign_ins = 0, locked_until_ms = 0 WHERE id = $1 \
+             AND (failed_sign_ins <> 0 OR locked_until_ms <> 0)",
+        )
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Ok(false);
+        }
+        super::audit::append(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Sign-in names of the accounts locked now (the admin page lists them).
     pub async fn get_locked_accounts(&self, now_ms: i64) -> Result<Vec<String>, sqlx::Error> {
         let rows: Vec<(String,)> = sqlx::query_as(

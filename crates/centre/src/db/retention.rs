@@ -101,12 +101,9 @@ impl Db {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Removes audit entries made before `cutoff`; returns how many.
+    /// Removes audit entries made before `cutoff`, keeping the rest a chain that verifies
+    /// (see `prune_audit_before`); returns how many.
     pub async fn remove_audit_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM audit WHERE time_ms < $1")
-            .bind(cutoff)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        self.prune_audit_before(cutoff).await
     }
 }

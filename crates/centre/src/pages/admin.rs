@@ -1,49 +1,60 @@
-//! Admin pages: accounts, assignments, enrolments, password resets and the audit log. The
-//! same operations as the `admin` command, each audited.
+//! Admin pages: the list of accounts and the forms that create accounts, assign and enrol
+//! learners, reset passwords and lift locks. Each form calls the same service as the `admin`
+//! command (`crate::services`), which checks the rules and records the change.
 
 use super::html::{escape, page, when};
 use super::session::error_page;
 use super::PageUser;
 use crate::db::accounts::Role;
 use crate::error::ApiError;
-use crate::identity;
+use crate::services::{self, Actor};
 use crate::AppState;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 
+/// Refuses anyone but an admin before a page is drawn.
 pub(super) fn require_admin(user: &PageUser) -> Result<(), ApiError> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    Actor::Account(&user.account)
+        .require_admin()
+        .map_err(ApiError::from)
 }
 
 /// Accounts and the forms that manage them.
 async fn render_accounts(state: &AppState, user: &PageUser) -> Result<Response, ApiError> {
-    require_admin(user)?;
-    let accounts = state.db.get_accounts().await?;
+    let accounts = services::accounts::list(&state.db, Actor::Account(&user.account)).await?;
+    let csrf = escape(&user.csrf);
     let rows: String = accounts
         .iter()
-        .map(|a| {
+        .map(|s| {
+            let a = &s.account;
+            let mut standing = Vec::new();
+            if s.disabled {
+                standing.push("<strong class=\"error\">disabled</strong>".to_string());
+            }
+            if s.locked_until_ms > 0 {
+                standing.push(format!("locked until {}", when(s.locked_until_ms)));
+            }
+            if s.totp {
+                standing.push("two-step sign-in".to_string());
+            }
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&a.username),
+                r#"<tr><td><a href="/admin/accounts/{u}">{u}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
                 escape(&a.display_name),
-                a.role.as_str()
+                a.role.as_str(),
+                standing.join(", "),
+                u = escape(&a.username),
             )
         })
         .collect();
     let options = |role: Role| -> String {
         accounts
             .iter()
-            .filter(|a| a.role == role)
-            .map(|a| {
+            .filter(|s| s.account.role == role && !s.disabled)
+            .map(|s| {
                 format!(
                     r#"<option value="{u}">{u}</option>"#,
-                    u = escape(&a.username)
+                    u = escape(&s.account.username)
                 )
             })
             .collect()
@@ -73,16 +84,13 @@ async fn render_accounts(state: &AppState, user: &PageUser) -> Result<Response, 
             )
         })
         .collect();
-    let csrf = escape(&user.csrf);
-    let locked: String = state
-        .db
-        .get_locked_accounts(crate::db::now_ms())
-        .await?
+    let locked: String = accounts
         .iter()
-        .map(|name| {
+        .filter(|s| s.locked_until_ms > 0)
+        .map(|s| {
             format!(
                 r#"<li><form method="post" action="/admin/unlock" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="username" value="{u}">{u} <button type="submit">Unlock</button></form></li>"#,
-                u = escape(name)
+                u = escape(&s.account.username)
             )
         })
         .collect();
@@ -92,7 +100,8 @@ async fn render_accounts(state: &AppState, user: &PageUser) -> Result<Response, 
         format!("<h2>Locked after wrong passwords</h2><ul>{locked}</ul>")
     };
     let body = format!(
-        r#"<h1>Accounts</h1>{locked}<table><thead><tr><th>User name</th><th>Name</th><th>Role</th></tr></thead><tbody>{rows}</tbody></table>
+        r#"<h1>Accounts</h1>{locked}<table><thead><tr><th>User name</th><th>Name</th><th>Role</th><th>Standing</th></tr></thead><tbody>{rows}</tbody></table>
+<p class="hint">Open an account to disable or re-enable it, see and end its sessions, move a learner to another assessor or reset two-step sign-in.</p>
 <div class="columns"><section>
 <h2>Create an account</h2><form method="post" action="/admin/accounts" class="card"><input type="hidden" name="csrf" value="{csrf}">
 <label>Role <select name="role"><option value="learner">Learner</option><option value="assessor">Assessor</option><option value="admin">Admin</option></select></label>
@@ -121,6 +130,18 @@ pub async fn accounts(State(state): State<AppState>, user: PageUser) -> Response
         .unwrap_or_else(error_page)
 }
 
+/// Back to `to` when the change was made; an error page saying why when it was refused.
+pub(super) fn done_to(to: &str, result: Result<(), ApiError>) -> Response {
+    match result {
+        Ok(()) => Redirect::to(to).into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+fn done(result: Result<(), ApiError>) -> Response {
+    done_to("/admin", result)
+}
+
 /// The create-account form.
 #[derive(Debug, Deserialize)]
 pub struct CreateForm {
@@ -131,13 +152,6 @@ pub struct CreateForm {
     password: String,
 }
 
-fn done(result: Result<(), ApiError>) -> Response {
-    match result {
-        Ok(()) => Redirect::to("/admin").into_response(),
-        Err(e) => error_page(e),
-    }
-}
-
 /// Creates an account.
 pub async fn create_account(
     State(state): State<AppState>,
@@ -146,33 +160,19 @@ pub async fn create_account(
 ) -> Response {
     done(
         async {
-            require_admin(&user)?;
             user.check_csrf(&form.csrf)?;
             let role = Role::parse(&form.role)
                 .ok_or_else(|| ApiError::invalid("role", "Unknown role."))?;
-            let username = &identity::user_name(&form.username)?;
-            let display_name = identity::display_name(&form.display_name)?;
-            if state.db.get_account_by_username(username).await?.is_some() {
-                return Err(ApiError::Conflict(
-                    "That user name is taken (names are the same whatever their case).".into(),
-                ));
-            }
-            identity::check_password(&form.password, username)?;
-            let hash = state.passwords.hash(&form.password).await?;
-            let account = state
-                .db
-                .add_account(username, &display_name, role, &hash)
-                .await?;
-            state
-                .db
-                .audit(
-                    Some(&user.account),
-                    "account.create",
-                    &format!("account {}", account.id),
-                    serde_json::Value::Null,
-                    json!({ "username": username, "role": role.as_str() }),
-                )
-                .await?;
+            services::accounts::create(
+                &state.db,
+                &state.passwords,
+                Actor::Account(&user.account),
+                role,
+                &form.username,
+                Some(&form.display_name),
+                &form.password,
+            )
+            .await?;
             Ok(())
         }
         .await,
@@ -195,30 +195,9 @@ pub async fn assign(
 ) -> Response {
     done(
         async {
-            require_admin(&user)?;
             user.check_csrf(&form.csrf)?;
-            let a = state.db.get_account_by_username(&form.assessor).await?;
-            let l = state.db.get_account_by_username(&form.learner).await?;
-            let (Some(a), Some(l)) = (a, l) else {
-                return Err(ApiError::NotFound("The account"));
-            };
-            if a.role != Role::Assessor || l.role != Role::Learner {
-                return Err(ApiError::invalid(
-                    "assessor",
-                    "Choose an assessor and a learner.",
-                ));
-            }
-            state.db.add_assignment(&a.id, &l.id).await?;
-            state
-                .db
-                .audit(
-                    Some(&user.account),
-                    "assignment.add",
-                    &format!("learner {}", l.id),
-                    serde_json::Value::Null,
-                    json!({ "assessor": a.username, "learner": l.username }),
-                )
-                .await?;
+            let actor = Actor::Account(&user.account);
+            services::assignments::assign(&state.db, actor, &form.assessor, &form.learner).await?;
             Ok(())
         }
         .await,
@@ -281,33 +260,24 @@ pub async fn reset_password(
 ) -> Response {
     done(
         async {
-            require_admin(&user)?;
             user.check_csrf(&form.csrf)?;
-            let Some(a) = state.db.get_account_by_username(&form.username).await? else {
-                return Err(ApiError::NotFound("The account"));
-            };
-            identity::check_password(&form.password, &a.username)?;
-            let hash = state.passwords.hash(&form.password).await?;
-            state.db.update_password(&a.id, &hash).await?;
-            state
-                .db
-                .audit(
-                    Some(&user.account),
-                    "account.reset_password",
-                    &format!("account {}", a.id),
-                    serde_json::Value::Null,
-                    json!({ "tokens": "revoked" }),
-                )
-                .await?;
+            services::accounts::reset_password(
+                &state.db,
+                &state.passwords,
+                Actor::Account(&user.account),
+                &form.username,
+                &form.password,
+            )
+            .await?;
             Ok(())
         }
         .await,
     )
 }
 
-/// The unlock form.
+/// A form naming one account.
 #[derive(Debug, Deserialize)]
-pub struct UnlockForm {
+pub struct AccountForm {
     csrf: String,
     username: String,
 }
@@ -316,59 +286,15 @@ pub struct UnlockForm {
 pub async fn unlock(
     State(state): State<AppState>,
     user: PageUser,
-    Form(form): Form<UnlockForm>,
+    Form(form): Form<AccountForm>,
 ) -> Response {
     done(
         async {
-            require_admin(&user)?;
             user.check_csrf(&form.csrf)?;
-            let Some(a) = state.db.get_account_by_username(&form.username).await? else {
-                return Err(ApiError::NotFound("The account"));
-            };
-            state.db.unlock_account(&a.id).await?;
-            state
-                .db
-                .audit(
-                    Some(&user.account),
-                    "account.unlock",
-                    &format!("account {}", a.id),
-                    serde_json::Value::Null,
-                    serde_json::Value::Null,
-                )
+            services::accounts::unlock(&state.db, Actor::Account(&user.account), &form.username)
                 .await?;
             Ok(())
         }
         .await,
     )
-}
-
-/// The newest 500 audit entries.
-pub async fn audit(State(state): State<AppState>, user: PageUser) -> Response {
-    let result = async {
-        require_admin(&user)?;
-        let entries = state.db.get_audit(500).await?;
-        let rows: String = entries
-            .iter()
-            .map(|e| {
-                format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
-                    when(e.time_ms),
-                    escape(&e.actor),
-                    escape(&e.action),
-                    escape(&e.target),
-                    escape(&e.before),
-                    escape(&e.after)
-                )
-            })
-            .collect();
-        Ok(page(
-            "Audit log",
-            Some(&user),
-            &format!(
-                "<h1>Audit log</h1><table class=\"audit\"><thead><tr><th>When</th><th>Who</th><th>What</th><th>On</th><th>Before</th><th>After</th></tr></thead><tbody>{rows}</tbody></table>"
-            ),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(error_page)
 }

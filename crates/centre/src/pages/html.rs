@@ -20,7 +20,7 @@ pub fn page(title: &str, user: Option<&PageUser>, body: &str) -> Response {
             format!(
                 r#"<nav><a href="/">Learners</a> <a href="/queue">Evidence queue</a> {admin}
 <form method="post" action="/sign-out" class="inline"><input type="hidden" name="csrf" value="{csrf}">
-<span class="who">{name}</span> <button type="submit">Sign out</button></form></nav>"#,
+<a class="who" href="/account">{name}</a> <button type="submit">Sign out</button></form></nav>"#,
                 csrf = escape(&u.csrf),
                 name = escape(&u.account.display_name),
             )

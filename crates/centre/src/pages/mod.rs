@@ -4,7 +4,10 @@
 //! behind TLS). Every form carries the session's CSRF secret, checked before any change. All
 //! text from learners is escaped on output; only a strictly validated SVG path is drawn.
 
+mod account;
 mod admin;
+mod admin_account;
+mod audit;
 mod evidence;
 mod html;
 mod learners;
@@ -52,7 +55,20 @@ pub fn router() -> Router<AppState> {
         .route("/admin/enrol", post(admin::enrol))
         .route("/admin/reset-password", post(admin::reset_password))
         .route("/admin/unlock", post(admin::unlock))
-        .route("/admin/audit", get(admin::audit))
+        .route("/admin/accounts/{username}", get(admin_account::detail))
+        .route("/admin/disable", post(admin_account::disable))
+        .route("/admin/enable", post(admin_account::enable))
+        .route("/admin/reset-totp", post(admin_account::reset_totp))
+        .route("/admin/revoke-session", post(admin_account::revoke_session))
+        .route("/admin/unassign", post(admin_account::unassign))
+        .route("/admin/transfer", post(admin_account::transfer))
+        .route("/admin/audit", get(audit::list))
+        .route("/admin/audit.csv", get(audit::export))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/revoke-session", post(account::revoke_session))
+        .route("/account/totp/start", post(account::start_totp))
+        .route("/account/totp/confirm", post(account::confirm_totp))
         .route("/admin/data", get(protection::learners))
         .route("/admin/erase", post(protection::erase))
         .route(
@@ -85,6 +101,52 @@ async fn visible_learner(
         .get_learner(scope, learner_id)
         .await?
         .ok_or(crate::error::ApiError::NotFound("The learner"))
+}
+
+/// Records every page of a learner's that staff open (`page.view`) and every attachment they
+/// download (`attachment.download`), once the page was served. The portfolio ZIP records its
+/// own download, with what it held.
+pub async fn record_views(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_string();
+    let learner = path
+        .strip_prefix("/learners/")
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_string);
+    let (Some(learner), true) = (learner, request.method() == axum::http::Method::GET) else {
+        return next.run(request).await;
+    };
+    if path.ends_with("/portfolio.zip") {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let user = <PageUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await
+    .ok();
+    let response = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    if let (Some(user), true) = (user, response.status().is_success()) {
+        let action = if path.contains("/attachments/") {
+            "attachment.download"
+        } else {
+            "page.view"
+        };
+        let actor = crate::services::Actor::Account(&user.account);
+        let target = format!("page {path}");
+        if let Err(e) =
+            crate::services::audit::record_view(&state.db, actor, action, &target, Some(&learner))
+                .await
+        {
+            tracing::error!(error = %e, "could not record a page view");
+        }
+    }
+    response
 }
 
 /// The sign-in form's POST (rate limited with the API's sign-in).

@@ -1,7 +1,7 @@
 //! Page sessions: sign-in form, cookie, the [`PageUser`] extractor and CSRF checks.
 
 use super::html::{escape, page};
-use crate::auth::{sign_in as check_sign_in, token_hash};
+use crate::auth::{sign_in as check_sign_in, token_hash, user_agent, Credentials};
 use crate::db::accounts::{Account, Role, TokenKind};
 use crate::error::ApiError;
 use crate::AppState;
@@ -28,6 +28,11 @@ impl PageUser {
     /// True for an admin.
     pub fn is_admin(&self) -> bool {
         self.account.role == Role::Admin
+    }
+
+    /// The stored hash of this session's cookie (so "this session" can be told apart).
+    pub fn session_id(&self) -> &str {
+        &self.token_hash
     }
 
     /// Refuses a form whose CSRF field is not this session's secret.
@@ -150,6 +155,8 @@ fn sign_in_page(pre: &str, message: Option<&str>) -> Response {
 <input type="hidden" name="csrf" value="{pre}">
 <label>User name <input name="username" autocomplete="username" required autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<label>Code from your authenticator app <span class="hint">(only if you set up two-step sign-in)</span>
+<input name="totp_code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="7"></label>
 <button type="submit">Sign in</button></form>
 <p class="hint">For assessors and centre staff. Learners sign in on the app.</p>"#,
             pre = escape(pre)
@@ -177,6 +184,8 @@ pub struct SignInForm {
     csrf: String,
     username: String,
     password: String,
+    #[serde(default)]
+    totp_code: String,
 }
 
 /// Checks the password, starts a session and goes to the learners.
@@ -189,7 +198,18 @@ pub async fn sign_in(
     if pre.is_empty() || !constant_time_eq(pre.as_bytes(), form.csrf.as_bytes()) {
         return error_page(ApiError::Csrf);
     }
-    match check_sign_in(&state, &form.username, &form.password, TokenKind::Session).await {
+    let creds = Credentials {
+        username: &form.username,
+        password: &form.password,
+        totp_code: Some(&form.totp_code),
+        client: user_agent(&headers),
+    };
+    let refused = |status: StatusCode, message: &str| {
+        let mut r = sign_in_page(pre, Some(message));
+        *r.status_mut() = status;
+        r
+    };
+    match check_sign_in(&state, creds, TokenKind::Session).await {
         Ok((token, session, _)) if session.account.role != Role::Learner => {
             let mut response = Redirect::to("/").into_response();
             let secure = secure(&headers);
@@ -208,10 +228,12 @@ pub async fn sign_in(
             *r.status_mut() = StatusCode::FORBIDDEN;
             r
         }
-        Err(ApiError::BadCredentials) => {
-            let mut r = sign_in_page(pre, Some("The user name or password is wrong."));
-            *r.status_mut() = StatusCode::UNAUTHORIZED;
-            r
+        Err(ApiError::BadCredentials) => refused(
+            StatusCode::UNAUTHORIZED,
+            "The user name or password is wrong.",
+        ),
+        Err(e @ (ApiError::SecondFactor { .. } | ApiError::AccountDisabled)) => {
+            refused(e.status(), &e.to_string())
         }
         Err(e) => error_page(e),
     }

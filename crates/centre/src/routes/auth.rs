@@ -1,12 +1,12 @@
 //! Sign-in, sign-out and who am I.
 
-use crate::auth::{sign_in, Caller};
+use crate::auth::{sign_in, user_agent, Caller, Credentials};
 use crate::db::accounts::{Account, TokenKind};
 use crate::error::ApiResult;
 use crate::routes::ApiJson;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,9 @@ pub struct SignInRequest {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The 6-digit code from an authenticator app, for accounts with two-step sign-in.
+    #[serde(default)]
+    pub totp_code: Option<String>,
 }
 
 /// A new bearer token.
@@ -69,15 +72,23 @@ pub fn router() -> Router<AppState> {
 
 /// Exchanges a user name and password for a bearer token.
 #[utoipa::path(post, path = "/v1/auth/sign-in", request_body = SignInRequest,
-    responses((status = 200, body = SignInResponse), (status = 401, description = "Wrong user name or password"),
-        (status = 422, description = "A NUL character in the user name or password"),
+    responses((status = 200, body = SignInResponse),
+        (status = 401, description = "Wrong user name or password; or, with field totp_code, the account's second-factor code is missing or wrong"),
+        (status = 403, description = "The account is disabled"),
+        (status = 422, description = "A NUL character in the user name, password or code"),
         (status = 429, description = "Too many attempts from this address, or the account is locked (Retry-After)")))]
 pub async fn sign_in_handler(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> ApiResult<Json<SignInResponse>> {
-    let (token, session, expires_ms) =
-        sign_in(&state, &req.username, &req.password, TokenKind::Api).await?;
+    let creds = Credentials {
+        username: &req.username,
+        password: &req.password,
+        totp_code: req.totp_code.as_deref(),
+        client: user_agent(&headers),
+    };
+    let (token, session, expires_ms) = sign_in(&state, creds, TokenKind::Api).await?;
     Ok(Json(SignInResponse {
         token,
         expires_ms,

@@ -179,6 +179,13 @@ pub async fn download(
         return Err(ApiError::NotFound("The attachment"));
     }
     let data = state.blobs.get(&sha).await?;
+    // Staff downloads are recorded; a learner's own devices fetching their files are not.
+    if caller.account.role != crate::db::accounts::Role::Learner {
+        let actor = crate::services::Actor::Account(&caller.account);
+        let target = format!("blob {sha}");
+        crate::services::audit::record_view(&state.db, actor, "attachment.download", &target, None)
+            .await?;
+    }
     Ok((
         [(header::CONTENT_TYPE, "application/octet-stream")],
         Body::from(data),

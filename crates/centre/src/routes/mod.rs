@@ -1,5 +1,6 @@
 //! The JSON API under `/v1`, one module per resource.
 
+pub mod account;
 pub mod auth;
 pub mod blobs;
 pub mod sync;

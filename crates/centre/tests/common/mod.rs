@@ -1,6 +1,8 @@
 //! A real centre on 127.0.0.1:0 over a temp SQLite file or a fresh PostgreSQL database.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;
 use pocketfolio_centre::db::accounts::{Account, Role};

@@ -1,0 +1,205 @@
+//! The centre's domain layer: what may be done with accounts and by whom. The admin pages, the
+//! JSON API and the admin command line all call these functions, so one set of checks holds
+//! whichever way a change comes in; `db/` only stores and loads (each change with its audit
+//! entry, in one transaction).
+//!
+//! Refusals are [`AccountError`]s: sentences for the person who asked, mapped to statuses for
+//! the pages and the API.
+
+pub mod accounts;
+pub mod assignments;
+pub mod audit;
+pub mod sessions;
+pub mod totp;
+
+use crate::db::accounts::{Account, Role};
+use crate::db::audit::NewEntry;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::identity::Refused;
+
+/// Who asks for a change.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// The admin command line: whoever can run it can open the database anyway.
+    CommandLine,
+    /// A signed-in account (its role decides what it may do).
+    Account(&'a Account),
+}
+
+impl<'a> Actor<'a> {
+    /// The acting account, if any.
+    pub fn account(&self) -> Option<&'a Account> {
+        match self {
+            Actor::CommandLine => None,
+            Actor::Account(a) => Some(a),
+        }
+    }
+
+    /// Refuses anyone but an admin (and the command line).
+    pub fn require_admin(&self) -> Result<(), AccountError> {
+        match self {
+            Actor::CommandLine => Ok(()),
+            Actor::Account(a) if a.role == Role::Admin => Ok(()),
+            Actor::Account(_) => Err(AccountError::NotAdmin),
+        }
+    }
+
+    /// True when this actor is `account`.
+    pub fn is(&self, account: &Account) -> bool {
+        self.account().is_some_and(|a| a.id == account.id)
+    }
+
+    /// An audit entry by this actor.
+    pub fn entry<'b>(
+        self,
+        action: &'b str,
+        target: &'b str,
+        learner_id: Option<&'b str>,
+        before: &'b serde_json::Value,
+        after: &'b serde_json::Value,
+    ) -> NewEntry<'b>
+    where
+        'a: 'b,
+    {
+        let (actor_id, actor) = match self {
+            Actor::CommandLine => (None, "command line"),
+            Actor::Account(a) => (Some(a.id.as_str()), a.display_name.as_str()),
+        };
+        NewEntry {
+            actor_id,
+            actor,
+            action,
+            target,
+            learner_id,
+            before,
+            after,
+        }
+    }
+}
+
+/// Why an account operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Only admins manage other accounts.
+    #[error("Only an administrator may do that.")]
+    NotAdmin,
+    /// No account has that sign-in name.
+    #[error("No account is called {0}.")]
+    NoSuchAccount(String),
+    /// The account has the wrong role for the operation.
+    #[error("{name} is not {expected}.")]
+    WrongRole {
+        /// The sign-in name.
+        name: String,
+        /// "an assessor", "a learner", "a staff account".
+        expected: &'static str,
+    },
+    /// The sign-in name is in use.
+    #[error("The user name {0} is taken (names are the same whatever their case).")]
+    NameTaken(String),
+    /// A name or password breaks the rules.
+    #[error(transparent)]
+    Invalid(#[from] Refused),
+    /// The current password given is not the account's.
+    #[error("The current password is wrong.")]
+    WrongPassword,
+    /// An admin may not disable their own account (nobody might be left to enable it).
+    #[error("You cannot disable your own account; ask another administrator.")]
+    OwnAccount,
+    /// Nothing to do: the account already is so.
+    #[error("{0}")]
+    AlreadySo(String),
+    /// The learner is not assigned to that assessor.
+    #[error("{learner} is not assigned to {assessor}.")]
+    NotAssigned {
+        /// The learner's sign-in name.
+        learner: String,
+        /// The assessor's sign-in name.
+        assessor: String,
+    },
+    /// A second factor is for staff; learners sign in on their own devices.
+    #[error("Two-step sign-in is for assessors and administrators.")]
+    TotpForStaffOnly,
+    /// A code was given with no set-up waiting for it.
+    #[error("Start setting up two-step sign-in first; then enter the code your app shows.")]
+    TotpNotStarted,
+    /// Two-step sign-in is already on.
+    #[error("Two-step sign-in is already on for this account; an administrator can reset it.")]
+    TotpAlreadyOn,
+    /// The code does not match.
+    #[error("That code is not right; enter the 6 digits your authenticator app shows now.")]
+    WrongCode,
+    /// No such live session.
+    #[error("That session was not found; it may have ended already.")]
+    NoSuchSession,
+    /// Storage failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Something else on the centre's side (hashing, randomness).
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<ApiError> for AccountError {
+    fn from(e: ApiError) -> Self {
+        AccountError::Internal(e.to_string())
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        let message = e.to_string();
+        match e {
+            AccountError::NotAdmin => ApiError::Forbidden,
+            AccountError::NoSuchAccount(_) => ApiError::NotFound("The account"),
+            AccountError::NoSuchSession => ApiError::NotFound("The session"),
+            AccountError::WrongRole { .. } => ApiError::invalid("role", message),
+            AccountError::Invalid(r) => r.into(),
+            AccountError::WrongPassword => ApiError::invalid("current_password", message),
+            AccountError::WrongCode | AccountError::TotpNotStarted => {
+                ApiError::invalid("totp_code", message)
+            }
+            AccountError::TotpForStaffOnly => ApiError::invalid("role", message),
+            AccountError::NameTaken(_)
+            | AccountError::OwnAccount
+            | AccountError::AlreadySo(_)
+            | AccountError::NotAssigned { .. }
+            | AccountError::TotpAlreadyOn => ApiError::Conflict(message),
+            AccountError::Db(e) => ApiError::Database(e),
+            AccountError::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}
+
+/// The account called `username`.
+pub async fn find(db: &Db, username: &str) -> Result<Account, AccountError> {
+    db.get_account_by_username(username)
+        .await?
+        .ok_or_else(|| AccountError::NoSuchAccount(username.to_string()))
+}
+
+/// The account called `username`, which must have `role`.
+pub async fn find_role(db: &Db, username: &str, role: Role) -> Result<Account, AccountError> {
+    let account = find(db, username).await?;
+    if account.role != role {
+        return Err(AccountError::WrongRole {
+            name: account.username,
+            expected: match role {
+                Role::Admin => "an administrator",
+                Role::Assessor => "an assessor",
+                Role::Learner => "a learner",
+            },
+        });
+    }
+    Ok(account)
+}
+
+/// The audit target naming an account, and the learner it concerns (the account itself when
+/// it is a learner's), so an EQA filtering by learner sees what was done to their account.
+pub fn account_target(account: &Account) -> (String, Option<&str>) {
+    (
+        format!("account {}", account.id),
+        (account.role == Role::Learner).then_some(account.id.as_str()),
+    )
+}
