@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::browser::{hidden, Browser, FormBody};
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::blobs::sha256_hex;
 use pocketfolio_centre::db::accounts::Role;
@@ -12,7 +13,6 @@ use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
 use reqwest::StatusCode;
-use std::collections::HashMap;
 
 /// Makes `rec` a witness statement signed (as the phone signs) by `name`.
 fn sign_as_witness(rec: &mut EvidenceRecord, name: &str) {
@@ -31,129 +31,6 @@ fn sign_as_witness(rec: &mut EvidenceRecord, name: &str) {
     );
     fields.insert("witness_signed_ms".into(), "1700000000000".into());
     fields.insert(WITNESS_SIGNED_DIGEST.into(), digest);
-}
-
-/// `application/x-www-form-urlencoded` bodies (reqwest's `form` feature is off here).
-trait FormBody {
-    fn form(self, fields: &[(&str, &str)]) -> Self;
-}
-
-impl FormBody for reqwest::RequestBuilder {
-    fn form(self, fields: &[(&str, &str)]) -> Self {
-        let enc = |s: &str| -> String {
-            s.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect()
-        };
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-    }
-}
-
-/// A browser with a cookie jar.
-struct Browser<'a> {
-    c: &'a Centre,
-    cookies: HashMap<String, String>,
-}
-
-struct Page {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: String,
-}
-
-impl<'a> Browser<'a> {
-    fn new(c: &'a Centre) -> Self {
-        Browser {
-            c,
-            cookies: HashMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn finish(&mut self, r: reqwest::Response) -> Page {
-        for v in r.headers().get_all("set-cookie") {
-            let v = v.to_str().unwrap();
-            let (kv, _) = v.split_once(';').unwrap_or((v, ""));
-            let (k, val) = kv.split_once('=').unwrap();
-            if val.is_empty() {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.to_string(), val.to_string());
-            }
-        }
-        Page {
-            status: r.status(),
-            headers: r.headers().clone(),
-            body: r.text().await.unwrap_or_default(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let r = self
-            .c
-            .client
-            .get(self.c.url(path))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.finish(r).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let r = self
-            .c
-            .client
-            .post(self.c.url(path))
-            .header("cookie", self.cookie_header())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        self.finish(r).await
-    }
-
-    async fn sign_in(&mut self, username: &str) -> Page {
-        let form = self.get("/sign-in").await;
-        let csrf = hidden(&form.body, "csrf");
-        self.post(
-            "/sign-in",
-            &[
-                ("csrf", &csrf),
-                ("username", username),
-                ("password", "correct horse"),
-            ],
-        )
-        .await
-    }
-}
-
-/// The value of the first hidden input called `name`.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
 }
 
 async fn sessions_are_safe_cookies_behind_a_csrf_checked_form(backend: Backend) {
