@@ -493,6 +493,8 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             username,
             name,
         } => {
+            // A taken or malformed name is refused before the password is asked for.
+            services::accounts::check_new_name(db, username).await?;
             let password = read_password()?;
             let account = services::accounts::create(
                 db,

@@ -237,6 +237,10 @@ fn accounts_get_safe_names_strong_passwords_and_private_files() {
             "{name:?}/{password}: {err}"
         );
     }
+    // A taken name is refused before any password is read (none is given here).
+    let out = run(&dir, &["admin", "create", "learner", "LEE"], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("taken"), "{err}");
     // Sign-in finds the account whatever the case.
     let url = format!("sqlite://{}", dir.join("centre.db").display());
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -7,6 +7,16 @@ use crate::db::Db;
 use crate::identity;
 use serde_json::{json, Value};
 
+/// Checks that a new sign-in name is well formed and free; returns its stored form. (The
+/// command line asks before it prompts for a password.)
+pub async fn check_new_name(db: &Db, username: &str) -> Result<String, AccountError> {
+    let username = identity::user_name(username)?;
+    if db.get_account_by_username(&username).await?.is_some() {
+        return Err(AccountError::NameTaken(username));
+    }
+    Ok(username)
+}
+
 /// Creates an account (admins only). `display_name` defaults to the user name.
 pub async fn create(
     db: &Db,
@@ -18,11 +28,8 @@ pub async fn create(
     password: &str,
 ) -> Result<Account, AccountError> {
     actor.require_admin()?;
-    let username = identity::user_name(username)?;
+    let username = check_new_name(db, username).await?;
     let display = identity::display_name(display_name.unwrap_or(&username))?;
-    if db.get_account_by_username(&username).await?.is_some() {
-        return Err(AccountError::NameTaken(username));
-    }
     identity::check_password(password, &username)?;
     let hash = passwords.hash(password).await?;
     let id = uuid::Uuid::now_v7().to_string();
