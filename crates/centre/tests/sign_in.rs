@@ -237,10 +237,32 @@ fn accounts_get_safe_names_strong_passwords_and_private_files() {
             "{name:?}/{password}: {err}"
         );
     }
-    // A taken name is refused before any password is read (none is given here).
-    let out = run(&dir, &["admin", "create", "learner", "LEE"], &[]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("taken"), "{err}");
+    // A taken name is refused before a password is read: with stdin open and silent (someone
+    // about to type), the command ends at once instead of waiting for the password.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocketfolio-centre"))
+        .args(["admin", "create", "learner", "LEE"])
+        .env("PF_DATA_DIR", &dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("PF_PASSWORD")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _open_stdin = child.stdin.take();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("admin create waited for a password for a taken name");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success() && err.contains("taken"), "{err}");
     // Sign-in finds the account whatever the case.
     let url = format!("sqlite://{}", dir.join("centre.db").display());
     let runtime = tokio::runtime::Runtime::new().unwrap();
