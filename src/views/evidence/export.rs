@@ -3,45 +3,18 @@
 
 use super::list::counted;
 use crate::components::Message;
+use crate::services::export::write_export;
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::{Collection, CoreError};
 use std::path::{Path, PathBuf};
 
-/// Writes the export next to the collection; returns where it went and what it holds. The ZIP
-/// is written under a temporary name and renamed when complete, so a full disk never leaves a
-/// half-written export that looks whole.
-fn write_export(col: &Collection, learner: &str) -> Result<(PathBuf, String), CoreError> {
-    let folder = col
-        .path()
+/// Where exports go: `exports/` beside the collection.
+fn export_folder(col: &Collection) -> Result<PathBuf, CoreError> {
+    col.path()
         .and_then(Path::parent)
         .map(|p| p.join("exports"))
-        .ok_or_else(|| CoreError::invalid("This collection has no folder to export into."))?;
-    std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
-    let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
-    let path = folder.join(format!("portfolio-{stamp}.zip"));
-    let partial = path.with_extension("zip.partial");
-    let result = (|| {
-        let mut file = std::fs::File::create(&partial).map_err(|e| CoreError::io(&partial, e))?;
-        let summary = col.export_portfolio(&mut file, learner)?;
-        file.sync_all().map_err(|e| CoreError::io(&partial, e))?;
-        std::fs::rename(&partial, &path).map_err(|e| CoreError::io(&path, e))?;
-        Ok(summary)
-    })();
-    match result {
-        Ok(summary) => Ok((
-            path,
-            format!(
-                "{} and {}",
-                counted(summary.items, "item", "items"),
-                counted(summary.attachments, "attachment", "attachments")
-            ),
-        )),
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
-        }
-    }
+        .ok_or_else(|| CoreError::invalid("This collection has no folder to export into."))
 }
 
 /// The export section of the portfolio screen.
@@ -51,20 +24,36 @@ pub fn ExportPortfolio() -> Element {
     let mut name = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     let mut done = use_signal(|| None::<(PathBuf, String)>);
+    let mut busy = use_signal(|| false);
     let export = move |_| {
         let learner = name.peek().trim().to_string();
-        match app.peek(|c| write_export(c, &learner)) {
-            Ok(result) => {
-                error.set(None);
-                done.set(Some(result));
+        // Rows only, under the lock; the files are copied after it, off the UI thread.
+        let snapshot = app.peek(|c| Ok((c.portfolio_snapshot(&learner)?, export_folder(c)?)));
+        busy.set(true);
+        spawn(async move {
+            let result = match snapshot {
+                Ok(((portfolio, source), folder)) => write_export(portfolio, source, folder).await,
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match result {
+                Ok((path, summary)) => {
+                    error.set(None);
+                    let what = format!(
+                        "{} and {}",
+                        counted(summary.items, "item", "items"),
+                        counted(summary.attachments, "attachment", "attachments")
+                    );
+                    done.set(Some((path, what)));
+                }
+                Err(e) => {
+                    done.set(None);
+                    error.set(Some(format!(
+                        "The export wasn't written: {e} Nothing in your portfolio has changed."
+                    )));
+                }
             }
-            Err(e) => {
-                done.set(None);
-                error.set(Some(format!(
-                    "The export wasn't written: {e} Nothing in your portfolio has changed."
-                )));
-            }
-        }
+        });
     };
     rsx! {
         section { class: "card-box", "aria-labelledby": "export-heading",
@@ -77,7 +66,9 @@ pub fn ExportPortfolio() -> Element {
                 autocomplete: "name",
                 oninput: move |e| name.set(e.value()),
             }
-            button { class: "wide", r#type: "button", id: "export-portfolio", onclick: export, "Export portfolio" }
+            button { class: "wide", r#type: "button", id: "export-portfolio", disabled: busy(), onclick: export,
+                if busy() { "Exporting…" } else { "Export portfolio" }
+            }
             Message { error: error() }
             if let Some((path, what)) = done() {
                 div { class: "notice", role: "status", id: "export-done",

@@ -11,9 +11,17 @@ impl Collection {
     /// Writes the whole portfolio to `out` as a ZIP: `index.html` (readable offline in any
     /// browser), `portfolio.json` (everything, with a `format` version) and the attachments.
     pub fn export_portfolio<W: Write>(&self, out: W, learner_name: &str) -> Result<ExportSummary> {
-        let mut source = FolderSource::new(self.blob_dir.clone());
-        let portfolio = self.gather_portfolio(learner_name, &source)?;
+        let (portfolio, mut source) = self.portfolio_snapshot(learner_name)?;
         write_portfolio_zip(&portfolio, out, &mut source)
+    }
+
+    /// The portfolio as it stands, with this device's attachment folder as its source: quick
+    /// to take (rows only), so a screen takes it under the collection's lock and writes the
+    /// ZIP ([`write_portfolio_zip`]) after letting go, copying the files without the lock.
+    pub fn portfolio_snapshot(&self, learner_name: &str) -> Result<(Portfolio, FolderSource)> {
+        let source = FolderSource::new(self.blob_dir.clone());
+        let portfolio = self.gather_portfolio(learner_name, &source)?;
+        Ok((portfolio, source))
     }
 
     fn gather_portfolio(&self, learner: &str, source: &FolderSource) -> Result<Portfolio> {
