@@ -1,11 +1,13 @@
-//! Finding cards by text and tag, and acting on them: edit, suspend or unsuspend, reset.
+//! Finding cards by text and tag, narrowed by deck, unit or state and sorted by edit, due date
+//! or lapses, and acting on them: edit, suspend or unsuspend, reset.
 
 use crate::components::{face_text, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::model::CardId;
+use pocketfolio_core::model::{CardId, CardState, DeckId};
 use pocketfolio_core::render::card_faces;
+use pocketfolio_core::{BrowseFilter, BrowseSort, BrowseState};
 
 /// Cards shown at first, and added by each "Show more".
 const PAGE: usize = 100;
@@ -17,6 +19,12 @@ pub fn Browse() -> Element {
     let nav = use_navigator();
     let mut text = use_signal(String::new);
     let mut tag = use_signal(String::new);
+    let mut deck = use_signal(|| None::<DeckId>);
+    let mut unit = use_signal(|| None::<String>);
+    let mut state = use_signal(|| None::<BrowseState>);
+    let mut sort = use_signal(BrowseSort::default);
+    let decks = app.read(|c| c.decks()).unwrap_or_default();
+    let units = app.read(|c| c.units()).unwrap_or_default();
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
     let mut shown = use_signal(|| PAGE);
@@ -24,12 +32,15 @@ pub fn Browse() -> Element {
     let mut confirm_reset = use_signal(|| None::<CardId>);
     // One more than is shown says whether there is more to show.
     let hits = app.read(|c| {
-        let tag = tag();
-        c.search_first(
-            &text(),
-            Some(tag.trim()).filter(|t| !t.is_empty()),
-            shown() + 1,
-        )
+        let filter = BrowseFilter {
+            text: text(),
+            tag: Some(tag()),
+            deck: deck(),
+            unit: unit(),
+            state: state(),
+            sort: sort(),
+        };
+        c.browse(&filter, shown() + 1)
     });
 
     rsx! {
@@ -61,6 +72,40 @@ pub fn Browse() -> Element {
                 },
             }
         }
+            div { class: "filters",
+                label { r#for: "filter-deck", "Deck" }
+                select { id: "filter-deck",
+                    onchange: move |e: FormEvent| { deck.set(DeckId::parse(&e.value()).ok()); shown.set(PAGE); },
+                    option { value: "", "All decks" }
+                    for d in decks {
+                        option { key: "{d.deck.id}", value: "{d.deck.id}", "{d.deck.name}" }
+                    }
+                }
+                label { r#for: "filter-unit", "Unit" }
+                select { id: "filter-unit",
+                    onchange: move |e: FormEvent| { let v = e.value(); unit.set((!v.is_empty()).then_some(v)); shown.set(PAGE); },
+                    option { value: "", "All units" }
+                    for u in units {
+                        option { key: "{u.id}", value: "{u.id}", "{u.title}" }
+                    }
+                }
+                label { r#for: "filter-state", "State" }
+                select { id: "filter-state",
+                    onchange: move |e: FormEvent| { state.set(state_of(&e.value())); shown.set(PAGE); },
+                    option { value: "", "Any" }
+                    option { value: "new", "New" }
+                    option { value: "learning", "Learning" }
+                    option { value: "review", "Review" }
+                    option { value: "suspended", "Suspended" }
+                }
+                label { r#for: "sort", "Sort by" }
+                select { id: "sort",
+                    onchange: move |e: FormEvent| { sort.set(sort_of(&e.value())); shown.set(PAGE); },
+                    option { value: "edited", "Last edited" }
+                    option { value: "due", "Due soonest" }
+                    option { value: "lapses", "Most lapses" }
+                }
+            }
         Message { error: error(), notice: notice() }
         match hits {
             Err(e) => rsx! { Message { error: e } },
@@ -82,6 +127,7 @@ pub fn Browse() -> Element {
                             let note_id = hit.note.id.to_string();
                             let suspended = hit.suspended;
                             let tags = hit.note.tags.join(" ");
+                            let status = status_text(hit.state, hit.lapses);
                             rsx! {
                                 li { key: "{card_id}", class: "result",
                                     p { class: "question", "{question}" }
@@ -89,6 +135,7 @@ pub fn Browse() -> Element {
                                     if !tags.is_empty() {
                                         p { class: "small muted", "Tags: {tags}" }
                                     }
+                                    p { class: "small muted", "{status}" }
                                     if suspended {
                                         p { class: "small error", "Suspended" }
                                     }
@@ -158,5 +205,53 @@ pub fn Browse() -> Element {
                 }
             },
         }
+    }
+}
+
+fn state_of(value: &str) -> Option<BrowseState> {
+    match value {
+        "new" => Some(BrowseState::New),
+        "learning" => Some(BrowseState::Learning),
+        "review" => Some(BrowseState::Review),
+        "suspended" => Some(BrowseState::Suspended),
+        _ => None,
+    }
+}
+
+fn sort_of(value: &str) -> BrowseSort {
+    match value {
+        "due" => BrowseSort::Due,
+        "lapses" => BrowseSort::Lapses,
+        _ => BrowseSort::Edited,
+    }
+}
+
+/// "Review · 2 lapses", from the card's state.
+fn status_text(state: CardState, lapses: u32) -> String {
+    let state = match state {
+        CardState::New => "New",
+        CardState::Learning => "Learning",
+        CardState::Review => "Review",
+        CardState::Relearning => "Relearning",
+    };
+    match lapses {
+        0 => state.to_string(),
+        1 => format!("{state} · 1 lapse"),
+        n => format!("{state} · {n} lapses"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_values_and_status_read_as_the_learner_sees_them() {
+        assert_eq!(state_of("learning"), Some(BrowseState::Learning));
+        assert_eq!(state_of(""), None);
+        assert_eq!(sort_of("lapses"), BrowseSort::Lapses);
+        assert_eq!(sort_of("anything"), BrowseSort::Edited);
+        assert_eq!(status_text(CardState::Review, 2), "Review · 2 lapses");
+        assert_eq!(status_text(CardState::New, 0), "New");
     }
 }

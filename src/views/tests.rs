@@ -586,3 +586,14 @@ fn a_unit_with_an_assessment_date_shows_when_it_will_be_ready_here_and_on_today(
     assert!(today.contains("id=\"assessments\""), "{today}");
     assert!(today.contains("Ready by "), "{today}");
 }
+
+#[test]
+fn browse_filters_by_deck_unit_and_state_and_sorts() {
+    let (_dir, backend) = fresh();
+    let html = render_at(backend, "/browse");
+    for id in ["filter-deck", "filter-unit", "filter-state", "sort"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+    }
+    assert!(html.contains("Most lapses") && html.contains("Due soonest"));
+    assert!(html.contains("Negotiate in a business environment"));
+}

@@ -45,7 +45,7 @@ pub use stats::{
 pub use strength::CriterionStrength;
 pub use study_more::MAX_EXTRA;
 
-pub use crate::store::{DeckSummary, SearchHit};
+pub use crate::store::{BrowseFilter, BrowseSort, BrowseState, DeckSummary, SearchHit};
 
 use crate::clock::Clock;
 use crate::model::{ChangeId, DeviceId, Settings};

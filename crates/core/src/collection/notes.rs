@@ -3,7 +3,7 @@
 use super::{Collection, OpChanges};
 use crate::model::{Card, CardId, Deck, DeckId, Note, NoteFields, NoteId, Schedule};
 use crate::render::cloze_numbers;
-use crate::store::{DeckSummary, SearchHit, Stamped};
+use crate::store::{BrowseFilter, DeckSummary, SearchHit, Stamped};
 use crate::sync::protocol::{ChangeBody, DeckRecord, NoteRecord};
 use crate::{CoreError, OrNotFound, Result};
 
@@ -239,9 +239,18 @@ impl Collection {
         tag: Option<&str>,
         limit: usize,
     ) -> Result<Vec<SearchHit>> {
+        let filter = BrowseFilter {
+            text: text.to_string(),
+            tag: tag.map(str::to_string),
+            ..BrowseFilter::default()
+        };
+        self.browse(&filter, limit)
+    }
+
+    /// The first `limit` cards Browse lists for `filter` (deck, unit, state, order).
+    pub fn browse(&self, filter: &BrowseFilter, limit: usize) -> Result<Vec<SearchHit>> {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
-        self.store
-            .search(text, tag.filter(|t| !t.trim().is_empty()), limit)
+        self.store.search(filter, limit)
     }
 
     fn check_note(&self, note: &Note) -> Result<()> {

@@ -99,3 +99,63 @@ fn deck_summaries_count_new_cards() {
         .iter()
         .all(|d| d.new == 20 && d.new + d.today.new_waiting == d.cards));
 }
+
+#[test]
+fn browse_filters_by_deck_unit_and_state_and_sorts_by_due_and_lapses() {
+    use crate::model::{CardState, Rating};
+    use crate::store::{BrowseFilter, BrowseSort, BrowseState};
+    let (mut col, _) = builtin_collection();
+    let deck = col.add_deck("Own", "").unwrap();
+    for q in ["alpha", "beta", "gamma"] {
+        let fields = NoteFields::Basic {
+            front: q.into(),
+            back: "x".into(),
+        };
+        col.add_note(deck, fields, &[], &[]).unwrap();
+    }
+    let mine = BrowseFilter {
+        deck: Some(deck),
+        ..BrowseFilter::default()
+    };
+    let hits = col.browse(&mine, 100).unwrap();
+    assert_eq!(hits.len(), 3);
+    let (a, b) = (hits[0].card_id, hits[1].card_id);
+    col.answer_card(a, Rating::Easy, 1_000).unwrap();
+    col.answer_card(b, Rating::Again, 1_000).unwrap();
+    col.set_suspended(hits[2].card_id, true).unwrap();
+    let with = |state| BrowseFilter {
+        state: Some(state),
+        ..mine.clone()
+    };
+    let ids = |f: &BrowseFilter| -> Vec<_> {
+        col.browse(f, 100)
+            .unwrap()
+            .iter()
+            .map(|h| h.card_id)
+            .collect()
+    };
+    assert_eq!(ids(&with(BrowseState::Review)), vec![a]);
+    assert_eq!(ids(&with(BrowseState::Learning)), vec![b]);
+    assert_eq!(ids(&with(BrowseState::Suspended)).len(), 1);
+    assert!(ids(&with(BrowseState::New)).is_empty());
+    let by_due = BrowseFilter {
+        sort: BrowseSort::Due,
+        ..mine.clone()
+    };
+    let order = col.browse(&by_due, 100).unwrap();
+    assert_eq!(order[0].card_id, b, "the learning card is due first");
+    assert_eq!(order[0].state, CardState::Learning);
+    // A unit's cards are the ones linked to its criteria; none of these are.
+    let unit = col.units().unwrap().remove(0).id;
+    let in_unit = BrowseFilter {
+        unit: Some(unit),
+        ..BrowseFilter::default()
+    };
+    let linked = col.browse(&in_unit, 10_000).unwrap();
+    assert!(!linked.is_empty() && linked.iter().all(|h| h.note.deck_id != deck));
+    let by_lapses = BrowseFilter {
+        sort: BrowseSort::Lapses,
+        ..BrowseFilter::default()
+    };
+    assert!(col.browse(&by_lapses, 5).unwrap().len() == 5);
+}

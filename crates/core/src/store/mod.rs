@@ -24,7 +24,7 @@ mod sync;
 
 pub(crate) use cards::QueueFilter;
 pub use decks::DeckSummary;
-pub use notes::SearchHit;
+pub use notes::{BrowseFilter, BrowseSort, BrowseState, SearchHit};
 pub(crate) use open::configure;
 pub(crate) use sync::Stamped;
 

@@ -1,7 +1,7 @@
 //! Notes, their criteria links, and search.
 
 use super::Store;
-use crate::model::{CardId, DeckId, Note, NoteFields, NoteId};
+use crate::model::{CardId, CardState, DeckId, Note, NoteFields, NoteId};
 use crate::Result;
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -16,6 +16,54 @@ pub struct SearchHit {
     pub note: Note,
     /// Suspended.
     pub suspended: bool,
+    /// Where the card is in its life.
+    pub state: CardState,
+    /// When it falls due (ms; 0 for a new card).
+    pub due_ms: i64,
+    /// Times forgotten after graduating.
+    pub lapses: u32,
+}
+
+/// Which cards Browse lists, and in what order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BrowseFilter {
+    /// Words that must all appear on the card.
+    pub text: String,
+    /// A tag the note must have.
+    pub tag: Option<String>,
+    /// Only this deck.
+    pub deck: Option<DeckId>,
+    /// Only cards linked to a criterion of this unit.
+    pub unit: Option<String>,
+    /// Only cards in this state.
+    pub state: Option<BrowseState>,
+    /// The order.
+    pub sort: BrowseSort,
+}
+
+/// A card's state as Browse filters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowseState {
+    /// Never studied.
+    New,
+    /// In learning or relearning steps.
+    Learning,
+    /// Graduated.
+    Review,
+    /// Suspended (whatever its schedule).
+    Suspended,
+}
+
+/// Browse's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BrowseSort {
+    /// Most recently edited notes first.
+    #[default]
+    Edited,
+    /// Soonest due first; new cards last.
+    Due,
+    /// Most lapses first.
+    Lapses,
 }
 
 impl Store {
@@ -115,32 +163,49 @@ impl Store {
     }
 
     /// Cards whose note text contains every word of `text` and, if given, has `tag`.
-    pub(crate) fn search(
-        &self,
-        text: &str,
-        tag: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<SearchHit>> {
-        let words: Vec<String> = text
-            .split_whitespace()
-            .map(|w| format!("%{}%", escape_like(&w.to_lowercase())))
-            .collect();
+    pub(crate) fn search(&self, f: &BrowseFilter, limit: u32) -> Result<Vec<SearchHit>> {
+        use rusqlite::types::Value;
         let mut sql = String::from(
-            "SELECT n.id, n.deck_id, n.fields, n.tags, n.builtin, c.id, c.ord, c.suspended
+            "SELECT n.id, n.deck_id, n.fields, n.tags, n.builtin, c.id, c.ord, c.suspended,
+                    c.state, c.due_ms, c.lapses
              FROM note n JOIN card c ON c.note_id = n.id WHERE 1 = 1",
         );
-        let mut values: Vec<String> = Vec::new();
-        for w in &words {
+        let mut values: Vec<Value> = Vec::new();
+        for w in f.text.split_whitespace() {
             sql.push_str(" AND n.search_text LIKE ? ESCAPE '\\'");
-            values.push(w.clone());
+            values.push(Value::Text(format!("%{}%", escape_like(&w.to_lowercase()))));
         }
-        if let Some(tag) = tag {
+        if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             sql.push_str(" AND n.tags LIKE ? ESCAPE '\\'");
-            values.push(format!("% {} %", escape_like(&tag.to_lowercase())));
+            values.push(Value::Text(format!(
+                "% {} %",
+                escape_like(&tag.to_lowercase())
+            )));
         }
-        sql.push_str(&format!(
-            " ORDER BY n.modified_ms DESC, c.ord LIMIT {limit}"
-        ));
+        if let Some(deck) = f.deck {
+            sql.push_str(" AND n.deck_id = ?");
+            values.push(Value::Blob(deck.0.as_bytes().to_vec()));
+        }
+        if let Some(unit) = &f.unit {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM note_criterion nc JOIN criterion cr ON cr.id = nc.criterion_id
+                   WHERE nc.note_id = n.id AND cr.unit_id = ?)",
+            );
+            values.push(Value::Text(unit.clone()));
+        }
+        sql.push_str(match f.state {
+            None => "",
+            Some(BrowseState::New) => " AND c.state = 0 AND c.suspended = 0",
+            Some(BrowseState::Learning) => " AND c.state IN (1, 3) AND c.suspended = 0",
+            Some(BrowseState::Review) => " AND c.state = 2 AND c.suspended = 0",
+            Some(BrowseState::Suspended) => " AND c.suspended = 1",
+        });
+        let order = match f.sort {
+            BrowseSort::Edited => "n.modified_ms DESC, c.ord",
+            BrowseSort::Due => "c.state = 0, c.due_ms, c.position",
+            BrowseSort::Lapses => "c.lapses DESC, n.modified_ms DESC, c.ord",
+        };
+        sql.push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
             Ok(SearchHit {
@@ -148,6 +213,12 @@ impl Store {
                 card_id: r.get(5)?,
                 ord: r.get(6)?,
                 suspended: r.get(7)?,
+                state: {
+                    let n: u8 = r.get(8)?;
+                    CardState::from_number(n).unwrap_or(CardState::New)
+                },
+                due_ms: r.get(9)?,
+                lapses: r.get(10)?,
             })
         })?;
         let mut hits: Vec<SearchHit> = rows.collect::<rusqlite::Result<_>>()?;
