@@ -192,6 +192,46 @@ mod tests {
         assert_eq!(col.stats().unwrap().forecast.iter().sum::<u32>(), 0);
     }
 
+    /// The per-hour totals the triggers keep equal a scan of the whole log, after answers,
+    /// an undo and a deck deleted with its reviewed cards.
+    #[test]
+    fn hourly_totals_stay_equal_to_the_log() {
+        let (mut col, clock) = builtin_collection();
+        let deck = col.add_deck("Mine", "").unwrap();
+        let fields = crate::model::NoteFields::Basic {
+            front: "Q".into(),
+            back: "A".into(),
+        };
+        let note = col.add_note(deck, fields, &[], &[]).unwrap();
+        let mine = col.store.get_cards_of_note(note).unwrap()[0].id;
+        col.answer_card(mine, Rating::Good, 1000).unwrap();
+        for _ in 0..5 {
+            answer_first(&mut col, Rating::Good);
+        }
+        clock.advance_ms(3 * DAY_MS);
+        col.answer_card(mine, Rating::Again, 1000).unwrap();
+        col.undo_last_answer().unwrap();
+        col.answer_card(mine, Rating::Hard, 1000).unwrap();
+        let scan = |col: &Collection| -> Vec<(i64, u32, u32, u32)> {
+            col.store.scan_answers_by_day(4 * HOUR_MS).unwrap()
+        };
+        let kept = |col: &Collection| -> Vec<(i64, u32, u32, u32)> {
+            col.store
+                .count_answers_by_day(4 * HOUR_MS, 0)
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.day, d.answers, d.reviews, d.reviews_passed))
+                .collect()
+        };
+        let total = |col: &Collection| kept(col).iter().map(|d| d.1).sum::<u32>();
+        assert_eq!(kept(&col), scan(&col));
+        assert_eq!(total(&col), 7, "six answers kept, one undone, one more");
+        let before = total(&col);
+        col.delete_deck(deck).unwrap();
+        assert_eq!(kept(&col), scan(&col));
+        assert!(total(&col) < before, "the deleted deck's answers are gone");
+    }
+
     #[test]
     fn retention_counts_only_graduated_cards_by_week() {
         let (mut col, clock) = builtin_collection();

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0005_lifecycle.sql"),
     include_str!("sql/0006_card_position.sql"),
     include_str!("sql/0007_enrolment.sql"),
+    include_str!("sql/0008_review_hours.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -75,31 +75,50 @@ impl Store {
     }
 
     /// Answers (not undone) per learner day since `since_ms`, each in the time zone it was
-    /// given in; `rollover_ms` is the rollover hour in ms. One pass over the log serves both
-    /// the heatmap and true retention (learning steps are left out of retention, as in Anki).
+    /// given in; `rollover_ms` is the rollover hour in ms. Read from the per-hour totals the
+    /// triggers keep (`0008_review_hours.sql`), so a year is at most ~8,800 rows however many
+    /// answers it holds; one pass serves both the heatmap and true retention (learning steps
+    /// are left out of retention, as in Anki). `since_ms` is compared in local hours with a
+    /// day's margin; callers keep to their window.
     pub(crate) fn count_answers_by_day(
         &self,
         rollover_ms: i64,
         since_ms: i64,
     ) -> Result<Vec<DayAnswers>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT (time_ms + tz_offset_min * 60000 - ?1) / 86400000 AS day, COUNT(*),
-                    SUM(prior_state = ?3), SUM(prior_state = ?3 AND kind > 1)
-             FROM review_log
-             WHERE time_ms >= ?2 AND kind BETWEEN 1 AND 4 AND undone = 0
+            "SELECT (hour * 3600000 - ?1) / 86400000 AS day, SUM(answers), SUM(reviews),
+                    SUM(passed)
+             FROM review_hour
+             WHERE hour >= ?2 AND answers > 0
              GROUP BY day ORDER BY day",
         )?;
-        let rows = stmt.query_map(
-            rusqlite::params![rollover_ms, since_ms, CardState::Review as u8],
-            |r| {
-                Ok(DayAnswers {
-                    day: r.get(0)?,
-                    answers: r.get(1)?,
-                    reviews: r.get(2)?,
-                    reviews_passed: r.get(3)?,
-                })
-            },
+        let since_hour = since_ms.div_euclid(3_600_000) - 24;
+        let rows = stmt.query_map(rusqlite::params![rollover_ms, since_hour], |r| {
+            Ok(DayAnswers {
+                day: r.get(0)?,
+                answers: r.get(1)?,
+                reviews: r.get(2)?,
+                reviews_passed: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The same totals by scanning the whole log, to check the triggers against.
+    #[cfg(test)]
+    pub(crate) fn scan_answers_by_day(
+        &self,
+        rollover_ms: i64,
+    ) -> Result<Vec<(i64, u32, u32, u32)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT (time_ms + tz_offset_min * 60000 - ?1) / 86400000 AS day,
+                    COUNT(*), SUM(prior_state = 2), SUM(prior_state = 2 AND kind > 1)
+             FROM review_log WHERE kind BETWEEN 1 AND 4 AND undone = 0
+             GROUP BY day ORDER BY day",
         )?;
+        let rows = stmt.query_map([rollover_ms], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
