@@ -1,6 +1,7 @@
 //! Widgets shared by several screens.
 
 mod charts;
+mod enrolment_choice;
 mod face;
 mod held_back;
 mod nav;
@@ -11,6 +12,7 @@ mod signature_pad;
 mod sync_status;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
+pub use enrolment_choice::{EnrolmentChoice, OtherUnits};
 pub use face::{face_text, Face};
 pub use held_back::HeldBackNotice;
 pub use nav::BottomNav;

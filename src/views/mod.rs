@@ -6,6 +6,7 @@ mod deck_options;
 mod decks;
 pub mod evidence;
 mod export_anki;
+mod first_run;
 mod import;
 mod not_found;
 mod review;
@@ -32,5 +33,7 @@ pub use today::Today;
 pub use unit_detail::UnitDetail;
 pub use units::Units;
 
+#[cfg(test)]
+mod enrolment_tests;
 #[cfg(test)]
 mod tests;

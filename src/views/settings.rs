@@ -1,11 +1,12 @@
 //! Settings: scheduling, daily limits, day rollover, theme and text size, the scheduling
 //! parameters in use, and the centre this device syncs with.
 
-use crate::components::{Message, PresetFields, PresetText, SyncStatusView};
+use crate::components::{EnrolmentChoice, Message, PresetFields, PresetText, SyncStatusView};
 use crate::services::sync::SyncState;
 use crate::state::use_app;
 use crate::views::scheduler_tools::SchedulerTools;
 use dioxus::prelude::*;
+use pocketfolio_core::content::EnrolmentSource;
 use pocketfolio_core::model::{Settings as CoreSettings, Theme};
 use pocketfolio_core::FittedParameters;
 
@@ -175,7 +176,39 @@ pub fn Settings() -> Element {
         }
         Parameters {}
         SchedulerTools {}
+        EnrolmentSection {}
         CentreSection {}
+    }
+}
+
+/// The qualification and units the learner is on: chosen here until the centre's arrives.
+#[component]
+fn EnrolmentSection() -> Element {
+    let app = use_app();
+    let mut status = use_signal(Status::default);
+    let local = app
+        .read(|c| c.enrolment())
+        .ok()
+        .flatten()
+        .filter(|e| e.source == EnrolmentSource::Learner);
+    rsx! {
+        section { class: "card-box", id: "enrolment", "aria-labelledby": "enrolment-heading",
+            h2 { id: "enrolment-heading", "Your qualification and units" }
+            EnrolmentChoice { on_saved: move |_| status.set(Status::notice("Your units are saved.")) }
+            if local.is_some() {
+                p { class: "small muted", "Chosen on this phone. If you sign in to a centre, its enrolment replaces this choice." }
+                button {
+                    r#type: "button",
+                    id: "clear-enrolment",
+                    onclick: move |_| match app.write(|c| c.clear_chosen_enrolment()) {
+                        Ok(()) => status.set(Status::notice("Every unit is shown alike again.")),
+                        Err(e) => status.set(Status::error(e)),
+                    },
+                    "Show every unit alike"
+                }
+            }
+            Message { error: status().error, notice: status().notice }
+        }
     }
 }
 

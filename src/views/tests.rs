@@ -11,7 +11,7 @@ use pocketfolio_core::{Collection, EvidenceDraft, SystemClock};
 use std::rc::Rc;
 use std::sync::Arc;
 
-fn render_at(backend: Backend, path: &str) -> String {
+pub(super) fn render_at(backend: Backend, path: &str) -> String {
     let history: Rc<dyn History> = Rc::new(MemoryHistory::with_initial_path(path));
     let mut dom = VirtualDom::new(App)
         .with_root_context(backend)
@@ -20,11 +20,18 @@ fn render_at(backend: Backend, path: &str) -> String {
     dioxus_ssr::render(&dom)
 }
 
-fn fresh() -> (tempfile::TempDir, Backend) {
+/// A new collection whose learner has skipped the first-run questions (enrolment_tests.rs
+/// has the first run itself).
+pub(super) fn fresh() -> (tempfile::TempDir, Backend) {
     let dir = tempfile::tempdir().unwrap();
     let backend = open_backend(dir.path(), 0);
     assert!(backend.open_error().is_none());
+    past_first_run(&backend);
     (dir, backend)
+}
+
+pub(super) fn past_first_run(backend: &Backend) {
+    backend.with(|c| c.skip_first_run()).unwrap().unwrap();
 }
 
 #[test]
@@ -141,14 +148,16 @@ fn a_reversed_note_is_asked_front_first() {
 
 // ---- Evidence ----
 
-/// A collection in a temp folder, prepared with `f` before the app opens it.
-fn prepared(f: impl FnOnce(&mut Collection)) -> (tempfile::TempDir, Backend) {
+/// A collection in a temp folder, prepared with `f` before the app opens it, past the first
+/// run.
+pub(super) fn prepared(f: impl FnOnce(&mut Collection)) -> (tempfile::TempDir, Backend) {
     let dir = tempfile::tempdir().unwrap();
     {
         let backend = open_backend(dir.path(), 0);
         drop(backend);
         let path = dir.path().join(crate::services::open::DB_FILE);
         let mut col = Collection::open(&path, Arc::new(SystemClock)).unwrap();
+        col.skip_first_run().unwrap();
         f(&mut col);
     }
     let backend = open_backend(dir.path(), 0);

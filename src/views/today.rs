@@ -1,17 +1,33 @@
 //! Today: what is left to revise, drafts to finish, feedback, and the sync state.
 
 use crate::components::{
-    FeedbackBadge, HeldBackNotice, Message, QueueCountsView, ReadyByView, SyncStatusView,
+    FeedbackBadge, HeldBackNotice, Message, OtherUnits, QueueCountsView, ReadyByView,
+    SyncStatusView,
 };
+use crate::services::sync::SyncState;
 use crate::state::use_app;
 use crate::views::evidence::CaptureActions;
+use crate::views::first_run::FirstRun;
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::content::enrolled_first;
 use pocketfolio_core::model::Stage;
+use pocketfolio_core::UnitToday;
 
-/// The home screen.
+/// The home screen; the first-run questions instead while they are unanswered and no centre
+/// is set up.
 #[component]
 pub fn Today() -> Element {
+    let app = use_app();
+    let signed_out = app.sync_status().state == SyncState::SignedOut;
+    if signed_out && app.read(|c| c.first_run_pending()).unwrap_or(false) {
+        return rsx! { FirstRun {} };
+    }
+    rsx! { TodayScreen {} }
+}
+
+#[component]
+fn TodayScreen() -> Element {
     let app = use_app();
     let nav = use_navigator();
     let today = app.read(|c| c.today_counts());
@@ -27,6 +43,12 @@ pub fn Today() -> Element {
         Err(e) => return rsx! { h1 { "Today" } Message { error: e } },
     };
     let left = today.total.total();
+    // The learner's units first, the rest tucked away (the rule is the core's).
+    let enrolment = app.read(|c| c.enrolment()).ok().flatten();
+    let enrolled = enrolment.is_some();
+    let units = enrolled_first(today.units, enrolment.as_ref(), |u| {
+        Some(u.unit.id.as_str())
+    });
     rsx! {
         h1 { "Today" }
         FeedbackBadge {}
@@ -54,25 +76,16 @@ pub fn Today() -> Element {
             }
         }
         section { class: "card-box", "aria-labelledby": "units-heading",
-            h2 { id: "units-heading", "By unit" }
-            ul { class: "plain",
-                for u in today.units {
-                    li { key: "{u.unit.id}", class: "spread",
-                        div { class: "grow",
-                            Link { to: Route::UnitDetail { unit: u.unit.id.clone() }, "{u.unit.title}" }
-                            p { class: "small muted",
-                                "{u.counts.learning} learning · {u.counts.review} to review · {u.counts.new} new"
-                            }
-                        }
-                        button {
-                            disabled: u.counts.total() == 0,
-                            "aria-label": "Revise {u.unit.title}",
-                            onclick: {
-                                let id = u.unit.id.clone();
-                                move |_| { nav.push(Route::Review { kind: "unit".into(), id: id.clone() }); }
-                            },
-                            "Revise"
-                        }
+            h2 { id: "units-heading", if enrolled { "Your units" } else { "By unit" } }
+            ul { class: "plain", id: "today-units",
+                for u in units.enrolled {
+                    UnitRow { key: "{u.unit.id}", unit: u }
+                }
+            }
+            OtherUnits { id: "today-other-units", count: units.others.len(),
+                ul { class: "plain",
+                    for u in units.others {
+                        UnitRow { key: "{u.unit.id}", unit: u }
                     }
                 }
             }
@@ -122,7 +135,9 @@ fn Assessments() -> Element {
     let app = use_app();
     let forecasts = app.read(|c| {
         let mut out = Vec::new();
-        for unit in c.units()? {
+        // The learner's units' assessments first.
+        let units = enrolled_first(c.units()?, c.enrolment()?.as_ref(), |u| Some(u.id.as_str()));
+        for unit in units.enrolled.into_iter().chain(units.others) {
             if let Some(f) = c.ready_by(&unit.id)? {
                 out.push((unit, f));
             }
@@ -140,5 +155,31 @@ fn Assessments() -> Element {
                 }
             }
         },
+    }
+}
+
+/// One unit's line on Today: what is left, and a button to revise it.
+#[component]
+fn UnitRow(unit: UnitToday) -> Element {
+    let nav = use_navigator();
+    let u = unit;
+    rsx! {
+        li { class: "spread",
+            div { class: "grow",
+                Link { to: Route::UnitDetail { unit: u.unit.id.clone() }, "{u.unit.title}" }
+                p { class: "small muted",
+                    "{u.counts.learning} learning · {u.counts.review} to review · {u.counts.new} new"
+                }
+            }
+            button {
+                disabled: u.counts.total() == 0,
+                "aria-label": "Revise {u.unit.title}",
+                onclick: {
+                    let id = u.unit.id.clone();
+                    move |_| { nav.push(Route::Review { kind: "unit".into(), id: id.clone() }); }
+                },
+                "Revise"
+            }
+        }
     }
 }

@@ -356,3 +356,41 @@ test('a damaged collection is explained, and left as it was', async () => {
   }
   assert.ok(readFileSync(join(dir, 'pocketfolio.db')).equals(garbage), 'the file is untouched');
 });
+
+test('first run: the units a new learner chooses come first on Today, Units and Cards', async () => {
+  const fresh = await startPreview(tempDataDir('first-run'));
+  try {
+    await page.goto(fresh.url);
+    await page.locator('#first-run').waitFor();
+    assert.match(await page.locator('main').innerText(), /Do you have a centre\?[\s\S]*replaces what you choose here/);
+    await page.getByLabel('ProQual retail units').check();
+    await page.getByLabel('Plan, implement and monitor reliable customer service in retail').uncheck();
+    await checkScreen('first-run');
+    await page.locator('#save-enrolment').click();
+
+    await page.locator('#start-review').waitFor();
+    const mine = await page.locator('#today-units').innerText();
+    assert.match(mine, /Develop customer relationships in retail/);
+    assert.doesNotMatch(mine, /Negotiate|reliable customer service/);
+    const others = page.locator('#today-other-units');
+    assert.match(await others.locator('summary').innerText(), /Other units \(2\)/);
+    assert.equal(await others.getAttribute('open'), null, 'the other units are tucked away');
+    await checkScreen('today-enrolled');
+
+    await tab(page, 'Units');
+    await page.locator('#unit-list').waitFor();
+    assert.doesNotMatch(await page.locator('#unit-list').innerText(), /Negotiate/);
+    await page.locator('#other-units summary').click();
+    await page.locator('#other-units').getByText('Negotiate in a business environment').waitFor();
+
+    await tab(page, 'Cards');
+    assert.doesNotMatch(await page.locator('#deck-list').innerText(), /Negotiation/);
+    assert.match(await page.locator('#other-decks summary').innerText(), /Other units \(2\)/);
+
+    await tab(page, 'Settings');
+    assert.match(await page.locator('#enrolment-summary').innerText(), /Develop customer relationships in retail/);
+    await page.getByText('If you sign in to a centre, its enrolment replaces this choice.').waitFor();
+  } finally {
+    await fresh.stop();
+  }
+});

@@ -99,10 +99,22 @@ export async function newPage(browser, viewport = PHONE) {
   return page;
 }
 
-// Waits until the liveview socket has rendered the app into #main.
+// Waits until the liveview socket has rendered the app into #main. A new learner with no
+// centre meets the first-run questions on Today: these journeys skip them, as a learner may
+// (journey.test.mjs answers them once).
 export async function openApp(page, url) {
   await page.goto(url);
   await page.waitForSelector('.app .bottom-nav');
+  await skipFirstRun(page);
+}
+
+// Skips the first-run questions if they are on screen; the answer is kept, so once is enough.
+export async function skipFirstRun(page) {
+  const skip = page.locator('#skip-first-run');
+  if (await skip.count()) {
+    await skip.click();
+    await skip.waitFor({ state: 'detached' });
+  }
 }
 
 // Navigates with the bottom bar, as a learner would.

@@ -4,6 +4,7 @@
 use crate::components::Message;
 use crate::state::use_app;
 use dioxus::prelude::*;
+use pocketfolio_core::content::enrolled_first;
 use pocketfolio_core::model::{Criterion, EvidenceId};
 
 /// The criteria section of an item. `heading` lets the witness flow ask its own question.
@@ -76,7 +77,8 @@ pub fn CriteriaSection(
     }
 }
 
-/// Criteria suggested by the template and the item's words, each with why, linked in one tap.
+/// Criteria suggested by the template and the item's words, each with why, linked in one tap;
+/// only from the learner's units once the core knows them.
 #[component]
 fn Suggestions(
     template_id: Option<String>,
@@ -136,7 +138,14 @@ fn Suggestions(
 #[component]
 fn CriteriaPicker(chosen: Vec<String>, on_change: EventHandler<Vec<String>>) -> Element {
     let app = use_app();
-    let units = app.read(|c| c.units()).unwrap_or_default();
+    // Every criterion stays choosable; the learner's units come first.
+    let enrolment = app.read(|c| c.enrolment()).ok().flatten();
+    let units = enrolled_first(
+        app.read(|c| c.units()).unwrap_or_default(),
+        enrolment.as_ref(),
+        |u| Some(u.id.as_str()),
+    );
+    let units: Vec<_> = units.enrolled.into_iter().chain(units.others).collect();
     let all = app.read(|c| c.criteria(None)).unwrap_or_default();
     rsx! {
         details { class: "picker", id: "criteria-picker",
