@@ -418,3 +418,24 @@ async fn fitting_skips_and_reports_a_bad_learner_and_fits_the_rest(backend: Back
     assert_eq!(outcomes[1].1, FitOutcome::Fitted { review_count: 480 });
 }
 both_backends!(fitting_skips_and_reports_a_bad_learner_and_fits_the_rest);
+
+/// Found by `fuzz_push`: two changes of one push under one change id hit the stream's unique
+/// index, a 500 for ever on both databases.
+async fn two_changes_with_one_id_get_422(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (_, token) = c.learner("lee", None).await;
+    let device = DeviceId::new_at(1);
+    let mut changes = reviews(device, 1, 3, 1_700_000_000_000);
+    changes[2].id = changes[0].id;
+    let (s, b) = c.push(&token, &batch(device, 1, changes.clone())).await;
+    assert_eq!(
+        (s, b["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("changes[2].id")),
+        "{b}"
+    );
+    changes[2].id = pocketfolio_core::model::ChangeId::new_at(1_700_000_000_000);
+    let (s, _) = c.push(&token, &batch(device, 1, changes)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(pull_all(&c, &token).await, (StatusCode::OK, 3));
+}
+both_backends!(two_changes_with_one_id_get_422);

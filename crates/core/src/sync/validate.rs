@@ -53,12 +53,21 @@ pub fn check_push(request: &PushRequest, now_ms: i64) -> Checked {
             format!("Sequence numbers must stay at most {MAX_SEQ}."),
         ));
     }
+    let mut ids = std::collections::HashSet::with_capacity(request.changes.len());
     for (i, change) in request.changes.iter().enumerate() {
         let at = format!("changes[{i}]");
         if Some(change.seq) != request.first_seq.checked_add(i as u64) {
             return Err(Invalid::new(
                 format!("{at}.seq"),
                 "Changes must have consecutive sequence numbers from first_seq.",
+            ));
+        }
+        // A change id names one change: a second change under it in the same push could be
+        // neither stored beside the first nor skipped as its replay.
+        if !ids.insert(change.id) {
+            return Err(Invalid::new(
+                format!("{at}.id"),
+                "Two changes in this push have the same id; each change needs its own.",
             ));
         }
         check_change(change, now_ms, &at)?;
@@ -714,6 +723,18 @@ mod tests {
             refused(ChangeBody::DeckPut(d)),
             "changes[0].body.hlc.wall_ms"
         );
+    }
+
+    #[test]
+    fn two_changes_with_one_id_are_refused() {
+        let mut push = push_of(vec![
+            ChangeBody::DeckPut(deck()),
+            ChangeBody::Review(review()),
+            ChangeBody::DeckDeleted(DeckId::new_at(1)),
+        ]);
+        check_push(&push, NOW).unwrap();
+        push.changes[2].id = push.changes[0].id;
+        assert_eq!(check_push(&push, NOW).unwrap_err().field, "changes[2].id");
     }
 
     #[test]
