@@ -5,6 +5,7 @@ use crate::components::{face_text, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::content::enrolled_first;
 use pocketfolio_core::model::{CardId, CardState, DeckId};
 use pocketfolio_core::render::card_faces;
 use pocketfolio_core::{BrowseFilter, BrowseSort, BrowseState};
@@ -24,7 +25,14 @@ pub fn Browse() -> Element {
     let mut state = use_signal(|| None::<BrowseState>);
     let mut sort = use_signal(BrowseSort::default);
     let decks = app.read(|c| c.decks()).unwrap_or_default();
-    let units = app.read(|c| c.units()).unwrap_or_default();
+    // The learner's units first in the unit filter; every unit stays in it.
+    let enrolment = app.read(|c| c.enrolment()).ok().flatten();
+    let units = enrolled_first(
+        app.read(|c| c.units()).unwrap_or_default(),
+        enrolment.as_ref(),
+        |u| Some(u.id.as_str()),
+    )
+    .in_order();
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
     let mut shown = use_signal(|| PAGE);

@@ -100,6 +100,16 @@ fn a_first_run_choice_puts_its_units_first_on_today_units_and_cards() {
     let others = part(&decks, "other-decks", "</details>");
     assert!(others.contains("Negotiation") && others.contains("Retail: reliable service"));
 
+    // Filters list every unit, the learner's first.
+    let browse = render_at(backend.clone(), "/browse");
+    let filter = part(&browse, "filter-unit", "</select>");
+    let at = |title: &str| {
+        filter
+            .find(title)
+            .unwrap_or_else(|| panic!("{title}: {filter}"))
+    };
+    assert!(at(RELATIONSHIPS) < at(NEGOTIATE) && at(RELATIONSHIPS) < at(RELIABLE));
+
     let settings = render_at(backend, "/settings");
     assert!(settings.contains("Chosen on this phone"), "{settings}");
     assert!(settings.contains("id=\"clear-enrolment\""));

@@ -137,7 +137,7 @@ fn Assessments() -> Element {
         let mut out = Vec::new();
         // The learner's units' assessments first.
         let units = enrolled_first(c.units()?, c.enrolment()?.as_ref(), |u| Some(u.id.as_str()));
-        for unit in units.enrolled.into_iter().chain(units.others) {
+        for unit in units.in_order() {
             if let Some(f) = c.ready_by(&unit.id)? {
                 out.push((unit, f));
             }

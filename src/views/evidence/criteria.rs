@@ -144,8 +144,8 @@ fn CriteriaPicker(chosen: Vec<String>, on_change: EventHandler<Vec<String>>) -> 
         app.read(|c| c.units()).unwrap_or_default(),
         enrolment.as_ref(),
         |u| Some(u.id.as_str()),
-    );
-    let units: Vec<_> = units.enrolled.into_iter().chain(units.others).collect();
+    )
+    .in_order();
     let all = app.read(|c| c.criteria(None)).unwrap_or_default();
     rsx! {
         details { class: "picker", id: "criteria-picker",

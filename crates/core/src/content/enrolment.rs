@@ -126,6 +126,15 @@ pub struct EnrolledFirst<T> {
     pub others: Vec<T>,
 }
 
+impl<T> EnrolledFirst<T> {
+    /// Both parts in one list, enrolled first: for a picker or filter that lists everything.
+    pub fn in_order(self) -> Vec<T> {
+        let mut all = self.enrolled;
+        all.extend(self.others);
+        all
+    }
+}
+
 /// The one ordering rule: with an enrolment, the items of enrolled units (and of no unit)
 /// first and the rest apart; without one, everything first. `unit_of` says which unit an item
 /// belongs to.
@@ -229,6 +238,8 @@ mod tests {
         let others: Vec<&str> = split.others.iter().map(|i| i.0).collect();
         assert_eq!(enrolled, ["b", "own deck", "c"]);
         assert_eq!(others, ["a"]);
+        let all: Vec<&str> = split.in_order().iter().map(|i| i.0).collect();
+        assert_eq!(all, ["b", "own deck", "c", "a"]);
     }
 
     #[test]
