@@ -14,7 +14,7 @@ const CARD_COLUMNS: &str = "id, note_id, ord, position, state, due_ms, stability
 pub(crate) struct DueCandidate {
     pub card_id: CardId,
     pub note_id: NoteId,
-    pub deck_id: DeckId,
+    pub deck_id: Option<DeckId>,
     pub last_day: Option<i64>,
     pub state: CardState,
     pub due_ms: i64,
@@ -132,16 +132,20 @@ impl Store {
             .query_row([], |r| r.get(0))?)
     }
 
-    /// Learning and review cards due before `before_ms`, not suspended or buried by hand.
+    /// Learning and review cards due before `before_ms`, not suspended or buried by hand;
+    /// with `with_deck`, each with its deck (a lookup per card, needed only when decks follow
+    /// different presets).
     pub(crate) fn due_candidates(
         &self,
         f: &QueueFilter,
         before_ms: i64,
+        with_deck: bool,
     ) -> Result<Vec<DueCandidate>> {
         let sql = format!(
             "SELECT c.id, c.note_id, c.state, c.due_ms, c.stability, c.difficulty,
                     c.last_review_ms, {SIBLING_ANSWERED_TODAY},
-                    (SELECT n.deck_id FROM note n WHERE n.id = c.note_id), c.last_day
+                    CASE WHEN :with_deck THEN (SELECT n.deck_id FROM note n WHERE n.id = c.note_id) END,
+                    c.last_day
              FROM card c
              WHERE c.suspended = 0 AND c.state != 0 AND c.state IN (1, 2, 3) AND c.due_ms < :before {QUEUE_CONDITIONS}"
         );
@@ -149,6 +153,7 @@ impl Store {
         let rows = stmt.query_map(
             rusqlite::named_params! {
                 ":before": before_ms, ":today": f.today, ":deck": f.deck(), ":unit": f.unit(),
+                ":with_deck": with_deck,
             },
             |r| {
                 Ok(DueCandidate {
