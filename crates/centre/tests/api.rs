@@ -1396,3 +1396,35 @@ async fn the_lifecycle_is_the_cores_on_the_centre(backend: Backend) {
     assert_eq!(view.stage, Stage::Accepted);
 }
 both_backends!(the_lifecycle_is_the_cores_on_the_centre);
+
+/// A device is its first learner's: another learner pushing under its id gets 404 and
+/// changes nothing, and the owner carries on from where the device was.
+async fn a_device_belongs_to_one_learner(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (_, ann) = c.learner("ann", None).await;
+    let (_, bob) = c.learner("bob", None).await;
+    let phone = DeviceId::new_at(1);
+    let t0 = 1_700_000_000_000;
+    let (s, body) = c
+        .push(&ann, &batch(phone, 1, reviews(phone, 1, 2, t0)))
+        .await;
+    assert_eq!((s, body["last_seq"].clone()), (StatusCode::OK, json!(2)));
+    let (s, _) = c
+        .push(&bob, &batch(phone, 3, reviews(phone, 3, 1, t0 + 9_000)))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, body) = c
+        .push(&ann, &batch(phone, 4, reviews(phone, 4, 1, t0 + 9_000)))
+        .await;
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!({"expected_seq": 3}))
+    );
+    let (s, body) = c
+        .push(&ann, &batch(phone, 3, reviews(phone, 3, 1, t0 + 9_000)))
+        .await;
+    assert_eq!((s, body["last_seq"].clone()), (StatusCode::OK, json!(3)));
+    let (s, page) = c.get(&bob, "/v1/sync/pull?since=0").await;
+    assert_eq!((s, page["changes"].clone()), (StatusCode::OK, json!([])));
+}
+both_backends!(a_device_belongs_to_one_learner);

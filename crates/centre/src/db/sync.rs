@@ -47,27 +47,26 @@ impl Db {
             .map(|c| json(&PullBody::Learner(c.body.clone())))
             .collect::<ApiResult<_>>()?;
         let mut tx = self.begin_write().await?;
-        let head: Option<(i64,)> = sqlx::query_as(
+        // The learner's lock and the device's row in one statement: on PostgreSQL every
+        // statement of a push is a round trip while the learner's row is locked.
+        let head: Option<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
             "UPDATE accounts SET feed_pos = feed_pos WHERE id = $1 AND role = 'learner' \
-             RETURNING feed_pos",
+             RETURNING feed_pos, (SELECT learner_id FROM devices WHERE id = $2), \
+             (SELECT last_seq FROM devices WHERE id = $2)",
         )
         .bind(learner_id)
+        .bind(&device_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((head,)) = head else {
+        let Some((head, owner, seq)) = head else {
             return Err(ApiError::Forbidden);
         };
-        let device: Option<(String, i64)> =
-            sqlx::query_as("SELECT learner_id, last_seq FROM devices WHERE id = $1")
-                .bind(&device_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let last_seq = match &device {
-            Some((owner, _)) if owner != learner_id => {
+        let last_seq = match (owner, seq) {
+            (Some(owner), _) if owner != learner_id => {
                 return Err(ApiError::NotFound("The device"))
             }
-            Some((_, seq)) => *seq as u64,
-            None => 0,
+            (Some(_), Some(seq)) => seq as u64,
+            _ => 0,
         };
         if req.first_seq > last_seq + 1 {
             return Err(ApiError::PushGap(PushGap {
