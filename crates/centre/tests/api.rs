@@ -299,7 +299,8 @@ async fn evidence_merges_by_hlc_and_keeps_losers(backend: Backend) {
         "the loser is kept"
     );
 
-    // A deletion is a tombstone that later edits do not undo.
+    // Deleting a submitted item withdraws it: a tombstone that later versions never undo,
+    // though they still merge (every device holds the same winning version).
     let (s, _) = c
         .push(
             &token,
@@ -325,7 +326,8 @@ async fn evidence_merges_by_hlc_and_keeps_losers(backend: Backend) {
         .unwrap()
         .unwrap();
     assert!(view.deleted);
-    assert_eq!(view.title, "Newer title");
+    assert_eq!(view.stage, pocketfolio_core::model::Stage::Withdrawn);
+    assert_eq!(view.title, "Late edit");
     assert!(c.state.db.get_queue(&scope).await.unwrap().is_empty());
 }
 both_backends!(evidence_merges_by_hlc_and_keeps_losers);

@@ -166,6 +166,30 @@ impl Collection {
         self.transact(crate::collection::NOTES, |col| col.deck_named_in_txn(name))
             .expect("deck")
     }
+
+    /// Writes a new learner version of an item whatever its stage, keeping its submission
+    /// count: what a modified client sends, or a device that changed the item before it saw
+    /// the decision (test helper; the app refuses such edits).
+    pub fn edit_evidence_regardless_for_tests(
+        &mut self,
+        id: crate::model::EvidenceId,
+        what: &str,
+    ) -> Result<()> {
+        let mut item = self.evidence(id)?;
+        if item.withdrawn {
+            return Ok(());
+        }
+        item.fields.insert("what".into(), what.into());
+        item.updated_ms = self.clock.now_ms();
+        self.transact(crate::evidence::EVIDENCE, |col| {
+            col.store.put_evidence(&item)?;
+            col.log_and_queue(
+                &item,
+                crate::evidence::LifecycleEvent::Edited.summary(),
+                serde_json::json!({}),
+            )
+        })
+    }
 }
 
 /// Everything two converged devices must agree on, as comparable text: every card's schedule,
@@ -212,8 +236,10 @@ pub fn state_digest(col: &Collection) -> Result<String> {
     for item in items {
         writeln!(
             out,
-            "evidence {} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            "evidence {} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
             item.id,
+            // The stage every surface shows: reopened, withdrawn and decided alike.
+            item.stage(),
             item.kind,
             item.title,
             item.fields,

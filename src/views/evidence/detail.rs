@@ -14,7 +14,7 @@ use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::content::Template;
-use pocketfolio_core::evidence::{Action, Role};
+use pocketfolio_core::evidence::{Action, Removal, Role};
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceItem, EvidenceKind};
 
 /// The item screen.
@@ -98,7 +98,9 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
         if !handed_over {
             Submit { item: item.clone(), saver, stage, may_submit: !locked }
             History { id: item.id, labels: labels.clone() }
-            DeleteItem { id: item.id, title: item.title.clone() }
+            if !item.withdrawn {
+                DeleteItem { id: item.id, title: item.title.clone(), removal: item.lifecycle().removal() }
+            }
         }
     }
 }
@@ -188,6 +190,9 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage, may_submit: bool) -
                 Stage::Accepted => rsx! {
                     p { id: "submitted-state", "Accepted by your assessor. It is locked." }
                 },
+                Stage::Withdrawn => rsx! {
+                    p { id: "submitted-state", "Withdrawn. Your assessor can still see it, marked withdrawn, but it no longer counts as evidence." }
+                },
             }
             if may_submit {
                 if !missing.is_empty() {
@@ -200,17 +205,31 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage, may_submit: bool) -
     }
 }
 
-/// Deleting, with a second tap to confirm.
+/// Deleting a draft, or withdrawing a submitted item (the core's lifecycle says which), with
+/// a second tap to confirm.
 #[component]
-fn DeleteItem(id: EvidenceId, title: String) -> Element {
+fn DeleteItem(id: EvidenceId, title: String, removal: Removal) -> Element {
     let app = use_app();
     let nav = use_navigator();
     let mut confirming = use_signal(|| false);
     let mut error = use_signal(|| None::<String>);
+    let (verb, question) = match removal {
+        Removal::Delete => (
+            "Delete",
+            format!("Delete \"{title}\" and its history from this device?"),
+        ),
+        Removal::Withdraw => (
+            "Withdraw",
+            format!(
+                "Withdraw \"{title}\"? Your assessor will still see it, marked withdrawn, \
+                 and it will no longer count as evidence. This can't be undone."
+            ),
+        ),
+    };
     rsx! {
         div { class: "row delete-row",
             if confirming() {
-                p { class: "small", "Delete \"{title}\" and its history from this device?" }
+                p { class: "small", id: "confirm-question", "{question}" }
                 button { r#type: "button", onclick: move |_| confirming.set(false), "Keep it" }
                 button {
                     class: "danger",
@@ -220,11 +239,11 @@ fn DeleteItem(id: EvidenceId, title: String) -> Element {
                         Ok(()) => { nav.push(Route::Portfolio {}); }
                         Err(e) => error.set(Some(e)),
                     },
-                    "Delete"
+                    "{verb}"
                 }
             } else {
                 Link { class: "button", to: Route::Portfolio {}, "Your portfolio" }
-                button { class: "danger", r#type: "button", "aria-label": "Delete this evidence", onclick: move |_| confirming.set(true), "Delete…" }
+                button { class: "danger", r#type: "button", "aria-label": "{verb} this evidence", onclick: move |_| confirming.set(true), "{verb}…" }
             }
         }
         Message { error: error() }

@@ -29,6 +29,7 @@ pub fn status_class(status: EvidenceStatus) -> &'static str {
         EvidenceStatus::Accepted => Stage::Accepted.key(),
         EvidenceStatus::ReferredBack => Stage::ReferredBack.key(),
         EvidenceStatus::SignedOff => "signed-off",
+        EvidenceStatus::Withdrawn | EvidenceStatus::SignedOffWithdrawn => Stage::Withdrawn.key(),
     }
 }
 

@@ -5,10 +5,11 @@ use super::accounts::{Account, Role};
 use super::sync::json;
 use super::{audit, now_ms, Db, Scope};
 use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::evidence::Removal;
 use pocketfolio_core::evidence::{
     Action, Lifecycle, LifecycleError, LifecycleEvent, Role as Actor,
 };
-use pocketfolio_core::model::{AssessorStatus, EvidenceId, LearnerStatus, Stage};
+use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceStatus, LearnerStatus, Stage};
 use pocketfolio_core::sync::protocol::{AssessmentRecord, EvidenceRecord, Origin, PullBody};
 use pocketfolio_core::sync::{rules, Hlc};
 use serde_json::json;
@@ -40,8 +41,15 @@ pub struct EvidenceView {
     pub stage: Stage,
     /// The learner's fields (absent on a tombstone made before the item arrived).
     pub record: Option<EvidenceRecord>,
-    /// Deleted by the learner.
+    /// Deleted by the learner: withdrawn if it had been submitted (see `stage`).
     pub deleted: bool,
+    /// When the learner withdrew it (ms, the device's time), if they did.
+    pub withdrawn_ms: Option<i64>,
+    /// The stamp of the learner's version held.
+    pub learner_hlc: Option<Hlc>,
+    /// The stamp of the learner version the decision was about (none for decisions from
+    /// before it was recorded, which never reopen).
+    pub decided_version: Option<Hlc>,
     /// The decision, once made.
     pub assessor_status: Option<AssessorStatus>,
     /// Feedback.
@@ -65,6 +73,23 @@ impl EvidenceView {
             self.assessor_status,
             self.decided_submission,
         )
+        .with_versions(self.learner_hlc, self.decided_version)
+        .deleted(self.deleted)
+    }
+
+    /// The criteria signed off with this item that still count: only while the submission
+    /// they rest on is the accepted one (the core's rule).
+    pub fn standing_sign_offs(&self) -> &[String] {
+        if self.lifecycle().sign_offs_stand() {
+            &self.signed_off
+        } else {
+            &[]
+        }
+    }
+
+    /// The item's status for one criterion, as every surface words it.
+    pub fn status_for(&self, criterion: &str) -> EvidenceStatus {
+        EvidenceStatus::of(self.stage, self.signed_off.iter().any(|c| c == criterion))
     }
 }
 
@@ -80,6 +105,25 @@ fn lifecycle_of(
         LearnerStatus::Draft
     };
     Lifecycle::of(learner, submissions, assessor, decided)
+}
+
+/// The lifecycle of a stored row, with a learner version `rec` (the stored one, or one being
+/// merged) in place of the row's.
+fn row_lifecycle(
+    row: &sqlx::any::AnyRow,
+    rec: Option<&EvidenceRecord>,
+) -> Result<Lifecycle, sqlx::Error> {
+    let assessor = parse_status(row.try_get("assessor_status")?);
+    let decided = row.try_get::<i64, _>("decided_submission")? as u32;
+    let decided_version = parse_hlc(row.try_get("decided_version")?);
+    let deleted = row.try_get::<i64, _>("deleted")? != 0;
+    let (learner, submissions, hlc) = match rec {
+        Some(r) => (r.learner_status(), r.submission_count(), Some(r.hlc)),
+        None => (LearnerStatus::Draft, 0, None),
+    };
+    Ok(Lifecycle::of(learner, submissions, assessor, decided)
+        .with_versions(hlc, decided_version)
+        .deleted(deleted))
 }
 
 fn learner_status_str(s: LearnerStatus) -> &'static str {
@@ -182,7 +226,8 @@ pub(crate) async fn put_learner_fields(
     let learner_status = learner_status_str(rec.learner_status());
     let made_ms = rec.updated_ms;
     let row = sqlx::query(
-        "SELECT record, learner_hlc, deleted, assessor_status, decided_submission, submitted_ms \
+        "SELECT record, learner_hlc, deleted, assessor_status, decided_submission, submitted_ms, \
+         decided_version, stage \
          FROM evidence WHERE learner_id = $1 AND id = $2",
     )
     .bind(learner_id)
@@ -225,7 +270,9 @@ pub(crate) async fn put_learner_fields(
     let deleted: i64 = row.try_get("deleted")?;
     let old_record: Option<String> = row.try_get("record")?;
     let old: Option<EvidenceRecord> = old_record.and_then(|t| serde_json::from_str(&t).ok());
-    if deleted != 0 {
+    // A deletion removes a draft for good but only withdraws a submitted item, whose versions
+    // keep merging (as on every device), so the outcome does not depend on arrival order.
+    if deleted != 0 && submissions == 0 {
         let summary = "An edit arrived after the item was deleted; the deletion stands.";
         add_history(
             conn,
@@ -261,14 +308,19 @@ pub(crate) async fn put_learner_fields(
         .await?;
         return Ok(());
     }
-    let assessor = parse_status(row.try_get("assessor_status")?);
-    let decided = row.try_get::<i64, _>("decided_submission")? as u32;
-    let stage = lifecycle_of(learner_status, submissions, assessor, decided).stage();
-    let event =
-        LifecycleEvent::of_learner_version(old.as_ref().map(|o| o.submission_count()), submissions);
+    let before_stage = Stage::parse(row.try_get::<String, _>("stage")?.as_str());
+    let lifecycle = row_lifecycle(&row, Some(rec))?;
+    let stage = lifecycle.stage();
+    let event = if lifecycle.reopened() && before_stage != Some(Stage::Resubmitted) {
+        // Made after the accepted version: a new submission back to the assessor; the
+        // accepted version stays in this entry's "before".
+        LifecycleEvent::Reopened
+    } else {
+        LifecycleEvent::of_learner_version(old.as_ref().map(|o| o.submission_count()), submissions)
+    };
     let sent = matches!(
         event,
-        LifecycleEvent::Submitted | LifecycleEvent::Resubmitted
+        LifecycleEvent::Submitted | LifecycleEvent::Resubmitted | LifecycleEvent::Reopened
     );
     let submitted_ms = if sent {
         Some(made_ms)
@@ -306,7 +358,9 @@ pub(crate) async fn put_learner_fields(
     Ok(())
 }
 
-/// Deletes an item: a tombstone that wins over every edit, earlier or later.
+/// The learner deletes an item: a draft is gone for good (a tombstone no edit undoes); an item
+/// they had submitted is withdrawn, kept and shown to assessors as withdrawn (the core's
+/// `Lifecycle::removal`).
 pub(crate) async fn delete(
     conn: &mut AnyConnection,
     learner_id: &str,
@@ -314,26 +368,54 @@ pub(crate) async fn delete(
     actor: &str,
     time_ms: i64,
 ) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO evidence (learner_id, id, kind, title, learner_status, updated_ms, deleted) \
-         VALUES ($1, $2, '', '', 'draft', $3, 1) \
-         ON CONFLICT (learner_id, id) DO UPDATE SET deleted = 1",
+    let row = sqlx::query(
+        "SELECT record, deleted, assessor_status, decided_submission, \
+         decided_version \
+         FROM evidence WHERE learner_id = $1 AND id = $2",
     )
     .bind(learner_id)
     .bind(id)
-    .bind(time_ms)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        sqlx::query(
+            "INSERT INTO evidence (learner_id, id, kind, title, learner_status, updated_ms, deleted) \
+             VALUES ($1, $2, '', '', 'draft', $3, 1)",
+        )
+        .bind(learner_id)
+        .bind(id)
+        .bind(time_ms)
+        .execute(&mut *conn)
+        .await?;
+        let summary = "Deleted by the learner.";
+        add_history(conn, learner_id, id, actor, time_ms, summary, json!({})).await?;
+        return Ok(());
+    };
+    if row.try_get::<i64, _>("deleted")? != 0 {
+        return Ok(());
+    }
+    let record: Option<String> = row.try_get("record")?;
+    let record: Option<EvidenceRecord> = record.and_then(|t| serde_json::from_str(&t).ok());
+    let lifecycle = row_lifecycle(&row, record.as_ref())?;
+    let (withdrawn_ms, summary) = match lifecycle.removal() {
+        Removal::Delete => (None, "Deleted by the learner.".to_string()),
+        Removal::Withdraw => (
+            Some(time_ms),
+            format!("{}.", LifecycleEvent::Withdrawn.summary()),
+        ),
+    };
+    let stage = lifecycle.deleted(true).stage();
+    sqlx::query(
+        "UPDATE evidence SET deleted = 1, withdrawn_ms = $1, stage = $2 \
+         WHERE learner_id = $3 AND id = $4",
+    )
+    .bind(withdrawn_ms)
+    .bind(stage.as_str())
+    .bind(learner_id)
+    .bind(id)
     .execute(&mut *conn)
     .await?;
-    add_history(
-        conn,
-        learner_id,
-        id,
-        actor,
-        time_ms,
-        "Deleted by the learner.",
-        json!({}),
-    )
-    .await?;
+    add_history(conn, learner_id, id, actor, time_ms, &summary, json!({})).await?;
     Ok(())
 }
 
@@ -351,6 +433,9 @@ fn view_from(row: &sqlx::any::AnyRow) -> Result<EvidenceView, sqlx::Error> {
         stage: Stage::Draft,
         record: record.and_then(|t| serde_json::from_str(&t).ok()),
         deleted: row.try_get::<i64, _>("deleted")? != 0,
+        withdrawn_ms: row.try_get("withdrawn_ms")?,
+        learner_hlc: parse_hlc(row.try_get("learner_hlc")?),
+        decided_version: parse_hlc(row.try_get("decided_version")?),
         assessor_status: parse_status(row.try_get("assessor_status")?),
         feedback: row
             .try_get::<Option<String>, _>("feedback")?
@@ -366,7 +451,8 @@ fn view_from(row: &sqlx::any::AnyRow) -> Result<EvidenceView, sqlx::Error> {
 
 const VIEW_COLS: &str = "learner_id, id, kind, title, learner_status, record, deleted, \
     assessor_status, feedback, signed_off, submitted_ms, updated_ms, assessed_ms, submissions, \
-    decided_submission";
+    decided_submission, withdrawn_ms, learner_hlc, \
+    decided_version";
 
 /// What an assessor decides about an item.
 #[derive(Debug, Clone)]
@@ -389,7 +475,7 @@ impl Db {
     /// Submitted items awaiting a decision, oldest first.
     pub async fn get_queue(&self, scope: &Scope) -> Result<Vec<EvidenceView>, sqlx::Error> {
         let sql = format!(
-            "SELECT {VIEW_COLS} FROM evidence WHERE learner_id IN {} AND deleted = 0 \
+            "SELECT {VIEW_COLS} FROM evidence WHERE learner_id IN {} \
              AND stage IN {} ORDER BY submitted_ms, id",
             Scope::visible_learners(1),
             stages_sql(Stage::with_assessor),
@@ -401,7 +487,7 @@ impl Db {
         rows.iter().map(view_from).collect()
     }
 
-    /// A learner's live items an assessor may see (never drafts), newest first.
+    /// A learner's items an assessor may see (never drafts; withdrawn ones too), newest first.
     pub async fn get_learner_evidence(
         &self,
         scope: &Scope,
@@ -409,7 +495,7 @@ impl Db {
     ) -> Result<Vec<EvidenceView>, sqlx::Error> {
         let sql = format!(
             "SELECT {VIEW_COLS} FROM evidence WHERE learner_id = $1 AND learner_id IN {} \
-             AND deleted = 0 AND stage IN {} ORDER BY updated_ms DESC, id",
+             AND stage IN {} ORDER BY updated_ms DESC, id",
             Scope::visible_learners(2),
             stages_sql(Stage::visible_to_assessor),
         );
@@ -505,8 +591,7 @@ impl Db {
             return Err(ApiError::NotFound("The learner"));
         };
         let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {VIEW_COLS}, assessor_hlc FROM evidence WHERE learner_id = $1 AND id = $2 \
-             AND deleted = 0"
+            "SELECT {VIEW_COLS}, assessor_hlc FROM evidence WHERE learner_id = $1 AND id = $2"
         )))
         .bind(learner_id)
         .bind(id)
@@ -525,57 +610,64 @@ impl Db {
             .map(|r| r.criteria.clone())
             .unwrap_or_default();
         let lifecycle = before.lifecycle();
-        let (status, feedback, mut signed, decided, summary, action) = match decision {
-            Decision::Decide { status, feedback } => {
-                let (next, event) = lifecycle.decide(status).map_err(refused)?;
-                let decided = next.decision.map_or(0, |d| d.submission);
-                (
-                    status,
-                    feedback,
-                    before.signed_off.clone(),
-                    decided,
-                    format!("{} by the assessor.", event.summary()),
-                    "evidence.decide",
-                )
-            }
-            Decision::SignOff { criterion } => {
-                lifecycle
-                    .check(Actor::Assessor, Action::SignOff)
-                    .map_err(refused)?;
-                let Some(status) = before.assessor_status else {
-                    return Err(refused(LifecycleError::NotAccepted(before.stage)));
-                };
-                if !claimed.contains(&criterion) {
-                    return Err(ApiError::invalid(
-                        "criterion",
-                        "The item does not claim that criterion.",
-                    ));
+        let (status, feedback, mut signed, decided, decided_version, summary, action) =
+            match decision {
+                Decision::Decide { status, feedback } => {
+                    let (next, event) = lifecycle.decide(status).map_err(refused)?;
+                    let decided = next.decision.map_or(0, |d| d.submission);
+                    // Sign-offs rest on the submission they were made with; a decision on a later
+                    // one starts without them (the history keeps them).
+                    (
+                        status,
+                        feedback,
+                        Vec::new(),
+                        decided,
+                        next.decision.and_then(|d| d.version),
+                        format!("{} by the assessor.", event.summary()),
+                        "evidence.decide",
+                    )
                 }
-                let mut signed = before.signed_off.clone();
-                signed.push(criterion);
-                (
-                    status,
-                    before.feedback.clone(),
-                    signed,
-                    before.decided_submission,
-                    "Criterion signed off.".to_string(),
-                    "criterion.sign_off",
-                )
-            }
-        };
+                Decision::SignOff { criterion } => {
+                    lifecycle
+                        .check(Actor::Assessor, Action::SignOff)
+                        .map_err(refused)?;
+                    let Some(status) = before.assessor_status else {
+                        return Err(refused(LifecycleError::NotAccepted(before.stage)));
+                    };
+                    if !claimed.contains(&criterion) {
+                        return Err(ApiError::invalid(
+                            "criterion",
+                            "The item does not claim that criterion.",
+                        ));
+                    }
+                    let mut signed = before.signed_off.clone();
+                    signed.push(criterion);
+                    (
+                        status,
+                        before.feedback.clone(),
+                        signed,
+                        before.decided_submission,
+                        before.decided_version,
+                        "Criterion signed off.".to_string(),
+                        "criterion.sign_off",
+                    )
+                }
+            };
         let stage = lifecycle_of(
             &before.learner_status,
             before.submissions,
             Some(status),
             decided,
         )
+        .with_versions(before.learner_hlc, decided_version)
+        .deleted(before.deleted)
         .stage();
         signed.sort();
         signed.dedup();
         sqlx::query(
             "UPDATE evidence SET assessor_status = $1, feedback = $2, signed_off = $3, \
              assessor_name = $4, assessor_hlc = $5, assessed_ms = $6, decided_submission = $7, \
-             stage = $8 WHERE learner_id = $9 AND id = $10",
+             stage = $8, decided_version = $9 WHERE learner_id = $10 AND id = $11",
         )
         .bind(status_str(status))
         .bind(&feedback)
@@ -585,6 +677,7 @@ impl Db {
         .bind(now)
         .bind(i64::from(decided))
         .bind(stage.as_str())
+        .bind(decided_version.map(|v| json(&v)).transpose()?)
         .bind(learner_id)
         .bind(id)
         .execute(&mut *tx)
@@ -597,6 +690,7 @@ impl Db {
             assessor: assessor.display_name.clone(),
             time_ms: now,
             submission: decided,
+            version: decided_version,
             hlc,
         };
         sqlx::query(
@@ -642,7 +736,7 @@ impl Db {
         Ok(record)
     }
 
-    /// Criteria signed off for a learner in scope: (criterion, evidence id).
+    /// Criteria signed off for a learner in scope whose sign-offs stand: (criterion, evidence id).
     pub async fn get_signed_off(
         &self,
         scope: &Scope,
@@ -650,7 +744,7 @@ impl Db {
     ) -> Result<Vec<(String, String)>, sqlx::Error> {
         let mut out = Vec::new();
         for item in self.get_learner_evidence(scope, learner_id).await? {
-            for c in &item.signed_off {
+            for c in item.standing_sign_offs() {
                 out.push((c.clone(), item.id.clone()));
             }
         }

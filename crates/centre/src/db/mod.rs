@@ -86,6 +86,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("enrolment.sql")),
     (5, include_str!("accounts.sql")),
     (6, include_str!("audit_chain.sql")),
+    (7, include_str!("integrity.sql")),
 ];
 
 impl Db {

@@ -3,6 +3,7 @@
 
 use super::{Db, Scope};
 use crate::error::ApiResult;
+use pocketfolio_core::evidence::Removal;
 use pocketfolio_core::model::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
     LearnerStatus,
@@ -42,9 +43,10 @@ impl Db {
         let sql = format!(
             "SELECT e.id, e.learner_status, e.record, e.submissions, e.assessor_status, \
              e.decided_submission, e.feedback, e.assessor_name, e.signed_off, e.updated_ms, \
+             e.learner_hlc, e.decided_version, e.deleted, \
              (SELECT MIN(h.time_ms) FROM evidence_history h WHERE h.learner_id = e.learner_id \
               AND h.evidence_id = e.id) AS created_ms \
-             FROM evidence e WHERE learner_id = $1 AND deleted = 0 {scope_sql} ORDER BY e.id"
+             FROM evidence e WHERE learner_id = $1 {scope_sql} ORDER BY e.id"
         );
         let mut query = sqlx::query(AssertSqlSafe(sql)).bind(learner_id);
         if let Some(id) = &scope_id {
@@ -65,6 +67,10 @@ impl Db {
             let Some(item) = item_from(row, &sizes)? else {
                 continue;
             };
+            // A deleted draft is gone; a withdrawn item stays, shown as withdrawn.
+            if item.withdrawn && item.lifecycle().removal() == Removal::Delete {
+                continue;
+            }
             // The core's lifecycle decides what staff see: never a draft.
             if matches!(reader, Reader::Staff(_)) && !item.stage().visible_to_assessor() {
                 continue;
@@ -109,6 +115,10 @@ impl Db {
         }
         Ok(out)
     }
+}
+
+fn stamp(text: Option<String>) -> Option<pocketfolio_core::sync::Hlc> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
 /// A row as the core's item; `None` for a row without a readable learner version.
@@ -159,7 +169,10 @@ fn item_from(
             .collect(),
         learner_status,
         submissions: row.try_get::<i64, _>("submissions")?.max(0) as u32,
+        learner_hlc: stamp(row.try_get("learner_hlc")?),
+        withdrawn: row.try_get::<i64, _>("deleted")? != 0,
         assessor_status,
+        decided_version: stamp(row.try_get("decided_version")?),
         decided_submission: row.try_get::<i64, _>("decided_submission")?.max(0) as u32,
         feedback: feedback.filter(|f| !f.is_empty()),
         assessor: row.try_get("assessor_name")?,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::evidence::{
     answered_questions_of, is_signature_key, witness_state_of, Action, Role, QUESTION_PREFIX,
 };
-use pocketfolio_core::model::{AssessorStatus, EvidenceKind, WitnessState};
+use pocketfolio_core::model::{AssessorStatus, EvidenceKind, EvidenceStatus, Stage, WitnessState};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -192,7 +192,6 @@ async fn render_item(
         .db
         .get_evidence(&scope, learner_id, item_id)
         .await?
-        .filter(|i| !i.deleted)
         .ok_or(ApiError::NotFound("The item"))?;
     let history = state.db.get_history(&scope, learner_id, item_id).await?;
     let record = item.record.clone();
@@ -239,8 +238,12 @@ async fn render_item(
             .map(|c| c.text.as_str())
             .unwrap_or("(not in the content pack)");
         let code = c.map(|c| c.code.as_str()).unwrap_or(id.as_str());
-        let action = if item.signed_off.contains(id) {
-            "<span class=\"signed\">Signed off</span>".to_string()
+        let status = item.status_for(id);
+        let action = if matches!(
+            status,
+            EvidenceStatus::SignedOff | EvidenceStatus::SignedOffWithdrawn
+        ) {
+            format!("<span class=\"signed\">{}</span>", status.label())
         } else if item
             .lifecycle()
             .check(Role::Assessor, Action::SignOff)
@@ -297,10 +300,13 @@ async fn render_item(
         kind = escape(&item.kind.replace('_', " ")),
         title = escape(&item.title),
         status = status_label(&item),
-        submitted = item
-            .submitted_ms
-            .map(|t| format!(" · Submitted {}", when(t)))
-            .unwrap_or_default(),
+        submitted = match (item.stage, item.withdrawn_ms) {
+            (Stage::Withdrawn, Some(t)) => format!(" · Withdrawn by the learner {}", when(t)),
+            _ => item
+                .submitted_ms
+                .map(|t| format!(" · Submitted {}", when(t)))
+                .unwrap_or_default(),
+        },
         fields = render_fields(state, &item),
         attachments = if attachments.is_empty() {
             "<p class=\"hint\">None.</p>".to_string()
@@ -437,6 +443,22 @@ pub async fn sign_off(
 ) -> Response {
     let result = async {
         user.check_csrf(&form.csrf)?;
+        let scope = user.account.scope();
+        super::visible_learner(&state, &scope, &learner_id).await?;
+        if !crate::enrolment::covers_criterion(
+            &state.db,
+            &state.content,
+            &learner_id,
+            &form.criterion,
+        )
+        .await?
+        {
+            return Err(ApiError::invalid(
+                "criterion",
+                "That criterion is not in a unit this learner is enrolled on, so it cannot be \
+                 signed off.",
+            ));
+        }
         state
             .db
             .assess(

@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::model::{CriterionKind, Unit};
+use pocketfolio_core::model::{CriterionKind, EvidenceStatus, Stage, Unit};
 use std::collections::BTreeSet;
 
 /// The units a learner in `scope` is enrolled on (the units chosen, or every unit of a
@@ -243,11 +243,15 @@ async fn render_matrix(
                 .record
                 .as_ref()
                 .is_some_and(|r| r.criteria.contains(&c.id));
-            let signed = i.signed_off.contains(&c.id);
-            signed_any |= signed;
-            let (class, text) = match (claimed, signed) {
-                (_, true) => ("signed", "Signed off"),
-                (true, false) => ("claimed", "Claimed"),
+            // The core says whether a sign-off stands (accepted) or rests on withdrawn
+            // evidence; a reopened item's old sign-off shows as its stage.
+            let status = i.status_for(&c.id);
+            signed_any |= status == EvidenceStatus::SignedOff;
+            let (class, text) = match (claimed, status) {
+                (_, EvidenceStatus::SignedOff) => ("signed", "Signed off"),
+                (_, EvidenceStatus::SignedOffWithdrawn) => ("withdrawn", status.label()),
+                (true, EvidenceStatus::Withdrawn) => ("withdrawn", "Withdrawn"),
+                (true, _) => ("claimed", "Claimed"),
                 _ => ("", ""),
             };
             cells.push_str(&format!(r#"<td class="{class}">{text}</td>"#));

@@ -2,7 +2,9 @@
 //! kept in the item's history and queued for sync.
 
 use super::Collection;
-use crate::evidence::{self, Action, LearnerEdit, LifecycleError, Role, EVIDENCE};
+use crate::evidence::{
+    self, Action, LearnerEdit, LifecycleError, LifecycleEvent, Removal, Role, EVIDENCE,
+};
 use crate::model::{
     Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind, LearnerStatus,
     WitnessState,
@@ -311,13 +313,31 @@ impl Collection {
         })
     }
 
-    /// Deletes an item (a tombstone goes to the centre).
+    /// Deletes a draft, or withdraws an item the learner has submitted (the lifecycle's
+    /// `removal` says which). Either way a tombstone goes to the centre; a withdrawn item
+    /// stays here and on the centre, marked withdrawn, where the assessor still sees it.
     pub fn delete_evidence(&mut self, id: EvidenceId) -> Result<()> {
-        self.evidence(id)?;
+        let item = self.evidence(id)?;
+        if item.withdrawn {
+            return Ok(());
+        }
+        let removal = item.lifecycle().removal();
+        let now = self.clock.now_ms();
         self.transact(EVIDENCE, |col| {
-            col.store.remove_evidence(id)?;
+            match removal {
+                Removal::Delete => col.store.remove_evidence(id)?,
+                Removal::Withdraw => col.store.add_history(
+                    id,
+                    &EvidenceHistoryEntry {
+                        time_ms: now,
+                        actor: "learner".into(),
+                        summary: LifecycleEvent::Withdrawn.summary().into(),
+                        detail: json!({}),
+                    },
+                )?,
+            }
             col.store
-                .add_tombstone(Stamped::Evidence, id.0.as_bytes(), col.clock.now_ms())?;
+                .add_tombstone(Stamped::Evidence, id.0.as_bytes(), now)?;
             col.queue_change(ChangeBody::EvidenceDeleted(id))
         })
     }

@@ -6,10 +6,11 @@
 //! - decks, notes, settings and the learner's side of evidence: the higher hybrid-logical-clock
 //!   stamp wins; for evidence the losing version is kept in the item's history;
 //! - the assessor's side of evidence: the higher stamp wins, separately;
-//! - deletions leave tombstones and beat any edit, however late it arrives.
+//! - deletions leave tombstones: a draft is removed and stays removed, however late an edit
+//!   arrives; a submitted item is withdrawn (kept, marked), and its versions keep merging.
 
 use super::{settings::SETTINGS_HLC_KEY, Collection, OpChanges};
-use crate::evidence::LifecycleEvent;
+use crate::evidence::{LifecycleEvent, Removal};
 use crate::model::{
     Card, CardId, Deck, EvidenceHistoryEntry, EvidenceId, EvidenceKind, Note, Schedule, Settings,
 };
@@ -163,14 +164,7 @@ impl Collection {
                     .add_tombstone(Stamped::Note, id.0.as_bytes(), self.clock.now_ms())?;
             }
             ChangeBody::EvidencePut(record) => self.merge_evidence(record)?,
-            ChangeBody::EvidenceDeleted(id) => {
-                self.store.remove_evidence(*id)?;
-                self.store.add_tombstone(
-                    Stamped::Evidence,
-                    id.0.as_bytes(),
-                    self.clock.now_ms(),
-                )?;
-            }
+            ChangeBody::EvidenceDeleted(id) => self.merge_evidence_deleted(*id)?,
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {
@@ -286,7 +280,13 @@ impl Collection {
             (Some(item), Some(hlc)) => Some((item.lifecycle().submissions, hlc)),
             _ => None,
         };
-        let wins = !self.store.is_tombstoned(Stamped::Evidence, key)?
+        // A deletion removes a draft but only withdraws a submitted item, so versions keep
+        // merging after it: which of the two it was depends on the winning version, whatever
+        // order the deletion and the versions arrive in. A draft version after a deletion
+        // stays deleted.
+        let deleted_draft =
+            self.store.is_tombstoned(Stamped::Evidence, key)? && record.submission_count() == 0;
+        let wins = !deleted_draft
             && rules::learner_version_wins(held, (record.submission_count(), record.hlc));
         if !wins {
             if let Some(local) = &local {
@@ -338,6 +338,21 @@ impl Collection {
             &rules::attachment_list(&record.attachments),
             self.clock.now_ms(),
         )
+    }
+
+    /// A deletion from another device: a draft goes, a submitted item is withdrawn (kept; the
+    /// tombstone marks it). Either way later versions never make it an ordinary item again.
+    fn merge_evidence_deleted(&self, id: EvidenceId) -> Result<()> {
+        let now = self.clock.now_ms();
+        match self.store.get_evidence(id)? {
+            Some(item) if item.withdrawn => {}
+            Some(item) if item.lifecycle().removal() == Removal::Withdraw => {
+                self.history(id, LifecycleEvent::Withdrawn.summary(), json!({}))?;
+            }
+            _ => self.store.remove_evidence(id)?,
+        }
+        self.store
+            .add_tombstone(Stamped::Evidence, id.0.as_bytes(), now)
     }
 
     /// Applies an assessor decision; true when it changed the item.

@@ -16,16 +16,31 @@
 //! from both, so every device and the centre that hold the same two sides agree whatever
 //! order they received them in. A decision about an earlier submission no longer describes
 //! the item: it has been resubmitted since.
+//!
+//! Two more facts make the rule whole, each merged as simply:
+//! - the decision names the learner *version* it was about (its clock stamp). A learner version
+//!   with the same submission count but a later stamp than an accepted version was made after
+//!   it (a second device that submitted the same draft offline, or a modified client): it
+//!   *reopens* the item, which counts as one more submission and goes back to the assessor.
+//!   The accepted version is never silently replaced.
+//! - a deletion (a tombstone, which only grows) of an item the learner has submitted is a
+//!   *withdrawal*: the item stays, marked withdrawn, for the assessor and quality assurance.
+//!   A draft that was never submitted is simply removed.
 
 use crate::model::{AssessorStatus, LearnerStatus, Stage};
+use crate::sync::Hlc;
 
 /// What the learner and the assessor have done with one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Lifecycle {
-    /// Times the learner has sent the item for assessment (0: a draft).
+    /// Times the learner's version held says it was sent for assessment (0: a draft).
     pub submissions: u32,
+    /// The stamp of the learner's version held (`None` where none is known).
+    pub version: Option<Hlc>,
     /// The assessor's latest decision, if any.
     pub decision: Option<Decision>,
+    /// The learner deleted the item (a tombstone is held): withdrawn once it was submitted.
+    pub deleted: bool,
 }
 
 /// An assessor's decision and the submission it was about.
@@ -35,6 +50,18 @@ pub struct Decision {
     pub status: AssessorStatus,
     /// The submission decided (1 for the first).
     pub submission: u32,
+    /// The stamp of the learner's version decided on (`None` for decisions from before it was
+    /// recorded, which never reopen).
+    pub version: Option<Hlc>,
+}
+
+/// What deleting an item does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// A draft never submitted: it goes from every device and the centre.
+    Delete,
+    /// A submitted item: kept, marked withdrawn, still seen by the assessor.
+    Withdraw,
 }
 
 /// Who acts on an item.
@@ -74,6 +101,9 @@ pub enum LifecycleError {
     /// The assessor tried to sign a criterion off with an item they have not accepted.
     #[error("Criteria can be signed off only with an accepted item; this one is {}.", .0.label().to_lowercase())]
     NotAccepted(Stage),
+    /// The learner tried to change an item they have withdrawn.
+    #[error("You have withdrawn this item, so it can no longer be changed.")]
+    Withdrawn,
 }
 
 fn not_waiting(stage: Stage) -> String {
@@ -86,6 +116,7 @@ fn not_waiting(stage: Stage) -> String {
                 .into()
         }
         Stage::Accepted => "This item has already been accepted.".into(),
+        Stage::Withdrawn => "The learner has withdrawn this item, so it cannot be decided.".into(),
         Stage::Submitted | Stage::Resubmitted => "This item is waiting for a decision.".into(),
     }
 }
@@ -106,6 +137,11 @@ pub enum LifecycleEvent {
     Accepted,
     /// The assessor sent it back.
     ReferredBack,
+    /// A learner version made after the accepted one arrived: the item went back to the
+    /// assessor, the accepted version kept in history.
+    Reopened,
+    /// The learner withdrew a submitted item; it is kept.
+    Withdrawn,
 }
 
 impl LifecycleEvent {
@@ -118,6 +154,10 @@ impl LifecycleEvent {
             LifecycleEvent::Resubmitted => "Resubmitted for assessment",
             LifecycleEvent::Accepted => "Accepted",
             LifecycleEvent::ReferredBack => "Referred back",
+            LifecycleEvent::Reopened => {
+                "Changed after it was accepted: back with the assessor as a new submission"
+            }
+            LifecycleEvent::Withdrawn => "Withdrawn by the learner",
         }
     }
 
@@ -143,7 +183,8 @@ impl LifecycleEvent {
 
 impl Lifecycle {
     /// The lifecycle of stored fields. Versions written before submissions were counted say
-    /// only "submitted" (one submission) and decide "the" submission (the first).
+    /// only "submitted" (one submission) and decide "the" submission (the first). Add the
+    /// stamps with [`Lifecycle::with_versions`] and a tombstone with [`Lifecycle::deleted`].
     pub fn of(
         learner: LearnerStatus,
         submissions: u32,
@@ -156,27 +197,94 @@ impl Lifecycle {
         };
         Lifecycle {
             submissions,
+            version: None,
             decision: assessor.map(|status| Decision {
                 status,
                 submission: decided_submission.max(1),
+                version: None,
             }),
+            deleted: false,
         }
     }
 
-    /// Where the item stands. A draft stays a draft whatever decision is stored (the centre
+    /// The same, knowing the learner version's stamp and the stamp of the version decided.
+    pub fn with_versions(self, learner: Option<Hlc>, decided: Option<Hlc>) -> Lifecycle {
+        Lifecycle {
+            version: learner,
+            decision: self.decision.map(|d| Decision {
+                version: decided,
+                ..d
+            }),
+            ..self
+        }
+    }
+
+    /// The same, with the learner's deletion (tombstone) held or not.
+    pub fn deleted(self, deleted: bool) -> Lifecycle {
+        Lifecycle { deleted, ..self }
+    }
+
+    /// Whether the learner's version held was made after the accepted version: it has the
+    /// same submission count (a version sent more often would say so) but a later stamp.
+    /// Both sides are merged on their own, so every node holding them agrees.
+    pub fn reopened(&self) -> bool {
+        match (self.decision, self.version) {
+            (Some(d), Some(version)) => {
+                self.submissions > 0
+                    && d.status == AssessorStatus::Accepted
+                    && d.submission >= self.submissions
+                    && d.version.is_some_and(|decided| version > decided)
+            }
+            _ => false,
+        }
+    }
+
+    /// Submissions as the lifecycle counts them: the learner's count, or the decided one
+    /// when a reopening made that higher, plus one while reopened.
+    pub fn submission_number(&self) -> u32 {
+        if self.submissions == 0 {
+            return 0;
+        }
+        let decided = self.decision.map_or(0, |d| d.submission);
+        self.submissions.max(decided) + u32::from(self.reopened())
+    }
+
+    /// Where the item is. A draft stays a draft whatever decision is stored (the centre
     /// refuses decisions on drafts; this keeps one that slipped through from showing); a
-    /// decision counts only while it is about the latest submission.
+    /// deleted item that was submitted is withdrawn; a reopened one is with the assessor
+    /// again; a decision counts only while it is about the latest submission.
     pub fn stage(&self) -> Stage {
         if self.submissions == 0 {
             return Stage::Draft;
+        }
+        if self.deleted {
+            return Stage::Withdrawn;
+        }
+        if self.reopened() {
+            return Stage::Resubmitted;
         }
         match self.decision {
             Some(d) if d.submission >= self.submissions => match d.status {
                 AssessorStatus::Accepted => Stage::Accepted,
                 AssessorStatus::ReferredBack => Stage::ReferredBack,
             },
-            _ if self.submissions == 1 => Stage::Submitted,
+            _ if self.submission_number() == 1 => Stage::Submitted,
             _ => Stage::Resubmitted,
+        }
+    }
+
+    /// Whether criteria signed off with the decision still stand: only while the submission
+    /// they rest on is the accepted one (not reopened, not withdrawn).
+    pub fn sign_offs_stand(&self) -> bool {
+        self.stage() == Stage::Accepted
+    }
+
+    /// What deleting the item does now.
+    pub fn removal(&self) -> Removal {
+        if self.submissions == 0 {
+            Removal::Delete
+        } else {
+            Removal::Withdraw
         }
     }
 
@@ -210,6 +318,7 @@ impl Lifecycle {
                 Stage::Draft | Stage::ReferredBack => Ok(()),
                 Stage::Submitted | Stage::Resubmitted => Err(LifecycleError::WithAssessor),
                 Stage::Accepted => Err(LifecycleError::Locked),
+                Stage::Withdrawn => Err(LifecycleError::Withdrawn),
             },
             (Role::Assessor, Action::Decide) if stage.with_assessor() => Ok(()),
             (Role::Assessor, Action::Decide) => Err(LifecycleError::NotWaiting(stage)),
@@ -231,8 +340,9 @@ impl Lifecycle {
         } else {
             LifecycleEvent::Resubmitted
         };
+        // Past every submission decided, so a decision on a reopened item is behind it too.
         let next = Lifecycle {
-            submissions: self.submissions + 1,
+            submissions: self.submission_number() + 1,
             ..*self
         };
         Ok((next, event))
@@ -247,7 +357,8 @@ impl Lifecycle {
         let next = Lifecycle {
             decision: Some(Decision {
                 status,
-                submission: self.submissions,
+                submission: self.submission_number(),
+                version: self.version,
             }),
             ..*self
         };
@@ -333,7 +444,9 @@ mod tests {
             decision: Some(Decision {
                 status: ReferredBack,
                 submission: 1,
+                version: None,
             }),
+            ..Lifecycle::default()
         };
         assert_eq!(life.stage(), Stage::Resubmitted);
     }
@@ -361,5 +474,93 @@ mod tests {
         assert_eq!(E::of_learner_version(Some(0), 1), E::Submitted);
         assert_eq!(E::of_learner_version(Some(1), 1), E::Edited);
         assert_eq!(E::of_learner_version(Some(1), 2), E::Resubmitted);
+    }
+
+    fn stamp(ms: i64) -> Hlc {
+        Hlc {
+            wall_ms: ms,
+            counter: 0,
+            node: uuid::Uuid::nil(),
+        }
+    }
+
+    /// An item accepted on the version stamped 10, with the learner's version `held` held.
+    fn accepted_at_10(held: Hlc) -> Lifecycle {
+        let sent = Lifecycle {
+            version: Some(stamp(10)),
+            ..Lifecycle::default().submit().unwrap().0
+        };
+        let accepted = sent.decide(Accepted).unwrap().0;
+        Lifecycle {
+            version: Some(held),
+            ..accepted
+        }
+    }
+
+    #[test]
+    fn a_version_made_after_the_accepted_one_reopens_the_item_as_a_new_submission() {
+        assert_eq!(accepted_at_10(stamp(10)).stage(), Stage::Accepted);
+        // Issue 19 defect 1: a later version with the same count used to stay "Accepted".
+        let changed = accepted_at_10(stamp(11));
+        assert!(changed.reopened());
+        assert_eq!(changed.stage(), Stage::Resubmitted);
+        assert_eq!(changed.submission_number(), 2);
+        assert!(!changed.sign_offs_stand());
+        assert_eq!(changed.actions(Role::Assessor), vec![Action::Decide]);
+        assert_eq!(
+            changed.check(Role::Learner, Action::Edit),
+            Err(LifecycleError::WithAssessor)
+        );
+        // The assessor decides on the reopened version: the decision is about submission 2.
+        let (again, _) = changed.decide(Accepted).unwrap();
+        assert_eq!(again.decision.unwrap().submission, 2);
+        assert_eq!(again.decision.unwrap().version, Some(stamp(11)));
+        assert_eq!(again.stage(), Stage::Accepted);
+        // Referred back instead: the learner's next submission is past it.
+        let (referred, _) = changed.decide(ReferredBack).unwrap();
+        assert_eq!(referred.stage(), Stage::ReferredBack);
+        let (resent, _) = referred.submit().unwrap();
+        assert_eq!(resent.submissions, 3);
+        assert_eq!(resent.stage(), Stage::Resubmitted);
+    }
+
+    #[test]
+    fn an_earlier_version_or_an_edit_after_a_referral_does_not_reopen() {
+        assert_eq!(accepted_at_10(stamp(9)).stage(), Stage::Accepted);
+        let sent = Lifecycle {
+            version: Some(stamp(10)),
+            ..Lifecycle::default().submit().unwrap().0
+        };
+        let referred = Lifecycle {
+            version: Some(stamp(12)),
+            ..sent.decide(ReferredBack).unwrap().0
+        };
+        assert!(!referred.reopened());
+        assert_eq!(referred.stage(), Stage::ReferredBack);
+    }
+
+    #[test]
+    fn a_decision_from_before_versions_were_recorded_reads_as_it_did() {
+        let old = Lifecycle::of(LearnerStatus::Submitted, 1, Some(Accepted), 1)
+            .with_versions(Some(stamp(50)), None);
+        assert_eq!(old.stage(), Stage::Accepted);
+    }
+
+    #[test]
+    fn deleting_a_submitted_item_withdraws_it_and_a_draft_is_deleted() {
+        let draft = Lifecycle::default();
+        assert_eq!(draft.removal(), Removal::Delete);
+        assert_eq!(draft.deleted(true).stage(), Stage::Draft);
+        let accepted = accepted_at_10(stamp(10));
+        assert_eq!(accepted.removal(), Removal::Withdraw);
+        let withdrawn = accepted.deleted(true);
+        assert_eq!(withdrawn.stage(), Stage::Withdrawn);
+        assert!(!withdrawn.sign_offs_stand());
+        assert!(withdrawn.actions(Role::Learner).is_empty());
+        assert!(withdrawn.actions(Role::Assessor).is_empty());
+        assert_eq!(
+            withdrawn.decide(Accepted).unwrap_err(),
+            LifecycleError::NotWaiting(Stage::Withdrawn)
+        );
     }
 }

@@ -31,7 +31,7 @@ pub(crate) mod witness_tests;
 
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
-pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Role};
+pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{

@@ -125,16 +125,20 @@ pub enum Stage {
     ReferredBack,
     /// The assessor accepted it; it is locked.
     Accepted,
+    /// The learner withdrew it after submitting it: kept, still seen by the assessor, and
+    /// no longer evidence for anything.
+    Withdrawn,
 }
 
 impl Stage {
     /// Every stage, in the order filters list them.
-    pub const ALL: [Stage; 5] = [
+    pub const ALL: [Stage; 6] = [
         Stage::Draft,
         Stage::Submitted,
         Stage::Resubmitted,
         Stage::ReferredBack,
         Stage::Accepted,
+        Stage::Withdrawn,
     ];
 
     /// A word or two for people.
@@ -145,6 +149,7 @@ impl Stage {
             Stage::Resubmitted => "Resubmitted",
             Stage::ReferredBack => "Referred back",
             Stage::Accepted => "Accepted",
+            Stage::Withdrawn => "Withdrawn",
         }
     }
 
@@ -156,6 +161,7 @@ impl Stage {
             Stage::Resubmitted => "resubmitted",
             Stage::ReferredBack => "referred-back",
             Stage::Accepted => "accepted",
+            Stage::Withdrawn => "withdrawn",
         }
     }
 
@@ -167,6 +173,7 @@ impl Stage {
             Stage::Resubmitted => "resubmitted",
             Stage::ReferredBack => "referred_back",
             Stage::Accepted => "accepted",
+            Stage::Withdrawn => "withdrawn",
         }
     }
 
@@ -222,8 +229,18 @@ pub struct EvidenceItem {
     pub learner_status: LearnerStatus,
     /// How many times the learner has sent the item for assessment (0 while a draft).
     pub submissions: u32,
+    /// The stamp of the learner's version held (`None` before it is stored). Sync state, not
+    /// portfolio content: left out of exports.
+    #[serde(skip)]
+    pub learner_hlc: Option<crate::sync::Hlc>,
+    /// The learner deleted it after submitting it: withdrawn, kept (see `Lifecycle`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdrawn: bool,
     /// Assessor's decision, once made.
     pub assessor_status: Option<AssessorStatus>,
+    /// The stamp of the learner version the decision was about (sync state, as above).
+    #[serde(skip)]
+    pub decided_version: Option<crate::sync::Hlc>,
     /// Which submission (1, 2 …) the assessor's decision was about; 0 with no decision.
     pub decided_submission: u32,
     /// Assessor's written feedback.
@@ -253,7 +270,10 @@ impl EvidenceItem {
             attachments: Vec::new(),
             learner_status: LearnerStatus::Draft,
             submissions: 0,
+            learner_hlc: None,
+            withdrawn: false,
             assessor_status: None,
+            decided_version: None,
             decided_submission: 0,
             feedback: None,
             assessor: None,
@@ -294,9 +314,30 @@ pub enum EvidenceStatus {
     ReferredBack,
     /// The assessor accepted the item and signed this criterion off with it.
     SignedOff,
+    /// The learner withdrew the item.
+    Withdrawn,
+    /// The assessor had signed this criterion off with the item, then the learner withdrew
+    /// it: the sign-off rests on withdrawn evidence and no longer counts.
+    SignedOffWithdrawn,
 }
 
 impl EvidenceStatus {
+    /// An item's status for one criterion: its stage, and whether the assessor's decision
+    /// signed that criterion off. A sign-off stands only while the item is accepted (a
+    /// reopened item shows its stage; a withdrawn one says the sign-off rests on it).
+    pub fn of(stage: Stage, signed: bool) -> EvidenceStatus {
+        match stage {
+            Stage::Accepted if signed => EvidenceStatus::SignedOff,
+            Stage::Withdrawn if signed => EvidenceStatus::SignedOffWithdrawn,
+            Stage::Withdrawn => EvidenceStatus::Withdrawn,
+            Stage::Accepted => EvidenceStatus::Accepted,
+            Stage::ReferredBack => EvidenceStatus::ReferredBack,
+            Stage::Resubmitted => EvidenceStatus::Resubmitted,
+            Stage::Submitted => EvidenceStatus::Submitted,
+            Stage::Draft => EvidenceStatus::Draft,
+        }
+    }
+
     /// A name for the learner.
     pub fn label(self) -> &'static str {
         match self {
@@ -306,6 +347,8 @@ impl EvidenceStatus {
             EvidenceStatus::Accepted => "Accepted",
             EvidenceStatus::ReferredBack => "Referred back",
             EvidenceStatus::SignedOff => "Signed off",
+            EvidenceStatus::Withdrawn => "Withdrawn",
+            EvidenceStatus::SignedOffWithdrawn => "Signed off on withdrawn evidence",
         }
     }
 }
@@ -319,6 +362,8 @@ impl EvidenceItem {
             self.assessor_status,
             self.decided_submission,
         )
+        .with_versions(self.learner_hlc, self.decided_version)
+        .deleted(self.withdrawn)
     }
 
     /// Where the item is in its life.
@@ -327,18 +372,9 @@ impl EvidenceItem {
     }
 
     /// The item's status for `criterion`: its stage, and "signed off" when the assessor
-    /// accepted it and ticked this criterion.
+    /// accepted it and ticked this criterion, while that acceptance stands.
     pub fn status_for(&self, criterion: &str) -> EvidenceStatus {
-        match self.stage() {
-            Stage::Accepted if self.signed_off.iter().any(|c| c == criterion) => {
-                EvidenceStatus::SignedOff
-            }
-            Stage::Accepted => EvidenceStatus::Accepted,
-            Stage::ReferredBack => EvidenceStatus::ReferredBack,
-            Stage::Resubmitted => EvidenceStatus::Resubmitted,
-            Stage::Submitted => EvidenceStatus::Submitted,
-            Stage::Draft => EvidenceStatus::Draft,
-        }
+        EvidenceStatus::of(self.stage(), self.signed_off.iter().any(|c| c == criterion))
     }
 }
 

@@ -88,6 +88,7 @@ fn the_export_holds_every_item_its_files_and_a_json_of_everything() {
             assessor: "A. Assessor".into(),
             time_ms: crate::testing::T0,
             submission: 1,
+            version: col.evidence(witness).unwrap().learner_hlc,
             hlc,
         })
         .unwrap();

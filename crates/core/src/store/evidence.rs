@@ -8,7 +8,9 @@ use crate::model::{
 use crate::{mime_from_name, CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
-const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission";
+/// The last three feed the lifecycle: the learner version's stamp, the stamp of the version
+/// decided, and whether the learner's deletion is held for a row still here (a withdrawal).
+const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission, learner_hlc, decided_version, EXISTS (SELECT 1 FROM tombstone t WHERE t.kind = 'evidence' AND t.id = evidence.id)";
 
 impl Store {
     /// Inserts an item, or updates the learner's columns of it (not criteria or attachments;
@@ -286,7 +288,19 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
         feedback_unread: r.get(12)?,
         submissions: r.get(13)?,
         decided_submission: r.get(14)?,
+        learner_hlc: stamp(r, 15)?,
+        decided_version: stamp(r, 16)?,
+        withdrawn: r.get(17)?,
     })
+}
+
+fn stamp(r: &Row<'_>, col: usize) -> rusqlite::Result<Option<crate::sync::Hlc>> {
+    let json: Option<String> = r.get(col)?;
+    json.map(|j| serde_json::from_str(&j))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ impl Store {
             .prepare_cached(
                 "UPDATE evidence SET assessor_status = ?2, feedback = ?3, assessor_name = ?4,
                    signed_off = ?5, assessor_hlc = ?6, feedback_unread = 1,
-                   decided_submission = ?7 WHERE id = ?1",
+                   decided_submission = ?7, decided_version = ?8 WHERE id = ?1",
             )?
             .execute(params![
                 record.evidence_id,
@@ -157,6 +157,10 @@ impl Store {
                 serde_json::to_string(&record.hlc)?,
                 // Centres from before counting decided "the" submission: the first.
                 record.submission.max(1),
+                record
+                    .version
+                    .map(|v| serde_json::to_string(&v))
+                    .transpose()?,
             ])?;
         Ok(())
     }

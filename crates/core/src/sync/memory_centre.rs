@@ -102,6 +102,7 @@ impl MemoryCentre {
             return false;
         };
         let submission = next.decision.map_or(0, |d| d.submission);
+        let version = next.decision.and_then(|d| d.version);
         let hlc = Hlc::tick(state.clock, now_ms, uuid::Uuid::nil());
         state.clock = Some(hlc);
         let cursor = state.log.len() as u64 + 1;
@@ -116,6 +117,7 @@ impl MemoryCentre {
                 assessor: "A. Assessor".into(),
                 time_ms: now_ms,
                 submission,
+                version,
                 hlc,
             }),
         });

@@ -22,3 +22,5 @@ pub use transport::{PushOutcome, Transport, TransportError};
 mod client_tests;
 #[cfg(test)]
 mod convergence_tests;
+#[cfg(test)]
+mod integrity_tests;

@@ -244,6 +244,13 @@ pub struct AssessmentRecord {
     /// not count).
     #[serde(default)]
     pub submission: u32,
+    /// The stamp of the learner's version decided on: a version with the same submission
+    /// count stamped later reopens an accepted item (see `evidence::Lifecycle::reopened`).
+    /// Absent from decisions made before it was recorded: those never reopen (comparing the
+    /// centre's stamp with a device's would reopen items wherever that device's clock ran
+    /// fast), and read as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Hlc>,
     /// Orders concurrent assessor edits.
     pub hlc: Hlc,
 }

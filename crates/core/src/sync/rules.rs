@@ -3,7 +3,7 @@
 
 use super::hlc::Hlc;
 use super::protocol::{AssessmentRecord, ChangeBody, EvidenceRecord, PullBody, PulledChange};
-use crate::evidence::Lifecycle;
+use crate::evidence::{Lifecycle, Removal};
 use crate::model::EvidenceId;
 
 /// Whether a version stamped `remote` replaces the one stamped `local` (none: nothing held
@@ -37,10 +37,12 @@ pub fn attachment_list(attachments: &[(String, String)]) -> Vec<(String, String)
 }
 
 /// Where an item stands, from a learner's stream as a centre holds it: the winning learner
-/// version and the latest decision. `None` when the item never arrived or was deleted.
+/// version, the latest decision and whether a deletion arrived (the order of the three does
+/// not matter). `None` when the item never arrived or was a draft when deleted.
 pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Lifecycle> {
     let mut learner: Option<&EvidenceRecord> = None;
     let mut decision: Option<&AssessmentRecord> = None;
+    let mut deleted = false;
     for change in stream {
         match &change.body {
             PullBody::Learner(ChangeBody::EvidencePut(r))
@@ -52,7 +54,7 @@ pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Li
             {
                 learner = Some(r);
             }
-            PullBody::Learner(ChangeBody::EvidenceDeleted(d)) if *d == id => return None,
+            PullBody::Learner(ChangeBody::EvidenceDeleted(d)) if *d == id => deleted = true,
             PullBody::Assessment(a)
                 if a.evidence_id == id && remote_wins(decision.map(|d| d.hlc), a.hlc) =>
             {
@@ -62,12 +64,18 @@ pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Li
         }
     }
     let learner = learner?;
-    Some(Lifecycle::of(
+    let lifecycle = Lifecycle::of(
         learner.learner_status(),
         learner.submission_count(),
         decision.map(|d| d.status),
         decision.map_or(0, |d| d.submission),
-    ))
+    )
+    .with_versions(Some(learner.hlc), decision.and_then(|d| d.version))
+    .deleted(deleted);
+    if deleted && lifecycle.removal() == Removal::Delete {
+        return None;
+    }
+    Some(lifecycle)
 }
 
 #[cfg(test)]

@@ -267,16 +267,19 @@ pub enum Step {
     SyncDroppingReply(usize, u8),
     /// The assessor decides on one of device 0's items.
     Assess(u8),
+    /// Device changes an item whatever its stage, keeping its submission count: a modified
+    /// client, or a second device that changed a decided item before it saw the decision.
+    EditDecided(usize, u8),
     /// Every device's clock moves on (ms).
     Wait(i64),
 }
 
 impl Step {
     /// A step from plain numbers, for property-test strategies: `choice` picks the kind (out of
-    /// 30, weighted towards reviews, note edits and syncs), `device`, `x` and `ms` fill it in.
+    /// 32, weighted towards reviews, note edits and syncs), `device`, `x` and `ms` fill it in.
     pub fn from_numbers(choice: u32, device: usize, x: u8, ms: i64) -> Step {
         let d = device;
-        match choice % 30 {
+        match choice % 32 {
             0..=3 => Step::Review(d, 1 + usize::from(x % 5)),
             4..=6 => Step::AddNote(d, x),
             7..=8 => Step::EditNote(d, x),
@@ -292,7 +295,8 @@ impl Step {
             23..=24 => Step::Pull(d),
             25 => Step::ReplayPush(d),
             26 => Step::SyncDroppingReply(d, x),
-            27 => Step::Assess(x),
+            27 | 30 => Step::Assess(x),
+            31 => Step::EditDecided(d, x),
             _ => Step::Wait(ms.max(1)),
         }
     }
@@ -431,6 +435,19 @@ pub fn run<C: ScenarioCentre>(devices: &mut [Device<C::Link>], centre: &C, s: St
                     &format!("feedback {x}"),
                     devices[0].clock.now_ms(),
                 );
+            }
+        }
+        Step::EditDecided(d, x) => {
+            let mut col = devices[d].col();
+            let decided: Vec<_> = col
+                .evidence_items()
+                .expect(STEP)
+                .into_iter()
+                .filter(|i| i.submissions > 0)
+                .collect();
+            if let Some(item) = pick(&decided, x) {
+                col.edit_evidence_regardless_for_tests(item.id, &format!("later {x}"))
+                    .expect(STEP);
             }
         }
         Step::Wait(ms) => {

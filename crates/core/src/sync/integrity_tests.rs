@@ -1,0 +1,159 @@
+//! Issue 19 on the devices and the in-memory centre: a version made after the accepted one
+//! reopens the item, and deleting a submitted item withdraws it, identically everywhere
+//! whatever order the changes arrive in (the scenario property test covers the orders at
+//! random; these are the cases by name).
+
+use super::memory_centre::MemoryCentre;
+use super::rules::lifecycle_in_stream;
+use super::scenario::Device;
+use crate::collection::EvidenceDraft;
+use crate::model::{AssessorStatus, EvidenceId, EvidenceKind, EvidenceStatus, Stage};
+use crate::{Clock, Collection};
+use std::collections::BTreeMap;
+
+fn draft(col: &mut Collection, title: &str) -> (EvidenceId, String) {
+    let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
+    let id = col
+        .create_evidence(EvidenceDraft {
+            kind: Some(EvidenceKind::Observation),
+            title: title.into(),
+            fields: BTreeMap::from([("what".to_string(), "Handled a refund".to_string())]),
+            criteria: vec![criterion.clone()],
+            ..EvidenceDraft::default()
+        })
+        .unwrap();
+    (id, criterion)
+}
+
+fn centre_stage(centre: &MemoryCentre, id: EvidenceId) -> Option<Stage> {
+    lifecycle_in_stream(centre.state().log(), id).map(|l| l.stage())
+}
+
+fn stages(devices: &[&Device<MemoryCentre>], id: EvidenceId) -> Vec<Option<Stage>> {
+    devices
+        .iter()
+        .map(|d| d.col().evidence(id).ok().map(|i| i.stage()))
+        .collect()
+}
+
+/// Defect 1, as an ordinary app does it: two devices submit the same draft offline; the
+/// assessor accepts the first to arrive; the second, stamped later, used to replace the
+/// accepted content while every device and the centre still said "Accepted".
+#[test]
+fn a_second_devices_later_submission_reopens_an_accepted_item_everywhere() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(centre.connect());
+    let mut tablet = Device::new(centre.connect());
+    let (id, _) = draft(&mut phone.col(), "Refund");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    assert!(centre.assess(id, AssessorStatus::Accepted, "Good.", phone.clock.now_ms()));
+    phone.sync().unwrap();
+    assert_eq!(stages(&[&phone], id), [Some(Stage::Accepted)]);
+
+    // The tablet, offline all along, changes and submits its copy of the draft.
+    tablet.clock.advance_ms(60_000);
+    let item = tablet.col().evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    fields.insert("what".into(), "The tablet's words".into());
+    tablet
+        .col()
+        .update_evidence(id, &item.title, fields)
+        .unwrap();
+    tablet.col().submit_evidence(id).unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+
+    assert_eq!(centre_stage(&centre, id), Some(Stage::Resubmitted));
+    assert_eq!(
+        stages(&[&phone, &tablet], id),
+        [Some(Stage::Resubmitted), Some(Stage::Resubmitted)]
+    );
+    // Back with the assessor, who decides on the new version.
+    assert!(centre.assess(
+        id,
+        AssessorStatus::Accepted,
+        "Still good.",
+        phone.clock.now_ms()
+    ));
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert_eq!(
+        stages(&[&phone, &tablet], id),
+        [Some(Stage::Accepted), Some(Stage::Accepted)]
+    );
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
+/// Defect 3: withdrawing a submitted item keeps it, withdrawn, on every device and the
+/// centre; a draft's deletion still removes it.
+#[test]
+fn withdrawing_keeps_a_submitted_item_and_deleting_removes_a_draft() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(centre.connect());
+    let mut tablet = Device::new(centre.connect());
+    let (id, criterion) = draft(&mut phone.col(), "Refund");
+    let (scribble, _) = draft(&mut phone.col(), "Scribble");
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    assert!(centre.assess(id, AssessorStatus::Accepted, "Good.", phone.clock.now_ms()));
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+
+    phone.col().delete_evidence(id).unwrap();
+    phone.col().delete_evidence(scribble).unwrap();
+    let kept = phone.col().evidence(id).unwrap();
+    assert_eq!(kept.stage(), Stage::Withdrawn);
+    assert_eq!(kept.status_for(&criterion), EvidenceStatus::Withdrawn);
+    assert!(phone
+        .col()
+        .update_evidence(id, "x", BTreeMap::new())
+        .is_err());
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert_eq!(centre_stage(&centre, id), Some(Stage::Withdrawn));
+    assert_eq!(
+        stages(&[&phone, &tablet], id),
+        [Some(Stage::Withdrawn), Some(Stage::Withdrawn)]
+    );
+    assert_eq!(stages(&[&phone, &tablet], scribble), [None, None]);
+    assert_eq!(centre_stage(&centre, scribble), None);
+    assert!(!centre.assess(id, AssessorStatus::ReferredBack, "x", phone.clock.now_ms()));
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
+/// One device deletes its draft while another, offline, submits it: whichever reaches the
+/// centre first, every device ends with the item withdrawn.
+#[test]
+fn a_deleted_draft_that_another_device_submitted_ends_withdrawn_everywhere() {
+    for deletion_first in [true, false] {
+        let centre = MemoryCentre::new();
+        let mut phone = Device::new(centre.connect());
+        let mut tablet = Device::new(centre.connect());
+        let (id, _) = draft(&mut phone.col(), "Refund");
+        phone.sync().unwrap();
+        tablet.sync().unwrap();
+        tablet.clock.advance_ms(1_000);
+        tablet.col().submit_evidence(id).unwrap();
+        phone.col().delete_evidence(id).unwrap();
+        assert!(phone.col().evidence(id).is_err(), "a draft goes");
+        if deletion_first {
+            phone.sync().unwrap();
+            tablet.sync().unwrap();
+        } else {
+            tablet.sync().unwrap();
+            phone.sync().unwrap();
+        }
+        phone.sync().unwrap();
+        tablet.sync().unwrap();
+        assert_eq!(centre_stage(&centre, id), Some(Stage::Withdrawn));
+        assert_eq!(
+            stages(&[&phone, &tablet], id),
+            [Some(Stage::Withdrawn), Some(Stage::Withdrawn)],
+            "deletion first: {deletion_first}"
+        );
+        assert_eq!(phone.digest(), tablet.digest());
+    }
+}
