@@ -375,7 +375,10 @@ async fn the_retention_sweep_removes_only_what_has_been_kept_long_enough(backend
         .get_portfolio_items(&lee.id, Reader::Subject)
         .await
         .unwrap();
-    assert_eq!(items.len(), 1, "the live item stays");
+    // The live item stays, and so does the withdrawn one, shown as withdrawn (issue 19).
+    let stages: Vec<_> = items.iter().map(|(i, _)| i.stage()).collect();
+    assert_eq!(stages.len(), 2, "{stages:?}");
+    assert!(stages.contains(&pocketfolio_core::model::Stage::Withdrawn));
     let history: (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM evidence_history WHERE evidence_id = $1")
             .bind(draft.to_string())

@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::model::{CriterionKind, EvidenceStatus, Stage, Unit};
+use pocketfolio_core::model::{CriterionKind, EvidenceStatus, Unit};
 use std::collections::BTreeSet;
 
 /// The units a learner in `scope` is enrolled on (the units chosen, or every unit of a
