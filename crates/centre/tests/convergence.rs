@@ -11,8 +11,10 @@ use axum::http::{Request, StatusCode};
 use common::{Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::evidence::Decision;
+use pocketfolio_centre::db::portfolio::Reader;
 use pocketfolio_centre::Config;
-use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
+use pocketfolio_core::evidence::{Action, Role as Actor};
+use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId, EvidenceStatus, Stage};
 use pocketfolio_core::sync::protocol::{
     ChangeBody, MissingBlobs, PullBody, PullResponse, PushGap, PushRequest,
 };
@@ -209,6 +211,117 @@ impl ScenarioCentre for Learner {
     }
 }
 
+/// Every surface tells the same story about every item: the phone's stage and what each role
+/// may do next, its Unit view and its export; the centre's stored view (which its queue,
+/// learner pages and filters read), its portfolio ZIP's items and its rendered item page (the
+/// stage's label, and the decision form exactly when a decision is allowed). Drafts appear on
+/// no centre surface. `device` has settled, so it holds what the centre holds.
+fn check_surfaces(learner: &Learner, device: &Device<RouterLink>) -> Result<(), TestCaseError> {
+    let s = shared();
+    let scope = s.assessor.scope();
+    let db = &s.centre.state.db;
+    let lid = &learner.account.id;
+    let (views, zip_items) = s.runtime.block_on(async {
+        let views = db.get_learner_evidence(&scope, lid).await.unwrap();
+        let (zip, _) = db
+            .get_portfolio_items(lid, Reader::Staff(&scope))
+            .await
+            .unwrap();
+        (views, zip)
+    });
+    let cookie = s.runtime.block_on(s.centre.page_cookie("ann"));
+    let col = device.col();
+    let (export, _) = col.portfolio_snapshot("").unwrap();
+    for item in col.evidence_items().unwrap() {
+        let stage = item.stage();
+        let life = item.lifecycle();
+        let id = item.id.to_string();
+        // The phone: its export and its Unit view say what its item page says.
+        let exported = export.items.iter().find(|p| p.item.id == item.id);
+        prop_assert_eq!(exported.map(|p| p.status), Some(stage), "export of {}", id);
+        for criterion in &item.criteria {
+            let status = item.status_for(criterion);
+            prop_assert_eq!(
+                stage_of(status),
+                stage,
+                "Unit view of {} for {}",
+                id,
+                criterion
+            );
+        }
+        // The centre.
+        let view = views.iter().find(|v| v.id == id);
+        let zipped = zip_items.iter().find(|(z, _)| z.id == item.id);
+        let page = s.runtime.block_on(async {
+            let url = s.centre.url(&format!("/learners/{lid}/evidence/{id}"));
+            let r = s
+                .centre
+                .client
+                .get(url)
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        });
+        if !stage.visible_to_assessor() {
+            prop_assert!(view.is_none(), "draft {} in the centre's view", id);
+            prop_assert!(zipped.is_none(), "draft {} in the centre's ZIP", id);
+            prop_assert_eq!(page.0, reqwest::StatusCode::NOT_FOUND, "draft {} page", id);
+            continue;
+        }
+        let Some(view) = view else {
+            return Err(TestCaseError::fail(format!(
+                "{id} ({stage:?}) missing at the centre"
+            )));
+        };
+        prop_assert_eq!(view.stage, stage, "centre's stage of {}", id);
+        for role in [Actor::Learner, Actor::Assessor] {
+            prop_assert_eq!(
+                view.lifecycle().actions(role),
+                life.actions(role),
+                "what the {:?} may do with {}",
+                role,
+                id
+            );
+        }
+        prop_assert_eq!(
+            zipped.map(|(z, _)| z.stage()),
+            Some(stage),
+            "centre's ZIP of {}",
+            id
+        );
+        prop_assert_eq!(page.0, reqwest::StatusCode::OK, "page of {}", id);
+        prop_assert!(
+            page.1.contains(stage.label()),
+            "page of {} lacks {:?}",
+            id,
+            stage.label()
+        );
+        let may_decide = life.check(Actor::Assessor, Action::Decide).is_ok();
+        prop_assert_eq!(
+            page.1.contains("/decision\""),
+            may_decide,
+            "decision form on the page of {} ({:?})",
+            id,
+            stage
+        );
+    }
+    Ok(())
+}
+
+/// The stage a Unit-view status stands for.
+fn stage_of(status: EvidenceStatus) -> Stage {
+    match status {
+        EvidenceStatus::Draft => Stage::Draft,
+        EvidenceStatus::Submitted => Stage::Submitted,
+        EvidenceStatus::Resubmitted => Stage::Resubmitted,
+        EvidenceStatus::Accepted | EvidenceStatus::SignedOff => Stage::Accepted,
+        EvidenceStatus::ReferredBack => Stage::ReferredBack,
+        EvidenceStatus::Withdrawn | EvidenceStatus::SignedOffWithdrawn => Stage::Withdrawn,
+    }
+}
+
 /// The centre's own records: every review once in the stream and in its review table, and
 /// every attachment an item names stored.
 fn check_centre(learner: &Learner) -> Result<(), TestCaseError> {
@@ -255,6 +368,48 @@ fn scenario() -> impl Strategy<Value = (usize, Vec<Step>)> {
     })
 }
 
+/// Two devices and up to 60 steps of the evidence loop only: capture, edit and submit, attach,
+/// change a decided item, delete (or withdraw), sync, the assessor's decisions, time passing.
+fn lifecycle_scenario() -> impl Strategy<Value = Vec<Step>> {
+    let step = (0..16u32, 0..2usize, any::<u8>()).prop_map(|(choice, d, x)| match choice {
+        0 | 1 => Step::Capture(d, x),
+        // x a multiple of 3 submits too.
+        2 | 3 => Step::EditEvidence(d, x - x % 3),
+        4 => Step::EditEvidence(d, x),
+        5 => Step::Attach(d, x),
+        6 => Step::EditDecided(d, x),
+        7 => Step::DeleteEvidence(d, x),
+        8..=10 => Step::Sync(d),
+        11..=13 => Step::Assess(x),
+        _ => Step::Wait(600_000),
+    });
+    prop::collection::vec(step, 10..60)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 2, ..ProptestConfig::default() })]
+
+    /// The property of issue 11: whatever the learner, a second device and the assessor do in
+    /// whatever order, every surface shows each item at the same stage and allows the same.
+    #[test]
+    fn every_surface_tells_the_same_story_about_each_item(steps in lifecycle_scenario()) {
+        let learner = Learner::new();
+        let mut devices: Vec<Device<RouterLink>> =
+            (0..2).map(|_| Device::new(learner.connect())).collect();
+        let start = pocketfolio_centre::db::now_ms() - 100 * pocketfolio_core::clock::DAY_MS;
+        for device in &devices {
+            device.clock.set_ms(start);
+        }
+        for s in steps {
+            run(&mut devices, &learner, s);
+        }
+        if let Err(difference) = settle_and_compare(&learner, &mut devices) {
+            prop_assert!(false, "{}", difference);
+        }
+        check_surfaces(&learner, &devices[0])?;
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
@@ -276,5 +431,6 @@ proptest! {
             prop_assert!(false, "{}", difference);
         }
         check_centre(&learner)?;
+        check_surfaces(&learner, &devices[0])?;
     }
 }

@@ -265,7 +265,7 @@ pub enum Step {
     ReplayPush(usize),
     /// Device syncs, pushes or pulls (x % 3) and the first reply is lost.
     SyncDroppingReply(usize, u8),
-    /// The assessor decides on one of device 0's items.
+    /// The assessor decides on one of device 0's items that is waiting for a decision.
     Assess(u8),
     /// Device changes an item whatever its stage, keeping its submission count: a modified
     /// client, or a second device that changed a decided item before it saw the decision.
@@ -422,7 +422,14 @@ pub fn run<C: ScenarioCentre>(devices: &mut [Device<C::Link>], centre: &C, s: St
             devices[d].link.drop_next_reply = false;
         }
         Step::Assess(x) => {
-            let items = devices[0].col().evidence_items().expect(STEP);
+            // What an assessor's queue offers: items device 0 last saw waiting for a decision.
+            let items: Vec<_> = devices[0]
+                .col()
+                .evidence_items()
+                .expect(STEP)
+                .into_iter()
+                .filter(|i| i.stage().with_assessor())
+                .collect();
             if let Some(item) = pick(&items, x) {
                 let status = if x % 2 == 0 {
                     AssessorStatus::Accepted
