@@ -80,7 +80,7 @@ pub fn Browse() -> Element {
                 },
             }
         }
-            div { class: "filters",
+            div { class: "browse-filters",
                 label { r#for: "filter-deck", "Deck" }
                 select { id: "filter-deck",
                     onchange: move |e: FormEvent| { deck.set(DeckId::parse(&e.value()).ok()); shown.set(PAGE); },
