@@ -3,6 +3,7 @@
 //! defaults) and the retention helper (reviews a day at each desired retention). Each runs off
 //! the UI thread with progress shown; the figures and sentences come from the core's results.
 
+use super::settings::thousands;
 use crate::components::Message;
 use crate::services::scheduler_tools::{run, Tool, ToolResult, ToolUpdate};
 use crate::state::use_app;
@@ -11,27 +12,14 @@ use futures::StreamExt;
 use pocketfolio_core::scheduler::fit::{Evaluation, RetentionCost};
 use pocketfolio_core::Optimised;
 
-/// 1234 → "1,234".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// What Optimise found, in a sentence.
 pub(crate) fn optimised_text(o: &Optimised) -> String {
     match o {
         Optimised::TooFew { answers, needed } => format!(
             "Too few reviews to optimise yet: you have made {} and a fit needs at least {}. \
              Until then the standard parameters, fitted to millions of reviews, serve you well.",
-            thousands(*answers),
-            thousands(*needed)
+            thousands(*answers as u64),
+            thousands(*needed as u64)
         ),
         Optimised::Fitted {
             answers,
@@ -40,7 +28,7 @@ pub(crate) fn optimised_text(o: &Optimised) -> String {
             ..
         } if o.improves() => format!(
             "Fitted to {} of your reviews and now in use: log loss {:.3} (was {:.3}).",
-            thousands(*answers),
+            thousands(*answers as u64),
             fitted.log_loss,
             in_use.log_loss
         ),
@@ -52,7 +40,7 @@ pub(crate) fn optimised_text(o: &Optimised) -> String {
         } => format!(
             "Your parameters already fit your {} reviews as well as a new fit would \
              (log loss {:.3} against {:.3}), so nothing changed.",
-            thousands(*answers),
+            thousands(*answers as u64),
             in_use.log_loss,
             fitted.log_loss
         ),
@@ -68,7 +56,7 @@ pub(crate) fn evaluation_text(e: Option<&Evaluation>) -> String {
     format!(
         "Over {} of your reviews, the parameters in use have log loss {:.3} and RMSE {:.1}%; \
          the standard ones {:.3} and {:.1}%. Lower is better.",
-        thousands(e.items),
+        thousands(e.items as u64),
         e.in_use.log_loss,
         e.in_use.rmse * 100.0,
         e.defaults.log_loss,
