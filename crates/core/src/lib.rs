@@ -3,6 +3,8 @@
 //! The domain of Pocketfolio, shared by the app and the centre server. It knows nothing of UI,
 //! HTTP or async runtimes.
 //!
+//! - [`apprenticeship`]: the off-the-job hours log and its checks, progress against the plan,
+//!   the assessor's confirmation and the progress-review schedule.
 //! - [`model`]: value types (qualifications → units → outcomes → criteria; decks, notes, cards;
 //!   the review log; evidence; settings).
 //! - [`scheduler`]: pure FSRS scheduling rules. A card's schedule is *derived*: replaying its
@@ -21,6 +23,7 @@
 //! Time comes in through a [`Clock`], so everything is deterministic under test.
 #![deny(missing_docs)]
 
+pub mod apprenticeship;
 pub mod clock;
 mod collection;
 pub mod content;

@@ -89,6 +89,10 @@ id_type!(
     /// One change in the outbox, unique across every device.
     ChangeId
 );
+id_type!(
+    /// One entry in an apprentice's off-the-job hours log.
+    HoursEntryId
+);
 
 #[cfg(test)]
 mod tests {

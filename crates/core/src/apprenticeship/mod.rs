@@ -1,0 +1,34 @@
+//! Apprenticeships: the off-the-job hours log and the progress-review schedule, as pure rules
+//! with no SQL, shared by the app and the centre.
+//!
+//! - [`HoursEntry`]: one entry (date, start, duration, [`Activity`], description, links).
+//! - [`problems`] / [`check`]: the checks an entry must pass (no overlap, no future date,
+//!   within the programme and outside breaks, within the working day), each a
+//!   [`HoursProblem`] whose text is shown as it is.
+//! - [`Programme`] and its [`Plan`]; [`progress`] against it, with a [`WeekPoint`] a week for
+//!   the chart and a warning when behind.
+//! - [`HoursDecision`] and [`HoursState`]: the assessor's confirmation or rejection, which
+//!   stands only for the version of the entry it was about.
+//! - [`ReviewInterval`], [`next_review_due`], [`review_overdue`]: the review schedule.
+
+mod activity;
+mod check;
+mod confirmation;
+mod entry;
+mod programme;
+mod progress;
+#[cfg(test)]
+mod property_tests;
+mod review_schedule;
+#[cfg(test)]
+mod testing;
+
+pub use activity::Activity;
+pub use check::{check, long_date, problems, HoursProblem, MAX_DESCRIPTION_CHARS};
+pub use confirmation::{check_decision, DecisionProblem, HoursDecision, HoursState, Verdict};
+pub use entry::{clock_time, hours_and_minutes, HoursEntry, MINUTES_PER_DAY};
+pub use programme::{BreakInLearning, Plan, Programme, WorkingDay};
+pub use progress::{progress, Progress, WeekPoint};
+pub use review_schedule::{
+    next_review_due, planned_reviews, review_overdue, three_month_rule_from, ReviewInterval,
+};
