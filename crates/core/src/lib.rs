@@ -16,6 +16,8 @@
 //! - [`evidence`]: evidence capture: templates' required fields, autosave, criteria
 //!   suggestions, witness testimony with signatures, thumbnails.
 //! - [`portfolio`]: the portfolio exported as one self-contained ZIP.
+//! - [`quality`]: internal and external quality assurance: roles, frozen samples, verdicts,
+//!   actions for assessors.
 //! - [`sync`]: the wire types of the sync protocol, which the outbox already speaks.
 //! - [`export`]: cards out to Anki (`.apkg` with scheduling, history and media).
 //! - [`import`]: cards from Anki files (`.apkg`, `.colpkg`, `.anki2`, with media and review history) and CSV/TSV in Anki's text format.
@@ -34,6 +36,7 @@ pub mod forecast;
 pub mod import;
 pub mod model;
 pub mod portfolio;
+pub mod quality;
 pub mod queue;
 pub mod render;
 pub mod scheduler;

@@ -1,0 +1,75 @@
+//! Internal and external quality assurance (IQA / EQA): the rules a centre runs its sampling
+//! by, with no storage and no HTTP. The centre stores samples and calls these functions, so a
+//! rule (who may sample what, when a sample may be signed, how an action moves on) is written
+//! once.
+//!
+//! - [`roles`]: the QA roles a person may hold, and the refusal of an IQA sampling their own
+//!   assessment decisions.
+//! - [`snapshot`]: what an IQA saw when a sample started, frozen with a SHA-256 digest.
+//! - [`verdict`]: agree / disagree per criterion decision, and what a disagreement raises.
+//! - [`action`]: an action for an assessor: open → answered → closed.
+//! - [`sample`]: when a sample may be signed.
+
+pub mod action;
+pub mod roles;
+pub mod sample;
+pub mod snapshot;
+pub mod verdict;
+
+pub use action::{ActionEvent, ActionState};
+pub use roles::{check_not_own_decisions, QaRole, QaRoles};
+pub use sample::{check_signable, SampleProgress};
+pub use snapshot::{CriterionDecision, Snapshot, SnapshotItem, SNAPSHOT_FORMAT};
+pub use verdict::{check_verdict, Verdict, VerdictInput};
+
+/// Why a quality-assurance step was refused; each message is a sentence for the person who
+/// asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QualityError {
+    /// Only someone holding the IQA role samples decisions.
+    #[error("Only an internal quality assurer (IQA) may sample assessment decisions.")]
+    NotIqa,
+    /// An IQA may never sample decisions they made themselves.
+    #[error(
+        "You made assessment decisions on {titles}, so you cannot sample them; another IQA must."
+    )]
+    OwnDecisions {
+        /// The items' titles, joined for the sentence.
+        titles: String,
+    },
+    /// A sample's verdicts, actions and signature are its IQA's.
+    #[error(
+        "Only the IQA who took this sample may record its verdicts, close its actions or sign it."
+    )]
+    NotSampler,
+    /// There is nothing decided to sample.
+    #[error("This learner has no assessment decisions to sample yet.")]
+    NothingToSample,
+    /// The criterion is not one of the decisions frozen in the sample.
+    #[error("That criterion is not one of the decisions in this sample.")]
+    NotInSample,
+    /// A disagreement must say why, or the assessor cannot act on it.
+    #[error("Say why you disagree: the assessor needs your feedback to act on it.")]
+    FeedbackNeeded,
+    /// A disagreement needs a due date for its action, after the day it is raised.
+    #[error("Give the action a due date after today.")]
+    DueDateNeeded,
+    /// A signed sample is final.
+    #[error("This sample is signed, so it can no longer be changed.")]
+    Signed,
+    /// A verdict once given stays: the sample is a record, not a draft.
+    #[error("This decision already has a verdict; a verdict once given stays.")]
+    VerdictGiven,
+    /// Signing waits for every decision to have a verdict.
+    #[error("{0} of the decisions in this sample have no verdict yet; record agree or disagree for each before signing.")]
+    VerdictsMissing(usize),
+    /// Signing waits for every action to be closed.
+    #[error("{0} of this sample's actions are not closed yet; close them before signing.")]
+    ActionsOpen(usize),
+    /// An action step that its state does not allow.
+    #[error("{0}")]
+    Action(String),
+    /// A stored snapshot no longer matches its digest.
+    #[error("This sample's snapshot does not match the digest recorded when it was taken; it has been altered.")]
+    SnapshotAltered,
+}
