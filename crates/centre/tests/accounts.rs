@@ -8,8 +8,9 @@ use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services::audit::AuditQuery;
-use pocketfolio_centre::services::{self, AccountError, Actor};
+use pocketfolio_centre::services::{self, AccountError, Actor, QaError};
 use pocketfolio_core::model::{DeviceId, EvidenceId};
+use pocketfolio_core::quality::QaRole;
 use pocketfolio_core::sync::protocol::ChangeBody;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -34,9 +35,11 @@ enum Op {
     StartOwnTotp,
     AuditList,
     AuditExport,
+    GrantIqa,
+    RevokeIqa,
 }
 
-const OPS: [Op; 17] = [
+const OPS: [Op; 19] = [
     Op::Create,
     Op::Disable,
     Op::Enable,
@@ -54,7 +57,17 @@ const OPS: [Op; 17] = [
     Op::StartOwnTotp,
     Op::AuditList,
     Op::AuditExport,
+    Op::GrantIqa,
+    Op::RevokeIqa,
 ];
+
+/// A role refusal is an account refusal (nobody but an administrator manages roles).
+fn role_refusal(e: QaError) -> AccountError {
+    match e {
+        QaError::Account(e) => e,
+        other => panic!("a role operation failed otherwise: {other}"),
+    }
+}
 
 /// Runs `op` as `who`, on the accounts `zed` (an assessor nobody in the matrix is), `ann`,
 /// `bob`, `lee` and `max`.
@@ -111,6 +124,14 @@ async fn run(c: &Centre, op: Op, who: &Account, tag: &str) -> Result<(), Account
         Op::AuditExport => services::audit::export_csv(db, actor, &AuditQuery::default())
             .await
             .map(|_| ()),
+        Op::GrantIqa => services::roles::grant(db, actor, "zed", QaRole::Iqa)
+            .await
+            .map(|_| ())
+            .map_err(role_refusal),
+        Op::RevokeIqa => services::roles::revoke(db, actor, "zed", QaRole::Iqa)
+            .await
+            .map(|_| ())
+            .map_err(role_refusal),
     }
 }
 
@@ -228,6 +249,8 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
         "totp.reset",
         "session.revoke",
         "audit.export",
+        "role.grant",
+        "role.revoke",
     ] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} not recorded");
     }

@@ -326,6 +326,16 @@ impl Db {
         row.as_ref().map(account_from).transpose()
     }
 
+    /// One account by id, whatever its role (the caller's service decides who may ask).
+    pub async fn get_account_by_id(&self, id: &str) -> Result<Option<Account>, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT id, username, display_name, role FROM accounts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.as_ref().map(account_from).transpose()
+    }
+
     /// Every account (admin pages and commands).
     pub async fn get_accounts(&self) -> Result<Vec<Account>, sqlx::Error> {
         let rows = sqlx::query(

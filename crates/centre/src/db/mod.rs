@@ -13,7 +13,10 @@ pub mod erasure;
 pub mod evidence;
 pub mod lockout;
 pub mod portfolio;
+pub mod qa_actions;
 pub mod retention;
+pub mod roles;
+pub mod samples;
 pub mod sessions;
 pub mod subject;
 pub mod sync;
@@ -87,6 +90,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("accounts.sql")),
     (6, include_str!("audit_chain.sql")),
     (7, include_str!("integrity.sql")),
+    (8, include_str!("quality.sql")),
 ];
 
 impl Db {

@@ -20,6 +20,8 @@ pub enum Reader<'a> {
     /// The learner's own copy of their data (a subject-access request, run by an admin):
     /// everything held, drafts too.
     Subject,
+    /// An IQA taking a sample (the service checked the role): any learner, drafts never.
+    Quality,
 }
 
 /// An item and its history.
@@ -38,7 +40,7 @@ impl Db {
                 format!("AND learner_id IN {}", Scope::visible_learners(2)),
                 Some(scope.account_id.clone()),
             ),
-            Reader::Subject => (String::new(), None),
+            Reader::Subject | Reader::Quality => (String::new(), None),
         };
         let sql = format!(
             "SELECT e.id, e.learner_status, e.record, e.submissions, e.assessor_status, \
@@ -72,7 +74,7 @@ impl Db {
                 continue;
             }
             // The core's lifecycle decides what staff see: never a draft.
-            if matches!(reader, Reader::Staff(_)) && !item.stage().visible_to_assessor() {
+            if !matches!(reader, Reader::Subject) && !item.stage().visible_to_assessor() {
                 continue;
             }
             items.push(item);

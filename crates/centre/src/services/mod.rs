@@ -9,6 +9,10 @@
 pub mod accounts;
 pub mod assignments;
 pub mod audit;
+pub mod qa_actions;
+pub mod qa_error;
+pub mod roles;
+pub mod samples;
 pub mod sessions;
 pub mod totp;
 
@@ -17,6 +21,7 @@ use crate::db::audit::NewEntry;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::identity::Refused;
+pub use qa_error::QaError;
 
 /// Who asks for a change.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,59 @@
+//! Why a quality-assurance operation was refused: the core's rule in its own words, an account
+//! refusal, or a missing sample or action. Mapped to statuses for the pages and the API.
+
+use super::AccountError;
+use crate::error::ApiError;
+use pocketfolio_core::quality::QualityError;
+
+/// A refused or failed QA operation.
+#[derive(Debug, thiserror::Error)]
+pub enum QaError {
+    /// A QA rule of the core refused it.
+    #[error(transparent)]
+    Rule(#[from] QualityError),
+    /// An account rule refused it (not an administrator, no such account …).
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// The roles would not go together (the core's words).
+    #[error("{0}")]
+    Roles(String),
+    /// No learner with that id.
+    #[error("That learner was not found.")]
+    NoSuchLearner,
+    /// No sample with that id (or not one the caller may see).
+    #[error("That sample was not found.")]
+    NoSuchSample,
+    /// No action with that id (or not one the caller may see).
+    #[error("That action was not found.")]
+    NoSuchAction,
+    /// Storage failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<ApiError> for QaError {
+    fn from(e: ApiError) -> Self {
+        QaError::Account(AccountError::from(e))
+    }
+}
+
+impl From<QaError> for ApiError {
+    fn from(e: QaError) -> Self {
+        let message = e.to_string();
+        match e {
+            QaError::Rule(QualityError::NotIqa | QualityError::NotSampler) => ApiError::Forbidden,
+            QaError::Rule(
+                QualityError::FeedbackNeeded
+                | QualityError::DueDateNeeded
+                | QualityError::NotInSample
+                | QualityError::Action(_),
+            ) => ApiError::invalid("verdict", message),
+            QaError::Rule(_) | QaError::Roles(_) => ApiError::Conflict(message),
+            QaError::Account(e) => e.into(),
+            QaError::NoSuchLearner => ApiError::NotFound("The learner"),
+            QaError::NoSuchSample => ApiError::NotFound("The sample"),
+            QaError::NoSuchAction => ApiError::NotFound("The action"),
+            QaError::Db(e) => ApiError::Database(e),
+        }
+    }
+}
