@@ -6,6 +6,7 @@ mod enrolment;
 mod lint;
 mod official;
 mod pack;
+mod phrase_match;
 mod phrases;
 mod validate;
 mod words;
@@ -20,4 +21,5 @@ pub use pack::{
     ContentBundle, CriterionInfo, DeckSpec, FieldInput, Manifest, NoteSpec, Template,
     TemplateField, WitnessPrompts,
 };
+pub use phrase_match::{Note, Pattern, Synonyms};
 pub use phrases::{mentions, PhraseRule};

@@ -1,5 +1,6 @@
 //! The pack file formats, and loading them into one checked bundle.
 
+use super::phrase_match::Synonyms;
 use super::phrases::{PhraseRule, PhrasesFile};
 use crate::model::{
     CardKind, Criterion, CriterionKind, EvidenceKind, LearningOutcome, NoteFields, Qualification,
@@ -251,6 +252,8 @@ pub struct ContentBundle {
     pub witness_prompts: Vec<WitnessPrompts>,
     /// Plain-word phrases that point to criteria, for suggestions.
     pub phrases: Vec<PhraseRule>,
+    /// The synonym groups the phrases name (`@upset`).
+    pub synonyms: Synonyms,
 }
 
 impl ContentBundle {
@@ -287,6 +290,7 @@ impl ContentBundle {
         if let Some(file) = &manifest.phrases {
             let p: PhrasesFile = parse(file, &read)?;
             bundle.phrases = p.phrases;
+            bundle.synonyms = Synonyms::new(&p.synonyms);
         }
         Ok(bundle)
     }

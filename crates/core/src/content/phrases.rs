@@ -1,22 +1,32 @@
 //! The phrases file: plain words a learner writes, and the criteria they point to. Data, so a
 //! subject expert can extend it without touching code; the suggester
-//! (`evidence::suggest`) reads it, and pack validation checks every id in it.
+//! (`evidence::suggest`) reads it, and pack validation checks every id and group in it.
 
+use super::phrase_match::{Note, Pattern, Synonyms};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// `phrases.json`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PhrasesFile {
+    /// Groups of phrases that mean one thing here, named so rules can say `@upset`.
+    #[serde(default)]
+    pub(crate) synonyms: BTreeMap<String, Vec<String>>,
     pub(crate) phrases: Vec<PhraseRule>,
 }
 
-/// One rule: when a learner's text uses any of `phrases`, and also one of `needs` when that is
-/// not empty, and none of `unless`, the `criteria` are suggested with the phrase as the reason.
+fn one() -> f32 {
+    1.0
+}
+
+/// One rule: when a learner's text uses any of `phrases`, and also one of `needs` and one of
+/// `needs_also` when those are not empty, and none of `unless`, the `criteria` are suggested
+/// with the learner's matching words as the reason.
 ///
-/// A phrase matches case-insensitively at the start of a word, so "negotiat" matches
-/// "negotiated" and "negotiation". A phrase written `=STAR` matches only that exact,
-/// whole word (the method, not "star employee").
+/// Phrases are matched word by word on stems, so "apologise" meets "apologised"; `word*`
+/// matches any word starting so, `...` up to three words, `@group` any phrase of a synonym
+/// group, and `=Word` only that exact word.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhraseRule {
@@ -25,25 +35,43 @@ pub struct PhraseRule {
     /// Context: when not empty, one of these must also be in the text.
     #[serde(default)]
     pub needs: Vec<String>,
+    /// More context: when not empty, one of these must be in the text as well.
+    #[serde(default)]
+    pub needs_also: Vec<String>,
     /// When any of these is in the text the rule does not fire (e.g. "beyond my authority" is
     /// not "going beyond expectations").
     #[serde(default)]
     pub unless: Vec<String>,
+    /// How much this rule counts towards its criteria: 1 is clear evidence on its own; a
+    /// weaker hint (below 0.5) shows only when something else points the same way.
+    #[serde(default = "one")]
+    pub weight: f32,
     /// The criteria it points to, most likely first.
     pub criteria: Vec<String>,
 }
 
 impl PhraseRule {
-    /// The phrase that fires this rule for `text`, if it does.
-    pub fn fires<'a>(&'a self, text: &str) -> Option<&'a str> {
-        let hit = self.phrases.iter().find(|p| mentions(text, p))?;
-        if !self.needs.is_empty() && !self.needs.iter().any(|n| mentions(text, n)) {
+    /// The learner's words that fire this rule for `note`, if it fires.
+    pub fn fires<'a>(&self, synonyms: &Synonyms, note: &Note<'a>) -> Option<&'a str> {
+        let any = |list: &[String]| {
+            list.iter()
+                .find_map(|p| synonyms.find(&Pattern::parse(p), note))
+        };
+        let hit = any(&self.phrases)?;
+        let context = |list: &[String]| list.is_empty() || any(list).is_some();
+        if !context(&self.needs) || !context(&self.needs_also) || any(&self.unless).is_some() {
             return None;
         }
-        if self.unless.iter().any(|u| mentions(text, u)) {
-            return None;
-        }
-        Some(hit.trim_start_matches('='))
+        Some(hit)
+    }
+
+    /// Every phrase the rule uses, of every kind.
+    pub fn all_phrases(&self) -> impl Iterator<Item = &String> {
+        self.phrases
+            .iter()
+            .chain(&self.needs)
+            .chain(&self.needs_also)
+            .chain(&self.unless)
     }
 }
 
@@ -84,7 +112,9 @@ mod tests {
         PhraseRule {
             phrases: v(phrases),
             needs: v(needs),
+            needs_also: Vec::new(),
             unless: v(unless),
+            weight: 1.0,
             criteria: vec!["c".into()],
         }
     }
@@ -101,9 +131,21 @@ mod tests {
 
     #[test]
     fn context_words_gate_a_rule_and_exceptions_stop_it() {
+        let s = Synonyms::default();
+        let fires = |r: &PhraseRule, t: &str| r.fires(&s, &Note::new(t)).map(str::to_string);
         let r = rule(&["beyond"], &["customer"], &["authority"]);
-        assert_eq!(r.fires("went beyond for the customer"), Some("beyond"));
-        assert_eq!(r.fires("went beyond the call"), None);
-        assert_eq!(r.fires("beyond my authority, customer waited"), None);
+        assert_eq!(
+            fires(&r, "went beyond for the customer").as_deref(),
+            Some("beyond")
+        );
+        assert_eq!(fires(&r, "went beyond the call"), None);
+        assert_eq!(fires(&r, "beyond my authority, customer waited"), None);
+        let mut both = r.clone();
+        both.needs_also = vec!["regular".into()];
+        assert_eq!(fires(&both, "went beyond for the customer"), None);
+        assert_eq!(
+            fires(&both, "went beyond for a regular customer").as_deref(),
+            Some("beyond")
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! together, each naming its id.
 
 use super::pack::{content_err, ContentBundle};
+use super::phrase_match::Pattern;
 use crate::model::CriterionKind;
 use crate::Result;
 use std::collections::{HashMap, HashSet};
@@ -148,21 +149,44 @@ impl ContentBundle {
 
     fn check_phrases(&self, problems: &mut Vec<String>) {
         let criteria: HashSet<&str> = self.criteria.iter().map(|c| c.id.as_str()).collect();
+        for (name, group) in self.synonyms.groups() {
+            let place = format!("synonym group '{name}'");
+            if group.is_empty() || group.iter().any(Pattern::is_empty) {
+                problems.push(format!("{place} has an empty phrase"));
+            }
+            for p in group {
+                self.check_groups(&place, p, problems);
+            }
+        }
         for (i, rule) in self.phrases.iter().enumerate() {
-            if rule.phrases.iter().any(|p| p.trim().is_empty()) || rule.phrases.is_empty() {
-                problems.push(format!("phrase rule {} has an empty phrase", i + 1));
+            let first = rule.phrases.first().map_or("", String::as_str);
+            let place = format!("phrase rule {} (\"{first}\")", i + 1);
+            let patterns: Vec<Pattern> = rule.all_phrases().map(|p| Pattern::parse(p)).collect();
+            if rule.phrases.is_empty() || patterns.iter().any(Pattern::is_empty) {
+                problems.push(format!("{place} has an empty phrase"));
+            }
+            for p in &patterns {
+                self.check_groups(&place, p, problems);
+            }
+            if !(rule.weight > 0.0 && rule.weight <= 1.0) {
+                problems.push(format!("{place} has a weight outside 0 to 1"));
             }
             for c in rule
                 .criteria
                 .iter()
                 .filter(|c| !criteria.contains(c.as_str()))
             {
-                problems.push(format!(
-                    "phrase rule {} (\"{}\") names unknown criterion '{c}'",
-                    i + 1,
-                    rule.phrases.first().map_or("", String::as_str)
-                ));
+                problems.push(format!("{place} names unknown criterion '{c}'"));
             }
+        }
+    }
+
+    fn check_groups(&self, place: &str, pattern: &Pattern, problems: &mut Vec<String>) {
+        for g in pattern
+            .groups()
+            .filter(|g| self.synonyms.group(g).is_none())
+        {
+            problems.push(format!("{place} names unknown synonym group '@{g}'"));
         }
     }
 

@@ -1,10 +1,11 @@
 //! Suggesting criteria for an item from its template and the plain words in it. The learner
 //! always confirms (with `set_evidence_criteria`); these are hints, so they err on the side of
-//! few. The words are data: `assets/content/phrases.json`, each rule with the context it needs
-//! and the words that stop it, so "beyond my authority" is not "going beyond expectations".
+//! few. The words are data: `assets/content/phrases.json`, synonym groups and rules, each rule
+//! with the context it needs and the words that stop it, so "beyond my authority" is not
+//! "going beyond expectations", and a weight saying how much it counts on its own.
 
 use super::pack;
-use crate::content::{suggestion_units, ContentBundle};
+use crate::content::{suggestion_units, ContentBundle, Note};
 use crate::model::Criterion;
 use crate::{Collection, Result};
 use std::collections::HashMap;
@@ -29,10 +30,12 @@ pub struct CriterionSuggestion {
     pub score: f32,
 }
 
-/// A phrase rule that fires: the strongest evidence.
+/// A phrase rule of weight 1 that fires: the strongest evidence.
 const PHRASE_SCORE: f32 = 2.0;
 /// One of the template's typical criteria.
 const TEMPLATE_SCORE: f32 = 1.0;
+/// Less than this is not shown: a weak hint alone (a rule of weight under 0.5) is not enough.
+const MIN_SCORE: f32 = 1.0;
 /// A unit whose evidence in the text is less than this share of the best unit's is dropped:
 /// a note about a negotiation that mentions a customer should not pull in the retail units.
 const UNIT_SHARE: f32 = 0.5;
@@ -99,11 +102,12 @@ pub(crate) fn suggest(
             add(id, TEMPLATE_SCORE, &usual);
         }
     }
+    let note = Note::new(text);
     for rule in &bundle.phrases {
-        if let Some(phrase) = rule.fires(text) {
-            let reason = format!("You wrote “{phrase}”");
+        if let Some(words) = rule.fires(&bundle.synonyms, &note) {
+            let reason = format!("You wrote “{words}”");
             for id in &rule.criteria {
-                add(id, PHRASE_SCORE, &reason);
+                add(id, PHRASE_SCORE * rule.weight, &reason);
             }
         }
     }
@@ -122,6 +126,9 @@ pub(crate) fn suggest(
         })
         .filter_map(|(i, c)| {
             let (score, reason, _) = found.remove(c.id.as_str())?;
+            if score < MIN_SCORE {
+                return None;
+            }
             Some((
                 i,
                 CriterionSuggestion {
@@ -177,7 +184,7 @@ mod tests {
             "Before the call I wrote down the least I'd accept and what I could give away.",
         );
         assert_eq!(got[0].criterion_id, "negotiate/lo2/ac2.2", "{got:?}");
-        assert_eq!(got[0].reason, "You wrote “the least i'd accept”");
+        assert_eq!(got[0].reason, "You wrote “the least I'd accept”");
         assert!(got.iter().any(|s| s.criterion_id == "negotiate/lo2/ac2.3"));
         assert!(got.windows(2).all(|w| w[0].score >= w[1].score));
         assert!(got.len() <= MAX_SUGGESTIONS);
@@ -204,6 +211,31 @@ mod tests {
         assert_eq!(
             got.first().map(|s| s.criterion_id.as_str()),
             Some("retail-relationships/lo3/ac3.1"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn an_idea_is_recognised_in_other_words_and_quoted_back() {
+        // The phrase lists before synonym groups needed "customer" or "shop" beside an
+        // apology, and knew "apologised" but not "apologise" or "fuming".
+        let got = run(
+            None,
+            "The lady was fuming that we'd charged her twice, so I apologise and refunded her.",
+        );
+        let complaint = got
+            .iter()
+            .find(|s| s.criterion_id == "retail-relationships/lo3/ac3.4")
+            .unwrap_or_else(|| panic!("{got:?}"));
+        assert_eq!(complaint.reason, "You wrote “fuming”");
+    }
+
+    #[test]
+    fn a_weak_hint_alone_is_not_shown() {
+        // "at worst" is a limit only in a negotiation: the rule for it counts for little alone.
+        let got = run(None, "At worst the supplier's price stays where it is.");
+        assert!(
+            got.iter().all(|s| s.criterion_id != "negotiate/lo3/mp11"),
             "{got:?}"
         );
     }

@@ -82,7 +82,7 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
      &[(RS, "lo1/ac1.1")]),
 ];
 
-/// Two earlier held-out sets, folded in here once the rules had been improved after seeing
+/// Three earlier held-out sets, folded in here once the rules had been improved after seeing
 /// them: they no longer measure anything unseen.
 const SEEN_HELD_OUT: &[(&str, &[(&str, &str)])] = &[
     ("The window cleaner wanted to go up to £60 a month. I said we'd pay £55 if he also did the back windows, and he agreed. I put it in an email to him the same afternoon.",
@@ -123,11 +123,7 @@ const SEEN_HELD_OUT: &[(&str, &[(&str, &str)])] = &[
     ("My team leader said my shelves were really tidy today.", &[]),
     ("We read every comment card each week and added a seat by the fitting rooms because people kept asking for one. Comment cards mentioning the fitting rooms dropped from 11 to 2 in a month.",
      &[(RR, "lo4/ac4.1"), (RR, "lo4/ac4.2"), (RR, "lo4/mp5")]),
-];
-
-/// Written after the rules were last changed and never tuned against: the fairer view of how
-/// the suggester does on notes it has not seen. Reported, not held to the 80 % goal.
-const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+    // The third held-out set (10 notes), folded in when the rules became synonym groups.
     ("The florist who does our displays wanted £40 more a week. We agreed on £20 more if she also did the window at Easter, and I wrote it in the order book and sent her a copy.",
      &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
     ("A woman was annoyed because we'd charged her twice. I said sorry straight away, refunded the extra and gave her my name in case it happened again.",
@@ -147,6 +143,78 @@ const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
      &[(RR, "lo3/ac3.2")]),
     ("Our score on the last mystery shop went from 72% to 88% after we started greeting everyone within a minute.",
      &[(RS, "lo3/ac3.2"), (RR, "lo4/ac4.2")]),
+];
+
+/// Written after the rules were last changed (synonym groups, December 2026) and run once,
+/// never tuned against: the fairer view of how the suggester does on notes it has not seen.
+/// Reported, not held to the 80 % goal.
+const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+    ("The milk man told us the price per crate is going up in April. I asked if he'd hold it till summer if we took an extra crate a week; he rang his boss and said fine. I've put it on the noticeboard and messaged him so we both have it.",
+     &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
+    ("Before talking to the security company about renewing, I jotted down the three things I wanted: same guard hours, no price increase, and a named guard. If they wanted more money I was going to get prices from two others.",
+     &[(N, "lo2/ac2.1"), (N, "lo2/ac2.2"), (N, "lo2/mp3")]),
+    ("A bloke was fuming at the till because the offer on the shelf label didn't ring through. I apologised, honoured the shelf price and got the label changed.",
+     &[(RR, "lo3/ac3.4")]),
+    ("Lady wanted to return a swimsuit with the hygiene strip removed. I explained we can't take those back for health reasons, and offered to check if we had a different size still sealed.",
+     &[(RR, "lo3/ac3.3")]),
+    ("One of our regulars, Derek, is partially sighted, so I read him the prices on the offers and walked him round to the items he wanted.",
+     &[(RR, "lo3/ac3.2"), (RR, "lo3/mp4")]),
+    ("A customer said she was looking for a present. I asked who it was for, what they liked, and roughly what she wanted to spend, then checked back that I'd got it right.",
+     &[(RR, "lo3/ac3.1"), (RR, "lo3/mp2")]),
+    ("My supervisor said I need to speed up on the tills.", &[]),
+    ("Did the fridge temperature checks and filled in the sheet.", &[]),
+    ("The courier said they'd have to charge for Saturday collections now. I explained we'd have to move all our parcels to another firm if so, and they agreed to keep Saturdays free as long as we send at least 20 parcels a week.",
+     &[(N, "lo3/ac3.4"), (N, "lo3/mp12")]),
+    ("When their sales manager got short with me about our late payment, I didn't argue back. I kept my voice level and went through the dates one by one.",
+     &[(N, "lo3/mp10"), (N, "lo3/ac3.1")]),
+    ("Halfway through the meeting the supplier's rep kept glancing at the door and gave short answers, so I suggested a ten-minute break. After the break he was much chattier.",
+     &[(N, "lo3/mp7"), (N, "lo3/ac3.2")]),
+    ("I asked the packaging rep what was most important to her firm this year and she said keeping customers long term, not just price, so I pitched a two-year deal.",
+     &[(N, "lo3/ac3.2"), (N, "lo3/mp6")]),
+    ("The agency wanted a 3 year contract. I told them twice, politely, that 12 months was as far as I could go, and didn't move.",
+     &[(N, "lo3/ac3.3"), (N, "lo3/mp8")]),
+    ("Told the rep we had budget for the new shelving this month only, which was true, and let him decide if he wanted the order.",
+     &[(N, "lo3/mp9"), (N, "lo3/ac3.3")]),
+    ("Thinking about the meeting with the cleaners afterwards: I talked too much and didn't let them explain their costs. For the next one I'll write down my questions first and ask my manager to watch.",
+     &[(N, "lo4/ac4.3")]),
+    ("We wanted £500 off the annual fee and only got £300, but we did get free call-outs, which wasn't in my plan.",
+     &[(N, "lo4/ac4.1")]),
+    ("Since we pushed the van company hard on price they've been slower to answer emails, so I rang their manager to smooth things over.",
+     &[(N, "lo4/ac4.2")]),
+    ("Before the meeting with the catering firm I listed what we could offer them, like a longer contract or paying on time every month, and what I'd ask for in exchange.",
+     &[(N, "lo2/ac2.3"), (N, "lo2/mp4")]),
+    ("Found out beforehand that the drinks supplier's area rep gets a bonus on new product lines, and that our own finance team needed payment terms of 60 days.",
+     &[(N, "lo2/ac2.4"), (N, "lo2/mp5")]),
+    ("Explained to the apprentice how a sale usually goes: say hello, find out what they need, show them something that fits, answer any worries, and then ask if they want to buy it.",
+     &[(RS, "lo1/ac1.1")]),
+    ("Customer couldn't find the blender in our shop so I checked the website, saw the next town had three, and reserved one for her to pick up tomorrow.",
+     &[(RS, "lo1/ac1.3")]),
+    ("Wrote a rule for the deli counter: anyone waiting gets acknowledged straight away and served within four minutes at busy times.",
+     &[(RS, "lo2/ac2.1")]),
+    ("Drew up who does what on Black Friday: Priya on doors, Tom restocking, me floating, and we'll look back on it on the Monday.",
+     &[(RS, "lo2/ac2.2"), (RS, "lo2/mp2")]),
+    ("The till reports showed basket spend drops after 6pm, so at the evening team briefing I set everyone a target of offering one extra item to each customer.",
+     &[(RS, "lo3/ac3.3")]),
+    ("I use the customer database to see who bought a bike in the last year and send them a reminder when their free service is due.",
+     &[(RS, "lo3/ac3.1"), (RS, "lo3/mp3")]),
+    ("We track how long people queue by counting every hour, and we also read what customers write on the feedback cards.",
+     &[(RS, "lo3/ac3.2")]),
+    ("Went through last quarter's refunds book: most returns were one brand of trainer splitting at the sole. I told the buyer and suggested we stop stocking it.",
+     &[(RS, "lo4/ac4.1"), (RS, "lo4/mp5")]),
+    ("We now sit down on the first Tuesday of every month, look at the survey results and complaint numbers, choose something to work on and check at the next one whether it helped.",
+     &[(RS, "lo4/ac4.2"), (RS, "lo4/mp4")]),
+    ("Customers kept saying on the survey they couldn't find staff, so we put someone on the shop floor at all times. Our 'easy to find help' score went up from 3.1 to 4.2 in six weeks.",
+     &[(RR, "lo4/ac4.2"), (RR, "lo4/mp5")]),
+    ("Asked people at the till to rate us out of 10 and also started reading our Facebook comments every week.",
+     &[(RR, "lo4/ac4.1"), (RS, "lo3/ac3.2")]),
+    ("On Saturday the fire alarm went off and I just gave everyone instructions, no discussion. The week after I asked the team what they thought of the new layout and we voted on it.",
+     &[(RR, "lo2/ac2.1")]),
+    ("Worked out our conversion last week: 1,200 people came through the door and we made 300 sales. Average spend was £18.",
+     &[(RR, "lo1/ac1.2")]),
+    ("A family came in for school shoes. The younger one was nervous, so I let him try them on in the quiet corner and measured his feet twice to be sure.",
+     &[(RR, "lo3/ac3.2"), (RR, "lo3/mp4")]),
+    ("A man complained his new phone case had cracked. I said I was sorry, gave him a new one and told him to come straight to me if it happened again.",
+     &[(RR, "lo3/ac3.4")]),
 ];
 
 /// (recall, precision) over the set: right among shown ÷ all right, right among shown ÷ shown.
@@ -177,6 +245,7 @@ fn measure(cases: &[(&str, &[(&str, &str)])]) -> (f64, f64, Vec<String>) {
 #[test]
 fn the_regression_set_is_large_enough_and_names_real_criteria() {
     assert!(CASES.len() + SEEN_HELD_OUT.len() >= 30);
+    assert!(HELD_OUT.len() >= 30);
     for (_, want) in CASES.iter().chain(SEEN_HELD_OUT).chain(HELD_OUT) {
         for (u, c) in *want {
             let id = format!("{u}{c}");
