@@ -15,6 +15,7 @@
 //! - [`content`]: the built-in packs (structure, decks, evidence templates) and their checks.
 //! - [`evidence`]: evidence capture: templates' required fields, autosave, criteria
 //!   suggestions, witness testimony with signatures, thumbnails.
+//! - [`signing`]: signature events in order, voids, canonical hashing and verification.
 //! - [`portfolio`]: the portfolio exported as one self-contained ZIP.
 //! - [`quality`]: internal and external quality assurance: roles, frozen samples, verdicts,
 //!   actions for assessors.
@@ -40,6 +41,7 @@ pub mod quality;
 pub mod queue;
 pub mod render;
 pub mod scheduler;
+pub mod signing;
 mod store;
 pub mod sync;
 pub mod testing;

@@ -4,10 +4,7 @@ use super::status::when;
 use crate::components::Message;
 use crate::state::use_app;
 use dioxus::prelude::*;
-use pocketfolio_core::evidence::{
-    WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
-    WITNESS_VOIDED_MS,
-};
+use pocketfolio_core::evidence::is_signature_key;
 use pocketfolio_core::model::{EvidenceHistoryEntry, EvidenceId};
 
 /// The history, folded away under its heading so the form stays short on a phone. `labels`
@@ -62,16 +59,6 @@ fn HistoryRow(entry: EvidenceHistoryEntry, labels: Vec<(String, String)>) -> Ele
     }
 }
 
-/// Fields only the core writes (a witness's signature and its voiding): the history's own
-/// summary speaks for them.
-const CORE_KEYS: [&str; 5] = [
-    WITNESS_SIGNATURE,
-    WITNESS_SIGNED_MS,
-    WITNESS_SIGNED_DIGEST,
-    WITNESS_VOIDED_MS,
-    WITNESS_VOIDED_BY,
-];
-
 /// For an edit, each field whose text changed and its new text (shortened).
 fn changed_fields(entry: &EvidenceHistoryEntry) -> Vec<(String, String)> {
     let detail = &entry.detail;
@@ -89,7 +76,9 @@ fn changed_fields(entry: &EvidenceHistoryEntry) -> Vec<(String, String)> {
             out.push((k.clone(), "(cleared)".to_string()));
         }
     }
-    out.retain(|(k, _)| !CORE_KEYS.contains(&k.as_str()));
+    // Fields only the core writes (signatures, their log, voids): the history's own summary
+    // speaks for them, and the core says which they are.
+    out.retain(|(k, _)| !is_signature_key(k));
     out
 }
 

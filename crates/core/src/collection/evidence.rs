@@ -185,7 +185,8 @@ impl Collection {
         after.title = title.to_string();
         after.fields = fields;
         after.updated_ms = now;
-        let voided = evidence::void_if_changed(&before, &mut after, now);
+        let made = self.made_at(now, &evidence::events_of(&before.fields))?;
+        let voided = evidence::void_if_changed(&before, &mut after, made)?;
         Ok(Some(LearnerEdit {
             before,
             after,
@@ -218,7 +219,8 @@ impl Collection {
         let mut after = before.clone();
         after.criteria = criteria.to_vec();
         after.updated_ms = now;
-        let voided = evidence::void_if_changed(&before, &mut after, now);
+        let made = self.made_at(now, &evidence::events_of(&before.fields))?;
+        let voided = evidence::void_if_changed(&before, &mut after, made)?;
         let edit = LearnerEdit {
             before,
             after,

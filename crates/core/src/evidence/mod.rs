@@ -21,6 +21,7 @@ mod edit;
 mod lifecycle;
 mod required;
 mod signature;
+mod signature_log;
 mod suggest;
 #[cfg(test)]
 mod suggest_cases;
@@ -29,16 +30,18 @@ mod witness;
 #[cfg(test)]
 pub(crate) mod witness_tests;
 
+pub use crate::signing::MAX_SIGNATURE_POINTS;
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
+pub use signature_log::{events_of, record_kind_of, SIGNATURE_EVENTS};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{
     answered_questions, answered_questions_of, is_signature_key, signed_digest, witness_state_of,
-    MAX_SIGNATURE_POINTS, QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME,
-    WITNESS_RELATIONSHIP, WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST,
-    WITNESS_SIGNED_MS, WITNESS_VOIDED_BY, WITNESS_VOIDED_MS,
+    QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP,
+    WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
+    WITNESS_VOIDED_MS,
 };
 
 pub(crate) use autosave::following_title;

@@ -1,7 +1,7 @@
 //! Drawing a witness's signature as SVG.
 
-use super::witness::round1;
 use crate::model::Signature;
+use crate::signing::round1;
 use std::fmt::Write;
 
 impl Signature {

@@ -2,12 +2,13 @@
 //! to anything signed voids the signature and says so).
 
 use super::required::join_labels;
+use super::signature_log::{append_event, events_of, record_kind_of, SIGNATURE_EVENTS};
 use super::EVIDENCE;
 use super::{missing_required, pack};
 use crate::model::{EvidenceId, EvidenceItem, Signature, WitnessState};
+use crate::signing::{self, Made, Mark, SignRequest, Signer, SignerRole, WitnessDetails};
 use crate::{Collection, CoreError, Result};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Field key: the witness's full name.
@@ -31,17 +32,14 @@ pub const WITNESS_VOIDED_MS: &str = "witness_voided_ms";
 /// Field key (core only): whose signature an edit voided.
 pub const WITNESS_VOIDED_BY: &str = "witness_voided_by";
 
-/// The most points a signature may have: far more than any real signature, small enough that
-/// the statement stays quick to sync.
-pub const MAX_SIGNATURE_POINTS: usize = 5_000;
-
 /// Keys only the core writes; they are not part of what a witness signs.
-const SIGNATURE_KEYS: [&str; 5] = [
+const SIGNATURE_KEYS: [&str; 6] = [
     WITNESS_SIGNATURE,
     WITNESS_SIGNED_MS,
     WITNESS_SIGNED_DIGEST,
     WITNESS_VOIDED_MS,
     WITNESS_VOIDED_BY,
+    SIGNATURE_EVENTS,
 ];
 
 impl Collection {
@@ -73,27 +71,52 @@ impl Collection {
                 "The witness needs to enter their name before signing.",
             ));
         }
-        let signature = signature.checked()?;
+        let signature =
+            signing::checked_drawing(signature).map_err(|e| CoreError::invalid(e.to_string()))?;
         self.check_statement_complete(&item)?;
         let now = self.clock.now_ms();
         item.fields
-            .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()));
+            .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()) || k == SIGNATURE_EVENTS);
         record_questions(&mut item.fields, &self.witness_prompts(&item.criteria));
+        let digest = signed_digest(&item.title, &item.fields, &item.criteria);
+        // A statement changed elsewhere without the void (an older device) is voided now, so
+        // the witness can sign what stands.
+        let made = self.made_at(now, &events_of(&item.fields))?;
+        if let Some(void) =
+            signing::void_if_changed(&events_of(&item.fields), &digest, learner(), CHANGED, made)
+                .map_err(|e| CoreError::invalid(e.to_string()))?
+        {
+            append_event(&mut item, void)?;
+        }
+        let events = events_of(&item.fields);
+        let event = signing::sign(
+            record_kind_of(item.kind),
+            &events,
+            &digest,
+            SignRequest {
+                signer: witness_signer(&item.fields, &name),
+                mark: Some(Mark::Drawn {
+                    signature: signature.clone(),
+                }),
+                declaration: None,
+                made: self.made_at(now, &events)?,
+            },
+        )
+        .map_err(|e| CoreError::invalid(e.to_string()))?;
+        append_event(&mut item, event)?;
         item.fields
             .insert(WITNESS_SIGNATURE.into(), serde_json::to_string(&signature)?);
         item.fields
             .insert(WITNESS_SIGNED_MS.into(), now.to_string());
-        item.fields.insert(
-            WITNESS_SIGNED_DIGEST.into(),
-            signed_digest(&item.title, &item.fields, &item.criteria),
-        );
+        item.fields
+            .insert(WITNESS_SIGNED_DIGEST.into(), digest.clone());
         item.updated_ms = now;
         self.transact(EVIDENCE, |col| {
             col.store.put_evidence(&item)?;
             col.log_and_queue(
                 &item,
                 &format!("Signed by {name}"),
-                json!({ "witness": name, "digest": item.fields[WITNESS_SIGNED_DIGEST] }),
+                json!({ "witness": name, "digest": digest }),
             )
         })
     }
@@ -198,44 +221,19 @@ pub fn answered_questions_of(
     out
 }
 
-impl Signature {
-    /// The signature if it has at least one real stroke, with its numbers rounded to 1 dp;
-    /// otherwise a message the witness understands.
-    fn checked(self) -> Result<Signature> {
-        let finite = |v: f32| v.is_finite() && v >= 0.0;
-        let ok_size =
-            finite(self.width) && finite(self.height) && self.width > 0.0 && self.height > 0.0;
-        let strokes: Vec<Vec<[f32; 2]>> = self
-            .strokes
-            .into_iter()
-            .map(|s| {
-                s.into_iter()
-                    .filter(|[x, y]| x.is_finite() && y.is_finite())
-                    .map(|[x, y]| [round1(x), round1(y)])
-                    .collect::<Vec<_>>()
-            })
-            .filter(|s| s.len() >= 2)
-            .collect();
-        if !ok_size || strokes.is_empty() {
-            return Err(CoreError::invalid(
-                "The signature is empty. Ask the witness to sign with a finger or the mouse.",
-            ));
-        }
-        if strokes.iter().map(Vec::len).sum::<usize>() > MAX_SIGNATURE_POINTS {
-            return Err(CoreError::invalid(
-                "That signature is too detailed to keep. Clear it and ask the witness to sign again.",
-            ));
-        }
-        Ok(Signature {
-            width: round1(self.width),
-            height: round1(self.height),
-            strokes,
-        })
+/// The witness as a signer: their name and the details they gave on the form.
+fn witness_signer(fields: &BTreeMap<String, String>, name: &str) -> Signer {
+    let field = |k: &str| fields.get(k).map_or("", |v| v.trim()).to_string();
+    Signer {
+        role: SignerRole::Witness,
+        name: name.to_string(),
+        account_id: None,
+        witness: Some(WitnessDetails {
+            job_role: field(WITNESS_ROLE),
+            relationship: field(WITNESS_RELATIONSHIP),
+            contact: field(WITNESS_CONTACT),
+        }),
     }
-}
-
-pub(crate) fn round1(v: f32) -> f32 {
-    (v * 10.0).round() / 10.0
 }
 
 /// SHA-256 (lower-case hex) of a canonical form of what a witness signs: the title, every field
@@ -254,8 +252,7 @@ pub fn signed_digest(
     criteria.sort_unstable();
     criteria.dedup();
     // An array, not an object, so the order is fixed whatever serde_json's map type is.
-    let canonical = json!([1, title.trim(), signed, criteria]).to_string();
-    hex::encode(Sha256::digest(canonical.as_bytes()))
+    signing::content_sha256(&json!([1, title.trim(), signed, criteria]))
 }
 
 /// The item's signature state, judged from its fields alone.
@@ -277,6 +274,12 @@ pub fn witness_state_of(
     if let Some(json) = field(WITNESS_SIGNATURE) {
         let signature = serde_json::from_str::<Signature>(json).ok();
         let digest = signed_digest(title, fields, criteria);
+        if !log_holds(fields, &digest) {
+            return WitnessState::Voided {
+                name,
+                voided_ms: updated_ms,
+            };
+        }
         let signed_ms = field(WITNESS_SIGNED_MS).and_then(|v| v.parse().ok());
         return match (signature, signed_ms) {
             (Some(signature), Some(signed_ms)) if field(WITNESS_SIGNED_DIGEST) == Some(&digest) => {
@@ -302,6 +305,25 @@ pub fn witness_state_of(
     }
 }
 
+/// Whether the statement's signature log verifies against `digest`. Statements signed before
+/// the log existed have none, and are judged by their digest alone as they always were.
+fn log_holds(fields: &BTreeMap<String, String>, digest: &str) -> bool {
+    if !fields.contains_key(SIGNATURE_EVENTS) {
+        return true;
+    }
+    let events = events_of(fields);
+    let state = signing::verify(
+        record_kind_of(crate::model::EvidenceKind::WitnessTestimony),
+        digest,
+        &events,
+    );
+    state.holds()
+        && state
+            .standing
+            .first()
+            .is_some_and(|e| e.signer.role == SignerRole::Witness)
+}
+
 /// The fields an edit proposes, with the signature keys as the item has them: only signing
 /// writes those, so an edit can neither forge a signature nor drop one by leaving keys out.
 pub(crate) fn keep_signature_keys(
@@ -317,30 +339,60 @@ pub(crate) fn keep_signature_keys(
     proposed
 }
 
+/// Why an edit voids a signature, as its void event says.
+const CHANGED: &str = "Changed after it was signed";
+
+/// The learner as the one whose edit voids a signature. The core does not know their name;
+/// the device the event names says where the edit was made.
+fn learner() -> Signer {
+    Signer {
+        role: SignerRole::Learner,
+        name: "The learner".into(),
+        account_id: None,
+        witness: None,
+    }
+}
+
 /// When `after` changes what the witness signed in `before`, removes the signature from
-/// `after`, marks it voided at `now_ms` and returns the witness's name.
+/// `after`, marks it voided at `made.device_ms`, appends a void event to its signature log
+/// and returns the witness's name.
 pub(crate) fn void_if_changed(
     before: &EvidenceItem,
     after: &mut EvidenceItem,
-    now_ms: i64,
-) -> Option<String> {
-    let signed = before.fields.get(WITNESS_SIGNED_DIGEST)?;
-    if *signed == signed_digest(&after.title, &after.fields, &after.criteria) {
-        return None;
+    made: Made,
+) -> Result<Option<String>> {
+    let Some(signed) = before.fields.get(WITNESS_SIGNED_DIGEST) else {
+        return Ok(None);
+    };
+    let digest = signed_digest(&after.title, &after.fields, &after.criteria);
+    if *signed == digest {
+        return Ok(None);
     }
     let name = before
         .fields
         .get(WITNESS_NAME)
         .map(|n| n.trim().to_string())
         .unwrap_or_default();
+    let now_ms = made.device_ms;
+    let void = signing::void_if_changed(
+        &events_of(&before.fields),
+        &digest,
+        learner(),
+        CHANGED,
+        made,
+    )
+    .map_err(|e| CoreError::invalid(e.to_string()))?;
     after
         .fields
-        .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()));
+        .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()) || k == SIGNATURE_EVENTS);
+    if let Some(void) = void {
+        append_event(after, void)?;
+    }
     after
         .fields
         .insert(WITNESS_VOIDED_MS.into(), now_ms.to_string());
     after.fields.insert(WITNESS_VOIDED_BY.into(), name.clone());
-    Some(name)
+    Ok(Some(name))
 }
 
 /// True for the keys only the core writes (the signature and its markers).

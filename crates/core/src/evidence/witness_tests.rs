@@ -313,3 +313,57 @@ fn signing_records_the_questions_answered_so_later_rewording_cannot_move_an_answ
     older.fields.remove(&key);
     assert_eq!(super::answered_questions(&older)[0].1[0].0, asked);
 }
+
+#[test]
+fn the_witness_signs_into_the_items_log_and_a_changed_log_reads_as_voided() {
+    use crate::evidence::{events_of, signed_digest};
+    use crate::signing::{verify, EventKind, Mark, RecordKind, SignerRole};
+    let (mut col, clock, _dir) = clocked();
+    let id = statement(&mut col);
+    answer_and_sign(&mut col, id);
+    let item = col.evidence(id).unwrap();
+    let digest = signed_digest(&item.title, &item.fields, &item.criteria);
+    let events = events_of(&item.fields);
+    assert_eq!(events.len(), 1);
+    let signed = &events[0];
+    assert_eq!(
+        (signed.signer.role, signed.signer.name.as_str()),
+        (SignerRole::Witness, "Sam Patel")
+    );
+    let details = signed.signer.witness.as_ref().unwrap();
+    assert_eq!(details.job_role, "Store manager");
+    assert_eq!(details.contact, "sam@example.com");
+    assert!(matches!(signed.mark, Some(Mark::Drawn { .. })));
+    assert_eq!(signed.device, col.device_id().0.to_string());
+    let state = verify(RecordKind::WitnessTestimony, &digest, &events);
+    assert!(state.holds(), "{state:?}");
+    assert_eq!(state.next.map(|s| s.role), Some(SignerRole::Assessor));
+
+    // An edit appends a void; the log keeps the signature it voided.
+    clock.advance_ms(1_000);
+    let mut fields = item.fields.clone();
+    fields.insert("context".into(), "Changed".into());
+    col.update_evidence(id, "", fields).unwrap();
+    let item = col.evidence(id).unwrap();
+    let events = events_of(&item.fields);
+    assert_eq!(events.len(), 2);
+    assert!(matches!(events[1].kind, EventKind::Void { .. }));
+    let digest = signed_digest(&item.title, &item.fields, &item.criteria);
+    let state = verify(RecordKind::WitnessTestimony, &digest, &events);
+    assert!(state.holds() && state.standing.is_empty() && state.voided.len() == 1);
+
+    // Signed again, then the stored log is altered: the signature no longer stands.
+    col.sign_witness(id, signature()).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Signed { .. }
+    ));
+    let mut item = col.evidence(id).unwrap();
+    let altered = item.fields[super::SIGNATURE_EVENTS].replace("Sam Patel", "Sam Pate1");
+    item.fields.insert(super::SIGNATURE_EVENTS.into(), altered);
+    col.store.put_evidence(&item).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Voided { ref name, .. } if name == "Sam Patel"
+    ));
+}

@@ -1,0 +1,57 @@
+//! An evidence item's signature log, kept in its fields under `signature_events` (a core-only
+//! key, so sync carries it with the item and no form can write it), and the stamps for new
+//! events.
+
+use crate::model::{EvidenceItem, EvidenceKind};
+use crate::signing::{Made, RecordKind, SignatureEvent};
+use crate::sync::Hlc;
+use crate::{Collection, Result};
+use std::collections::BTreeMap;
+
+/// Field key (core only): the item's signature events as a JSON array, oldest first.
+pub const SIGNATURE_EVENTS: &str = "signature_events";
+
+/// Which signing order an item follows: a witness testimony's (witness, then assessor) or an
+/// evidence item's (learner, then assessor).
+pub fn record_kind_of(kind: EvidenceKind) -> RecordKind {
+    match kind {
+        EvidenceKind::WitnessTestimony => RecordKind::WitnessTestimony,
+        _ => RecordKind::EvidenceItem,
+    }
+}
+
+/// The item's signature events. A log that cannot be read is returned empty; the item's
+/// verification then fails wherever a signature stands on it.
+pub fn events_of(fields: &BTreeMap<String, String>) -> Vec<SignatureEvent> {
+    fields
+        .get(SIGNATURE_EVENTS)
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default()
+}
+
+/// Appends `event` to the item's log.
+pub(crate) fn append_event(item: &mut EvidenceItem, event: SignatureEvent) -> Result<()> {
+    let mut events = events_of(&item.fields);
+    events.push(event);
+    item.fields
+        .insert(SIGNATURE_EVENTS.into(), serde_json::to_string(&events)?);
+    Ok(())
+}
+
+impl Collection {
+    /// Where and when an event made at `now` (ms) on this device is made. The stamp is the one this
+    /// device's next change will carry, moved past the log's last event if that came from a
+    /// device whose clock ran ahead, so the log's stamps always increase.
+    pub(crate) fn made_at(&self, now: i64, events: &[SignatureEvent]) -> Result<Made> {
+        let latest = self.latest_hlc()?;
+        let hlc = match events.last() {
+            Some(last) => Hlc::observe(latest, last.hlc, now, self.device.0),
+            None => Hlc::tick(latest, now, self.device.0),
+        };
+        Ok(Made {
+            device_ms: now,
+            hlc,
+            device: self.device.0.to_string(),
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! A signature event: one entry in a record's append-only log of signatures and voids. Each
+//! event carries the hash of the one before it and its own hash over everything it says, so
+//! an event that is changed, moved or taken out breaks the chain.
+
+use super::canonical::content_sha256;
+use super::order::SignerRole;
+use crate::model::Signature;
+use crate::sync::Hlc;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// The `prev_sha256` of a log's first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    /// The part they sign in.
+    pub role: SignerRole,
+    /// Their full name as they gave it.
+    pub name: String,
+    /// Their account on the centre, when they have one (learners, assessors, IQAs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// A witness's details, for people without an account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<WitnessDetails>,
+}
+
+/// What a witness says about themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessDetails {
+    /// Their job role.
+    pub job_role: String,
+    /// How they know the learner.
+    pub relationship: String,
+    /// How to reach them.
+    pub contact: String,
+}
+
+/// How someone signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "how", rename_all = "snake_case")]
+pub enum Mark {
+    /// Drawn with a finger or mouse.
+    Drawn {
+        /// The strokes.
+        signature: Signature,
+    },
+    /// Their name typed, for people who cannot draw (keyboard and screen-reader users).
+    Typed {
+        /// The name as typed.
+        name: String,
+    },
+}
+
+/// Signing, or voiding what was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A signature.
+    Sign,
+    /// The record changed after signing: every signature before this no longer stands.
+    Void {
+        /// Why, in words ("Edited by the learner").
+        reason: String,
+    },
+}
+
+/// Which version of the declaration of authenticity stood when the learner signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclarationRef {
+    /// The declaration's version number.
+    pub version: u32,
+    /// SHA-256 of its text.
+    pub text_sha256: String,
+}
+
+/// One entry of a record's signature log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignatureEvent {
+    /// Position in the log, from 1.
+    pub seq: u32,
+    /// Sign or void.
+    #[serde(flatten)]
+    pub kind: EventKind,
+    /// Who signed or voided.
+    pub signer: Signer,
+    /// How they signed (absent on a void). A learner's signature of an evidence item repeats
+    /// the mark they made on the declaration it names, so each item's log stands alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<Mark>,
+    /// The declaration that stood, on a learner's signature of an evidence item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<DeclarationRef>,
+    /// The device's time (ms since the epoch).
+    pub device_ms: i64,
+    /// The device's clock stamp, which orders events across devices.
+    pub hlc: Hlc,
+    /// The device (or centre) it was made on.
+    pub device: String,
+    /// SHA-256 of the record's canonical content as it stood.
+    pub content_sha256: String,
+    /// The hash of the event before ([`GENESIS`] for the first).
+    pub prev_sha256: String,
+    /// SHA-256 of this event's canonical form, everything above included.
+    pub sha256: String,
+}
+
+impl SignatureEvent {
+    /// The hash this event should carry, computed from everything it says but `sha256`.
+    pub fn computed_sha256(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or(json!(null));
+        if let Some(map) = value.as_object_mut() {
+            map.remove("sha256");
+        }
+        // Versioned, so the form can change later without old events reading as altered.
+        content_sha256(&json!(["pocketfolio-signature", 1, value]))
+    }
+
+    /// True when this is a signature rather than a void.
+    pub fn is_sign(&self) -> bool {
+        self.kind == EventKind::Sign
+    }
+}

@@ -1,0 +1,118 @@
+//! Checking how someone signed: a drawing needs a real stroke, a typed name must be the
+//! signer's own.
+
+use super::error::SigningError;
+use super::event::Mark;
+use crate::model::Signature;
+
+/// The most points a drawn signature may have: far more than any real signature, small enough
+/// that the record stays quick to sync.
+pub const MAX_SIGNATURE_POINTS: usize = 5_000;
+
+/// The mark as it will be kept (a drawing's numbers rounded to 1 dp), or why it cannot be.
+pub fn checked_mark(mark: Mark, signer_name: &str) -> Result<Mark, SigningError> {
+    match mark {
+        Mark::Drawn { signature } => Ok(Mark::Drawn {
+            signature: checked_drawing(signature)?,
+        }),
+        Mark::Typed { name } => {
+            if normalised(&name).is_empty() {
+                return Err(SigningError::MissingMark);
+            }
+            if normalised(&name) != normalised(signer_name) {
+                return Err(SigningError::TypedNameMismatch {
+                    expected: signer_name.trim().to_string(),
+                });
+            }
+            Ok(Mark::Typed {
+                name: name.trim().to_string(),
+            })
+        }
+    }
+}
+
+/// A drawing with at least one stroke of two or more points, numbers rounded to 1 dp and
+/// non-finite points dropped.
+pub fn checked_drawing(signature: Signature) -> Result<Signature, SigningError> {
+    let positive = |v: f32| v.is_finite() && v > 0.0;
+    let ok_size = positive(signature.width) && positive(signature.height);
+    let strokes: Vec<Vec<[f32; 2]>> = signature
+        .strokes
+        .into_iter()
+        .map(|s| {
+            s.into_iter()
+                .filter(|[x, y]| x.is_finite() && y.is_finite())
+                .map(|[x, y]| [round1(x), round1(y)])
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| s.len() >= 2)
+        .collect();
+    if !ok_size || strokes.is_empty() {
+        return Err(SigningError::EmptyDrawing);
+    }
+    if strokes.iter().map(Vec::len).sum::<usize>() > MAX_SIGNATURE_POINTS {
+        return Err(SigningError::TooDetailed);
+    }
+    Ok(Signature {
+        width: round1(signature.width),
+        height: round1(signature.height),
+        strokes,
+    })
+}
+
+/// A number rounded to one decimal place.
+pub(crate) fn round1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}
+
+/// Case and runs of spaces don't matter when comparing a typed name with the signer's.
+fn normalised(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_name_must_be_the_signers() {
+        let typed = |n: &str| Mark::Typed { name: n.into() };
+        assert_eq!(
+            checked_mark(typed("  ada   LOVELACE "), "Ada Lovelace"),
+            Ok(typed("ada   LOVELACE"))
+        );
+        assert_eq!(
+            checked_mark(typed("Ada"), "Ada Lovelace"),
+            Err(SigningError::TypedNameMismatch {
+                expected: "Ada Lovelace".into()
+            })
+        );
+        assert_eq!(
+            checked_mark(typed("   "), "Ada"),
+            Err(SigningError::MissingMark)
+        );
+    }
+
+    #[test]
+    fn a_drawing_needs_a_stroke_of_two_points() {
+        let drawn = |strokes| Signature {
+            width: 100.0,
+            height: 50.0,
+            strokes,
+        };
+        assert_eq!(
+            checked_drawing(drawn(vec![
+                vec![[1.0, 1.0]],
+                vec![[f32::NAN, 2.0], [3.0, 3.0]]
+            ])),
+            Err(SigningError::EmptyDrawing)
+        );
+        let kept = checked_drawing(drawn(vec![vec![[1.04, 1.06], [3.0, 3.0]]])).unwrap();
+        assert_eq!(kept.strokes, vec![vec![[1.0, 1.1], [3.0, 3.0]]]);
+        let huge = drawn(vec![vec![[1.0, 1.0]; MAX_SIGNATURE_POINTS + 1]]);
+        assert_eq!(checked_drawing(huge), Err(SigningError::TooDetailed));
+    }
+}

@@ -1,0 +1,37 @@
+//! Signatures that hold up in an audit: every role signs in order, each signature is an event
+//! in the record's append-only log, and anyone holding the record and its log can check that
+//! neither has changed since.
+//!
+//! - [`canonical`]: the bytes a record is hashed as (canonical JSON, SHA-256).
+//! - [`order`]: who signs each [`RecordKind`], in which order, as data.
+//! - [`event`]: a [`SignatureEvent`]: who, how (drawn or typed), when (device time
+//!   and clock stamp), where (device), what (the record's hash), sign or void, chained to the
+//!   event before by hash.
+//! - [`sign()`]: the next signature, refused with a [`SigningError`] sentence when a part is
+//!   missing or it is not the signer's turn; [`void_if_changed`] for an edit after signing.
+//! - [`verify()`]: changed content, changed, moved, removed or forged events, out of order.
+//!
+//! Nothing here stores anything: the evidence code keeps an item's log in its fields, the
+//! centre keeps the assessor's, and the export carries both.
+
+pub mod canonical;
+mod error;
+pub mod event;
+mod mark;
+pub mod order;
+mod sign;
+mod verify;
+
+#[cfg(test)]
+mod sign_tests;
+#[cfg(test)]
+mod verify_proptests;
+
+pub use canonical::{canonical_json, content_sha256, sha256_hex};
+pub use error::SigningError;
+pub use event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, WitnessDetails, GENESIS};
+pub(crate) use mark::round1;
+pub use mark::{checked_drawing, checked_mark, MAX_SIGNATURE_POINTS};
+pub use order::{RecordKind, SignerRole, Step};
+pub use sign::{sign, void_if_changed, Made, SignRequest};
+pub use verify::{head_of, verify, verify_to_head, Problem, Verification};
