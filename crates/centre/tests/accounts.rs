@@ -260,7 +260,7 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
     let mut ann_browser = Browser::new(&c);
     ann_browser.sign_in("ann").await;
     let csrf = ann_browser.csrf().await;
-    let forms: [(&str, Vec<(&str, &str)>); 11] = [
+    let forms: [(&str, Vec<(&str, &str)>); 13] = [
         (
             "/admin/accounts",
             vec![
@@ -297,6 +297,14 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
         (
             "/admin/enrol",
             vec![("learner", "lee"), ("qualification", "proqual-cs-l2")],
+        ),
+        (
+            "/admin/roles/grant",
+            vec![("username", "ann"), ("role", "iqa")],
+        ),
+        (
+            "/admin/roles/revoke",
+            vec![("username", "zed"), ("role", "iqa")],
         ),
     ];
     let before = c.state.db.get_audit_head().await.unwrap().seq;

@@ -351,3 +351,153 @@ async fn a_disagreement_raises_an_action_the_assessor_answers_and_the_iqa_closes
     assert!(services::audit::verify(db).await.unwrap().is_ok());
 }
 both_backends!(a_disagreement_raises_an_action_the_assessor_answers_and_the_iqa_closes);
+
+/// The same journey on the pages: the admin makes Ivy an IQA, Ivy samples and disagrees, Ann
+/// answers on her Quality page, Ivy closes it, and the report says all of it.
+async fn the_pages_run_a_sample_from_start_to_closed_action(backend: Backend) {
+    use common::browser::Browser;
+    let c = Centre::start(backend).await;
+    c.account(Role::Admin, "root").await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    c.account(Role::Assessor, "ivy").await;
+    let (lee, _, item) = decided_learner(&c, "lee", &ann).await;
+
+    let mut root = Browser::new(&c);
+    root.sign_in("root").await;
+    let csrf = root.csrf().await;
+    let p = root.get("/admin/accounts/ivy").await;
+    assert!(p.body.contains("Make an IQA too"), "{}", p.body);
+    let p = root
+        .post(
+            "/admin/roles/grant",
+            &[("csrf", &csrf), ("username", "ivy"), ("role", "iqa")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let p = root.get("/admin/accounts/ivy").await;
+    assert!(
+        p.body.contains("assessor, internal quality assurer (IQA)"),
+        "{}",
+        p.body
+    );
+
+    // Ann is no IQA: she sees no sampling form, and a forged post is refused.
+    let mut ann_b = Browser::new(&c);
+    ann_b.sign_in("ann").await;
+    let ann_csrf = ann_b.csrf().await;
+    assert!(!ann_b
+        .get("/quality")
+        .await
+        .body
+        .contains("Start the sample"));
+    let p = ann_b
+        .post(
+            "/quality/samples",
+            &[("csrf", &ann_csrf), ("learner", &lee.id)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+    let mut ivy = Browser::new(&c);
+    ivy.sign_in("ivy").await;
+    let ivy_csrf = ivy.csrf().await;
+    let home = ivy.get("/quality").await;
+    assert!(home.body.contains("lee name (lee)"), "{}", home.body);
+    let p = ivy
+        .post(
+            "/quality/samples",
+            &[("csrf", &ivy_csrf), ("learner", &lee.id)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let at = p.headers["location"].to_str().unwrap().to_string();
+    let page = ivy.get(&at).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body.matches("Record the verdict").count(), 2);
+    let id = item.to_string();
+    let p = ivy
+        .post(
+            &format!("{at}/verdict"),
+            &[
+                ("csrf", &ivy_csrf),
+                ("evidence", &id),
+                ("criterion", C1),
+                ("verdict", "agree"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    // A disagreement without a due date is refused with the core's sentence.
+    let p = ivy
+        .post(
+            &format!("{at}/verdict"),
+            &[
+                ("csrf", &ivy_csrf),
+                ("evidence", &id),
+                ("criterion", C2),
+                ("verdict", "disagree"),
+                ("feedback", "No witness."),
+                ("due", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("due date"), "{}", p.body);
+    let due = (chrono::Utc::now() + chrono::Duration::days(14))
+        .format("%Y-%m-%d")
+        .to_string();
+    let p = ivy
+        .post(
+            &format!("{at}/verdict"),
+            &[
+                ("csrf", &ivy_csrf),
+                ("evidence", &id),
+                ("criterion", C2),
+                ("verdict", "disagree"),
+                ("feedback", "No witness."),
+                ("due", &due),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+    // Ann answers on her Quality page.
+    let mine = ann_b.get("/quality").await;
+    assert!(
+        mine.body.contains("The IQA asks: No witness."),
+        "{}",
+        mine.body
+    );
+    let action = services::qa_actions::for_assessor(&c.state.db, &ann)
+        .await
+        .unwrap()
+        .remove(0);
+    let p = ann_b
+        .post(
+            &format!("/quality/actions/{}/answer", action.id),
+            &[
+                ("csrf", &ann_csrf),
+                ("answer", "Added a witness statement."),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = ivy.get(&at).await;
+    assert!(page.body.contains("Close the action"), "{}", page.body);
+    let p = ivy
+        .post(
+            &format!("/quality/actions/{}/close", action.id),
+            &[("csrf", &ivy_csrf)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+    let report = ivy.get(&format!("{at}/report.html")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("Added a witness statement."));
+    assert!(report.body.contains(">Closed ("), "{}", report.body);
+    assert!(!report.body.contains("<script"));
+    // Ann, not an IQA, cannot read the sample.
+    assert_eq!(ann_b.get(&at).await.status, StatusCode::NOT_FOUND);
+}
+both_backends!(the_pages_run_a_sample_from_start_to_closed_action);

@@ -13,6 +13,7 @@ use crate::services::{self, Actor};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
+use pocketfolio_core::quality::QaRole;
 use serde::Deserialize;
 
 /// A table of live sessions, each with a form posting `username` and `session` to `action`.
@@ -133,9 +134,10 @@ async fn render(state: &AppState, user: &PageUser, username: &str) -> Result<Res
     } else {
         String::new()
     };
+    let roles = roles_section(state, a, &hidden).await?;
     let body = format!(
         r#"<p><a href="/admin">← Accounts</a></p><h1>{name} <span class="hint">{u} · {role}</span></h1>
-{standing}<h2>Sessions and devices</h2>{sessions}
+{standing}{roles}<h2>Sessions and devices</h2>{sessions}
 <form method="post" action="/admin/revoke-session" class="inline">{hidden}<input type="hidden" name="session" value=""><button type="submit">End every session and device</button></form>
 <h2>Two-step sign-in</h2>{totp}{assessing}
 <p><a href="/admin/audit?actor={u}">What this account did</a>{learner_link}</p>"#,
@@ -148,6 +150,33 @@ async fn render(state: &AppState, user: &PageUser, username: &str) -> Result<Res
         },
     );
     Ok(page(&a.display_name, Some(user), &body))
+}
+
+/// The roles the account holds, with the forms that grant or take away the IQA role (staff
+/// only: a learner holds no other role).
+async fn roles_section(
+    state: &AppState,
+    a: &crate::db::accounts::Account,
+    hidden: &str,
+) -> Result<String, ApiError> {
+    if a.role == Role::Learner {
+        return Ok(String::new());
+    }
+    let roles = services::roles::roles_of(&state.db, a).await?;
+    let names: Vec<&str> = roles.roles().iter().map(|r| r.label()).collect();
+    let form = if roles.has(QaRole::Iqa) {
+        format!(
+            r#"<form method="post" action="/admin/roles/revoke" class="inline">{hidden}<input type="hidden" name="role" value="iqa"><button type="submit">Take away the IQA role</button></form>"#
+        )
+    } else {
+        format!(
+            r#"<form method="post" action="/admin/roles/grant" class="inline">{hidden}<input type="hidden" name="role" value="iqa"><button type="submit">Make an IQA too</button></form>"#
+        )
+    };
+    Ok(format!(
+        r#"<h2>Roles</h2><p>{}.</p>{form}<p class="hint">An IQA never samples decisions they made themselves.</p>"#,
+        escape(&names.join(", "))
+    ))
 }
 
 /// `GET /admin/accounts/{username}`.
@@ -304,4 +333,47 @@ pub async fn transfer(
     }
     .await;
     done_to(&back(&form.learner), result)
+}
+
+/// A form naming an account and a role.
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    csrf: String,
+    username: String,
+    role: String,
+}
+
+async fn change_role(state: &AppState, user: &PageUser, form: &RoleForm, grant: bool) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        let role = QaRole::parse(&form.role)
+            .ok_or_else(|| ApiError::invalid("role", "Choose a role the centre knows."))?;
+        let actor = Actor::Account(&user.account);
+        if grant {
+            services::roles::grant(&state.db, actor, &form.username, role).await?;
+        } else {
+            services::roles::revoke(&state.db, actor, &form.username, role).await?;
+        }
+        Ok(())
+    }
+    .await;
+    done_to(&back(&form.username), result)
+}
+
+/// `POST /admin/roles/grant`.
+pub async fn grant_role(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    change_role(&state, &user, &form, true).await
+}
+
+/// `POST /admin/roles/revoke`.
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    change_role(&state, &user, &form, false).await
 }

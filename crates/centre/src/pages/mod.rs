@@ -13,6 +13,8 @@ mod html;
 mod learners;
 mod portfolio;
 mod protection;
+mod quality;
+mod sample;
 mod session;
 
 pub use html::escape;
@@ -64,6 +66,16 @@ pub fn router() -> Router<AppState> {
         .route("/admin/transfer", post(admin_account::transfer))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit.csv", get(audit::export))
+        .route("/quality", get(quality::home))
+        .route("/quality/samples", post(quality::start))
+        .route("/quality/samples/{id}", get(sample::show))
+        .route("/quality/samples/{id}/verdict", post(sample::verdict))
+        .route("/quality/samples/{id}/report.html", get(sample::report))
+        .route("/quality/actions/{id}/answer", post(quality::answer))
+        .route("/quality/actions/{id}/close", post(quality::close))
+        .route("/quality/actions/{id}/reopen", post(quality::reopen))
+        .route("/admin/roles/grant", post(admin_account::grant_role))
+        .route("/admin/roles/revoke", post(admin_account::revoke_role))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/revoke-session", post(account::revoke_session))

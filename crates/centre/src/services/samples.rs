@@ -10,8 +10,8 @@ use crate::db::portfolio::Reader;
 use crate::db::samples::{NewAction, SampleRow, VerdictRow};
 use crate::db::{now_ms, Db};
 use pocketfolio_core::quality::{
-    check_not_own_decisions, check_verdict, QualityError, SampleProgress, Snapshot, SnapshotItem,
-    Verdict, VerdictInput,
+    check_not_own_decisions, check_verdict, QaRole, QualityError, RecordedAction, RecordedVerdict,
+    SampleProgress, SampleRecord, Snapshot, SnapshotItem, Verdict, VerdictInput,
 };
 use serde_json::{json, Value};
 
@@ -77,9 +77,7 @@ pub async fn start(db: &Db, iqa: &Account, learner_id: &str) -> Result<SampleRow
 /// The sample `id` with its snapshot, for someone who may read it: any IQA or administrator.
 pub async fn get(db: &Db, reader: &Account, id: &str) -> Result<Sample, QaError> {
     let roles = roles_of(db, reader).await?;
-    if !roles.has(pocketfolio_core::quality::QaRole::Iqa)
-        && !roles.has(pocketfolio_core::quality::QaRole::Admin)
-    {
+    if !roles.has(QaRole::Iqa) && !roles.has(QaRole::Admin) {
         return Err(QaError::NoSuchSample);
     }
     let row = db.get_sample(id).await?.ok_or(QaError::NoSuchSample)?;
@@ -176,4 +174,68 @@ pub async fn progress(db: &Db, sample: &Sample) -> Result<SampleProgress, QaErro
 pub fn parse_verdict(text: &str) -> Result<Verdict, QaError> {
     Verdict::parse(text)
         .ok_or_else(|| QualityError::Action("Choose agree or disagree.".to_string()).into())
+}
+
+/// The whole record of sample `id` (snapshot, verdicts, actions), as the core's report reads
+/// it, for someone who may read the sample.
+pub async fn record(db: &Db, reader: &Account, id: &str) -> Result<SampleRecord, QaError> {
+    let Sample { row, snapshot } = get(db, reader, id).await?;
+    let verdicts = db
+        .get_verdicts(id)
+        .await?
+        .into_iter()
+        .map(|v| RecordedVerdict {
+            evidence_id: v.evidence_id,
+            criterion: v.criterion,
+            verdict: v.verdict,
+            feedback: v.feedback,
+            time_ms: v.time_ms,
+        })
+        .collect();
+    let actions = db
+        .get_sample_actions(id)
+        .await?
+        .into_iter()
+        .map(|a| RecordedAction {
+            id: a.id,
+            evidence_id: a.evidence_id,
+            criterion: a.criterion,
+            assessor: a.assessor_name,
+            request: a.request,
+            due_ms: a.due_ms,
+            state: a.state,
+            answer: a.answer,
+            answered_ms: a.answered_ms,
+            closed_ms: a.closed_ms,
+        })
+        .collect();
+    Ok(SampleRecord {
+        id: row.id,
+        iqa: row.iqa_name,
+        snapshot,
+        snapshot_sha256: row.snapshot_sha256,
+        verdicts,
+        actions,
+        signed_ms: row.signed_ms,
+    })
+}
+
+/// The learners an IQA may sample: every learner of the centre.
+pub async fn learners(db: &Db, iqa: &Account) -> Result<Vec<Account>, QaError> {
+    roles_of(db, iqa).await?.check_may_sample()?;
+    Ok(db
+        .get_accounts()
+        .await?
+        .into_iter()
+        .filter(|a| a.role == Role::Learner)
+        .collect())
+}
+
+/// Every sample, newest first, for an IQA or administrator.
+pub async fn list(db: &Db, reader: &Account) -> Result<Vec<SampleRow>, QaError> {
+    let roles = roles_of(db, reader).await?;
+    if !roles.has(QaRole::Iqa) && !roles.has(QaRole::Admin) {
+        return Ok(Vec::new());
+    }
+    Ok(db.get_samples().await?)
 }

@@ -330,7 +330,7 @@ fn file_size(bytes: u64) -> String {
 }
 
 /// A time for people: "23 Nov 2026, 12:00 UTC".
-fn when(ms: i64) -> String {
+pub(crate) fn when(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
         .unwrap_or_else(|| "an unknown time".to_string())

@@ -17,6 +17,7 @@ mod write;
 mod export_tests;
 
 pub use escape::escape_html;
+pub(crate) use index_html::when;
 pub use model::{attachment_name, CoverageRow, Portfolio, PortfolioItem};
 pub use source::{AttachmentSource, FolderSource};
 pub use write::{write_portfolio_zip, ExportSummary, PortfolioZip, PORTFOLIO_FORMAT};

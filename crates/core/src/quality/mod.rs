@@ -9,14 +9,17 @@
 //! - [`verdict`]: agree / disagree per criterion decision, and what a disagreement raises.
 //! - [`action`]: an action for an assessor: open → answered → closed.
 //! - [`sample`]: when a sample may be signed.
+//! - [`report`]: a sample's record and its report page.
 
 pub mod action;
+pub mod report;
 pub mod roles;
 pub mod sample;
 pub mod snapshot;
 pub mod verdict;
 
 pub use action::{ActionEvent, ActionState};
+pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
 pub use sample::{check_signable, SampleProgress};
 pub use snapshot::{CriterionDecision, Snapshot, SnapshotItem, SNAPSHOT_FORMAT};

@@ -1,0 +1,255 @@
+//! A sample's record as the IQA left it (snapshot, verdicts, actions, signature) and its
+//! report: one HTML page with inline CSS, no scripts, every text escaped, so it opens offline
+//! from a ZIP. The centre's sample page shows the same body, so the page and the report
+//! cannot disagree.
+
+use super::action::ActionState;
+use super::snapshot::{CriterionDecision, Snapshot};
+use super::verdict::Verdict;
+use crate::portfolio::{escape_html as esc, when};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// A verdict as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedVerdict {
+    /// The item (id as text).
+    pub evidence_id: String,
+    /// The criterion.
+    pub criterion: String,
+    /// Agree or disagree.
+    pub verdict: Verdict,
+    /// The IQA's feedback.
+    pub feedback: String,
+    /// When (ms).
+    pub time_ms: i64,
+}
+
+/// An action as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedAction {
+    /// Id.
+    pub id: String,
+    /// The item (id as text).
+    pub evidence_id: String,
+    /// The criterion.
+    pub criterion: String,
+    /// The assessor asked to act.
+    pub assessor: String,
+    /// What the IQA asked.
+    pub request: String,
+    /// Due (ms).
+    pub due_ms: i64,
+    /// Where it stands.
+    pub state: ActionState,
+    /// The assessor's answer.
+    pub answer: String,
+    /// Answered (ms).
+    pub answered_ms: Option<i64>,
+    /// Closed (ms).
+    pub closed_ms: Option<i64>,
+}
+
+/// Everything a sample holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleRecord {
+    /// Id.
+    pub id: String,
+    /// The IQA's name.
+    pub iqa: String,
+    /// What the IQA saw.
+    pub snapshot: Snapshot,
+    /// The snapshot's SHA-256, as recorded when it was taken.
+    pub snapshot_sha256: String,
+    /// The verdicts, in the order given.
+    pub verdicts: Vec<RecordedVerdict>,
+    /// The actions, oldest first.
+    pub actions: Vec<RecordedAction>,
+    /// When the IQA signed it (ms).
+    pub signed_ms: Option<i64>,
+}
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fff}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f0f0f0}.muted{color:#555}.disagree{color:#8a1f11;font-weight:600}code{overflow-wrap:anywhere}";
+
+/// The report as a whole page.
+pub fn report_html(record: &SampleRecord) -> String {
+    format!(
+        r#"<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IQA sample of {l}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>
+"#,
+        l = esc(&record.snapshot.learner_name),
+        body = report_body(record),
+    )
+}
+
+/// The report's content (for a page that adds its own frame).
+pub fn report_body(record: &SampleRecord) -> String {
+    let mut h = String::new();
+    let s = &record.snapshot;
+    let signed = match record.signed_ms {
+        Some(ms) => format!("Signed by {} on {}.", esc(&record.iqa), when(ms)),
+        None => "Not signed yet.".to_string(),
+    };
+    let _ = write!(
+        h,
+        r#"<h1>IQA sample of {l}</h1><p>Sampled by <strong>{i}</strong> on {t}. {signed}</p><p class="muted">Snapshot SHA-256 <code>{sha}</code>: what the IQA saw when the sample started; later edits of the learner's items do not change it.</p>"#,
+        l = esc(&s.learner_name),
+        i = esc(&record.iqa),
+        t = when(s.taken_ms),
+        sha = esc(&record.snapshot_sha256),
+    );
+    decisions_table(&mut h, record);
+    actions_table(&mut h, &record.actions, s);
+    h
+}
+
+fn decisions_table(h: &mut String, record: &SampleRecord) {
+    h.push_str(r#"<h2>Decisions sampled</h2><table><thead><tr><th scope="col">Item</th><th scope="col">Criterion</th><th scope="col">Assessor's decision</th><th scope="col">IQA verdict</th></tr></thead><tbody>"#);
+    for d in record.snapshot.decisions() {
+        let verdict = record
+            .verdicts
+            .iter()
+            .find(|v| v.evidence_id == d.evidence_id && v.criterion == d.criterion);
+        let _ = write!(
+            h,
+            "<tr><td>{t}</td><td>{c}</td><td>{dec}</td><td>{v}</td></tr>",
+            t = esc(&d.title),
+            c = esc(&d.criterion),
+            dec = decision_text(&d),
+            v = match verdict {
+                Some(v) => verdict_text(v),
+                None => "<span class=\"muted\">No verdict yet</span>".to_string(),
+            },
+        );
+    }
+    h.push_str("</tbody></table>");
+}
+
+fn decision_text(d: &CriterionDecision) -> String {
+    let status = match d.status {
+        crate::model::AssessorStatus::Accepted => "Accepted",
+        crate::model::AssessorStatus::ReferredBack => "Referred back",
+    };
+    if d.signed_off {
+        format!("{status}; criterion signed off")
+    } else {
+        status.to_string()
+    }
+}
+
+fn verdict_text(v: &RecordedVerdict) -> String {
+    let class = if v.verdict == Verdict::Disagree {
+        " class=\"disagree\""
+    } else {
+        ""
+    };
+    let feedback = if v.feedback.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", esc(&v.feedback))
+    };
+    format!(
+        "<span{class}>{}</span>{feedback} <span class=\"muted\">({})</span>",
+        v.verdict.label(),
+        when(v.time_ms)
+    )
+}
+
+fn actions_table(h: &mut String, actions: &[RecordedAction], s: &Snapshot) {
+    h.push_str("<h2>Actions for assessors</h2>");
+    if actions.is_empty() {
+        h.push_str("<p>No actions: the IQA agreed with every decision sampled.</p>");
+        return;
+    }
+    h.push_str(r#"<table><thead><tr><th scope="col">Item and criterion</th><th scope="col">Asked of</th><th scope="col">What the IQA asked</th><th scope="col">Due</th><th scope="col">Answer</th><th scope="col">State</th></tr></thead><tbody>"#);
+    for a in actions {
+        let title = s
+            .items
+            .iter()
+            .find(|i| i.item.id.to_string() == a.evidence_id)
+            .map_or("", |i| i.item.title.as_str());
+        let answer = match a.answered_ms {
+            Some(ms) => format!(
+                "{} <span class=\"muted\">({})</span>",
+                esc(&a.answer),
+                when(ms)
+            ),
+            None => "<span class=\"muted\">Not answered yet</span>".to_string(),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{t}<br>{c}</td><td>{who}</td><td>{req}</td><td>{due}</td><td>{answer}</td><td>{state}{closed}</td></tr>",
+            t = esc(title),
+            c = esc(&a.criterion),
+            who = esc(&a.assessor),
+            req = esc(&a.request),
+            due = when(a.due_ms),
+            state = a.state.label(),
+            closed = a.closed_ms.map(|ms| format!(" ({})", when(ms))).unwrap_or_default(),
+        );
+    }
+    h.push_str("</tbody></table>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::snapshot::tests::decided_item;
+
+    fn record() -> SampleRecord {
+        let snapshot = Snapshot::take(
+            "l",
+            "Sam <Lee>",
+            1_000,
+            vec![decided_item("Till <close>", &["c-1", "c-2"], "a")],
+        )
+        .unwrap();
+        let id = snapshot.items[0].item.id.to_string();
+        SampleRecord {
+            id: "s-1".into(),
+            iqa: "Ivy".into(),
+            snapshot_sha256: snapshot.digest(),
+            snapshot,
+            verdicts: vec![RecordedVerdict {
+                evidence_id: id.clone(),
+                criterion: "c-2".into(),
+                verdict: Verdict::Disagree,
+                feedback: "No <b>witness</b>".into(),
+                time_ms: 2_000,
+            }],
+            actions: vec![RecordedAction {
+                id: "x".into(),
+                evidence_id: id,
+                criterion: "c-2".into(),
+                assessor: "Ann".into(),
+                request: "No <b>witness</b>".into(),
+                due_ms: 9_000_000,
+                state: ActionState::Open,
+                answer: String::new(),
+                answered_ms: None,
+                closed_ms: None,
+            }],
+            signed_ms: None,
+        }
+    }
+
+    #[test]
+    fn the_report_lists_every_decision_with_its_verdict_and_escapes_every_text() {
+        let html = report_html(&record());
+        assert!(html.contains("IQA sample of Sam &lt;Lee&gt;"));
+        assert_eq!(html.matches("Till &lt;close&gt;").count(), 3, "{html}");
+        assert!(html.contains("No verdict yet"));
+        assert!(html.contains("Disagree</span>: No &lt;b&gt;witness&lt;/b&gt;"));
+        assert!(html.contains("Open: waiting for the assessor"));
+        assert!(html.contains("Not signed yet."));
+        assert!(!html.contains("<b>") && !html.contains("<script"));
+    }
+
+    #[test]
+    fn a_signed_sample_says_who_signed_and_when() {
+        let mut r = record();
+        r.signed_ms = Some(86_400_000);
+        assert!(report_html(&r).contains("Signed by Ivy on 2 Jan 1970, 00:00 UTC."));
+    }
+}
