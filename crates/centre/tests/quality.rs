@@ -335,6 +335,37 @@ async fn a_disagreement_raises_an_action_the_assessor_answers_and_the_iqa_closes
     assert_eq!(closed.answer, "Witness statement signed.");
     assert!(closed.closed_ms.is_some());
 
+    // Ivy signs, typing her name; then the sample is final.
+    let err = services::samples::sign(db, &ivy, &sample.id, "Someone Else")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("Type your name"), "{err}");
+    let err = services::samples::sign(db, &bob, &sample.id, "bob name")
+        .await
+        .unwrap_err();
+    assert_eq!(ApiError::from(err).status(), StatusCode::FORBIDDEN);
+    services::samples::sign(db, &ivy, &sample.id, "ivy name")
+        .await
+        .unwrap();
+    let record = services::samples::record(db, &ivy, &sample.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        pocketfolio_core::quality::signature_holds(&record),
+        Some(true)
+    );
+    let event = record.signature.as_ref().unwrap();
+    assert_eq!(event.signer.account_id.as_deref(), Some(ivy.id.as_str()));
+    let err = services::samples::sign(db, &ivy, &sample.id, "ivy name")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, QaError::Rule(QualityError::Signed)), "{err}");
+    let late = verdict(&id, C1, Verdict::Agree, "", None);
+    let err = services::samples::give_verdict(db, &ivy, &sample.id, &late)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, QaError::Rule(QualityError::Signed)), "{err}");
+
     // Every step is in the log, which still verifies.
     let kinds: Vec<String> = db
         .get_audit(100)
@@ -348,6 +379,7 @@ async fn a_disagreement_raises_an_action_the_assessor_answers_and_the_iqa_closes
     assert_eq!(count("qa.action.answer"), 2);
     assert_eq!(count("qa.action.reopen"), 1);
     assert_eq!(count("qa.action.close"), 1);
+    assert_eq!(count("qa.sample.sign"), 1);
     assert!(services::audit::verify(db).await.unwrap().is_ok());
 }
 both_backends!(a_disagreement_raises_an_action_the_assessor_answers_and_the_iqa_closes);
@@ -497,6 +529,30 @@ async fn the_pages_run_a_sample_from_start_to_closed_action(backend: Backend) {
     assert!(report.body.contains("Added a witness statement."));
     assert!(report.body.contains(">Closed ("), "{}", report.body);
     assert!(!report.body.contains("<script"));
+    // Ivy signs, and the page and the report say so.
+    let page = ivy.get(&at).await;
+    assert!(page.body.contains("Sign the sample"), "{}", page.body);
+    let p = ivy
+        .post(
+            &format!("{at}/sign"),
+            &[("csrf", &ivy_csrf), ("typed_name", "ivy name")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = ivy.get(&at).await;
+    assert!(
+        page.body
+            .contains("The signature verifies against this record."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Record the verdict"));
+    let report = ivy.get(&format!("{at}/report.html")).await;
+    assert!(
+        report.body.contains("Signed by ivy name on"),
+        "{}",
+        report.body
+    );
     // Ann, not an IQA, cannot read the sample.
     assert_eq!(ann_b.get(&at).await.status, StatusCode::NOT_FOUND);
 }

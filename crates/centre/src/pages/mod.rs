@@ -70,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/quality/samples", post(quality::start))
         .route("/quality/samples/{id}", get(sample::show))
         .route("/quality/samples/{id}/verdict", post(sample::verdict))
+        .route("/quality/samples/{id}/sign", post(sample::sign))
         .route("/quality/samples/{id}/report.html", get(sample::report))
         .route("/quality/actions/{id}/answer", post(quality::answer))
         .route("/quality/actions/{id}/close", post(quality::close))

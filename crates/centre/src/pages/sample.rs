@@ -13,7 +13,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::quality::{
-    report_body, report_html, ActionState, SampleRecord, VerdictInput,
+    check_signable, progress_of, report_body, report_html, ActionState, SampleRecord, VerdictInput,
 };
 use serde::Deserialize;
 
@@ -38,6 +38,7 @@ async fn render(state: &AppState, user: &PageUser, id: &str) -> Result<Response,
     if mine {
         body.push_str(&verdict_forms(&record, &user.csrf));
         body.push_str(&action_buttons(&record, &user.csrf));
+        body.push_str(&sign_form(&record, &user.account.display_name, &user.csrf));
     }
     Ok(page("IQA sample", Some(user), &body))
 }
@@ -103,6 +104,51 @@ fn action_buttons(record: &SampleRecord, csrf: &str) -> String {
         String::new()
     } else {
         format!("<h2>Answers to review</h2><ul>{answered}</ul>")
+    }
+}
+
+fn sign_form(record: &SampleRecord, name: &str, csrf: &str) -> String {
+    let progress = progress_of(record);
+    if check_signable(progress, false).is_err() {
+        return format!(
+            r#"<h2>Signing</h2><p class="hint">You can sign once every decision has a verdict ({}/{}) and every action is closed ({}/{}).</p>"#,
+            progress.with_verdict, progress.decisions, progress.closed, progress.actions
+        );
+    }
+    format!(
+        r#"<h2>Sign the sample</h2><form method="post" action="/quality/samples/{id}/sign"><input type="hidden" name="csrf" value="{csrf}">
+<label for="typed-name">Type your name as the centre has it ({name}) to sign</label><input id="typed-name" name="typed_name" autocomplete="name" required>
+<button type="submit">Sign the sample</button></form>"#,
+        id = escape(&record.id),
+        csrf = escape(csrf),
+        name = escape(name),
+    )
+}
+
+/// The sign form.
+#[derive(Debug, Deserialize)]
+pub struct SignForm {
+    csrf: String,
+    #[serde(default)]
+    typed_name: String,
+}
+
+/// `POST /quality/samples/{id}/sign`.
+pub async fn sign(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<SignForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        services::samples::sign(&state.db, &user.account, &id, &form.typed_name).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/quality/samples/{id}")).into_response(),
+        Err(e) => error_page(e),
     }
 }
 

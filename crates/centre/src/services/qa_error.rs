@@ -26,6 +26,9 @@ pub enum QaError {
     /// No action with that id (or not one the caller may see).
     #[error("That action was not found.")]
     NoSuchAction,
+    /// Something else on the centre's side.
+    #[error("internal: {0}")]
+    Internal(String),
     /// Storage failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
@@ -46,7 +49,8 @@ impl From<QaError> for ApiError {
                 QualityError::FeedbackNeeded
                 | QualityError::DueDateNeeded
                 | QualityError::NotInSample
-                | QualityError::Action(_),
+                | QualityError::Action(_)
+                | QualityError::Signing(_),
             ) => ApiError::invalid("verdict", message),
             QaError::Rule(_) | QaError::Roles(_) => ApiError::Conflict(message),
             QaError::Account(e) => e.into(),
@@ -54,6 +58,7 @@ impl From<QaError> for ApiError {
             QaError::NoSuchSample => ApiError::NotFound("The sample"),
             QaError::NoSuchAction => ApiError::NotFound("The action"),
             QaError::Db(e) => ApiError::Database(e),
+            QaError::Internal(m) => ApiError::Internal(m),
         }
     }
 }

@@ -6,6 +6,7 @@
 use super::roles::roles_of;
 use super::{Actor, QaError};
 use crate::db::accounts::{Account, Role};
+use crate::db::evidence::CENTRE_NODE;
 use crate::db::portfolio::Reader;
 use crate::db::samples::{NewAction, SampleRow, VerdictRow};
 use crate::db::{now_ms, Db};
@@ -13,6 +14,9 @@ use pocketfolio_core::quality::{
     check_not_own_decisions, check_verdict, QaRole, QualityError, RecordedAction, RecordedVerdict,
     SampleProgress, SampleRecord, Snapshot, SnapshotItem, Verdict, VerdictInput,
 };
+use pocketfolio_core::quality::{check_signable, sign_sample};
+use pocketfolio_core::signing::{Made, Mark};
+use pocketfolio_core::sync::Hlc;
 use serde_json::{json, Value};
 
 /// A sample with its snapshot read back (and checked against its digest).
@@ -217,7 +221,57 @@ pub async fn record(db: &Db, reader: &Account, id: &str) -> Result<SampleRecord,
         verdicts,
         actions,
         signed_ms: row.signed_ms,
+        signature: row
+            .signature
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok()),
     })
+}
+
+/// Signs sample `id` as `iqa`, who types their name: the core checks that every decision has a
+/// verdict and every action is closed and makes the signature event; the check runs again
+/// under the sample's lock as it is stored.
+pub async fn sign(db: &Db, iqa: &Account, id: &str, typed_name: &str) -> Result<(), QaError> {
+    let record = record(db, iqa, id).await?;
+    let sample = get(db, iqa, id).await?;
+    if sample.row.iqa_id != iqa.id {
+        return Err(QualityError::NotSampler.into());
+    }
+    let now = now_ms();
+    let made = Made {
+        device_ms: now,
+        hlc: Hlc::tick(None, now, CENTRE_NODE),
+        device: "centre".to_string(),
+    };
+    let mark = (!typed_name.trim().is_empty()).then(|| Mark::Typed {
+        name: typed_name.to_string(),
+    });
+    let event = sign_sample(&record, &iqa.id, &iqa.display_name, mark, made)?;
+    let event_json = serde_json::to_string(&event).map_err(|e| QaError::Internal(e.to_string()))?;
+    let target = format!("sample {id}");
+    let after = json!({
+        "signed_ms": now,
+        "snapshot_sha256": record.snapshot_sha256,
+        "content_sha256": event.content_sha256,
+        "signature_sha256": event.sha256,
+    });
+    let entry = Actor::Account(iqa).entry(
+        "qa.sample.sign",
+        &target,
+        Some(&record.snapshot.learner_id),
+        &Value::Null,
+        &after,
+    );
+    let snapshot = &sample.snapshot;
+    db.sign_sample(
+        id,
+        now,
+        &event_json,
+        |verdicts, states| check_signable(SampleProgress::of(snapshot, verdicts, states), false),
+        &entry,
+    )
+    .await??;
+    Ok(())
 }
 
 /// The learners an IQA may sample: every learner of the centre.

@@ -10,11 +10,13 @@
 //! - [`action`]: an action for an assessor: open → answered → closed.
 //! - [`sample`]: when a sample may be signed.
 //! - [`report`]: a sample's record and its report page.
+//! - [`sign`]: the IQA's signature on a sample, by the core's signing module.
 
 pub mod action;
 pub mod report;
 pub mod roles;
 pub mod sample;
+pub mod sign;
 pub mod snapshot;
 pub mod verdict;
 
@@ -22,6 +24,7 @@ pub use action::{ActionEvent, ActionState};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
 pub use sample::{check_signable, SampleProgress};
+pub use sign::{progress_of, sample_content_sha256, sign_sample, signature_holds};
 pub use snapshot::{CriterionDecision, Snapshot, SnapshotItem, SNAPSHOT_FORMAT};
 pub use verdict::{check_verdict, Verdict, VerdictInput};
 
@@ -72,6 +75,9 @@ pub enum QualityError {
     /// An action step that its state does not allow.
     #[error("{0}")]
     Action(String),
+    /// The signing module refused the signature (its sentence).
+    #[error(transparent)]
+    Signing(#[from] crate::signing::SigningError),
     /// A stored snapshot no longer matches its digest.
     #[error("This sample's snapshot does not match the digest recorded when it was taken; it has been altered.")]
     SnapshotAltered,

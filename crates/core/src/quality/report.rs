@@ -7,6 +7,7 @@ use super::action::ActionState;
 use super::snapshot::{CriterionDecision, Snapshot};
 use super::verdict::Verdict;
 use crate::portfolio::{escape_html as esc, when};
+use crate::signing::{Mark, SignatureEvent};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
@@ -67,6 +68,8 @@ pub struct SampleRecord {
     pub actions: Vec<RecordedAction>,
     /// When the IQA signed it (ms).
     pub signed_ms: Option<i64>,
+    /// The IQA's signature event (`crate::signing`), once signed.
+    pub signature: Option<SignatureEvent>,
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b;background:#fff}
@@ -87,10 +90,7 @@ pub fn report_html(record: &SampleRecord) -> String {
 pub fn report_body(record: &SampleRecord) -> String {
     let mut h = String::new();
     let s = &record.snapshot;
-    let signed = match record.signed_ms {
-        Some(ms) => format!("Signed by {} on {}.", esc(&record.iqa), when(ms)),
-        None => "Not signed yet.".to_string(),
-    };
+    let signed = signed_text(record);
     let _ = write!(
         h,
         r#"<h1>IQA sample of {l}</h1><p>Sampled by <strong>{i}</strong> on {t}. {signed}</p><p class="muted">Snapshot SHA-256 <code>{sha}</code>: what the IQA saw when the sample started; later edits of the learner's items do not change it.</p>"#,
@@ -102,6 +102,28 @@ pub fn report_body(record: &SampleRecord) -> String {
     decisions_table(&mut h, record);
     actions_table(&mut h, &record.actions, s);
     h
+}
+
+fn signed_text(record: &SampleRecord) -> String {
+    let (Some(ms), Some(event)) = (record.signed_ms, &record.signature) else {
+        return "Not signed yet.".to_string();
+    };
+    let how = match &event.mark {
+        Some(Mark::Typed { name }) => format!("typed name \u{201c}{}\u{201d}", esc(name)),
+        Some(Mark::Drawn { .. }) => "drawn signature".to_string(),
+        None => "no mark".to_string(),
+    };
+    let holds = if super::sign::signature_holds(record) == Some(true) {
+        "The signature verifies against this record."
+    } else {
+        "<strong class=\"disagree\">The signature does not verify: this record changed after it was signed.</strong>"
+    };
+    format!(
+        "Signed by {} on {} ({how}; event SHA-256 <code>{}</code>). {holds}",
+        esc(&event.signer.name),
+        when(ms),
+        esc(&event.sha256),
+    )
 }
 
 fn decisions_table(h: &mut String, record: &SampleRecord) {
@@ -193,11 +215,13 @@ fn actions_table(h: &mut String, actions: &[RecordedAction], s: &Snapshot) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::quality::snapshot::tests::decided_item;
 
-    fn record() -> SampleRecord {
+    /// A sample of one item with two decisions: one verdict (a disagreement) and its open
+    /// action.
+    pub(crate) fn record() -> SampleRecord {
         let snapshot = Snapshot::take(
             "l",
             "Sam <Lee>",
@@ -231,6 +255,7 @@ mod tests {
                 closed_ms: None,
             }],
             signed_ms: None,
+            signature: None,
         }
     }
 
@@ -247,9 +272,28 @@ mod tests {
     }
 
     #[test]
-    fn a_signed_sample_says_who_signed_and_when() {
+    fn a_signed_sample_says_who_signed_when_and_whether_it_verifies() {
         let mut r = record();
+        r.actions.clear();
+        r.verdicts[0].verdict = Verdict::Agree;
+        let mut agree = r.verdicts[0].clone();
+        agree.criterion = "c-1".into();
+        r.verdicts.push(agree);
+        let made = crate::signing::Made {
+            device_ms: 86_400_000,
+            hlc: crate::sync::Hlc::tick(None, 86_400_000, uuid::Uuid::nil()),
+            device: "centre".into(),
+        };
+        let mark = Some(Mark::Typed { name: "Ivy".into() });
+        r.signature = Some(super::super::sign_sample(&r, "i", "Ivy", mark, made).unwrap());
         r.signed_ms = Some(86_400_000);
-        assert!(report_html(&r).contains("Signed by Ivy on 2 Jan 1970, 00:00 UTC."));
+        let html = report_html(&r);
+        assert!(
+            html.contains("Signed by Ivy on 2 Jan 1970, 00:00 UTC (typed name"),
+            "{html}"
+        );
+        assert!(html.contains("The signature verifies against this record."));
+        r.verdicts[0].feedback = "Edited after signing".into();
+        assert!(report_html(&r).contains("does not verify"));
     }
 }
