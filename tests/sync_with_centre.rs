@@ -3,7 +3,6 @@
 //! comes back with its feedback.
 
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::db::evidence::Decision;
 use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_client::{Centre, HttpTransport};
 use pocketfolio_core::model::{AssessorStatus, EvidenceKind};
@@ -135,14 +134,13 @@ fn offline_work_syncs_when_the_centre_appears_and_feedback_comes_back() {
     // The assessor refers the item back; the learner's next sync shows it.
     centre
         .runtime
-        .block_on(centre.state.db.assess(
+        .block_on(pocketfolio_centre::services::evidence::decide(
+            &centre.state.db,
             &asha,
             &lee.id,
             &item.to_string(),
-            Decision::Decide {
-                status: AssessorStatus::ReferredBack,
-                feedback: "Say what you offered in exchange for the later date.".into(),
-            },
+            AssessorStatus::ReferredBack,
+            "Say what you offered in exchange for the later date.",
         ))
         .unwrap();
     let report = phone.sync(&mut phone_link).unwrap();

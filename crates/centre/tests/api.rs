@@ -6,7 +6,8 @@ mod common;
 use common::{batch, change, evidence, reviews, Backend, Centre};
 use pocketfolio_centre::blobs::sha256_hex;
 use pocketfolio_centre::db::accounts::Role;
-use pocketfolio_centre::db::evidence::Decision;
+use pocketfolio_centre::error::ApiError;
+use pocketfolio_centre::services;
 use pocketfolio_centre::Config;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
 use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
@@ -190,19 +191,17 @@ async fn pull_pages_other_devices_and_assessor_decisions(backend: Backend) {
     ));
     let (status, _) = c.push(&token, &batch(phone, 1, changes)).await;
     assert_eq!(status, StatusCode::OK);
-    c.state
-        .db
-        .assess(
-            &assessor,
-            &lee.id,
-            &item.to_string(),
-            Decision::Decide {
-                status: AssessorStatus::ReferredBack,
-                feedback: "Say what the customer asked for.".into(),
-            },
-        )
-        .await
-        .unwrap();
+    services::evidence::decide(
+        &c.state.db,
+        &assessor,
+        &lee.id,
+        &item.to_string(),
+        AssessorStatus::ReferredBack,
+        "Say what the customer asked for.",
+    )
+    .await
+    .map_err(ApiError::from)
+    .unwrap();
 
     // The tablet pages through everything.
     let mut since = 0;
@@ -846,17 +845,16 @@ async fn authorisation_matrix_denies_every_cross_access(backend: Backend) {
                 .any(|e| e.id == draft_id),
             "{who} lists the draft"
         );
-        let decided = db
-            .assess(
-                account,
-                &lee.id,
-                &draft_id,
-                Decision::Decide {
-                    status: AssessorStatus::Accepted,
-                    feedback: "Fine.".into(),
-                },
-            )
-            .await;
+        let decided = services::evidence::decide(
+            db,
+            account,
+            &lee.id,
+            &draft_id,
+            AssessorStatus::Accepted,
+            "Fine.",
+        )
+        .await
+        .map_err(ApiError::from);
         match (who, decided) {
             ("assessor-other", Err(e)) => assert_eq!(e.status(), 404, "{who}: {e}"),
             (_, Err(e)) => {
@@ -886,17 +884,16 @@ async fn authorisation_matrix_denies_every_cross_access(backend: Backend) {
         ("admin", &admin, true),
         ("assessor-assigned", &ann, true),
     ] {
-        let decided = db
-            .assess(
-                account,
-                &lee.id,
-                &id,
-                Decision::Decide {
-                    status: AssessorStatus::Accepted,
-                    feedback: format!("by {who}"),
-                },
-            )
-            .await;
+        let decided = services::evidence::decide(
+            db,
+            account,
+            &lee.id,
+            &id,
+            AssessorStatus::Accepted,
+            &format!("by {who}"),
+        )
+        .await
+        .map_err(ApiError::from);
         let may_assess = sees && account.role != Role::Learner;
         match decided {
             Ok(_) => {
@@ -1236,6 +1233,11 @@ async fn the_lifecycle_is_the_cores_on_the_centre(backend: Backend) {
     let c = Centre::start(backend).await;
     let ann = c.account(Role::Assessor, "ann").await;
     let (lee, token) = c.learner("lee", Some(&ann)).await;
+    c.state
+        .db
+        .add_enrolment(&lee.id, "proqual-cs-l2")
+        .await
+        .unwrap();
     let scope = ann.scope();
     let phone = DeviceId::new_at(1);
     let item = EvidenceId::new_at(5);
@@ -1278,34 +1280,30 @@ async fn the_lifecycle_is_the_cores_on_the_centre(backend: Backend) {
         "and when it arrived"
     );
 
-    c.state
-        .db
-        .assess(
-            &ann,
-            &lee.id,
-            &id,
-            Decision::Decide {
-                status: AssessorStatus::ReferredBack,
-                feedback: "Say what you offered.".into(),
-            },
-        )
-        .await
-        .unwrap();
+    services::evidence::decide(
+        &c.state.db,
+        &ann,
+        &lee.id,
+        &id,
+        AssessorStatus::ReferredBack,
+        "Say what you offered.",
+    )
+    .await
+    .map_err(ApiError::from)
+    .unwrap();
     assert!(c.state.db.get_queue(&scope).await.unwrap().is_empty());
     // Referred back: a sign-off is refused, as is a second decision.
-    let err = c
-        .state
-        .db
-        .assess(
-            &ann,
-            &lee.id,
-            &id,
-            Decision::SignOff {
-                criterion: "negotiate/lo1/ac1.1".into(),
-            },
-        )
-        .await
-        .unwrap_err();
+    let err = services::evidence::sign_off(
+        &c.state.db,
+        &c.state.content,
+        &ann,
+        &lee.id,
+        &id,
+        "negotiate/lo1/ac1.1",
+    )
+    .await
+    .map_err(ApiError::from)
+    .unwrap_err();
     assert_eq!(err.status(), 409, "{err}");
 
     // The learner edits (still referred back), then resubmits.
@@ -1361,33 +1359,29 @@ async fn the_lifecycle_is_the_cores_on_the_centre(backend: Backend) {
     );
 
     // Accepted: now criteria may be signed off, and the decision names the submission.
-    let record = c
-        .state
-        .db
-        .assess(
-            &ann,
-            &lee.id,
-            &id,
-            Decision::Decide {
-                status: AssessorStatus::Accepted,
-                feedback: "Good.".into(),
-            },
-        )
-        .await
-        .unwrap();
+    let record = services::evidence::decide(
+        &c.state.db,
+        &ann,
+        &lee.id,
+        &id,
+        AssessorStatus::Accepted,
+        "Good.",
+    )
+    .await
+    .map_err(ApiError::from)
+    .unwrap();
     assert_eq!(record.submission, 2);
-    c.state
-        .db
-        .assess(
-            &ann,
-            &lee.id,
-            &id,
-            Decision::SignOff {
-                criterion: "negotiate/lo1/ac1.1".into(),
-            },
-        )
-        .await
-        .unwrap();
+    services::evidence::sign_off(
+        &c.state.db,
+        &c.state.content,
+        &ann,
+        &lee.id,
+        &id,
+        "negotiate/lo1/ac1.1",
+    )
+    .await
+    .map_err(ApiError::from)
+    .unwrap();
     let view = c
         .state
         .db

@@ -10,8 +10,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::db::evidence::Decision;
 use pocketfolio_centre::db::portfolio::Reader;
+use pocketfolio_centre::services;
 use pocketfolio_centre::Config;
 use pocketfolio_core::evidence::{Action, Role as Actor};
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId, EvidenceStatus, Stage};
@@ -179,16 +179,14 @@ impl ScenarioCentre for Learner {
 
     fn assess(&self, item: EvidenceId, status: AssessorStatus, feedback: &str, _now: i64) -> bool {
         let s = shared();
-        let decision = Decision::Decide {
-            status,
-            feedback: feedback.to_string(),
-        };
         s.runtime
-            .block_on(s.centre.state.db.assess(
+            .block_on(services::evidence::decide(
+                &s.centre.state.db,
                 &s.assessor,
                 &self.account.id,
                 &item.to_string(),
-                decision,
+                status,
+                feedback,
             ))
             .is_ok()
     }

@@ -8,7 +8,8 @@ mod common;
 use common::browser::{hidden, Browser};
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::db::evidence::Decision;
+use pocketfolio_centre::error::ApiError;
+use pocketfolio_centre::services;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId, Stage};
 use pocketfolio_core::sync::protocol::{ChangeBody, EvidenceRecord, PullBody, PullResponse};
 use reqwest::StatusCode;
@@ -72,20 +73,17 @@ impl Setup {
         &self,
         status: AssessorStatus,
     ) -> pocketfolio_core::sync::protocol::AssessmentRecord {
-        self.c
-            .state
-            .db
-            .assess(
-                &self.ann,
-                &self.lee.id,
-                &self.item.to_string(),
-                Decision::Decide {
-                    status,
-                    feedback: "Noted.".into(),
-                },
-            )
-            .await
-            .unwrap()
+        services::evidence::decide(
+            &self.c.state.db,
+            &self.ann,
+            &self.lee.id,
+            &self.item.to_string(),
+            status,
+            "Noted.",
+        )
+        .await
+        .map_err(ApiError::from)
+        .unwrap()
     }
 
     async fn view(&self) -> pocketfolio_centre::db::evidence::EvidenceView {
@@ -321,20 +319,17 @@ async fn deleting_submitted_evidence_withdraws_it_visibly(backend: Backend) {
         "{index}"
     );
     // Nothing more can be decided on it.
-    let err =
-        s.c.state
-            .db
-            .assess(
-                &s.ann,
-                &s.lee.id,
-                &s.item.to_string(),
-                Decision::Decide {
-                    status: AssessorStatus::ReferredBack,
-                    feedback: "x".into(),
-                },
-            )
-            .await
-            .unwrap_err();
+    let err = services::evidence::decide(
+        &s.c.state.db,
+        &s.ann,
+        &s.lee.id,
+        &s.item.to_string(),
+        AssessorStatus::ReferredBack,
+        "x",
+    )
+    .await
+    .map_err(ApiError::from)
+    .unwrap_err();
     assert_eq!(err.status(), 409, "{err}");
 
     // A draft is deleted outright.

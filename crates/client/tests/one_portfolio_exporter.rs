@@ -4,7 +4,6 @@
 //! holds a draft.
 
 use pocketfolio_centre::db::accounts::Role;
-use pocketfolio_centre::db::evidence::Decision;
 use pocketfolio_centre::db::portfolio::Reader;
 use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_client::{Centre, HttpTransport};
@@ -83,14 +82,13 @@ fn the_phone_and_the_centre_export_the_same_portfolio_but_the_centre_never_a_dra
 
     centre
         .runtime
-        .block_on(centre.state.db.assess(
+        .block_on(pocketfolio_centre::services::evidence::decide(
+            &centre.state.db,
             &asha,
             &lee.id,
             &sent.to_string(),
-            Decision::Decide {
-                status: AssessorStatus::Accepted,
-                feedback: "Clear and complete.".into(),
-            },
+            AssessorStatus::Accepted,
+            "Clear and complete.",
         ))
         .unwrap();
     sync(&phone, &mut transport, &mut |_| {}).unwrap();

@@ -7,7 +7,6 @@ use super::{start, SyncState};
 use crate::services::open::open_backend;
 use crate::state::Backend;
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::db::evidence::Decision;
 use pocketfolio_centre::testing::BackgroundCentre;
 use pocketfolio_core::model::{AssessorStatus, EvidenceKind};
 use pocketfolio_core::EvidenceDraft;
@@ -132,14 +131,13 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     // The assessor refers the item back; the next sync brings the feedback.
     centre
         .runtime
-        .block_on(centre.state.db.assess(
+        .block_on(pocketfolio_centre::services::evidence::decide(
+            &centre.state.db,
             &asha,
             &lee.id,
             &item.to_string(),
-            Decision::Decide {
-                status: AssessorStatus::ReferredBack,
-                feedback: "Say what you offered in exchange.".into(),
-            },
+            AssessorStatus::ReferredBack,
+            "Say what you offered in exchange.",
         ))
         .unwrap();
     sync.sync_now();

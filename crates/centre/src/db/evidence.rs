@@ -1,14 +1,12 @@
 //! Evidence items: the learner's fields (last writer wins by the learner's HLC, losers kept in
 //! history), the assessor's fields (last writer wins by the centre's HLC), tombstones.
 
-use super::accounts::{Account, Role};
+use super::accounts::Account;
 use super::sync::json;
 use super::{audit, now_ms, Db, Scope};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use pocketfolio_core::evidence::Removal;
-use pocketfolio_core::evidence::{
-    Action, Lifecycle, LifecycleError, LifecycleEvent, Role as Actor,
-};
+use pocketfolio_core::evidence::{Lifecycle, LifecycleEvent};
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceStatus, LearnerStatus, Stage};
 use pocketfolio_core::sync::protocol::{AssessmentRecord, EvidenceRecord, Origin, PullBody};
 use pocketfolio_core::sync::{rules, Hlc};
@@ -142,11 +140,6 @@ fn stages_sql(keep: impl Fn(Stage) -> bool) -> String {
         .map(|s| format!("'{}'", s.as_str()))
         .collect();
     format!("({})", names.join(", "))
-}
-
-/// A lifecycle refusal as the centre's 409, in the core's words.
-fn refused(err: LifecycleError) -> ApiError {
-    ApiError::Conflict(err.to_string())
 }
 
 /// One entry of an item's history.
@@ -419,6 +412,60 @@ pub(crate) async fn delete(
     Ok(())
 }
 
+/// Writes the assessor's side of an item.
+async fn store_assessment(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    id: &str,
+    record: &AssessmentRecord,
+    change: &AssessorChange,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE evidence SET assessor_status = $1, feedback = $2, signed_off = $3, \
+         assessor_name = $4, assessor_hlc = $5, assessed_ms = $6, decided_submission = $7, \
+         stage = $8, decided_version = $9 WHERE learner_id = $10 AND id = $11",
+    )
+    .bind(status_str(record.status))
+    .bind(&record.feedback)
+    .bind(text(&record.criteria_signed_off)?)
+    .bind(&record.assessor)
+    .bind(text(&record.hlc)?)
+    .bind(record.time_ms)
+    .bind(i64::from(record.submission))
+    .bind(change.stage.as_str())
+    .bind(record.version.map(|v| text(&v)).transpose()?)
+    .bind(learner_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Queues the decision for the learner's devices at stream position `pos`.
+async fn add_to_stream(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    pos: i64,
+    record: &AssessmentRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) \
+         VALUES ($1, $2, NULL, NULL, $3, $4)",
+    )
+    .bind(learner_id)
+    .bind(pos)
+    .bind(text(&Origin::Assessor)?)
+    .bind(text(&PullBody::Assessment(record.clone()))?)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// JSON for a TEXT column, failing as storage does.
+fn text<T: serde::Serialize>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
 fn view_from(row: &sqlx::any::AnyRow) -> Result<EvidenceView, sqlx::Error> {
     let record: Option<String> = row.try_get("record")?;
     let signed: String = row.try_get("signed_off")?;
@@ -454,21 +501,36 @@ const VIEW_COLS: &str = "learner_id, id, kind, title, learner_status, record, de
     decided_submission, withdrawn_ms, learner_hlc, \
     decided_version";
 
-/// What an assessor decides about an item.
+/// An assessor's change to an item, as `services::evidence` decided it; stored as given.
 #[derive(Debug, Clone)]
-pub enum Decision {
-    /// Accept or refer back, with feedback.
-    Decide {
-        /// The decision.
-        status: AssessorStatus,
-        /// Written feedback.
-        feedback: String,
-    },
-    /// Sign a criterion off with this item.
-    SignOff {
-        /// The criterion.
-        criterion: String,
-    },
+pub struct AssessorChange {
+    /// The decision that stands after the change.
+    pub status: AssessorStatus,
+    /// Feedback.
+    pub feedback: String,
+    /// Criteria signed off with the item (sorted, no repeats).
+    pub signed_off: Vec<String>,
+    /// The submission the decision is about.
+    pub decided_submission: u32,
+    /// The learner version the decision is about.
+    pub decided_version: Option<Hlc>,
+    /// The item's stage afterwards.
+    pub stage: Stage,
+    /// The history entry, in a sentence.
+    pub summary: String,
+    /// The audit action.
+    pub action: &'static str,
+}
+
+/// What an assessor's change could not find (in the assessor's scope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    /// The learner is not one the assessor may see.
+    #[error("The learner")]
+    Learner,
+    /// The learner has no such item.
+    #[error("The item")]
+    Item,
 }
 
 impl Db {
@@ -564,19 +626,21 @@ impl Db {
             .collect()
     }
 
-    /// Records an assessor's decision or sign-off: the item, its history, the learner's pull
-    /// stream and the audit log change in one transaction.
-    pub async fn assess(
+    /// Stores an assessor's change to an item: `plan` sees the item as stored, under the
+    /// learner's write lock, and says what changes (or refuses, and nothing is stored). The
+    /// item, its history, the learner's pull stream and the audit log change in one
+    /// transaction.
+    pub async fn update_assessment<E>(
         &self,
         assessor: &Account,
         learner_id: &str,
-        id: &str,
-        decision: Decision,
-    ) -> ApiResult<AssessmentRecord> {
-        if assessor.role == Role::Learner {
-            return Err(ApiError::Forbidden);
-        }
-        let evidence_id = EvidenceId::parse(id).map_err(|_| ApiError::NotFound("The item"))?;
+        evidence_id: EvidenceId,
+        plan: impl FnOnce(&EvidenceView) -> Result<AssessorChange, E>,
+    ) -> Result<AssessmentRecord, E>
+    where
+        E: From<sqlx::Error> + From<Missing>,
+    {
+        let id = evidence_id.to_string();
         let mut tx = self.begin_write().await?;
         let head: Option<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
             "UPDATE accounts SET feed_pos = feed_pos + 1 WHERE id = $1 AND id IN {} \
@@ -588,151 +652,67 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((pos,)) = head else {
-            return Err(ApiError::NotFound("The learner"));
+            return Err(Missing::Learner.into());
         };
         let row = sqlx::query(AssertSqlSafe(format!(
             "SELECT {VIEW_COLS}, assessor_hlc FROM evidence WHERE learner_id = $1 AND id = $2"
         )))
         .bind(learner_id)
-        .bind(id)
+        .bind(&id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            return Err(ApiError::NotFound("The item"));
+            return Err(Missing::Item.into());
         };
         let before = view_from(&row)?;
+        let change = plan(&before)?;
         let last_hlc = parse_hlc(row.try_get("assessor_hlc")?);
         let now = now_ms();
-        let hlc = Hlc::tick(last_hlc, now, CENTRE_NODE);
-        let claimed = before
-            .record
-            .as_ref()
-            .map(|r| r.criteria.clone())
-            .unwrap_or_default();
-        let lifecycle = before.lifecycle();
-        let (status, feedback, mut signed, decided, decided_version, summary, action) =
-            match decision {
-                Decision::Decide { status, feedback } => {
-                    let (next, event) = lifecycle.decide(status).map_err(refused)?;
-                    let decided = next.decision.map_or(0, |d| d.submission);
-                    // Sign-offs rest on the submission they were made with; a decision on a later
-                    // one starts without them (the history keeps them).
-                    (
-                        status,
-                        feedback,
-                        Vec::new(),
-                        decided,
-                        next.decision.and_then(|d| d.version),
-                        format!("{} by the assessor.", event.summary()),
-                        "evidence.decide",
-                    )
-                }
-                Decision::SignOff { criterion } => {
-                    lifecycle
-                        .check(Actor::Assessor, Action::SignOff)
-                        .map_err(refused)?;
-                    let Some(status) = before.assessor_status else {
-                        return Err(refused(LifecycleError::NotAccepted(before.stage)));
-                    };
-                    if !claimed.contains(&criterion) {
-                        return Err(ApiError::invalid(
-                            "criterion",
-                            "The item does not claim that criterion.",
-                        ));
-                    }
-                    let mut signed = before.signed_off.clone();
-                    signed.push(criterion);
-                    (
-                        status,
-                        before.feedback.clone(),
-                        signed,
-                        before.decided_submission,
-                        before.decided_version,
-                        "Criterion signed off.".to_string(),
-                        "criterion.sign_off",
-                    )
-                }
-            };
-        let stage = lifecycle_of(
-            &before.learner_status,
-            before.submissions,
-            Some(status),
-            decided,
-        )
-        .with_versions(before.learner_hlc, decided_version)
-        .deleted(before.deleted)
-        .stage();
-        signed.sort();
-        signed.dedup();
-        sqlx::query(
-            "UPDATE evidence SET assessor_status = $1, feedback = $2, signed_off = $3, \
-             assessor_name = $4, assessor_hlc = $5, assessed_ms = $6, decided_submission = $7, \
-             stage = $8, decided_version = $9 WHERE learner_id = $10 AND id = $11",
-        )
-        .bind(status_str(status))
-        .bind(&feedback)
-        .bind(json(&signed)?)
-        .bind(&assessor.display_name)
-        .bind(json(&hlc)?)
-        .bind(now)
-        .bind(i64::from(decided))
-        .bind(stage.as_str())
-        .bind(decided_version.map(|v| json(&v)).transpose()?)
-        .bind(learner_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
         let record = AssessmentRecord {
             evidence_id,
-            status,
-            feedback: feedback.clone(),
-            criteria_signed_off: signed.clone(),
+            status: change.status,
+            feedback: change.feedback.clone(),
+            criteria_signed_off: change.signed_off.clone(),
             assessor: assessor.display_name.clone(),
             time_ms: now,
-            submission: decided,
-            version: decided_version,
-            hlc,
+            submission: change.decided_submission,
+            version: change.decided_version,
+            hlc: Hlc::tick(last_hlc, now, CENTRE_NODE),
         };
-        sqlx::query(
-            "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) \
-             VALUES ($1, $2, NULL, NULL, $3, $4)",
-        )
-        .bind(learner_id)
-        .bind(pos)
-        .bind(json(&Origin::Assessor)?)
-        .bind(json(&PullBody::Assessment(record.clone()))?)
-        .execute(&mut *tx)
-        .await?;
+        store_assessment(&mut tx, learner_id, &id, &record, &change).await?;
+        add_to_stream(&mut tx, learner_id, pos, &record).await?;
         let before_json = json!({
             "status": before.assessor_status.map(status_str),
             "feedback": before.feedback,
             "criteria_signed_off": before.signed_off,
         });
         let after_json = json!({
-            "status": status_str(status),
-            "feedback": feedback,
-            "criteria_signed_off": signed,
+            "status": status_str(change.status),
+            "feedback": change.feedback,
+            "criteria_signed_off": change.signed_off,
         });
+        let detail = json!({ "before": before_json, "after": after_json });
         add_history(
             &mut tx,
             learner_id,
-            id,
+            &id,
             &assessor.display_name,
             now,
-            &summary,
-            json!({ "before": before_json, "after": after_json }),
+            &change.summary,
+            detail,
         )
         .await?;
+        let target = format!("evidence {learner_id}/{id}");
         audit::record(
             &mut tx,
             assessor,
-            action,
-            &format!("evidence {learner_id}/{id}"),
+            change.action,
+            &target,
             &before_json,
             &after_json,
         )
         .await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(E::from)?;
         Ok(record)
     }
 

@@ -4,8 +4,9 @@ use super::html::{escape, page, when};
 use super::learners::status_label;
 use super::session::error_page;
 use super::PageUser;
-use crate::db::evidence::{Decision, EvidenceView, HistoryEntry};
+use crate::db::evidence::{EvidenceView, HistoryEntry};
 use crate::error::ApiError;
+use crate::services;
 use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
@@ -395,28 +396,16 @@ pub async fn decide(
             "referred_back" => AssessorStatus::ReferredBack,
             _ => return Err(ApiError::invalid("status", "Choose accept or refer back.")),
         };
-        let feedback = form.feedback.trim().to_string();
-        if status == AssessorStatus::ReferredBack && feedback.is_empty() {
-            return Err(ApiError::invalid(
-                "feedback",
-                "Say what the learner needs to do when you refer an item back.",
-            ));
-        }
-        if feedback.chars().count() > 10_000 {
-            return Err(ApiError::invalid(
-                "feedback",
-                "Feedback may be at most 10,000 characters.",
-            ));
-        }
-        state
-            .db
-            .assess(
-                &user.account,
-                &learner_id,
-                &item_id,
-                Decision::Decide { status, feedback },
-            )
-            .await
+        services::evidence::decide(
+            &state.db,
+            &user.account,
+            &learner_id,
+            &item_id,
+            status,
+            &form.feedback,
+        )
+        .await
+        .map_err(ApiError::from)
     }
     .await;
     match result {
@@ -443,33 +432,16 @@ pub async fn sign_off(
 ) -> Response {
     let result = async {
         user.check_csrf(&form.csrf)?;
-        let scope = user.account.scope();
-        super::visible_learner(&state, &scope, &learner_id).await?;
-        if !crate::enrolment::covers_criterion(
+        services::evidence::sign_off(
             &state.db,
             &state.content,
+            &user.account,
             &learner_id,
+            &item_id,
             &form.criterion,
         )
-        .await?
-        {
-            return Err(ApiError::invalid(
-                "criterion",
-                "That criterion is not in a unit this learner is enrolled on, so it cannot be \
-                 signed off.",
-            ));
-        }
-        state
-            .db
-            .assess(
-                &user.account,
-                &learner_id,
-                &item_id,
-                Decision::SignOff {
-                    criterion: form.criterion.clone(),
-                },
-            )
-            .await
+        .await
+        .map_err(ApiError::from)
     }
     .await;
     match result {
