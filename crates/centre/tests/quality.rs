@@ -6,7 +6,6 @@ mod common;
 
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::db::evidence::Decision;
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services::{self, Actor, QaError};
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
@@ -37,17 +36,17 @@ async fn decided_learner(
     let (status, _) = c.push(&token, &batch(phone, 1, vec![change(1, put)])).await;
     assert_eq!(status, StatusCode::OK);
     let db = &c.state.db;
-    let accept = Decision::Decide {
-        status: AssessorStatus::Accepted,
-        feedback: "Clear account of the customer's needs.".into(),
-    };
-    db.assess(assessor, &learner.id, &item.to_string(), accept)
+    // A criterion is signed off only in a unit the learner is enrolled on.
+    db.add_enrolment(&learner.id, "proqual-cs-l2")
         .await
         .unwrap();
-    let sign_off = Decision::SignOff {
-        criterion: C1.into(),
-    };
-    db.assess(assessor, &learner.id, &item.to_string(), sign_off)
+    let item_id = item.to_string();
+    let feedback = "Clear account of the customer's needs.";
+    let accepted = AssessorStatus::Accepted;
+    services::evidence::decide(db, assessor, &learner.id, &item_id, accepted, feedback)
+        .await
+        .unwrap();
+    services::evidence::sign_off(db, &c.state.content, assessor, &learner.id, &item_id, C1)
         .await
         .unwrap();
     (learner, token, item)
@@ -176,13 +175,17 @@ async fn a_snapshot_stays_as_the_iqa_saw_it(backend: Backend) {
         .push(&token, &batch(tablet, 1, vec![change(1, put)]))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let refer = Decision::Decide {
-        status: AssessorStatus::ReferredBack,
-        feedback: "Changed my mind.".into(),
-    };
-    db.assess(&ann, &lee.id, &item.to_string(), refer)
-        .await
-        .unwrap();
+    let referred = AssessorStatus::ReferredBack;
+    services::evidence::decide(
+        db,
+        &ann,
+        &lee.id,
+        &item.to_string(),
+        referred,
+        "Changed my mind.",
+    )
+    .await
+    .unwrap();
     let live = db
         .get_evidence(&ann.scope(), &lee.id, &item.to_string())
         .await
