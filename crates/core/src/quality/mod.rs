@@ -3,6 +3,8 @@
 //! rule (who may sample what, when a sample may be signed, how an action moves on) is written
 //! once.
 //!
+//! - [`strategy`], [`plan`], [`coverage`]: risk ratings set the shares to sample; a plan per
+//!   assessor; the coverage grid and the sample proposed to fill its gaps.
 //! - [`roles`]: the QA roles a person may hold, and the refusal of an IQA sampling their own
 //!   assessment decisions.
 //! - [`snapshot`]: what an IQA saw when a sample started, frozen with a SHA-256 digest.
@@ -13,19 +15,25 @@
 //! - [`sign`]: the IQA's signature on a sample, by the core's signing module.
 
 pub mod action;
+pub mod coverage;
+pub mod plan;
 pub mod report;
 pub mod roles;
 pub mod sample;
 pub mod sign;
 pub mod snapshot;
+pub mod strategy;
 pub mod verdict;
 
 pub use action::{ActionEvent, ActionState};
+pub use coverage::{coverage, propose, CoverageGrid, DecisionFact, GridRow};
+pub use plan::{draw_plan, AssessorLoad, PlanLine};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
 pub use sample::{check_signable, SampleProgress};
 pub use sign::{progress_of, sample_content_sha256, sign_sample, signature_holds};
 pub use snapshot::{CriterionDecision, Snapshot, SnapshotItem, SNAPSHOT_FORMAT};
+pub use strategy::{share_of, RiskRating, RiskRule, Strategy};
 pub use verdict::{check_verdict, Verdict, VerdictInput};
 
 /// Why a quality-assurance step was refused; each message is a sentence for the person who
