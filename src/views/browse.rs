@@ -3,6 +3,7 @@
 
 use crate::components::{face_text, Message};
 use crate::state::use_app;
+use crate::views::review::undone_notice;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::content::enrolled_first;
@@ -38,6 +39,8 @@ pub fn Browse() -> Element {
     let mut shown = use_signal(|| PAGE);
     // The card whose Reset is waiting for a second tap.
     let mut confirm_reset = use_signal(|| None::<CardId>);
+    // Set after a suspend or reset here, which the core's one undo stack can take back.
+    let mut undoable = use_signal(|| false);
     // One more than is shown says whether there is more to show.
     let hits = app.read(|c| {
         let filter = BrowseFilter {
@@ -115,6 +118,21 @@ pub fn Browse() -> Element {
                 }
             }
         Message { error: error(), notice: notice() }
+        if undoable() {
+            button {
+                id: "browse-undo",
+                onclick: move |_| {
+                    undoable.set(false);
+                    match app.write(|c| c.undo_last_card_action()) {
+                        Ok(Some(undone)) => notice.set(Some(undone_notice(undone).into())),
+                        Ok(None) => notice.set(Some("There is nothing to undo today.".into())),
+                        Err(e) => error.set(Some(e)),
+                    }
+                },
+                span { "aria-hidden": "true", "↶ " }
+                "Undo"
+            }
+        }
         match hits {
             Err(e) => rsx! { Message { error: e } },
             Ok(hits) => rsx! {
@@ -159,6 +177,7 @@ pub fn Browse() -> Element {
                                                 match app.write(|c| c.set_suspended(card_id, !suspended)) {
                                                     Ok(_) => {
                                                         notice.set(Some(if suspended { "Card unsuspended." } else { "Card suspended." }.into()));
+                                                        undoable.set(true);
                                                         error.set(None);
                                                     }
                                                     Err(e) => error.set(Some(e)),
@@ -187,6 +206,7 @@ pub fn Browse() -> Element {
                                                         match app.write(|c| c.reset_card(card_id)) {
                                                             Ok(_) => {
                                                                 notice.set(Some("Card reset: it is new again.".into()));
+                                                                undoable.set(true);
                                                                 error.set(None);
                                                             }
                                                             Err(e) => error.set(Some(e)),

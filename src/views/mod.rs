@@ -9,7 +9,7 @@ mod export_anki;
 mod first_run;
 mod import;
 mod not_found;
-mod review;
+pub(crate) mod review;
 mod scheduler_tools;
 mod settings;
 mod shell;

@@ -7,9 +7,9 @@ use crate::components::{Face, HeldBackNotice, Message};
 use crate::state::{use_app, AppState};
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::model::{CardId, CardKind, DeckId, Rating};
+use pocketfolio_core::model::{CardId, CardKind, DeckId, Rating, ReviewEvent};
 use pocketfolio_core::queue::{Scope, Session};
-use pocketfolio_core::ReviewCard;
+use pocketfolio_core::{ReviewCard, Undone};
 use std::time::Instant;
 
 /// Sends review keys (space/enter, 1–4, u) to the session, unless the learner is typing in
@@ -63,8 +63,6 @@ struct Screen {
     current: Option<ReviewCard>,
     revealed: bool,
     shown_at: Instant,
-    /// Ratings given this session, in order, so undo can take the last back.
-    given: Vec<Rating>,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -77,7 +75,6 @@ impl Screen {
             current: None,
             revealed: false,
             shown_at: Instant::now(),
-            given: Vec::new(),
             error: None,
             notice: None,
         };
@@ -138,7 +135,6 @@ impl Screen {
             .min(u128::from(u32::MAX)) as u32;
         match app.write(|c| c.answer_in_session(session, id, rating, ms)) {
             Ok(_) => {
-                self.given.push(rating);
                 self.error = None;
                 self.notice = None;
                 self.show_next(app);
@@ -161,9 +157,9 @@ impl Screen {
                 self.error = None;
                 self.notice = Some(
                     if suspend {
-                        "Card suspended. Unsuspend it from Browse."
+                        "Card suspended. Undo brings it back."
                     } else {
-                        "Card buried until tomorrow."
+                        "Card buried until tomorrow. Undo brings it back."
                     }
                     .into(),
                 );
@@ -178,14 +174,21 @@ impl Screen {
             return;
         };
         match app.write(|c| c.undo_in_session(session)) {
-            Ok(Some(id)) => {
-                self.given.pop();
-                self.show(app, id);
-                self.notice = Some("Last answer undone.".into());
+            Ok(Some(undone)) => {
+                self.show(app, undone.card);
+                self.notice = Some(undone_notice(undone).into());
             }
-            Ok(None) => self.notice = Some("There is no answer to undo today.".into()),
+            Ok(None) => self.notice = Some("There is nothing to undo today.".into()),
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// The ratings given this session, for the summary.
+    fn given(&self) -> Vec<Rating> {
+        self.session
+            .as_ref()
+            .map(|s| s.given().to_vec())
+            .unwrap_or_default()
     }
 
     /// Answered so far and the whole session's size as it now stands.
@@ -197,6 +200,18 @@ impl Screen {
         self.session
             .as_ref()
             .and_then(|s| s.queue().next_learning_due())
+    }
+}
+
+/// What the learner is told once undo has taken an action back.
+pub fn undone_notice(undone: Undone) -> &'static str {
+    match undone.event {
+        ReviewEvent::Answer(_) => "Last answer undone.",
+        ReviewEvent::Suspend => "Suspension undone: the card is back.",
+        ReviewEvent::Unsuspend => "Unsuspending undone: the card is suspended again.",
+        ReviewEvent::Bury => "Bury undone: the card is back.",
+        ReviewEvent::Reset => "Reset undone: the card's progress is back.",
+        ReviewEvent::SetDue(_) => "The new due date is undone.",
     }
 }
 
@@ -272,17 +287,25 @@ fn ReviewSession(kind: String, id: String) -> Element {
         document::eval(KEYS_OFF_JS);
     });
 
+    let given = s.given();
+    let can_undo = app.read(|c| c.last_card_action()).ok().flatten().is_some();
     rsx! {
         div {
             class: "review-area",
-            div { class: "spread",
-                h1 { "{title}" }
+            h1 { "{title}" }
+            // Undo and the card's own actions sit at the top, out of the way of the answer
+            // bar and the bottom navigation at every width and text size.
+            div { class: "row card-actions",
                 button {
                     id: "undo",
-                    disabled: s.given.is_empty(),
-                    "aria-label": "Undo last answer",
+                    disabled: !can_undo,
+                    "aria-keyshortcuts": "U",
                     onclick: move |_| { if let Some(s) = session.write().as_mut() { s.undo(&app) } },
-                    "↶ Undo"
+                    span { "aria-hidden": "true", "↶ " }
+                    "Undo"
+                }
+                if let Some(card) = &s.current {
+                    CardActions { note: card.note.id.to_string(), session }
                 }
             }
             div {
@@ -298,8 +321,32 @@ fn ReviewSession(kind: String, id: String) -> Element {
             Message { error: s.error.clone(), notice: s.notice.clone() }
             match &s.current {
                 Some(card) => rsx! { CardView { card: card.clone(), revealed: s.revealed, session } },
-                None => rsx! { Summary { given: s.given.clone(), next_learning: s.next_learning_due(), scope: s.scope.clone(), session } },
+                None => rsx! { Summary { given, next_learning: s.next_learning_due(), scope: s.scope.clone(), session } },
             }
+        }
+    }
+}
+
+/// Edit, Bury and Suspend for the card on screen.
+#[component]
+fn CardActions(note: String, session: Signal<Option<Screen>>) -> Element {
+    let app = use_app();
+    rsx! {
+        Link {
+            class: "button",
+            to: Route::EditCard { note },
+            "aria-label": "Edit this card",
+            "Edit"
+        }
+        button {
+            "aria-label": "Bury this card until tomorrow",
+            onclick: move |_| { if let Some(s) = session.write().as_mut() { s.set_aside(&app, false) } },
+            "Bury"
+        }
+        button {
+            "aria-label": "Suspend this card",
+            onclick: move |_| { if let Some(s) = session.write().as_mut() { s.set_aside(&app, true) } },
+            "Suspend"
         }
     }
 }
@@ -309,10 +356,10 @@ fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Screen>>) -
     let app = use_app();
     let kind = card.note.fields.kind();
     let kind_label = match (kind, card.card.ord) {
-        (CardKind::Basic, _) => "Basic",
-        (CardKind::Reversed, 0) => "Reversed · forward",
-        (CardKind::Reversed, _) => "Reversed · backward",
-        (CardKind::Cloze, _) => "Cloze",
+        (CardKind::Basic, _) => "Question",
+        (CardKind::Reversed, 0) => "Front → back",
+        (CardKind::Reversed, _) => "Back → front",
+        (CardKind::Cloze, _) => "Fill in the gap",
     };
     rsx! {
         article { class: "card-box", id: "card", "data-card-id": "{card.card.id}", "aria-live": "polite",
@@ -336,51 +383,37 @@ fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Screen>>) -
                 }
             }
         }
-        if revealed {
-            div { class: "answers", role: "group", "aria-label": "How well did you remember?",
-                for (i, p) in card.previews.iter().enumerate() {
-                    button {
-                        key: "{i}",
-                        class: rating_class(p.rating),
-                        id: "answer-{rating_class(p.rating)}",
-                        "aria-label": "{p.rating.label()}, next in {p.interval_text} (key {i + 1})",
-                        onclick: {
-                            let rating = p.rating;
-                            move |_| { if let Some(s) = session.write().as_mut() { s.answer(&app, rating) } }
-                        },
-                        b { "{p.rating.label()}" }
-                        span { class: "interval", "{p.interval_text}" }
+        p { class: "small muted keys", "Keys: space shows the answer, 1–4 answer, U undoes." }
+        // Fixed in the thumb zone above the bottom navigation, the same height whether it
+        // holds Show answer or the four ratings, so the buttons never move with the card.
+        div { class: "answer-bar", id: "answer-bar",
+            if revealed {
+                div { class: "answers", role: "group", "aria-label": "How well did you remember?",
+                    for (i, p) in card.previews.iter().enumerate() {
+                        button {
+                            key: "{i}",
+                            class: rating_class(p.rating),
+                            id: "answer-{rating_class(p.rating)}",
+                            "aria-keyshortcuts": "{i + 1}",
+                            onclick: {
+                                let rating = p.rating;
+                                move |_| { if let Some(s) = session.write().as_mut() { s.answer(&app, rating) } }
+                            },
+                            b { "{p.rating.label()}" }
+                            span { class: "interval", "{p.interval_text}" }
+                        }
                     }
                 }
-            }
-        } else {
-            button {
-                class: "primary wide",
-                id: "reveal",
-                "aria-label": "Show answer (space)",
-                onclick: move |_| { if let Some(s) = session.write().as_mut() { s.reveal() } },
-                "Show answer"
-            }
-        }
-        div { class: "row card-actions",
-            Link {
-                class: "button",
-                to: Route::EditCard { note: card.note.id.to_string() },
-                "aria-label": "Edit this card",
-                "Edit"
-            }
-            button {
-                "aria-label": "Bury this card until tomorrow",
-                onclick: move |_| { if let Some(s) = session.write().as_mut() { s.set_aside(&app, false) } },
-                "Bury"
-            }
-            button {
-                "aria-label": "Suspend this card",
-                onclick: move |_| { if let Some(s) = session.write().as_mut() { s.set_aside(&app, true) } },
-                "Suspend"
+            } else {
+                button {
+                    class: "primary wide",
+                    id: "reveal",
+                    "aria-keyshortcuts": "Space",
+                    onclick: move |_| { if let Some(s) = session.write().as_mut() { s.reveal() } },
+                    "Show answer"
+                }
             }
         }
-        p { class: "small muted keys", "Keys: space shows the answer, 1–4 answer, U undoes." }
     }
 }
 

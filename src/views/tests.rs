@@ -134,7 +134,7 @@ fn a_reversed_note_is_asked_front_first() {
         deck
     };
     let html = render_at(open_backend(dir.path(), 0), &format!("/review/deck/{deck}"));
-    assert!(html.contains("Reversed · forward"), "{html}");
+    assert!(html.contains("Front → back"), "{html}");
     assert!(html.contains("Quarzbaum front"));
     assert!(
         !html.contains("Quarzbaum back"),

@@ -82,7 +82,12 @@ test('launch to the first card, then ten answers with every rating and an undo',
   await page.getByText('Card buried until tomorrow.').waitFor();
   assert.notEqual(await page.locator('#card').getAttribute('data-card-id'), buried);
   assert.match(await page.locator('#progress-text').innerText(), /^9 done/);
-  // Keyboard undo as well: u takes back one more answer.
+  // Keyboard undo as well, from the one stack of card actions: u takes back the bury first
+  // (the card returns), then one more answer.
+  await page.keyboard.press('u');
+  await page.getByText('Bury undone: the card is back.').waitFor();
+  assert.equal(await page.locator('#card').getAttribute('data-card-id'), buried);
+  assert.match(await page.locator('#progress-text').innerText(), /^9 done/);
   await page.keyboard.press('u');
   await page.waitForFunction(() => /^8 done/.test(document.querySelector('#progress-text')?.textContent || ''));
 });

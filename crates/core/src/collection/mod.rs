@@ -16,6 +16,7 @@ mod settings;
 mod stats;
 mod strength;
 mod study_more;
+mod undo;
 
 #[cfg(test)]
 mod evidence_tests;
@@ -44,6 +45,7 @@ pub use stats::{
 };
 pub use strength::CriterionStrength;
 pub use study_more::MAX_EXTRA;
+pub use undo::Undone;
 
 pub use crate::store::{BrowseFilter, BrowseSort, BrowseState, DeckSummary, SearchHit};
 
@@ -80,6 +82,9 @@ pub struct Collection {
     pub(crate) settings: Settings,
     pub(crate) scheduler: Scheduler,
     pub(crate) blob_dir: Option<PathBuf>,
+    /// The time of the last review-log entry this collection wrote, so the next is stamped
+    /// after it (see `record`): undo takes back the newest entry, so "newest" must be certain.
+    pub(crate) last_log_ms: i64,
     last_changes: OpChanges,
 }
 
@@ -132,6 +137,7 @@ impl Collection {
             settings,
             scheduler,
             blob_dir,
+            last_log_ms: i64::MIN,
             last_changes: OpChanges::default(),
         })
     }

@@ -3,7 +3,7 @@
 //! screen counts from the one queue.
 
 use crate::clock::MINUTE_MS;
-use crate::model::{CardId, CardKind, NoteId, Rating, Settings};
+use crate::model::{CardId, CardKind, NoteId, Rating, ReviewEvent, Settings};
 use crate::queue::Scope;
 use crate::testing::builtin_collection;
 use crate::{Clock, Collection};
@@ -144,17 +144,34 @@ fn the_deck_list_today_and_stats_count_from_one_queue() {
 }
 
 #[test]
-fn undo_after_a_bury_restores_the_queue_without_the_buried_card() {
+fn undo_takes_back_a_bury_then_the_answer_before_it_in_one_stack() {
     let (mut col, clock) = builtin_collection();
     let mut session = col.start_session(Scope::All).unwrap();
     let first = session.next(clock.now_ms()).unwrap().card_id;
     col.answer_in_session(&mut session, first, Rating::Good, 1_000)
         .unwrap();
+    let after_answer = session.queue().clone();
     let second = session.next(clock.now_ms()).unwrap().card_id;
     col.set_aside_in_session(&mut session, second, false)
         .unwrap();
-    assert_eq!(col.undo_in_session(&mut session).unwrap(), Some(first));
-    assert!(session.queue().contains(first));
-    assert!(!session.queue().contains(second), "still buried");
+    assert!(!session.queue().contains(second));
+
+    let undone = col.undo_in_session(&mut session).unwrap().unwrap();
+    assert_eq!((undone.card, undone.event), (second, ReviewEvent::Bury));
+    assert_eq!(
+        session.queue(),
+        &after_answer,
+        "the bury is taken back first"
+    );
+    assert_eq!(col.card(second).unwrap().schedule.buried_day, None);
+    assert_eq!(session.answered(), 1, "the answer still stands");
+
+    let undone = col.undo_in_session(&mut session).unwrap().unwrap();
+    assert_eq!(
+        (undone.card, undone.event),
+        (first, ReviewEvent::Answer(Rating::Good))
+    );
+    assert!(session.queue().contains(first) && session.queue().contains(second));
     assert_eq!(session.answered(), 0);
+    assert!(session.given().is_empty());
 }

@@ -267,21 +267,8 @@ impl Collection {
         let schedule = self.answer_card(id, rating, duration_ms)?;
         let learning_due = matches!(schedule.state, CardState::Learning | CardState::Relearning)
             .then_some(schedule.due_ms);
-        session.record_answer(id, note, learning_due);
+        session.record_answer(id, note, rating, learning_due);
         Ok(schedule)
-    }
-
-    /// Undoes this device's last answer today and puts the session back exactly as it was
-    /// before it; returns the card to show again.
-    pub fn undo_in_session(&mut self, session: &mut Session) -> Result<Option<CardId>> {
-        let Some(card) = self.undo_last_answer()? else {
-            return Ok(None);
-        };
-        if !session.take_back(card) {
-            let queue = self.build_queue(session.scope())?;
-            session.replace_queue(queue);
-        }
-        Ok(Some(card))
     }
 
     /// Suspends (or buries until tomorrow) a card of a session and takes it out of the queue.
@@ -366,9 +353,7 @@ impl Collection {
 
     /// Undoes this device's most recent answer today; returns the card, to show it again.
     pub fn undo_last_answer(&mut self) -> Result<Option<CardId>> {
-        let (today, _) = self.today();
-        let (_, offset) = self.now();
-        let since = self.scheduler.day_start_ms(today, offset);
+        let since = self.day_start_ms();
         self.transact(CARDS, |col| {
             let Some(log) = col.store.last_answer(col.device, since)? else {
                 return Ok(None);
@@ -389,8 +374,11 @@ impl Collection {
             // always sorts last and applying it to the stored state equals replaying the log.
             // Two answers in one millisecond, or a clock stepped back, would otherwise replay
             // in an order left to the random bits of their ids.
-            let time_ms = match col.store.latest_review_ms(id)? {
-                Some(latest) if latest >= now => latest + 1,
+            // The same holds across cards for this collection's own entries (two actions in one
+            // millisecond under a test clock), so undo always finds the one done last.
+            let latest = col.store.latest_review_ms(id)?.unwrap_or(i64::MIN);
+            let time_ms = match latest.max(col.last_log_ms) {
+                latest if latest >= now => latest + 1,
                 _ => now,
             };
             let log = ReviewLog {
@@ -408,6 +396,7 @@ impl Collection {
             let next = scheduler.apply(id, &card.schedule, &log)?;
             col.store.update_schedule(id, &next)?;
             col.queue_change(ChangeBody::Review(ReviewRecord::from(&log)))?;
+            col.last_log_ms = time_ms;
             if next.leech && !card.schedule.leech {
                 col.tag_note(card.note_id, "leech")?;
             }

@@ -1,21 +1,30 @@
-//! A revision session: the queue as it stands, how many cards were answered, and the queue as
-//! it was before each answer, so undo puts back exactly what the learner had.
+//! A revision session: the queue as it stands, the answers given, and the queue as it was
+//! before each card action (an answer, a bury, a suspension), so undo puts back exactly what
+//! the learner had, whichever action it takes back.
 
 use super::{Queue, QueuedCard, Scope};
-use crate::model::{CardId, NoteId};
+use crate::model::{CardId, NoteId, Rating};
 
-/// Answers a session remembers for undo; older ones can still be undone in the log, but the
+/// Actions a session remembers for undo; older ones can still be undone in the log, but the
 /// queue is then rebuilt rather than restored.
 const UNDO_DEPTH: usize = 200;
+
+/// What the session did to a card, for undo to take back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Answer(Rating),
+    SetAside,
+}
 
 /// One learner's pass through a scope's queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     scope: Scope,
     queue: Queue,
-    /// The answered card and the queue just before its answer, newest last.
-    history: Vec<(CardId, Queue)>,
-    answered: u32,
+    /// The card acted on, the action and the queue just before it, newest last.
+    history: Vec<(CardId, Step, Queue)>,
+    /// Ratings given this session, in order (undone answers taken off).
+    given: Vec<Rating>,
 }
 
 impl Session {
@@ -25,7 +34,7 @@ impl Session {
             scope,
             queue,
             history: Vec::new(),
-            answered: 0,
+            given: Vec::new(),
         }
     }
 
@@ -46,15 +55,21 @@ impl Session {
 
     /// Cards answered this session (undone answers taken off).
     pub fn answered(&self) -> u32 {
-        self.answered
+        u32::try_from(self.given.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The ratings given this session, in order, for its summary.
+    pub fn given(&self) -> &[Rating] {
+        &self.given
     }
 
     /// Answered so far, and the whole session's size as it now stands.
     pub fn progress(&self) -> (u32, u32) {
-        (self.answered, self.answered + self.queue.counts().total())
+        let answered = self.answered();
+        (answered, answered + self.queue.counts().total())
     }
 
-    /// True while an answer of this session can be taken back.
+    /// True while an action of this session can be taken back.
     pub fn can_undo(&self) -> bool {
         !self.history.is_empty()
     }
@@ -64,25 +79,32 @@ impl Session {
         &mut self,
         card: CardId,
         note: NoteId,
+        rating: Rating,
         learning_due_ms: Option<i64>,
     ) {
+        self.remember(card, Step::Answer(rating));
+        self.queue.answered(card, note, learning_due_ms);
+        self.given.push(rating);
+    }
+
+    fn remember(&mut self, card: CardId, step: Step) {
         if self.history.len() == UNDO_DEPTH {
             self.history.remove(0);
         }
-        self.history.push((card, self.queue.clone()));
-        self.queue.answered(card, note, learning_due_ms);
-        self.answered += 1;
+        self.history.push((card, step, self.queue.clone()));
     }
 
-    /// After the answer to `card` was undone in the log: puts back the queue as it was before
-    /// that answer. False if this session did not give that answer last (the caller then
-    /// rebuilds the queue).
+    /// After this session's last action on `card` was undone in the log: puts back the queue
+    /// as it was before it (and takes the rating off if it was an answer). False if this
+    /// session did not act on that card last (the caller then rebuilds the queue).
     pub(crate) fn take_back(&mut self, card: CardId) -> bool {
         match self.history.last() {
-            Some((last, _)) if *last == card => {
-                let (_, before) = self.history.pop().expect("checked above");
+            Some((last, _, _)) if *last == card => {
+                let (_, step, before) = self.history.pop().expect("checked above");
                 self.queue = before;
-                self.answered = self.answered.saturating_sub(1);
+                if let Step::Answer(_) = step {
+                    self.given.pop();
+                }
                 true
             }
             _ => false,
@@ -95,12 +117,11 @@ impl Session {
         self.history.clear();
     }
 
-    /// Takes a card out: suspended or buried by hand. It stays out of the queues undo would
-    /// restore too, since undo takes back answers, not the suspension.
+    /// Takes a card out: suspended or buried by hand. Undo takes actions back newest first,
+    /// so the queues remembered before this one may keep the card: by the time undo restores
+    /// one of them, the suspension or bury has been taken back too.
     pub(crate) fn set_aside(&mut self, card: CardId) {
+        self.remember(card, Step::SetAside);
         self.queue.remove(card);
-        for (_, before) in &mut self.history {
-            before.remove(card);
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! The queue's rules without a database.
 
 use super::*;
+use crate::model::Rating;
 use proptest::prelude::*;
 
 fn id(n: u128) -> CardId {
@@ -264,7 +265,7 @@ proptest! {
             }
             let before = session.queue().clone();
             let due = again.then_some(now + 60_000);
-            session.record_answer(card.card_id, card.note_id, due);
+            session.record_answer(card.card_id, card.note_id, if again { Rating::Again } else { Rating::Good }, due);
             if again {
                 failed.insert(card.card_id);
                 prop_assert!(session.queue().contains(card.card_id), "a failed card stays today");

@@ -87,6 +87,24 @@ impl Store {
             .optional()?)
     }
 
+    /// This device's most recent card action since `since_ms` that is not yet undone: an
+    /// answer, or a suspension, bury, reset or due date set by hand.
+    pub(crate) fn last_card_action(
+        &self,
+        device: DeviceId,
+        since_ms: i64,
+    ) -> Result<Option<ReviewLog>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {LOG_COLUMNS} FROM review_log
+                 WHERE time_ms >= ? AND device_id = ? AND undone = 0
+                 ORDER BY time_ms DESC, id DESC LIMIT 1"
+            ))?
+            .query_row(params![since_ms, device], log_from_row)
+            .optional()?)
+    }
+
     /// Answers in [from, to) that count against the daily limits.
     pub(crate) fn done_counts(&self, from_ms: i64, to_ms: i64) -> Result<DoneCounts> {
         Ok(self

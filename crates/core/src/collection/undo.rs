@@ -1,0 +1,154 @@
+//! One undo stack for every card action: answers, suspensions, burials, resets and due dates
+//! set by hand. Each is an entry in the review log, and a card's schedule is a replay of its
+//! log, so taking any of them back is the same step: flag the entry undone (a one-way flag
+//! that syncs), replay the card, and put a session's queue back as it was before.
+
+use super::{Collection, OpChanges};
+use crate::model::{CardId, ReviewEvent};
+use crate::queue::Session;
+use crate::sync::protocol::ChangeBody;
+use crate::Result;
+
+const CARDS: OpChanges = OpChanges {
+    cards: true,
+    notes: false,
+    evidence: false,
+    settings: false,
+    content: false,
+};
+
+/// A card action taken back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undone {
+    /// The card it was done to, to show again.
+    pub card: CardId,
+    /// What was done and is now undone.
+    pub event: ReviewEvent,
+}
+
+impl Collection {
+    /// This device's most recent card action today that undo would take back, if any.
+    pub fn last_card_action(&self) -> Result<Option<Undone>> {
+        let since = self.day_start_ms();
+        Ok(self
+            .store
+            .last_card_action(self.device, since)?
+            .map(|log| Undone {
+                card: log.card_id,
+                event: log.event,
+            }))
+    }
+
+    /// Undoes this device's most recent card action today, whatever it was.
+    pub fn undo_last_card_action(&mut self) -> Result<Option<Undone>> {
+        let since = self.day_start_ms();
+        self.transact(CARDS, |col| {
+            let Some(log) = col.store.last_card_action(col.device, since)? else {
+                return Ok(None);
+            };
+            col.store.set_review_undone(log.id)?;
+            col.rederive_card(log.card_id)?;
+            col.queue_change(ChangeBody::ReviewUndone(log.id))?;
+            Ok(Some(Undone {
+                card: log.card_id,
+                event: log.event,
+            }))
+        })
+    }
+
+    /// Undoes this device's last card action today and puts the session back exactly as it
+    /// was before it, when the session did it; otherwise rebuilds the session's queue.
+    pub fn undo_in_session(&mut self, session: &mut Session) -> Result<Option<Undone>> {
+        let Some(undone) = self.undo_last_card_action()? else {
+            return Ok(None);
+        };
+        if !session.take_back(undone.card) {
+            let queue = self.build_queue(session.scope())?;
+            session.replace_queue(queue);
+        }
+        Ok(Some(undone))
+    }
+
+    /// When today began on this device, in its local time.
+    pub(crate) fn day_start_ms(&self) -> i64 {
+        let (today, _) = self.today();
+        let (_, offset) = self.now();
+        self.scheduler.day_start_ms(today, offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rating;
+    use crate::queue::Scope;
+    use crate::testing::builtin_collection;
+    use crate::Clock;
+
+    #[test]
+    fn suspend_reset_and_answers_come_off_one_stack_newest_first() {
+        let (mut col, clock) = builtin_collection();
+        let queue = col.build_queue(&Scope::All).unwrap();
+        let card = queue.next(clock.now_ms()).unwrap().card_id;
+        let fresh = col.card(card).unwrap().schedule;
+        col.answer_card(card, Rating::Good, 1_000).unwrap();
+        clock.advance_ms(1_000);
+        col.reset_card(card).unwrap();
+        clock.advance_ms(1_000);
+        col.set_suspended(card, true).unwrap();
+        clock.advance_ms(1_000);
+
+        let steps: Vec<ReviewEvent> = (0..3)
+            .map(|_| col.undo_last_card_action().unwrap().unwrap().event)
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ReviewEvent::Suspend,
+                ReviewEvent::Reset,
+                ReviewEvent::Answer(Rating::Good)
+            ]
+        );
+        assert_eq!(col.undo_last_card_action().unwrap(), None);
+        assert_eq!(col.card(card).unwrap().schedule, fresh);
+    }
+
+    #[test]
+    fn undoing_a_reset_brings_the_progress_back_and_tells_the_centre() {
+        let (mut col, clock) = builtin_collection();
+        let card = col
+            .build_queue(&Scope::All)
+            .unwrap()
+            .next(clock.now_ms())
+            .unwrap()
+            .card_id;
+        col.answer_card(card, Rating::Easy, 1_000).unwrap();
+        clock.advance_ms(1_000);
+        let progress = col.card(card).unwrap().schedule;
+        col.reset_card(card).unwrap();
+        assert_ne!(col.card(card).unwrap().schedule, progress);
+        assert_eq!(
+            col.last_card_action().unwrap().map(|u| u.event),
+            Some(ReviewEvent::Reset)
+        );
+        col.undo_last_card_action().unwrap();
+        assert_eq!(col.card(card).unwrap().schedule, progress);
+        let last = col.outbox(10).unwrap().pop().unwrap().body;
+        assert!(matches!(last, ChangeBody::ReviewUndone(_)));
+    }
+
+    #[test]
+    fn yesterdays_actions_are_not_undone_today() {
+        let (mut col, clock) = builtin_collection();
+        let card = col
+            .build_queue(&Scope::All)
+            .unwrap()
+            .next(clock.now_ms())
+            .unwrap()
+            .card_id;
+        col.bury_card(card).unwrap();
+        clock.advance_ms(crate::clock::DAY_MS);
+        assert_eq!(col.last_card_action().unwrap(), None, "a new day");
+        assert_eq!(col.undo_last_card_action().unwrap(), None);
+    }
+}
