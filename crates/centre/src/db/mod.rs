@@ -12,6 +12,7 @@ pub mod enrolments;
 pub mod erasure;
 pub mod evidence;
 pub mod lockout;
+pub mod plans;
 pub mod portfolio;
 pub mod qa_actions;
 pub mod retention;
@@ -91,6 +92,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("audit_chain.sql")),
     (7, include_str!("integrity.sql")),
     (8, include_str!("quality.sql")),
+    (9, include_str!("quality_plans.sql")),
 ];
 
 impl Db {

@@ -11,6 +11,7 @@ mod audit;
 mod evidence;
 mod html;
 mod learners;
+mod plan;
 mod portfolio;
 mod protection;
 mod quality;
@@ -68,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit.csv", get(audit::export))
         .route("/quality", get(quality::home))
         .route("/quality/samples", post(quality::start))
+        .route("/quality/plan", get(plan::show))
+        .route("/quality/ratings", post(plan::rate))
         .route("/quality/samples/{id}", get(sample::show))
         .route("/quality/samples/{id}/verdict", post(sample::verdict))
         .route("/quality/samples/{id}/sign", post(sample::sign))

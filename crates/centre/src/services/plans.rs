@@ -1,0 +1,144 @@
+//! Sampling plans: an IQA or administrator sets each assessor's risk rating; the plan for a
+//! qualification and period is drawn from the strategy, with its coverage grid and the
+//! learners the centre proposes to sample next. The counting is the core's (`quality`).
+
+use super::roles::roles_of;
+use super::{find, Actor, QaError};
+use crate::db::accounts::{Account, Role};
+use crate::db::{now_ms, Db};
+use pocketfolio_core::content::ContentBundle;
+use pocketfolio_core::model::EvidenceKind;
+use pocketfolio_core::quality::{
+    coverage, draw_plan, propose, AssessorLoad, CoverageGrid, DecisionFact, PlanLine, QaRole,
+    QualityError, RiskRating, Snapshot, Strategy,
+};
+use pocketfolio_core::sync::protocol::EvidenceRecord;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+/// A plan with its grid and proposal.
+#[derive(Debug, Clone)]
+pub struct PlanView {
+    /// The qualification.
+    pub qualification: String,
+    /// One line per assessor with learners on it.
+    pub lines: Vec<PlanLine>,
+    /// Planned, sampled and uncovered.
+    pub grid: CoverageGrid,
+    /// (assessor id, learner id) to sample next.
+    pub proposal: Vec<(String, String)>,
+}
+
+fn require_qa(roles: &pocketfolio_core::quality::QaRoles) -> Result<(), QaError> {
+    if roles.has(QaRole::Iqa) || roles.has(QaRole::Admin) {
+        Ok(())
+    } else {
+        Err(QualityError::NotIqa.into())
+    }
+}
+
+/// Sets the risk rating of the assessor called `username` (IQAs and administrators).
+pub async fn set_rating(
+    db: &Db,
+    who: &Account,
+    username: &str,
+    rating: RiskRating,
+) -> Result<(), QaError> {
+    require_qa(&roles_of(db, who).await?)?;
+    let assessor = find(db, username).await?;
+    if assessor.role != Role::Assessor {
+        return Err(super::AccountError::WrongRole {
+            name: assessor.username,
+            expected: "an assessor",
+        }
+        .into());
+    }
+    let target = format!("account {}", assessor.id);
+    let after = json!({ "assessor": assessor.username, "rating": rating.as_str() });
+    let entry = Actor::Account(who).entry("qa.rating", &target, None, &Value::Null, &after);
+    db.set_rating(&assessor.id, rating, now_ms(), &entry)
+        .await?;
+    Ok(())
+}
+
+/// The plan for `qualification` over `[from_ms, to_ms)`, drawn from the standard strategy.
+pub async fn plan(
+    db: &Db,
+    content: &ContentBundle,
+    who: &Account,
+    qualification: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<PlanView, QaError> {
+    require_qa(&roles_of(db, who).await?)?;
+    let ratings = db.get_ratings().await?;
+    let mut loads = Vec::new();
+    for (assessor_id, learners) in db.get_assessor_loads(qualification).await? {
+        let Some(account) = db.get_account_by_id(&assessor_id).await? else {
+            continue;
+        };
+        loads.push(AssessorLoad {
+            rating: ratings
+                .get(&assessor_id)
+                .copied()
+                .unwrap_or(RiskRating::New),
+            assessor_id,
+            name: account.display_name,
+            learners: learners.max(0) as u32,
+        });
+    }
+    let lines = draw_plan(&Strategy::standard(), &loads);
+    let sampled = sampled_items(db, qualification).await?;
+    let decisions: Vec<DecisionFact> = db
+        .get_period_decisions(qualification, from_ms, to_ms)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let criteria = d
+                .record
+                .as_deref()
+                .and_then(|r| serde_json::from_str::<EvidenceRecord>(r).ok())
+                .map(|r| r.criteria)
+                .unwrap_or_default();
+            DecisionFact {
+                sampled: sampled.contains(&(d.learner_id.clone(), d.evidence_id.clone())),
+                units: units_of(content, &criteria),
+                method: EvidenceKind::parse(&d.kind).unwrap_or(EvidenceKind::QuickNote),
+                learner_id: d.learner_id,
+                assessor_id: d.assessor_id,
+                evidence_id: d.evidence_id,
+            }
+        })
+        .collect();
+    Ok(PlanView {
+        qualification: qualification.to_string(),
+        grid: coverage(&lines, &decisions),
+        proposal: propose(&lines, &decisions),
+        lines,
+    })
+}
+
+/// (learner, item) pairs frozen in any sample of the qualification's learners.
+async fn sampled_items(db: &Db, qualification: &str) -> Result<HashSet<(String, String)>, QaError> {
+    let mut out = HashSet::new();
+    for (json, digest) in db.get_qualification_snapshots(qualification).await? {
+        let snapshot = Snapshot::from_stored(&json, &digest)?;
+        for i in &snapshot.items {
+            out.insert((snapshot.learner_id.clone(), i.item.id.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+/// The units `criteria` belong to, each once, in the order met.
+fn units_of(content: &ContentBundle, criteria: &[String]) -> Vec<String> {
+    let mut units: Vec<String> = Vec::new();
+    for c in criteria {
+        if let Some(known) = content.criteria.iter().find(|k| &k.id == c) {
+            if !units.contains(&known.unit_id) {
+                units.push(known.unit_id.clone());
+            }
+        }
+    }
+    units
+}
