@@ -19,6 +19,7 @@ pub mod retention;
 pub mod roles;
 pub mod samples;
 pub mod sessions;
+pub mod standardisation;
 pub mod subject;
 pub mod sync;
 pub mod totp;
@@ -93,6 +94,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("integrity.sql")),
     (8, include_str!("quality.sql")),
     (9, include_str!("quality_plans.sql")),
+    (10, include_str!("standardisation.sql")),
 ];
 
 impl Db {

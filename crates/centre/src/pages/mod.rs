@@ -17,6 +17,7 @@ mod protection;
 mod quality;
 mod sample;
 mod session;
+mod standardisation;
 
 pub use html::escape;
 pub use session::PageUser;
@@ -70,6 +71,10 @@ pub fn router() -> Router<AppState> {
         .route("/quality", get(quality::home))
         .route("/quality/samples", post(quality::start))
         .route("/quality/plan", get(plan::show))
+        .route(
+            "/quality/standardisation",
+            get(standardisation::show).post(standardisation::record),
+        )
         .route("/quality/ratings", post(plan::rate))
         .route("/quality/samples/{id}", get(sample::show))
         .route("/quality/samples/{id}/verdict", post(sample::verdict))

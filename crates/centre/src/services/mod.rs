@@ -16,6 +16,7 @@ pub mod qa_error;
 pub mod roles;
 pub mod samples;
 pub mod sessions;
+pub mod standardisation;
 pub mod totp;
 
 use crate::db::accounts::{Account, Role};

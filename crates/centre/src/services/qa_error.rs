@@ -50,7 +50,8 @@ impl From<QaError> for ApiError {
                 | QualityError::DueDateNeeded
                 | QualityError::NotInSample
                 | QualityError::Action(_)
-                | QualityError::Signing(_),
+                | QualityError::Signing(_)
+                | QualityError::Standardisation(_),
             ) => ApiError::invalid("verdict", message),
             QaError::Rule(_) | QaError::Roles(_) => ApiError::Conflict(message),
             QaError::Account(e) => e.into(),

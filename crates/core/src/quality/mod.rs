@@ -5,6 +5,7 @@
 //!
 //! - [`strategy`], [`plan`], [`coverage`]: risk ratings set the shares to sample; a plan per
 //!   assessor; the coverage grid and the sample proposed to fill its gaps.
+//! - [`standardisation`]: meetings and observations, and the twelve-month warning.
 //! - [`roles`]: the QA roles a person may hold, and the refusal of an IQA sampling their own
 //!   assessment decisions.
 //! - [`snapshot`]: what an IQA saw when a sample started, frozen with a SHA-256 digest.
@@ -22,6 +23,7 @@ pub mod roles;
 pub mod sample;
 pub mod sign;
 pub mod snapshot;
+pub mod standardisation;
 pub mod strategy;
 pub mod verdict;
 
@@ -33,6 +35,9 @@ pub use roles::{check_not_own_decisions, QaRole, QaRoles};
 pub use sample::{check_signable, SampleProgress};
 pub use sign::{progress_of, sample_content_sha256, sign_sample, signature_holds};
 pub use snapshot::{CriterionDecision, Snapshot, SnapshotItem, SNAPSHOT_FORMAT};
+pub use standardisation::{
+    standardisation_due, ActivityKind, StandardisationRecord, STANDARDISATION_WINDOW_MS,
+};
 pub use strategy::{share_of, RiskRating, RiskRule, Strategy};
 pub use verdict::{check_verdict, Verdict, VerdictInput};
 
@@ -86,6 +91,9 @@ pub enum QualityError {
     /// The signing module refused the signature (its sentence).
     #[error(transparent)]
     Signing(#[from] crate::signing::SigningError),
+    /// A standardisation record that cannot be kept as given.
+    #[error("{0}")]
+    Standardisation(String),
     /// A stored snapshot no longer matches its digest.
     #[error("This sample's snapshot does not match the digest recorded when it was taken; it has been altered.")]
     SnapshotAltered,
