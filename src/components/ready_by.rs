@@ -60,7 +60,7 @@ pub(crate) fn plan_lines(r: &ReadyBy) -> Vec<String> {
     if r.evidence_missing.is_empty() {
         lines.push("Every criterion has evidence.".to_string());
     } else {
-        let codes: Vec<&str> = r.evidence_missing.iter().map(|c| c.code.as_str()).collect();
+        let codes: Vec<String> = r.evidence_missing.iter().map(|c| c.label()).collect();
         lines.push(format!("Evidence still missing for {}.", codes.join(", ")));
     }
     lines
@@ -82,7 +82,7 @@ pub(crate) fn strength_points(r: &ReadyBy) -> Vec<(String, String)> {
                     format!("{:.1},{:.1}", LEFT + i as f64 * step, y)
                 })
                 .collect();
-            row[0].map(|_| (c.code.clone(), points.join(" ")))
+            row[0].map(|_| (c.label(), points.join(" ")))
         })
         .collect()
 }
@@ -98,7 +98,7 @@ pub fn ReadyByView(forecast: ReadyBy, unit_title: Option<String>, unit_id: Strin
     let risk: Vec<String> = r
         .at_risk
         .iter()
-        .map(|c| format!("{} {}", c.code, c.text))
+        .map(|c| format!("{} {}", c.label(), c.text))
         .collect();
     let summary = format!(
         "Projected strength of {} criteria up to {}; the line across is {:.0}%.",
@@ -155,6 +155,7 @@ mod tests {
             code: code.into(),
             text: format!("Do {code}"),
             kind: CriterionKind::Criterion,
+            official_ref: None,
         }
     }
 

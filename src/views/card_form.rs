@@ -148,7 +148,7 @@ pub fn AddCard() -> Element {
                 optgroup { key: "{u.id}", label: "{u.title}",
                     for c in criteria.iter().filter(|c| c.unit_id == u.id) {
                         option { key: "{c.id}", value: "{c.id}", selected: criterion() == c.id,
-                            "{c.code} {c.text}"
+                            "{c.label()} {c.text}"
                         }
                     }
                 }

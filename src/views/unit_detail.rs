@@ -68,7 +68,7 @@ pub fn UnitDetail(unit: String) -> Element {
                                     let links = evidence.get(&s.criterion.id).unwrap_or(&no_links);
                                     rsx! {
                                         li { key: "{s.criterion.id}", class: "criterion",
-                                            p { b { "{s.criterion.code} " } "{s.criterion.text}" }
+                                            p { b { "{s.criterion.label()} " } "{s.criterion.text}" }
                                             div { class: "readiness",
                                                 div { class: "knowledge",
                                                     p { class: "col-head", "Knowledge" }
@@ -77,7 +77,7 @@ pub fn UnitDetail(unit: String) -> Element {
                                                         div {
                                                             class: "meter",
                                                             role: "meter",
-                                                            "aria-label": "Strength of {s.criterion.code}",
+                                                            "aria-label": "Strength of {s.criterion.label()}",
                                                             "aria-valuemin": "0",
                                                             "aria-valuemax": "100",
                                                             "aria-valuenow": "{p}",
@@ -86,7 +86,7 @@ pub fn UnitDetail(unit: String) -> Element {
                                                     }
                                                     p { class: "small muted", "{kind} · {started} of {s.cards} cards started" }
                                                 }
-                                                CriterionEvidence { code: s.criterion.code.clone(), links: links.clone() }
+                                                CriterionEvidence { code: s.criterion.label(), links: links.clone() }
                                             }
                                         }
                                     }

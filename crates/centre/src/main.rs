@@ -191,6 +191,13 @@ enum Admin {
         #[arg(long = "unit")]
         units: Vec<String>,
     },
+    /// Load the awarding body's references for criteria from a structure file (CSV; see
+    /// docs/official-references.md). It replaces the references of the units it names; a file
+    /// with any bad line is refused whole, each problem named by line.
+    OfficialRefs {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
     /// Stop a learner being assessed by an assessor.
     Unassign {
         /// The assessor's sign-in name.
@@ -539,6 +546,29 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
                 .map(|e| e.units.join(", "))
                 .unwrap_or_default();
             println!("enrolled {learner} on {qualification}; units taken: {taken}");
+        }
+        Admin::OfficialRefs { file } => {
+            let content = pocketfolio_core::content::builtin()
+                .context("loading the built-in content pack")?;
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let loaded = services::official::import(
+                db,
+                &content,
+                cli,
+                &name,
+                &text,
+                pocketfolio_centre::db::now_ms(),
+            )
+            .await?;
+            println!(
+                "loaded {} official references for {}",
+                loaded.references,
+                loaded.units.join(", ")
+            );
         }
         Admin::ResetPassword { username } => {
             // The account is looked up first, so a typo is not met with a password prompt.

@@ -120,6 +120,15 @@ wire_schema!(
                 "qualifications": {"type": "array", "items": {"type": "string"}},
                 "units": {"type": "array", "items": {"type": "string"}, "description": "The units taken, every unit of a qualification when none was chosen"},
                 "updated_ms": {"type": "integer", "description": "When the centre last changed it (ms)"}}},
+        "official": {"type": "object", "required": ["references", "updated_ms"],
+            "description": "The awarding body's references for criteria as the centre loaded them (admin official-refs), on every page; an empty list when none. It replaces what the device held; absent only from centres before it was sent.",
+            "properties": {
+                "references": {"type": "array", "items": {"type": "object", "required": ["criterion", "unit_ref", "reference", "text"], "properties": {
+                    "criterion": {"type": "string", "description": "The pack's criterion id"},
+                    "unit_ref": {"type": "string", "description": "The awarding body's unit reference"},
+                    "reference": {"type": "string", "description": "The awarding body's criterion reference, e.g. AC 2.3"},
+                    "text": {"type": "string", "description": "The criterion's text in the specification"}}}},
+                "updated_ms": {"type": "integer", "description": "When the centre last loaded a file (ms); 0 when never"}}},
         "changes": {"type": "array", "items": {"type": "object", "required": ["cursor", "origin", "body"], "properties": {
             "cursor": {"type": "integer"},
             "origin": {"type": "object", "required": ["kind"], "properties": {
@@ -230,6 +239,12 @@ mod tests {
             enrolment["required"],
             serde_json::json!(["qualifications", "units", "updated_ms"]),
             "the pull's enrolment is described"
+        );
+        let official = &doc["components"]["schemas"]["PullResponseDoc"]["properties"]["official"];
+        assert_eq!(
+            official["required"],
+            serde_json::json!(["references", "updated_ms"]),
+            "the pull's official references are described"
         );
         let text = doc.to_string();
         assert!(

@@ -49,14 +49,14 @@ pub fn CriteriaSection(
                 for c in picked {
                     li { key: "{c.id}", class: "spread", "data-criterion": "{c.id}",
                         span { class: "grow",
-                            b { "{c.code} " }
+                            b { "{c.label()} " }
                             "{c.text}"
                             span { class: "small muted", " · {unit_title(&c.unit_id)}" }
                         }
                         if !locked {
                             button {
                                 r#type: "button",
-                                "aria-label": "Unlink {c.code} {c.text}",
+                                "aria-label": "Unlink {c.label()} {c.text}",
                                 onclick: {
                                     let gone = c.id.clone();
                                     let chosen = chosen.clone();
@@ -176,7 +176,7 @@ fn CriteriaPicker(chosen: Vec<String>, on_change: EventHandler<Vec<String>>) -> 
                                                 }
                                             },
                                         }
-                                        span { b { "{c.code} " } "{c.text}" }
+                                        span { b { "{c.label()} " } "{c.text}" }
                                     }
                                 }
                             }

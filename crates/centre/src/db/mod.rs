@@ -12,6 +12,7 @@ pub mod enrolments;
 pub mod erasure;
 pub mod evidence;
 pub mod lockout;
+pub mod official;
 pub mod plans;
 pub mod portfolio;
 pub mod qa_actions;
@@ -95,6 +96,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("quality.sql")),
     (9, include_str!("quality_plans.sql")),
     (10, include_str!("standardisation.sql")),
+    (11, include_str!("official.sql")),
 ];
 
 impl Db {

@@ -220,6 +220,7 @@ impl Db {
             cursor,
             more,
             enrolment: None,
+            official: None,
         })
     }
 

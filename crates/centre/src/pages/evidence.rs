@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::evidence::{
     answered_questions_of, is_signature_key, witness_state_of, Action, Role, QUESTION_PREFIX,
 };
-use pocketfolio_core::model::{AssessorStatus, EvidenceKind, EvidenceStatus, Stage, WitnessState};
+use pocketfolio_core::model::{
+    AssessorStatus, Criterion, EvidenceKind, EvidenceStatus, Stage, WitnessState,
+};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -76,7 +78,7 @@ fn is_image(name: &str) -> Option<&'static str> {
     }
 }
 
-fn render_fields(state: &AppState, item: &EvidenceView) -> String {
+fn render_fields(state: &AppState, criteria: &[Criterion], item: &EvidenceView) -> String {
     let Some(record) = &item.record else {
         return String::new();
     };
@@ -114,12 +116,10 @@ fn render_fields(state: &AppState, item: &EvidenceView) -> String {
     if !answers.is_empty() {
         out.push_str("<section class=\"witness\"><h3>Witness answers</h3>");
         for (criterion, pairs) in answers {
-            let heading = state
-                .content
-                .criteria
+            let heading = criteria
                 .iter()
                 .find(|c| c.id == criterion)
-                .map_or(criterion.clone(), |c| format!("{} {}", c.code, c.text));
+                .map_or(criterion.clone(), |c| format!("{} {}", c.label(), c.text));
             out.push_str(&format!("<h4>{}</h4><dl>", escape(&heading)));
             for (question, answer) in pairs {
                 out.push_str(&format!(
@@ -195,6 +195,7 @@ async fn render_item(
         .await?
         .ok_or(ApiError::NotFound("The item"))?;
     let history = state.db.get_history(&scope, learner_id, item_id).await?;
+    let criteria = crate::services::official::criteria(&state.db, &state.content).await?;
     let record = item.record.clone();
     let base = format!(
         "/learners/{}/evidence/{}",
@@ -234,11 +235,11 @@ async fn render_item(
         .unwrap_or_default();
     let mut criteria_rows = String::new();
     for id in &claimed {
-        let c = state.content.criteria.iter().find(|c| &c.id == id);
+        let c = criteria.iter().find(|c| &c.id == id);
         let text = c
             .map(|c| c.text.as_str())
             .unwrap_or("(not in the content pack)");
-        let code = c.map(|c| c.code.as_str()).unwrap_or(id.as_str());
+        let code = c.map_or_else(|| id.clone(), Criterion::label);
         let status = item.status_for(id);
         let action = if matches!(
             status,
@@ -254,14 +255,14 @@ async fn render_item(
                 r#"<form method="post" action="{base}/sign-off"><input type="hidden" name="csrf" value="{csrf}">
 <input type="hidden" name="criterion" value="{id}"><button type="submit">Sign off {code}</button></form>"#,
                 id = escape(id),
-                code = escape(code),
+                code = escape(&code),
             )
         } else {
             "<span class=\"hint\">Accept the item to sign criteria off</span>".to_string()
         };
         criteria_rows.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{action}</td></tr>",
-            escape(code),
+            escape(&code),
             escape(text)
         ));
     }
@@ -308,7 +309,7 @@ async fn render_item(
                 .map(|t| format!(" · Submitted {}", when(t)))
                 .unwrap_or_default(),
         },
-        fields = render_fields(state, &item),
+        fields = render_fields(state, &criteria, &item),
         attachments = if attachments.is_empty() {
             "<p class=\"hint\">None.</p>".to_string()
         } else {

@@ -204,10 +204,9 @@ async fn render_matrix(
         .iter()
         .find(|u| u.id == unit_id)
         .ok_or(ApiError::NotFound("The unit"))?;
-    let criteria: Vec<_> = state
-        .content
-        .criteria
-        .iter()
+    let criteria: Vec<_> = crate::services::official::criteria(&state.db, &state.content)
+        .await?
+        .into_iter()
         .filter(|c| c.unit_id == unit.id)
         .collect();
     let items: Vec<EvidenceView> = state
@@ -259,7 +258,7 @@ async fn render_matrix(
         rows.push_str(&format!(
             r#"<tr class="{rowclass}"><th scope="row">{code}</th><td>{text}</td>{cells}</tr>"#,
             rowclass = if signed_any { "done" } else { "" },
-            code = escape(&c.code),
+            code = escape(&c.label()),
             text = escape(&c.text),
         ));
     }

@@ -11,6 +11,7 @@ mod audit;
 mod evidence;
 mod html;
 mod learners;
+mod official;
 mod plan;
 mod portfolio;
 mod protection;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts", post(admin::create_account))
         .route("/admin/assign", post(admin::assign))
         .route("/admin/enrol", post(admin::enrol))
+        .route("/admin/official", get(official::show).post(official::load))
         .route("/admin/reset-password", post(admin::reset_password))
         .route("/admin/unlock", post(admin::unlock))
         .route("/admin/accounts/{username}", get(admin_account::detail))

@@ -85,5 +85,7 @@ pub async fn pull(
     // needs a cursor for it.
     page.enrolment =
         crate::enrolment::learner_enrolment(&state.db, &state.content, &learner.id).await?;
+    // And the official references, the same for every learner of the centre.
+    page.official = Some(state.db.get_official_refs().await?);
     Ok(Json(page))
 }

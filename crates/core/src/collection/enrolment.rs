@@ -132,6 +132,7 @@ mod tests {
                 units: strings(&["negotiate"]),
                 updated_ms: 7,
             }),
+            official: None,
         };
         col.apply_pulled(&page).unwrap();
         let held = col.enrolment().unwrap().unwrap();

@@ -88,6 +88,9 @@ impl Collection {
             if let Some(enrolment) = &page.enrolment {
                 col.adopt_centre_enrolment(enrolment)?;
             }
+            if let Some(official) = &page.official {
+                col.adopt_official_refs(official)?;
+            }
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
         })?;

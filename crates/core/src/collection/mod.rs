@@ -7,6 +7,7 @@ mod enrolment;
 mod evidence;
 mod merge;
 mod notes;
+mod official;
 mod optimise;
 mod parameters;
 mod presets;

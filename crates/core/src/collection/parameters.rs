@@ -98,6 +98,7 @@ mod tests {
             cursor,
             more: false,
             enrolment: None,
+            official: None,
         }
     }
 

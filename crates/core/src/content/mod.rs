@@ -16,7 +16,9 @@ pub use enrolment::{
     enrolled_first, resolve_units, suggestion_units, EnrolledFirst, Enrolment, EnrolmentError,
     EnrolmentSource,
 };
-pub use official::{OfficialReference, OfficialReferences};
+pub use official::{
+    parse_official_file, with_official_refs, LineProblem, OfficialFileError, OFFICIAL_FILE_HEADER,
+};
 pub use pack::{
     ContentBundle, CriterionInfo, DeckSpec, FieldInput, Manifest, NoteSpec, Template,
     TemplateField, WitnessPrompts,

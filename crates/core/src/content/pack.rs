@@ -313,6 +313,7 @@ impl ContentBundle {
                         code: c.code,
                         kind: c.kind,
                         text: c.text,
+                        official_ref: None,
                     });
                 }
                 self.outcomes.push(LearningOutcome {

@@ -18,7 +18,8 @@ pub const MAX_SUGGESTIONS: usize = 5;
 pub struct CriterionSuggestion {
     /// Criterion id.
     pub criterion_id: String,
-    /// Its code, e.g. "Topic 2.2". Codes repeat across units, so show it with the unit.
+    /// Its label (`Criterion::label`), e.g. "Topic 2.2" or "AC 2.3 (official)". Codes repeat
+    /// across units, so show it with the unit.
     pub code: String,
     /// The unit it belongs to.
     pub unit_id: String,
@@ -133,7 +134,7 @@ pub(crate) fn suggest(
                 i,
                 CriterionSuggestion {
                     criterion_id: c.id.clone(),
-                    code: c.code.clone(),
+                    code: c.label(),
                     unit_id: c.unit_id.clone(),
                     text: c.text.clone(),
                     reason,

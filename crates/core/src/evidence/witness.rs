@@ -145,7 +145,7 @@ impl Collection {
                 let code = criteria
                     .iter()
                     .find(|c| c.id == criterion)
-                    .map_or(criterion.as_str(), |c| c.code.as_str());
+                    .map_or_else(|| criterion.clone(), |c| c.label());
                 return Err(CoreError::invalid(format!(
                     "The witness has not answered any question about {code}. Answer at least one before signing."
                 )));

@@ -83,4 +83,20 @@ pub struct Criterion {
     pub kind: CriterionKind,
     /// What it asks for, in our words.
     pub text: String,
+    /// The awarding body's reference for it, once the learner's centre has loaded the official
+    /// specification (e.g. "AC 2.3"); `None` until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_ref: Option<String>,
+}
+
+impl Criterion {
+    /// How the criterion is named wherever it is shown: the awarding body's reference marked as
+    /// such ("AC 2.3 (official)") when the centre has loaded one, else the pack's own code
+    /// ("Topic 2.2"), so a learner never takes our numbering for the official one.
+    pub fn label(&self) -> String {
+        match self.official_ref.as_deref() {
+            Some(official) => format!("{official} (official)"),
+            None => self.code.clone(),
+        }
+    }
 }

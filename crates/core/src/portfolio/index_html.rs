@@ -98,7 +98,7 @@ fn coverage(h: &mut String, p: &Portfolio) {
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{evidence}</td></tr>",
-                esc(&c.code),
+                esc(&c.label()),
                 esc(&c.text)
             );
         }
@@ -128,11 +128,11 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion], held_by: &str)
             let (code, text) = criteria
                 .iter()
                 .find(|c| &c.id == id)
-                .map_or((id.as_str(), ""), |c| (c.code.as_str(), c.text.as_str()));
+                .map_or((id.clone(), ""), |c| (c.label(), c.text.as_str()));
             let _ = write!(
                 h,
                 "<li><strong>{}</strong> {} <span class=\"muted\">({})</span></li>",
-                esc(code),
+                esc(&code),
                 esc(text),
                 i.status_for(id).label()
             );
@@ -210,7 +210,7 @@ fn witness(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
         let heading = criteria
             .iter()
             .find(|c| c.id == criterion)
-            .map_or(criterion.clone(), |c| format!("{} {}", c.code, c.text));
+            .map_or(criterion.clone(), |c| format!("{} {}", c.label(), c.text));
         let _ = write!(h, "<h4>{}</h4><dl>", esc(&heading));
         for (question, answer) in answers {
             let _ = write!(

@@ -14,6 +14,7 @@ mod evidence;
 mod export;
 mod media;
 mod notes;
+mod official;
 mod open;
 mod outbox;
 mod reviews;

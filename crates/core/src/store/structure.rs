@@ -126,8 +126,9 @@ impl Store {
     /// Criteria of a unit, or every criterion when `unit_id` is `None`.
     pub(crate) fn get_criteria(&self, unit_id: Option<&str>) -> Result<Vec<Criterion>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.outcome_id, c.unit_id, c.code, c.kind, c.text
+            "SELECT c.id, c.outcome_id, c.unit_id, c.code, c.kind, c.text, r.reference
              FROM criterion c JOIN outcome o ON o.id = c.outcome_id JOIN unit u ON u.id = c.unit_id
+             LEFT JOIN official_ref r ON r.criterion_id = c.id
              WHERE ?1 IS NULL OR c.unit_id = ?1
              ORDER BY u.ord, o.ord, c.ord",
         )?;
@@ -140,6 +141,7 @@ impl Store {
                 code: r.get(3)?,
                 kind: CriterionKind::parse(&kind).unwrap_or(CriterionKind::Criterion),
                 text: r.get(5)?,
+                official_ref: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -230,6 +230,7 @@ impl Transport for MemoryCentre {
                 changes,
                 cursor,
                 enrolment: state.enrolment.clone(),
+                official: None,
             }
         };
         self.reply(page)

@@ -370,6 +370,33 @@ pub struct PullResponse {
     /// predate it ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrolment: Option<EnrolmentRecord>,
+    /// The awarding body's references for criteria as the centre has loaded them, on every
+    /// page (a few kilobytes); an empty list when it has none. Absent only from centres that
+    /// predate them, and then the device keeps what it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official: Option<OfficialRecord>,
+}
+
+/// The centre's official references on the wire: they replace whatever the device held.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialRecord {
+    /// One per criterion the centre has a reference for.
+    pub references: Vec<OfficialReference>,
+    /// When the centre last loaded them (ms, centre clock).
+    pub updated_ms: i64,
+}
+
+/// One criterion's reference in the awarding body's specification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialReference {
+    /// The pack's criterion id, e.g. `negotiate/lo2/ac2.2`.
+    pub criterion: String,
+    /// The awarding body's unit reference, e.g. "R/650/1234".
+    pub unit_ref: String,
+    /// The awarding body's criterion reference, e.g. "AC 2.3".
+    pub reference: String,
+    /// The criterion's text in the specification.
+    pub text: String,
 }
 
 /// The learner's enrolment on the wire: it replaces whatever the device held, including a

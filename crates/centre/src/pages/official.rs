@@ -1,0 +1,134 @@
+//! The admin page for the awarding body's references: what the centre holds, and a form that
+//! loads a structure file through the same service as `admin official-refs`. A refused file
+//! comes back in the form with every bad line listed, so nothing typed or pasted is lost.
+
+use super::admin::require_admin;
+use super::html::{escape, page};
+use super::session::error_page;
+use super::PageUser;
+use crate::error::ApiError;
+use crate::services::official::{import, Loaded, OfficialError};
+use crate::services::Actor;
+use crate::AppState;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pocketfolio_core::content::{LineProblem, OFFICIAL_FILE_HEADER};
+use serde::Deserialize;
+
+/// What the page says above the form.
+enum Outcome<'a> {
+    Nothing,
+    Loaded(&'a Loaded),
+    Refused(&'a [LineProblem]),
+}
+
+/// Draws the page: the held references, then the form holding `text`.
+async fn render(
+    state: &AppState,
+    user: &PageUser,
+    outcome: Outcome<'_>,
+    name: &str,
+    text: &str,
+) -> Result<Response, ApiError> {
+    require_admin(user)?;
+    let held = state.db.get_official_refs().await?;
+    let rows: String = held
+        .references
+        .iter()
+        .map(|r| {
+            let ours = state.content.criteria.iter().find(|c| c.id == r.criterion);
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(ours.map_or("", |c| c.unit_id.as_str())),
+                escape(ours.map_or(r.criterion.as_str(), |c| c.code.as_str())),
+                escape(&r.unit_ref),
+                escape(&r.reference),
+                escape(&r.text)
+            )
+        })
+        .collect();
+    let table = if rows.is_empty() {
+        "<p>None loaded: learners see the pack's own codes (\"Topic 2.2\").</p>".to_string()
+    } else {
+        format!(
+            "<table><thead><tr><th>Unit</th><th>Our code</th><th>Official unit</th><th>Official code</th><th>Official text</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    let notice = match outcome {
+        Outcome::Nothing => String::new(),
+        Outcome::Loaded(l) => format!(
+            r#"<p role="status">Loaded {} references for {}. Learners' phones show them after their next sync.</p>"#,
+            l.references,
+            escape(&l.units.join(", "))
+        ),
+        Outcome::Refused(problems) => {
+            let items: String = problems
+                .iter()
+                .map(|p| format!("<li>Line {}: {}</li>", p.line, escape(&p.message)))
+                .collect();
+            format!(
+                r#"<div role="alert"><p class="error">The file was not loaded; nothing changed. Put these lines right and load it again:</p><ul>{items}</ul></div>"#
+            )
+        }
+    };
+    let body = format!(
+        r#"<h1>Official references</h1>{notice}{table}
+<h2>Load a structure file</h2>
+<p class="hint">CSV with the header <code>{header}</code>; lines starting # are comments. A file replaces the references of the units it names. See docs/official-references.md.</p>
+<form method="post" action="/admin/official" class="card"><input type="hidden" name="csrf" value="{csrf}">
+<label>File name (for the audit log) <input name="name" value="{name}"></label>
+<label>The file's contents <textarea name="text" rows="12" required>{text}</textarea></label>
+<button type="submit">Check and load</button></form>"#,
+        header = OFFICIAL_FILE_HEADER.join(","),
+        csrf = escape(&user.csrf),
+        name = escape(name),
+        text = escape(text),
+    );
+    Ok(page("Official references", Some(user), &body))
+}
+
+/// `GET /admin/official`.
+pub async fn show(State(state): State<AppState>, user: PageUser) -> Response {
+    render(&state, &user, Outcome::Nothing, "", "")
+        .await
+        .unwrap_or_else(error_page)
+}
+
+/// The load form.
+#[derive(Debug, Deserialize)]
+pub struct LoadForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    text: String,
+}
+
+/// `POST /admin/official`: loads the file, or shows it again with what is wrong (422).
+pub async fn load(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<LoadForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        let actor = Actor::Account(&user.account);
+        let name = if form.name.trim().is_empty() {
+            "pasted"
+        } else {
+            form.name.trim()
+        };
+        let now = crate::db::now_ms();
+        match import(&state.db, &state.content, actor, name, &form.text, now).await {
+            Ok(loaded) => render(&state, &user, Outcome::Loaded(&loaded), "", "").await,
+            Err(OfficialError::File(e)) => {
+                let refused = Outcome::Refused(&e.problems);
+                let page = render(&state, &user, refused, &form.name, &form.text).await?;
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+            Err(e) => Err(ApiError::from(e)),
+        }
+    }
+    .await;
+    result.unwrap_or_else(error_page)
+}
