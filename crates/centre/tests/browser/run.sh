@@ -27,6 +27,9 @@ export PF_DATA_DIR="$data" RUST_LOG=warn
 PF_PASSWORD="assessor password" "$bin" admin create assessor ann --name "Ann Assessor" >/dev/null
 PF_PASSWORD="learner password" "$bin" admin create learner lee --name "Lee Learner" >/dev/null
 "$bin" admin assign ann lee >/dev/null
+# For the IQA journey: an administrator who grants the IQA role, and the IQA.
+PF_PASSWORD="admin password" "$bin" admin create admin root --name "Root Admin" >/dev/null
+PF_PASSWORD="iqa password" "$bin" admin create assessor ivy --name "Ivy IQA" >/dev/null
 "$bin" admin enrol lee proqual-cs-l2 >/dev/null
 
 # A port below Linux's ephemeral range (32768-60999), so no outgoing connection elsewhere on the
