@@ -36,6 +36,7 @@ impl Device {
         let mut col =
             Collection::open(&dir.path().join("pocketfolio.db"), Arc::new(SystemClock)).unwrap();
         col.install_builtin_content().unwrap();
+        pocketfolio_core::testing::declare(&mut col).unwrap();
         Device {
             col: Mutex::new(col),
             _dir: dir,

@@ -229,6 +229,7 @@ fn the_portfolio_lists_items_with_their_status_and_every_template() {
             .unwrap();
         col.set_evidence_criteria(id, &["negotiate/lo3/ac3.1".into()])
             .unwrap();
+        pocketfolio_core::testing::declare(col).unwrap();
         col.submit_evidence(id).unwrap();
     });
     let html = render_at(backend, "/evidence");
@@ -442,6 +443,7 @@ fn feedback_from_the_assessor_shows_and_a_referred_back_item_opens_again() {
             .unwrap();
         c.set_evidence_criteria(e, &["negotiate/lo3/ac3.1".into()])
             .unwrap();
+        pocketfolio_core::testing::declare(&mut c).unwrap();
         c.submit_evidence(e).unwrap();
         e
     };

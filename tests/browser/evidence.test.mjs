@@ -192,6 +192,14 @@ test('a STAR reflective account: required fields marked, missing ones named on s
   await page.locator('#field-result').fill('The queue was gone in ten minutes; two customers thanked me.');
   await page.locator('#field-do_differently').fill('Ask for help from the stockroom sooner.');
   await saved();
+  // The declaration of authenticity comes before the first submission, signed by keyboard.
+  const declaration = page.locator('#declaration');
+  await declaration.waitFor();
+  await checkScreen('declaration');
+  await page.locator('#declaration-name').focus();
+  await page.keyboard.type('Riley Learner');
+  await page.keyboard.press('Enter');
+  await declaration.waitFor({ state: 'detached' });
   await page.locator('#submit-evidence').click();
   await page.locator('#submitted-state').waitFor();
   await page.locator('.badge', { hasText: 'Submitted' }).first().waitFor();
@@ -291,6 +299,11 @@ test('criteria from suggestions, submitting, and the Unit view changing', async 
   await linkCriterion('negotiate/lo3/ac3.5');
   assert.ok(await page.locator('#chosen-criteria li').count() >= 2);
   await checkScreen('criteria');
+  // Signed once per device: asked again only if this test runs on its own.
+  if (await page.locator('#declaration').count()) {
+    await page.locator('#declaration-name').fill('Riley Learner');
+    await page.locator('#sign-declaration').click();
+  }
   await page.locator('#submit-evidence').click();
   await page.locator('#submitted-state').waitFor();
 

@@ -145,6 +145,7 @@ fn days_work(dir: &std::path::Path) -> Result<(Collection, Vec<Vec<u8>>), Error>
     let clock = Arc::new(ManualClock::new(pocketfolio_core::testing::T0, 0));
     let mut col = Collection::open(&dir.join("pocketfolio.db"), clock.clone())?;
     col.install_builtin_content()?;
+    pocketfolio_core::testing::declare(&mut col)?;
     col.update_settings(Settings {
         new_per_day: 400,
         ..Settings::default()

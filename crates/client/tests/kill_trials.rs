@@ -72,6 +72,7 @@ fn centre_role(dir: &Path, port: u16) {
 fn work_role(db: &Path, seed: u64) {
     let mut rng = Rng(seed);
     let mut col = Collection::open(db, Arc::new(SystemClock)).expect("the collection");
+    pocketfolio_core::testing::declare(&mut col).expect("the declaration is signed");
     let out = &mut std::io::stdout();
     let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
     for _ in 0..rng.below(6) + 2 {

@@ -55,6 +55,7 @@ fn the_phone_and_the_centre_export_the_same_portfolio_but_the_centre_never_a_dra
     )
     .unwrap();
     col.install_builtin_content().unwrap();
+    pocketfolio_core::testing::declare(&mut col).unwrap();
     let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
     let draft = |title: &str| EvidenceDraft {
         kind: Some(EvidenceKind::ReflectiveAccount),

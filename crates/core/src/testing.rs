@@ -340,3 +340,14 @@ impl RawInsertProbe {
         Ok(())
     }
 }
+
+/// Signs the current declaration of authenticity as "Test Learner" with a typed name, so a
+/// test can submit evidence.
+pub fn declare(col: &mut Collection) -> Result<()> {
+    col.sign_declaration(
+        "Test Learner",
+        crate::signing::Mark::Typed {
+            name: "Test Learner".into(),
+        },
+    )
+}

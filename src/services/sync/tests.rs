@@ -104,6 +104,7 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
                     ..EvidenceDraft::default()
                 })
                 .unwrap();
+            pocketfolio_core::testing::declare(col).unwrap();
             col.submit_evidence(id).unwrap();
             id
         })

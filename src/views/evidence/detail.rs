@@ -5,6 +5,7 @@
 use super::attachments::Attachments;
 use super::autosave::{use_autosave, Autosave};
 use super::criteria::CriteriaSection;
+use super::declaration::DeclarationForm;
 use super::fields::{quick_note_fields, EvidenceFields};
 use super::history::History;
 use super::status::{when, Stage, StageBadge};
@@ -14,8 +15,9 @@ use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::content::Template;
-use pocketfolio_core::evidence::{Action, Removal, Role};
+use pocketfolio_core::evidence::{record_kind_of, Action, DeclarationState, Removal, Role};
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceItem, EvidenceKind};
+use pocketfolio_core::signing::RecordKind;
 
 /// The item screen.
 #[component]
@@ -153,6 +155,11 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage, may_submit: bool) -
         .read(|c| c.missing_required(id))
         .unwrap_or_default()
         .join(", ");
+    // Only the learner's own work needs their declaration; a witness signs a testimony.
+    let to_declare = match record_kind_of(item.kind) {
+        RecordKind::EvidenceItem => app.read(|c| c.declaration_state()).ok(),
+        _ => None,
+    };
     let submit = move |_| {
         if !saver.flush() {
             error.set(Some("Your latest text isn't saved yet, so this wasn't submitted. Try again in a moment.".into()));
@@ -197,6 +204,9 @@ fn Submit(item: EvidenceItem, saver: Autosave, stage: Stage, may_submit: bool) -
             if may_submit {
                 if !missing.is_empty() {
                     p { class: "small", id: "still-missing", "Still to fill in: {missing}." }
+                }
+                if let Some(DeclarationState::Unsigned { current, signed_before }) = to_declare {
+                    DeclarationForm { current, signed_before }
                 }
                 button { class: "primary wide", id: "submit-evidence", r#type: "button", onclick: submit, "Submit for assessment" }
             }

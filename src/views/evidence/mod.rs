@@ -5,6 +5,7 @@ mod attachments;
 mod autosave;
 mod capture;
 mod criteria;
+mod declaration;
 mod detail;
 mod export;
 mod fields;

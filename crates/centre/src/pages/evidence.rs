@@ -12,7 +12,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::evidence::{
-    answered_questions_of, is_signature_key, witness_state_of, Action, Role, QUESTION_PREFIX,
+    answered_questions_of, is_signature_key, signature_summary_of, witness_state_of, Action, Role,
+    QUESTION_PREFIX,
 };
 use pocketfolio_core::model::{
     AssessorStatus, Criterion, EvidenceKind, EvidenceStatus, Stage, WitnessState,
@@ -135,6 +136,65 @@ fn render_fields(state: &AppState, criteria: &[Criterion], item: &EvidenceView) 
     if record.kind == EvidenceKind::WitnessTestimony.as_str() {
         out.push_str(&render_witness_signature(record));
     }
+    out.push_str(&render_signatures(record));
+    out
+}
+
+/// The item's signature log as the core reads it: each signature and void in order, and
+/// whether the log still verifies against the item the assessor is reading.
+fn render_signatures(record: &EvidenceRecord) -> String {
+    let Some(kind) = EvidenceKind::parse(&record.kind) else {
+        return String::new();
+    };
+    let summary = signature_summary_of(
+        kind,
+        &record.title,
+        &record.fields,
+        &record.criteria,
+        &record.attachments,
+    );
+    if summary.lines.is_empty() {
+        return "<section class=\"signatures\"><h3>Signatures</h3><p>No signatures yet.</p></section>".into();
+    }
+    let mut out =
+        String::from("<section class=\"signatures\" id=\"signatures\"><h3>Signatures</h3>");
+    if summary.verified {
+        out.push_str(
+            "<p class=\"verified\"><strong>Verified:</strong> unchanged since it was signed.</p>",
+        );
+    } else {
+        out.push_str(&format!(
+            "<p class=\"altered\"><strong>Altered:</strong> {}.</p>",
+            escape(&summary.problems.join("; "))
+        ));
+    }
+    out.push_str("<ol>");
+    for line in &summary.lines {
+        let declaration = line
+            .declaration_version
+            .map_or(String::new(), |v| format!(", declaration version {v}"));
+        let how = if line.how.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", line.how)
+        };
+        let set_aside = if line.voided { " — voided later" } else { "" };
+        out.push_str(&format!(
+            "<li>{} by {}{}: {}{} — {}{}</li>",
+            line.action,
+            escape(&line.who),
+            how,
+            escape(&line.meaning),
+            declaration,
+            when(line.device_ms),
+            set_aside
+        ));
+    }
+    out.push_str("</ol>");
+    if let Some(next) = &summary.awaiting {
+        out.push_str(&format!("<p>Next: {}.</p>", escape(next)));
+    }
+    out.push_str("</section>");
     out
 }
 
@@ -558,5 +618,70 @@ mod tests {
         let voided = render_witness_signature(&rec);
         assert!(voided.contains("Signature voided"), "{voided}");
         assert!(!voided.contains("<path"), "the old signature is not shown");
+    }
+
+    #[test]
+    fn the_signature_log_shows_each_signature_and_whether_it_still_verifies() {
+        use pocketfolio_core::content::current_declaration;
+        use pocketfolio_core::evidence::{signed_content_sha256_of, SIGNATURE_EVENTS};
+        use pocketfolio_core::signing::{
+            sign, Made, Mark, RecordKind, SignRequest, Signer, SignerRole,
+        };
+        let mut rec = statement();
+        rec.kind = "quick_note".into();
+        assert!(render_signatures(&rec).contains("No signatures yet"));
+        let content = signed_content_sha256_of(
+            EvidenceKind::QuickNote,
+            &rec.title,
+            &rec.fields,
+            &rec.criteria,
+            &rec.attachments,
+        );
+        let event = sign(
+            RecordKind::EvidenceItem,
+            &[],
+            &content,
+            SignRequest {
+                signer: Signer {
+                    role: SignerRole::Learner,
+                    name: "Ada <Lovelace>".into(),
+                    account_id: None,
+                    witness: None,
+                },
+                mark: Some(Mark::Typed {
+                    name: "Ada <Lovelace>".into(),
+                }),
+                declaration: Some(current_declaration().reference()),
+                made: Made {
+                    device_ms: 1_000,
+                    hlc: rec.hlc,
+                    device: "phone".into(),
+                },
+            },
+        )
+        .unwrap();
+        rec.fields.insert(
+            SIGNATURE_EVENTS.into(),
+            serde_json::to_string(&[event]).unwrap(),
+        );
+        let page = render_signatures(&rec);
+        assert!(page.contains("Verified"), "{page}");
+        assert!(
+            page.contains("Signed by Ada &lt;Lovelace&gt; (the learner) (typed name)"),
+            "{page}"
+        );
+        assert!(page.contains("declaration version 1"), "{page}");
+        assert!(
+            page.contains("Next: the assessor signs the assessment decision"),
+            "{page}"
+        );
+        rec.fields
+            .insert("what_seen".into(), "Changed after signing".into());
+        let page = render_signatures(&rec);
+        assert!(page.contains("Altered"), "{page}");
+        assert!(
+            page.contains("changed since Ada &lt;Lovelace&gt; signed it"),
+            "{page}"
+        );
     }
 }

@@ -9,6 +9,7 @@ use crate::model::{
     Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind, LearnerStatus,
     WitnessState,
 };
+use crate::signing::RecordKind;
 use crate::store::Stamped;
 use crate::sync::protocol::{ChangeBody, EvidenceRecord};
 use crate::{CoreError, OrNotFound, Result};
@@ -262,8 +263,12 @@ impl Collection {
             mime: mime.to_string(),
             size: bytes.len() as u64,
         };
+        let before = item.clone();
         item.attachments.push(attachment.clone());
         item.updated_ms = self.clock.now_ms();
+        // A standing signature covered the attachments it saw (a witness's does not).
+        let made = self.made_at(item.updated_ms, &evidence::events_of(&before.fields))?;
+        evidence::void_if_changed(&before, &mut item, made)?;
         self.transact(EVIDENCE, |col| {
             col.store
                 .put_blob(&sha256, bytes.len() as u64, mime, item.updated_ms)?;
@@ -301,16 +306,26 @@ impl Collection {
                 "Ask your witness to sign the statement before submitting it.",
             ));
         }
+        let declared = match evidence::record_kind_of(item.kind) {
+            RecordKind::EvidenceItem => Some(self.standing_declaration()?),
+            _ => None,
+        };
         let (next, event) = item.lifecycle().submit().map_err(learner_refusal)?;
         item.submissions = next.submissions;
         item.learner_status = next.learner_status();
         item.updated_ms = self.clock.now_ms();
+        if let Some(declared) = &declared {
+            self.sign_submission(&mut item, declared)?;
+        }
         self.transact(EVIDENCE, |col| {
             col.store.put_evidence(&item)?;
             col.log_and_queue(
                 &item,
                 event.summary(),
-                json!({ "submission": item.submissions }),
+                json!({
+                    "submission": item.submissions,
+                    "declaration": declared.as_ref().and_then(|d| d.declaration.as_ref()).map(|d| d.version),
+                }),
             )
         })
     }

@@ -20,6 +20,7 @@ fn clocked() -> (Collection, Arc<ManualClock>, tempfile::TempDir) {
     let clock = manual_clock();
     let mut col = Collection::open(&dir.path().join("c.db"), clock.clone()).unwrap();
     col.install_builtin_content().unwrap();
+    crate::testing::declare(&mut col).unwrap();
     (col, clock, dir)
 }
 

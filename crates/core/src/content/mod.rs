@@ -2,6 +2,7 @@
 //! files under `assets/content/` (see its README) and checked here.
 
 mod builtin;
+mod declaration;
 mod enrolment;
 mod lint;
 mod official;
@@ -12,6 +13,7 @@ mod validate;
 mod words;
 
 pub use builtin::{builtin, BUILTIN_FILES};
+pub use declaration::{current_declaration, declaration, Declaration, DECLARATIONS};
 pub use enrolment::{
     enrolled_first, resolve_units, suggestion_units, EnrolledFirst, Enrolment, EnrolmentError,
     EnrolmentSource,

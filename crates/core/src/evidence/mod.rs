@@ -17,11 +17,14 @@
 
 mod autosave;
 mod coverage;
+mod declaration;
 mod edit;
 mod lifecycle;
 mod required;
 mod signature;
 mod signature_log;
+mod signature_summary;
+mod signed_content;
 mod suggest;
 #[cfg(test)]
 mod suggest_cases;
@@ -33,8 +36,11 @@ pub(crate) mod witness_tests;
 pub use crate::signing::MAX_SIGNATURE_POINTS;
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
+pub use declaration::DeclarationState;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use signature_log::{events_of, record_kind_of, SIGNATURE_EVENTS};
+pub use signature_summary::{signature_summary_of, SignatureLine, SignatureSummary};
+pub use signed_content::{signed_content_sha256, signed_content_sha256_of};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use witness::{

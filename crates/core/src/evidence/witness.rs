@@ -3,6 +3,7 @@
 
 use super::required::join_labels;
 use super::signature_log::{append_event, events_of, record_kind_of, SIGNATURE_EVENTS};
+use super::signed_content::signed_content_sha256;
 use super::EVIDENCE;
 use super::{missing_required, pack};
 use crate::model::{EvidenceId, EvidenceItem, Signature, WitnessState};
@@ -340,11 +341,11 @@ pub(crate) fn keep_signature_keys(
 }
 
 /// Why an edit voids a signature, as its void event says.
-const CHANGED: &str = "Changed after it was signed";
+pub(crate) const CHANGED: &str = "Changed after it was signed";
 
 /// The learner as the one whose edit voids a signature. The core does not know their name;
 /// the device the event names says where the edit was made.
-fn learner() -> Signer {
+pub(crate) fn learner() -> Signer {
     Signer {
         role: SignerRole::Learner,
         name: "The learner".into(),
@@ -353,19 +354,32 @@ fn learner() -> Signer {
     }
 }
 
-/// When `after` changes what the witness signed in `before`, removes the signature from
-/// `after`, marks it voided at `made.device_ms`, appends a void event to its signature log
-/// and returns the witness's name.
+/// When `after` changes what a standing signature in `before`'s log was made on, appends a
+/// void event to its log. When it changes what the witness signed, also removes the
+/// signature's fields from `after`, marks it voided at `made.device_ms` and returns the
+/// witness's name.
 pub(crate) fn void_if_changed(
     before: &EvidenceItem,
     after: &mut EvidenceItem,
     made: Made,
 ) -> Result<Option<String>> {
+    let now_ms = made.device_ms;
+    let content = signed_content_sha256(after);
+    let void = signing::void_if_changed(
+        &events_of(&before.fields),
+        &content,
+        learner(),
+        CHANGED,
+        made,
+    )
+    .map_err(|e| CoreError::invalid(e.to_string()))?;
+    if let Some(void) = void {
+        append_event(after, void)?;
+    }
     let Some(signed) = before.fields.get(WITNESS_SIGNED_DIGEST) else {
         return Ok(None);
     };
-    let digest = signed_digest(&after.title, &after.fields, &after.criteria);
-    if *signed == digest {
+    if *signed == signed_digest(&after.title, &after.fields, &after.criteria) {
         return Ok(None);
     }
     let name = before
@@ -373,21 +387,9 @@ pub(crate) fn void_if_changed(
         .get(WITNESS_NAME)
         .map(|n| n.trim().to_string())
         .unwrap_or_default();
-    let now_ms = made.device_ms;
-    let void = signing::void_if_changed(
-        &events_of(&before.fields),
-        &digest,
-        learner(),
-        CHANGED,
-        made,
-    )
-    .map_err(|e| CoreError::invalid(e.to_string()))?;
     after
         .fields
         .retain(|k, _| !SIGNATURE_KEYS.contains(&k.as_str()) || k == SIGNATURE_EVENTS);
-    if let Some(void) = void {
-        append_event(after, void)?;
-    }
     after
         .fields
         .insert(WITNESS_VOIDED_MS.into(), now_ms.to_string());

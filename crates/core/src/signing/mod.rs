@@ -33,5 +33,5 @@ pub use event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, Witness
 pub(crate) use mark::round1;
 pub use mark::{checked_drawing, checked_mark, MAX_SIGNATURE_POINTS};
 pub use order::{RecordKind, SignerRole, Step};
-pub use sign::{sign, void_if_changed, Made, SignRequest};
+pub use sign::{sign, void, void_if_changed, Made, SignRequest};
 pub use verify::{head_of, verify, verify_to_head, Problem, Verification};

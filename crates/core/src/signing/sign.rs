@@ -106,10 +106,22 @@ pub fn void_if_changed(
     if !changed {
         return Ok(None);
     }
+    void(events, content_sha256, by, reason, made).map(Some)
+}
+
+/// A void event for `events`, whatever stands: every signature before it no longer counts
+/// (a resubmission starts the signing order again).
+pub fn void(
+    events: &[SignatureEvent],
+    content_sha256: &str,
+    by: Signer,
+    reason: &str,
+    made: Made,
+) -> Result<SignatureEvent, SigningError> {
     let kind = EventKind::Void {
         reason: reason.to_string(),
     };
-    append(events, kind, by, None, None, content_sha256, made).map(Some)
+    append(events, kind, by, None, None, content_sha256, made)
 }
 
 fn append(

@@ -29,6 +29,7 @@ impl Device {
             Collection::open_in_memory(clock.clone(), Some(dir.path().join("attachments")))
                 .unwrap();
         col.install_builtin_content().unwrap();
+        crate::testing::declare(&mut col).unwrap();
         Device {
             col: Mutex::new(col),
             clock,

@@ -111,6 +111,7 @@ impl<L: Transport> Device<L> {
             .expect("in-memory collection");
         col.install_content(structure_only())
             .expect("structure installs");
+        crate::testing::declare(&mut col).expect("the declaration is signed");
         Device {
             col: Mutex::new(col),
             clock,
