@@ -100,6 +100,12 @@ enum Command {
         /// The backup folder.
         from: PathBuf,
     },
+    /// Check an exported portfolio ZIP offline against its manifest: each item's record,
+    /// attachments and signatures. Exits with 1 when any item was altered.
+    Verify {
+        /// The ZIP.
+        zip: PathBuf,
+    },
     /// Erase a learner: their account, portfolio, reviews, sessions and attachments (the
     /// audit log keeps its entries, by account id). Cannot be undone.
     Erase {
@@ -303,6 +309,35 @@ fn private_data(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints "verified" or "altered" and why for each item of the ZIP; exit code 1 when any
+/// item was altered.
+fn verify_zip(path: &std::path::Path) -> anyhow::Result<()> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let checks = pocketfolio_core::portfolio::verify_portfolio_zip(std::io::BufReader::new(file))?;
+    let altered = checks.iter().filter(|c| !c.verified()).count();
+    for check in &checks {
+        if check.verified() {
+            println!("verified  {}  {}", check.id, check.title);
+        } else {
+            println!(
+                "ALTERED   {}  {}: {}",
+                check.id,
+                check.title,
+                check.problems.join("; ")
+            );
+        }
+    }
+    println!(
+        "{} items: {} verified, {altered} altered",
+        checks.len(),
+        checks.len() - altered
+    );
+    if altered > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
 fn database_url(cli: &Cli) -> String {
     match &cli.database_url {
         Some(url) => url.clone(),
@@ -349,6 +384,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    if let Command::Verify { zip } = &cli.command {
+        // Offline, like the check in the ZIP's own page: no database.
+        return verify_zip(zip);
+    }
     if let Command::Restore { from } = &cli.command {
         // Before anything opens (and so creates) the database.
         let files =
@@ -396,7 +435,9 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         }
         Command::Admin { action } => admin(&db, &passwords, action).await?,
-        Command::Restore { .. } => unreachable!("handled before the database opens"),
+        Command::Restore { .. } | Command::Verify { .. } => {
+            unreachable!("handled before the database opens")
+        }
         Command::Audit { action } => audit(&db, action).await?,
         command => data_protection(&cli, db, passwords, command).await?,
     }
@@ -480,7 +521,8 @@ async fn data_protection(
         Command::Serve { .. }
         | Command::Admin { .. }
         | Command::Audit { .. }
-        | Command::Restore { .. } => {
+        | Command::Restore { .. }
+        | Command::Verify { .. } => {
             unreachable!("handled in main")
         }
     }

@@ -174,7 +174,11 @@ fn files_not_on_this_device_are_listed_but_not_included() {
     let mut zip = zip::ZipArchive::new(Cursor::new(out.into_inner())).unwrap();
     let html = String::from_utf8(read(&mut zip, "index.html")).unwrap();
     assert!(html.contains("shelf.jpg <span class=\"muted\">(not on this device"));
-    assert_eq!(zip.len(), 2);
+    assert_eq!(
+        zip.len(),
+        3,
+        "index.html, portfolio.json and manifest.json only"
+    );
 }
 
 #[test]

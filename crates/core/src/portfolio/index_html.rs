@@ -34,6 +34,7 @@ pub(super) fn index_html(p: &Portfolio) -> String {
         n = p.items.len(),
         s = if p.items.len() == 1 { "" } else { "s" },
     );
+    super::witness_list::render_witness_list(&mut h, p);
     contents(&mut h, p);
     coverage(&mut h, p);
     h.push_str("<main>");
@@ -141,6 +142,7 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion], held_by: &str)
     }
     fields(h, i);
     witness(h, e, criteria);
+    super::signatures_html::signatures(h, i);
     feedback(h, i);
     attachments(h, e, held_by);
     history(h, e);

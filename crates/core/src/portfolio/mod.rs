@@ -1,6 +1,8 @@
 //! Exporting a learner's portfolio as one self-contained ZIP: an `index.html` that opens
 //! offline in any browser (no scripts, no external resources), a `portfolio.json` of
-//! everything, and the attachments under `attachments/`.
+//! everything, a `manifest.json` of every record's canonical hash, attachment hashes and
+//! signature log (checked offline by [`verify_portfolio_zip`]), and the attachments under
+//! `attachments/`.
 //!
 //! One exporter for the phone and the centre: each gathers its items into a [`Portfolio`]
 //! and hands its attachments over as an [`AttachmentSource`]; [`PortfolioZip`] writes the
@@ -9,15 +11,24 @@
 mod escape;
 mod export;
 mod index_html;
+mod manifest;
 mod model;
+mod signatures_html;
 mod source;
+mod verify_zip;
+mod witness_list;
 mod write;
 
 #[cfg(test)]
 mod export_tests;
+#[cfg(test)]
+mod verify_zip_tests;
 
 pub use escape::escape_html;
 pub(crate) use index_html::when;
+pub use manifest::{record_sha256, Manifest, ManifestFile, ManifestItem, MANIFEST_FORMAT};
 pub use model::{attachment_name, CoverageRow, Portfolio, PortfolioItem};
 pub use source::{AttachmentSource, FolderSource};
+pub use verify_zip::{verify_portfolio_zip, ItemCheck};
+pub use witness_list::{witness_list, WitnessEntry};
 pub use write::{write_portfolio_zip, ExportSummary, PortfolioZip, PORTFOLIO_FORMAT};

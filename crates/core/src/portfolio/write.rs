@@ -3,6 +3,7 @@
 //! JSON and one buffer whatever the attachments weigh.
 
 use super::index_html::index_html;
+use super::manifest::Manifest;
 use super::model::Portfolio;
 use super::source::AttachmentSource;
 use crate::model::WitnessState;
@@ -58,6 +59,10 @@ impl<W: Write> PortfolioZip<W> {
         self.add_file(
             "portfolio.json",
             &serde_json::to_vec_pretty(&portfolio_json(portfolio))?,
+        )?;
+        self.add_file(
+            "manifest.json",
+            &serde_json::to_vec_pretty(&Manifest::of(portfolio))?,
         )?;
         let mut written = HashSet::new();
         for exported in &portfolio.items {
@@ -165,6 +170,7 @@ fn portfolio_json(p: &Portfolio) -> serde_json::Value {
         "format": PORTFOLIO_FORMAT,
         "exported_ms": p.exported_ms,
         "learner": p.learner,
+        "witnesses": super::witness_list::witness_list(p),
         "items": items,
         "coverage": coverage,
     })
