@@ -167,6 +167,16 @@ impl Queue {
         self.learning.is_empty() && self.main.is_empty()
     }
 
+    /// Every card waiting, learning first: for tests that check what `next` passed over.
+    #[cfg(test)]
+    pub(crate) fn waiting(&self) -> Vec<QueuedCard> {
+        self.learning
+            .iter()
+            .chain(self.main.iter())
+            .copied()
+            .collect()
+    }
+
     /// True if the card is waiting in this queue.
     pub fn contains(&self, card_id: CardId) -> bool {
         self.learning
