@@ -96,11 +96,16 @@ fn router(backend: Backend, data_dir: PathBuf) -> Router {
         .fallback(get(move || async move { page.clone() }))
 }
 
-/// A portfolio (`.zip`) or Anki (`.apkg`) export, so a browser can save what the app wrote.
-/// Only plain names in the exports folder: no paths.
+/// A portfolio (`.zip`) or Anki (`.apkg`, `.tsv`, `.csv`) export, so a browser can save what
+/// the app wrote. Only plain names in the exports folder: no paths.
 async fn download_export(folder: PathBuf, file: String) -> Response {
-    let plain = (file.ends_with(".zip") || file.ends_with(".apkg"))
-        && !file.starts_with('.')
+    let kind = match file.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("zip" | "apkg") => "application/zip",
+        Some("tsv") => "text/tab-separated-values; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let plain = !file.starts_with('.')
         && file
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
@@ -111,7 +116,7 @@ async fn download_export(folder: PathBuf, file: String) -> Response {
     match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
         Ok(Ok(bytes)) => (
             [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (header::CONTENT_TYPE, kind.to_string()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"{file}\""),

@@ -1,10 +1,16 @@
 //! One side of a card. The core hands over structured segments, never HTML, so card text
-//! can't inject markup; cloze gaps and answers get their own styles.
+//! can't inject markup; cloze gaps and answers get their own styles, pictures are shown and
+//! sounds get an audio control. Media go into the page as `data:` URLs (as attachment
+//! thumbnails do), so the same code serves the desktop, the phone and the preview.
 
+use crate::state::use_app;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use dioxus::prelude::*;
 use pocketfolio_core::render::Segment;
+use pocketfolio_core::{MediaFile, MediaMissing};
 
-/// Renders segments as text with styled gaps and answers.
+/// Renders segments as text with styled gaps and answers, pictures and sounds.
 #[component]
 pub fn Face(segments: Vec<Segment>) -> Element {
     rsx! {
@@ -19,8 +25,48 @@ pub fn Face(segments: Vec<Segment>) -> Element {
                     rsx! { span { key: "{i}", class: "gap", "aria-label": "blank", "{shown}" } }
                 }
                 Segment::Answer(a) => rsx! { mark { key: "{i}", class: "cloze-answer", "{a}" } },
+                Segment::Image(name) => rsx! { CardImage { key: "{i}-{name}", name } },
+                Segment::Sound(name) => rsx! { CardSound { key: "{i}-{name}", name } },
             }
         }
+    }
+}
+
+/// A picture from the deck's media; its name where the file is not on this device.
+#[component]
+fn CardImage(name: String) -> Element {
+    let app = use_app();
+    let file = use_hook(|| media_url(app.peek(|c| c.media_image(&name))));
+    match file {
+        Ok(src) => rsx! { img { class: "card-image", src: "{src}", alt: "Picture {name}" } },
+        Err(why) => rsx! { span { class: "media-missing", "[picture {name}: {why}]" } },
+    }
+}
+
+/// A sound from the deck's media, with the browser's own play control.
+#[component]
+fn CardSound(name: String) -> Element {
+    let app = use_app();
+    let file = use_hook(|| media_url(app.peek(|c| c.media_sound(&name))));
+    match file {
+        Ok(src) => rsx! {
+            audio { class: "card-sound", controls: true, preload: "auto", src: "{src}", "aria-label": "Play {name}" }
+        },
+        Err(why) => rsx! { span { class: "media-missing", "[sound {name}: {why}]" } },
+    }
+}
+
+/// A `data:` URL of the file, or why there is none, in the learner's words.
+fn media_url(found: Result<Result<MediaFile, MediaMissing>, String>) -> Result<String, String> {
+    match found {
+        Ok(Ok(f)) => Ok(format!(
+            "data:{};base64,{}",
+            f.mime,
+            BASE64.encode(&f.bytes)
+        )),
+        Ok(Err(MediaMissing::NotHere)) => Err("not on this device".into()),
+        Ok(Err(MediaMissing::TooLarge)) => Err("too large to show here".into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -32,6 +78,8 @@ pub fn face_text(segments: &[Segment]) -> String {
             Segment::Text(t) | Segment::Answer(t) => t.clone(),
             Segment::Gap(Some(h)) => format!("[{h}]"),
             Segment::Gap(None) => "[…]".to_string(),
+            Segment::Image(name) => format!("[picture {name}]"),
+            Segment::Sound(name) => format!("[sound {name}]"),
         })
         .collect()
 }

@@ -1,7 +1,7 @@
 //! Finding cards by text and tag, narrowed by deck, unit or state and sorted by edit, due date
 //! or lapses, and acting on them: edit, suspend or unsuspend, reset.
 
-use crate::components::{face_text, Message};
+use crate::components::{face_text, Face, Message};
 use crate::state::use_app;
 use crate::views::review::undone_notice;
 use crate::Route;
@@ -148,16 +148,19 @@ pub fn Browse() -> Element {
                         {
                             let faces = card_faces(&hit.note.fields, hit.ord);
                             let question = face_text(&faces.question);
-                            let answer = face_text(&faces.answer);
                             let card_id = hit.card_id;
                             let note_id = hit.note.id.to_string();
                             let suspended = hit.suspended;
                             let tags = hit.note.tags.join(" ");
-                            let status = status_text(hit.state, hit.lapses);
+                            let due = (hit.state != CardState::New)
+                                .then(|| app.peek(|c| Ok(c.learner_date_of(hit.due_ms))).ok())
+                                .flatten()
+                                .map(|d| d.format("%-d %b %Y").to_string());
+                            let status = status_text(hit.state, hit.lapses, due.as_deref());
                             rsx! {
                                 li { key: "{card_id}", class: "result",
-                                    p { class: "question", "{question}" }
-                                    p { class: "small muted", "{answer}" }
+                                    p { class: "question face-line", Face { segments: faces.question.clone() } }
+                                    p { class: "small muted face-line", Face { segments: faces.answer.clone() } }
                                     if !tags.is_empty() {
                                         p { class: "small muted", "Tags: {tags}" }
                                     }
@@ -254,18 +257,19 @@ fn sort_of(value: &str) -> BrowseSort {
     }
 }
 
-/// "Review · 2 lapses", from the card's state.
-fn status_text(state: CardState, lapses: u32) -> String {
+/// "Review · due 9 Dec 2026 · 2 lapses", from the card's state.
+fn status_text(state: CardState, lapses: u32, due: Option<&str>) -> String {
     let state = match state {
         CardState::New => "New",
         CardState::Learning => "Learning",
         CardState::Review => "Review",
         CardState::Relearning => "Relearning",
     };
+    let due = due.map(|d| format!(" · due {d}")).unwrap_or_default();
     match lapses {
-        0 => state.to_string(),
-        1 => format!("{state} · 1 lapse"),
-        n => format!("{state} · {n} lapses"),
+        0 => format!("{state}{due}"),
+        1 => format!("{state}{due} · 1 lapse"),
+        n => format!("{state}{due} · {n} lapses"),
     }
 }
 
@@ -279,7 +283,10 @@ mod tests {
         assert_eq!(state_of(""), None);
         assert_eq!(sort_of("lapses"), BrowseSort::Lapses);
         assert_eq!(sort_of("anything"), BrowseSort::Edited);
-        assert_eq!(status_text(CardState::Review, 2), "Review · 2 lapses");
-        assert_eq!(status_text(CardState::New, 0), "New");
+        assert_eq!(
+            status_text(CardState::Review, 2, Some("9 Dec 2026")),
+            "Review · due 9 Dec 2026 · 2 lapses"
+        );
+        assert_eq!(status_text(CardState::New, 0, None), "New");
     }
 }

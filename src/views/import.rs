@@ -10,7 +10,8 @@ use crate::Route;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use dioxus::prelude::*;
-use pocketfolio_core::import::{ImportReport, ImportSource};
+use futures::StreamExt as _;
+use pocketfolio_core::import::{ImportReport, ImportSource, ImportStep};
 
 /// Largest file the screen reads: an Anki deck of about 200,000 notes with its media.
 const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
@@ -64,8 +65,14 @@ await new Promise(() => {});
 #[derive(Clone, PartialEq)]
 enum Phase {
     Idle,
-    Reading { name: String, percent: u64 },
-    Importing { name: String },
+    Reading {
+        name: String,
+        percent: u64,
+    },
+    Importing {
+        name: String,
+        step: Option<ImportStep>,
+    },
     Done(ImportReport),
 }
 
@@ -123,11 +130,37 @@ pub fn ImportCards() -> Element {
                             )));
                             continue;
                         }
-                        phase.set(Phase::Importing { name: name.clone() });
+                        phase.set(Phase::Importing {
+                            name: name.clone(),
+                            step: None,
+                        });
                         let deck = deck_name_for(&name);
                         let file_name = name.clone();
+                        // The core reports each step from the import's thread; this task
+                        // shows them until the import ends and the channel closes.
+                        let (steps, mut heard) = futures::channel::mpsc::unbounded();
+                        let shown = name.clone();
+                        spawn(async move {
+                            while let Some(step) = heard.next().await {
+                                if matches!(*phase.peek(), Phase::Importing { .. }) {
+                                    phase.set(Phase::Importing {
+                                        name: shown.clone(),
+                                        step: Some(step),
+                                    });
+                                }
+                            }
+                        });
                         let result = app
-                            .write_in_background(move |c| c.import_file(&file_name, &bytes, &deck))
+                            .write_in_background(move |c| {
+                                c.import_file_with_progress(
+                                    &file_name,
+                                    &bytes,
+                                    &deck,
+                                    &mut |step| {
+                                        let _ = steps.unbounded_send(step);
+                                    },
+                                )
+                            })
                             .await;
                         match result {
                             Ok(report) => phase.set(Phase::Done(report)),
@@ -184,10 +217,15 @@ pub fn ImportCards() -> Element {
                     progress { max: "100", value: "{percent}", "aria-label": "Reading the file" }
                 }
             },
-            Phase::Importing { name } => rsx! {
-                section { class: "card-box", role: "status",
+            Phase::Importing { name, step } => rsx! {
+                section { class: "card-box", role: "status", id: "import-progress",
                     p { "Importing {name}… Large decks with a long history take a little while." }
-                    progress { "aria-label": "Importing" }
+                    if let Some(step) = step {
+                        p { class: "small", id: "import-step", "{step.describe()}" }
+                        progress { max: "100", value: "{step.percent()}", "aria-label": "Importing" }
+                    } else {
+                        progress { "aria-label": "Importing" }
+                    }
                 }
             },
             Phase::Done(report) => rsx! { ImportSummary { report } },

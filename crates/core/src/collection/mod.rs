@@ -5,6 +5,7 @@
 mod content;
 mod enrolment;
 mod evidence;
+mod media;
 mod merge;
 mod notes;
 mod official;
@@ -35,6 +36,7 @@ pub(crate) use evidence::write_blob;
 pub use evidence::{
     check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };
+pub use media::{MediaFile, MediaMissing, MAX_PLAYED_SOUND_BYTES, MAX_SHOWN_IMAGE_BYTES};
 pub use merge::MergeReport;
 pub(crate) use notes::{card_ords, check_fields, NOTES};
 pub use optimise::{Optimised, ToolInputs, RETENTIONS};
@@ -252,6 +254,13 @@ impl Collection {
     pub(crate) fn now(&self) -> (i64, i32) {
         let now = self.clock.now_ms();
         (now, self.clock.utc_offset_minutes(now))
+    }
+
+    /// The calendar date of the learner day `time_ms` falls in (a day starts at the learner's
+    /// rollover hour), as the learner's due dates are counted.
+    pub fn learner_date_of(&self, time_ms: i64) -> chrono::NaiveDate {
+        let offset = self.clock.utc_offset_minutes(time_ms);
+        date_of_day(self.scheduler.day_of(time_ms, offset))
     }
 
     /// The learner day it is now, and when it ends.

@@ -191,10 +191,7 @@ impl Collection {
                 media.extend(media_names(f));
             }
             let nid = ids.next();
-            let guid = match self.store.get_note_guid(note.id)? {
-                Some(g) => g,
-                None => note.id.0.simple().to_string(),
-            };
+            let guid = self.anki_guid(note)?;
             let flds: Vec<String> = fields.iter().map(|f| field_html(f)).collect();
             let tags = if note.tags.is_empty() {
                 String::new()

@@ -6,6 +6,7 @@
 
 use super::csv_parse::{decode, guess_separator, header, records, Header};
 use super::html_text::field_text;
+use super::progress::{counted, ImportStep};
 use super::{anki, ImportReport, ImportSource, Skipped};
 use crate::collection::card_ords;
 use crate::model::{Note, NoteFields, NoteId};
@@ -27,6 +28,17 @@ impl Collection {
     /// their own deck go there), in one transaction. A file with no usable row, or one that
     /// can't be read whole, is an error and changes nothing.
     pub fn import_csv(&mut self, deck_name: &str, data: &[u8]) -> Result<ImportReport> {
+        self.import_csv_with_progress(deck_name, data, &mut |_| {})
+    }
+
+    /// As [`Collection::import_csv`], telling `progress` each step.
+    pub fn import_csv_with_progress(
+        &mut self,
+        deck_name: &str,
+        data: &[u8],
+        progress: &mut dyn FnMut(ImportStep),
+    ) -> Result<ImportReport> {
+        progress(ImportStep::Reading);
         let deck_name = deck_name.trim();
         if deck_name.is_empty() {
             return Err(CoreError::invalid(
@@ -76,7 +88,12 @@ impl Collection {
         let now = self.clock.now_ms();
         report.deck_id = self.transact(crate::collection::NOTES, |col| {
             let mut first = None;
-            for r in &rows {
+            let total = rows.len();
+            for (done, r) in rows.iter().enumerate() {
+                counted(progress, done, total, |done, total| ImportStep::Notes {
+                    done,
+                    total,
+                });
                 let deck_id = col.deck_named_in_txn(&r.deck)?;
                 first.get_or_insert(deck_id);
                 if r.id.is_none() && col.store.note_exists(deck_id, &r.fields)? {
@@ -100,6 +117,11 @@ impl Collection {
                 }
                 report.cards += card_ords(&note.fields).len();
             }
+            counted(progress, total, total, |done, total| ImportStep::Notes {
+                done,
+                total,
+            });
+            progress(ImportStep::Saving);
             Ok(first.unwrap_or(report.deck_id))
         })?;
         report.skipped = skipped;

@@ -7,13 +7,14 @@ pub mod anki;
 mod csv_file;
 mod csv_parse;
 mod html_text;
+mod progress;
 mod report;
 
 pub use anki::AnkiFileKind;
+pub use progress::{ImportStep, STEP_EVERY};
 pub use report::{ImportReport, ImportSource, Skipped};
 
 use crate::{Collection, Result};
-use std::path::PathBuf;
 
 impl Collection {
     /// Imports a file the learner picked, whatever it is: an Anki file by its content (a
@@ -25,24 +26,34 @@ impl Collection {
         data: &[u8],
         deck_name: &str,
     ) -> Result<ImportReport> {
+        self.import_file_with_progress(file_name, data, deck_name, &mut |_| {})
+    }
+
+    /// As [`Collection::import_file`], telling `progress` each step as it starts (and how many
+    /// notes and media files are done), for a screen to show during a big import.
+    pub fn import_file_with_progress(
+        &mut self,
+        file_name: &str,
+        data: &[u8],
+        deck_name: &str,
+        progress: &mut dyn FnMut(ImportStep),
+    ) -> Result<ImportReport> {
         if anki::looks_like_anki(data) {
-            self.import_anki(file_name, data, deck_name)
+            self.import_anki_in(
+                file_name,
+                data,
+                deck_name,
+                &std::env::temp_dir(),
+                anki::Limits::DEFAULT,
+                progress,
+            )
         } else {
-            self.import_csv(deck_name, data)
+            self.import_csv_with_progress(deck_name, data, progress)
         }
     }
 }
 
 impl Collection {
-    /// Where the media file that card text names (`[image:label.png]`, `[sound:beep.mp3]`)
-    /// is on disk, if it was imported.
-    pub fn media_path(&self, name: &str) -> Result<Option<PathBuf>> {
-        Ok(self
-            .store
-            .get_media(name)?
-            .and_then(|sha| self.attachment_path(&sha)))
-    }
-
     /// Stores one note from a file and counts it: added; or, when a note with its id is here
     /// already (the same Anki note imported before), updated or unchanged. An updated note
     /// keeps the deck and criteria the learner gave it. Must run inside `transact`.

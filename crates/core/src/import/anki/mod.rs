@@ -13,6 +13,7 @@ mod unpack;
 pub use unpack::AnkiFileKind;
 pub(crate) use unpack::{Limits, Scratch};
 
+use super::progress::{counted, ImportStep};
 use super::{ImportReport, ImportSource, Skipped};
 use crate::model::{CardId, DeckId, Note, NoteId, Rating, ReviewEvent, ReviewId, ReviewLog};
 use crate::sync::protocol::{ChangeBody, ReviewRecord};
@@ -52,10 +53,12 @@ impl Collection {
             default_deck,
             &std::env::temp_dir(),
             Limits::DEFAULT,
+            &mut |_| {},
         )
     }
 
-    /// As [`Collection::import_anki`], unpacking under `temp_root` within `limits`.
+    /// As [`Collection::import_anki`], unpacking under `temp_root` within `limits` and
+    /// telling `progress` each step.
     pub(crate) fn import_anki_in(
         &mut self,
         file_name: &str,
@@ -63,6 +66,7 @@ impl Collection {
         default_deck: &str,
         temp_root: &Path,
         limits: Limits,
+        progress: &mut dyn FnMut(ImportStep),
     ) -> Result<ImportReport> {
         let default_deck = default_deck.trim();
         if default_deck.is_empty() {
@@ -70,7 +74,9 @@ impl Collection {
                 "Choose a deck name for the imported cards.",
             ));
         }
+        progress(ImportStep::Unpacking);
         let mut unpacked = unpack::unpack(data, file_name, temp_root, limits)?;
+        progress(ImportStep::Reading);
         let anki = read::read_collection(&unpacked.db_path).map_err(|e| {
             CoreError::invalid(format!(
                 "The Anki collection inside the file can't be read ({e})."
@@ -93,7 +99,7 @@ impl Collection {
                 "The file has no cards to import{why}."
             )));
         }
-        let media = self.store_media(&mut unpacked, &media_wanted, &mut skipped)?;
+        let media = self.store_media(&mut unpacked, &media_wanted, &mut skipped, progress)?;
         let (now, offset) = self.now();
         let anki_today = anki.day_at(now);
         let retention = self.settings.desired_retention;
@@ -111,7 +117,9 @@ impl Collection {
             for (name, sha) in &media {
                 col.store.put_media(name, sha)?;
             }
-            for p in &planned {
+            let total = planned.len();
+            for (done, p) in planned.iter().enumerate() {
+                counted(progress, done, total, notes_step);
                 let mut note = p.note.clone();
                 note.deck_id = deck_ids[&p.deck];
                 col.put_note_from_file(&note, &mut report)?;
@@ -133,6 +141,8 @@ impl Collection {
                     report.reviews += col.add_imported_logs(card.id, logs)?;
                 }
             }
+            counted(progress, total, total, notes_step);
+            progress(ImportStep::Saving);
             Ok(())
         })?;
         report.deck_id = self
@@ -232,6 +242,7 @@ impl Collection {
         unpacked: &mut unpack::Unpacked<'_>,
         wanted: &BTreeSet<String>,
         skipped: &mut Vec<Skipped>,
+        progress: &mut dyn FnMut(ImportStep),
     ) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         let names: Vec<&String> = wanted
@@ -261,7 +272,9 @@ impl Collection {
             ));
             return Ok(out);
         };
-        for name in names {
+        let total = names.len();
+        for (done, name) in names.into_iter().enumerate() {
+            counted(progress, done, total, media_step);
             match unpacked.media_bytes(name) {
                 Ok(bytes) if bytes.is_empty() => skipped.push(Skipped::new(
                     format!("media file \"{name}\""),
@@ -283,6 +296,7 @@ impl Collection {
                 )),
             }
         }
+        counted(progress, total, total, media_step);
         Ok(out)
     }
 
@@ -307,6 +321,14 @@ impl Collection {
 }
 
 /// Our id for the note with this Anki GUID: the same file always gives the same ids.
+fn notes_step(done: usize, total: usize) -> ImportStep {
+    ImportStep::Notes { done, total }
+}
+
+fn media_step(done: usize, total: usize) -> ImportStep {
+    ImportStep::Media { done, total }
+}
+
 pub(crate) fn note_id_for_guid(guid: &str) -> NoteId {
     NoteId::from_content_key(&format!("anki-guid:{guid}"))
 }

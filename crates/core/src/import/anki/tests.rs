@@ -259,14 +259,28 @@ fn no_temporary_file_is_left_behind() {
         "anki-26.anki2",
         "anki-26-legacy.apkg",
     ] {
-        col.import_anki_in(name, &fixture(name), "X", root.path(), Limits::DEFAULT)
-            .unwrap();
+        col.import_anki_in(
+            name,
+            &fixture(name),
+            "X",
+            root.path(),
+            Limits::DEFAULT,
+            &mut |_| {},
+        )
+        .unwrap();
         let left: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
         assert!(left.is_empty(), "{name} left {left:?}");
     }
     let broken = corrupt_collection();
     assert!(col
-        .import_anki_in("x.apkg", &broken, "X", root.path(), Limits::DEFAULT)
+        .import_anki_in(
+            "x.apkg",
+            &broken,
+            "X",
+            root.path(),
+            Limits::DEFAULT,
+            &mut |_| {}
+        )
         .is_err());
     assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
 }
@@ -313,7 +327,7 @@ fn refused(data: &[u8], words: &str, limits: Limits) {
     let (mut col, _clock, _dir) = collection_at_fixture_time();
     let root = tempfile::tempdir().unwrap();
     let err = col
-        .import_anki_in("bad.apkg", data, "X", root.path(), limits)
+        .import_anki_in("bad.apkg", data, "X", root.path(), limits, &mut |_| {})
         .unwrap_err()
         .to_string();
     assert!(err.contains(words), "wanted \"{words}\" in: {err}");
@@ -432,4 +446,40 @@ fn packages_written_by_genanki_and_older_exports_still_import() {
             extra: "Continuous improvement".into()
         }
     );
+}
+
+#[test]
+fn an_import_reports_each_step_in_order() {
+    let (mut col, _clock, _dir) = collection_at_fixture_time();
+    let mut steps = Vec::new();
+    let report = col
+        .import_file_with_progress(
+            "Retail.apkg",
+            &fixture("anki-26-modern.apkg"),
+            "Retail",
+            &mut |s| steps.push(s),
+        )
+        .unwrap();
+    use crate::import::ImportStep::*;
+    let notes = report.added;
+    assert_eq!(
+        steps,
+        vec![
+            Unpacking,
+            Reading,
+            Media { done: 0, total: 2 },
+            Media { done: 2, total: 2 },
+            Notes {
+                done: 0,
+                total: notes
+            },
+            Notes {
+                done: notes,
+                total: notes
+            },
+            Saving,
+        ]
+    );
+    let percents: Vec<u8> = steps.iter().map(|s| s.percent()).collect();
+    assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
 }
