@@ -182,6 +182,7 @@ pub fn EditCard(note: String) -> Element {
         Err(e) => return rsx! { h1 { "Edit card" } Message { error: e } },
     };
     let note_id = note.id;
+    let links = app.read(|c| c.note_links(note_id)).unwrap_or_default();
     let criteria = note.criteria.clone();
     let builtin = note.builtin.is_some();
 
@@ -204,6 +205,24 @@ pub fn EditCard(note: String) -> Element {
             p { class: "small muted", "This card comes with the built-in content. Your edits stay on this device's copy." }
         }
         CardFields { draft, submit_label: "Save", on_submit: save }
+        if !links.is_empty() {
+            section { id: "card-criteria",
+                h2 { "Criteria" }
+                ul { class: "plain",
+                    for l in links {
+                        li { key: "{l.criterion.id}", "data-teaches": "{l.teaches}",
+                            b { "{l.criterion.label()} " }
+                            "{l.criterion.text}"
+                            if l.teaches {
+                                span { class: "small muted", " · taught here: counts towards knowledge strength" }
+                            } else {
+                                span { class: "small muted", " · related only: background, not counted" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         Message { error: error(), notice: notice() }
         div { class: "row",
             Link { class: "button", to: Route::Browse {}, "Back to browse" }

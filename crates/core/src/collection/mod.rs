@@ -7,6 +7,7 @@ mod enrolment;
 mod evidence;
 mod media;
 mod merge;
+mod note_links;
 mod notes;
 mod official;
 mod optimise;
@@ -38,6 +39,7 @@ pub use evidence::{
 };
 pub use media::{MediaFile, MediaMissing, MAX_PLAYED_SOUND_BYTES, MAX_SHOWN_IMAGE_BYTES};
 pub use merge::MergeReport;
+pub use note_links::CriterionLink;
 pub(crate) use notes::{card_ords, check_fields, NOTES};
 pub use optimise::{Optimised, ToolInputs, RETENTIONS};
 pub use parameters::FittedParameters;
