@@ -3,6 +3,7 @@
 //! durable and queued for sync), rolls back on any error, and records what changed.
 
 mod content;
+mod deck_list;
 mod enrolment;
 mod evidence;
 mod media;

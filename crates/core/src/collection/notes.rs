@@ -3,7 +3,7 @@
 use super::{Collection, OpChanges};
 use crate::model::{Card, CardId, Deck, DeckId, Note, NoteFields, NoteId, Schedule};
 use crate::render::cloze_numbers;
-use crate::store::{BrowseFilter, DeckSummary, SearchHit, Stamped};
+use crate::store::{BrowseFilter, SearchHit, Stamped};
 use crate::sync::protocol::{ChangeBody, DeckRecord, NoteRecord};
 use crate::{CoreError, OrNotFound, Result};
 
@@ -60,18 +60,6 @@ fn clean_tags(tags: &[String]) -> Vec<String> {
 }
 
 impl Collection {
-    /// Every deck with its counts for today.
-    pub fn decks(&self) -> Result<Vec<DeckSummary>> {
-        let mut decks = self.store.get_deck_summaries()?;
-        for d in &mut decks {
-            let today = self.study_today(&crate::queue::Scope::Deck(d.deck.id))?;
-            d.due = today.counts.learning + today.counts.review;
-            d.new = today.counts.new;
-            d.today = today;
-        }
-        Ok(decks)
-    }
-
     /// A deck.
     pub fn deck(&self, id: DeckId) -> Result<Deck> {
         self.store.get_deck(id)?.or_not_found("deck", id)

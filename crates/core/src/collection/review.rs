@@ -45,7 +45,7 @@ pub struct Today {
 }
 
 /// What gathering held back.
-struct Held {
+pub(super) struct Held {
     reviews_over_limit: u32,
     reviews_buried: u32,
     new_limit_reached: bool,
@@ -90,45 +90,80 @@ impl Collection {
     /// or short queue.
     pub fn study_today(&self, scope: &Scope) -> Result<StudyToday> {
         let (queue, held) = self.gather_queue(scope)?;
-        let counts = queue.counts();
-        let filter = self.queue_filter(scope);
-        let new_waiting = self
-            .store
-            .count_new_cards(&filter)?
-            .saturating_sub(counts.new);
-        Ok(StudyToday {
-            counts,
-            new_limit: held.set.new,
-            review_limit: held.set.review,
-            new_limit_reached: held.left.new == 0
-                || counts.new >= held.left.new
-                || held.new_limit_reached,
-            new_waiting,
-            reviews_over_limit: held.reviews_over_limit,
-            reviews_buried: held.reviews_buried,
-        })
+        let new_cards = self.store.count_new_cards(&self.queue_filter(scope))?;
+        Ok(study_today_of(&queue, &held, new_cards))
     }
 
-    fn queue_filter(&self, scope: &Scope) -> QueueFilter {
+    pub(super) fn queue_filter(&self, scope: &Scope) -> QueueFilter {
         QueueFilter {
             scope: scope.clone(),
             today: self.today().0,
         }
     }
 
+    /// What every scope's day rules are made from, read once: a screen that builds many
+    /// queues (the deck list) reads it once for all of them.
+    pub(super) fn day_context(&self) -> Result<DayContext> {
+        let (now, offset) = self.now();
+        let (today, day_end) = self.today();
+        let day_start = self.scheduler.day_start_ms(today, offset);
+        Ok(DayContext {
+            now,
+            today,
+            day_end,
+            done_all: self.store.done_counts(day_start, day_end)?,
+            done: self.store.done_counts_by_deck(day_start, day_end)?,
+            extras: self.extras_by_scope()?,
+            deck_ids: self.store.deck_ids()?,
+        })
+    }
+}
+
+/// What a scope's queue held and held back, as the screens explain it; `new_cards` is every
+/// new card of the scope that is not buried today.
+pub(super) fn study_today_of(queue: &Queue, held: &Held, new_cards: u32) -> StudyToday {
+    let counts = queue.counts();
+    let new_waiting = new_cards.saturating_sub(counts.new);
+    StudyToday {
+        counts,
+        new_limit: held.set.new,
+        review_limit: held.set.review,
+        new_limit_reached: held.left.new == 0
+            || counts.new >= held.left.new
+            || held.new_limit_reached,
+        new_waiting,
+        reviews_over_limit: held.reviews_over_limit,
+        reviews_buried: held.reviews_buried,
+    }
+}
+
+/// Today's bounds and what was studied in them, read once per screen.
+pub(super) struct DayContext {
+    now: i64,
+    today: i64,
+    pub(super) day_end: i64,
+    done_all: crate::store::DoneCounts,
+    done: std::collections::HashMap<crate::model::DeckId, crate::store::DoneCounts>,
+    extras: std::collections::HashMap<String, Limits>,
+    pub(super) deck_ids: Vec<crate::model::DeckId>,
+}
+
+impl DayContext {
+    /// The learner day it is.
+    pub(super) fn today(&self) -> i64 {
+        self.today
+    }
+}
+
+impl Collection {
     /// The day's rules for `scope`: each deck's preset limits less what was studied in it
     /// today (plus any "study more"), its bury rules, and the scope's own limits — a deck's
     /// for a deck, the default preset's for everything or a unit, as Anki applies the limits
     /// of the deck clicked on. Returns the rules and the scope's limits as set.
-    fn day_rules(&self, scope: &Scope) -> Result<(DayRules, Limits)> {
-        let (_, offset) = self.now();
-        let (today, day_end) = self.today();
-        let day_start = self.scheduler.day_start_ms(today, offset);
-        let done_all = self.store.done_counts(day_start, day_end)?;
-        let done = self.store.done_counts_by_deck(day_start, day_end)?;
-        let extras = self.extras_by_scope()?;
+    fn day_rules(&self, scope: &Scope, ctx: &DayContext) -> (DayRules, Limits) {
+        let (done_all, done) = (ctx.done_all, &ctx.done);
         let extra_of = |s: &Scope| {
-            extras
+            ctx.extras
                 .get(&super::study_more::scope_key(s))
                 .copied()
                 .unwrap_or_default()
@@ -143,7 +178,7 @@ impl Collection {
             review: set.review.saturating_sub(review_done),
         };
         let mut decks = std::collections::HashMap::new();
-        for deck in self.store.deck_ids()? {
+        for &deck in &ctx.deck_ids {
             let preset = self.settings.preset_for(deck);
             let mut extra = extra_of(&Scope::Deck(deck));
             // "Study more" over everything or a unit lifts the limit of each deck in it.
@@ -187,21 +222,33 @@ impl Collection {
                 },
             },
         };
-        Ok((rules, scope_set))
+        (rules, scope_set)
     }
 
     /// The one place the day's queue is built: candidates from the store, each deck's rules
     /// from its preset (`day_rules`), the rules themselves from `queue::gather`.
     fn gather_queue(&self, scope: &Scope) -> Result<(Queue, Held)> {
-        let (now, _) = self.now();
-        let (today, day_end) = self.today();
+        let ctx = self.day_context()?;
         let filter = self.queue_filter(scope);
-        let due = self
-            .store
-            // With every deck on the default preset, no deck's limit can bind before the
-            // scope's and all bury alike, so the per-card deck lookup is skipped (it cost the
-            // queue build at 100,000 cards about 25 ms).
-            .due_candidates(&filter, day_end, !self.settings.deck_presets.is_empty())?
+        // With every deck on the default preset, no deck's limit can bind before the scope's
+        // and all bury alike, so the per-card deck lookup is skipped (it cost the queue build
+        // at 100,000 cards about 25 ms).
+        let with_deck = !self.settings.deck_presets.is_empty();
+        let due = self.store.due_candidates(&filter, ctx.day_end, with_deck)?;
+        self.gather_queue_from(scope, &ctx, due)
+    }
+
+    /// Builds `scope`'s queue from its due candidates (read by the caller, who may read them
+    /// once for several scopes).
+    pub(super) fn gather_queue_from(
+        &self,
+        scope: &Scope,
+        ctx: &DayContext,
+        due: Vec<crate::store::DueCandidate>,
+    ) -> Result<(Queue, Held)> {
+        let (now, today, day_end) = (ctx.now, ctx.today, ctx.day_end);
+        let filter = self.queue_filter(scope);
+        let due = due
             .into_iter()
             .map(|c| {
                 let schedule = Schedule {
@@ -222,11 +269,11 @@ impl Collection {
                 }
             })
             .collect();
-        let (rules, set) = self.day_rules(scope)?;
+        let (rules, set) = self.day_rules(scope, ctx);
         let left = rules.scope;
         let decks = match scope {
             Scope::Deck(d) => vec![*d],
-            _ => self.store.deck_ids()?,
+            _ => ctx.deck_ids.clone(),
         };
         let deck_rules: Vec<DeckRules> = decks.iter().map(|d| rules.deck(*d)).collect();
         let mut gathering = Gathering::new(due, rules, day_end);

@@ -5,6 +5,7 @@ use crate::model::{Card, CardId, CardState, DeckId, Memory, NoteId, Schedule};
 use crate::queue::{NewCard, Scope};
 use crate::{CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 const CARD_COLUMNS: &str = "id, note_id, ord, position, state, due_ms, stability, difficulty, step, reps, lapses, interval_days, last_review_ms, last_day, suspended, buried_day, leech";
@@ -218,6 +219,21 @@ impl Store {
             },
             |r| r.get(0),
         )?)
+    }
+
+    /// The new cards of each deck that are not suspended or buried today, in one pass over
+    /// the new cards (the deck list's counts; `count_new_cards` with a deck's filter, for
+    /// every deck at once).
+    pub(crate) fn count_new_cards_by_deck(&self, today: i64) -> Result<HashMap<DeckId, u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT n.deck_id, count(*) FROM card c INDEXED BY card_new
+             JOIN note n ON n.id = c.note_id
+             WHERE c.suspended = 0 AND c.state = 0
+               AND (c.buried_day IS NULL OR c.buried_day != ?1)
+             GROUP BY n.deck_id",
+        )?;
+        let rows = stmt.query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many cards there are.

@@ -23,10 +23,11 @@ mod stats;
 mod structure;
 mod sync;
 
-pub(crate) use cards::QueueFilter;
+pub(crate) use cards::{DueCandidate, QueueFilter};
 pub use decks::DeckSummary;
 pub use notes::{BrowseFilter, BrowseSort, BrowseState, SearchHit};
 pub(crate) use open::configure;
+pub(crate) use reviews::DoneCounts;
 pub(crate) use sync::Stamped;
 
 use crate::Result;
