@@ -103,6 +103,7 @@ fn run(backend: Backend, _args: &args::Args) {
 pub fn App() -> Element {
     let backend = use_context::<Backend>();
     let app = state::provide_app(backend);
+    views::evidence::provide_handover();
     rsx! {
         document::Stylesheet { href: MAIN_CSS }
         style { {MAIN_CSS_TEXT} }

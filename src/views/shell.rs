@@ -2,6 +2,7 @@
 
 use crate::components::BottomNav;
 use crate::state::use_app;
+use crate::views::evidence::use_handover;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::model::Theme;
@@ -17,10 +18,28 @@ pub fn Shell() -> Element {
         Theme::Dark => "dark",
     };
     let scale = f32::from(settings.text_scale_percent) / 100.0;
+    // While a witness holds the phone, any other route (the back button, a stale link) is sent
+    // straight back to their form, and nothing of the learner's is drawn meanwhile.
+    let handover = use_handover();
+    let route = use_route::<Route>();
+    let stray = handover.strays(&route);
+    let nav = use_navigator();
+    use_effect(use_reactive!(|stray| {
+        if let Some(home) = stray {
+            nav.replace(home);
+        }
+    }));
+    let witness_mode = handover.item().is_some();
     rsx! {
-        div { class: "app", "data-theme": theme, style: "--text-scale: {scale}",
-            main { class: "screen", Outlet::<Route> {} }
-            BottomNav {}
+        div { class: "app", "data-theme": theme, "data-witness-mode": if witness_mode { "on" } else { "off" }, style: "--text-scale: {scale}",
+            main { class: "screen",
+                if stray.is_none() {
+                    Outlet::<Route> {}
+                }
+            }
+            if !witness_mode {
+                BottomNav {}
+            }
         }
     }
 }

@@ -99,7 +99,7 @@ fn TodayScreen() -> Element {
                 ul { class: "plain",
                     for d in drafts {
                         li { key: "{d.id}",
-                            Link { class: "item-link", to: Route::EvidenceDetail { id: d.id.to_string() }, "{d.title}" }
+                            Link { class: "item-link", to: Route::EvidenceDetail { id: d.id.to_string() }, "{d.listed_title()}" }
                             " "
                             span { class: "small muted", "({d.kind.label()})" }
                         }
@@ -115,7 +115,7 @@ fn TodayScreen() -> Element {
                 ul { class: "plain",
                     for f in feedback {
                         li { key: "{f.id}",
-                            Link { class: "item-link", to: Route::EvidenceDetail { id: f.id.to_string() }, b { "{f.title}" } }
+                            Link { class: "item-link", to: Route::EvidenceDetail { id: f.id.to_string() }, b { "{f.listed_title()}" } }
                             p { "{f.feedback.clone().unwrap_or_default()}" }
                         }
                     }

@@ -450,6 +450,43 @@ async fn assessor_refers_back_signs_off_and_the_learner_pulls_it(backend: Backen
         .await;
     assert_eq!(p.status, StatusCode::NOT_FOUND);
     assert!(!bob.get("/queue").await.body.contains("Till"));
+    // A testimony under its template's name is listed by witness and activity (the core's
+    // rule, as the phone lists it), and flagged once an edit voided its signature.
+    let tablet = DeviceId::new_at(2);
+    let testimony_id = EvidenceId::new_at(6);
+    let mut testimony = evidence(testimony_id, "Witness testimony", 10, tablet);
+    testimony.fields.insert(
+        "context".into(),
+        "Calmed a customer whose parcel was lost".into(),
+    );
+    sign_as_witness(&mut testimony, "Dana <Okoro>");
+    testimony.fields.insert(
+        "context".into(),
+        "Calmed a customer whose parcel went missing".into(),
+    );
+    let pushed = batch(
+        tablet,
+        1,
+        vec![change(1, ChangeBody::EvidencePut(testimony))],
+    );
+    assert_eq!(c.push(&token, &pushed).await.0, StatusCode::OK);
+    let queue = b.get("/queue").await;
+    assert!(
+        queue
+            .body
+            .contains("Witness: Dana &lt;Okoro&gt; — Calmed a customer whose parcel went missing"),
+        "{}",
+        queue.body
+    );
+    assert!(queue.body.contains("(signature voided)"), "{}", queue.body);
+    let learner_page = b.get(&format!("/learners/{}", lee.id)).await;
+    assert!(
+        learner_page
+            .body
+            .contains("Witness: Dana &lt;Okoro&gt; — Calmed a customer whose parcel went missing"),
+        "{}",
+        learner_page.body
+    );
 }
 both_backends!(assessor_refers_back_signs_off_and_the_learner_pulls_it);
 

@@ -8,7 +8,8 @@ use crate::components::Message;
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::model::EvidenceItem;
+use pocketfolio_core::evidence::witness_state_of;
+use pocketfolio_core::model::{EvidenceItem, EvidenceKind, WitnessState};
 
 /// The portfolio screen.
 #[component]
@@ -81,9 +82,12 @@ pub fn Portfolio() -> Element {
                             Link {
                                 class: "grow item-link",
                                 to: Route::EvidenceDetail { id: item.id.to_string() },
-                                "{item.title}"
+                                "{item.listed_title()}"
                             }
                             StageBadge { stage: item.stage() }
+                        }
+                        if signature_voided(item) {
+                            p { class: "small error voided-flag", "Signature voided: the statement changed after it was signed." }
                         }
                         p { class: "small muted",
                             "{summary_line(item)}"
@@ -154,4 +158,13 @@ fn first_line(item: &EvidenceItem) -> Option<String> {
 /// "1 criterion", "2 criteria".
 pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// True for a testimony whose witness signature an edit voided, by the core's rule.
+fn signature_voided(item: &EvidenceItem) -> bool {
+    item.kind == EvidenceKind::WitnessTestimony
+        && matches!(
+            witness_state_of(&item.title, &item.fields, &item.criteria, item.updated_ms),
+            WitnessState::Voided { .. }
+        )
 }

@@ -9,6 +9,7 @@ mod declaration;
 mod detail;
 mod export;
 mod fields;
+mod handover;
 mod history;
 mod list;
 mod status;
@@ -17,5 +18,6 @@ mod witness;
 
 pub use capture::CaptureActions;
 pub use detail::EvidenceDetail;
+pub use handover::{provide_handover, use_handover};
 pub use list::Portfolio;
 pub use status::{status_class, StatusBadge};

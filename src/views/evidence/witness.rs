@@ -8,6 +8,7 @@ use super::autosave::{Autosave, SaveIndicator};
 use super::criteria::CriteriaSection;
 use super::detail::words_of;
 use super::fields::FieldInputView;
+use super::handover::use_handover;
 use super::status::when;
 use crate::components::{Ink, Message, SignaturePad};
 use crate::state::use_app;
@@ -25,15 +26,29 @@ pub enum Step {
 
 /// The step a testimony opens at: choosing criteria until some are chosen. Held by the item
 /// screen, which hides the learner's own controls while the witness has the phone.
+/// While the phone is handed over ([`super::handover::Handover`]) it opens, and stays, at the witness's form;
+/// the step and the lock move together.
 pub fn use_witness_step(item: &EvidenceItem) -> Signal<Step> {
     let chosen = !item.criteria.is_empty();
-    use_signal(|| {
-        if chosen {
+    let id = item.id;
+    let mut handover = use_handover();
+    let step = use_signal(|| {
+        if handover.item() == Some(id) {
+            Step::Witness
+        } else if chosen {
             Step::Prompts
         } else {
             Step::Criteria
         }
-    })
+    });
+    use_effect(move || {
+        if step() == Step::Witness {
+            handover.lock(id);
+        } else {
+            handover.release();
+        }
+    });
+    step
 }
 
 /// The witness flow for one testimony. `fields` are the template's witness fields.
@@ -256,7 +271,8 @@ fn WitnessForm(
             Message { error: error() }
             button { class: "primary wide", r#type: "button", id: "sign-statement", disabled: locked, onclick: sign, "Sign statement" }
         }
-        button { r#type: "button", onclick: move |_| on_back.call(()), "Back to the questions" }
+        // The only way out of witness mode besides signing: the phone goes back to the learner.
+        button { r#type: "button", id: "witness-cancel", onclick: move |_| on_back.call(()), "Cancel and give the phone back" }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The evidence queue, one item, the decision and sign-off forms, and attachments.
 
 use super::html::{escape, page, when};
-use super::learners::status_label;
+use super::learners::{listed_title_html, status_label};
 use super::session::error_page;
 use super::PageUser;
 use crate::db::evidence::{EvidenceView, HistoryEntry};
@@ -47,7 +47,7 @@ pub async fn queue(State(state): State<AppState>, user: PageUser) -> Response {
 <td>{kind}</td><td>{status}</td><td>{since}</td></tr>"#,
                 lid = escape(&i.learner_id),
                 id = escape(&i.id),
-                title = escape(&i.title),
+                title = listed_title_html(i),
                 learner = escape(&name(&i.learner_id)),
                 kind = escape(&i.kind.replace('_', " ")),
                 status = status_label(i),

@@ -9,7 +9,8 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::model::{CriterionKind, EvidenceStatus, Unit};
+use pocketfolio_core::evidence::{listed_title, witness_state_of};
+use pocketfolio_core::model::{CriterionKind, EvidenceKind, EvidenceStatus, Unit, WitnessState};
 use std::collections::BTreeSet;
 
 /// The units a learner in `scope` is enrolled on (the units chosen, or every unit of a
@@ -50,6 +51,33 @@ pub(super) fn criteria_of<'a>(
 /// An item's status in words: the core's lifecycle stage, never worked out here.
 pub(super) fn status_label(item: &EvidenceView) -> &'static str {
     item.stage.label()
+}
+
+/// The item's title as every list shows it, by the core's rule (a testimony by witness and
+/// activity), escaped, with a flag when its witness signature was voided by a later edit.
+pub(super) fn listed_title_html(item: &EvidenceView) -> String {
+    let Some(record) = item.record.as_ref() else {
+        return escape(&item.title);
+    };
+    let Some(kind) = EvidenceKind::parse(&record.kind) else {
+        return escape(&item.title);
+    };
+    let title = escape(&listed_title(kind, &item.title, &record.fields));
+    let voided = kind == EvidenceKind::WitnessTestimony
+        && matches!(
+            witness_state_of(
+                &record.title,
+                &record.fields,
+                &record.criteria,
+                record.updated_ms
+            ),
+            WitnessState::Voided { .. }
+        );
+    if voided {
+        format!(r#"{title} <strong class="voided">(signature voided)</strong>"#)
+    } else {
+        title
+    }
 }
 
 /// Everyone the caller assesses (an admin: every learner), with progress per unit.
@@ -137,7 +165,7 @@ async fn render_detail(
 <td>{status}</td><td>{updated}</td></tr>"#,
             lid = escape(learner_id),
             id = escape(&item.id),
-            title = escape(&item.title),
+            title = listed_title_html(item),
             kind = escape(&item.kind.replace('_', " ")),
             status = status_label(item),
             updated = when(item.updated_ms),

@@ -29,6 +29,7 @@ mod suggest;
 #[cfg(test)]
 mod suggest_cases;
 mod thumbnail;
+mod title;
 mod witness;
 #[cfg(test)]
 pub(crate) mod witness_tests;
@@ -43,6 +44,7 @@ pub use signature_summary::{signature_summary_of, SignatureLine, SignatureSummar
 pub use signed_content::{signed_content_sha256, signed_content_sha256_of};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
+pub use title::listed_title;
 pub use witness::{
     answered_questions, answered_questions_of, is_signature_key, signed_digest, witness_state_of,
     QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP,
