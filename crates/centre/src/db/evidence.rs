@@ -2,14 +2,11 @@
 //! history), the assessor's fields (last writer wins by the centre's HLC), tombstones.
 
 use super::accounts::Account;
-use super::sync::json;
 use super::{audit, now_ms, Db, Scope};
-use crate::error::ApiResult;
-use pocketfolio_core::evidence::Removal;
-use pocketfolio_core::evidence::{Lifecycle, LifecycleEvent};
+use pocketfolio_core::evidence::Lifecycle;
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceStatus, LearnerStatus, Stage};
 use pocketfolio_core::sync::protocol::{AssessmentRecord, EvidenceRecord, Origin, PullBody};
-use pocketfolio_core::sync::{rules, Hlc};
+use pocketfolio_core::sync::Hlc;
 use serde_json::json;
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
@@ -91,7 +88,7 @@ impl EvidenceView {
     }
 }
 
-fn lifecycle_of(
+pub(super) fn lifecycle_of(
     learner_status: &str,
     submissions: u32,
     assessor: Option<AssessorStatus>,
@@ -105,26 +102,7 @@ fn lifecycle_of(
     Lifecycle::of(learner, submissions, assessor, decided)
 }
 
-/// The lifecycle of a stored row, with a learner version `rec` (the stored one, or one being
-/// merged) in place of the row's.
-fn row_lifecycle(
-    row: &sqlx::any::AnyRow,
-    rec: Option<&EvidenceRecord>,
-) -> Result<Lifecycle, sqlx::Error> {
-    let assessor = parse_status(row.try_get("assessor_status")?);
-    let decided = row.try_get::<i64, _>("decided_submission")? as u32;
-    let decided_version = parse_hlc(row.try_get("decided_version")?);
-    let deleted = row.try_get::<i64, _>("deleted")? != 0;
-    let (learner, submissions, hlc) = match rec {
-        Some(r) => (r.learner_status(), r.submission_count(), Some(r.hlc)),
-        None => (LearnerStatus::Draft, 0, None),
-    };
-    Ok(Lifecycle::of(learner, submissions, assessor, decided)
-        .with_versions(hlc, decided_version)
-        .deleted(deleted))
-}
-
-fn learner_status_str(s: LearnerStatus) -> &'static str {
+pub(super) fn learner_status_str(s: LearnerStatus) -> &'static str {
     match s {
         LearnerStatus::Draft => "draft",
         LearnerStatus::Submitted => "submitted",
@@ -164,7 +142,7 @@ fn status_str(s: AssessorStatus) -> &'static str {
     }
 }
 
-fn parse_status(s: Option<String>) -> Option<AssessorStatus> {
+pub(super) fn parse_status(s: Option<String>) -> Option<AssessorStatus> {
     match s.as_deref() {
         Some("accepted") => Some(AssessorStatus::Accepted),
         Some("referred_back") => Some(AssessorStatus::ReferredBack),
@@ -172,7 +150,7 @@ fn parse_status(s: Option<String>) -> Option<AssessorStatus> {
     }
 }
 
-fn parse_hlc(text: Option<String>) -> Option<Hlc> {
+pub(super) fn parse_hlc(text: Option<String>) -> Option<Hlc> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
@@ -199,216 +177,6 @@ pub(crate) async fn add_history(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    Ok(())
-}
-
-/// Merges the learner's fields of an item: the core's rules say which version wins, what the
-/// attachment list is and what the change did; history is dated when the learner made it.
-pub(crate) async fn put_learner_fields(
-    conn: &mut AnyConnection,
-    learner_id: &str,
-    rec: &EvidenceRecord,
-    actor: &str,
-) -> ApiResult<()> {
-    let id = rec.id.to_string();
-    let rec = &EvidenceRecord {
-        attachments: rules::attachment_list(&rec.attachments),
-        ..rec.clone()
-    };
-    let submissions = rec.submission_count();
-    let learner_status = learner_status_str(rec.learner_status());
-    let made_ms = rec.updated_ms;
-    let row = sqlx::query(
-        "SELECT record, learner_hlc, deleted, assessor_status, decided_submission, submitted_ms, \
-         decided_version, stage \
-         FROM evidence WHERE learner_id = $1 AND id = $2",
-    )
-    .bind(learner_id)
-    .bind(&id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
-        let stage = lifecycle_of(learner_status, submissions, None, 0).stage();
-        sqlx::query(
-            "INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, learner_hlc, \
-             submitted_ms, updated_ms, submissions, stage) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(learner_id)
-        .bind(&id)
-        .bind(&rec.kind)
-        .bind(&rec.title)
-        .bind(learner_status)
-        .bind(json(rec)?)
-        .bind(json(&rec.hlc)?)
-        .bind((submissions > 0).then_some(made_ms))
-        .bind(rec.updated_ms)
-        .bind(i64::from(submissions))
-        .bind(stage.as_str())
-        .execute(&mut *conn)
-        .await?;
-        let event = LifecycleEvent::of_learner_version(None, submissions);
-        add_history(
-            conn,
-            learner_id,
-            &id,
-            actor,
-            made_ms,
-            &format!("{}.", event.summary()),
-            json!({ "after": rec }),
-        )
-        .await?;
-        return Ok(());
-    };
-    let deleted: i64 = row.try_get("deleted")?;
-    let old_record: Option<String> = row.try_get("record")?;
-    let old: Option<EvidenceRecord> = old_record.and_then(|t| serde_json::from_str(&t).ok());
-    // A deletion removes a draft for good but only withdraws a submitted item, whose versions
-    // keep merging (as on every device), so the outcome does not depend on arrival order.
-    if deleted != 0 && submissions == 0 {
-        let summary = "An edit arrived after the item was deleted; the deletion stands.";
-        add_history(
-            conn,
-            learner_id,
-            &id,
-            actor,
-            made_ms,
-            summary,
-            json!({ "lost": rec }),
-        )
-        .await?;
-        return Ok(());
-    }
-    let old_hlc = parse_hlc(row.try_get("learner_hlc")?);
-    if old_hlc == Some(rec.hlc) {
-        return Ok(());
-    }
-    let held = old
-        .as_ref()
-        .zip(old_hlc)
-        .map(|(o, h)| (o.submission_count(), h));
-    if !rules::learner_version_wins(held, (submissions, rec.hlc)) {
-        let summary = "An older concurrent edit lost to a newer one; its values are kept here.";
-        add_history(
-            conn,
-            learner_id,
-            &id,
-            actor,
-            made_ms,
-            summary,
-            json!({ "lost": rec }),
-        )
-        .await?;
-        return Ok(());
-    }
-    let before_stage = Stage::parse(row.try_get::<String, _>("stage")?.as_str());
-    let lifecycle = row_lifecycle(&row, Some(rec))?;
-    let stage = lifecycle.stage();
-    let event = if lifecycle.reopened() && before_stage != Some(Stage::Resubmitted) {
-        // Made after the accepted version: a new submission back to the assessor; the
-        // accepted version stays in this entry's "before".
-        LifecycleEvent::Reopened
-    } else {
-        LifecycleEvent::of_learner_version(old.as_ref().map(|o| o.submission_count()), submissions)
-    };
-    let sent = matches!(
-        event,
-        LifecycleEvent::Submitted | LifecycleEvent::Resubmitted | LifecycleEvent::Reopened
-    );
-    let submitted_ms = if sent {
-        Some(made_ms)
-    } else {
-        row.try_get::<Option<i64>, _>("submitted_ms")?
-    };
-    sqlx::query(
-        "UPDATE evidence SET kind = $1, title = $2, learner_status = $3, record = $4, \
-         learner_hlc = $5, updated_ms = $6, submitted_ms = $7, submissions = $8, stage = $9 \
-         WHERE learner_id = $10 AND id = $11",
-    )
-    .bind(&rec.kind)
-    .bind(&rec.title)
-    .bind(learner_status)
-    .bind(json(rec)?)
-    .bind(json(&rec.hlc)?)
-    .bind(rec.updated_ms)
-    .bind(submitted_ms)
-    .bind(i64::from(submissions))
-    .bind(stage.as_str())
-    .bind(learner_id)
-    .bind(&id)
-    .execute(&mut *conn)
-    .await?;
-    add_history(
-        conn,
-        learner_id,
-        &id,
-        actor,
-        made_ms,
-        &format!("{}.", event.summary()),
-        json!({ "before": old, "after": rec }),
-    )
-    .await?;
-    Ok(())
-}
-
-/// The learner deletes an item: a draft is gone for good (a tombstone no edit undoes); an item
-/// they had submitted is withdrawn, kept and shown to assessors as withdrawn (the core's
-/// `Lifecycle::removal`).
-pub(crate) async fn delete(
-    conn: &mut AnyConnection,
-    learner_id: &str,
-    id: &str,
-    actor: &str,
-    time_ms: i64,
-) -> ApiResult<()> {
-    let row = sqlx::query(
-        "SELECT record, deleted, assessor_status, decided_submission, \
-         decided_version \
-         FROM evidence WHERE learner_id = $1 AND id = $2",
-    )
-    .bind(learner_id)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
-        sqlx::query(
-            "INSERT INTO evidence (learner_id, id, kind, title, learner_status, updated_ms, deleted) \
-             VALUES ($1, $2, '', '', 'draft', $3, 1)",
-        )
-        .bind(learner_id)
-        .bind(id)
-        .bind(time_ms)
-        .execute(&mut *conn)
-        .await?;
-        let summary = "Deleted by the learner.";
-        add_history(conn, learner_id, id, actor, time_ms, summary, json!({})).await?;
-        return Ok(());
-    };
-    if row.try_get::<i64, _>("deleted")? != 0 {
-        return Ok(());
-    }
-    let record: Option<String> = row.try_get("record")?;
-    let record: Option<EvidenceRecord> = record.and_then(|t| serde_json::from_str(&t).ok());
-    let lifecycle = row_lifecycle(&row, record.as_ref())?;
-    let (withdrawn_ms, summary) = match lifecycle.removal() {
-        Removal::Delete => (None, "Deleted by the learner.".to_string()),
-        Removal::Withdraw => (
-            Some(time_ms),
-            format!("{}.", LifecycleEvent::Withdrawn.summary()),
-        ),
-    };
-    let stage = lifecycle.deleted(true).stage();
-    sqlx::query(
-        "UPDATE evidence SET deleted = 1, withdrawn_ms = $1, stage = $2 \
-         WHERE learner_id = $3 AND id = $4",
-    )
-    .bind(withdrawn_ms)
-    .bind(stage.as_str())
-    .bind(learner_id)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    add_history(conn, learner_id, id, actor, time_ms, &summary, json!({})).await?;
     Ok(())
 }
 

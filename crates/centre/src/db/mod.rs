@@ -11,6 +11,7 @@ pub mod audit;
 pub mod enrolments;
 pub mod erasure;
 pub mod evidence;
+mod evidence_merge;
 pub mod lockout;
 pub mod official;
 pub mod plans;

@@ -5,7 +5,8 @@
 //! learner's row, so one learner's pushes apply one at a time and positions commit in order:
 //! a pull never skips a row that commits later with a smaller position.
 
-use super::{evidence, now_ms, Db};
+use super::evidence_merge::EvidenceMerge;
+use super::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::model::Settings;
 use pocketfolio_core::sync::protocol::{
@@ -95,9 +96,19 @@ impl Db {
             })
             .collect();
         add_reviews(&mut tx, learner_id, &reviews).await?;
+        let evidence_ids: Vec<String> = fresh
+            .iter()
+            .filter_map(|c| match &c.body {
+                ChangeBody::EvidencePut(e) => Some(e.id.to_string()),
+                ChangeBody::EvidenceDeleted(id) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect();
+        let mut evidence = EvidenceMerge::load(&mut tx, learner_id, &actor, &evidence_ids).await?;
         for change in &fresh {
-            apply_change(&mut tx, learner_id, change, &actor).await?;
+            apply_change(&mut tx, learner_id, change, &mut evidence).await?;
         }
+        evidence.write(&mut tx).await?;
         let origin = serde_json::to_string(&Origin::Device {
             device_id: req.device_id,
         })
@@ -421,12 +432,12 @@ async fn add_reviews(
     Ok(())
 }
 
-/// Applies one non-review change by its merge rule.
+/// Applies one non-review change by its merge rule (evidence in memory, written afterwards).
 async fn apply_change(
     conn: &mut AnyConnection,
     learner_id: &str,
     change: &Change,
-    actor: &str,
+    evidence: &mut EvidenceMerge<'_>,
 ) -> ApiResult<()> {
     match &change.body {
         ChangeBody::Review(_) => {}
@@ -465,12 +476,8 @@ async fn apply_change(
         ChangeBody::NoteDeleted(id) => {
             delete_record(conn, "notes", learner_id, &id.to_string(), change.time_ms).await?
         }
-        ChangeBody::EvidencePut(record) => {
-            evidence::put_learner_fields(conn, learner_id, record, actor).await?
-        }
-        ChangeBody::EvidenceDeleted(id) => {
-            evidence::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?
-        }
+        ChangeBody::EvidencePut(record) => evidence.put(record),
+        ChangeBody::EvidenceDeleted(id) => evidence.delete(&id.to_string(), change.time_ms),
         ChangeBody::SettingsPut(settings) => {
             let record = json(settings)?;
             let stored: Option<(String,)> =
