@@ -12,6 +12,7 @@ pub mod enrolments;
 pub mod erasure;
 pub mod evidence;
 mod evidence_merge;
+pub mod hours;
 pub mod lockout;
 pub mod official;
 pub mod plans;
@@ -98,6 +99,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("quality_plans.sql")),
     (10, include_str!("standardisation.sql")),
     (11, include_str!("official.sql")),
+    (12, include_str!("hours.sql")),
 ];
 
 impl Db {

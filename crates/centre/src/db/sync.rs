@@ -6,7 +6,7 @@
 //! a pull never skips a row that commits later with a smaller position.
 
 use super::evidence_merge::EvidenceMerge;
-use super::{now_ms, Db};
+use super::{hours, now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::model::Settings;
 use pocketfolio_core::sync::protocol::{
@@ -106,7 +106,7 @@ impl Db {
             .collect();
         let mut evidence = EvidenceMerge::load(&mut tx, learner_id, &actor, &evidence_ids).await?;
         for change in &fresh {
-            apply_change(&mut tx, learner_id, change, &mut evidence).await?;
+            apply_change(&mut tx, learner_id, change, &mut evidence, &actor).await?;
         }
         evidence.write(&mut tx).await?;
         let origin = serde_json::to_string(&Origin::Device {
@@ -232,6 +232,7 @@ impl Db {
             more,
             enrolment: None,
             official: None,
+            programme: None,
         })
     }
 
@@ -438,6 +439,7 @@ async fn apply_change(
     learner_id: &str,
     change: &Change,
     evidence: &mut EvidenceMerge<'_>,
+    actor: &str,
 ) -> ApiResult<()> {
     match &change.body {
         ChangeBody::Review(_) => {}
@@ -478,6 +480,10 @@ async fn apply_change(
         }
         ChangeBody::EvidencePut(record) => evidence.put(record),
         ChangeBody::EvidenceDeleted(id) => evidence.delete(&id.to_string(), change.time_ms),
+        ChangeBody::HoursPut(record) => hours::put(conn, learner_id, record, actor).await?,
+        ChangeBody::HoursDeleted(id) => {
+            hours::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?
+        }
         ChangeBody::SettingsPut(settings) => {
             let record = json(settings)?;
             let stored: Option<(String,)> =

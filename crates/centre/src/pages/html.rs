@@ -18,7 +18,7 @@ pub fn page(title: &str, user: Option<&PageUser>, body: &str) -> Response {
                 ""
             };
             format!(
-                r#"<nav><a href="/">Learners</a> <a href="/queue">Evidence queue</a> <a href="/quality">Quality</a> {admin}
+                r#"<nav><a href="/">Learners</a> <a href="/queue">Evidence queue</a> <a href="/quality">Quality</a> <a href="/hours">Hours</a> {admin}
 <form method="post" action="/sign-out" class="inline"><input type="hidden" name="csrf" value="{csrf}">
 <a class="who" href="/account">{name}</a> <button type="submit">Sign out</button></form></nav>"#,
                 csrf = escape(&u.csrf),

@@ -185,7 +185,7 @@ async fn render_detail(
         .collect();
     let body = format!(
         r#"<h1>{name}</h1>
-<p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a></p>
+<p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a> <a class="button" href="/learners/{lid}/hours">Off-the-job hours</a></p>
 <h2>Criteria matrix by unit</h2><ul>{units}</ul>
 <h2>Evidence</h2>{table}"#,
         name = escape(&learner.display_name),

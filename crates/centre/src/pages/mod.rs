@@ -9,6 +9,9 @@ mod admin;
 mod admin_account;
 mod audit;
 mod evidence;
+mod hours;
+mod hours_decide;
+mod hours_programme;
 mod html;
 mod learners;
 mod official;
@@ -54,6 +57,17 @@ pub fn router() -> Router<AppState> {
             "/learners/{learner}/attachments/{sha256}",
             get(evidence::attachment),
         )
+        .route("/hours", get(hours::cohort))
+        .route("/hours.csv", get(hours::cohort_csv))
+        .route("/hours/entries.csv", get(hours::cohort_entries_csv))
+        .route("/learners/{learner}/hours", get(hours::learner))
+        .route("/learners/{learner}/hours.csv", get(hours::learner_csv))
+        .route("/learners/{learner}/hours/{entry}", get(hours::history))
+        .route(
+            "/learners/{learner}/hours/{entry}/decision",
+            post(hours_decide::decide),
+        )
+        .route("/learners/{learner}/programme", post(hours_programme::save))
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))
         .route("/admin/assign", post(admin::assign))

@@ -87,5 +87,7 @@ pub async fn pull(
         crate::enrolment::learner_enrolment(&state.db, &state.content, &learner.id).await?;
     // And the official references, the same for every learner of the centre.
     page.official = Some(state.db.get_official_refs().await?);
+    // The programme too: the phone checks hours against it offline.
+    page.programme = state.db.get_programme(&learner.id).await?;
     Ok(Json(page))
 }

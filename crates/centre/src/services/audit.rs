@@ -86,7 +86,7 @@ pub async fn list(
 }
 
 /// A spreadsheet program would run a cell starting with one of these as a formula.
-fn inert(text: &str) -> String {
+pub(crate) fn inert(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

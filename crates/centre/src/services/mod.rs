@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit;
 pub mod evidence;
+pub mod hours;
 pub mod official;
 pub mod plans;
 pub mod qa_actions;

@@ -73,7 +73,16 @@ impl HoursState {
         }
     }
 
-    /// A one-word label for lists and CSV.
+    /// The stable code stored and filtered on: `pending`, `confirmed` or `rejected`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            HoursState::Pending => "pending",
+            HoursState::Confirmed { .. } => "confirmed",
+            HoursState::Rejected { .. } => "rejected",
+        }
+    }
+
+    /// A label for lists and CSV.
     pub fn label(&self) -> &'static str {
         match self {
             HoursState::Pending => "Waiting for confirmation",

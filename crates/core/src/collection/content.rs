@@ -14,6 +14,7 @@ const CONTENT: OpChanges = OpChanges {
     evidence: false,
     settings: false,
     content: true,
+    hours: false,
 };
 
 /// What installing a content pack did.

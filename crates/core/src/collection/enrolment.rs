@@ -16,6 +16,7 @@ const ENROLMENT: OpChanges = OpChanges {
     evidence: false,
     settings: true,
     content: true,
+    hours: false,
 };
 
 impl Collection {
@@ -133,6 +134,7 @@ mod tests {
                 updated_ms: 7,
             }),
             official: None,
+            programme: None,
         };
         col.apply_pulled(&page).unwrap();
         let held = col.enrolment().unwrap().unwrap();

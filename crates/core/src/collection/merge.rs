@@ -30,6 +30,7 @@ const MERGE: OpChanges = OpChanges {
     evidence: true,
     settings: true,
     content: false,
+    hours: true,
 };
 
 /// What applying one pull page did.
@@ -73,6 +74,7 @@ impl Collection {
                             report.feedback += 1;
                         }
                     }
+                    PullBody::HoursDecision(decision) => col.merge_hours_decision(decision)?,
                     PullBody::Parameters {
                         parameters,
                         review_count,
@@ -90,6 +92,9 @@ impl Collection {
             }
             if let Some(official) = &page.official {
                 col.adopt_official_refs(official)?;
+            }
+            if let Some(programme) = &page.programme {
+                col.adopt_centre_programme(programme)?;
             }
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
@@ -168,6 +173,8 @@ impl Collection {
             }
             ChangeBody::EvidencePut(record) => self.merge_evidence(record)?,
             ChangeBody::EvidenceDeleted(id) => self.merge_evidence_deleted(*id)?,
+            ChangeBody::HoursPut(record) => self.merge_hours(record)?,
+            ChangeBody::HoursDeleted(id) => self.store.remove_hours(*id, self.clock.now_ms())?,
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {
@@ -413,7 +420,7 @@ impl Collection {
     }
 
     /// Moves this device's clock past a stamp it has seen, so its next edit wins over it.
-    fn observe(&self, remote: Hlc) -> Result<()> {
+    pub(super) fn observe(&self, remote: Hlc) -> Result<()> {
         let next = Hlc::observe(
             self.latest_hlc()?,
             remote,

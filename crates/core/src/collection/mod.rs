@@ -6,6 +6,7 @@ mod content;
 mod deck_list;
 mod enrolment;
 mod evidence;
+mod hours;
 mod media;
 mod merge;
 mod note_links;
@@ -38,6 +39,7 @@ pub(crate) use evidence::write_blob;
 pub use evidence::{
     check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };
+pub use hours::LoggedHours;
 pub use media::{MediaFile, MediaMissing, MAX_PLAYED_SOUND_BYTES, MAX_SHOWN_IMAGE_BYTES};
 pub use merge::MergeReport;
 pub use note_links::CriterionLink;
@@ -78,6 +80,8 @@ pub struct OpChanges {
     pub settings: bool,
     /// Qualification structure or built-in content.
     pub content: bool,
+    /// The off-the-job hours log or the programme.
+    pub hours: bool,
 }
 
 /// A learner's collection on one device.

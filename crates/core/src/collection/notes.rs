@@ -13,6 +13,7 @@ pub(crate) const NOTES: OpChanges = OpChanges {
     evidence: false,
     settings: false,
     content: false,
+    hours: false,
 };
 
 /// Why fields can't make a card, in words for the learner; `None` when they can.

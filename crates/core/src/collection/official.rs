@@ -38,6 +38,7 @@ mod tests {
             more: false,
             enrolment: None,
             official,
+            programme: None,
         }
     }
 

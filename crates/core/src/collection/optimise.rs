@@ -16,6 +16,7 @@ const PARAMETERS: OpChanges = OpChanges {
     evidence: false,
     settings: true,
     content: false,
+    hours: false,
 };
 
 /// What the tools need from the collection, read at once.

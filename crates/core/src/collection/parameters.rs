@@ -99,6 +99,7 @@ mod tests {
             more: false,
             enrolment: None,
             official: None,
+            programme: None,
         }
     }
 

@@ -22,6 +22,7 @@ const CARDS: OpChanges = OpChanges {
     evidence: false,
     settings: false,
     content: false,
+    hours: false,
 };
 
 /// One unit's cards left today.

@@ -16,6 +16,7 @@ const SETTINGS: OpChanges = OpChanges {
     evidence: false,
     settings: true,
     content: false,
+    hours: false,
 };
 
 impl Collection {

@@ -20,6 +20,7 @@ const CARDS: OpChanges = OpChanges {
     evidence: false,
     settings: false,
     content: false,
+    hours: false,
 };
 
 /// Extras granted on one learner day, by scope.

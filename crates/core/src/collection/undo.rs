@@ -15,6 +15,7 @@ const CARDS: OpChanges = OpChanges {
     evidence: false,
     settings: false,
     content: false,
+    hours: false,
 };
 
 /// A card action taken back.

@@ -68,6 +68,7 @@ pub(crate) const EVIDENCE: OpChanges = OpChanges {
     evidence: true,
     settings: false,
     content: false,
+    hours: false,
 };
 
 /// The built-in pack, loaded once: templates and witness prompts are read on every keystroke

@@ -12,6 +12,7 @@ mod decks;
 mod enrolment;
 mod evidence;
 mod export;
+mod hours;
 mod media;
 mod notes;
 mod official;
@@ -25,6 +26,7 @@ mod sync;
 
 pub(crate) use cards::{DueCandidate, QueueFilter};
 pub use decks::DeckSummary;
+pub(crate) use hours::ProgrammeSource;
 pub use notes::{BrowseFilter, BrowseSort, BrowseState, SearchHit};
 pub(crate) use open::configure;
 pub(crate) use reviews::DoneCounts;

@@ -8,7 +8,8 @@ use super::protocol::{
 };
 use super::transport::{PushOutcome, Transport, TransportError};
 use super::{rules, Hlc};
-use crate::model::{AssessorStatus, DeviceId, EvidenceId};
+use crate::apprenticeship::{HoursDecision, Programme, Verdict};
+use crate::model::{AssessorStatus, DeviceId, EvidenceId, HoursEntryId};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +23,7 @@ pub struct CentreState {
     /// The latest device time it has been sent: its stand-in for a clock of its own.
     latest_ms: i64,
     enrolment: Option<EnrolmentRecord>,
+    programme: Option<Programme>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
 }
@@ -80,6 +82,43 @@ impl MemoryCentre {
     /// The centre enrols the learner: every later pull carries it (`None`: not enrolled).
     pub fn enrol(&self, enrolment: Option<EnrolmentRecord>) {
         self.state().enrolment = enrolment;
+    }
+
+    /// The provider sets the apprentice's programme: every later pull carries it.
+    pub fn set_programme(&self, programme: Option<Programme>) {
+        self.state().programme = programme;
+    }
+
+    /// The assessor confirms or rejects the version of an hours entry the centre holds now;
+    /// false (and nothing happens) if it never arrived or was deleted.
+    pub fn decide_hours(
+        &self,
+        entry_id: HoursEntryId,
+        verdict: Verdict,
+        reason: &str,
+        now_ms: i64,
+    ) -> bool {
+        let mut state = self.state();
+        let Some(version) = rules::hours_in_stream(&state.log, entry_id).map(|r| r.hlc) else {
+            return false;
+        };
+        let hlc = Hlc::tick(state.clock, now_ms, uuid::Uuid::nil());
+        state.clock = Some(hlc);
+        let cursor = state.log.len() as u64 + 1;
+        state.log.push(PulledChange {
+            cursor,
+            origin: Origin::Assessor,
+            body: PullBody::HoursDecision(HoursDecision {
+                entry_id,
+                verdict,
+                reason: reason.to_string(),
+                assessor: "A. Assessor".into(),
+                time_ms: now_ms,
+                version,
+                hlc,
+            }),
+        });
+        true
     }
 
     /// The assessor decides on an item; false (and nothing happens) if the centre has never
@@ -231,6 +270,7 @@ impl Transport for MemoryCentre {
                 cursor,
                 enrolment: state.enrolment.clone(),
                 official: None,
+                programme: state.programme.clone(),
             }
         };
         self.reply(page)

@@ -5,9 +5,10 @@
 //! change at most once, by (device, seq), and the change id makes replays harmless.
 
 use super::hlc::Hlc;
+use crate::apprenticeship::{HoursDecision, HoursEntry, Programme};
 use crate::model::{
-    AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, LearnerStatus, NoteFields,
-    NoteId, ReviewEvent, ReviewId, ReviewLog, Settings,
+    AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, LearnerStatus,
+    NoteFields, NoteId, ReviewEvent, ReviewId, ReviewLog, Settings,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,6 +48,10 @@ pub enum ChangeBody {
     EvidenceDeleted(EvidenceId),
     /// The learner's settings changed.
     SettingsPut(SettingsRecord),
+    /// An off-the-job hours entry was logged or changed.
+    HoursPut(HoursRecord),
+    /// An hours entry was deleted (tombstone).
+    HoursDeleted(HoursEntryId),
 }
 
 impl ChangeBody {
@@ -134,7 +139,13 @@ macro_rules! versioned {
         }
     )*};
 }
-versioned!(DeckRecord, SettingsRecord, NoteRecord, EvidenceRecord);
+versioned!(
+    DeckRecord,
+    SettingsRecord,
+    NoteRecord,
+    EvidenceRecord,
+    HoursRecord
+);
 
 /// A deck on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,6 +234,18 @@ impl EvidenceRecord {
             LearnerStatus::Draft => 0,
         }
     }
+}
+
+/// A version of an off-the-job hours entry: every version is kept by the centre (who, when,
+/// before and after), and the assessor's decision names the one it was about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursRecord {
+    /// The entry as the learner logged it.
+    pub entry: HoursEntry,
+    /// When changed (ms, the device's clock).
+    pub updated_ms: i64,
+    /// Orders concurrent edits: the higher stamp wins.
+    pub hlc: Hlc,
 }
 
 /// The assessor-owned part of an evidence item, sent from the centre to the learner's devices.
@@ -334,6 +357,8 @@ pub enum PullBody {
     Learner(ChangeBody),
     /// An assessor's decision on an evidence item.
     Assessment(AssessmentRecord),
+    /// The assessor confirmed or rejected an hours entry.
+    HoursDecision(HoursDecision),
     /// FSRS parameters the centre fitted from the learner's reviews.
     Parameters {
         /// The 21 FSRS-6 parameters.
@@ -375,6 +400,10 @@ pub struct PullResponse {
     /// predate them, and then the device keeps what it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub official: Option<OfficialRecord>,
+    /// The apprentice's programme as the provider set it (start, plan, breaks, gateway), on
+    /// every page; absent when the learner is not an apprentice or the centre predates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<Programme>,
 }
 
 /// The centre's official references on the wire: they replace whatever the device held.

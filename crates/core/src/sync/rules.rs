@@ -2,9 +2,11 @@
 //! the centre server's storage all call these, so the two ends cannot drift apart.
 
 use super::hlc::Hlc;
-use super::protocol::{AssessmentRecord, ChangeBody, EvidenceRecord, PullBody, PulledChange};
+use super::protocol::{
+    AssessmentRecord, ChangeBody, EvidenceRecord, HoursRecord, PullBody, PulledChange,
+};
 use crate::evidence::{Lifecycle, Removal};
-use crate::model::EvidenceId;
+use crate::model::{EvidenceId, HoursEntryId};
 
 /// Whether a version stamped `remote` replaces the one stamped `local` (none: nothing held
 /// yet). The higher stamp wins; the same stamp is the same version and changes nothing. A
@@ -76,6 +78,24 @@ pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Li
         return None;
     }
     Some(lifecycle)
+}
+
+/// The version of an hours entry that stands in a learner's stream: the highest stamp, unless
+/// a deletion arrived (which wins whatever order the two came in).
+pub fn hours_in_stream(stream: &[PulledChange], id: HoursEntryId) -> Option<&HoursRecord> {
+    let mut standing: Option<&HoursRecord> = None;
+    for change in stream {
+        match &change.body {
+            PullBody::Learner(ChangeBody::HoursPut(r))
+                if r.entry.id == id && remote_wins(standing.map(|s| s.hlc), r.hlc) =>
+            {
+                standing = Some(r);
+            }
+            PullBody::Learner(ChangeBody::HoursDeleted(d)) if *d == id => return None,
+            _ => {}
+        }
+    }
+    standing
 }
 
 #[cfg(test)]

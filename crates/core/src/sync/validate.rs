@@ -9,8 +9,8 @@
 
 use super::protocol::limits::*;
 use super::protocol::{
-    Change, ChangeBody, DeckRecord, EvidenceRecord, NoteRecord, PushRequest, ReviewRecord,
-    SettingsRecord,
+    Change, ChangeBody, DeckRecord, EvidenceRecord, HoursRecord, NoteRecord, PushRequest,
+    ReviewRecord, SettingsRecord,
 };
 use super::Hlc;
 use crate::model::{EvidenceKind, NoteFields};
@@ -83,6 +83,8 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
         ChangeBody::Review(review) => check_review(review, now_ms, &at),
         ChangeBody::ReviewUndone(_) | ChangeBody::DeckDeleted(_) => Ok(()),
         ChangeBody::NoteDeleted(_) | ChangeBody::EvidenceDeleted(_) => Ok(()),
+        ChangeBody::HoursDeleted(_) => Ok(()),
+        ChangeBody::HoursPut(record) => check_hours(record, now_ms, &at),
         ChangeBody::DeckPut(deck) => check_deck(deck, now_ms, &at),
         ChangeBody::NotePut(note) => check_note(note, now_ms, &at),
         ChangeBody::EvidencePut(record) => check_evidence(record, now_ms, &at),
@@ -296,6 +298,38 @@ fn check_evidence(record: &EvidenceRecord, now_ms: i64, at: &str) -> Checked {
     check_hlc(&format!("{at}.hlc"), &record.hlc, now_ms)
 }
 
+/// An hours entry's shape. The learner's checks (overlaps, dates against the programme) are
+/// the device's to apply as the entry is made: the programme can change after an entry was
+/// logged, and refusing the entry then would wedge the device's outbox, so the centre shows
+/// such an entry's problems to the assessor instead.
+fn check_hours(record: &HoursRecord, now_ms: i64, at: &str) -> Checked {
+    let entry = &record.entry;
+    let field = format!("{at}.entry");
+    check_text(
+        &format!("{field}.description"),
+        &entry.description,
+        MAX_TEXT_BYTES,
+    )?;
+    if entry.end_min() > u32::from(crate::apprenticeship::MINUTES_PER_DAY) {
+        return Err(Invalid::new(
+            format!("{field}.duration_min"),
+            "An hours entry must end by midnight of its day.",
+        ));
+    }
+    check_count(
+        &format!("{field}.evidence"),
+        entry.evidence.len(),
+        MAX_ATTACHMENTS,
+    )?;
+    check_count(
+        &format!("{field}.cards"),
+        entry.cards.len(),
+        MAX_CARDS_PER_NOTE,
+    )?;
+    check_time(&format!("{at}.updated_ms"), record.updated_ms, now_ms)?;
+    check_hlc(&format!("{at}.hlc"), &record.hlc, now_ms)
+}
+
 fn check_settings(record: &SettingsRecord, now_ms: i64, at: &str) -> Checked {
     if let Some((field, message)) = record.settings.first_invalid() {
         return Err(Invalid::new(format!("{at}.settings.{field}"), message));
@@ -426,8 +460,43 @@ mod tests {
             ChangeBody::EvidencePut(evidence()),
             ChangeBody::EvidenceDeleted(EvidenceId::new_at(1)),
             ChangeBody::SettingsPut(settings),
+            ChangeBody::HoursPut(hours()),
+            ChangeBody::HoursDeleted(crate::model::HoursEntryId::new_at(1)),
         ];
         check_push(&push_of(all), NOW).unwrap();
+    }
+
+    fn hours() -> HoursRecord {
+        HoursRecord {
+            entry: crate::apprenticeship::HoursEntry {
+                id: crate::model::HoursEntryId::new_at(1),
+                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                start_min: 9 * 60,
+                duration_min: 60,
+                activity: crate::apprenticeship::Activity::Shadowing,
+                description: "Shadowed the team leader".into(),
+                evidence: vec![],
+                cards: vec![],
+            },
+            updated_ms: NOW - 1_000,
+            hlc: hlc(),
+        }
+    }
+
+    #[test]
+    fn an_hours_entry_past_midnight_or_with_a_nul_is_refused() {
+        let mut late = hours();
+        late.entry.start_min = 23 * 60 + 30;
+        assert_eq!(
+            refused(ChangeBody::HoursPut(late)),
+            "changes[0].body.entry.duration_min"
+        );
+        let mut nul = hours();
+        nul.entry.description.push('\0');
+        assert_eq!(
+            refused(ChangeBody::HoursPut(nul)),
+            "changes[0].body.entry.description"
+        );
     }
 
     #[test]
