@@ -13,22 +13,16 @@ impl Db {
         learner_id: &str,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "INSERT INTO assignments (assessor_id, learner_id) VALUES ($1, $2) \
+        self.change_with_audit(
+            sqlx::query(
+                "INSERT INTO assignments (assessor_id, learner_id) VALUES ($1, $2) \
              ON CONFLICT (assessor_id, learner_id) DO NOTHING",
+            )
+            .bind(assessor_id)
+            .bind(learner_id),
+            audit,
         )
-        .bind(assessor_id)
-        .bind(learner_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 
     /// Ends an assignment, with its audit entry; false if there was none.
@@ -38,20 +32,13 @@ impl Db {
         learner_id: &str,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done =
+        self.change_with_audit(
             sqlx::query("DELETE FROM assignments WHERE assessor_id = $1 AND learner_id = $2")
                 .bind(assessor_id)
-                .bind(learner_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+                .bind(learner_id),
+            audit,
+        )
+        .await
     }
 
     /// Moves a learner from one assessor to another in one transaction (never both, never

@@ -50,6 +50,25 @@ pub struct NewEntry<'a> {
     pub after: &'a serde_json::Value,
 }
 
+impl Db {
+    /// Runs one INSERT, UPDATE or DELETE and, when it changed a row, appends `audit` in the same
+    /// write transaction; when it changed nothing, writes nothing and returns false. The shape of
+    /// every audited one-statement change (grant, revoke, assign, unlock, a TOTP change…).
+    pub(crate) async fn change_with_audit<'q>(
+        &self,
+        change: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+        audit: &NewEntry<'_>,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        if change.execute(&mut *tx).await?.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
 /// Appends an entry inside the caller's transaction (which must write nothing after it that
 /// could wait on another appender: the head row stays locked until it commits).
 pub(crate) async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> Result<i64, sqlx::Error> {

@@ -83,21 +83,15 @@ impl Db {
         account_id: &str,
         audit: &super::audit::NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE accounts SET failed_sign_ins = 0, locked_until_ms = 0 WHERE id = $1 \
-             AND (failed_sign_ins <> 0 OR locked_until_ms <> 0)",
+        self.change_with_audit(
+            sqlx::query(
+                "UPDATE accounts SET failed_sign_ins = 0, locked_until_ms = 0 WHERE id = $1 \
+                 AND (failed_sign_ins <> 0 OR locked_until_ms <> 0)",
+            )
+            .bind(account_id),
+            audit,
         )
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        super::audit::append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 
     /// Sign-in names of the accounts locked now (the admin page lists them).

@@ -2,7 +2,7 @@
 //! from one state to the next. A move names the state it starts from, so two people acting at
 //! once cannot both move it.
 
-use super::audit::{append, NewEntry};
+use super::audit::NewEntry;
 use super::Db;
 use pocketfolio_core::quality::ActionState;
 use sqlx::Row;
@@ -115,26 +115,20 @@ impl Db {
         now_ms: i64,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE qa_actions SET state = $1, answer = COALESCE($2, answer), \
+        self.change_with_audit(
+            sqlx::query(
+                "UPDATE qa_actions SET state = $1, answer = COALESCE($2, answer), \
              answered_ms = CASE WHEN $1 = 'answered' THEN $3 ELSE answered_ms END, \
              closed_ms = CASE WHEN $1 = 'closed' THEN $3 ELSE closed_ms END \
              WHERE id = $4 AND state = $5",
+            )
+            .bind(to.as_str())
+            .bind(answer)
+            .bind(now_ms)
+            .bind(id)
+            .bind(from.as_str()),
+            audit,
         )
-        .bind(to.as_str())
-        .bind(answer)
-        .bind(now_ms)
-        .bind(id)
-        .bind(from.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 }

@@ -2,7 +2,7 @@
 //! which roles go together are the core's (`quality::QaRoles`).
 
 use super::accounts::{Account, Role};
-use super::audit::{append, NewEntry};
+use super::audit::NewEntry;
 use super::Db;
 use pocketfolio_core::quality::QaRole;
 
@@ -48,22 +48,16 @@ impl Db {
         role: QaRole,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "INSERT INTO account_roles (account_id, role) VALUES ($1, $2) \
+        self.change_with_audit(
+            sqlx::query(
+                "INSERT INTO account_roles (account_id, role) VALUES ($1, $2) \
              ON CONFLICT (account_id, role) DO NOTHING",
+            )
+            .bind(account_id)
+            .bind(role.as_str()),
+            audit,
         )
-        .bind(account_id)
-        .bind(role.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 
     /// Takes a granted role away with its audit entry; false if the account did not hold it.
@@ -73,18 +67,12 @@ impl Db {
         role: QaRole,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM account_roles WHERE account_id = $1 AND role = $2")
-            .bind(account_id)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        self.change_with_audit(
+            sqlx::query("DELETE FROM account_roles WHERE account_id = $1 AND role = $2")
+                .bind(account_id)
+                .bind(role.as_str()),
+            audit,
+        )
+        .await
     }
 }

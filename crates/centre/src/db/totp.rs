@@ -1,7 +1,7 @@
 //! Storage of the TOTP second factor: a secret shown but not yet confirmed, the confirmed one,
 //! and the last time step a code was accepted for (each code works once).
 
-use super::audit::{append, NewEntry};
+use super::audit::NewEntry;
 use super::Db;
 
 impl Db {
@@ -41,23 +41,17 @@ impl Db {
         step: i64,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, \
+        self.change_with_audit(
+            sqlx::query(
+                "UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, \
              totp_last_step = $1 WHERE id = $2 AND totp_pending = $3",
+            )
+            .bind(step)
+            .bind(account_id)
+            .bind(secret),
+            audit,
         )
-        .bind(step)
-        .bind(account_id)
-        .bind(secret)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 
     /// Turns the second factor off (an admin's reset); false if it was not on or waiting.
@@ -66,21 +60,15 @@ impl Db {
         account_id: &str,
         audit: &NewEntry<'_>,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE accounts SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 \
+        self.change_with_audit(
+            sqlx::query(
+                "UPDATE accounts SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 \
              WHERE id = $1 AND (totp_secret IS NOT NULL OR totp_pending IS NOT NULL)",
+            )
+            .bind(account_id),
+            audit,
         )
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 
     /// Spends the code of time step `step`: false if that step (or a later one) was used
