@@ -21,6 +21,8 @@ mod declaration;
 mod edit;
 mod lifecycle;
 mod required;
+#[cfg(test)]
+mod resign_tests;
 mod signature;
 mod signature_log;
 mod signature_summary;

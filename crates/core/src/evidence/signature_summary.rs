@@ -88,9 +88,9 @@ fn line(event: &SignatureEvent, voided: bool, record: crate::signing::RecordKind
         action,
         who,
         meaning,
-        how: match event.mark {
+        how: match &event.mark {
             Some(Mark::Typed { .. }) => "typed name",
-            Some(Mark::Drawn { .. }) => "drawn signature",
+            Some(_) => "drawn signature",
             None => "",
         },
         device_ms: event.device_ms,

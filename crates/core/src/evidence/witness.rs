@@ -275,7 +275,7 @@ pub fn witness_state_of(
     if let Some(json) = field(WITNESS_SIGNATURE) {
         let signature = serde_json::from_str::<Signature>(json).ok();
         let digest = signed_digest(title, fields, criteria);
-        if !log_holds(fields, &digest) {
+        if !log_holds(fields, &digest, signature.as_ref()) {
             return WitnessState::Voided {
                 name,
                 voided_ms: updated_ms,
@@ -306,9 +306,11 @@ pub fn witness_state_of(
     }
 }
 
-/// Whether the statement's signature log verifies against `digest`. Statements signed before
-/// the log existed have none, and are judged by their digest alone as they always were.
-fn log_holds(fields: &BTreeMap<String, String>, digest: &str) -> bool {
+/// Whether the statement's signature log verifies against `digest`, with the witness's
+/// signature standing first and made with `drawing`, the strokes kept beside the log (the
+/// event holds only their hash). Statements signed before the log existed have none, and are
+/// judged by their digest alone as they always were.
+fn log_holds(fields: &BTreeMap<String, String>, digest: &str, drawing: Option<&Signature>) -> bool {
     if !fields.contains_key(SIGNATURE_EVENTS) {
         return true;
     }
@@ -319,10 +321,10 @@ fn log_holds(fields: &BTreeMap<String, String>, digest: &str) -> bool {
         &events,
     );
     state.holds()
-        && state
-            .standing
-            .first()
-            .is_some_and(|e| e.signer.role == SignerRole::Witness)
+        && state.standing.first().is_some_and(|e| {
+            e.signer.role == SignerRole::Witness
+                && drawing.is_some_and(|d| e.mark.as_ref().is_some_and(|m| m.is_of_drawing(d)))
+        })
 }
 
 /// The fields an edit proposes, with the signature keys as the item has them: only signing

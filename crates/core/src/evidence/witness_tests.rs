@@ -54,6 +54,11 @@ fn statement(col: &mut Collection) -> EvidenceId {
 
 /// Answers the first prompt of every criterion the item claims, and signs.
 pub(crate) fn answer_and_sign(col: &mut Collection, id: EvidenceId) {
+    answer_and_sign_with(col, id, signature());
+}
+
+/// Answers the first prompt of every criterion the item claims, and signs with `drawing`.
+pub(crate) fn answer_and_sign_with(col: &mut Collection, id: EvidenceId, drawing: Signature) {
     let item = col.evidence(id).unwrap();
     let mut fields = item.fields.clone();
     for (criterion, _) in col.witness_prompts(&item.criteria) {
@@ -63,7 +68,7 @@ pub(crate) fn answer_and_sign(col: &mut Collection, id: EvidenceId) {
         );
     }
     col.update_evidence(id, "", fields).unwrap();
-    col.sign_witness(id, signature()).unwrap();
+    col.sign_witness(id, drawing).unwrap();
 }
 
 fn message(err: CoreError) -> String {
@@ -333,7 +338,7 @@ fn the_witness_signs_into_the_items_log_and_a_changed_log_reads_as_voided() {
     let details = signed.signer.witness.as_ref().unwrap();
     assert_eq!(details.job_role, "Store manager");
     assert_eq!(details.contact, "sam@example.com");
-    assert!(matches!(signed.mark, Some(Mark::Drawn { .. })));
+    assert!(matches!(signed.mark, Some(Mark::DrawnSha256 { .. })));
     assert_eq!(signed.device, col.device_id().0.to_string());
     let state = verify(RecordKind::WitnessTestimony, &digest, &events);
     assert!(state.holds(), "{state:?}");

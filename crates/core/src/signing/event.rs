@@ -42,16 +42,44 @@ pub struct WitnessDetails {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "how", rename_all = "snake_case")]
 pub enum Mark {
-    /// Drawn with a finger or mouse.
+    /// Drawn with a finger or mouse, the strokes in the event. Events are no longer made
+    /// this way (each re-signing copied a drawing into the log, which outgrew what an item may
+    /// hold); kept so that logs written before still read and verify.
     Drawn {
         /// The strokes.
         signature: Signature,
+    },
+    /// Drawn with a finger or mouse: the event commits to the drawing by its hash
+    /// ([`drawing_sha256`](super::drawing_sha256)) and the record keeps the strokes of the
+    /// signature that stands, once, beside the log.
+    DrawnSha256 {
+        /// SHA-256 of the drawing as kept.
+        drawing_sha256: String,
     },
     /// Their name typed, for people who cannot draw (keyboard and screen-reader users).
     Typed {
         /// The name as typed.
         name: String,
     },
+}
+
+impl Mark {
+    /// Whether `drawing`, as a record keeps it beside its log, is the one this mark was made
+    /// with: a surface shows a drawn signature only when it is.
+    pub fn is_of_drawing(&self, drawing: &Signature) -> bool {
+        match self {
+            Mark::Drawn { signature } => signature == drawing,
+            Mark::DrawnSha256 { drawing_sha256 } => {
+                *drawing_sha256 == super::drawing_sha256(drawing)
+            }
+            Mark::Typed { .. } => false,
+        }
+    }
+
+    /// True for a drawn signature, however it is kept.
+    pub fn is_drawn(&self) -> bool {
+        !matches!(self, Mark::Typed { .. })
+    }
 }
 
 /// Signing, or voiding what was signed.

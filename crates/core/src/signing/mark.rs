@@ -1,20 +1,26 @@
 //! Checking how someone signed: a drawing needs a real stroke, a typed name must be the
 //! signer's own.
 
+use super::canonical::content_sha256;
 use super::error::SigningError;
 use super::event::Mark;
 use crate::model::Signature;
+use serde_json::json;
 
 /// The most points a drawn signature may have: far more than any real signature, small enough
 /// that the record stays quick to sync.
 pub const MAX_SIGNATURE_POINTS: usize = 5_000;
 
-/// The mark as it will be kept (a drawing's numbers rounded to 1 dp), or why it cannot be.
+/// The mark as an event keeps it, or why it cannot be made: a drawing becomes the hash of its
+/// strokes rounded to 1 dp (the caller keeps those strokes, from [`checked_drawing`], beside
+/// the log), so signing again and again never copies drawings into the log. A bare hash is
+/// refused: a signature is made from strokes or a name, never from a hash alone.
 pub fn checked_mark(mark: Mark, signer_name: &str) -> Result<Mark, SigningError> {
     match mark {
-        Mark::Drawn { signature } => Ok(Mark::Drawn {
-            signature: checked_drawing(signature)?,
+        Mark::Drawn { signature } => Ok(Mark::DrawnSha256 {
+            drawing_sha256: drawing_sha256(&checked_drawing(signature)?),
         }),
+        Mark::DrawnSha256 { .. } => Err(SigningError::MissingMark),
         Mark::Typed { name } => {
             if normalised(&name).is_empty() {
                 return Err(SigningError::MissingMark);
@@ -58,6 +64,12 @@ pub fn checked_drawing(signature: Signature) -> Result<Signature, SigningError> 
         height: round1(signature.height),
         strokes,
     })
+}
+
+/// SHA-256 of a drawing as kept (its canonical JSON): what a drawn signature's event commits
+/// to.
+pub fn drawing_sha256(drawing: &Signature) -> String {
+    content_sha256(&json!(["pocketfolio-drawing", 1, drawing]))
 }
 
 /// A number rounded to one decimal place.

@@ -31,7 +31,7 @@ pub use canonical::{canonical_json, content_sha256, sha256_hex};
 pub use error::SigningError;
 pub use event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, WitnessDetails, GENESIS};
 pub(crate) use mark::round1;
-pub use mark::{checked_drawing, checked_mark, MAX_SIGNATURE_POINTS};
+pub use mark::{checked_drawing, checked_mark, drawing_sha256, MAX_SIGNATURE_POINTS};
 pub use order::{RecordKind, SignerRole, Step};
 pub use sign::{sign, void, void_if_changed, Made, SignRequest};
 pub use verify::{head_of, verify, verify_to_head, Problem, Verification};
