@@ -116,3 +116,19 @@ fn a_deck_exports_only_its_notes() {
     let empty = Scope::Deck(source.add_deck("Empty", "").unwrap());
     assert!(source.export_text(&empty, TextFormat::Tab).is_err());
 }
+
+#[test]
+fn text_imports_back_into_the_collection_it_came_from_without_duplicates() {
+    let (mut source, _d) = collection_to_export();
+    let before = notes(&source);
+    for format in [TextFormat::Tab, TextFormat::Comma] {
+        let text = source.export_text(&Scope::All, format).unwrap();
+        let report = source.import_csv("Fallback", &text.bytes).unwrap();
+        assert_eq!(
+            (report.added, report.duplicates),
+            (0, text.notes),
+            "{format:?}: the learner's own note is recognised by the id in its GUID"
+        );
+        assert_eq!(notes(&source), before, "{format:?}");
+    }
+}

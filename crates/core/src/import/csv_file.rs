@@ -16,8 +16,8 @@ use std::collections::BTreeSet;
 
 /// A row ready to store.
 struct Row {
-    /// Set when the row carries an Anki GUID: (our id, the GUID).
-    id: Option<(NoteId, String)>,
+    /// Set when the row carries an Anki GUID.
+    guid: Option<String>,
     deck: String,
     fields: NoteFields,
     tags: Vec<String>,
@@ -96,15 +96,15 @@ impl Collection {
                 });
                 let deck_id = col.deck_named_in_txn(&r.deck)?;
                 first.get_or_insert(deck_id);
-                if r.id.is_none() && col.store.note_exists(deck_id, &r.fields)? {
+                if r.guid.is_none() && col.store.note_exists(deck_id, &r.fields)? {
                     report.duplicates += 1;
                     continue;
                 }
                 let note = Note {
-                    id: r
-                        .id
-                        .as_ref()
-                        .map_or_else(|| NoteId::new_at(now), |(id, _)| *id),
+                    id: match &r.guid {
+                        Some(guid) => col.note_for_guid(guid)?,
+                        None => NoteId::new_at(now),
+                    },
                     deck_id,
                     fields: r.fields.clone(),
                     tags: r.tags.clone(),
@@ -112,7 +112,7 @@ impl Collection {
                     builtin: None,
                 };
                 col.put_note_from_file(&note, &mut report)?;
-                if let Some((_, guid)) = &r.id {
+                if let Some(guid) = &r.guid {
                     col.store.put_note_guid(note.id, guid)?;
                 }
                 report.cards += card_ords(&note.fields).len();
@@ -190,9 +190,7 @@ fn row(h: &Header, deck_name: &str, first: bool, fields: &[String]) -> Result<Op
             .map(String::from),
     );
     Ok(Some(Row {
-        id: get(h.guid_column)
-            .filter(|g| !g.is_empty())
-            .map(|g| (anki::note_id_for_guid(&g), g)),
+        guid: get(h.guid_column).filter(|g| !g.is_empty()),
         deck: get(h.deck_column)
             .filter(|d| !d.is_empty())
             .or_else(|| h.deck.clone())

@@ -6,6 +6,7 @@
 pub mod anki;
 mod csv_file;
 mod csv_parse;
+mod guid;
 mod html_text;
 mod progress;
 mod report;
@@ -55,8 +56,9 @@ impl Collection {
 
 impl Collection {
     /// Stores one note from a file and counts it: added; or, when a note with its id is here
-    /// already (the same Anki note imported before), updated or unchanged. An updated note
-    /// keeps the deck and criteria the learner gave it. Must run inside `transact`.
+    /// already (the same note imported or exported before), updated or unchanged. An updated
+    /// note keeps the deck and criteria the learner gave it, and a built-in note stays
+    /// built-in. Must run inside `transact`.
     fn put_note_from_file(
         &self,
         note: &crate::model::Note,
@@ -74,6 +76,7 @@ impl Collection {
                 self.put_imported_note_in_txn(&crate::model::Note {
                     deck_id: old.deck_id,
                     criteria: old.criteria,
+                    builtin: old.builtin,
                     ..note.clone()
                 })?;
                 report.updated += 1;

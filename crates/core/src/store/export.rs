@@ -58,6 +58,15 @@ impl Store {
         Ok(())
     }
 
+    /// The note that came with this GUID, if any.
+    pub(crate) fn get_note_by_guid(&self, guid: &str) -> Result<Option<NoteId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT note_id FROM note_guid WHERE guid = ? LIMIT 1")?
+            .query_row([guid], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The GUID a note came with, if it came from Anki.
     pub(crate) fn get_note_guid(&self, note: NoteId) -> Result<Option<String>> {
         Ok(self

@@ -132,6 +132,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Whether a note with this id is here.
+    pub(crate) fn has_note(&self, id: NoteId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM note WHERE id = ?")?
+            .exists([id])?)
+    }
+
     pub(crate) fn note_has_reviews(&self, id: NoteId) -> Result<bool> {
         Ok(self
             .conn

@@ -2,8 +2,9 @@
 //! Every note type is mapped (see `notetype`), decks keep their `Parent::Child` names, media
 //! come with the notes, and the review log comes too: each card's schedule is the replay of
 //! its log (our store's rule), then its Anki due date, suspension and burial are recorded as
-//! manual entries, so the learner's due dates survive the move. Ids derive from Anki's note
-//! GUIDs and review ids, so importing the same file again updates notes instead of adding them.
+//! manual entries, so the learner's due dates survive the move. A note is found by its GUID
+//! (`super::guid`) and an answer by its moment and rating, so importing the same file again,
+//! or our own export, updates notes instead of adding them.
 
 mod notetype;
 mod protobuf;
@@ -20,7 +21,7 @@ use crate::sync::protocol::{ChangeBody, ReviewRecord};
 use crate::{Collection, CoreError, Result};
 use read::{AnkiCard, AnkiCollection};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 pub(crate) use unpack::looks_like_anki;
@@ -121,6 +122,7 @@ impl Collection {
             for (done, p) in planned.iter().enumerate() {
                 counted(progress, done, total, notes_step);
                 let mut note = p.note.clone();
+                note.id = col.note_for_guid(&p.guid)?;
                 note.deck_id = deck_ids[&p.deck];
                 col.put_note_from_file(&note, &mut report)?;
                 col.store.put_note_guid(note.id, &p.guid)?;
@@ -221,7 +223,8 @@ impl Collection {
                 .collect();
             planned.push(Planned {
                 note: Note {
-                    id: note_id_for_guid(&note.guid),
+                    // Chosen when it is stored (`note_for_guid`).
+                    id: NoteId(uuid::Uuid::nil()),
                     deck_id: DeckId(uuid::Uuid::nil()),
                     fields: mapped.fields,
                     tags: note.tags.iter().map(|t| t.to_lowercase()).collect(),
@@ -300,17 +303,46 @@ impl Collection {
         Ok(out)
     }
 
-    /// Adds the log entries a card does not have yet, then replays its whole log into its
-    /// schedule, queueing each new entry for sync. Must run inside `transact`.
-    fn add_imported_logs(&self, card: CardId, logs: Vec<ReviewLog>) -> Result<usize> {
+    /// Adds what the file knows of a card's history that the card does not have yet, then
+    /// replays its whole log into its schedule, queueing each new entry for sync. An answer
+    /// the card has already (the same moment and rating: our export writes each answer at its
+    /// moment) is the same answer, and an entry that sets the card as it was at export (due
+    /// date, suspension, burial) is added only if the card is not already so; otherwise every
+    /// re-import would add them again. Must run inside `transact`.
+    fn add_imported_logs(&self, card: CardId, history: CardHistory) -> Result<usize> {
+        let known: HashSet<(i64, (u8, u32))> = self
+            .store
+            .get_reviews_of_card(card)?
+            .iter()
+            .map(|l| (l.time_ms, l.event.to_code()))
+            .collect();
         let mut schedule = crate::model::Schedule::default();
         let mut added = 0;
-        for log in &logs {
+        for log in &history.answers {
             let prior = schedule.state;
             schedule = self.scheduler.apply(card, &schedule, log)?;
+            if known.contains(&(log.time_ms, log.event.to_code())) {
+                continue;
+            }
             if self.store.add_review(log, prior)? {
                 self.queue_change(ChangeBody::Review(ReviewRecord::from(log)))?;
                 added += 1;
+            }
+        }
+        let mut schedule = if added > 0 {
+            self.rederive_card(card)?
+        } else {
+            self.card(card)?.schedule
+        };
+        for log in &history.standing {
+            let next = self.scheduler.apply(card, &schedule, log)?;
+            if self.same_standing(&schedule, &next, log.tz_offset_min) {
+                continue;
+            }
+            if self.store.add_review(log, schedule.state)? {
+                self.queue_change(ChangeBody::Review(ReviewRecord::from(log)))?;
+                added += 1;
+                schedule = next;
             }
         }
         if added > 0 {
@@ -318,19 +350,35 @@ impl Collection {
         }
         Ok(added)
     }
+
+    /// Whether two schedules put a card in the same place: state, due day, suspended, buried.
+    fn same_standing(
+        &self,
+        a: &crate::model::Schedule,
+        b: &crate::model::Schedule,
+        offset: i32,
+    ) -> bool {
+        let day = |s: &crate::model::Schedule| self.scheduler.day_of(s.due_ms, offset);
+        a.state == b.state
+            && a.suspended == b.suspended
+            && a.buried_day == b.buried_day
+            && (a.state != crate::model::CardState::Review || day(a) == day(b))
+    }
 }
 
-/// Our id for the note with this Anki GUID: the same file always gives the same ids.
+/// What a file says of one card: Anki's answers in time order, and the entries that set the
+/// card as Anki had it at export (due date of a review card, suspension, burial).
+struct CardHistory {
+    answers: Vec<ReviewLog>,
+    standing: Vec<ReviewLog>,
+}
+
 fn notes_step(done: usize, total: usize) -> ImportStep {
     ImportStep::Notes { done, total }
 }
 
 fn media_step(done: usize, total: usize) -> ImportStep {
     ImportStep::Media { done, total }
-}
-
-pub(crate) fn note_id_for_guid(guid: &str) -> NoteId {
-    NoteId::from_content_key(&format!("anki-guid:{guid}"))
 }
 
 /// A time-ordered id fixed by `key`, so a re-imported entry is recognised.
@@ -350,7 +398,7 @@ fn card_logs(
     reviews: &[&read::AnkiReview],
     anki_today: i64,
     (now, offset, retention, device): (i64, i32, f32, crate::model::DeviceId),
-) -> Vec<ReviewLog> {
+) -> CardHistory {
     let entry = |time_ms: i64, event: ReviewEvent, duration_ms: u32, key: String| ReviewLog {
         id: review_id(time_ms, &format!("{guid}:{}:{key}", card.ord)),
         card_id,
@@ -397,8 +445,10 @@ fn card_logs(
     if card.queue == -2 || card.queue == -3 {
         extra.push(manual(ReviewEvent::Bury, "bury"));
     }
-    logs.extend(extra);
-    logs
+    CardHistory {
+        answers: logs,
+        standing: extra,
+    }
 }
 
 /// Anki deck names may carry stray spaces around `::`; empty parts are dropped.

@@ -122,7 +122,9 @@ fn assert_everything_came_in(col: &Collection, report: &ImportReport, with_media
             continue;
         };
         let note = col
-            .note(note_id_for_guid(c["guid"].as_str().unwrap()))
+            .note(crate::import::guid::note_id_for_guid(
+                c["guid"].as_str().unwrap(),
+            ))
             .unwrap();
         let ord = c["ord"].as_u64().unwrap() as u16;
         let card = cards_of(col, &note)
