@@ -30,6 +30,10 @@ mod signed_content;
 mod suggest;
 #[cfg(test)]
 mod suggest_cases;
+#[cfg(test)]
+mod suggest_held_out;
+#[cfg(test)]
+mod suggest_measure;
 mod thumbnail;
 mod title;
 mod witness;

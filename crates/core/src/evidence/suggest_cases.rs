@@ -1,19 +1,15 @@
-//! The suggester's regression set: realistic shop-floor notes in plain words (not the pack's
-//! terms), each with the criteria an assessor would map it to, and a test that reports recall
-//! (the right criteria found among those shown) and precision (those shown that are right).
-//! Notes with no criteria check that everyday words ("feedback" from a manager, a stock
-//! "audit") suggest nothing. Run `cargo test -p pocketfolio-core suggester_recall -- --nocapture`
-//! for the figures.
+//! The suggester's tuning set: realistic shop-floor notes in plain words (not the pack's
+//! terms), each with the criteria an assessor would map it to, which the rules in
+//! `assets/content/phrases.json` were changed against; the test holds the suggester to the
+//! issue's goal (at least 80 % recall and precision) on it. Notes with no criteria check that
+//! everyday words ("feedback" from a manager, a stock "audit") suggest nothing. The fair view on
+//! unseen notes is `suggest_held_out.rs`. Run `cargo test -p pocketfolio-core suggester_ --
+//! --nocapture` for the figures.
 
-use super::pack;
-use super::suggest::suggest;
-
-const N: &str = "negotiate/";
-const RR: &str = "retail-relationships/";
-const RS: &str = "retail-reliable-service/";
+use super::suggest_measure::{assert_names_real_criteria, report, Case, Scope, N, RR, RS};
 
 /// (note, the criteria an assessor would link, as unit prefix + local id)
-const CASES: &[(&str, &[(&str, &str)])] = &[
+const CASES: &[Case] = &[
     ("Supplier wanted to put the price of our paper bags up. We settled on free delivery if we ordered for a year, and I emailed their rep to confirm what we agreed.",
      &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
     ("Before I rang the cleaning firm I wrote down what I wanted: the monthly bill under £1,000 and the windows still done weekly. I also worked out the most I'd pay before going to another firm.",
@@ -84,7 +80,7 @@ const CASES: &[(&str, &[(&str, &str)])] = &[
 
 /// Three earlier held-out sets, folded in here once the rules had been improved after seeing
 /// them: they no longer measure anything unseen.
-const SEEN_HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+const SEEN_HELD_OUT: &[Case] = &[
     ("The window cleaner wanted to go up to £60 a month. I said we'd pay £55 if he also did the back windows, and he agreed. I put it in an email to him the same afternoon.",
      &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
     ("An older gentleman complained that the self-checkout kept rejecting his bag. I apologised, served him on a staffed till and reported the fault.",
@@ -143,12 +139,8 @@ const SEEN_HELD_OUT: &[(&str, &[(&str, &str)])] = &[
      &[(RR, "lo3/ac3.2")]),
     ("Our score on the last mystery shop went from 72% to 88% after we started greeting everyone within a minute.",
      &[(RS, "lo3/ac3.2"), (RR, "lo4/ac4.2")]),
-];
-
-/// Written after the rules were last changed (synonym groups, December 2026) and run once,
-/// never tuned against: the fairer view of how the suggester does on notes it has not seen.
-/// Reported, not held to the 80 % goal.
-const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
+    // The fourth held-out set (34 notes), run once when written (recall 42 %, precision
+    // 61 %), then folded in on 2026-12-06 to tune the rules; `suggest_held_out.rs` took its place.
     ("The milk man told us the price per crate is going up in April. I asked if he'd hold it till summer if we took an extra crate a week; he rang his boss and said fine. I've put it on the noticeboard and messaged him so we both have it.",
      &[(N, "lo3/ac3.4"), (N, "lo3/ac3.5"), (N, "lo3/mp12")]),
     ("Before talking to the security company about renewing, I jotted down the three things I wanted: same guard hours, no price increase, and a named guard. If they wanted more money I was going to get prices from two others.",
@@ -217,72 +209,18 @@ const HELD_OUT: &[(&str, &[(&str, &str)])] = &[
      &[(RR, "lo3/ac3.4")]),
 ];
 
-/// (recall, precision) over the set: right among shown ÷ all right, right among shown ÷ shown.
-fn measure(cases: &[(&str, &[(&str, &str)])]) -> (f64, f64, Vec<String>) {
-    let (mut right, mut expected, mut shown) = (0usize, 0usize, 0usize);
-    let mut misses = Vec::new();
-    for (note, want) in cases {
-        let want: Vec<String> = want.iter().map(|(u, c)| format!("{u}{c}")).collect();
-        let got: Vec<String> = suggest(pack(), &pack().criteria, None, note, &[])
-            .into_iter()
-            .map(|s| s.criterion_id)
-            .collect();
-        let hits = got.iter().filter(|g| want.contains(g)).count();
-        right += hits;
-        expected += want.len();
-        shown += got.len();
-        if hits != want.len() || hits != got.len() {
-            misses.push(format!("{note}\n  wanted {want:?}\n  shown  {got:?}"));
-        }
-    }
-    (
-        right as f64 / expected.max(1) as f64,
-        right as f64 / shown.max(1) as f64,
-        misses,
-    )
-}
-
 #[test]
 fn the_regression_set_is_large_enough_and_names_real_criteria() {
     assert!(CASES.len() + SEEN_HELD_OUT.len() >= 30);
-    assert!(HELD_OUT.len() >= 30);
-    for (_, want) in CASES.iter().chain(SEEN_HELD_OUT).chain(HELD_OUT) {
-        for (u, c) in *want {
-            let id = format!("{u}{c}");
-            assert!(pack().criteria.iter().any(|x| x.id == id), "{id}");
-        }
-    }
+    assert_names_real_criteria(CASES);
+    assert_names_real_criteria(SEEN_HELD_OUT);
 }
 
 #[test]
-fn suggester_recall_and_precision_on_plain_words_notes() {
-    let cases: Vec<_> = CASES.iter().chain(SEEN_HELD_OUT).copied().collect();
-    let (recall, precision, misses) = measure(&cases);
-    eprintln!(
-        "suggester on {} plain-words notes: recall {:.0}%, precision {:.0}%",
-        cases.len(),
-        recall * 100.0,
-        precision * 100.0
-    );
-    for m in &misses {
-        eprintln!("{m}");
-    }
-    assert!(recall >= 0.8, "recall {recall:.2}");
-    assert!(precision >= 0.8, "precision {precision:.2}");
-}
-
-#[test]
-fn suggester_on_held_out_notes_is_reported() {
-    let (recall, precision, misses) = measure(HELD_OUT);
-    eprintln!(
-        "suggester on {} held-out notes: recall {:.0}%, precision {:.0}%",
-        HELD_OUT.len(),
-        recall * 100.0,
-        precision * 100.0
-    );
-    for m in &misses {
-        eprintln!("{m}");
-    }
-    // Not held to the goal (that would turn it into a tuning set), but it must find something.
-    assert!(recall > 0.0);
+fn suggester_recall_and_precision_on_the_tuning_set() {
+    let cases: Vec<Case> = CASES.iter().chain(SEEN_HELD_OUT).copied().collect();
+    let f = report("tuning", &cases, Scope::AllUnits, true);
+    assert!(f.recall >= 0.8, "recall {:.2}", f.recall);
+    assert!(f.precision >= 0.8, "precision {:.2}", f.precision);
+    report("tuning", &cases, Scope::LearnersQualification, false);
 }
