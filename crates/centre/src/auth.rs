@@ -7,6 +7,7 @@ use crate::AppState;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::Method;
 use sha2::{Digest, Sha256};
 
 /// Hashes and checks passwords off the async threads.
@@ -217,6 +218,12 @@ pub async fn sign_in(
         .await;
         return Err(ApiError::AccountDisabled);
     }
+    // Told only to someone who knows the password, like "disabled".
+    if let Err(e) = crate::services::eqa::check_request(&state.db, &account, false, false).await {
+        let ended = failed("eqa access ended");
+        record_attempt(state, Some(&account), username, "sign_in.failed", ended).await;
+        return Err(e.into());
+    }
     if let Some(secret) = &found.totp_secret {
         let code = creds.totp_code.map(str::trim).unwrap_or("");
         if code.is_empty() {
@@ -340,6 +347,9 @@ impl FromRequestParts<AppState> for Caller {
             .get_session(&hash, TokenKind::Api)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        let writes = !matches!(parts.method, Method::GET | Method::HEAD);
+        let signs_out = parts.uri.path() == "/v1/auth/sign-out";
+        crate::services::eqa::check_request(&state.db, &session.account, writes, signs_out).await?;
         Ok(Caller {
             account: session.account,
             token_hash: hash,
@@ -357,7 +367,9 @@ impl FromRequestParts<AppState> for LearnerCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<LearnerCaller> {
         let caller = Caller::from_request_parts(parts, state).await?;
         if caller.account.role != Role::Learner {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::forbidden(
+                "Only a learner's app syncs a portfolio; staff use the centre's pages.",
+            ));
         }
         Ok(LearnerCaller(caller.account))
     }

@@ -30,7 +30,9 @@ pub async fn erase_learner(
     confirmation: &str,
 ) -> ApiResult<Erased> {
     if actor.is_some_and(|a| a.role != Role::Admin) {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::forbidden(
+            "Only an administrator may erase a learner; ask your centre's administrator.",
+        ));
     }
     let learner = db
         .get_account_by_username(username)

@@ -42,9 +42,9 @@ pub enum ApiError {
         /// A code was given, and it was wrong (or used already).
         wrong: bool,
     },
-    /// Signed in, but this role may not do that (403).
-    #[error("Your account may not do that.")]
-    Forbidden,
+    /// Signed in, but this account may not do that (403): the sentence says why and what to do.
+    #[error("{0}")]
+    Forbidden(String),
     /// Absent, or not in the caller's scope: the two look the same (404).
     #[error("{0} was not found.")]
     NotFound(&'static str),
@@ -87,6 +87,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// 403 with the sentence `message` (why, and whom to ask).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::Forbidden(message.into())
+    }
+
     /// 400 naming a field.
     pub fn bad(field: impl Into<String>, message: impl Into<String>) -> Self {
         ApiError::BadRequest {
@@ -111,7 +116,7 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::BadCredentials | ApiError::SecondFactor { .. } => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::Forbidden | ApiError::Csrf | ApiError::AccountDisabled => {
+            ApiError::Forbidden(_) | ApiError::Csrf | ApiError::AccountDisabled => {
                 StatusCode::FORBIDDEN
             }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,

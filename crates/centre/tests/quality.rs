@@ -4,11 +4,11 @@
 
 mod common;
 
-use common::{batch, change, evidence, Backend, Centre};
+use common::{batch, change, decided_learner, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services::{self, Actor, QaError};
-use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
+use pocketfolio_core::model::{AssessorStatus, DeviceId};
 use pocketfolio_core::quality::{ActionState, QaRole, QualityError, Verdict, VerdictInput};
 use pocketfolio_core::sync::protocol::ChangeBody;
 use reqwest::StatusCode;
@@ -16,41 +16,6 @@ use reqwest::StatusCode;
 const C1: &str = "negotiate/lo1/ac1.1";
 const C2: &str = "negotiate/lo1/ac1.2";
 const DAY: i64 = 86_400_000;
-
-/// A learner of `assessor`'s with one submitted item, which `assessor` accepted and signed
-/// `C1` off on.
-async fn decided_learner(
-    c: &Centre,
-    name: &str,
-    assessor: &Account,
-) -> (Account, String, EvidenceId) {
-    let (learner, token) = c.learner(name, Some(assessor)).await;
-    let phone = DeviceId::new_at(7);
-    let item = EvidenceId::new_at(11);
-    let put = ChangeBody::EvidencePut(evidence(
-        item,
-        "Served a customer",
-        1_700_000_000_000,
-        phone,
-    ));
-    let (status, _) = c.push(&token, &batch(phone, 1, vec![change(1, put)])).await;
-    assert_eq!(status, StatusCode::OK);
-    let db = &c.state.db;
-    // A criterion is signed off only in a unit the learner is enrolled on.
-    db.add_enrolment(&learner.id, "proqual-cs-l2")
-        .await
-        .unwrap();
-    let item_id = item.to_string();
-    let feedback = "Clear account of the customer's needs.";
-    let accepted = AssessorStatus::Accepted;
-    services::evidence::decide(db, assessor, &learner.id, &item_id, accepted, feedback)
-        .await
-        .unwrap();
-    services::evidence::sign_off(db, &c.state.content, assessor, &learner.id, &item_id, C1)
-        .await
-        .unwrap();
-    (learner, token, item)
-}
 
 async fn grant_iqa(c: &Centre, admin: &Account, who: &str) {
     services::roles::grant(&c.state.db, Actor::Account(admin), who, QaRole::Iqa)

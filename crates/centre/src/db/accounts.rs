@@ -16,6 +16,8 @@ pub enum Role {
     Assessor,
     /// Syncs their own portfolio.
     Learner,
+    /// An external quality assurer: reads the chosen qualifications until a set day.
+    Eqa,
 }
 
 impl Role {
@@ -25,6 +27,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Assessor => "assessor",
             Role::Learner => "learner",
+            Role::Eqa => "eqa",
         }
     }
 
@@ -34,6 +37,7 @@ impl Role {
             "admin" => Some(Role::Admin),
             "assessor" => Some(Role::Assessor),
             "learner" => Some(Role::Learner),
+            "eqa" => Some(Role::Eqa),
             _ => None,
         }
     }

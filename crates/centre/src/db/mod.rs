@@ -9,6 +9,7 @@ pub mod assignments;
 pub mod attachments;
 pub mod audit;
 pub mod enrolments;
+pub mod eqa;
 pub mod erasure;
 pub mod evidence;
 mod evidence_merge;
@@ -100,6 +101,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("standardisation.sql")),
     (11, include_str!("official.sql")),
     (12, include_str!("hours.sql")),
+    (13, include_str!("eqa.sql")),
 ];
 
 impl Db {
@@ -222,11 +224,15 @@ impl Scope {
     }
 
     /// SQL for "the learner ids this caller may see", with the caller's id as parameter `$n`.
-    /// A learner sees themself, an assessor their assigned learners, an admin every learner.
+    /// A learner sees themself, an assessor their assigned learners, an admin every learner,
+    /// an EQA the learners enrolled on the qualifications they inspect. (An EQA whose access
+    /// has ended is refused before any query runs: `services::eqa::check_request`.)
     pub(crate) fn visible_learners(n: usize) -> String {
         format!(
             "(SELECT a.id FROM accounts a WHERE a.role = 'learner' AND (a.id = ${n} \
              OR a.id IN (SELECT s.learner_id FROM assignments s WHERE s.assessor_id = ${n}) \
+             OR a.id IN (SELECT e.learner_id FROM enrolments e JOIN eqa_qualifications q \
+                 ON q.qualification_id = e.qualification_id WHERE q.account_id = ${n}) \
              OR EXISTS (SELECT 1 FROM accounts m WHERE m.id = ${n} AND m.role = 'admin')))"
         )
     }

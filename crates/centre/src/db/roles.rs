@@ -12,6 +12,7 @@ pub fn own_role(role: Role) -> QaRole {
         Role::Admin => QaRole::Admin,
         Role::Assessor => QaRole::Assessor,
         Role::Learner => QaRole::Learner,
+        Role::Eqa => QaRole::Eqa,
     }
 }
 

@@ -20,6 +20,10 @@ use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeSet;
 
+/// A push or pull for an account that is not (or is no longer) a learner's.
+const NO_PORTFOLIO: &str =
+    "This account has no portfolio at the centre; sign in again, or ask your centre's administrator.";
+
 /// Most changes in one push.
 pub const MAX_BATCH: usize = limits::MAX_PUSH_CHANGES;
 /// Most changes in one pull page.
@@ -60,7 +64,7 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((head, owner, seq)) = head else {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::forbidden(NO_PORTFOLIO));
         };
         let last_seq = match (owner, seq) {
             (Some(owner), _) if owner != learner_id => {
@@ -174,7 +178,7 @@ impl Db {
                 .fetch_optional(&self.pool)
                 .await?;
         let Some((head,)) = head else {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::forbidden(NO_PORTFOLIO));
         };
         let rows = sqlx::query(
             "SELECT pos, origin, body FROM feed WHERE learner_id = $1 AND pos > $2 AND pos <= $3 \

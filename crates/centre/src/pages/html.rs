@@ -13,7 +13,7 @@ pub fn page(title: &str, user: Option<&PageUser>, body: &str) -> Response {
     let nav = match user {
         Some(u) => {
             let admin = if u.is_admin() {
-                r#"<a href="/admin">Accounts</a> <a href="/admin/audit">Audit log</a> <a href="/admin/data">Data protection</a> <a href="/admin/official">Official references</a>"#
+                r#"<a href="/admin">Accounts</a> <a href="/admin/eqa">EQA access</a> <a href="/admin/audit">Audit log</a> <a href="/admin/data">Data protection</a> <a href="/admin/official">Official references</a>"#
             } else {
                 ""
             };

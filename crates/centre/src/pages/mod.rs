@@ -8,6 +8,7 @@ mod account;
 mod admin;
 mod admin_account;
 mod audit;
+mod eqa;
 mod evidence;
 mod hours;
 mod hours_decide;
@@ -26,6 +27,7 @@ mod standardisation;
 pub use html::escape;
 pub use session::PageUser;
 
+use crate::db::accounts::Role;
 use crate::AppState;
 use axum::http::header;
 use axum::routing::{get, post};
@@ -82,6 +84,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/revoke-session", post(admin_account::revoke_session))
         .route("/admin/unassign", post(admin_account::unassign))
         .route("/admin/transfer", post(admin_account::transfer))
+        .route("/admin/eqa", get(eqa::show).post(eqa::create))
+        .route("/admin/eqa/last-day", post(eqa::last_day))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit.csv", get(audit::export))
         .route("/quality", get(quality::home))
@@ -141,8 +145,9 @@ async fn visible_learner(
 }
 
 /// Records every page of a learner's that staff open (`page.view`) and every attachment they
-/// download (`attachment.download`), once the page was served. The portfolio ZIP records its
-/// own download, with what it held.
+/// download (`attachment.download`), once the page was served; for an external quality
+/// assurer, every page they open, whatever it is about. The portfolio ZIP and the EQA pack
+/// record their own downloads, with what they held.
 pub async fn record_views(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
@@ -153,10 +158,9 @@ pub async fn record_views(
         .strip_prefix("/learners/")
         .and_then(|rest| rest.split('/').next())
         .map(str::to_string);
-    let (Some(learner), true) = (learner, request.method() == axum::http::Method::GET) else {
-        return next.run(request).await;
-    };
-    if path.ends_with("/portfolio.zip") {
+    let own_record = path.ends_with("/portfolio.zip") || path.ends_with("/eqa-pack.zip");
+    let quiet = path == "/sign-in" || path.starts_with("/static/");
+    if request.method() != axum::http::Method::GET || own_record || quiet {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -168,7 +172,10 @@ pub async fn record_views(
     let response = next
         .run(axum::extract::Request::from_parts(parts, body))
         .await;
-    if let (Some(user), true) = (user, response.status().is_success()) {
+    let Some(user) = user.filter(|u| learner.is_some() || u.account.role == Role::Eqa) else {
+        return response;
+    };
+    if response.status().is_success() {
         let action = if path.contains("/attachments/") {
             "attachment.download"
         } else {
@@ -176,9 +183,14 @@ pub async fn record_views(
         };
         let actor = crate::services::Actor::Account(&user.account);
         let target = format!("page {path}");
-        if let Err(e) =
-            crate::services::audit::record_view(&state.db, actor, action, &target, Some(&learner))
-                .await
+        if let Err(e) = crate::services::audit::record_view(
+            &state.db,
+            actor,
+            action,
+            &target,
+            learner.as_deref(),
+        )
+        .await
         {
             tracing::error!(error = %e, "could not record a page view");
         }

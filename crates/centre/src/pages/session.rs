@@ -7,12 +7,15 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Form, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 const SESSION_COOKIE: &str = "pf_session";
 const PRE_COOKIE: &str = "pf_pre";
+/// What a learner who reaches the staff pages is told.
+const LEARNER_REFUSED: &str =
+    "These pages are for assessors and centre staff; learners use the Pocketfolio app.";
 
 /// A signed-in assessor or admin in a browser.
 #[derive(Debug, Clone)]
@@ -132,8 +135,15 @@ impl FromRequestParts<AppState> for PageUser {
             .map_err(|e| PageRejection::Error(e.into()))?
             .ok_or(PageRejection::SignIn)?;
         if session.account.role == Role::Learner {
-            return Err(PageRejection::Error(ApiError::Forbidden));
+            return Err(PageRejection::Error(ApiError::forbidden(LEARNER_REFUSED)));
         }
+        // An EQA reads while their access lasts; a form they send is refused here, before
+        // any handler runs, whatever the handler would have done.
+        let writes = !matches!(parts.method, Method::GET | Method::HEAD);
+        let signs_out = parts.uri.path() == "/sign-out";
+        crate::services::eqa::check_request(&state.db, &session.account, writes, signs_out)
+            .await
+            .map_err(|e| PageRejection::Error(e.into()))?;
         Ok(PageUser {
             account: session.account,
             csrf: session.csrf,
@@ -224,7 +234,7 @@ pub async fn sign_in(
         }
         Ok((token, _, _)) => {
             let _ = state.db.revoke_token(&token_hash(&token)).await;
-            let mut r = sign_in_page(pre, Some("This area is for assessors and centre staff."));
+            let mut r = sign_in_page(pre, Some(LEARNER_REFUSED));
             *r.status_mut() = StatusCode::FORBIDDEN;
             r
         }
@@ -232,9 +242,10 @@ pub async fn sign_in(
             StatusCode::UNAUTHORIZED,
             "The user name or password is wrong.",
         ),
-        Err(e @ (ApiError::SecondFactor { .. } | ApiError::AccountDisabled)) => {
-            refused(e.status(), &e.to_string())
-        }
+        Err(
+            e
+            @ (ApiError::SecondFactor { .. } | ApiError::AccountDisabled | ApiError::Forbidden(_)),
+        ) => refused(e.status(), &e.to_string()),
         Err(e) => error_page(e),
     }
 }

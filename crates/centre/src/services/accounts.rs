@@ -28,6 +28,15 @@ pub async fn create(
     password: &str,
 ) -> Result<Account, AccountError> {
     actor.require_admin()?;
+    if role == Role::Eqa {
+        // Its last day and qualifications are part of it: `services::eqa::create`.
+        return Err(AccountError::Invalid(identity::Refused {
+            field: "role",
+            message: "An external quality assurer's account is created with its last day and \
+                      qualifications; use the EQA form (or `admin create-eqa`)."
+                .to_string(),
+        }));
+    }
     let username = check_new_name(db, username).await?;
     let display = identity::display_name(display_name.unwrap_or(&username))?;
     identity::check_password(password, &username)?;

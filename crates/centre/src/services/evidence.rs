@@ -18,8 +18,8 @@ pub const MAX_FEEDBACK_CHARS: usize = 10_000;
 /// Why an assessor's action was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
-    /// Learners do not assess.
-    #[error("Only assessors and administrators assess evidence.")]
+    /// Learners and external quality assurers do not assess.
+    #[error("Only assessors and administrators assess evidence; ask the learner's assessor.")]
     NotStaff,
     /// The learner or item is absent or out of the assessor's scope (the two look the same).
     #[error("{0} was not found.")]
@@ -43,7 +43,7 @@ pub enum EvidenceError {
 impl From<EvidenceError> for ApiError {
     fn from(e: EvidenceError) -> Self {
         match e {
-            EvidenceError::NotStaff => ApiError::Forbidden,
+            EvidenceError::NotStaff => ApiError::Forbidden(e.to_string()),
             EvidenceError::NotFound(Missing::Learner) => ApiError::NotFound("The learner"),
             EvidenceError::NotFound(Missing::Item) => ApiError::NotFound("The item"),
             EvidenceError::Refused(r) => ApiError::Conflict(r.to_string()),
@@ -104,7 +104,7 @@ pub async fn sign_off(
 
 /// Refuses learners, and ids that name no item (as absent).
 fn staff_item(assessor: &Account, item_id: &str) -> Result<EvidenceId, EvidenceError> {
-    if assessor.role == Role::Learner {
+    if matches!(assessor.role, Role::Learner | Role::Eqa) {
         return Err(EvidenceError::NotStaff);
     }
     EvidenceId::parse(item_id).map_err(|_| Missing::Item.into())

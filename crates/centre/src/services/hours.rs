@@ -15,6 +15,10 @@ use pocketfolio_core::apprenticeship::{
 use pocketfolio_core::model::HoursEntryId;
 use pocketfolio_core::sync::protocol::HoursRecord;
 
+/// Why a learner or an EQA cannot confirm hours or set a programme.
+const NOT_STAFF: &str =
+    "Only the learner's assessor or an administrator may do that; ask the learner's assessor.";
+
 /// Longest reason an assessor may give.
 pub const MAX_REASON_CHARS: usize = 2_000;
 
@@ -58,8 +62,8 @@ pub async fn decide(
     verdict: Verdict,
     reason: &str,
 ) -> ApiResult<HoursDecision> {
-    if actor.role == Role::Learner {
-        return Err(ApiError::Forbidden);
+    if matches!(actor.role, Role::Learner | Role::Eqa) {
+        return Err(ApiError::forbidden(NOT_STAFF));
     }
     let reason = reason.trim();
     check_decision(verdict, reason).map_err(|e| ApiError::invalid("reason", e.to_string()))?;
@@ -148,8 +152,8 @@ pub async fn set_programme(
     learner_id: &str,
     programme: &Programme,
 ) -> ApiResult<()> {
-    if actor.role == Role::Learner {
-        return Err(ApiError::Forbidden);
+    if matches!(actor.role, Role::Learner | Role::Eqa) {
+        return Err(ApiError::forbidden(NOT_STAFF));
     }
     db.get_learner(&actor.scope(), learner_id)
         .await?

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod assignments;
 pub mod audit;
+pub mod eqa;
 pub mod evidence;
 pub mod hours;
 pub mod official;
@@ -92,7 +93,7 @@ impl<'a> Actor<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     /// Only admins manage other accounts.
-    #[error("Only an administrator may do that.")]
+    #[error("Only an administrator may do that; ask your centre's administrator.")]
     NotAdmin,
     /// No account has that sign-in name.
     #[error("No account is called {0}.")]
@@ -161,7 +162,7 @@ impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> Self {
         let message = e.to_string();
         match e {
-            AccountError::NotAdmin => ApiError::Forbidden,
+            AccountError::NotAdmin => ApiError::Forbidden(message),
             AccountError::NoSuchAccount(_) => ApiError::NotFound("The account"),
             AccountError::NoSuchSession => ApiError::NotFound("The session"),
             AccountError::WrongRole { .. } => ApiError::invalid("role", message),
@@ -199,6 +200,7 @@ pub async fn find_role(db: &Db, username: &str, role: Role) -> Result<Account, A
                 Role::Admin => "an administrator",
                 Role::Assessor => "an assessor",
                 Role::Learner => "a learner",
+                Role::Eqa => "an external quality assurer",
             },
         });
     }

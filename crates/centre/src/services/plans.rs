@@ -61,7 +61,8 @@ pub async fn set_rating(
     Ok(())
 }
 
-/// The plan for `qualification` over `[from_ms, to_ms)`, drawn from the standard strategy.
+/// The plan for `qualification` over `[from_ms, to_ms)`, drawn from the standard strategy, for
+/// an IQA, an administrator, or an EQA inspecting that qualification.
 pub async fn plan(
     db: &Db,
     content: &ContentBundle,
@@ -70,7 +71,12 @@ pub async fn plan(
     from_ms: i64,
     to_ms: i64,
 ) -> Result<PlanView, QaError> {
-    require_qa(&roles_of(db, who).await?)?;
+    let roles = roles_of(db, who).await?;
+    if roles.has(QaRole::Eqa) {
+        super::eqa::check_qualification(db, who, qualification).await?;
+    } else {
+        require_qa(&roles)?;
+    }
     let ratings = db.get_ratings().await?;
     let mut loads = Vec::new();
     for (assessor_id, learners) in db.get_assessor_loads(qualification).await? {

@@ -26,6 +26,9 @@ pub enum QaError {
     /// No action with that id (or not one the caller may see).
     #[error("That action was not found.")]
     NoSuchAction,
+    /// An EQA asked about a qualification they were not given to inspect.
+    #[error("That qualification is not one you were given to inspect; ask the centre's administrator to add it.")]
+    NotInspected,
     /// Something else on the centre's side.
     #[error("internal: {0}")]
     Internal(String),
@@ -44,7 +47,14 @@ impl From<QaError> for ApiError {
     fn from(e: QaError) -> Self {
         let message = e.to_string();
         match e {
-            QaError::Rule(QualityError::NotIqa | QualityError::NotSampler) => ApiError::Forbidden,
+            QaError::Rule(
+                QualityError::NotIqa
+                | QualityError::NotSampler
+                | QualityError::EqaExpired { .. }
+                | QualityError::EqaNoGrant
+                | QualityError::EqaReadOnly,
+            ) => ApiError::Forbidden(message),
+            QaError::Rule(QualityError::EqaGrant(_)) => ApiError::invalid("eqa", message),
             QaError::Rule(
                 QualityError::FeedbackNeeded
                 | QualityError::DueDateNeeded
@@ -55,6 +65,7 @@ impl From<QaError> for ApiError {
             ) => ApiError::invalid("verdict", message),
             QaError::Rule(_) | QaError::Roles(_) => ApiError::Conflict(message),
             QaError::Account(e) => e.into(),
+            QaError::NotInspected => ApiError::Forbidden(message),
             QaError::NoSuchLearner => ApiError::NotFound("The learner"),
             QaError::NoSuchSample => ApiError::NotFound("The sample"),
             QaError::NoSuchAction => ApiError::NotFound("The action"),

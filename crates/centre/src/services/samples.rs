@@ -78,13 +78,14 @@ pub async fn start(db: &Db, iqa: &Account, learner_id: &str) -> Result<SampleRow
     Ok(row)
 }
 
-/// The sample `id` with its snapshot, for someone who may read it: any IQA or administrator.
+/// The sample `id` with its snapshot, for someone who may read it: any IQA or administrator,
+/// and an EQA when the learner is one of those they inspect.
 pub async fn get(db: &Db, reader: &Account, id: &str) -> Result<Sample, QaError> {
     let roles = roles_of(db, reader).await?;
-    if !roles.has(QaRole::Iqa) && !roles.has(QaRole::Admin) {
+    let row = db.get_sample(id).await?.ok_or(QaError::NoSuchSample)?;
+    if !may_read(db, reader, &roles, &row.learner_id).await? {
         return Err(QaError::NoSuchSample);
     }
-    let row = db.get_sample(id).await?.ok_or(QaError::NoSuchSample)?;
     let snapshot = Snapshot::from_stored(&row.snapshot, &row.snapshot_sha256)?;
     Ok(Sample { row, snapshot })
 }
@@ -285,11 +286,31 @@ pub async fn learners(db: &Db, iqa: &Account) -> Result<Vec<Account>, QaError> {
         .collect())
 }
 
-/// Every sample, newest first, for an IQA or administrator.
+/// Every sample the reader may read, newest first (see [`get`]).
 pub async fn list(db: &Db, reader: &Account) -> Result<Vec<SampleRow>, QaError> {
     let roles = roles_of(db, reader).await?;
-    if !roles.has(QaRole::Iqa) && !roles.has(QaRole::Admin) {
-        return Ok(Vec::new());
+    let mut out = Vec::new();
+    for row in db.get_samples().await? {
+        if may_read(db, reader, &roles, &row.learner_id).await? {
+            out.push(row);
+        }
     }
-    Ok(db.get_samples().await?)
+    Ok(out)
+}
+
+/// IQAs and administrators read every sample; an EQA those of the learners in their scope
+/// (the qualifications they inspect); nobody else any.
+async fn may_read(
+    db: &Db,
+    reader: &Account,
+    roles: &pocketfolio_core::quality::QaRoles,
+    learner_id: &str,
+) -> Result<bool, QaError> {
+    if roles.has(QaRole::Iqa) || roles.has(QaRole::Admin) {
+        return Ok(true);
+    }
+    if !roles.has(QaRole::Eqa) {
+        return Ok(false);
+    }
+    Ok(db.get_learner(&reader.scope(), learner_id).await?.is_some())
 }

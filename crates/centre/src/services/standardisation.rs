@@ -9,6 +9,15 @@ use crate::db::{now_ms, Db};
 use pocketfolio_core::quality::{standardisation_due, QaRole, QualityError, StandardisationRecord};
 use serde_json::{json, Value};
 
+/// IQAs, administrators and EQAs read the records; an EQA writes nothing.
+async fn require_reader(db: &Db, who: &Account) -> Result<(), QaError> {
+    let roles = roles_of(db, who).await?;
+    if roles.has(QaRole::Eqa) {
+        return Ok(());
+    }
+    require_qa(db, who).await
+}
+
 async fn require_qa(db: &Db, who: &Account) -> Result<(), QaError> {
     let roles = roles_of(db, who).await?;
     if roles.has(QaRole::Iqa) || roles.has(QaRole::Admin) {
@@ -58,7 +67,7 @@ pub async fn record(
 
 /// Every record, latest first.
 pub async fn list(db: &Db, who: &Account) -> Result<Vec<StoredStandardisation>, QaError> {
-    require_qa(db, who).await?;
+    require_reader(db, who).await?;
     Ok(db.get_standardisation().await?)
 }
 
@@ -68,7 +77,7 @@ pub async fn due(
     who: &Account,
     now_ms: i64,
 ) -> Result<Vec<(Account, Option<i64>)>, QaError> {
-    require_qa(db, who).await?;
+    require_reader(db, who).await?;
     let latest = db.get_latest_standardisation().await?;
     Ok(db
         .get_accounts()

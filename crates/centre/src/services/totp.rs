@@ -75,7 +75,7 @@ pub struct Enrolment {
 fn require_staff(account: &Account) -> Result<(), AccountError> {
     match account.role {
         Role::Admin | Role::Assessor => Ok(()),
-        Role::Learner => Err(AccountError::TotpForStaffOnly),
+        Role::Learner | Role::Eqa => Err(AccountError::TotpForStaffOnly),
     }
 }
 

@@ -9,7 +9,7 @@ use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::Db;
 use pocketfolio_centre::serve::serve;
 use pocketfolio_centre::{router, AppState, Config};
-use pocketfolio_core::model::{CardId, ChangeId, DeviceId, EvidenceId, ReviewId};
+use pocketfolio_core::model::{AssessorStatus, CardId, ChangeId, DeviceId, EvidenceId, ReviewId};
 use pocketfolio_core::sync::protocol::{Change, ChangeBody, EvidenceRecord, ReviewRecord};
 use pocketfolio_core::sync::Hlc;
 use reqwest::StatusCode;
@@ -315,4 +315,53 @@ pub fn form(fields: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish()
+}
+
+/// A learner of `assessor`'s, enrolled on proqual-cs-l2, with one submitted item, which
+/// `assessor` accepted and signed `negotiate/lo1/ac1.1` off on.
+pub async fn decided_learner(
+    c: &Centre,
+    name: &str,
+    assessor: &Account,
+) -> (Account, String, EvidenceId) {
+    let (learner, token) = c.learner(name, Some(assessor)).await;
+    let phone = DeviceId::new_at(7);
+    let item = EvidenceId::new_at(11);
+    let put = ChangeBody::EvidencePut(evidence(
+        item,
+        "Served a customer",
+        1_700_000_000_000,
+        phone,
+    ));
+    let (status, _) = c.push(&token, &batch(phone, 1, vec![change(1, put)])).await;
+    assert_eq!(status, StatusCode::OK);
+    let db = &c.state.db;
+    // A criterion is signed off only in a unit the learner is enrolled on.
+    db.add_enrolment(&learner.id, "proqual-cs-l2")
+        .await
+        .unwrap();
+    let item_id = item.to_string();
+    let feedback = "Clear account of the customer's needs.";
+    let accepted = AssessorStatus::Accepted;
+    pocketfolio_centre::services::evidence::decide(
+        db,
+        assessor,
+        &learner.id,
+        &item_id,
+        accepted,
+        feedback,
+    )
+    .await
+    .unwrap();
+    pocketfolio_centre::services::evidence::sign_off(
+        db,
+        &c.state.content,
+        assessor,
+        &learner.id,
+        &item_id,
+        "negotiate/lo1/ac1.1",
+    )
+    .await
+    .unwrap();
+    (learner, token, item)
 }

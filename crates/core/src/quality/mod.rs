@@ -6,6 +6,8 @@
 //! - [`strategy`], [`plan`], [`coverage`]: risk ratings set the shares to sample; a plan per
 //!   assessor; the coverage grid and the sample proposed to fill its gaps.
 //! - [`standardisation`]: meetings and observations, and the twelve-month warning.
+//! - [`eqa`]: an external quality assurer's access: until a day, to chosen qualifications,
+//!   read-only.
 //! - [`roles`]: the QA roles a person may hold, and the refusal of an IQA sampling their own
 //!   assessment decisions.
 //! - [`snapshot`]: what an IQA saw when a sample started, frozen with a SHA-256 digest.
@@ -17,6 +19,7 @@
 
 pub mod action;
 pub mod coverage;
+pub mod eqa;
 pub mod plan;
 pub mod report;
 pub mod roles;
@@ -29,6 +32,7 @@ pub mod verdict;
 
 pub use action::{ActionEvent, ActionState};
 pub use coverage::{coverage, propose, CoverageGrid, DecisionFact, GridRow};
+pub use eqa::{check_eqa_request, EqaGrant};
 pub use plan::{draw_plan, AssessorLoad, PlanLine};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
@@ -94,6 +98,21 @@ pub enum QualityError {
     /// A standardisation record that cannot be kept as given.
     #[error("{0}")]
     Standardisation(String),
+    /// An EQA account's access is over.
+    #[error("Your access as an external quality assurer ended on {last_day}; ask the centre's administrator to extend it if your visit continues.")]
+    EqaExpired {
+        /// The last day of access, as a sentence writes it.
+        last_day: String,
+    },
+    /// An EQA account with no access recorded (made some other way than as an EQA).
+    #[error("This external quality assurer account has no access set; ask the centre's administrator to give it an end date and qualifications.")]
+    EqaNoGrant,
+    /// An EQA reads; they never change anything.
+    #[error("An external quality assurer's account can read but not change anything; ask the centre's staff to make the change.")]
+    EqaReadOnly,
+    /// An EQA grant that cannot be given as asked.
+    #[error("{0}")]
+    EqaGrant(String),
     /// A stored snapshot no longer matches its digest.
     #[error("This sample's snapshot does not match the digest recorded when it was taken; it has been altered.")]
     SnapshotAltered,

@@ -1,0 +1,91 @@
+//! External quality assurers' access: each EQA account's last moment and qualifications.
+
+use super::accounts::{Account, Role};
+use super::audit::{append, NewEntry};
+use super::Db;
+use pocketfolio_core::quality::EqaGrant;
+
+impl Db {
+    /// Adds an EQA account with its grant and audit entry, in one transaction.
+    pub async fn add_eqa_account(
+        &self,
+        account: &Account,
+        password_hash: &str,
+        grant: &EqaGrant,
+        now_ms: i64,
+        audit: &NewEntry<'_>,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&account.id)
+        .bind(&account.username)
+        .bind(&account.display_name)
+        .bind(Role::Eqa.as_str())
+        .bind(password_hash)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO eqa_access (account_id, expires_ms, set_ms) VALUES ($1, $2, $3)")
+            .bind(&account.id)
+            .bind(grant.expires_ms)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        for q in &grant.qualifications {
+            sqlx::query(
+                "INSERT INTO eqa_qualifications (account_id, qualification_id) VALUES ($1, $2) \
+                 ON CONFLICT (account_id, qualification_id) DO NOTHING",
+            )
+            .bind(&account.id)
+            .bind(q)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append(&mut tx, audit).await?;
+        tx.commit().await
+    }
+
+    /// The grant of the EQA account `account_id`, if it has one.
+    pub async fn get_eqa_grant(&self, account_id: &str) -> Result<Option<EqaGrant>, sqlx::Error> {
+        let expires: Option<(i64,)> =
+            sqlx::query_as("SELECT expires_ms FROM eqa_access WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((expires_ms,)) = expires else {
+            return Ok(None);
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT qualification_id FROM eqa_qualifications WHERE account_id = $1 \
+             ORDER BY qualification_id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(EqaGrant {
+            expires_ms,
+            qualifications: rows.into_iter().map(|(q,)| q).collect(),
+        }))
+    }
+
+    /// Moves an EQA's last moment of access, with its audit entry; false if it has no grant.
+    pub async fn set_eqa_expiry(
+        &self,
+        account_id: &str,
+        expires_ms: i64,
+        now_ms: i64,
+        audit: &NewEntry<'_>,
+    ) -> Result<bool, sqlx::Error> {
+        self.change_with_audit(
+            sqlx::query("UPDATE eqa_access SET expires_ms = $1, set_ms = $2 WHERE account_id = $3")
+                .bind(expires_ms)
+                .bind(now_ms)
+                .bind(account_id),
+            audit,
+        )
+        .await
+    }
+}
