@@ -12,7 +12,7 @@ mod views;
 use dioxus::prelude::*;
 use state::Backend;
 use views::{
-    AddCard, Browse, DeckOptions, Decks, EditCard, EvidenceDetail, ImportCards, NotFound,
+    AddCard, Browse, DeckOptions, Decks, EditCard, EvidenceDetail, Hours, ImportCards, NotFound,
     Portfolio, Review, Settings, Shell, Stats, Today, UnitDetail, Units,
 };
 
@@ -53,6 +53,8 @@ pub enum Route {
         Portfolio {},
         #[route("/evidence/item/:id")]
         EvidenceDetail { id: String },
+        #[route("/hours")]
+        Hours {},
         #[route("/stats")]
         Stats {},
         #[route("/settings")]

@@ -11,7 +11,8 @@ fn tab_of(route: &Route) -> usize {
         | Route::Review { .. }
         | Route::NotFound { .. }
         | Route::Portfolio {}
-        | Route::EvidenceDetail { .. } => 0,
+        | Route::EvidenceDetail { .. }
+        | Route::Hours {} => 0,
         Route::Decks {}
         | Route::ImportCards {}
         | Route::DeckOptions { .. }

@@ -7,6 +7,7 @@ use crate::components::{Face, HeldBackNotice, Message};
 use crate::state::{use_app, AppState};
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::apprenticeship::{clock_time, hours_and_minutes};
 use pocketfolio_core::model::{CardId, CardKind, DeckId, Rating, ReviewEvent};
 use pocketfolio_core::queue::{Scope, Session};
 use pocketfolio_core::{ReviewCard, Undone};
@@ -450,6 +451,9 @@ fn Summary(
                     }
                 }
             }
+            if !given.is_empty() {
+                LogSession { session }
+            }
             if let Some(today) = today {
                 HeldBackNotice {
                     today,
@@ -473,6 +477,57 @@ fn Summary(
                 }
             }
             button { class: "primary wide", onclick: move |_| { nav.push(Route::Today {}); }, "Back to Today" }
+        }
+    }
+}
+
+/// "Log this revision session" for an apprentice: one tap logs the session as self-study
+/// hours, its date, start and length taken from the session (the core's rule); the core's
+/// checks apply as to any entry, and a refusal is said as the sentence it is.
+#[component]
+fn LogSession(session: Signal<Option<Screen>>) -> Element {
+    let app = use_app();
+    let mut done = use_signal(|| None::<Result<String, String>>);
+    let apprentice = app.read(|c| c.programme()).ok().flatten().is_some();
+    let entry = session
+        .read()
+        .as_ref()
+        .and_then(|s| s.session.as_ref())
+        .and_then(|s| app.peek(|c| Ok(c.session_hours_entry(s))).ok().flatten());
+    let (true, Some(entry)) = (apprentice, entry) else {
+        return rsx! {};
+    };
+    let what = format!(
+        "{} of self-study, {} to {}",
+        hours_and_minutes(entry.duration_min.into()),
+        clock_time(entry.start_min.into()),
+        clock_time(entry.end_min())
+    );
+    rsx! {
+        div { id: "log-session",
+            match done() {
+                Some(Ok(notice)) => rsx! {
+                    p { class: "notice", role: "status", "{notice} " Link { to: Route::Hours {}, "See your hours" } }
+                },
+                other => rsx! {
+                    button {
+                        class: "wide", r#type: "button", id: "log-session-hours",
+                        "aria-describedby": "log-session-what",
+                        onclick: {
+                            let what = what.clone();
+                            move |_| {
+                                let logged = app.write(|c| c.log_hours(entry.clone()));
+                                done.set(Some(logged.map(|_| format!("Logged as off-the-job hours: {what}."))));
+                            }
+                        },
+                        "Log this revision session"
+                    }
+                    p { class: "small muted", id: "log-session-what", "As off-the-job hours: {what}." }
+                    if let Some(Err(e)) = other {
+                        p { class: "error", role: "alert", "{e}" }
+                    }
+                },
+            }
         }
     }
 }

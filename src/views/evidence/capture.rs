@@ -25,6 +25,7 @@ pub fn CaptureActions() -> Element {
                 "＋ Capture evidence"
             }
             Link { class: "button", to: Route::Portfolio {}, id: "portfolio-link", "Portfolio" }
+            Link { class: "button", to: Route::Hours {}, id: "hours-link", "Hours" }
         }
         Message { error: error() }
     }

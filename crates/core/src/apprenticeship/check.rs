@@ -82,6 +82,39 @@ pub enum HoursProblem {
     },
 }
 
+/// The part of the entry form a problem is about, so a screen can show the sentence beside
+/// the field the learner has to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HoursField {
+    /// The date.
+    Date,
+    /// The start time (overlaps and working hours are put right by moving the time).
+    Start,
+    /// The length.
+    Duration,
+    /// The description.
+    Description,
+}
+
+impl HoursProblem {
+    /// The field the learner changes to put this right.
+    pub fn field(&self) -> HoursField {
+        match self {
+            HoursProblem::NoDuration | HoursProblem::PastMidnight => HoursField::Duration,
+            HoursProblem::NoDescription | HoursProblem::DescriptionTooLong => {
+                HoursField::Description
+            }
+            HoursProblem::FutureDate { .. }
+            | HoursProblem::BeforeStart { .. }
+            | HoursProblem::AfterGateway { .. }
+            | HoursProblem::DuringBreak { .. } => HoursField::Date,
+            HoursProblem::OutsideWorkingHours { .. } | HoursProblem::Overlap { .. } => {
+                HoursField::Start
+            }
+        }
+    }
+}
+
 /// A date as a learner reads it, e.g. `2 March 2026`.
 pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()

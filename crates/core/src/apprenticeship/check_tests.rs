@@ -134,3 +134,28 @@ fn every_problem_is_reported_at_once() {
     assert!(matches!(found[0], HoursProblem::OutsideWorkingHours { .. }));
     assert!(matches!(found[1], HoursProblem::Overlap { .. }));
 }
+
+#[test]
+fn each_problem_names_the_field_to_change() {
+    let mut p = year();
+    p.working_day.end_min = 17 * 60;
+    let other = entry("2026-03-09", 16 * 60, 60);
+    let mut e = entry("2026-03-09", 9 * 60, 0);
+    e.description = String::new();
+    let fields: Vec<HoursField> = problems(&e, std::slice::from_ref(&other), &p, today())
+        .iter()
+        .map(HoursProblem::field)
+        .collect();
+    assert_eq!(fields, vec![HoursField::Duration, HoursField::Description]);
+    let clash = entry("2026-03-09", 16 * 60 + 30, 60);
+    let fields: Vec<HoursField> = problems(&clash, &[other], &p, today())
+        .iter()
+        .map(HoursProblem::field)
+        .collect();
+    assert_eq!(fields, vec![HoursField::Start, HoursField::Start]);
+    let future = entry("2027-03-09", 9 * 60, 60);
+    assert_eq!(
+        problems(&future, &[], &p, today())[0].field(),
+        HoursField::Date
+    );
+}

@@ -24,7 +24,7 @@ mod review_schedule;
 mod testing;
 
 pub use activity::Activity;
-pub use check::{check, long_date, problems, HoursProblem, MAX_DESCRIPTION_CHARS};
+pub use check::{check, long_date, problems, HoursField, HoursProblem, MAX_DESCRIPTION_CHARS};
 pub use confirmation::{check_decision, DecisionProblem, HoursDecision, HoursState, Verdict};
 pub use entry::{clock_time, hours_and_minutes, HoursEntry, MINUTES_PER_DAY};
 pub use programme::{BreakInLearning, Plan, Programme, WorkingDay};

@@ -8,6 +8,7 @@ use crate::apprenticeship::{
     Progress,
 };
 use crate::model::{CardId, HoursEntryId};
+use crate::queue::Session;
 use crate::store::ProgrammeSource;
 use crate::sync::protocol::{ChangeBody, HoursRecord};
 use crate::{CoreError, OrNotFound, Result};
@@ -34,6 +35,23 @@ pub struct LoggedHours {
     pub state: HoursState,
     /// When it was last changed (ms).
     pub updated_ms: i64,
+}
+
+/// A change to the hours log made on this device, as [`Collection::undo_hours`] takes it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoursChange {
+    /// A new entry was logged.
+    Logged(HoursEntryId),
+    /// An entry was changed; this is how it was.
+    Changed {
+        /// The entry before the change.
+        before: HoursEntry,
+    },
+    /// An entry was deleted; this is how it was.
+    Deleted {
+        /// The entry deleted.
+        before: HoursEntry,
+    },
 }
 
 impl Collection {
@@ -89,34 +107,34 @@ impl Collection {
             .collect())
     }
 
-    /// Everything wrong with `entry` as it stands (empty when it can be saved). Without a
-    /// programme nothing can be checked, which is itself the problem reported.
-    pub fn hours_problems(&self, entry: &HoursEntry) -> Result<Vec<String>> {
-        let Some(programme) = self.programme()? else {
-            return Ok(vec![NO_PROGRAMME.to_string()]);
-        };
+    /// Everything wrong with `entry` as it stands (empty when it can be saved), each naming
+    /// the field it is about. Without a programme nothing can be checked: that is the error.
+    pub fn hours_problems(&self, entry: &HoursEntry) -> Result<Vec<HoursProblem>> {
+        let programme = self
+            .programme()?
+            .ok_or_else(|| CoreError::invalid(NO_PROGRAMME))?;
         let others: Vec<HoursEntry> = self.hours()?.into_iter().map(|h| h.entry).collect();
-        Ok(problems(entry, &others, &programme, self.local_date())
-            .iter()
-            .map(HoursProblem::to_string)
-            .collect())
+        Ok(problems(entry, &others, &programme, self.local_date()))
     }
 
     /// Logs a new entry or changes one, after every check. A change to a confirmed or rejected
-    /// entry sends it back to the assessor.
-    pub fn log_hours(&mut self, entry: HoursEntry) -> Result<()> {
+    /// entry sends it back to the assessor. Returns what undo needs to take it back.
+    pub fn log_hours(&mut self, entry: HoursEntry) -> Result<HoursChange> {
         if let Some(problem) = self.hours_problems(&entry)?.into_iter().next() {
-            return Err(CoreError::InvalidInput(problem));
+            return Err(CoreError::InvalidInput(problem.to_string()));
         }
-        if self
-            .store
-            .get_hours(entry.id)?
-            .is_some_and(|row| row.deleted)
-        {
+        let held = self.store.get_hours(entry.id)?;
+        if held.as_ref().is_some_and(|row| row.deleted) {
             return Err(CoreError::invalid(
                 "This entry was deleted, so it can't be changed.",
             ));
         }
+        let change = match held.and_then(|row| row.record) {
+            Some(before) => HoursChange::Changed {
+                before: before.entry,
+            },
+            None => HoursChange::Logged(entry.id),
+        };
         self.transact(HOURS, |col| {
             let record = HoursRecord {
                 entry,
@@ -125,18 +143,42 @@ impl Collection {
             };
             col.store.put_hours(&record)?;
             col.queue_change(ChangeBody::HoursPut(record))
-        })
+        })?;
+        Ok(change)
     }
 
-    /// Deletes an entry; the centre keeps its history.
-    pub fn delete_hours(&mut self, id: HoursEntryId) -> Result<()> {
-        self.store
+    /// Takes back a change made on this device: a new entry is deleted, a changed one gets
+    /// its earlier version back (checked again, and so sent to the assessor again). A deleted
+    /// entry comes back as a copy with a new id, because a deletion wins on every device and
+    /// at the centre, which keeps the deleted one's history.
+    pub fn undo_hours(&mut self, change: &HoursChange) -> Result<()> {
+        match change {
+            HoursChange::Logged(id) => self.delete_hours(*id).map(drop),
+            HoursChange::Changed { before } => self.log_hours(before.clone()).map(drop),
+            HoursChange::Deleted { before } => {
+                let copy = HoursEntry {
+                    id: HoursEntryId::new_at(self.clock.now_ms()),
+                    ..before.clone()
+                };
+                self.log_hours(copy).map(drop)
+            }
+        }
+    }
+
+    /// Deletes an entry; the centre keeps its history. Returns what undo needs.
+    pub fn delete_hours(&mut self, id: HoursEntryId) -> Result<HoursChange> {
+        let before = self
+            .store
             .get_hours(id)?
+            .filter(|row| !row.deleted)
             .and_then(|row| row.record)
             .or_not_found("hours entry", id)?;
         self.transact(HOURS, |col| {
             col.store.remove_hours(id, col.clock.now_ms())?;
             col.queue_change(ChangeBody::HoursDeleted(id))
+        })?;
+        Ok(HoursChange::Deleted {
+            before: before.entry,
         })
     }
 
@@ -185,6 +227,14 @@ impl Collection {
             evidence: vec![],
             cards: studied,
         }
+    }
+
+    /// A finished revision session as a self-study entry (see
+    /// [`Collection::revision_session_entry`]), timed from when its first answered card was
+    /// shown to its last answer; `None` when nothing was answered, so there is nothing to log.
+    pub fn session_hours_entry(&self, session: &Session) -> Option<HoursEntry> {
+        let (from, to) = session.span()?;
+        Some(self.revision_session_entry(from, to, session.studied()))
     }
 
     /// Applies a pulled version of an entry: the higher stamp wins; a deleted entry stays

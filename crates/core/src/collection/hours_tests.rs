@@ -2,14 +2,15 @@
 //! centre.
 
 use crate::apprenticeship::{
-    Activity, HoursEntry, HoursState, Plan, Programme, Verdict, WorkingDay,
+    Activity, HoursEntry, HoursField, HoursState, Plan, Programme, Verdict, WorkingDay,
 };
+use crate::collection::HoursChange;
 use crate::model::HoursEntryId;
 use crate::sync::memory_centre::MemoryCentre;
 use crate::sync::protocol::{ChangeBody, PullBody};
 use crate::sync::{rules, sync};
 use crate::testing::{empty_collection, manual_clock, T0};
-use crate::{Collection, ManualClock};
+use crate::{Clock, Collection, ManualClock};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -63,7 +64,11 @@ fn an_entry_is_checked_saved_and_queued_in_one_go() {
     col.log_hours(first.clone()).unwrap();
     let clash = entry("2026-11-20", 10 * 60, 60);
     assert_eq!(
-        col.hours_problems(&clash).unwrap(),
+        col.hours_problems(&clash)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         vec![
             "This entry overlaps your taught session entry on 20 November 2026 from 09:00 to \
               11:00. Change the time of one of them."
@@ -104,6 +109,96 @@ fn a_revision_session_becomes_a_self_study_entry_with_its_time() {
     assert_eq!(e.activity, Activity::SelfStudy);
     assert_eq!(e.cards, vec![card]);
     assert_eq!(e.description, "Revision in Pocketfolio: 1 card studied.");
+}
+
+#[test]
+fn a_finished_session_is_logged_with_the_time_it_took() {
+    let (mut col, clock) = crate::testing::builtin_collection();
+    let mut session = col.start_session(crate::queue::Scope::All).unwrap();
+    assert_eq!(col.session_hours_entry(&session), None, "nothing answered");
+    // T0 is 12:00 UTC: three answers a minute apart, the first card shown 40 s before.
+    let mut answered = Vec::new();
+    for _ in 0..3 {
+        clock.advance_ms(60_000);
+        let card = session.next(clock.now_ms()).unwrap().card_id;
+        col.answer_in_session(&mut session, card, crate::model::Rating::Good, 40_000)
+            .unwrap();
+        answered.push(card);
+    }
+    let e = col.session_hours_entry(&session).unwrap();
+    assert_eq!(e.date, date("2026-11-23"));
+    // From 12:00:20 to 12:03:00: 2 min 40 s, rounded to 3 minutes.
+    assert_eq!((e.start_min, e.duration_min), (12 * 60, 3));
+    assert_eq!(e.cards, answered);
+    assert_eq!(e.description, "Revision in Pocketfolio: 3 cards studied.");
+    col.set_programme(programme()).unwrap();
+    col.log_hours(e.clone()).unwrap();
+    assert_eq!(col.hours().unwrap()[0].entry, e);
+}
+
+#[test]
+fn undo_takes_back_a_new_entry_a_change_and_a_deletion() {
+    let (mut col, clock) = empty_collection();
+    col.set_programme(programme()).unwrap();
+    let first = entry("2026-11-20", 9 * 60, 60);
+    let logged = col.log_hours(first.clone()).unwrap();
+    assert_eq!(logged, HoursChange::Logged(first.id));
+    col.undo_hours(&logged).unwrap();
+    assert!(col.hours().unwrap().is_empty());
+
+    let second = entry("2026-11-19", 9 * 60, 60);
+    col.log_hours(second.clone()).unwrap();
+    let mut longer = second.clone();
+    longer.duration_min = 120;
+    clock.advance_ms(1_000);
+    let changed = col.log_hours(longer).unwrap();
+    assert_eq!(
+        changed,
+        HoursChange::Changed {
+            before: second.clone()
+        }
+    );
+    col.undo_hours(&changed).unwrap();
+    assert_eq!(col.hours().unwrap()[0].entry, second);
+
+    let deleted = col.delete_hours(second.id).unwrap();
+    assert!(col.hours().unwrap().is_empty());
+    assert!(
+        col.delete_hours(second.id).is_err(),
+        "deleted once, not twice"
+    );
+    col.undo_hours(&deleted).unwrap();
+    let back = col.hours().unwrap();
+    assert_eq!(back.len(), 1);
+    assert_ne!(back[0].entry.id, second.id, "a deletion wins, so a copy");
+    assert_eq!(
+        HoursEntry {
+            id: second.id,
+            ..back[0].entry.clone()
+        },
+        second
+    );
+    let queued: Vec<_> = col
+        .outbox(20)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
+    assert!(queued
+        .iter()
+        .any(|b| matches!(b, ChangeBody::HoursDeleted(id) if *id == second.id)));
+}
+
+#[test]
+fn problems_name_their_field_and_without_a_programme_the_check_is_refused() {
+    let (mut col, _) = empty_collection();
+    let e = entry("2026-11-20", 9 * 60, 60);
+    assert!(col.hours_problems(&e).is_err());
+    col.set_programme(programme()).unwrap();
+    let future = entry("2026-11-30", 9 * 60, 60);
+    let found = col.hours_problems(&future).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].field(), HoursField::Date);
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub(crate) use evidence::write_blob;
 pub use evidence::{
     check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };
-pub use hours::LoggedHours;
+pub use hours::{HoursChange, LoggedHours};
 pub use media::{MediaFile, MediaMissing, MAX_PLAYED_SOUND_BYTES, MAX_SHOWN_IMAGE_BYTES};
 pub use merge::MergeReport;
 pub use note_links::CriterionLink;

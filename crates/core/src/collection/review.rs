@@ -316,6 +316,8 @@ impl Collection {
         let learning_due = matches!(schedule.state, CardState::Learning | CardState::Relearning)
             .then_some(schedule.due_ms);
         session.record_answer(id, note, rating, learning_due);
+        let now = self.clock.now_ms();
+        session.note_studied(id, now - i64::from(duration_ms), now);
         Ok(schedule)
     }
 

@@ -25,6 +25,12 @@ pub struct Session {
     history: Vec<(CardId, Step, Queue)>,
     /// Ratings given this session, in order (undone answers taken off).
     given: Vec<Rating>,
+    /// From the moment the first answered card was shown to the last answer (ms), for
+    /// logging the session as off-the-job hours.
+    span: Option<(i64, i64)>,
+    /// Each card answered, once, in the order first answered (an undone answer still counts:
+    /// the learner did study the card).
+    studied: Vec<CardId>,
 }
 
 impl Session {
@@ -35,6 +41,30 @@ impl Session {
             queue,
             history: Vec::new(),
             given: Vec::new(),
+            span: None,
+            studied: Vec::new(),
+        }
+    }
+
+    /// When the learner was studying in this session: from when the first answered card was
+    /// shown to the last answer (ms). `None` until a card is answered.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        self.span
+    }
+
+    /// The cards answered in this session, each once.
+    pub fn studied(&self) -> &[CardId] {
+        &self.studied
+    }
+
+    /// Notes that `card` was shown at `shown_ms` and answered at `answered_ms`.
+    pub(crate) fn note_studied(&mut self, card: CardId, shown_ms: i64, answered_ms: i64) {
+        self.span = Some(match self.span {
+            Some((from, to)) => (from.min(shown_ms), to.max(answered_ms)),
+            None => (shown_ms, answered_ms),
+        });
+        if !self.studied.contains(&card) {
+            self.studied.push(card);
         }
     }
 

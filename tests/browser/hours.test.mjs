@@ -1,0 +1,232 @@
+// The apprentice's off-the-job hours at phone size (390×844), offline first: set the
+// programme, log an entry, see an overlapping one refused at its field, delete and undo,
+// then sign in to the real centre, sync, have the assessor confirm the entry on the centre's
+// pages, and see the confirmation come back after the next sync. A revision session is
+// logged with one tap from its summary. The same screen is checked
+// at 360×640. Screenshots in test-output/hours-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  repoRoot, tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot,
+  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
+} from './lib.mjs';
+
+const centreBin = process.env.PF_CENTRE_BIN
+  || join(process.env.CARGO_TARGET_DIR || join(repoRoot, 'target'), 'debug', 'pocketfolio-centre');
+
+let centre;
+let preview;
+let browser;
+let page;
+
+// The centre with a learner and their assessor, on a free loopback port.
+async function startCentre() {
+  const data = tempDataDir('hours-centre');
+  const env = { ...process.env, PF_DATA_DIR: data, RUST_LOG: 'warn' };
+  const admin = (args, password) => {
+    const r = spawnSync(centreBin, ['admin', ...args], {
+      env: password ? { ...env, PF_PASSWORD: password } : env, encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, `admin ${args.join(' ')}: ${r.stderr}`);
+  };
+  admin(['create', 'assessor', 'ann', '--name', 'Ann Assessor'], 'assessor password');
+  admin(['create', 'learner', 'lee', '--name', 'Lee Learner'], 'learner password');
+  admin(['assign', 'ann', 'lee']);
+  for (let port = 27500 + Math.floor(Math.random() * 400), tries = 0; tries < 20; port++, tries++) {
+    const child = spawn(centreBin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100 && child.exitCode === null; i++) {
+      try {
+        await fetch(`${url}/v1/openapi.json`);
+        return { url, child };
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    child.kill('SIGTERM');
+  }
+  throw new Error('the centre did not start');
+}
+
+// A date `days` from today as the date inputs take it (local time, as the app counts days).
+function isoDay(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+async function checkScreen(p, what) {
+  await assertNoHorizontalScroll(p, what);
+  await assertNamedControls(p, what);
+  await assertTapTargets(p, what);
+  await assertAccessible(p, what);
+}
+
+async function fillEntry({ date, start, hours, minutes, activity, description }) {
+  await page.locator('#hours-date').fill(date);
+  await page.locator('#hours-start').fill(start);
+  await page.locator('#hours-duration').fill(hours);
+  await page.locator('#hours-minutes').fill(minutes);
+  await page.locator('#hours-activity').selectOption({ label: activity });
+  await page.locator('#hours-description').fill(description);
+}
+
+async function syncNowUntilNothingWaits() {
+  await tab(page, 'Today');
+  await page.locator('#sync-now').click();
+  await page.waitForFunction(() => {
+    const text = document.querySelector('#sync-state')?.textContent || '';
+    return /^Synced/.test(text) && !/waiting/.test(text);
+  }, null, { timeout: 30_000 });
+}
+
+before(async () => {
+  centre = await startCentre();
+  preview = await startPreview(tempDataDir('hours'));
+  browser = await launchBrowser();
+  page = await newPage(browser);
+});
+
+after(async () => {
+  await browser?.close();
+  await preview?.stop();
+  centre?.child.kill('SIGTERM');
+});
+
+const yesterday = isoDay(-1);
+
+test('hours are reached from Today and start with the programme', async () => {
+  await openApp(page, preview.url);
+  await page.locator('#hours-link').click();
+  await page.waitForURL(/\/hours$/);
+  await page.locator('#programme-form').waitFor();
+  await checkScreen(page, 'hours without a programme');
+  await page.locator('#programme-start').fill(isoDay(-70));
+  await page.locator('#programme-end').fill(isoDay(300));
+  await page.locator('#programme-hours').fill('187');
+  await page.locator('#save-programme').click();
+  await page.locator('#hours-progress').waitFor();
+  assert.match(await page.locator('#programme-facts').innerText(), /187 h in all/);
+  // Ten weeks in with nothing logged is behind the plan, and the chart says so in words.
+  assert.match(await page.locator('#behind-plan').innerText(), /^You are .* behind your plan/);
+  assert.match(await page.locator('#hours-chart').getAttribute('aria-label'), /^Hours chart over 1[01] weeks: 0 min logged/);
+});
+
+test('an entry is logged, an overlapping one is refused at its field, and undo works', async () => {
+  await page.locator('#log-hours').click();
+  await fillEntry({
+    date: yesterday, start: '09:00', hours: '1', minutes: '0',
+    activity: 'Taught session', description: 'Negotiation workshop at college',
+  });
+  await page.locator('#save-hours').click();
+  await page.locator('#hours-notice').getByText(/^Logged 1 h of taught session on /).waitFor();
+  await page.locator('#hours-list li').first().getByText('Waiting for your assessor').waitFor();
+  assert.equal(await page.locator('#hours-logged').innerText(), '1 h');
+
+  await page.locator('#log-hours').click();
+  await fillEntry({
+    date: yesterday, start: '09:30', hours: '0', minutes: '45',
+    activity: 'Self-study', description: 'Read the negotiation notes',
+  });
+  const overlap = page.locator('#hours-start-problems');
+  await overlap.getByText(/^This entry overlaps your taught session entry on .* from 09:00 to 10:00\./).waitFor();
+  assert.equal(await page.locator('#hours-start').getAttribute('aria-invalid'), 'true');
+  await checkScreen(page, 'hours form with an overlap');
+  await screenshot(page, 'hours-overlap-refused');
+  await page.locator('#save-hours').click();
+  await page.locator('#hours-save-error').getByText(/^This entry overlaps/).waitFor();
+  assert.equal(await page.locator('#hours-list li').count(), 1, 'the refused entry is not saved');
+
+  // A date in the future is said at the date.
+  await page.locator('#hours-date').fill(isoDay(2));
+  await page.locator('#hours-date-problems').getByText(/is in the future\. Log hours once they have happened\./).waitFor();
+  await page.locator('#cancel-hours').click();
+
+  // Delete, then Undo brings it back.
+  await page.getByRole('button', { name: /^Delete Taught session on / }).click();
+  await page.locator('#no-hours').waitFor();
+  await page.locator('#undo-hours').click();
+  await page.locator('#hours-notice').getByText('Undone: the entry is back.').waitFor();
+  assert.equal(await page.locator('#hours-list li').count(), 1);
+  await checkScreen(page, 'hours list');
+  await screenshot(page, 'hours-list-offline');
+});
+
+test('the hours screen fits a small phone', async () => {
+  const small = await newPage(browser, { width: 360, height: 640 });
+  await small.goto(`${preview.url}/hours`);
+  await small.locator('#hours-list').waitFor();
+  await small.locator('#log-hours').click();
+  await checkScreen(small, 'hours at 360×640');
+  await small.close();
+});
+
+test('a revision session is logged with one tap, its time taken from the session', async () => {
+  // Revision happens at any hour; widen the working day so the check passes whenever this
+  // runs (only a session ending in the minute before midnight would still be refused).
+  await page.locator('#change-programme').click();
+  await page.locator('#programme-day-start').fill('00:00');
+  await page.locator('#programme-day-end').fill('23:59');
+  await page.locator('#save-programme').click();
+  await page.locator('#change-programme').waitFor();
+  assert.match(await page.locator('#programme-facts').innerText(), /00:00 to 23:59/);
+
+  await tab(page, 'Cards');
+  await page.locator('#deck-name').fill('My revision');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByText('Deck "My revision" created.').waitFor();
+  await page.locator('#add-card-link').click();
+  await page.locator('#deck-select').selectOption({ label: 'My revision' });
+  await page.locator('#kind-cloze').check();
+  await page.locator('#field-text').fill('Know your {{c1::BATNA}} before you negotiate.');
+  await page.locator('#save-card').click();
+  await page.getByText('Added 1 card.').waitFor();
+  await tab(page, 'Cards');
+  await page.getByRole('button', { name: 'Study My revision' }).click();
+  await page.locator('#reveal').click();
+  await page.locator('#answer-easy').click();
+  await page.locator('#summary').waitFor();
+  assert.match(await page.locator('#log-session-what').innerText(), /^As off-the-job hours: 1 min of self-study, \d\d:\d\d to \d\d:\d\d\.$/);
+  await checkScreen(page, 'review summary with log session');
+  await page.locator('#log-session-hours').click();
+  await page.locator('#log-session').getByText(/^Logged as off-the-job hours: 1 min of self-study/).waitFor();
+  await page.getByRole('link', { name: 'See your hours' }).click();
+  const logged = page.locator('#hours-list li').filter({ hasText: 'Revision in Pocketfolio: 1 card studied.' });
+  await logged.getByText('Self-study').waitFor();
+  assert.equal(await page.locator('#hours-list li').count(), 2);
+});
+
+test('synced to the centre, confirmed by the assessor, and the confirmation comes back', async () => {
+  await tab(page, 'Settings');
+  await page.locator('#centre-url').fill(centre.url);
+  await page.locator('#centre-user').fill('lee');
+  await page.locator('#centre-password').fill('learner password');
+  await page.locator('#sign-in').click();
+  await page.locator('#signed-in-as').waitFor();
+  await syncNowUntilNothingWaits();
+
+  const assessor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await assessor.goto(`${centre.url}/`);
+  await assessor.getByLabel('User name').fill('ann');
+  await assessor.getByLabel('Password').fill('assessor password');
+  await assessor.getByRole('button', { name: 'Sign in' }).click();
+  await assessor.getByRole('link', { name: 'Hours', exact: true }).click();
+  await assessor.getByRole('link', { name: 'Lee Learner' }).click();
+  const row = assessor.locator('tr[data-entry]').filter({ hasText: 'Negotiation workshop at college' });
+  await row.getByRole('button', { name: 'Confirm' }).click();
+  await assessor.locator('tr[data-entry] .state').getByText('Confirmed by Ann Assessor').waitFor();
+  await assessor.close();
+
+  await syncNowUntilNothingWaits();
+  await page.locator('#hours-link').click();
+  await page.locator('#hours-list li').filter({ hasText: 'Negotiation workshop at college' })
+    .getByText('Confirmed by Ann Assessor').waitFor();
+  await page.locator('#hours-list li').filter({ hasText: 'Revision in Pocketfolio' })
+    .getByText('Waiting for your assessor').waitFor();
+  assert.equal(await page.locator('#hours-confirmed').innerText(), '1 h');
+  await checkScreen(page, 'hours confirmed');
+  await screenshot(page, 'hours-confirmed');
+});
