@@ -11,7 +11,7 @@ use super::evidence::{learner_status_str, lifecycle_of, parse_hlc, parse_status}
 use super::now_ms;
 use super::sync::{json, placeholders};
 use crate::error::ApiResult;
-use pocketfolio_core::evidence::{Lifecycle, LifecycleEvent, Removal};
+use pocketfolio_core::evidence::{merge_log_into, Lifecycle, LifecycleEvent, Removal};
 use pocketfolio_core::model::{AssessorStatus, Stage};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use pocketfolio_core::sync::{rules, Hlc};
@@ -249,6 +249,10 @@ impl<'a> EvidenceMerge<'a> {
             .zip(held.learner_hlc)
             .map(|(o, h)| (o.submission_count(), h));
         if !rules::learner_version_wins(stored, (submissions, rec.hlc)) {
+            // The losing version's signatures and voids still join the held log.
+            if let Some(record) = held.record.as_mut() {
+                held.changed |= merge_log_into(&mut record.fields, &rec.fields);
+            }
             let summary = "An older concurrent edit lost to a newer one; its values are kept here.";
             note(
                 (history, order),
@@ -259,6 +263,11 @@ impl<'a> EvidenceMerge<'a> {
             );
             return;
         }
+        let mut rec = rec.clone();
+        if let Some(old) = &old {
+            merge_log_into(&mut rec.fields, &old.fields);
+        }
+        let rec = &rec;
         let lifecycle = held.lifecycle_with(Some(rec));
         let event = if lifecycle.reopened() && held.stage != Some(Stage::Resubmitted) {
             // Made after the accepted version: a new submission back to the assessor; the

@@ -300,6 +300,11 @@ impl Collection {
             && rules::learner_version_wins(held, (record.submission_count(), record.hlc));
         if !wins {
             if let Some(local) = &local {
+                // Its signatures and voids join the log all the same.
+                let mut kept = local.clone();
+                if crate::evidence::merge_log_into(&mut kept.fields, &record.fields) {
+                    self.store.put_evidence(&kept)?;
+                }
                 // The older edit loses, but is kept where the learner can find it.
                 self.history(
                     local.id,
@@ -329,7 +334,9 @@ impl Collection {
         item.kind = EvidenceKind::parse(&record.kind).unwrap_or(item.kind);
         item.template_id = record.template_id.clone();
         item.title = record.title.clone();
-        item.fields = record.fields.clone();
+        let held = std::mem::replace(&mut item.fields, record.fields.clone());
+        // The winning version's log, with every event only this device's held.
+        crate::evidence::merge_log_into(&mut item.fields, &held);
         item.learner_status = record.learner_status();
         item.submissions = record.submission_count();
         item.updated_ms = record.updated_ms;

@@ -45,7 +45,7 @@ pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
 pub use declaration::DeclarationState;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
-pub use signature_log::{events_of, record_kind_of, SIGNATURE_EVENTS};
+pub use signature_log::{events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS};
 pub use signature_summary::{signature_summary_of, SignatureLine, SignatureSummary};
 pub use signed_content::{signed_content_sha256, signed_content_sha256_of};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};

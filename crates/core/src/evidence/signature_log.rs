@@ -3,7 +3,7 @@
 //! events.
 
 use crate::model::{EvidenceItem, EvidenceKind};
-use crate::signing::{Made, RecordKind, SignatureEvent};
+use crate::signing::{self, Made, RecordKind, SignatureEvent};
 use crate::sync::Hlc;
 use crate::{Collection, Result};
 use std::collections::BTreeMap;
@@ -27,6 +27,26 @@ pub fn events_of(fields: &BTreeMap<String, String>) -> Vec<SignatureEvent> {
         .get(SIGNATURE_EVENTS)
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default()
+}
+
+/// Takes every event of `other`'s log into the log in `fields`, as their union in clock order
+/// (`signing::merge_logs`): whichever version of an item wins a merge, the log keeps what
+/// both versions signed and voided, so two devices that each appended events lose neither.
+/// The phone's merge and the centre's both call this. True when `fields` changed.
+pub fn merge_log_into(
+    fields: &mut BTreeMap<String, String>,
+    other: &BTreeMap<String, String>,
+) -> bool {
+    if !other.contains_key(SIGNATURE_EVENTS) {
+        return false;
+    }
+    let merged = signing::merge_logs(&events_of(fields), &events_of(other));
+    let Ok(json) = serde_json::to_string(&merged) else {
+        return false;
+    };
+    let changed = fields.get(SIGNATURE_EVENTS) != Some(&json);
+    fields.insert(SIGNATURE_EVENTS.into(), json);
+    changed
 }
 
 /// Appends `event` to the item's log.

@@ -129,8 +129,14 @@ pub struct SignatureEvent {
     pub device: String,
     /// SHA-256 of the record's canonical content as it stood.
     pub content_sha256: String,
-    /// The hash of the event before ([`GENESIS`] for the first).
+    /// The hash of the event before ([`GENESIS`] for the first): the log's last event when
+    /// this one was made.
     pub prev_sha256: String,
+    /// The other events no later event followed when this one was made: after two devices'
+    /// logs were merged ([`merge_logs`](super::merge_logs)), each branch's last event. Naming
+    /// them anchors both branches, so neither can later be taken out unseen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<String>,
     /// SHA-256 of this event's canonical form, everything above included.
     pub sha256: String,
 }

@@ -10,6 +10,8 @@
 //! - [`sign()`]: the next signature, refused with a [`SigningError`] sentence when a part is
 //!   missing or it is not the signer's turn; [`void_if_changed`] for an edit after signing.
 //! - [`verify()`]: changed content, changed, moved, removed or forged events, out of order.
+//! - [`merge_logs`]: two copies of a log, each with events the other lacks (two devices
+//!   signed or voided offline), become their union in one order every device agrees on.
 //!
 //! Nothing here stores anything: the evidence code keeps an item's log in its fields, the
 //! centre keeps the assessor's, and the export carries both.
@@ -18,10 +20,13 @@ pub mod canonical;
 mod error;
 pub mod event;
 mod mark;
+mod merge;
 pub mod order;
 mod sign;
 mod verify;
 
+#[cfg(test)]
+mod merge_tests;
 #[cfg(test)]
 mod sign_tests;
 #[cfg(test)]
@@ -32,6 +37,7 @@ pub use error::SigningError;
 pub use event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, WitnessDetails, GENESIS};
 pub(crate) use mark::round1;
 pub use mark::{checked_drawing, checked_mark, drawing_sha256, MAX_SIGNATURE_POINTS};
+pub use merge::merge_logs;
 pub use order::{RecordKind, SignerRole, Step};
 pub use sign::{sign, void, void_if_changed, Made, SignRequest};
 pub use verify::{head_of, verify, verify_to_head, Problem, Verification};

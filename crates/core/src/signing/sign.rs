@@ -5,8 +5,9 @@
 use super::error::SigningError;
 use super::event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, GENESIS};
 use super::mark::checked_mark;
+use super::merge::tips_of;
 use super::order::RecordKind;
-use super::verify::{verify, Problem};
+use super::verify::{standing_of, verify, Problem};
 use crate::sync::Hlc;
 
 /// Where and when an event is made.
@@ -98,10 +99,8 @@ pub fn void_if_changed(
     reason: &str,
     made: Made,
 ) -> Result<Option<SignatureEvent>, SigningError> {
-    let changed = events
+    let changed = standing_of(events)
         .iter()
-        .rev()
-        .take_while(|e| e.is_sign())
         .any(|e| e.content_sha256 != content_sha256);
     if !changed {
         return Ok(None);
@@ -137,8 +136,12 @@ fn append(
     if last.is_some_and(|l| made.hlc <= l.hlc) {
         return Err(SigningError::StaleClock);
     }
+    let merges = tips_of(events)
+        .into_iter()
+        .filter(|t| last.is_none_or(|l| l.sha256 != *t))
+        .collect();
     let mut event = SignatureEvent {
-        seq: events.len() as u32 + 1,
+        seq: last.map_or(1, |l| l.seq + 1),
         kind,
         signer,
         mark,
@@ -148,6 +151,7 @@ fn append(
         device: made.device,
         content_sha256: content_sha256.to_string(),
         prev_sha256: last.map_or(GENESIS.to_string(), |l| l.sha256.clone()),
+        merges,
         sha256: String::new(),
     };
     event.sha256 = event.computed_sha256();

@@ -2,8 +2,11 @@
 //! and in its place, signatures in the kind's order, and the standing ones made on exactly
 //! this content.
 
+use super::canonical::sha256_hex;
 use super::event::{EventKind, SignatureEvent, GENESIS};
+use super::merge::tips_of;
 use super::order::{RecordKind, Step};
+use std::collections::{HashMap, HashSet};
 
 /// Something wrong with a signature log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,9 +76,9 @@ impl Verification {
     }
 }
 
-/// [`verify`], and that the log ends at `head`, the last event's hash as recorded apart from
-/// the log (an export's manifest, the centre's copy): only an anchor kept elsewhere shows
-/// that events were taken off the end, since what remains still chains.
+/// [`verify`], and that the log ends at `head`, as recorded apart from the log (an export's
+/// manifest, the centre's copy; see [`head_of`]): only an anchor kept elsewhere shows that
+/// events were taken off the end, since what remains still chains.
 pub fn verify_to_head(
     kind: RecordKind,
     content_sha256: &str,
@@ -89,24 +92,56 @@ pub fn verify_to_head(
     verification
 }
 
-/// The hash of the log's last event ([`GENESIS`] for an empty log).
-pub fn head_of(events: &[SignatureEvent]) -> &str {
-    events.last().map_or(GENESIS, |e| e.sha256.as_str())
+/// The log's head, to record apart from it: the last event's hash ([`GENESIS`] for an empty
+/// log). While a merged log still has two branches that no later event names, the head is
+/// the SHA-256 of their last events' hashes, so taking either branch's end out shows too.
+pub fn head_of(events: &[SignatureEvent]) -> String {
+    let tips = tips_of(events);
+    match tips.as_slice() {
+        [] => events
+            .last()
+            .map_or(GENESIS, |e| e.sha256.as_str())
+            .to_string(),
+        [one] if events.last().is_some_and(|e| e.sha256 == *one) => one.clone(),
+        many => sha256_hex(many.join(",").as_bytes()),
+    }
 }
 
-/// Checks `events` (the record's whole log, in order) against the record's current canonical
-/// hash `content_sha256`.
+/// The signatures that stand in `events` (after the last void, and each made having seen the
+/// ones before it), whatever kind of record it is.
+pub(crate) fn standing_of(events: &[SignatureEvent]) -> Vec<SignatureEvent> {
+    walk(None, "", events).standing
+}
+
+/// Checks `events` (the record's whole log, oldest first by clock stamp) against the record's
+/// current canonical hash `content_sha256`.
+///
+/// Each event must carry its own hash, follow an event earlier in the log (or start it) with
+/// the next number, and name only earlier events among those it merges; a log merged from two
+/// devices is the union of both, so an event may follow one that is not right before it. A
+/// void sets aside every signature before it. A signature made without seeing the last void
+/// or a signature that stands (made on another device meanwhile) is set aside too, as voided:
+/// it was made on content the void replaced or in a place already taken.
 pub fn verify(kind: RecordKind, content_sha256: &str, events: &[SignatureEvent]) -> Verification {
+    walk(Some(kind), content_sha256, events)
+}
+
+fn walk(kind: Option<RecordKind>, content_sha256: &str, events: &[SignatureEvent]) -> Verification {
     let mut problems = Vec::new();
-    let mut standing: Vec<SignatureEvent> = Vec::new();
+    let mut standing: Vec<usize> = Vec::new();
     let mut voided = Vec::new();
     let mut voids = Vec::new();
-    let mut prev: Option<&SignatureEvent> = None;
+    let mut last_void: Option<usize> = None;
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, event) in events.iter().enumerate() {
         let seq = event.seq;
-        let follows = event.seq as usize == i + 1
-            && event.prev_sha256 == prev.map_or(GENESIS, |p| p.sha256.as_str())
-            && prev.is_none_or(|p| event.hlc > p.hlc);
+        let linked = match index.get(event.prev_sha256.as_str()) {
+            Some(&p) => event.seq == events[p].seq + 1,
+            None => event.prev_sha256 == GENESIS && event.seq == 1,
+        };
+        let follows = linked
+            && event.merges.iter().all(|m| index.contains_key(m.as_str()))
+            && (i == 0 || event.hlc > events[i - 1].hlc);
         if !follows {
             problems.push(Problem::Broken { seq });
         }
@@ -115,34 +150,74 @@ pub fn verify(kind: RecordKind, content_sha256: &str, events: &[SignatureEvent])
         }
         match &event.kind {
             EventKind::Void { .. } => {
-                voided.append(&mut standing);
+                voided.extend(standing.drain(..).map(|j| events[j].clone()));
                 voids.push(event.clone());
+                last_void = Some(i);
             }
             EventKind::Sign => {
-                if kind.position_of(event.signer.role) != Some(standing.len()) {
-                    problems.push(Problem::OutOfOrder { seq });
+                let saw = |j: usize| follows_from(events, &index, i, j);
+                if !(last_void.is_none_or(saw) && standing.iter().all(|&j| saw(j))) {
+                    voided.push(event.clone());
+                } else {
+                    if kind
+                        .is_some_and(|k| k.position_of(event.signer.role) != Some(standing.len()))
+                    {
+                        problems.push(Problem::OutOfOrder { seq });
+                    }
+                    if event.mark.is_none() {
+                        problems.push(Problem::Unmarked { seq });
+                    }
+                    standing.push(i);
                 }
-                if event.mark.is_none() {
-                    problems.push(Problem::Unmarked { seq });
-                }
-                standing.push(event.clone());
             }
         }
-        prev = Some(event);
+        index.entry(event.sha256.as_str()).or_insert(i);
     }
-    for event in &standing {
-        if event.content_sha256 != content_sha256 {
-            problems.push(Problem::ContentChanged {
-                seq: event.seq,
-                name: event.signer.name.clone(),
-            });
+    let standing: Vec<SignatureEvent> = standing.into_iter().map(|j| events[j].clone()).collect();
+    if kind.is_some() {
+        for event in &standing {
+            if event.content_sha256 != content_sha256 {
+                problems.push(Problem::ContentChanged {
+                    seq: event.seq,
+                    name: event.signer.name.clone(),
+                });
+            }
         }
     }
     Verification {
         problems,
-        next: kind.steps().get(standing.len()).copied(),
+        next: kind.and_then(|k| k.steps().get(standing.len()).copied()),
         standing,
         voided,
         voids,
     }
+}
+
+/// Whether event `i` was made after event `j` on the same line of the log: `j` is reached by
+/// following the events `i` names (the one before it and those it merges).
+fn follows_from(
+    events: &[SignatureEvent],
+    index: &HashMap<&str, usize>,
+    i: usize,
+    j: usize,
+) -> bool {
+    let mut seen = HashSet::new();
+    let mut todo = vec![i];
+    while let Some(k) = todo.pop() {
+        if k == j {
+            return true;
+        }
+        if !seen.insert(k) {
+            continue;
+        }
+        let event = &events[k];
+        for parent in std::iter::once(&event.prev_sha256).chain(&event.merges) {
+            if let Some(&p) = index.get(parent.as_str()) {
+                if p < k {
+                    todo.push(p);
+                }
+            }
+        }
+    }
+    false
 }

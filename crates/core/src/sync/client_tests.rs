@@ -285,6 +285,75 @@ fn concurrent_edits_keep_the_later_and_record_the_other() {
 }
 
 #[test]
+fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
+    use crate::evidence::{events_of, signed_digest, WITNESS_NAME};
+    use crate::signing::{verify, RecordKind};
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let fields = [
+        (WITNESS_NAME, "Sam Patel"),
+        ("witness_role", "Store manager"),
+        ("witness_relationship", "My line manager"),
+        ("witness_contact", "sam@example.com"),
+        ("witness_date", "2026-11-20"),
+        ("context", "Agreed a delivery date."),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()));
+    let id = phone
+        .col()
+        .create_evidence(EvidenceDraft {
+            kind: Some(EvidenceKind::WitnessTestimony),
+            template_id: Some("witness-testimony".into()),
+            title: "Supplier call".into(),
+            fields: BTreeMap::from(fields),
+            criteria: vec!["negotiate/lo3/ac3.1".into()],
+        })
+        .unwrap();
+    crate::evidence::witness_tests::answer_and_sign(&mut phone.col(), id);
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    // Each device edits the signed statement while apart: each appends its own void.
+    let edit = |d: &Device, text: &str| {
+        let item = d.col().evidence(id).unwrap();
+        let mut fields = item.fields.clone();
+        fields.insert("context".into(), text.into());
+        d.col().update_evidence(id, &item.title, fields).unwrap();
+    };
+    phone.clock.advance_ms(5_000);
+    edit(&phone, "The phone's edit");
+    tablet.clock.advance_ms(10_000);
+    edit(&tablet, "The tablet's later edit");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+
+    let on_phone = phone.col().evidence(id).unwrap();
+    let on_tablet = tablet.col().evidence(id).unwrap();
+    assert_eq!(on_phone.fields["context"], "The tablet's later edit");
+    let events = events_of(&on_phone.fields);
+    assert_eq!(events, events_of(&on_tablet.fields), "both hold one log");
+    let voids: Vec<_> = events.iter().filter(|e| !e.is_sign()).collect();
+    assert_eq!(voids.len(), 2, "neither device's void is lost: {events:?}");
+    assert_ne!(voids[0].device, voids[1].device);
+    let digest = signed_digest(&on_phone.title, &on_phone.fields, &on_phone.criteria);
+    let state = verify(RecordKind::WitnessTestimony, &digest, &events);
+    assert!(state.holds(), "{state:?}");
+    assert!(state.standing.is_empty());
+    assert_eq!(phone.digest(), tablet.digest());
+
+    // The witness signs again on the merged log, and it verifies on both devices.
+    phone.clock.advance_ms(5_000);
+    crate::evidence::witness_tests::answer_and_sign(&mut phone.col(), id);
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert!(matches!(
+        tablet.col().witness_state(id).unwrap(),
+        crate::model::WitnessState::Signed { .. }
+    ));
+}
+
+#[test]
 fn deletion_wins_over_a_concurrent_edit() {
     let centre = MemoryCentre::new();
     let mut phone = Device::new(&centre);
