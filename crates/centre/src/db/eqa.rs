@@ -89,3 +89,19 @@ impl Db {
         .await
     }
 }
+
+impl Db {
+    /// The ids of the learners enrolled on `qualification`.
+    pub async fn get_qualification_learners(
+        &self,
+        qualification: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT learner_id FROM enrolments WHERE qualification_id = $1 ORDER BY learner_id",
+        )
+        .bind(qualification)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}

@@ -9,6 +9,7 @@ mod admin;
 mod admin_account;
 mod audit;
 mod eqa;
+mod eqa_pack;
 mod evidence;
 mod hours;
 mod hours_decide;
@@ -91,6 +92,7 @@ pub fn router() -> Router<AppState> {
         .route("/quality", get(quality::home))
         .route("/quality/samples", post(quality::start))
         .route("/quality/plan", get(plan::show))
+        .route("/quality/eqa-pack.zip", get(eqa_pack::download))
         .route(
             "/quality/standardisation",
             get(standardisation::show).post(standardisation::record),

@@ -46,12 +46,35 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
         ));
     }
     let samples = services::samples::list(db, &user.account).await?;
-    if roles.has(QaRole::Iqa) || roles.has(QaRole::Admin) {
+    if roles.has(QaRole::Iqa) || roles.has(QaRole::Admin) || roles.has(QaRole::Eqa) {
         body.push_str(&samples_table(state, &samples).await?);
+        body.push_str(&pack_form(state, user).await?);
     }
     let actions = services::qa_actions::for_assessor(db, &user.account).await?;
     body.push_str(&actions_list(&actions, &user.csrf, crate::db::now_ms()));
     Ok(page("Quality assurance", Some(user), &body))
+}
+
+/// The form that downloads the EQA pack (an EQA chooses among their own qualifications).
+async fn pack_form(state: &AppState, user: &PageUser) -> Result<String, ApiError> {
+    let grant = services::eqa::grant_of(&state.db, &user.account).await?;
+    let options: String = state
+        .content
+        .qualifications
+        .iter()
+        .filter(|q| grant.as_ref().is_none_or(|g| g.covers(&q.id)))
+        .map(|q| {
+            format!(
+                r#"<option value="{}">{}</option>"#,
+                escape(&q.id),
+                escape(&q.title)
+            )
+        })
+        .collect();
+    Ok(format!(
+        r#"<h2>EQA pack</h2><p class="hint">One ZIP that opens offline: the strategy, the plan and its coverage, every sample of the period with its frozen snapshot and report, the actions and their steps, standardisation records and the audit entries of the period.</p>
+<form method="get" action="/quality/eqa-pack.zip"><label>Qualification <select name="qualification">{options}</select></label> <label>From <input type="date" name="from"></label> <label>To <input type="date" name="to"></label> <button type="submit">Download the EQA pack</button></form>"#
+    ))
 }
 
 async fn samples_table(state: &AppState, samples: &[SampleRow]) -> Result<String, ApiError> {

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit;
 pub mod eqa;
+pub mod eqa_pack;
 pub mod evidence;
 pub mod hours;
 pub mod official;

@@ -8,6 +8,7 @@
 //! - [`standardisation`]: meetings and observations, and the twelve-month warning.
 //! - [`eqa`]: an external quality assurer's access: until a day, to chosen qualifications,
 //!   read-only.
+//! - [`pack`]: the EQA pack's files (strategy, plan, samples, actions, standardisation, audit).
 //! - [`roles`]: the QA roles a person may hold, and the refusal of an IQA sampling their own
 //!   assessment decisions.
 //! - [`snapshot`]: what an IQA saw when a sample started, frozen with a SHA-256 digest.
@@ -20,6 +21,7 @@
 pub mod action;
 pub mod coverage;
 pub mod eqa;
+pub mod pack;
 pub mod plan;
 pub mod report;
 pub mod roles;
@@ -33,6 +35,7 @@ pub mod verdict;
 pub use action::{ActionEvent, ActionState};
 pub use coverage::{coverage, propose, CoverageGrid, DecisionFact, GridRow};
 pub use eqa::{check_eqa_request, EqaGrant};
+pub use pack::{pack_files, PackAction, PackSample, PackStandardisation, QaPack};
 pub use plan::{draw_plan, AssessorLoad, PlanLine};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
