@@ -18,6 +18,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("hours_history", "learner_id"),
     ("hours_entries", "learner_id"),
     ("programmes", "learner_id"),
+    ("progress_reviews", "learner_id"),
     ("blobs", "learner_id"),
     ("enrolment_units", "learner_id"),
     ("enrolments", "learner_id"),

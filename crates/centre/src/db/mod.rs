@@ -18,6 +18,7 @@ pub mod lockout;
 pub mod official;
 pub mod plans;
 pub mod portfolio;
+pub mod progress_reviews;
 pub mod qa_actions;
 pub mod retention;
 pub mod roles;
@@ -102,6 +103,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("official.sql")),
     (12, include_str!("hours.sql")),
     (13, include_str!("eqa.sql")),
+    (14, include_str!("progress_reviews.sql")),
 ];
 
 impl Db {

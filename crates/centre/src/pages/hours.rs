@@ -6,12 +6,13 @@ use super::session::error_page;
 use super::PageUser;
 use crate::error::ApiError;
 use crate::services::hours::{self, LearnerHours};
+use crate::services::progress_reviews;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pocketfolio_core::apprenticeship::{
-    clock_time, hours_and_minutes, long_date, HoursState, Plan, Programme,
+    clock_time, hours_and_minutes, long_date, HoursState, Plan, Programme, ReviewStanding,
 };
 
 /// One learner's hours.
@@ -20,11 +21,22 @@ pub async fn learner(
     user: PageUser,
     Path(learner_id): Path<String>,
 ) -> Response {
-    match hours::learner_hours(&state.db, &user.account.scope(), &learner_id).await {
-        Ok(h) => page(
+    let scope = user.account.scope();
+    let found = async {
+        let h = hours::learner_hours(&state.db, &scope, &learner_id).await?;
+        let r = progress_reviews::learner_reviews(&state.db, &scope, &learner_id).await?;
+        Ok::<_, ApiError>((h, r))
+    }
+    .await;
+    match found {
+        Ok((h, r)) => page(
             &format!("Hours: {}", h.learner.display_name),
             Some(&user),
-            &learner_body(&h, &user.csrf),
+            &format!(
+                "{}{}",
+                learner_body(&h, &user.csrf),
+                super::progress_reviews::section(&h.learner.id, &r, &user.csrf)
+            ),
         ),
         Err(e) => error_page(e),
     }
@@ -178,14 +190,34 @@ pub async fn cohort(State(state): State<AppState>, user: PageUser) -> Response {
         Ok(all) => all,
         Err(e) => return error_page(e),
     };
+    let reviews = match state.db.get_progress_reviews(None).await {
+        Ok(r) => r,
+        Err(e) => return error_page(e.into()),
+    };
     let rows: String = all
         .iter()
         .map(|h| {
+            let theirs: Vec<_> = reviews
+                .iter()
+                .filter(|r| r.learner_id == h.learner.id)
+                .cloned()
+                .collect();
+            let standing = progress_reviews::standing_of(h.programme.as_ref(), &theirs);
+            let review = match standing {
+                None => "—".to_string(),
+                Some(s @ ReviewStanding::Overdue { since, .. }) => format!(
+                    r#"<span class="warning" title="{}">Overdue since {}</span>"#,
+                    escape(&s.sentence()),
+                    escape(&long_date(since))
+                ),
+                Some(ReviewStanding::Due { by }) => format!("Due by {}", escape(&long_date(by))),
+                Some(ReviewStanding::Finished) => "None due (gateway passed)".to_string(),
+            };
             let cell = |f: fn(&pocketfolio_core::apprenticeship::Progress) -> i64| {
                 h.progress.as_ref().map(|p| hours_and_minutes(f(p))).unwrap_or("—".into())
             };
             format!(
-                r#"<tr><td><a href="/learners/{lid}/hours">{name}</a></td><td>{plan}</td><td>{planned}</td><td>{logged}</td><td>{confirmed}</td><td>{pending}</td><td>{behind}</td></tr>"#,
+                r#"<tr><td><a href="/learners/{lid}/hours">{name}</a></td><td>{plan}</td><td>{planned}</td><td>{logged}</td><td>{confirmed}</td><td>{pending}</td><td>{behind}</td><td class="review">{review}</td></tr>"#,
                 lid = escape(&h.learner.id),
                 name = escape(&h.learner.display_name),
                 plan = h.programme.as_ref().map(plan_text).unwrap_or("No programme".into()),
@@ -203,7 +235,7 @@ pub async fn cohort(State(state): State<AppState>, user: PageUser) -> Response {
         &format!(
             r#"<h1>Off-the-job hours</h1>
 <p><a class="button" href="/hours.csv">Download totals (CSV)</a> <a class="button" href="/hours/entries.csv">Download every entry (CSV)</a></p>
-<table><thead><tr><th>Learner</th><th>Plan</th><th>Planned by today</th><th>Logged</th><th>Confirmed</th><th>Waiting</th><th>Behind by</th></tr></thead><tbody>{rows}</tbody></table>"#
+<table><thead><tr><th>Learner</th><th>Plan</th><th>Planned by today</th><th>Logged</th><th>Confirmed</th><th>Waiting</th><th>Behind by</th><th>Progress review</th></tr></thead><tbody>{rows}</tbody></table>"#
         ),
     )
 }

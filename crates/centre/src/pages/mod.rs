@@ -19,6 +19,7 @@ mod learners;
 mod official;
 mod plan;
 mod portfolio;
+mod progress_reviews;
 mod protection;
 mod quality;
 mod sample;
@@ -71,6 +72,10 @@ pub fn router() -> Router<AppState> {
             post(hours_decide::decide),
         )
         .route("/learners/{learner}/programme", post(hours_programme::save))
+        .route(
+            "/learners/{learner}/reviews",
+            post(progress_reviews::record),
+        )
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))
         .route("/admin/assign", post(admin::assign))

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod hours;
 pub mod official;
 pub mod plans;
+pub mod progress_reviews;
 pub mod qa_actions;
 pub mod qa_error;
 pub mod roles;

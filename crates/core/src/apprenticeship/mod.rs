@@ -9,7 +9,8 @@
 //!   the chart and a warning when behind.
 //! - [`HoursDecision`] and [`HoursState`]: the assessor's confirmation or rejection, which
 //!   stands only for the version of the entry it was about.
-//! - [`ReviewInterval`], [`next_review_due`], [`review_overdue`]: the review schedule.
+//! - [`ReviewInterval`], [`next_review_due`], [`review_overdue`]: the review schedule;
+//!   [`ReviewStanding`]: next due or overdue; [`ProgressReview`] and [`check_review`].
 
 mod activity;
 mod check;
@@ -17,6 +18,7 @@ mod confirmation;
 mod entry;
 mod programme;
 mod progress;
+mod progress_review;
 #[cfg(test)]
 mod property_tests;
 mod review_schedule;
@@ -29,6 +31,9 @@ pub use confirmation::{check_decision, DecisionProblem, HoursDecision, HoursStat
 pub use entry::{clock_time, hours_and_minutes, HoursEntry, MINUTES_PER_DAY};
 pub use programme::{BreakInLearning, Plan, Programme, WorkingDay};
 pub use progress::{progress, Progress, WeekPoint};
+pub use progress_review::{
+    check_review, ProgressReview, ReviewProblem, ReviewStanding, MAX_REVIEW_TEXT_CHARS,
+};
 pub use review_schedule::{
     next_review_due, planned_reviews, review_overdue, three_month_rule_from, ReviewInterval,
 };

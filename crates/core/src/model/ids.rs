@@ -93,6 +93,10 @@ id_type!(
     /// One entry in an apprentice's off-the-job hours log.
     HoursEntryId
 );
+id_type!(
+    /// One progress review of an apprentice with their employer.
+    ProgressReviewId
+);
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,10 @@ pub use evidence::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceItem, EvidenceKind, EvidenceLink,
     EvidenceStatus, LearnerStatus, Signature, Stage, WitnessState,
 };
-pub use ids::{CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, NoteId, ReviewId};
+pub use ids::{
+    CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, NoteId, ProgressReviewId,
+    ReviewId,
+};
 pub use preset::{DeckPreset, DEFAULT_PRESET, MAX_PRESETS, MAX_PRESET_NAME};
 pub use review::{Rating, ReviewEvent, ReviewLog};
 pub use settings::{Settings, Theme};

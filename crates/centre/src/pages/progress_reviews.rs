@@ -1,0 +1,114 @@
+//! Progress reviews on the learner's hours page: where they stand against the schedule, the
+//! reviews held, and the form that records one.
+
+use super::html::escape;
+use super::session::error_page;
+use super::PageUser;
+use crate::error::ApiError;
+use crate::services::progress_reviews::{self, LearnerReviews, ReviewInput};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use pocketfolio_core::apprenticeship::{hours_and_minutes, long_date, ReviewStanding};
+use serde::Deserialize;
+
+/// The standing as a paragraph, flagged when overdue.
+pub(super) fn standing_html(standing: Option<&ReviewStanding>) -> String {
+    match standing {
+        None => r#"<p class="hint">No programme set yet, so no review is scheduled.</p>"#.into(),
+        Some(s) => format!(
+            r#"<p class="{class}" id="review-standing">{text}</p>"#,
+            class = if s.is_overdue() { "warning" } else { "hint" },
+            text = escape(&s.sentence()),
+        ),
+    }
+}
+
+/// The section: standing, reviews held, and the form.
+pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: &str) -> String {
+    let rows: String = r
+        .reviews
+        .iter()
+        .rev()
+        .map(|s| {
+            let v = &s.review;
+            format!(
+                "<tr><td>{date}</td><td>{logged} logged, {confirmed} confirmed, {planned} planned</td>\
+                 <td class=\"pre\">{progress}</td><td class=\"pre\">{targets}</td><td class=\"pre\">{comments}</td></tr>",
+                date = escape(&long_date(v.held_on)),
+                logged = hours_and_minutes(v.hours_logged_min),
+                confirmed = hours_and_minutes(v.hours_confirmed_min),
+                planned = hours_and_minutes(v.hours_planned_min),
+                progress = escape(&v.progress),
+                targets = escape(&v.targets),
+                comments = escape(&v.comments),
+            )
+        })
+        .collect();
+    let table = if rows.is_empty() {
+        "<p>No progress review recorded yet.</p>".to_string()
+    } else {
+        format!(
+            "<table id=\"reviews\"><thead><tr><th>Held on</th><th>Off-the-job hours to date</th>\
+             <th>Progress</th><th>Targets</th><th>Comments</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    format!(
+        r#"<h2>Progress reviews</h2>{standing}{table}
+<form method="post" action="/learners/{lid}/reviews" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
+<h3>Record a review held with the employer</h3>
+<label>Held on <input type="date" name="held_on" required></label>
+<label>Progress since the last review <textarea name="progress" rows="3" required></textarea></label>
+<label>Targets until the next <textarea name="targets" rows="3" required></textarea></label>
+<label>Comments of the learner, employer and provider <textarea name="comments" rows="3"></textarea></label>
+<p class="hint">The off-the-job hours to the day it was held are taken from the hours log.</p>
+<button type="submit">Record review</button></form>"#,
+        standing = standing_html(r.standing.as_ref()),
+        lid = escape(learner_id),
+        csrf = escape(csrf),
+    )
+}
+
+/// The review form's fields.
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    csrf: String,
+    held_on: String,
+    progress: String,
+    targets: String,
+    #[serde(default)]
+    comments: String,
+}
+
+/// Records a review, then shows the learner's hours page again.
+pub async fn record(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(learner_id): Path<String>,
+    Form(form): Form<ReviewForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid("held_on", "Enter the day the review was held."))?;
+        progress_reviews::record_review(
+            &state.db,
+            &user.account,
+            &learner_id,
+            ReviewInput {
+                held_on,
+                progress: form.progress,
+                targets: form.targets,
+                comments: form.comments,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/learners/{learner_id}/hours")).into_response(),
+        Err(e) => error_page(e),
+    }
+}

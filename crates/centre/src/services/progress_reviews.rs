@@ -1,0 +1,123 @@
+//! Apprentices' progress reviews on the centre: staff record a review held with the employer
+//! (its off-the-job hours to date taken from the hours log, never typed), and every page shows
+//! where each learner stands against the review schedule by the core's one rule
+//! (`ReviewStanding`).
+
+use super::hours::{learner_hours, today};
+use super::Actor;
+use crate::db::accounts::{Account, Role};
+use crate::db::progress_reviews::StoredReview;
+use crate::db::{Db, Scope};
+use crate::error::{ApiError, ApiResult};
+use chrono::NaiveDate;
+use pocketfolio_core::apprenticeship::{
+    check_review, progress, HoursEntry, HoursState, ProgressReview, ReviewProblem, ReviewStanding,
+};
+use pocketfolio_core::model::ProgressReviewId;
+
+/// A learner's reviews and where they stand.
+#[derive(Debug, Clone)]
+pub struct LearnerReviews {
+    /// Reviews held, oldest first.
+    pub reviews: Vec<StoredReview>,
+    /// Next due or overdue; `None` without a programme (nothing to schedule from).
+    pub standing: Option<ReviewStanding>,
+}
+
+/// What staff type for a review.
+#[derive(Debug, Clone)]
+pub struct ReviewInput {
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Progress since the last review.
+    pub progress: String,
+    /// Targets until the next.
+    pub targets: String,
+    /// Comments of the learner, employer and provider.
+    pub comments: String,
+}
+
+/// The standing of a learner with this programme and these reviews, today.
+pub fn standing_of(
+    programme: Option<&pocketfolio_core::apprenticeship::Programme>,
+    reviews: &[StoredReview],
+) -> Option<ReviewStanding> {
+    let held: Vec<NaiveDate> = reviews.iter().map(|r| r.review.held_on).collect();
+    programme.map(|p| ReviewStanding::of(p, &held, today()))
+}
+
+/// One learner's reviews (404 out of scope).
+pub async fn learner_reviews(
+    db: &Db,
+    scope: &Scope,
+    learner_id: &str,
+) -> ApiResult<LearnerReviews> {
+    db.get_learner(scope, learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let reviews = db.get_progress_reviews(Some(learner_id)).await?;
+    let programme = db.get_programme(learner_id).await?;
+    Ok(LearnerReviews {
+        standing: standing_of(programme.as_ref(), &reviews),
+        reviews,
+    })
+}
+
+/// Records a review held with the employer. Staff only, for a learner in their scope with a
+/// programme; the hours to date are what the log says on the day it was held.
+pub async fn record_review(
+    db: &Db,
+    actor: &Account,
+    learner_id: &str,
+    input: ReviewInput,
+) -> ApiResult<ProgressReview> {
+    if matches!(actor.role, Role::Learner | Role::Eqa) {
+        return Err(ApiError::forbidden(
+            "Only the learner's assessor or an administrator may record a progress review.",
+        ));
+    }
+    let hours = learner_hours(db, &actor.scope(), learner_id).await?;
+    let programme = hours.programme.ok_or_else(|| {
+        ApiError::invalid(
+            "held_on",
+            "Set the apprentice's programme first: reviews are scheduled from its start.",
+        )
+    })?;
+    let entries: Vec<(HoursEntry, HoursState)> = hours
+        .entries
+        .into_iter()
+        .map(|e| (e.record.entry, e.state))
+        .collect();
+    let to_date = progress(&programme, &entries, input.held_on);
+    let review = ProgressReview {
+        id: ProgressReviewId::new_at(crate::db::now_ms()),
+        held_on: input.held_on,
+        progress: input.progress.trim().to_string(),
+        targets: input.targets.trim().to_string(),
+        hours_logged_min: to_date.logged,
+        hours_confirmed_min: to_date.confirmed,
+        hours_planned_min: to_date.planned_to_date,
+        comments: input.comments.trim().to_string(),
+    };
+    check_review(&review, &programme, today()).map_err(|e| {
+        let field = match e {
+            ReviewProblem::FutureDate { .. } | ReviewProblem::BeforeStart { .. } => "held_on",
+            ReviewProblem::NoProgress => "progress",
+            ReviewProblem::NoTargets => "targets",
+            ReviewProblem::TooLong => "comments",
+        };
+        ApiError::invalid(field, e.to_string())
+    })?;
+    let after = serde_json::to_value(&review).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let target = format!("progress review {}", review.id);
+    let entry = Actor::Account(actor).entry(
+        "review.record",
+        &target,
+        Some(learner_id),
+        &serde_json::Value::Null,
+        &after,
+    );
+    db.add_progress_review(learner_id, &review, &actor.id, &entry)
+        .await?;
+    Ok(review)
+}
