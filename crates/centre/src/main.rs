@@ -13,6 +13,7 @@ use pocketfolio_centre::serve::{serve, ConnectionLimits};
 use pocketfolio_centre::services::{self, Actor};
 use pocketfolio_centre::{backup, erasure, export};
 use pocketfolio_centre::{router, AppState, Config};
+use pocketfolio_core::quality::QaRole;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -178,6 +179,42 @@ enum Admin {
         /// Name shown to people.
         #[arg(long)]
         name: Option<String>,
+    },
+    /// Grant a role beside an account's own (iqa: an assessor who also quality-assures).
+    GrantRole {
+        /// Sign-in name.
+        username: String,
+        /// The role (iqa).
+        role: String,
+    },
+    /// Take away a role granted with `grant-role`.
+    RevokeRole {
+        /// Sign-in name.
+        username: String,
+        /// The role (iqa).
+        role: String,
+    },
+    /// Create an external quality assurer's account for a visit: read-only, to the named
+    /// qualifications, until the end of the last day (password asked for as with `create`).
+    CreateEqa {
+        /// Sign-in name.
+        username: String,
+        /// Name shown to people.
+        #[arg(long)]
+        name: Option<String>,
+        /// Last day of access, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        last_day: String,
+        /// A qualification to inspect (repeat for each).
+        #[arg(long = "qualification", required = true)]
+        qualifications: Vec<String>,
+    },
+    /// Move an external quality assurer's last day of access.
+    EqaLastDay {
+        /// Sign-in name.
+        username: String,
+        /// Last day of access, YYYY-MM-DD (UTC).
+        last_day: String,
     },
     /// Assign a learner to an assessor.
     Assign {
@@ -560,6 +597,52 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
                 role.as_str(),
                 account.username,
                 account.id
+            );
+        }
+        Admin::GrantRole { username, role } | Admin::RevokeRole { username, role } => {
+            let granting = matches!(action, Admin::GrantRole { .. });
+            let role = QaRole::parse(role)
+                .with_context(|| format!("{role} is not a role; the role granted is iqa"))?;
+            if granting {
+                services::roles::grant(db, cli, username, role).await?;
+                println!("{username} is now an {}", role.label());
+            } else {
+                services::roles::revoke(db, cli, username, role).await?;
+                println!("{username} is no longer an {}", role.label());
+            }
+        }
+        Admin::CreateEqa {
+            username,
+            name,
+            last_day,
+            qualifications,
+        } => {
+            services::accounts::check_new_name(db, username).await?;
+            let password = read_password()?;
+            let new = services::eqa::NewEqa {
+                username,
+                display_name: name.as_deref(),
+                password: &password,
+                last_day,
+                qualifications: qualifications.clone(),
+            };
+            let content = pocketfolio_core::content::builtin()
+                .context("loading the built-in content pack")?;
+            let (account, grant) =
+                services::eqa::create(db, passwords, &content, cli, &new).await?;
+            println!(
+                "created external quality assurer {} ({}) until the end of {}, for {}",
+                account.username,
+                account.id,
+                grant.last_day(),
+                grant.qualifications.join(", ")
+            );
+        }
+        Admin::EqaLastDay { username, last_day } => {
+            let grant = services::eqa::set_last_day(db, cli, username, last_day).await?;
+            println!(
+                "{username} has access until the end of {}",
+                grant.last_day()
             );
         }
         Admin::Assign { assessor, learner } => {

@@ -192,3 +192,92 @@ fn account_commands_use_the_same_rules_and_the_audit_log_verifies() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("entry 2 was changed"), "{err}");
 }
+
+#[test]
+fn the_iqa_role_and_eqa_accounts_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = format!("sqlite://{}", d.join("centre.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use pocketfolio_centre::db::accounts::Role;
+        let db = pocketfolio_centre::db::Db::connect(&url).await.unwrap();
+        db.add_account("ann", "Ann", Role::Assessor, "not a hash")
+            .await
+            .unwrap();
+        db.add_account("lee", "Lee", Role::Learner, "not a hash")
+            .await
+            .unwrap();
+    });
+    let roles = |name: &str| {
+        runtime.block_on(async {
+            let db = pocketfolio_centre::db::Db::connect(&url).await.unwrap();
+            let a = db.get_account_by_username(name).await.unwrap().unwrap();
+            db.get_roles(&a).await.unwrap()
+        })
+    };
+    use pocketfolio_core::quality::QaRole;
+
+    assert!(ok(&run(d, &["admin", "grant-role", "ann", "iqa"]))
+        .contains("ann is now an internal quality assurer"));
+    assert_eq!(roles("ann"), [QaRole::Assessor, QaRole::Iqa]);
+    assert!(refused(&run(d, &["admin", "grant-role", "ann", "iqa"]))
+        .contains("already an internal quality assurer"));
+    assert!(
+        refused(&run(d, &["admin", "grant-role", "lee", "iqa"])).contains("holds no other role")
+    );
+    assert!(refused(&run(d, &["admin", "grant-role", "ann", "admin"]))
+        .contains("comes with an account of its own"));
+    assert!(
+        refused(&run(d, &["admin", "grant-role", "ann", "owner"])).contains("owner is not a role")
+    );
+    ok(&run(d, &["admin", "revoke-role", "ann", "iqa"]));
+    assert_eq!(roles("ann"), [QaRole::Assessor]);
+    assert!(refused(&run(d, &["admin", "revoke-role", "ann", "iqa"]))
+        .contains("not an internal quality assurer"));
+
+    // An EQA account: its last day and qualification checked by the same rules as the page.
+    let soon = chrono::Utc::now().date_naive() + chrono::Days::new(10);
+    let soon = soon.format("%Y-%m-%d").to_string();
+    assert!(refused(&run(d, &["admin", "create", "eqa", "eve"])).contains("invalid value"));
+    let odd = [
+        "admin",
+        "create-eqa",
+        "eve",
+        "--last-day",
+        &soon,
+        "--qualification",
+        "no-such",
+    ];
+    assert!(refused(&run(d, &odd)).contains("no qualification no-such"));
+    let out = ok(&run(
+        d,
+        &[
+            "admin",
+            "create-eqa",
+            "eve",
+            "--last-day",
+            &soon,
+            "--qualification",
+            "proqual-cs-l2",
+        ],
+    ));
+    assert!(
+        out.contains("created external quality assurer eve"),
+        "{out}"
+    );
+    assert!(out.contains("for proqual-cs-l2"), "{out}");
+    assert_eq!(roles("eve"), [QaRole::Eqa]);
+    let later = (chrono::Utc::now().date_naive() + chrono::Days::new(20))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(ok(&run(d, &["admin", "eqa-last-day", "eve", &later])).contains("has access until"));
+    assert!(refused(&run(d, &["admin", "eqa-last-day", "ann", &later]))
+        .contains("ann is not an external quality assurer"));
+
+    let log = ok(&run(d, &["audit", "export"]));
+    for kind in ["role.grant", "role.revoke", "eqa.create", "eqa.last_day"] {
+        assert!(log.contains(kind), "{kind} not in the audit log");
+    }
+    assert!(ok(&run(d, &["audit", "verify"])).contains("intact"));
+}

@@ -16,7 +16,9 @@ pub enum Role {
     Assessor,
     /// Syncs their own portfolio.
     Learner,
-    /// An external quality assurer: reads the chosen qualifications until a set day.
+    /// An external quality assurer: reads the chosen qualifications until a set day. (Made
+    /// with its grant by `admin create-eqa`, never by `admin create`.)
+    #[value(skip)]
     Eqa,
 }
 
