@@ -3,6 +3,8 @@
 
 mod args;
 mod components;
+mod platform;
+mod plural;
 #[cfg(feature = "preview")]
 mod preview;
 mod services;
@@ -106,6 +108,7 @@ pub fn App() -> Element {
     let backend = use_context::<Backend>();
     let app = state::provide_app(backend);
     views::evidence::provide_handover();
+    platform::provide_lifecycle();
     rsx! {
         document::Stylesheet { href: MAIN_CSS }
         style { {MAIN_CSS_TEXT} }

@@ -21,15 +21,13 @@ pub fn SyncStatusView() -> Element {
         status.state,
         crate::services::sync::SyncState::Syncing(_) | crate::services::sync::SyncState::SigningIn
     );
-    let offline_reason = match &status.state {
-        crate::services::sync::SyncState::Offline { reason, .. } => Some(reason.clone()),
-        _ => None,
-    };
+    // A plain sentence on what failed and what happens next, never the raw error.
+    let reason = status.reason().map(str::to_string);
     rsx! {
         div { class: "sync-status",
             p { id: "sync-state", role: "status", "aria-live": "polite", "{headline}" }
-            if let Some(reason) = offline_reason {
-                p { class: "small muted", id: "sync-reason", "{reason}" }
+            if let Some(reason) = reason {
+                p { class: "small", id: "sync-reason", "{reason}" }
             }
             if !signed_in {
                 p { class: "small muted",
@@ -77,7 +75,7 @@ pub fn FeedbackBadge() -> Element {
                         button {
                             r#type: "button",
                             class: "link",
-                            "aria-label": "Open feedback on {item.title}",
+                            "aria-label": "{item.title}: open the feedback",
                             onclick: {
                                 let id: EvidenceId = item.id;
                                 move |_| {

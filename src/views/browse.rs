@@ -57,7 +57,7 @@ pub fn Browse() -> Element {
     rsx! {
         div { class: "spread",
             h1 { "Browse" }
-            Link { class: "button primary", to: Route::AddCard {}, "aria-label": "Add a card", "+ Add" }
+            Link { class: "button primary", to: Route::AddCard {}, "aria-label": "Add a card", "Add" }
         }
         div { role: "search",
             label { r#for: "search-text", "Text" }

@@ -37,9 +37,9 @@ pub fn Decks() -> Element {
         div { class: "spread",
             h1 { "Cards" }
             div { class: "row",
-                Link { class: "button", to: Route::Browse {}, "aria-label": "Search and browse cards", "Browse" }
+                Link { class: "button", to: Route::Browse {}, "aria-label": "Browse and search cards", "Browse" }
                 Link { class: "button", to: Route::ImportCards {}, id: "import-link", "aria-label": "Import or export cards (Anki, CSV)", "Import" }
-                Link { class: "button primary", to: Route::AddCard {}, id: "add-card-link", "aria-label": "Add a card", "+ Add" }
+                Link { class: "button primary", to: Route::AddCard {}, id: "add-card-link", "aria-label": "Add a card", "Add" }
             }
         }
         Message { error: error(), notice: notice() }

@@ -6,7 +6,7 @@ use crate::components::{
 };
 use crate::services::sync::SyncState;
 use crate::state::use_app;
-use crate::views::evidence::CaptureActions;
+use crate::views::evidence::{connected, CaptureActions, WaitingBadge};
 use crate::views::first_run::FirstRun;
 use crate::Route;
 use dioxus::prelude::*;
@@ -37,6 +37,11 @@ fn TodayScreen() -> Element {
         .filter(|e| e.stage() == Stage::Draft)
         .collect();
     let feedback: Vec<_> = evidence.iter().filter(|e| e.feedback.is_some()).collect();
+    let connected = connected();
+    let unsent = app
+        .read(|c| c.evidence_unsent())
+        .map(|s| s.len())
+        .unwrap_or(0);
 
     let today = match today {
         Ok(t) => t,
@@ -53,6 +58,7 @@ fn TodayScreen() -> Element {
         h1 { "Today" }
         FeedbackBadge {}
         CaptureActions {}
+        WaitingBadge { count: unsent, connected }
         section { class: "card-box", "aria-labelledby": "revise-heading",
             h2 { id: "revise-heading", "Revision" }
             QueueCountsView { counts: today.total }

@@ -3,9 +3,11 @@
 
 use crate::components::{Message, ReadyByView};
 use crate::state::use_app;
-use crate::views::evidence::{status_class, StatusBadge};
+use crate::views::evidence::{connected, status_class, DeliveryBadge, StatusBadge};
 use crate::Route;
 use dioxus::prelude::*;
+use pocketfolio_core::evidence::Delivery;
+use pocketfolio_core::model::EvidenceId;
 use pocketfolio_core::model::{CriterionKind, EvidenceLink};
 use std::collections::HashMap;
 
@@ -32,16 +34,18 @@ pub fn UnitDetail(unit: String) -> Element {
         .read(|c| c.evidence_for_unit(&unit))
         .map(|rows| rows.into_iter().collect())
         .unwrap_or_default();
+    let connected = connected();
+    let deliveries = app.read(|c| c.deliveries(connected)).unwrap_or_default();
     let no_links = Vec::new();
     rsx! {
         h1 { "{info.title}" }
         p { class: "muted", "{info.summary}" }
         p { class: "small", id: "strength-explainer",
-            "Strength is the average chance, right now, that you'd recall the cards linked to a criterion (FSRS retrievability). Cards you haven't started count as 0%."
+            "Strength is the average chance, right now, that you'd remember the cards linked to a criterion. Cards you haven't started count as 0%."
         }
         button {
             class: "primary",
-            "aria-label": "Revise {info.title}",
+            "aria-label": "Revise this unit, {info.title}",
             onclick: {
                 let id = unit.clone();
                 move |_| { nav.push(Route::Review { kind: "unit".into(), id: id.clone() }); }
@@ -86,7 +90,7 @@ pub fn UnitDetail(unit: String) -> Element {
                                                     }
                                                     p { class: "small muted", "{kind} · {started} of {s.cards} cards started" }
                                                 }
-                                                CriterionEvidence { code: s.criterion.label(), links: links.clone() }
+                                                CriterionEvidence { code: s.criterion.label(), links: links.clone(), deliveries: deliveries.clone() }
                                             }
                                         }
                                     }
@@ -102,7 +106,11 @@ pub fn UnitDetail(unit: String) -> Element {
 
 /// The evidence column of one criterion: each item claiming it, with its status.
 #[component]
-fn CriterionEvidence(code: String, links: Vec<EvidenceLink>) -> Element {
+fn CriterionEvidence(
+    code: String,
+    links: Vec<EvidenceLink>,
+    deliveries: HashMap<EvidenceId, Delivery>,
+) -> Element {
     rsx! {
         div { class: "evidence-column",
             p { class: "col-head", "Evidence for {code}" }
@@ -115,6 +123,10 @@ fn CriterionEvidence(code: String, links: Vec<EvidenceLink>) -> Element {
                         Link { to: Route::EvidenceDetail { id: l.id.to_string() }, "{l.title}" }
                         " "
                         StatusBadge { label: l.status.label(), class: status_class(l.status) }
+                        if let Some(d) = deliveries.get(&l.id) {
+                            " "
+                            DeliveryBadge { delivery: *d }
+                        }
                     }
                 }
             }

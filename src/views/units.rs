@@ -53,7 +53,7 @@ fn UnitCard(unit: UnitToday) -> Element {
                 Link {
                     class: "button",
                     to: Route::UnitDetail { unit: u.unit.id.clone() },
-                    "aria-label": "Knowledge by criterion: {u.unit.title}",
+                    "aria-label": "Criteria of {u.unit.title}: knowledge and evidence",
                     "Criteria"
                 }
                 button {

@@ -48,7 +48,7 @@ async function openImport() {
 
 async function searchBrowse(text) {
   await tab(page, 'Cards');
-  await page.getByRole('link', { name: 'Search and browse cards' }).click();
+  await page.getByRole('link', { name: 'Browse and search cards' }).click();
   await page.locator('#search-text').fill(text);
   await page.waitForFunction(() => /^1 card|^\d+ cards/.test(document.querySelector('#hit-count')?.textContent ?? ''));
 }

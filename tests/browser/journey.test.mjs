@@ -179,7 +179,7 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   await page.getByRole('alert').filter({ hasText: 'needs at least one deletion' }).waitFor();
 
   await tab(page, 'Cards');
-  await page.getByRole('link', { name: 'Search and browse cards' }).click();
+  await page.getByRole('link', { name: 'Browse and search cards' }).click();
   await page.locator('#search-text').fill('zebrafinch');
   await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '0 cards');
 
@@ -218,7 +218,7 @@ test('add a cloze card and find it in search; bad cards are refused inline', asy
   const after = await criterionCards(page, 'Explain BATNA and ZOPA');
   assert.deepEqual(after, { started: before.started + 1, cards: before.cards + 2 });
   await tab(page, 'Cards');
-  await page.getByRole('link', { name: 'Search and browse cards' }).click();
+  await page.getByRole('link', { name: 'Browse and search cards' }).click();
   await page.locator('#search-text').fill('zebrafinch');
   await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '2 cards');
 
@@ -310,7 +310,7 @@ test('Units and a unit with its criteria strength', async () => {
   await tab(page, 'Units');
   await page.getByRole('heading', { name: 'Negotiate in a business environment' }).waitFor();
   await checkScreen('units');
-  await page.getByRole('link', { name: 'Knowledge by criterion: Negotiate in a business environment' }).click();
+  await page.getByRole('link', { name: 'Criteria of Negotiate in a business environment: knowledge and evidence' }).click();
   await page.locator('#strength-explainer').waitFor();
   assert.match(await page.locator('#strength-explainer').innerText(), /haven't started count as 0%/);
   const meters = await page.locator('[role=meter]').count();

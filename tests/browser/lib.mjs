@@ -272,16 +272,25 @@ export async function answerCardTimed(page, rating) {
 }
 
 // Runs axe-core (WCAG 2 A and AA rules) in the page; fails on serious or critical findings.
-export async function assertAccessible(page, what) {
+// With `{ wcag21: true }` also the WCAG 2.1 A and AA rules and the check that a control's
+// spoken name contains its visible text (axe's `label-content-name-mismatch`, which axe
+// leaves off by default).
+export async function assertAccessible(page, what, { wcag21 = false } = {}) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
     await page.addScriptTag({ path: axePath });
   }
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+  const violations = await page.evaluate(async (wcag21) => {
+    const options = wcag21
+      ? {
+        runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
+        rules: { 'label-content-name-mismatch': { enabled: true } },
+      }
+      : { runOnly: ['wcag2a', 'wcag2aa'] };
+    const result = await window.axe.run(document, options);
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-  });
+  }, wcag21);
   assert.deepEqual(violations, [], `${what} has accessibility violations`);
 }
 

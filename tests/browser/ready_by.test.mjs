@@ -25,7 +25,7 @@ after(async () => {
 test('set an assessment date and see the plan', async () => {
   await openApp(page, preview.url);
   await tab(page, 'Units');
-  await page.getByRole('link', { name: 'Knowledge by criterion: Negotiate in a business environment' }).click();
+  await page.getByRole('link', { name: 'Criteria of Negotiate in a business environment: knowledge and evidence' }).click();
   const date = page.locator('#assessment-date');
   await date.waitFor();
   const inSixWeeks = new Date(Date.now() + 42 * 86_400_000).toISOString().slice(0, 10);

@@ -6,101 +6,18 @@
 // test-output/sync-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import {
-  repoRoot, tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot, skipFirstRun,
+  tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot, skipFirstRun,
   assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
 } from './lib.mjs';
-
-const centreBin = process.env.PF_CENTRE_BIN
-  || join(process.env.CARGO_TARGET_DIR || join(repoRoot, 'target'), 'debug', 'pocketfolio-centre');
+import {
+  startCentre, serveCentre, stopCentre, submitFromTablet, decideOnCentre,
+} from './centre.mjs';
 
 let centre;
 let preview;
 let browser;
 let page;
-
-// Serves the centre from `env`'s data folder on `port`; resolves once it answers, or with
-// null if it exits (the port was taken).
-async function serveCentre(env, port) {
-  const child = spawn(centreBin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && child.exitCode === null; i++) {
-    try {
-      await fetch(`${url}/v1/openapi.json`);
-      return { url, port, env, child };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  child.kill('SIGTERM');
-  return null;
-}
-
-async function stopCentre() {
-  const exited = new Promise((r) => centre.child.once('exit', r));
-  centre.child.kill('SIGTERM');
-  await exited;
-}
-
-// The centre on a loopback port below the ephemeral range, with a learner and an assessor.
-async function startCentre() {
-  const data = tempDataDir('centre');
-  const env = { ...process.env, PF_DATA_DIR: data, RUST_LOG: 'warn' };
-  const admin = (args, password) => {
-    const r = spawnSync(centreBin, ['admin', ...args], {
-      env: password ? { ...env, PF_PASSWORD: password } : env, encoding: 'utf8',
-    });
-    assert.equal(r.status, 0, `admin ${args.join(' ')}: ${r.stderr}`);
-  };
-  admin(['create', 'assessor', 'ann', '--name', 'Ann Assessor'], 'assessor password');
-  admin(['create', 'learner', 'lee', '--name', 'Lee Learner'], 'learner password');
-  admin(['assign', 'ann', 'lee']);
-  for (let port = 27100 + Math.floor(Math.random() * 400), tries = 0; tries < 20; port++, tries++) {
-    const running = await serveCentre(env, port);
-    if (running) return running;
-  }
-  throw new Error('the centre did not start');
-}
-
-async function api(path, { token, body } = {}) {
-  const res = await fetch(centre.url + path, {
-    method: body ? 'POST' : 'GET',
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-
-// Lee's other device (a tablet) submits an item, so it reaches the phone by sync.
-async function submitFromTablet(title) {
-  const signIn = await api('/v1/auth/sign-in', { body: { username: 'lee', password: 'learner password' } });
-  assert.equal(signIn.status, 200);
-  const device = crypto.randomUUID();
-  const now = Date.now();
-  const push = await api('/v1/sync/push', {
-    token: signIn.json.token,
-    body: {
-      device_id: device, first_seq: 1,
-      changes: [{
-        seq: 1, id: crypto.randomUUID(), time_ms: now,
-        body: { t: 'evidence_put', v: {
-          id: crypto.randomUUID(), kind: 'reflective_account', template_id: 'reflective-account', title,
-          fields: { situation: 'A customer wanted a later delivery date.' },
-          criteria: ['negotiate/lo1/ac1.1'],
-          attachments: [], learner_status: 'submitted', updated_ms: now,
-          hlc: { wall_ms: now, counter: 0, node: device },
-        } },
-      }],
-    },
-  });
-  assert.equal(push.status, 200, JSON.stringify(push.json));
-}
 
 // Sync now, then wait until everything is sent (the line said "Synced" before, too).
 async function syncNowUntilNothingWaits() {
@@ -164,19 +81,8 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
 
   // An item from Lee's tablet arrives; the assessor refers it back on the centre's pages.
   const title = 'Agreed a later delivery date';
-  await submitFromTablet(title);
-  const assessor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await assessor.goto(`${centre.url}/`);
-  await assessor.getByLabel('User name').fill('ann');
-  await assessor.getByLabel('Password').fill('assessor password');
-  await assessor.getByRole('button', { name: 'Sign in' }).click();
-  await assessor.getByRole('link', { name: 'Evidence queue' }).click();
-  await assessor.getByRole('link', { name: title }).click();
-  await assessor.getByLabel('Refer back').check();
-  await assessor.getByLabel('Feedback to the learner').fill('Say what you offered in exchange.');
-  await assessor.getByRole('button', { name: 'Record decision' }).click();
-  await assessor.getByText('Last decision: Referred back').waitFor();
-  await assessor.close();
+  await submitFromTablet(centre, title);
+  await decideOnCentre(browser, centre, title, 'Refer back', 'Say what you offered in exchange.');
 
   // The next sync brings the feedback: a badge on Today.
   await page.locator('#sync-now').click();
@@ -190,7 +96,7 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
   await screenshot(page, 'sync-today-feedback-badge');
 
   // Opening it marks it read: the badge goes.
-  await page.getByRole('button', { name: `Open feedback on ${title}` }).click();
+  await page.getByRole('button', { name: `${title}: open the feedback` }).click();
   await page.waitForURL(/\/evidence\/item\//);
   await tab(page, 'Today');
   await page.locator('#sync-state').waitFor();
@@ -207,7 +113,7 @@ async function reviewOneCard() {
 }
 
 test('work done while the centre is down waits, and goes when it is back', async () => {
-  await stopCentre();
+  await stopCentre(centre);
   await reviewOneCard();
   await page.waitForFunction(() => /^Offline — will retry in \d+s · 1 change waiting/
     .test(document.querySelector('#sync-state')?.textContent || ''), null, { timeout: 30_000 });

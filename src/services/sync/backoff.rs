@@ -8,18 +8,28 @@ pub const CAP_MS: u64 = 300_000;
 /// Never retry sooner than this: a zero draw would spin on a dead connection.
 pub const FLOOR_MS: u64 = 250;
 
+/// No wait is longer than this while the app is on screen: the learner is looking at the
+/// sync line, and an outage seen at the counter is usually over in minutes.
+pub const FOREGROUND_CAP_MS: u64 = 30_000;
+
 /// The wait before retry number `attempt` (0 for the first), given a uniformly random `draw`:
-/// anywhere from nothing up to `BASE_MS × 2^attempt`, capped at `CAP_MS`.
-pub fn full_jitter(attempt: u32, draw: u64) -> u64 {
-    let ceiling = BASE_MS.saturating_mul(1u64 << attempt.min(32)).min(CAP_MS);
+/// anywhere from nothing up to `BASE_MS × 2^attempt`, capped at `cap`.
+pub fn full_jitter(attempt: u32, draw: u64, cap: u64) -> u64 {
+    let ceiling = BASE_MS.saturating_mul(1u64 << attempt.min(32)).min(cap);
     (draw % (ceiling + 1)).max(FLOOR_MS)
 }
 
 /// While offline, how often to ask whether the centre answers again (a tiny request), so a
-/// phone back in signal syncs within seconds rather than at the end of a long backoff wait:
-/// often at first (a lift, a tunnel), less often after a few minutes (no signal in the shop).
-pub fn probe_every(offline_for: std::time::Duration) -> std::time::Duration {
-    let seconds = if offline_for.as_secs() < 120 { 5 } else { 15 };
+/// phone back in signal syncs within seconds rather than at the end of a long backoff wait.
+/// On screen, every 5 s however long the outage (catch-up within seconds is the promise);
+/// in the background, often at first (a lift, a tunnel), less often after a few minutes (no
+/// signal in the shop), where it saves the battery.
+pub fn probe_every(offline_for: std::time::Duration, foreground: bool) -> std::time::Duration {
+    let seconds = if foreground || offline_for.as_secs() < 120 {
+        5
+    } else {
+        15
+    };
     std::time::Duration::from_secs(seconds)
 }
 
@@ -57,9 +67,15 @@ impl Jitter {
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    /// The wait before retry number `attempt`.
-    pub fn delay_ms(&mut self, attempt: u32) -> u64 {
-        full_jitter(attempt, self.next())
+    /// The wait before retry number `attempt`, no longer than [`FOREGROUND_CAP_MS`] while the
+    /// app is on screen.
+    pub fn delay_for(&mut self, attempt: u32, foreground: bool) -> u64 {
+        let cap = if foreground {
+            FOREGROUND_CAP_MS
+        } else {
+            CAP_MS
+        };
+        full_jitter(attempt, self.next(), cap)
     }
 }
 
@@ -70,13 +86,13 @@ mod tests {
     #[test]
     fn the_ceiling_doubles_then_caps() {
         // The largest draw below each ceiling shows the ceiling itself.
-        assert_eq!(full_jitter(0, BASE_MS), 2_000);
-        assert_eq!(full_jitter(1, 4_000), 4_000);
-        assert_eq!(full_jitter(3, 16_000), 16_000);
-        assert_eq!(full_jitter(8, u64::MAX), u64::MAX % (CAP_MS + 1));
-        assert_eq!(full_jitter(200, CAP_MS), CAP_MS);
+        assert_eq!(full_jitter(0, BASE_MS, CAP_MS), 2_000);
+        assert_eq!(full_jitter(1, 4_000, CAP_MS), 4_000);
+        assert_eq!(full_jitter(3, 16_000, CAP_MS), 16_000);
+        assert_eq!(full_jitter(8, u64::MAX, CAP_MS), u64::MAX % (CAP_MS + 1));
+        assert_eq!(full_jitter(200, CAP_MS, CAP_MS), CAP_MS);
         assert_eq!(
-            full_jitter(200, CAP_MS + 1),
+            full_jitter(200, CAP_MS + 1, CAP_MS),
             FLOOR_MS,
             "wraps within the cap"
         );
@@ -87,7 +103,7 @@ mod tests {
         let mut jitter = Jitter::seeded(42);
         for attempt in 0..12 {
             let ceiling = (BASE_MS << attempt).min(CAP_MS);
-            let waits: Vec<u64> = (0..200).map(|_| jitter.delay_ms(attempt)).collect();
+            let waits: Vec<u64> = (0..200).map(|_| jitter.delay_for(attempt, false)).collect();
             assert!(waits.iter().all(|w| (FLOOR_MS..=ceiling).contains(w)));
             let mean = waits.iter().sum::<u64>() / waits.len() as u64;
             // Full jitter averages half the ceiling; a fixed delay would not.
@@ -99,29 +115,55 @@ mod tests {
     }
 
     #[test]
-    fn probes_come_often_at_first_then_less() {
+    fn probes_come_often_at_first_then_less_in_the_background() {
         use std::time::Duration;
-        assert_eq!(probe_every(Duration::ZERO), Duration::from_secs(5));
+        assert_eq!(probe_every(Duration::ZERO, false), Duration::from_secs(5));
         assert_eq!(
-            probe_every(Duration::from_secs(119)),
+            probe_every(Duration::from_secs(119), false),
             Duration::from_secs(5)
         );
         assert_eq!(
-            probe_every(Duration::from_secs(600)),
+            probe_every(Duration::from_secs(600), false),
             Duration::from_secs(15)
         );
         // Always well inside the longest backoff wait, which is what they cut short.
-        assert!(probe_every(Duration::MAX).as_millis() < u128::from(CAP_MS) / 10);
+        assert!(probe_every(Duration::MAX, false).as_millis() < u128::from(CAP_MS) / 10);
+    }
+
+    #[test]
+    fn on_screen_a_long_outage_is_still_caught_up_within_seconds() {
+        use std::time::Duration;
+        // Probes stay at 5 s however long the outage, so the sync follows the centre's return
+        // by at most a probe and a sync: under the 10 s the learner is promised.
+        for minutes in [0, 2, 10, 60, 600] {
+            let every = probe_every(Duration::from_secs(minutes * 60), true);
+            assert_eq!(every, Duration::from_secs(5), "{minutes} min offline");
+        }
+        // And the retry itself never waits longer than the foreground cap.
+        let mut jitter = Jitter::seeded(3);
+        for attempt in 0..40 {
+            for _ in 0..50 {
+                let wait = jitter.delay_for(attempt, true);
+                assert!(
+                    (FLOOR_MS..=FOREGROUND_CAP_MS).contains(&wait),
+                    "{attempt}: {wait}"
+                );
+            }
+        }
+        // In the background the five-minute cap stands.
+        let waits: Vec<u64> = (0..200).map(|_| jitter.delay_for(12, false)).collect();
+        assert!(waits.iter().any(|w| *w > FOREGROUND_CAP_MS));
+        assert!(waits.iter().all(|w| *w <= CAP_MS));
     }
 
     #[test]
     fn a_seed_gives_the_same_schedule() {
         let a: Vec<u64> = {
             let mut j = Jitter::seeded(7);
-            (0..10).map(|i| j.delay_ms(i)).collect()
+            (0..10).map(|i| j.delay_for(i, false)).collect()
         };
         let mut j = Jitter::seeded(7);
-        let b: Vec<u64> = (0..10).map(|i| j.delay_ms(i)).collect();
+        let b: Vec<u64> = (0..10).map(|i| j.delay_for(i, false)).collect();
         assert_eq!(a, b);
         assert_ne!(Jitter::seeded(0).next(), 0);
     }

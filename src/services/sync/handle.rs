@@ -26,6 +26,10 @@ pub enum Command {
     SyncNow,
     /// The collection changed: there may be something new to send.
     Changed,
+    /// The app came on screen (`true`) or went to the background (`false`).
+    Foreground(bool),
+    /// The device's network came back.
+    NetworkUp,
     /// Stop the worker (the app is closing). Only the preview closes before its process ends.
     #[cfg_attr(not(feature = "preview"), allow(dead_code))]
     Stop,
@@ -116,6 +120,18 @@ impl SyncHandle {
     /// Asks for a sync now.
     pub fn sync_now(&self) {
         self.send(Command::SyncNow);
+    }
+
+    /// Says the app came on screen (`true`) or left it (`false`): both sync now, and on
+    /// screen the retry waits are capped.
+    pub fn set_foreground(&self, on_screen: bool) {
+        self.send(Command::Foreground(on_screen));
+    }
+
+    /// Says the device's network came back: a sync runs at once instead of at the end of
+    /// its backoff wait.
+    pub fn network_up(&self) {
+        self.send(Command::NetworkUp);
     }
 
     /// Says the collection changed.

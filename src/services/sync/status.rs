@@ -1,6 +1,7 @@
 //! What the sync worker is doing, as the screens show it. Pure data and transitions, so every
 //! state and sentence is tested without a network.
 
+use crate::plural::counted;
 use pocketfolio_core::sync::{SyncError, SyncProgress, SyncReport, TransportError};
 
 /// The signed-in account, as shown (never the token).
@@ -62,12 +63,12 @@ pub enum SyncState {
     Offline {
         /// When the next try is (ms since the epoch).
         retry_at_ms: i64,
-        /// What failed.
+        /// What failed and what happens next, in plain words ([`plain_reason`]).
         reason: String,
     },
     /// The sync failed in a way retrying won't fix by itself; the learner can retry.
     Failed {
-        /// The reason, for the learner.
+        /// What failed and what to do, in plain words ([`plain_reason`]).
         reason: String,
     },
     /// The centre no longer accepts the sign-in: no more tries until the learner signs in.
@@ -158,19 +159,19 @@ impl SyncStatus {
             // The rest of the sync went through (feedback came down), so screens reload.
             Err(e @ SyncError::AttachmentsRefused(_)) => {
                 self.data_generation += 1;
-                let reason = e.to_string();
+                let reason = plain_reason(e);
                 (SyncState::Failed { reason }, Next::WaitForLearner)
             }
-            Err(SyncError::Transport(e)) if e.is_transient() => {
+            Err(e @ SyncError::Transport(t)) if t.is_transient() => {
                 let state = SyncState::Offline {
                     retry_at_ms,
-                    reason: e.to_string(),
+                    reason: plain_reason(e),
                 };
                 (state, Next::Backoff)
             }
             Err(e) => (
                 SyncState::Failed {
-                    reason: e.to_string(),
+                    reason: plain_reason(e),
                 },
                 Next::WaitForLearner,
             ),
@@ -181,19 +182,13 @@ impl SyncStatus {
 
     /// The one-line summary for Today and Settings.
     pub fn headline(&self, now_ms: i64) -> String {
+        let changes = counted(self.pending, "change", "changes");
         let waiting = match self.pending {
             0 => String::new(),
-            1 => " · 1 change waiting".to_string(),
-            n => format!(" · {n} changes waiting"),
+            _ => format!(" · {changes} waiting"),
         };
         match &self.state {
-            SyncState::SignedOut => format!(
-                "Not connected to a centre — {} waiting.",
-                match self.pending {
-                    1 => "1 change".to_string(),
-                    n => format!("{n} changes"),
-                }
-            ),
+            SyncState::SignedOut => format!("Not connected to a centre — {changes} waiting."),
             SyncState::SigningIn => "Signing in…".to_string(),
             SyncState::Waiting => format!("About to sync{waiting}"),
             SyncState::Syncing(p) => format!("Syncing — {}", progress_text(p)),
@@ -202,11 +197,36 @@ impl SyncStatus {
                 let secs = ((retry_at_ms - now_ms).max(0) + 999) / 1000;
                 format!("Offline — will retry in {secs}s{waiting}")
             }
-            SyncState::Failed { reason } => format!("Error: {reason}"),
+            SyncState::Failed { .. } => format!("Sync stopped{waiting}"),
             SyncState::SignInAgain => {
                 "Your centre asked you to sign in again (Settings). Your work is kept on this device."
                     .to_string()
             }
+        }
+    }
+
+    /// What the learner should know about the last failure, in plain words, while it stands.
+    pub fn reason(&self) -> Option<&str> {
+        match &self.state {
+            SyncState::Offline { reason, .. } | SyncState::Failed { reason } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Why an item's change still waits and what happens next, for the item's page; `None`
+    /// when nothing stands in its way (it goes at the next sync).
+    pub fn waiting_note(&self) -> Option<String> {
+        match &self.state {
+            SyncState::SignedOut => None,
+            SyncState::Syncing(_) => Some("Sending now…".to_string()),
+            SyncState::Offline { .. } | SyncState::Failed { .. } => {
+                self.reason().map(str::to_string)
+            }
+            SyncState::SignInAgain => Some(
+                "Your centre asked you to sign in again in Settings; until then it waits on this phone."
+                    .to_string(),
+            ),
+            _ => None,
         }
     }
 
@@ -216,6 +236,21 @@ impl SyncStatus {
             self.state,
             SyncState::Failed { .. } | SyncState::Offline { .. }
         )
+    }
+}
+
+/// A failed sync as sentences for the learner: what went wrong in words they know, that
+/// their work is safe, and what happens next. The technical detail is for the log only
+/// ([`crate::services::sync`]'s worker prints it), never the screen.
+pub fn plain_reason(e: &SyncError) -> String {
+    match e {
+        SyncError::Transport(TransportError::Offline(_)) => "Can't reach your centre: this phone may be offline, or the centre may be down. Your work is saved on this phone and is sent by itself as soon as the centre answers.".to_string(),
+        SyncError::Transport(TransportError::Server(_)) => "Your centre had a problem. Your work is saved on this phone, and Pocketfolio tries again by itself.".to_string(),
+        SyncError::Transport(TransportError::Rejected(_)) => "Your centre would not take some of your changes. Your work is saved on this phone. Tap Retry; if this keeps happening, tell your centre.".to_string(),
+        SyncError::Transport(TransportError::Unauthorized) => "Your centre asked you to sign in again (Settings). Your work is kept on this device.".to_string(),
+        SyncError::Core(_) => "Pocketfolio couldn't read your changes to send them. Your work is still saved on this phone. Tap Retry; if this keeps happening, tell your centre.".to_string(),
+        // Already sentences that name what to do.
+        SyncError::OutOfStep { .. } | SyncError::AttachmentsRefused(_) => e.to_string(),
     }
 }
 
@@ -236,8 +271,13 @@ fn progress_text(p: &Progress) -> String {
         Progress::Uploading { done, total, .. } => {
             format!("uploading attachment {} of {total}", done + 1)
         }
-        Progress::Pushing { pending } => format!("sending {pending} changes"),
-        Progress::Pulling { applied } => format!("receiving ({applied} changes so far)"),
+        Progress::Pushing { pending } => {
+            format!("sending {}", counted(pending, "change", "changes"))
+        }
+        Progress::Pulling { applied } => format!(
+            "receiving ({} so far)",
+            counted(applied as u64, "change", "changes")
+        ),
     }
 }
 
@@ -285,6 +325,10 @@ mod tests {
         );
         s.progress(SyncProgress::Pushing { pending: 3 });
         assert_eq!(s.headline(NOW), "Syncing — sending 3 changes");
+        s.progress(SyncProgress::Pushing { pending: 1 });
+        assert_eq!(s.headline(NOW), "Syncing — sending 1 change");
+        s.progress(SyncProgress::Pulling { applied: 1 });
+        assert_eq!(s.headline(NOW), "Syncing — receiving (1 change so far)");
         s.pending = 0;
         let next = s.finish(&Ok(SyncReport::default()), NOW, NOW + 5_000);
         assert_eq!(next, Next::Routine);
@@ -310,6 +354,10 @@ mod tests {
             "Offline — will retry in 5s · 2 changes waiting"
         );
         assert!(s.needs_retry());
+        let reason = s.reason().unwrap();
+        assert!(reason.contains("saved on this phone"), "{reason}");
+        assert!(!reason.contains("refused"), "no raw error text: {reason}");
+        assert_eq!(s.waiting_note().as_deref(), Some(reason));
         assert_eq!(s.data_generation, 0, "nothing changed");
         let server = Err(SyncError::Transport(TransportError::Server("busy".into())));
         assert_eq!(s.finish(&server, NOW, NOW), Next::Backoff);
@@ -326,10 +374,10 @@ mod tests {
             "too big".into(),
         )));
         assert_eq!(s.finish(&err, NOW, NOW), Next::WaitForLearner);
-        assert_eq!(
-            s.headline(NOW),
-            "Error: The centre refused the sync: too big"
-        );
+        assert_eq!(s.headline(NOW), "Sync stopped");
+        let reason = s.reason().unwrap();
+        assert!(reason.starts_with("Your centre would not take"), "{reason}");
+        assert!(!reason.contains("too big"), "no raw error text: {reason}");
         assert!(s.needs_retry());
     }
 

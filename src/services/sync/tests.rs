@@ -210,7 +210,7 @@ fn the_worker_notices_the_centre_is_back_without_waiting_out_its_backoff() {
     let phone_dir = tempfile::tempdir().unwrap();
     let backend = open_backend(phone_dir.path(), 0);
     // Every retry waits ten minutes: only the probe can bring the sync forward.
-    super::worker::start_with_backoff(&backend, phone_dir.path().to_path_buf(), |_, _| 600_000);
+    super::worker::start_with_backoff(&backend, phone_dir.path().to_path_buf(), |_, _, _| 600_000);
     let sync = backend.sync().clone();
     sync.sign_in(
         format!("http://127.0.0.1:{port}"),

@@ -21,13 +21,14 @@ pub const DEBOUNCE: Duration = Duration::from_secs(2);
 /// How often the "retry in Xs" countdown is refreshed.
 const TICK: Duration = Duration::from_secs(1);
 
-/// The wait before retry `attempt` after a failure, in ms (tests replace it).
-type Backoff = fn(&mut Jitter, u32) -> u64;
+/// The wait before retry `attempt` after a failure, in ms, given whether the app is on
+/// screen (tests replace it).
+type Backoff = fn(&mut Jitter, u32, bool) -> u64;
 
 /// Starts the worker for `backend`, whose collection lives in `data_dir`. Once per process:
 /// a second call does nothing.
 pub fn start(backend: &Backend, data_dir: PathBuf) {
-    start_with_backoff(backend, data_dir, Jitter::delay_ms);
+    start_with_backoff(backend, data_dir, Jitter::delay_for);
 }
 
 /// [`start`], with another backoff schedule.
@@ -60,6 +61,9 @@ struct Worker {
     /// While a backoff wait runs: when the connection went, and when to probe it next.
     offline_since: Option<Instant>,
     next_probe: Option<Instant>,
+    /// The app is on screen (the platform's lifecycle says when it is not): waits are
+    /// capped so catch-up after an outage takes seconds.
+    foreground: bool,
 }
 
 impl Worker {
@@ -74,10 +78,11 @@ impl Worker {
             next_sync: None,
             attempt: 0,
             jitter: Jitter::from_time(),
-            backoff: Jitter::delay_ms,
+            backoff: Jitter::delay_for,
             last_ping: Instant::now(),
             offline_since: None,
             next_probe: None,
+            foreground: true,
         }
     }
 
@@ -125,7 +130,7 @@ impl Worker {
             self.next_probe = None;
             self.next_sync = Some(Instant::now());
         } else {
-            self.next_probe = Some(Instant::now() + probe_every(since.elapsed()));
+            self.next_probe = Some(Instant::now() + probe_every(since.elapsed(), self.foreground));
         }
     }
 
@@ -156,8 +161,34 @@ impl Worker {
                 }
             }
             Command::Changed => self.changed(),
+            Command::Foreground(on_screen) => self.foreground(on_screen),
+            Command::NetworkUp => self.cut_wait_short(),
             Command::Stop => {}
         }
+    }
+
+    /// The app came on screen or left it. Either way sync now: coming back, to catch up at
+    /// once (the wait may have grown while the phone slept); leaving, to send what was just
+    /// saved before the system suspends the app.
+    fn foreground(&mut self, on_screen: bool) {
+        self.foreground = on_screen;
+        self.cut_wait_short();
+    }
+
+    /// Something suggests the connection may work now (the network came back, the app came
+    /// on screen): sync at once and start the backoff afresh if this try fails too. A sync
+    /// that waits for the learner (a refused sign-in, a refused file) keeps waiting.
+    fn cut_wait_short(&mut self) {
+        if self.session.is_none() {
+            return;
+        }
+        let state = self.handle.status().state;
+        if matches!(state, SyncState::SignInAgain | SyncState::Failed { .. }) {
+            return;
+        }
+        self.attempt = 0;
+        self.next_probe = None;
+        self.next_sync = Some(Instant::now());
     }
 
     fn load_session(&mut self) {
@@ -331,7 +362,15 @@ impl Worker {
         handle.update(|s| s.state = SyncState::Syncing(Progress::Starting));
         let result = sync(&col, link, &mut |p| handle.update(|s| s.progress(p)));
         drop(col);
-        let delay = Duration::from_millis((self.backoff)(&mut self.jitter, self.attempt));
+        if let Err(e) = &result {
+            // The screen says it in plain words; the detail is for whoever reads the log.
+            eprintln!("Sync failed: {e}");
+        }
+        let delay = Duration::from_millis((self.backoff)(
+            &mut self.jitter,
+            self.attempt,
+            self.foreground,
+        ));
         let now_ms = chrono::Utc::now().timestamp_millis();
         self.refresh_pending();
         let mut next = Next::Routine;
@@ -348,7 +387,7 @@ impl Worker {
                 self.attempt = self.attempt.saturating_add(1);
                 self.next_sync = Some(Instant::now() + delay);
                 let since = *self.offline_since.get_or_insert_with(Instant::now);
-                let probe = Instant::now() + probe_every(since.elapsed());
+                let probe = Instant::now() + probe_every(since.elapsed(), self.foreground);
                 // Only worth it when the wait is longer than the probe's.
                 self.next_probe = (probe < Instant::now() + delay).then_some(probe);
             }

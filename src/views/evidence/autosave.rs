@@ -2,6 +2,7 @@
 //! when a field loses focus, and when the screen closes. Killing the app mid-sentence loses at
 //! most the last half second.
 
+use crate::platform::use_save_on_pause;
 use crate::state::{use_app, AppState};
 use dioxus::prelude::*;
 use pocketfolio_core::model::{EvidenceId, EvidenceKind};
@@ -63,6 +64,11 @@ pub fn use_autosave(id: EvidenceId) -> Autosave {
     let pending = use_signal(|| shared.clone());
     let generation = use_signal(|| 0u64);
     let state = use_signal(|| SaveState::Saved);
+    // The system may end a paused app without warning: save what is typed as it leaves.
+    let on_pause = shared.clone();
+    use_save_on_pause(move || {
+        let _ = save(app, id, &on_pause);
+    });
     use_drop(move || {
         if save(app, id, &shared).is_ok() {
             discard_if_untouched(app, id);

@@ -8,14 +8,16 @@ use super::criteria::CriteriaSection;
 use super::declaration::DeclarationForm;
 use super::fields::{quick_note_fields, EvidenceFields};
 use super::history::History;
-use super::status::{when, Stage, StageBadge};
+use super::status::{connected, when, DeliveryBadge, Stage, StageBadge};
 use super::witness::{use_witness_step, Step, WitnessFlow};
 use crate::components::Message;
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::content::Template;
-use pocketfolio_core::evidence::{record_kind_of, Action, DeclarationState, Removal, Role};
+use pocketfolio_core::evidence::{
+    record_kind_of, Action, DeclarationState, Delivery, Removal, Role,
+};
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceItem, EvidenceKind};
 use pocketfolio_core::signing::RecordKind;
 
@@ -74,6 +76,7 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
             p { class: "small", "{t.description}" }
         }
         if !handed_over {
+            DeliveryLine { item: item.clone() }
             Feedback { item: item.clone() }
         }
         if witness {
@@ -115,6 +118,30 @@ pub(super) fn words_of(item: &EvidenceItem) -> String {
         text.push_str(v);
     }
     text
+}
+
+/// Where the item is on its way to the assessor, what that means, and, while a change waits,
+/// what holds it up in plain words (offline, a failed sync, a sign-in needed).
+#[component]
+fn DeliveryLine(item: EvidenceItem) -> Element {
+    let app = use_app();
+    let connected = connected();
+    let Ok(delivery) = app.read(|c| c.delivery(&item, connected)) else {
+        return rsx! {};
+    };
+    let status = app.sync_status();
+    let held_up = match delivery {
+        Delivery::Waiting => status.waiting_note(),
+        _ => None,
+    };
+    rsx! {
+        div { class: "delivery-box", id: "delivery", role: "status", "aria-live": "polite",
+            p { DeliveryBadge { delivery } " " span { class: "small", id: "delivery-explanation", "{delivery.explanation(item.stage())}" } }
+            if let Some(note) = held_up {
+                p { class: "small", id: "delivery-held-up", "{note}" }
+            }
+        }
+    }
 }
 
 /// What the assessor decided and said.
@@ -253,7 +280,7 @@ fn DeleteItem(id: EvidenceId, title: String, removal: Removal) -> Element {
                 }
             } else {
                 Link { class: "button", to: Route::Portfolio {}, "Your portfolio" }
-                button { class: "danger", r#type: "button", "aria-label": "{verb} this evidence", onclick: move |_| confirming.set(true), "{verb}…" }
+                button { class: "danger", r#type: "button", id: "delete-item", onclick: move |_| confirming.set(true), "{verb} this item" }
             }
         }
         Message { error: error() }

@@ -1,8 +1,8 @@
 //! Exporting the whole portfolio as one ZIP in the data folder's `exports/`: an `index.html`
 //! that opens offline, the attachments, and everything as JSON.
 
-use super::list::counted;
 use crate::components::Message;
+use crate::plural::counted;
 use crate::services::export::write_export;
 use crate::state::use_app;
 use dioxus::prelude::*;
@@ -41,8 +41,8 @@ pub fn ExportPortfolio() -> Element {
                     error.set(None);
                     let what = format!(
                         "{} and {}",
-                        counted(summary.items, "item", "items"),
-                        counted(summary.attachments, "attachment", "attachments")
+                        counted(summary.items as u64, "item", "items"),
+                        counted(summary.attachments as u64, "attachment", "attachments")
                     );
                     done.set(Some((path, what)));
                 }

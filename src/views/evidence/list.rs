@@ -2,9 +2,10 @@
 //! note or an item from a template; and the export.
 
 use super::export::ExportPortfolio;
-use super::status::{when, Stage, StageBadge};
+use super::status::{connected, when, DeliveryBadge, Stage, StageBadge, WaitingBadge};
 use super::templates::start;
 use crate::components::Message;
+use crate::plural::counted;
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
@@ -17,6 +18,9 @@ pub fn Portfolio() -> Element {
     let app = use_app();
     let nav = use_navigator();
     let items = app.read(|c| c.evidence_items());
+    let connected = connected();
+    let deliveries = app.read(|c| c.deliveries(connected)).unwrap_or_default();
+    let unsent = deliveries.values().filter(|d| d.unsent()).count();
     let templates = app.read(|c| Ok(c.templates())).unwrap_or_default();
     let mut filter = use_signal(|| None::<Stage>);
     let mut error = use_signal(|| None::<String>);
@@ -47,6 +51,7 @@ pub fn Portfolio() -> Element {
                 "+ Quick note"
             }
         }
+        WaitingBadge { count: unsent, connected }
         Message { error: error() }
         div { class: "filters", role: "group", "aria-label": "Show",
             button {
@@ -85,6 +90,9 @@ pub fn Portfolio() -> Element {
                                 "{item.listed_title()}"
                             }
                             StageBadge { stage: item.stage() }
+                        }
+                        if let Some(d) = deliveries.get(&item.id) {
+                            p { class: "delivery-line", DeliveryBadge { delivery: *d } }
                         }
                         if signature_voided(item) {
                             p { class: "small error voided-flag", "Signature voided: the statement changed after it was signed." }
@@ -134,8 +142,8 @@ fn summary_line(item: &EvidenceItem) -> String {
     format!(
         "{} · {} · {} · changed {}",
         item.kind.label(),
-        counted(item.criteria.len(), "criterion", "criteria"),
-        counted(item.attachments.len(), "file", "files"),
+        counted(item.criteria.len() as u64, "criterion", "criteria"),
+        counted(item.attachments.len() as u64, "file", "files"),
         when(item.updated_ms)
     )
 }
@@ -153,11 +161,6 @@ fn first_line(item: &EvidenceItem) -> Option<String> {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line.to_string(),
     })
-}
-
-/// "1 criterion", "2 criteria".
-pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// True for a testimony whose witness signature an edit voided, by the core's rule.

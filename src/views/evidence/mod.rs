@@ -20,4 +20,4 @@ pub use capture::CaptureActions;
 pub use detail::EvidenceDetail;
 pub use handover::{provide_handover, use_handover};
 pub use list::Portfolio;
-pub use status::{status_class, StatusBadge};
+pub use status::{connected, status_class, DeliveryBadge, StatusBadge, WaitingBadge};

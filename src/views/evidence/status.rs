@@ -1,6 +1,9 @@
 //! How an item's status and times are shown: one badge everywhere, dates in local time.
 
+use crate::plural::counted;
+use crate::state::use_app;
 use dioxus::prelude::*;
+use pocketfolio_core::evidence::Delivery;
 use pocketfolio_core::model::EvidenceStatus;
 
 /// Where an item is in its life: the core's one lifecycle, for badges and filters.
@@ -18,6 +21,40 @@ pub fn StatusBadge(label: &'static str, class: &'static str) -> Element {
 #[component]
 pub fn StageBadge(stage: Stage) -> Element {
     rsx! { StatusBadge { label: stage.label(), class: stage.key() } }
+}
+
+/// Where an item is on its way to the assessor (the core's [`Delivery`] rule), as a badge.
+#[component]
+pub fn DeliveryBadge(delivery: Delivery) -> Element {
+    rsx! {
+        span { class: "badge delivery delivery-{delivery.key()}", "data-delivery": delivery.key(), "{delivery.label()}" }
+    }
+}
+
+/// Whether this phone has a centre to send to (then unsent work is "waiting to send",
+/// otherwise "saved on this phone").
+pub fn connected() -> bool {
+    use_app().sync_status().account.is_some()
+}
+
+/// "2 items waiting to send", for the portfolio and Today; nothing when all is sent.
+#[component]
+pub fn WaitingBadge(count: usize, connected: bool) -> Element {
+    if count == 0 {
+        return rsx! {};
+    }
+    let what = counted(count as u64, "item", "items");
+    let text = if connected {
+        format!("{what} waiting to send")
+    } else {
+        format!("{what} saved on this phone only")
+    };
+    rsx! {
+        p { class: "waiting-badge", id: "waiting-badge",
+            span { class: "badge delivery-waiting", id: "waiting-count", "aria-hidden": "true", "{count}" }
+            " {text}"
+        }
+    }
 }
 
 /// The badge colour for an item's status against one criterion.

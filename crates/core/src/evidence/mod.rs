@@ -18,6 +18,7 @@
 mod autosave;
 mod coverage;
 mod declaration;
+mod delivery;
 mod edit;
 mod lifecycle;
 mod required;
@@ -44,6 +45,7 @@ pub use crate::signing::MAX_SIGNATURE_POINTS;
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
 pub use declaration::DeclarationState;
+pub use delivery::Delivery;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use signature_log::{events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS};
 pub use signature_summary::{signature_summary_of, SignatureLine, SignatureSummary};

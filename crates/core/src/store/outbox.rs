@@ -1,9 +1,10 @@
 //! The outbox: changes waiting to be pushed, written in the same transaction as the change.
 
 use super::Store;
-use crate::model::ChangeId;
+use crate::model::{ChangeId, EvidenceId};
 use crate::sync::protocol::{Change, ChangeBody};
 use crate::Result;
+use std::collections::HashSet;
 
 const ACKED_KEY: &str = "outbox_acked";
 
@@ -27,6 +28,25 @@ impl Store {
             .get_meta(ACKED_KEY)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0))
+    }
+
+    /// The evidence items that an unconfirmed change names (an edit, a submission or a
+    /// deletion). Reads the change kind from the stored JSON, so the many review rows a day of
+    /// revision leaves cost a comparison each, not a parse into Rust.
+    pub(crate) fn evidence_in_outbox(&self) -> Result<HashSet<EvidenceId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT CASE json_extract(body, '$.t')
+                 WHEN 'evidence_put' THEN json_extract(body, '$.v.id')
+                 ELSE json_extract(body, '$.v') END
+             FROM outbox
+             WHERE seq > ? AND json_extract(body, '$.t') IN ('evidence_put', 'evidence_deleted')",
+        )?;
+        let rows = stmt.query_map([self.outbox_acked()?], |r| r.get::<_, String>(0))?;
+        let mut out = HashSet::new();
+        for id in rows {
+            out.insert(EvidenceId::parse(&id?)?);
+        }
+        Ok(out)
     }
 
     /// Up to `limit` pending changes, oldest first.

@@ -779,3 +779,46 @@ fn the_centre_s_enrolment_comes_down_and_shapes_units_decks_and_suggestions() {
         );
     }
 }
+
+#[test]
+fn an_items_delivery_follows_the_outbox_and_the_assessor() {
+    use crate::evidence::Delivery;
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Calmed a customer down");
+    let delivery = |phone: &Device, connected| {
+        let col = phone.col();
+        col.delivery(&col.evidence(id).unwrap(), connected).unwrap()
+    };
+    assert_eq!(delivery(&phone, false), Delivery::OnThisPhone);
+    assert_eq!(delivery(&phone, true), Delivery::Waiting);
+    phone.sync().unwrap();
+    assert_eq!(delivery(&phone, true), Delivery::Sent, "a draft, sent");
+    // Revision alone leaves the item as it was.
+    phone.review(3);
+    assert_eq!(delivery(&phone, true), Delivery::Sent);
+    phone.col().submit_evidence(id).unwrap();
+    assert_eq!(delivery(&phone, true), Delivery::Waiting);
+    assert_eq!(
+        phone.col().evidence_unsent().unwrap(),
+        std::collections::HashSet::from([id])
+    );
+    phone.sync().unwrap();
+    assert_eq!(delivery(&phone, true), Delivery::WithAssessor);
+    assert!(phone.col().evidence_unsent().unwrap().is_empty());
+    assert!(centre.assess(id, AssessorStatus::Accepted, "Good.", phone.clock.now_ms()));
+    assert_eq!(
+        delivery(&phone, true),
+        Delivery::WithAssessor,
+        "not pulled yet"
+    );
+    phone.sync().unwrap();
+    assert_eq!(delivery(&phone, true), Delivery::DecisionBack);
+    let all = phone.col().deliveries(true).unwrap();
+    assert_eq!(all.get(&id), Some(&Delivery::DecisionBack));
+    // A withdrawal waits, then is sent.
+    phone.col().delete_evidence(id).unwrap();
+    assert_eq!(delivery(&phone, true), Delivery::Waiting);
+    phone.sync().unwrap();
+    assert_eq!(delivery(&phone, true), Delivery::Sent);
+}
