@@ -80,7 +80,8 @@ pub async fn gather(
         crate::db::now_ms(),
         items,
         units,
-        content.criteria.clone(),
+        // As the learner's phone names them: with the centre's official references.
+        crate::services::official::criteria(&state.db, content).await?,
         &source,
     );
     Ok(PortfolioExport {

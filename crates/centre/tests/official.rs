@@ -202,3 +202,106 @@ async fn the_admin_page_loads_a_file_or_shows_it_again_with_its_bad_lines(backen
     );
 }
 both_backends!(the_admin_page_loads_a_file_or_shows_it_again_with_its_bad_lines);
+
+/// The IQA's sample page, its downloadable report, an assessor's action list and the
+/// portfolio export name a criterion as the learner's phone does (`Criterion::label`): by the
+/// official reference once one is loaded. They printed the raw id, and the export the pack's
+/// code, before.
+async fn official_codes_show_on_the_iqa_pages_and_in_the_export(backend: Backend) {
+    use common::{batch, change, evidence};
+    use pocketfolio_centre::services;
+    use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
+    use pocketfolio_core::quality::{QaRole, Verdict, VerdictInput};
+    use pocketfolio_core::sync::protocol::ChangeBody;
+
+    let c = Centre::start(backend).await;
+    let db = &c.state.db;
+    let admin = c.account(Role::Admin, "root").await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let ivy = c.account(Role::Assessor, "ivy").await;
+    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
+        .await
+        .unwrap();
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    db.add_enrolment(&lee.id, "proqual-cs-l2").await.unwrap();
+    // The item claims negotiate/lo1/ac1.1 and ac1.2 (the common fixture); only ac1.1 gets an
+    // official reference.
+    let phone = DeviceId::new_at(7);
+    let item = EvidenceId::new_at(11);
+    let put = ChangeBody::EvidencePut(evidence(item, "Served a customer", 1_000, phone));
+    let (status, _) = c.push(&token, &batch(phone, 1, vec![change(1, put)])).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = item.to_string();
+    services::evidence::decide(db, &ann, &lee.id, &id, AssessorStatus::Accepted, "Fine")
+        .await
+        .unwrap();
+    import(
+        db,
+        &c.state.content,
+        Actor::CommandLine,
+        "spec.csv",
+        &negotiate_file(),
+        10,
+    )
+    .await
+    .unwrap();
+    let official = "AC 1.1 (official) Explain the core principles";
+    let ours = "Topic 1.2 Explain BATNA and ZOPA";
+
+    let sample = services::samples::start(db, &ivy, &lee.id)
+        .await
+        .unwrap()
+        .id;
+    let input = VerdictInput {
+        evidence_id: &id,
+        criterion: "negotiate/lo1/ac1.1",
+        verdict: Verdict::Disagree,
+        feedback: "Which principle?",
+        due_ms: Some(pocketfolio_centre::db::now_ms() + 30 * 86_400_000),
+    };
+    services::samples::give_verdict(db, &ivy, &sample, &input)
+        .await
+        .unwrap();
+
+    let mut ivy_b = Browser::new(&c);
+    ivy_b.sign_in("ivy").await;
+    let page = ivy_b.get(&format!("/quality/samples/{sample}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The decisions table and the action row, and the verdict form still to give.
+    assert_eq!(page.body.matches(official).count(), 2, "{}", page.body);
+    assert!(page.body.contains(ours), "{}", page.body);
+    assert!(!page.body.contains("<td>negotiate/lo1/ac1.1</td>"));
+    let report = ivy_b
+        .get(&format!("/quality/samples/{sample}/report.html"))
+        .await;
+    assert_eq!(report.body.matches(official).count(), 2, "{}", report.body);
+
+    let mut ann_b = Browser::new(&c);
+    ann_b.sign_in("ann").await;
+    let home = ann_b.get("/quality").await;
+    assert!(
+        home.body.contains(&format!("<strong>{official}")),
+        "{}",
+        home.body
+    );
+
+    let r = c
+        .client
+        .get(c.url(&format!("/learners/{}/portfolio.zip", lee.id)))
+        .header("cookie", ann_b.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut index).unwrap();
+    assert!(
+        index.contains("<strong>AC 1.1 (official)</strong>"),
+        "{index}"
+    );
+    assert!(index.contains("<strong>Topic 1.2</strong>"), "{index}");
+    assert!(!index.contains(">Topic 1.1<"), "{index}");
+}
+both_backends!(official_codes_show_on_the_iqa_pages_and_in_the_export);

@@ -117,10 +117,7 @@ fn render_fields(state: &AppState, criteria: &[Criterion], item: &EvidenceView) 
     if !answers.is_empty() {
         out.push_str("<section class=\"witness\"><h3>Witness answers</h3>");
         for (criterion, pairs) in answers {
-            let heading = criteria
-                .iter()
-                .find(|c| c.id == criterion)
-                .map_or(criterion.clone(), |c| format!("{} {}", c.label(), c.text));
+            let heading = pocketfolio_core::model::criterion_heading(criteria, &criterion);
             out.push_str(&format!("<h4>{}</h4><dl>", escape(&heading)));
             for (question, answer) in pairs {
                 out.push_str(&format!(

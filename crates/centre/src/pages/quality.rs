@@ -51,7 +51,13 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
         body.push_str(&pack_form(state, user).await?);
     }
     let actions = services::qa_actions::for_assessor(db, &user.account).await?;
-    body.push_str(&actions_list(&actions, &user.csrf, crate::db::now_ms()));
+    let criteria = services::official::criteria(db, &state.content).await?;
+    body.push_str(&actions_list(
+        &actions,
+        &criteria,
+        &user.csrf,
+        crate::db::now_ms(),
+    ));
     Ok(page("Quality assurance", Some(user), &body))
 }
 
@@ -102,7 +108,12 @@ async fn samples_table(state: &AppState, samples: &[SampleRow]) -> Result<String
     ))
 }
 
-fn actions_list(actions: &[ActionRow], csrf: &str, now: i64) -> String {
+fn actions_list(
+    actions: &[ActionRow],
+    criteria: &[pocketfolio_core::model::Criterion],
+    csrf: &str,
+    now: i64,
+) -> String {
     if actions.is_empty() {
         return "<h2>Your actions</h2><p class=\"hint\">No IQA has asked you to act on anything.</p>".into();
     }
@@ -125,7 +136,10 @@ fn actions_list(actions: &[ActionRow], csrf: &str, now: i64) -> String {
             };
             format!(
                 r#"<li class="action"><p><strong>{criterion}</strong> · due {due}{overdue} · {state}</p><p>The IQA asks: {request}</p>{form}</li>"#,
-                criterion = escape(&a.criterion),
+                criterion = escape(&pocketfolio_core::model::criterion_heading(
+                    criteria,
+                    &a.criterion
+                )),
                 due = when(a.due_ms),
                 state = a.state.label(),
                 request = escape(&a.request),

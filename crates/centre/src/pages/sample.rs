@@ -12,6 +12,7 @@ use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use pocketfolio_core::model::{criterion_heading, Criterion};
 use pocketfolio_core::quality::{
     check_signable, progress_of, report_body, report_html, ActionState, SampleRecord, VerdictInput,
 };
@@ -30,20 +31,21 @@ async fn render(state: &AppState, user: &PageUser, id: &str) -> Result<Response,
     let record = services::samples::record(&state.db, &user.account, id).await?;
     let sample = services::samples::get(&state.db, &user.account, id).await?;
     let mine = sample.row.iqa_id == user.account.id && record.signed_ms.is_none();
+    let criteria = services::official::criteria(&state.db, &state.content).await?;
     let mut body = format!(
         r#"<p><a href="/quality">← Quality assurance</a> · <a href="/quality/samples/{id}/report.html">Download the report</a></p>{}"#,
-        report_body(&record),
+        report_body(&record, &criteria),
         id = escape(id),
     );
     if mine {
-        body.push_str(&verdict_forms(&record, &user.csrf));
-        body.push_str(&action_buttons(&record, &user.csrf));
+        body.push_str(&verdict_forms(&record, &criteria, &user.csrf));
+        body.push_str(&action_buttons(&record, &criteria, &user.csrf));
         body.push_str(&sign_form(&record, &user.account.display_name, &user.csrf));
     }
     Ok(page("IQA sample", Some(user), &body))
 }
 
-fn verdict_forms(record: &SampleRecord, csrf: &str) -> String {
+fn verdict_forms(record: &SampleRecord, criteria: &[Criterion], csrf: &str) -> String {
     let pending: Vec<_> = record
         .snapshot
         .decisions()
@@ -66,7 +68,7 @@ fn verdict_forms(record: &SampleRecord, csrf: &str) -> String {
         .enumerate()
         .map(|(n, d)| {
             format!(
-                r#"<form method="post" action="/quality/samples/{sample}/verdict" class="verdict"><fieldset><legend>{title}: {criterion}</legend>
+                r#"<form method="post" action="/quality/samples/{sample}/verdict" class="verdict"><fieldset><legend>{title}: {heading}</legend>
 <input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="evidence" value="{evidence}"><input type="hidden" name="criterion" value="{criterion}">
 <label><input type="radio" name="verdict" value="agree" required> Agree</label> <label><input type="radio" name="verdict" value="disagree"> Disagree</label>
 <label for="feedback-{n}">Feedback (needed to disagree: the assessor acts on it)</label><textarea id="feedback-{n}" name="feedback"></textarea>
@@ -74,6 +76,7 @@ fn verdict_forms(record: &SampleRecord, csrf: &str) -> String {
 <button type="submit">Record the verdict</button></fieldset></form>"#,
                 sample = escape(&record.id),
                 title = escape(&d.title),
+                heading = escape(&criterion_heading(criteria, &d.criterion)),
                 criterion = escape(&d.criterion),
                 evidence = escape(&d.evidence_id),
                 csrf = escape(csrf),
@@ -83,7 +86,7 @@ fn verdict_forms(record: &SampleRecord, csrf: &str) -> String {
     format!("<h2>Verdicts to give</h2>{forms}")
 }
 
-fn action_buttons(record: &SampleRecord, csrf: &str) -> String {
+fn action_buttons(record: &SampleRecord, criteria: &[Criterion], csrf: &str) -> String {
     let answered: String = record
         .actions
         .iter()
@@ -93,7 +96,7 @@ fn action_buttons(record: &SampleRecord, csrf: &str) -> String {
                 r#"<li>{criterion}: {answer}
 <form method="post" action="/quality/actions/{id}/close" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">Close the action</button></form>
 <form method="post" action="/quality/actions/{id}/reopen" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">Reopen it</button></form></li>"#,
-                criterion = escape(&a.criterion),
+                criterion = escape(&criterion_heading(criteria, &a.criterion)),
                 answer = escape(&a.answer),
                 id = escape(&a.id),
                 csrf = escape(csrf),
@@ -209,8 +212,14 @@ pub async fn report(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Response {
-    match services::samples::record(&state.db, &user.account, &id).await {
-        Ok(record) => (
+    let found = async {
+        let record = services::samples::record(&state.db, &user.account, &id).await?;
+        let criteria = services::official::criteria(&state.db, &state.content).await?;
+        Ok::<_, ApiError>((record, criteria))
+    }
+    .await;
+    match found {
+        Ok((record, criteria)) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (header::CACHE_CONTROL, "no-store"),
@@ -219,10 +228,10 @@ pub async fn report(
                     "attachment; filename=\"iqa-sample-report.html\"",
                 ),
             ],
-            report_html(&record),
+            report_html(&record, &criteria),
         )
             .into_response(),
-        Err(e) => error_page(e.into()),
+        Err(e) => error_page(e),
     }
 }
 

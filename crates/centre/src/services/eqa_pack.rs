@@ -133,6 +133,7 @@ pub async fn gather(
         actions,
         standardisation,
         audit,
+        criteria: super::official::criteria(db, content).await?,
     })
 }
 

@@ -20,4 +20,6 @@ pub use ids::{
 pub use preset::{DeckPreset, DEFAULT_PRESET, MAX_PRESETS, MAX_PRESET_NAME};
 pub use review::{Rating, ReviewEvent, ReviewLog};
 pub use settings::{Settings, Theme};
-pub use structure::{Criterion, CriterionKind, LearningOutcome, Qualification, Unit};
+pub use structure::{
+    criterion_heading, Criterion, CriterionKind, LearningOutcome, Qualification, Unit,
+};

@@ -99,4 +99,51 @@ impl Criterion {
             None => self.code.clone(),
         }
     }
+
+    /// How the criterion heads a list or a table row: its label and text ("Topic 2.2 Identify
+    /// your …"), since labels repeat across units.
+    pub fn heading(&self) -> String {
+        format!("{} {}", self.label(), self.text)
+    }
+}
+
+/// The heading ([`Criterion::heading`]) of criterion `id` among `criteria`, or the id itself
+/// when it is not among them (a criterion retired from the pack still shows what was claimed).
+pub fn criterion_heading(criteria: &[Criterion], id: &str) -> String {
+    criteria
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| id.to_string(), Criterion::heading)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn criterion(official_ref: Option<&str>) -> Criterion {
+        Criterion {
+            id: "u/lo2/ac2.2".into(),
+            outcome_id: "u/lo2".into(),
+            unit_id: "u".into(),
+            code: "Topic 2.2".into(),
+            kind: CriterionKind::Criterion,
+            text: "Identify your limits.".into(),
+            official_ref: official_ref.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_heading_is_the_label_and_text_or_the_id_when_unknown() {
+        let ours = [criterion(None)];
+        assert_eq!(
+            criterion_heading(&ours, "u/lo2/ac2.2"),
+            "Topic 2.2 Identify your limits."
+        );
+        let official = [criterion(Some("AC 2.3"))];
+        assert_eq!(
+            criterion_heading(&official, "u/lo2/ac2.2"),
+            "AC 2.3 (official) Identify your limits."
+        );
+        assert_eq!(criterion_heading(&ours, "gone/lo1/ac1.1"), "gone/lo1/ac1.1");
+    }
 }

@@ -209,10 +209,7 @@ fn witness(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
     }
     h.push_str("<h3>Witness testimony</h3>");
     for (criterion, answers) in crate::evidence::answered_questions(i) {
-        let heading = criteria
-            .iter()
-            .find(|c| c.id == criterion)
-            .map_or(criterion.clone(), |c| format!("{} {}", c.label(), c.text));
+        let heading = crate::model::criterion_heading(criteria, &criterion);
         let _ = write!(h, "<h4>{}</h4><dl>", esc(&heading));
         for (question, answer) in answers {
             let _ = write!(

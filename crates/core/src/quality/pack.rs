@@ -8,6 +8,7 @@ use super::plan::PlanLine;
 use super::report::{report_html, RecordedAction, SampleRecord};
 use super::standardisation::StandardisationRecord;
 use super::strategy::{RiskRating, Strategy};
+use crate::model::Criterion;
 use crate::portfolio::{escape_html as esc, when};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -73,6 +74,9 @@ pub struct QaPack {
     /// The audit log's entries of the period that concern the qualification's learners or
     /// nobody in particular (as JSON, each with its chain hash).
     pub audit: Vec<serde_json::Value>,
+    /// The criteria as the centre names them (`Criterion::label`, with its official
+    /// references), for the sample reports.
+    pub criteria: Vec<Criterion>,
 }
 
 /// The pack's files, `(path in the ZIP, bytes)`, `manifest.json` last.
@@ -99,7 +103,7 @@ pub fn pack_files(pack: &QaPack) -> Result<Vec<(String, Vec<u8>)>, serde_json::E
         ));
         files.push((
             format!("{dir}/report.html"),
-            report_html(&s.record).into_bytes(),
+            report_html(&s.record, &pack.criteria).into_bytes(),
         ));
         files.push((format!("{dir}/record.json"), pretty(&s.record)?));
     }

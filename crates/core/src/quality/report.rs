@@ -6,6 +6,7 @@
 use super::action::ActionState;
 use super::snapshot::{CriterionDecision, Snapshot};
 use super::verdict::Verdict;
+use crate::model::{criterion_heading, Criterion};
 use crate::portfolio::{escape_html as esc, when};
 use crate::signing::{Mark, SignatureEvent};
 use serde::{Deserialize, Serialize};
@@ -76,18 +77,20 @@ const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-w
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0}.muted{color:#555}.disagree{color:#8a1f11;font-weight:600}code{overflow-wrap:anywhere}";
 
-/// The report as a whole page.
-pub fn report_html(record: &SampleRecord) -> String {
+/// The report as a whole page. `criteria` name the criteria as the centre names them
+/// (`Criterion::label`, with its official references), so the report, the sample page and the
+/// learner's phone show the same codes.
+pub fn report_html(record: &SampleRecord, criteria: &[Criterion]) -> String {
     format!(
         r#"<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IQA sample of {l}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>
 "#,
         l = esc(&record.snapshot.learner_name),
-        body = report_body(record),
+        body = report_body(record, criteria),
     )
 }
 
 /// The report's content (for a page that adds its own frame).
-pub fn report_body(record: &SampleRecord) -> String {
+pub fn report_body(record: &SampleRecord, criteria: &[Criterion]) -> String {
     let mut h = String::new();
     let s = &record.snapshot;
     let signed = signed_text(record);
@@ -99,8 +102,8 @@ pub fn report_body(record: &SampleRecord) -> String {
         t = when(s.taken_ms),
         sha = esc(&record.snapshot_sha256),
     );
-    decisions_table(&mut h, record);
-    actions_table(&mut h, &record.actions, s);
+    decisions_table(&mut h, record, criteria);
+    actions_table(&mut h, &record.actions, s, criteria);
     h
 }
 
@@ -126,7 +129,7 @@ fn signed_text(record: &SampleRecord) -> String {
     )
 }
 
-fn decisions_table(h: &mut String, record: &SampleRecord) {
+fn decisions_table(h: &mut String, record: &SampleRecord, criteria: &[Criterion]) {
     h.push_str(r#"<h2>Decisions sampled</h2><table><thead><tr><th scope="col">Item</th><th scope="col">Criterion</th><th scope="col">Assessor's decision</th><th scope="col">IQA verdict</th></tr></thead><tbody>"#);
     for d in record.snapshot.decisions() {
         let verdict = record
@@ -137,7 +140,7 @@ fn decisions_table(h: &mut String, record: &SampleRecord) {
             h,
             "<tr><td>{t}</td><td>{c}</td><td>{dec}</td><td>{v}</td></tr>",
             t = esc(&d.title),
-            c = esc(&d.criterion),
+            c = esc(&criterion_heading(criteria, &d.criterion)),
             dec = decision_text(&d),
             v = match verdict {
                 Some(v) => verdict_text(v),
@@ -178,7 +181,7 @@ fn verdict_text(v: &RecordedVerdict) -> String {
     )
 }
 
-fn actions_table(h: &mut String, actions: &[RecordedAction], s: &Snapshot) {
+fn actions_table(h: &mut String, actions: &[RecordedAction], s: &Snapshot, criteria: &[Criterion]) {
     h.push_str("<h2>Actions for assessors</h2>");
     if actions.is_empty() {
         h.push_str("<p>No actions: the IQA agreed with every decision sampled.</p>");
@@ -203,7 +206,7 @@ fn actions_table(h: &mut String, actions: &[RecordedAction], s: &Snapshot) {
             h,
             "<tr><td>{t}<br>{c}</td><td>{who}</td><td>{req}</td><td>{due}</td><td>{answer}</td><td>{state}{closed}</td></tr>",
             t = esc(title),
-            c = esc(&a.criterion),
+            c = esc(&criterion_heading(criteria, &a.criterion)),
             who = esc(&a.assessor),
             req = esc(&a.request),
             due = when(a.due_ms),
@@ -261,7 +264,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_report_lists_every_decision_with_its_verdict_and_escapes_every_text() {
-        let html = report_html(&record());
+        let html = report_html(&record(), &[]);
         assert!(html.contains("IQA sample of Sam &lt;Lee&gt;"));
         assert_eq!(html.matches("Till &lt;close&gt;").count(), 3, "{html}");
         assert!(html.contains("No verdict yet"));
@@ -287,13 +290,37 @@ pub(crate) mod tests {
         let mark = Some(Mark::Typed { name: "Ivy".into() });
         r.signature = Some(super::super::sign_sample(&r, "i", "Ivy", mark, made).unwrap());
         r.signed_ms = Some(86_400_000);
-        let html = report_html(&r);
+        let html = report_html(&r, &[]);
         assert!(
             html.contains("Signed by Ivy on 2 Jan 1970, 00:00 UTC (typed name"),
             "{html}"
         );
         assert!(html.contains("The signature verifies against this record."));
         r.verdicts[0].feedback = "Edited after signing".into();
-        assert!(report_html(&r).contains("does not verify"));
+        assert!(report_html(&r, &[]).contains("does not verify"));
+    }
+
+    #[test]
+    fn criteria_are_named_by_their_label_and_text_as_the_centre_names_them() {
+        // The report printed the raw id ("c-2"), where the phone shows "AC 4.2 (official)".
+        let criterion = |id: &str, official: Option<&str>| Criterion {
+            id: id.into(),
+            outcome_id: "o".into(),
+            unit_id: "u".into(),
+            code: format!("Topic {id}"),
+            kind: crate::model::CriterionKind::Criterion,
+            text: format!("Do {id}"),
+            official_ref: official.map(str::to_string),
+        };
+        let criteria = [criterion("c-1", None), criterion("c-2", Some("AC 4.2"))];
+        let html = report_html(&record(), &criteria);
+        assert!(html.contains("<td>Topic c-1 Do c-1</td>"), "{html}");
+        // The decision row and the action row both name c-2 officially.
+        assert_eq!(
+            html.matches("AC 4.2 (official) Do c-2").count(),
+            2,
+            "{html}"
+        );
+        assert!(!html.contains("<td>c-2</td>"), "{html}");
     }
 }
