@@ -50,6 +50,9 @@ pub async fn erase_learner(
             "Type the learner's user name exactly to confirm the erasure.",
         ));
     }
+    let samples = db.count_learner_samples(&learner.id).await?;
+    pocketfolio_core::quality::check_erasable(&learner.display_name, samples)
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
     let held: Vec<String> = db
         .get_portfolio_items(&learner.id, crate::db::portfolio::Reader::Subject)
         .await?

@@ -138,6 +138,15 @@ impl Db {
         row.as_ref().map(sample_from).transpose()
     }
 
+    /// How many samples were taken of the learner's work.
+    pub async fn count_learner_samples(&self, learner_id: &str) -> Result<usize, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM qa_samples WHERE learner_id = $1")
+            .bind(learner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as usize)
+    }
+
     /// Every sample, newest first.
     pub async fn get_samples(&self) -> Result<Vec<SampleRow>, sqlx::Error> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

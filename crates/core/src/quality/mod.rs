@@ -39,7 +39,7 @@ pub use pack::{pack_files, PackAction, PackSample, PackStandardisation, QaPack};
 pub use plan::{draw_plan, AssessorLoad, PlanLine};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
-pub use sample::{check_signable, SampleProgress};
+pub use sample::{check_erasable, check_signable, SampleProgress};
 pub use sign::{progress_of, sample_content_sha256, sign_sample, signature_holds};
 pub use snapshot::{CriterionDecision, Snapshot, SnapshotItem, SNAPSHOT_FORMAT};
 pub use standardisation::{
@@ -101,6 +101,14 @@ pub enum QualityError {
     /// A standardisation record that cannot be kept as given.
     #[error("{0}")]
     Standardisation(String),
+    /// A learner whose work was sampled is not erased while the QA records are kept.
+    #[error("{name}'s work was sampled by an internal quality assurer ({samples}), and the awarding body requires the centre to keep quality-assurance records, so {name} cannot be erased yet; disable the account instead, and erase it when the records' retention period ends.")]
+    SampledLearner {
+        /// The learner's name.
+        name: String,
+        /// "1 sample", "3 samples".
+        samples: String,
+    },
     /// An EQA account's access is over.
     #[error("Your access as an external quality assurer ended on {last_day}; ask the centre's administrator to extend it if your visit continues.")]
     EqaExpired {

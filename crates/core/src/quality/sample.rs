@@ -66,6 +66,23 @@ pub fn check_signable(progress: SampleProgress, signed: bool) -> Result<(), Qual
     Ok(())
 }
 
+/// Refuses to erase a learner whose work an IQA sampled: the samples are the centre's record
+/// of quality assurance, which the awarding body requires it to keep, and they cannot lose
+/// the learner without losing what they prove. `samples` is how many there are.
+pub fn check_erasable(learner_name: &str, samples: usize) -> Result<(), QualityError> {
+    if samples == 0 {
+        return Ok(());
+    }
+    Err(QualityError::SampledLearner {
+        name: learner_name.to_string(),
+        samples: if samples == 1 {
+            "1 sample".to_string()
+        } else {
+            format!("{samples} samples")
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
