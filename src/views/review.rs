@@ -44,6 +44,10 @@ if (window.__pfReviewKeys) {
 delete document.documentElement.dataset.reviewKeys;
 "#;
 
+/// The route kind of a session over the learner's units (`/review/mine/-`): everything when
+/// not enrolled ([`pocketfolio_core::Collection::revision_scope`]).
+pub const MINE: &str = "mine";
+
 /// The scope a route names, or why it names none.
 pub fn parse_scope(kind: &str, id: &str) -> Result<Scope, String> {
     match kind {
@@ -237,7 +241,12 @@ pub fn Review(kind: String, id: String) -> Element {
 #[component]
 fn ReviewSession(kind: String, id: String) -> Element {
     let app = use_app();
-    let scope = parse_scope(&kind, &id);
+    // "Your units" is the core's choice from the enrolment; the rest the route names.
+    let scope = if kind == MINE {
+        app.peek(|c| c.revision_scope())
+    } else {
+        parse_scope(&kind, &id)
+    };
     let mut session = use_signal({
         let scope = scope.clone();
         move || scope.ok().map(|s| Screen::start(&app, s))
@@ -250,6 +259,7 @@ fn ReviewSession(kind: String, id: String) -> Element {
 
     let title = match &s.scope {
         Scope::All => "Revise".to_string(),
+        Scope::Units(_) => "Your units".to_string(),
         Scope::Deck(d) => app
             .peek(|c| c.deck(*d))
             .map(|d| d.name)

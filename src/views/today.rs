@@ -4,10 +4,12 @@ use crate::components::{
     FeedbackBadge, HeldBackNotice, Message, OtherUnits, QueueCountsView, ReadyByView,
     SyncStatusView,
 };
+use crate::plural::counted;
 use crate::services::sync::SyncState;
 use crate::state::use_app;
 use crate::views::evidence::{connected, CaptureActions, WaitingBadge};
 use crate::views::first_run::FirstRun;
+use crate::views::review::MINE;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::content::enrolled_first;
@@ -43,11 +45,18 @@ fn TodayScreen() -> Element {
         .map(|s| s.len())
         .unwrap_or(0);
 
-    let today = match today {
-        Ok(t) => t,
-        Err(e) => return rsx! { h1 { "Today" } Message { error: e } },
+    // "Start revising" covers the learner's units (and cards of no unit) once they are
+    // enrolled, everything before: the core's choice, counted by the core's queue.
+    let mine = app.read(|c| {
+        let scope = c.revision_scope()?;
+        Ok((c.study_today(&scope)?, scope))
+    });
+    let (today, (mine, scope)) = match (today, mine) {
+        (Ok(t), Ok(m)) => (t, m),
+        (Err(e), _) | (_, Err(e)) => return rsx! { h1 { "Today" } Message { error: e } },
     };
-    let left = today.total.total();
+    let left = mine.counts.total();
+    let cards_left = counted(u64::from(left), "card", "cards");
     // The learner's units first, the rest tucked away (the rule is the core's).
     let enrolment = app.read(|c| c.enrolment()).ok().flatten();
     let enrolled = enrolment.is_some();
@@ -61,23 +70,25 @@ fn TodayScreen() -> Element {
         WaitingBadge { count: unsent, connected }
         section { class: "card-box", "aria-labelledby": "revise-heading",
             h2 { id: "revise-heading", "Revision" }
-            QueueCountsView { counts: today.total }
+            QueueCountsView { counts: mine.counts }
             if left == 0 {
                 p { class: "muted", id: "nothing-left", "Nothing left to revise today. Well done — come back tomorrow." }
                 HeldBackNotice {
-                    today: today.all,
-                    scope: pocketfolio_core::queue::Scope::All,
-                    on_more: move |_| { nav.push(Route::Review { kind: "all".into(), id: "-".into() }); },
+                    today: mine,
+                    scope,
+                    on_more: move |_| { nav.push(Route::Review { kind: MINE.into(), id: "-".into() }); },
                 }
             } else {
-                p { class: "muted", "{left} cards left today." }
+                p { class: "muted", id: "cards-left",
+                    if enrolled { "{cards_left} left today in your units." } else { "{cards_left} left today." }
+                }
             }
             button {
                 class: "primary wide",
                 id: "start-review",
                 disabled: left == 0,
-                "aria-label": "Start revising all units ({left} cards)",
-                onclick: move |_| { nav.push(Route::Review { kind: "all".into(), id: "-".into() }); },
+                "aria-label": if enrolled { "Start revising your units ({left} cards)" } else { "Start revising all units ({left} cards)" },
+                onclick: move |_| { nav.push(Route::Review { kind: MINE.into(), id: "-".into() }); },
                 "Start revising"
             }
         }

@@ -381,6 +381,13 @@ test('first run: the units a new learner chooses come first on Today, Units and 
     assert.match(await others.locator('summary').innerText(), /Other units \(2\)/);
     assert.equal(await others.getAttribute('open'), null, 'the other units are tucked away');
     await checkScreen('today-enrolled');
+    // "Start revising" covers the chosen units (the core's rule, tested there card by card).
+    assert.match(await page.locator('#cards-left').innerText(), /left today in your units/);
+    assert.match(await page.locator('#start-review').getAttribute('aria-label'), /^Start revising your units/);
+    await page.locator('#start-review').click();
+    await page.waitForURL(/\/review\/mine\/-$/);
+    await page.locator('h1', { hasText: 'Your units' }).waitFor();
+    await tab(page, 'Today');
 
     await tab(page, 'Units');
     await page.locator('#unit-list').waitFor();

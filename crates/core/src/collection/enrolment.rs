@@ -25,6 +25,17 @@ impl Collection {
         self.store.get_enrolment()
     }
 
+    /// What "Start revising" covers: the enrolled units (and cards of no unit) when the
+    /// learner is enrolled, everything otherwise (`content::enrolment` holds the rule that
+    /// the learner's units come first; this is the same choice for a session).
+    pub fn revision_scope(&self) -> Result<crate::queue::Scope> {
+        Ok(match self.store.get_enrolment()? {
+            // An enrolment naming no units is on every unit of its qualification.
+            Some(e) if !e.units.is_empty() => crate::queue::Scope::Units(e.units),
+            _ => crate::queue::Scope::All,
+        })
+    }
+
     /// Whether the first-run questions should be asked: no enrolment yet, and the learner has
     /// neither answered nor skipped them. (Whether a centre is set up is the app's to add.)
     pub fn first_run_pending(&self) -> Result<bool> {
@@ -145,6 +156,71 @@ mod tests {
         assert!(refused.unwrap_err().to_string().contains("Your centre"));
         col.clear_chosen_enrolment().unwrap();
         assert_eq!(col.enrolment().unwrap().unwrap().units, ["negotiate"]);
+    }
+
+    #[test]
+    fn start_revising_covers_the_learners_units_and_cards_of_no_unit() {
+        use crate::model::NoteFields;
+        use crate::queue::Scope;
+        use crate::Clock;
+        use std::collections::HashSet;
+        let (mut col, clock) = builtin_collection();
+        assert_eq!(col.revision_scope().unwrap(), Scope::All, "not enrolled");
+        let own = col.add_deck("My words", "").unwrap();
+        let mine = col
+            .add_note(
+                own,
+                NoteFields::Basic {
+                    front: "Upsell".into(),
+                    back: "Offering the better model".into(),
+                },
+                &[],
+                &[],
+            )
+            .unwrap();
+        col.choose_enrolment(
+            &strings(&["proqual-retail"]),
+            &strings(&["retail-relationships"]),
+        )
+        .unwrap();
+        let scope = col.revision_scope().unwrap();
+        assert_eq!(scope, Scope::Units(strings(&["retail-relationships"])));
+
+        // Every card the session would show, in order.
+        let mut queue = col.build_queue(&scope).unwrap();
+        let mut notes = HashSet::new();
+        while let Some(next) = queue.next(clock.now_ms() + 86_400_000) {
+            queue.remove(next.card_id);
+            notes.insert(next.note_id);
+        }
+        let enrolled: HashSet<String> = col
+            .criteria(Some("retail-relationships"))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert!(notes.contains(&mine), "a card of no unit is revised too");
+        let mut of_unit = 0;
+        for id in &notes {
+            let note = col.note(*id).unwrap();
+            let deck_unit = col.deck(note.deck_id).unwrap().unit_id;
+            let in_unit = deck_unit.as_deref() == Some("retail-relationships")
+                || note.criteria.iter().any(|c| enrolled.contains(c));
+            let no_unit = deck_unit.is_none() && note.criteria.is_empty();
+            assert!(in_unit || no_unit, "{:?} is of another unit", note.fields);
+            of_unit += usize::from(in_unit);
+        }
+        assert!(of_unit > 0, "the enrolled unit's cards are revised");
+        // Without the rule, everything: cards of other units come in.
+        let all = col.study_today(&Scope::All).unwrap().counts.total();
+        let ours = col.study_today(&scope).unwrap().counts.total();
+        assert!(ours > 0 && ours <= all, "{ours} of {all}");
+        let other = col
+            .build_queue(&Scope::Unit("negotiate".into()))
+            .unwrap()
+            .next(clock.now_ms())
+            .unwrap();
+        assert!(!col.build_queue(&scope).unwrap().contains(other.card_id));
     }
 
     #[test]

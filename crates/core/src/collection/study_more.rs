@@ -42,6 +42,7 @@ pub(super) fn scope_key(scope: &Scope) -> String {
         Scope::All => "all".into(),
         Scope::Deck(d) => format!("deck:{d}"),
         Scope::Unit(u) => format!("unit:{u}"),
+        Scope::Units(units) => format!("units:{}", units.join(",")),
     }
 }
 

@@ -33,6 +33,11 @@ pub enum Scope {
     Deck(DeckId),
     /// Cards linked to any criterion of this unit.
     Unit(String),
+    /// The learner's units: cards of these units (by a criterion they are linked to, or a
+    /// deck of the unit) and cards of no unit at all (the learner's own decks, general
+    /// decks); cards of other units only are left out. What "Start revising" covers for an
+    /// enrolled learner ([`Collection::revision_scope`](crate::Collection::revision_scope)).
+    Units(Vec<String>),
 }
 
 /// Why a card is in the queue.

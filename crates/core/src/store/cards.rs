@@ -44,6 +44,14 @@ impl QueueFilter {
             _ => None,
         }
     }
+
+    /// The units of a `Units` scope as a JSON array, for `json_each`.
+    fn units(&self) -> Option<String> {
+        match &self.scope {
+            Scope::Units(units) => serde_json::to_string(units).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// Conditions shared by the queue queries: scope and cards buried by hand. Which siblings to
@@ -54,7 +62,16 @@ const QUEUE_CONDITIONS: &str = "
     AND (:deck IS NULL OR EXISTS (SELECT 1 FROM note n WHERE n.id = c.note_id AND n.deck_id = :deck))
     AND (:unit IS NULL OR EXISTS (
           SELECT 1 FROM note_criterion nc JOIN criterion cr ON cr.id = nc.criterion_id
-          WHERE nc.note_id = c.note_id AND cr.unit_id = :unit))";
+          WHERE nc.note_id = c.note_id AND cr.unit_id = :unit))
+    AND (:units IS NULL
+         OR (NOT EXISTS (SELECT 1 FROM note_criterion nc WHERE nc.note_id = c.note_id)
+             AND NOT EXISTS (SELECT 1 FROM note n JOIN deck d ON d.id = n.deck_id
+                             WHERE n.id = c.note_id AND d.unit_id IS NOT NULL))
+         OR EXISTS (SELECT 1 FROM note_criterion nc JOIN criterion cr ON cr.id = nc.criterion_id
+                    WHERE nc.note_id = c.note_id
+                      AND cr.unit_id IN (SELECT value FROM json_each(:units)))
+         OR EXISTS (SELECT 1 FROM note n JOIN deck d ON d.id = n.deck_id
+                    WHERE n.id = c.note_id AND d.unit_id IN (SELECT value FROM json_each(:units))))";
 
 /// Whether another card of the note was answered today.
 const SIBLING_ANSWERED_TODAY: &str = "EXISTS (
@@ -153,7 +170,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             rusqlite::named_params! {
-                ":before": before_ms, ":today": f.today, ":deck": f.deck(), ":unit": f.unit(),
+                ":before": before_ms, ":today": f.today, ":deck": f.deck(), ":unit": f.unit(), ":units": f.units(),
                 ":with_deck": with_deck,
             },
             |r| {
@@ -191,7 +208,7 @@ impl Store {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::named_params! {
-            ":today": f.today, ":deck": f.deck(), ":unit": f.unit(), ":in_deck": deck,
+            ":today": f.today, ":deck": f.deck(), ":unit": f.unit(), ":units": f.units(), ":in_deck": deck,
         })?;
         while let Some(r) = rows.next()? {
             let card = NewCard {
@@ -215,7 +232,7 @@ impl Store {
         );
         Ok(self.conn.prepare_cached(&sql)?.query_row(
             rusqlite::named_params! {
-                ":today": f.today, ":deck": f.deck(), ":unit": f.unit(),
+                ":today": f.today, ":deck": f.deck(), ":unit": f.unit(), ":units": f.units(),
             },
             |r| r.get(0),
         )?)

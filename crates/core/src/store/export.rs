@@ -37,6 +37,23 @@ impl Store {
                 ),
                 Some(Value::Text(unit.clone())),
             ),
+            // The same rule as the queue's (`QUEUE_CONDITIONS`): notes of these units, and
+            // notes of no unit.
+            Scope::Units(units) => (
+                format!(
+                    "SELECT {COLUMNS} FROM note n
+                     WHERE (NOT EXISTS (SELECT 1 FROM note_criterion nc WHERE nc.note_id = n.id)
+                            AND NOT EXISTS (SELECT 1 FROM deck d
+                                            WHERE d.id = n.deck_id AND d.unit_id IS NOT NULL))
+                        OR n.deck_id IN (SELECT id FROM deck
+                                         WHERE unit_id IN (SELECT value FROM json_each(?1)))
+                        OR n.id IN (SELECT nc.note_id FROM note_criterion nc
+                                    JOIN criterion c ON c.id = nc.criterion_id
+                                    WHERE c.unit_id IN (SELECT value FROM json_each(?1)))
+                     ORDER BY n.created_ms, n.id"
+                ),
+                Some(Value::Text(serde_json::to_string(units)?)),
+            ),
         };
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(arg.iter()), note_from_row)?;
