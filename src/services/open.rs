@@ -8,11 +8,9 @@ use std::sync::Arc;
 /// The file name of the database inside the data folder.
 pub const DB_FILE: &str = "pocketfolio.db";
 
-/// Where the collection lives by default: `<data dir>/pocketfolio`.
+/// Where the collection lives by default: the platform's own folder (`platform::storage`).
 pub fn default_data_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("pocketfolio")
+    crate::platform::storage::data_dir()
 }
 
 /// Opens (creating if needed) the collection in `dir`, installs or updates the built-in
