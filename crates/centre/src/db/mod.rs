@@ -104,6 +104,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("hours.sql")),
     (13, include_str!("eqa.sql")),
     (14, include_str!("progress_reviews.sql")),
+    (15, include_str!("strategy.sql")),
 ];
 
 impl Db {

@@ -134,4 +134,32 @@ impl Db {
         .fetch_all(&self.pool)
         .await
     }
+
+    /// The centre's strategy as stored (JSON), if it set one.
+    pub async fn get_strategy(&self) -> Result<Option<String>, sqlx::Error> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM qa_strategy WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(b,)| b))
+    }
+
+    /// Stores the centre's strategy (JSON) with its audit entry.
+    pub async fn set_strategy(
+        &self,
+        body: &str,
+        now_ms: i64,
+        audit: &NewEntry<'_>,
+    ) -> Result<(), sqlx::Error> {
+        self.change_with_audit(
+            sqlx::query(
+                "INSERT INTO qa_strategy (id, body, set_ms) VALUES (1, $1, $2) \
+                 ON CONFLICT (id) DO UPDATE SET body = $1, set_ms = $2",
+            )
+            .bind(body)
+            .bind(now_ms),
+            audit,
+        )
+        .await?;
+        Ok(())
+    }
 }

@@ -25,6 +25,7 @@ mod quality;
 mod sample;
 mod session;
 mod standardisation;
+mod strategy;
 
 pub use html::escape;
 pub use session::PageUser;
@@ -97,6 +98,10 @@ pub fn router() -> Router<AppState> {
         .route("/quality", get(quality::home))
         .route("/quality/samples", post(quality::start))
         .route("/quality/plan", get(plan::show))
+        .route(
+            "/quality/strategy",
+            get(strategy::show).post(strategy::save),
+        )
         .route("/quality/eqa-pack.zip", get(eqa_pack::download))
         .route(
             "/quality/standardisation",

@@ -38,7 +38,7 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
                 )
             })
             .collect();
-        body.push_str(r#"<p><a href="/quality/plan">Sampling plan and coverage</a></p>"#);
+        body.push_str(r#"<p><a href="/quality/plan">Sampling plan and coverage</a> · <a href="/quality/strategy">Sampling strategy</a></p>"#);
         body.push_str(&format!(
             r#"<h2>Start a sample</h2><p class="hint">A sample freezes the learner's decided items as you see them now; you cannot sample decisions you made yourself.</p>
 <form method="post" action="/quality/samples"><input type="hidden" name="csrf" value="{csrf}"><label>Learner <select name="learner">{options}</select></label> <button type="submit">Start the sample</button></form>"#,

@@ -9,9 +9,7 @@ use crate::db::accounts::Account;
 use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::{now_ms, Db};
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::quality::{
-    GridRow, PackAction, PackSample, PackStandardisation, QaPack, Strategy,
-};
+use pocketfolio_core::quality::{GridRow, PackAction, PackSample, PackStandardisation, QaPack};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -126,7 +124,7 @@ pub async fn gather(
         qualification: (qualification.to_string(), title),
         period,
         made: (now_ms(), who.display_name.clone()),
-        strategy: Strategy::standard(),
+        strategy: plans::strategy(db).await?,
         plan: plan.lines,
         grid,
         samples: pack_samples,

@@ -61,7 +61,28 @@ pub async fn set_rating(
     Ok(())
 }
 
-/// The plan for `qualification` over `[from_ms, to_ms)`, drawn from the standard strategy, for
+/// The strategy plans are drawn from: the centre's own, or the standard one until it sets one.
+pub async fn strategy(db: &Db) -> Result<Strategy, QaError> {
+    match db.get_strategy().await? {
+        Some(body) => serde_json::from_str(&body).map_err(|e| QaError::Internal(e.to_string())),
+        None => Ok(Strategy::standard()),
+    }
+}
+
+/// Sets the centre's strategy (IQAs and administrators), audited with what it replaced.
+pub async fn set_strategy(db: &Db, who: &Account, new: &Strategy) -> Result<(), QaError> {
+    require_qa(&roles_of(db, who).await?)?;
+    new.check().map_err(QaError::Strategy)?;
+    let old = strategy(db).await?;
+    let body = serde_json::to_string(new).map_err(|e| QaError::Internal(e.to_string()))?;
+    let before = serde_json::to_value(&old).map_err(|e| QaError::Internal(e.to_string()))?;
+    let after = serde_json::to_value(new).map_err(|e| QaError::Internal(e.to_string()))?;
+    let entry = Actor::Account(who).entry("qa.strategy", "strategy", None, &before, &after);
+    db.set_strategy(&body, now_ms(), &entry).await?;
+    Ok(())
+}
+
+/// The plan for `qualification` over `[from_ms, to_ms)`, drawn from the centre's strategy, for
 /// an IQA, an administrator, or an EQA inspecting that qualification.
 pub async fn plan(
     db: &Db,
@@ -93,7 +114,7 @@ pub async fn plan(
             learners: learners.max(0) as u32,
         });
     }
-    let lines = draw_plan(&Strategy::standard(), &loads);
+    let lines = draw_plan(&strategy(db).await?, &loads);
     let sampled = sampled_items(db, qualification).await?;
     let decisions: Vec<DecisionFact> = db
         .get_period_decisions(qualification, from_ms, to_ms)

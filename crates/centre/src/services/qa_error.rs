@@ -17,6 +17,9 @@ pub enum QaError {
     /// The roles would not go together (the core's words).
     #[error("{0}")]
     Roles(String),
+    /// A strategy that cannot be used as given (the core's words).
+    #[error("{0}")]
+    Strategy(String),
     /// No learner with that id.
     #[error("That learner was not found.")]
     NoSuchLearner,
@@ -66,6 +69,7 @@ impl From<QaError> for ApiError {
             QaError::Rule(_) | QaError::Roles(_) => ApiError::Conflict(message),
             QaError::Account(e) => e.into(),
             QaError::NotInspected => ApiError::Forbidden(message),
+            QaError::Strategy(_) => ApiError::invalid("strategy", message),
             QaError::NoSuchLearner => ApiError::NotFound("The learner"),
             QaError::NoSuchSample => ApiError::NotFound("The sample"),
             QaError::NoSuchAction => ApiError::NotFound("The action"),

@@ -1,0 +1,128 @@
+//! The centre's own sampling strategy: an IQA changes it on the Quality pages, plans are then
+//! drawn from it, the change is audited with what it replaced, and nobody else may change it.
+
+mod common;
+
+use common::{form, Backend, Centre};
+use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::error::ApiError;
+use pocketfolio_centre::services::{self, Actor};
+use pocketfolio_core::model::EvidenceKind;
+use pocketfolio_core::quality::{QaRole, Strategy};
+use reqwest::StatusCode;
+
+async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let db = &c.state.db;
+    let admin = c.account(Role::Admin, "root").await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    c.account(Role::Assessor, "ivy").await;
+    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
+        .await
+        .unwrap();
+    for i in 0..10 {
+        let (l, _) = c.learner(&format!("l{i}"), Some(&ann)).await;
+        db.add_enrolment(&l.id, "proqual-cs-l2").await.unwrap();
+    }
+    let content = &c.state.content;
+    let plan = |who| async move {
+        services::plans::plan(db, content, who, "proqual-cs-l2", 0, i64::MAX)
+            .await
+            .unwrap()
+            .lines
+    };
+    // Unrated, Ann is new: half her 10 learners under the standard strategy.
+    assert_eq!(plan(&admin).await[0].to_sample, 5);
+
+    let cookie = c.page_cookie("ivy").await;
+    let page = c
+        .client
+        .get(c.url("/quality/strategy"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"name="new_learner_percent" value="50""#),
+        "{page}"
+    );
+    let marker = r#"name="csrf" value=""#;
+    let at = page.find(marker).unwrap() + marker.len();
+    let csrf = page[at..].split('"').next().unwrap().to_string();
+    let mut fields = vec![("csrf", csrf.as_str())];
+    for (rating, learners) in [
+        ("new", "80"),
+        ("experienced", "20"),
+        ("under_action", "100"),
+    ] {
+        let key = |f: &str| format!("{rating}_{f}").leak() as &str;
+        fields.push((key("learner_percent"), learners));
+        fields.push((key("unit_percent"), "40"));
+        fields.push((key("interim_percent"), "25"));
+        fields.push((key("methods"), "observation"));
+    }
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let cookie = cookie.clone();
+        let c = &c;
+        async move {
+            c.client
+                .post(c.url("/quality/strategy"))
+                .header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form(&fields))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let fields: Vec<(&'static str, &'static str)> = fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string().leak() as &str, v.to_string().leak() as &str))
+        .collect();
+    assert_eq!(post(fields.clone()).await.status(), StatusCode::SEE_OTHER);
+
+    let set = services::plans::strategy(db).await.unwrap();
+    assert_eq!(set.new.learner_percent, 80);
+    assert_eq!(set.experienced.methods, [EvidenceKind::Observation]);
+    let line = &plan(&admin).await[0];
+    assert_eq!(
+        (line.to_sample, line.interim, line.unit_percent),
+        (8, 2, 40)
+    );
+    let entry = db
+        .get_audit(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "qa.strategy")
+        .expect("the change is audited");
+    assert!(
+        entry.before.contains("\"learner_percent\":50"),
+        "{}",
+        entry.before
+    );
+    assert!(
+        entry.after.contains("\"learner_percent\":80"),
+        "{}",
+        entry.after
+    );
+
+    // A share over a whole is refused with a sentence, and nothing changes.
+    let mut over = fields.clone();
+    over[1] = ("new_learner_percent", "120");
+    let r = post(over).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("a share is at most 100 %"));
+    assert_eq!(services::plans::strategy(db).await.unwrap(), set);
+
+    // An assessor who is not an IQA may not change it.
+    let err = services::plans::set_strategy(db, &ann, &Strategy::standard())
+        .await
+        .unwrap_err();
+    assert_eq!(ApiError::from(err).status(), StatusCode::FORBIDDEN);
+    assert_eq!(services::plans::strategy(db).await.unwrap(), set);
+}
+both_backends!(an_iqa_sets_the_strategy_and_plans_follow_it);
