@@ -2,7 +2,8 @@
 // programme, log an entry, see an overlapping one refused at its field, delete and undo,
 // then sign in to the real centre, sync, have the assessor confirm the entry on the centre's
 // pages, and see the confirmation come back after the next sync. A revision session is
-// logged with one tap from its summary. The same screen is checked
+// logged with one tap from its summary. The provider records a progress review, and the
+// phone's next due date moves on. The same screen is checked
 // at 360×640. Screenshots in test-output/hours-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,6 +111,7 @@ test('hours are reached from Today and start with the programme', async () => {
   await page.locator('#save-programme').click();
   await page.locator('#hours-progress').waitFor();
   assert.match(await page.locator('#programme-facts').innerText(), /187 h in all/);
+  assert.match(await page.locator('#review-standing').innerText(), /^The next progress review is due by /);
   // Ten weeks in with nothing logged is behind the plan, and the chart says so in words.
   assert.match(await page.locator('#behind-plan').innerText(), /^You are .* behind your plan/);
   assert.match(await page.locator('#hours-chart').getAttribute('aria-label'), /^Hours chart over 1[01] weeks: 0 min logged/);
@@ -218,6 +220,15 @@ test('synced to the centre, confirmed by the assessor, and the confirmation come
   const row = assessor.locator('tr[data-entry]').filter({ hasText: 'Negotiation workshop at college' });
   await row.getByRole('button', { name: 'Confirm' }).click();
   await assessor.locator('tr[data-entry] .state').getByText('Confirmed by Ann Assessor').waitFor();
+  // The provider sets the programme and records a progress review held today.
+  await assessor.locator('input[name="start"]').fill(isoDay(-70));
+  await assessor.locator('input[name="planned_end"]').fill(isoDay(300));
+  await assessor.getByRole('button', { name: 'Save programme' }).click();
+  await assessor.locator('input[name="held_on"]').fill(isoDay(0));
+  await assessor.locator('textarea[name="progress"]').fill('Negotiation unit under way');
+  await assessor.locator('textarea[name="targets"]').fill('Finish the negotiation unit');
+  await assessor.getByRole('button', { name: 'Record review' }).click();
+  await assessor.locator('#review-standing').getByText(/^The next progress review is due by /).waitFor();
   await assessor.close();
 
   await syncNowUntilNothingWaits();
@@ -227,6 +238,14 @@ test('synced to the centre, confirmed by the assessor, and the confirmation come
   await page.locator('#hours-list li').filter({ hasText: 'Revision in Pocketfolio' })
     .getByText('Waiting for your assessor').waitFor();
   assert.equal(await page.locator('#hours-confirmed').innerText(), '1 h');
+  // The review held today moves the next one three months on, on the phone too.
+  // Calendar months as the core counts them: 30 November gives 28 February, not 2 March.
+  const now = new Date();
+  const next = new Date(now.getFullYear(), now.getMonth() + 3, 1);
+  const lastDay = new Date(next.getFullYear(), next.getMonth() + 1, 0).getDate();
+  next.setDate(Math.min(now.getDate(), lastDay));
+  const long = next.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  assert.equal(await page.locator('#review-standing').innerText(), `The next progress review is due by ${long}.`);
   await checkScreen(page, 'hours confirmed');
   await screenshot(page, 'hours-confirmed');
 });

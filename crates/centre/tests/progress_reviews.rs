@@ -1,6 +1,7 @@
 //! Apprentices' progress reviews on the centre, on SQLite and (with PF_TEST_POSTGRES_URL)
 //! PostgreSQL: who may record one, the checks, the hours to date taken from the log, the
-//! schedule (overdue before, due by the next date after) on the learner's and cohort's pages.
+//! schedule (overdue before, due by the next date after) on the learner's and cohort's pages,
+//! and the days held sent to the phone on its pull.
 
 mod common;
 
@@ -26,7 +27,9 @@ fn input(held_on: NaiveDate) -> ReviewInput {
     }
 }
 
-async fn reviews_are_recorded_by_staff_with_hours_from_the_log_and_scheduled(backend: Backend) {
+async fn reviews_are_recorded_by_staff_with_hours_from_the_log_scheduled_and_sent_to_the_phone(
+    backend: Backend,
+) {
     let c = Centre::start(backend).await;
     let db = &c.state.db;
     let assessor = c.account(Role::Assessor, "ash").await;
@@ -170,6 +173,13 @@ async fn reviews_are_recorded_by_staff_with_hours_from_the_log_and_scheduled(bac
             by: held_on.checked_add_months(Months::new(3)).unwrap()
         })
     );
+    // The learner's phone hears the day it was held with its next pull.
+    let (status, pulled) = c.get(&token, "/v1/sync/pull?since=0").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        pulled["reviews_held"],
+        serde_json::json!([held_on.to_string()])
+    );
     let audited: Vec<(String,)> =
         sqlx::query_as("SELECT action FROM audit WHERE action LIKE 'review.%'")
             .fetch_all(&db.pool)
@@ -212,4 +222,6 @@ async fn reviews_are_recorded_by_staff_with_hours_from_the_log_and_scheduled(bac
     );
     assert_eq!(cohort.matches(&overdue).count(), 1, "only lou: {cohort}");
 }
-both_backends!(reviews_are_recorded_by_staff_with_hours_from_the_log_and_scheduled);
+both_backends!(
+    reviews_are_recorded_by_staff_with_hours_from_the_log_scheduled_and_sent_to_the_phone
+);

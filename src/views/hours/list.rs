@@ -72,6 +72,7 @@ fn HoursLog() -> Element {
     let app = use_app();
     let entries = app.read(|c| c.hours());
     let progress = app.read(|c| c.hours_progress()).ok().flatten();
+    let standing = app.read(|c| c.review_standing()).ok().flatten();
     // The form, open for a new entry or a change; bumped key gives each opening fresh fields.
     let mut editing = use_signal(|| None::<Draft>);
     let mut form_key = use_signal(|| 0u32);
@@ -117,6 +118,13 @@ fn HoursLog() -> Element {
     rsx! {
         if let Some(p) = progress {
             ProgressView { progress: p }
+        }
+        if let Some(s) = standing {
+            section { class: "card-box", "aria-labelledby": "reviews-heading",
+                h2 { id: "reviews-heading", "Progress reviews" }
+                p { id: "review-standing", class: if s.is_overdue() { "error" } else { "" }, "{s.sentence()}" }
+                p { class: "small muted", "Reviews are held with your employer and training provider; they record them at the centre." }
+            }
         }
         div { class: "row quick-actions",
             button {

@@ -237,6 +237,7 @@ impl Db {
             enrolment: None,
             official: None,
             programme: None,
+            reviews_held: None,
         })
     }
 

@@ -89,5 +89,10 @@ pub async fn pull(
     page.official = Some(state.db.get_official_refs().await?);
     // The programme too: the phone checks hours against it offline.
     page.programme = state.db.get_programme(&learner.id).await?;
+    // With the days reviews were held, so the phone knows when the next is due.
+    if page.programme.is_some() {
+        let held = state.db.get_progress_reviews(Some(&learner.id)).await?;
+        page.reviews_held = Some(held.iter().map(|r| r.review.held_on).collect());
+    }
     Ok(Json(page))
 }

@@ -146,6 +146,7 @@ mod tests {
             }),
             official: None,
             programme: None,
+            reviews_held: None,
         };
         col.apply_pulled(&page).unwrap();
         let held = col.enrolment().unwrap().unwrap();

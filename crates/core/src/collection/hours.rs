@@ -5,7 +5,7 @@
 use super::{Collection, OpChanges};
 use crate::apprenticeship::{
     problems, progress, Activity, HoursDecision, HoursEntry, HoursProblem, HoursState, Programme,
-    Progress,
+    Progress, ReviewStanding,
 };
 use crate::model::{CardId, HoursEntryId};
 use crate::queue::Session;
@@ -180,6 +180,20 @@ impl Collection {
         Ok(HoursChange::Deleted {
             before: before.entry,
         })
+    }
+
+    /// When the next progress review is due, or since when one is overdue, by the days the
+    /// centre says reviews were held; `None` until a programme is set.
+    pub fn review_standing(&self) -> Result<Option<ReviewStanding>> {
+        let Some(programme) = self.programme()? else {
+            return Ok(None);
+        };
+        let held = self.store.get_reviews_held()?;
+        Ok(Some(ReviewStanding::of(
+            &programme,
+            &held,
+            self.local_date(),
+        )))
     }
 
     /// Progress against the plan today; `None` until a programme is set.

@@ -2,7 +2,8 @@
 //! centre.
 
 use crate::apprenticeship::{
-    Activity, HoursEntry, HoursField, HoursState, Plan, Programme, Verdict, WorkingDay,
+    Activity, HoursEntry, HoursField, HoursState, Plan, Programme, ReviewStanding, Verdict,
+    WorkingDay,
 };
 use crate::collection::HoursChange;
 use crate::model::HoursEntryId;
@@ -384,4 +385,39 @@ proptest! {
             prop_assert_eq!(got.confirmed + got.pending + got.rejected, all);
         }
     }
+}
+
+#[test]
+fn the_review_schedule_follows_the_reviews_the_centre_says_were_held() {
+    let centre = MemoryCentre::new();
+    let device = Device::new(&centre);
+    assert_eq!(
+        device.col().review_standing().unwrap(),
+        None,
+        "no programme"
+    );
+    // Started 1 September 2026: reviews every 3 months; T0 is 23 November 2026.
+    centre.set_programme(Some(programme()));
+    device.sync();
+    assert_eq!(
+        device.col().review_standing().unwrap(),
+        Some(ReviewStanding::Due {
+            by: date("2026-12-01")
+        })
+    );
+    device.clock.advance_ms(10 * 24 * 3_600_000);
+    assert!(device
+        .col()
+        .review_standing()
+        .unwrap()
+        .unwrap()
+        .is_overdue());
+    centre.hold_review(date("2026-11-30"));
+    device.sync();
+    assert_eq!(
+        device.col().review_standing().unwrap(),
+        Some(ReviewStanding::Due {
+            by: date("2027-02-28")
+        })
+    );
 }

@@ -96,6 +96,9 @@ impl Collection {
             if let Some(programme) = &page.programme {
                 col.adopt_centre_programme(programme)?;
             }
+            if let Some(days) = &page.reviews_held {
+                col.store.put_reviews_held(days)?;
+            }
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
         })?;

@@ -39,6 +39,7 @@ mod tests {
             enrolment: None,
             official,
             programme: None,
+            reviews_held: None,
         }
     }
 

@@ -100,6 +100,7 @@ mod tests {
             enrolment: None,
             official: None,
             programme: None,
+            reviews_held: None,
         }
     }
 

@@ -6,6 +6,7 @@ use crate::model::HoursEntryId;
 use crate::sync::protocol::HoursRecord;
 use crate::sync::Hlc;
 use crate::Result;
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 /// An entry as stored: the standing version (none once deleted) and the latest decision.
@@ -141,5 +142,31 @@ impl Store {
             )?
             .execute(params![source, serde_json::to_string(programme)?, stamp])?;
         Ok(())
+    }
+
+    /// The days the centre says progress reviews were held (replaced on every pull that
+    /// carries them).
+    pub(crate) fn put_reviews_held(&self, days: &[NaiveDate]) -> Result<()> {
+        self.conn.execute("DELETE FROM review_held", [])?;
+        let mut insert = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO review_held (held_on) VALUES (?1)")?;
+        for day in days {
+            insert.execute(params![day.to_string()])?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn get_reviews_held(&self) -> Result<Vec<NaiveDate>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT held_on FROM review_held ORDER BY held_on")?;
+        let days = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(days
+            .iter()
+            .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .collect())
     }
 }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0010_official_refs.sql"),
     include_str!("sql/0011_hours.sql"),
     include_str!("sql/0012_note_guid_lookup.sql"),
+    include_str!("sql/0013_reviews_held.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -24,6 +24,7 @@ pub struct CentreState {
     latest_ms: i64,
     enrolment: Option<EnrolmentRecord>,
     programme: Option<Programme>,
+    reviews_held: Vec<chrono::NaiveDate>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
 }
@@ -82,6 +83,11 @@ impl MemoryCentre {
     /// The centre enrols the learner: every later pull carries it (`None`: not enrolled).
     pub fn enrol(&self, enrolment: Option<EnrolmentRecord>) {
         self.state().enrolment = enrolment;
+    }
+
+    /// The provider records a progress review held on `day`: pulls with a programme carry it.
+    pub fn hold_review(&self, day: chrono::NaiveDate) {
+        self.state().reviews_held.push(day);
     }
 
     /// The provider sets the apprentice's programme: every later pull carries it.
@@ -271,6 +277,7 @@ impl Transport for MemoryCentre {
                 enrolment: state.enrolment.clone(),
                 official: None,
                 programme: state.programme.clone(),
+                reviews_held: state.programme.as_ref().map(|_| state.reviews_held.clone()),
             }
         };
         self.reply(page)

@@ -404,6 +404,11 @@ pub struct PullResponse {
     /// every page; absent when the learner is not an apprentice or the centre predates it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub programme: Option<Programme>,
+    /// The days the apprentice's progress reviews were held, with the programme, so the phone
+    /// shows when the next is due or that it is overdue; absent with no programme, and then
+    /// the device keeps what it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews_held: Option<Vec<chrono::NaiveDate>>,
 }
 
 /// The centre's official references on the wire: they replace whatever the device held.
