@@ -61,12 +61,31 @@ pub fn parse_official_file(
     bundle: &ContentBundle,
     text: &str,
 ) -> Result<Vec<OfficialReference>, OfficialFileError> {
+    // Comment lines are taken out before reading, remembering where each kept line was: the
+    // CSV reader's own count skips comment lines, so problems were named on the wrong lines.
+    // Line endings are made "\n" first: with "\r\n" (a browser's form, a file saved on Windows)
+    // the reader's count was one short after a comment.
+    let text = text.replace("\r\n", "\n");
+    let mut kept_lines = Vec::new();
+    let mut body = String::with_capacity(text.len());
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if !l.trim_start().starts_with('#') {
+            kept_lines.push(i as u64 + 1);
+            body.push_str(l);
+        }
+    }
+    let line_at = |p: &csv::Position| {
+        let n = usize::try_from(p.line()).unwrap_or(usize::MAX);
+        n.checked_sub(1)
+            .and_then(|i| kept_lines.get(i))
+            .copied()
+            .unwrap_or(p.line())
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
-        .comment(Some(b'#'))
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .from_reader(body.as_bytes());
     let mut problems = Vec::new();
     let mut out = Vec::new();
     let mut seen_criteria = HashSet::new();
@@ -76,12 +95,12 @@ pub fn parse_official_file(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, line_at);
                 problems.push(problem(line, format!("cannot be read as CSV ({e})")));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, line_at);
         if !header_seen {
             header_seen = true;
             if record.iter().ne(OFFICIAL_FILE_HEADER) {
@@ -225,6 +244,26 @@ proqual-cs-l2,negotiate,negotiate/lo2/ac2.2,R/650/1234,AC 2.3,Identify positions
             got[0].text,
             "Explain the principles of negotiation, with examples"
         );
+    }
+
+    #[test]
+    fn lines_are_numbered_alike_whatever_the_line_endings() {
+        // The CSV reader's line count skipped comment lines, so the centre named the wrong
+        // line; a browser sends a form's text with CRLF endings, as Windows saves a file.
+        let text = format!(
+            "# A comment\n{FILE}proqual-cs-l2,negotiate,negotiate/lo9/ac9.9,R/650/1234,AC 9.9,No\n"
+        );
+        let lines = |t: &str| -> Vec<u64> {
+            parse_official_file(&builtin().unwrap(), t)
+                .unwrap_err()
+                .problems
+                .iter()
+                .map(|p| p.line)
+                .collect()
+        };
+        let unix = lines(&text);
+        assert_eq!(unix, [text.lines().count() as u64], "{text}");
+        assert_eq!(lines(&text.replace('\n', "\r\n")), unix);
     }
 
     #[test]
