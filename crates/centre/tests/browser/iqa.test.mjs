@@ -105,7 +105,7 @@ test('plan, sample, disagree, assessor action, close, sign', async () => {
   assert.deepEqual(await axeProblems(p), [], 'sample page accessibility');
 
   // Disagree with one criterion decision, agree with every other.
-  const target = p.locator('form.verdict', { hasText: 'Calmed a long queue: negotiate/lo1/ac1.2' });
+  const target = p.locator('form.verdict', { hasText: 'Calmed a long queue: Topic 1.2 Explain BATNA' });
   await target.getByLabel('Disagree', { exact: true }).check();
   await target.getByLabel(/^Feedback/).fill('The observation does not say how the customer was kept informed.');
   const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);

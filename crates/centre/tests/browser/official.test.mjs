@@ -1,0 +1,135 @@
+// The administrator's official-references page in Debian's chromium: a structure file with a
+// bad line is refused whole (each problem named by line, the pasted text kept, nothing loaded,
+// the assessor's item page still showing the pack's own codes); a good file loads, and the
+// learner's item then names its criteria by the official codes. axe-core checks the page.
+// Runs after the other centre journeys (files run in name order), since the codes it loads
+// change what every later page shows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeProblems(page) {
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() => window.axe.run());
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const base = process.env.PF_CENTRE_URL;
+const shots = process.env.PF_SCREENSHOTS ?? 'test-output/centre';
+let browser;
+
+before(async () => {
+  assert.ok(base, 'PF_CENTRE_URL is set by run.sh');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+async function signedIn(user, password) {
+  // bypassCSP only so axe-core can be injected; the pages themselves run no script.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(base + '/sign-in');
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Learners' }).waitFor();
+  return { context, page };
+}
+
+const HEADER = 'qualification,unit,criterion,official_unit,official_ref,official_text';
+const GOOD = `# ProQual unit specification (test)
+${HEADER}
+proqual-cs-l2,negotiate,negotiate/lo2/ac2.2,R/650/1234,AC 2.3,Identify positions before negotiating
+proqual-cs-l2,negotiate,negotiate/lo2/ac2.3,R/650/1234,AC 2.4,Prepare concessions to trade
+`;
+// The same file with one criterion the pack does not have and one empty reference.
+const BAD = `${GOOD}proqual-cs-l2,negotiate,negotiate/lo9/ac9.9,R/650/1234,AC 9.9,No such criterion
+proqual-cs-l2,negotiate,negotiate/lo2/ac2.4,R/650/1234,,Empty reference
+`;
+
+test('a bad structure file changes nothing; a good one puts official codes on the item page', async () => {
+  // The learner's phone submits an item claiming two criteria the file names.
+  const res = await fetch(base + '/v1/auth/sign-in', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'lee', password: 'learner password' }),
+  });
+  const token = (await res.json()).token;
+  const device = crypto.randomUUID();
+  const now = Date.now();
+  const title = 'Planned the printer negotiation';
+  const push = await fetch(base + '/v1/sync/push', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      device_id: device, first_seq: 1,
+      changes: [{
+        seq: 1, id: crypto.randomUUID(), time_ms: now,
+        body: { t: 'evidence_put', v: {
+          id: crypto.randomUUID(), kind: 'observation', template_id: null, title,
+          fields: { what_happened: 'Wrote down the least I would accept and what I could trade.' },
+          criteria: ['negotiate/lo2/ac2.2', 'negotiate/lo2/ac2.3'], attachments: [],
+          learner_status: 'submitted', submissions: 1, updated_ms: now,
+          hlc: { wall_ms: now, counter: 0, node: device },
+        } },
+      }],
+    }),
+  });
+  assert.equal(push.status, 200);
+
+  const ann = await signedIn('ann', 'assessor password');
+  await ann.page.getByRole('link', { name: 'Evidence queue' }).click();
+  await ann.page.getByRole('link', { name: title }).first().click();
+  const itemUrl = ann.page.url();
+  const claimed = ann.page.locator('table', { has: ann.page.getByText('Identify your best-case') });
+  await claimed.waitFor();
+  assert.match(await claimed.innerText(), /Topic 2\.2/);
+
+  // A bad file: refused whole, every problem by line, the text kept, nothing loaded.
+  const root = await signedIn('root', 'admin password');
+  await root.page.goto(base + '/admin/official');
+  await root.page.getByText('None loaded').waitFor();
+  await root.page.getByLabel(/^File name/).fill('spec.csv');
+  await root.page.getByLabel("The file's contents").fill(BAD);
+  await root.page.getByRole('button', { name: 'Check and load' }).click();
+  const alert = root.page.getByRole('alert');
+  await alert.waitFor();
+  const said = await alert.innerText();
+  assert.match(said, /nothing changed/);
+  assert.match(said, /Line 5: unknown criterion 'negotiate\/lo9\/ac9\.9'/);
+  assert.match(said, /Line 6: official_ref is empty/);
+  assert.equal(await root.page.getByLabel("The file's contents").inputValue(), BAD);
+  await root.page.getByText('None loaded').waitFor();
+  assert.deepEqual(await axeProblems(root.page), []);
+  await root.page.screenshot({ path: `${shots}/official-refused.png`, fullPage: true });
+  await ann.page.goto(itemUrl);
+  assert.doesNotMatch(await claimed.innerText(), /official/);
+
+  // The good file loads, and the item page names the criteria officially.
+  await root.page.getByLabel("The file's contents").fill(GOOD);
+  await root.page.getByRole('button', { name: 'Check and load' }).click();
+  await root.page.getByRole('status').filter({ hasText: 'Loaded 2 references for negotiate' }).waitFor();
+  const held = await root.page.locator('table').innerText();
+  assert.match(held, /Topic 2\.2\s+R\/650\/1234\s+AC 2\.3/);
+  assert.deepEqual(await axeProblems(root.page), []);
+  await root.page.screenshot({ path: `${shots}/official-loaded.png`, fullPage: true });
+
+  await ann.page.goto(itemUrl);
+  const now_shown = await claimed.innerText();
+  assert.match(now_shown, /AC 2\.3 \(official\)/);
+  assert.match(now_shown, /AC 2\.4 \(official\)/);
+  assert.doesNotMatch(now_shown, /Topic 2\.2|Topic 2\.3/);
+  await ann.page.screenshot({ path: `${shots}/official-item.png`, fullPage: true });
+  await ann.context.close();
+  await root.context.close();
+});
