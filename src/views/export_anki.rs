@@ -1,7 +1,8 @@
 //! Decks → Import and export: the export half. Everything, one deck with its subdecks, or a
 //! unit's cards, as an `.apkg` that Anki opens with scheduling, history and media, or as text
 //! in Anki's own format (tab- or comma-separated, with Anki's header lines). Written into the
-//! data folder's `exports/` (the preview offers it as a download).
+//! data folder's `exports/` (the preview offers it as a download); the package is written
+//! straight into its file.
 
 use crate::components::Message;
 use crate::state::use_app;
@@ -20,9 +21,14 @@ struct Written {
     missing_media: Vec<String>,
 }
 
-/// Writes `bytes` under a temporary name and renames it when complete, so a full disk never
-/// leaves a half-written file that looks whole.
-fn write_export(col: &Collection, extension: &str, bytes: &[u8]) -> Result<PathBuf, CoreError> {
+/// Writes the export under a temporary name through `write` (which gets the open file) and
+/// renames it when complete, so a full disk never leaves a half-written file that looks
+/// whole. The package is written straight into the file, never whole in memory.
+fn write_export<T>(
+    col: &Collection,
+    extension: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, CoreError>,
+) -> Result<(PathBuf, T), CoreError> {
     let folder = col
         .path()
         .and_then(Path::parent)
@@ -32,12 +38,24 @@ fn write_export(col: &Collection, extension: &str, bytes: &[u8]) -> Result<PathB
     let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
     let path = folder.join(format!("pocketfolio-cards-{stamp}.{extension}"));
     let partial = path.with_extension(format!("{extension}.partial"));
-    let written = std::fs::write(&partial, bytes).and_then(|_| std::fs::rename(&partial, &path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(CoreError::io(&path, e));
+    let written = (|| {
+        let file = std::fs::File::create(&partial).map_err(|e| CoreError::io(&partial, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        let value = write(&mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(|e| CoreError::io(&partial, e.into_error()))?;
+        file.sync_all().map_err(|e| CoreError::io(&partial, e))?;
+        std::fs::rename(&partial, &path).map_err(|e| CoreError::io(&path, e))?;
+        Ok(value)
+    })();
+    match written {
+        Ok(value) => Ok((path, value)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
     }
-    Ok(path)
 }
 
 /// Exports `scope` in the chosen format (`apkg`, `tsv` or `csv`).
@@ -49,7 +67,10 @@ fn export(col: &Collection, scope: &Scope, format: &str) -> Result<Written, Core
     };
     if let Some(text) = text {
         let out = col.export_text(scope, text)?;
-        let path = write_export(col, text.extension(), &out.bytes)?;
+        let (path, ()) = write_export(col, text.extension(), |file| {
+            std::io::Write::write_all(file, &out.bytes)
+                .map_err(|e| CoreError::invalid(format!("The file could not be written ({e}).")))
+        })?;
         return Ok(Written {
             path,
             summary: format!(
@@ -59,8 +80,7 @@ fn export(col: &Collection, scope: &Scope, format: &str) -> Result<Written, Core
             missing_media: Vec::new(),
         });
     }
-    let p = col.export_apkg(scope)?;
-    let path = write_export(col, "apkg", &p.bytes)?;
+    let (path, p) = write_export(col, "apkg", |file| col.export_apkg(scope, file))?;
     Ok(Written {
         path,
         summary: format!(

@@ -1,10 +1,13 @@
 //! Decks → Import: an Anki file (`.apkg`, `.colpkg`, `.anki2`) or CSV/TSV. The file's bytes are
 //! read in the page on every platform (the text path turned invalid bytes into U+FFFD) and
-//! sent in pieces with progress; the import runs off the screen's thread; the report says
-//! what came in and lists, one by one, what did not and why.
+//! sent in pieces with progress; each piece goes straight into a file in the data folder
+//! (`services::incoming`), which the import reads where it lies, so a large deck is never
+//! held whole in memory. The import runs off the screen's thread; the report says what came
+//! in and lists, one by one, what did not and why.
 
 use super::export_anki::ExportToAnki;
 use crate::components::Message;
+use crate::services::incoming::IncomingFile;
 use crate::state::use_app;
 use crate::Route;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -92,7 +95,14 @@ pub fn ImportCards() -> Element {
             }
             let mut name = String::new();
             let mut size = 0u64;
-            let mut parts: Vec<u8> = Vec::new();
+            let mut incoming: Option<IncomingFile> = None;
+            // Beside the collection, where there is room for it (a phone's temp folder may
+            // be small or not the app's).
+            let folder = app
+                .peek(|c| Ok(c.path().and_then(|p| p.parent()).map(|p| p.join("imports"))))
+                .ok()
+                .flatten()
+                .unwrap_or_else(std::env::temp_dir);
             loop {
                 let Ok(message) = watcher.recv::<Vec<String>>().await else {
                     return;
@@ -102,32 +112,63 @@ pub fn ImportCards() -> Element {
                     Some("file") if message.len() == 3 => {
                         name = message[1].clone();
                         size = message[2].parse().unwrap_or(0);
-                        parts = Vec::with_capacity(size.min(MAX_IMPORT_BYTES) as usize);
                         error.set(None);
+                        incoming = None;
+                        if size > MAX_IMPORT_BYTES {
+                            continue;
+                        }
+                        match IncomingFile::create(&folder) {
+                            Ok(file) => {
+                                incoming = Some(file);
+                                phase.set(Phase::Reading {
+                                    name: name.clone(),
+                                    percent: 0,
+                                });
+                            }
+                            Err(why) => {
+                                phase.set(Phase::Idle);
+                                error.set(Some(why));
+                            }
+                        }
+                    }
+                    Some("chunk") if message.len() == 3 => {
+                        let Some(file) = incoming.as_mut() else {
+                            continue;
+                        };
+                        let appended = match BASE64.decode(&message[1]) {
+                            Ok(bytes) => file.append(&bytes),
+                            Err(_) => Err(format!(
+                                "{name} could not be read whole. Choose it again; nothing was imported."
+                            )),
+                        };
+                        if let Err(why) = appended {
+                            incoming = None;
+                            phase.set(Phase::Idle);
+                            error.set(Some(why));
+                            continue;
+                        }
+                        let sent: u64 = message[2].parse().unwrap_or(0);
+                        let percent = (sent * 100).checked_div(size).unwrap_or(100);
                         phase.set(Phase::Reading {
                             name: name.clone(),
-                            percent: 0,
+                            percent,
                         });
                     }
-                    Some("chunk") if message.len() == 3 => match BASE64.decode(&message[1]) {
-                        Ok(bytes) => {
-                            parts.extend_from_slice(&bytes);
-                            let sent: u64 = message[2].parse().unwrap_or(0);
-                            let percent = (sent * 100).checked_div(size).unwrap_or(100);
-                            phase.set(Phase::Reading {
-                                name: name.clone(),
-                                percent,
-                            });
-                        }
-                        Err(_) => parts.clear(),
-                    },
                     Some("end") => {
-                        let bytes = std::mem::take(&mut parts);
-                        if bytes.len() as u64 != size {
+                        // Nothing arriving: refused or failed at its start, already said.
+                        let Some(mut file) = incoming.take() else {
+                            continue;
+                        };
+                        if file.written() != size {
                             phase.set(Phase::Idle);
                             error.set(Some(format!(
                                 "{name} could not be read whole. Choose it again; nothing was imported."
                             )));
+                            continue;
+                        }
+                        if let Err(why) = file.finish() {
+                            phase.set(Phase::Idle);
+                            error.set(Some(why));
                             continue;
                         }
                         phase.set(Phase::Importing {
@@ -152,14 +193,12 @@ pub fn ImportCards() -> Element {
                         });
                         let result = app
                             .write_in_background(move |c| {
-                                c.import_file_with_progress(
-                                    &file_name,
-                                    &bytes,
-                                    &deck,
-                                    &mut |step| {
-                                        let _ = steps.unbounded_send(step);
-                                    },
-                                )
+                                // The received file goes when the import ends, either way.
+                                let file = file;
+                                let path = file.path();
+                                c.import_path_with_progress(&file_name, path, &deck, &mut |step| {
+                                    let _ = steps.unbounded_send(step);
+                                })
                             })
                             .await;
                         match result {
@@ -171,6 +210,7 @@ pub fn ImportCards() -> Element {
                         }
                     }
                     Some("too big") => {
+                        incoming = None;
                         phase.set(Phase::Idle);
                         error.set(Some(format!(
                             "{name} is larger than {} MB, which is more than a phone can import at once.",
@@ -178,6 +218,7 @@ pub fn ImportCards() -> Element {
                         )));
                     }
                     Some("unreadable") => {
+                        incoming = None;
                         phase.set(Phase::Idle);
                         error.set(Some(format!(
                             "{name} could not be read. Choose it again; nothing was imported."

@@ -1,20 +1,24 @@
 //! Import and export figures for docs/performance.md (issue 13).
 //!
 //! `cargo run --release -p pocketfolio-core --example anki_figures -- DECK.apkg` imports the
-//! deck into a fresh collection file, exports everything to .apkg, and prints the times and
-//! counts; run it under `/usr/bin/time -v` for the peak memory. `--write-bomb MB PATH` writes
-//! a tiny modern package whose collection unpacks to MB megabytes of zeros behind a SQLite
-//! header; `--import-only PATH` then imports a file without exporting, for its peak memory.
+//! deck from its file (as the app does: read where it lies, never whole in memory) into a
+//! fresh collection file, exports everything to an .apkg file, and prints the times, the
+//! counts and the process's peak resident memory after each (`VmHWM`; run it under
+//! `/usr/bin/time -v` for a second opinion). `--write-bomb MB PATH` writes a tiny modern
+//! package whose collection unpacks to MB megabytes of zeros behind a SQLite header;
+//! `--import-only PATH` then imports a file without exporting, for its peak memory.
 
 use pocketfolio_core::export::Scope;
 use pocketfolio_core::{Collection, SystemClock};
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = tempfile::tempdir()?;
+    // Media go into `attachments/` beside the collection file, as in the app.
     let mut col = Collection::open(&dir.path().join("collection.db"), Arc::new(SystemClock))?;
     match args.first().map(String::as_str) {
         Some("--write-bomb") => {
@@ -29,13 +33,14 @@ fn main() -> anyhow::Result<()> {
             let path = args
                 .get(1)
                 .ok_or_else(|| anyhow::anyhow!("--import-only PATH"))?;
-            let data = std::fs::read(path)?;
             let started = Instant::now();
-            let result = col.import_anki(path, &data, "Imported");
+            let result =
+                col.import_path_with_progress(path, Path::new(path), "Imported", &mut |_| {});
             println!(
-                "file_kb={} import_ms={} result={:?}",
-                data.len() / 1024,
+                "file_kb={} import_ms={} peak_rss_mb={:.1} result={:?}",
+                std::fs::metadata(path)?.len() / 1024,
                 started.elapsed().as_millis(),
+                peak_rss_mb(),
                 result.map(|r| r.added).map_err(|e| e.to_string())
             );
             return Ok(());
@@ -45,30 +50,51 @@ fn main() -> anyhow::Result<()> {
     let path = args.first().ok_or_else(|| {
         anyhow::anyhow!("usage: anki_figures DECK.apkg | --write-bomb MB PATH | --import-only PATH")
     })?;
-    let data = std::fs::read(path)?;
+    let rss_at_start = peak_rss_mb();
     let started = Instant::now();
-    let report = col.import_anki(path, &data, "Imported")?;
+    let report = col.import_path_with_progress(path, Path::new(path), "Imported", &mut |_| {})?;
     let import_ms = started.elapsed().as_millis();
+    let rss_after_import = peak_rss_mb();
+    let out = dir.path().join("export.apkg");
     let started = Instant::now();
-    let package = col.export_apkg(&Scope::All)?;
+    let package = {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+        let package = col.export_apkg(&Scope::All, &mut file)?;
+        file.flush()?;
+        package
+    };
     let export_ms = started.elapsed().as_millis();
     println!(
         "file_mb={:.1} notes={} cards={} decks={} reviews={} media={} skipped={} import_ms={import_ms} \
-         export_ms={export_ms} export_mb={:.1} export_notes={} export_cards={} export_reviews={} export_media={}",
-        data.len() as f64 / 1_048_576.0,
+         export_ms={export_ms} export_mb={:.1} export_notes={} export_cards={} export_reviews={} export_media={} \
+         peak_rss_mb_start={rss_at_start:.1} peak_rss_mb_after_import={rss_after_import:.1} peak_rss_mb_after_export={:.1}",
+        std::fs::metadata(path)?.len() as f64 / 1_048_576.0,
         report.added,
         report.cards,
         report.decks.len(),
         report.reviews,
         report.media,
         report.skipped.len(),
-        package.bytes.len() as f64 / 1_048_576.0,
+        std::fs::metadata(&out)?.len() as f64 / 1_048_576.0,
         package.notes,
         package.cards,
         package.reviews,
         package.media,
+        peak_rss_mb(),
     );
     Ok(())
+}
+
+/// The process's peak resident memory so far (`VmHWM`), in MiB; 0 where /proc is absent.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn bomb(mb: usize) -> anyhow::Result<Vec<u8>> {

@@ -26,13 +26,12 @@ fn anki_opens_our_export_with_nothing_lost() -> anyhow::Result<()> {
     )?;
     // Answer two cards here, so history made in Pocketfolio goes too.
     pocketfolio_core::testing::answer_next_cards(&mut col, 2, 4_000)?;
-    let package = col.export_apkg(&Scope::All)?;
+    let apkg = dir.path().join("export.apkg");
+    let package = col.export_apkg(&Scope::All, &mut std::fs::File::create(&apkg)?)?;
     // The fixture's cards were due 9 and 5 days after the day it was made; days have passed.
     let made_secs = expected["anki_created_secs"].as_i64().unwrap_or_default();
     let days_since = (chrono::Utc::now().timestamp() - made_secs).div_euclid(86_400);
     let due_in = |days: i64| (days - days_since).max(0);
-    let apkg = dir.path().join("export.apkg");
-    std::fs::write(&apkg, &package.bytes)?;
     let want = serde_json::json!({
         "notes": package.notes,
         "cards": package.cards,

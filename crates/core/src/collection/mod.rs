@@ -35,7 +35,7 @@ mod replay_tests;
 mod review_tests;
 
 pub use content::InstallReport;
-pub(crate) use evidence::write_blob;
+pub(crate) use evidence::write_blob_from;
 pub use evidence::{
     check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };

@@ -12,7 +12,7 @@ use crate::{Collection, CoreError, Result};
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::Write;
+use std::io::{Seek, Write};
 
 /// Anki's stock note types, default deck and options, as Anki 26.09 exported them.
 const SCHEMA11: &str = include_str!("anki_schema11.json");
@@ -41,11 +41,9 @@ CREATE INDEX ix_revlog_cid ON revlog (cid);
 /// Review cards' due days count from a day 0 this far back, so none is negative.
 const DAY_ZERO_BACK: i64 = 36_500;
 
-/// A written package and what is in it.
+/// What a written package holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportedPackage {
-    /// The `.apkg` bytes.
-    pub bytes: Vec<u8>,
     /// Notes written.
     pub notes: usize,
     /// Cards written.
@@ -61,17 +59,22 @@ pub struct ExportedPackage {
 }
 
 impl Collection {
-    /// Writes the notes of `scope` as an Anki package, with their cards' scheduling, review
-    /// history and media. Read-only: the collection does not change.
-    pub fn export_apkg(&self, scope: &Scope) -> Result<ExportedPackage> {
+    /// Writes the notes of `scope` as an Anki package into `out` (a file, usually), with their
+    /// cards' scheduling, review history and media. The collection database is built in a
+    /// scratch file and every file is copied through in pieces, so memory stays small
+    /// whatever the package's size. Read-only: the collection does not change.
+    pub fn export_apkg<W: Write + Seek>(
+        &self,
+        scope: &Scope,
+        out: &mut W,
+    ) -> Result<ExportedPackage> {
         let notes = self.store.get_notes_in_scope(scope)?;
         if notes.is_empty() {
             return Err(CoreError::invalid("There are no cards to export here."));
         }
         let scratch = crate::import::anki::Scratch::new(&std::env::temp_dir())?;
         let db_path = scratch.path().join("collection.anki21");
-        let mut out = ExportedPackage {
-            bytes: Vec::new(),
+        let mut summary = ExportedPackage {
             notes: notes.len(),
             cards: 0,
             decks: 0,
@@ -83,11 +86,11 @@ impl Collection {
             let conn = Connection::open(&db_path)?;
             conn.execute_batch(SCHEMA_SQL)?;
             conn.execute_batch("BEGIN")?;
-            let media = self.write_collection(&conn, &notes, &mut out)?;
+            let media = self.write_collection(&conn, &notes, &mut summary)?;
             conn.execute_batch("COMMIT")?;
             media
         };
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let mut zip = zip::ZipWriter::new(out);
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         let bad = |e: &dyn std::fmt::Display| {
@@ -95,27 +98,25 @@ impl Collection {
         };
         zip.start_file("collection.anki21", opts)
             .map_err(|e| bad(&e))?;
-        let db = std::fs::read(&db_path).map_err(|e| CoreError::io(&db_path, e))?;
-        zip.write_all(&db).map_err(|e| bad(&e))?;
+        copy_file(&db_path, &mut zip)?;
         let mut map = BTreeMap::new();
         for name in media {
             let path = self.media_path(&name)?.filter(|p| p.exists());
             let Some(path) = path else {
-                out.missing_media.push(name);
+                summary.missing_media.push(name);
                 continue;
             };
-            let bytes = std::fs::read(&path).map_err(|e| CoreError::io(&path, e))?;
             let entry = map.len().to_string();
             zip.start_file(entry.as_str(), opts).map_err(|e| bad(&e))?;
-            zip.write_all(&bytes).map_err(|e| bad(&e))?;
+            copy_file(&path, &mut zip)?;
             map.insert(entry, name);
         }
-        out.media = map.len();
+        summary.media = map.len();
         zip.start_file("media", opts).map_err(|e| bad(&e))?;
         zip.write_all(serde_json::to_string(&map)?.as_bytes())
             .map_err(|e| bad(&e))?;
-        out.bytes = zip.finish().map_err(|e| bad(&e))?.into_inner();
-        Ok(out)
+        zip.finish().map_err(|e| bad(&e))?;
+        Ok(summary)
     }
 
     /// Fills the schema-11 database; returns the media the notes name.
@@ -352,6 +353,14 @@ impl Collection {
         }
         Ok(written)
     }
+}
+
+/// Copies a file into the package's current entry, a buffer at a time.
+fn copy_file(path: &std::path::Path, to: &mut impl Write) -> Result<()> {
+    let mut file = std::fs::File::open(path).map_err(|e| CoreError::io(path, e))?;
+    std::io::copy(&mut file, to)
+        .map_err(|e| CoreError::invalid(format!("The package could not be written ({e}).")))?;
+    Ok(())
 }
 
 /// Anki ids are milliseconds; ours are handed out one apart from the moment of export.

@@ -19,6 +19,13 @@ fn collection() -> (Collection, tempfile::TempDir) {
     (col, dir)
 }
 
+/// `scope` exported into memory: what the package holds, and its bytes.
+fn export(col: &Collection, scope: &Scope) -> Result<(ExportedPackage, Vec<u8>)> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    let package = col.export_apkg(scope, &mut bytes)?;
+    Ok((package, bytes.into_inner()))
+}
+
 /// Every card as (note id, ord, state, due, suspended, reps), sorted.
 fn schedules(col: &Collection) -> Vec<(String, u16, CardState, i64, bool, u32)> {
     let mut out = Vec::new();
@@ -45,7 +52,7 @@ fn an_export_imports_back_with_nothing_lost() {
     first
         .import_anki("a.apkg", &fixture("anki-26-modern.apkg"), "Imported")
         .unwrap();
-    let package = first.export_apkg(&Scope::All).unwrap();
+    let (package, bytes) = export(&first, &Scope::All).unwrap();
     assert_eq!(
         (package.notes, package.cards, package.decks, package.media),
         (10, 14, 4, 2)
@@ -55,7 +62,7 @@ fn an_export_imports_back_with_nothing_lost() {
     assert_eq!(package.reviews, 7);
     let (mut second, _d2) = collection();
     let report = second
-        .import_anki("export.apkg", &package.bytes, "Imported")
+        .import_anki("export.apkg", &bytes, "Imported")
         .unwrap();
     assert_eq!(
         (report.added, report.cards, report.media),
@@ -100,11 +107,11 @@ fn a_deck_export_takes_its_subdecks_only() {
     col.import_anki("a.apkg", &fixture("anki-26-modern.apkg"), "Imported")
         .unwrap();
     let retail = col.store.get_deck_by_name("Retail").unwrap().unwrap();
-    let package = col.export_apkg(&Scope::Deck(retail.id)).unwrap();
+    let (package, _) = export(&col, &Scope::Deck(retail.id)).unwrap();
     // Markup, margin (Pricing); SKU, label, planogram, beep, FIFO (Stock).
     assert_eq!((package.notes, package.decks), (7, 3));
     let empty = col.add_deck("Empty", "").unwrap();
-    let err = col.export_apkg(&Scope::Deck(empty)).unwrap_err();
+    let err = export(&col, &Scope::Deck(empty)).unwrap_err();
     assert!(err.to_string().contains("no cards"), "{err}");
 }
 
@@ -172,9 +179,9 @@ fn our_own_export_imports_back_into_the_same_collection_without_duplicates() {
         .filter(|n| n.builtin.is_some())
         .count();
     assert!(builtin_before > 0, "the fixture has built-in notes");
-    let package = col.export_apkg(&Scope::All).unwrap();
+    let (_, bytes) = export(&col, &Scope::All).unwrap();
     let report = col
-        .import_anki("pocketfolio.apkg", &package.bytes, "Again")
+        .import_anki("pocketfolio.apkg", &bytes, "Again")
         .unwrap();
     assert_eq!(
         (report.added, report.updated, report.duplicates),
@@ -206,7 +213,7 @@ fn our_own_export_imports_back_into_the_same_collection_without_duplicates() {
     };
     let log_entries = logs(&col);
     let again = col
-        .import_anki("pocketfolio.apkg", &package.bytes, "Again")
+        .import_anki("pocketfolio.apkg", &bytes, "Again")
         .unwrap();
     assert_eq!((again.added, again.reviews), (0, 0), "{again:#?}");
     assert_eq!(logs(&col), log_entries);
@@ -215,10 +222,10 @@ fn our_own_export_imports_back_into_the_same_collection_without_duplicates() {
 #[test]
 fn our_own_export_imports_into_a_fresh_collection_with_everything() {
     let (first, _d1) = mixed_collection();
-    let package = first.export_apkg(&Scope::All).unwrap();
+    let (_, bytes) = export(&first, &Scope::All).unwrap();
     let (mut fresh, _d2) = collection();
     let report = fresh
-        .import_anki("pocketfolio.apkg", &package.bytes, "Imported")
+        .import_anki("pocketfolio.apkg", &bytes, "Imported")
         .unwrap();
     assert!(report.skipped.is_empty(), "{:#?}", report.skipped);
     assert_eq!(report.added, totals(&first).0, "{report:#?}");
@@ -255,7 +262,7 @@ fn our_own_export_imports_into_a_fresh_collection_with_everything() {
     }
     // And importing it there again adds nothing.
     let again = fresh
-        .import_anki("pocketfolio.apkg", &package.bytes, "Imported")
+        .import_anki("pocketfolio.apkg", &bytes, "Imported")
         .unwrap();
     assert_eq!((again.added, again.reviews), (0, 0), "{again:#?}");
     assert_eq!(totals(&fresh), totals(&first));

@@ -1,7 +1,8 @@
 //! Bringing the learner's cards in from files: Anki's own files (`.apkg`, `.colpkg`, `.anki2`,
 //! see [`anki`]) and text (CSV/TSV in Anki's text format). Both end in one transaction, and
 //! both end in an [`ImportReport`] that says what came in and what could not, note by note.
-//! [`Collection::import_file`] looks at the bytes, not the name, to choose.
+//! [`Collection::import_file`] looks at the bytes, not the name, to choose;
+//! [`Collection::import_path_with_progress`] reads a file where it lies.
 
 pub mod anki;
 mod csv_file;
@@ -15,7 +16,9 @@ pub use anki::AnkiFileKind;
 pub use progress::{ImportStep, STEP_EVERY};
 pub use report::{ImportReport, ImportSource, Skipped};
 
-use crate::{Collection, Result};
+use crate::{Collection, CoreError, Result};
+use std::io::Read;
+use std::path::Path;
 
 impl Collection {
     /// Imports a file the learner picked, whatever it is: an Anki file by its content (a
@@ -27,30 +30,71 @@ impl Collection {
         data: &[u8],
         deck_name: &str,
     ) -> Result<ImportReport> {
-        self.import_file_with_progress(file_name, data, deck_name, &mut |_| {})
+        self.import_from(
+            file_name,
+            Box::new(std::io::Cursor::new(data)),
+            deck_name,
+            anki::Limits::DEFAULT,
+            &mut |_| {},
+        )
     }
 
-    /// As [`Collection::import_file`], telling `progress` each step as it starts (and how many
-    /// notes and media files are done), for a screen to show during a big import.
-    pub fn import_file_with_progress(
+    /// As [`Collection::import_file`], reading the file at `path` where it lies (a package
+    /// is unpacked from the file, never held whole in memory) and telling `progress` each
+    /// step as it starts (and how many notes and media files are done), for a screen to show
+    /// during a big import. `file_name` is the name the learner knows it by.
+    pub fn import_path_with_progress(
         &mut self,
         file_name: &str,
-        data: &[u8],
+        path: &Path,
         deck_name: &str,
         progress: &mut dyn FnMut(ImportStep),
     ) -> Result<ImportReport> {
-        if anki::looks_like_anki(data) {
-            self.import_anki_in(
+        let file = std::fs::File::open(path).map_err(|e| CoreError::io(path, e))?;
+        self.import_from(
+            file_name,
+            Box::new(std::io::BufReader::new(file)),
+            deck_name,
+            anki::Limits::DEFAULT,
+            progress,
+        )
+    }
+
+    /// Reads `source` as an Anki file or, failing its first bytes, as text (within
+    /// `limits.text_bytes`, since text is parsed in memory).
+    pub(crate) fn import_from(
+        &mut self,
+        file_name: &str,
+        mut source: Box<dyn anki::Source + '_>,
+        deck_name: &str,
+        limits: anki::Limits,
+        progress: &mut dyn FnMut(ImportStep),
+    ) -> Result<ImportReport> {
+        let unreadable =
+            |e: std::io::Error| CoreError::invalid(format!("The file could not be read ({e})."));
+        let head = anki::head_of(&mut source).map_err(unreadable)?;
+        if anki::looks_like_anki(&head) {
+            return self.import_anki_in(
                 file_name,
-                data,
+                source,
                 deck_name,
                 &std::env::temp_dir(),
-                anki::Limits::DEFAULT,
+                limits,
                 progress,
-            )
-        } else {
-            self.import_csv_with_progress(deck_name, data, progress)
+            );
         }
+        let mut text = Vec::new();
+        source
+            .take(limits.text_bytes + 1)
+            .read_to_end(&mut text)
+            .map_err(unreadable)?;
+        if text.len() as u64 > limits.text_bytes {
+            return Err(CoreError::invalid(format!(
+                "The text file is larger than {} MB, more than can be read at once. Split it into smaller files.",
+                limits.text_bytes / 1024 / 1024
+            )));
+        }
+        self.import_csv_with_progress(deck_name, &text, progress)
     }
 }
 

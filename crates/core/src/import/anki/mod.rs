@@ -12,7 +12,7 @@ mod read;
 mod unpack;
 
 pub use unpack::AnkiFileKind;
-pub(crate) use unpack::{Limits, Scratch};
+pub(crate) use unpack::{head_of, Limits, Scratch, Source};
 
 use super::progress::{counted, ImportStep};
 use super::{ImportReport, ImportSource, Skipped};
@@ -50,7 +50,7 @@ impl Collection {
     ) -> Result<ImportReport> {
         self.import_anki_in(
             file_name,
-            data,
+            Box::new(std::io::Cursor::new(data)),
             default_deck,
             &std::env::temp_dir(),
             Limits::DEFAULT,
@@ -58,12 +58,12 @@ impl Collection {
         )
     }
 
-    /// As [`Collection::import_anki`], unpacking under `temp_root` within `limits` and
-    /// telling `progress` each step.
+    /// As [`Collection::import_anki`], reading `source` (a file where it lies, or bytes),
+    /// unpacking under `temp_root` within `limits` and telling `progress` each step.
     pub(crate) fn import_anki_in(
         &mut self,
         file_name: &str,
-        data: &[u8],
+        source: Box<dyn Source + '_>,
         default_deck: &str,
         temp_root: &Path,
         limits: Limits,
@@ -76,7 +76,7 @@ impl Collection {
             ));
         }
         progress(ImportStep::Unpacking);
-        let mut unpacked = unpack::unpack(data, file_name, temp_root, limits)?;
+        let mut unpacked = unpack::unpack(source, file_name, temp_root, limits)?;
         progress(ImportStep::Reading);
         let anki = read::read_collection(&unpacked.db_path).map_err(|e| {
             CoreError::invalid(format!(
@@ -278,24 +278,30 @@ impl Collection {
         let total = names.len();
         for (done, name) in names.into_iter().enumerate() {
             counted(progress, done, total, media_step);
-            match unpacked.media_bytes(name) {
-                Ok(bytes) if bytes.is_empty() => skipped.push(Skipped::new(
-                    format!("media file \"{name}\""),
-                    "it is empty",
-                )),
-                Ok(bytes) => {
-                    let sha = crate::collection::write_blob(&dir, &bytes)?;
+            let cap = unpacked.media_cap();
+            let written = match unpacked.media_reader(name) {
+                Ok(mut reader) => crate::collection::write_blob_from(&dir, &mut reader, cap)?,
+                Err(e) => {
+                    skipped.push(Skipped::new(
+                        format!("media file \"{name}\""),
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            match written {
+                Ok((sha, size)) => {
                     self.store.put_blob(
                         &sha,
-                        bytes.len() as u64,
+                        size,
                         crate::collection::mime_from_name(name),
                         self.clock.now_ms(),
                     )?;
                     out.push((name.clone(), sha));
                 }
-                Err(e) => skipped.push(Skipped::new(
+                Err(why) => skipped.push(Skipped::new(
                     format!("media file \"{name}\""),
-                    e.to_string(),
+                    why.to_string(),
                 )),
             }
         }

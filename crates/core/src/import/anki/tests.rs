@@ -263,7 +263,7 @@ fn no_temporary_file_is_left_behind() {
     ] {
         col.import_anki_in(
             name,
-            &fixture(name),
+            Box::new(std::io::Cursor::new(fixture(name))),
             "X",
             root.path(),
             Limits::DEFAULT,
@@ -277,7 +277,7 @@ fn no_temporary_file_is_left_behind() {
     assert!(col
         .import_anki_in(
             "x.apkg",
-            &broken,
+            Box::new(std::io::Cursor::new(broken)),
             "X",
             root.path(),
             Limits::DEFAULT,
@@ -329,7 +329,14 @@ fn refused(data: &[u8], words: &str, limits: Limits) {
     let (mut col, _clock, _dir) = collection_at_fixture_time();
     let root = tempfile::tempdir().unwrap();
     let err = col
-        .import_anki_in("bad.apkg", data, "X", root.path(), limits, &mut |_| {})
+        .import_anki_in(
+            "bad.apkg",
+            Box::new(std::io::Cursor::new(data)),
+            "X",
+            root.path(),
+            limits,
+            &mut |_| {},
+        )
         .unwrap_err()
         .to_string();
     assert!(err.contains(words), "wanted \"{words}\" in: {err}");
@@ -379,6 +386,7 @@ fn a_zstd_bomb_stops_at_the_cap() {
     let small = Limits {
         collection_bytes: 1024 * 1024,
         media_file_bytes: 1024 * 1024,
+        text_bytes: 1024 * 1024,
     };
     // Looks like a database, then unpacks past the cap (1 MB here).
     refused(&zstd_bomb(b"SQLite format 3\0", 64), "too large", small);
@@ -454,13 +462,11 @@ fn packages_written_by_genanki_and_older_exports_still_import() {
 fn an_import_reports_each_step_in_order() {
     let (mut col, _clock, _dir) = collection_at_fixture_time();
     let mut steps = Vec::new();
+    // Read from the file where it lies, as the app does.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/anki/anki-26-modern.apkg");
     let report = col
-        .import_file_with_progress(
-            "Retail.apkg",
-            &fixture("anki-26-modern.apkg"),
-            "Retail",
-            &mut |s| steps.push(s),
-        )
+        .import_path_with_progress("Retail.apkg", &path, "Retail", &mut |s| steps.push(s))
         .unwrap();
     use crate::import::ImportStep::*;
     let notes = report.added;
@@ -484,4 +490,78 @@ fn an_import_reports_each_step_in_order() {
     );
     let percents: Vec<u8> = steps.iter().map(|s| s.percent()).collect();
     assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+}
+
+#[test]
+fn a_media_file_over_the_cap_is_skipped_and_leaves_nothing_in_the_media_folder() {
+    let (mut col, _clock, dir) = collection_at_fixture_time();
+    let root = tempfile::tempdir().unwrap();
+    // The fixture's two media files unpack to 70 and 74 bytes: a cap of 72 refuses one.
+    let limits = Limits {
+        media_file_bytes: 72,
+        ..Limits::DEFAULT
+    };
+    let report = col
+        .import_anki_in(
+            "a.apkg",
+            Box::new(std::io::Cursor::new(fixture("anki-26-modern.apkg"))),
+            "X",
+            root.path(),
+            limits,
+            &mut |_| {},
+        )
+        .unwrap();
+    let too_big: Vec<_> = report
+        .skipped
+        .iter()
+        .filter(|s| s.reason.contains("larger than"))
+        .collect();
+    assert_eq!((too_big.len(), report.media), (1, 1), "{report:#?}");
+    // Only whole blobs in the media folder: no partial file from the refused one.
+    let mut files = Vec::new();
+    let mut folders = vec![dir.path().join("blobs")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    assert_eq!(files.len(), report.media, "{files:?}");
+    assert!(files.iter().all(|f| f.extension().is_none()), "{files:?}");
+}
+
+#[test]
+fn a_text_file_over_the_cap_is_refused_before_it_is_parsed() {
+    let (mut col, _clock, _dir) = collection_at_fixture_time();
+    let limits = Limits {
+        text_bytes: 16,
+        ..Limits::DEFAULT
+    };
+    let text = b"Till;Cash drawer\nFloat;Starting cash\n";
+    let err = col
+        .import_from(
+            "big.csv",
+            Box::new(std::io::Cursor::new(&text[..])),
+            "Text",
+            limits,
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("larger than"), "{err}");
+    assert!(col.decks().unwrap().is_empty());
+    let ok = col
+        .import_from(
+            "small.csv",
+            Box::new(std::io::Cursor::new(&text[..])),
+            "Text",
+            Limits::DEFAULT,
+            &mut |_| {},
+        )
+        .unwrap();
+    assert_eq!(ok.added, 2);
 }

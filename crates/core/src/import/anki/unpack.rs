@@ -2,11 +2,13 @@
 //! decompression streams straight to a scratch file and stops at a cap counted as it is read,
 //! so neither a zip bomb nor a zstd bomb can fill memory, and nothing is written outside the
 //! scratch folder, which is removed (with any `-wal`/`-shm` beside the database) when dropped.
+//! The file itself is read where it lies (a [`Source`]: a file on disk, or bytes already in
+//! memory), so a large package is never held whole in memory either.
 
 use super::protobuf::{self, Value};
 use crate::{CoreError, Result};
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// How much an import may unpack.
@@ -14,15 +16,19 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Limits {
     /// The unpacked collection, on disk.
     pub collection_bytes: u64,
-    /// One media file, in memory while it is stored.
+    /// One media file (streamed into the media folder).
     pub media_file_bytes: u64,
+    /// A text (CSV/TSV) file, which is parsed in memory.
+    pub text_bytes: u64,
 }
 
 impl Limits {
-    /// 1 GB of collection (about 2 million notes), 64 MB per media file.
+    /// 1 GB of collection (about 2 million notes), 64 MB per media file, 64 MB of text
+    /// (about 300,000 notes).
     pub(crate) const DEFAULT: Limits = Limits {
         collection_bytes: 1024 * 1024 * 1024,
         media_file_bytes: 64 * 1024 * 1024,
+        text_bytes: 64 * 1024 * 1024,
     };
 
     /// The cap for a collection stored in `packed` bytes: real collections unpack to a few
@@ -37,6 +43,11 @@ impl Limits {
 /// decoder's memory whatever the file declares. Anki's own frames use far less.
 const ZSTD_WINDOW_LOG_MAX: u32 = 25;
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+/// What an import reads from: anything that reads and seeks (a zip is read from its end).
+pub(crate) trait Source: Read + Seek {}
+
+impl<T: Read + Seek> Source for T {}
 
 /// What kind of Anki file it was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +78,7 @@ pub(super) struct Unpacked<'a> {
     pub db_path: PathBuf,
     pub media: MediaIndex,
     limits: Limits,
-    zip: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
+    zip: Option<zip::ZipArchive<Box<dyn Source + 'a>>>,
 }
 
 /// A private folder for an import's or export's files, removed with everything in it when
@@ -98,27 +109,39 @@ fn damaged(detail: impl std::fmt::Display) -> CoreError {
     CoreError::invalid(format!("The Anki file is damaged ({detail})."))
 }
 
-/// Whether these bytes look like an Anki file (a zip with a collection, or a bare collection).
-pub(crate) fn looks_like_anki(data: &[u8]) -> bool {
-    data.starts_with(SQLITE_MAGIC) || data.starts_with(b"PK\x03\x04")
+/// Whether a file starting with `head` looks like an Anki file (a zip with a collection, or a
+/// bare collection).
+pub(crate) fn looks_like_anki(head: &[u8]) -> bool {
+    head.starts_with(SQLITE_MAGIC) || head.starts_with(b"PK\x03\x04")
 }
 
-/// Opens `data`, unpacking its collection into a scratch folder under `temp_root`.
+/// The first bytes of `source` (enough for [`looks_like_anki`]), leaving it at its start.
+pub(crate) fn head_of(source: &mut dyn Source) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(SQLITE_MAGIC.len());
+    (&mut *source)
+        .take(SQLITE_MAGIC.len() as u64)
+        .read_to_end(&mut head)?;
+    source.seek(SeekFrom::Start(0))?;
+    Ok(head)
+}
+
+/// Opens `source`, unpacking its collection into a scratch folder under `temp_root`.
 pub(super) fn unpack<'a>(
-    data: &'a [u8],
+    mut source: Box<dyn Source + 'a>,
     file_name: &str,
     temp_root: &Path,
     limits: Limits,
 ) -> Result<Unpacked<'a>> {
-    if data.is_empty() {
+    let head = head_of(&mut source).map_err(damaged)?;
+    if head.is_empty() {
         return Err(CoreError::invalid(
             "The file is empty: there are no cards to import.",
         ));
     }
     let scratch = Scratch::new(temp_root)?;
     let db_path = scratch.0.join("collection.sqlite");
-    if data.starts_with(SQLITE_MAGIC) {
-        write_capped(&mut &data[..], &db_path, limits.collection_bytes)?;
+    if head.starts_with(SQLITE_MAGIC) {
+        write_capped(&mut source, &db_path, limits.collection_bytes)?;
         make_rollback_journal(&db_path)?;
         return Ok(Unpacked {
             kind: AnkiFileKind::Collection,
@@ -133,7 +156,7 @@ pub(super) fn unpack<'a>(
             zip: None,
         });
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(data))
+    let mut zip = zip::ZipArchive::new(source)
         .map_err(|_| CoreError::invalid("This is not an Anki file (.apkg, .colpkg or .anki2)."))?;
     let version = package_version(&mut zip)?;
     let modern = version >= 3;
@@ -178,35 +201,33 @@ pub(super) fn unpack<'a>(
 }
 
 impl Unpacked<'_> {
-    /// The bytes of one media file, decompressed within the per-file cap.
-    pub(super) fn media_bytes(&mut self, name: &str) -> Result<Vec<u8>> {
+    /// One media file's bytes as they are decompressed, stopping one byte past the per-file
+    /// cap (`media_file_bytes`) so the caller can tell a file that is too large.
+    pub(super) fn media_reader(&mut self, name: &str) -> Result<Box<dyn Read + '_>> {
         let (Some(zip), Some(entry_name)) = (self.zip.as_mut(), self.media.entries.get(name))
         else {
             return Err(CoreError::invalid(format!("{name} is not in the package.")));
         };
         let entry = zip.by_name(entry_name).map_err(damaged)?;
-        let cap = self.limits.media_file_bytes;
-        let mut out = Vec::new();
-        let too_big =
-            || CoreError::invalid(format!("{name} is larger than {} MB.", cap / 1024 / 1024));
-        let read = if self.media.compressed {
+        let cap = self.limits.media_file_bytes + 1;
+        Ok(if self.media.compressed {
             let mut d = zstd::stream::read::Decoder::new(entry).map_err(damaged)?;
             d.window_log_max(ZSTD_WINDOW_LOG_MAX).map_err(damaged)?;
-            d.take(cap + 1).read_to_end(&mut out)
+            Box::new(d.take(cap))
         } else {
-            entry.take(cap + 1).read_to_end(&mut out)
-        };
-        read.map_err(damaged)?;
-        if out.len() as u64 > cap {
-            return Err(too_big());
-        }
-        Ok(out)
+            Box::new(entry.take(cap))
+        })
+    }
+
+    /// The per-file media cap.
+    pub(super) fn media_cap(&self) -> u64 {
+        self.limits.media_file_bytes
     }
 }
 
 /// `meta` holds the package version (protobuf field 1): 3 is the modern format; legacy
 /// packages have no `meta`.
-fn package_version(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<u64> {
+fn package_version<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<u64> {
     let Ok(entry) = zip.by_name("meta") else {
         return Ok(1);
     };
@@ -224,7 +245,7 @@ fn package_version(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<u64> {
 
 /// Reads the `media` map: JSON `{"0": "name"}` in legacy packages, zstd-compressed protobuf
 /// (a list of entries whose position is the zip entry's name) in modern ones.
-fn media_index(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, modern: bool) -> Result<MediaIndex> {
+fn media_index<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, modern: bool) -> Result<MediaIndex> {
     let mut index = MediaIndex {
         entries: BTreeMap::new(),
         compressed: modern,
