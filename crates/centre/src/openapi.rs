@@ -135,7 +135,7 @@ wire_schema!(
                 "kind": {"type": "string", "enum": ["device", "assessor", "centre"]}, "device_id": uuid()}},
             "body": {"type": "object", "required": ["t", "v"], "properties": {
                 "t": {"type": "string", "enum": ["learner", "assessment", "parameters"]},
-                "v": {"description": "learner: a change body; assessment: {evidence_id, status, feedback, criteria_signed_off (they stand only while this decision accepts the version it names), assessor, time_ms, submission (the submission decided), version (the HLC of the learner version decided; absent from older decisions: read the decision's own hlc), hlc}. An evidence_deleted of an item submitted at least once withdraws it: the centre keeps it, shown as withdrawn",
+                "v": {"description": "learner: a change body; assessment: {evidence_id, status, feedback, criteria_signed_off (they stand only while this decision accepts the version it names), assessor, time_ms, submission (the submission decided), version (the HLC of the learner version decided; absent from older decisions: read the decision's own hlc), hlc, signature (the assessor's signature event of the decision, added to the item's signature log; absent when unsigned)}. An evidence_deleted of an item submitted at least once withdraws it: the centre keeps it, shown as withdrawn",
                       "example": {"hlc": hlc()}}}}}}}}})
 );
 wire_schema!(

@@ -4,7 +4,9 @@
 use super::accounts::Account;
 use super::{audit, now_ms, Db, Scope};
 use pocketfolio_core::evidence::Lifecycle;
+use pocketfolio_core::evidence::{add_events, sign_decision, Decider};
 use pocketfolio_core::model::{AssessorStatus, EvidenceId, EvidenceStatus, LearnerStatus, Stage};
+use pocketfolio_core::signing::{SignatureEvent, Signer, SignerRole};
 use pocketfolio_core::sync::protocol::{AssessmentRecord, EvidenceRecord, Origin, PullBody};
 use pocketfolio_core::sync::Hlc;
 use serde_json::json;
@@ -209,6 +211,60 @@ async fn store_assessment(
     Ok(())
 }
 
+/// The assessor's signature of the decision `signs`, by the core's order: `None` when there is
+/// nothing to sign or the order does not allow it yet (the learner has not declared this
+/// version: the decision stands unsigned and the item's page says who signs next).
+fn signed_decision(
+    assessor: &Account,
+    item: &EvidenceView,
+    held: &[SignatureEvent],
+    signs: Option<AssessorStatus>,
+    now: i64,
+    last_hlc: Option<Hlc>,
+) -> Option<SignatureEvent> {
+    let (status, record) = (signs?, item.record.as_ref()?);
+    let decider = Decider {
+        signer: Signer {
+            role: SignerRole::Assessor,
+            name: assessor.display_name.clone(),
+            account_id: Some(assessor.id.clone()),
+            witness: None,
+        },
+        now_ms: now,
+        last_hlc,
+        node: CENTRE_NODE,
+    };
+    sign_decision(record, held, decider, status).ok().flatten()
+}
+
+/// Keeps the assessor's signature twice: in the centre's own list, and in the item's record's
+/// log, which the item's page, the API and the export read.
+async fn store_signature(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    id: &str,
+    item: &EvidenceView,
+    mut held: Vec<SignatureEvent>,
+    event: &SignatureEvent,
+) -> Result<(), sqlx::Error> {
+    held.push(event.clone());
+    let mut record = item.record.clone();
+    if let Some(record) = record.as_mut() {
+        add_events(&mut record.fields, std::slice::from_ref(event));
+    }
+    sqlx::query(
+        "UPDATE evidence SET assessor_signatures = $1, record = $2 \
+         WHERE learner_id = $3 AND id = $4",
+    )
+    .bind(text(&held)?)
+    .bind(record.as_ref().map(text).transpose()?)
+    .bind(learner_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Queues the decision for the learner's devices at stream position `pos`.
 async fn add_to_stream(
     conn: &mut AnyConnection,
@@ -288,6 +344,8 @@ pub struct AssessorChange {
     pub summary: String,
     /// The audit action.
     pub action: &'static str,
+    /// The decision the assessor signs with this change (a decision, not a sign-off).
+    pub signs: Option<AssessorStatus>,
 }
 
 /// What an assessor's change could not find (in the assessor's scope).
@@ -423,7 +481,8 @@ impl Db {
             return Err(Missing::Learner.into());
         };
         let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {VIEW_COLS}, assessor_hlc FROM evidence WHERE learner_id = $1 AND id = $2"
+            "SELECT {VIEW_COLS}, assessor_hlc, assessor_signatures FROM evidence \
+             WHERE learner_id = $1 AND id = $2"
         )))
         .bind(learner_id)
         .bind(&id)
@@ -436,6 +495,11 @@ impl Db {
         let change = plan(&before)?;
         let last_hlc = parse_hlc(row.try_get("assessor_hlc")?);
         let now = now_ms();
+        let held: Vec<SignatureEvent> = row
+            .try_get::<Option<String>, _>("assessor_signatures")?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let signature = signed_decision(assessor, &before, &held, change.signs, now, last_hlc);
         let record = AssessmentRecord {
             evidence_id,
             status: change.status,
@@ -446,8 +510,12 @@ impl Db {
             submission: change.decided_submission,
             version: change.decided_version,
             hlc: Hlc::tick(last_hlc, now, CENTRE_NODE),
+            signature: signature.map(Box::new),
         };
         store_assessment(&mut tx, learner_id, &id, &record, &change).await?;
+        if let Some(event) = &record.signature {
+            store_signature(&mut tx, learner_id, &id, &before, held, event).await?;
+        }
         add_to_stream(&mut tx, learner_id, pos, &record).await?;
         let before_json = json!({
             "status": before.assessor_status.map(status_str),

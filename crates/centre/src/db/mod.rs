@@ -105,6 +105,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("eqa.sql")),
     (14, include_str!("progress_reviews.sql")),
     (15, include_str!("strategy.sql")),
+    (16, include_str!("decision_signatures.sql")),
 ];
 
 impl Db {

@@ -145,6 +145,7 @@ fn plan_decision(
         stage: next.stage(),
         summary: format!("{} by the assessor.", event.summary()),
         action: "evidence.decide",
+        signs: Some(status),
     })
 }
 
@@ -178,6 +179,7 @@ fn plan_sign_off(item: &EvidenceView, criterion: &str) -> Result<AssessorChange,
         stage: lifecycle.stage(),
         summary: "Criterion signed off.".to_string(),
         action: "criterion.sign_off",
+        signs: None,
     })
 }
 

@@ -389,6 +389,14 @@ impl Collection {
             return Ok(false);
         }
         self.store.set_assessment(record)?;
+        if let Some(signature) = &record.signature {
+            if let Some(mut item) = self.store.get_evidence(record.evidence_id)? {
+                if crate::evidence::add_events(&mut item.fields, std::slice::from_ref(&**signature))
+                {
+                    self.store.put_evidence(&item)?;
+                }
+            }
+        }
         let verdict = LifecycleEvent::of_decision(record.status).summary();
         self.history_by(
             record.evidence_id,

@@ -4,7 +4,7 @@
 
 use super::signature_log::{events_of, record_kind_of};
 use super::signed_content::signed_content_sha256_of;
-use crate::model::EvidenceKind;
+use crate::model::{AssessorStatus, EvidenceKind};
 use crate::signing::{verify, EventKind, Mark, SignatureEvent};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -73,14 +73,19 @@ pub fn signature_summary_of(
 fn line(event: &SignatureEvent, voided: bool, record: crate::signing::RecordKind) -> SignatureLine {
     let who = format!("{} ({})", event.signer.name, event.signer.role.label());
     let (action, meaning) = match &event.kind {
-        EventKind::Sign => (
-            "Signed",
-            record
+        EventKind::Sign => {
+            let meaning = record
                 .steps()
                 .iter()
                 .find(|s| s.role == event.signer.role)
-                .map_or(String::new(), |s| s.meaning.to_string()),
-        ),
+                .map_or(String::new(), |s| s.meaning.to_string());
+            let decided = match event.decision {
+                Some(AssessorStatus::Accepted) => " (accepted)",
+                Some(AssessorStatus::ReferredBack) => " (referred back)",
+                None => "",
+            };
+            ("Signed", format!("{meaning}{decided}"))
+        }
         EventKind::Void { reason } => ("Voided", reason.clone()),
     };
     SignatureLine {
@@ -90,6 +95,7 @@ fn line(event: &SignatureEvent, voided: bool, record: crate::signing::RecordKind
         meaning,
         how: match &event.mark {
             Some(Mark::Typed { .. }) => "typed name",
+            Some(Mark::SignedIn { .. }) => "signed in to the centre",
             Some(_) => "drawn signature",
             None => "",
         },

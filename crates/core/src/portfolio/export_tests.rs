@@ -90,6 +90,7 @@ fn the_export_holds_every_item_its_files_and_a_json_of_everything() {
             submission: 1,
             version: col.evidence(witness).unwrap().learner_hlc,
             hlc,
+            signature: None,
         })
         .unwrap();
 

@@ -114,6 +114,7 @@ fn signed_text(record: &SampleRecord) -> String {
     let how = match &event.mark {
         Some(Mark::Typed { name }) => format!("typed name \u{201c}{}\u{201d}", esc(name)),
         Some(Mark::Drawn { .. } | Mark::DrawnSha256 { .. }) => "drawn signature".to_string(),
+        Some(Mark::SignedIn { .. }) => "signed in to the centre".to_string(),
         None => "no mark".to_string(),
     };
     let holds = if super::sign::signature_holds(record) == Some(true) {

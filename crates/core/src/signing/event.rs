@@ -4,7 +4,7 @@
 
 use super::canonical::content_sha256;
 use super::order::SignerRole;
-use crate::model::Signature;
+use crate::model::{AssessorStatus, Signature};
 use crate::sync::Hlc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -61,6 +61,12 @@ pub enum Mark {
         /// The name as typed.
         name: String,
     },
+    /// Made on the centre by a staff member signed in to their own account (an assessor's
+    /// decision): the account stands for the mark.
+    SignedIn {
+        /// The account, which must be the signer's.
+        account_id: String,
+    },
 }
 
 impl Mark {
@@ -72,13 +78,13 @@ impl Mark {
             Mark::DrawnSha256 { drawing_sha256 } => {
                 *drawing_sha256 == super::drawing_sha256(drawing)
             }
-            Mark::Typed { .. } => false,
+            Mark::Typed { .. } | Mark::SignedIn { .. } => false,
         }
     }
 
     /// True for a drawn signature, however it is kept.
     pub fn is_drawn(&self) -> bool {
-        !matches!(self, Mark::Typed { .. })
+        matches!(self, Mark::Drawn { .. } | Mark::DrawnSha256 { .. })
     }
 }
 
@@ -121,6 +127,9 @@ pub struct SignatureEvent {
     /// The declaration that stood, on a learner's signature of an evidence item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declaration: Option<DeclarationRef>,
+    /// The decision signed, on an assessor's signature of their assessment decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AssessorStatus>,
     /// The device's time (ms since the epoch).
     pub device_ms: i64,
     /// The device's clock stamp, which orders events across devices.

@@ -15,12 +15,22 @@ pub const MAX_SIGNATURE_POINTS: usize = 5_000;
 /// strokes rounded to 1 dp (the caller keeps those strokes, from [`checked_drawing`], beside
 /// the log), so signing again and again never copies drawings into the log. A bare hash is
 /// refused: a signature is made from strokes or a name, never from a hash alone.
-pub fn checked_mark(mark: Mark, signer_name: &str) -> Result<Mark, SigningError> {
+pub fn checked_mark(
+    mark: Mark,
+    signer_name: &str,
+    signer_account: Option<&str>,
+) -> Result<Mark, SigningError> {
     match mark {
         Mark::Drawn { signature } => Ok(Mark::DrawnSha256 {
             drawing_sha256: drawing_sha256(&checked_drawing(signature)?),
         }),
         Mark::DrawnSha256 { .. } => Err(SigningError::MissingMark),
+        Mark::SignedIn { account_id } => {
+            if account_id.trim().is_empty() || signer_account != Some(account_id.as_str()) {
+                return Err(SigningError::MissingMark);
+            }
+            Ok(Mark::SignedIn { account_id })
+        }
         Mark::Typed { name } => {
             if normalised(&name).is_empty() {
                 return Err(SigningError::MissingMark);
@@ -93,17 +103,17 @@ mod tests {
     fn a_typed_name_must_be_the_signers() {
         let typed = |n: &str| Mark::Typed { name: n.into() };
         assert_eq!(
-            checked_mark(typed("  ada   LOVELACE "), "Ada Lovelace"),
+            checked_mark(typed("  ada   LOVELACE "), "Ada Lovelace", None),
             Ok(typed("ada   LOVELACE"))
         );
         assert_eq!(
-            checked_mark(typed("Ada"), "Ada Lovelace"),
+            checked_mark(typed("Ada"), "Ada Lovelace", None),
             Err(SigningError::TypedNameMismatch {
                 expected: "Ada Lovelace".into()
             })
         );
         assert_eq!(
-            checked_mark(typed("   "), "Ada"),
+            checked_mark(typed("   "), "Ada", None),
             Err(SigningError::MissingMark)
         );
     }

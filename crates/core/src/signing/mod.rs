@@ -39,5 +39,5 @@ pub(crate) use mark::round1;
 pub use mark::{checked_drawing, checked_mark, drawing_sha256, MAX_SIGNATURE_POINTS};
 pub use merge::merge_logs;
 pub use order::{RecordKind, SignerRole, Step};
-pub use sign::{sign, void, void_if_changed, Made, SignRequest};
+pub use sign::{sign, sign_decision, void, void_if_changed, Made, SignRequest};
 pub use verify::{head_of, verify, verify_to_head, Problem, Verification};

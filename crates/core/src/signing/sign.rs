@@ -8,6 +8,7 @@ use super::mark::checked_mark;
 use super::merge::tips_of;
 use super::order::RecordKind;
 use super::verify::{standing_of, verify, Problem};
+use crate::model::AssessorStatus;
 use crate::sync::Hlc;
 
 /// Where and when an event is made.
@@ -45,6 +46,28 @@ pub fn sign(
     content_sha256: &str,
     request: SignRequest,
 ) -> Result<SignatureEvent, SigningError> {
+    sign_stating(kind, events, content_sha256, request, None)
+}
+
+/// [`sign`] for an assessor signing their decision: the event also states the decision, so
+/// the signature covers what was decided as well as what was decided on.
+pub fn sign_decision(
+    kind: RecordKind,
+    events: &[SignatureEvent],
+    content_sha256: &str,
+    request: SignRequest,
+    decision: AssessorStatus,
+) -> Result<SignatureEvent, SigningError> {
+    sign_stating(kind, events, content_sha256, request, Some(decision))
+}
+
+fn sign_stating(
+    kind: RecordKind,
+    events: &[SignatureEvent],
+    content_sha256: &str,
+    request: SignRequest,
+    decision: Option<AssessorStatus>,
+) -> Result<SignatureEvent, SigningError> {
     let SignRequest {
         mut signer,
         mark,
@@ -56,7 +79,11 @@ pub fn sign(
     if signer.name.is_empty() {
         return Err(SigningError::MissingName(role));
     }
-    let mark = checked_mark(mark.ok_or(SigningError::MissingMark)?, &signer.name)?;
+    let mark = checked_mark(
+        mark.ok_or(SigningError::MissingMark)?,
+        &signer.name,
+        signer.account_id.as_deref(),
+    )?;
     let position = kind
         .position_of(role)
         .ok_or(SigningError::NotASigner { role, kind })?;
@@ -79,7 +106,7 @@ pub fn sign(
             waiting_for: kind.steps()[signed].role,
         });
     }
-    append(
+    let mut event = append(
         events,
         EventKind::Sign,
         signer,
@@ -87,7 +114,12 @@ pub fn sign(
         declaration,
         content_sha256,
         made,
-    )
+    )?;
+    if decision.is_some() {
+        event.decision = decision;
+        event.sha256 = event.computed_sha256();
+    }
+    Ok(event)
 }
 
 /// A void event for `events` when a signature stands on content other than `content_sha256`
@@ -146,6 +178,7 @@ fn append(
         signer,
         mark,
         declaration,
+        decision: None,
         device_ms: made.device_ms,
         hlc: made.hlc,
         device: made.device,

@@ -285,6 +285,77 @@ fn concurrent_edits_keep_the_later_and_record_the_other() {
 }
 
 #[test]
+fn the_assessors_signed_decision_comes_back_into_the_items_log() {
+    use crate::evidence::{events_of, signature_summary_of, signed_content_sha256};
+    use crate::signing::{verify, Mark, RecordKind, SignerRole};
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Negotiated a delivery date");
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    phone.clock.advance_ms(1_000);
+    assert!(centre.assess(
+        id,
+        AssessorStatus::ReferredBack,
+        "Say what you offered.",
+        phone.clock.now_ms()
+    ));
+    phone.sync().unwrap();
+    let item = phone.col().evidence(id).unwrap();
+    let events = events_of(&item.fields);
+    let roles: Vec<_> = events.iter().map(|e| e.signer.role).collect();
+    assert_eq!(roles.last(), Some(&SignerRole::Assessor), "{events:?}");
+    let signed = events.last().unwrap();
+    assert_eq!(signed.decision, Some(AssessorStatus::ReferredBack));
+    assert!(matches!(signed.mark, Some(Mark::SignedIn { .. })));
+    let state = verify(
+        RecordKind::EvidenceItem,
+        &signed_content_sha256(&item),
+        &events,
+    );
+    assert!(state.complete(), "{state:?}");
+    let attachments: Vec<(String, String)> = Vec::new();
+    let summary = signature_summary_of(
+        item.kind,
+        &item.title,
+        &item.fields,
+        &item.criteria,
+        &attachments,
+    );
+    let line = summary.lines.last().unwrap();
+    assert_eq!(line.who, "A. Assessor (the assessor)");
+    assert_eq!(
+        line.meaning,
+        "signs the assessment decision (referred back)"
+    );
+    assert_eq!(line.how, "signed in to the centre");
+
+    // The learner improves it and resubmits: the decision's signature is set aside and the
+    // assessor is asked to sign again, which they do on accepting.
+    let mut fields = item.fields.clone();
+    fields.insert("what".into(), "Offered free delivery.".into());
+    phone
+        .col()
+        .update_evidence(id, &item.title, fields)
+        .unwrap();
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    phone.clock.advance_ms(1_000);
+    assert!(centre.assess(id, AssessorStatus::Accepted, "", phone.clock.now_ms()));
+    phone.sync().unwrap();
+    let item = phone.col().evidence(id).unwrap();
+    let events = events_of(&item.fields);
+    let state = verify(
+        RecordKind::EvidenceItem,
+        &signed_content_sha256(&item),
+        &events,
+    );
+    assert!(state.complete(), "{state:?}");
+    assert_eq!(state.standing[1].decision, Some(AssessorStatus::Accepted));
+    assert_eq!(state.voided.len(), 2);
+}
+
+#[test]
 fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
     use crate::evidence::{events_of, signed_digest, WITNESS_NAME};
     use crate::signing::{verify, RecordKind};

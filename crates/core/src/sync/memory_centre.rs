@@ -150,6 +150,34 @@ impl MemoryCentre {
         let version = next.decision.and_then(|d| d.version);
         let hlc = Hlc::tick(state.clock, now_ms, uuid::Uuid::nil());
         state.clock = Some(hlc);
+        // Signed as the real centre signs: after the learner's declaration, else not at all.
+        let held: Vec<_> = state
+            .log
+            .iter()
+            .filter_map(|c| match &c.body {
+                PullBody::Assessment(a) if a.evidence_id == evidence_id => {
+                    a.signature.as_deref().cloned()
+                }
+                _ => None,
+            })
+            .collect();
+        let signature = rules::learner_version_in_stream(&state.log, evidence_id).and_then(|r| {
+            let decider = crate::evidence::Decider {
+                signer: crate::signing::Signer {
+                    role: crate::signing::SignerRole::Assessor,
+                    name: "A. Assessor".into(),
+                    account_id: Some("assessor-1".into()),
+                    witness: None,
+                },
+                now_ms,
+                last_hlc: Some(hlc),
+                node: uuid::Uuid::nil(),
+            };
+            crate::evidence::sign_decision(r, &held, decider, status)
+                .ok()
+                .flatten()
+                .map(Box::new)
+        });
         let cursor = state.log.len() as u64 + 1;
         state.log.push(PulledChange {
             cursor,
@@ -164,6 +192,7 @@ impl MemoryCentre {
                 submission,
                 version,
                 hlc,
+                signature,
             }),
         });
         true

@@ -276,6 +276,11 @@ pub struct AssessmentRecord {
     pub version: Option<Hlc>,
     /// Orders concurrent assessor edits.
     pub hlc: Hlc,
+    /// The assessor's signature of this decision, which each device adds to the item's
+    /// signature log (absent when the decision was not signed: a centre from before, an
+    /// item the learner had not declared, a witness testimony referred back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Box<crate::signing::SignatureEvent>>,
 }
 
 /// `POST /v1/sync/push`: a device's next outbox changes, in order.

@@ -42,20 +42,11 @@ pub fn attachment_list(attachments: &[(String, String)]) -> Vec<(String, String)
 /// version, the latest decision and whether a deletion arrived (the order of the three does
 /// not matter). `None` when the item never arrived or was a draft when deleted.
 pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Lifecycle> {
-    let mut learner: Option<&EvidenceRecord> = None;
+    let learner = learner_version_in_stream(stream, id);
     let mut decision: Option<&AssessmentRecord> = None;
     let mut deleted = false;
     for change in stream {
         match &change.body {
-            PullBody::Learner(ChangeBody::EvidencePut(r))
-                if r.id == id
-                    && learner_version_wins(
-                        learner.map(|l| (l.submission_count(), l.hlc)),
-                        (r.submission_count(), r.hlc),
-                    ) =>
-            {
-                learner = Some(r);
-            }
             PullBody::Learner(ChangeBody::EvidenceDeleted(d)) if *d == id => deleted = true,
             PullBody::Assessment(a)
                 if a.evidence_id == id && remote_wins(decision.map(|d| d.hlc), a.hlc) =>
@@ -78,6 +69,28 @@ pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Li
         return None;
     }
     Some(lifecycle)
+}
+
+/// The learner's version of an item that wins in a learner's stream (see
+/// [`learner_version_wins`]), deleted or not.
+pub fn learner_version_in_stream(
+    stream: &[PulledChange],
+    id: EvidenceId,
+) -> Option<&EvidenceRecord> {
+    let mut learner: Option<&EvidenceRecord> = None;
+    for change in stream {
+        if let PullBody::Learner(ChangeBody::EvidencePut(r)) = &change.body {
+            if r.id == id
+                && learner_version_wins(
+                    learner.map(|l| (l.submission_count(), l.hlc)),
+                    (r.submission_count(), r.hlc),
+                )
+            {
+                learner = Some(r);
+            }
+        }
+    }
+    learner
 }
 
 /// The version of an hours entry that stands in a learner's stream: the highest stamp, unless
