@@ -85,7 +85,8 @@ fn change_body() -> serde_json::Value {
     json!({"oneOf": [
         variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
         variant("deck_deleted", uuid()), variant("note_put", note), variant("note_deleted", uuid()),
-        variant("evidence_put", evidence), variant("evidence_deleted", uuid()), variant("settings_put", settings)]})
+        variant("evidence_put", evidence.clone()), variant("evidence_deleted", uuid()),
+        variant("evidence_withdrawn", evidence), variant("settings_put", settings)]})
 }
 
 wire_schema!(

@@ -247,6 +247,51 @@ async fn sign_off_needs_an_enrolled_criterion_and_the_accepted_submission(backen
 }
 both_backends!(sign_off_needs_an_enrolled_criterion_and_the_accepted_submission);
 
+/// A withdrawal names the version withdrawn. A version from a second device that never saw
+/// the withdrawal (the item had been referred back, so it could still edit) used to merge
+/// into the withdrawn item: still Withdrawn, showing the newer content. Whichever arrives
+/// first, the withdrawn content stands, the second device's push is taken (its outbox is not
+/// wedged) and the item is not back in the queue.
+async fn a_version_made_after_a_withdrawal_does_not_replace_it(backend: Backend) {
+    for withdrawal_first in [true, false] {
+        let s = setup(backend).await;
+        s.decide(AssessorStatus::ReferredBack).await;
+        let tablet = DeviceId::new_at(2);
+        let mut later = s.first.clone();
+        later.title = "The tablet's later words".into();
+        later.submissions = 2;
+        later.hlc.wall_ms += 60_000;
+        later.hlc.node = tablet.0;
+        let withdrawal = ChangeBody::EvidenceWithdrawn(s.first.clone());
+        if withdrawal_first {
+            s.push_from(s.phone, 2, withdrawal).await;
+            s.push_from(tablet, 1, ChangeBody::EvidencePut(later)).await;
+        } else {
+            s.push_from(tablet, 1, ChangeBody::EvidencePut(later)).await;
+            s.push_from(s.phone, 2, withdrawal).await;
+        }
+        let view = s.view().await;
+        assert_eq!(
+            view.stage,
+            Stage::Withdrawn,
+            "withdrawal first: {withdrawal_first}"
+        );
+        assert_eq!(
+            view.title, "Kettle returns",
+            "withdrawal first: {withdrawal_first}"
+        );
+        assert!(s
+            .c
+            .state
+            .db
+            .get_queue(&s.ann.scope())
+            .await
+            .unwrap()
+            .is_empty());
+    }
+}
+both_backends!(a_version_made_after_a_withdrawal_does_not_replace_it);
+
 /// Defect 3: deleting accepted, signed-off evidence used to hide it from every page, the
 /// matrix and the ZIP. Now it is withdrawn: kept and shown as withdrawn everywhere (not in
 /// the queue), its sign-off shown as resting on withdrawn evidence and no longer counted. A

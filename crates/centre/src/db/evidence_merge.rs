@@ -34,6 +34,8 @@ struct Held {
     stage: Option<Stage>,
     deleted: bool,
     withdrawn_ms: Option<i64>,
+    /// The stamp of the version withdrawn, when the withdrawal named one: that version stands.
+    withdrawn_hlc: Option<Hlc>,
     assessor_status: Option<AssessorStatus>,
     decided_submission: u32,
     decided_version: Option<Hlc>,
@@ -56,6 +58,7 @@ impl Held {
             stage: Stage::parse(row.try_get::<String, _>("stage")?.as_str()),
             deleted: row.try_get::<i64, _>("deleted")? != 0,
             withdrawn_ms: row.try_get("withdrawn_ms")?,
+            withdrawn_hlc: parse_hlc(row.try_get("withdrawn_hlc")?),
             assessor_status: parse_status(row.try_get("assessor_status")?),
             decided_submission: row.try_get::<i64, _>("decided_submission")? as u32,
             decided_version: parse_hlc(row.try_get("decided_version")?),
@@ -94,6 +97,7 @@ impl Held {
             stage: Some(Stage::Draft),
             deleted: true,
             withdrawn_ms: None,
+            withdrawn_hlc: None,
             assessor_status: None,
             decided_submission: 0,
             decided_version: None,
@@ -168,7 +172,7 @@ impl<'a> EvidenceMerge<'a> {
         for chunk in unique.chunks(500) {
             let sql = format!(
                 "SELECT id, kind, title, learner_status, record, learner_hlc, submitted_ms, \
-                 updated_ms, submissions, stage, deleted, withdrawn_ms, assessor_status, \
+                 updated_ms, submissions, stage, deleted, withdrawn_ms, withdrawn_hlc, assessor_status, \
                  decided_submission, decided_version \
                  FROM evidence WHERE learner_id = $1 AND id IN ({})",
                 placeholders(2, chunk.len())
@@ -241,6 +245,21 @@ impl<'a> EvidenceMerge<'a> {
             return;
         }
         if held.learner_hlc == Some(rec.hlc) {
+            return;
+        }
+        // The version it was withdrawn at stands (`rules::withdrawal_wins`): this one was made
+        // on a device that had not seen the withdrawal. Kept in history, not applied; that
+        // device is told when it pulls the withdrawal.
+        if held.withdrawn_hlc.is_some() {
+            let summary =
+                "A version made without seeing the withdrawal arrived; it was not applied.";
+            note(
+                (history, order),
+                &id,
+                made_ms,
+                summary.into(),
+                json!({ "set_aside": rec }),
+            );
             return;
         }
         let old = held.record.clone();
@@ -339,6 +358,58 @@ impl<'a> EvidenceMerge<'a> {
         note((history, order), id, time_ms, summary, json!({}));
     }
 
+    /// The learner withdrew a submitted item at version `rec`: that version is the item from
+    /// now on, kept and shown to assessors as withdrawn, whatever version is held (the
+    /// earliest withdrawal wins); a held version made after it is kept in history.
+    pub(crate) fn withdraw(&mut self, rec: &EvidenceRecord, time_ms: i64) {
+        let id = rec.id.to_string();
+        let rec = &EvidenceRecord {
+            attachments: rules::attachment_list(&rec.attachments),
+            ..rec.clone()
+        };
+        let EvidenceMerge {
+            items,
+            order,
+            history,
+            ..
+        } = self;
+        let held = items
+            .entry(id.clone())
+            .or_insert(None)
+            .get_or_insert_with(|| Held::tombstone(time_ms));
+        if !rules::withdrawal_wins(held.withdrawn_hlc, rec.hlc) {
+            return;
+        }
+        if let Some(old) = held.record.as_ref().filter(|o| o.hlc != rec.hlc) {
+            let summary = "Withdrawn at an earlier version; this version was made without \
+                           seeing the withdrawal and is no longer the item's.";
+            note(
+                (history, order),
+                &id,
+                rec.updated_ms,
+                summary.into(),
+                json!({ "set_aside": old }),
+            );
+        }
+        let newly = held.withdrawn_ms.is_none();
+        held.deleted = true;
+        held.withdrawn_ms = held.withdrawn_ms.or(Some(time_ms));
+        held.withdrawn_hlc = Some(rec.hlc);
+        let stage = held.lifecycle_with(Some(rec)).stage();
+        let submitted_ms = held.submitted_ms.or(Some(rec.updated_ms));
+        held.take(rec, stage, submitted_ms);
+        if newly {
+            let summary = format!("{}.", LifecycleEvent::Withdrawn.summary());
+            note(
+                (history, order),
+                &id,
+                time_ms,
+                summary,
+                json!({ "after": rec }),
+            );
+        }
+    }
+
     /// Writes the changed items and their history.
     pub(crate) async fn write(self, conn: &mut AnyConnection) -> ApiResult<()> {
         let changed: Vec<(&String, &Held)> = self
@@ -359,7 +430,7 @@ impl<'a> EvidenceMerge<'a> {
     }
 }
 
-const ITEM_COLS: usize = 13;
+const ITEM_COLS: usize = 14;
 
 async fn upsert_items(
     conn: &mut AnyConnection,
@@ -371,13 +442,14 @@ async fn upsert_items(
         .collect();
     let sql = format!(
         "INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, learner_hlc, \
-         submitted_ms, updated_ms, submissions, stage, deleted, withdrawn_ms) VALUES {} \
+         submitted_ms, updated_ms, submissions, stage, deleted, withdrawn_ms, withdrawn_hlc) VALUES {} \
          ON CONFLICT (learner_id, id) DO UPDATE SET kind = excluded.kind, \
          title = excluded.title, learner_status = excluded.learner_status, \
          record = excluded.record, learner_hlc = excluded.learner_hlc, \
          submitted_ms = excluded.submitted_ms, updated_ms = excluded.updated_ms, \
          submissions = excluded.submissions, stage = excluded.stage, \
-         deleted = excluded.deleted, withdrawn_ms = excluded.withdrawn_ms",
+         deleted = excluded.deleted, withdrawn_ms = excluded.withdrawn_ms, \
+         withdrawn_hlc = excluded.withdrawn_hlc",
         rows.join(",")
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -395,7 +467,8 @@ async fn upsert_items(
             .bind(i64::from(held.submissions))
             .bind(held.stage.unwrap_or(Stage::Draft).as_str())
             .bind(i64::from(held.deleted))
-            .bind(held.withdrawn_ms);
+            .bind(held.withdrawn_ms)
+            .bind(held.withdrawn_hlc.as_ref().map(json).transpose()?);
     }
     q.execute(&mut *conn).await?;
     Ok(())

@@ -106,6 +106,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("progress_reviews.sql")),
     (15, include_str!("strategy.sql")),
     (16, include_str!("decision_signatures.sql")),
+    (17, include_str!("withdrawal.sql")),
 ];
 
 impl Db {

@@ -105,6 +105,7 @@ impl Db {
             .filter_map(|c| match &c.body {
                 ChangeBody::EvidencePut(e) => Some(e.id.to_string()),
                 ChangeBody::EvidenceDeleted(id) => Some(id.to_string()),
+                ChangeBody::EvidenceWithdrawn(e) => Some(e.id.to_string()),
                 _ => None,
             })
             .collect();
@@ -340,11 +341,7 @@ async fn missing_blobs(
 ) -> Result<Vec<String>, sqlx::Error> {
     let named: BTreeSet<&str> = changes
         .iter()
-        .filter_map(|c| match &c.body {
-            ChangeBody::EvidencePut(e) => Some(e.attachments.iter().map(|(sha, _)| sha.as_str())),
-            _ => None,
-        })
-        .flatten()
+        .flat_map(|c| c.body.attachment_hashes())
         .collect();
     if named.is_empty() {
         return Ok(Vec::new());
@@ -485,6 +482,7 @@ async fn apply_change(
         }
         ChangeBody::EvidencePut(record) => evidence.put(record),
         ChangeBody::EvidenceDeleted(id) => evidence.delete(&id.to_string(), change.time_ms),
+        ChangeBody::EvidenceWithdrawn(record) => evidence.withdraw(record, change.time_ms),
         ChangeBody::HoursPut(record) => hours::put(conn, learner_id, record, actor).await?,
         ChangeBody::HoursDeleted(id) => {
             hours::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?

@@ -331,8 +331,10 @@ impl Collection {
     }
 
     /// Deletes a draft, or withdraws an item the learner has submitted (the lifecycle's
-    /// `removal` says which). Either way a tombstone goes to the centre; a withdrawn item
-    /// stays here and on the centre, marked withdrawn, where the assessor still sees it.
+    /// `removal` says which). A draft's deletion goes to the centre as a tombstone; a
+    /// withdrawal names the version withdrawn (its clock stamp), which stays here and on the
+    /// centre, marked withdrawn, where the assessor still sees it, and which no version made
+    /// on another device without seeing the withdrawal replaces.
     pub fn delete_evidence(&mut self, id: EvidenceId) -> Result<()> {
         let item = self.evidence(id)?;
         if item.withdrawn {
@@ -341,21 +343,38 @@ impl Collection {
         let removal = item.lifecycle().removal();
         let now = self.clock.now_ms();
         self.transact(EVIDENCE, |col| {
-            match removal {
-                Removal::Delete => col.store.remove_evidence(id)?,
-                Removal::Withdraw => col.store.add_history(
-                    id,
-                    &EvidenceHistoryEntry {
-                        time_ms: now,
-                        actor: "learner".into(),
-                        summary: LifecycleEvent::Withdrawn.summary().into(),
-                        detail: json!({}),
-                    },
-                )?,
-            }
             col.store
                 .add_tombstone(Stamped::Evidence, id.0.as_bytes(), now)?;
-            col.queue_change(ChangeBody::EvidenceDeleted(id))
+            match removal {
+                Removal::Delete => {
+                    col.store.remove_evidence(id)?;
+                    col.queue_change(ChangeBody::EvidenceDeleted(id))
+                }
+                Removal::Withdraw => {
+                    col.store.add_history(
+                        id,
+                        &EvidenceHistoryEntry {
+                            time_ms: now,
+                            actor: "learner".into(),
+                            summary: LifecycleEvent::Withdrawn.summary().into(),
+                            detail: json!({}),
+                        },
+                    )?;
+                    // The version withdrawn keeps its own stamp: an item saved before stamps
+                    // existed gets one now.
+                    let hlc = match col.store.get_hlc(Stamped::Evidence, id.0.as_bytes())? {
+                        Some(hlc) => hlc,
+                        None => {
+                            let hlc = col.next_hlc()?;
+                            col.store
+                                .set_hlc(Stamped::Evidence, id.0.as_bytes(), &hlc)?;
+                            hlc
+                        }
+                    };
+                    col.store.set_withdrawal(id, &hlc)?;
+                    col.queue_change(ChangeBody::EvidenceWithdrawn(evidence_record(&item, hlc)))
+                }
+            }
         })
     }
 
@@ -401,26 +420,31 @@ impl Collection {
         let hlc = self.next_hlc()?;
         self.store
             .set_hlc(Stamped::Evidence, item.id.0.as_bytes(), &hlc)?;
-        self.queue_change(ChangeBody::EvidencePut(EvidenceRecord {
-            id: item.id,
-            kind: item.kind.as_str().to_string(),
-            template_id: item.template_id.clone(),
-            title: item.title.clone(),
-            fields: item.fields.clone(),
-            criteria: item.criteria.clone(),
-            attachments: item
-                .attachments
-                .iter()
-                .map(|a| (a.sha256.clone(), a.file_name.clone()))
-                .collect(),
-            learner_status: match item.learner_status {
-                LearnerStatus::Draft => "draft".into(),
-                LearnerStatus::Submitted => "submitted".into(),
-            },
-            submissions: item.submissions,
-            updated_ms: item.updated_ms,
-            hlc,
-        }))
+        self.queue_change(ChangeBody::EvidencePut(evidence_record(item, hlc)))
+    }
+}
+
+/// The learner's side of an item on the wire, as this version stamped `hlc`.
+fn evidence_record(item: &EvidenceItem, hlc: crate::sync::Hlc) -> EvidenceRecord {
+    EvidenceRecord {
+        id: item.id,
+        kind: item.kind.as_str().to_string(),
+        template_id: item.template_id.clone(),
+        title: item.title.clone(),
+        fields: item.fields.clone(),
+        criteria: item.criteria.clone(),
+        attachments: item
+            .attachments
+            .iter()
+            .map(|a| (a.sha256.clone(), a.file_name.clone()))
+            .collect(),
+        learner_status: match item.learner_status {
+            LearnerStatus::Draft => "draft".into(),
+            LearnerStatus::Submitted => "submitted".into(),
+        },
+        submissions: item.submissions,
+        updated_ms: item.updated_ms,
+        hlc,
     }
 }
 

@@ -7,7 +7,9 @@
 //!   stamp wins; for evidence the losing version is kept in the item's history;
 //! - the assessor's side of evidence: the higher stamp wins, separately;
 //! - deletions leave tombstones: a draft is removed and stays removed, however late an edit
-//!   arrives; a submitted item is withdrawn (kept, marked), and its versions keep merging.
+//!   arrives; a submitted item is withdrawn (kept, marked). A withdrawal names the version it
+//!   withdrew (`EvidenceWithdrawn`): that version stands and no other is applied over it; a
+//!   deletion from an older device carries none, and versions keep merging after it.
 
 use super::{settings::SETTINGS_HLC_KEY, Collection, OpChanges};
 use crate::evidence::{LifecycleEvent, Removal};
@@ -40,6 +42,9 @@ pub struct MergeReport {
     pub applied: usize,
     /// Assessor decisions that changed an item.
     pub feedback: usize,
+    /// Items withdrawn on another device whose version here was made after the withdrawal:
+    /// that version is kept in the item's history, not applied.
+    pub set_aside: usize,
 }
 
 /// What a page changes outside the database, applied once it has committed.
@@ -66,6 +71,11 @@ impl Collection {
             let mut next_position = None;
             for change in &page.changes {
                 match &change.body {
+                    PullBody::Learner(ChangeBody::EvidenceWithdrawn(record)) => {
+                        if col.merge_evidence_withdrawn(record)? {
+                            report.set_aside += 1;
+                        }
+                    }
                     PullBody::Learner(body) => {
                         col.merge_learner(body, &mut cards, &mut after, &mut next_position)?
                     }
@@ -176,6 +186,9 @@ impl Collection {
             }
             ChangeBody::EvidencePut(record) => self.merge_evidence(record)?,
             ChangeBody::EvidenceDeleted(id) => self.merge_evidence_deleted(*id)?,
+            ChangeBody::EvidenceWithdrawn(record) => {
+                self.merge_evidence_withdrawn(record)?;
+            }
             ChangeBody::HoursPut(record) => self.merge_hours(record)?,
             ChangeBody::HoursDeleted(id) => self.store.remove_hours(*id, self.clock.now_ms())?,
             ChangeBody::SettingsPut(record) => {
@@ -289,6 +302,18 @@ impl Collection {
         let key = record.id.0.as_bytes();
         self.observe(record.hlc)?;
         let local = self.store.get_evidence(record.id)?;
+        // The version it was withdrawn at stands: this one was made without seeing the
+        // withdrawal (or is older than it). Kept where the learner can find it.
+        if self.store.get_withdrawal(record.id)?.is_some() {
+            if local.is_some() {
+                self.history(
+                    record.id,
+                    "A change from another device arrived after the item was withdrawn; it was not applied",
+                    json!({ "set_aside": record }),
+                )?;
+            }
+            return Ok(());
+        }
         let held = match (&local, self.store.get_hlc(Stamped::Evidence, key)?) {
             (Some(item), Some(hlc)) => Some((item.lifecycle().submissions, hlc)),
             _ => None,
@@ -317,23 +342,32 @@ impl Collection {
             }
             return Ok(());
         }
-        let mut item = match local {
-            Some(item) => {
-                let before = json!({ "title": item.title, "fields": item.fields, "criteria": item.criteria });
-                self.history(
-                    item.id,
-                    "Updated from another device",
-                    json!({ "before": before, "after": record }),
-                )?;
-                item
-            }
-            None => crate::model::EvidenceItem::draft(
+        if let Some(item) = &local {
+            let before =
+                json!({ "title": item.title, "fields": item.fields, "criteria": item.criteria });
+            self.history(
+                item.id,
+                "Updated from another device",
+                json!({ "before": before, "after": record }),
+            )?;
+        }
+        self.take_learner_version(local, record)
+    }
+
+    /// Stores `record` as the learner's version of the item (`local`: the item held, if any).
+    fn take_learner_version(
+        &self,
+        local: Option<crate::model::EvidenceItem>,
+        record: &EvidenceRecord,
+    ) -> Result<()> {
+        let mut item = local.unwrap_or_else(|| {
+            crate::model::EvidenceItem::draft(
                 record.id,
                 EvidenceKind::QuickNote,
                 String::new(),
                 record.updated_ms,
-            ),
-        };
+            )
+        });
         item.kind = EvidenceKind::parse(&record.kind).unwrap_or(item.kind);
         item.template_id = record.template_id.clone();
         item.title = record.title.clone();
@@ -358,6 +392,39 @@ impl Collection {
             &rules::attachment_list(&record.attachments),
             self.clock.now_ms(),
         )
+    }
+
+    /// A withdrawal from another device: the version it withdrew is the item from now on,
+    /// marked withdrawn, whatever version is here (the earliest withdrawal wins). True when
+    /// the version here was a different one, made without seeing the withdrawal: it is kept
+    /// in the item's history, not applied, and the sync reports it.
+    fn merge_evidence_withdrawn(&self, record: &EvidenceRecord) -> Result<bool> {
+        self.observe(record.hlc)?;
+        let id = record.id;
+        if !rules::withdrawal_wins(self.store.get_withdrawal(id)?, record.hlc) {
+            return Ok(false);
+        }
+        let local = self.store.get_evidence(id)?;
+        let held = self.store.get_hlc(Stamped::Evidence, id.0.as_bytes())?;
+        let mut set_aside = false;
+        if let Some(item) = &local {
+            if held != Some(record.hlc) {
+                set_aside = true;
+                self.history(
+                    id,
+                    "Withdrawn on another device before this version was made; this version was not applied and is kept here",
+                    json!({ "set_aside": { "title": item.title, "fields": item.fields, "criteria": item.criteria } }),
+                )?;
+            }
+            if !item.withdrawn {
+                self.history(id, LifecycleEvent::Withdrawn.summary(), json!({}))?;
+            }
+        }
+        self.take_learner_version(local, record)?;
+        self.store.set_withdrawal(id, &record.hlc)?;
+        self.store
+            .add_tombstone(Stamped::Evidence, id.0.as_bytes(), self.clock.now_ms())?;
+        Ok(set_aside)
     }
 
     /// A deletion from another device: a draft goes, a submitted item is withdrawn (kept; the

@@ -68,6 +68,27 @@ impl Store {
             .exists(params![what.kind(), id])?)
     }
 
+    /// The stamp of the version an item was withdrawn at (none: not withdrawn, or withdrawn by
+    /// a deletion that carried no stamp).
+    pub(crate) fn get_withdrawal(&self, id: EvidenceId) -> Result<Option<Hlc>> {
+        let json: Option<Option<String>> = self
+            .conn
+            .prepare_cached("SELECT withdrawn_hlc FROM evidence WHERE id = ?")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        Ok(match json.flatten() {
+            Some(json) => Some(serde_json::from_str(&json)?),
+            None => None,
+        })
+    }
+
+    pub(crate) fn set_withdrawal(&self, id: EvidenceId, hlc: &Hlc) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE evidence SET withdrawn_hlc = ? WHERE id = ?")?
+            .execute(params![serde_json::to_string(hlc)?, id])?;
+        Ok(())
+    }
+
     pub(crate) fn sync_cursor(&self) -> Result<u64> {
         Ok(self
             .get_meta(CURSOR_KEY)?

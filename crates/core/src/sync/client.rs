@@ -33,6 +33,9 @@ pub struct SyncReport {
     pub pulled: usize,
     /// Assessor decisions among them.
     pub feedback: usize,
+    /// Items withdrawn on another device while this one changed them: this device's version
+    /// is kept in the item's history, not applied (the learner should be told).
+    pub set_aside: usize,
     /// Push and pull requests made (attachment uploads not counted).
     pub round_trips: usize,
 }
@@ -325,6 +328,7 @@ pub(super) fn pull(
         };
         report.pulled += merged.applied;
         report.feedback += merged.feedback;
+        report.set_aside += merged.set_aside;
         progress(SyncProgress::Pulling {
             applied: report.pulled,
         });

@@ -157,3 +157,71 @@ fn a_deleted_draft_that_another_device_submitted_ends_withdrawn_everywhere() {
         assert_eq!(phone.digest(), tablet.digest());
     }
 }
+
+/// A withdrawal names the version withdrawn: a version the second device made afterwards,
+/// without seeing it (the item had been referred back, so it could still edit), used to merge
+/// into the withdrawn item, which stayed Withdrawn while showing the newer content. Whichever
+/// reaches the centre first, the withdrawn version stands everywhere, the second device's
+/// outbox drains, and its sync reports the version it kept aside.
+#[test]
+fn a_version_made_after_a_withdrawal_does_not_replace_the_withdrawn_item() {
+    for withdrawal_first in [true, false] {
+        let centre = MemoryCentre::new();
+        let mut phone = Device::new(centre.connect());
+        let mut tablet = Device::new(centre.connect());
+        let (id, _) = draft(&mut phone.col(), "Refund");
+        phone.col().submit_evidence(id).unwrap();
+        phone.sync().unwrap();
+        assert!(centre.assess(
+            id,
+            AssessorStatus::ReferredBack,
+            "Say more.",
+            phone.clock.now_ms()
+        ));
+        phone.sync().unwrap();
+        tablet.sync().unwrap();
+
+        phone.clock.advance_ms(1_000);
+        phone.col().delete_evidence(id).unwrap();
+        tablet.clock.advance_ms(60_000);
+        let item = tablet.col().evidence(id).unwrap();
+        tablet
+            .col()
+            .update_evidence(id, "The tablet's later words", item.fields.clone())
+            .unwrap();
+        tablet.col().submit_evidence(id).unwrap();
+        let (first, second) = if withdrawal_first {
+            (&mut phone, &mut tablet)
+        } else {
+            (&mut tablet, &mut phone)
+        };
+        let first_report = first.sync().unwrap();
+        let second_report = second.sync().unwrap();
+        let last = first.sync().unwrap();
+        let set_aside = if withdrawal_first {
+            second_report.set_aside
+        } else {
+            first_report.set_aside + last.set_aside
+        };
+
+        assert_eq!(centre_stage(&centre, id), Some(Stage::Withdrawn));
+        for device in [&phone, &tablet] {
+            let item = device.col().evidence(id).unwrap();
+            assert_eq!(item.stage(), Stage::Withdrawn);
+            assert_eq!(item.title, "Refund", "withdrawal first: {withdrawal_first}");
+            assert_eq!(device.col().pending_changes().unwrap(), 0);
+        }
+        assert_eq!(phone.digest(), tablet.digest());
+        assert_eq!(
+            set_aside, 1,
+            "the tablet is told (withdrawal first: {withdrawal_first})"
+        );
+        let history = tablet.col().evidence_history(id).unwrap();
+        assert!(
+            history
+                .iter()
+                .any(|h| h.detail.to_string().contains("The tablet's later words")),
+            "the tablet's version is kept in its history"
+        );
+    }
+}

@@ -3,8 +3,8 @@
 //! centre is tested against the same client in the workspace's end-to-end tests.
 
 use super::protocol::{
-    AssessmentRecord, ChangeBody, EnrolmentRecord, MissingBlobs, Origin, PullBody, PullResponse,
-    PulledChange, PushGap, PushRequest, PushResponse,
+    AssessmentRecord, EnrolmentRecord, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
+    PushGap, PushRequest, PushResponse,
 };
 use super::transport::{PushOutcome, Transport, TransportError};
 use super::{rules, Hlc};
@@ -246,12 +246,7 @@ impl Transport for MemoryCentre {
                 .changes
                 .iter()
                 .filter(|c| c.seq > last)
-                .flat_map(|c| match &c.body {
-                    ChangeBody::EvidencePut(e) => {
-                        e.attachments.iter().map(|(sha, _)| sha.clone()).collect()
-                    }
-                    _ => Vec::new(),
-                })
+                .flat_map(|c| c.body.attachment_hashes().map(str::to_string))
                 .filter(|sha| !state.blobs.contains_key(sha))
                 .collect();
             if request.first_seq > last + 1 {

@@ -44,8 +44,14 @@ pub enum ChangeBody {
     NoteDeleted(NoteId),
     /// The learner's fields of an evidence item changed.
     EvidencePut(EvidenceRecord),
-    /// An evidence item was deleted (tombstone).
+    /// An evidence item was deleted (tombstone). Devices send it for drafts; from older
+    /// devices it also withdraws a submitted item, whose later versions then keep merging.
     EvidenceDeleted(EvidenceId),
+    /// The learner withdrew a submitted item at this version of it (its stamp is the clock
+    /// stamp it withdrew at): every node keeps exactly this version, shown as withdrawn, and
+    /// applies no other version of the item after it, whenever that arrives (see
+    /// [`super::rules::withdrawal_wins`]).
+    EvidenceWithdrawn(EvidenceRecord),
     /// The learner's settings changed.
     SettingsPut(SettingsRecord),
     /// An off-the-job hours entry was logged or changed.
@@ -59,7 +65,9 @@ impl ChangeBody {
     /// the change.
     pub fn attachment_hashes(&self) -> impl Iterator<Item = &str> {
         let attachments = match self {
-            ChangeBody::EvidencePut(e) => e.attachments.as_slice(),
+            ChangeBody::EvidencePut(e) | ChangeBody::EvidenceWithdrawn(e) => {
+                e.attachments.as_slice()
+            }
             _ => &[],
         };
         attachments.iter().map(|(sha, _)| sha.as_str())

@@ -24,6 +24,18 @@ pub fn learner_version_wins(local: Option<(u32, Hlc)>, remote: (u32, Hlc)) -> bo
     local.is_none_or(|l| remote > l)
 }
 
+/// Whether a withdrawal at the version stamped `remote` replaces the withdrawal held (stamped
+/// `held`; none while the item is not withdrawn this way). The earliest wins: a device can
+/// only withdraw an item it has not seen withdrawn, so a later withdrawal was made without
+/// seeing the first, and so was the version it carries. Once an item is withdrawn, the
+/// withdrawn version stands and no other version is applied over it, whatever order they
+/// arrive in: a version from a second device that never saw the withdrawal is kept aside in
+/// history (and that device is told when it pulls the withdrawal), never merged into the
+/// withdrawn item.
+pub fn withdrawal_wins(held: Option<Hlc>, remote: Hlc) -> bool {
+    held.is_none_or(|h| remote < h)
+}
+
 /// An item's attachment list as stored everywhere: one entry per file content, the first
 /// name it was attached under kept, in the learner's order. The same bytes under two names
 /// would otherwise be one attachment on devices (files are stored by content) and two on the
@@ -45,9 +57,15 @@ pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Li
     let learner = learner_version_in_stream(stream, id);
     let mut decision: Option<&AssessmentRecord> = None;
     let mut deleted = false;
+    let mut withdrawn: Option<&EvidenceRecord> = None;
     for change in stream {
         match &change.body {
             PullBody::Learner(ChangeBody::EvidenceDeleted(d)) if *d == id => deleted = true,
+            PullBody::Learner(ChangeBody::EvidenceWithdrawn(r))
+                if r.id == id && withdrawal_wins(withdrawn.map(|w| w.hlc), r.hlc) =>
+            {
+                withdrawn = Some(r);
+            }
             PullBody::Assessment(a)
                 if a.evidence_id == id && remote_wins(decision.map(|d| d.hlc), a.hlc) =>
             {
@@ -56,7 +74,10 @@ pub fn lifecycle_in_stream(stream: &[PulledChange], id: EvidenceId) -> Option<Li
             _ => {}
         }
     }
-    let learner = learner?;
+    if withdrawn.is_some() {
+        deleted = true;
+    }
+    let learner = withdrawn.or(learner)?;
     let lifecycle = Lifecycle::of(
         learner.learner_status(),
         learner.submission_count(),

@@ -88,6 +88,16 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
         ChangeBody::DeckPut(deck) => check_deck(deck, now_ms, &at),
         ChangeBody::NotePut(note) => check_note(note, now_ms, &at),
         ChangeBody::EvidencePut(record) => check_evidence(record, now_ms, &at),
+        ChangeBody::EvidenceWithdrawn(record) => {
+            check_evidence(record, now_ms, &at)?;
+            if record.submission_count() == 0 {
+                return Err(Invalid::new(
+                    format!("{at}.learner_status"),
+                    "Only a submitted item can be withdrawn; a draft is deleted (evidence_deleted).",
+                ));
+            }
+            Ok(())
+        }
         ChangeBody::SettingsPut(settings) => check_settings(settings, now_ms, &at),
     }
 }
