@@ -197,10 +197,9 @@ pub async fn sign_in(
             failed("wrong password"),
         )
         .await;
-        if let Some(account) = account {
-            if let Some(until) = count_failure(state, account, now).await? {
-                return Err(ApiError::AccountLocked(seconds_until(until, now)));
-            }
+        // Counted for any name tried, so a name no account has locks just as one does.
+        if let Some(until) = count_failure(state, username, now).await? {
+            return Err(ApiError::AccountLocked(seconds_until(until, now)));
         }
         return Err(ApiError::BadCredentials);
     }
@@ -250,13 +249,13 @@ pub async fn sign_in(
             )
             .await;
             // Wrong codes count with wrong passwords, so codes cannot be guessed either.
-            if let Some(until) = count_failure(state, &account, now).await? {
+            if let Some(until) = count_failure(state, username, now).await? {
                 return Err(ApiError::AccountLocked(seconds_until(until, now)));
             }
             return Err(ApiError::SecondFactor { wrong: true });
         }
     }
-    state.db.clear_failed_sign_ins(&account.id).await?;
+    state.db.clear_failed_sign_ins(username).await?;
     let token = random_secret()?;
     let csrf = random_secret()?;
     let ttl = match kind {
@@ -291,15 +290,18 @@ pub async fn sign_in(
     Ok((token, Session { account, csrf }, expires))
 }
 
-/// Counts a wrong password or code; `Some(until)` when that locks the account.
-async fn count_failure(state: &AppState, account: &Account, now: i64) -> ApiResult<Option<i64>> {
+/// Counts a wrong password or code for the name tried; `Some(until)` when that locks it.
+async fn count_failure(state: &AppState, username: &str, now: i64) -> ApiResult<Option<i64>> {
     let config = &state.config;
     let locked = state
         .db
-        .add_failed_sign_in(&account.id, config.lock_after_failures, now, config.lock_ms)
+        .add_failed_sign_in(username, config.lock_after_failures, now, config.lock_ms)
         .await?;
     if locked.is_some() {
-        tracing::warn!(username = %account.username, "account locked after too many wrong passwords");
+        tracing::warn!(
+            username,
+            "sign-in name locked after too many wrong passwords"
+        );
     }
     Ok(locked)
 }

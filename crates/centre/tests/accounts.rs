@@ -140,7 +140,7 @@ async fn prepare(c: &Centre, op: Op, zed: &Account) {
     let db = &c.state.db;
     match op {
         Op::Unlock => {
-            db.add_failed_sign_in(&zed.id, 1, pocketfolio_centre::db::now_ms(), 60_000)
+            db.add_failed_sign_in(&zed.username, 1, pocketfolio_centre::db::now_ms(), 60_000)
                 .await
                 .unwrap();
         }

@@ -93,6 +93,56 @@ async fn wrong_passwords_from_anywhere_lock_the_account_until_an_admin_unlocks_i
 }
 both_backends!(wrong_passwords_from_anywhere_lock_the_account_until_an_admin_unlocks_it);
 
+/// A lock used to come only to names an account has: guessing at an unknown name never gave
+/// 429, so the first 429 told a guesser the name was real. Now every name tried is counted
+/// and locked alike, with the same answers (status and body) in the same order.
+async fn an_unknown_name_locks_exactly_as_an_account_does(backend: Backend) {
+    let config = Config {
+        sign_in_burst: 1,
+        sign_in_refill_ms: 3_600_000,
+        trusted_proxy_hops: 1,
+        lock_after_failures: 3,
+        ..Config::default()
+    };
+    let c = Centre::start_with(backend, config, 1000).await;
+    c.account(Role::Learner, "lee").await;
+    let mut answers = Vec::new();
+    for (n, name) in ["lee", "nobody"].into_iter().enumerate() {
+        let mut seen = Vec::new();
+        for i in 1..=5 {
+            let address = format!("198.51.{n}.{i}");
+            let (s, b) = sign_in_via(&c, &address, name, "guess guess").await;
+            // The wait it names may differ by a second between the two; the words may not.
+            let words: String = b["error"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect();
+            seen.push((s, words));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(
+        answers[0].iter().map(|a| a.0).collect::<Vec<_>>(),
+        vec![401, 401, 429, 429, 429]
+    );
+    assert_eq!(answers[0], answers[1], "an unknown name answers alike");
+    // Names differing only in case are one name, as at sign-in.
+    let (s, _) = sign_in_via(&c, "198.51.9.1", "NoBody", "guess guess").await;
+    assert_eq!(s, 429);
+    assert_eq!(
+        c.state
+            .db
+            .get_locked_accounts(pocketfolio_centre::db::now_ms())
+            .await
+            .unwrap(),
+        vec!["lee".to_string()],
+        "the admin list shows accounts only"
+    );
+}
+both_backends!(an_unknown_name_locks_exactly_as_an_account_does);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_configured_proxy_hops_are_trusted() {
     // Two proxies: each appends the address it received from.
@@ -178,13 +228,9 @@ fn the_binary_takes_pf_trust_proxy_as_the_readme_writes_it_and_unlocks_accounts(
     let db = runtime
         .block_on(pocketfolio_centre::db::Db::connect(&url))
         .unwrap();
-    let lee = runtime
-        .block_on(db.get_account_by_username("lee"))
-        .unwrap()
-        .unwrap();
     let now = pocketfolio_centre::db::now_ms();
     runtime
-        .block_on(db.add_failed_sign_in(&lee.id, 1, now, 60_000))
+        .block_on(db.add_failed_sign_in("lee", 1, now, 60_000))
         .unwrap();
     assert!(runtime
         .block_on(db.get_locked_until("lee", now))

@@ -402,8 +402,10 @@ impl Db {
     /// Every account with its standing, by role and name.
     pub async fn get_account_summaries(&self) -> Result<Vec<AccountSummary>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT id, username, display_name, role, disabled, totp_secret, locked_until_ms \
-             FROM accounts ORDER BY role, username",
+            "SELECT id, a.username, display_name, role, disabled, totp_secret, \
+             COALESCE(l.locked_until_ms, 0) AS locked_until_ms \
+             FROM accounts a LEFT JOIN sign_in_lockout l ON l.username = LOWER(a.username) \
+             ORDER BY role, a.username",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -107,6 +107,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("strategy.sql")),
     (16, include_str!("decision_signatures.sql")),
     (17, include_str!("withdrawal.sql")),
+    (18, include_str!("name_lockout.sql")),
 ];
 
 impl Db {
