@@ -420,7 +420,9 @@ impl Collection {
                 self.history(id, LifecycleEvent::Withdrawn.summary(), json!({}))?;
             }
         }
-        self.take_learner_version(local, record)?;
+        // Exactly the version withdrawn, its signature log included: nothing this device
+        // held joins it (the centre and devices that never held it keep it as it was too).
+        self.take_learner_version(None, record)?;
         self.store.set_withdrawal(id, &record.hlc)?;
         self.store
             .add_tombstone(Stamped::Evidence, id.0.as_bytes(), self.clock.now_ms())?;
