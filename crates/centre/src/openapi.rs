@@ -81,12 +81,26 @@ fn change_body() -> serde_json::Value {
     let settings = json!({"type": "object", "required": ["settings", "hlc"], "properties": {
         "settings": {"type": "object", "properties": {"desired_retention": {"type": "number", "minimum": 0.7, "maximum": 0.99}}},
         "hlc": stamp()}});
+    let activities: Vec<&str> = pocketfolio_core::apprenticeship::Activity::ALL
+        .iter()
+        .map(|a| a.code())
+        .collect();
+    let hours = json!({"type": "object", "required": ["entry", "updated_ms", "hlc"], "properties": {
+        "entry": {"type": "object", "required": ["id", "date", "start_min", "duration_min", "activity", "description"],
+            "description": "Must end by midnight of its day (start_min + duration_min <= 1440)",
+            "properties": {"id": uuid(), "date": {"type": "string", "format": "date"},
+                "start_min": int(0, 1439), "duration_min": int(1, 1440),
+                "activity": {"type": "string", "enum": activities}, "description": text(MAX_TEXT_BYTES),
+                "evidence": {"type": "array", "maxItems": MAX_ATTACHMENTS, "items": uuid()},
+                "cards": {"type": "array", "maxItems": MAX_CARDS_PER_NOTE, "items": uuid()}}},
+        "updated_ms": {"type": "integer", "minimum": 0}, "hlc": stamp()}});
     let variant = |t: &str, v: serde_json::Value| json!({"type": "object", "required": ["t", "v"], "properties": {"t": {"type": "string", "enum": [t]}, "v": v}});
     json!({"oneOf": [
         variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
         variant("deck_deleted", uuid()), variant("note_put", note), variant("note_deleted", uuid()),
         variant("evidence_put", evidence.clone()), variant("evidence_deleted", uuid()),
-        variant("evidence_withdrawn", evidence), variant("settings_put", settings)]})
+        variant("evidence_withdrawn", evidence), variant("settings_put", settings),
+        variant("hours_put", hours), variant("hours_deleted", uuid())]})
 }
 
 wire_schema!(
@@ -227,6 +241,29 @@ pub fn document() -> utoipa::openapi::OpenApi {
 mod tests {
     use super::*;
 
+    use pocketfolio_core::sync::protocol::ChangeBody;
+
+    /// How many variants `ChangeBody` has. The match below stops compiling when one is added,
+    /// so the count (and the document) cannot silently fall behind the protocol again.
+    const CHANGE_BODY_VARIANTS: usize = 12;
+    #[allow(dead_code)]
+    fn every_variant_is_counted(body: &ChangeBody) {
+        match body {
+            ChangeBody::Review(_)
+            | ChangeBody::ReviewUndone(_)
+            | ChangeBody::DeckPut(_)
+            | ChangeBody::DeckDeleted(_)
+            | ChangeBody::NotePut(_)
+            | ChangeBody::NoteDeleted(_)
+            | ChangeBody::EvidencePut(_)
+            | ChangeBody::EvidenceDeleted(_)
+            | ChangeBody::EvidenceWithdrawn(_)
+            | ChangeBody::SettingsPut(_)
+            | ChangeBody::HoursPut(_)
+            | ChangeBody::HoursDeleted(_) => {}
+        }
+    }
+
     #[test]
     fn the_document_says_what_the_centre_enforces() {
         let doc = serde_json::to_value(document()).unwrap();
@@ -234,7 +271,11 @@ mod tests {
         let variants = push["properties"]["changes"]["items"]["properties"]["body"]["oneOf"]
             .as_array()
             .unwrap();
-        assert_eq!(variants.len(), 9, "one schema per change body variant");
+        assert_eq!(
+            variants.len(),
+            CHANGE_BODY_VARIANTS,
+            "one schema per change body variant"
+        );
         let enrolment = &doc["components"]["schemas"]["PullResponseDoc"]["properties"]["enrolment"];
         assert_eq!(
             enrolment["required"],

@@ -11,7 +11,9 @@ use super::evidence::{learner_status_str, lifecycle_of, parse_hlc, parse_status}
 use super::now_ms;
 use super::sync::{json, placeholders};
 use crate::error::ApiResult;
-use pocketfolio_core::evidence::{merge_log_into, Lifecycle, LifecycleEvent, Removal};
+use pocketfolio_core::evidence::{
+    keep_assessor_signatures, merge_log_into, Lifecycle, LifecycleEvent, Removal,
+};
 use pocketfolio_core::model::{AssessorStatus, Stage};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use pocketfolio_core::sync::{rules, Hlc};
@@ -363,7 +365,7 @@ impl<'a> EvidenceMerge<'a> {
     /// earliest withdrawal wins); a held version made after it is kept in history.
     pub(crate) fn withdraw(&mut self, rec: &EvidenceRecord, time_ms: i64) {
         let id = rec.id.to_string();
-        let rec = &EvidenceRecord {
+        let mut rec = EvidenceRecord {
             attachments: rules::attachment_list(&rec.attachments),
             ..rec.clone()
         };
@@ -380,6 +382,10 @@ impl<'a> EvidenceMerge<'a> {
         if !rules::withdrawal_wins(held.withdrawn_hlc, rec.hlc) {
             return;
         }
+        if let Some(old) = &held.record {
+            keep_assessor_signatures(&mut rec.fields, &old.fields);
+        }
+        let rec = &rec;
         if let Some(old) = held.record.as_ref().filter(|o| o.hlc != rec.hlc) {
             let summary = "Withdrawn at an earlier version; this version was made without \
                            seeing the withdrawal and is no longer the item's.";

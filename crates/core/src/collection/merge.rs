@@ -420,9 +420,14 @@ impl Collection {
                 self.history(id, LifecycleEvent::Withdrawn.summary(), json!({}))?;
             }
         }
-        // Exactly the version withdrawn, its signature log included: nothing this device
-        // held joins it (the centre and devices that never held it keep it as it was too).
-        self.take_learner_version(None, record)?;
+        // Exactly the version withdrawn, its signature log included: nothing the learner's
+        // devices made after it joins it (the centre and devices that never held it keep it
+        // as it was too). Only the assessor's signatures, made on the centre, stay.
+        let mut withdrawn = record.clone();
+        if let Some(item) = &local {
+            crate::evidence::keep_assessor_signatures(&mut withdrawn.fields, &item.fields);
+        }
+        self.take_learner_version(None, &withdrawn)?;
         self.store.set_withdrawal(id, &record.hlc)?;
         self.store
             .add_tombstone(Stamped::Evidence, id.0.as_bytes(), self.clock.now_ms())?;

@@ -45,7 +45,7 @@ pub(crate) mod witness_tests;
 pub use crate::signing::MAX_SIGNATURE_POINTS;
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
-pub use decision_signature::{add_events, sign_decision, Decider};
+pub use decision_signature::{add_events, keep_assessor_signatures, sign_decision, Decider};
 pub use declaration::DeclarationState;
 pub use delivery::Delivery;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};

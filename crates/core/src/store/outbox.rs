@@ -30,16 +30,17 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// The evidence items that an unconfirmed change names (an edit, a submission or a
-    /// deletion). Reads the change kind from the stored JSON, so the many review rows a day of
+    /// The evidence items that an unconfirmed change names (an edit, a submission, a deletion
+    /// or a withdrawal). Reads the change kind from the stored JSON, so the many review rows a day of
     /// revision leaves cost a comparison each, not a parse into Rust.
     pub(crate) fn evidence_in_outbox(&self) -> Result<HashSet<EvidenceId>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT CASE json_extract(body, '$.t')
-                 WHEN 'evidence_put' THEN json_extract(body, '$.v.id')
-                 ELSE json_extract(body, '$.v') END
+                 WHEN 'evidence_deleted' THEN json_extract(body, '$.v')
+                 ELSE json_extract(body, '$.v.id') END
              FROM outbox
-             WHERE seq > ? AND json_extract(body, '$.t') IN ('evidence_put', 'evidence_deleted')",
+             WHERE seq > ?
+               AND json_extract(body, '$.t') IN ('evidence_put', 'evidence_deleted', 'evidence_withdrawn')",
         )?;
         let rows = stmt.query_map([self.outbox_acked()?], |r| r.get::<_, String>(0))?;
         let mut out = HashSet::new();
