@@ -44,6 +44,8 @@ test('a handed-over phone stays on the witness form until they cancel', async ()
   await page.goto(`${preview.url}/evidence`);
   await page.locator('#start-witness-testimony').click();
   await page.locator('#evidence-heading').waitFor();
+  // Under load the address bar can follow the screen a moment later.
+  await page.waitForURL(/\/evidence\/item\//);
   const itemUrl = page.url();
   await page.locator('#criteria-picker summary').click();
   await page.locator('#criteria-picker input[value="negotiate/lo3/ac3.1"]').check();
