@@ -52,6 +52,24 @@ pub async fn put_stream(
     }
     // Every byte may already be held from an attempt cut off before it finished: finish that
     // instead of asking for bytes past the end (the old wedge: 416, then 1-byte chunks for ever).
+    let outcome = store_and_finish(state, learner, sha, range, body).await;
+    // Another request for the same file (a second device, a retry whose first attempt is still
+    // running) may have finished it and dropped the chunks under this one, which then reads
+    // "0 held" or a wrong offset. The file is whole all the same: say so.
+    match outcome {
+        Ok(ChunkOutcome::Complete) => Ok(ChunkOutcome::Complete),
+        _ if state.db.has_blob(learner, sha).await? => Ok(ChunkOutcome::Complete),
+        other => other,
+    }
+}
+
+async fn store_and_finish(
+    state: &AppState,
+    learner: &str,
+    sha: &str,
+    range: ChunkRange,
+    body: Body,
+) -> ApiResult<ChunkOutcome> {
     let held = state.blobs.held(learner, sha).await?;
     if !(held.is_whole() && held.total == Some(range.total)) {
         if held.received == 0 {

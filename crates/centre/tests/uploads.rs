@@ -178,6 +178,29 @@ async fn repeated_and_racing_chunks_end_in_one_correct_file(backend: Backend) {
 }
 both_backends!(repeated_and_racing_chunks_end_in_one_correct_file);
 
+/// The race CI caught: the loser of a race for the last chunk read the upload after the winner
+/// had recorded the file and dropped its chunks, and answered "202, 0 held" (or 416) for a
+/// file that was whole. Many racers over many files make that window certain to be hit.
+async fn every_racer_for_the_last_chunk_is_told_the_file_is_whole(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (_lee, token) = c.learner("lee", None).await;
+    for n in 0..40u8 {
+        let mut data = file(4_000);
+        data[0] = n;
+        let sha = sha256_hex(&data);
+        chunk(&c, &token, &sha, &data, 0, 1_999).await;
+        let racers = (0..6).map(|_| chunk(&c, &token, &sha, &data, 2_000, 3_999));
+        for (code, body) in futures::future::join_all(racers).await {
+            assert!(
+                code == StatusCode::CREATED || code == StatusCode::OK,
+                "file {n}: {code} {body}"
+            );
+        }
+        assert_eq!(download(&c, &token, &sha).await, Some(data));
+    }
+}
+both_backends!(every_racer_for_the_last_chunk_is_told_the_file_is_whole);
+
 async fn chunks_that_cannot_make_the_file_are_dropped_with_a_422(backend: Backend) {
     let c = Centre::start(backend).await;
     let (_lee, token) = c.learner("lee", None).await;
