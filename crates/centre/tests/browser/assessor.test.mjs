@@ -1,51 +1,12 @@
 // The assessor's journey at desktop size in Debian's chromium: a learner's phone syncs a
 // submitted item; the assessor signs in, opens it from the queue, refers it back with
 // feedback and signs a criterion off; the learner's phone then pulls both decisions.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { axeProblems, base, shots, useBrowser, api } from './lib.mjs';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-// Serious and critical accessibility problems on the current page (axe-core).
-async function axeProblems(page) {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() => window.axe.run());
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-const base = process.env.PF_CENTRE_URL;
-const shots = process.env.PF_SCREENSHOTS ?? 'test-output/centre';
-let browser;
-
-before(async () => {
-  assert.ok(base, 'PF_CENTRE_URL is set by run.sh');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-async function api(path, { token, body, method } = {}) {
-  const res = await fetch(base + path, {
-    method: method ?? (body ? 'POST' : 'GET'),
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const browser = useBrowser();
 
 /**
  * The signature fields the phone adds when a witness signs: the strokes, when, and the SHA-256
@@ -98,7 +59,7 @@ test('assessor refers an item back, accepts the resubmission and signs a criteri
   assert.equal(push.status, 200, JSON.stringify(push.json));
 
   // bypassCSP only so axe-core can be injected; the pages themselves run no script.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const context = await browser().newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   await page.goto(base + '/');
   assert.match(page.url(), /\/sign-in$/);

@@ -2,48 +2,13 @@
 // accepts a learner's item; Ivy looks at the plan, samples the learner, agrees with one
 // criterion decision and disagrees with another; Ann answers the action; Ivy closes it and
 // signs the sample, and the report says the signature verifies. axe-core checks each page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { axeProblems, base, shots, useBrowser, signedIn as signedInAs } from './lib.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const browser = useBrowser();
 
-async function axeProblems(page) {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() => window.axe.run());
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-const base = process.env.PF_CENTRE_URL;
-const shots = process.env.PF_SCREENSHOTS ?? 'test-output/centre';
-let browser;
-
-before(async () => {
-  assert.ok(base, 'PF_CENTRE_URL is set by run.sh');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-async function signedIn(user, password) {
-  // bypassCSP only so axe-core can be injected; the pages themselves run no script.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(base + '/sign-in');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Learners' }).waitFor();
-  return { context, page };
-}
+const signedIn = (user, password) => signedInAs(browser(), user, password);
 
 test('plan, sample, disagree, assessor action, close, sign', async () => {
   // The learner's phone submits an item claiming two criteria.

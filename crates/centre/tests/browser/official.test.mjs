@@ -4,48 +4,13 @@
 // learner's item then names its criteria by the official codes. axe-core checks the page.
 // Runs after the other centre journeys (files run in name order), since the codes it loads
 // change what every later page shows.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { axeProblems, base, shots, useBrowser, signedIn as signedInAs } from './lib.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const browser = useBrowser();
 
-async function axeProblems(page) {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() => window.axe.run());
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-const base = process.env.PF_CENTRE_URL;
-const shots = process.env.PF_SCREENSHOTS ?? 'test-output/centre';
-let browser;
-
-before(async () => {
-  assert.ok(base, 'PF_CENTRE_URL is set by run.sh');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-async function signedIn(user, password) {
-  // bypassCSP only so axe-core can be injected; the pages themselves run no script.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(base + '/sign-in');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Learners' }).waitFor();
-  return { context, page };
-}
+const signedIn = (user, password) => signedInAs(browser(), user, password);
 
 const HEADER = 'qualification,unit,criterion,official_unit,official_ref,official_text';
 const GOOD = `# ProQual unit specification (test)
