@@ -10,11 +10,12 @@ export const centreBin = process.env.PF_CENTRE_BIN
   || join(process.env.CARGO_TARGET_DIR || join(repoRoot, 'target'), 'debug', 'pocketfolio-centre');
 
 // Serves the centre from `env`'s data folder on `port`; resolves once it answers, or with
-// null if it exits (the port was taken).
+// null if it exits (the port was taken). A loaded CI machine can take many seconds to start a
+// debug build, so only the process exiting (or a minute) ends the wait.
 export async function serveCentre(env, port) {
   const child = spawn(centreBin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && child.exitCode === null; i++) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline && child.exitCode === null;) {
     try {
       await fetch(`${url}/v1/openapi.json`);
       return { url, port, env, child };
@@ -119,4 +120,13 @@ export async function signInOnPhone(page, centre) {
   await page.locator('#centre-password').fill('learner password');
   await page.locator('#sign-in').click();
   await page.locator('#signed-in-as').waitFor();
+}
+
+// Taps Sync now and waits until everything is sent (the line said "Synced" before, too).
+export async function syncNowUntilNothingWaits(page) {
+  await page.locator('#sync-now').click();
+  await page.waitForFunction(() => {
+    const text = document.querySelector('#sync-state')?.textContent || '';
+    return /^Synced/.test(text) && !/waiting/.test(text);
+  }, null, { timeout: 30_000 });
 }

@@ -7,49 +7,16 @@
 // at 360×640. Screenshots in test-output/hours-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import {
-  repoRoot, tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot,
+  tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot,
   assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
 } from './lib.mjs';
-
-const centreBin = process.env.PF_CENTRE_BIN
-  || join(process.env.CARGO_TARGET_DIR || join(repoRoot, 'target'), 'debug', 'pocketfolio-centre');
+import { startCentre, stopCentre, syncNowUntilNothingWaits as syncNow } from './centre.mjs';
 
 let centre;
 let preview;
 let browser;
 let page;
-
-// The centre with a learner and their assessor, on a free loopback port.
-async function startCentre() {
-  const data = tempDataDir('hours-centre');
-  const env = { ...process.env, PF_DATA_DIR: data, RUST_LOG: 'warn' };
-  const admin = (args, password) => {
-    const r = spawnSync(centreBin, ['admin', ...args], {
-      env: password ? { ...env, PF_PASSWORD: password } : env, encoding: 'utf8',
-    });
-    assert.equal(r.status, 0, `admin ${args.join(' ')}: ${r.stderr}`);
-  };
-  admin(['create', 'assessor', 'ann', '--name', 'Ann Assessor'], 'assessor password');
-  admin(['create', 'learner', 'lee', '--name', 'Lee Learner'], 'learner password');
-  admin(['assign', 'ann', 'lee']);
-  for (let port = 27500 + Math.floor(Math.random() * 400), tries = 0; tries < 20; port++, tries++) {
-    const child = spawn(centreBin, ['serve', '--listen', `127.0.0.1:${port}`], { env, stdio: 'ignore' });
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100 && child.exitCode === null; i++) {
-      try {
-        await fetch(`${url}/v1/openapi.json`);
-        return { url, child };
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    child.kill('SIGTERM');
-  }
-  throw new Error('the centre did not start');
-}
 
 // A date `days` from today as the date inputs take it (local time, as the app counts days).
 function isoDay(days) {
@@ -77,11 +44,7 @@ async function fillEntry({ date, start, hours, minutes, activity, description })
 
 async function syncNowUntilNothingWaits() {
   await tab(page, 'Today');
-  await page.locator('#sync-now').click();
-  await page.waitForFunction(() => {
-    const text = document.querySelector('#sync-state')?.textContent || '';
-    return /^Synced/.test(text) && !/waiting/.test(text);
-  }, null, { timeout: 30_000 });
+  await syncNow(page);
 }
 
 before(async () => {
@@ -94,7 +57,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await preview?.stop();
-  centre?.child.kill('SIGTERM');
+  if (centre) await stopCentre(centre);
 });
 
 const yesterday = isoDay(-1);

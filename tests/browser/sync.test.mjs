@@ -12,6 +12,7 @@ import {
 } from './lib.mjs';
 import {
   startCentre, serveCentre, stopCentre, submitFromTablet, decideOnCentre,
+  syncNowUntilNothingWaits as syncNow,
 } from './centre.mjs';
 
 let centre;
@@ -19,14 +20,7 @@ let preview;
 let browser;
 let page;
 
-// Sync now, then wait until everything is sent (the line said "Synced" before, too).
-async function syncNowUntilNothingWaits() {
-  await page.locator('#sync-now').click();
-  await page.waitForFunction(() => {
-    const text = document.querySelector('#sync-state')?.textContent || '';
-    return /^Synced/.test(text) && !/waiting/.test(text);
-  }, null, { timeout: 30_000 });
-}
+const syncNowUntilNothingWaits = () => syncNow(page);
 
 before(async () => {
   centre = await startCentre();

@@ -40,7 +40,8 @@ for _ in $(seq 1 20); do
     while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
     "$bin" serve --listen "127.0.0.1:$port" &
     pid=$!
-    for _ in $(seq 1 100); do
+    # Up to a minute: a loaded CI machine can take many seconds to start a debug build.
+    for _ in $(seq 1 600); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then listening=1; break; fi
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
