@@ -236,7 +236,7 @@ pub async fn sign_in(
             .await;
             return Err(ApiError::SecondFactor { wrong: false });
         }
-        let seconds = crate::services::totp::now_seconds();
+        let seconds = state.config.clock.now_seconds();
         let good = crate::services::totp::check_sign_in(&state.db, &account, secret, code, seconds)
             .await?;
         if !good {

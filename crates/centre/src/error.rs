@@ -66,6 +66,10 @@ pub enum ApiError {
         /// Bytes the centre holds so far.
         received: u64,
     },
+    /// Every portfolio or pack writer is busy and none came free in time (503, with
+    /// `Retry-After`).
+    #[error("The centre is making as many downloads as it can at once; try again in a minute.")]
+    Busy,
     /// Too many sign-in attempts (429).
     #[error("Too many sign-in attempts; wait {0} seconds and try again.")]
     TooManyAttempts(u64),
@@ -128,9 +132,28 @@ impl ApiError {
             ApiError::TooManyAttempts(_) | ApiError::AccountLocked(_) => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Database(_) | ApiError::Blobs(_) | ApiError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+        }
+    }
+
+    /// A fault on the centre's side: logged, and its details kept from the caller. (A busy
+    /// centre is no fault; its sentence says when to try again.)
+    pub fn is_fault(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Database(_) | ApiError::Blobs(_) | ApiError::Internal(_)
+        )
+    }
+
+    /// Seconds the caller should wait before trying again, when the answer says so.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyAttempts(s) | ApiError::AccountLocked(s) => Some(*s),
+            ApiError::Busy => Some(60),
+            _ => None,
         }
     }
 }
@@ -138,10 +161,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let retry_after = match &self {
-            ApiError::TooManyAttempts(s) | ApiError::AccountLocked(s) => Some(*s),
-            _ => None,
-        };
+        let retry_after = self.retry_after();
         let mut response = self.body_response(status);
         if let Some(seconds) = retry_after {
             response
@@ -161,7 +181,7 @@ impl ApiError {
                 (status, Json(serde_json::json!({ "received": received }))).into_response()
             }
             other => {
-                let (error, field) = if status.is_server_error() {
+                let (error, field) = if other.is_fault() {
                     tracing::error!(error = %other, "request failed");
                     (
                         "Something went wrong on the centre; try again later.".to_string(),

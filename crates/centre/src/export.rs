@@ -26,11 +26,27 @@ const CHUNK: usize = 64 * 1024;
 /// Messages in flight: with [`CHUNK`], at most 256 KiB of ZIP waits for the client.
 const IN_FLIGHT: usize = 4;
 
-/// ZIPs written at once; more wait their turn. Each holds a blocking thread for as long as its
-/// client takes to read, and reading the blob store needs blocking threads too, so an
-/// unbounded number of slow downloads could starve them all.
-pub const MAX_WRITERS: usize = 8;
-static WRITERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_WRITERS);
+/// A turn to write one ZIP. ZIPs written at once are capped ([`crate::Config::zip_writers`],
+/// per centre): each holds a blocking thread for as long as its client takes to read, and
+/// reading the blob store needs blocking threads too, so an unbounded number of slow
+/// downloads could starve them all.
+pub struct WriterTurn {
+    // Held, never read: dropping it frees the turn.
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Waits for a turn to write a ZIP, at most [`crate::Config::zip_wait`]; past that the
+/// download is refused as busy (503), so the caller hears when to try again instead of
+/// waiting out the request timeout. Take the turn before auditing a download, so the log
+/// records only downloads that were made.
+pub async fn writer_turn(state: &AppState) -> ApiResult<WriterTurn> {
+    let wait = state.config.zip_wait;
+    match tokio::time::timeout(wait, state.zip_writers.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(WriterTurn { _permit: permit }),
+        // The semaphore is never closed; a closed one could never give a turn either.
+        Ok(Err(_)) | Err(_) => Err(ApiError::Busy),
+    }
+}
 
 /// A learner's portfolio, ready to write, and the blobs it needs.
 pub struct PortfolioExport {
@@ -173,17 +189,16 @@ impl Write for ChannelWriter {
     }
 }
 
-/// A response body fed by `write` running on a blocking thread. An error part-way ends the
-/// body with an error, so the client sees a cut-off download, never a ZIP that looks whole.
-pub async fn stream_body<F>(write: F) -> Body
+/// A response body fed by `write` running on a blocking thread, which holds `turn` until it
+/// ends. An error part-way ends the body with an error, so the client sees a cut-off
+/// download, never a ZIP that looks whole.
+pub fn stream_body<F>(turn: WriterTurn, write: F) -> Body
 where
     F: FnOnce(&mut ChannelWriter) -> Result<(), CoreError> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel(IN_FLIGHT);
-    // Never closed, so the permit always comes.
-    let permit = WRITERS.acquire().await.ok();
     tokio::task::spawn_blocking(move || {
-        let _turn = permit;
+        let _turn = turn;
         let mut writer = ChannelWriter {
             tx: tx.clone(),
             buffer: Vec::with_capacity(CHUNK),
@@ -204,8 +219,8 @@ where
 }
 
 /// The ZIP of a gathered portfolio, streamed.
-pub async fn portfolio_body(export: PortfolioExport) -> Body {
-    stream_body(move |out| write_zip(export, out).map(|_| ())).await
+pub fn portfolio_body(turn: WriterTurn, export: PortfolioExport) -> Body {
+    stream_body(turn, move |out| write_zip(export, out).map(|_| ()))
 }
 
 /// Writes the ZIP (on a blocking thread: the source blocks): the portfolio, then any extra

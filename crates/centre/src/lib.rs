@@ -10,6 +10,7 @@ pub mod audit_chain;
 pub mod auth;
 pub mod backup;
 pub mod blobs;
+pub mod clock;
 pub mod db;
 pub mod enrolment;
 pub mod erasure;
@@ -73,6 +74,14 @@ pub struct Config {
     /// Attachment uploads handled at once (more wait their turn); each holds at most one
     /// part (1 MiB) in memory.
     pub max_concurrent_uploads: usize,
+    /// The clock two-step sign-in codes are checked against.
+    pub clock: clock::Clock,
+    /// Portfolio ZIPs and EQA packs written at once; more wait their turn (see
+    /// [`export`]).
+    pub zip_writers: usize,
+    /// How long a download waits for a writer before it is answered 503 with `Retry-After`.
+    /// Keep it below `request_timeout`, which would otherwise answer first (408).
+    pub zip_wait: Duration,
     /// How many proxies (load balancers) stand in front of the centre. Each appends the
     /// address it received from to `X-Forwarded-For`; sign-in is throttled by the address the
     /// outermost one saw, and entries further left (the client's own) are never trusted.
@@ -97,6 +106,9 @@ impl Default for Config {
             connections: serve::ConnectionLimits::default(),
             learner_quota: 2_000_000_000,
             max_concurrent_uploads: 16,
+            clock: clock::Clock::system(),
+            zip_writers: 8,
+            zip_wait: Duration::from_secs(30),
             trusted_proxy_hops: 0,
             lock_after_failures: 10,
             lock_ms: 15 * 60_000,
@@ -119,6 +131,8 @@ pub struct AppState {
     pub content: Arc<ContentBundle>,
     /// Sign-in attempts per client address.
     pub sign_in_limiter: Arc<throttle::AddressLimiter>,
+    /// Turns to write a ZIP ([`Config::zip_writers`]); each centre has its own.
+    pub zip_writers: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -134,6 +148,7 @@ impl AppState {
                 config.sign_in_burst,
                 Duration::from_millis(config.sign_in_refill_ms),
             )),
+            zip_writers: Arc::new(tokio::sync::Semaphore::new(config.zip_writers.max(1))),
             config: Arc::new(config),
             content: Arc::new(content),
         }

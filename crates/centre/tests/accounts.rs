@@ -5,10 +5,12 @@ mod common;
 
 use common::browser::{hidden, Browser};
 use common::{batch, change, evidence, Backend, Centre};
+use pocketfolio_centre::clock::Clock;
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services::audit::AuditQuery;
 use pocketfolio_centre::services::{self, AccountError, Actor, QaError};
+use pocketfolio_centre::Config;
 use pocketfolio_core::model::{DeviceId, EvidenceId};
 use pocketfolio_core::quality::QaRole;
 use pocketfolio_core::sync::protocol::ChangeBody;
@@ -146,7 +148,7 @@ async fn prepare(c: &Centre, op: Op, zed: &Account) {
         }
         Op::ResetTotp => {
             let e = services::totp::start(db, zed).await.unwrap();
-            let now = services::totp::now_seconds();
+            let now = Clock::system().now_seconds();
             let code = services::totp::code_at(&e.secret, now).unwrap();
             services::totp::confirm(db, zed, &code, now).await.unwrap();
         }
@@ -728,19 +730,17 @@ async fn sessions_are_listed_and_ended_and_a_password_change_ends_the_others(bac
 }
 both_backends!(sessions_are_listed_and_ended_and_a_password_change_ends_the_others);
 
-/// Waits, if need be, so that the next 10 s stay inside one 30-second TOTP step.
-async fn early_in_a_step() {
-    let into = services::totp::now_seconds() % services::totp::STEP_SECONDS;
-    if into > 18 {
-        tokio::time::sleep(std::time::Duration::from_secs(
-            services::totp::STEP_SECONDS - into + 1,
-        ))
-        .await;
-    }
-}
-
 async fn staff_turn_on_two_step_sign_in_and_then_need_a_code(backend: Backend) {
-    let c = Centre::start(backend).await;
+    // Codes are checked against a clock the test holds, 5 s into a 30-second step, so a slow
+    // run never crosses into the next step between making a code and sending it.
+    let clock = Clock::manual(1_800_000_005_000);
+    let config = Config {
+        clock: clock.clone(),
+        sign_in_burst: 1000,
+        sign_in_refill_ms: 1,
+        ..Config::default()
+    };
+    let c = Centre::start_with(backend, config, 1_000_000).await;
     c.account(Role::Admin, "root").await;
     c.account(Role::Assessor, "ann").await;
     let (lee, _) = c.learner("lee", None).await;
@@ -764,8 +764,7 @@ async fn staff_turn_on_two_step_sign_in_and_then_need_a_code(backend: Backend) {
         Browser::new(&c).sign_in("ann").await.status,
         StatusCode::SEE_OTHER
     );
-    early_in_a_step().await;
-    let now = services::totp::now_seconds();
+    let now = clock.now_seconds();
     let code = |t: u64| services::totp::code_at(&secret, t).unwrap();
     let wrong = if code(now) == "000000" {
         "111111"

@@ -73,7 +73,7 @@ both_backends!(sign_in_sign_out_and_tokens);
 async fn sign_in_is_rate_limited(backend: Backend) {
     let config = Config {
         sign_in_burst: 3,
-        sign_in_refill_ms: 60_000,
+        sign_in_refill_ms: 3_600_000,
         ..Config::default()
     };
     let c = Centre::start_with(backend, config, 1000).await;
@@ -93,7 +93,7 @@ async fn sign_in_is_rate_limited(backend: Backend) {
     // Behind a trusted proxy, each forwarded client has its own bucket.
     let config = Config {
         sign_in_burst: 1,
-        sign_in_refill_ms: 60_000,
+        sign_in_refill_ms: 3_600_000,
         trusted_proxy_hops: 1,
         ..Config::default()
     };

@@ -15,6 +15,7 @@ pub mod evidence;
 mod evidence_merge;
 pub mod hours;
 pub mod lockout;
+mod migrate;
 pub mod official;
 pub mod plans;
 pub mod portfolio;
@@ -153,51 +154,13 @@ impl Db {
             backend,
             write_lock,
         };
-        let applied = db.migrate().await?;
+        let applied = db.migrate(MIGRATIONS).await?;
         if applied.contains(&AUDIT_CHAIN_VERSION) {
             // Only when the chain is first made: a row slipped in later without a place in
             // the chain must stay out of it (and `audit verify` need not see it to fail).
             db.seal_audit().await?;
         }
         Ok(db)
-    }
-
-    /// Runs the migrations not yet run; returns their versions.
-    async fn migrate(&self) -> Result<Vec<i64>, sqlx::Error> {
-        let mut applied = Vec::new();
-        self.pool
-            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")
-            .await?;
-        for (version, sql) in MIGRATIONS {
-            let done: Option<(i64,)> =
-                sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(version)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            if done.is_some() {
-                continue;
-            }
-            let mut tx = self.pool.begin().await?;
-            // Comments out first: they may contain semicolons.
-            let sql: String = sql
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                tx.execute(sqlx::AssertSqlSafe(statement.to_string()))
-                    .await?;
-            }
-            sqlx::query(
-                "INSERT INTO schema_migrations (version) VALUES ($1) ON CONFLICT (version) DO NOTHING",
-            )
-            .bind(version)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            applied.push(*version);
-        }
-        Ok(applied)
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once (so two writers

@@ -163,7 +163,7 @@ pub async fn confirm_totp(
 ) -> Response {
     let result = async {
         user.check_csrf(&form.csrf)?;
-        let now = services::totp::now_seconds();
+        let now = state.config.clock.now_seconds();
         services::totp::confirm(&state.db, &user.account, &form.code, now).await?;
         Ok(())
     }

@@ -6,7 +6,7 @@ use super::portfolio::zip_download;
 use super::session::error_page;
 use super::PageUser;
 use crate::error::ApiError;
-use crate::export::stream_body;
+use crate::export::{stream_body, writer_turn, WriterTurn};
 use crate::services::eqa_pack;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -45,15 +45,14 @@ pub async fn download(
     Query(q): Query<PackQuery>,
 ) -> Response {
     match prepare(&state, &user, &q).await {
-        Ok((name, files)) => {
-            let body = stream_body(move |out| {
+        Ok((name, files, turn)) => {
+            let body = stream_body(turn, move |out| {
                 let mut zip = PortfolioZip::new(out);
                 for (path, bytes) in &files {
                     zip.add_file(path, bytes)?;
                 }
                 zip.finish().map(|_| ())
-            })
-            .await;
+            });
             zip_download(&name, body)
         }
         Err(e) => error_page(e),
@@ -64,7 +63,7 @@ async fn prepare(
     state: &AppState,
     user: &PageUser,
     q: &PackQuery,
-) -> Result<(String, Vec<(String, Vec<u8>)>), ApiError> {
+) -> Result<(String, Vec<(String, Vec<u8>)>, WriterTurn), ApiError> {
     let from = day_ms("from", &q.from)?;
     // The "to" day is included.
     let to = day_ms("to", &q.to)?.map(|d| d + 86_400_000);
@@ -78,6 +77,7 @@ async fn prepare(
     )
     .await?;
     let files = pack_files(&pack).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let turn = writer_turn(state).await?;
     db.audit(
         Some(&user.account),
         "eqa.pack.download",
@@ -91,5 +91,5 @@ async fn prepare(
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    Ok((format!("eqa-pack-{safe}.zip"), files))
+    Ok((format!("eqa-pack-{safe}.zip"), files, turn))
 }

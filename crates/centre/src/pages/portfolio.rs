@@ -6,7 +6,7 @@ use super::session::error_page;
 use super::PageUser;
 use crate::db::portfolio::Reader;
 use crate::error::ApiError;
-use crate::export::{file_name, gather, portfolio_body};
+use crate::export::{file_name, gather, portfolio_body, writer_turn};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -49,6 +49,7 @@ async fn prepare(
     let scope = user.account.scope();
     let learner = super::visible_learner(state, &scope, learner_id).await?;
     let export = gather(state, &learner, Reader::Staff(&scope)).await?;
+    let turn = writer_turn(state).await?;
     let attachments: usize = export
         .portfolio
         .items
@@ -67,6 +68,6 @@ async fn prepare(
         .await?;
     Ok((
         file_name(&learner, "portfolio"),
-        portfolio_body(export).await,
+        portfolio_body(turn, export),
     ))
 }

@@ -8,7 +8,7 @@ use super::session::error_page;
 use super::PageUser;
 use crate::db::accounts::Role;
 use crate::error::ApiError;
-use crate::export::{file_name, gather_subject_access, portfolio_body};
+use crate::export::{file_name, gather_subject_access, portfolio_body, writer_turn};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
@@ -58,6 +58,7 @@ pub async fn subject_access(
         require_admin(&user)?;
         let learner = super::visible_learner(&state, &user.account.scope(), &learner_id).await?;
         let export = gather_subject_access(&state, &learner).await?;
+        let turn = writer_turn(&state).await?;
         state
             .db
             .audit(
@@ -70,7 +71,7 @@ pub async fn subject_access(
             .await?;
         Ok::<_, ApiError>((
             file_name(&learner, "subject-access"),
-            portfolio_body(export).await,
+            portfolio_body(turn, export),
         ))
     }
     .await;

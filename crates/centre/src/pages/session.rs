@@ -100,7 +100,8 @@ impl IntoResponse for PageRejection {
 /// An error as a page with the right status.
 pub fn error_page(e: ApiError) -> Response {
     let status = e.status();
-    let message = if status.is_server_error() {
+    let retry_after = e.retry_after();
+    let message = if e.is_fault() {
         tracing::error!(error = %e, "page failed");
         "Something went wrong on the centre; try again later.".to_string()
     } else {
@@ -116,6 +117,11 @@ pub fn error_page(e: ApiError) -> Response {
         ),
     );
     *response.status_mut() = status;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, seconds.into());
+    }
     response
 }
 

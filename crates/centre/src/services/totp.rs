@@ -58,11 +58,6 @@ pub fn matching_step(
     Ok(found)
 }
 
-/// Seconds since the epoch, now.
-pub fn now_seconds() -> u64 {
-    (crate::db::now_ms().max(0) / 1000) as u64
-}
-
 /// A secret waiting for its first code: type `secret` into an authenticator app or open `uri`.
 #[derive(Debug, Clone)]
 pub struct Enrolment {
