@@ -170,6 +170,22 @@ impl AppState {
         Ok(value)
     }
 
+    /// As [`AppState::peek`], on a thread of its own, so a long read (an export of every
+    /// deck with its media) leaves the screen free to say it is working. Changes wait for the
+    /// collection meanwhile.
+    pub async fn read_in_background<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Collection) -> Result<T, CoreError> + Send + 'static,
+    ) -> Result<T, String> {
+        let backend = self.backend.peek().clone();
+        let (tx, rx) = futures::channel::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(backend.with(|col| f(col).map_err(|e| e.to_string())));
+        });
+        rx.await
+            .map_err(|_| "It stopped part-way; nothing was written.".to_string())??
+    }
+
     /// Why the collection could not be opened, if it could not.
     pub fn open_error(&self) -> Option<String> {
         self.backend.peek().open_error().map(str::to_string)

@@ -121,18 +121,28 @@ pub fn ExportToAnki() -> Element {
     let mut format = use_signal(|| "apkg".to_string());
     let mut error = use_signal(|| None::<String>);
     let mut done = use_signal(|| None::<Written>);
+    let mut exporting = use_signal(|| false);
+    // On a thread of its own: a big package takes seconds to write, and the screen stays
+    // alive meanwhile.
     let run = move |_| {
-        let scope = scope_of(&chosen.peek());
-        match app.peek(|c| export(c, &scope, &format.peek())) {
-            Ok(result) => {
-                error.set(None);
-                done.set(Some(result));
-            }
-            Err(e) => {
-                done.set(None);
-                error.set(Some(format!("The export wasn't written: {e}")));
-            }
+        if *exporting.peek() {
+            return;
         }
+        let scope = scope_of(&chosen.peek());
+        let format = format.peek().clone();
+        exporting.set(true);
+        error.set(None);
+        done.set(None);
+        spawn(async move {
+            let result = app
+                .read_in_background(move |c| export(c, &scope, &format))
+                .await;
+            exporting.set(false);
+            match result {
+                Ok(result) => done.set(Some(result)),
+                Err(e) => error.set(Some(format!("The export wasn't written: {e}"))),
+            }
+        });
     };
     rsx! {
         section { class: "card-box", "aria-labelledby": "anki-export-heading",
@@ -162,7 +172,12 @@ pub fn ExportToAnki() -> Element {
                 option { value: "tsv", "Text, tab-separated (.tsv)" }
                 option { value: "csv", "Text, comma-separated (.csv)" }
             }
-            button { class: "wide", r#type: "button", id: "export-anki", onclick: run, "Export" }
+            button { class: "wide", r#type: "button", id: "export-anki", disabled: exporting(), onclick: run,
+                if exporting() { "Exporting…" } else { "Export" }
+            }
+            if exporting() {
+                p { class: "small muted", role: "status", id: "anki-export-busy", "Writing the file…" }
+            }
             Message { error: error() }
             if let Some(w) = done() {
                 div { class: "notice", role: "status", id: "anki-export-done",

@@ -6,7 +6,8 @@
 //! counts and the process's peak resident memory after each (`VmHWM`; run it under
 //! `/usr/bin/time -v` for a second opinion). `--write-bomb MB PATH` writes a tiny modern
 //! package whose collection unpacks to MB megabytes of zeros behind a SQLite header;
-//! `--import-only PATH` then imports a file without exporting, for its peak memory.
+//! `--import-only PATH` then imports a file without exporting, for its peak memory. The deck
+//! list (the Decks screen's one call) is timed before and after the import in the same run.
 
 use pocketfolio_core::export::Scope;
 use pocketfolio_core::{Collection, SystemClock};
@@ -51,10 +52,22 @@ fn main() -> anyhow::Result<()> {
         anyhow::anyhow!("usage: anki_figures DECK.apkg | --write-bomb MB PATH | --import-only PATH")
     })?;
     let rss_at_start = peak_rss_mb();
+    // The deck list a learner sees before and after, timed in the same run.
+    let deck_list = |col: &Collection| -> anyhow::Result<(usize, u128)> {
+        let started = Instant::now();
+        let decks = col.decks()?;
+        Ok((decks.len(), started.elapsed().as_millis()))
+    };
+    let (decks_before, deck_list_ms_before) = deck_list(&col)?;
     let started = Instant::now();
     let report = col.import_path_with_progress(path, Path::new(path), "Imported", &mut |_| {})?;
     let import_ms = started.elapsed().as_millis();
     let rss_after_import = peak_rss_mb();
+    let (decks_after, deck_list_ms_after) = deck_list(&col)?;
+    println!(
+        "deck_list_before: decks={decks_before} ms={deck_list_ms_before}; \
+         deck_list_after: decks={decks_after} ms={deck_list_ms_after}"
+    );
     let out = dir.path().join("export.apkg");
     let started = Instant::now();
     let package = {

@@ -478,89 +478,12 @@ pub(crate) fn write_blob(dir: &Path, bytes: &[u8]) -> Result<String> {
     Ok(sha256)
 }
 
-/// Why [`write_blob_from`] stored nothing although the disk was fine.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum BlobSourceError {
-    /// More than the cap came through.
-    #[error("it is larger than {} MB", .0 / 1024 / 1024)]
-    TooLarge(u64),
-    /// Nothing came through.
-    #[error("it is empty")]
-    Empty,
-    /// The bytes could not be read (a damaged or truncated entry).
-    #[error("it could not be read ({0})")]
-    Unreadable(std::io::Error),
-}
-
-/// As [`write_blob`], taking the bytes from `from` as they are written, so memory holds one
-/// buffer whatever the size: hashed on the way into a temporary file, which is named by the
-/// hash once complete. At most `cap` bytes. Returns (SHA-256, size); the outer error is the
-/// disk's, the inner says why `from` gave nothing worth keeping. Nothing is left behind
-/// unless a whole blob was stored.
-pub(crate) fn write_blob_from(
-    dir: &Path,
-    from: &mut dyn std::io::Read,
-    cap: u64,
-) -> Result<std::result::Result<(String, u64), BlobSourceError>> {
-    std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
-    let tmp = dir.join(format!("incoming-{}.partial", uuid::Uuid::new_v4()));
-    let mut file = std::fs::File::create(&tmp).map_err(|e| CoreError::io(&tmp, e))?;
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 64 * 1024];
-    let outcome = loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => break Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => break Err(BlobSourceError::Unreadable(e)),
-        };
-        size += n as u64;
-        if size > cap {
-            break Err(BlobSourceError::TooLarge(cap));
-        }
-        hasher.update(&buf[..n]);
-        if let Err(e) = file.write_all(&buf[..n]) {
-            drop(file);
-            let _ = std::fs::remove_file(&tmp);
-            return Err(CoreError::io(&tmp, e));
-        }
-    };
-    let outcome = match outcome {
-        Ok(()) if size == 0 => Err(BlobSourceError::Empty),
-        other => other,
-    };
-    if let Err(why) = outcome {
-        drop(file);
-        let _ = std::fs::remove_file(&tmp);
-        return Ok(Err(why));
-    }
-    let sha256 = hex::encode(hasher.finalize());
-    let folder = dir.join(&sha256[..2]);
-    let path = folder.join(&sha256);
-    let stored = (|| {
-        file.sync_all()?;
-        drop(file);
-        if std::fs::metadata(&path).is_ok_and(|m| m.len() == size) {
-            return std::fs::remove_file(&tmp);
-        }
-        std::fs::create_dir_all(&folder)?;
-        std::fs::rename(&tmp, &path)?;
-        sync_dir(&folder)
-    })();
-    if let Err(e) = stored {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(CoreError::io(&path, e));
-    }
-    Ok(Ok((sha256, size)))
-}
-
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub(super) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+pub(super) fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }

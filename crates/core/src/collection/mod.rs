@@ -2,6 +2,7 @@
 //! writes the change and its outbox row together (so nothing reaches the screen that is not
 //! durable and queued for sync), rolls back on any error, and records what changed.
 
+mod blob_batch;
 mod content;
 mod deck_list;
 mod enrolment;
@@ -34,8 +35,8 @@ mod replay_tests;
 #[cfg(test)]
 mod review_tests;
 
+pub(crate) use blob_batch::BlobBatch;
 pub use content::InstallReport;
-pub(crate) use evidence::write_blob_from;
 pub use evidence::{
     check_attachment, mime_from_name, EvidenceDraft, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };
@@ -160,6 +161,15 @@ impl Collection {
     /// The database file, if on disk.
     pub fn path(&self) -> Option<&Path> {
         self.store.path()
+    }
+
+    /// Where imports and exports unpack their files: `scratch/` beside the collection file,
+    /// in the app's own data folder (a phone's system temp folder may be small, or not the
+    /// app's to write), or the system's temp folder for a collection in memory.
+    pub(crate) fn scratch_root(&self) -> PathBuf {
+        self.path()
+            .and_then(Path::parent)
+            .map_or_else(std::env::temp_dir, |folder| folder.join("scratch"))
     }
 
     /// The clock the collection reads.

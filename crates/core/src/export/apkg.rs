@@ -72,7 +72,7 @@ impl Collection {
         if notes.is_empty() {
             return Err(CoreError::invalid("There are no cards to export here."));
         }
-        let scratch = crate::import::anki::Scratch::new(&std::env::temp_dir())?;
+        let scratch = crate::import::anki::Scratch::new(&self.scratch_root())?;
         let db_path = scratch.path().join("collection.anki21");
         let mut summary = ExportedPackage {
             notes: notes.len(),

@@ -78,7 +78,7 @@ impl Collection {
                 file_name,
                 source,
                 deck_name,
-                &std::env::temp_dir(),
+                &self.scratch_root(),
                 limits,
                 progress,
             );

@@ -21,7 +21,7 @@ use crate::sync::protocol::{ChangeBody, ReviewRecord};
 use crate::{Collection, CoreError, Result};
 use read::{AnkiCard, AnkiCollection};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 pub(crate) use unpack::looks_like_anki;
@@ -37,6 +37,8 @@ struct Planned {
     deck: String,
     /// (Anki card, our ord).
     cards: Vec<(AnkiCard, u16)>,
+    /// The media files its fields use.
+    media: Vec<String>,
 }
 
 impl Collection {
@@ -52,7 +54,7 @@ impl Collection {
             file_name,
             Box::new(std::io::Cursor::new(data)),
             default_deck,
-            &std::env::temp_dir(),
+            &self.scratch_root(),
             Limits::DEFAULT,
             &mut |_| {},
         )
@@ -78,20 +80,34 @@ impl Collection {
         progress(ImportStep::Unpacking);
         let mut unpacked = unpack::unpack(source, file_name, temp_root, limits)?;
         progress(ImportStep::Reading);
-        let anki = read::read_collection(&unpacked.db_path).map_err(|e| {
-            CoreError::invalid(format!(
-                "The Anki collection inside the file can't be read ({e})."
-            ))
-        })?;
+        let anki = read::read_collection(&unpacked.db_path).map_err(read::unreadable)?;
         let mut skipped: Vec<Skipped> = unpacked
             .media
             .refused
             .iter()
             .map(|(name, why)| Skipped::new(format!("media file \"{name}\""), why))
             .collect();
-        let (planned, deck_names, media_wanted) =
-            self.plan_notes(&anki, default_deck, &mut skipped);
-        if planned.is_empty() {
+        // Two passes over the file, one note at a time, so memory does not grow with its
+        // size: the first finds the decks and media the notes need and what must be skipped,
+        // the second (in the transaction) stores each note as it is read.
+        let mut deck_names = BTreeSet::new();
+        let mut media_wanted = BTreeSet::new();
+        let mut total = 0;
+        let mut n = 0;
+        anki.for_each_note(|note, cards| {
+            if let Some(p) = plan_note(&anki, n, &note, &cards, default_deck, &mut skipped) {
+                let mut parts: Vec<&str> = Vec::new();
+                for part in p.deck.split("::") {
+                    parts.push(part);
+                    deck_names.insert(parts.join("::"));
+                }
+                media_wanted.extend(p.media);
+                total += 1;
+            }
+            n += 1;
+            Ok(())
+        })?;
+        if total == 0 {
             let why = skipped
                 .first()
                 .map(|s| format!(" ({}: {})", s.item, s.reason))
@@ -104,10 +120,6 @@ impl Collection {
         let (now, offset) = self.now();
         let anki_today = anki.day_at(now);
         let retention = self.settings.desired_retention;
-        let mut reviews_by_card: HashMap<i64, Vec<&read::AnkiReview>> = HashMap::new();
-        for r in &anki.reviews {
-            reviews_by_card.entry(r.card).or_default().push(r);
-        }
         let mut report = ImportReport::new(ImportSource::Anki(unpacked.kind));
         report.decks = deck_names.iter().cloned().collect();
         self.transact(crate::collection::NOTES, |col| {
@@ -118,10 +130,19 @@ impl Collection {
             for (name, sha) in &media {
                 col.store.put_media(name, sha)?;
             }
-            let total = planned.len();
-            for (done, p) in planned.iter().enumerate() {
+            let mut done = 0;
+            let mut n = 0;
+            // What is skipped was said in the first pass.
+            let mut said = Vec::new();
+            anki.for_each_note(|note, cards| {
+                let planned = plan_note(&anki, n, &note, &cards, default_deck, &mut said);
+                n += 1;
+                let Some(p) = planned else {
+                    return Ok(());
+                };
                 counted(progress, done, total, notes_step);
-                let mut note = p.note.clone();
+                done += 1;
+                let mut note = p.note;
                 note.id = col.note_for_guid(&p.guid)?;
                 note.deck_id = deck_ids[&p.deck];
                 col.put_note_from_file(&note, &mut report)?;
@@ -136,13 +157,14 @@ impl Collection {
                         &p.guid,
                         anki_card,
                         card.id,
-                        reviews_by_card.get(&anki_card.id).map_or(&[][..], |v| v),
+                        &anki.reviews_of(anki_card.id)?,
                         anki_today,
                         (now, offset, retention, col.device),
                     );
                     report.reviews += col.add_imported_logs(card.id, logs)?;
                 }
-            }
+                Ok(())
+            })?;
             counted(progress, total, total, notes_step);
             progress(ImportStep::Saving);
             Ok(())
@@ -154,89 +176,6 @@ impl Collection {
         report.media = media.len();
         report.skipped = skipped;
         Ok(report)
-    }
-
-    /// Maps every note; returns the notes, the deck names they need (parents included) and
-    /// the media they use. What can't be imported goes to `skipped`.
-    fn plan_notes(
-        &self,
-        anki: &AnkiCollection,
-        default_deck: &str,
-        skipped: &mut Vec<Skipped>,
-    ) -> (Vec<Planned>, BTreeSet<String>, BTreeSet<String>) {
-        let mut cards_of: HashMap<i64, Vec<&AnkiCard>> = HashMap::new();
-        for c in &anki.cards {
-            cards_of.entry(c.note).or_default().push(c);
-        }
-        let deck_name = |id: i64| match anki.decks.get(&id) {
-            Some(_) if id == ANKI_DEFAULT_DECK => default_deck.to_string(),
-            Some(name) => clean_deck_name(name).unwrap_or_else(|| default_deck.to_string()),
-            None => default_deck.to_string(),
-        };
-        let mut planned = Vec::new();
-        let mut decks = BTreeSet::new();
-        let mut media = BTreeSet::new();
-        for (n, note) in anki.notes.iter().enumerate() {
-            let label = || note_label(n, &note.fields);
-            let cards = cards_of.get(&note.id).map_or(&[][..], |v| v);
-            let Some(nt) = anki.notetypes.get(&note.notetype) else {
-                skipped.push(Skipped::new(
-                    label(),
-                    "its note type is missing from the file",
-                ));
-                continue;
-            };
-            let ords: Vec<u16> = cards.iter().map(|c| c.ord).collect();
-            let mapped = match notetype::map_note(nt, &note.fields, &ords) {
-                Ok(m) => m,
-                Err(why) => {
-                    skipped.push(Skipped::new(label(), why));
-                    continue;
-                }
-            };
-            for (ord, why) in &mapped.dropped_cards {
-                skipped.push(Skipped::new(format!("{}, card {}", label(), ord + 1), why));
-            }
-            // A note lives in one deck: the deck of its first card.
-            let deck = deck_name(cards.first().map_or(ANKI_DEFAULT_DECK, |c| c.deck));
-            if cards.iter().any(|c| deck_name(c.deck) != deck) {
-                skipped.push(Skipped::new(
-                    label(),
-                    format!("its cards were in several decks; all are now in \"{deck}\""),
-                ));
-            }
-            let mut parts: Vec<&str> = Vec::new();
-            for part in deck.split("::") {
-                parts.push(part);
-                decks.insert(parts.join("::"));
-            }
-            media.extend(mapped.media.iter().cloned());
-            let by_ord: Vec<(AnkiCard, u16)> = mapped
-                .ords
-                .iter()
-                .filter_map(|(anki_ord, ours)| {
-                    cards
-                        .iter()
-                        .find(|c| c.ord == *anki_ord)
-                        .map(|c| ((*c).clone(), *ours))
-                })
-                .collect();
-            planned.push(Planned {
-                note: Note {
-                    // Chosen when it is stored (`note_for_guid`).
-                    id: NoteId(uuid::Uuid::nil()),
-                    deck_id: DeckId(uuid::Uuid::nil()),
-                    fields: mapped.fields,
-                    tags: note.tags.iter().map(|t| t.to_lowercase()).collect(),
-                    criteria: Vec::new(),
-                    builtin: None,
-                },
-                guid: note.guid.clone(),
-                deck,
-                cards: by_ord,
-            });
-        }
-        (planned, decks, media)
     }
 
     /// Writes the media the notes use into the blob store; returns (name, sha256).
@@ -275,12 +214,16 @@ impl Collection {
             ));
             return Ok(out);
         };
+        // Written as a batch: synced and named together once all are written, and only then
+        // recorded, so nothing is reported imported before it is on disk.
+        let mut batch = crate::collection::BlobBatch::new(&dir);
+        let mut written_all = Vec::new();
         let total = names.len();
         for (done, name) in names.into_iter().enumerate() {
             counted(progress, done, total, media_step);
             let cap = unpacked.media_cap();
             let written = match unpacked.media_reader(name) {
-                Ok(mut reader) => crate::collection::write_blob_from(&dir, &mut reader, cap)?,
+                Ok(mut reader) => batch.write_from(&mut reader, cap)?,
                 Err(e) => {
                     skipped.push(Skipped::new(
                         format!("media file \"{name}\""),
@@ -290,20 +233,22 @@ impl Collection {
                 }
             };
             match written {
-                Ok((sha, size)) => {
-                    self.store.put_blob(
-                        &sha,
-                        size,
-                        crate::collection::mime_from_name(name),
-                        self.clock.now_ms(),
-                    )?;
-                    out.push((name.clone(), sha));
-                }
+                Ok((sha, size)) => written_all.push((name, sha, size)),
                 Err(why) => skipped.push(Skipped::new(
                     format!("media file \"{name}\""),
                     why.to_string(),
                 )),
             }
+        }
+        batch.commit()?;
+        for (name, sha, size) in written_all {
+            self.store.put_blob(
+                &sha,
+                size,
+                crate::collection::mime_from_name(name),
+                self.clock.now_ms(),
+            )?;
+            out.push((name.clone(), sha));
         }
         counted(progress, total, total, media_step);
         Ok(out)
@@ -372,6 +317,75 @@ impl Collection {
     }
 }
 
+/// Maps the `n`th note of the file (`cards` its cards); `None` when it can't be imported,
+/// saying why in `skipped` (as it does for each card dropped or moved).
+fn plan_note(
+    anki: &AnkiCollection,
+    n: usize,
+    note: &read::AnkiNote,
+    cards: &[AnkiCard],
+    default_deck: &str,
+    skipped: &mut Vec<Skipped>,
+) -> Option<Planned> {
+    let deck_name = |id: i64| match anki.decks.get(&id) {
+        Some(_) if id == ANKI_DEFAULT_DECK => default_deck.to_string(),
+        Some(name) => clean_deck_name(name).unwrap_or_else(|| default_deck.to_string()),
+        None => default_deck.to_string(),
+    };
+    let label = || note_label(n, &note.fields);
+    let Some(nt) = anki.notetypes.get(&note.notetype) else {
+        skipped.push(Skipped::new(
+            label(),
+            "its note type is missing from the file",
+        ));
+        return None;
+    };
+    let ords: Vec<u16> = cards.iter().map(|c| c.ord).collect();
+    let mapped = match notetype::map_note(nt, &note.fields, &ords) {
+        Ok(m) => m,
+        Err(why) => {
+            skipped.push(Skipped::new(label(), why));
+            return None;
+        }
+    };
+    for (ord, why) in &mapped.dropped_cards {
+        skipped.push(Skipped::new(format!("{}, card {}", label(), ord + 1), why));
+    }
+    // A note lives in one deck: the deck of its first card.
+    let deck = deck_name(cards.first().map_or(ANKI_DEFAULT_DECK, |c| c.deck));
+    if cards.iter().any(|c| deck_name(c.deck) != deck) {
+        skipped.push(Skipped::new(
+            label(),
+            format!("its cards were in several decks; all are now in \"{deck}\""),
+        ));
+    }
+    let by_ord: Vec<(AnkiCard, u16)> = mapped
+        .ords
+        .iter()
+        .filter_map(|(anki_ord, ours)| {
+            cards
+                .iter()
+                .find(|c| c.ord == *anki_ord)
+                .map(|c| (c.clone(), *ours))
+        })
+        .collect();
+    Some(Planned {
+        note: Note {
+            // Chosen when it is stored (`note_for_guid`).
+            id: NoteId(uuid::Uuid::nil()),
+            deck_id: DeckId(uuid::Uuid::nil()),
+            fields: mapped.fields,
+            tags: note.tags.iter().map(|t| t.to_lowercase()).collect(),
+            criteria: Vec::new(),
+            builtin: None,
+        },
+        guid: note.guid.clone(),
+        deck,
+        cards: by_ord,
+        media: mapped.media.into_iter().collect(),
+    })
+}
+
 /// What a file says of one card: Anki's answers in time order, and the entries that set the
 /// card as Anki had it at export (due date of a review card, suspension, burial).
 struct CardHistory {
@@ -401,7 +415,7 @@ fn card_logs(
     guid: &str,
     card: &AnkiCard,
     card_id: CardId,
-    reviews: &[&read::AnkiReview],
+    reviews: &[read::AnkiReview],
     anki_today: i64,
     (now, offset, retention, device): (i64, i32, f32, crate::model::DeviceId),
 ) -> CardHistory {

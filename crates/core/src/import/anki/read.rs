@@ -29,7 +29,6 @@ pub(super) struct AnkiNote {
 #[derive(Debug, Clone)]
 pub(super) struct AnkiCard {
     pub id: i64,
-    pub note: i64,
     pub deck: i64,
     pub ord: u16,
     /// 0 new, 1 learning, 2 review, 3 relearning.
@@ -45,23 +44,21 @@ pub(super) struct AnkiCard {
 pub(super) struct AnkiReview {
     /// Time of the answer, ms since the epoch (Anki's row id).
     pub id: i64,
-    pub card: i64,
     /// 1–4; 0 for manual changes.
     pub ease: i64,
     pub duration_ms: i64,
 }
 
-/// Everything we take from a collection.
-#[derive(Debug, Default)]
+/// A collection open for reading: its note types and decks (small) in memory, its notes,
+/// cards and review log read one note at a time, so a collection of any size is imported in
+/// bounded memory.
 pub(super) struct AnkiCollection {
     /// When the collection's day 0 began, in seconds.
     pub created_secs: i64,
     pub notetypes: HashMap<i64, Notetype>,
     /// Deck id → full name, `Parent::Child`.
     pub decks: HashMap<i64, String>,
-    pub notes: Vec<AnkiNote>,
-    pub cards: Vec<AnkiCard>,
-    pub reviews: Vec<AnkiReview>,
+    conn: Connection,
 }
 
 impl AnkiCollection {
@@ -69,75 +66,120 @@ impl AnkiCollection {
     pub fn day_at(&self, now_ms: i64) -> i64 {
         (now_ms / 1000 - self.created_secs).div_euclid(86_400)
     }
+
+    /// Calls `each` with every note and its cards (in `ord` order), notes in id order.
+    pub fn for_each_note(
+        &self,
+        mut each: impl FnMut(AnkiNote, Vec<AnkiCard>) -> crate::Result<()>,
+    ) -> crate::Result<()> {
+        let mut notes = self
+            .conn
+            .prepare("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id")
+            .map_err(unreadable)?;
+        let mut rows = notes.query([]).map_err(unreadable)?;
+        while let Some(r) = rows.next().map_err(unreadable)? {
+            let note = note_of(r).map_err(unreadable)?;
+            let cards = self.cards_of(note.id).map_err(unreadable)?;
+            each(note, cards)?;
+        }
+        Ok(())
+    }
+
+    fn cards_of(&self, note: i64) -> rusqlite::Result<Vec<AnkiCard>> {
+        // A card in a filtered deck keeps its home deck and due in odid/odue.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue,
+               CASE WHEN odid != 0 AND odue != 0 THEN odue ELSE due END
+             FROM cards WHERE nid = ? ORDER BY ord",
+        )?;
+        let rows = stmt.query_map([note], |r| {
+            Ok(AnkiCard {
+                id: r.get(0)?,
+                deck: r.get(1)?,
+                ord: r.get(2)?,
+                kind: r.get(3)?,
+                queue: r.get(4)?,
+                due: r.get(5)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// A card's review log, oldest first.
+    pub fn reviews_of(&self, card: i64) -> crate::Result<Vec<AnkiReview>> {
+        let read = || {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, ease, time FROM revlog WHERE cid = ? ORDER BY id")?;
+            let rows = stmt.query_map([card], |r| {
+                Ok(AnkiReview {
+                    id: r.get(0)?,
+                    ease: r.get(1)?,
+                    duration_ms: r.get(2)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        };
+        read().map_err(unreadable)
+    }
 }
 
-/// Reads the collection at `path` (opened read-only; nothing is written beside it).
+fn note_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<AnkiNote> {
+    let flds: String = r.get(3)?;
+    let tags: String = r.get(4)?;
+    Ok(AnkiNote {
+        id: r.get(0)?,
+        guid: r.get(1)?,
+        notetype: r.get(2)?,
+        fields: flds.split('\x1f').map(String::from).collect(),
+        tags: tags.split_whitespace().map(String::from).collect(),
+    })
+}
+
+/// A failure reading the file's collection, in the learner's words.
+pub(super) fn unreadable(e: rusqlite::Error) -> crate::CoreError {
+    crate::CoreError::invalid(format!(
+        "The Anki collection inside the file can't be read ({e})."
+    ))
+}
+
+/// Opens the collection at `path`, a scratch copy the import owns: it may gain the indexes
+/// Anki's own collections have (looking up a note's cards and a card's reviews), should a
+/// file made by another program lack them.
 pub(super) fn read_collection(path: &Path) -> rusqlite::Result<AnkiCollection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     // Bounded cache: a large collection is read in pages, not held whole.
-    conn.execute_batch("PRAGMA cache_size = -8000; PRAGMA query_only = 1;")?;
+    conn.execute_batch(
+        "PRAGMA cache_size = -8000;
+         CREATE INDEX IF NOT EXISTS pf_cards_nid ON cards (nid);
+         CREATE INDEX IF NOT EXISTS pf_revlog_cid ON revlog (cid);",
+    )?;
     let modern: bool = conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'notetypes'",
         [],
         |r| r.get(0),
     )?;
-    let mut col = AnkiCollection {
-        created_secs: conn.query_row("SELECT crt FROM col", [], |r| r.get(0))?,
-        ..AnkiCollection::default()
-    };
-    if modern {
-        read_modern_types(&conn, &mut col)?;
+    let types = if modern {
+        read_modern_types(&conn)
     } else {
-        read_legacy_types(&conn, &mut col)?;
-    }
-    let mut stmt = conn.prepare("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id")?;
-    col.notes = stmt
-        .query_map([], |r| {
-            let flds: String = r.get(3)?;
-            let tags: String = r.get(4)?;
-            Ok(AnkiNote {
-                id: r.get(0)?,
-                guid: r.get(1)?,
-                notetype: r.get(2)?,
-                fields: flds.split('\x1f').map(String::from).collect(),
-                tags: tags.split_whitespace().map(String::from).collect(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    // A card in a filtered deck keeps its home deck and due in odid/odue.
-    let mut stmt = conn.prepare(
-        "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue,
-           CASE WHEN odid != 0 AND odue != 0 THEN odue ELSE due END
-         FROM cards ORDER BY nid, ord",
-    )?;
-    col.cards = stmt
-        .query_map([], |r| {
-            Ok(AnkiCard {
-                id: r.get(0)?,
-                note: r.get(1)?,
-                deck: r.get(2)?,
-                ord: r.get(3)?,
-                kind: r.get(4)?,
-                queue: r.get(5)?,
-                due: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare("SELECT id, cid, ease, time FROM revlog ORDER BY cid, id")?;
-    col.reviews = stmt
-        .query_map([], |r| {
-            Ok(AnkiReview {
-                id: r.get(0)?,
-                card: r.get(1)?,
-                ease: r.get(2)?,
-                duration_ms: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(col)
+        read_legacy_types(&conn)
+    }?;
+    Ok(AnkiCollection {
+        created_secs: conn.query_row("SELECT crt FROM col", [], |r| r.get(0))?,
+        notetypes: types.notetypes,
+        decks: types.decks,
+        conn,
+    })
+}
+
+/// Note types and decks by id.
+#[derive(Default)]
+struct Types {
+    notetypes: HashMap<i64, Notetype>,
+    decks: HashMap<i64, String>,
 }
 
 fn bad(what: &str) -> rusqlite::Error {
@@ -145,7 +187,8 @@ fn bad(what: &str) -> rusqlite::Error {
 }
 
 /// Schema 18: `notetypes`, `fields`, `templates` and `decks` tables, configs as protobuf.
-fn read_modern_types(conn: &Connection, col: &mut AnkiCollection) -> rusqlite::Result<()> {
+fn read_modern_types(conn: &Connection) -> rusqlite::Result<Types> {
+    let mut col = Types::default();
     let mut stmt = conn.prepare("SELECT id, name, config FROM notetypes")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -186,7 +229,7 @@ fn read_modern_types(conn: &Connection, col: &mut AnkiCollection) -> rusqlite::R
         let name: String = r.get(1)?;
         col.decks.insert(r.get(0)?, name.replace('\x1f', "::"));
     }
-    Ok(())
+    Ok(col)
 }
 
 #[derive(serde::Deserialize)]
@@ -221,7 +264,8 @@ struct LegacyDeck {
 }
 
 /// Schema 11: note types and decks are JSON objects keyed by id in the `col` row.
-fn read_legacy_types(conn: &Connection, col: &mut AnkiCollection) -> rusqlite::Result<()> {
+fn read_legacy_types(conn: &Connection) -> rusqlite::Result<Types> {
+    let mut col = Types::default();
     let (models, decks): (String, String) =
         conn.query_row("SELECT models, decks FROM col", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -247,5 +291,5 @@ fn read_legacy_types(conn: &Connection, col: &mut AnkiCollection) -> rusqlite::R
         col.decks
             .insert(id.parse().map_err(|_| bad("deck id"))?, d.name);
     }
-    Ok(())
+    Ok(col)
 }

@@ -565,3 +565,110 @@ fn a_text_file_over_the_cap_is_refused_before_it_is_parsed() {
         .unwrap();
     assert_eq!(ok.added, 2);
 }
+
+/// Whether `folder` holds a scratch folder with something in it.
+fn holds_scratch(folder: &std::path::Path) -> bool {
+    std::fs::read_dir(folder).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("pocketfolio-anki-")
+                && std::fs::read_dir(e.path()).is_ok_and(|mut inner| inner.next().is_some())
+        })
+    })
+}
+
+#[test]
+fn imports_and_exports_unpack_in_the_collections_own_folder() {
+    // On Android the system temp folder is not the app's: scratch files go beside the
+    // collection, in the data folder the app chose.
+    let now = expected()["generated_ms"].as_i64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut col = Collection::open(
+        &dir.path().join("collection.db"),
+        Arc::new(ManualClock::new(now, 0)),
+    )
+    .unwrap();
+    let scratch = dir.path().join("scratch");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/anki/anki-26-modern.apkg");
+    let mut unpacked_here = false;
+    col.import_path_with_progress("Retail.apkg", &path, "Retail", &mut |step| {
+        if step == crate::import::ImportStep::Reading {
+            unpacked_here = holds_scratch(&scratch);
+        }
+    })
+    .unwrap();
+    assert!(
+        unpacked_here,
+        "the package was not unpacked under {scratch:?}"
+    );
+    assert!(
+        !holds_scratch(&scratch),
+        "the import left its scratch files"
+    );
+
+    /// Notes whether the scratch folder is in use when the package is written.
+    struct Watching<'a> {
+        out: std::io::Cursor<Vec<u8>>,
+        scratch: &'a std::path::Path,
+        seen: bool,
+    }
+    impl Write for Watching<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.seen |= holds_scratch(self.scratch);
+            self.out.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.out.flush()
+        }
+    }
+    impl std::io::Seek for Watching<'_> {
+        fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+            self.out.seek(to)
+        }
+    }
+    let mut out = Watching {
+        out: std::io::Cursor::new(Vec::new()),
+        scratch: &scratch,
+        seen: false,
+    };
+    col.export_apkg(&crate::export::Scope::All, &mut out)
+        .unwrap();
+    assert!(
+        out.seen,
+        "the export did not build its package under {scratch:?}"
+    );
+    assert!(
+        !holds_scratch(&scratch),
+        "the export left its scratch files"
+    );
+}
+
+#[test]
+fn scratch_folders_left_by_a_killed_app_are_removed_by_the_next_import() {
+    let (mut col, _clock, _dir) = collection_at_fixture_time();
+    let root = tempfile::tempdir().unwrap();
+    let old = root.path().join("pocketfolio-anki-killed");
+    let recent = root.path().join("pocketfolio-anki-running");
+    for folder in [&old, &recent] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("collection.sqlite"), b"left").unwrap();
+    }
+    let long_ago = std::time::SystemTime::now() - unpack::ABANDONED_AFTER * 2;
+    std::fs::File::open(&old)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    col.import_anki_in(
+        "anki-26-modern.apkg",
+        Box::new(std::io::Cursor::new(fixture("anki-26-modern.apkg"))),
+        "X",
+        root.path(),
+        Limits::DEFAULT,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(!old.exists(), "an abandoned scratch folder was kept");
+    assert!(recent.exists(), "a scratch folder in use was removed");
+}

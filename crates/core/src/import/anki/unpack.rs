@@ -88,7 +88,8 @@ pub(crate) struct Scratch(PathBuf);
 impl Scratch {
     /// A new folder under `root`.
     pub(crate) fn new(root: &Path) -> Result<Scratch> {
-        let path = root.join(format!("pocketfolio-anki-{}", uuid::Uuid::new_v4()));
+        remove_abandoned(root);
+        let path = root.join(format!("{SCRATCH_PREFIX}{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&path).map_err(|e| CoreError::io(&path, e))?;
         Ok(Scratch(path))
     }
@@ -96,6 +97,32 @@ impl Scratch {
     /// Where it is.
     pub(crate) fn path(&self) -> &Path {
         &self.0
+    }
+}
+
+/// How scratch folders are named.
+const SCRATCH_PREFIX: &str = "pocketfolio-anki-";
+
+/// A scratch folder untouched this long was left by an app killed part-way (no import or
+/// export runs for a day), and is removed when the next one starts.
+pub(crate) const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn remove_abandoned(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let abandoned = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(SCRATCH_PREFIX)
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at.elapsed().is_ok_and(|age| age > ABANDONED_AFTER));
+        if abandoned {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
