@@ -172,6 +172,12 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// The stems of `text`'s topic words: stop words and words under three letters dropped.
 pub fn content_stems(text: &str) -> BTreeSet<String> {
+    content_stems_in_order(text).into_iter().collect()
+}
+
+/// As [`content_stems`], in the order the words come, repeats kept (for finding a run of
+/// one text's words in another).
+pub fn content_stems_in_order(text: &str) -> Vec<String> {
     // A hyphenated word counts whole and by its parts, so "Plan-Do-Review" meets "Plan".
     words(text)
         .flat_map(|w| {

@@ -3,8 +3,13 @@
 //! assessor can make.
 
 use super::super::pack::ContentBundle;
-use super::super::words::normalised;
+use super::super::words::{content_stems_in_order, normalised};
 use super::is_knowledge;
+use crate::model::Criterion;
+
+/// A prompt reads its criterion out when it repeats this many of the criterion's topic words
+/// one after another ("active listening and questioning").
+const READ_OUT_RUN: usize = 3;
 
 /// Openings that make a yes/no question.
 const CLOSED_OPENINGS: &[&str] = &[
@@ -92,6 +97,7 @@ pub(crate) fn check(bundle: &ContentBundle, problems: &mut Vec<String>) {
                     w.criterion
                 ));
             }
+            against_criterion(c, &w.prompts, problems);
         }
         for prompt in &w.prompts {
             if let Some(problem) = prompt_problem(prompt) {
@@ -102,6 +108,43 @@ pub(crate) fn check(bundle: &ContentBundle, problems: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// A prompt asks in the witness's words, not the criterion's: none repeats a run of the
+/// criterion's own topic words, which would tell the witness what is being looked for.
+/// (Requiring each prompt set to share a topic word with its criterion, or to meet the phrases
+/// tied to it, was tried: it flagged 11 of 42 sound sets, such as "what they wanted to achieve"
+/// for "objectives", so the pack's words are not yet enough to judge being on topic.)
+fn against_criterion(c: &Criterion, prompts: &[String], problems: &mut Vec<String>) {
+    let criterion_words = content_stems_in_order(&c.text);
+    for prompt in prompts {
+        if let Some(run) = shared_run(&criterion_words, &content_stems_in_order(prompt)) {
+            problems.push(format!(
+                "witness prompt for '{}' \"{prompt}\": reads the criterion out (\"{}\"); ask what the witness saw or heard in their own words",
+                c.id,
+                run.join(" ")
+            ));
+        }
+    }
+}
+
+/// The longest run (at least [`READ_OUT_RUN`] words) of `criterion`'s words found one after
+/// another in `prompt`.
+fn shared_run<'a>(criterion: &'a [String], prompt: &[String]) -> Option<&'a [String]> {
+    let mut best: Option<&[String]> = None;
+    for start in 0..criterion.len() {
+        for end in (start + READ_OUT_RUN..=criterion.len()).rev() {
+            let run = &criterion[start..end];
+            if best.is_some_and(|b| b.len() >= run.len()) {
+                break;
+            }
+            if prompt.windows(run.len()).any(|w| w == run) {
+                best = Some(run);
+                break;
+            }
+        }
+    }
+    best
 }
 
 /// What is wrong with one prompt, if anything.

@@ -262,3 +262,29 @@ fn seed_shingle_list_matches_the_seeds() {
         "seed_shingles.txt is out of date: rerun with UPDATE_SEED_SHINGLES=1"
     );
 }
+
+/// Today's pack with the witness prompts of `criterion` replaced by `prompts`.
+fn pack_with_prompts(criterion: &str, prompts: &[&str]) -> ContentBundle {
+    let mut bundle = builtin().unwrap();
+    let set = bundle
+        .witness_prompts
+        .iter_mut()
+        .find(|w| w.criterion == criterion)
+        .unwrap_or_else(|| panic!("{criterion} has no prompts"));
+    set.prompts = prompts.iter().map(|p| p.to_string()).collect();
+    bundle
+}
+
+#[test]
+fn a_prompt_that_reads_its_criterion_out_fails() {
+    // "Demonstrate active listening and questioning to find out what each customer wants."
+    let problems = lint(&pack_with_prompts(
+        "retail-relationships/lo3/ac3.1",
+        &["Describe the learner's active listening and questioning on the shop floor."],
+    ));
+    assert_flags(
+        &problems,
+        &["'retail-relationships/lo3/ac3.1' \"Describe the learner's active listening and questioning on the shop floor.\": reads the criterion out (\"activ listen question\")"],
+    );
+    assert_eq!(flagged(&problems, "reads the criterion out").len(), 1);
+}
