@@ -94,13 +94,18 @@ fn change_body() -> serde_json::Value {
                 "evidence": {"type": "array", "maxItems": MAX_ATTACHMENTS, "items": uuid()},
                 "cards": {"type": "array", "maxItems": MAX_CARDS_PER_NOTE, "items": uuid()}}},
         "updated_ms": {"type": "integer", "minimum": 0}, "hlc": stamp()}});
+    let review_signed = json!({"type": "object", "required": ["review_id", "event"], "properties": {
+        "review_id": uuid(),
+        "event": {"type": "object", "description": "The learner's signature event of the progress review (pocketfolio-core signing): event 'sign', signer.role 'learner', mark typed or drawn_sha256, sha256 over the rest. Kept only when it fits the review's log as the centre holds it; otherwise left out without refusing the push.",
+            "required": ["seq", "event", "signer", "device_ms", "hlc", "device", "content_sha256", "prev_sha256", "sha256"]}}});
     let variant = |t: &str, v: serde_json::Value| json!({"type": "object", "required": ["t", "v"], "properties": {"t": {"type": "string", "enum": [t]}, "v": v}});
     json!({"oneOf": [
         variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
         variant("deck_deleted", uuid()), variant("note_put", note), variant("note_deleted", uuid()),
         variant("evidence_put", evidence.clone()), variant("evidence_deleted", uuid()),
         variant("evidence_withdrawn", evidence), variant("settings_put", settings),
-        variant("hours_put", hours), variant("hours_deleted", uuid())]})
+        variant("hours_put", hours), variant("hours_deleted", uuid()),
+        variant("review_signed", review_signed)]})
 }
 
 wire_schema!(
@@ -245,7 +250,7 @@ mod tests {
 
     /// How many variants `ChangeBody` has. The match below stops compiling when one is added,
     /// so the count (and the document) cannot silently fall behind the protocol again.
-    const CHANGE_BODY_VARIANTS: usize = 12;
+    const CHANGE_BODY_VARIANTS: usize = 13;
     #[allow(dead_code)]
     fn every_variant_is_counted(body: &ChangeBody) {
         match body {
@@ -260,7 +265,8 @@ mod tests {
             | ChangeBody::EvidenceWithdrawn(_)
             | ChangeBody::SettingsPut(_)
             | ChangeBody::HoursPut(_)
-            | ChangeBody::HoursDeleted(_) => {}
+            | ChangeBody::HoursDeleted(_)
+            | ChangeBody::ReviewSigned(_) => {}
         }
     }
 

@@ -109,6 +109,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("decision_signatures.sql")),
     (17, include_str!("withdrawal.sql")),
     (18, include_str!("name_lockout.sql")),
+    (19, include_str!("review_signatures.sql")),
 ];
 
 impl Db {

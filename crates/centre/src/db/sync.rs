@@ -239,6 +239,7 @@ impl Db {
             official: None,
             programme: None,
             reviews_held: None,
+            progress_reviews: None,
         })
     }
 
@@ -486,6 +487,17 @@ async fn apply_change(
         ChangeBody::HoursPut(record) => hours::put(conn, learner_id, record, actor).await?,
         ChangeBody::HoursDeleted(id) => {
             hours::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?
+        }
+        ChangeBody::ReviewSigned(signature) => {
+            if let Err(why) = super::progress_reviews::take_learner_signature(
+                conn,
+                learner_id,
+                signature.as_ref(),
+            )
+            .await?
+            {
+                tracing::info!(learner_id, review = %signature.review_id, "review signature left out: {why}");
+            }
         }
         ChangeBody::SettingsPut(settings) => {
             let record = json(settings)?;

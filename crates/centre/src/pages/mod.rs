@@ -22,6 +22,7 @@ mod portfolio;
 mod progress_reviews;
 mod protection;
 mod quality;
+mod review_page;
 mod sample;
 mod session;
 mod standardisation;
@@ -76,6 +77,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/learners/{learner}/reviews",
             post(progress_reviews::record),
+        )
+        .route(
+            "/learners/{learner}/reviews/{review}",
+            get(review_page::show),
+        )
+        .route(
+            "/learners/{learner}/reviews/{review}/sign",
+            post(review_page::sign),
+        )
+        .route(
+            "/learners/{learner}/reviews/{review}/edit",
+            post(review_page::edit),
         )
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))

@@ -35,8 +35,11 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: &str) -> Strin
         .map(|s| {
             let v = &s.review;
             format!(
-                "<tr><td>{date}</td><td>{logged} logged, {confirmed} confirmed, {planned} planned</td>\
-                 <td class=\"pre\">{progress}</td><td class=\"pre\">{targets}</td><td class=\"pre\">{comments}</td></tr>",
+                "<tr><td><a href=\"/learners/{lid}/reviews/{rid}\">{date}</a></td><td>{logged} logged, {confirmed} confirmed, {planned} planned</td>\
+                 <td class=\"pre\">{progress}</td><td class=\"pre\">{targets}</td><td class=\"pre\">{comments}</td><td class=\"signing\">{signing}</td></tr>",
+                lid = escape(learner_id),
+                rid = escape(&v.id.to_string()),
+                signing = escape(&s.signed().signing_sentence()),
                 date = escape(&long_date(v.held_on)),
                 logged = hours_and_minutes(v.hours_logged_min),
                 confirmed = hours_and_minutes(v.hours_confirmed_min),
@@ -52,7 +55,7 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: &str) -> Strin
     } else {
         format!(
             "<table id=\"reviews\"><thead><tr><th>Held on</th><th>Off-the-job hours to date</th>\
-             <th>Progress</th><th>Targets</th><th>Comments</th></tr></thead><tbody>{rows}</tbody></table>"
+             <th>Progress</th><th>Targets</th><th>Comments</th><th>Signatures</th></tr></thead><tbody>{rows}</tbody></table>"
         )
     };
     format!(

@@ -93,6 +93,8 @@ pub async fn pull(
     if page.programme.is_some() {
         let held = state.db.get_progress_reviews(Some(&learner.id)).await?;
         page.reviews_held = Some(held.iter().map(|r| r.review.held_on).collect());
+        // And the reviews themselves with their signatures, for the learner to sign.
+        page.progress_reviews = Some(held.iter().map(|r| r.signed()).collect());
     }
     Ok(Json(page))
 }

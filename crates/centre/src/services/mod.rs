@@ -18,6 +18,7 @@ pub mod plans;
 pub mod progress_reviews;
 pub mod qa_actions;
 pub mod qa_error;
+pub mod review_signing;
 pub mod roles;
 pub mod samples;
 pub mod sessions;

@@ -71,6 +71,31 @@ pub async fn record_review(
     learner_id: &str,
     input: ReviewInput,
 ) -> ApiResult<ProgressReview> {
+    let id = ProgressReviewId::new_at(crate::db::now_ms());
+    let review = compose(db, actor, learner_id, id, input).await?;
+    let after = serde_json::to_value(&review).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let target = format!("progress review {}", review.id);
+    let entry = Actor::Account(actor).entry(
+        "review.record",
+        &target,
+        Some(learner_id),
+        &serde_json::Value::Null,
+        &after,
+    );
+    db.add_progress_review(learner_id, &review, &actor.id, &entry)
+        .await?;
+    Ok(review)
+}
+
+/// The review `input` describes, checked by the core, with its hours to date from the log:
+/// refused unless `actor` is staff with the learner in scope and a programme is set.
+pub(crate) async fn compose(
+    db: &Db,
+    actor: &Account,
+    learner_id: &str,
+    id: ProgressReviewId,
+    input: ReviewInput,
+) -> ApiResult<ProgressReview> {
     if matches!(actor.role, Role::Learner | Role::Eqa) {
         return Err(ApiError::forbidden(
             "Only the learner's assessor or an administrator may record a progress review.",
@@ -90,7 +115,7 @@ pub async fn record_review(
         .collect();
     let to_date = progress(&programme, &entries, input.held_on);
     let review = ProgressReview {
-        id: ProgressReviewId::new_at(crate::db::now_ms()),
+        id,
         held_on: input.held_on,
         progress: input.progress.trim().to_string(),
         targets: input.targets.trim().to_string(),
@@ -108,16 +133,25 @@ pub async fn record_review(
         };
         ApiError::invalid(field, e.to_string())
     })?;
-    let after = serde_json::to_value(&review).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let target = format!("progress review {}", review.id);
-    let entry = Actor::Account(actor).entry(
-        "review.record",
-        &target,
-        Some(learner_id),
-        &serde_json::Value::Null,
-        &after,
-    );
-    db.add_progress_review(learner_id, &review, &actor.id, &entry)
-        .await?;
     Ok(review)
+}
+
+/// One review of a learner in the reader's scope (404 otherwise).
+pub async fn learner_review(
+    db: &Db,
+    scope: &Scope,
+    learner_id: &str,
+    review_id: &str,
+) -> ApiResult<(Account, StoredReview)> {
+    let learner = db
+        .get_learner(scope, learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let review = db
+        .get_progress_reviews(Some(learner_id))
+        .await?
+        .into_iter()
+        .find(|r| r.review.id.to_string() == review_id)
+        .ok_or(ApiError::NotFound("The progress review"))?;
+    Ok((learner, review))
 }

@@ -11,6 +11,8 @@
 //!   stands only for the version of the entry it was about.
 //! - [`ReviewInterval`], [`next_review_due`], [`review_overdue`]: the review schedule;
 //!   [`ReviewStanding`]: next due or overdue; [`ProgressReview`] and [`check_review`].
+//! - [`SignedReview`]: a review with its signature log, signed in order (learner, employer,
+//!   provider) by the core's signing events; an edit after signing voids.
 
 mod activity;
 mod check;
@@ -22,6 +24,7 @@ mod progress_review;
 #[cfg(test)]
 mod property_tests;
 mod review_schedule;
+mod review_signing;
 #[cfg(test)]
 mod testing;
 
@@ -37,3 +40,4 @@ pub use progress_review::{
 pub use review_schedule::{
     next_review_due, planned_reviews, review_overdue, three_month_rule_from, ReviewInterval,
 };
+pub use review_signing::{review_sha256, SignedReview, TakeProblem};

@@ -147,6 +147,7 @@ mod tests {
             official: None,
             programme: None,
             reviews_held: None,
+            progress_reviews: None,
         };
         col.apply_pulled(&page).unwrap();
         let held = col.enrolment().unwrap().unwrap();

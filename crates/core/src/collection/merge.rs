@@ -109,6 +109,9 @@ impl Collection {
             if let Some(days) = &page.reviews_held {
                 col.store.put_reviews_held(days)?;
             }
+            if let Some(reviews) = &page.progress_reviews {
+                col.adopt_centre_reviews(reviews)?;
+            }
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
         })?;
@@ -191,6 +194,7 @@ impl Collection {
             }
             ChangeBody::HoursPut(record) => self.merge_hours(record)?,
             ChangeBody::HoursDeleted(id) => self.store.remove_hours(*id, self.clock.now_ms())?,
+            ChangeBody::ReviewSigned(signature) => self.merge_review_signature(signature)?,
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {

@@ -16,6 +16,7 @@ mod official;
 mod optimise;
 mod parameters;
 mod presets;
+mod progress_reviews;
 mod ready_by;
 mod review;
 mod settings;
@@ -28,6 +29,8 @@ mod undo;
 mod evidence_tests;
 #[cfg(test)]
 mod notes_tests;
+#[cfg(test)]
+mod progress_review_tests;
 #[cfg(test)]
 mod queue_tests;
 #[cfg(test)]

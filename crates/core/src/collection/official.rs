@@ -40,6 +40,7 @@ mod tests {
             official,
             programme: None,
             reviews_held: None,
+            progress_reviews: None,
         }
     }
 

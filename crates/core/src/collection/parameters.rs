@@ -101,6 +101,7 @@ mod tests {
             official: None,
             programme: None,
             reviews_held: None,
+            progress_reviews: None,
         }
     }
 

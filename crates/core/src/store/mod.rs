@@ -18,6 +18,7 @@ mod notes;
 mod official;
 mod open;
 mod outbox;
+mod progress_reviews;
 mod reviews;
 mod settings;
 mod stats;

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0012_note_guid_lookup.sql"),
     include_str!("sql/0013_reviews_held.sql"),
     include_str!("sql/0014_withdrawal.sql"),
+    include_str!("sql/0015_progress_reviews.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -25,6 +25,7 @@ pub struct CentreState {
     enrolment: Option<EnrolmentRecord>,
     programme: Option<Programme>,
     reviews_held: Vec<chrono::NaiveDate>,
+    progress_reviews: Vec<crate::apprenticeship::SignedReview>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
 }
@@ -73,6 +74,21 @@ impl MemoryCentre {
             drop_next_reply: false,
             offline: false,
         }
+    }
+
+    /// The provider records, edits or signs a progress review (with its log) on the centre:
+    /// pulls with a programme carry every review.
+    pub fn put_progress_review(&self, review: crate::apprenticeship::SignedReview) {
+        let mut state = self.state();
+        state
+            .progress_reviews
+            .retain(|r| r.review.id != review.review.id);
+        state.progress_reviews.push(review);
+    }
+
+    /// The reviews as the centre holds them.
+    pub fn progress_reviews(&self) -> Vec<crate::apprenticeship::SignedReview> {
+        self.state().progress_reviews.clone()
     }
 
     /// The shared state.
@@ -267,6 +283,20 @@ impl Transport for MemoryCentre {
                         body: PullBody::Learner(change.body.clone()),
                     });
                     last_seq = change.seq;
+                    // The real centre's rule: the learner's signature is kept only if it fits.
+                    if let crate::sync::protocol::ChangeBody::ReviewSigned(signed) = &change.body {
+                        if let Some(review) = state
+                            .progress_reviews
+                            .iter_mut()
+                            .find(|r| r.review.id == signed.review_id)
+                        {
+                            let _ = review.take_signature(
+                                signed.event.clone(),
+                                crate::signing::SignerRole::Learner,
+                                "learner",
+                            );
+                        }
+                    }
                 }
                 state.last_seq.insert(request.device_id, last_seq);
                 PushOutcome::Accepted(PushResponse { last_seq })
@@ -302,6 +332,10 @@ impl Transport for MemoryCentre {
                 official: None,
                 programme: state.programme.clone(),
                 reviews_held: state.programme.as_ref().map(|_| state.reviews_held.clone()),
+                progress_reviews: state
+                    .programme
+                    .as_ref()
+                    .map(|_| state.progress_reviews.clone()),
             }
         };
         self.reply(page)

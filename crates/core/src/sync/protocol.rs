@@ -58,6 +58,19 @@ pub enum ChangeBody {
     HoursPut(HoursRecord),
     /// An hours entry was deleted (tombstone).
     HoursDeleted(HoursEntryId),
+    /// The learner signed a progress review on the device. The centre takes the signature
+    /// only when it fits the review's log as the centre holds it (the learner's turn, made on
+    /// the review as it stands); otherwise the next pull brings the review back to sign again.
+    ReviewSigned(Box<ReviewSignature>),
+}
+
+/// The learner's signature of a progress review, made on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSignature {
+    /// The review signed.
+    pub review_id: crate::model::ProgressReviewId,
+    /// The signature event, made by the core's signing rules.
+    pub event: crate::signing::SignatureEvent,
 }
 
 impl ChangeBody {
@@ -422,6 +435,11 @@ pub struct PullResponse {
     /// the device keeps what it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviews_held: Option<Vec<chrono::NaiveDate>>,
+    /// The apprentice's progress reviews with their signature logs, oldest first, so the
+    /// learner reads and signs them on the phone; absent with no programme, and then the
+    /// device keeps what it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_reviews: Option<Vec<crate::apprenticeship::SignedReview>>,
 }
 
 /// The centre's official references on the wire: they replace whatever the device held.

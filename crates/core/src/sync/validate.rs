@@ -10,7 +10,7 @@
 use super::protocol::limits::*;
 use super::protocol::{
     Change, ChangeBody, DeckRecord, EvidenceRecord, HoursRecord, NoteRecord, PushRequest,
-    ReviewRecord, SettingsRecord,
+    ReviewRecord, ReviewSignature, SettingsRecord,
 };
 use super::Hlc;
 use crate::model::{EvidenceKind, NoteFields};
@@ -84,6 +84,7 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
         ChangeBody::ReviewUndone(_) | ChangeBody::DeckDeleted(_) => Ok(()),
         ChangeBody::NoteDeleted(_) | ChangeBody::EvidenceDeleted(_) => Ok(()),
         ChangeBody::HoursDeleted(_) => Ok(()),
+        ChangeBody::ReviewSigned(signature) => check_review_signature(signature, now_ms, &at),
         ChangeBody::HoursPut(record) => check_hours(record, now_ms, &at),
         ChangeBody::DeckPut(deck) => check_deck(deck, now_ms, &at),
         ChangeBody::NotePut(note) => check_note(note, now_ms, &at),
@@ -338,6 +339,48 @@ fn check_hours(record: &HoursRecord, now_ms: i64, at: &str) -> Checked {
     )?;
     check_time(&format!("{at}.updated_ms"), record.updated_ms, now_ms)?;
     check_hlc(&format!("{at}.hlc"), &record.hlc, now_ms)
+}
+
+/// A learner's signature of a progress review: its shape only (a sign by the learner, intact,
+/// small, with a sane stamp). Whether it fits the review's log is the centre's to judge
+/// against the review as it holds it (`SignedReview::take_signature`); one that does not is
+/// left out without refusing the push, so the outbox never wedges on it.
+fn check_review_signature(signature: &ReviewSignature, now_ms: i64, at: &str) -> Checked {
+    use crate::signing::{EventKind, Mark, SignerRole};
+    let event = &signature.event;
+    let field = format!("{at}.event");
+    if event.kind != EventKind::Sign || event.signer.role != SignerRole::Learner {
+        return Err(Invalid::new(
+            format!("{field}.signer.role"),
+            "Only the learner's own signature of a progress review is sent from a device.",
+        ));
+    }
+    check_text(
+        &format!("{field}.signer.name"),
+        &event.signer.name,
+        MAX_NAME_BYTES,
+    )?;
+    check_text(&format!("{field}.device"), &event.device, MAX_NAME_BYTES)?;
+    if !matches!(
+        event.mark,
+        Some(Mark::Typed { .. } | Mark::DrawnSha256 { .. })
+    ) {
+        return Err(Invalid::new(
+            format!("{field}.mark"),
+            "A review is signed by a typed name or a drawing kept by its hash.",
+        ));
+    }
+    if let Some(Mark::Typed { name }) = &event.mark {
+        check_text(&format!("{field}.mark.name"), name, MAX_NAME_BYTES)?;
+    }
+    if event.computed_sha256() != event.sha256 {
+        return Err(Invalid::new(
+            format!("{field}.sha256"),
+            "The signature event does not match its hash.",
+        ));
+    }
+    check_time(&format!("{field}.device_ms"), event.device_ms, now_ms)?;
+    check_hlc(&format!("{field}.hlc"), &event.hlc, now_ms)
 }
 
 fn check_settings(record: &SettingsRecord, now_ms: i64, at: &str) -> Checked {

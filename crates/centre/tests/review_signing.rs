@@ -1,0 +1,206 @@
+//! Signing apprentices' progress reviews, on SQLite and (with PF_TEST_POSTGRES_URL)
+//! PostgreSQL: the review goes to the phone with its log, the learner's signature comes back
+//! by push and is kept only while it fits, the provider cannot sign before the employer, and a
+//! correction voids what was signed.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{batch, change, Backend, Centre};
+use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::services::progress_reviews::{self, ReviewInput};
+use pocketfolio_centre::services::{hours, review_signing};
+use pocketfolio_core::apprenticeship::{Plan, Programme, SignedReview, WorkingDay};
+use pocketfolio_core::model::DeviceId;
+use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
+use pocketfolio_core::sync::protocol::{ChangeBody, ReviewSignature};
+use pocketfolio_core::sync::Hlc;
+use reqwest::StatusCode;
+
+fn input(held_on: chrono::NaiveDate, targets: &str) -> ReviewInput {
+    ReviewInput {
+        held_on,
+        progress: "Finished the negotiation unit".into(),
+        targets: targets.into(),
+        comments: String::new(),
+    }
+}
+
+/// The reviews as the learner's phone pulls them.
+async fn pulled(c: &Centre, token: &str) -> Vec<SignedReview> {
+    let (status, page) = c.get(token, "/v1/sync/pull?since=0").await;
+    assert_eq!(status, StatusCode::OK);
+    serde_json::from_value(page["progress_reviews"].clone()).unwrap()
+}
+
+/// The learner's signature as their phone makes it (the core's rules, a typed name).
+fn learner_signs(review: &SignedReview, phone: DeviceId) -> ReviewSignature {
+    let mut on_phone = review.clone();
+    let now = Utc::now().timestamp_millis();
+    let event = on_phone
+        .sign(SignRequest {
+            signer: Signer {
+                role: SignerRole::Learner,
+                name: "Lee Park".into(),
+                account_id: None,
+                witness: None,
+            },
+            mark: Some(Mark::Typed {
+                name: "Lee Park".into(),
+            }),
+            declaration: None,
+            made: Made {
+                device_ms: now,
+                hlc: Hlc::tick(review.signatures.last().map(|e| e.hlc), now, phone.0),
+                device: phone.0.to_string(),
+            },
+        })
+        .unwrap();
+    ReviewSignature {
+        review_id: review.review.id,
+        event,
+    }
+}
+
+async fn signed_in_order_and_a_correction_voids(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let db = &c.state.db;
+    let assessor = c.account(Role::Assessor, "ash").await;
+    let (learner, token) = c.learner("lee", Some(&assessor)).await;
+    let today = Utc::now().date_naive();
+    let programme = Programme {
+        start: today - Duration::days(100),
+        planned_end: today + Duration::days(300),
+        gateway: None,
+        breaks: vec![],
+        working_day: WorkingDay::default(),
+        plan: Plan::Total { minutes: 187 * 60 },
+    };
+    hours::set_programme(db, &assessor, &learner.id, &programme)
+        .await
+        .unwrap();
+    let review = progress_reviews::record_review(
+        db,
+        &assessor,
+        &learner.id,
+        input(today - Duration::days(2), "Start unit 3"),
+    )
+    .await
+    .unwrap();
+    let rid = review.id.to_string();
+
+    // The phone gets the review with an empty log.
+    let on_phone = pulled(&c, &token).await;
+    assert_eq!(on_phone.len(), 1);
+    assert_eq!(on_phone[0].review, review);
+    assert!(on_phone[0].signatures.is_empty());
+
+    // The provider cannot sign first: the core's sentence, and nothing stored.
+    let early =
+        review_signing::sign_as_provider(db, &assessor, &learner.id, &rid, &assessor.display_name)
+            .await
+            .unwrap_err();
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        early.to_string(),
+        "The training provider cannot sign yet: the learner signs first."
+    );
+
+    // A signature made on the phone before a correction reached it is left out, and the push
+    // still goes through.
+    let phone = DeviceId::new_at(1);
+    let stale = learner_signs(&on_phone[0], phone);
+    review_signing::edit_review(
+        db,
+        &assessor,
+        &learner.id,
+        &rid,
+        input(today - Duration::days(2), "Start unit 4"),
+    )
+    .await
+    .unwrap();
+    let (status, body) = c
+        .push(
+            &token,
+            &batch(
+                phone,
+                1,
+                vec![change(1, ChangeBody::ReviewSigned(Box::new(stale)))],
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let now = pulled(&c, &token).await;
+    assert!(now[0].signatures.is_empty(), "{:?}", now[0].signatures);
+    assert_eq!(now[0].review.targets, "Start unit 4");
+
+    // Signed on the review as it stands: kept, audited, and back on the next pull.
+    let fresh = learner_signs(&now[0], phone);
+    let (status, body) = c
+        .push(
+            &token,
+            &batch(
+                phone,
+                2,
+                vec![change(2, ChangeBody::ReviewSigned(Box::new(fresh)))],
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let now = pulled(&c, &token).await;
+    assert_eq!(now[0].next_signer(), Some(SignerRole::Employer));
+    let early =
+        review_signing::sign_as_provider(db, &assessor, &learner.id, &rid, &assessor.display_name)
+            .await
+            .unwrap_err();
+    assert_eq!(
+        early.to_string(),
+        "The training provider cannot sign yet: the employer signs first."
+    );
+
+    // The review's page shows who signed and whose turn it is.
+    let cookie = c.page_cookie("ash").await;
+    let page = c
+        .client
+        .get(c.url(&format!("/learners/{}/reviews/{rid}", learner.id)))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Waiting for the employer to sign."), "{page}");
+    assert!(
+        page.contains("Signed by Lee Park (the learner) (typed name)"),
+        "{page}"
+    );
+
+    // A correction voids the learner's signature: signed again from the learner.
+    review_signing::edit_review(
+        db,
+        &assessor,
+        &learner.id,
+        &rid,
+        input(today - Duration::days(2), "Start unit 5"),
+    )
+    .await
+    .unwrap();
+    let now = pulled(&c, &token).await;
+    assert_eq!(now[0].next_signer(), Some(SignerRole::Learner));
+    assert_eq!(
+        now[0].signing_sentence(),
+        "Changed after it was signed, so it is signed again: waiting for the learner."
+    );
+    let audited: Vec<(String,)> =
+        sqlx::query_as("SELECT action FROM audit WHERE action LIKE 'review.%' ORDER BY seq")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let actions: Vec<&str> = audited.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["review.record", "review.edit", "review.sign", "review.edit"]
+    );
+}
+both_backends!(signed_in_order_and_a_correction_voids);
