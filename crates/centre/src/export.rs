@@ -10,11 +10,16 @@ use crate::db::portfolio::Reader;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::body::Body;
+use axum::extract::State;
+use axum::Json;
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use pocketfolio_core::model::Unit;
-use pocketfolio_core::portfolio::{AttachmentSource, ExportSummary, Portfolio, PortfolioZip};
+use pocketfolio_core::portfolio::{
+    AttachmentSource, ExportSummary, Portfolio, PortfolioZip, SealKey, Sealer, SEAL_ALGORITHM,
+    WELL_KNOWN_KEY_PATH,
+};
 use pocketfolio_core::CoreError;
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -91,7 +96,7 @@ pub async fn gather(
         .filter(|u| enrolled.as_ref().is_none_or(|e| e.units.contains(&u.id)))
         .cloned()
         .collect();
-    let portfolio = Portfolio::assemble(
+    let mut portfolio = Portfolio::assemble(
         &learner.display_name,
         crate::db::now_ms(),
         items,
@@ -100,11 +105,59 @@ pub async fn gather(
         crate::services::official::criteria(&state.db, content).await?,
         &source,
     );
+    portfolio.sealed_by = Some(sealer(state).await?);
     Ok(PortfolioExport {
         portfolio,
         source,
         extra: Vec::new(),
     })
+}
+
+/// The key the centre seals exports with: read from the database once, made and kept there
+/// the first time (docs/design.md, "A verifiable export").
+pub async fn seal_key(state: &AppState) -> ApiResult<SealKey> {
+    let key = state
+        .export_key
+        .get_or_try_init(|| kept_seal_key(&state.db))
+        .await?;
+    Ok(key.clone())
+}
+
+/// The key kept in `db`, made and kept now if there is none.
+pub async fn kept_seal_key(db: &crate::db::Db) -> ApiResult<SealKey> {
+    let fresh = SealKey::generate()?;
+    let kept = db
+        .get_or_add_export_key(
+            &fresh.secret_hex(),
+            &fresh.public().to_hex(),
+            crate::db::now_ms(),
+        )
+        .await?;
+    Ok(SealKey::from_secret_hex(&kept)?)
+}
+
+/// Who seals the centre's exports, and where its key is published.
+pub async fn sealer(state: &AppState) -> ApiResult<Sealer> {
+    Ok(Sealer {
+        key: seal_key(state).await?,
+        signer: "the centre".to_string(),
+        published_at: state
+            .config
+            .public_url
+            .as_deref()
+            .map(|url| format!("{}{WELL_KNOWN_KEY_PATH}", url.trim_end_matches('/'))),
+    })
+}
+
+/// `GET /.well-known/pocketfolio-export-key`: the public key exports are sealed with, for
+/// anyone to check an export against. Public: it is meant to be compared by anyone.
+pub async fn published_key(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    let key = seal_key(&state).await?.public();
+    Ok(Json(serde_json::json!({
+        "algorithm": SEAL_ALGORITHM,
+        "public_key": key.to_hex(),
+        "fingerprint": key.fingerprint(),
+    })))
 }
 
 /// The blob store as the exporter's source of attachment bytes. Its calls block, so it is
@@ -232,10 +285,7 @@ pub fn write_zip<W: Write>(export: PortfolioExport, out: W) -> Result<ExportSumm
         extra,
     } = export;
     let mut zip = PortfolioZip::new(out);
-    zip.write_portfolio(&portfolio, &mut source)?;
-    for (name, bytes) in &extra {
-        zip.add_file(name, bytes)?;
-    }
+    zip.write_portfolio(&portfolio, &mut source, &extra)?;
     Ok(zip.finish()?.0)
 }
 

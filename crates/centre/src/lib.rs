@@ -91,6 +91,9 @@ pub struct Config {
     pub lock_after_failures: u32,
     /// How long a locked account stays locked unless an admin unlocks it (ms).
     pub lock_ms: i64,
+    /// The address people reach the centre at (e.g. `https://centre.example.ac.uk`), for
+    /// links the centre hands out and for naming where its export key is published.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -112,6 +115,7 @@ impl Default for Config {
             trusted_proxy_hops: 0,
             lock_after_failures: 10,
             lock_ms: 15 * 60_000,
+            public_url: None,
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct AppState {
     pub sign_in_limiter: Arc<throttle::AddressLimiter>,
     /// Turns to write a ZIP ([`Config::zip_writers`]); each centre has its own.
     pub zip_writers: Arc<tokio::sync::Semaphore>,
+    /// The key exports are sealed with, once read from the database ([`export::seal_key`]).
+    pub export_key: Arc<tokio::sync::OnceCell<pocketfolio_core::portfolio::SealKey>>,
 }
 
 impl AppState {
@@ -151,6 +157,7 @@ impl AppState {
             zip_writers: Arc::new(tokio::sync::Semaphore::new(config.zip_writers.max(1))),
             config: Arc::new(config),
             content: Arc::new(content),
+            export_key: Arc::default(),
         }
     }
 }
@@ -203,6 +210,10 @@ pub fn router(state: AppState) -> Router {
             get(|| async { Json(openapi::document()) }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            pocketfolio_core::portfolio::WELL_KNOWN_KEY_PATH,
+            get(export::published_key),
+        )
         .fallback(|| async { ApiError::NotFound("The page") })
         .layer(DefaultBodyLimit::max(config.max_body))
         .layer(axum::middleware::from_fn(move |request, next| {

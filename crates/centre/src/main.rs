@@ -86,6 +86,10 @@ enum Command {
         /// Most open connections from one address (not applied behind a trusted proxy).
         #[arg(long, env = "PF_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
         max_connections_per_address: usize,
+        /// The address people reach the centre at (e.g. https://centre.example.ac.uk), for
+        /// links it hands out and to name where its export key is published.
+        #[arg(long, env = "PF_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         retention: RetentionArgs,
     },
@@ -101,12 +105,24 @@ enum Command {
         /// The backup folder.
         from: PathBuf,
     },
-    /// Check an exported portfolio ZIP offline against its manifest: each item's record,
-    /// attachments and signatures. Exits with 1 when any item was altered.
+    /// Check an exported portfolio ZIP offline: the manifest against its seal, every file
+    /// against the manifest, each item's record, attachments and signatures. Exits with 1
+    /// when anything was altered, the seal does not hold, or the ZIP is not sealed.
+    #[command(visible_alias = "verify-export")]
     Verify {
         /// The ZIP.
         zip: PathBuf,
+        /// The public key the export must be sealed with (64 hex digits, as the centre
+        /// publishes it at /.well-known/pocketfolio-export-key). Without it the seal is
+        /// checked with the key it carries, whose fingerprint is printed to compare.
+        #[arg(long)]
+        key: Option<String>,
+        /// Accept a ZIP without a seal (made before exports were sealed).
+        #[arg(long)]
+        allow_unsealed: bool,
     },
+    /// Print the public key this centre seals exports with (made on first use).
+    ExportKey,
     /// Erase a learner: their account, portfolio, reviews, sessions and attachments (the
     /// audit log keeps its entries, by account id). Cannot be undone.
     Erase {
@@ -346,30 +362,66 @@ fn private_data(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints "verified" or "altered" and why for each item of the ZIP; exit code 1 when any
-/// item was altered.
-fn verify_zip(path: &std::path::Path) -> anyhow::Result<()> {
+/// Prints the seal, then "verified" or "altered" and why for each file and item of the ZIP;
+/// exit code 1 when anything was altered or the seal does not hold.
+fn verify_zip(
+    path: &std::path::Path,
+    key: Option<&str>,
+    allow_unsealed: bool,
+) -> anyhow::Result<()> {
+    use pocketfolio_core::portfolio::{verify_portfolio_zip, SealCheck, SealPublicKey};
+    let expected = key.map(SealPublicKey::from_hex).transpose()?;
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let checks = pocketfolio_core::portfolio::verify_portfolio_zip(std::io::BufReader::new(file))?;
-    let altered = checks.iter().filter(|c| !c.verified()).count();
-    for check in &checks {
-        if check.verified() {
-            println!("verified  {}  {}", check.id, check.title);
+    let check = verify_portfolio_zip(std::io::BufReader::new(file), expected.as_ref())?;
+    match &check.seal {
+        SealCheck::Sealed {
+            signer,
+            key,
+            published_at,
+            key_confirmed,
+        } => {
+            println!("sealed    by {signer}, key {}", key.fingerprint());
+            if !key_confirmed {
+                let place = published_at
+                    .as_deref()
+                    .unwrap_or("the signer's published key");
+                println!(
+                    "          compare that key with {place} (or pass it with --key): \
+                     anyone can seal a ZIP with a key of their own"
+                );
+            }
+        }
+        SealCheck::Unsealed if allow_unsealed => println!(
+            "unsealed  (allowed): a rewrite of the data and the manifest together would not show"
+        ),
+        SealCheck::Unsealed => println!(
+            "NOT SEALED: a rewrite of the data and the manifest together would not show \
+             (--allow-unsealed for exports made before sealing)"
+        ),
+        SealCheck::Broken(why) => println!("SEAL BROKEN: {why}"),
+    }
+    for problem in &check.files {
+        println!("ALTERED   {problem}");
+    }
+    let altered = check.items.iter().filter(|c| !c.verified()).count();
+    for item in &check.items {
+        if item.verified() {
+            println!("verified  {}  {}", item.id, item.title);
         } else {
             println!(
                 "ALTERED   {}  {}: {}",
-                check.id,
-                check.title,
-                check.problems.join("; ")
+                item.id,
+                item.title,
+                item.problems.join("; ")
             );
         }
     }
     println!(
         "{} items: {} verified, {altered} altered",
-        checks.len(),
-        checks.len() - altered
+        check.items.len(),
+        check.items.len() - altered
     );
-    if altered > 0 {
+    if !check.verified(allow_unsealed) {
         std::process::exit(1);
     }
     Ok(())
@@ -421,9 +473,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    if let Command::Verify { zip } = &cli.command {
+    if let Command::Verify {
+        zip,
+        key,
+        allow_unsealed,
+    } = &cli.command
+    {
         // Offline, like the check in the ZIP's own page: no database.
-        return verify_zip(zip);
+        return verify_zip(zip, key.as_deref(), *allow_unsealed);
     }
     if let Command::Restore { from } = &cli.command {
         // Before anything opens (and so creates) the database.
@@ -442,6 +499,7 @@ async fn main() -> anyhow::Result<()> {
             trust_proxy,
             max_connections,
             max_connections_per_address,
+            public_url,
             retention,
         } => {
             let blobs = blob_store(&cli, max_blob_mb * 1_000_000)?;
@@ -454,9 +512,13 @@ async fn main() -> anyhow::Result<()> {
                     ..ConnectionLimits::default()
                 },
                 learner_quota: learner_quota_mb.saturating_mul(1_000_000),
+                public_url: public_url.clone(),
                 ..Config::default()
             };
             let state = AppState::new(db, blobs, passwords, config);
+            // Made now on a first start, so it is published before the first export.
+            let key = export::seal_key(&state).await?.public();
+            tracing::info!(fingerprint = %key.fingerprint(), "exports are sealed with this key");
             pocketfolio_centre::uploads::spawn_sweeper(state.blobs.clone());
             pocketfolio_centre::retention::spawn_sweeper(
                 state.db.clone(),
@@ -472,6 +534,14 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         }
         Command::Admin { action } => admin(&db, &passwords, action).await?,
+        Command::ExportKey => {
+            let key = export::kept_seal_key(&db).await?.public();
+            println!(
+                "public key   {}\nfingerprint  {}",
+                key.to_hex(),
+                key.fingerprint()
+            );
+        }
         Command::Restore { .. } | Command::Verify { .. } => {
             unreachable!("handled before the database opens")
         }
@@ -558,6 +628,7 @@ async fn data_protection(
         Command::Serve { .. }
         | Command::Admin { .. }
         | Command::Audit { .. }
+        | Command::ExportKey
         | Command::Restore { .. }
         | Command::Verify { .. } => {
             unreachable!("handled in main")

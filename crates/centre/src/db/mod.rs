@@ -13,6 +13,7 @@ pub mod eqa;
 pub mod erasure;
 pub mod evidence;
 mod evidence_merge;
+pub mod export_key;
 pub mod hours;
 pub mod lockout;
 mod migrate;
@@ -110,6 +111,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("withdrawal.sql")),
     (18, include_str!("name_lockout.sql")),
     (19, include_str!("review_signatures.sql")),
+    (20, include_str!("export_key.sql")),
 ];
 
 impl Db {

@@ -2,10 +2,14 @@
 //! attachment folder, written by the one exporter the centre uses too.
 
 use super::model::Portfolio;
+use super::seal::{SealKey, Sealer};
 use super::source::FolderSource;
 use super::write::{write_portfolio_zip, ExportSummary};
 use crate::{Collection, Result};
 use std::io::Write;
+
+/// Where the device keeps its export key (`meta`).
+const SEAL_KEY_META: &str = "export_seal_key";
 
 impl Collection {
     /// Writes the whole portfolio to `out` as a ZIP: `index.html` (readable offline in any
@@ -20,8 +24,24 @@ impl Collection {
     /// ZIP ([`write_portfolio_zip`]) after letting go, copying the files without the lock.
     pub fn portfolio_snapshot(&self, learner_name: &str) -> Result<(Portfolio, FolderSource)> {
         let source = FolderSource::new(self.blob_dir.clone());
-        let portfolio = self.gather_portfolio(learner_name, &source)?;
+        let mut portfolio = self.gather_portfolio(learner_name, &source)?;
+        portfolio.sealed_by = Some(Sealer {
+            key: self.export_seal_key()?,
+            signer: format!("this learner's device {}", self.device_id()),
+            published_at: None,
+        });
         Ok((portfolio, source))
+    }
+
+    /// The key this device seals its exports with, made on the first export and kept in the
+    /// collection, so every export from the device shows the same fingerprint.
+    pub fn export_seal_key(&self) -> Result<SealKey> {
+        if let Some(kept) = self.store.get_meta(SEAL_KEY_META)? {
+            return SealKey::from_secret_hex(&kept);
+        }
+        let key = SealKey::generate()?;
+        self.store.set_meta(SEAL_KEY_META, &key.secret_hex())?;
+        Ok(key)
     }
 
     fn gather_portfolio(&self, learner: &str, source: &FolderSource) -> Result<Portfolio> {

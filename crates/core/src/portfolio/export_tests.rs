@@ -109,7 +109,16 @@ fn the_export_holds_every_item_its_files_and_a_json_of_everything() {
     ] {
         assert!(html.contains(title), "{title} missing");
     }
-    assert!(!html.contains("<script"), "nothing runs");
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "only the page's own check runs (its data and its code)"
+    );
+    let fingerprint = col.export_seal_key().unwrap().public().fingerprint();
+    assert!(
+        html.contains(&fingerprint),
+        "the page names the sealing key"
+    );
     assert!(!html.contains("<b>bold"), "field text is escaped");
     assert!(html.contains("Lee &lt;Learner&gt;"));
     assert!(html.contains("Signed by <strong>Sam Patel</strong>"));
@@ -177,8 +186,8 @@ fn files_not_on_this_device_are_listed_but_not_included() {
     assert!(html.contains("shelf.jpg <span class=\"muted\">(not on this device"));
     assert_eq!(
         zip.len(),
-        3,
-        "index.html, portfolio.json and manifest.json only"
+        4,
+        "index.html, portfolio.json, manifest.json and seal.json only"
     );
 }
 

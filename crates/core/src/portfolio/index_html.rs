@@ -1,4 +1,6 @@
-//! The portfolio's `index.html`: one page, inline CSS, no scripts, every piece of text escaped.
+//! The portfolio's `index.html`: one page, inline CSS, every piece of text escaped, and one
+//! inline script of our own (`check.js`) that checks the ZIP the reader chooses against its
+//! seal and manifest. No external resources: it opens offline.
 
 use super::escape::escape_html as esc;
 use super::model::{Portfolio, PortfolioItem as ExportedItem};
@@ -16,6 +18,9 @@ th{background:#f0f0f0}.item{border-top:3px solid #2f5d8a;margin-top:2rem}
 .status{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#e8eef5}
 .signature svg{max-width:100%;height:auto;border:1px solid #bbb;background:#fff;color:#111}
 .voided{color:#8a1f11;font-weight:600}img{max-width:100%;height:auto;display:block;margin:.3rem 0}
+#check{border:1px solid #bbb;padding:.2rem 1rem 1rem;border-radius:.3rem}.check{font-weight:600;padding:.2rem .5rem;border-radius:.3rem}
+.check-verified{background:#e3f1e5;color:#14532d}.check-altered{background:#fbe4e1;color:#8a1f11}.check-unchecked,.check-busy{background:#f0f0f0}
+#check-result{white-space:pre-wrap;padding:.2rem .5rem}
 @media print{.item{break-before:page}}";
 
 /// The whole page.
@@ -34,6 +39,7 @@ pub(super) fn index_html(p: &Portfolio) -> String {
         n = p.items.len(),
         s = if p.items.len() == 1 { "" } else { "s" },
     );
+    check_section(&mut h, p);
     super::witness_list::render_witness_list(&mut h, p);
     contents(&mut h, p);
     coverage(&mut h, p);
@@ -41,8 +47,39 @@ pub(super) fn index_html(p: &Portfolio) -> String {
     for e in &p.items {
         item(&mut h, e, &p.criteria, &p.held_by);
     }
-    h.push_str("</main></body></html>\n");
+    h.push_str("</main>");
+    let _ = write!(
+        h,
+        r#"<script type="application/json" id="check-page">{{"exported_ms":{}}}</script><script>{CHECK_SCRIPT}</script></body></html>"#,
+        p.exported_ms
+    );
+    h.push('\n');
     h
+}
+
+/// The page's own check (see the file): ours, inline, so the page still needs nothing else.
+const CHECK_SCRIPT: &str = include_str!("check.js");
+
+/// How to check the export: who sealed it and with what key, and the place to choose the ZIP
+/// for the page's own check, which marks each item Verified or Altered.
+fn check_section(h: &mut String, p: &Portfolio) {
+    h.push_str(r#"<section id="check" aria-labelledby="check-heading"><h2 id="check-heading">Check this export</h2>"#);
+    match &p.sealed_by {
+        Some(sealer) => {
+            let key = sealer.key.public();
+            let _ = write!(
+                h,
+                "<p>This export is sealed by {who} with the key <code>{fp}</code>{at}. The seal shows any change to what it holds, even one made together with its manifest.</p>",
+                who = esc(&sealer.signer),
+                fp = esc(&key.fingerprint()),
+                at = sealer.published_at.as_deref().map_or(String::new(), |url| {
+                    format!(", published at <code>{}</code>", esc(url))
+                }),
+            );
+        }
+        None => h.push_str("<p>This export is not sealed: a rewrite of its data and its manifest together would not show.</p>"),
+    }
+    h.push_str(r#"<p><label for="check-zip">Choose this export's ZIP file to check it here, offline (nothing is sent anywhere):</label><br><input type="file" id="check-zip" accept=".zip,application/zip"></p><p id="check-result" role="status" aria-live="polite"></p><noscript><p>Scripts are off in this browser, so this page cannot check the export. <code>pocketfolio-centre verify-export FILE.zip</code> checks it on any computer.</p></noscript></section>"#);
 }
 
 fn anchor(item: &EvidenceItem) -> String {
@@ -119,6 +156,12 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion], held_by: &str)
         s = e.status.label(),
         c = when(i.created_ms),
         u = when(i.updated_ms),
+    );
+    // Filled in by the page's check.
+    let _ = write!(
+        h,
+        r#"<p class="check" data-check-item="{}" role="status" hidden></p>"#,
+        i.id
     );
     h.push_str("<h3>Criteria</h3>");
     if i.criteria.is_empty() {

@@ -1,22 +1,34 @@
-//! The export's `manifest.json`: for every item, the canonical hash of its record, the
-//! SHA-256 of each attachment, and its signature log. What a reader checks the ZIP against,
-//! offline ([`super::verify_zip`]).
+//! The export's `manifest.json`: the SHA-256 of every other file in the ZIP, and for every
+//! item its record as exported, the canonical hash of that record, the SHA-256 of each
+//! attachment, and its signature log. What a reader checks the ZIP against, offline
+//! ([`super::verify_zip`]); sealed by the exporter's key ([`super::seal`]), so that the
+//! manifest cannot be rewritten to match changed data.
 
 use super::model::{Portfolio, PortfolioItem};
+use super::write::item_json;
 use crate::evidence::{events_of, SIGNATURE_EVENTS};
 use crate::model::{EvidenceHistoryEntry, EvidenceItem};
-use crate::signing::{content_sha256, head_of, SignatureEvent};
+use crate::signing::{content_sha256, head_of, sha256_hex, SignatureEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// The manifest's file name in the ZIP.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
 /// The version of `manifest.json`'s layout.
-pub const MANIFEST_FORMAT: u32 = 1;
+/// 2 added `files` (every file beside the attachments) and each item's `record`, and comes
+/// with a seal.
+pub const MANIFEST_FORMAT: u32 = 2;
 
 /// The manifest of one export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// [`MANIFEST_FORMAT`].
     pub format: u32,
+    /// Every file in the ZIP but the attachments (listed per item), the manifest and its
+    /// seal: `index.html`, `portfolio.json`, and any file added after the portfolio.
+    #[serde(default)]
+    pub files: Vec<ManifestFile>,
     /// One entry per item, in the export's order.
     pub items: Vec<ManifestItem>,
 }
@@ -28,6 +40,10 @@ pub struct ManifestItem {
     pub id: String,
     /// Its title, to name it in a report.
     pub title: String,
+    /// The item's entry exactly as `portfolio.json` has it, so that a reader without the
+    /// core (the export's own page) can tell which item of `portfolio.json` changed.
+    #[serde(default)]
+    pub record: serde_json::Value,
     /// The canonical hash of its record ([`record_sha256`]).
     pub record_sha256: String,
     /// Each attachment included: its path in the ZIP and its SHA-256.
@@ -48,10 +64,17 @@ pub struct ManifestFile {
 }
 
 impl Manifest {
-    /// The manifest of `portfolio`.
-    pub fn of(portfolio: &Portfolio) -> Manifest {
+    /// The manifest of `portfolio`, with `files` (path and bytes) beside it in the ZIP.
+    pub fn of(portfolio: &Portfolio, files: &[(&str, &[u8])]) -> Manifest {
         Manifest {
             format: MANIFEST_FORMAT,
+            files: files
+                .iter()
+                .map(|(path, bytes)| ManifestFile {
+                    path: path.to_string(),
+                    sha256: sha256_hex(bytes),
+                })
+                .collect(),
             items: portfolio.items.iter().map(manifest_item).collect(),
         }
     }
@@ -63,6 +86,7 @@ fn manifest_item(exported: &PortfolioItem) -> ManifestItem {
     ManifestItem {
         id: item.id.to_string(),
         title: item.title.clone(),
+        record: item_json(exported),
         record_sha256: record_sha256(item, &exported.history),
         files: item
             .attachments

@@ -1,7 +1,8 @@
 //! Exporting a learner's portfolio as one self-contained ZIP: an `index.html` that opens
-//! offline in any browser (no scripts, no external resources), a `portfolio.json` of
-//! everything, a `manifest.json` of every record's canonical hash, attachment hashes and
-//! signature log (checked offline by [`verify_portfolio_zip`]), and the attachments under
+//! offline in any browser (no external resources; its one script checks a chosen ZIP), a
+//! `portfolio.json` of everything, a `manifest.json` of every file's SHA-256 and every
+//! record, its attachments' hashes and signature log, sealed by the exporter's Ed25519 key in
+//! `seal.json` (checked offline by [`verify_portfolio_zip`]), and the attachments under
 //! `attachments/`.
 //!
 //! One exporter for the phone and the centre: each gathers its items into a [`Portfolio`]
@@ -13,6 +14,7 @@ mod export;
 mod index_html;
 mod manifest;
 mod model;
+mod seal;
 mod signatures_html;
 mod source;
 mod verify_zip;
@@ -26,9 +28,15 @@ mod verify_zip_tests;
 
 pub use escape::escape_html;
 pub(crate) use index_html::when;
-pub use manifest::{record_sha256, Manifest, ManifestFile, ManifestItem, MANIFEST_FORMAT};
+pub use manifest::{
+    record_sha256, Manifest, ManifestFile, ManifestItem, MANIFEST_FILE, MANIFEST_FORMAT,
+};
 pub use model::{attachment_name, CoverageRow, Portfolio, PortfolioItem};
+pub use seal::{
+    check_seal, Seal, SealCheck, SealKey, SealPublicKey, Sealer, SEAL_ALGORITHM, SEAL_FILE,
+    WELL_KNOWN_KEY_PATH,
+};
 pub use source::{AttachmentSource, FolderSource};
-pub use verify_zip::{verify_portfolio_zip, ItemCheck};
+pub use verify_zip::{verify_portfolio_zip, ItemCheck, ZipCheck};
 pub use witness_list::{witness_list, WitnessEntry};
 pub use write::{write_portfolio_zip, ExportSummary, PortfolioZip, PORTFOLIO_FORMAT};

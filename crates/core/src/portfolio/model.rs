@@ -2,6 +2,7 @@
 //! collection, the centre's database): pure values, so the page and the JSON are the same
 //! whoever builds them.
 
+use super::seal::Sealer;
 use super::source::AttachmentSource;
 use crate::model::{
     Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, Stage, Unit, WitnessState,
@@ -25,6 +26,9 @@ pub struct Portfolio {
     pub criteria: Vec<Criterion>,
     /// Where missing attachments would have come from, for "not on this device".
     pub held_by: String,
+    /// Who seals the export's manifest; `None` writes an unsealed export, which a reader
+    /// is told cannot show a rewrite of the data and the manifest together.
+    pub sealed_by: Option<Sealer>,
 }
 
 /// One item and what goes with it.
@@ -97,6 +101,7 @@ impl Portfolio {
             units,
             criteria,
             held_by: source.place().to_string(),
+            sealed_by: None,
         }
     }
 }

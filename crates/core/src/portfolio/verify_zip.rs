@@ -1,8 +1,11 @@
-//! Checking an exported portfolio ZIP offline against its own manifest: each item's record,
-//! attachments and signature log. What `pocketfolio-centre verify <zip>` prints; the same
-//! checks `index.html` makes in the browser.
+//! Checking an exported portfolio ZIP offline: the manifest against its seal, every file
+//! against the manifest, and each item's record, attachments and signature log. What
+//! `pocketfolio-centre verify <zip>` prints. The export's own page makes the checks that need
+//! no more than hashes and the seal (the files, the seal, each record against the manifest's
+//! copy); the signature logs are checked here only.
 
-use super::manifest::{record_sha256, Manifest, ManifestItem};
+use super::manifest::{record_sha256, Manifest, ManifestItem, MANIFEST_FILE};
+use super::seal::{check_seal, SealCheck, SealPublicKey, SEAL_FILE};
 use crate::evidence::{events_of, record_kind_of, signed_content_sha256};
 use crate::model::{EvidenceHistoryEntry, EvidenceItem};
 use crate::signing::{sha256_hex, verify_to_head};
@@ -28,12 +31,46 @@ impl ItemCheck {
     }
 }
 
-/// Checks every item of the portfolio ZIP in `reader`. Fails only when the ZIP cannot be read
-/// or has no manifest; changes to items are reported per item.
-pub fn verify_portfolio_zip<R: Read + Seek>(reader: R) -> Result<Vec<ItemCheck>> {
+/// What the check found for the whole ZIP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipCheck {
+    /// Whether the manifest is as it was sealed, and by whom.
+    pub seal: SealCheck,
+    /// Files that belong to no one item (`index.html`, `portfolio.json`, files added beside
+    /// the portfolio) and have changed, are missing, or are not in the manifest.
+    pub files: Vec<String>,
+    /// Each item.
+    pub items: Vec<ItemCheck>,
+}
+
+impl ZipCheck {
+    /// True when the seal holds, every file and every item is as exported. An unsealed ZIP
+    /// (from before exports were sealed) passes only when `allow_unsealed`: without a seal, a
+    /// rewrite of the data and the manifest together would not show.
+    pub fn verified(&self, allow_unsealed: bool) -> bool {
+        let seal = match self.seal {
+            SealCheck::Sealed { .. } => true,
+            SealCheck::Unsealed => allow_unsealed,
+            SealCheck::Broken(_) => false,
+        };
+        seal && self.files.is_empty() && self.items.iter().all(ItemCheck::verified)
+    }
+}
+
+/// Checks the portfolio ZIP in `reader`: its seal (made with `expected_key`, when given),
+/// every file and every item. Fails only when the ZIP cannot be read or has no manifest;
+/// what changed is reported per file and per item.
+pub fn verify_portfolio_zip<R: Read + Seek>(
+    reader: R,
+    expected_key: Option<&SealPublicKey>,
+) -> Result<ZipCheck> {
     let mut zip = zip::ZipArchive::new(reader).map_err(bad_zip)?;
-    let manifest: Manifest = serde_json::from_slice(&read(&mut zip, "manifest.json")?)
+    let manifest_bytes = read(&mut zip, MANIFEST_FILE)?;
+    let seal_bytes = read(&mut zip, SEAL_FILE).ok();
+    let seal = check_seal(&manifest_bytes, seal_bytes.as_deref(), expected_key);
+    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| CoreError::invalid(format!("manifest.json cannot be read: {e}")))?;
+    let files = check_files(&mut zip, &manifest);
     let portfolio: serde_json::Value =
         serde_json::from_slice(&read(&mut zip, "portfolio.json")?)
             .map_err(|e| CoreError::invalid(format!("portfolio.json cannot be read: {e}")))?;
@@ -49,6 +86,14 @@ pub fn verify_portfolio_zip<R: Read + Seek>(reader: R) -> Result<Vec<ItemCheck>>
         .iter()
         .map(|entry| check_item(&mut zip, entry, items.remove(&entry.id)))
         .collect();
+    if let SealCheck::Broken(why) = &seal {
+        // A manifest that is not the one sealed cannot vouch for anything it lists.
+        for check in &mut checks {
+            check
+                .problems
+                .push(format!("the seal does not hold ({why})"));
+        }
+    }
     for (id, exported) in items {
         checks.push(ItemCheck {
             title: exported["item"]["title"]
@@ -59,7 +104,40 @@ pub fn verify_portfolio_zip<R: Read + Seek>(reader: R) -> Result<Vec<ItemCheck>>
             problems: vec!["it is not in the manifest".into()],
         });
     }
-    Ok(checks)
+    Ok(ZipCheck {
+        seal,
+        files,
+        items: checks,
+    })
+}
+
+/// The manifest's own files against their hashes, and any file in the ZIP it does not name
+/// (from format 2, which lists every file).
+fn check_files<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, manifest: &Manifest) -> Vec<String> {
+    let mut problems = Vec::new();
+    for file in &manifest.files {
+        match read(zip, &file.path) {
+            Ok(bytes) if sha256_hex(&bytes) == file.sha256 => {}
+            Ok(_) => problems.push(format!("{} has changed", file.path)),
+            Err(_) => problems.push(format!("{} is missing", file.path)),
+        }
+    }
+    if manifest.format >= 2 {
+        let listed: std::collections::HashSet<&str> = manifest
+            .files
+            .iter()
+            .chain(manifest.items.iter().flat_map(|i| &i.files))
+            .map(|f| f.path.as_str())
+            .chain([MANIFEST_FILE, SEAL_FILE])
+            .collect();
+        let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+        for name in names {
+            if !listed.contains(name.as_str()) && !name.ends_with('/') {
+                problems.push(format!("{name} was added: the manifest does not list it"));
+            }
+        }
+    }
+    problems
 }
 
 fn check_item<R: Read + Seek>(
@@ -68,6 +146,12 @@ fn check_item<R: Read + Seek>(
     exported: Option<serde_json::Value>,
 ) -> ItemCheck {
     let mut problems = Vec::new();
+    // From format 2 the manifest keeps the entry itself; format 1 had only the hash.
+    if let Some(e) = &exported {
+        if !entry.record.is_null() && e != &entry.record {
+            problems.push("its entry in portfolio.json differs from the manifest's".to_string());
+        }
+    }
     let parsed = exported.map(|e| {
         let item = serde_json::from_value::<EvidenceItem>(e["item"].clone())?;
         let history = serde_json::from_value::<Vec<EvidenceHistoryEntry>>(e["history"].clone())?;

@@ -1,14 +1,15 @@
 //! An exported ZIP verifies untouched; changing one attachment or one field inside it turns
-//! exactly that item to altered.
+//! exactly that item to altered; rewriting the manifest to match breaks the seal.
 
-use super::verify_portfolio_zip;
+use super::{verify_portfolio_zip, SealCheck, SealKey, MANIFEST_FILE, SEAL_FILE};
 use crate::model::EvidenceId;
+use crate::signing::sha256_hex;
 use crate::testing::manual_clock;
 use crate::Collection;
 use std::io::{Cursor, Read, Write};
 
 /// A portfolio of three items, two with a photo each, one submitted (so signed).
-fn exported() -> (Vec<u8>, [EvidenceId; 3]) {
+fn exported() -> (Vec<u8>, [EvidenceId; 3], SealKey) {
     let dir = tempfile::tempdir().unwrap();
     let mut col = Collection::open(&dir.path().join("c.db"), manual_clock()).unwrap();
     col.install_builtin_content().unwrap();
@@ -25,52 +26,98 @@ fn exported() -> (Vec<u8>, [EvidenceId; 3]) {
     let third = col.create_quick_note("Rota swap").unwrap();
     let mut out = Cursor::new(Vec::new());
     col.export_portfolio(&mut out, "Lee").unwrap();
-    (out.into_inner(), [first, second, third])
+    (
+        out.into_inner(),
+        [first, second, third],
+        col.export_seal_key().unwrap(),
+    )
 }
 
-/// The ZIP with `name` passed through `change`.
-fn rewritten(zip: &[u8], name: &str, change: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+/// The ZIP's files, in order.
+fn unpacked(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn packed(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).unwrap();
-        let entry = file.name().to_string();
-        if entry == name {
-            bytes = change(bytes);
-        }
-        out.start_file(entry, zip::write::SimpleFileOptions::default())
+    for (name, bytes) in files {
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
             .unwrap();
-        out.write_all(&bytes).unwrap();
+        out.write_all(bytes).unwrap();
     }
     out.finish().unwrap().into_inner()
 }
 
+/// The ZIP with `name` passed through `change`.
+fn rewritten(zip: &[u8], name: &str, change: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut files = unpacked(zip);
+    for (entry, bytes) in &mut files {
+        if entry == name {
+            *bytes = change(std::mem::take(bytes));
+        }
+    }
+    packed(&files)
+}
+
+/// The ZIP with the manifest passed through `change` and sealed again by `key`.
+fn resealed(zip: &[u8], key: &SealKey, change: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let mut files = unpacked(zip);
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == MANIFEST_FILE).unwrap().1).unwrap();
+    change(&mut manifest);
+    let manifest = serde_json::to_vec_pretty(&manifest).unwrap();
+    let seal = serde_json::to_vec(&key.seal(&manifest, "someone", None)).unwrap();
+    for (name, bytes) in &mut files {
+        if name == MANIFEST_FILE {
+            *bytes = manifest.clone();
+        } else if name == SEAL_FILE {
+            *bytes = seal.clone();
+        }
+    }
+    packed(&files)
+}
+
 fn altered(zip: &[u8]) -> Vec<String> {
-    verify_portfolio_zip(Cursor::new(zip))
+    verify_portfolio_zip(Cursor::new(zip), None)
         .unwrap()
+        .items
         .into_iter()
         .filter(|c| !c.verified())
         .map(|c| c.id)
         .collect()
 }
 
+fn photo_of(zip: &[u8], ending: &str) -> String {
+    unpacked(zip)
+        .into_iter()
+        .map(|(n, _)| n)
+        .find(|n| n.ends_with(ending))
+        .unwrap()
+}
+
 #[test]
 fn an_untouched_export_verifies_and_one_changed_attachment_or_field_alters_only_its_item() {
-    let (zip, [first, second, third]) = exported();
-    let checks = verify_portfolio_zip(Cursor::new(&zip)).unwrap();
-    assert_eq!(checks.len(), 3);
-    assert!(checks.iter().all(|c| c.verified()), "{checks:?}");
+    let (zip, [first, second, third], key) = exported();
+    let check = verify_portfolio_zip(Cursor::new(&zip), Some(&key.public())).unwrap();
+    assert_eq!(check.items.len(), 3);
+    assert!(check.verified(false), "{check:?}");
+    assert!(matches!(
+        check.seal,
+        SealCheck::Sealed {
+            key_confirmed: true,
+            ..
+        }
+    ));
 
-    let photo = {
-        let archive = zip::ZipArchive::new(Cursor::new(&zip)).unwrap();
-        let names: Vec<String> = archive.file_names().map(str::to_string).collect();
-        names
-            .into_iter()
-            .find(|n| n.ends_with("-shelf.png"))
-            .unwrap()
-    };
+    let photo = photo_of(&zip, "-shelf.png");
     let edited = rewritten(&zip, &photo, |mut b| {
         b.push(b'!');
         b
@@ -92,20 +139,108 @@ fn an_untouched_export_verifies_and_one_changed_attachment_or_field_alters_only_
     });
     assert_eq!(altered(&edited), vec![third.to_string()]);
 
-    // A signature taken out of the item and the manifest alike still shows, by the head.
-    let edited = rewritten(&zip, "manifest.json", |b| {
-        let mut manifest: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    // A signature taken out of the item and the manifest alike still shows, by the head,
+    // even to someone holding the key.
+    let edited = resealed(&zip, &key, |manifest| {
         for item in manifest["items"].as_array_mut().unwrap() {
             item["signatures"] = serde_json::json!([]);
         }
-        serde_json::to_vec(&manifest).unwrap()
     });
     assert_eq!(altered(&edited), vec![second.to_string()]);
 }
 
 #[test]
+fn a_file_rewritten_with_its_manifest_line_breaks_the_seal() {
+    let (zip, [_, second, _], key) = exported();
+    let photo = photo_of(&zip, "-shelf.png");
+    // The photo and its hash in the manifest, changed together.
+    let mut files = unpacked(&zip);
+    let old = sha256_hex(&files.iter().find(|(n, _)| *n == photo).unwrap().1);
+    let forged = b"\x89PNG forged".to_vec();
+    let new = sha256_hex(&forged);
+    for (name, bytes) in &mut files {
+        if *name == photo {
+            *bytes = forged.clone();
+        } else if name == MANIFEST_FILE {
+            *bytes = String::from_utf8(bytes.clone())
+                .unwrap()
+                .replace(&old, &new)
+                .into_bytes();
+        }
+    }
+    let together = packed(&files);
+    let check = verify_portfolio_zip(Cursor::new(&together), None).unwrap();
+    assert!(
+        matches!(check.seal, SealCheck::Broken(_)),
+        "{:?}",
+        check.seal
+    );
+    assert!(!check.verified(true));
+    assert_eq!(
+        altered(&together).len(),
+        3,
+        "nothing the manifest says holds"
+    );
+
+    // Sealed again with another key: the seal holds, but not with the exporter's key.
+    let other = SealKey::generate().unwrap();
+    let resealed = resealed(&together, &other, |_| {});
+    let unconfirmed = verify_portfolio_zip(Cursor::new(&resealed), None).unwrap();
+    match &unconfirmed.seal {
+        SealCheck::Sealed {
+            key: found,
+            key_confirmed: false,
+            ..
+        } => assert_ne!(found.fingerprint(), key.public().fingerprint()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        verify_portfolio_zip(Cursor::new(&resealed), None)
+            .unwrap()
+            .items
+            .iter()
+            .filter(|c| !c.verified())
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>(),
+        vec![second.to_string()],
+        "the item's record still names the old photo"
+    );
+    let expected = verify_portfolio_zip(Cursor::new(&resealed), Some(&key.public())).unwrap();
+    assert!(matches!(expected.seal, SealCheck::Broken(_)));
+    assert!(!expected.verified(true));
+}
+
+#[test]
+fn a_seal_taken_away_or_a_file_slipped_in_shows() {
+    let (zip, _, _) = exported();
+    let mut files = unpacked(&zip);
+    files.retain(|(n, _)| n != SEAL_FILE);
+    let unsealed = packed(&files);
+    let check = verify_portfolio_zip(Cursor::new(&unsealed), None).unwrap();
+    assert_eq!(check.seal, SealCheck::Unsealed);
+    assert!(!check.verified(false));
+    assert!(check.verified(true));
+
+    let mut files = unpacked(&zip);
+    files.push(("attachments/extra.png".into(), b"more".to_vec()));
+    let check = verify_portfolio_zip(Cursor::new(packed(&files)), None).unwrap();
+    assert_eq!(
+        check.files,
+        vec!["attachments/extra.png was added: the manifest does not list it".to_string()]
+    );
+    assert!(!check.verified(false));
+
+    let changed = rewritten(&zip, "index.html", |mut b| {
+        b.extend_from_slice(b"<p>added</p>");
+        b
+    });
+    let check = verify_portfolio_zip(Cursor::new(&changed), None).unwrap();
+    assert_eq!(check.files, vec!["index.html has changed".to_string()]);
+}
+
+#[test]
 fn a_zip_without_a_manifest_is_refused_with_a_sentence() {
-    let (zip, _) = exported();
+    let (zip, _, _) = exported();
     let mut archive = zip::ZipArchive::new(Cursor::new(&zip)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let mut bytes = Vec::new();
@@ -118,7 +253,70 @@ fn a_zip_without_a_manifest_is_refused_with_a_sentence() {
         .unwrap();
     out.write_all(&bytes).unwrap();
     let only_json = out.finish().unwrap().into_inner();
-    let err = verify_portfolio_zip(Cursor::new(only_json)).unwrap_err();
+    let err = verify_portfolio_zip(Cursor::new(only_json), None).unwrap_err();
     assert_eq!(err.to_string(), "The ZIP has no manifest.json.");
-    assert!(verify_portfolio_zip(Cursor::new(b"not a zip".to_vec())).is_err());
+    assert!(verify_portfolio_zip(Cursor::new(b"not a zip".to_vec()), None).is_err());
+}
+
+#[test]
+fn a_record_rewritten_with_its_manifest_entry_passes_every_check_but_the_seal() {
+    let (zip, [first, _, _], key) = exported();
+    // The first item's title changed in portfolio.json, and its manifest entry (the copy of
+    // the record and the record's canonical hash) rewritten to match, as a forger would.
+    let mut files = unpacked(&zip);
+    let mut portfolio: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == "portfolio.json").unwrap().1)
+            .unwrap();
+    let entry = portfolio["items"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["item"]["id"] == first.to_string())
+        .unwrap();
+    entry["item"]["title"] = "Till refund (rewritten)".into();
+    let entry = entry.clone();
+    let item: crate::model::EvidenceItem = serde_json::from_value(entry["item"].clone()).unwrap();
+    let history: Vec<crate::model::EvidenceHistoryEntry> =
+        serde_json::from_value(entry["history"].clone()).unwrap();
+    let portfolio_bytes = serde_json::to_vec_pretty(&portfolio).unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == MANIFEST_FILE).unwrap().1).unwrap();
+    for listed in manifest["files"].as_array_mut().unwrap() {
+        if listed["path"] == "portfolio.json" {
+            listed["sha256"] = sha256_hex(&portfolio_bytes).into();
+        }
+    }
+    for listed in manifest["items"].as_array_mut().unwrap() {
+        if listed["id"] == first.to_string() {
+            listed["record"] = entry.clone();
+            listed["record_sha256"] = super::record_sha256(&item, &history).into();
+        }
+    }
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+    for (name, bytes) in &mut files {
+        if name == "portfolio.json" {
+            *bytes = portfolio_bytes.clone();
+        } else if name == MANIFEST_FILE {
+            *bytes = manifest_bytes.clone();
+        }
+    }
+    let forged = packed(&files);
+    let check = verify_portfolio_zip(Cursor::new(&forged), Some(&key.public())).unwrap();
+    assert!(
+        matches!(check.seal, SealCheck::Broken(_)),
+        "{:?}",
+        check.seal
+    );
+    assert!(!check.verified(false));
+    assert_eq!(altered(&forged).len(), 3);
+
+    // What the seal adds: without it, this rewrite passes every other check (as every export
+    // did before exports were sealed).
+    files.retain(|(n, _)| n != SEAL_FILE);
+    let unsealed = verify_portfolio_zip(Cursor::new(packed(&files)), None).unwrap();
+    assert!(unsealed.files.is_empty() && unsealed.items.iter().all(|c| c.verified()));
+    assert!(
+        !unsealed.verified(false),
+        "an unsealed ZIP is not taken as verified"
+    );
 }

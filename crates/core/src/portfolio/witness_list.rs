@@ -137,6 +137,7 @@ mod tests {
             units: vec![],
             criteria: vec![],
             held_by: "this device".into(),
+            sealed_by: None,
         };
         let list = witness_list(&p);
         assert_eq!(list.len(), 2);

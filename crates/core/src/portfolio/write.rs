@@ -3,8 +3,9 @@
 //! JSON and one buffer whatever the attachments weigh.
 
 use super::index_html::index_html;
-use super::manifest::Manifest;
-use super::model::Portfolio;
+use super::manifest::{Manifest, MANIFEST_FILE};
+use super::model::{Portfolio, PortfolioItem};
+use super::seal::SEAL_FILE;
 use super::source::AttachmentSource;
 use crate::model::WitnessState;
 use crate::{CoreError, Result};
@@ -28,8 +29,7 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
-/// A ZIP being written: the portfolio first, then any further files (a subject-access export
-/// adds the account's records), then [`PortfolioZip::finish`].
+/// A ZIP being written: [`PortfolioZip::write_portfolio`], then [`PortfolioZip::finish`].
 pub struct PortfolioZip<W: Write> {
     zip: ZipWriter<StreamWriter<Counting<W>>>,
     items: usize,
@@ -49,21 +49,36 @@ impl<W: Write> PortfolioZip<W> {
         }
     }
 
-    /// Writes `index.html`, `portfolio.json` and every attachment `source` holds.
+    /// Writes `index.html`, `portfolio.json`, the `extra` files (path, bytes), then
+    /// `manifest.json` over all of them and its seal (when the portfolio names a sealer),
+    /// then every attachment `source` holds.
     pub fn write_portfolio(
         &mut self,
         portfolio: &Portfolio,
         source: &mut dyn AttachmentSource,
+        extra: &[(String, Vec<u8>)],
     ) -> Result<()> {
-        self.add_file("index.html", index_html(portfolio).as_bytes())?;
-        self.add_file(
-            "portfolio.json",
-            &serde_json::to_vec_pretty(&portfolio_json(portfolio))?,
-        )?;
-        self.add_file(
-            "manifest.json",
-            &serde_json::to_vec_pretty(&Manifest::of(portfolio))?,
-        )?;
+        let index = index_html(portfolio);
+        let json = serde_json::to_vec_pretty(&portfolio_json(portfolio))?;
+        let mut files: Vec<(&str, &[u8])> =
+            vec![("index.html", index.as_bytes()), ("portfolio.json", &json)];
+        files.extend(extra.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+        for (name, bytes) in &files {
+            if [MANIFEST_FILE, SEAL_FILE].contains(name) {
+                return Err(CoreError::invalid(format!(
+                    "{name} is the export's own; nothing else may be called that."
+                )));
+            }
+            self.add_file(name, bytes)?;
+        }
+        let manifest = serde_json::to_vec_pretty(&Manifest::of(portfolio, &files))?;
+        self.add_file(MANIFEST_FILE, &manifest)?;
+        if let Some(sealer) = &portfolio.sealed_by {
+            self.add_file(
+                SEAL_FILE,
+                &serde_json::to_vec_pretty(&sealer.seal(&manifest))?,
+            )?;
+        }
         let mut written = HashSet::new();
         for exported in &portfolio.items {
             for (a, name) in exported.item.attachments.iter().zip(&exported.files) {
@@ -89,7 +104,9 @@ impl<W: Write> PortfolioZip<W> {
         Ok(())
     }
 
-    /// Adds one more file (compressed).
+    /// Adds one file (compressed): for ZIPs that are not a portfolio (the EQA pack). A
+    /// portfolio's own further files go through [`PortfolioZip::write_portfolio`], so that
+    /// its manifest covers them.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         self.zip.start_file(name, deflated()).map_err(zip_error)?;
         self.zip.write_all(bytes).map_err(io_error)
@@ -115,7 +132,7 @@ pub fn write_portfolio_zip<W: Write>(
     source: &mut dyn AttachmentSource,
 ) -> Result<ExportSummary> {
     let mut zip = PortfolioZip::new(out);
-    zip.write_portfolio(portfolio, source)?;
+    zip.write_portfolio(portfolio, source, &[])?;
     Ok(zip.finish()?.0)
 }
 
@@ -141,21 +158,20 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
+/// One item's entry in `portfolio.json` (and in the manifest, as its `record`).
+pub(crate) fn item_json(e: &PortfolioItem) -> serde_json::Value {
+    json!({
+        "item": e.item,
+        "status": e.status.label(),
+        "stage": e.status,
+        "witness": witness_json(&e.witness),
+        "history": e.history,
+        "attachment_files": e.files,
+    })
+}
+
 fn portfolio_json(p: &Portfolio) -> serde_json::Value {
-    let items: Vec<serde_json::Value> = p
-        .items
-        .iter()
-        .map(|e| {
-            json!({
-                "item": e.item,
-                "status": e.status.label(),
-                "stage": e.status,
-                "witness": witness_json(&e.witness),
-                "history": e.history,
-                "attachment_files": e.files,
-            })
-        })
-        .collect();
+    let items: Vec<serde_json::Value> = p.items.iter().map(item_json).collect();
     let coverage: Vec<serde_json::Value> = p
         .units
         .iter()
