@@ -224,6 +224,10 @@ enum Admin {
         /// A qualification to inspect (repeat for each).
         #[arg(long = "qualification", required = true)]
         qualifications: Vec<String>,
+        /// Only this learner's work, by sign-in name (repeat for each; none: every learner of
+        /// the qualifications).
+        #[arg(long = "learner")]
+        learners: Vec<String>,
     },
     /// Move an external quality assurer's last day of access.
     EqaLastDay {
@@ -687,6 +691,7 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             name,
             last_day,
             qualifications,
+            learners,
         } => {
             services::accounts::check_new_name(db, username).await?;
             let password = read_password()?;
@@ -696,6 +701,7 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
                 password: &password,
                 last_day,
                 qualifications: qualifications.clone(),
+                learners: learners.clone(),
             };
             let content = pocketfolio_core::content::builtin()
                 .context("loading the built-in content pack")?;
@@ -708,6 +714,9 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
                 grant.last_day(),
                 grant.qualifications.join(", ")
             );
+            if !grant.learners.is_empty() {
+                println!("limited to {} chosen learners", grant.learners.len());
+            }
         }
         Admin::EqaLastDay { username, last_day } => {
             let grant = services::eqa::set_last_day(db, cli, username, last_day).await?;

@@ -32,6 +32,7 @@ async fn eqa(c: &Centre, admin: &Account) {
         password: "correct horse",
         last_day: &last,
         qualifications: vec!["proqual-cs-l2".to_string()],
+        learners: Vec::new(),
     };
     let s = &c.state;
     services::eqa::create(&s.db, &s.passwords, &s.content, Actor::Account(admin), &new)

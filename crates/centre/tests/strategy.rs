@@ -123,6 +123,33 @@ async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(ApiError::from(err).status(), StatusCode::FORBIDDEN);
+    assert!(err_text_names_whom_to_ask(
+        &services::plans::set_strategy(db, &ann, &set).await
+    ));
     assert_eq!(services::plans::strategy(db).await.unwrap(), set);
+
+    // But she reads it: the page shows the centre's strategy, with no form to change it.
+    let ann_cookie = c.page_cookie("ann").await;
+    let r = c
+        .client
+        .get(c.url("/quality/strategy"))
+        .header("cookie", &ann_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let read = r.text().await.unwrap();
+    assert!(read.contains("<td>80 %</td>"), "{read}");
+    assert!(
+        !read.contains(r#"method="post" action="/quality/strategy""#),
+        "{read}"
+    );
+    assert!(read.contains("An internal quality assurer (IQA) or an administrator changes"));
+}
+
+fn err_text_names_whom_to_ask(r: &Result<(), services::QaError>) -> bool {
+    r.as_ref()
+        .err()
+        .is_some_and(|e| e.to_string().contains("ask one of them"))
 }
 both_backends!(an_iqa_sets_the_strategy_and_plans_follow_it);

@@ -44,6 +44,16 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
+        for l in &grant.learners {
+            sqlx::query(
+                "INSERT INTO eqa_learners (account_id, learner_id) VALUES ($1, $2) \
+                 ON CONFLICT (account_id, learner_id) DO NOTHING",
+            )
+            .bind(&account.id)
+            .bind(l)
+            .execute(&mut *tx)
+            .await?;
+        }
         append(&mut tx, audit).await?;
         tx.commit().await
     }
@@ -65,9 +75,16 @@ impl Db {
         .bind(account_id)
         .fetch_all(&self.pool)
         .await?;
+        let learners: Vec<(String,)> = sqlx::query_as(
+            "SELECT learner_id FROM eqa_learners WHERE account_id = $1 ORDER BY learner_id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(Some(EqaGrant {
             expires_ms,
             qualifications: rows.into_iter().map(|(q,)| q).collect(),
+            learners: learners.into_iter().map(|(l,)| l).collect(),
         }))
     }
 
@@ -91,6 +108,39 @@ impl Db {
 }
 
 impl Db {
+    /// The qualification ids `learner_id` is enrolled on.
+    pub async fn get_learner_qualifications(
+        &self,
+        learner_id: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT qualification_id FROM enrolments WHERE learner_id = $1 \
+             ORDER BY qualification_id",
+        )
+        .bind(learner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(q,)| q).collect())
+    }
+
+    /// The ids of the learners enrolled on `qualification` whom `scope` may see.
+    pub async fn get_visible_qualification_learners(
+        &self,
+        scope: &super::Scope,
+        qualification: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT learner_id FROM enrolments WHERE qualification_id = $1 \
+             AND learner_id IN {} ORDER BY learner_id",
+            super::Scope::visible_learners(2)
+        )))
+        .bind(qualification)
+        .bind(&scope.account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// The ids of the learners enrolled on `qualification`.
     pub async fn get_qualification_learners(
         &self,

@@ -23,6 +23,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("enrolment_units", "learner_id"),
     ("enrolments", "learner_id"),
     ("assignments", "learner_id"),
+    ("eqa_learners", "learner_id"),
     ("accounts", "id"),
 ];
 

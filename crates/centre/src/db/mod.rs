@@ -25,6 +25,7 @@ pub mod qa_actions;
 pub mod retention;
 pub mod roles;
 pub mod samples;
+pub mod saved_plans;
 pub mod sessions;
 pub mod standardisation;
 pub mod subject;
@@ -112,6 +113,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("name_lockout.sql")),
     (19, include_str!("review_signatures.sql")),
     (20, include_str!("export_key.sql")),
+    (21, include_str!("saved_plans.sql")),
+    (22, include_str!("eqa_learners.sql")),
 ];
 
 impl Db {
@@ -197,14 +200,18 @@ impl Scope {
 
     /// SQL for "the learner ids this caller may see", with the caller's id as parameter `$n`.
     /// A learner sees themself, an assessor their assigned learners, an admin every learner,
-    /// an EQA the learners enrolled on the qualifications they inspect. (An EQA whose access
-    /// has ended is refused before any query runs: `services::eqa::check_request`.)
+    /// an EQA the learners enrolled on the qualifications they inspect, narrowed to the
+    /// learners chosen for them if any were. (An EQA whose access has ended is refused before
+    /// any query runs: `services::eqa::check_request`.)
     pub(crate) fn visible_learners(n: usize) -> String {
         format!(
             "(SELECT a.id FROM accounts a WHERE a.role = 'learner' AND (a.id = ${n} \
              OR a.id IN (SELECT s.learner_id FROM assignments s WHERE s.assessor_id = ${n}) \
              OR a.id IN (SELECT e.learner_id FROM enrolments e JOIN eqa_qualifications q \
-                 ON q.qualification_id = e.qualification_id WHERE q.account_id = ${n}) \
+                 ON q.qualification_id = e.qualification_id WHERE q.account_id = ${n} \
+                 AND (NOT EXISTS (SELECT 1 FROM eqa_learners c WHERE c.account_id = ${n}) \
+                 OR e.learner_id IN (SELECT c.learner_id FROM eqa_learners c \
+                     WHERE c.account_id = ${n}))) \
              OR EXISTS (SELECT 1 FROM accounts m WHERE m.id = ${n} AND m.role = 'admin')))"
         )
     }

@@ -15,6 +15,15 @@ use serde::Deserialize;
 
 async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError> {
     let me = &user.account;
+    if user.reads_only() {
+        // An EQA's account is the administrator's to change (password, sessions, two-step
+        // sign-in all refused): the page says who they are and until when, nothing more.
+        return Ok(page(
+            "Your account",
+            Some(user),
+            &read_only(state, me).await?,
+        ));
+    }
     let csrf = escape(&user.csrf);
     let sessions = services::sessions::list(&state.db, Actor::Account(me), &me.username).await?;
     let sessions = sessions_table(
@@ -47,6 +56,27 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
         role = me.role.as_str(),
     );
     Ok(page("Your account", Some(user), &body))
+}
+
+/// An EQA's account page: who they are, what they inspect and until when.
+async fn read_only(
+    state: &AppState,
+    me: &crate::db::accounts::Account,
+) -> Result<String, ApiError> {
+    let grant = services::eqa::grant_of(&state.db, me).await?;
+    let access = grant.map_or_else(String::new, |g| {
+        format!(
+            "<p>Your access as an external quality assurer lasts until the end of {}.</p>",
+            escape(&g.last_day())
+        )
+    });
+    Ok(format!(
+        r#"<h1>Your account</h1><p>{name} <span class="hint">{user} · {role}</span></p>{access}
+<p class="hint">Your password and sessions are managed by the centre's administrator; ask them for any change.</p>"#,
+        name = escape(&me.display_name),
+        user = escape(&me.username),
+        role = me.role.as_str(),
+    ))
 }
 
 /// `GET /account`.

@@ -33,25 +33,46 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
             .map_or_else(|| id.to_string(), |q| q.title.clone())
     };
     let now = crate::db::now_ms();
+    let learner_names: std::collections::HashMap<&str, &str> = accounts
+        .iter()
+        .filter(|s| s.account.role == Role::Learner)
+        .map(|s| (s.account.id.as_str(), s.account.display_name.as_str()))
+        .collect();
     let mut rows = String::new();
     let mut names = String::new();
     for s in accounts.iter().filter(|s| s.account.role == Role::Eqa) {
         let a = &s.account;
         let grant = services::eqa::grant_of(db, a).await?;
-        let (until, quals) = match &grant {
+        let (until, quals, chosen) = match &grant {
             Some(g) => {
                 let state = if g.expires_ms <= now { " (ended)" } else { "" };
                 let quals: Vec<String> = g.qualifications.iter().map(|q| title(q)).collect();
-                (format!("{}{state}", g.last_day()), quals.join(", "))
+                let chosen: Vec<&str> = g
+                    .learners
+                    .iter()
+                    .map(|id| {
+                        learner_names
+                            .get(id.as_str())
+                            .copied()
+                            .unwrap_or(id.as_str())
+                    })
+                    .collect();
+                let chosen = if chosen.is_empty() {
+                    "Every learner of the qualifications".to_string()
+                } else {
+                    chosen.join(", ")
+                };
+                (format!("{}{state}", g.last_day()), quals.join(", "), chosen)
             }
-            None => ("No access set".to_string(), String::new()),
+            None => ("No access set".to_string(), String::new(), String::new()),
         };
         rows.push_str(&format!(
-            "<tr><td>{u}</td><td>{n}</td><td>{until}</td><td>{q}</td></tr>",
+            "<tr><td>{u}</td><td>{n}</td><td>{until}</td><td>{q}</td><td>{l}</td></tr>",
             u = escape(&a.username),
             n = escape(&a.display_name),
             until = escape(&until),
             q = escape(&quals),
+            l = escape(&chosen),
         ));
         names.push_str(&format!(
             r#"<option value="{u}">{u}</option>"#,
@@ -62,7 +83,7 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
         "<p class=\"hint\">No external quality assurer has an account yet.</p>".to_string()
     } else {
         format!(
-            r#"<table><thead><tr><th scope="col">User name</th><th scope="col">Name</th><th scope="col">Last day of access</th><th scope="col">Qualifications</th></tr></thead><tbody>{rows}</tbody></table>"#
+            r#"<table><thead><tr><th scope="col">User name</th><th scope="col">Name</th><th scope="col">Last day of access</th><th scope="col">Qualifications</th><th scope="col">Learners</th></tr></thead><tbody>{rows}</tbody></table>"#
         )
     };
     let quals: String = state
@@ -74,6 +95,17 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
                 r#"<label><input type="checkbox" name="qualifications" value="{}"> {}</label>"#,
                 escape(&q.id),
                 escape(&q.title)
+            )
+        })
+        .collect();
+    let learners: String = accounts
+        .iter()
+        .filter(|s| s.account.role == Role::Learner)
+        .map(|s| {
+            format!(
+                r#"<label><input type="checkbox" name="learners" value="{u}"> {n} ({u})</label>"#,
+                u = escape(&s.account.username),
+                n = escape(&s.account.display_name)
             )
         })
         .collect();
@@ -90,7 +122,7 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
     };
     let body = format!(
         r#"<h1>External quality assurers</h1>
-<p>An external quality assurer (EQA) from the awarding body reads the learners, samples, plans and standardisation records of the qualifications chosen for them, until the end of their last day. They change nothing, and every page they open is in the audit log.</p>
+<p>An external quality assurer (EQA) from the awarding body reads the learners, samples, plans and standardisation records of the qualifications chosen for them (or only of the learners chosen), until the end of their last day. They change nothing, and every page they open is in the audit log.</p>
 {table}
 <div class="columns"><section>
 <h2>Give an EQA access</h2><form method="post" action="/admin/eqa" class="card"><input type="hidden" name="csrf" value="{csrf}">
@@ -98,14 +130,16 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
 <label>Password <input name="password" type="password" minlength="8" required></label>
 <label>Last day of access <input name="last_day" type="date" required></label>
 <fieldset><legend>Qualifications to inspect</legend>{quals}</fieldset>
+<fieldset><legend>Only these learners (tick none for every learner of the qualifications)</legend>{learners}</fieldset>
 <button type="submit">Create the EQA account</button></form></section>
 <section>{extend}</section></div>"#
     );
     Ok(page("External quality assurers", Some(user), &body))
 }
 
-/// The create form: `csrf`, `username`, `display_name`, `password`, `last_day` and one
-/// `qualifications` per ticked box (a repeated name, so a list of pairs).
+/// The create form: `csrf`, `username`, `display_name`, `password`, `last_day`, one
+/// `qualifications` per ticked box and one `learners` per chosen learner (repeated names, so a
+/// list of pairs).
 pub type CreateForm = Vec<(String, String)>;
 
 /// `POST /admin/eqa`: creates an EQA account.
@@ -120,11 +154,13 @@ pub async fn create(
             .map(|(_, v)| v.as_str())
             .unwrap_or_default()
     };
-    let qualifications = form
-        .iter()
-        .filter(|(k, _)| k == "qualifications")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let all = |name: &str| {
+        form.iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let (qualifications, learners) = (all("qualifications"), all("learners"));
     let result = async {
         user.check_csrf(field("csrf"))?;
         let new = NewEqa {
@@ -133,6 +169,7 @@ pub async fn create(
             password: field("password"),
             last_day: field("last_day"),
             qualifications,
+            learners,
         };
         let actor = Actor::Account(&user.account);
         services::eqa::create(&state.db, &state.passwords, &state.content, actor, &new).await?;

@@ -260,6 +260,8 @@ async fn render_item(
         escape(item_id)
     );
     let csrf = escape(&user.csrf);
+    // An EQA reads the item; the decision and sign-off forms are for assessors.
+    let writes = !user.reads_only();
 
     let attachments: String = record
         .iter()
@@ -303,6 +305,8 @@ async fn render_item(
             EvidenceStatus::SignedOff | EvidenceStatus::SignedOffWithdrawn
         ) {
             format!("<span class=\"signed\">{}</span>", status.label())
+        } else if !writes {
+            status.label().to_string()
         } else if item
             .lifecycle()
             .check(Role::Assessor, Action::SignOff)
@@ -373,7 +377,7 @@ async fn render_item(
             format!("<ul class=\"attachments\">{attachments}</ul>")
         },
         decide = match item.lifecycle().check(Role::Assessor, Action::Decide) {
-            Ok(()) => format!(
+            Ok(()) if writes => format!(
                 r#"<form method="post" action="{base}/decision" class="card">
 <input type="hidden" name="csrf" value="{csrf}">
 <fieldset><legend>Outcome</legend>
@@ -382,6 +386,14 @@ async fn render_item(
 <label>Feedback to the learner <textarea name="feedback" rows="6" maxlength="10000">{feedback}</textarea></label>
 <button type="submit">Record decision</button></form>"#,
                 feedback = escape(&item.feedback),
+            ),
+            Ok(()) => format!(
+                r#"<p class="hint" id="no-decision">Waiting for the assessor's decision.</p>{}"#,
+                if item.feedback.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#"<p class="feedback">{}</p>"#, escape(&item.feedback))
+                }
             ),
             Err(why) => format!(
                 r#"<p class="hint" id="no-decision">{}</p>{}"#,

@@ -28,23 +28,26 @@ pub async fn learner(
         Ok::<_, ApiError>((h, r))
     }
     .await;
+    // An EQA reads the hours and reviews; the forms are for staff who may change them.
+    let csrf = (!user.reads_only()).then_some(user.csrf.as_str());
     match found {
         Ok((h, r)) => page(
             &format!("Hours: {}", h.learner.display_name),
             Some(&user),
             &format!(
                 "{}{}",
-                learner_body(&h, &user.csrf),
-                super::progress_reviews::section(&h.learner.id, &r, &user.csrf)
+                learner_body(&h, csrf),
+                super::progress_reviews::section(&h.learner.id, &r, csrf)
             ),
         ),
         Err(e) => error_page(e),
     }
 }
 
-fn learner_body(h: &LearnerHours, csrf: &str) -> String {
+/// The learner's hours; the confirm / reject and programme forms only with `csrf` (the viewer
+/// may change them).
+fn learner_body(h: &LearnerHours, csrf: Option<&str>) -> String {
     let lid = escape(&h.learner.id);
-    let csrf = escape(csrf);
     let mut rows = String::new();
     for e in &h.entries {
         let entry = &e.record.entry;
@@ -61,14 +64,20 @@ fn learner_body(h: &LearnerHours, csrf: &str) -> String {
             .iter()
             .map(|p| format!(r#"<p class="warning">{}</p>"#, escape(p)))
             .collect();
-        rows.push_str(&format!(
-            r#"<tr data-entry="{id}"><td>{date}</td><td>{start}–{end}</td><td>{dur}</td><td>{activity}</td>
-<td>{desc}{checks}</td><td class="state">{state}</td>
-<td><form method="post" action="/learners/{lid}/hours/{id}/decision"><input type="hidden" name="csrf" value="{csrf}">
+        let decide = csrf.map_or_else(String::new, |csrf| {
+            format!(
+                r#"<form method="post" action="/learners/{lid}/hours/{id}/decision"><input type="hidden" name="csrf" value="{csrf}">
 <input type="hidden" name="verdict" value="confirmed"><button type="submit">Confirm</button></form>
 <form method="post" action="/learners/{lid}/hours/{id}/decision"><input type="hidden" name="csrf" value="{csrf}">
 <input type="hidden" name="verdict" value="rejected"><label>Reason <input name="reason" required></label>
-<button type="submit">Reject</button></form>
+<button type="submit">Reject</button></form>"#,
+                csrf = escape(csrf)
+            )
+        });
+        rows.push_str(&format!(
+            r#"<tr data-entry="{id}"><td>{date}</td><td>{start}–{end}</td><td>{dur}</td><td>{activity}</td>
+<td>{desc}{checks}</td><td class="state">{state}</td>
+<td>{decide}
 <a href="/learners/{lid}/hours/{id}">History</a></td></tr>"#,
             date = escape(&long_date(entry.date)),
             start = clock_time(entry.start_min.into()),
@@ -92,7 +101,11 @@ fn learner_body(h: &LearnerHours, csrf: &str) -> String {
 {progress}<h2>Entries</h2>{table}<h2>Programme</h2>{programme}"#,
         name = escape(&h.learner.display_name),
         progress = progress_html(h),
-        programme = super::hours_programme::form(&h.learner.id, h.programme.as_ref(), &csrf),
+        programme = match (csrf, h.programme.as_ref()) {
+            (Some(csrf), p) => super::hours_programme::form(&h.learner.id, p, csrf),
+            (None, Some(p)) => format!("<p>{}</p>", escape(&plan_text(p))),
+            (None, None) => "<p>No programme set yet.</p>".to_string(),
+        },
     )
 }
 

@@ -111,6 +111,8 @@ pub fn router() -> Router<AppState> {
         .route("/quality", get(quality::home))
         .route("/quality/samples", post(quality::start))
         .route("/quality/plan", get(plan::show))
+        .route("/quality/plans", post(plan::save))
+        .route("/quality/plans/{id}/redraw", post(plan::redraw))
         .route(
             "/quality/strategy",
             get(strategy::show).post(strategy::save),

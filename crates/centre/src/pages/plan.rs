@@ -2,14 +2,15 @@
 //! form that changes it), what the strategy asks of their sample, the coverage grid, and the
 //! learners the centre proposes to sample next, each with a button that starts the sample.
 
-use super::html::{escape, page};
+use super::html::{escape, page, when};
 use super::session::error_page;
 use super::PageUser;
+use crate::db::saved_plans::SavedPlanRow;
 use crate::error::ApiError;
 use crate::services::plans::PlanView;
 use crate::services::{self};
 use crate::AppState;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::quality::{GridRow, RiskRating};
 use serde::Deserialize;
@@ -86,13 +87,164 @@ async fn render(state: &AppState, user: &PageUser, q: &PlanQuery) -> Result<Resp
         from = escape(&q.from),
         to = escape(&q.to),
     );
-    body.push_str(&lines_table(&view, &name, &user.csrf));
+    // Forms only for those whose submission would be taken: ratings for an IQA or
+    // administrator, starting a sample for an IQA (an EQA reads the plan alone).
+    let roles = services::roles::roles_of(db, &user.account).await?;
+    let rates = roles
+        .check_may_manage_qa()
+        .is_ok()
+        .then_some(user.csrf.as_str());
+    let samples = roles
+        .check_may_sample()
+        .is_ok()
+        .then_some(user.csrf.as_str());
+    let saved = services::plans::saved_plans(db, &user.account, &qualification).await?;
+    body.push_str(&saved_section(&view, &saved, q, rates, &name));
+    body.push_str(&lines_table(&view, &name, rates));
     body.push_str(&grid_tables(&view, &name));
-    body.push_str(&proposal_list(&view, &name, &user.csrf));
+    body.push_str(&proposal_list(&view, &name, samples));
     Ok(page("Sampling plan", Some(user), &body))
 }
 
-fn lines_table(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: &str) -> String {
+fn day_text(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Whether the plan shown is saved (and when, by whom), the form that saves or redraws it when
+/// `csrf` is given (the viewer may change plans), and the plans saved for the qualification.
+fn saved_section(
+    view: &PlanView,
+    saved: &[SavedPlanRow],
+    q: &PlanQuery,
+    csrf: Option<&str>,
+    name: &dyn Fn(&str) -> String,
+) -> String {
+    let mut out = String::from("<h2>This plan</h2>");
+    match &view.saved {
+        Some(plan) => {
+            let redrawn = if plan.updated_ms > plan.created_ms {
+                format!(", last redrawn {}", when(plan.updated_ms))
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                r#"<p id="plan-state">Saved {saved} by {who}{redrawn}. The coverage below is measured against the saved plan.</p>"#,
+                saved = when(plan.created_ms),
+                who = escape(&name(&plan.created_by)),
+            ));
+            if let Some(csrf) = csrf {
+                out.push_str(&format!(
+                    r#"<form method="post" action="/quality/plans/{id}/redraw"><input type="hidden" name="csrf" value="{csrf}"><p class="hint">Redrawing takes the strategy and ratings as they stand now; the change is audited.</p><button type="submit">Redraw the plan</button></form>"#,
+                    id = escape(&plan.id),
+                    csrf = escape(csrf),
+                ));
+            }
+        }
+        None => {
+            out.push_str(r#"<p id="plan-state">Not saved: drawn from the strategy and ratings as they stand now.</p>"#);
+            if let Some(csrf) = csrf {
+                out.push_str(&format!(
+                    r#"<form method="post" action="/quality/plans"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="qualification" value="{qual}"><input type="hidden" name="from" value="{from}"><input type="hidden" name="to" value="{to}"><p class="hint">Saving keeps this plan for the period chosen above (both days needed); its coverage is then measured against it.</p><button type="submit">Save the plan</button></form>"#,
+                    csrf = escape(csrf),
+                    qual = escape(&view.qualification),
+                    from = escape(&q.from),
+                    to = escape(&q.to),
+                ));
+            }
+        }
+    }
+    if !saved.is_empty() {
+        let items: String = saved
+            .iter()
+            .map(|p| {
+                let (from, to) = (day_text(p.from_ms), day_text(p.to_ms - 86_400_000));
+                format!(
+                    r#"<li><a href="/quality/plan?qualification={q}&amp;from={from}&amp;to={to}">{from} to {to}</a></li>"#,
+                    q = escape(&p.qualification_id),
+                )
+            })
+            .collect();
+        out.push_str(&format!("<h3>Saved plans</h3><ul>{items}</ul>"));
+    }
+    out
+}
+
+/// The form that saves a plan.
+#[derive(Debug, Deserialize)]
+pub struct SaveForm {
+    csrf: String,
+    qualification: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// `POST /quality/plans`: saves the plan drawn now for the qualification and period.
+pub async fn save(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<SaveForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        let from = day_ms(&form.from);
+        let to = day_ms(&form.to).map(|d| d + 86_400_000);
+        services::plans::save_plan(&state.db, &user.account, &form.qualification, from, to).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            Redirect::to(&plan_address(&form.qualification, &form.from, &form.to)).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// `POST /quality/plans/{id}/redraw`.
+pub async fn redraw(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<super::quality::CsrfForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(form.csrf())?;
+        Ok::<_, ApiError>(services::plans::redraw_plan(&state.db, &user.account, &id).await?)
+    }
+    .await;
+    match result {
+        Ok(plan) => Redirect::to(&plan_address(
+            &plan.qualification_id,
+            &day_text(plan.from_ms),
+            &day_text(plan.to_ms - 86_400_000),
+        ))
+        .into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// The plan page's address for a qualification and period (only safe characters kept).
+fn plan_address(qualification: &str, from: &str, to: &str) -> String {
+    let keep = |t: &str, extra: char| -> String {
+        t.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == extra)
+            .collect()
+    };
+    format!(
+        "/quality/plan?qualification={}&from={}&to={}",
+        keep(qualification, '_'),
+        keep(from, '-'),
+        keep(to, '-')
+    )
+}
+
+/// The strategy's lines, each with the form that changes the assessor's rating when `csrf` is
+/// given (the viewer may set ratings).
+fn lines_table(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: Option<&str>) -> String {
     if view.lines.is_empty() {
         return "<p class=\"hint\">No assessor has learners on this qualification.</p>".into();
     }
@@ -108,12 +260,18 @@ fn lines_table(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: &str) -> St
                 })
                 .collect();
             let methods: Vec<&str> = l.methods.iter().map(|m| m.label()).collect();
+            let n = escape(&name(&l.assessor_id));
+            let rating = match csrf {
+                Some(csrf) => format!(
+                    r#"<form method="post" action="/quality/ratings" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="assessor" value="{id}"><input type="hidden" name="qualification" value="{q}"><label for="rating-{id}">Rating of {n}</label><select id="rating-{id}" name="rating">{options}</select> <button type="submit">Set</button></form>"#,
+                    id = escape(&l.assessor_id),
+                    q = escape(&view.qualification),
+                    csrf = escape(csrf),
+                ),
+                None => escape(l.rating.label()),
+            };
             format!(
-                r#"<tr><td>{n}</td><td><form method="post" action="/quality/ratings" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="assessor" value="{id}"><input type="hidden" name="qualification" value="{q}"><label for="rating-{id}">Rating of {n}</label><select id="rating-{id}" name="rating">{options}</select> <button type="submit">Set</button></form></td><td>{learners}</td><td>{to}</td><td>{interim} / {summative}</td><td>{units} %</td><td>{methods}</td></tr>"#,
-                n = escape(&name(&l.assessor_id)),
-                id = escape(&l.assessor_id),
-                q = escape(&view.qualification),
-                csrf = escape(csrf),
+                r#"<tr><td>{n}</td><td>{rating}</td><td>{learners}</td><td>{to}</td><td>{interim} / {summative}</td><td>{units} %</td><td>{methods}</td></tr>"#,
                 learners = l.learners,
                 to = l.to_sample,
                 interim = l.interim,
@@ -165,7 +323,9 @@ fn grid_tables(view: &PlanView, name: &dyn Fn(&str) -> String) -> String {
     )
 }
 
-fn proposal_list(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: &str) -> String {
+/// The proposed sample, each learner with a button that starts the sample when `csrf` is
+/// given (the viewer may sample).
+fn proposal_list(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: Option<&str>) -> String {
     if view.proposal.is_empty() {
         return "<h2>Proposed sample</h2><p>The plan is covered: nothing more to sample.</p>"
             .into();
@@ -174,12 +334,15 @@ fn proposal_list(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: &str) -> 
         .proposal
         .iter()
         .map(|(assessor, learner)| {
-            format!(
-                r#"<li>{l} (assessed by {a}) <form method="post" action="/quality/samples" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="learner" value="{lid}"><button type="submit">Start the sample</button></form></li>"#,
-                l = escape(&name(learner)),
-                a = escape(&name(assessor)),
+            let start = csrf.map_or_else(String::new, |csrf| format!(
+                r#" <form method="post" action="/quality/samples" class="inline"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="learner" value="{lid}"><button type="submit">Start the sample</button></form>"#,
                 lid = escape(learner),
                 csrf = escape(csrf),
+            ));
+            format!(
+                "<li>{l} (assessed by {a}){start}</li>",
+                l = escape(&name(learner)),
+                a = escape(&name(assessor)),
             )
         })
         .collect();

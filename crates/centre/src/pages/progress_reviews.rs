@@ -26,8 +26,8 @@ pub(super) fn standing_html(standing: Option<&ReviewStanding>) -> String {
     }
 }
 
-/// The section: standing, reviews held, and the form.
-pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: &str) -> String {
+/// The section: standing, reviews held, and the form (with `csrf`: the viewer may record one).
+pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) -> String {
     let rows: String = r
         .reviews
         .iter()
@@ -58,6 +58,10 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: &str) -> Strin
              <th>Progress</th><th>Targets</th><th>Comments</th><th>Signatures</th></tr></thead><tbody>{rows}</tbody></table>"
         )
     };
+    let standing = standing_html(r.standing.as_ref());
+    let Some(csrf) = csrf else {
+        return format!("<h2>Progress reviews</h2>{standing}{table}");
+    };
     format!(
         r#"<h2>Progress reviews</h2>{standing}{table}
 <form method="post" action="/learners/{lid}/reviews" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
@@ -68,7 +72,6 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: &str) -> Strin
 <label>Comments of the learner, employer and provider <textarea name="comments" rows="3"></textarea></label>
 <p class="hint">The off-the-job hours to the day it was held are taken from the hours log.</p>
 <button type="submit">Record review</button></form>"#,
-        standing = standing_html(r.standing.as_ref()),
         lid = escape(learner_id),
         csrf = escape(csrf),
     )

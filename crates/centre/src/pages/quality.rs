@@ -25,6 +25,15 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
     let db = &state.db;
     let roles = services::roles::roles_of(db, &user.account).await?;
     let mut body = String::from("<h1>Quality assurance</h1>");
+    // Every member of staff reads the strategy; the plans are for those who run or inspect QA.
+    let plans = if roles.check_may_manage_qa().is_ok() || roles.has(QaRole::Eqa) {
+        r#"<a href="/quality/plan">Sampling plan and coverage</a> · "#
+    } else {
+        ""
+    };
+    body.push_str(&format!(
+        r#"<p>{plans}<a href="/quality/strategy">Sampling strategy</a></p>"#
+    ));
     if roles.has(QaRole::Iqa) {
         let learners = services::samples::learners(db, &user.account).await?;
         let options: String = learners
@@ -38,7 +47,6 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
                 )
             })
             .collect();
-        body.push_str(r#"<p><a href="/quality/plan">Sampling plan and coverage</a> · <a href="/quality/strategy">Sampling strategy</a></p>"#);
         body.push_str(&format!(
             r#"<h2>Start a sample</h2><p class="hint">A sample freezes the learner's decided items as you see them now; you cannot sample decisions you made yourself.</p>
 <form method="post" action="/quality/samples"><input type="hidden" name="csrf" value="{csrf}"><label>Learner <select name="learner">{options}</select></label> <button type="submit">Start the sample</button></form>"#,
@@ -50,14 +58,17 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
         body.push_str(&samples_table(state, &samples).await?);
         body.push_str(&pack_form(state, user).await?);
     }
-    let actions = services::qa_actions::for_assessor(db, &user.account).await?;
-    let criteria = services::official::criteria(db, &state.content).await?;
-    body.push_str(&actions_list(
-        &actions,
-        &criteria,
-        &user.csrf,
-        crate::db::now_ms(),
-    ));
+    // Actions are raised for assessors; an EQA has none and answers none.
+    if !user.reads_only() {
+        let actions = services::qa_actions::for_assessor(db, &user.account).await?;
+        let criteria = services::official::criteria(db, &state.content).await?;
+        body.push_str(&actions_list(
+            &actions,
+            &criteria,
+            &user.csrf,
+            crate::db::now_ms(),
+        ));
+    }
     Ok(page("Quality assurance", Some(user), &body))
 }
 
@@ -201,6 +212,13 @@ pub async fn answer(
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
     csrf: String,
+}
+
+impl CsrfForm {
+    /// The secret sent.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
 /// `POST /quality/actions/{id}/close` and `/reopen`: the IQA's steps; back to the sample.

@@ -33,6 +33,12 @@ impl PageUser {
         self.account.role == Role::Admin
     }
 
+    /// True for an account that reads and changes nothing (an EQA, by the core's rule): pages
+    /// leave out every form it would only be refused on.
+    pub fn reads_only(&self) -> bool {
+        crate::db::roles::own_role(self.account.role).reads_only()
+    }
+
     /// The stored hash of this session's cookie (so "this session" can be told apart).
     pub fn session_id(&self) -> &str {
         &self.token_hash

@@ -66,6 +66,23 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
             )
         })
         .collect();
+    // Only an IQA or administrator records one; an EQA reads the records.
+    let roles = services::roles::roles_of(db, &user.account).await?;
+    let record_form = if roles.check_may_manage_qa().is_ok() {
+        record_form(&accounts, &user.csrf)
+    } else {
+        String::new()
+    };
+    let body = format!(
+        r#"<p><a href="/quality">← Quality assurance</a></p><h1>Standardisation</h1>{warning}
+<h2>Records</h2><table><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who took part</th><th scope="col">Compared</th><th scope="col">Decided</th><th scope="col">Actions</th><th scope="col">Recorded by</th></tr></thead><tbody>{rows}</tbody></table>
+{record_form}"#,
+    );
+    Ok(page("Standardisation", Some(user), &body))
+}
+
+/// The form that records a meeting or an observation, listing the staff who may take part.
+fn record_form(accounts: &[crate::db::accounts::Account], csrf: &str) -> String {
     let staff: String = accounts
         .iter()
         .filter(|a| a.role != Role::Learner)
@@ -77,10 +94,8 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
             )
         })
         .collect();
-    let body = format!(
-        r#"<p><a href="/quality">← Quality assurance</a></p><h1>Standardisation</h1>{warning}
-<h2>Records</h2><table><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who took part</th><th scope="col">Compared</th><th scope="col">Decided</th><th scope="col">Actions</th><th scope="col">Recorded by</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Record one</h2><form method="post" action="/quality/standardisation"><input type="hidden" name="csrf" value="{csrf}">
+    format!(
+        r#"<h2>Record one</h2><form method="post" action="/quality/standardisation"><input type="hidden" name="csrf" value="{csrf}">
 <label for="std-kind">Kind</label><select id="std-kind" name="kind"><option value="meeting">Standardisation meeting</option><option value="observation">IQA observation</option></select>
 <label for="std-held">Date</label><input id="std-held" type="date" name="held" required>
 <fieldset><legend>Who took part</legend>{staff}</fieldset>
@@ -88,9 +103,8 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
 <label for="std-decisions">What was decided</label><textarea id="std-decisions" name="decisions" required></textarea>
 <label for="std-actions">Actions agreed</label><textarea id="std-actions" name="actions"></textarea>
 <button type="submit">Record it</button></form>"#,
-        csrf = escape(&user.csrf),
-    );
-    Ok(page("Standardisation", Some(user), &body))
+        csrf = escape(csrf),
+    )
 }
 
 /// `POST /quality/standardisation` (read raw: attendees repeat).

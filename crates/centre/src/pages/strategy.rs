@@ -21,6 +21,46 @@ pub async fn show(State(state): State<AppState>, user: PageUser) -> Response {
 
 async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError> {
     let strategy = services::plans::strategy(&state.db).await?;
+    let roles = services::roles::roles_of(&state.db, &user.account).await?;
+    // Every member of staff reads the strategy; only those allowed to change it get the form.
+    let shown = if roles.check_may_manage_qa().is_ok() {
+        form(&strategy, &user.csrf)
+    } else {
+        table(&strategy)
+    };
+    let body = format!(
+        r#"<h1>Sampling strategy</h1><p>Each assessor's risk rating sets how much of their work is sampled. Plans are drawn from this strategy; every change is in the audit log.</p>
+{shown}
+<p><a href="/quality/plan">Sampling plan and coverage</a></p>"#,
+    );
+    Ok(page("Sampling strategy", Some(user), &body))
+}
+
+/// The strategy as a table, for staff who read it.
+fn table(strategy: &Strategy) -> String {
+    let rows: String = RiskRating::ALL
+        .iter()
+        .map(|rating| {
+            let r = strategy.rule(*rating);
+            let methods: Vec<&str> = r.methods.iter().map(|m| m.label()).collect();
+            format!(
+                r#"<tr><th scope="row">{label}</th><td>{l} %</td><td>{u} %</td><td>{i} %</td><td>{m}</td></tr>"#,
+                label = rating.label(),
+                l = r.learner_percent,
+                u = r.unit_percent,
+                i = r.interim_percent,
+                m = escape(&methods.join(", ")),
+            )
+        })
+        .collect();
+    format!(
+        r#"<table><thead><tr><th scope="col">Risk rating</th><th scope="col">Learners sampled</th><th scope="col">Units of each sampled learner</th><th scope="col">Of the sampled learners, at the interim stage</th><th scope="col">Methods the sample must cover</th></tr></thead><tbody>{rows}</tbody></table>
+<p class="hint">An internal quality assurer (IQA) or an administrator changes the strategy.</p>"#
+    )
+}
+
+/// The form that changes the strategy, filled with the one in force.
+fn form(strategy: &Strategy, csrf: &str) -> String {
     let mut rows = String::new();
     for rating in RiskRating::ALL {
         let r = strategy.rule(rating);
@@ -49,13 +89,10 @@ async fn render(state: &AppState, user: &PageUser) -> Result<Response, ApiError>
             c = number("interim_percent", r.interim_percent, "Of the sampled learners, at the interim stage"),
         ));
     }
-    let body = format!(
-        r#"<h1>Sampling strategy</h1><p>Each assessor's risk rating sets how much of their work is sampled. Plans are drawn from this strategy; every change is in the audit log.</p>
-<form method="post" action="/quality/strategy" class="card"><input type="hidden" name="csrf" value="{csrf}">{rows}<button type="submit">Save the strategy</button></form>
-<p><a href="/quality/plan">Sampling plan and coverage</a></p>"#,
-        csrf = escape(&user.csrf)
-    );
-    Ok(page("Sampling strategy", Some(user), &body))
+    format!(
+        r#"<form method="post" action="/quality/strategy" class="card"><input type="hidden" name="csrf" value="{csrf}">{rows}<button type="submit">Save the strategy</button></form>"#,
+        csrf = escape(csrf)
+    )
 }
 
 /// The strategy form: per rating `{rating}_learner_percent`, `_unit_percent`,

@@ -8,7 +8,7 @@ use crate::db::accounts::{Account, Role};
 use crate::db::{now_ms, Db};
 use crate::identity;
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::quality::{check_eqa_request, EqaGrant, QualityError};
+use pocketfolio_core::quality::{check_eqa_request, ChosenLearner, EqaGrant, QualityError};
 use serde_json::{json, Value};
 
 /// A new EQA account as the administrator fills it in.
@@ -25,6 +25,9 @@ pub struct NewEqa<'a> {
     pub last_day: &'a str,
     /// Qualification ids to inspect.
     pub qualifications: Vec<String>,
+    /// Sign-in names of the only learners to inspect (each on one of the qualifications);
+    /// empty for every learner of the qualifications.
+    pub learners: Vec<String>,
 }
 
 /// Reads a `YYYY-MM-DD` day as its first millisecond (UTC).
@@ -57,9 +60,29 @@ pub async fn create(
     let mut qualifications = new.qualifications.clone();
     qualifications.sort();
     qualifications.dedup();
-    let grant = EqaGrant::until_day(day_ms(new.last_day)?, qualifications);
+    let mut grant = EqaGrant::until_day(day_ms(new.last_day)?, qualifications);
     let now = now_ms();
     grant.check(now, |q| content.qualifications.iter().any(|x| x.id == q))?;
+    let mut chosen = Vec::new();
+    for name in &new.learners {
+        let learner = find(db, name).await?;
+        if learner.role != Role::Learner {
+            return Err(AccountError::WrongRole {
+                name: learner.username,
+                expected: "a learner",
+            }
+            .into());
+        }
+        chosen.push(ChosenLearner {
+            enrolled: db.get_learner_qualifications(&learner.id).await?,
+            id: learner.id,
+            name: learner.display_name,
+        });
+    }
+    grant.check_learners(&chosen)?;
+    grant.learners = chosen.into_iter().map(|l| l.id).collect();
+    grant.learners.sort();
+    grant.learners.dedup();
     let hash = passwords.hash(new.password).await?;
     let account = Account {
         id: uuid::Uuid::now_v7().to_string(),
@@ -74,6 +97,7 @@ pub async fn create(
         "role": Role::Eqa.as_str(),
         "expires_ms": grant.expires_ms,
         "qualifications": grant.qualifications,
+        "learners": grant.learners,
     });
     let entry = actor.entry("eqa.create", &target, None, &Value::Null, &after);
     db.add_eqa_account(&account, &hash, &grant, now, &entry)
@@ -100,7 +124,10 @@ pub async fn set_last_day(
             .into())
         }
     };
-    let grant = EqaGrant::until_day(day_ms(last_day)?, old.qualifications.clone());
+    let grant = EqaGrant {
+        learners: old.learners.clone(),
+        ..EqaGrant::until_day(day_ms(last_day)?, old.qualifications.clone())
+    };
     let now = now_ms();
     grant.check(now, |_| true)?;
     let target = format!("account {}", account.id);
@@ -135,6 +162,22 @@ pub async fn check_request(
     let grant = db.get_eqa_grant(&account.id).await?;
     check_eqa_request(grant.as_ref(), now_ms(), writes, signs_out)?;
     Ok(())
+}
+
+/// The learners of `qualification` that `account` may read: all of them for staff who read
+/// QA records, only those in an EQA's scope (chosen learners, if any were) for an EQA.
+pub async fn readable_learners(
+    db: &Db,
+    account: &Account,
+    qualification: &str,
+) -> Result<std::collections::HashSet<String>, QaError> {
+    let ids = if account.role == Role::Eqa {
+        db.get_visible_qualification_learners(&account.scope(), qualification)
+            .await?
+    } else {
+        db.get_qualification_learners(qualification).await?
+    };
+    Ok(ids.into_iter().collect())
 }
 
 /// Refuses an EQA reading about `qualification` when it is not one they inspect.

@@ -46,11 +46,8 @@ pub async fn gather(
     grid.assessors = rename(grid.assessors);
     grid.candidates = rename(grid.candidates);
 
-    let learners: HashSet<String> = db
-        .get_qualification_learners(qualification)
-        .await?
-        .into_iter()
-        .collect();
+    // The qualification's learners the reader may read (an EQA's chosen ones, if any).
+    let learners: HashSet<String> = super::eqa::readable_learners(db, who, qualification).await?;
     let mut rows = db.get_samples().await?;
     rows.retain(|s| learners.contains(&s.learner_id) && s.created_ms >= from && s.created_ms < to);
     rows.reverse();
@@ -109,7 +106,8 @@ pub async fn gather(
         .get_audit_filtered(&filter, MAX_AUDIT)
         .await?
         .iter()
-        // What concerns another qualification's learners is not this pack's to show.
+        // What concerns another qualification's learners, or learners outside an EQA's
+        // scope, is not this pack's to show.
         .filter(|e| e.learner_id.as_ref().is_none_or(|l| learners.contains(l)))
         .map(entry_json)
         .collect();

@@ -29,6 +29,15 @@ pub enum QaError {
     /// No action with that id (or not one the caller may see).
     #[error("That action was not found.")]
     NoSuchAction,
+    /// No saved plan with that id.
+    #[error("That plan was not found.")]
+    NoSuchPlan,
+    /// A plan is saved for that qualification and period already.
+    #[error("A plan for this qualification and period is saved already; redraw it to bring it up to date with the strategy.")]
+    PlanExists,
+    /// The plan changed while it was being redrawn.
+    #[error("Someone changed this plan while you were redrawing it; look at it again and redraw if it is still needed.")]
+    PlanChanged,
     /// An EQA asked about a qualification they were not given to inspect.
     #[error("That qualification is not one you were given to inspect; ask the centre's administrator to add it.")]
     NotInspected,
@@ -52,12 +61,16 @@ impl From<QaError> for ApiError {
         match e {
             QaError::Rule(
                 QualityError::NotIqa
+                | QualityError::NotQaManager
                 | QualityError::NotSampler
                 | QualityError::EqaExpired { .. }
                 | QualityError::EqaNoGrant
                 | QualityError::EqaReadOnly,
             ) => ApiError::Forbidden(message),
             QaError::Rule(QualityError::EqaGrant(_)) => ApiError::invalid("eqa", message),
+            QaError::Rule(QualityError::PlanPeriod(_)) => ApiError::invalid("plan", message),
+            QaError::PlanExists | QaError::PlanChanged => ApiError::Conflict(message),
+            QaError::NoSuchPlan => ApiError::NotFound("The plan"),
             QaError::Rule(
                 QualityError::FeedbackNeeded
                 | QualityError::DueDateNeeded

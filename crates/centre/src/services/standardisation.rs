@@ -19,12 +19,7 @@ async fn require_reader(db: &Db, who: &Account) -> Result<(), QaError> {
 }
 
 async fn require_qa(db: &Db, who: &Account) -> Result<(), QaError> {
-    let roles = roles_of(db, who).await?;
-    if roles.has(QaRole::Iqa) || roles.has(QaRole::Admin) {
-        Ok(())
-    } else {
-        Err(QualityError::NotIqa.into())
-    }
+    Ok(roles_of(db, who).await?.check_may_manage_qa()?)
 }
 
 /// Records a meeting or observation.

@@ -31,6 +31,13 @@ PF_PASSWORD="learner password" "$bin" admin create learner lee --name "Lee Learn
 PF_PASSWORD="admin password" "$bin" admin create admin root --name "Root Admin" >/dev/null
 PF_PASSWORD="iqa password" "$bin" admin create assessor ivy --name "Ivy IQA" >/dev/null
 "$bin" admin enrol lee proqual-cs-l2 >/dev/null
+# For the EQA visit: a second learner of Ann's on the same qualification, and an IQA made from
+# the command line (Ivy is made one on the pages by the IQA journey).
+PF_PASSWORD="learner password" "$bin" admin create learner lou --name "Lou Learner" >/dev/null
+"$bin" admin assign ann lou >/dev/null
+"$bin" admin enrol lou proqual-cs-l2 >/dev/null
+PF_PASSWORD="iqa password" "$bin" admin create assessor ida --name "Ida IQA" >/dev/null
+"$bin" admin grant-role ida iqa >/dev/null
 
 # A port below Linux's ephemeral range (32768-60999), so no outgoing connection elsewhere on the
 # machine can be holding it; if one is taken anyway, the server exits and we take the next.

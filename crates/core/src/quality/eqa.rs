@@ -20,6 +20,21 @@ pub struct EqaGrant {
     pub expires_ms: i64,
     /// The qualifications whose learners, samples and plans the EQA may read.
     pub qualifications: Vec<String>,
+    /// When not empty, the only learners (account ids) the EQA may read, each enrolled on one
+    /// of `qualifications`; empty means every learner of those qualifications.
+    #[serde(default)]
+    pub learners: Vec<String>,
+}
+
+/// A learner an administrator chose for an EQA, as the centre knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenLearner {
+    /// Account id.
+    pub id: String,
+    /// Name, for the sentence that refuses them.
+    pub name: String,
+    /// The qualifications they are enrolled on.
+    pub enrolled: Vec<String>,
 }
 
 impl EqaGrant {
@@ -28,7 +43,33 @@ impl EqaGrant {
         EqaGrant {
             expires_ms: last_day_ms.div_euclid(DAY_MS) * DAY_MS + DAY_MS,
             qualifications,
+            learners: Vec::new(),
         }
+    }
+
+    /// Refuses chosen learners the EQA could not inspect: each must be enrolled on one of the
+    /// grant's qualifications (an EQA reads a qualification's learners, never others).
+    pub fn check_learners(&self, chosen: &[ChosenLearner]) -> Result<(), QualityError> {
+        let outside: Vec<&str> = chosen
+            .iter()
+            .filter(|l| !l.enrolled.iter().any(|q| self.covers(q)))
+            .map(|l| l.name.as_str())
+            .collect();
+        if outside.is_empty() {
+            return Ok(());
+        }
+        Err(QualityError::EqaGrant(format!(
+            "{} {} not enrolled on the qualifications chosen for the external quality \
+             assurer; choose learners of those qualifications.",
+            outside.join(", "),
+            if outside.len() == 1 { "is" } else { "are" }
+        )))
+    }
+
+    /// True when the EQA may read the learner `id` (given they are enrolled on one of the
+    /// grant's qualifications): every learner when none were chosen, else the chosen ones.
+    pub fn covers_learner(&self, id: &str) -> bool {
+        self.learners.is_empty() || self.learners.iter().any(|l| l == id)
     }
 
     /// The last day of access, as a sentence writes it ("5 December 2026").
@@ -167,5 +208,31 @@ mod tests {
             "This centre offers no qualification q9."
         );
         assert!(grant(1).covers("q1") && !grant(1).covers("q2"));
+    }
+
+    #[test]
+    fn chosen_learners_must_be_of_the_qualifications_and_narrow_the_scope() {
+        let learner = |id: &str, quals: &[&str]| ChosenLearner {
+            id: id.into(),
+            name: id.to_uppercase(),
+            enrolled: quals.iter().map(|q| q.to_string()).collect(),
+        };
+        let mut g = grant(3);
+        assert!(
+            g.covers_learner("lee") && g.covers_learner("kim"),
+            "none chosen: all"
+        );
+        assert_eq!(g.check_learners(&[learner("lee", &["q2", "q1"])]), Ok(()));
+        let err = g
+            .check_learners(&[
+                learner("lee", &["q1"]),
+                learner("kim", &["q2"]),
+                learner("ola", &[]),
+            ])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("KIM, OLA are not enrolled"), "{err}");
+        g.learners = vec!["lee".into()];
+        assert!(g.covers_learner("lee") && !g.covers_learner("kim"));
     }
 }

@@ -34,9 +34,9 @@ pub mod verdict;
 
 pub use action::{ActionEvent, ActionState};
 pub use coverage::{coverage, propose, CoverageGrid, DecisionFact, GridRow};
-pub use eqa::{check_eqa_request, EqaGrant};
+pub use eqa::{check_eqa_request, ChosenLearner, EqaGrant};
 pub use pack::{pack_files, PackAction, PackSample, PackStandardisation, QaPack};
-pub use plan::{draw_plan, AssessorLoad, PlanLine};
+pub use plan::{check_plan_period, draw_plan, AssessorLoad, PlanLine};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
 pub use sample::{check_erasable, check_signable, SampleProgress};
@@ -55,6 +55,10 @@ pub enum QualityError {
     /// Only someone holding the IQA role samples decisions.
     #[error("Only an internal quality assurer (IQA) may sample assessment decisions.")]
     NotIqa,
+    /// The strategy, ratings, plans and standardisation records are kept by an IQA or an
+    /// administrator.
+    #[error("Only an internal quality assurer (IQA) or an administrator may change the sampling strategy, risk ratings, sampling plans or standardisation records; ask one of them.")]
+    NotQaManager,
     /// An IQA may never sample decisions they made themselves.
     #[error(
         "You made assessment decisions on {titles}, so you cannot sample them; another IQA must."
@@ -124,6 +128,9 @@ pub enum QualityError {
     /// An EQA grant that cannot be given as asked.
     #[error("{0}")]
     EqaGrant(String),
+    /// A plan that cannot be saved as asked (its period, or one already saved for it).
+    #[error("{0}")]
+    PlanPeriod(String),
     /// A stored snapshot no longer matches its digest.
     #[error("This sample's snapshot does not match the digest recorded when it was taken; it has been altered.")]
     SnapshotAltered,

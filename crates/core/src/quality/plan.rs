@@ -3,6 +3,7 @@
 //! what share of units, and which methods the sample must cover.
 
 use super::strategy::{share_of, RiskRating, Strategy};
+use super::QualityError;
 use crate::model::EvidenceKind;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,21 @@ pub struct PlanLine {
     pub unit_percent: u32,
     /// Methods the sample must include.
     pub methods: Vec<EvidenceKind>,
+}
+
+/// Refuses a period a plan cannot be kept for: a saved plan covers a whole period, from its
+/// first day to a last day on or after it (`to_ms` is the end, exclusive).
+pub fn check_plan_period(from_ms: Option<i64>, to_ms: Option<i64>) -> Result<(), QualityError> {
+    match (from_ms, to_ms) {
+        (Some(from), Some(to)) if from < to => Ok(()),
+        (Some(_), Some(_)) => Err(QualityError::PlanPeriod(
+            "The plan's last day must be on or after its first day.".to_string(),
+        )),
+        _ => Err(QualityError::PlanPeriod(
+            "Choose the plan's first and last day before saving it: a plan covers a period."
+                .to_string(),
+        )),
+    }
 }
 
 /// The plan's lines, one per assessor, in the order given.
@@ -96,5 +112,19 @@ mod tests {
         assert_eq!(counts, vec![(10, 5, 5), (3, 1, 2), (10, 7, 3)]);
         assert_eq!(plan[1].unit_percent, 25);
         assert_eq!(plan[1].methods.len(), 2);
+    }
+
+    #[test]
+    fn a_saved_plan_covers_a_whole_period() {
+        assert_eq!(check_plan_period(Some(0), Some(1)), Ok(()));
+        for (from, to, says) in [
+            (Some(5), Some(5), "on or after"),
+            (Some(6), Some(5), "on or after"),
+            (None, Some(5), "first and last day"),
+            (Some(5), None, "first and last day"),
+        ] {
+            let err = check_plan_period(from, to).unwrap_err().to_string();
+            assert!(err.contains(says), "{from:?}..{to:?}: {err}");
+        }
     }
 }

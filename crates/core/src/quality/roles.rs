@@ -60,6 +60,12 @@ impl QaRole {
         }
     }
 
+    /// True for a role that reads and never changes anything (an EQA): pages leave out every
+    /// form such a person would only be refused on.
+    pub fn reads_only(self) -> bool {
+        matches!(self, QaRole::Eqa)
+    }
+
     /// Roles a person holds alone.
     fn is_exclusive(self) -> bool {
         matches!(self, QaRole::Learner | QaRole::Eqa)
@@ -95,6 +101,17 @@ impl QaRoles {
     /// The roles, in order.
     pub fn roles(&self) -> &[QaRole] {
         &self.0
+    }
+
+    /// Only an IQA or an administrator changes the centre's quality-assurance records: the
+    /// sampling strategy, assessors' risk ratings, sampling plans and standardisation records.
+    /// Every other member of staff may read them.
+    pub fn check_may_manage_qa(&self) -> Result<(), QualityError> {
+        if self.has(QaRole::Iqa) || self.has(QaRole::Admin) {
+            Ok(())
+        } else {
+            Err(QualityError::NotQaManager)
+        }
     }
 
     /// Only an IQA samples decisions.
@@ -147,6 +164,26 @@ mod tests {
     fn only_an_iqa_may_sample() {
         let assessor = QaRoles::new([QaRole::Assessor, QaRole::Admin]).unwrap();
         assert_eq!(assessor.check_may_sample(), Err(QualityError::NotIqa));
+    }
+
+    #[test]
+    fn an_iqa_or_administrator_plans_and_an_eqa_only_reads() {
+        let plans = |roles: &[QaRole]| {
+            QaRoles::new(roles.iter().copied())
+                .unwrap()
+                .check_may_manage_qa()
+        };
+        assert_eq!(plans(&[QaRole::Assessor, QaRole::Iqa]), Ok(()));
+        assert_eq!(plans(&[QaRole::Admin]), Ok(()));
+        for alone in [QaRole::Assessor, QaRole::Eqa, QaRole::Learner] {
+            assert_eq!(
+                plans(&[alone]),
+                Err(QualityError::NotQaManager),
+                "{alone:?}"
+            );
+        }
+        let readers: Vec<QaRole> = QaRole::ALL.into_iter().filter(|r| r.reads_only()).collect();
+        assert_eq!(readers, [QaRole::Eqa]);
     }
 
     #[test]
