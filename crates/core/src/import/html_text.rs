@@ -97,7 +97,8 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 
 /// Decodes the entity at the start of `s`: (text, bytes used). Unknown ones stay as written.
 fn entity(s: &str) -> (String, usize) {
-    let Some(end) = s[..s.len().min(12)].find(';') else {
+    // Looked for byte by byte: a character of several bytes may straddle the 12th byte.
+    let Some(end) = s.bytes().take(12).position(|b| b == b';') else {
         return ("&".into(), 1);
     };
     let name = &s[1..end];
@@ -163,6 +164,16 @@ mod tests {
             field_text("{{c1::ZOPA}} [not a sound]").0,
             "{{c1::ZOPA}} [not a sound]"
         );
+    }
+
+    #[test]
+    fn text_beyond_ascii_after_an_ampersand_is_kept() {
+        // A real collection's note: the import panicked slicing inside the 'λ'.
+        assert_eq!(
+            field_text("&nbsp;<br>(λx.E) M -&gt; E[M/x]").0,
+            "(λx.E) M -> E[M/x]"
+        );
+        assert_eq!(field_text("R&D café—λ").0, "R&D café—λ");
     }
 
     #[test]
