@@ -14,7 +14,18 @@ pub enum ClientError {
     /// The address isn't a web address we can use.
     #[error("\"{0}\" isn't a centre address. It should look like https://centre.example.ac.uk")]
     BadAddress(String),
-    /// The exchange failed.
+    /// The user name or password is wrong.
+    #[error("The username or password is wrong.")]
+    WrongPassword,
+    /// The account is not a learner's: assessors and admins use the centre's pages.
+    #[error("This account isn't a learner's; sign in to the centre's pages in a browser.")]
+    NotALearner,
+    /// The centre refused the sign-in and said why in a sentence written for the person
+    /// signing in (a locked or disabled account, too many tries, a second-factor code needed).
+    #[error("{0}")]
+    Refused(String),
+    /// The exchange failed, or the answer was not one a centre gives to a sign-in (the address
+    /// may be another web server's): the text is for the log, not for the learner.
     #[error(transparent)]
     Transport(#[from] TransportError),
 }
@@ -79,8 +90,10 @@ impl Centre {
         .with_no_client_auth();
         let http = Client::builder()
             .tls_backend_preconfigured(tls)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
+            // A connection that cannot open soon is an outage (see `patience`); sign-in and
+            // sign-out, which the learner waits on, keep a longer wait for the answer.
+            .connect_timeout(crate::patience::CONNECT_TIMEOUT)
+            .timeout(Duration::from_secs(30))
             .user_agent(concat!("pocketfolio/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| TransportError::Offline(e.to_string()))?;
@@ -110,15 +123,13 @@ impl Centre {
             .json(&SignInRequest { username, password })
             .send()
             .map_err(offline)?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            return Err(TransportError::Rejected("the name or password is wrong".into()).into());
+        let status = response.status();
+        if refuses(status) {
+            return Err(refusal(status, response.json::<ApiErrorBody>().ok()));
         }
         let body: SignInResponse = json(check(response)?)?;
         if body.account.role != "learner" {
-            return Err(TransportError::Rejected(
-                "this account isn't a learner's; sign in to the centre's pages in a browser".into(),
-            )
-            .into());
+            return Err(ClientError::NotALearner);
         }
         Ok(Session {
             token: body.token,
@@ -141,6 +152,30 @@ impl Centre {
             check(response)?;
         }
         Ok(())
+    }
+}
+
+/// Whether `status` answers a sign-in with a refusal (rather than a fault).
+fn refuses(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
+    )
+}
+
+/// A sign-in the centre refused, as the learner should hear it: a plain 401 is a wrong name
+/// or password; a 401 naming a field (a second-factor code), a 403 (a disabled account) or a
+/// 429 (locked, too many tries) carries the centre's own sentence for the person signing in.
+fn refusal(status: StatusCode, body: Option<ApiErrorBody>) -> ClientError {
+    match body {
+        Some(ApiErrorBody { field: None, .. }) | None if status == StatusCode::UNAUTHORIZED => {
+            ClientError::WrongPassword
+        }
+        Some(body) if !body.error.trim().is_empty() => ClientError::Refused(body.error),
+        // A refusal without a sentence: not a Pocketfolio centre's answer.
+        _ => ClientError::Transport(TransportError::Rejected(format!(
+            "a sign-in refused with {status} and no reason"
+        ))),
     }
 }
 
@@ -197,6 +232,43 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn refusals_carry_the_centres_sentence_and_a_plain_401_is_a_wrong_password() {
+        let said = |error: &str, field: Option<&str>| {
+            Some(ApiErrorBody {
+                error: error.into(),
+                field: field.map(str::to_string),
+            })
+        };
+        assert!(matches!(
+            refusal(
+                StatusCode::UNAUTHORIZED,
+                said("The user name or password is wrong.", None)
+            ),
+            ClientError::WrongPassword
+        ));
+        assert!(matches!(
+            refusal(StatusCode::UNAUTHORIZED, None),
+            ClientError::WrongPassword
+        ));
+        let code = "This account needs the 6-digit code from its authenticator app.";
+        assert!(matches!(
+            refusal(StatusCode::UNAUTHORIZED, said(code, Some("totp_code"))),
+            ClientError::Refused(s) if s == code
+        ));
+        let locked = "This account is locked after too many wrong passwords; wait 60 seconds.";
+        assert!(matches!(
+            refusal(StatusCode::TOO_MANY_REQUESTS, said(locked, None)),
+            ClientError::Refused(s) if s == locked
+        ));
+        assert!(matches!(
+            refusal(StatusCode::FORBIDDEN, None),
+            ClientError::Transport(TransportError::Rejected(_))
+        ));
+        assert!(refuses(StatusCode::FORBIDDEN));
+        assert!(!refuses(StatusCode::NOT_FOUND) && !refuses(StatusCode::OK));
     }
 
     #[test]

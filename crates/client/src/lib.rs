@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod centre;
+pub mod patience;
 mod transport;
 
 pub use centre::{Centre, ClientError, Session};

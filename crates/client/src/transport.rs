@@ -1,13 +1,16 @@
 //! The sync transport over HTTP.
 
 use crate::centre::{check, json, offline, Centre};
+use crate::patience::Patience;
 use pocketfolio_core::model::DeviceId;
 use pocketfolio_core::sync::protocol::{
     blob_path, upload_status_path, MissingBlobs, PullResponse, PushGap, PushRequest, UploadStatus,
 };
 use pocketfolio_core::sync::{PushOutcome, Transport, TransportError};
+use reqwest::blocking::{RequestBuilder, Response};
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use reqwest::StatusCode;
+use std::io::Read;
 use std::sync::Arc;
 
 /// Attachments go up in chunks this big, so a dropped connection costs at most one chunk.
@@ -40,6 +43,7 @@ pub struct HttpTransport {
     token: String,
     device: DeviceId,
     on_chunk: Option<UploadProgress>,
+    patience: Patience,
 }
 
 impl std::fmt::Debug for HttpTransport {
@@ -59,7 +63,19 @@ impl HttpTransport {
             token,
             device,
             on_chunk: None,
+            patience: Patience::default(),
         }
+    }
+
+    /// Waits `first` for a centre's answer at first, instead of [`STEADY_FIRST_WAIT`]: a
+    /// caller that retries and probes by itself passes [`QUICK_FIRST_WAIT`], so a sync begun
+    /// while the centre cannot answer ends in seconds (see [`crate::patience`]).
+    ///
+    /// [`STEADY_FIRST_WAIT`]: crate::patience::STEADY_FIRST_WAIT
+    /// [`QUICK_FIRST_WAIT`]: crate::patience::QUICK_FIRST_WAIT
+    pub fn with_first_wait(mut self, first: std::time::Duration) -> HttpTransport {
+        self.patience = Patience::starting_at(first);
+        self
     }
 
     /// Reports each confirmed chunk of an attachment upload (for a progress bar, or a test
@@ -73,32 +89,71 @@ impl HttpTransport {
         format!("{}{path}", self.centre.base)
     }
 
+    /// Sends `request` (whose body is `body_len` bytes) and waits for its answer as long as
+    /// the transport's patience allows ([`crate::patience`]): a silent centre ends the request
+    /// in seconds, and the next request waits longer.
+    fn send(
+        &mut self,
+        request: RequestBuilder,
+        body_len: usize,
+    ) -> Result<Response, TransportError> {
+        match request
+            .bearer_auth(&self.token)
+            .timeout(self.patience.for_request(body_len))
+            .send()
+        {
+            Ok(response) => {
+                self.patience.answered();
+                Ok(response)
+            }
+            Err(e) => {
+                if e.is_timeout() {
+                    self.patience.ran_out();
+                }
+                Err(offline(e))
+            }
+        }
+    }
+
+    /// Reads a reply's body as it arrives: the wait applies to each read, so a large reply on
+    /// a slow link is read to its end while a stalled one ends in seconds.
+    fn read_body(&mut self, response: Response) -> Result<Vec<u8>, TransportError> {
+        let mut bytes = Vec::new();
+        let mut response = response;
+        response.read_to_end(&mut bytes).map_err(|e| {
+            self.patience.ran_out();
+            TransportError::Offline(format!("the reply stopped arriving ({e})"))
+        })?;
+        Ok(bytes)
+    }
+
+    /// A successful reply's JSON, read as [`Self::read_body`] reads.
+    fn read_json<T: serde::de::DeserializeOwned>(
+        &mut self,
+        response: Response,
+    ) -> Result<T, TransportError> {
+        let bytes = self.read_body(check(response)?)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| TransportError::Server(format!("an unreadable reply ({e})")))
+    }
+
     /// Where the centre's copy of an upload stands (asking also finishes an upload whose
     /// bytes all arrived before its reply was lost).
-    fn upload_status(&self, sha256: &str) -> Result<UploadStatus, TransportError> {
-        let response = self
-            .centre
-            .http
-            .get(self.url(&upload_status_path(sha256)))
-            .bearer_auth(&self.token)
-            .send()
-            .map_err(offline)?;
-        json(check(response)?)
+    fn upload_status(&mut self, sha256: &str) -> Result<UploadStatus, TransportError> {
+        let request = self.centre.http.get(self.url(&upload_status_path(sha256)));
+        let response = self.send(request, 0)?;
+        self.read_json(response)
     }
 
     /// Sends the chunk at `start`; returns where the centre's copy then stands.
     fn put_chunk(
-        &self,
+        &mut self,
         sha256: &str,
         bytes: &[u8],
         start: usize,
     ) -> Result<UploadStatus, TransportError> {
         let end = (start + CHUNK).min(bytes.len());
-        let mut request = self
-            .centre
-            .http
-            .put(self.url(&blob_path(sha256)))
-            .bearer_auth(&self.token);
+        let mut request = self.centre.http.put(self.url(&blob_path(sha256)));
         // An empty file has no byte range to name: it goes whole.
         if end > start {
             request = request.header(
@@ -106,10 +161,8 @@ impl HttpTransport {
                 format!("bytes {start}-{}/{}", end - 1, bytes.len()),
             );
         }
-        let response = request
-            .body(bytes[start..end].to_vec())
-            .send()
-            .map_err(offline)?;
+        let request = request.body(bytes[start..end].to_vec());
+        let response = self.send(request, end - start)?;
         match response.status() {
             StatusCode::OK | StatusCode::CREATED => Ok(UploadStatus {
                 received: bytes.len() as u64,
@@ -135,16 +188,16 @@ const SPARE_REQUESTS: usize = 4;
 
 impl Transport for HttpTransport {
     fn push(&mut self, request: &PushRequest) -> Result<PushOutcome, TransportError> {
-        let response = self
+        let body = compressed_json(request)?;
+        let body_len = body.len();
+        let request = self
             .centre
             .http
             .post(self.url("/v1/sync/push"))
-            .bearer_auth(&self.token)
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_ENCODING, "zstd")
-            .body(compressed_json(request)?)
-            .send()
-            .map_err(offline)?;
+            .body(body);
+        let response = self.send(request, body_len)?;
         if response.status() == StatusCode::CONFLICT {
             let body: serde_json::Value = json(response)?;
             if let Ok(gap) = serde_json::from_value::<PushGap>(body.clone()) {
@@ -155,33 +208,25 @@ impl Transport for HttpTransport {
             }
             return Err(TransportError::Rejected(body.to_string()));
         }
-        Ok(PushOutcome::Accepted(json(check(response)?)?))
+        Ok(PushOutcome::Accepted(self.read_json(response)?))
     }
 
     fn pull(&mut self, since: u64, limit: u32) -> Result<PullResponse, TransportError> {
-        let response = self
-            .centre
-            .http
-            .get(self.url(&format!(
-                "/v1/sync/pull?since={since}&limit={limit}&device_id={}",
-                self.device
-            )))
-            .bearer_auth(&self.token)
-            .send()
-            .map_err(offline)?;
-        json(check(response)?)
+        let request = self.centre.http.get(self.url(&format!(
+            "/v1/sync/pull?since={since}&limit={limit}&device_id={}",
+            self.device
+        )));
+        let response = self.send(request, 0)?;
+        self.read_json(response)
     }
 
     fn download_blob(&mut self, sha256: &str) -> Result<Vec<u8>, TransportError> {
-        let response = self
+        let request = self
             .centre
             .http
-            .get(self.url(&format!("/v1/blobs/{sha256}")))
-            .bearer_auth(&self.token)
-            .send()
-            .map_err(offline)?;
-        let bytes = check(response)?.bytes().map_err(offline)?;
-        Ok(bytes.to_vec())
+            .get(self.url(&format!("/v1/blobs/{sha256}")));
+        let response = self.send(request, 0)?;
+        self.read_body(check(response)?)
     }
 
     fn upload_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<(), TransportError> {

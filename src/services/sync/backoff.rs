@@ -84,6 +84,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_request_gives_up_before_the_next_probe_is_due() {
+        // Otherwise a sync begun during an outage holds the worker (and Sync now) past the
+        // probe that would have found the centre back.
+        use pocketfolio_client::patience::{CONNECT_TIMEOUT, QUICK_FIRST_WAIT};
+        let probe = probe_every(std::time::Duration::ZERO, true);
+        assert!(CONNECT_TIMEOUT < probe && QUICK_FIRST_WAIT < probe);
+    }
+
+    #[test]
     fn the_ceiling_doubles_then_caps() {
         // The largest draw below each ceiling shows the ceiling itself.
         assert_eq!(full_jitter(0, BASE_MS, CAP_MS), 2_000);

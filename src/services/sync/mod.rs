@@ -5,6 +5,7 @@ pub mod backoff;
 mod handle;
 mod remove;
 pub mod session_store;
+mod sign_in_message;
 pub mod status;
 mod worker;
 
@@ -14,3 +15,10 @@ mod tests;
 pub use handle::SyncHandle;
 pub use status::{SyncState, SyncStatus};
 pub use worker::start;
+
+/// `sentence` for the screen, with the raw error `detail` written to the log only: a learner
+/// is told what happened and what to do, never "Permission denied (os error 13)".
+fn said_plainly(sentence: &str, detail: impl std::fmt::Display) -> String {
+    eprintln!("{sentence} ({detail})");
+    sentence.to_string()
+}

@@ -43,7 +43,14 @@ pub fn remove_device_data(backend: &Backend, dir: &Path) -> Result<(), String> {
 }
 
 fn delete_files(dir: &Path) -> Result<(), String> {
-    let failed = |what: &str, e: std::io::Error| format!("{what} could not be removed: {e}");
+    let failed = |what: &str, e: std::io::Error| {
+        super::said_plainly(
+            &format!(
+                "{what} could not be removed. Close the app, open it again and try once more."
+            ),
+            e,
+        )
+    };
     for suffix in ["", "-wal", "-shm"] {
         match std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}"))) {
             Ok(()) => {}

@@ -1,8 +1,13 @@
 //! The centre sign-in kept between runs, in a small file beside the collection. The token is a
 //! secret: the file is readable by this user only, and it never appears in logs or on screen.
 
+use super::said_plainly;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// Saving the sign-in failed: most often a full phone.
+const NOT_SAVED: &str =
+    "Pocketfolio couldn't save your sign-in on this phone. Check the phone has free space, then sign in again.";
 
 /// The file's name inside the data folder.
 pub const SESSION_FILE: &str = "centre-session.json";
@@ -47,8 +52,9 @@ pub fn load(dir: &Path) -> Result<Option<SavedSession>, String> {
             .map(Some)
             .map_err(|_| "The saved sign-in could not be read; sign in again.".to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!(
-            "The saved sign-in could not be read ({e}); sign in again."
+        Err(e) => Err(said_plainly(
+            "The saved sign-in could not be read; sign in again.",
+            e,
         )),
     }
 }
@@ -57,8 +63,8 @@ pub fn load(dir: &Path) -> Result<Option<SavedSession>, String> {
 /// so a crash leaves the old file or the new one, never half of one.
 pub fn save(dir: &Path, session: &SavedSession) -> Result<(), String> {
     use std::io::Write;
-    let failed = |e: std::io::Error| format!("The sign-in could not be saved on this device: {e}");
-    let json = serde_json::to_vec_pretty(session).map_err(|e| e.to_string())?;
+    let failed = |e: std::io::Error| said_plainly(NOT_SAVED, e);
+    let json = serde_json::to_vec_pretty(session).map_err(|e| said_plainly(NOT_SAVED, e))?;
     let temp = dir.join(format!("{SESSION_FILE}.tmp"));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -78,7 +84,10 @@ pub fn clear(dir: &Path) -> Result<(), String> {
     match std::fs::remove_file(path(dir)) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("The saved sign-in could not be removed: {e}")),
+        Err(e) => Err(said_plainly(
+            "Pocketfolio couldn't forget the sign-in on this phone. Close the app, open it again and sign out once more.",
+            e,
+        )),
     }
 }
 
@@ -102,9 +111,8 @@ pub fn load_owner(dir: &Path) -> Option<Owner> {
 
 /// Records the owner of this device's data.
 pub fn save_owner(dir: &Path, owner: &Owner) -> Result<(), String> {
-    let json = serde_json::to_vec(owner).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join(OWNER_FILE), json)
-        .map_err(|e| format!("The sign-in could not be saved on this device: {e}"))
+    let json = serde_json::to_vec(owner).map_err(|e| said_plainly(NOT_SAVED, e))?;
+    std::fs::write(dir.join(OWNER_FILE), json).map_err(|e| said_plainly(NOT_SAVED, e))
 }
 
 /// Whether `owner` may sign in on a device whose data belongs to `recorded`: one learner's
@@ -182,6 +190,25 @@ mod tests {
         assert_eq!(load_owner(dir.path()), None);
         save_owner(dir.path(), &lee).unwrap();
         assert_eq!(load_owner(dir.path()), Some(lee));
+    }
+
+    #[test]
+    fn a_sign_in_that_cannot_be_saved_says_so_plainly() {
+        // A "folder" that is a file: every write fails with an OS error.
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, b"x").unwrap();
+        let owner = Owner {
+            centre: "https://c.example".into(),
+            username: "lee".into(),
+        };
+        for message in [
+            save(&not_a_folder, &sample()).unwrap_err(),
+            save_owner(&not_a_folder, &owner).unwrap_err(),
+        ] {
+            assert_eq!(message, NOT_SAVED);
+            assert!(!message.contains("os error"), "{message}");
+        }
     }
 
     #[test]

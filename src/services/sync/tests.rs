@@ -247,3 +247,50 @@ fn the_worker_notices_the_centre_is_back_without_waiting_out_its_backoff() {
         back.elapsed()
     );
 }
+
+/// A sync begun while the centre is up but cannot answer (a dead link, a hung centre) used to
+/// wait a minute on its request, with Sync now disabled all that time; it now ends before the
+/// worker's next probe, so Sync now works again at once.
+#[test]
+fn sync_now_is_usable_again_within_seconds_when_the_centre_goes_silent() {
+    let centre_dir = tempfile::tempdir().unwrap();
+    let centre = BackgroundCentre::start(centre_dir.path(), 0);
+    let port = centre.port;
+    account(&centre, Role::Learner, "lee");
+    let phone_dir = tempfile::tempdir().unwrap();
+    let backend = open_backend(phone_dir.path(), 0);
+    start(&backend, phone_dir.path().to_path_buf());
+    let sync = backend.sync().clone();
+    sync.sign_in(
+        format!("http://127.0.0.1:{port}"),
+        "lee".into(),
+        "correct horse".into(),
+    );
+    wait_for("the first sync", &backend, |b| {
+        matches!(b.sync().status().state, SyncState::Synced { .. })
+    });
+    centre.stop();
+    // Something on the centre's address takes connections and never answers.
+    let silent = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let _held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming() {
+            open.push(stream);
+        }
+    });
+    sync.sync_now();
+    wait_for("the sync to start", &backend, |b| {
+        matches!(b.sync().status().state, SyncState::Syncing(_))
+    });
+    let started = Instant::now();
+    wait_for("the sync to give up", &backend, |b| {
+        !matches!(b.sync().status().state, SyncState::Syncing(_))
+    });
+    let probe = super::backoff::probe_every(Duration::ZERO, true);
+    assert!(
+        started.elapsed() < probe,
+        "Sync now was unusable for {:?}",
+        started.elapsed()
+    );
+    assert!(sync.status().needs_retry(), "{:?}", sync.status());
+}

@@ -5,10 +5,11 @@
 use super::backoff::{probe_every, Jitter};
 use super::handle::{Command, SyncHandle};
 use super::session_store::{self, SavedSession};
+use super::sign_in_message::sign_in_message;
 use super::status::{Account, Next, Progress, SyncState};
 use crate::state::Backend;
 use pocketfolio_client::{Centre, ClientError, HttpTransport};
-use pocketfolio_core::sync::{sync, TransportError};
+use pocketfolio_core::sync::sync;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -226,9 +227,13 @@ impl Worker {
         device: pocketfolio_core::model::DeviceId,
     ) -> HttpTransport {
         let handle = self.handle.clone();
-        HttpTransport::new(centre, token, device).on_upload_progress(Arc::new(
-            move |_sha, held, size| handle.update(|s| s.uploaded_chunk(held, size)),
-        ))
+        // The worker retries and probes by itself: a sync begun while the centre cannot
+        // answer must end before the next probe, or Sync now waits on it.
+        HttpTransport::new(centre, token, device)
+            .with_first_wait(pocketfolio_client::patience::QUICK_FIRST_WAIT)
+            .on_upload_progress(Arc::new(move |_sha, held, size| {
+                handle.update(|s| s.uploaded_chunk(held, size))
+            }))
     }
 
     fn sign_in(&mut self, address: &str, username: &str, password: &str) {
@@ -260,10 +265,13 @@ impl Worker {
         if username.trim().is_empty() || password.is_empty() {
             return Err("Enter your username and password from your centre.".to_string());
         }
-        let centre = Centre::new(address).map_err(|e| e.to_string())?;
-        let session = centre
-            .sign_in(username.trim(), password)
-            .map_err(|e| sign_in_message(&e, centre.address()))?;
+        let failed = |e: ClientError| {
+            // The screen says it in plain words; the detail is for whoever reads the log.
+            eprintln!("Sign-in failed: {e}");
+            sign_in_message(&e, address.trim())
+        };
+        let centre = Centre::new(address).map_err(failed)?;
+        let session = centre.sign_in(username.trim(), password).map_err(failed)?;
         let owner = session_store::Owner {
             centre: centre.address().to_string(),
             username: session.username.clone(),
@@ -396,26 +404,5 @@ impl Worker {
                 self.offline_since = None;
             }
         }
-    }
-}
-
-/// A sign-in failure as a sentence for the learner.
-fn sign_in_message(e: &ClientError, address: &str) -> String {
-    match e {
-        ClientError::Transport(TransportError::Offline(_)) => format!(
-            "Can't reach the centre at {address}. Check the address and your connection, then try again."
-        ),
-        ClientError::Transport(TransportError::Rejected(reason))
-            if reason.contains("name or password") =>
-        {
-            "The username or password is wrong.".to_string()
-        }
-        ClientError::Transport(TransportError::Unauthorized) => {
-            "The username or password is wrong.".to_string()
-        }
-        ClientError::Transport(TransportError::Rejected(reason)) => {
-            format!("The centre said no: {reason}.")
-        }
-        other => other.to_string(),
     }
 }
