@@ -23,11 +23,37 @@ pub fn SyncStatusView() -> Element {
     );
     // A plain sentence on what failed and what happens next, never the raw error.
     let reason = status.reason().map(str::to_string);
+    let set_aside = status.set_aside_note().map(|note| {
+        let items: Vec<(EvidenceId, String)> = status
+            .set_aside
+            .iter()
+            .filter_map(|id| Some((*id, app.peek(|c| c.evidence(*id)).ok()?.title)))
+            .collect();
+        (note, items)
+    });
     rsx! {
         div { class: "sync-status",
             p { id: "sync-state", role: "status", "aria-live": "polite", "{headline}" }
             if let Some(reason) = reason {
                 p { class: "small", id: "sync-reason", "{reason}" }
+            }
+            if let Some((note, items)) = set_aside {
+                div { id: "sync-set-aside", role: "alert",
+                    p { class: "small", "{note}" }
+                    ul { class: "plain",
+                        for (id, title) in items {
+                            li { key: "{id}",
+                                Link { class: "item-link", to: Route::EvidenceDetail { id: id.to_string() }, "{title}" }
+                            }
+                        }
+                    }
+                    button {
+                        r#type: "button",
+                        id: "dismiss-set-aside",
+                        onclick: move |_| app.sync().dismiss_set_aside(),
+                        "OK, got it"
+                    }
+                }
             }
             if !signed_in {
                 p { class: "small muted",

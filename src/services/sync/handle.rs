@@ -134,6 +134,11 @@ impl SyncHandle {
         self.send(Command::NetworkUp);
     }
 
+    /// The learner has seen the notice about changes a sync set aside.
+    pub fn dismiss_set_aside(&self) {
+        self.update(|s| s.set_aside.clear());
+    }
+
     /// Says the collection changed.
     pub fn changed(&self) {
         self.send(Command::Changed);

@@ -2,6 +2,7 @@
 //! state and sentence is tested without a network.
 
 use crate::plural::counted;
+use pocketfolio_core::model::EvidenceId;
 use pocketfolio_core::sync::{SyncError, SyncProgress, SyncReport, TransportError};
 
 /// The signed-in account, as shown (never the token).
@@ -91,6 +92,9 @@ pub struct SyncStatus {
     /// Bumped whenever a sync (or removing the data) changed the collection, so screens
     /// read it again.
     pub data_generation: u64,
+    /// Items whose change was set aside by a sync because they had been withdrawn on another
+    /// device, until the learner has seen the notice.
+    pub set_aside: Vec<EvidenceId>,
 }
 
 impl Default for SyncStatus {
@@ -102,6 +106,7 @@ impl Default for SyncStatus {
             last_synced_ms: None,
             message: None,
             data_generation: 0,
+            set_aside: Vec::new(),
         }
     }
 }
@@ -148,9 +153,14 @@ impl SyncStatus {
         retry_at_ms: i64,
     ) -> Next {
         let (state, next) = match result {
-            Ok(_) => {
+            Ok(report) => {
                 self.last_synced_ms = Some(now_ms);
                 self.data_generation += 1;
+                for id in &report.set_aside {
+                    if !self.set_aside.contains(id) {
+                        self.set_aside.push(*id);
+                    }
+                }
                 (SyncState::Synced { at_ms: now_ms }, Next::Routine)
             }
             Err(SyncError::Transport(TransportError::Unauthorized)) => {
@@ -228,6 +238,16 @@ impl SyncStatus {
             ),
             _ => None,
         }
+    }
+
+    /// After a sync set changes aside: what happened, in plain words, for the sync line.
+    pub fn set_aside_note(&self) -> Option<String> {
+        let note = match self.set_aside.len() {
+            0 => return None,
+            1 => "An item you changed had already been withdrawn on another of your devices, so your change was not applied. Its words are kept on the item.".to_string(),
+            n => format!("{n} items you changed had already been withdrawn on another of your devices, so your changes were not applied. Their words are kept on each item."),
+        };
+        Some(note)
     }
 
     /// Whether a "Retry" is what the learner needs (rather than "Sync now").
@@ -379,6 +399,31 @@ mod tests {
         assert!(reason.starts_with("Your centre would not take"), "{reason}");
         assert!(!reason.contains("too big"), "no raw error text: {reason}");
         assert!(s.needs_retry());
+    }
+
+    #[test]
+    fn a_sync_that_set_changes_aside_says_so_until_seen() {
+        let mut s = SyncStatus::default();
+        assert_eq!(s.set_aside_note(), None);
+        let item = EvidenceId::parse("0190a0e0-0000-7000-8000-000000000007").unwrap();
+        let report = SyncReport {
+            set_aside: vec![item],
+            ..SyncReport::default()
+        };
+        s.finish(&Ok(report.clone()), NOW, NOW);
+        let note = s.set_aside_note().unwrap();
+        assert!(
+            note.contains("withdrawn on another of your devices"),
+            "{note}"
+        );
+        assert!(note.contains("kept on the item"), "{note}");
+        // A later sync that set nothing aside leaves the notice until the learner has seen it;
+        // the same item again is one item.
+        s.finish(&Ok(SyncReport::default()), NOW, NOW);
+        s.finish(&Ok(report), NOW, NOW);
+        assert_eq!(s.set_aside, vec![item]);
+        s.set_aside.clear();
+        assert_eq!(s.set_aside_note(), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::criteria::CriteriaSection;
 use super::declaration::DeclarationForm;
 use super::fields::{quick_note_fields, EvidenceFields};
 use super::history::History;
+use super::set_aside::SetAsideNotice;
 use super::status::{connected, when, DeliveryBadge, Stage, StageBadge};
 use super::witness::{use_witness_step, Step, WitnessFlow};
 use crate::components::Message;
@@ -77,6 +78,7 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
         }
         if !handed_over {
             DeliveryLine { item: item.clone() }
+            SetAsideNotice { id: item.id, labels: labels.clone() }
             Feedback { item: item.clone() }
         }
         if witness {

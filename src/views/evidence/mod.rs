@@ -12,6 +12,7 @@ mod fields;
 mod handover;
 mod history;
 mod list;
+mod set_aside;
 mod status;
 mod templates;
 mod witness;

@@ -44,7 +44,7 @@ pub struct MergeReport {
     pub feedback: usize,
     /// Items withdrawn on another device whose version here was made after the withdrawal:
     /// that version is kept in the item's history, not applied.
-    pub set_aside: usize,
+    pub set_aside: Vec<EvidenceId>,
 }
 
 /// What a page changes outside the database, applied once it has committed.
@@ -73,7 +73,7 @@ impl Collection {
                 match &change.body {
                     PullBody::Learner(ChangeBody::EvidenceWithdrawn(record)) => {
                         if col.merge_evidence_withdrawn(record)? {
-                            report.set_aside += 1;
+                            report.set_aside.push(record.id);
                         }
                     }
                     PullBody::Learner(body) => {

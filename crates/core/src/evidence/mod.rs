@@ -25,6 +25,7 @@ mod lifecycle;
 mod required;
 #[cfg(test)]
 mod resign_tests;
+mod set_aside;
 mod signature;
 mod signature_log;
 mod signature_summary;
@@ -49,6 +50,7 @@ pub use decision_signature::{add_events, keep_assessor_signatures, sign_decision
 pub use declaration::DeclarationState;
 pub use delivery::Delivery;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
+pub use set_aside::{set_aside_versions, SetAsideVersion};
 pub use signature_log::{events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS};
 pub use signature_summary::{signature_summary_of, SignatureLine, SignatureSummary};
 pub use signed_content::{signed_content_sha256, signed_content_sha256_of};

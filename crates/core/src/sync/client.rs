@@ -8,6 +8,7 @@
 
 use super::protocol::{Change, PushRequest};
 use super::transport::{PushOutcome, Transport, TransportError};
+use crate::model::EvidenceId;
 use crate::{Collection, CoreError};
 use std::sync::Mutex;
 
@@ -34,8 +35,9 @@ pub struct SyncReport {
     /// Assessor decisions among them.
     pub feedback: usize,
     /// Items withdrawn on another device while this one changed them: this device's version
-    /// is kept in the item's history, not applied (the learner should be told).
-    pub set_aside: usize,
+    /// is kept in the item's history, not applied (the learner should be told;
+    /// [`Collection::evidence_set_aside`](crate::Collection::evidence_set_aside) has the words).
+    pub set_aside: Vec<EvidenceId>,
     /// Push and pull requests made (attachment uploads not counted).
     pub round_trips: usize,
 }
@@ -328,7 +330,7 @@ pub(super) fn pull(
         };
         report.pulled += merged.applied;
         report.feedback += merged.feedback;
-        report.set_aside += merged.set_aside;
+        report.set_aside.extend(merged.set_aside);
         progress(SyncProgress::Pulling {
             applied: report.pulled,
         });

@@ -201,7 +201,7 @@ fn a_version_made_after_a_withdrawal_does_not_replace_the_withdrawn_item() {
         let set_aside = if withdrawal_first {
             second_report.set_aside
         } else {
-            first_report.set_aside + last.set_aside
+            [first_report.set_aside, last.set_aside].concat()
         };
 
         assert_eq!(centre_stage(&centre, id), Some(Stage::Withdrawn));
@@ -213,9 +213,16 @@ fn a_version_made_after_a_withdrawal_does_not_replace_the_withdrawn_item() {
         }
         assert_eq!(phone.digest(), tablet.digest());
         assert_eq!(
-            set_aside, 1,
-            "the tablet is told (withdrawal first: {withdrawal_first})"
+            set_aside,
+            [id],
+            "the tablet is told which item (withdrawal first: {withdrawal_first})"
         );
+        // Both devices show the item with the version set aside, in its words.
+        for device in [&phone, &tablet] {
+            let kept = device.col().evidence_set_aside(id).unwrap();
+            assert_eq!(kept.len(), 1, "withdrawal first: {withdrawal_first}");
+            assert_eq!(kept[0].title, "The tablet's later words");
+        }
         let history = tablet.col().evidence_history(id).unwrap();
         assert!(
             history
