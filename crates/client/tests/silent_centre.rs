@@ -55,6 +55,7 @@ fn answer(mut stream: TcpStream, delay: Option<Duration>) {
         official: None,
         programme: None,
         reviews_held: None,
+        progress_reviews: None,
     })
     .unwrap();
     let _ = write!(

@@ -109,6 +109,7 @@ mod tests {
                     official: None,
                     programme: None,
                     reviews_held: None,
+                    progress_reviews: None,
                 })
                 .unwrap();
             assert_eq!(report.set_aside, vec![item]);
