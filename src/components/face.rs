@@ -18,11 +18,18 @@ pub fn Face(segments: Vec<Segment>) -> Element {
             match seg {
                 Segment::Text(t) => rsx! { span { key: "{i}", "{t}" } },
                 Segment::Gap(hint) => {
-                    let shown = match hint {
-                        Some(h) => format!("[{h}]"),
-                        None => "[…]".to_string(),
+                    // A screen reader would say the brackets and the ellipsis; it hears "blank"
+                    // (an `aria-label` on a plain span is ignored by readers).
+                    let (shown, spoken) = match hint {
+                        Some(h) => (format!("[{h}]"), format!("blank, hint: {h}")),
+                        None => ("[…]".to_string(), "blank".to_string()),
                     };
-                    rsx! { span { key: "{i}", class: "gap", "aria-label": "blank", "{shown}" } }
+                    rsx! {
+                        span { key: "{i}", class: "gap",
+                            span { "aria-hidden": "true", "{shown}" }
+                            span { class: "visually-hidden", "{spoken}" }
+                        }
+                    }
                 }
                 Segment::Answer(a) => rsx! { mark { key: "{i}", class: "cloze-answer", "{a}" } },
                 Segment::Image(name) => rsx! { CardImage { key: "{i}-{name}", name } },

@@ -411,7 +411,9 @@ fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Screen>>) -
                                 move |_| { if let Some(s) = session.write().as_mut() { s.answer(&app, rating) } }
                             },
                             b { "{p.rating.label()}" }
-                            span { class: "interval", "{p.interval_text}" }
+                            // Seen as "6d", heard as "6 days" ("6d" is read letter by letter).
+                            span { class: "interval", "aria-hidden": "true", "{p.interval_text}" }
+                            span { class: "visually-hidden", ", {p.interval_spoken}" }
                         }
                     }
                 }
@@ -441,7 +443,7 @@ fn Summary(
     let count = |r: Rating| given.iter().filter(|&&g| g == r).count();
     let wait = next_learning.map(|due| {
         let now = app.peek(|c| Ok(c.clock().now_ms())).unwrap_or(due);
-        pocketfolio_core::scheduler::format_interval((due - now).max(0))
+        pocketfolio_core::scheduler::spoken_interval((due - now).max(0))
     });
     rsx! {
         section { class: "card-box", id: "summary", "aria-labelledby": "summary-heading",

@@ -2,7 +2,9 @@
 // control's spoken name contains its visible text) at 360×640 and 390×844, each in the light
 // and the dark theme: no serious or critical finding anywhere. Also no sideways scrolling and
 // no tap target under 44 px. Screenshots of each screen in dark mode at 390×844 in
-// test-output/a11y-*.png.
+// test-output/a11y-*.png. Screen readers are given words, not abbreviations, for the answer
+// buttons' intervals and a cloze gap; and at 150 % text the delivery badges and the answer
+// buttons still fit, uncovered and on screen, at 360×640.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -89,13 +91,40 @@ test('Today and a review, question and answer', async () => {
   await page.locator('#answer-good').waitFor();
   await checkEverywhere('review-answer');
   const answer = await page.locator('main').ariaSnapshot();
-  // Each answer button is read with its rating first, then when the card comes back.
+  // Each answer button is read with its rating first, then when the card comes back, in
+  // words ("Good, 10 minutes"): "10m" would be read as "10 metres" or letter by letter.
+  const wait = '(less than a minute|\\d+(\\.\\d)? (minute|hour|day|month|year)s?)';
   for (const rating of ['Again', 'Hard', 'Good', 'Easy']) {
-    assert.match(answer, new RegExp(`button "${rating} [^"]+"`), `${rating} is read with its interval`);
+    assert.match(answer, new RegExp(`button "${rating}, ${wait}"`), `${rating} is read with its interval in words`);
   }
+  // A gap is "blank", never the characters "[…]".
+  for (const tree of [question, answer]) assert.doesNotMatch(tree, /\[…\]/, 'a gap is read as "blank"');
   mkdirSync(outputDir, { recursive: true });
   writeFileSync(join(outputDir, 'a11y-review-tree.txt'),
     `Question shown:\n${question}\n\nAnswer shown:\n${answer}\n`);
+});
+
+test('the end of a session: its summary', async () => {
+  // A deck of one card, so one answer ends the session.
+  await visit('/decks', '#deck-name');
+  await page.locator('#deck-name').fill('One card');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByText('Deck "One card" created.').waitFor();
+  await visit('/add', '#card-form');
+  await page.locator('#deck-select').selectOption({ label: 'One card' });
+  await page.locator('#kind-cloze').check();
+  await page.locator('#field-text').fill('A {{c1::BATNA}} is your best alternative to a negotiated agreement.');
+  await page.locator('#save-card').click();
+  await page.getByText(/Added 1 card/).waitFor();
+  await visit('/decks', '#deck-name');
+  await page.getByRole('button', { name: 'Study One card' }).click();
+  await page.locator('#reveal').waitFor();
+  // The gap is heard as "blank".
+  assert.match(await page.locator('#question').ariaSnapshot(), /blank/);
+  await page.locator('#reveal').click();
+  await page.locator('#answer-easy').click();
+  await page.locator('#summary').waitFor();
+  await checkEverywhere('review-summary');
 });
 
 test('cards: decks, options, import, browse, add and edit', async () => {
@@ -140,6 +169,77 @@ test('the portfolio, a quick note, a template item and a witness testimony', asy
   await visit('/evidence', '#evidence-list');
   const witness = await startItem('#start-witness-testimony');
   await checkEverywhere('witness-item', () => visit(witness, '#evidence-heading'));
+  // The witness's own form, once the phone is handed over.
+  await page.locator('#criteria-picker summary').click();
+  await page.locator('#criteria-picker input[value="negotiate/lo3/ac3.1"]').check();
+  await page.locator('#chosen-criteria li[data-criterion="negotiate/lo3/ac3.1"]').waitFor();
+  await page.locator('#witness-next').click();
+  await page.locator('#hand-over').click();
+  await page.locator('#witness-heading').waitFor();
+  await checkEverywhere('witness-form');
+  await page.locator('#witness-cancel').click();
+  await page.locator('#hand-over').waitFor();
+});
+
+// Everything matching `selector` on screen lies within the page's width, is not covered by
+// anything else at its centre, and does not overlap its siblings.
+async function assertFits(what, selector) {
+  const found = await page.locator(selector).evaluateAll((els) => els.map((el) => {
+    el.scrollIntoView({ block: 'center' });
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const overlaps = [...el.parentElement.children].filter((o) => o !== el).filter((o) => {
+      const q = o.getBoundingClientRect();
+      if (!q.width || !q.height) return false;
+      const x = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+      const y = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+      return x > 1 && y > 1;
+    }).map((o) => o.outerHTML.slice(0, 80));
+    return {
+      text: el.innerText.trim().replace(/\s+/g, ' '),
+      inside: r.left >= -0.5 && r.right <= innerWidth + 0.5 && r.top >= -0.5 && r.bottom <= innerHeight + 0.5,
+      uncovered: !!hit && (el.contains(hit) || hit.contains(el)),
+      overlaps,
+    };
+  }));
+  assert.ok(found.length > 0, `${what}: nothing matches ${selector}`);
+  for (const f of found) {
+    assert.ok(f.inside, `${what}: "${f.text}" is not wholly on screen`);
+    assert.ok(f.uncovered, `${what}: "${f.text}" is covered`);
+    assert.deepEqual(f.overlaps, [], `${what}: "${f.text}" overlaps its neighbours`);
+  }
+}
+
+test('at 150 % text the badges and the answer buttons still fit at 360×640', async () => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(SIZES[0]);
+  await visit('/settings', '#text-size');
+  await page.locator('#text-size').selectOption('150');
+  await page.getByText('Text size changed.').waitFor();
+  try {
+    await visit('/evidence', '#evidence-list [data-delivery]');
+    await assertFits('portfolio at 150 %', '#evidence-list [data-delivery]');
+    await assertFits('portfolio at 150 %', '#waiting-badge');
+    await assertNoHorizontalScroll(page, 'portfolio at 150 %');
+    await page.locator('#evidence-list .item-link').first().click();
+    await page.locator('#delivery [data-delivery]').waitFor();
+    await assertFits('an item at 150 %', '#delivery [data-delivery]');
+    await assertNoHorizontalScroll(page, 'an item at 150 %');
+    await visit('/', '#waiting-badge');
+    await assertFits('Today at 150 %', '#waiting-badge');
+    await assertFits('Today at 150 %', '#waiting-count');
+    await visit('/review/all/-', '#reveal');
+    await page.locator('#reveal').click();
+    await page.locator('#answer-good').waitFor();
+    await assertFits('answer buttons at 150 %', '#answer-bar .answers button');
+    await assertTapTargets(page, 'answer buttons at 150 %');
+    await assertNoHorizontalScroll(page, 'review at 150 %');
+    await screenshot(page, 'a11y-150-review-answer');
+  } finally {
+    await visit('/settings', '#text-size');
+    await page.locator('#text-size').selectOption('100');
+    await page.getByText('Text size changed.').waitFor();
+  }
 });
 
 test('Hours, Stats, Settings and a page that does not exist', async () => {

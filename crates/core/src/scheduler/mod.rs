@@ -9,7 +9,7 @@ pub mod fit;
 mod fuzz;
 mod preview;
 
-pub use preview::{format_interval, AnswerPreview};
+pub use preview::{format_interval, spoken_interval, AnswerPreview};
 
 use crate::clock::{DAY_MS, MINUTE_MS};
 use crate::model::{CardId, DeckPreset, Memory, ReviewLog, Schedule, Settings};

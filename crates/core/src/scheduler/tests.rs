@@ -144,6 +144,7 @@ fn button_intervals_are_ordered_and_labelled() {
     let now = review.due_ms + DAY_MS;
     let p = s.preview(card(), &review, now, 0, 0.9).unwrap();
     assert_eq!(p[0].interval_text, "10m");
+    assert_eq!(p[0].interval_spoken, "10 minutes");
     let days: Vec<u32> = p[1..].iter().map(|p| p.schedule.interval_days).collect();
     assert!(days[0] <= days[1] && days[1] < days[2], "{days:?}");
     assert!(p[3].interval_text.ends_with('d') || p[3].interval_text.ends_with("mo"));
