@@ -1,10 +1,13 @@
-//! The app going to the background and coming back, and the network returning: the moments a
-//! phone app must save and sync. The webview tells us, on every target alike (desktop, the
-//! Android and iOS webviews, the browser preview), through the page's own events:
-//! `visibilitychange` and `pagehide` for background and foreground, `online` for the network.
-//! On the way out every screen with unsaved text saves it first, then the sync worker sends
-//! it; on the way back, and when the network returns, the worker syncs at once instead of at
-//! the end of its backoff wait.
+//! The app going to the background and coming back, and the network returning or changing:
+//! the moments a phone app must save and sync. The webview tells us, on every target alike
+//! (desktop, the Android and iOS webviews, the browser preview), through the page's own
+//! events: `visibilitychange` and `pagehide` for background and foreground, `online` for the
+//! network coming back and, where the webview has the Network Information API (Chromium's,
+//! so Android and the desktop, not iOS), `navigator.connection`'s `change` for a move from
+//! one network to another (Wi-Fi to mobile data). On the way out every screen with unsaved
+//! text saves it first, then the sync worker sends it; on the way back, and when the network
+//! returns or changes, the worker syncs at once instead of at the end of its backoff wait.
+//! What Android and iOS would add natively is in docs/mobile.md.
 
 use crate::state::use_app;
 use dioxus::prelude::*;
@@ -12,7 +15,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// Forwards the page's lifecycle events as one word each: "hidden", "visible", "online".
+/// Forwards the page's lifecycle events as one word each: "hidden", "visible", "online",
+/// "network-changed".
 const WATCH_JS: &str = r#"
 const say = (what) => { try { dioxus.send(what); } catch (_) {} };
 document.addEventListener('visibilitychange', () => say(document.hidden ? 'hidden' : 'visible'));
@@ -20,6 +24,9 @@ window.addEventListener('pagehide', () => say('hidden'));
 // Back from the page cache (a phone restoring a suspended app): on screen again.
 window.addEventListener('pageshow', (e) => { if (e.persisted) say('visible'); });
 window.addEventListener('online', () => say('online'));
+// Another network (Wi-Fi to mobile data, a new access point): a request begun on the old one
+// may never be answered, so try afresh. Only while there is a network at all.
+navigator.connection?.addEventListener?.('change', () => { if (navigator.onLine) say('network-changed'); });
 await new Promise(() => {});
 "#;
 
@@ -30,7 +37,7 @@ pub enum LifecycleEvent {
     Paused,
     /// The app is on screen again.
     Resumed,
-    /// The device's network came back.
+    /// The device's network came back, or it moved to another network.
     NetworkUp,
 }
 
@@ -40,7 +47,7 @@ impl LifecycleEvent {
         match word {
             "hidden" => Some(LifecycleEvent::Paused),
             "visible" => Some(LifecycleEvent::Resumed),
-            "online" => Some(LifecycleEvent::NetworkUp),
+            "online" | "network-changed" => Some(LifecycleEvent::NetworkUp),
             _ => None,
         }
     }
@@ -134,6 +141,10 @@ mod tests {
         );
         assert_eq!(
             LifecycleEvent::parse("online"),
+            Some(LifecycleEvent::NetworkUp)
+        );
+        assert_eq!(
+            LifecycleEvent::parse("network-changed"),
             Some(LifecycleEvent::NetworkUp)
         );
         assert_eq!(LifecycleEvent::parse("other"), None);

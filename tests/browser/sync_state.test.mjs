@@ -4,7 +4,7 @@
 // a badge counting the items waiting), "Sent — with your assessor" once the centre is back
 // (caught up in under 10 s without the learner doing anything), and "Decision back" once the
 // assessor has decided; the Unit view shows the same. Coming back on screen and the network
-// returning each sync at once. Also checked at 360×640 and in dark mode. Screenshots in
+// returning or changing each sync at once. Also checked at 360×640 and in dark mode. Screenshots in
 // test-output/sync-state-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,9 +135,13 @@ test('submitted while the centre is down it waits, in plain words; back, it is s
 test('the assessor decides: the item, the list and the Unit view say the decision is back', async () => {
   await decideOnCentre(browser, centre, title, 'Accept', 'Clear and calm.');
   await tab(page, 'Today');
-  // Right after the previous test's centre restart a sync can still be under way, with Sync
-  // now disabled, for up to ~30 s (noticed, not yet mended): wait for it rather than fail.
-  await page.locator('#sync-now').click({ timeout: 60_000 });
+  // A sync begun during the outage now gives up within seconds (client/src/patience.rs), so
+  // Sync now is usable again soon after the centre's restart; how soon is reported. The wait
+  // stays generous: on a loaded machine a sync of the restarted centre may still be running.
+  const shown = performance.now();
+  await page.locator('#sync-now:not([disabled])').waitFor({ timeout: 60_000 });
+  report('sync_now_usable_after_restart', performance.now() - shown, 'ms');
+  await page.locator('#sync-now').click();
   await openItem();
   await waitForDelivery('decision-back', 30_000);
   await checkScreen('item-decision-back');
@@ -173,4 +177,11 @@ test('coming back on screen, or the network returning, syncs at once', async () 
   await submitFromTablet(centre, 'Swapped a shift to cover a delivery');
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await page.locator('#evidence-list .item-link', { hasText: 'Swapped a shift to cover a delivery' }).waitFor({ timeout: 8_000 });
+
+  // Moving to another network (Wi-Fi to mobile data) syncs at once too, where the webview
+  // reports it (Chromium's Network Information API; Android's webview has it).
+  assert.ok(await page.evaluate(() => !!navigator.connection), 'this Chromium reports network changes');
+  await submitFromTablet(centre, 'Explained the returns policy calmly');
+  await page.evaluate(() => navigator.connection.dispatchEvent(new Event('change')));
+  await page.locator('#evidence-list .item-link', { hasText: 'Explained the returns policy calmly' }).waitFor({ timeout: 8_000 });
 });
