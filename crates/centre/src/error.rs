@@ -201,3 +201,20 @@ impl ApiError {
         }
     }
 }
+
+/// Storage's errors at the edge: each one a status.
+impl From<crate::db::error::DbError> for ApiError {
+    fn from(e: crate::db::error::DbError) -> Self {
+        use crate::db::error::DbError;
+        match e {
+            DbError::Database(e) => ApiError::Database(e),
+            DbError::Encode(e) => ApiError::Internal(e.to_string()),
+            DbError::Corrupt(what) => ApiError::Internal(what),
+            DbError::NoPortfolio => ApiError::Forbidden(e.to_string()),
+            DbError::NotFound(what) => ApiError::NotFound(what),
+            DbError::Conflict(why) => ApiError::Conflict(why.to_string()),
+            DbError::Gap(gap) => ApiError::PushGap(gap),
+            DbError::MissingBlobs(missing) => ApiError::MissingBlobs(missing),
+        }
+    }
+}

@@ -200,7 +200,8 @@ async fn an_eqa_reads_their_qualification_changes_nothing_and_is_audited(backend
         item_page.as_str(),
         "/quality",
         sample_page.as_str(),
-        "/quality/plan",
+        // With its query: which qualification's plan was read matters to an EQA's record.
+        "/quality/plan?qualification=proqual-cs-l2",
         "/quality/strategy",
         "/quality/standardisation",
         "/account",

@@ -7,10 +7,10 @@
 //! lifecycle says what a version or a deletion did. Versions are merged in the push's order, so
 //! a push that holds two versions of one item merges the second against the first.
 
+use super::error::DbError;
 use super::evidence::{learner_status_str, lifecycle_of, parse_hlc, parse_status};
 use super::now_ms;
 use super::sync::{json, placeholders};
-use crate::error::ApiResult;
 use pocketfolio_core::evidence::{
     keep_assessor_signatures, merge_log_into, Lifecycle, LifecycleEvent, Removal,
 };
@@ -417,7 +417,7 @@ impl<'a> EvidenceMerge<'a> {
     }
 
     /// Writes the changed items and their history.
-    pub(crate) async fn write(self, conn: &mut AnyConnection) -> ApiResult<()> {
+    pub(crate) async fn write(self, conn: &mut AnyConnection) -> Result<(), DbError> {
         let changed: Vec<(&String, &Held)> = self
             .order
             .iter()
@@ -442,7 +442,7 @@ async fn upsert_items(
     conn: &mut AnyConnection,
     learner_id: &str,
     items: &[(&String, &Held)],
-) -> ApiResult<()> {
+) -> Result<(), DbError> {
     let rows: Vec<String> = (0..items.len())
         .map(|i| format!("({})", placeholders(i * ITEM_COLS + 1, ITEM_COLS)))
         .collect();

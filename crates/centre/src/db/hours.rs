@@ -5,10 +5,10 @@
 
 use super::accounts::Account;
 use super::audit::{self, NewEntry};
+use super::error::{DbError, DbResult};
 use super::evidence::CENTRE_NODE;
 use super::sync::json;
 use super::{now_ms, Db, Scope};
-use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::apprenticeship::{HoursDecision, HoursState, Programme, Verdict};
 use pocketfolio_core::model::HoursEntryId;
 use pocketfolio_core::sync::protocol::{HoursRecord, Origin, PullBody};
@@ -78,7 +78,7 @@ pub(crate) async fn add_history(
     learner_id: &str,
     entry_id: &str,
     event: HistoryEvent<'_>,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO hours_history (learner_id, entry_id, id, time_ms, received_ms, actor, \
          action, before_record, after_record, reason) \
@@ -105,7 +105,7 @@ async fn store(
     learner_id: &str,
     id: &str,
     held: &StoredHours,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     let (date, minutes) = held.record.as_ref().map_or((String::new(), 0), |r| {
         (r.entry.date.to_string(), i64::from(r.entry.duration_min))
     });
@@ -137,7 +137,7 @@ pub(crate) async fn put(
     learner_id: &str,
     record: &HoursRecord,
     actor: &str,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     let id = record.entry.id.to_string();
     let held = get(conn, learner_id, &id).await?;
     let standing = held.as_ref().and_then(|h| h.record.clone());
@@ -180,7 +180,7 @@ pub(crate) async fn delete(
     id: &str,
     actor: &str,
     time_ms: i64,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     let held = get(conn, learner_id, id).await?;
     if held.as_ref().is_some_and(|h| h.deleted) {
         return Ok(());
@@ -319,7 +319,7 @@ impl Db {
         entry_id: HoursEntryId,
         verdict: Verdict,
         reason: &str,
-    ) -> ApiResult<HoursDecision> {
+    ) -> DbResult<HoursDecision> {
         let id = entry_id.to_string();
         let mut tx = self.begin_write().await?;
         let head: Option<(i64,)> = sqlx::query_as(AssertSqlSafe(format!(
@@ -332,14 +332,14 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((pos,)) = head else {
-            return Err(ApiError::NotFound("The learner"));
+            return Err(DbError::NotFound("The learner"));
         };
         let Some(held) = get(&mut tx, learner_id, &id).await? else {
-            return Err(ApiError::NotFound("The hours entry"));
+            return Err(DbError::NotFound("The hours entry"));
         };
         let Some(record) = held.record.clone().filter(|_| !held.deleted) else {
-            return Err(ApiError::Conflict(
-                "The learner deleted this entry, so there is nothing to decide.".into(),
+            return Err(DbError::Conflict(
+                "The learner deleted this entry, so there is nothing to decide.",
             ));
         };
         let decision = HoursDecision {
@@ -425,7 +425,7 @@ impl Db {
         learner_id: &str,
         programme: &Programme,
         audit_entry: &NewEntry<'_>,
-    ) -> ApiResult<()> {
+    ) -> DbResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO programmes (learner_id, record, updated_ms) VALUES ($1, $2, $3) \

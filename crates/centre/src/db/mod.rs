@@ -11,6 +11,7 @@ pub mod audit;
 pub mod enrolments;
 pub mod eqa;
 pub mod erasure;
+pub mod error;
 pub mod evidence;
 mod evidence_merge;
 pub mod export_key;

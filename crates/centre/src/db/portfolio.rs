@@ -1,8 +1,8 @@
 //! A learner's evidence as the core's items, for the one portfolio exporter: the centre's
 //! rows are turned into what the phone holds, and the core's lifecycle says each item's stage.
 
+use super::error::DbResult;
 use super::{Db, Scope};
-use crate::error::ApiResult;
 use pocketfolio_core::evidence::Removal;
 use pocketfolio_core::model::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
@@ -34,7 +34,7 @@ impl Db {
         &self,
         learner_id: &str,
         reader: Reader<'_>,
-    ) -> ApiResult<(Vec<ItemWithHistory>, HashMap<String, u64>)> {
+    ) -> DbResult<(Vec<ItemWithHistory>, HashMap<String, u64>)> {
         let (scope_sql, scope_id) = match reader {
             Reader::Staff(scope) => (
                 format!("AND learner_id IN {}", Scope::visible_learners(2)),
@@ -95,7 +95,7 @@ impl Db {
     async fn get_learner_history(
         &self,
         learner_id: &str,
-    ) -> ApiResult<HashMap<String, Vec<EvidenceHistoryEntry>>> {
+    ) -> DbResult<HashMap<String, Vec<EvidenceHistoryEntry>>> {
         let rows = sqlx::query(
             "SELECT evidence_id, time_ms, actor, summary, detail FROM evidence_history \
              WHERE learner_id = $1 ORDER BY evidence_id, time_ms, id",

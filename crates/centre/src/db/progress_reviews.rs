@@ -2,6 +2,7 @@
 //! (`ReviewStanding`); this only stores and loads.
 
 use super::audit::{self, NewEntry};
+use super::error::{DbError, DbResult};
 use super::sync::json;
 use super::{now_ms, Db};
 use crate::error::ApiError;
@@ -58,7 +59,7 @@ pub(crate) async fn lock_review(
     conn: &mut AnyConnection,
     learner_id: &str,
     review_id: &str,
-) -> ApiResult<Option<SignedReview>> {
+) -> DbResult<Option<SignedReview>> {
     let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE progress_reviews SET signatures = signatures WHERE learner_id = $1 AND id = $2          RETURNING record, signatures",
     )
@@ -69,7 +70,7 @@ pub(crate) async fn lock_review(
     let Some((record, signatures)) = row else {
         return Ok(None);
     };
-    let parse = |e: serde_json::Error| ApiError::Internal(format!("review {review_id}: {e}"));
+    let parse = |e: serde_json::Error| DbError::Corrupt(format!("review {review_id}: {e}"));
     Ok(Some(SignedReview {
         review: serde_json::from_str(&record).map_err(parse)?,
         signatures: serde_json::from_str(&signatures).map_err(parse)?,
@@ -80,7 +81,7 @@ pub(crate) async fn store_review(
     conn: &mut AnyConnection,
     learner_id: &str,
     signed: &SignedReview,
-) -> ApiResult<()> {
+) -> DbResult<()> {
     sqlx::query(
         "UPDATE progress_reviews SET held_on = $3, record = $4, signatures = $5          WHERE learner_id = $1 AND id = $2",
     )
@@ -102,7 +103,7 @@ pub(crate) async fn take_learner_signature(
     conn: &mut AnyConnection,
     learner_id: &str,
     signature: &ReviewSignature,
-) -> ApiResult<Result<bool, TakeProblem>> {
+) -> DbResult<Result<bool, TakeProblem>> {
     let id = signature.review_id.to_string();
     let Some(mut signed) = lock_review(conn, learner_id, &id).await? else {
         return Ok(Err(TakeProblem::DoesNotFit(
@@ -170,7 +171,7 @@ impl Db {
         review: &ProgressReview,
         recorded_by: &str,
         audit_entry: &NewEntry<'_>,
-    ) -> ApiResult<()> {
+    ) -> DbResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO progress_reviews (learner_id, id, held_on, record, recorded_by, \

@@ -5,52 +5,37 @@
 //! learner's row, so one learner's pushes apply one at a time and positions commit in order:
 //! a pull never skips a row that commits later with a smaller position.
 
+use super::error::DbError;
 use super::evidence_merge::EvidenceMerge;
 use super::{hours, now_ms, Db};
-use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::model::Settings;
 use pocketfolio_core::sync::protocol::{
     limits, Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
     PushGap, PushRequest, PushResponse, ReviewRecord, SettingsRecord, Versioned,
 };
-use pocketfolio_core::sync::{rules, validate};
+use pocketfolio_core::sync::rules;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeSet;
 
-/// A push or pull for an account that is not (or is no longer) a learner's.
-const NO_PORTFOLIO: &str =
-    "This account has no portfolio at the centre; sign in again, or ask your centre's administrator.";
-
 /// Most changes in one push.
 pub const MAX_BATCH: usize = limits::MAX_PUSH_CHANGES;
 /// Most changes in one pull page.
 pub const MAX_PAGE: u64 = limits::MAX_PULL_CHANGES;
 
-/// Checks the batch before touching storage: its size, then every field of every change by
-/// the core's rules (the in-memory centre applies the same ones).
-fn check_batch(req: &PushRequest) -> ApiResult<()> {
-    if req.changes.len() > MAX_BATCH {
-        return Err(ApiError::TooLarge(format!(
-            "A push may carry at most {MAX_BATCH} changes; send the rest in another batch."
-        )));
-    }
-    validate::check_push(req, now_ms()).map_err(|e| ApiError::invalid(e.field, e.message))
-}
-
 impl Db {
-    /// Applies a device's batch for a learner, all or nothing.
-    pub async fn push(&self, learner_id: &str, req: &PushRequest) -> ApiResult<PushResponse> {
-        check_batch(req)?;
+    /// Stores a device's batch for a learner, all or nothing, by the core's merge rules. The
+    /// batch has been checked already (`services::sync::push`).
+    pub async fn push(&self, learner_id: &str, req: &PushRequest) -> Result<PushResponse, DbError> {
         let device_id = req.device_id.to_string();
         // Encode the stream rows before taking the write turn, so the lock covers only SQL.
         let encoded: Vec<String> = req
             .changes
             .iter()
             .map(|c| json(&PullBody::Learner(c.body.clone())))
-            .collect::<ApiResult<_>>()?;
+            .collect::<Result<_, _>>()?;
         let mut tx = self.begin_write().await?;
         // The learner's lock and the device's row in one statement: on PostgreSQL every
         // statement of a push is a round trip while the learner's row is locked.
@@ -64,17 +49,15 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         let Some((head, owner, seq)) = head else {
-            return Err(ApiError::forbidden(NO_PORTFOLIO));
+            return Err(DbError::NoPortfolio);
         };
         let last_seq = match (owner, seq) {
-            (Some(owner), _) if owner != learner_id => {
-                return Err(ApiError::NotFound("The device"))
-            }
+            (Some(owner), _) if owner != learner_id => return Err(DbError::NotFound("The device")),
             (Some(_), Some(seq)) => seq as u64,
             _ => 0,
         };
         if req.first_seq > last_seq + 1 {
-            return Err(ApiError::PushGap(PushGap {
+            return Err(DbError::Gap(PushGap {
                 expected_seq: last_seq + 1,
             }));
         }
@@ -84,7 +67,7 @@ impl Db {
         };
         let missing = missing_blobs(&mut tx, learner_id, &fresh).await?;
         if !missing.is_empty() {
-            return Err(ApiError::MissingBlobs(MissingBlobs { missing }));
+            return Err(DbError::MissingBlobs(MissingBlobs { missing }));
         }
         let seen = seen_changes(&mut tx, learner_id, &fresh).await?;
         let fresh: Vec<&Change> = fresh
@@ -116,8 +99,7 @@ impl Db {
         evidence.write(&mut tx).await?;
         let origin = serde_json::to_string(&Origin::Device {
             device_id: req.device_id,
-        })
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        })?;
         let mut pos = head;
         for chunk in fresh.chunks(150) {
             let mut sql = String::from(
@@ -170,7 +152,7 @@ impl Db {
         since: u64,
         limit: u64,
         skip_device: Option<&str>,
-    ) -> ApiResult<PullResponse> {
+    ) -> Result<PullResponse, DbError> {
         let limit = limit.clamp(1, MAX_PAGE);
         // Read the head first: every position up to it has committed.
         let head: Option<(i64,)> =
@@ -179,7 +161,7 @@ impl Db {
                 .fetch_optional(&self.pool)
                 .await?;
         let Some((head,)) = head else {
-            return Err(ApiError::forbidden(NO_PORTFOLIO));
+            return Err(DbError::NoPortfolio);
         };
         let rows = sqlx::query(
             "SELECT pos, origin, body FROM feed WHERE learner_id = $1 AND pos > $2 AND pos <= $3 \
@@ -244,7 +226,7 @@ impl Db {
     }
 
     /// A learner's answers (not undone), for fitting scheduler parameters.
-    pub async fn get_answers(&self, learner_id: &str) -> ApiResult<Vec<crate::fit::Answer>> {
+    pub async fn get_answers(&self, learner_id: &str) -> Result<Vec<crate::fit::Answer>, DbError> {
         let rows = sqlx::query(
             "SELECT card_id, time_ms, kind, tz_offset_min FROM reviews \
              WHERE learner_id = $1 AND undone = 0 AND kind BETWEEN 1 AND 4",
@@ -270,7 +252,7 @@ impl Db {
 
     /// The hour the learner's day starts, from the settings their devices synced (the app's
     /// default until they sync any).
-    pub async fn get_rollover_hour(&self, learner_id: &str) -> ApiResult<u8> {
+    pub async fn get_rollover_hour(&self, learner_id: &str) -> Result<u8, DbError> {
         let stored: Option<(String,)> =
             sqlx::query_as("SELECT record FROM settings WHERE learner_id = $1")
                 .bind(learner_id)
@@ -280,7 +262,7 @@ impl Db {
             return Ok(Settings::default().rollover_hour);
         };
         let record: SettingsRecord = serde_json::from_str(&record)
-            .map_err(|e| ApiError::Internal(format!("stored settings unreadable: {e}")))?;
+            .map_err(|e| DbError::Corrupt(format!("stored settings: {e}")))?;
         Ok(record.settings.rollover_hour)
     }
 
@@ -291,7 +273,7 @@ impl Db {
         parameters: &[f32],
         review_count: u64,
         fitted_ms: i64,
-    ) -> ApiResult<()> {
+    ) -> Result<(), DbError> {
         let mut tx = self.begin_write().await?;
         let (pos,): (i64,) = sqlx::query_as(
             "UPDATE accounts SET feed_pos = feed_pos + 1 WHERE id = $1 AND role = 'learner' \
@@ -300,7 +282,7 @@ impl Db {
         .bind(learner_id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(ApiError::NotFound("The learner"))?;
+        .ok_or(DbError::NotFound("The learner"))?;
         let body = PullBody::Parameters {
             parameters: parameters.to_vec(),
             review_count,
@@ -443,7 +425,7 @@ async fn apply_change(
     change: &Change,
     evidence: &mut EvidenceMerge<'_>,
     actor: &str,
-) -> ApiResult<()> {
+) -> Result<(), DbError> {
     match &change.body {
         ChangeBody::Review(_) => {}
         ChangeBody::ReviewUndone(id) => {
@@ -524,8 +506,8 @@ async fn apply_change(
 }
 
 /// Serialises a record for a TEXT column.
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
-    serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()))
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, DbError> {
+    Ok(serde_json::to_string(value)?)
 }
 
 /// Whether an incoming version beats the stored one: the core's rule on their stamps. A stored
@@ -546,7 +528,7 @@ async fn put_record<R: Versioned + Serialize + DeserializeOwned>(
     id: &str,
     record: &R,
     time_ms: i64,
-) -> ApiResult<()> {
+) -> Result<(), DbError> {
     let row: Option<(Option<String>, i64)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT record, deleted FROM {table} WHERE learner_id = $1 AND id = $2"
     )))

@@ -181,6 +181,12 @@ pub async fn record_views(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = request.uri().path().to_string();
+    // What was read, query included: which qualification's plan or which period an EQA
+    // looked at is part of the record.
+    let shown = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_string());
     let learner = path
         .strip_prefix("/learners/")
         .and_then(|rest| rest.split('/').next())
@@ -196,6 +202,10 @@ pub async fn record_views(
     )
     .await
     .ok();
+    // The handler's own extractor takes this one instead of looking the session up again.
+    if let Some(user) = &user {
+        parts.extensions.insert(user.clone());
+    }
     let response = next
         .run(axum::extract::Request::from_parts(parts, body))
         .await;
@@ -209,7 +219,7 @@ pub async fn record_views(
             "page.view"
         };
         let actor = crate::services::Actor::Account(&user.account);
-        let target = format!("page {path}");
+        let target = format!("page {shown}");
         if let Err(e) = crate::services::audit::record_view(
             &state.db,
             actor,

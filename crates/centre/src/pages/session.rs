@@ -138,6 +138,10 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Already found and checked for this request (`record_views` looks first).
+        if let Some(user) = parts.extensions.get::<PageUser>() {
+            return Ok(user.clone());
+        }
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageRejection::SignIn)?;
         let hash = token_hash(token);
         let session = state

@@ -32,7 +32,9 @@ pub async fn push(
     LearnerCaller(learner): LearnerCaller,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> ApiResult<Json<PushResponse>> {
-    Ok(Json(state.db.push(&learner.id, &req).await?))
+    Ok(Json(
+        crate::services::sync::push(&state.db, &learner.id, &req).await?,
+    ))
 }
 
 /// A whole number from 0 to 2^63 − 1 (what the database can compare).

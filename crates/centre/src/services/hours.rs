@@ -75,8 +75,9 @@ pub async fn decide(
     }
     let entry_id =
         HoursEntryId::parse(entry_id).map_err(|_| ApiError::NotFound("The hours entry"))?;
-    db.decide_hours(actor, learner_id, entry_id, verdict, reason)
-        .await
+    Ok(db
+        .decide_hours(actor, learner_id, entry_id, verdict, reason)
+        .await?)
 }
 
 /// Entries of one learner in scope, with the checks and progress; 404 out of scope.
@@ -181,7 +182,7 @@ pub async fn set_programme(
         &before,
         &after,
     );
-    db.put_programme(learner_id, programme, &entry).await
+    Ok(db.put_programme(learner_id, programme, &entry).await?)
 }
 
 /// Every entry of these learners as CSV, one row per entry, with its state and reason.

@@ -23,6 +23,7 @@ pub mod roles;
 pub mod samples;
 pub mod sessions;
 pub mod standardisation;
+pub mod sync;
 pub mod totp;
 
 use crate::db::accounts::{Account, Role};
