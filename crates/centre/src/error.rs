@@ -57,6 +57,9 @@ pub enum ApiError {
     /// A conflicting state (409).
     #[error("{0}")]
     Conflict(String),
+    /// Something that worked once and no longer does (a used or expired one-time link).
+    #[error("{0}")]
+    Gone(String),
     /// The body is too large (413).
     #[error("{0}")]
     TooLarge(String),
@@ -127,6 +130,7 @@ impl ApiError {
             ApiError::PushGap(_) | ApiError::MissingBlobs(_) | ApiError::Conflict(_) => {
                 StatusCode::CONFLICT
             }
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::WrongOffset { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             ApiError::TooManyAttempts(_) | ApiError::AccountLocked(_) => {

@@ -204,3 +204,182 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
     );
 }
 both_backends!(signed_in_order_and_a_correction_voids);
+
+async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backend) {
+    use pocketfolio_centre::db::employers::EmployerContact;
+    use pocketfolio_centre::services::employers;
+    let c = Centre::start(backend).await;
+    let db = &c.state.db;
+    let assessor = c.account(Role::Assessor, "ash").await;
+    let (learner, token) = c.learner("lee", Some(&assessor)).await;
+    let today = Utc::now().date_naive();
+    let programme = Programme {
+        start: today - Duration::days(100),
+        planned_end: today + Duration::days(300),
+        gateway: None,
+        breaks: vec![],
+        working_day: WorkingDay::default(),
+        plan: Plan::Total { minutes: 187 * 60 },
+    };
+    hours::set_programme(db, &assessor, &learner.id, &programme)
+        .await
+        .unwrap();
+    let review = progress_reviews::record_review(
+        db,
+        &assessor,
+        &learner.id,
+        input(today - Duration::days(2), "Start unit 3"),
+    )
+    .await
+    .unwrap();
+    let rid = review.id.to_string();
+
+    // No link before the employer is recorded, nor before the learner has signed.
+    let err = employers::make_link(db, &assessor, &learner.id, &rid)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Record the learner's employer first"),
+        "{err}"
+    );
+    let bad = employers::set_contact(
+        db,
+        &assessor,
+        &learner.id,
+        EmployerContact {
+            name: "Erin Shaw".into(),
+            organisation: "Shaw Motors".into(),
+            email: "erin at shaw".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    employers::set_contact(
+        db,
+        &assessor,
+        &learner.id,
+        EmployerContact {
+            name: "Erin Shaw".into(),
+            organisation: "Shaw Motors".into(),
+            email: "erin@shawmotors.co.uk".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let err = employers::make_link(db, &assessor, &learner.id, &rid)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "The employer cannot sign this review now. Waiting for the learner to sign."
+    );
+
+    let phone = DeviceId::new_at(1);
+    let on_phone = pulled(&c, &token).await;
+    let signature = learner_signs(&on_phone[0], phone);
+    let (status, body) = c
+        .push(
+            &token,
+            &batch(
+                phone,
+                1,
+                vec![change(1, ChangeBody::ReviewSigned(Box::new(signature)))],
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let link = employers::make_link(db, &assessor, &learner.id, &rid)
+        .await
+        .unwrap();
+
+    // The employer opens the link without signing in: the review and the form.
+    let open = |path: String| {
+        let client = c.client.clone();
+        let url = c.url(&path);
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, page) = open(format!("/employer/{link}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Start unit 3"), "{page}");
+    assert!(
+        page.contains("Type your name (Erin Shaw) to sign"),
+        "{page}"
+    );
+    // A wrong token is refused plainly.
+    let (status, page) = open(format!("/employer/{}", "0".repeat(64))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("This link was not found."), "{page}");
+
+    // A name that is not the employer's is refused and the link stays usable.
+    let post = |name: &'static str| {
+        let client = c.client.clone();
+        let url = c.url(&format!("/employer/{link}"));
+        async move {
+            let r = client
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("typed_name={}", name.replace(' ', "+")))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, page) = post("Erin").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    let (status, page) = post("Erin Shaw").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Waiting for the training provider to sign."),
+        "{page}"
+    );
+    // Once only.
+    let (status, page) = post("Erin Shaw").await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(page.contains("This link has already been used"), "{page}");
+
+    // An expired link is refused with the day it expired.
+    let late = employers::make_link(db, &assessor, &learner.id, &rid).await;
+    assert!(late.is_err(), "the employer has signed: no new link");
+    sqlx::query("UPDATE employer_links SET used_ms = NULL, expires_ms = 1")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (status, page) = open(format!("/employer/{link}")).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(
+        page.contains("This link expired on 1 January 1970."),
+        "{page}"
+    );
+
+    // Then the provider signs, and the review is complete.
+    review_signing::sign_as_provider(db, &assessor, &learner.id, &rid, &assessor.display_name)
+        .await
+        .unwrap();
+    let now = pulled(&c, &token).await;
+    assert!(now[0].fully_signed());
+    let audited: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor FROM audit WHERE action LIKE 'review.sign' OR action LIKE 'employer.%' ORDER BY seq",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audited.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "employer.contact",
+            "review.sign",
+            "employer.link",
+            "review.sign",
+            "review.sign"
+        ]
+    );
+    assert_eq!(audited[3].1, "Erin Shaw (employer, by one-time link)");
+}
+both_backends!(the_employer_signs_once_through_a_link_then_the_provider);

@@ -18,6 +18,8 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("hours_history", "learner_id"),
     ("hours_entries", "learner_id"),
     ("programmes", "learner_id"),
+    ("employer_links", "learner_id"),
+    ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
     ("blobs", "learner_id"),
     ("enrolment_units", "learner_id"),

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;
+pub mod employers;
 pub mod enrolments;
 pub mod eqa;
 pub mod erasure;
@@ -116,6 +117,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("export_key.sql")),
     (21, include_str!("saved_plans.sql")),
     (22, include_str!("eqa_learners.sql")),
+    (23, include_str!("employers.sql")),
 ];
 
 impl Db {

@@ -8,6 +8,7 @@ mod account;
 mod admin;
 mod admin_account;
 mod audit;
+mod employer_link;
 mod eqa;
 mod eqa_pack;
 mod evidence;
@@ -89,6 +90,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/learners/{learner}/reviews/{review}/edit",
             post(review_page::edit),
+        )
+        .route(
+            "/learners/{learner}/reviews/{review}/employer-link",
+            post(review_page::employer_link),
+        )
+        .route(
+            "/learners/{learner}/employer",
+            post(progress_reviews::employer),
+        )
+        .route(
+            "/employer/{token}",
+            get(employer_link::show).post(employer_link::sign),
         )
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))

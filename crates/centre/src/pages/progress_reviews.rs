@@ -71,7 +71,16 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) 
 <label>Targets until the next <textarea name="targets" rows="3" required></textarea></label>
 <label>Comments of the learner, employer and provider <textarea name="comments" rows="3"></textarea></label>
 <p class="hint">The off-the-job hours to the day it was held are taken from the hours log.</p>
-<button type="submit">Record review</button></form>"#,
+<button type="submit">Record review</button></form>
+<form method="post" action="/learners/{lid}/employer" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
+<h3>The employer</h3><p class="hint">Who signs the reviews for the employer, by a one-time link.</p>
+<label>Full name <input name="name" value="{ename}" required></label>
+<label>Organisation <input name="organisation" value="{eorg}" required></label>
+<label>Email <input type="email" name="email" value="{email}" required></label>
+<button type="submit">Save the employer</button></form>"#,
+        ename = escape(r.employer.as_ref().map_or("", |c| c.name.as_str())),
+        eorg = escape(r.employer.as_ref().map_or("", |c| c.organisation.as_str())),
+        email = escape(r.employer.as_ref().map_or("", |c| c.email.as_str())),
         lid = escape(learner_id),
         csrf = escape(csrf),
     )
@@ -115,6 +124,43 @@ pub async fn record(
     .await;
     match result {
         Ok(_) => Redirect::to(&format!("/learners/{learner_id}/hours")).into_response(),
+        Err(e) => error_page(e),
+    }
+}
+
+/// The employer contact form.
+#[derive(Debug, Deserialize)]
+pub struct EmployerForm {
+    csrf: String,
+    name: String,
+    organisation: String,
+    email: String,
+}
+
+/// Saves the learner's employer, then shows the learner's hours page again.
+pub async fn employer(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(learner_id): Path<String>,
+    Form(form): Form<EmployerForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        crate::services::employers::set_contact(
+            &state.db,
+            &user.account,
+            &learner_id,
+            crate::db::employers::EmployerContact {
+                name: form.name,
+                organisation: form.organisation,
+                email: form.email,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/learners/{learner_id}/hours")).into_response(),
         Err(e) => error_page(e),
     }
 }

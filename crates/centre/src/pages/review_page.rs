@@ -61,13 +61,24 @@ fn body(learner_name: &str, stored: &StoredReview, user: &PageUser) -> String {
     } else {
         String::new()
     };
+    let employer_form = if signed.next_signer() == Some(SignerRole::Employer) {
+        format!(
+            r#"<form method="post" action="{base}/employer-link" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
+<h3>The employer signs next</h3>
+<p class="hint">Make a one-time link for the learner's employer: it opens this review for them to sign, without an account, once, within {days} days.</p>
+<button type="submit">Make a link for the employer</button></form>"#,
+            days = crate::services::employers::LINK_DAYS,
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"<p><a href="/learners/{lid}/hours">Back to {learner}'s hours</a></p>
 <h1>Progress review held on {date}</h1>
 <dl><dt>Off-the-job hours to date</dt><dd>{logged} logged, {confirmed} confirmed, {planned} planned</dd>
 <dt>Progress</dt><dd class="pre">{progress}</dd><dt>Targets</dt><dd class="pre">{targets}</dd>
 <dt>Comments</dt><dd class="pre">{comments}</dd></dl>
-{signatures}{provider_form}
+{signatures}{employer_form}{provider_form}
 <form method="post" action="{base}/edit" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
 <h3>Correct the review</h3>
 <p class="hint">A correction voids every signature made on the review; it is then signed again in order.</p>
@@ -210,6 +221,58 @@ pub async fn edit(
     match result {
         Ok(()) => {
             Redirect::to(&format!("/learners/{learner_id}/reviews/{review_id}")).into_response()
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+/// The link-making form.
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    csrf: String,
+}
+
+/// Makes a one-time link for the employer and shows it, once, to copy and send.
+pub async fn employer_link(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((learner_id, review_id)): Path<(String, String)>,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    let result = async {
+        user.check_csrf(&form.csrf)?;
+        let token = crate::services::employers::make_link(
+            &state.db,
+            &user.account,
+            &learner_id,
+            &review_id,
+        )
+        .await?;
+        let contact = state.db.get_employer_contact(&learner_id).await?;
+        Ok::<_, ApiError>((token, contact))
+    }
+    .await;
+    match result {
+        Ok((token, contact)) => {
+            let who = contact.map_or(String::new(), |c| {
+                format!("{} ({}, {})", c.name, c.organisation, c.email)
+            });
+            page(
+                "Link for the employer",
+                Some(&user),
+                &format!(
+                    r#"<h1>Link for the employer</h1>
+<p>Send this link to {who}. It is shown only now: the centre keeps no copy it could show again. It works once, within {days} days.</p>
+<p><label>Link <input id="employer-link" readonly value="/employer/{token}" size="80"></label></p>
+<p class="hint">Put the centre's address in front of it, as in your browser's address bar.</p>
+<p><a href="/learners/{lid}/reviews/{rid}">Back to the review</a></p>"#,
+                    who = escape(&who),
+                    days = crate::services::employers::LINK_DAYS,
+                    token = escape(&token),
+                    lid = escape(&learner_id),
+                    rid = escape(&review_id),
+                ),
+            )
         }
         Err(e) => error_page(e),
     }

@@ -22,6 +22,8 @@ pub struct LearnerReviews {
     pub reviews: Vec<StoredReview>,
     /// Next due or overdue; `None` without a programme (nothing to schedule from).
     pub standing: Option<ReviewStanding>,
+    /// The learner's employer, who signs the reviews after the learner.
+    pub employer: Option<crate::db::employers::EmployerContact>,
 }
 
 /// What staff type for a review.
@@ -58,6 +60,7 @@ pub async fn learner_reviews(
     let reviews = db.get_progress_reviews(Some(learner_id)).await?;
     let programme = db.get_programme(learner_id).await?;
     Ok(LearnerReviews {
+        employer: db.get_employer_contact(learner_id).await?,
         standing: standing_of(programme.as_ref(), &reviews),
         reviews,
     })

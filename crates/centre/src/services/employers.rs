@@ -1,0 +1,220 @@
+//! The employer's part on the centre: the contact per learner, and the one-time link by which
+//! the employer signs a progress review without an account. A link is a random secret shown
+//! once to the member of staff who makes it (the centre keeps only its hash); it works once,
+//! for one review, until it expires, and every use is audited under the employer's name.
+
+use super::review_signing::{made_on_centre, refused};
+use super::Actor;
+use crate::auth::{random_secret, token_hash};
+use crate::db::accounts::{Account, Role};
+use crate::db::employers::{EmployerContact, EmployerLink};
+use crate::db::progress_reviews::{ReviewAudit, StoredReview};
+use crate::db::{now_ms, Db};
+use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::apprenticeship::{long_date, SignedReview};
+use pocketfolio_core::signing::{Mark, SignRequest, Signer, SignerRole};
+use serde_json::json;
+
+/// How long a link works: long enough for an employer who is away for a week or two.
+pub const LINK_DAYS: i64 = 14;
+
+/// Most characters in each part of a contact.
+const MAX_CONTACT_CHARS: usize = 200;
+
+fn check_staff(actor: &Account) -> ApiResult<()> {
+    if matches!(actor.role, Role::Learner | Role::Eqa) {
+        return Err(ApiError::forbidden(
+            "Only the learner's assessor or an administrator manages the employer's part.",
+        ));
+    }
+    Ok(())
+}
+
+/// Records the learner's employer (name, organisation, email), audited `employer.contact`.
+pub async fn set_contact(
+    db: &Db,
+    actor: &Account,
+    learner_id: &str,
+    contact: EmployerContact,
+) -> ApiResult<()> {
+    check_staff(actor)?;
+    db.get_learner(&actor.scope(), learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let contact = EmployerContact {
+        name: contact.name.trim().to_string(),
+        organisation: contact.organisation.trim().to_string(),
+        email: contact.email.trim().to_string(),
+    };
+    if contact.name.is_empty() {
+        return Err(ApiError::invalid(
+            "name",
+            "Enter the employer's full name: it is the name they sign with.",
+        ));
+    }
+    if contact.organisation.is_empty() {
+        return Err(ApiError::invalid(
+            "organisation",
+            "Enter the employer's organisation.",
+        ));
+    }
+    let email_ok = contact
+        .email
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'));
+    if !email_ok || contact.email.contains(char::is_whitespace) {
+        return Err(ApiError::invalid(
+            "email",
+            "Enter the employer's email address, such as name@example.co.uk.",
+        ));
+    }
+    let long = |t: &str| t.chars().count() > MAX_CONTACT_CHARS;
+    if long(&contact.name) || long(&contact.organisation) || long(&contact.email) {
+        return Err(ApiError::invalid(
+            "name",
+            format!("Each part of the contact may be at most {MAX_CONTACT_CHARS} characters."),
+        ));
+    }
+    let before = match db.get_employer_contact(learner_id).await? {
+        Some(c) => json!({"name": c.name, "organisation": c.organisation, "email": c.email}),
+        None => json!(null),
+    };
+    let after =
+        json!({"name": contact.name, "organisation": contact.organisation, "email": contact.email});
+    let target = format!("employer of {learner_id}");
+    let entry = Actor::Account(actor).entry(
+        "employer.contact",
+        &target,
+        Some(learner_id),
+        &before,
+        &after,
+    );
+    db.put_employer_contact(learner_id, &contact, &actor.id, &entry)
+        .await
+}
+
+/// A new one-time link for the learner's employer to sign `review_id`: the token, to be shown
+/// once (the centre keeps only its hash). Refused without a contact, or unless it is the
+/// employer's turn to sign.
+pub async fn make_link(
+    db: &Db,
+    actor: &Account,
+    learner_id: &str,
+    review_id: &str,
+) -> ApiResult<String> {
+    check_staff(actor)?;
+    let (_, stored) =
+        super::progress_reviews::learner_review(db, &actor.scope(), learner_id, review_id).await?;
+    let contact = db.get_employer_contact(learner_id).await?.ok_or_else(|| {
+        ApiError::Conflict(
+            "Record the learner's employer first: the link is made for them by name.".into(),
+        )
+    })?;
+    let signed = stored.signed();
+    if signed.next_signer() != Some(SignerRole::Employer) {
+        return Err(ApiError::Conflict(format!(
+            "The employer cannot sign this review now. {}",
+            signed.signing_sentence()
+        )));
+    }
+    let token = random_secret()?;
+    let expires_ms = now_ms() + LINK_DAYS * 24 * 3_600_000;
+    let link = EmployerLink {
+        learner_id: learner_id.to_string(),
+        review_id: review_id.to_string(),
+        employer_name: contact.name.clone(),
+        expires_ms,
+        used_ms: None,
+    };
+    let after = json!({"review": review_id, "employer": contact.name, "expires_ms": expires_ms});
+    let target = format!("progress review {review_id}");
+    let entry = Actor::Account(actor).entry(
+        "employer.link",
+        &target,
+        Some(learner_id),
+        &json!(null),
+        &after,
+    );
+    db.add_employer_link(&token_hash(&token), &link, &actor.id, &entry)
+        .await?;
+    Ok(token)
+}
+
+/// Whether a link may be used now, in a sentence for the person holding it when not.
+fn usable(link: Option<&EmployerLink>, now: i64) -> ApiResult<()> {
+    let Some(link) = link else {
+        return Err(ApiError::NotFound("This link"));
+    };
+    if link.used_ms.is_some() {
+        return Err(ApiError::Gone(
+            "This link has already been used: it works once. If you need to sign again, ask \
+             the training provider for a new link."
+                .into(),
+        ));
+    }
+    if link.expires_ms <= now {
+        let day = chrono::DateTime::from_timestamp_millis(link.expires_ms)
+            .map(|t| long_date(t.date_naive()))
+            .unwrap_or_default();
+        return Err(ApiError::Gone(format!(
+            "This link expired on {day}. Ask the training provider for a new link."
+        )));
+    }
+    Ok(())
+}
+
+/// What the employer's link opens: the review to read before signing, and who it was made
+/// for. Refused plainly when the link is unknown, used or expired.
+pub async fn open_link(db: &Db, token: &str) -> ApiResult<(EmployerLink, StoredReview)> {
+    let link = db.get_employer_link(&token_hash(token)).await?;
+    usable(link.as_ref(), now_ms())?;
+    let link = link.ok_or(ApiError::NotFound("This link"))?;
+    let review = db
+        .get_progress_reviews(Some(&link.learner_id))
+        .await?
+        .into_iter()
+        .find(|r| r.review.id.to_string() == link.review_id)
+        .ok_or(ApiError::NotFound("The progress review"))?;
+    Ok((link, review))
+}
+
+/// The employer signs through the link by typing their name; the link is then used up. Out of
+/// turn (the review was corrected since the link was made) is refused with the core's
+/// sentence and leaves the link unused.
+pub async fn sign_by_link(db: &Db, token: &str, typed_name: &str) -> ApiResult<SignedReview> {
+    let now = now_ms();
+    db.use_employer_link(
+        &token_hash(token),
+        |link| usable(link, now),
+        |link, signed| {
+            let event = signed
+                .sign(SignRequest {
+                    signer: Signer {
+                        role: SignerRole::Employer,
+                        name: link.employer_name.clone(),
+                        account_id: None,
+                        witness: None,
+                    },
+                    mark: (!typed_name.trim().is_empty()).then(|| Mark::Typed {
+                        name: typed_name.to_string(),
+                    }),
+                    declaration: None,
+                    made: made_on_centre(signed),
+                })
+                .map_err(|e| refused(e, "typed_name"))?;
+            let audit = ReviewAudit {
+                actor_id: None,
+                actor: format!("{} (employer, by one-time link)", link.employer_name),
+                action: "review.sign",
+                before: json!(null),
+                after: json!({
+                    "signer": "employer",
+                    "signature_sha256": event.sha256,
+                    "content_sha256": event.content_sha256,
+                }),
+            };
+            Ok((signed.clone(), audit))
+        },
+    )
+    .await
+}
