@@ -98,6 +98,11 @@ fn change_body() -> serde_json::Value {
         "review_id": uuid(),
         "event": {"type": "object", "description": "The learner's signature event of the progress review (pocketfolio-core signing): event 'sign', signer.role 'learner', mark typed or drawn_sha256, sha256 over the rest. Kept only when it fits the review's log as the centre holds it; otherwise left out without refusing the push.",
             "required": ["seq", "event", "signer", "device_ms", "hlc", "device", "content_sha256", "prev_sha256", "sha256"]}}});
+    let declaration = json!({"type": "object", "required": ["seq", "event", "signer", "device_ms", "hlc", "device", "content_sha256", "prev_sha256", "sha256", "declaration"],
+        "description": "The learner's signature event of the declaration of authenticity (event \"sign\", role \"learner\"), naming the version signed; kept when it verifies and is of a later version, or the same version signed later",
+        "properties": {"declaration": {"type": "object", "required": ["version", "text_sha256"], "properties": {"version": {"type": "integer", "minimum": 1}, "text_sha256": sha256()}},
+            "signer": {"type": "object", "required": ["role", "name"], "properties": {"role": {"type": "string", "enum": ["learner"]}, "name": text(MAX_NAME_BYTES)}},
+            "device_ms": {"type": "integer", "minimum": 0}, "hlc": stamp()}});
     let variant = |t: &str, v: serde_json::Value| json!({"type": "object", "required": ["t", "v"], "properties": {"t": {"type": "string", "enum": [t]}, "v": v}});
     json!({"oneOf": [
         variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
@@ -105,7 +110,9 @@ fn change_body() -> serde_json::Value {
         variant("evidence_put", evidence.clone()), variant("evidence_deleted", uuid()),
         variant("evidence_withdrawn", evidence), variant("settings_put", settings),
         variant("hours_put", hours), variant("hours_deleted", uuid()),
-        variant("review_signed", review_signed)]})
+        variant("review_signed", review_signed),
+
+        variant("declaration_signed", declaration)]})
 }
 
 wire_schema!(
@@ -250,7 +257,7 @@ mod tests {
 
     /// How many variants `ChangeBody` has. The match below stops compiling when one is added,
     /// so the count (and the document) cannot silently fall behind the protocol again.
-    const CHANGE_BODY_VARIANTS: usize = 13;
+    const CHANGE_BODY_VARIANTS: usize = 14;
     #[allow(dead_code)]
     fn every_variant_is_counted(body: &ChangeBody) {
         match body {
@@ -266,7 +273,8 @@ mod tests {
             | ChangeBody::SettingsPut(_)
             | ChangeBody::HoursPut(_)
             | ChangeBody::HoursDeleted(_)
-            | ChangeBody::ReviewSigned(_) => {}
+            | ChangeBody::ReviewSigned(_)
+            | ChangeBody::DeclarationSigned(_) => {}
         }
     }
 

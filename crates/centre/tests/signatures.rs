@@ -287,3 +287,220 @@ async fn an_undeclared_item_is_decided_but_not_signed(backend: Backend) {
     assert!(page.body.contains("No signatures yet"), "{}", page.body);
 }
 both_backends!(an_undeclared_item_is_decided_but_not_signed);
+
+/// Replaces the log in the centre's stored copy of the item, as someone with write access to
+/// the database (or a learner version pushed with a doctored log) would.
+async fn put_log(c: &Centre, learner_id: &str, item: &str, log: &[SignatureEvent]) {
+    let (record,): (String,) =
+        sqlx::query_as("SELECT record FROM evidence WHERE learner_id = $1 AND id = $2")
+            .bind(learner_id)
+            .bind(item)
+            .fetch_one(&c.state.db.pool)
+            .await
+            .unwrap();
+    let mut record: EvidenceRecord = serde_json::from_str(&record).unwrap();
+    record
+        .fields
+        .insert(SIGNATURE_EVENTS.into(), serde_json::to_string(log).unwrap());
+    sqlx::query("UPDATE evidence SET record = $1 WHERE learner_id = $2 AND id = $3")
+        .bind(serde_json::to_string(&record).unwrap())
+        .bind(learner_id)
+        .bind(item)
+        .execute(&c.state.db.pool)
+        .await
+        .unwrap();
+}
+
+async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    let phone = DeviceId::new_at(1);
+    let first = declared_item(phone, true);
+    let item = first.id.to_string();
+    let push = batch(phone, 1, vec![change(1, ChangeBody::EvidencePut(first))]);
+    assert_eq!(c.push(&token, &push).await.0, StatusCode::OK);
+    let decided = services::evidence::decide(
+        &c.state.db,
+        &ann,
+        &lee.id,
+        &item,
+        AssessorStatus::ReferredBack,
+        "Say what the customer wanted.",
+    )
+    .await
+    .unwrap();
+    let signature = *decided.signature.expect("the decision is signed");
+    let mut browser = Browser::new(&c);
+    browser.sign_in("ann").await;
+    let url = format!("/learners/{}/evidence/{}", lee.id, item);
+    let page = browser.get(&url).await;
+    assert!(
+        page.body.contains("<strong>Verified:</strong>"),
+        "{}",
+        page.body
+    );
+
+    // The assessor's signature taken off the end of the record's log: what is left still
+    // chains and verifies on its own; only the centre's kept copy shows what went.
+    let view = c
+        .state
+        .db
+        .get_evidence(&ann.scope(), &lee.id, &item)
+        .await
+        .unwrap()
+        .unwrap();
+    let log = events_of(&view.record.unwrap().fields);
+    assert_eq!(log.last(), Some(&signature));
+    put_log(&c, &lee.id, &item, &log[..log.len() - 1]).await;
+    let page = browser.get(&url).await;
+    assert!(
+        page.body.contains("<strong>Altered:</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("a signature kept apart from the record (event 2) is missing from its log"),
+        "{}",
+        page.body
+    );
+
+    // An assessor's signature the centre never made, added to the log: altered, on its line.
+    let forged = signing::sign_decision(
+        RecordKind::EvidenceItem,
+        &log[..1],
+        &signature.content_sha256,
+        SignRequest {
+            signer: signature.signer.clone(),
+            mark: signature.mark.clone(),
+            declaration: None,
+            made: made(phone, T + 5_000),
+        },
+        AssessorStatus::Accepted,
+    )
+    .unwrap();
+    put_log(&c, &lee.id, &item, &[log[0].clone(), forged]).await;
+    let page = browser.get(&url).await;
+    assert!(
+        page.body.contains("<strong>Altered:</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<li data-status=\"Altered\"><strong>Altered</strong> · Signed by ann name (the assessor)"),
+        "{}",
+        page.body
+    );
+
+    // Put back as it was, it verifies again.
+    put_log(&c, &lee.id, &item, &log).await;
+    let page = browser.get(&url).await;
+    assert!(
+        page.body.contains("<strong>Verified:</strong>"),
+        "{}",
+        page.body
+    );
+}
+both_backends!(a_log_that_disagrees_with_the_kept_signatures_reads_as_altered);
+
+/// Lee's signature of the current declaration, made on `device` at `ms`.
+fn declaration_signed(device: DeviceId, ms: i64, name: &str) -> SignatureEvent {
+    let current = pocketfolio_core::content::current_declaration();
+    signing::sign(
+        RecordKind::Declaration,
+        &[],
+        &current.content_sha256(),
+        SignRequest {
+            signer: Signer {
+                role: SignerRole::Learner,
+                name: name.into(),
+                account_id: None,
+                witness: None,
+            },
+            mark: Some(Mark::Typed { name: name.into() }),
+            declaration: Some(current.reference()),
+            made: made(device, ms),
+        },
+    )
+    .unwrap()
+}
+
+async fn the_declaration_the_learner_signed_reaches_their_other_devices_and_the_centre(
+    backend: Backend,
+) {
+    let c = Centre::start(backend).await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    let mut browser = Browser::new(&c);
+    browser.sign_in("ann").await;
+    let url = format!("/learners/{}", lee.id);
+    let page = browser.get(&url).await;
+    assert!(
+        page.body
+            .contains("Declaration of authenticity: not signed on any device that has synced."),
+        "{}",
+        page.body
+    );
+
+    let phone = DeviceId::new_at(1);
+    let signed = declaration_signed(phone, T, "Lee Learner");
+    let declared = |event: &SignatureEvent| ChangeBody::DeclarationSigned(Box::new(event.clone()));
+    let push = batch(phone, 1, vec![change(1, declared(&signed))]);
+    assert_eq!(c.push(&token, &push).await.0, StatusCode::OK);
+    let version = pocketfolio_core::content::current_declaration().version;
+    let page = browser.get(&url).await;
+    assert!(
+        page.body.contains(&format!(
+            "Declaration of authenticity: version {version}, signed by Lee Learner (typed name) on"
+        )),
+        "{}",
+        page.body
+    );
+
+    // A new phone pulls it.
+    let (status, body) = c
+        .get(
+            &token,
+            &format!("/v1/sync/pull?since=0&device_id={}", DeviceId::new_at(9)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let pulled: PullResponse = serde_json::from_value(body).unwrap();
+    assert!(pulled.changes.iter().any(|ch| matches!(
+        &ch.body,
+        PullBody::Learner(ChangeBody::DeclarationSigned(e)) if **e == signed
+    )));
+
+    // A doctored signature, and an older one arriving late, do not replace it.
+    let tablet = DeviceId::new_at(2);
+    let mut forged = declaration_signed(tablet, T + 2_000, "Lee Learner");
+    forged.signer.name = "Someone Else".into();
+    let older = declaration_signed(tablet, T - 5_000, "Lee L");
+    let push = batch(
+        tablet,
+        1,
+        vec![change(1, declared(&forged)), change(2, declared(&older))],
+    );
+    assert_eq!(c.push(&token, &push).await.0, StatusCode::OK);
+    assert_eq!(
+        c.state
+            .db
+            .get_declaration(&ann.scope(), &lee.id)
+            .await
+            .unwrap(),
+        Some(signed.clone())
+    );
+    // Signed again later: that one stands.
+    let again = declaration_signed(tablet, T + 3_000, "Lee Learner-Smith");
+    let push = batch(tablet, 3, vec![change(3, declared(&again))]);
+    assert_eq!(c.push(&token, &push).await.0, StatusCode::OK);
+    let page = browser.get(&url).await;
+    assert!(
+        page.body
+            .contains("signed by Lee Learner-Smith (typed name)"),
+        "{}",
+        page.body
+    );
+}
+both_backends!(the_declaration_the_learner_signed_reaches_their_other_devices_and_the_centre);

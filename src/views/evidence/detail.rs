@@ -9,6 +9,7 @@ use super::declaration::DeclarationForm;
 use super::fields::{quick_note_fields, EvidenceFields};
 use super::history::History;
 use super::set_aside::SetAsideNotice;
+use super::signatures::SignatureLog;
 use super::status::{connected, when, DeliveryBadge, Stage, StageBadge};
 use super::witness::{use_witness_step, Step, WitnessFlow};
 use crate::components::Message;
@@ -104,6 +105,7 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
         }
         if !handed_over {
             Submit { item: item.clone(), saver, stage, may_submit: !locked }
+            SignatureLog { item: item.clone() }
             History { id: item.id, labels: labels.clone() }
             if !item.withdrawn {
                 DeleteItem { id: item.id, title: item.title.clone(), removal: item.lifecycle().removal() }

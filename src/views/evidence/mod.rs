@@ -13,6 +13,7 @@ mod handover;
 mod history;
 mod list;
 mod set_aside;
+mod signatures;
 mod status;
 mod templates;
 mod witness;

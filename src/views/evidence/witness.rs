@@ -1,6 +1,6 @@
 //! Witness testimony: the learner picks what the witness saw, sees the questions those
 //! criteria raise, and hands the phone over; the witness gives their details, answers, and
-//! signs. A signed statement is shown locked; changing it voids the signature, and the screen
+//! signs, by drawing or, if they cannot draw, by typing their name. A signed statement is shown locked; changing it voids the signature, and the screen
 //! warns before and says so after.
 
 use super::attachments::Attachments;
@@ -14,7 +14,7 @@ use crate::components::{Ink, Message, SignaturePad};
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::content::{FieldInput, TemplateField};
-use pocketfolio_core::model::{EvidenceItem, Signature, WitnessState};
+use pocketfolio_core::model::{EvidenceItem, Signature, WitnessMark, WitnessState};
 
 /// Where the flow is. Only the screen's own state: everything typed is saved as it goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,6 +88,10 @@ pub fn WitnessFlow(
                     name: name.clone(),
                     signed_ms: *signed_ms,
                     svg: signature.to_svg(),
+                    how: match signature {
+                        WitnessMark::Drawn(_) => "drawn signature",
+                        WitnessMark::Typed { .. } => "typed name",
+                    },
                     locked,
                     on_reopen: move |_| {
                         reopened.set(true);
@@ -215,7 +219,9 @@ fn WitnessForm(
     });
     let id = item.id;
     let values = item.fields.clone();
-    let sign = move |_| {
+    let mut typed = use_signal(String::new);
+    // Both ways of signing save what is typed first, then ask the core, which refuses in words.
+    let mut sign_with = move |how: Signing| {
         if !saver.flush() {
             error.set(Some(
                 "The statement isn't saved yet, so it can't be signed. Try again in a moment."
@@ -223,13 +229,22 @@ fn WitnessForm(
             ));
             return;
         }
-        let ink = ink.peek().clone();
-        let signature = Signature {
-            width: ink.width,
-            height: ink.height,
-            strokes: ink.strokes,
+        let result = match how {
+            Signing::Drawn => {
+                let ink = ink.peek().clone();
+                let signature = Signature {
+                    width: ink.width,
+                    height: ink.height,
+                    strokes: ink.strokes,
+                };
+                app.write(|c| c.sign_witness(id, signature))
+            }
+            Signing::Typed => {
+                let name = typed.peek().clone();
+                app.write(|c| c.sign_witness_typed(id, &name))
+            }
         };
-        match app.write(|c| c.sign_witness(id, signature)) {
+        match result {
             Ok(()) => {
                 error.set(None);
                 on_signed.call(());
@@ -269,11 +284,39 @@ fn WitnessForm(
             h3 { "Signature" }
             SignaturePad { ink, label: "Witness signature" }
             Message { error: error() }
-            button { class: "primary wide", r#type: "button", id: "sign-statement", disabled: locked, onclick: sign, "Sign statement" }
+            button { class: "primary wide", r#type: "button", id: "sign-statement", disabled: locked, onclick: move |_| sign_with(Signing::Drawn), "Sign statement" }
+            // For a witness who cannot draw: keyboard and screen-reader users sign by typing
+            // the name they gave above. Enter in the box signs, as the button does (a plain
+            // group, not a form: a form's own submission would reload the app).
+            div { class: "typed-signature", id: "typed-signature", role: "group", "aria-labelledby": "typed-signature-label",
+                label { r#for: "witness-typed-name", id: "typed-signature-label", "Or sign by typing your full name, as you gave it above" }
+                input {
+                    id: "witness-typed-name",
+                    r#type: "text",
+                    autocomplete: "name",
+                    disabled: locked,
+                    // Not bound to `typed`: a value written back while the witness types
+                    // can move the caret and lose keys.
+                    oninput: move |e| typed.set(e.value()),
+                    onkeydown: move |e: KeyboardEvent| {
+                        if e.key() == Key::Enter {
+                            sign_with(Signing::Typed);
+                        }
+                    },
+                }
+                button { class: "wide", r#type: "button", id: "sign-typed", disabled: locked, onclick: move |_| sign_with(Signing::Typed), "Sign with my typed name" }
+            }
         }
         // The only way out of witness mode besides signing: the phone goes back to the learner.
         button { r#type: "button", id: "witness-cancel", onclick: move |_| on_back.call(()), "Cancel and give the phone back" }
     }
+}
+
+/// How the witness signs.
+#[derive(Clone, Copy)]
+enum Signing {
+    Drawn,
+    Typed,
 }
 
 /// A signed statement, read-only, with the signature; the learner may reopen it after a
@@ -286,6 +329,7 @@ fn SignedStatement(
     name: String,
     signed_ms: i64,
     svg: String,
+    how: &'static str,
     locked: bool,
     on_reopen: EventHandler<()>,
 ) -> Element {
@@ -307,7 +351,7 @@ fn SignedStatement(
     rsx! {
         section { class: "card-box signed", id: "signed-statement", "aria-labelledby": "signed-heading",
             h2 { id: "signed-heading", "Signed by {name}" }
-            p { class: "small muted", "Signed {when(signed_ms)}. The statement is locked." }
+            p { class: "small muted", id: "signed-how", "Signed {when(signed_ms)} ({how}). The statement is locked." }
             p { class: "small", "Thank you. Please hand the phone back to the learner." }
             dl { class: "statement",
                 for f in fields.iter().chain(answers.iter()) {

@@ -21,6 +21,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("employer_links", "learner_id"),
     ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
+    ("declarations", "learner_id"),
     ("blobs", "learner_id"),
     ("enrolment_units", "learner_id"),
     ("enrolments", "learner_id"),

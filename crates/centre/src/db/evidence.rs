@@ -417,6 +417,32 @@ impl Db {
         row.as_ref().map(view_from).transpose()
     }
 
+    /// The assessor signatures the centre keeps apart from an item's record (empty for items
+    /// never signed), if in scope. A list that cannot be read is returned empty, so every
+    /// assessor signature in the record's log then reads as not made here.
+    pub async fn get_assessor_signatures(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+        id: &str,
+    ) -> Result<Vec<SignatureEvent>, sqlx::Error> {
+        let sql = format!(
+            "SELECT assessor_signatures FROM evidence WHERE learner_id = $1 AND id = $2 \
+             AND learner_id IN {}",
+            Scope::visible_learners(3),
+        );
+        let kept: Option<Option<String>> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(id)
+            .bind(&scope.account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(kept
+            .flatten()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+
     /// An item's history, oldest first, if in scope and the item is not a draft.
     pub async fn get_history(
         &self,

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;
+mod declarations;
 pub mod employers;
 pub mod enrolments;
 pub mod eqa;
@@ -118,6 +119,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("saved_plans.sql")),
     (22, include_str!("eqa_learners.sql")),
     (23, include_str!("employers.sql")),
+    (24, include_str!("declarations.sql")),
 ];
 
 impl Db {

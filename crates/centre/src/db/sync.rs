@@ -470,6 +470,9 @@ async fn apply_change(
         ChangeBody::HoursDeleted(id) => {
             hours::delete(conn, learner_id, &id.to_string(), actor, change.time_ms).await?
         }
+        ChangeBody::DeclarationSigned(event) => {
+            super::declarations::put(conn, learner_id, event, change.time_ms).await?
+        }
         ChangeBody::ReviewSigned(signature) => {
             if let Err(why) = super::progress_reviews::take_learner_signature(
                 conn,

@@ -12,12 +12,13 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::evidence::{
-    answered_questions_of, is_signature_key, signature_summary_of, witness_state_of, Action, Role,
-    QUESTION_PREFIX,
+    answered_questions_of, is_signature_key, signature_summary_kept, witness_state_of, Action,
+    Role, QUESTION_PREFIX,
 };
 use pocketfolio_core::model::{
     AssessorStatus, Criterion, EvidenceKind, EvidenceStatus, Stage, WitnessState,
 };
+use pocketfolio_core::signing::SignatureEvent;
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -79,7 +80,12 @@ fn is_image(name: &str) -> Option<&'static str> {
     }
 }
 
-fn render_fields(state: &AppState, criteria: &[Criterion], item: &EvidenceView) -> String {
+fn render_fields(
+    state: &AppState,
+    criteria: &[Criterion],
+    item: &EvidenceView,
+    kept: &[SignatureEvent],
+) -> String {
     let Some(record) = &item.record else {
         return String::new();
     };
@@ -133,22 +139,24 @@ fn render_fields(state: &AppState, criteria: &[Criterion], item: &EvidenceView) 
     if record.kind == EvidenceKind::WitnessTestimony.as_str() {
         out.push_str(&render_witness_signature(record));
     }
-    out.push_str(&render_signatures(record));
+    out.push_str(&render_signatures(record, kept));
     out
 }
 
 /// The item's signature log as the core reads it: each signature and void in order, and
-/// whether the log still verifies against the item the assessor is reading.
-fn render_signatures(record: &EvidenceRecord) -> String {
+/// whether the log still verifies against the item the assessor is reading and agrees with
+/// the assessor signatures the centre keeps apart (`kept`).
+fn render_signatures(record: &EvidenceRecord, kept: &[SignatureEvent]) -> String {
     let Some(kind) = EvidenceKind::parse(&record.kind) else {
         return String::new();
     };
-    let summary = signature_summary_of(
+    let summary = signature_summary_kept(
         kind,
         &record.title,
         &record.fields,
         &record.criteria,
         &record.attachments,
+        kept,
     );
     if summary.lines.is_empty() {
         return "<section class=\"signatures\"><h3>Signatures</h3><p>No signatures yet.</p></section>".into();
@@ -177,7 +185,9 @@ fn render_signatures(record: &EvidenceRecord) -> String {
         };
         let set_aside = if line.voided { " — voided later" } else { "" };
         out.push_str(&format!(
-            "<li>{} by {}{}: {}{} — {}{}</li>",
+            "<li data-status=\"{}\"><strong>{}</strong> · {} by {}{}: {}{} — {}{}</li>",
+            line.status.label(),
+            line.status.label(),
             line.action,
             escape(&line.who),
             how,
@@ -252,6 +262,10 @@ async fn render_item(
         .await?
         .ok_or(ApiError::NotFound("The item"))?;
     let history = state.db.get_history(&scope, learner_id, item_id).await?;
+    let kept = state
+        .db
+        .get_assessor_signatures(&scope, learner_id, item_id)
+        .await?;
     let criteria = crate::services::official::criteria(&state.db, &state.content).await?;
     let record = item.record.clone();
     let base = format!(
@@ -370,7 +384,7 @@ async fn render_item(
                 .map(|t| format!(" · Submitted {}", when(t)))
                 .unwrap_or_default(),
         },
-        fields = render_fields(state, &criteria, &item),
+        fields = render_fields(state, &criteria, &item, &kept),
         attachments = if attachments.is_empty() {
             "<p class=\"hint\">None.</p>".to_string()
         } else {
@@ -638,7 +652,7 @@ mod tests {
         };
         let mut rec = statement();
         rec.kind = "quick_note".into();
-        assert!(render_signatures(&rec).contains("No signatures yet"));
+        assert!(render_signatures(&rec, &[]).contains("No signatures yet"));
         let content = signed_content_sha256_of(
             EvidenceKind::QuickNote,
             &rec.title,
@@ -673,7 +687,7 @@ mod tests {
             SIGNATURE_EVENTS.into(),
             serde_json::to_string(&[event]).unwrap(),
         );
-        let page = render_signatures(&rec);
+        let page = render_signatures(&rec, &[]);
         assert!(page.contains("Verified"), "{page}");
         assert!(
             page.contains("Signed by Ada &lt;Lovelace&gt; (the learner) (typed name)"),
@@ -686,7 +700,7 @@ mod tests {
         );
         rec.fields
             .insert("what_seen".into(), "Changed after signing".into());
-        let page = render_signatures(&rec);
+        let page = render_signatures(&rec, &[]);
         assert!(page.contains("Altered"), "{page}");
         assert!(
             page.contains("changed since Ada &lt;Lovelace&gt; signed it"),

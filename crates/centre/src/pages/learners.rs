@@ -8,9 +8,10 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use pocketfolio_core::content::ContentBundle;
+use pocketfolio_core::content::{current_declaration, ContentBundle};
 use pocketfolio_core::evidence::{listed_title, witness_state_of};
 use pocketfolio_core::model::{CriterionKind, EvidenceKind, EvidenceStatus, Unit, WitnessState};
+use pocketfolio_core::signing::{Mark, SignatureEvent};
 use std::collections::BTreeSet;
 
 /// The units a learner in `scope` is enrolled on (the units chosen, or every unit of a
@@ -158,6 +159,7 @@ async fn render_detail(
     let scope = user.account.scope();
     let learner = super::visible_learner(state, &scope, learner_id).await?;
     let items = state.db.get_learner_evidence(&scope, learner_id).await?;
+    let declaration = declaration_line(state.db.get_declaration(&scope, learner_id).await?);
     let mut rows = String::new();
     for item in &items {
         rows.push_str(&format!(
@@ -186,6 +188,7 @@ async fn render_detail(
     let body = format!(
         r#"<h1>{name}</h1>
 <p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a> <a class="button" href="/learners/{lid}/hours">Off-the-job hours</a></p>
+{declaration}
 <h2>Criteria matrix by unit</h2><ul>{units}</ul>
 <h2>Evidence</h2>{table}"#,
         name = escape(&learner.display_name),
@@ -298,4 +301,26 @@ async fn render_matrix(
         lid = escape(learner_id),
     );
     Ok(page(&unit.title, Some(user), &body))
+}
+
+/// Which version of the declaration of authenticity the learner signed, and how, as their
+/// devices synced it.
+fn declaration_line(signed: Option<SignatureEvent>) -> String {
+    let current = current_declaration().version;
+    let Some((event, version)) =
+        signed.and_then(|e| e.declaration.as_ref().map(|d| d.version).map(|v| (e, v)))
+    else {
+        return "<p id=\"declaration\">Declaration of authenticity: not signed on any device that has synced.</p>".into();
+    };
+    let standing = if version < current {
+        format!(" (an earlier text: version {current} is signed before the next submission)")
+    } else {
+        String::new()
+    };
+    format!(
+        "<p id=\"declaration\">Declaration of authenticity: version {version}{standing}, signed by {} ({}) on {}.</p>",
+        escape(&event.signer.name),
+        event.mark.as_ref().map_or("unmarked", Mark::label),
+        when(event.device_ms)
+    )
 }

@@ -195,6 +195,7 @@ impl Collection {
             ChangeBody::HoursPut(record) => self.merge_hours(record)?,
             ChangeBody::HoursDeleted(id) => self.store.remove_hours(*id, self.clock.now_ms())?,
             ChangeBody::ReviewSigned(signature) => self.merge_review_signature(signature)?,
+            ChangeBody::DeclarationSigned(event) => self.merge_declaration(event)?,
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {
@@ -516,7 +517,7 @@ impl Collection {
     }
 
     /// Moves this device's clock past a stamp it has seen, so its next edit wins over it.
-    pub(super) fn observe(&self, remote: Hlc) -> Result<()> {
+    pub(crate) fn observe(&self, remote: Hlc) -> Result<()> {
         let next = Hlc::observe(
             self.latest_hlc()?,
             remote,

@@ -1,6 +1,8 @@
-//! The learner signs the declaration of authenticity on this device: once before their first
-//! submission, and again when its text changes. The signature is kept in the device's meta
-//! table; each submission repeats its mark in the item's own log with the version that stood.
+//! The learner signs the declaration of authenticity: once before their first submission, and
+//! again when its text changes. The signature is kept in the device's meta table and synced
+//! (`ChangeBody::DeclarationSigned`), so the learner's other devices, a new phone or a
+//! reinstall know which version they signed, and the centre shows it; each submission repeats
+//! its mark in the item's own log with the version that stood.
 
 use super::signature_log::{append_event, events_of, record_kind_of};
 use super::signed_content::signed_content_sha256;
@@ -9,6 +11,8 @@ use super::EVIDENCE;
 use crate::content::{current_declaration, declaration, Declaration, DECLARATIONS};
 use crate::model::EvidenceItem;
 use crate::signing::{self, Mark, RecordKind, SignRequest, SignatureEvent, Signer, SignerRole};
+use crate::sync::protocol::ChangeBody;
+use crate::sync::rules::declaration_wins;
 use crate::{Collection, CoreError, Result};
 
 /// Why a submission voids the signatures before it.
@@ -64,7 +68,21 @@ impl Collection {
         )
         .map_err(|e| CoreError::invalid(e.to_string()))?;
         let json = serde_json::to_string(&event)?;
-        self.transact(EVIDENCE, |col| col.store.set_meta(DECLARATION_KEY, &json))
+        self.transact(EVIDENCE, |col| {
+            col.store.set_meta(DECLARATION_KEY, &json)?;
+            col.queue_change(ChangeBody::DeclarationSigned(Box::new(event)))
+        })
+    }
+
+    /// A declaration signature from another of the learner's devices, pulled: kept when it
+    /// verifies and stands over the one held (see [`declaration_replaces`]).
+    pub(crate) fn merge_declaration(&self, event: &SignatureEvent) -> Result<()> {
+        self.observe(event.hlc)?;
+        if declaration_replaces(self.declaration_signature()?.as_ref(), event) {
+            self.store
+                .set_meta(DECLARATION_KEY, &serde_json::to_string(event)?)?;
+        }
+        Ok(())
     }
 
     /// The learner's stored declaration signature, if it still verifies.
@@ -73,20 +91,7 @@ impl Collection {
             return Ok(None);
         };
         let event: SignatureEvent = serde_json::from_str(&json)?;
-        let signed = event
-            .declaration
-            .as_ref()
-            .and_then(|d| declaration(d.version))
-            .map(|d| d.content_sha256());
-        let holds = signed.is_some_and(|content| {
-            signing::verify(
-                RecordKind::Declaration,
-                &content,
-                std::slice::from_ref(&event),
-            )
-            .complete()
-        });
-        Ok(holds.then_some(event))
+        Ok(declaration_holds(&event).then_some(event))
     }
 
     /// The learner signs a submission of `item` (already counted and timed): whatever stood
@@ -139,6 +144,37 @@ impl Collection {
                 "Sign the declaration of authenticity before your first submission; your item is saved.",
             )),
         }
+    }
+}
+
+/// Whether `event` is a complete, unaltered signature of a version of the declaration this
+/// build knows.
+pub fn declaration_holds(event: &SignatureEvent) -> bool {
+    let signed = event
+        .declaration
+        .as_ref()
+        .and_then(|d| declaration(d.version))
+        .map(|d| d.content_sha256());
+    signed.is_some_and(|content| {
+        signing::verify(
+            RecordKind::Declaration,
+            &content,
+            std::slice::from_ref(event),
+        )
+        .complete()
+    })
+}
+
+/// Whether the declaration signature `incoming` (pulled or pushed) stands over `held` (none,
+/// or one that no longer holds, counts as nothing held): it must hold itself, and be of a
+/// later version, or the same version signed later (`sync::rules::declaration_wins`). The
+/// phone's merge and the centre both ask this, so they keep the same signature.
+pub fn declaration_replaces(held: Option<&SignatureEvent>, incoming: &SignatureEvent) -> bool {
+    let key = |e: &SignatureEvent| e.declaration.as_ref().map(|d| (d.version, e.hlc));
+    let held = held.filter(|h| declaration_holds(h)).and_then(key);
+    match key(incoming) {
+        Some(remote) => declaration_holds(incoming) && declaration_wins(held, remote),
+        None => false,
     }
 }
 
@@ -278,5 +314,88 @@ mod tests {
         assert!(matches!(events[1].kind, EventKind::Void { .. }));
         let state = verify(RecordKind::EvidenceItem, &content, &events);
         assert!(state.holds() && state.standing.len() == 1 && state.voided.len() == 1);
+    }
+
+    #[test]
+    fn a_new_device_knows_the_declaration_the_learner_signed_elsewhere() {
+        use crate::sync::memory_centre::MemoryCentre;
+        use std::sync::Mutex;
+        let centre = MemoryCentre::new();
+        let (mut phone, phone_clock) = builtin_collection();
+        phone
+            .sign_declaration("Ada Lovelace", typed("Ada Lovelace"))
+            .unwrap();
+        let DeclarationState::Signed { event: signed } = phone.declaration_state().unwrap() else {
+            panic!("signed");
+        };
+        let phone = Mutex::new(phone);
+        crate::sync::sync(&phone, &mut centre.connect(), &mut |_| {}).unwrap();
+
+        // A reinstall: a new device that only pulls.
+        let (tablet, _clock) = builtin_collection();
+        assert!(matches!(
+            tablet.declaration_state().unwrap(),
+            DeclarationState::Unsigned { .. }
+        ));
+        let tablet = Mutex::new(tablet);
+        crate::sync::sync(&tablet, &mut centre.connect(), &mut |_| {}).unwrap();
+        assert_eq!(
+            tablet.lock().unwrap().declaration_state().unwrap(),
+            DeclarationState::Signed {
+                event: signed.clone()
+            }
+        );
+
+        // Signed again later on the tablet (same version): the later stamp stands on both.
+        phone_clock.advance_ms(60_000);
+        tablet
+            .lock()
+            .unwrap()
+            .sign_declaration("Ada King", typed("Ada King"))
+            .unwrap();
+        crate::sync::sync(&tablet, &mut centre.connect(), &mut |_| {}).unwrap();
+        crate::sync::sync(&phone, &mut centre.connect(), &mut |_| {}).unwrap();
+        let DeclarationState::Signed { event } = phone.lock().unwrap().declaration_state().unwrap()
+        else {
+            panic!("signed");
+        };
+        assert_eq!(event.signer.name, "Ada King");
+    }
+
+    #[test]
+    fn only_a_signature_that_holds_and_is_later_replaces_the_one_held() {
+        let (mut col, clock) = builtin_collection();
+        col.sign_declaration("Ada Lovelace", typed("Ada Lovelace"))
+            .unwrap();
+        let DeclarationState::Signed { event: first } = col.declaration_state().unwrap() else {
+            panic!("signed");
+        };
+        clock.advance_ms(1_000);
+        col.sign_declaration("Ada Lovelace", typed("Ada Lovelace"))
+            .unwrap();
+        let DeclarationState::Signed { event: second } = col.declaration_state().unwrap() else {
+            panic!("signed");
+        };
+        assert!(declaration_replaces(None, &first));
+        assert!(declaration_replaces(Some(&first), &second));
+        assert!(!declaration_replaces(Some(&second), &first), "an older one");
+        assert!(
+            !declaration_replaces(Some(&second), &second),
+            "the same one"
+        );
+        let mut forged = (*second).clone();
+        forged.signer.name = "Someone Else".into();
+        assert!(!declaration_replaces(Some(&first), &forged), "altered");
+        let mut unknown = (*second).clone();
+        if let Some(d) = unknown.declaration.as_mut() {
+            d.version = 99;
+        }
+        unknown.sha256 = unknown.computed_sha256();
+        assert!(
+            !declaration_replaces(None, &unknown),
+            "a text this build does not know"
+        );
+        // One that no longer holds counts as nothing held.
+        assert!(declaration_replaces(Some(&forged), &first));
     }
 }

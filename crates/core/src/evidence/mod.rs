@@ -47,12 +47,15 @@ pub use crate::signing::MAX_SIGNATURE_POINTS;
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
 pub use decision_signature::{add_events, keep_assessor_signatures, sign_decision, Decider};
-pub use declaration::DeclarationState;
+pub use declaration::{declaration_holds, declaration_replaces, DeclarationState};
 pub use delivery::Delivery;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use set_aside::{set_aside_versions, SetAsideVersion};
 pub use signature_log::{events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS};
-pub use signature_summary::{signature_summary_of, SignatureLine, SignatureSummary};
+pub use signature_summary::{
+    signature_summary, signature_summary_kept, signature_summary_of, LineStatus, SignatureLine,
+    SignatureSummary,
+};
 pub use signed_content::{signed_content_sha256, signed_content_sha256_of};
 pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;

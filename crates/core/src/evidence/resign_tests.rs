@@ -3,7 +3,7 @@
 
 use super::witness_tests::answer_and_sign_with;
 use super::{events_of, signed_digest, SIGNATURE_EVENTS, WITNESS_SIGNATURE};
-use crate::model::{EvidenceKind, Signature, WitnessState};
+use crate::model::{EvidenceKind, Signature, WitnessMark, WitnessState};
 use crate::signing::{verify, RecordKind, MAX_SIGNATURE_POINTS};
 use crate::sync::memory_centre::MemoryCentre;
 use crate::sync::protocol::limits::MAX_TEXT_BYTES;
@@ -91,7 +91,7 @@ fn signing_a_largest_drawing_again_and_again_still_saves_syncs_and_verifies() {
     assert_eq!(state.voided.len(), 6);
     assert!(matches!(
         col.witness_state(id).unwrap(),
-        WitnessState::Signed { ref signature, .. } if *signature == crate::signing::checked_drawing(largest_drawing(99)).unwrap()
+        WitnessState::Signed { ref signature, .. } if *signature == WitnessMark::Drawn(crate::signing::checked_drawing(largest_drawing(99)).unwrap())
     ));
 
     // It syncs, and another device reads the same signed statement.

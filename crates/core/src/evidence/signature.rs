@@ -1,6 +1,6 @@
-//! Drawing a witness's signature as SVG.
+//! Drawing a witness's signature as SVG: the strokes of a drawn one, the name of a typed one.
 
-use crate::model::Signature;
+use crate::model::{Signature, WitnessMark};
 use crate::signing::round1;
 use std::fmt::Write;
 
@@ -37,6 +37,51 @@ impl Signature {
     pub fn from_field(json: &str) -> Option<Signature> {
         serde_json::from_str(json).ok()
     }
+}
+
+impl WitnessMark {
+    /// A self-contained `<svg>` of the signature: the drawing's strokes, or the typed name set
+    /// as a line of text. Safe to put straight into HTML: a typed name is escaped.
+    pub fn to_svg(&self) -> String {
+        match self {
+            WitnessMark::Drawn(signature) => signature.to_svg(),
+            WitnessMark::Typed { typed_name } => {
+                // Long names are squeezed into the box rather than cut off.
+                let fit = if typed_name.chars().count() > 18 {
+                    r#" textLength="296" lengthAdjust="spacingAndGlyphs""#
+                } else {
+                    ""
+                };
+                format!(
+                    r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 80" width="320" height="80" role="img" aria-label="Signature"><text x="12" y="52" font-family="cursive" font-size="28" fill="currentColor"{fit}>{}</text></svg>"#,
+                    escape_xml(typed_name)
+                )
+            }
+        }
+    }
+
+    /// How it was made, in words: "drawn" or "typed".
+    pub fn how(&self) -> &'static str {
+        match self {
+            WitnessMark::Drawn(_) => "drawn",
+            WitnessMark::Typed { .. } => "typed",
+        }
+    }
+}
+
+fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A number rounded to 1 dp, without a trailing ".0"; non-finite values become 0 so the output
@@ -89,6 +134,35 @@ mod tests {
         assert!(svg.contains(r#"viewBox="0 0 0 0""#), "{svg}");
         assert!(svg.contains(r#"d="M0 0 L0 3""#), "{svg}");
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn a_typed_name_is_set_as_escaped_text() {
+        let typed = WitnessMark::Typed {
+            typed_name: "Jo <b>\"O'Neil\"</b> & co".into(),
+        };
+        let svg = typed.to_svg();
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "{svg}");
+        assert!(
+            svg.contains(">Jo &lt;b&gt;&quot;O&#39;Neil&quot;&lt;/b&gt; &amp; co</text>"),
+            "{svg}"
+        );
+        assert!(!svg.contains("<b>"));
+        assert_eq!(typed.how(), "typed");
+        // The export keeps drawn signatures as the drawing, as before.
+        let drawn = WitnessMark::Drawn(Signature {
+            width: 1.0,
+            height: 1.0,
+            strokes: vec![],
+        });
+        assert_eq!(
+            serde_json::to_value(&drawn).unwrap(),
+            serde_json::json!({"width": 1.0, "height": 1.0, "strokes": []})
+        );
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap()["typed_name"],
+            "Jo <b>\"O'Neil\"</b> & co"
+        );
     }
 
     #[test]

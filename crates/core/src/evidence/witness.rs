@@ -6,7 +6,7 @@ use super::signature_log::{append_event, events_of, record_kind_of, SIGNATURE_EV
 use super::signed_content::signed_content_sha256;
 use super::EVIDENCE;
 use super::{missing_required, pack};
-use crate::model::{EvidenceId, EvidenceItem, Signature, WitnessState};
+use crate::model::{EvidenceId, EvidenceItem, Signature, WitnessMark, WitnessState};
 use crate::signing::{self, Made, Mark, SignRequest, Signer, SignerRole, WitnessDetails};
 use crate::{Collection, CoreError, Result};
 use serde_json::json;
@@ -57,10 +57,26 @@ impl Collection {
         Ok(witness_state(&self.evidence(id)?))
     }
 
-    /// The witness signs the statement as it stands. Refused, saying why, when the witness has
-    /// not given their name, the signature has no stroke, required details are missing, no
-    /// criterion is chosen, or a criterion's questions are all unanswered.
+    /// The witness signs the statement as it stands, by drawing. Refused, saying why, when the
+    /// witness has not given their name, the signature has no stroke, required details are
+    /// missing, no criterion is chosen, or a criterion's questions are all unanswered.
     pub fn sign_witness(&mut self, id: EvidenceId, signature: Signature) -> Result<()> {
+        self.sign_statement(id, Mark::Drawn { signature })
+    }
+
+    /// The witness signs the statement as it stands by typing their name, for a witness who
+    /// cannot draw (keyboard and screen-reader users). Refused as [`Self::sign_witness`] is,
+    /// and when the typed name is not the name the witness gave.
+    pub fn sign_witness_typed(&mut self, id: EvidenceId, typed_name: &str) -> Result<()> {
+        self.sign_statement(
+            id,
+            Mark::Typed {
+                name: typed_name.to_string(),
+            },
+        )
+    }
+
+    fn sign_statement(&mut self, id: EvidenceId, mark: Mark) -> Result<()> {
         let mut item = self.editable(id)?;
         let name = item
             .fields
@@ -72,8 +88,23 @@ impl Collection {
                 "The witness needs to enter their name before signing.",
             ));
         }
-        let signature =
-            signing::checked_drawing(signature).map_err(|e| CoreError::invalid(e.to_string()))?;
+        // The drawing is kept beside the log (its event holds only the hash); a typed name
+        // is in the event itself.
+        let (mark, drawing) = match mark {
+            Mark::Drawn { signature } => {
+                let drawing = signing::checked_drawing(signature)
+                    .map_err(|e| CoreError::invalid(e.to_string()))?;
+                let mark = Mark::Drawn {
+                    signature: drawing.clone(),
+                };
+                (mark, Some(drawing))
+            }
+            other => (
+                signing::checked_mark(other, &name, None)
+                    .map_err(|e| CoreError::invalid(e.to_string()))?,
+                None,
+            ),
+        };
         self.check_statement_complete(&item)?;
         let now = self.clock.now_ms();
         item.fields
@@ -96,17 +127,21 @@ impl Collection {
             &digest,
             SignRequest {
                 signer: witness_signer(&item.fields, &name),
-                mark: Some(Mark::Drawn {
-                    signature: signature.clone(),
-                }),
+                mark: Some(mark),
                 declaration: None,
                 made: self.made_at(now, &events)?,
             },
         )
         .map_err(|e| CoreError::invalid(e.to_string()))?;
         append_event(&mut item, event)?;
-        item.fields
-            .insert(WITNESS_SIGNATURE.into(), serde_json::to_string(&signature)?);
+        let how = match &drawing {
+            Some(drawing) => {
+                item.fields
+                    .insert(WITNESS_SIGNATURE.into(), serde_json::to_string(drawing)?);
+                "drawn"
+            }
+            None => "typed",
+        };
         item.fields
             .insert(WITNESS_SIGNED_MS.into(), now.to_string());
         item.fields
@@ -117,7 +152,7 @@ impl Collection {
             col.log_and_queue(
                 &item,
                 &format!("Signed by {name}"),
-                json!({ "witness": name, "digest": digest }),
+                json!({ "witness": name, "digest": digest, "how": how }),
             )
         })
     }
@@ -272,17 +307,13 @@ pub fn witness_state_of(
 ) -> WitnessState {
     let field = |k: &str| fields.get(k).map(String::as_str);
     let name = field(WITNESS_NAME).unwrap_or_default().trim().to_string();
-    if let Some(json) = field(WITNESS_SIGNATURE) {
-        let signature = serde_json::from_str::<Signature>(json).ok();
+    let drawn = field(WITNESS_SIGNATURE);
+    if drawn.is_some() || field(WITNESS_SIGNED_DIGEST).is_some() {
+        let drawing = drawn.map(|json| serde_json::from_str::<Signature>(json).ok());
         let digest = signed_digest(title, fields, criteria);
-        if !log_holds(fields, &digest, signature.as_ref()) {
-            return WitnessState::Voided {
-                name,
-                voided_ms: updated_ms,
-            };
-        }
+        let mark = standing_mark(fields, &digest, drawing);
         let signed_ms = field(WITNESS_SIGNED_MS).and_then(|v| v.parse().ok());
-        return match (signature, signed_ms) {
+        return match (mark, signed_ms) {
             (Some(signature), Some(signed_ms)) if field(WITNESS_SIGNED_DIGEST) == Some(&digest) => {
                 WitnessState::Signed {
                     name,
@@ -290,7 +321,8 @@ pub fn witness_state_of(
                     signature,
                 }
             }
-            // Changed after signing without the marker (an edit from an older device).
+            // Changed after signing without the marker (an edit from an older device), or a
+            // log that does not hold.
             _ => WitnessState::Voided {
                 name,
                 voided_ms: updated_ms,
@@ -306,13 +338,20 @@ pub fn witness_state_of(
     }
 }
 
-/// Whether the statement's signature log verifies against `digest`, with the witness's
-/// signature standing first and made with `drawing`, the strokes kept beside the log (the
-/// event holds only their hash). Statements signed before the log existed have none, and are
-/// judged by their digest alone as they always were.
-fn log_holds(fields: &BTreeMap<String, String>, digest: &str, drawing: Option<&Signature>) -> bool {
+/// The witness's mark that stands on the statement whose digest is `digest`, or `None` when
+/// nothing valid stands. `drawing` is the `witness_signature` field: absent for a typed
+/// signature, `Some(None)` when it cannot be read. With a log, it must verify against `digest`
+/// with the witness's signature standing first, made with exactly that drawing (its event
+/// holds only the drawing's hash) or, when no drawing is kept, by a typed name. Statements
+/// signed before the log existed have none, and are judged by their digest alone as they
+/// always were (they were all drawn).
+fn standing_mark(
+    fields: &BTreeMap<String, String>,
+    digest: &str,
+    drawing: Option<Option<Signature>>,
+) -> Option<WitnessMark> {
     if !fields.contains_key(SIGNATURE_EVENTS) {
-        return true;
+        return drawing.flatten().map(WitnessMark::Drawn);
     }
     let events = events_of(fields);
     let state = signing::verify(
@@ -320,11 +359,17 @@ fn log_holds(fields: &BTreeMap<String, String>, digest: &str, drawing: Option<&S
         digest,
         &events,
     );
-    state.holds()
-        && state.standing.first().is_some_and(|e| {
-            e.signer.role == SignerRole::Witness
-                && drawing.is_some_and(|d| e.mark.as_ref().is_some_and(|m| m.is_of_drawing(d)))
-        })
+    let first = state
+        .standing
+        .first()
+        .filter(|e| state.holds() && e.signer.role == SignerRole::Witness)?;
+    match (drawing, first.mark.as_ref()?) {
+        (Some(Some(d)), mark) if mark.is_of_drawing(&d) => Some(WitnessMark::Drawn(d)),
+        (None, Mark::Typed { name }) => Some(WitnessMark::Typed {
+            typed_name: name.clone(),
+        }),
+        _ => None,
+    }
 }
 
 /// The fields an edit proposes, with the signature keys as the item has them: only signing

@@ -1,7 +1,7 @@
 //! Witness testimony: who may sign, and the rule that an edit voids the signature.
 
 use super::{WITNESS_NAME, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST};
-use crate::model::{EvidenceId, EvidenceKind, Signature, WitnessState};
+use crate::model::{EvidenceId, EvidenceKind, Signature, WitnessMark, WitnessState};
 use crate::testing::manual_clock;
 use crate::{Clock, Collection, CoreError, EvidenceDraft, ManualClock};
 use std::collections::BTreeMap;
@@ -152,7 +152,7 @@ fn signing_then_editing_voids_the_signature_and_says_so() {
         } => {
             assert_eq!(name, "Sam Patel");
             assert_eq!(signed_ms, signed_at);
-            assert_eq!(s, signature());
+            assert_eq!(s, WitnessMark::Drawn(signature()));
         }
         other => panic!("{other:?}"),
     }
@@ -202,6 +202,92 @@ fn signing_then_editing_voids_the_signature_and_says_so() {
         WitnessState::Voided { .. }
     ));
     answer_and_sign(&mut col, id);
+    col.submit_evidence(id).unwrap();
+}
+
+#[test]
+fn a_witness_who_cannot_draw_signs_by_typing_their_name() {
+    let (mut col, clock, _dir) = clocked();
+    let id = statement(&mut col);
+    let item = col.evidence(id).unwrap();
+    let mut fields = item.fields.clone();
+    fields.insert(format!("answer:{SEEN}:0"), "Calm throughout.".into());
+    col.update_evidence(id, "", fields).unwrap();
+
+    // Only their own name, as they gave it, signs.
+    let err = message(col.sign_witness_typed(id, "Sam").unwrap_err());
+    assert_eq!(
+        err,
+        "Type your name exactly as it is given above (\"Sam Patel\") to sign."
+    );
+    let err = message(col.sign_witness_typed(id, "  ").unwrap_err());
+    assert!(err.contains("typing your name"), "{err}");
+    assert_eq!(col.witness_state(id).unwrap(), WitnessState::Unsigned);
+
+    col.sign_witness_typed(id, " sam  PATEL ").unwrap();
+    let signed_at = clock.now_ms();
+    assert_eq!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Signed {
+            name: "Sam Patel".into(),
+            signed_ms: signed_at,
+            signature: WitnessMark::Typed {
+                typed_name: "sam  PATEL".into()
+            },
+        }
+    );
+    let item = col.evidence(id).unwrap();
+    assert!(
+        !item.fields.contains_key(WITNESS_SIGNATURE),
+        "no drawing kept"
+    );
+    let events = super::events_of(&item.fields);
+    assert_eq!(
+        events.last().unwrap().mark,
+        Some(crate::signing::Mark::Typed {
+            name: "sam  PATEL".into()
+        })
+    );
+    assert_eq!(
+        col.evidence_history(id).unwrap().last().unwrap().detail["how"],
+        "typed"
+    );
+    // The centre reads a synced record the same way.
+    assert_eq!(
+        super::witness_state_of(&item.title, &item.fields, &item.criteria, item.updated_ms),
+        col.witness_state(id).unwrap()
+    );
+
+    // A drawing slipped in beside a typed signature is not theirs: voided.
+    let mut forged = item.clone();
+    forged.fields.insert(
+        WITNESS_SIGNATURE.into(),
+        serde_json::to_string(&signature()).unwrap(),
+    );
+    col.store.put_evidence(&forged).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Voided { .. }
+    ));
+    col.store.put_evidence(&item).unwrap();
+
+    // An edit voids a typed signature as it does a drawn one; they may then draw instead.
+    clock.advance_ms(60_000);
+    let mut fields = item.fields.clone();
+    fields.insert("context".into(), "Something else.".into());
+    col.update_evidence(id, "", fields).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Voided { ref name, .. } if name == "Sam Patel"
+    ));
+    col.sign_witness(id, signature()).unwrap();
+    assert!(matches!(
+        col.witness_state(id).unwrap(),
+        WitnessState::Signed {
+            signature: WitnessMark::Drawn(_),
+            ..
+        }
+    ));
     col.submit_evidence(id).unwrap();
 }
 

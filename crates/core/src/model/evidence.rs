@@ -403,6 +403,20 @@ pub struct Signature {
     pub strokes: Vec<Vec<[f32; 2]>>,
 }
 
+/// How a witness signed a statement that stands. Serialised as the drawing itself, or as
+/// `{"typed_name": …}`, so an export's drawn signatures read as they always have.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum WitnessMark {
+    /// Drawn with a finger or mouse.
+    Drawn(Signature),
+    /// Their name typed, for a witness who cannot draw (keyboard and screen-reader users).
+    Typed {
+        /// The name as typed.
+        typed_name: String,
+    },
+}
+
 /// Whether a witness statement is signed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WitnessState {
@@ -414,8 +428,8 @@ pub enum WitnessState {
         name: String,
         /// When they signed (ms).
         signed_ms: i64,
-        /// Their signature.
-        signature: Signature,
+        /// Their signature, drawn or typed.
+        signature: WitnessMark,
     },
     /// It was signed, then changed, so the signature no longer stands.
     Voided {

@@ -11,7 +11,7 @@ mod structure;
 pub use card::{Card, CardKind, CardState, Deck, Memory, Note, NoteFields, Schedule};
 pub use evidence::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceItem, EvidenceKind, EvidenceLink,
-    EvidenceStatus, LearnerStatus, Signature, Stage, WitnessState,
+    EvidenceStatus, LearnerStatus, Signature, Stage, WitnessMark, WitnessState,
 };
 pub use ids::{
     CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, NoteId, ProgressReviewId,

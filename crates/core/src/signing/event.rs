@@ -82,6 +82,16 @@ impl Mark {
         }
     }
 
+    /// How it was made, in words: "typed name", "drawn signature" or "signed in to the
+    /// centre".
+    pub fn label(&self) -> &'static str {
+        match self {
+            Mark::Typed { .. } => "typed name",
+            Mark::SignedIn { .. } => "signed in to the centre",
+            Mark::Drawn { .. } | Mark::DrawnSha256 { .. } => "drawn signature",
+        }
+    }
+
     /// True for a drawn signature, however it is kept.
     pub fn is_drawn(&self) -> bool {
         matches!(self, Mark::Drawn { .. } | Mark::DrawnSha256 { .. })

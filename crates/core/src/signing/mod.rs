@@ -10,6 +10,8 @@
 //! - [`sign()`]: the next signature, refused with a [`SigningError`] sentence when a part is
 //!   missing or it is not the signer's turn; [`void_if_changed`] for an edit after signing.
 //! - [`verify()`]: changed content, changed, moved, removed or forged events, out of order.
+//! - [`check_kept`]: a log against the signatures kept apart from it (the centre's copy of
+//!   each assessor's signature); they must agree.
 //! - [`merge_logs`]: two copies of a log, each with events the other lacks (two devices
 //!   signed or voided offline), become their union in one order every device agrees on.
 //!
@@ -19,6 +21,7 @@
 pub mod canonical;
 mod error;
 pub mod event;
+mod kept;
 mod mark;
 mod merge;
 pub mod order;
@@ -35,6 +38,7 @@ mod verify_proptests;
 pub use canonical::{canonical_json, content_sha256, sha256_hex};
 pub use error::SigningError;
 pub use event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, WitnessDetails, GENESIS};
+pub use kept::check_kept;
 pub(crate) use mark::round1;
 pub use mark::{checked_drawing, checked_mark, drawing_sha256, MAX_SIGNATURE_POINTS};
 pub use merge::merge_logs;

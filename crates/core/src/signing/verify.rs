@@ -39,6 +39,19 @@ pub enum Problem {
     /// off the end.
     #[error("the signature log ends before its recorded last event: events have been removed")]
     Truncated,
+    /// A signature by a role whose signatures are also kept apart from the record (the
+    /// assessor's, on the centre) that is not among those kept: added to the log, not made.
+    #[error("signature event {seq} is not among the signatures kept apart from the record")]
+    NotKept {
+        /// The event.
+        seq: u32,
+    },
+    /// A signature kept apart from the record is missing from its log, or differs there.
+    #[error("a signature kept apart from the record (event {seq}) is missing from its log")]
+    MissingKept {
+        /// The kept event's number.
+        seq: u32,
+    },
     /// The record has changed since a signature that still stands was made.
     #[error("the record has changed since {name} signed it")]
     ContentChanged {
@@ -47,6 +60,22 @@ pub enum Problem {
         /// Who signed.
         name: String,
     },
+}
+
+impl Problem {
+    /// The event the problem is in, when it is in one event rather than the whole log.
+    pub fn seq(&self) -> Option<u32> {
+        match self {
+            Problem::Altered { seq }
+            | Problem::Broken { seq }
+            | Problem::OutOfOrder { seq }
+            | Problem::Unmarked { seq }
+            | Problem::NotKept { seq }
+            | Problem::ContentChanged { seq, .. } => Some(*seq),
+            // A missing event has no line of its own in the log.
+            Problem::MissingKept { .. } | Problem::Truncated => None,
+        }
+    }
 }
 
 /// What a signature log says about a record.

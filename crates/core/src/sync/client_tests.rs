@@ -29,6 +29,7 @@ impl Device {
             Collection::open_in_memory(clock.clone(), Some(dir.path().join("attachments")))
                 .unwrap();
         col.install_builtin_content().unwrap();
+        // The signed declaration is one change waiting to be sent.
         crate::testing::declare(&mut col).unwrap();
         Device {
             col: Mutex::new(col),
@@ -84,7 +85,10 @@ fn work_done_offline_reaches_the_other_device() {
     phone.review(12);
     let id = evidence(&mut phone.col(), "Refund at the till");
     let report = phone.sync().unwrap();
-    assert_eq!(report.pushed as u64, 13);
+    assert_eq!(
+        report.pushed as u64, 14,
+        "12 reviews, the item, the declaration"
+    );
     assert_eq!(phone.col().pending_changes().unwrap(), 0);
     tablet.sync().unwrap();
     assert_eq!(
@@ -158,8 +162,8 @@ fn a_reply_lost_after_the_centre_committed_doubles_nothing() {
     ));
     assert_eq!(
         phone.col().pending_changes().unwrap(),
-        5,
-        "not confirmed, so kept"
+        6,
+        "not confirmed, so kept (5 reviews and the declaration)"
     );
     phone.sync().unwrap();
     assert_eq!(phone.col().pending_changes().unwrap(), 0);
@@ -186,7 +190,11 @@ fn an_offline_sync_changes_nothing_locally() {
     let err = phone.sync().unwrap_err();
     assert!(matches!(err, SyncError::Transport(ref e) if e.is_transient()));
     assert_eq!(phone.digest(), before);
-    assert_eq!(phone.col().pending_changes().unwrap(), 3);
+    assert_eq!(
+        phone.col().pending_changes().unwrap(),
+        4,
+        "3 reviews, the declaration"
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::model::{
     AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, LearnerStatus,
     NoteFields, NoteId, ReviewEvent, ReviewId, ReviewLog, Settings,
 };
+use crate::signing::SignatureEvent;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -62,6 +63,11 @@ pub enum ChangeBody {
     /// only when it fits the review's log as the centre holds it (the learner's turn, made on
     /// the review as it stands); otherwise the next pull brings the review back to sign again.
     ReviewSigned(Box<ReviewSignature>),
+    /// The learner signed the declaration of authenticity: their signature event, naming the
+    /// version signed. The one that stands is the latest version, then the latest stamp
+    /// ([`super::rules::declaration_wins`]), so a new device or a reinstall learns which
+    /// version the learner signed.
+    DeclarationSigned(Box<SignatureEvent>),
 }
 
 /// The learner's signature of a progress review, made on the device.

@@ -24,6 +24,14 @@ pub fn learner_version_wins(local: Option<(u32, Hlc)>, remote: (u32, Hlc)) -> bo
     local.is_none_or(|l| remote > l)
 }
 
+/// Whether the learner's declaration signature `remote`, `(version, stamp)`, replaces the one
+/// held. A later version of the text wins, then the later stamp: every device and the centre
+/// keep the same signature whatever order they arrive in, and a device that signed an older
+/// text offline never takes the learner back to it.
+pub fn declaration_wins(held: Option<(u32, Hlc)>, remote: (u32, Hlc)) -> bool {
+    held.is_none_or(|h| remote > h)
+}
+
 /// Whether a withdrawal at the version stamped `remote` replaces the withdrawal held (stamped
 /// `held`; none while the item is not withdrawn this way). The earliest wins: a device can
 /// only withdraw an item it has not seen withdrawn, so a later withdrawal was made without

@@ -14,6 +14,7 @@ use super::protocol::{
 };
 use super::Hlc;
 use crate::model::{EvidenceKind, NoteFields};
+use crate::signing::{SignatureEvent, SignerRole};
 
 /// Why a push was refused: the field at fault (as a path into the request) and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -100,6 +101,7 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
             Ok(())
         }
         ChangeBody::SettingsPut(settings) => check_settings(settings, now_ms, &at),
+        ChangeBody::DeclarationSigned(event) => check_declaration(event, now_ms, &at),
     }
 }
 
@@ -390,6 +392,27 @@ fn check_settings(record: &SettingsRecord, now_ms: i64, at: &str) -> Checked {
     check_hlc(&format!("{at}.hlc"), &record.hlc, now_ms)
 }
 
+/// The shape of a declaration signature: the learner's, naming a version, of a size a record
+/// may have. Whether it verifies is asked when it is merged, so a signature of a text this
+/// centre does not know yet (a newer app) never wedges the outbox.
+fn check_declaration(event: &SignatureEvent, now_ms: i64, at: &str) -> Checked {
+    check_name(
+        &format!("{at}.signer.name"),
+        &event.signer.name,
+        MAX_NAME_BYTES,
+    )?;
+    if event.signer.role != SignerRole::Learner || event.declaration.is_none() {
+        return Err(Invalid::new(
+            format!("{at}.declaration"),
+            "This must be the learner's signature of a version of the declaration.",
+        ));
+    }
+    let json = serde_json::to_string(event).unwrap_or_default();
+    check_text(at, &json, MAX_TEXT_BYTES)?;
+    check_time(&format!("{at}.device_ms"), event.device_ms, now_ms)?;
+    check_hlc(&format!("{at}.hlc"), &event.hlc, now_ms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,8 +538,59 @@ mod tests {
             ChangeBody::SettingsPut(settings),
             ChangeBody::HoursPut(hours()),
             ChangeBody::HoursDeleted(crate::model::HoursEntryId::new_at(1)),
+            ChangeBody::DeclarationSigned(Box::new(declared())),
         ];
         check_push(&push_of(all), NOW).unwrap();
+    }
+
+    /// The learner's signature of the current declaration.
+    fn declared() -> SignatureEvent {
+        let current = crate::content::current_declaration();
+        crate::signing::sign(
+            crate::signing::RecordKind::Declaration,
+            &[],
+            &current.content_sha256(),
+            crate::signing::SignRequest {
+                signer: crate::signing::Signer {
+                    role: SignerRole::Learner,
+                    name: "Lee Learner".into(),
+                    account_id: None,
+                    witness: None,
+                },
+                mark: Some(crate::signing::Mark::Typed {
+                    name: "Lee Learner".into(),
+                }),
+                declaration: Some(current.reference()),
+                made: crate::signing::Made {
+                    device_ms: NOW - 1_000,
+                    hlc: hlc(),
+                    device: "phone".into(),
+                },
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_declaration_must_be_the_learners_and_name_its_version() {
+        let mut unversioned = declared();
+        unversioned.declaration = None;
+        assert_eq!(
+            refused(ChangeBody::DeclarationSigned(Box::new(unversioned))),
+            "changes[0].body.declaration"
+        );
+        let mut assessor = declared();
+        assessor.signer.role = SignerRole::Assessor;
+        assert_eq!(
+            refused(ChangeBody::DeclarationSigned(Box::new(assessor))),
+            "changes[0].body.declaration"
+        );
+        let mut late = declared();
+        late.hlc.wall_ms = NOW + 30 * 86_400_000;
+        assert_eq!(
+            refused(ChangeBody::DeclarationSigned(Box::new(late))),
+            "changes[0].body.hlc.wall_ms"
+        );
     }
 
     fn hours() -> HoursRecord {

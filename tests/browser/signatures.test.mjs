@@ -1,0 +1,221 @@
+// Signatures on the phone at 390 × 844 (issue 14). An item's page shows its signature log as
+// the core reads it — who, in which part, how (drawn, typed, signed in to the centre), when,
+// and Verified / Voided / Altered for each event — and the assessor's signed decision arrives
+// in it by sync from the real centre. A witness signs a statement once by drawing and once by
+// typing their name with the keyboard alone; an edit after each signature voids it, and the
+// log says so. axe-core runs on every step.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import {
+  startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir,
+  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, PHONE,
+} from './lib.mjs';
+import {
+  startCentre, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
+} from './centre.mjs';
+
+const dataDir = tempDataDir('signatures');
+let centre;
+let preview;
+let browser;
+let page;
+
+before(async () => {
+  centre = await startCentre();
+  preview = await startPreview(dataDir);
+  browser = await launchBrowser();
+  page = await newPage(browser, PHONE);
+  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await preview?.stop();
+  centre?.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function checkScreen(name) {
+  await assertNoHorizontalScroll(page, name);
+  await assertNamedControls(page, name);
+  await assertTapTargets(page, name);
+  await assertAccessible(page, name);
+  await screenshot(page, `signatures-${name}`);
+}
+
+async function saved() {
+  await page.locator('#save-state', { hasText: 'Saved on this device' }).waitFor();
+}
+
+async function startTemplate(id) {
+  await page.goto(`${preview.url}/evidence`);
+  await page.locator(`#start-${id}`).click();
+  await page.locator('#evidence-heading').waitFor();
+}
+
+async function linkCriterion(idText) {
+  await page.locator('#criteria-picker summary').click();
+  await page.locator(`#criteria-picker input[value="${idText}"]`).check();
+  await page.locator(`#chosen-criteria li[data-criterion="${idText}"]`).waitFor();
+}
+
+// The statuses of the log's lines, oldest first, as "Action:Status".
+async function logLines() {
+  return page.locator('#signature-log li').evaluateAll((items) => items.map(
+    (li) => `${li.querySelector('strong')?.textContent}:${li.dataset.status}`,
+  ));
+}
+
+test('an item shows its signature log: the learner\'s declaration, then the assessor\'s signed decision by sync', async () => {
+  await openApp(page, preview.url);
+  await startTemplate('reflective-account');
+  const title = 'Queue at the service desk';
+  await page.locator('#evidence-title').fill(title);
+  await page.locator('#field-situation').fill('Two tills were down on a Saturday.');
+  await page.locator('#field-task').fill('Keep the queue moving.');
+  await page.locator('#field-action').fill('I opened the service desk as a till.');
+  await page.locator('#field-result').fill('The queue cleared in ten minutes.');
+  await page.locator('#field-do_differently').fill('Call the stockroom for help sooner.');
+  await saved();
+  await linkCriterion('negotiate/lo4/ac4.1');
+  assert.equal(await page.locator('#signatures').count(), 0, 'no log before anyone signs');
+
+  await page.locator('#declaration-name').fill('Lee Learner');
+  await page.locator('#sign-declaration').click();
+  await page.locator('#declaration').waitFor({ state: 'detached' });
+  await page.locator('#submit-evidence').click();
+  await page.locator('#submitted-state').waitFor();
+
+  const log = page.locator('#signatures');
+  await log.waitFor();
+  assert.match(await page.locator('#signatures-state').innerText(), /^Verified/);
+  assert.deepEqual(await logLines(), ['Signed:Verified']);
+  const learnerLine = await page.locator('#signature-log li').first().innerText();
+  assert.match(learnerLine, /Signed by Lee Learner \(the learner\)/);
+  assert.match(learnerLine, /typed name/);
+  assert.match(learnerLine, /declares this is their own work \(declaration version \d+\)/);
+  assert.match(learnerLine, /\d{4}, \d\d:\d\d/, 'the time it was signed');
+  assert.match(await page.locator('#signatures-next').innerText(), /the assessor signs the assessment decision/);
+  await log.scrollIntoViewIfNeeded();
+  await checkScreen('learner-signed');
+
+  // The item goes to the centre; the assessor accepts it there, signed in to their account.
+  await signInOnPhone(page, centre);
+  await syncNowUntilNothingWaits(page);
+  await decideOnCentre(browser, centre, title, 'Accept', 'A clear account.');
+  // The declaration went with it: the centre's learner page says which version Lee signed.
+  const assessor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await assessor.goto(`${centre.url}/`);
+  await assessor.getByLabel('User name').fill('ann');
+  await assessor.getByLabel('Password').fill('assessor password');
+  await assessor.getByRole('button', { name: 'Sign in' }).click();
+  await assessor.getByRole('link', { name: 'Lee Learner' }).first().click();
+  assert.match(
+    await assessor.locator('#declaration').innerText(),
+    /Declaration of authenticity: version \d+, signed by Lee Learner \(typed name\) on/,
+  );
+  await assessor.close();
+  await syncNowUntilNothingWaits(page);
+  // Today shows the assessor's feedback; it opens the item.
+  await tab(page, 'Today');
+  await page.getByRole('button', { name: `${title}: open the feedback` }).click();
+  await page.locator('#evidence-heading', { hasText: title }).waitFor();
+  await page.locator('#signature-log li:nth-child(2)').waitFor({ timeout: 30_000 });
+  assert.deepEqual(await logLines(), ['Signed:Verified', 'Signed:Verified']);
+  const assessorLine = await page.locator('#signature-log li').nth(1).innerText();
+  assert.match(assessorLine, /Signed by Ann Assessor \(the assessor\)/);
+  assert.match(assessorLine, /signed in to the centre/);
+  assert.match(assessorLine, /signs the assessment decision \(accepted\)/);
+  assert.match(await page.locator('#signatures-state').innerText(), /^Verified/);
+  assert.equal(await page.locator('#signatures-next').count(), 0, 'nobody signs after the assessor');
+  await page.locator('#signatures').scrollIntoViewIfNeeded();
+  await checkScreen('assessor-signed');
+});
+
+test('a witness signs once by drawing and once by typing their name; each edit after signing voids it', async () => {
+  await startTemplate('witness-testimony');
+  await linkCriterion('negotiate/lo3/ac3.1');
+  await page.locator('#witness-next').click();
+  await page.locator('#hand-over').click();
+  await page.locator('#witness-heading').waitFor();
+  const details = {
+    'field-witness_name': 'Priya Shah',
+    'field-witness_role': 'Store manager',
+    'field-witness_relationship': 'My line manager',
+    'field-witness_contact': 'priya.shah@example.com',
+  };
+  for (const [id, value] of Object.entries(details)) await page.locator(`#${id}`).fill(value);
+  for (const date of await page.locator('.witness input[type=date]').all()) await date.fill('2026-11-20');
+  for (const area of await page.locator('.witness textarea').all()) {
+    await area.fill('They listened first, then offered a swap that suited the customer.');
+  }
+  await saved();
+  await checkScreen('witness-form');
+
+  // Drawn with the mouse.
+  const pad = page.locator('#signature-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  const at = (fx, fy) => [box.x + box.width * fx, box.y + box.height * fy];
+  await page.mouse.move(...at(0.1, 0.6));
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.25, 0.3], [0.4, 0.7], [0.6, 0.35], [0.85, 0.6]]) {
+    await page.mouse.move(...at(fx, fy), { steps: 4 });
+  }
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelectorAll('#signature-pad path.stroke').length >= 1);
+  await page.locator('#sign-statement').click();
+  await page.locator('#signed-statement').waitFor();
+  assert.match(await page.locator('#signed-how').innerText(), /drawn signature/);
+  assert.deepEqual(await logLines(), ['Signed:Verified']);
+  assert.match(await page.locator('#signature-log li').first().innerText(), /Signed by Priya Shah \(the witness\) · drawn signature/);
+  await checkScreen('drawn-signed');
+
+  // Edited after signing: the signature is voided, on the statement and in the log.
+  await page.locator('#reopen-statement').click();
+  await page.locator('#reopen-confirm').click();
+  await page.locator('#void-warning').waitFor();
+  await page.locator('.witness textarea').first().fill('They listened first, then offered a fair swap.');
+  await page.locator('#signature-voided').waitFor();
+  await page.locator('#witness-cancel').click();
+  await page.locator('#signatures').waitFor();
+  assert.deepEqual(await logLines(), ['Signed:Voided', 'Voided:Verified']);
+  assert.match(await page.locator('#signatures-next').innerText(), /the witness confirms this is what they saw/);
+  await checkScreen('drawn-voided');
+
+  // Typed, by keyboard alone: a name that is not theirs is refused in words, theirs signs.
+  await page.locator('#hand-over').click();
+  await page.locator('#witness-heading').waitFor();
+  await page.locator('#witness-typed-name').focus();
+  await page.keyboard.type('Priya');
+  await page.keyboard.press('Enter');
+  await page.locator('[role=alert]', { hasText: 'Type your name exactly as it is given above ("Priya Shah")' }).waitFor();
+  await checkScreen('typed-refused');
+  await page.locator('#witness-typed-name').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' Shah');
+  await page.keyboard.press('Enter');
+  await page.locator('#signed-statement').waitFor();
+  assert.match(await page.locator('#signed-heading').innerText(), /Signed by Priya Shah/);
+  assert.match(await page.locator('#signed-how').innerText(), /typed name/);
+  assert.match(await page.locator('.signature-view svg text').textContent(), /^Priya Shah$/);
+  assert.deepEqual(await logLines(), ['Signed:Voided', 'Voided:Verified', 'Signed:Verified']);
+  assert.match(await page.locator('#signature-log li').nth(2).innerText(), /Signed by Priya Shah \(the witness\) · typed name/);
+  await checkScreen('typed-signed');
+
+  // Edited again: the typed signature is voided too.
+  await page.locator('#reopen-statement').click();
+  await page.locator('#reopen-confirm').click();
+  await page.locator('#void-warning').waitFor();
+  await page.locator('#field-witness_role').fill('Deputy store manager');
+  await page.locator('#signature-voided').waitFor();
+  await page.locator('#witness-cancel').click();
+  await page.locator('#signatures').waitFor();
+  assert.deepEqual(
+    await logLines(),
+    ['Signed:Voided', 'Voided:Verified', 'Signed:Voided', 'Voided:Verified'],
+  );
+  assert.match(await page.locator('#signatures-state').innerText(), /^Verified/);
+  await checkScreen('typed-voided');
+});
