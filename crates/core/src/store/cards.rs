@@ -192,23 +192,21 @@ impl Store {
 
     /// Offers the new cards of `deck` within the filter's scope to `take`, in learning order,
     /// until it says stop. Reads only as many rows as it takes.
+    /// With `span` (the deck's from `new_card_spans_by_deck`), only that stretch of the order
+    /// is walked: without it a deck whose new cards are few or come late walks past every
+    /// other deck's.
     pub(crate) fn offer_new_cards(
         &self,
         f: &QueueFilter,
         deck: DeckId,
+        span: Option<NewCardSpan>,
         mut take: impl FnMut(NewCard) -> ControlFlow<()>,
     ) -> Result<()> {
-        let sql = format!(
-            "SELECT c.id, c.note_id, {SIBLING_ANSWERED_TODAY}
-             FROM card c INDEXED BY card_new
-             WHERE c.suspended = 0 AND c.state = 0
-               AND EXISTS (SELECT 1 FROM note n WHERE n.id = c.note_id AND n.deck_id = :in_deck)
-               {QUEUE_CONDITIONS}
-             ORDER BY c.position"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let (first, last) = span.map_or((i64::MIN, i64::MAX), |s| (s.first, s.last));
+        let mut stmt = self.conn.prepare_cached(&new_cards_of_deck_sql())?;
         let mut rows = stmt.query(rusqlite::named_params! {
             ":today": f.today, ":deck": f.deck(), ":unit": f.unit(), ":units": f.units(), ":in_deck": deck,
+            ":first": first, ":last": last,
         })?;
         while let Some(r) = rows.next()? {
             let card = NewCard {
@@ -238,18 +236,30 @@ impl Store {
         )?)
     }
 
-    /// The new cards of each deck that are not suspended or buried today, in one pass over
-    /// the new cards (the deck list's counts; `count_new_cards` with a deck's filter, for
-    /// every deck at once).
-    pub(crate) fn count_new_cards_by_deck(&self, today: i64) -> Result<HashMap<DeckId, u32>> {
+    /// Where each deck's new cards that are not suspended or buried today lie in the learning
+    /// order, in one pass over the new cards: how many there are (the deck list's counts;
+    /// `count_new_cards` with a deck's filter, for every deck at once) and their first and last
+    /// position, so each deck's new-card read walks its own stretch of the order only.
+    pub(crate) fn new_card_spans_by_deck(
+        &self,
+        today: i64,
+    ) -> Result<HashMap<DeckId, NewCardSpan>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT n.deck_id, count(*) FROM card c INDEXED BY card_new
+            "SELECT n.deck_id, count(*), min(c.position), max(c.position)
+             FROM card c INDEXED BY card_new
              JOIN note n ON n.id = c.note_id
              WHERE c.suspended = 0 AND c.state = 0
                AND (c.buried_day IS NULL OR c.buried_day != ?1)
              GROUP BY n.deck_id",
         )?;
-        let rows = stmt.query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([today], |r| {
+            let span = NewCardSpan {
+                count: r.get(1)?,
+                first: r.get(2)?,
+                last: r.get(3)?,
+            };
+            Ok((r.get(0)?, span))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -281,6 +291,30 @@ impl Store {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The new-card query of one deck (the statement `offer_new_cards` runs; tests read its
+/// statement counters by this text).
+pub(crate) fn new_cards_of_deck_sql() -> String {
+    format!(
+        "SELECT c.id, c.note_id, {SIBLING_ANSWERED_TODAY}
+         FROM card c INDEXED BY card_new
+         WHERE c.suspended = 0 AND c.state = 0 AND c.position BETWEEN :first AND :last
+           AND EXISTS (SELECT 1 FROM note n WHERE n.id = c.note_id AND n.deck_id = :in_deck)
+           {QUEUE_CONDITIONS}
+         ORDER BY c.position"
+    )
+}
+
+/// Where a deck's new cards lie in the learning order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NewCardSpan {
+    /// New cards of the deck, not suspended or buried today.
+    pub(crate) count: u32,
+    /// The first one's position.
+    pub(crate) first: i64,
+    /// The last one's position.
+    pub(crate) last: i64,
 }
 
 fn state_from(n: u8) -> rusqlite::Result<CardState> {

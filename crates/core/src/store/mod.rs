@@ -25,7 +25,9 @@ mod stats;
 mod structure;
 mod sync;
 
-pub(crate) use cards::{DueCandidate, QueueFilter};
+#[cfg(test)]
+pub(crate) use cards::new_cards_of_deck_sql;
+pub(crate) use cards::{DueCandidate, NewCardSpan, QueueFilter};
 pub use decks::DeckSummary;
 pub(crate) use hours::ProgrammeSource;
 pub use notes::{BrowseFilter, BrowseSort, BrowseState, SearchHit};
