@@ -13,7 +13,8 @@ DEBIAN_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
   xvfb xauth
 )
-TEST_PACKAGES=(chromium postgresql nodejs npm)
+# python3-venv: the real-Anki check (crates/core/tests/anki/check-export.sh) installs PyPI `anki` into a venv.
+TEST_PACKAGES=(chromium postgresql nodejs npm python3 python3-venv)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
