@@ -15,7 +15,8 @@ use dioxus::prelude::*;
 use state::Backend;
 use views::{
     AddCard, Browse, DeckOptions, Decks, EditCard, EvidenceDetail, Hours, ImportCards, NotFound,
-    Portfolio, Review, Settings, Shell, Stats, Today, UnitDetail, Units,
+    Portfolio, ProgressReviewPage, ProgressReviews, Review, Settings, Shell, Stats, Today,
+    UnitDetail, Units,
 };
 
 /// The stylesheet as an asset, which `dx` bundles for Android and iOS.
@@ -57,6 +58,10 @@ pub enum Route {
         EvidenceDetail { id: String },
         #[route("/hours")]
         Hours {},
+        #[route("/progress-reviews")]
+        ProgressReviews {},
+        #[route("/progress-reviews/:id")]
+        ProgressReviewPage { id: String },
         #[route("/stats")]
         Stats {},
         #[route("/settings")]

@@ -12,7 +12,9 @@ fn tab_of(route: &Route) -> usize {
         | Route::NotFound { .. }
         | Route::Portfolio {}
         | Route::EvidenceDetail { .. }
-        | Route::Hours {} => 0,
+        | Route::Hours {}
+        | Route::ProgressReviews {}
+        | Route::ProgressReviewPage { .. } => 0,
         Route::Decks {}
         | Route::ImportCards {}
         | Route::DeckOptions { .. }

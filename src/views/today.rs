@@ -9,6 +9,7 @@ use crate::services::sync::SyncState;
 use crate::state::use_app;
 use crate::views::evidence::{connected, CaptureActions, WaitingBadge};
 use crate::views::first_run::FirstRun;
+use crate::views::progress_reviews::ReviewsNotice;
 use crate::views::review::MINE;
 use crate::Route;
 use dioxus::prelude::*;
@@ -67,6 +68,7 @@ fn TodayScreen() -> Element {
         h1 { "Today" }
         FeedbackBadge {}
         CaptureActions {}
+        ReviewsNotice {}
         WaitingBadge { count: unsent, connected }
         section { class: "card-box", "aria-labelledby": "revise-heading",
             h2 { id: "revise-heading", "Revision" }

@@ -225,3 +225,79 @@ async fn reviews_are_recorded_by_staff_with_hours_from_the_log_scheduled_and_sen
 both_backends!(
     reviews_are_recorded_by_staff_with_hours_from_the_log_scheduled_and_sent_to_the_phone
 );
+
+/// An overdue review shows where the assessor starts the day (the learner list) and on the
+/// learner's own page, by the core's schedule; one on time, or a learner with no programme,
+/// shows nothing there.
+async fn an_overdue_review_shows_on_the_dashboard_and_the_learners_page(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let db = &c.state.db;
+    let assessor = c.account(Role::Assessor, "ash").await;
+    let (late, _) = c.learner("lee", Some(&assessor)).await;
+    let (on_time, _) = c.learner("lou", Some(&assessor)).await;
+    let (no_programme, _) = c.learner("lia", Some(&assessor)).await;
+    let today = Utc::now().date_naive();
+    // 100 days in with no review: the 3-month date has passed.
+    let programme = Programme {
+        start: today - Duration::days(100),
+        planned_end: today + Duration::days(300),
+        gateway: None,
+        breaks: vec![],
+        working_day: WorkingDay::default(),
+        plan: Plan::Total { minutes: 187 * 60 },
+    };
+    for learner in [&late, &on_time] {
+        hours::set_programme(db, &assessor, &learner.id, &programme)
+            .await
+            .unwrap();
+    }
+    progress_reviews::record_review(db, &assessor, &on_time.id, input(today))
+        .await
+        .unwrap();
+    let Some(ReviewStanding::Overdue { since, .. }) =
+        progress_reviews::overdue_review(db, &assessor.scope(), &late.id)
+            .await
+            .unwrap()
+    else {
+        panic!("lee's review is overdue");
+    };
+    let sentence = format!(
+        "A progress review is overdue: it was due by {}",
+        pocketfolio_core::apprenticeship::long_date(since)
+    );
+
+    let cookie = c.page_cookie("ash").await;
+    let get = |path: String| {
+        let request = c.client.get(c.url(&path)).header("cookie", cookie.clone());
+        async move {
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.text().await.unwrap()
+        }
+    };
+    let dashboard = get("/".into()).await;
+    assert!(
+        dashboard.contains(&format!(
+            r#"<p class="warning" id="reviews-overdue">A progress review is overdue for {}.</p>"#,
+            late.display_name
+        )),
+        "{dashboard}"
+    );
+    assert_eq!(
+        dashboard.matches(&sentence).count(),
+        1,
+        "only lee: {dashboard}"
+    );
+    assert!(dashboard.contains(&format!(
+        r#"<a href="/learners/{}/hours">{sentence}"#,
+        late.id
+    )));
+    assert!(get(format!("/learners/{}", late.id))
+        .await
+        .contains(&sentence));
+    for quiet in [&on_time, &no_programme] {
+        let page = get(format!("/learners/{}", quiet.id)).await;
+        assert!(!page.contains("review-overdue"), "{page}");
+    }
+}
+both_backends!(an_overdue_review_shows_on_the_dashboard_and_the_learners_page);

@@ -22,4 +22,4 @@ pub use capture::CaptureActions;
 pub use detail::EvidenceDetail;
 pub use handover::{provide_handover, use_handover};
 pub use list::Portfolio;
-pub use status::{connected, status_class, DeliveryBadge, StatusBadge, WaitingBadge};
+pub use status::{connected, status_class, when, DeliveryBadge, StatusBadge, WaitingBadge};

@@ -7,6 +7,7 @@ use super::form::HoursForm;
 use super::programme::{ProgrammeForm, ProgrammeView};
 use crate::components::{HoursChart, Message};
 use crate::state::use_app;
+use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::apprenticeship::{
     clock_time, hours_and_minutes, long_date, HoursEntry, HoursState, Progress,
@@ -123,7 +124,8 @@ fn HoursLog() -> Element {
             section { class: "card-box", "aria-labelledby": "reviews-heading",
                 h2 { id: "reviews-heading", "Progress reviews" }
                 p { id: "review-standing", class: if s.is_overdue() { "error" } else { "" }, "{s.sentence()}" }
-                p { class: "small muted", "Reviews are held with your employer and training provider; they record them at the centre." }
+                p { class: "small muted", "Reviews are held with your employer and training provider; they record them at the centre, and you sign each one here first." }
+                Link { class: "button", to: Route::ProgressReviews {}, id: "reviews-link", "Read and sign your reviews" }
             }
         }
         div { class: "row quick-actions",

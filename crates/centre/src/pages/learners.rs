@@ -5,6 +5,7 @@ use super::session::error_page;
 use super::PageUser;
 use crate::db::evidence::EvidenceView;
 use crate::error::ApiError;
+use crate::services::progress_reviews;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -93,6 +94,7 @@ async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiE
     let scope = user.account.scope();
     let learners = state.db.get_learners(&scope).await?;
     let mut rows = String::new();
+    let mut overdue_names = Vec::new();
     for l in &learners {
         let signed: BTreeSet<String> = state
             .db
@@ -119,8 +121,15 @@ async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiE
         if units.is_empty() {
             units = "<li class=\"hint\">Not enrolled on a qualification yet.</li>".into();
         }
+        let overdue = progress_reviews::overdue_review(&state.db, &scope, &l.id).await?;
+        if overdue.is_some() {
+            overdue_names.push(l.display_name.clone());
+        }
+        let overdue = overdue
+            .map(|s| super::progress_reviews::overdue_html(&l.id, &s))
+            .unwrap_or_default();
         rows.push_str(&format!(
-            r#"<tr><td><a href="/learners/{id}">{name}</a><div class="hint">{user}</div></td>
+            r#"<tr><td><a href="/learners/{id}">{name}</a><div class="hint">{user}</div>{overdue}</td>
 <td>{items}</td><td>{waiting}</td><td><ul class="units">{units}</ul></td></tr>"#,
             id = escape(&l.id),
             name = escape(&l.display_name),
@@ -131,8 +140,19 @@ async fn render_list(state: &AppState, user: &PageUser) -> Result<Response, ApiE
     let body = if learners.is_empty() {
         "<h1>Learners</h1><p>No learners are assigned to you yet.</p>".to_string()
     } else {
+        let overdue = match overdue_names.len() {
+            0 => String::new(),
+            1 => format!(
+                r#"<p class="warning" id="reviews-overdue">A progress review is overdue for {}.</p>"#,
+                escape(&overdue_names[0])
+            ),
+            n => format!(
+                r#"<p class="warning" id="reviews-overdue">Progress reviews are overdue for {n} learners: {}.</p>"#,
+                escape(&overdue_names.join(", "))
+            ),
+        };
         format!(
-            r#"<h1>Learners</h1><table><thead><tr><th>Learner</th><th>Items</th>
+            r#"<h1>Learners</h1>{overdue}<table><thead><tr><th>Learner</th><th>Items</th>
 <th>Waiting</th><th>Progress per unit (criteria signed off)</th></tr></thead><tbody>{rows}</tbody></table>"#
         )
     };
@@ -185,10 +205,14 @@ async fn render_detail(
             )
         })
         .collect();
+    let overdue = progress_reviews::overdue_review(&state.db, &scope, learner_id)
+        .await?
+        .map(|s| super::progress_reviews::overdue_html(learner_id, &s))
+        .unwrap_or_default();
     let body = format!(
         r#"<h1>{name}</h1>
 <p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a> <a class="button" href="/learners/{lid}/hours">Off-the-job hours</a></p>
-{declaration}
+{overdue}{declaration}
 <h2>Criteria matrix by unit</h2><ul>{units}</ul>
 <h2>Evidence</h2>{table}"#,
         name = escape(&learner.display_name),

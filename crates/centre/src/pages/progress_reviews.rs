@@ -26,6 +26,16 @@ pub(super) fn standing_html(standing: Option<&ReviewStanding>) -> String {
     }
 }
 
+/// An overdue review on the dashboard and the learner's page: the core's sentence, linking to
+/// the learner's hours page where reviews are recorded.
+pub(super) fn overdue_html(learner_id: &str, standing: &ReviewStanding) -> String {
+    format!(
+        r#"<p class="warning review-overdue"><a href="/learners/{lid}/hours">{text}</a></p>"#,
+        lid = escape(learner_id),
+        text = escape(&standing.sentence()),
+    )
+}
+
 /// The section: standing, reviews held, and the form (with `csrf`: the viewer may record one).
 pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) -> String {
     let rows: String = r

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use pocketfolio_core::apprenticeship::{hours_and_minutes, long_date, SignedReview};
-use pocketfolio_core::signing::{EventKind, Mark, SignerRole};
+use pocketfolio_core::signing::SignerRole;
 use serde::Deserialize;
 
 /// The review's page.
@@ -103,7 +103,6 @@ fn body(learner_name: &str, stored: &StoredReview, user: &PageUser) -> String {
 
 /// The log as the core reads it against what the review says now.
 pub(super) fn signatures_html(signed: &SignedReview) -> String {
-    let check = signed.verification();
     let mut out = format!(
         r#"<section class="signatures" id="signatures"><h3>Signatures</h3><p id="signing">{}</p>"#,
         escape(&signed.signing_sentence())
@@ -113,34 +112,17 @@ pub(super) fn signatures_html(signed: &SignedReview) -> String {
         return out;
     }
     out.push_str("<ol>");
-    for event in &signed.signatures {
-        let who = format!(
-            "{} ({})",
-            escape(&event.signer.name),
-            event.signer.role.label()
-        );
-        let line = match &event.kind {
-            EventKind::Sign => {
-                let how = match &event.mark {
-                    Some(Mark::Typed { .. }) => " (typed name)",
-                    Some(Mark::SignedIn { .. }) => " (signed in)",
-                    Some(Mark::Drawn { .. } | Mark::DrawnSha256 { .. }) => " (drawn)",
-                    None => "",
-                };
-                let voided = if check.voided.iter().any(|e| e.sha256 == event.sha256) {
-                    " — voided by a later correction"
-                } else {
-                    ""
-                };
-                format!("Signed by {who}{how} — {}{voided}", when(event.device_ms))
-            }
-            EventKind::Void { reason } => format!(
-                "Voided by {who}: {} — {}",
-                escape(reason),
-                when(event.device_ms)
-            ),
+    for line in signed.signature_lines() {
+        let voided = if line.voided {
+            " — voided by a later correction"
+        } else {
+            ""
         };
-        out.push_str(&format!("<li>{line}</li>"));
+        out.push_str(&format!(
+            "<li>{} — {}{voided}</li>",
+            escape(&line.text),
+            when(line.device_ms)
+        ));
     }
     out.push_str("</ol></section>");
     out

@@ -66,6 +66,18 @@ pub async fn learner_reviews(
     })
 }
 
+/// The learner's standing when a progress review is overdue by the core's schedule, for the
+/// assessor's dashboard and the learner's page; `None` when none is overdue or no programme is
+/// set (404 out of scope).
+pub async fn overdue_review(
+    db: &Db,
+    scope: &Scope,
+    learner_id: &str,
+) -> ApiResult<Option<ReviewStanding>> {
+    let standing = learner_reviews(db, scope, learner_id).await?.standing;
+    Ok(standing.filter(ReviewStanding::is_overdue))
+}
+
 /// Records a review held with the employer. Staff only, for a learner in their scope with a
 /// programme; the hours to date are what the log says on the day it was held.
 pub async fn record_review(

@@ -12,7 +12,8 @@
 //! - [`ReviewInterval`], [`next_review_due`], [`review_overdue`]: the review schedule;
 //!   [`ReviewStanding`]: next due or overdue; [`ProgressReview`] and [`check_review`].
 //! - [`SignedReview`]: a review with its signature log, signed in order (learner, employer,
-//!   provider) by the core's signing events; an edit after signing voids.
+//!   provider) by the core's signing events; an edit after signing voids. Its log in words
+//!   ([`ReviewSignatureLine`]) and the learner's part in it ([`LearnerTurn`]).
 
 mod activity;
 mod check;
@@ -24,6 +25,7 @@ mod progress_review;
 #[cfg(test)]
 mod property_tests;
 mod review_schedule;
+mod review_signature_lines;
 mod review_signing;
 #[cfg(test)]
 mod testing;
@@ -40,4 +42,5 @@ pub use progress_review::{
 pub use review_schedule::{
     next_review_due, planned_reviews, review_overdue, three_month_rule_from, ReviewInterval,
 };
+pub use review_signature_lines::{LearnerTurn, ReviewSignatureLine};
 pub use review_signing::{review_sha256, SignedReview, TakeProblem};
