@@ -8,6 +8,7 @@
 //! package whose collection unpacks to MB megabytes of zeros behind a SQLite header;
 //! `--import-only PATH` then imports a file without exporting, for its peak memory. The deck
 //! list (the Decks screen's one call) is timed before and after the import in the same run.
+//! With `PF_FIGURES_DIR=DIR` the collection is made in DIR and kept.
 
 use pocketfolio_core::export::Scope;
 use pocketfolio_core::{Collection, SystemClock};
@@ -19,8 +20,11 @@ use std::time::Instant;
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = tempfile::tempdir()?;
+    // PF_FIGURES_DIR keeps the collection afterwards, to look at its queries with `sqlite3`.
+    let dir_path = std::env::var_os("PF_FIGURES_DIR")
+        .map_or_else(|| dir.path().to_path_buf(), std::path::PathBuf::from);
     // Media go into `attachments/` beside the collection file, as in the app.
-    let mut col = Collection::open(&dir.path().join("collection.db"), Arc::new(SystemClock))?;
+    let mut col = Collection::open(&dir_path.join("collection.db"), Arc::new(SystemClock))?;
     match args.first().map(String::as_str) {
         Some("--write-bomb") => {
             let mb: usize = args.get(1).map_or(Ok(512), |a| a.parse())?;
@@ -68,7 +72,7 @@ fn main() -> anyhow::Result<()> {
         "deck_list_before: decks={decks_before} ms={deck_list_ms_before}; \
          deck_list_after: decks={decks_after} ms={deck_list_ms_after}"
     );
-    let out = dir.path().join("export.apkg");
+    let out = dir_path.join("export.apkg");
     let started = Instant::now();
     let package = {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);

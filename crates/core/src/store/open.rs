@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0013_reviews_held.sql"),
     include_str!("sql/0014_withdrawal.sql"),
     include_str!("sql/0015_progress_reviews.sql"),
+    include_str!("sql/0016_note_deck_index.sql"),
 ];
 
 /// The newest schema version this build knows.
