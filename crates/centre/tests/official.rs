@@ -203,6 +203,165 @@ async fn the_admin_page_loads_a_file_or_shows_it_again_with_its_bad_lines(backen
 }
 both_backends!(the_admin_page_loads_a_file_or_shows_it_again_with_its_bad_lines);
 
+/// A multipart/form-data body with a `csrf` field and a `file` field called `file_name`,
+/// as a browser sends the upload form.
+fn upload_body(csrf: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----pocketfolio-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+Content-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    centre: &Centre,
+    who: &mut Browser<'_>,
+    csrf: &str,
+    file_name: &str,
+    file: &[u8],
+) -> common::browser::Page {
+    let (content_type, body) = upload_body(csrf, file_name, file);
+    let r = centre
+        .client
+        .post(centre.url("/admin/official/upload"))
+        .header("cookie", who.cookie_header())
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    who.finish(r).await
+}
+
+/// The upload form: a file with a bad line, one that is not UTF-8, one too big, or one sent
+/// without the CSRF token changes nothing and says why (by line where it can); a good file
+/// loads and is audited under its own name.
+async fn the_admin_page_loads_an_uploaded_file_whole_or_not_at_all(backend: Backend) {
+    let centre = Centre::start(backend).await;
+    centre.account(Role::Admin, "ada").await;
+    let mut ada = Browser::new(&centre);
+    ada.sign_in("ada").await;
+    let form = ada.get("/admin/official").await;
+    assert!(
+        form.body.contains(r#"enctype="multipart/form-data""#),
+        "{}",
+        form.body
+    );
+    let csrf = hidden(&form.body, "csrf");
+    let held = || async {
+        centre
+            .state
+            .db
+            .get_official_refs()
+            .await
+            .unwrap()
+            .references
+    };
+
+    // Two good lines and a bad one: refused whole, the bad line named, the file kept in the
+    // paste form to be put right.
+    let bad = negotiate_file().replace("AC 2.3", "");
+    let refused = upload(&centre, &mut ada, &csrf, "spec.csv", bad.as_bytes()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("nothing changed"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Line 4: official_ref is empty"),
+        "{}",
+        refused.body
+    );
+    assert!(refused
+        .body
+        .contains("Identify positions before negotiating"));
+    assert!(held().await.is_empty());
+
+    // Saved from a spreadsheet in Latin-1: the line that is not text is named.
+    let latin1 = [
+        negotiate_file().as_bytes(),
+        b"proqual-cs-l2,negotiate,caf\xE9\n",
+    ]
+    .concat();
+    let not_text = upload(&centre, &mut ada, &csrf, "spec.csv", &latin1).await;
+    assert_eq!(not_text.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        not_text.body.contains("Line 5 is not plain text (UTF-8)"),
+        "{}",
+        not_text.body
+    );
+    assert!(held().await.is_empty());
+
+    // The wrong file, far too big: refused before it is read whole.
+    let big = vec![b'#'; pocketfolio_centre::services::official::MAX_FILE_BYTES + 1];
+    let too_big = upload(&centre, &mut ada, &csrf, "photo.jpg", &big).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        too_big.body.contains("larger than 1024 KB"),
+        "{}",
+        too_big.body
+    );
+    assert!(held().await.is_empty());
+
+    // No file chosen.
+    let empty = upload(&centre, &mut ada, &csrf, "", b"").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("No file was chosen"), "{}", empty.body);
+
+    // Without the page's CSRF token: refused, nothing stored.
+    let forged = upload(
+        &centre,
+        &mut ada,
+        "wrong",
+        "spec.csv",
+        negotiate_file().as_bytes(),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(held().await.is_empty());
+
+    // A good file loads, audited under its file name.
+    let loaded = upload(
+        &centre,
+        &mut ada,
+        &csrf,
+        "spec.csv",
+        negotiate_file().as_bytes(),
+    )
+    .await;
+    assert_eq!(loaded.status, StatusCode::OK, "{}", loaded.body);
+    assert!(
+        loaded.body.contains("Loaded 2 references for negotiate"),
+        "{}",
+        loaded.body
+    );
+    assert_eq!(held().await.len(), 2);
+    let audit = centre.state.db.get_audit(100).await.unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "official.import")
+        .unwrap();
+    assert!(entry.after.contains("spec.csv"), "{entry:?}");
+
+    // An assessor may not upload one.
+    centre.account(Role::Assessor, "sam").await;
+    let mut sam = Browser::new(&centre);
+    sam.sign_in("sam").await;
+    let sam_csrf = sam.csrf().await;
+    let no = upload(
+        &centre,
+        &mut sam,
+        &sam_csrf,
+        "spec.csv",
+        negotiate_file().as_bytes(),
+    )
+    .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+}
+both_backends!(the_admin_page_loads_an_uploaded_file_whole_or_not_at_all);
+
 /// The IQA's sample page, its downloadable report, an assessor's action list and the
 /// portfolio export name a criterion as the learner's phone does (`Criterion::label`): by the
 /// official reference once one is loaded. They printed the raw id, and the export the pack's

@@ -18,6 +18,7 @@ mod hours_programme;
 mod html;
 mod learners;
 mod official;
+mod official_upload;
 mod plan;
 mod portfolio;
 mod progress_reviews;
@@ -34,6 +35,7 @@ pub use session::PageUser;
 
 use crate::db::accounts::Role;
 use crate::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::routing::{get, post};
 use axum::Router;
@@ -108,6 +110,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/assign", post(admin::assign))
         .route("/admin/enrol", post(admin::enrol))
         .route("/admin/official", get(official::show).post(official::load))
+        .route(
+            "/admin/official/upload",
+            post(official_upload::upload)
+                .layer(DefaultBodyLimit::max(official_upload::UPLOAD_LIMIT)),
+        )
         .route("/admin/reset-password", post(admin::reset_password))
         .route("/admin/unlock", post(admin::unlock))
         .route("/admin/accounts/{username}", get(admin_account::detail))

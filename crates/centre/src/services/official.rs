@@ -11,6 +11,10 @@ use pocketfolio_core::content::{
 };
 use serde_json::json;
 
+/// The largest structure file the centre reads: a qualification's file is a few kilobytes, so
+/// anything near this is the wrong file.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
 /// Why a file was not loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum OfficialError {

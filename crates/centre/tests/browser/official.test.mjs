@@ -1,6 +1,7 @@
-// The administrator's official-references page in Debian's chromium: a structure file with a
-// bad line is refused whole (each problem named by line, the pasted text kept, nothing loaded,
-// the assessor's item page still showing the pack's own codes); a good file loads, and the
+// The administrator's official-references page in Debian's chromium: a pasted structure file
+// with a bad line is refused whole (each problem named by line, the pasted text kept, nothing
+// loaded, the assessor's item page still showing the pack's own codes), an uploaded file that
+// is not UTF-8 is refused with its line named; a good file, uploaded, loads, and the
 // learner's item then names its criteria by the official codes. axe-core checks the page.
 // Runs after the other centre journeys (files run in name order), since the codes it loads
 // change what every later page shows.
@@ -66,7 +67,7 @@ test('a bad structure file changes nothing; a good one puts official codes on th
   await root.page.getByText('None loaded').waitFor();
   await root.page.getByLabel(/^File name/).fill('spec.csv');
   await root.page.getByLabel("The file's contents").fill(BAD);
-  await root.page.getByRole('button', { name: 'Check and load' }).click();
+  await root.page.getByRole('button', { name: 'Check and load pasted text' }).click();
   const alert = root.page.getByRole('alert');
   await alert.waitFor();
   const said = await alert.innerText();
@@ -80,9 +81,19 @@ test('a bad structure file changes nothing; a good one puts official codes on th
   await ann.page.goto(itemUrl);
   assert.doesNotMatch(await claimed.innerText(), /official/);
 
-  // The good file loads, and the item page names the criteria officially.
-  await root.page.getByLabel("The file's contents").fill(GOOD);
-  await root.page.getByRole('button', { name: 'Check and load' }).click();
+  // An upload saved from a spreadsheet in Latin-1 rather than UTF-8: refused, its line named.
+  const file = root.page.getByLabel('Structure file');
+  const latin1 = Buffer.concat([Buffer.from(GOOD), Buffer.from('proqual-cs-l2,negotiate,caf'), Buffer.from([0xe9, 0x0a])]);
+  await file.setInputFiles({ name: 'spec.csv', mimeType: 'text/csv', buffer: latin1 });
+  await root.page.getByRole('button', { name: 'Upload, check and load' }).click();
+  const notText = await root.page.getByRole('alert').innerText();
+  assert.match(notText, /nothing changed/);
+  assert.match(notText, /Line 5 is not plain text \(UTF-8\)/);
+  await root.page.getByText('None loaded').waitFor();
+
+  // The good file, uploaded, loads, and the item page names the criteria officially.
+  await root.page.getByLabel('Structure file').setInputFiles({ name: 'spec.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
+  await root.page.getByRole('button', { name: 'Upload, check and load' }).click();
   await root.page.getByRole('status').filter({ hasText: 'Loaded 2 references for negotiate' }).waitFor();
   const held = await root.page.locator('table').innerText();
   assert.match(held, /Topic 2\.2\s+R\/650\/1234\s+AC 2\.3/);
