@@ -77,16 +77,41 @@ fn media_url(found: Result<Result<MediaFile, MediaMissing>, String>) -> Result<S
     }
 }
 
-/// The plain text of a face, for lists.
-pub fn face_text(segments: &[Segment]) -> String {
+/// A face as a screen reader should say it, for accessible names (an `aria-label` is read
+/// as written: a gap written "[…]" is heard as "left bracket, ellipsis", so it says "blank",
+/// as the face itself does).
+pub fn face_spoken(segments: &[Segment]) -> String {
     segments
         .iter()
         .map(|s| match s {
             Segment::Text(t) | Segment::Answer(t) => t.clone(),
-            Segment::Gap(Some(h)) => format!("[{h}]"),
-            Segment::Gap(None) => "[…]".to_string(),
-            Segment::Image(name) => format!("[picture {name}]"),
-            Segment::Sound(name) => format!("[sound {name}]"),
+            Segment::Gap(Some(h)) => format!("blank (hint: {h})"),
+            Segment::Gap(None) => "blank".to_string(),
+            Segment::Image(name) => format!("picture {name}"),
+            Segment::Sound(name) => format!("sound {name}"),
         })
-        .collect()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gap_is_spoken_as_blank_never_as_its_brackets() {
+        let face = vec![
+            Segment::Gap(None),
+            Segment::Text(" is your best alternative;  ".into()),
+            Segment::Gap(Some("a number".into())),
+            Segment::Text(" ".into()),
+            Segment::Image("till.png".into()),
+        ];
+        assert_eq!(
+            face_spoken(&face),
+            "blank is your best alternative; blank (hint: a number) picture till.png"
+        );
+    }
 }

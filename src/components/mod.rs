@@ -14,7 +14,7 @@ mod sync_status;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
 pub use enrolment_choice::{EnrolmentChoice, OtherUnits};
-pub use face::{face_text, Face};
+pub use face::{face_spoken, Face};
 pub use held_back::HeldBackNotice;
 pub use hours_chart::HoursChart;
 pub use nav::BottomNav;

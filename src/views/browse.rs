@@ -1,7 +1,7 @@
 //! Finding cards by text and tag, narrowed by deck, unit or state and sorted by edit, due date
 //! or lapses, and acting on them: edit, suspend or unsuspend, reset.
 
-use crate::components::{face_text, Face, Message};
+use crate::components::{face_spoken, Face, Message};
 use crate::state::use_app;
 use crate::views::review::undone_notice;
 use crate::Route;
@@ -147,7 +147,9 @@ pub fn Browse() -> Element {
                     for hit in hits.iter().take(shown()).cloned() {
                         {
                             let faces = card_faces(&hit.note.fields, hit.ord);
-                            let question = face_text(&faces.question);
+                            // Each row's controls are named from the card's text as it is heard ("blank" for a
+                            // gap), so a list of cloze cards is not read as "[…]" row after row.
+                            let question = face_spoken(&faces.question);
                             let card_id = hit.card_id;
                             let note_id = hit.note.id.to_string();
                             let suspended = hit.suspended;
@@ -158,7 +160,7 @@ pub fn Browse() -> Element {
                                 .map(|d| d.format("%-d %b %Y").to_string());
                             let status = status_text(hit.state, hit.lapses, due.as_deref());
                             rsx! {
-                                li { key: "{card_id}", class: "result",
+                                li { key: "{card_id}", class: "result", "aria-label": "Card: {question}",
                                     p { class: "question face-line", Face { segments: faces.question.clone() } }
                                     p { class: "small muted face-line", Face { segments: faces.answer.clone() } }
                                     if !tags.is_empty() {

@@ -137,6 +137,14 @@ test('cards: decks, options, import, browse, add and edit', async () => {
   await checkEverywhere('import');
   await visit('/browse', '#search-text');
   await checkEverywhere('browse');
+  // Each row and its controls are named from the card's text as it is heard: the cloze card
+  // made above is "blank is your best…", never "[…] is your best…".
+  await page.locator('#search-text').fill('negotiated agreement');
+  await page.locator('#results li').first().waitFor();
+  const rows = await page.locator('#results').ariaSnapshot();
+  assert.doesNotMatch(rows, /\[…\]/, 'no row or control is read as "[…]"');
+  assert.match(rows, /listitem "Card: A blank is your best alternative/, 'the row is named from its text');
+  assert.match(rows, /button "Edit card: A blank is your best alternative/, 'its controls too');
   await visit('/add', 'h1');
   await checkEverywhere('add-card');
   await visit('/browse', '#search-text');
