@@ -18,6 +18,7 @@ mod shell;
 mod stats;
 mod today;
 mod unit_detail;
+mod unit_sign_off;
 mod units;
 
 pub use browse::Browse;

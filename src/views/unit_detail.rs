@@ -1,6 +1,7 @@
 //! One unit: each assessment criterion with the knowledge strength of its linked cards and,
 //! beside it, the evidence items claiming it with their status: how ready the learner is.
 
+use super::unit_sign_off::UnitSignOffBox;
 use crate::components::{Message, ReadyByView};
 use crate::state::use_app;
 use crate::views::evidence::{connected, status_class, DeliveryBadge, StatusBadge};
@@ -53,6 +54,7 @@ pub fn UnitDetail(unit: String) -> Element {
             "Revise this unit"
         }
         AssessmentDate { unit: unit.clone() }
+        UnitSignOffBox { unit: unit.clone() }
         match strengths {
             Err(e) => rsx! { Message { error: e } },
             Ok(strengths) => rsx! {

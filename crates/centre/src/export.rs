@@ -105,6 +105,10 @@ pub async fn gather(
         crate::services::official::criteria(&state.db, content).await?,
         &source,
     );
+    // The log must agree with the assessor signatures the centre keeps apart from it, or the
+    // export says altered, as the item page does.
+    portfolio.keep_signatures(state.db.get_kept_signatures(&learner.id).await?);
+    portfolio.unit_sign_offs = state.db.get_unit_sign_offs(&learner.id).await?;
     portfolio.sealed_by = Some(sealer(state).await?);
     Ok(PortfolioExport {
         portfolio,
@@ -292,8 +296,9 @@ pub fn write_zip<W: Write>(export: PortfolioExport, out: W) -> Result<ExportSumm
 /// A learner's subject-access export: the same ZIP as the portfolio download, of everything
 /// the centre holds of theirs (their drafts too: it is their copy), plus
 /// `subject-access/account.json` (the account, qualifications and assessors),
-/// `subject-access/sessions.json` (sign-ins and devices, without secrets) and
-/// `subject-access/audit.json` (every audit entry by them or about them).
+/// `subject-access/sessions.json` (sign-ins and devices, without secrets),
+/// `subject-access/declaration.json` (their signature of the declaration of authenticity that
+/// stands, or null) and `subject-access/audit.json` (every audit entry by them or about them).
 pub async fn gather_subject_access(
     state: &AppState,
     learner: &Account,
@@ -303,6 +308,10 @@ pub async fn gather_subject_access(
     for (name, value) in [
         ("account", db.get_subject_account(&learner.id).await?),
         ("sessions", db.get_subject_sessions(&learner.id).await?),
+        (
+            "declaration",
+            db.get_subject_declaration(&learner.id).await?,
+        ),
         ("audit", db.get_subject_audit(&learner.id).await?),
     ] {
         let bytes =

@@ -98,6 +98,10 @@ fn change_body() -> serde_json::Value {
         "review_id": uuid(),
         "event": {"type": "object", "description": "The learner's signature event of the progress review (pocketfolio-core signing): event 'sign', signer.role 'learner', mark typed or drawn_sha256, sha256 over the rest. Kept only when it fits the review's log as the centre holds it; otherwise left out without refusing the push.",
             "required": ["seq", "event", "signer", "device_ms", "hlc", "device", "content_sha256", "prev_sha256", "sha256"]}}});
+    let unit_acknowledged = json!({"type": "object", "required": ["unit_id", "event"], "properties": {
+        "unit_id": text(MAX_NAME_BYTES),
+        "event": {"type": "object", "description": "The learner's acknowledgement of their assessor's sign-off of the unit (pocketfolio-core signing, record kind unit_sign_off): event 'sign', signer.role 'learner', mark typed or drawn_sha256, sha256 over the rest. Kept only when it fits the sign-off's log as the centre holds it; otherwise left out without refusing the push.",
+            "required": ["seq", "event", "signer", "device_ms", "hlc", "device", "content_sha256", "prev_sha256", "sha256"]}}});
     let declaration = json!({"type": "object", "required": ["seq", "event", "signer", "device_ms", "hlc", "device", "content_sha256", "prev_sha256", "sha256", "declaration"],
         "description": "The learner's signature event of the declaration of authenticity (event \"sign\", role \"learner\"), naming the version signed; kept when it verifies and is of a later version, or the same version signed later",
         "properties": {"declaration": {"type": "object", "required": ["version", "text_sha256"], "properties": {"version": {"type": "integer", "minimum": 1}, "text_sha256": sha256()}},
@@ -111,8 +115,8 @@ fn change_body() -> serde_json::Value {
         variant("evidence_withdrawn", evidence), variant("settings_put", settings),
         variant("hours_put", hours), variant("hours_deleted", uuid()),
         variant("review_signed", review_signed),
-
-        variant("declaration_signed", declaration)]})
+        variant("declaration_signed", declaration),
+        variant("unit_acknowledged", unit_acknowledged)]})
 }
 
 wire_schema!(
@@ -257,7 +261,7 @@ mod tests {
 
     /// How many variants `ChangeBody` has. The match below stops compiling when one is added,
     /// so the count (and the document) cannot silently fall behind the protocol again.
-    const CHANGE_BODY_VARIANTS: usize = 14;
+    const CHANGE_BODY_VARIANTS: usize = 15;
     #[allow(dead_code)]
     fn every_variant_is_counted(body: &ChangeBody) {
         match body {
@@ -274,7 +278,8 @@ mod tests {
             | ChangeBody::HoursPut(_)
             | ChangeBody::HoursDeleted(_)
             | ChangeBody::ReviewSigned(_)
-            | ChangeBody::DeclarationSigned(_) => {}
+            | ChangeBody::DeclarationSigned(_)
+            | ChangeBody::UnitAcknowledged(_) => {}
         }
     }
 

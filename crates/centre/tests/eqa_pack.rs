@@ -10,6 +10,7 @@ use common::{decided_learner, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::services::eqa::NewEqa;
 use pocketfolio_centre::services::{self, Actor};
+use pocketfolio_core::portfolio::{verify_portfolio_zip, SealCheck};
 use pocketfolio_core::quality::{
     ActivityKind, QaRole, StandardisationRecord, Verdict, VerdictInput,
 };
@@ -17,7 +18,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Cursor, Read, Write};
 
 const DAY: i64 = 86_400_000;
 
@@ -50,6 +51,19 @@ fn files_of(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         out.insert(f.name().to_string(), data);
     }
     out
+}
+
+/// `files` packed again, each passed through `change` first.
+fn repacked(files: &BTreeMap<String, Vec<u8>>, change: impl Fn(&str, &mut Vec<u8>)) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        let mut bytes = bytes.clone();
+        change(name, &mut bytes);
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }
 
 fn json(files: &BTreeMap<String, Vec<u8>>, name: &str) -> Value {
@@ -117,7 +131,8 @@ async fn an_eqa_downloads_one_pack_with_every_record_of_their_qualification(back
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/zip");
-    let files = files_of(&r.bytes().await.unwrap());
+    let zip = r.bytes().await.unwrap();
+    let files = files_of(&zip);
 
     // Every part is there, and the index links each sample's report.
     for name in [
@@ -195,10 +210,56 @@ async fn an_eqa_downloads_one_pack_with_every_record_of_their_qualification(back
     assert!(about(&format!("sample {}", lee_sample.id)));
     assert!(!about(&format!("sample {}", kim_sample.id)));
 
-    // The manifest's digests match every other file.
+    // The manifest's digests match every other file, and the centre's export key seals it:
+    // the one check of portfolio exports accepts the pack, and refuses it changed.
     let manifest = json(&files, "manifest.json");
     let listed = manifest["files"].as_array().unwrap();
-    assert_eq!(listed.len(), files.len() - 1);
+    assert_eq!(
+        listed.len(),
+        files.len() - 2,
+        "all but the manifest and its seal"
+    );
+    let key = pocketfolio_centre::export::seal_key(&c.state)
+        .await
+        .unwrap()
+        .public();
+    let check = verify_portfolio_zip(Cursor::new(&zip), Some(&key)).unwrap();
+    assert!(check.verified(false), "{check:?}");
+    assert!(matches!(
+        check.seal,
+        SealCheck::Sealed {
+            key_confirmed: true,
+            ..
+        }
+    ));
+    let changed = repacked(&files, |name, bytes| {
+        if name == "actions.json" {
+            bytes.extend_from_slice(b" ");
+        }
+    });
+    let check = verify_portfolio_zip(Cursor::new(&changed), Some(&key)).unwrap();
+    assert_eq!(check.files, ["actions.json has changed"]);
+    assert!(!check.verified(false));
+    // Changed with its manifest line to match: the seal no longer holds.
+    let new_actions = [files["actions.json"].as_slice(), b" "].concat();
+    let forged = repacked(&files, |name, bytes| match name {
+        "actions.json" => *bytes = new_actions.clone(),
+        "manifest.json" => {
+            let text = String::from_utf8(bytes.clone()).unwrap().replace(
+                &hex::encode(Sha256::digest(&files["actions.json"])),
+                &hex::encode(Sha256::digest(&new_actions)),
+            );
+            *bytes = text.into_bytes();
+        }
+        _ => {}
+    });
+    let check = verify_portfolio_zip(Cursor::new(&forged), Some(&key)).unwrap();
+    assert!(check.files.is_empty(), "{:?}", check.files);
+    assert!(
+        matches!(check.seal, SealCheck::Broken(_)),
+        "{:?}",
+        check.seal
+    );
     for f in listed {
         let name = f["path"].as_str().unwrap();
         assert_eq!(

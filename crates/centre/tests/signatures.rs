@@ -5,11 +5,13 @@ mod common;
 
 use common::browser::Browser;
 use common::{batch, change, evidence, Backend, Centre};
-use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::accounts::{Account, Role};
+use pocketfolio_centre::db::portfolio::Reader;
 use pocketfolio_centre::services;
 use pocketfolio_core::evidence::{events_of, signed_content_sha256_of, SIGNATURE_EVENTS};
 use pocketfolio_core::model::AssessorStatus;
 use pocketfolio_core::model::{DeviceId, EvidenceId, EvidenceKind};
+use pocketfolio_core::portfolio::{verify_portfolio_zip, ZipCheck};
 use pocketfolio_core::signing::{
     self, Made, Mark, RecordKind, SignRequest, SignatureEvent, Signer, SignerRole,
 };
@@ -359,6 +361,18 @@ async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend:
         "{}",
         page.body
     );
+    // The export says so too: on its page when made, and in the check of the ZIP later.
+    let (index, check) = exported(&c, &lee).await;
+    assert!(index.contains("Altered before it was exported"), "{index}");
+    assert!(!index.contains("Unchanged since it was signed"), "{index}");
+    let item_check = check.items.iter().find(|i| i.id == item).unwrap();
+    assert!(
+        item_check
+            .problems
+            .iter()
+            .any(|p| p.contains("a signature kept apart from the record (event 2) is missing")),
+        "{item_check:?}"
+    );
     assert!(
         page.body
             .contains("a signature kept apart from the record (event 2) is missing from its log"),
@@ -401,8 +415,30 @@ async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend:
         "{}",
         page.body
     );
+    let (index, check) = exported(&c, &lee).await;
+    assert!(index.contains("Unchanged since it was signed"), "{index}");
+    assert!(check.verified(false), "{check:?}");
 }
 both_backends!(a_log_that_disagrees_with_the_kept_signatures_reads_as_altered);
+
+/// `learner`'s portfolio as the centre exports it: its page, and the check of the ZIP.
+async fn exported(c: &Centre, learner: &Account) -> (String, ZipCheck) {
+    let export = pocketfolio_centre::export::gather(&c.state, learner, Reader::Subject)
+        .await
+        .unwrap();
+    let zip = tokio::task::spawn_blocking(move || {
+        let mut out = std::io::Cursor::new(Vec::new());
+        pocketfolio_centre::export::write_zip(export, &mut out).unwrap();
+        out.into_inner()
+    })
+    .await
+    .unwrap();
+    let check = verify_portfolio_zip(std::io::Cursor::new(&zip), None).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("index.html").unwrap(), &mut index).unwrap();
+    (index, check)
+}
 
 /// Lee's signature of the current declaration, made on `device` at `ms`.
 fn declaration_signed(device: DeviceId, ms: i64, name: &str) -> SignatureEvent {
@@ -502,5 +538,16 @@ async fn the_declaration_the_learner_signed_reaches_their_other_devices_and_the_
         "{}",
         page.body
     );
+    // The learner's own copy of their data carries the signature that stands.
+    let sar = pocketfolio_centre::export::gather_subject_access(&c.state, &lee)
+        .await
+        .unwrap();
+    let (_, declaration) = sar
+        .extra
+        .iter()
+        .find(|(name, _)| name == "subject-access/declaration.json")
+        .expect("the subject-access export holds the declaration signature");
+    let declaration: SignatureEvent = serde_json::from_slice(declaration).unwrap();
+    assert_eq!(declaration, again);
 }
 both_backends!(the_declaration_the_learner_signed_reaches_their_other_devices_and_the_centre);

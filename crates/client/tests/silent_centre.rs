@@ -56,6 +56,7 @@ fn answer(mut stream: TcpStream, delay: Option<Duration>) {
         programme: None,
         reviews_held: None,
         progress_reviews: None,
+        unit_sign_offs: None,
     })
     .unwrap();
     let _ = write!(

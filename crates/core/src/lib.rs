@@ -16,6 +16,8 @@
 //! - [`evidence`]: evidence capture: templates' required fields, autosave, criteria
 //!   suggestions, witness testimony with signatures, thumbnails.
 //! - [`signing`]: signature events in order, voids, canonical hashing and verification.
+//! - [`unit_sign_off`]: a unit signed off by the assessor when every criterion is met by
+//!   accepted evidence, then acknowledged by the learner.
 //! - [`portfolio`]: the portfolio exported as one self-contained ZIP.
 //! - [`quality`]: internal and external quality assurance: roles, frozen samples, verdicts,
 //!   actions for assessors.
@@ -45,6 +47,7 @@ pub mod signing;
 mod store;
 pub mod sync;
 pub mod testing;
+pub mod unit_sign_off;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use collection::*;

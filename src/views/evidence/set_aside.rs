@@ -110,6 +110,7 @@ mod tests {
                     programme: None,
                     reviews_held: None,
                     progress_reviews: None,
+                    unit_sign_offs: None,
                 })
                 .unwrap();
             assert_eq!(report.set_aside, vec![item]);

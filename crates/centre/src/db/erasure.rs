@@ -22,6 +22,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
     ("declarations", "learner_id"),
+    ("unit_sign_offs", "learner_id"),
     ("blobs", "learner_id"),
     ("enrolment_units", "learner_id"),
     ("enrolments", "learner_id"),

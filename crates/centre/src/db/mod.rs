@@ -34,6 +34,7 @@ pub mod standardisation;
 pub mod subject;
 pub mod sync;
 pub mod totp;
+pub mod unit_sign_offs;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -120,6 +121,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("eqa_learners.sql")),
     (23, include_str!("employers.sql")),
     (24, include_str!("declarations.sql")),
+    (25, include_str!("unit_sign_offs.sql")),
 ];
 
 impl Db {

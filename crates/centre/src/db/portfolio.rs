@@ -8,6 +8,7 @@ use pocketfolio_core::model::{
     AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
     LearnerStatus,
 };
+use pocketfolio_core::signing::SignatureEvent;
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
@@ -28,6 +29,27 @@ pub enum Reader<'a> {
 pub type ItemWithHistory = (EvidenceItem, Vec<EvidenceHistoryEntry>);
 
 impl Db {
+    /// The assessor signatures the centre keeps apart from each of the learner's items, by
+    /// item id (items never signed have none). A list that cannot be read counts as none, so
+    /// every assessor signature in that item's log then reads as not made here. Read after
+    /// the items, for the items already read under the reader's scope.
+    pub async fn get_kept_signatures(
+        &self,
+        learner_id: &str,
+    ) -> DbResult<HashMap<String, Vec<SignatureEvent>>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT id, assessor_signatures FROM evidence WHERE learner_id = $1 \
+             AND assessor_signatures IS NOT NULL",
+        )
+        .bind(learner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, kept)| Some((id, serde_json::from_str(&kept?).ok()?)))
+            .collect())
+    }
+
     /// The learner's live items with their histories, as `reader` may see them; also the size
     /// of every attachment the learner has uploaded, by SHA-256.
     pub async fn get_portfolio_items(

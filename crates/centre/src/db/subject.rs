@@ -1,11 +1,26 @@
 //! What the centre holds about a learner beyond their portfolio, for a subject-access export:
-//! the account, its sign-ins and devices, and the audit entries about them or by them.
+//! the account, its sign-ins and devices, their declaration signature, and the audit entries
+//! about them or by them.
 
 use super::Db;
 use serde_json::{json, Value};
 use sqlx::Row;
 
 impl Db {
+    /// The learner's signature of the declaration of authenticity that stands (the core's
+    /// signature event, as their devices sent it), or null when they have signed none.
+    pub async fn get_subject_declaration(&self, learner_id: &str) -> Result<Value, sqlx::Error> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT record FROM declarations WHERE learner_id = $1")
+                .bind(learner_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        // Kept as the device sent it; shown as kept even if it no longer reads as an event.
+        Ok(row.map_or(Value::Null, |(record,)| {
+            serde_json::from_str(&record).unwrap_or(Value::String(record))
+        }))
+    }
+
     /// The account (never the password hash), enrolments (with the units chosen) and
     /// assessors.
     pub async fn get_subject_account(&self, learner_id: &str) -> Result<Value, sqlx::Error> {

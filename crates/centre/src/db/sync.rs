@@ -222,6 +222,7 @@ impl Db {
             programme: None,
             reviews_held: None,
             progress_reviews: None,
+            unit_sign_offs: None,
         })
     }
 
@@ -472,6 +473,13 @@ async fn apply_change(
         }
         ChangeBody::DeclarationSigned(event) => {
             super::declarations::put(conn, learner_id, event, change.time_ms).await?
+        }
+        ChangeBody::UnitAcknowledged(ack) => {
+            if let Err(why) =
+                super::unit_sign_offs::take_acknowledgement(conn, learner_id, ack.as_ref()).await?
+            {
+                tracing::info!(learner_id, unit = %ack.unit_id, "unit acknowledgement left out: {why}");
+            }
         }
         ChangeBody::ReviewSigned(signature) => {
             if let Err(why) = super::progress_reviews::take_learner_signature(

@@ -76,7 +76,9 @@ async fn prepare(
         (from, to),
     )
     .await?;
-    let files = pack_files(&pack).map_err(|e| ApiError::Internal(e.to_string()))?;
+    // Sealed with the key portfolio exports are sealed with, so one check reads both.
+    let sealer = crate::export::sealer(state).await?;
+    let files = pack_files(&pack, &sealer).map_err(|e| ApiError::Internal(e.to_string()))?;
     let turn = writer_turn(state).await?;
     db.audit(
         Some(&user.account),

@@ -180,6 +180,10 @@ async fn render_detail(
     let learner = super::visible_learner(state, &scope, learner_id).await?;
     let items = state.db.get_learner_evidence(&scope, learner_id).await?;
     let declaration = declaration_line(state.db.get_declaration(&scope, learner_id).await?);
+    let sign_offs = state
+        .db
+        .get_unit_sign_offs_in_scope(&scope, learner_id)
+        .await?;
     let mut rows = String::new();
     for item in &items {
         rows.push_str(&format!(
@@ -198,10 +202,11 @@ async fn render_detail(
         .iter()
         .map(|u| {
             format!(
-                r#"<li><a href="/learners/{}/matrix/{}">{}</a></li>"#,
+                r#"<li><a href="/learners/{}/matrix/{}">{}</a> {}</li>"#,
                 escape(learner_id),
                 escape(&u.id),
-                escape(&u.title)
+                escape(&u.title),
+                super::unit_sign_off::badge(&super::unit_sign_off::status_of(&sign_offs, &u.id))
             )
         })
         .collect();
@@ -213,7 +218,7 @@ async fn render_detail(
         r#"<h1>{name}</h1>
 <p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a> <a class="button" href="/learners/{lid}/hours">Off-the-job hours</a></p>
 {overdue}{declaration}
-<h2>Criteria matrix by unit</h2><ul>{units}</ul>
+<h2>Units: criteria matrix and sign-off</h2><ul>{units}</ul>
 <h2>Evidence</h2>{table}"#,
         name = escape(&learner.display_name),
         lid = escape(learner_id),
@@ -317,9 +322,20 @@ async fn render_matrix(
             text = escape(&c.text),
         ));
     }
+    let sign_offs = state
+        .db
+        .get_unit_sign_offs_in_scope(&scope, learner_id)
+        .await?;
+    let sign_off = super::unit_sign_off::section(
+        &super::unit_sign_off::status_of(&sign_offs, &unit.id),
+        learner_id,
+        &unit.id,
+        user,
+    );
     let body = format!(
         r#"<h1>{unit}</h1><p>{name} · <a href="/learners/{lid}">back to the learner</a></p>
-<table class="matrix"><thead><tr><th>Code</th><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>"#,
+<table class="matrix"><thead><tr><th>Code</th><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>
+{sign_off}"#,
         unit = escape(&unit.title),
         name = escape(&learner.display_name),
         lid = escape(learner_id),

@@ -29,6 +29,7 @@ mod sample;
 mod session;
 mod standardisation;
 mod strategy;
+mod unit_sign_off;
 
 pub use html::escape;
 pub use session::PageUser;
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/queue", get(evidence::queue))
         .route("/learners/{learner}", get(learners::detail))
         .route("/learners/{learner}/matrix/{unit}", get(learners::matrix))
+        .route(
+            "/learners/{learner}/units/{unit}/sign-off",
+            post(unit_sign_off::sign),
+        )
         .route(
             "/learners/{learner}/portfolio.zip",
             get(portfolio::download),

@@ -89,6 +89,8 @@ pub async fn pull(
         crate::enrolment::learner_enrolment(&state.db, &state.content, &learner.id).await?;
     // And the official references, the same for every learner of the centre.
     page.official = Some(state.db.get_official_refs().await?);
+    // The units signed off, for the learner to acknowledge on the phone.
+    page.unit_sign_offs = Some(state.db.get_unit_sign_offs(&learner.id).await?);
     // The programme too: the phone checks hours against it offline.
     page.programme = state.db.get_programme(&learner.id).await?;
     // With the days reviews were held, so the phone knows when the next is due.

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod standardisation;
 pub mod sync;
 pub mod totp;
+pub mod unit_sign_off;
 
 use crate::db::accounts::{Account, Role};
 use crate::db::audit::NewEntry;

@@ -148,6 +148,7 @@ mod tests {
             programme: None,
             reviews_held: None,
             progress_reviews: None,
+            unit_sign_offs: None,
         };
         col.apply_pulled(&page).unwrap();
         let held = col.enrolment().unwrap().unwrap();

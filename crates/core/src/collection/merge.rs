@@ -112,6 +112,9 @@ impl Collection {
             if let Some(reviews) = &page.progress_reviews {
                 col.adopt_centre_reviews(reviews)?;
             }
+            if let Some(sign_offs) = &page.unit_sign_offs {
+                col.adopt_centre_unit_sign_offs(sign_offs)?;
+            }
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
         })?;
@@ -196,6 +199,7 @@ impl Collection {
             ChangeBody::HoursDeleted(id) => self.store.remove_hours(*id, self.clock.now_ms())?,
             ChangeBody::ReviewSigned(signature) => self.merge_review_signature(signature)?,
             ChangeBody::DeclarationSigned(event) => self.merge_declaration(event)?,
+            ChangeBody::UnitAcknowledged(ack) => self.merge_unit_acknowledgement(ack)?,
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {

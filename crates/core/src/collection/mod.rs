@@ -24,6 +24,7 @@ mod stats;
 mod strength;
 mod study_more;
 mod undo;
+mod unit_sign_offs;
 
 #[cfg(test)]
 mod evidence_tests;
@@ -37,6 +38,8 @@ mod queue_tests;
 mod replay_tests;
 #[cfg(test)]
 mod review_tests;
+#[cfg(test)]
+mod unit_sign_off_tests;
 
 pub(crate) use blob_batch::BlobBatch;
 pub use content::InstallReport;

@@ -41,6 +41,7 @@ mod tests {
             programme: None,
             reviews_held: None,
             progress_reviews: None,
+            unit_sign_offs: None,
         }
     }
 

@@ -102,6 +102,7 @@ mod tests {
             programme: None,
             reviews_held: None,
             progress_reviews: None,
+            unit_sign_offs: None,
         }
     }
 

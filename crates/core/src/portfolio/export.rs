@@ -25,6 +25,7 @@ impl Collection {
     pub fn portfolio_snapshot(&self, learner_name: &str) -> Result<(Portfolio, FolderSource)> {
         let source = FolderSource::new(self.blob_dir.clone());
         let mut portfolio = self.gather_portfolio(learner_name, &source)?;
+        portfolio.unit_sign_offs = self.unit_sign_offs()?;
         portfolio.sealed_by = Some(Sealer {
             key: self.export_seal_key()?,
             signer: format!("this learner's device {}", self.device_id()),

@@ -112,10 +112,18 @@ fn coverage(h: &mut String, p: &Portfolio) {
         let covered = rows.iter().filter(|(_, links)| !links.is_empty()).count();
         let _ = write!(
             h,
-            "<h3>{}</h3><p class=\"muted\">{covered} of {} criteria have evidence.</p><table><thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">What it asks</th><th scope=\"col\">Evidence</th></tr></thead><tbody>",
+            "<h3>{}</h3><p class=\"muted\">{covered} of {} criteria have evidence.</p>",
             esc(&unit.title),
             rows.len()
         );
+        let sign_off = p.unit_sign_off_status(&unit.id);
+        let _ = write!(
+            h,
+            "<p class=\"unit-sign-off\"><strong>{}.</strong> {}</p>",
+            esc(sign_off.label()),
+            esc(&sign_off.sentence(when))
+        );
+        h.push_str("<table><thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">What it asks</th><th scope=\"col\">Evidence</th></tr></thead><tbody>");
         for (c, links) in rows {
             let evidence = if links.is_empty() {
                 "<span class=\"muted\">None yet</span>".to_string()
@@ -185,7 +193,7 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion], held_by: &str)
     }
     fields(h, i);
     witness(h, e, criteria);
-    super::signatures_html::signatures(h, i);
+    super::signatures_html::signatures(h, e);
     feedback(h, i);
     attachments(h, e, held_by);
     history(h, e);

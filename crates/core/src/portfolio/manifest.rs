@@ -52,6 +52,11 @@ pub struct ManifestItem {
     pub signatures: Vec<SignatureEvent>,
     /// The hash of the log's last event, which shows events removed from its end.
     pub head: String,
+    /// The assessor signatures the exporter keeps apart from the log (the centre's copy),
+    /// sealed with the manifest so a reader can check the log against them later; absent
+    /// where the exporter keeps none (a device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<Vec<SignatureEvent>>,
 }
 
 /// One attachment file.
@@ -101,6 +106,7 @@ fn manifest_item(exported: &PortfolioItem) -> ManifestItem {
             .collect(),
         head: head_of(&signatures).to_string(),
         signatures,
+        kept: exported.kept.clone(),
     }
 }
 

@@ -7,6 +7,9 @@ use super::source::AttachmentSource;
 use crate::model::{
     Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, Stage, Unit, WitnessState,
 };
+use crate::signing::SignatureEvent;
+use crate::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
+use std::collections::HashMap;
 
 /// A criterion and the items that claim it.
 pub type CoverageRow = (Criterion, Vec<EvidenceLink>);
@@ -26,6 +29,8 @@ pub struct Portfolio {
     pub criteria: Vec<Criterion>,
     /// Where missing attachments would have come from, for "not on this device".
     pub held_by: String,
+    /// The units the assessor signed off, with their signature logs.
+    pub unit_sign_offs: Vec<UnitSignOff>,
     /// Who seals the export's manifest; `None` writes an unsealed export, which a reader
     /// is told cannot show a rewrite of the data and the manifest together.
     pub sealed_by: Option<Sealer>,
@@ -44,6 +49,9 @@ pub struct PortfolioItem {
     pub status: Stage,
     /// For each attachment, its path in the ZIP, or `None` when the source does not hold it.
     pub files: Vec<Option<String>>,
+    /// The assessor signatures the exporter keeps apart from the item's log (the centre's
+    /// own copy, [`crate::signing::check_kept`]); `None` where none are kept (a device).
+    pub kept: Option<Vec<SignatureEvent>>,
 }
 
 impl Portfolio {
@@ -75,6 +83,7 @@ impl Portfolio {
                 witness: crate::evidence::witness_state(&item),
                 history,
                 item,
+                kept: None,
             })
             .collect();
         let plain: Vec<EvidenceItem> = items.iter().map(|e| e.item.clone()).collect();
@@ -101,7 +110,26 @@ impl Portfolio {
             units,
             criteria,
             held_by: source.place().to_string(),
+            unit_sign_offs: Vec::new(),
             sealed_by: None,
+        }
+    }
+
+    /// Where the sign-off of `unit_id` stands: the core's one status, as the phone and the
+    /// centre show it.
+    pub fn unit_sign_off_status(&self, unit_id: &str) -> UnitSignOffStatus {
+        UnitSignOff::status_of(self.unit_sign_offs.iter().find(|s| s.unit_id == unit_id))
+    }
+
+    /// Gives every item the assessor signatures the exporter keeps apart from its log
+    /// (`kept`, by item id): an item missing from `kept` has none kept, so any assessor
+    /// signature in its log was not made by the exporter and reads as altered.
+    pub fn keep_signatures(&mut self, mut kept: HashMap<String, Vec<SignatureEvent>>) {
+        for exported in &mut self.items {
+            exported.kept = Some(
+                kept.remove(&exported.item.id.to_string())
+                    .unwrap_or_default(),
+            );
         }
     }
 }

@@ -1,26 +1,27 @@
 //! An item's signature log on the export's page, read by the core's one summary so the page
-//! says what the phone and the centre say.
+//! says what the phone and the centre say: with the exporter's kept signatures when it keeps
+//! them, so a log that disagrees with them is never shown as unchanged.
 
 use super::escape::escape_html as esc;
 use super::index_html::when;
+use super::model::PortfolioItem;
+use crate::evidence::signature_summary_kept;
 use crate::evidence::signature_summary_of;
-use crate::model::EvidenceItem;
 use std::fmt::Write;
 
 /// The "Signatures" block of one item; nothing for an item nobody has signed.
-pub(super) fn signatures(h: &mut String, item: &EvidenceItem) {
+pub(super) fn signatures(h: &mut String, exported: &PortfolioItem) {
+    let item = &exported.item;
     let attachments: Vec<(String, String)> = item
         .attachments
         .iter()
         .map(|a| (a.sha256.clone(), a.file_name.clone()))
         .collect();
-    let summary = signature_summary_of(
-        item.kind,
-        &item.title,
-        &item.fields,
-        &item.criteria,
-        &attachments,
-    );
+    let (kind, title, fields, criteria) = (item.kind, &item.title, &item.fields, &item.criteria);
+    let summary = match &exported.kept {
+        Some(kept) => signature_summary_kept(kind, title, fields, criteria, &attachments, kept),
+        None => signature_summary_of(kind, title, fields, criteria, &attachments),
+    };
     if summary.lines.is_empty() {
         return;
     }

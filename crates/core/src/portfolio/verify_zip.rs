@@ -8,7 +8,7 @@ use super::manifest::{record_sha256, Manifest, ManifestItem, MANIFEST_FILE};
 use super::seal::{check_seal, SealCheck, SealPublicKey, SEAL_FILE};
 use crate::evidence::{events_of, record_kind_of, signed_content_sha256};
 use crate::model::{EvidenceHistoryEntry, EvidenceItem};
-use crate::signing::{sha256_hex, verify_to_head};
+use crate::signing::{check_kept, sha256_hex, verify_to_head, SignerRole};
 use crate::{CoreError, Result};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
@@ -71,9 +71,14 @@ pub fn verify_portfolio_zip<R: Read + Seek>(
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| CoreError::invalid(format!("manifest.json cannot be read: {e}")))?;
     let files = check_files(&mut zip, &manifest);
-    let portfolio: serde_json::Value =
+    let portfolio = if holds_portfolio(&manifest) {
         serde_json::from_slice(&read(&mut zip, "portfolio.json")?)
-            .map_err(|e| CoreError::invalid(format!("portfolio.json cannot be read: {e}")))?;
+            .map_err(|e| CoreError::invalid(format!("portfolio.json cannot be read: {e}")))?
+    } else {
+        // A sealed ZIP of other files (the EQA pack): its items, if the manifest named any,
+        // would each read as missing from portfolio.json.
+        serde_json::Value::Null
+    };
     let mut items: BTreeMap<String, serde_json::Value> = portfolio["items"]
         .as_array()
         .cloned()
@@ -109,6 +114,12 @@ pub fn verify_portfolio_zip<R: Read + Seek>(
         files,
         items: checks,
     })
+}
+
+/// Whether the ZIP is a portfolio: format 1 manifests always were; from format 2 the manifest
+/// lists `portfolio.json` among its files (an EQA pack lists none).
+fn holds_portfolio(manifest: &Manifest) -> bool {
+    manifest.format < 2 || manifest.files.iter().any(|f| f.path == "portfolio.json")
 }
 
 /// The manifest's own files against their hashes, and any file in the ZIP it does not name
@@ -201,6 +212,10 @@ fn check_record(
         &entry.head,
     );
     problems.extend(state.problems.iter().map(|p| format!("{p}")));
+    if let Some(kept) = &entry.kept {
+        let disagree = check_kept(&entry.signatures, kept, SignerRole::Assessor);
+        problems.extend(disagree.iter().map(|p| format!("{p}")));
+    }
     problems
 }
 

@@ -320,3 +320,87 @@ fn a_record_rewritten_with_its_manifest_entry_passes_every_check_but_the_seal() 
         "an unsealed ZIP is not taken as verified"
     );
 }
+
+/// The centre keeps each assessor signature apart from the item's log. An export whose log
+/// lacks one the exporter keeps (taken out on a device) must not call the log unchanged: the
+/// page says altered when it is made, and the sealed manifest carries the kept copy so the
+/// check says the same later.
+#[test]
+fn an_export_of_a_log_that_disagrees_with_the_kept_signatures_shows_it_altered() {
+    use crate::evidence::{events_of, signed_content_sha256};
+    use crate::model::AssessorStatus;
+    use crate::portfolio::write_portfolio_zip;
+    use crate::signing::{sign_decision, Made, Mark, RecordKind, SignRequest, Signer, SignerRole};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut col = Collection::open(&dir.path().join("c.db"), manual_clock()).unwrap();
+    col.install_builtin_content().unwrap();
+    crate::testing::declare(&mut col).unwrap();
+    let id = col.create_quick_note("Till refund").unwrap();
+    col.set_evidence_criteria(id, &["negotiate/lo3/ac3.1".into()])
+        .unwrap();
+    col.submit_evidence(id).unwrap();
+    let (mut portfolio, mut source) = col.portfolio_snapshot("Lee").unwrap();
+    let item = &portfolio.items[0].item;
+    let log = events_of(&item.fields);
+    assert_eq!(log.len(), 1, "the learner's declaration on the item");
+    let assessor = sign_decision(
+        RecordKind::EvidenceItem,
+        &log,
+        &signed_content_sha256(item),
+        SignRequest {
+            signer: Signer {
+                role: SignerRole::Assessor,
+                name: "Ann Assessor".into(),
+                account_id: Some("ann".into()),
+                witness: None,
+            },
+            mark: Some(Mark::SignedIn {
+                account_id: "ann".into(),
+            }),
+            declaration: None,
+            made: Made {
+                device_ms: 2_000_000_000_000,
+                hlc: crate::sync::Hlc::tick(None, 2_000_000_000_000, uuid::Uuid::from_u128(7)),
+                device: "centre".into(),
+            },
+        },
+        AssessorStatus::Accepted,
+    )
+    .unwrap();
+    fn write(
+        portfolio: &crate::portfolio::Portfolio,
+        source: &mut crate::portfolio::FolderSource,
+    ) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        write_portfolio_zip(portfolio, &mut out, source).unwrap();
+        out.into_inner()
+    }
+
+    // Kept and in the log alike: verified.
+    let mut agreeing = portfolio.clone();
+    let mut signed_fields = agreeing.items[0].item.fields.clone();
+    crate::evidence::add_events(&mut signed_fields, std::slice::from_ref(&assessor));
+    agreeing.items[0].item.fields = signed_fields;
+    agreeing.keep_signatures([(id.to_string(), vec![assessor.clone()])].into());
+    let zip = write(&agreeing, &mut source);
+    let page = page_of(&zip);
+    assert!(page.contains("Unchanged since it was signed"), "{page}");
+    assert!(altered(&zip).is_empty());
+
+    // Kept, but taken out of the log: every surface says altered.
+    portfolio.keep_signatures([(id.to_string(), vec![assessor])].into());
+    let zip = write(&portfolio, &mut source);
+    let page = page_of(&zip);
+    assert!(page.contains("Altered before it was exported"), "{page}");
+    assert!(!page.contains("Unchanged since it was signed"), "{page}");
+    assert_eq!(altered(&zip), [id.to_string()]);
+}
+
+fn page_of(zip: &[u8]) -> String {
+    let (_, bytes) = unpacked(zip)
+        .into_iter()
+        .find(|(n, _)| n == "index.html")
+        .unwrap();
+    String::from_utf8(bytes).unwrap()
+}

@@ -120,6 +120,7 @@ mod tests {
             witness: WitnessState::Unsigned,
             status: Stage::Draft,
             files: vec![],
+            kept: None,
         }
     }
 
@@ -137,6 +138,7 @@ mod tests {
             units: vec![],
             criteria: vec![],
             held_by: "this device".into(),
+            unit_sign_offs: vec![],
             sealed_by: None,
         };
         let list = witness_list(&p);

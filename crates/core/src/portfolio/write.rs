@@ -179,6 +179,7 @@ fn portfolio_json(p: &Portfolio) -> serde_json::Value {
             json!({
                 "unit": unit,
                 "criteria": rows.iter().map(|(c, links)| json!({ "criterion": c, "evidence": links })).collect::<Vec<_>>(),
+                "sign_off": p.unit_sign_off_status(&unit.id),
             })
         })
         .collect();
@@ -189,6 +190,7 @@ fn portfolio_json(p: &Portfolio) -> serde_json::Value {
         "witnesses": super::witness_list::witness_list(p),
         "items": items,
         "coverage": coverage,
+        "unit_sign_offs": p.unit_sign_offs,
     })
 }
 

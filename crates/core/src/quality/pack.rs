@@ -1,7 +1,9 @@
 //! The EQA pack: everything an external quality assurer inspects for one qualification and
 //! period, as files for one ZIP that opens offline. `index.html` links every part; each
 //! sample keeps its snapshot byte for byte as stored (so its SHA-256 can be checked again)
-//! beside its report; `manifest.json` lists every file's SHA-256.
+//! beside its report; `manifest.json` lists every file's SHA-256, and `seal.json` seals the
+//! manifest with the centre's export key, as portfolio exports are sealed, so
+//! `verify_portfolio_zip` (and `pocketfolio-centre verify-export`) checks a pack the same way.
 
 use super::coverage::{CoverageGrid, GridRow};
 use super::plan::PlanLine;
@@ -9,13 +11,16 @@ use super::report::{report_html, RecordedAction, SampleRecord};
 use super::standardisation::StandardisationRecord;
 use super::strategy::{RiskRating, Strategy};
 use crate::model::Criterion;
-use crate::portfolio::{escape_html as esc, when};
+use crate::portfolio::{
+    escape_html as esc, when, Sealer, MANIFEST_FILE, MANIFEST_FORMAT, SEAL_FILE,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
-/// Version of the pack's layout, in `manifest.json`.
-pub const PACK_FORMAT: u32 = 1;
+/// Version of the pack's layout, in `manifest.json`. 2: the manifest is laid out as a
+/// portfolio export's (format 2, no items) and sealed.
+pub const PACK_FORMAT: u32 = 2;
 
 /// One sample in the pack.
 #[derive(Debug, Clone)]
@@ -79,8 +84,12 @@ pub struct QaPack {
     pub criteria: Vec<Criterion>,
 }
 
-/// The pack's files, `(path in the ZIP, bytes)`, `manifest.json` last.
-pub fn pack_files(pack: &QaPack) -> Result<Vec<(String, Vec<u8>)>, serde_json::Error> {
+/// The pack's files, `(path in the ZIP, bytes)`, `manifest.json` and its seal by `sealer`
+/// last.
+pub fn pack_files(
+    pack: &QaPack,
+    sealer: &Sealer,
+) -> Result<Vec<(String, Vec<u8>)>, serde_json::Error> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("index.html".into(), index_html(pack).into_bytes()),
         ("strategy.json".into(), pretty(&pack.strategy)?),
@@ -113,13 +122,20 @@ pub fn pack_files(pack: &QaPack) -> Result<Vec<(String, Vec<u8>)>, serde_json::E
             serde_json::json!({ "path": name, "sha256": hex::encode(Sha256::digest(bytes)) })
         })
         .collect();
+    // The portfolio manifest's layout (no items), so one check reads both.
     let manifest = serde_json::json!({
-        "format": PACK_FORMAT,
+        "format": MANIFEST_FORMAT,
+        "kind": "eqa-pack",
+        "pack_format": PACK_FORMAT,
         "qualification": pack.qualification.0,
         "made_ms": pack.made.0,
         "files": listed,
+        "items": [],
     });
-    files.push(("manifest.json".into(), pretty(&manifest)?));
+    let manifest = pretty(&manifest)?;
+    let seal = pretty(&sealer.seal(&manifest))?;
+    files.push((MANIFEST_FILE.into(), manifest));
+    files.push((SEAL_FILE.into(), seal));
     Ok(files)
 }
 
@@ -147,7 +163,7 @@ pub fn index_html(pack: &QaPack) -> String {
     let _ = write!(
         h,
         r##"<h1>EQA pack: {t}</h1><p>Qualification <code>{id}</code>, {p}. Made on {m} for {who}.</p>
-<p class="muted">Each sample's snapshot is kept as it was stored; <a href="manifest.json">manifest.json</a> gives every file's SHA-256.</p>
+<p class="muted">Each sample's snapshot is kept as it was stored; <a href="manifest.json">manifest.json</a> gives every file's SHA-256, sealed by the centre's key in <a href="seal.json">seal.json</a>; <code>pocketfolio-centre verify-export</code> checks the pack against them.</p>
 <nav><a href="#strategy">Strategy</a> · <a href="#plan">Plan and coverage</a> · <a href="#samples">Samples</a> · <a href="#actions">Actions</a> · <a href="#standardisation">Standardisation</a> · <a href="audit.json">Audit entries ({n})</a></nav>"##,
         t = esc(qtitle),
         id = esc(qid),

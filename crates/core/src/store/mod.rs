@@ -24,6 +24,7 @@ mod settings;
 mod stats;
 mod structure;
 mod sync;
+mod unit_sign_offs;
 
 #[cfg(test)]
 pub(crate) use cards::new_cards_of_deck_sql;

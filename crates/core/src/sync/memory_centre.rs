@@ -26,6 +26,7 @@ pub struct CentreState {
     programme: Option<Programme>,
     reviews_held: Vec<chrono::NaiveDate>,
     progress_reviews: Vec<crate::apprenticeship::SignedReview>,
+    unit_sign_offs: Vec<crate::unit_sign_off::UnitSignOff>,
     /// Requests answered, for counting round trips.
     pub requests: usize,
 }
@@ -84,6 +85,20 @@ impl MemoryCentre {
             .progress_reviews
             .retain(|r| r.review.id != review.review.id);
         state.progress_reviews.push(review);
+    }
+
+    /// The assessor signs a unit off on the centre: every pull carries every sign-off.
+    pub fn put_unit_sign_off(&self, sign_off: crate::unit_sign_off::UnitSignOff) {
+        let mut state = self.state();
+        state
+            .unit_sign_offs
+            .retain(|s| s.unit_id != sign_off.unit_id);
+        state.unit_sign_offs.push(sign_off);
+    }
+
+    /// The sign-offs as the centre holds them.
+    pub fn unit_sign_offs(&self) -> Vec<crate::unit_sign_off::UnitSignOff> {
+        self.state().unit_sign_offs.clone()
     }
 
     /// The reviews as the centre holds them.
@@ -297,6 +312,15 @@ impl Transport for MemoryCentre {
                             );
                         }
                     }
+                    if let crate::sync::protocol::ChangeBody::UnitAcknowledged(ack) = &change.body {
+                        if let Some(sign_off) = state
+                            .unit_sign_offs
+                            .iter_mut()
+                            .find(|s| s.unit_id == ack.unit_id)
+                        {
+                            let _ = sign_off.take_acknowledgement(ack.event.clone(), "learner");
+                        }
+                    }
                 }
                 state.last_seq.insert(request.device_id, last_seq);
                 PushOutcome::Accepted(PushResponse { last_seq })
@@ -336,6 +360,7 @@ impl Transport for MemoryCentre {
                     .programme
                     .as_ref()
                     .map(|_| state.progress_reviews.clone()),
+                unit_sign_offs: Some(state.unit_sign_offs.clone()),
             }
         };
         self.reply(page)

@@ -68,6 +68,20 @@ pub enum ChangeBody {
     /// ([`super::rules::declaration_wins`]), so a new device or a reinstall learns which
     /// version the learner signed.
     DeclarationSigned(Box<SignatureEvent>),
+    /// The learner acknowledged their assessor's sign-off of a unit on the device. The centre
+    /// takes it only when it fits the sign-off's log as the centre holds it
+    /// (`UnitSignOff::take_acknowledgement`); otherwise it is left out and the next pull
+    /// brings the sign-off back as it stands.
+    UnitAcknowledged(Box<UnitAcknowledgement>),
+}
+
+/// The learner's acknowledgement of a unit's sign-off, made on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitAcknowledgement {
+    /// The unit.
+    pub unit_id: String,
+    /// The signature event, made by the core's signing rules.
+    pub event: crate::signing::SignatureEvent,
 }
 
 /// The learner's signature of a progress review, made on the device.
@@ -446,6 +460,11 @@ pub struct PullResponse {
     /// device keeps what it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress_reviews: Option<Vec<crate::apprenticeship::SignedReview>>,
+    /// Every unit the assessor has signed off for the learner, with its signature log, so the
+    /// learner acknowledges it on the phone; absent from centres that predate sign-offs, and
+    /// then the device keeps what it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_sign_offs: Option<Vec<crate::unit_sign_off::UnitSignOff>>,
 }
 
 /// The centre's official references on the wire: they replace whatever the device held.

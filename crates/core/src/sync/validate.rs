@@ -10,7 +10,7 @@
 use super::protocol::limits::*;
 use super::protocol::{
     Change, ChangeBody, DeckRecord, EvidenceRecord, HoursRecord, NoteRecord, PushRequest,
-    ReviewRecord, ReviewSignature, SettingsRecord,
+    ReviewRecord, SettingsRecord,
 };
 use super::Hlc;
 use crate::model::{EvidenceKind, NoteFields};
@@ -85,7 +85,21 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
         ChangeBody::ReviewUndone(_) | ChangeBody::DeckDeleted(_) => Ok(()),
         ChangeBody::NoteDeleted(_) | ChangeBody::EvidenceDeleted(_) => Ok(()),
         ChangeBody::HoursDeleted(_) => Ok(()),
-        ChangeBody::ReviewSigned(signature) => check_review_signature(signature, now_ms, &at),
+        ChangeBody::ReviewSigned(signature) => check_learner_signature(
+            &signature.event,
+            "a progress review",
+            now_ms,
+            &format!("{at}.event"),
+        ),
+        ChangeBody::UnitAcknowledged(ack) => {
+            check_text(&format!("{at}.unit_id"), &ack.unit_id, MAX_NAME_BYTES)?;
+            check_learner_signature(
+                &ack.event,
+                "a unit's sign-off",
+                now_ms,
+                &format!("{at}.event"),
+            )
+        }
         ChangeBody::HoursPut(record) => check_hours(record, now_ms, &at),
         ChangeBody::DeckPut(deck) => check_deck(deck, now_ms, &at),
         ChangeBody::NotePut(note) => check_note(note, now_ms, &at),
@@ -343,18 +357,21 @@ fn check_hours(record: &HoursRecord, now_ms: i64, at: &str) -> Checked {
     check_hlc(&format!("{at}.hlc"), &record.hlc, now_ms)
 }
 
-/// A learner's signature of a progress review: its shape only (a sign by the learner, intact,
-/// small, with a sane stamp). Whether it fits the review's log is the centre's to judge
-/// against the review as it holds it (`SignedReview::take_signature`); one that does not is
-/// left out without refusing the push, so the outbox never wedges on it.
-fn check_review_signature(signature: &ReviewSignature, now_ms: i64, at: &str) -> Checked {
+/// A learner's signature of a record the centre holds (a progress review, a unit's sign-off):
+/// its shape only (a sign by the learner, intact, small, with a sane stamp). Whether it fits
+/// the record's log is the centre's to judge against the record as it holds it; one that does
+/// not is left out without refusing the push, so the outbox never wedges on it.
+fn check_learner_signature(
+    event: &SignatureEvent,
+    what: &str,
+    now_ms: i64,
+    field: &str,
+) -> Checked {
     use crate::signing::{EventKind, Mark, SignerRole};
-    let event = &signature.event;
-    let field = format!("{at}.event");
     if event.kind != EventKind::Sign || event.signer.role != SignerRole::Learner {
         return Err(Invalid::new(
             format!("{field}.signer.role"),
-            "Only the learner's own signature of a progress review is sent from a device.",
+            format!("Only the learner's own signature of {what} is sent from a device."),
         ));
     }
     check_text(
@@ -369,7 +386,7 @@ fn check_review_signature(signature: &ReviewSignature, now_ms: i64, at: &str) ->
     ) {
         return Err(Invalid::new(
             format!("{field}.mark"),
-            "A review is signed by a typed name or a drawing kept by its hash.",
+            format!("Only a typed name or a drawing kept by its hash signs {what}."),
         ));
     }
     if let Some(Mark::Typed { name }) = &event.mark {

@@ -1,0 +1,160 @@
+//! Units signed off, per learner: the core's `UnitSignOff` with its log. The assessor's
+//! signature is added once (a second sign-off of the same unit is refused by the core's
+//! order); the learner's acknowledgement comes from their phone and is kept only when it
+//! fits the log held (`UnitSignOff::take_acknowledgement`).
+
+use super::audit::{self, NewEntry};
+use super::error::{DbError, DbResult};
+use super::{now_ms, Db, Scope};
+use pocketfolio_core::sync::protocol::UnitAcknowledgement;
+use pocketfolio_core::unit_sign_off::{TakeAcknowledgement, UnitSignOff};
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+fn parse(unit_id: &str, record: &str) -> DbResult<UnitSignOff> {
+    serde_json::from_str(record)
+        .map_err(|e| DbError::Corrupt(format!("unit sign-off {unit_id}: {e}")))
+}
+
+fn json(sign_off: &UnitSignOff) -> DbResult<String> {
+    serde_json::to_string(sign_off).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Takes the learner's acknowledgement pushed from their phone, in the push's transaction,
+/// with its audit entry; `Ok(Err(why))` when it is left out (no such sign-off, not theirs,
+/// or it does not fit the log), which never refuses the push.
+pub(crate) async fn take_acknowledgement(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    ack: &UnitAcknowledgement,
+) -> DbResult<Result<bool, TakeAcknowledgement>> {
+    // Taking the row's lock first: two pushes from two devices take turns.
+    let row: Option<(String,)> = sqlx::query_as(
+        "UPDATE unit_sign_offs SET record = record WHERE learner_id = $1 AND unit_id = $2 \
+         RETURNING record",
+    )
+    .bind(learner_id)
+    .bind(&ack.unit_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((record,)) = row else {
+        return Ok(Err(TakeAcknowledgement::DoesNotFit(
+            "the centre holds no sign-off of that unit".into(),
+        )));
+    };
+    let mut sign_off = parse(&ack.unit_id, &record)?;
+    let taken = sign_off.take_acknowledgement(ack.event.clone(), learner_id);
+    if taken == Ok(true) {
+        sqlx::query(
+            "UPDATE unit_sign_offs SET record = $3, updated_ms = $4 \
+             WHERE learner_id = $1 AND unit_id = $2",
+        )
+        .bind(learner_id)
+        .bind(&ack.unit_id)
+        .bind(json(&sign_off)?)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+        let after = serde_json::json!({
+            "signer": "learner",
+            "signature_sha256": ack.event.sha256,
+            "content_sha256": ack.event.content_sha256,
+        });
+        audit::append(
+            conn,
+            &NewEntry {
+                actor_id: Some(learner_id),
+                actor: &ack.event.signer.name,
+                action: "unit.acknowledge",
+                target: &format!("unit {}", ack.unit_id),
+                learner_id: Some(learner_id),
+                before: &serde_json::Value::Null,
+                after: &after,
+            },
+        )
+        .await?;
+    }
+    Ok(taken)
+}
+
+impl Db {
+    /// Every unit signed off for the learner, by unit id (no scope: the learner's own sync
+    /// and the export, whose callers checked who may read).
+    pub async fn get_unit_sign_offs(&self, learner_id: &str) -> DbResult<Vec<UnitSignOff>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT unit_id, record FROM unit_sign_offs WHERE learner_id = $1 ORDER BY unit_id",
+        )
+        .bind(learner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|(unit, record)| parse(unit, record))
+            .collect()
+    }
+
+    /// The learner's sign-offs, if the learner is in `scope`.
+    pub async fn get_unit_sign_offs_in_scope(
+        &self,
+        scope: &Scope,
+        learner_id: &str,
+    ) -> DbResult<Vec<UnitSignOff>> {
+        let sql = format!(
+            "SELECT unit_id, record FROM unit_sign_offs WHERE learner_id = $1 \
+             AND learner_id IN {} ORDER BY unit_id",
+            Scope::visible_learners(2)
+        );
+        let rows: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(learner_id)
+            .bind(&scope.account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|(unit, record)| parse(unit, record))
+            .collect()
+    }
+
+    /// Keeps a new sign-off with its audit entry, in one transaction; false (nothing kept)
+    /// when the unit was signed off already, by this or another request.
+    pub async fn add_unit_sign_off(
+        &self,
+        learner_id: &str,
+        sign_off: &UnitSignOff,
+        actor: (&str, &str),
+    ) -> DbResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let added = sqlx::query(
+            "INSERT INTO unit_sign_offs (learner_id, unit_id, record, updated_ms) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (learner_id, unit_id) DO NOTHING",
+        )
+        .bind(learner_id)
+        .bind(&sign_off.unit_id)
+        .bind(json(sign_off)?)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if added {
+            let event = sign_off.signatures.last();
+            let after = serde_json::json!({
+                "met": sign_off.met,
+                "signature_sha256": event.map(|e| &e.sha256),
+                "content_sha256": event.map(|e| &e.content_sha256),
+            });
+            audit::append(
+                &mut tx,
+                &NewEntry {
+                    actor_id: Some(actor.0),
+                    actor: actor.1,
+                    action: "unit.sign_off",
+                    target: &format!("unit {}", sign_off.unit_id),
+                    learner_id: Some(learner_id),
+                    before: &serde_json::Value::Null,
+                    after: &after,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+}

@@ -1,0 +1,105 @@
+//! The assessor signs a unit off on the centre: only when every assessment criterion of the
+//! unit is met by accepted evidence (the core's one rule, `unit_sign_off::evidence_meeting`),
+//! refused with its sentence otherwise. The signature goes to the learner's phone on their
+//! next pull, where they acknowledge it; the acknowledgement comes back by push
+//! (`db::unit_sign_offs::take_acknowledgement`).
+
+use super::review_signing::refused;
+use crate::db::accounts::{Account, Role};
+use crate::db::evidence::CENTRE_NODE;
+use crate::db::portfolio::Reader;
+use crate::db::{now_ms, Db};
+use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::content::ContentBundle;
+use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
+use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::unit_sign_off::{evidence_meeting, UnitSignOff};
+
+/// `actor` (the learner's assessor, or an administrator) signs `unit_id` off for the learner,
+/// signed in to the centre. Refused with a sentence when the unit is not one the learner is
+/// enrolled on, a criterion has no accepted evidence, or it was signed off already.
+pub async fn sign_unit_off(
+    db: &Db,
+    content: &ContentBundle,
+    actor: &Account,
+    learner_id: &str,
+    unit_id: &str,
+) -> ApiResult<UnitSignOff> {
+    if matches!(actor.role, Role::Learner | Role::Eqa) {
+        return Err(ApiError::forbidden(
+            "Only the learner's assessor or an administrator signs a unit off.",
+        ));
+    }
+    let scope = actor.scope();
+    db.get_learner(&scope, learner_id)
+        .await?
+        .ok_or(ApiError::NotFound("The learner"))?;
+    let enrolled = crate::enrolment::learner_enrolment(db, content, learner_id).await?;
+    let unit = content
+        .units
+        .iter()
+        .find(|u| u.id == unit_id)
+        .filter(|u| enrolled.as_ref().is_some_and(|e| e.units.contains(&u.id)))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "unit",
+                "That unit is not one this learner is enrolled on, so it cannot be signed off.",
+            )
+        })?;
+    if db
+        .get_unit_sign_offs(learner_id)
+        .await?
+        .iter()
+        .any(|s| s.unit_id == unit.id)
+    {
+        return Err(already(&unit.title));
+    }
+    let (items, _) = db
+        .get_portfolio_items(learner_id, Reader::Staff(&scope))
+        .await?;
+    let items: Vec<_> = items.into_iter().map(|(item, _)| item).collect();
+    let criteria: Vec<_> = super::official::criteria(db, content)
+        .await?
+        .into_iter()
+        .filter(|c| c.unit_id == unit.id)
+        .collect();
+    let met = evidence_meeting(&unit.title, &criteria, &items)
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let now = now_ms();
+    let sign_off = UnitSignOff::sign_off(
+        &unit.id,
+        met,
+        SignRequest {
+            signer: Signer {
+                role: SignerRole::Assessor,
+                name: actor.display_name.clone(),
+                account_id: Some(actor.id.clone()),
+                witness: None,
+            },
+            mark: Some(Mark::SignedIn {
+                account_id: actor.id.clone(),
+            }),
+            declaration: None,
+            made: Made {
+                device_ms: now,
+                hlc: Hlc::tick(None, now, CENTRE_NODE),
+                device: "centre".to_string(),
+            },
+        },
+    )
+    .map_err(|e| refused(e, "unit"))?;
+    if !db
+        .add_unit_sign_off(learner_id, &sign_off, (&actor.id, &actor.display_name))
+        .await?
+    {
+        // Signed off by another request meanwhile.
+        return Err(already(&unit.title));
+    }
+    Ok(sign_off)
+}
+
+fn already(title: &str) -> ApiError {
+    ApiError::Conflict(format!(
+        "{title} was signed off already; a sign-off stands once made."
+    ))
+}

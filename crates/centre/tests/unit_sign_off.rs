@@ -1,0 +1,239 @@
+//! Issue 14: a unit signed off on the centre (only when every criterion is met by accepted
+//! evidence, refused in a sentence otherwise), pulled by the learner's phone, acknowledged
+//! there and pushed back; the learner's page, the unit's page and the export show the same
+//! status, on both databases.
+
+mod common;
+
+use common::browser::{hidden, Browser};
+use common::{batch, change, evidence, Backend, Centre};
+use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::portfolio::Reader;
+use pocketfolio_centre::services;
+use pocketfolio_core::model::{AssessorStatus, CriterionKind, DeviceId, EvidenceId};
+use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
+use pocketfolio_core::sync::protocol::{ChangeBody, PullResponse, UnitAcknowledgement};
+use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::unit_sign_off::UnitSignOffStatus;
+use reqwest::StatusCode;
+
+const UNIT: &str = "negotiate";
+
+async fn pulled(c: &Centre, token: &str, device: DeviceId) -> PullResponse {
+    let (status, body) = c
+        .get(token, &format!("/v1/sync/pull?since=0&device_id={device}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    let db = &c.state.db;
+    db.add_enrolment(&lee.id, "proqual-cs-l2").await.unwrap();
+    let phone = DeviceId::new_at(7);
+    let all: Vec<String> = c
+        .state
+        .content
+        .criteria
+        .iter()
+        .filter(|k| k.unit_id == UNIT && k.kind == CriterionKind::Criterion)
+        .map(|k| k.id.clone())
+        .collect();
+
+    // One accepted item meets two criteria: the sign-off is refused, naming the rest.
+    let first = EvidenceId::new_at(11);
+    let put = ChangeBody::EvidencePut(evidence(
+        first,
+        "Served a customer",
+        1_700_000_000_000,
+        phone,
+    ));
+    assert_eq!(
+        c.push(&token, &batch(phone, 1, vec![change(1, put)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (assessor, learner_id) = (&ann, lee.id.clone());
+    let accept = move |id: EvidenceId| {
+        let learner_id = learner_id.clone();
+        async move {
+            let item = id.to_string();
+            let accepted = AssessorStatus::Accepted;
+            services::evidence::decide(db, assessor, &learner_id, &item, accepted, "Good.").await
+        }
+    };
+    accept(first).await.unwrap();
+    let mut browser = Browser::new(&c);
+    browser.sign_in("ann").await;
+    let unit_page = format!("/learners/{}/matrix/{UNIT}", lee.id);
+    let page = browser.get(&unit_page).await;
+    assert!(
+        page.body
+            .contains("The assessor has not signed this unit off yet."),
+        "{}",
+        page.body
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let action = format!("/learners/{}/units/{UNIT}/sign-off", lee.id);
+    let refused = browser.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused
+            .body
+            .contains("cannot be signed off yet: no accepted evidence meets Topic 1.3, Topic 1.4"),
+        "{}",
+        refused.body
+    );
+    assert!(db.get_unit_sign_offs(&lee.id).await.unwrap().is_empty());
+
+    // A second item, with the assessor still to decide, does not count; accepted, it does.
+    let second = EvidenceId::new_at(12);
+    let mut record = evidence(second, "Handled a complaint", 1_700_000_001_000, phone);
+    record.criteria = all.clone();
+    let put = ChangeBody::EvidencePut(record);
+    assert_eq!(
+        c.push(&token, &batch(phone, 2, vec![change(2, put)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let still = services::unit_sign_off::sign_unit_off(db, &c.state.content, &ann, &lee.id, UNIT)
+        .await
+        .unwrap_err();
+    assert!(
+        still.to_string().contains("cannot be signed off yet"),
+        "{still}"
+    );
+    accept(second).await.unwrap();
+    let signed = browser.post(&action, &[("csrf", &csrf)]).await;
+    assert!(
+        signed.status.is_redirection() || signed.status.is_success(),
+        "{}",
+        signed.body
+    );
+    let page = browser.get(&unit_page).await;
+    assert!(
+        page.body.contains("Signed off by ann name on"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("waiting for the learner to acknowledge it"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Sign this unit off</button>"),
+        "signed once"
+    );
+    let again = browser.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again.body.contains("was signed off already"),
+        "{}",
+        again.body
+    );
+
+    // The phone pulls it and acknowledges it; the push brings the acknowledgement back.
+    let page = pulled(&c, &token, phone).await;
+    let mut sign_off = page
+        .unit_sign_offs
+        .unwrap()
+        .pop()
+        .expect("the sign-off is pulled");
+    assert!(matches!(
+        sign_off.status(),
+        UnitSignOffStatus::AwaitingAcknowledgement { .. }
+    ));
+    let made = Made {
+        device_ms: 1_700_000_100_000,
+        hlc: Hlc::tick(
+            sign_off.signatures.last().map(|e| e.hlc),
+            1_700_000_100_000,
+            phone.0,
+        ),
+        device: phone.0.to_string(),
+    };
+    let request = |name: &str, made: Made| SignRequest {
+        signer: Signer {
+            role: SignerRole::Learner,
+            name: name.into(),
+            account_id: None,
+            witness: None,
+        },
+        mark: Some(Mark::Typed { name: name.into() }),
+        declaration: None,
+        made,
+    };
+    // Another learner's name on an acknowledgement made elsewhere is still the learner's role;
+    // what the centre refuses is another account's.
+    let mut forged = sign_off.clone();
+    let mut stranger = forged
+        .acknowledge(request("Kim Other", made.clone()))
+        .unwrap();
+    stranger.signer.account_id = Some("someone-else".into());
+    stranger.sha256 = stranger.computed_sha256();
+    let ack = |event| {
+        ChangeBody::UnitAcknowledged(Box::new(UnitAcknowledgement {
+            unit_id: UNIT.into(),
+            event,
+        }))
+    };
+    assert_eq!(
+        c.push(&token, &batch(phone, 3, vec![change(3, ack(stranger))]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert!(matches!(
+        db.get_unit_sign_offs(&lee.id).await.unwrap()[0].status(),
+        UnitSignOffStatus::AwaitingAcknowledgement { .. }
+    ));
+    let event = sign_off.acknowledge(request("Lee Learner", made)).unwrap();
+    assert_eq!(
+        c.push(&token, &batch(phone, 4, vec![change(4, ack(event))]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let held = db.get_unit_sign_offs(&lee.id).await.unwrap();
+    assert_eq!(held[0].status(), sign_off.status());
+    assert!(matches!(
+        held[0].status(),
+        UnitSignOffStatus::Acknowledged { .. }
+    ));
+
+    // Every surface says so: the learner's page, the unit's page, the export, a new device.
+    let page = browser.get(&format!("/learners/{}", lee.id)).await;
+    assert!(
+        page.body
+            .contains(r#"data-state="acknowledged">Signed off and acknowledged"#),
+        "{}",
+        page.body
+    );
+    let page = browser.get(&unit_page).await;
+    assert!(
+        page.body.contains("acknowledged by Lee Learner on"),
+        "{}",
+        page.body
+    );
+    let export = pocketfolio_centre::export::gather(&c.state, &lee, Reader::Subject)
+        .await
+        .unwrap();
+    assert_eq!(
+        export.portfolio.unit_sign_off_status(UNIT),
+        held[0].status()
+    );
+    let page = pulled(&c, &token, DeviceId::new_at(9)).await;
+    assert_eq!(page.unit_sign_offs.unwrap()[0].status(), held[0].status());
+    let log = db.get_audit(20).await.unwrap();
+    for action in ["unit.sign_off", "unit.acknowledge"] {
+        assert!(log.iter().any(|e| e.action == action), "{action}");
+    }
+}
+both_backends!(a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it);

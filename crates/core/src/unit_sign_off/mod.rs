@@ -1,0 +1,19 @@
+//! Signing a unit off: the assessor signs that every assessment criterion of a unit is met by
+//! accepted evidence, then the learner acknowledges it (record kind
+//! [`RecordKind::UnitSignOff`], the core's one signing mechanism).
+//!
+//! - [`ready`]: the one rule for when a unit may be signed off, and what the signature covers.
+//! - [`record`]: the signed record with its log, its status in words, and taking the
+//!   learner's acknowledgement made on their phone.
+//!
+//! The assessor signs on the centre; the record goes to the phone with its log; the learner
+//! acknowledges there, offline; the acknowledgement goes back. Every surface (the centre's
+//! pages, the phone's Unit view, the export) reads [`UnitSignOff::status`].
+
+mod ready;
+mod record;
+
+pub use ready::{evidence_meeting, CriterionMet, NotReady};
+pub use record::{unit_sign_off_sha256, TakeAcknowledgement, UnitSignOff, UnitSignOffStatus};
+
+use crate::signing::RecordKind;

@@ -1,0 +1,350 @@
+//! A unit's sign-off as signed: the unit, the accepted items that meet each criterion, and the
+//! signature log (the assessor, then the learner's acknowledgement). Its status in words is
+//! decided here once, for the centre's pages, the phone's Unit view and the export.
+
+use super::ready::CriterionMet;
+use super::RecordKind;
+use crate::signing::{
+    content_sha256, merge_logs, sign, verify, EventKind, SignRequest, SignatureEvent, SignerRole,
+    SigningError, Verification,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// A unit signed off, with its signature log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitSignOff {
+    /// The unit's id.
+    pub unit_id: String,
+    /// Each assessment criterion of the unit with the accepted items that met it when the
+    /// assessor signed.
+    pub met: Vec<CriterionMet>,
+    /// The assessor's signature, then the learner's acknowledgement (and any void), oldest
+    /// first.
+    pub signatures: Vec<SignatureEvent>,
+}
+
+/// Where a unit's sign-off stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum UnitSignOffStatus {
+    /// The assessor has not signed the unit off.
+    NotSignedOff,
+    /// The assessor signed it off; the learner has not acknowledged it yet.
+    AwaitingAcknowledgement {
+        /// The assessor's name.
+        assessor: String,
+        /// When they signed (ms).
+        signed_ms: i64,
+    },
+    /// Signed off and acknowledged.
+    Acknowledged {
+        /// The assessor's name.
+        assessor: String,
+        /// When they signed (ms).
+        signed_ms: i64,
+        /// The learner's name as they signed.
+        learner: String,
+        /// When they acknowledged (ms).
+        acknowledged_ms: i64,
+    },
+    /// The log does not verify against the record: it cannot be relied on.
+    Altered {
+        /// What is wrong, in words.
+        problem: String,
+    },
+}
+
+impl UnitSignOffStatus {
+    /// The status in a few words, as a badge.
+    pub fn label(&self) -> &'static str {
+        match self {
+            UnitSignOffStatus::NotSignedOff => "Not signed off",
+            UnitSignOffStatus::AwaitingAcknowledgement { .. } => "Signed off: awaiting the learner",
+            UnitSignOffStatus::Acknowledged { .. } => "Signed off and acknowledged",
+            UnitSignOffStatus::Altered { .. } => "Altered",
+        }
+    }
+
+    /// The status in a sentence; `when` writes a time (each surface has its own format).
+    pub fn sentence(&self, when: impl Fn(i64) -> String) -> String {
+        match self {
+            UnitSignOffStatus::NotSignedOff => {
+                "The assessor has not signed this unit off yet.".into()
+            }
+            UnitSignOffStatus::AwaitingAcknowledgement {
+                assessor,
+                signed_ms,
+            } => format!(
+                "Signed off by {assessor} on {}; waiting for the learner to acknowledge it.",
+                when(*signed_ms)
+            ),
+            UnitSignOffStatus::Acknowledged {
+                assessor,
+                signed_ms,
+                learner,
+                acknowledged_ms,
+            } => format!(
+                "Signed off by {assessor} on {}; acknowledged by {learner} on {}.",
+                when(*signed_ms),
+                when(*acknowledged_ms)
+            ),
+            UnitSignOffStatus::Altered { problem } => {
+                format!("The sign-off's signatures do not verify: {problem}.")
+            }
+        }
+    }
+}
+
+/// Why an acknowledgement made elsewhere (pushed from the learner's phone) was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TakeAcknowledgement {
+    /// Not a learner's signature, or another account's.
+    #[error("Only the learner's own acknowledgement can be sent this way.")]
+    NotTheirs,
+    /// With it, the log would not verify.
+    #[error("That acknowledgement does not fit this sign-off: {0}")]
+    DoesNotFit(String),
+}
+
+/// SHA-256 of what is signed: the unit and the evidence that met each criterion.
+pub fn unit_sign_off_sha256(unit_id: &str, met: &[CriterionMet]) -> String {
+    content_sha256(&json!(["pocketfolio-unit-sign-off", 1, unit_id, met]))
+}
+
+impl UnitSignOff {
+    /// The assessor signs `unit_id` off on `met` (from [`super::evidence_meeting`], the one
+    /// rule for when a unit is ready); refused with the core's sentence when the request is
+    /// not the assessor's or lacks a mark.
+    pub fn sign_off(
+        unit_id: &str,
+        met: Vec<CriterionMet>,
+        request: SignRequest,
+    ) -> Result<UnitSignOff, SigningError> {
+        let event = sign(
+            RecordKind::UnitSignOff,
+            &[],
+            &unit_sign_off_sha256(unit_id, &met),
+            request,
+        )?;
+        Ok(UnitSignOff {
+            unit_id: unit_id.to_string(),
+            met,
+            signatures: vec![event],
+        })
+    }
+
+    /// What the log says against the record.
+    pub fn verification(&self) -> Verification {
+        verify(
+            RecordKind::UnitSignOff,
+            &unit_sign_off_sha256(&self.unit_id, &self.met),
+            &self.signatures,
+        )
+    }
+
+    /// Where the sign-off stands: every surface shows this.
+    pub fn status(&self) -> UnitSignOffStatus {
+        let check = self.verification();
+        if let Some(problem) = check.problems.first() {
+            return UnitSignOffStatus::Altered {
+                problem: problem.to_string(),
+            };
+        }
+        let by = |role: SignerRole| check.standing.iter().find(|e| e.signer.role == role);
+        match (by(SignerRole::Assessor), by(SignerRole::Learner)) {
+            (Some(a), Some(l)) => UnitSignOffStatus::Acknowledged {
+                assessor: a.signer.name.clone(),
+                signed_ms: a.device_ms,
+                learner: l.signer.name.clone(),
+                acknowledged_ms: l.device_ms,
+            },
+            (Some(a), None) => UnitSignOffStatus::AwaitingAcknowledgement {
+                assessor: a.signer.name.clone(),
+                signed_ms: a.device_ms,
+            },
+            _ => UnitSignOffStatus::NotSignedOff,
+        }
+    }
+
+    /// The status of a unit that may have no sign-off.
+    pub fn status_of(sign_off: Option<&UnitSignOff>) -> UnitSignOffStatus {
+        sign_off.map_or(UnitSignOffStatus::NotSignedOff, UnitSignOff::status)
+    }
+
+    /// The learner acknowledges the sign-off, appending the event; refused with the core's
+    /// sentence when the assessor has not signed, the learner already acknowledged, or the
+    /// mark is missing or not their name.
+    pub fn acknowledge(&mut self, request: SignRequest) -> Result<SignatureEvent, SigningError> {
+        let event = sign(
+            RecordKind::UnitSignOff,
+            &self.signatures,
+            &unit_sign_off_sha256(&self.unit_id, &self.met),
+            request,
+        )?;
+        self.signatures.push(event.clone());
+        Ok(event)
+    }
+
+    /// Joins another copy's events (an acknowledgement made on this device the centre has
+    /// not taken yet) when the log with them still verifies; true when it joined.
+    pub fn join(&mut self, events: &[SignatureEvent]) -> bool {
+        let merged = merge_logs(&self.signatures, events);
+        if merged.len() == self.signatures.len() {
+            return false;
+        }
+        let content = unit_sign_off_sha256(&self.unit_id, &self.met);
+        let holds = verify(RecordKind::UnitSignOff, &content, &merged).holds();
+        if holds {
+            self.signatures = merged;
+        }
+        holds
+    }
+
+    /// Takes the learner's acknowledgement made on their phone and pushed with the sign-in of
+    /// `account_id` (a phone may name no account, but never another). `Ok(false)` when the log
+    /// has it already; refused when it is not the learner's or would not verify.
+    pub fn take_acknowledgement(
+        &mut self,
+        event: SignatureEvent,
+        account_id: &str,
+    ) -> Result<bool, TakeAcknowledgement> {
+        if self.signatures.iter().any(|e| e.sha256 == event.sha256) {
+            return Ok(false);
+        }
+        if event.kind != EventKind::Sign
+            || event.signer.role != SignerRole::Learner
+            || event
+                .signer
+                .account_id
+                .as_deref()
+                .is_some_and(|a| a != account_id)
+        {
+            return Err(TakeAcknowledgement::NotTheirs);
+        }
+        let merged = merge_logs(&self.signatures, std::slice::from_ref(&event));
+        let content = unit_sign_off_sha256(&self.unit_id, &self.met);
+        let check = verify(RecordKind::UnitSignOff, &content, &merged);
+        if let Some(problem) = check.problems.first() {
+            return Err(TakeAcknowledgement::DoesNotFit(problem.to_string()));
+        }
+        self.signatures = merged;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EvidenceId;
+    use crate::signing::{Made, Mark, Signer};
+    use crate::sync::Hlc;
+
+    fn made(ms: i64) -> Made {
+        Made {
+            device_ms: ms,
+            hlc: Hlc {
+                wall_ms: ms,
+                counter: 0,
+                node: uuid::Uuid::nil(),
+            },
+            device: "test".into(),
+        }
+    }
+
+    fn request(role: SignerRole, name: &str, account: Option<&str>, ms: i64) -> SignRequest {
+        let mark = match (role, account) {
+            (SignerRole::Assessor, Some(a)) => Mark::SignedIn {
+                account_id: a.into(),
+            },
+            _ => Mark::Typed { name: name.into() },
+        };
+        SignRequest {
+            signer: Signer {
+                role,
+                name: name.into(),
+                account_id: account.map(str::to_string),
+                witness: None,
+            },
+            mark: Some(mark),
+            declaration: None,
+            made: made(ms),
+        }
+    }
+
+    fn met() -> Vec<CriterionMet> {
+        vec![CriterionMet {
+            criterion: "u/lo1/ac1.1".into(),
+            items: vec![EvidenceId::new_at(1)],
+        }]
+    }
+
+    #[test]
+    fn the_assessor_signs_off_then_the_learner_acknowledges_each_refused_out_of_turn() {
+        assert_eq!(UnitSignOff::status_of(None).label(), "Not signed off");
+        let refused = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Learner, "Lee Learner", None, 1),
+        )
+        .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "The learner cannot sign yet: the assessor signs first."
+        );
+        let mut unit = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 1_000),
+        )
+        .unwrap();
+        assert_eq!(
+            unit.status(),
+            UnitSignOffStatus::AwaitingAcknowledgement {
+                assessor: "Ann Assessor".into(),
+                signed_ms: 1_000
+            }
+        );
+        // The centre's copy, before the phone's acknowledgement arrives.
+        let mut centre = unit.clone();
+        let ack = unit
+            .acknowledge(request(SignerRole::Learner, "Lee Learner", None, 2_000))
+            .unwrap();
+        assert_eq!(
+            unit.status().sentence(|ms| ms.to_string()),
+            "Signed off by Ann Assessor on 1000; acknowledged by Lee Learner on 2000."
+        );
+        let again = unit
+            .acknowledge(request(SignerRole::Learner, "Lee Learner", None, 3_000))
+            .unwrap_err();
+        assert!(again.to_string().contains("already"), "{again}");
+
+        // Another account's acknowledgement is refused; the learner's own is taken once.
+        let mut forged = ack.clone();
+        forged.signer.account_id = Some("someone-else".into());
+        assert_eq!(
+            centre.take_acknowledgement(forged, "lee"),
+            Err(TakeAcknowledgement::NotTheirs)
+        );
+        assert_eq!(centre.take_acknowledgement(ack.clone(), "lee"), Ok(true));
+        assert_eq!(centre.take_acknowledgement(ack, "lee"), Ok(false));
+        assert_eq!(centre.status(), unit.status());
+    }
+
+    #[test]
+    fn a_sign_off_whose_evidence_list_changed_after_signing_reads_as_altered() {
+        let mut unit = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 1_000),
+        )
+        .unwrap();
+        unit.met[0].items.push(EvidenceId::new_at(9));
+        assert!(matches!(unit.status(), UnitSignOffStatus::Altered { .. }));
+        assert_eq!(unit.status().label(), "Altered");
+        // Nobody can acknowledge what no longer verifies.
+        assert!(unit
+            .acknowledge(request(SignerRole::Learner, "Lee Learner", None, 2_000))
+            .is_err());
+    }
+}
