@@ -96,17 +96,20 @@ struct Known {
     attachments: Vec<(String, String)>,
 }
 
-/// One valid change body of kind `kind` (0–8), built from `seed`.
+/// Words for texts: markup, accents, an emoji.
+const WORDS: [&str; 7] = [
+    "Till",
+    "customer",
+    "négociation",
+    "plan",
+    "<b>bold</b>",
+    "ü",
+    "👍",
+];
+
+/// One valid change body of kind `kind` (0–9), built from `seed`.
 fn body(kind: u8, seed: &mut Seed, now: i64, device: DeviceId, known: &Known) -> ChangeBody {
-    let words = [
-        "Till",
-        "customer",
-        "négociation",
-        "plan",
-        "<b>bold</b>",
-        "ü",
-        "👍",
-    ];
+    let words = WORDS;
     let t = seed.recent(now);
     match kind {
         0 => ChangeBody::Review(ReviewRecord(
@@ -155,34 +158,12 @@ fn body(kind: u8, seed: &mut Seed, now: i64, device: DeviceId, known: &Known) ->
         }
         5 => ChangeBody::NoteDeleted(NoteId::new_at(t)),
         6 => {
-            let mut fields = BTreeMap::new();
-            fields.insert("situation".to_string(), seed.text(&words));
-            fields.insert("outcome".to_string(), seed.text(&words));
             let submitted = seed.below(2) == 0;
-            let attachments = if seed.below(2) == 0 {
-                vec![seed.pick(&known.attachments).clone()]
-            } else {
-                vec![]
-            };
-            ChangeBody::EvidencePut(EvidenceRecord {
-                id: EvidenceId::new_at(t),
-                kind: seed.pick(&EvidenceKind::ALL).as_str().to_string(),
-                template_id: if seed.below(2) == 0 {
-                    Some("star".into())
-                } else {
-                    None
-                },
-                title: seed.text(&words),
-                fields,
-                criteria: vec![seed.pick(&CRITERIA).to_string()],
-                attachments,
-                learner_status: if submitted { "submitted" } else { "draft" }.into(),
-                submissions: u32::from(submitted),
-                updated_ms: t,
-                hlc: seed.hlc(now, device),
-            })
+            ChangeBody::EvidencePut(evidence_record(seed, now, device, known, t, submitted))
         }
         7 => ChangeBody::EvidenceDeleted(EvidenceId::new_at(t)),
+        // Only a submitted item is withdrawn.
+        8 => ChangeBody::EvidenceWithdrawn(evidence_record(seed, now, device, known, t, true)),
         _ => {
             let deck = DeckId::new_at(t);
             let mut settings = Settings {
@@ -206,6 +187,43 @@ fn body(kind: u8, seed: &mut Seed, now: i64, device: DeviceId, known: &Known) ->
                 hlc: seed.hlc(now, device),
             })
         }
+    }
+}
+
+/// A learner's version of an evidence item, valid, submitted or a draft.
+fn evidence_record(
+    seed: &mut Seed,
+    now: i64,
+    device: DeviceId,
+    known: &Known,
+    t: i64,
+    submitted: bool,
+) -> EvidenceRecord {
+    let words = WORDS;
+    let mut fields = BTreeMap::new();
+    fields.insert("situation".to_string(), seed.text(&words));
+    fields.insert("outcome".to_string(), seed.text(&words));
+    let attachments = if seed.below(2) == 0 {
+        vec![seed.pick(&known.attachments).clone()]
+    } else {
+        vec![]
+    };
+    EvidenceRecord {
+        id: EvidenceId::new_at(t),
+        kind: seed.pick(&EvidenceKind::ALL).as_str().to_string(),
+        template_id: if seed.below(2) == 0 {
+            Some("star".into())
+        } else {
+            None
+        },
+        title: seed.text(&words),
+        fields,
+        criteria: vec![seed.pick(&CRITERIA).to_string()],
+        attachments,
+        learner_status: if submitted { "submitted" } else { "draft" }.into(),
+        submissions: u32::from(submitted),
+        updated_ms: t,
+        hlc: seed.hlc(now, device),
     }
 }
 
@@ -414,7 +432,7 @@ async fn hostile_leaves_never_break_the_stream(backend: Backend) {
         known.attachments.push((sha, name.to_string()));
     }
     let strategy = (
-        prop::collection::vec((0u8..9, any::<u64>()), 1..6),
+        prop::collection::vec((0u8..10, any::<u64>()), 1..6),
         any::<u32>(),
         any::<u32>(),
     );
@@ -463,7 +481,7 @@ fn every_change_kind_is_generated_valid_and_mutated_in_one_leaf() {
     let known = Known {
         attachments: vec![("a".repeat(64), "a.jpg".into())],
     };
-    let kinds: Vec<(u8, u64)> = (0..9).map(|k| (k, u64::from(k) * 7)).collect();
+    let kinds: Vec<(u8, u64)> = (0..10).map(|k| (k, u64::from(k) * 7)).collect();
     let push = valid_push(&kinds, now, &known);
     let request: pocketfolio_core::sync::protocol::PushRequest =
         serde_json::from_value(push.clone()).unwrap();

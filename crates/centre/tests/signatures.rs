@@ -163,6 +163,93 @@ async fn both_devices_voids_survive_whichever_version_wins(backend: Backend) {
 }
 both_backends!(both_devices_voids_survive_whichever_version_wins);
 
+/// A submitted item deleted on a device that still had it as a draft is withdrawn, not gone
+/// (`Lifecycle::removal`), and a draft version arriving after that never replaces it: but its
+/// signature events join the withdrawn item's log, as the phone's merge joins them (the core's
+/// `rules::merge_learner_version` says `Deleted` to both). The centre used to drop them, so the
+/// phone and the centre held different logs for one item.
+async fn a_draft_version_after_a_deletion_still_adds_its_events_to_the_log(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    let (phone, tablet) = (DeviceId::new_at(1), DeviceId::new_at(2));
+    let item = EvidenceId::new_at(6);
+    let mut draft = evidence(item, "Kettle returns", T, phone);
+    draft.learner_status = "draft".into();
+    draft.submissions = 0;
+    let signed = signing::sign(
+        RecordKind::EvidenceItem,
+        &[],
+        &content_of(&draft),
+        SignRequest {
+            signer: learner(),
+            mark: Some(Mark::Typed {
+                name: "Lee Learner".into(),
+            }),
+            declaration: None,
+            made: made(phone, T),
+        },
+    )
+    .unwrap();
+    draft.fields.insert(
+        SIGNATURE_EVENTS.into(),
+        serde_json::to_string(std::slice::from_ref(&signed)).unwrap(),
+    );
+    // The phone submits the draft; the tablet, which had it as a draft, deletes it; the
+    // laptop, which had it as a draft too, edits it (voiding the signature) and syncs last.
+    let laptop = DeviceId::new_at(3);
+    let mut submitted = draft.clone();
+    submitted.learner_status = "submitted".into();
+    submitted.submissions = 1;
+    submitted.hlc = made(phone, T + 2_000).hlc;
+    let on_laptop = edited(&draft, &[signed], "Laptop", laptop, T + 1_000);
+    let phone_push = batch(
+        phone,
+        1,
+        vec![
+            change(1, ChangeBody::EvidencePut(draft.clone())),
+            change(2, ChangeBody::EvidencePut(submitted)),
+        ],
+    );
+    assert_eq!(c.push(&token, &phone_push).await.0, StatusCode::OK);
+    let tablet_push = batch(
+        tablet,
+        1,
+        vec![change(1, ChangeBody::EvidenceDeleted(item))],
+    );
+    assert_eq!(c.push(&token, &tablet_push).await.0, StatusCode::OK);
+    let laptop_push = batch(
+        laptop,
+        1,
+        vec![change(1, ChangeBody::EvidencePut(on_laptop))],
+    );
+    assert_eq!(c.push(&token, &laptop_push).await.0, StatusCode::OK);
+
+    let view = c
+        .state
+        .db
+        .get_evidence(&ann.scope(), &lee.id, &item.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.stage, pocketfolio_core::model::Stage::Withdrawn);
+    let record = view.record.unwrap();
+    assert_eq!(
+        record.fields["situation"], draft.fields["situation"],
+        "the draft version is not applied"
+    );
+    let devices: Vec<String> = events_of(&record.fields)
+        .into_iter()
+        .map(|e| e.device)
+        .collect();
+    assert_eq!(
+        devices,
+        [phone.0.to_string(), laptop.0.to_string()],
+        "the laptop's void joined the log"
+    );
+}
+both_backends!(a_draft_version_after_a_deletion_still_adds_its_events_to_the_log);
+
 /// The learner's first version of item 5, declared (signed by the learner) when `declared`.
 fn declared_item(phone: DeviceId, declared: bool) -> EvidenceRecord {
     let mut first = evidence(EvidenceId::new_at(5), "Kettle returns", T, phone);

@@ -16,7 +16,8 @@ use pocketfolio_core::evidence::{
 };
 use pocketfolio_core::model::{AssessorStatus, Stage};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
-use pocketfolio_core::sync::{rules, Hlc};
+use pocketfolio_core::sync::rules::{self, VersionMerge};
+use pocketfolio_core::sync::Hlc;
 use serde_json::json;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use std::collections::HashMap;
@@ -83,6 +84,19 @@ impl Held {
         )
         .with_versions(hlc, self.decided_version)
         .deleted(self.deleted)
+    }
+
+    /// What is held, as the core's merge rule reads it.
+    fn as_held(&self) -> rules::HeldEvidence {
+        rules::HeldEvidence {
+            version: self
+                .record
+                .as_ref()
+                .zip(self.learner_hlc)
+                .map(|(r, hlc)| (r.submission_count(), hlc)),
+            deleted: self.deleted,
+            withdrawn_at: self.withdrawn_hlc,
+        }
     }
 
     /// A tombstone for an item never seen.
@@ -214,76 +228,67 @@ impl<'a> EvidenceMerge<'a> {
             ..
         } = self;
         let slot = items.entry(id.clone()).or_insert(None);
-        let Some(held) = slot else {
-            let status = learner_status_str(rec.learner_status());
-            let stage = lifecycle_of(status, submissions, None, 0).stage();
-            let mut held = Held::tombstone(made_ms);
-            held.deleted = false;
-            held.take(rec, stage, (submissions > 0).then_some(made_ms));
-            *slot = Some(held);
-            let event = LifecycleEvent::of_learner_version(None, submissions);
-            let summary = format!("{}.", event.summary());
-            note(
-                (history, order),
-                &id,
-                made_ms,
-                summary,
-                json!({ "after": rec }),
-            );
+        let outcome =
+            rules::merge_learner_version(slot.as_ref().map(Held::as_held).unwrap_or_default(), rec);
+        let summary = match (outcome, slot.as_mut()) {
+            (VersionMerge::AlreadyHeld, _) => return,
+            (VersionMerge::Wins, None) => {
+                let status = learner_status_str(rec.learner_status());
+                let stage = lifecycle_of(status, submissions, None, 0).stage();
+                let mut held = Held::tombstone(made_ms);
+                held.deleted = false;
+                held.take(rec, stage, (submissions > 0).then_some(made_ms));
+                *slot = Some(held);
+                let event = LifecycleEvent::of_learner_version(None, submissions);
+                let summary = format!("{}.", event.summary());
+                note(
+                    (history, order),
+                    &id,
+                    made_ms,
+                    summary,
+                    json!({ "after": rec }),
+                );
+                return;
+            }
+            (VersionMerge::Wins, Some(_)) => None,
+            // The version it was withdrawn at stands: this one was made on a device that had
+            // not seen the withdrawal. Kept in history, not applied; that device is told when
+            // it pulls the withdrawal.
+            (VersionMerge::SetAside, _) => Some((
+                "A version made without seeing the withdrawal arrived; it was not applied.",
+                "set_aside",
+            )),
+            (VersionMerge::Deleted, _) => Some((
+                "An edit arrived after the item was deleted; the deletion stands.",
+                "lost",
+            )),
+            (VersionMerge::Loses, _) => Some((
+                "An older concurrent edit lost to a newer one; its values are kept here.",
+                "lost",
+            )),
+        };
+        let Some(held) = slot.as_mut() else {
             return;
         };
-        // A deletion removes a draft for good but only withdraws a submitted item, whose
-        // versions keep merging (as on every device), so the outcome does not depend on
-        // arrival order.
-        if held.deleted && submissions == 0 {
-            let summary = "An edit arrived after the item was deleted; the deletion stands.";
+        if let Some((summary, key)) = summary {
+            // A version that loses or is refused still adds its signatures and voids to the
+            // held log; one set aside by a withdrawal adds nothing (the withdrawn version
+            // stands exactly).
+            if outcome != VersionMerge::SetAside {
+                if let Some(record) = held.record.as_mut() {
+                    held.changed |= merge_log_into(&mut record.fields, &rec.fields);
+                }
+            }
             note(
                 (history, order),
                 &id,
                 made_ms,
                 summary.into(),
-                json!({ "lost": rec }),
-            );
-            return;
-        }
-        if held.learner_hlc == Some(rec.hlc) {
-            return;
-        }
-        // The version it was withdrawn at stands (`rules::withdrawal_wins`): this one was made
-        // on a device that had not seen the withdrawal. Kept in history, not applied; that
-        // device is told when it pulls the withdrawal.
-        if held.withdrawn_hlc.is_some() {
-            let summary =
-                "A version made without seeing the withdrawal arrived; it was not applied.";
-            note(
-                (history, order),
-                &id,
-                made_ms,
-                summary.into(),
-                json!({ "set_aside": rec }),
+                json!({ key: rec }),
             );
             return;
         }
         let old = held.record.clone();
-        let stored = old
-            .as_ref()
-            .zip(held.learner_hlc)
-            .map(|(o, h)| (o.submission_count(), h));
-        if !rules::learner_version_wins(stored, (submissions, rec.hlc)) {
-            // The losing version's signatures and voids still join the held log.
-            if let Some(record) = held.record.as_mut() {
-                held.changed |= merge_log_into(&mut record.fields, &rec.fields);
-            }
-            let summary = "An older concurrent edit lost to a newer one; its values are kept here.";
-            note(
-                (history, order),
-                &id,
-                made_ms,
-                summary.into(),
-                json!({ "lost": rec }),
-            );
-            return;
-        }
         let mut rec = rec.clone();
         if let Some(old) = &old {
             merge_log_into(&mut rec.fields, &old.fields);
@@ -379,14 +384,14 @@ impl<'a> EvidenceMerge<'a> {
             .entry(id.clone())
             .or_insert(None)
             .get_or_insert_with(|| Held::tombstone(time_ms));
-        if !rules::withdrawal_wins(held.withdrawn_hlc, rec.hlc) {
+        let Some(replaces_another) = rules::merge_withdrawal(held.as_held(), &rec) else {
             return;
-        }
+        };
         if let Some(old) = &held.record {
             keep_assessor_signatures(&mut rec.fields, &old.fields);
         }
         let rec = &rec;
-        if let Some(old) = held.record.as_ref().filter(|o| o.hlc != rec.hlc) {
+        if let Some(old) = held.record.as_ref().filter(|_| replaces_another) {
             let summary = "Withdrawn at an earlier version; this version was made without \
                            seeing the withdrawal and is no longer the item's.";
             note(

@@ -299,68 +299,74 @@ impl Collection {
         Ok(())
     }
 
+    /// What is held of item `id` here, as the core's merge rule reads it.
+    fn held_evidence(
+        &self,
+        id: EvidenceId,
+        local: Option<&crate::model::EvidenceItem>,
+    ) -> Result<rules::HeldEvidence> {
+        let key = id.0.as_bytes();
+        Ok(rules::HeldEvidence {
+            version: self
+                .store
+                .get_hlc(Stamped::Evidence, key)?
+                .map(|hlc| (local.map_or(0, |item| item.lifecycle().submissions), hlc)),
+            deleted: self.store.is_tombstoned(Stamped::Evidence, key)?,
+            withdrawn_at: self.store.get_withdrawal(id)?,
+        })
+    }
+
     fn merge_evidence(&self, record: &EvidenceRecord) -> Result<()> {
-        // Our own edit coming back: already here, nothing lost, nothing to record.
-        if self
-            .store
-            .get_hlc(Stamped::Evidence, record.id.0.as_bytes())?
-            == Some(record.hlc)
-        {
-            return Ok(());
-        }
-        let key = record.id.0.as_bytes();
-        self.observe(record.hlc)?;
         let local = self.store.get_evidence(record.id)?;
-        // The version it was withdrawn at stands: this one was made without seeing the
-        // withdrawal (or is older than it). Kept where the learner can find it.
-        if self.store.get_withdrawal(record.id)?.is_some() {
-            if local.is_some() {
-                self.history(
-                    record.id,
-                    "A change from another device arrived after the item was withdrawn; it was not applied",
-                    json!({ "set_aside": record }),
-                )?;
-            }
+        let held = self.held_evidence(record.id, local.as_ref())?;
+        let outcome = rules::merge_learner_version(held, record);
+        // Our own edit coming back: already here, nothing lost, nothing to record.
+        if outcome == rules::VersionMerge::AlreadyHeld {
             return Ok(());
         }
-        let held = match (&local, self.store.get_hlc(Stamped::Evidence, key)?) {
-            (Some(item), Some(hlc)) => Some((item.lifecycle().submissions, hlc)),
-            _ => None,
-        };
-        // A deletion removes a draft but only withdraws a submitted item, so versions keep
-        // merging after it: which of the two it was depends on the winning version, whatever
-        // order the deletion and the versions arrive in. A draft version after a deletion
-        // stays deleted.
-        let deleted_draft =
-            self.store.is_tombstoned(Stamped::Evidence, key)? && record.submission_count() == 0;
-        let wins = !deleted_draft
-            && rules::learner_version_wins(held, (record.submission_count(), record.hlc));
-        if !wins {
-            if let Some(local) = &local {
-                // Its signatures and voids join the log all the same.
-                let mut kept = local.clone();
-                if crate::evidence::merge_log_into(&mut kept.fields, &record.fields) {
-                    self.store.put_evidence(&kept)?;
+        self.observe(record.hlc)?;
+        match outcome {
+            rules::VersionMerge::AlreadyHeld => Ok(()),
+            // The version it was withdrawn at stands: this one was made without seeing the
+            // withdrawal (or is older than it). Kept where the learner can find it.
+            rules::VersionMerge::SetAside => {
+                if local.is_some() {
+                    self.history(
+                        record.id,
+                        "A change from another device arrived after the item was withdrawn; it was not applied",
+                        json!({ "set_aside": record }),
+                    )?;
                 }
-                // The older edit loses, but is kept where the learner can find it.
-                self.history(
-                    local.id,
-                    "An edit from another device was superseded by a later one",
-                    json!({ "superseded": record }),
-                )?;
+                Ok(())
             }
-            return Ok(());
+            rules::VersionMerge::Deleted | rules::VersionMerge::Loses => {
+                if let Some(local) = &local {
+                    // Its signatures and voids join the log all the same.
+                    let mut kept = local.clone();
+                    if crate::evidence::merge_log_into(&mut kept.fields, &record.fields) {
+                        self.store.put_evidence(&kept)?;
+                    }
+                    // The older edit loses, but is kept where the learner can find it.
+                    self.history(
+                        local.id,
+                        "An edit from another device was superseded by a later one",
+                        json!({ "superseded": record }),
+                    )?;
+                }
+                Ok(())
+            }
+            rules::VersionMerge::Wins => {
+                if let Some(item) = &local {
+                    let before = json!({ "title": item.title, "fields": item.fields, "criteria": item.criteria });
+                    self.history(
+                        item.id,
+                        "Updated from another device",
+                        json!({ "before": before, "after": record }),
+                    )?;
+                }
+                self.take_learner_version(local, record)
+            }
         }
-        if let Some(item) = &local {
-            let before =
-                json!({ "title": item.title, "fields": item.fields, "criteria": item.criteria });
-            self.history(
-                item.id,
-                "Updated from another device",
-                json!({ "before": before, "after": record }),
-            )?;
-        }
-        self.take_learner_version(local, record)
     }
 
     /// Stores `record` as the learner's version of the item (`local`: the item held, if any).
@@ -410,15 +416,14 @@ impl Collection {
     fn merge_evidence_withdrawn(&self, record: &EvidenceRecord) -> Result<bool> {
         self.observe(record.hlc)?;
         let id = record.id;
-        if !rules::withdrawal_wins(self.store.get_withdrawal(id)?, record.hlc) {
-            return Ok(false);
-        }
         let local = self.store.get_evidence(id)?;
-        let held = self.store.get_hlc(Stamped::Evidence, id.0.as_bytes())?;
-        let mut set_aside = false;
+        let held = self.held_evidence(id, local.as_ref())?;
+        let Some(replaces_another) = rules::merge_withdrawal(held, record) else {
+            return Ok(false);
+        };
+        let set_aside = replaces_another && local.is_some();
         if let Some(item) = &local {
-            if held != Some(record.hlc) {
-                set_aside = true;
+            if set_aside {
                 self.history(
                     id,
                     "Withdrawn on another device before this version was made; this version was not applied and is kept here",

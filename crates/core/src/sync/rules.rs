@@ -44,6 +44,71 @@ pub fn withdrawal_wins(held: Option<Hlc>, remote: Hlc) -> bool {
     held.is_none_or(|h| remote < h)
 }
 
+/// What a node holds of an evidence item when a learner's version or withdrawal of it arrives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeldEvidence {
+    /// The learner version held: its submission count and clock stamp (none: none held).
+    pub version: Option<(u32, Hlc)>,
+    /// A deletion arrived (a tombstone): a draft is gone for good, a submitted item withdrawn.
+    pub deleted: bool,
+    /// The stamp of the version a stamped withdrawal (`evidence_withdrawn`) named, which
+    /// stands (none: not withdrawn that way).
+    pub withdrawn_at: Option<Hlc>,
+}
+
+/// What a learner's version does to the item held ([`merge_learner_version`]). Whatever the
+/// outcome, signature logs are joined (`evidence::merge_log_into`): a version that loses or
+/// is refused adds its events to the held log, and a winning version takes the held log's.
+/// Only a version set aside by a withdrawal joins nothing: the withdrawn version stands
+/// exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionMerge {
+    /// The version held already (a device's own version coming back): nothing changes.
+    AlreadyHeld,
+    /// Made without seeing a withdrawal: kept aside in history, never applied.
+    SetAside,
+    /// A draft version of a deleted item: the deletion stands.
+    Deleted,
+    /// Loses to the version held ([`learner_version_wins`]), which stays.
+    Loses,
+    /// Replaces the version held.
+    Wins,
+}
+
+/// The one decision of what a learner's version `incoming` does to the item `held`, made the
+/// same way by the phone's merge and the centre's storage, so every node keeps the same
+/// version whatever order versions, deletions and withdrawals arrive in.
+pub fn merge_learner_version(held: HeldEvidence, incoming: &EvidenceRecord) -> VersionMerge {
+    if held.version.is_some_and(|(_, hlc)| hlc == incoming.hlc) {
+        return VersionMerge::AlreadyHeld;
+    }
+    if held.withdrawn_at.is_some() {
+        return VersionMerge::SetAside;
+    }
+    let submissions = incoming.submission_count();
+    // A deletion removes a draft but only withdraws a submitted item, so versions keep
+    // merging after it: which of the two it was depends on the winning version.
+    if held.deleted && submissions == 0 {
+        return VersionMerge::Deleted;
+    }
+    if learner_version_wins(held.version, (submissions, incoming.hlc)) {
+        VersionMerge::Wins
+    } else {
+        VersionMerge::Loses
+    }
+}
+
+/// What a withdrawal at version `incoming` does to the item `held`: `None` when an earlier
+/// withdrawal stands ([`withdrawal_wins`]) and it changes nothing; otherwise the withdrawn
+/// version becomes the item, and `Some(true)` says the version held was another one, made
+/// without seeing the withdrawal, to be kept aside in history (and reported to its device).
+pub fn merge_withdrawal(held: HeldEvidence, incoming: &EvidenceRecord) -> Option<bool> {
+    if !withdrawal_wins(held.withdrawn_at, incoming.hlc) {
+        return None;
+    }
+    Some(held.version.is_some_and(|(_, hlc)| hlc != incoming.hlc))
+}
+
 /// An item's attachment list as stored everywhere: one entry per file content, the first
 /// name it was attached under kept, in the learner's order. The same bytes under two names
 /// would otherwise be one attachment on devices (files are stored by content) and two on the
@@ -170,6 +235,110 @@ mod tests {
         assert!(learner_version_wins(Some((0, late)), (1, early)));
         assert!(learner_version_wins(Some((1, early)), (1, late)));
         assert!(!learner_version_wins(Some((1, late)), (1, late)));
+    }
+
+    fn version(submissions: u32, hlc: Hlc) -> EvidenceRecord {
+        EvidenceRecord {
+            id: EvidenceId(uuid::Uuid::nil()),
+            kind: "quick_note".into(),
+            template_id: None,
+            title: "Note".into(),
+            fields: Default::default(),
+            criteria: vec![],
+            attachments: vec![],
+            learner_status: if submissions > 0 {
+                "submitted"
+            } else {
+                "draft"
+            }
+            .into(),
+            submissions,
+            updated_ms: 0,
+            hlc,
+        }
+    }
+
+    #[test]
+    fn one_decision_says_what_a_learner_version_does_to_the_item_held() {
+        let node = uuid::Uuid::nil();
+        let early = Hlc::tick(None, 10, node);
+        let late = Hlc::tick(Some(early), 20, node);
+        let held = |version, deleted, withdrawn_at| HeldEvidence {
+            version,
+            deleted,
+            withdrawn_at,
+        };
+        use VersionMerge::*;
+        let cases = [
+            // Nothing held: any version is taken.
+            (held(None, false, None), version(0, early), Wins),
+            // Its own version coming back, even onto a withdrawn item.
+            (
+                held(Some((1, early)), false, Some(early)),
+                version(1, early),
+                AlreadyHeld,
+            ),
+            // Withdrawn at a version: any other version is set aside, however it compares.
+            (
+                held(Some((1, early)), true, Some(early)),
+                version(2, late),
+                SetAside,
+            ),
+            // Deleted: a draft version cannot bring the item back; a submitted one merges.
+            (
+                held(Some((0, early)), true, None),
+                version(0, late),
+                Deleted,
+            ),
+            (held(Some((0, early)), true, None), version(1, late), Wins),
+            // Otherwise submissions, then the stamp.
+            (held(Some((1, early)), false, None), version(0, late), Loses),
+            (held(Some((1, late)), false, None), version(1, early), Loses),
+            (held(Some((1, early)), false, None), version(1, late), Wins),
+        ];
+        for (held, incoming, expected) in cases {
+            assert_eq!(
+                merge_learner_version(held, &incoming),
+                expected,
+                "{held:?} ← {incoming:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_earliest_withdrawal_stands_and_names_a_later_version_it_replaces() {
+        let node = uuid::Uuid::nil();
+        let early = Hlc::tick(None, 10, node);
+        let late = Hlc::tick(Some(early), 20, node);
+        let at = |version, withdrawn_at: Option<Hlc>| HeldEvidence {
+            version,
+            deleted: withdrawn_at.is_some(),
+            withdrawn_at,
+        };
+        // The version held is the one withdrawn: nothing set aside.
+        assert_eq!(
+            merge_withdrawal(at(Some((1, early)), None), &version(1, early)),
+            Some(false)
+        );
+        // A later version was held: it is set aside.
+        assert_eq!(
+            merge_withdrawal(at(Some((2, late)), None), &version(1, early)),
+            Some(true)
+        );
+        // Nothing held yet.
+        assert_eq!(
+            merge_withdrawal(at(None, None), &version(1, early)),
+            Some(false)
+        );
+        // An earlier withdrawal stands; a still earlier one replaces it.
+        assert_eq!(
+            merge_withdrawal(at(Some((1, early)), Some(early)), &version(2, late)),
+            None
+        );
+        assert_eq!(
+            merge_withdrawal(at(Some((2, late)), Some(late)), &version(1, early)),
+            Some(true)
+        );
     }
 
     #[test]
