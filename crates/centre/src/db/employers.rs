@@ -3,9 +3,9 @@
 //! loads and, for a use, keeps the link, the review and the audit entry in one transaction.
 
 use super::audit::{self, NewEntry};
+use super::error::{DbError, DbResult};
 use super::progress_reviews::{lock_review, store_review, ReviewAudit};
 use super::{now_ms, Db};
-use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::apprenticeship::SignedReview;
 
 /// The learner's employer as the provider recorded them.
@@ -51,7 +51,7 @@ impl Db {
     pub async fn get_employer_contact(
         &self,
         learner_id: &str,
-    ) -> Result<Option<EmployerContact>, sqlx::Error> {
+    ) -> DbResult<Option<EmployerContact>> {
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT name, organisation, email FROM employer_contacts WHERE learner_id = $1",
         )
@@ -72,7 +72,7 @@ impl Db {
         contact: &EmployerContact,
         by: &str,
         audit_entry: &NewEntry<'_>,
-    ) -> ApiResult<()> {
+    ) -> DbResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO employer_contacts (learner_id, name, organisation, email, updated_by, \
@@ -100,7 +100,7 @@ impl Db {
         link: &EmployerLink,
         created_by: &str,
         audit_entry: &NewEntry<'_>,
-    ) -> ApiResult<()> {
+    ) -> DbResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO employer_links (token_sha256, learner_id, review_id, employer_name, \
@@ -121,10 +121,7 @@ impl Db {
     }
 
     /// The link with this token hash, if there is one.
-    pub async fn get_employer_link(
-        &self,
-        token_sha256: &str,
-    ) -> Result<Option<EmployerLink>, sqlx::Error> {
+    pub async fn get_employer_link(&self, token_sha256: &str) -> DbResult<Option<EmployerLink>> {
         let row: Option<LinkRow> = sqlx::query_as(
             "SELECT learner_id, review_id, employer_name, expires_ms, used_ms FROM employer_links \
              WHERE token_sha256 = $1",
@@ -138,14 +135,15 @@ impl Db {
     /// Uses a link once: under the link's and the review's locks, `usable` judges the link as
     /// it stands now (two uses at once: the second sees the first's mark), `change` signs the
     /// review; then the link is marked used and the audit entry written, all in one
-    /// transaction. Any error keeps the link unused and the review as it was.
-    pub async fn use_employer_link<T>(
+    /// transaction. Any error keeps the link unused and the review as it was. The judges'
+    /// error type is the caller's, so storage stays free of HTTP.
+    pub async fn use_employer_link<T, E: From<DbError>>(
         &self,
         token_sha256: &str,
-        usable: impl FnOnce(Option<&EmployerLink>) -> ApiResult<()>,
-        change: impl FnOnce(&EmployerLink, &mut SignedReview) -> ApiResult<(T, ReviewAudit)>,
-    ) -> ApiResult<T> {
-        let mut tx = self.begin_write().await?;
+        usable: impl FnOnce(Option<&EmployerLink>) -> Result<(), E>,
+        change: impl FnOnce(&EmployerLink, &mut SignedReview) -> Result<(T, ReviewAudit), E>,
+    ) -> Result<T, E> {
+        let mut tx = self.begin_write().await.map_err(DbError::from)?;
         // The no-op UPDATE holds the link's row on PostgreSQL until commit.
         let row: Option<LinkRow> = sqlx::query_as(
             "UPDATE employer_links SET used_ms = used_ms WHERE token_sha256 = $1 \
@@ -153,34 +151,47 @@ impl Db {
         )
         .bind(token_sha256)
         .fetch_optional(&mut *tx)
-        .await?;
+        .await
+        .map_err(DbError::from)?;
         let link = row.map(link_of);
         usable(link.as_ref())?;
-        let link = link.ok_or(ApiError::NotFound("The link"))?;
+        let link = link.ok_or(DbError::NotFound("The link"))?;
         let mut signed = lock_review(&mut tx, &link.learner_id, &link.review_id)
             .await?
-            .ok_or(ApiError::NotFound("The progress review"))?;
+            .ok_or(DbError::NotFound("The progress review"))?;
         let (result, record) = change(&link, &mut signed)?;
-        store_review(&mut tx, &link.learner_id, &signed).await?;
-        sqlx::query("UPDATE employer_links SET used_ms = $2 WHERE token_sha256 = $1")
-            .bind(token_sha256)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry {
-                actor_id: record.actor_id.as_deref(),
-                actor: &record.actor,
-                action: record.action,
-                target: &format!("progress review {}", link.review_id),
-                learner_id: Some(&link.learner_id),
-                before: &record.before,
-                after: &record.after,
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        mark_used(&mut tx, token_sha256, &link, &signed, &record).await?;
+        tx.commit().await.map_err(DbError::from)?;
         Ok(result)
     }
+}
+
+/// Stores the signed review, marks the link used and audits it, inside the use's transaction.
+async fn mark_used(
+    conn: &mut sqlx::AnyConnection,
+    token_sha256: &str,
+    link: &EmployerLink,
+    signed: &SignedReview,
+    record: &ReviewAudit,
+) -> DbResult<()> {
+    store_review(&mut *conn, &link.learner_id, signed).await?;
+    sqlx::query("UPDATE employer_links SET used_ms = $2 WHERE token_sha256 = $1")
+        .bind(token_sha256)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        &NewEntry {
+            actor_id: record.actor_id.as_deref(),
+            actor: &record.actor,
+            action: record.action,
+            target: &format!("progress review {}", link.review_id),
+            learner_id: Some(&link.learner_id),
+            before: &record.before,
+            after: &record.after,
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -5,8 +5,6 @@ use super::audit::{self, NewEntry};
 use super::error::{DbError, DbResult};
 use super::sync::json;
 use super::{now_ms, Db};
-use crate::error::ApiError;
-use crate::error::ApiResult;
 use pocketfolio_core::apprenticeship::{ProgressReview, SignedReview, TakeProblem};
 use pocketfolio_core::signing::{SignatureEvent, SignerRole};
 use pocketfolio_core::sync::protocol::ReviewSignature;
@@ -192,17 +190,18 @@ impl Db {
 
     /// Changes one review of a learner under its row's lock: `change` gets the review with
     /// its log (the core's rules decide) and returns its result and what to audit, which is
-    /// stored with the review in one transaction; an error stores nothing.
-    pub async fn change_progress_review<T>(
+    /// stored with the review in one transaction; an error stores nothing. The error type is
+    /// the caller's, so storage stays free of HTTP.
+    pub async fn change_progress_review<T, E: From<DbError>>(
         &self,
         learner_id: &str,
         review_id: &str,
-        change: impl FnOnce(&mut SignedReview) -> ApiResult<(T, ReviewAudit)>,
-    ) -> ApiResult<T> {
-        let mut tx = self.begin_write().await?;
+        change: impl FnOnce(&mut SignedReview) -> Result<(T, ReviewAudit), E>,
+    ) -> Result<T, E> {
+        let mut tx = self.begin_write().await.map_err(DbError::from)?;
         let mut signed = lock_review(&mut tx, learner_id, review_id)
             .await?
-            .ok_or(ApiError::NotFound("The progress review"))?;
+            .ok_or(DbError::NotFound("The progress review"))?;
         let (result, record) = change(&mut signed)?;
         store_review(&mut tx, learner_id, &signed).await?;
         audit::append(
@@ -217,8 +216,9 @@ impl Db {
                 after: &record.after,
             },
         )
-        .await?;
-        tx.commit().await?;
+        .await
+        .map_err(DbError::from)?;
+        tx.commit().await.map_err(DbError::from)?;
         Ok(result)
     }
 }

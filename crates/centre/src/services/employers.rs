@@ -90,7 +90,8 @@ pub async fn set_contact(
         &after,
     );
     db.put_employer_contact(learner_id, &contact, &actor.id, &entry)
-        .await
+        .await?;
+    Ok(())
 }
 
 /// A new one-time link for the learner's employer to sign `review_id`: the token, to be shown
