@@ -1,10 +1,10 @@
 // The apprentice's off-the-job hours at phone size (390×844), offline first: set the
-// programme, log an entry, see an overlapping one refused at its field, delete and undo,
-// then sign in to the real centre, sync, have the assessor confirm the entry on the centre's
-// pages, and see the confirmation come back after the next sync. A revision session is
-// logged with one tap from its summary. The provider records a progress review, and the
-// phone's next due date moves on. The same screen is checked
-// at 360×640. Screenshots in test-output/hours-*.png.
+// programme, log an entry, see an overlapping one refused at its field, delete and undo, link
+// an entry to the evidence it produced, then sign in to the real centre, sync, have the
+// assessor confirm the entry on the centre's pages, and see the confirmation come back after
+// the next sync. A revision session is logged with one tap from its summary. The provider
+// records a progress review, and the phone's next due date moves on. The same screen is
+// checked at 360×640. Screenshots in test-output/hours-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -88,7 +88,7 @@ test('an entry is logged, an overlapping one is refused at its field, and undo w
   });
   await page.locator('#save-hours').click();
   await page.locator('#hours-notice').getByText(/^Logged 1 h of taught session on /).waitFor();
-  await page.locator('#hours-list li').first().getByText('Waiting for your assessor').waitFor();
+  await page.locator('#hours-list > li').first().getByText('Waiting for your assessor').waitFor();
   assert.equal(await page.locator('#hours-logged').innerText(), '1 h');
 
   await page.locator('#log-hours').click();
@@ -103,7 +103,7 @@ test('an entry is logged, an overlapping one is refused at its field, and undo w
   await screenshot(page, 'hours-overlap-refused');
   await page.locator('#save-hours').click();
   await page.locator('#hours-save-error').getByText(/^This entry overlaps/).waitFor();
-  assert.equal(await page.locator('#hours-list li').count(), 1, 'the refused entry is not saved');
+  assert.equal(await page.locator('#hours-list > li').count(), 1, 'the refused entry is not saved');
 
   // A date in the future is said at the date.
   await page.locator('#hours-date').fill(isoDay(2));
@@ -115,7 +115,7 @@ test('an entry is logged, an overlapping one is refused at its field, and undo w
   await page.locator('#no-hours').waitFor();
   await page.locator('#undo-hours').click();
   await page.locator('#hours-notice').getByText('Undone: the entry is back.').waitFor();
-  assert.equal(await page.locator('#hours-list li').count(), 1);
+  assert.equal(await page.locator('#hours-list > li').count(), 1);
   await checkScreen(page, 'hours list');
   await screenshot(page, 'hours-list-offline');
 });
@@ -127,6 +127,36 @@ test('the hours screen fits a small phone', async () => {
   await small.locator('#log-hours').click();
   await checkScreen(small, 'hours at 360×640');
   await small.close();
+});
+
+test('an entry links the evidence the training produced, and the link opens it', async () => {
+  await tab(page, 'Today');
+  await page.locator('#capture').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'field-note');
+  await page.keyboard.type('Practised the negotiation role play with my mentor.');
+  await page.locator('#save-state', { hasText: 'Saved on this device' }).waitFor();
+  const itemPath = new URL(page.url()).pathname;
+  await tab(page, 'Today');
+  await page.locator('#hours-link').click();
+  await page.getByRole('button', { name: /^Change Taught session on / }).click();
+  await page.locator('#hours-evidence summary').click();
+  await page.getByLabel(/^Practised the negotiation role play/).check();
+  await page.locator('#hours-evidence summary').getByText('Evidence from this training (1 linked)').waitFor();
+  await checkScreen(page, 'hours form with evidence to link');
+  await page.locator('#save-hours').click();
+  const link = page.locator('#hours-list > li').filter({ hasText: 'Negotiation workshop at college' })
+    .locator('.hours-evidence-links a');
+  await link.getByText(/^Practised the negotiation role play/).waitFor();
+  await checkScreen(page, 'hours list with a linked item');
+  await link.click();
+  await page.waitForURL((u) => u.pathname === itemPath);
+  // Changing the entry again keeps the link ticked.
+  await tab(page, 'Today');
+  await page.locator('#hours-link').click();
+  await page.getByRole('button', { name: /^Change Taught session on / }).click();
+  assert.notEqual(await page.locator('#hours-evidence').getAttribute('open'), null, 'open while the entry has links');
+  assert.equal(await page.getByLabel(/^Practised the negotiation role play/).isChecked(), true);
+  await page.locator('#cancel-hours').click();
 });
 
 test('a revision session is logged with one tap, its time taken from the session', async () => {
@@ -159,9 +189,9 @@ test('a revision session is logged with one tap, its time taken from the session
   await page.locator('#log-session-hours').click();
   await page.locator('#log-session').getByText(/^Logged as off-the-job hours: 1 min of self-study/).waitFor();
   await page.getByRole('link', { name: 'See your hours' }).click();
-  const logged = page.locator('#hours-list li').filter({ hasText: 'Revision in Pocketfolio: 1 card studied.' });
+  const logged = page.locator('#hours-list > li').filter({ hasText: 'Revision in Pocketfolio: 1 card studied.' });
   await logged.getByText('Self-study').waitFor();
-  assert.equal(await page.locator('#hours-list li').count(), 2);
+  assert.equal(await page.locator('#hours-list > li').count(), 2);
 });
 
 test('synced to the centre, confirmed by the assessor, and the confirmation comes back', async () => {
@@ -196,9 +226,9 @@ test('synced to the centre, confirmed by the assessor, and the confirmation come
 
   await syncNowUntilNothingWaits();
   await page.locator('#hours-link').click();
-  await page.locator('#hours-list li').filter({ hasText: 'Negotiation workshop at college' })
+  await page.locator('#hours-list > li').filter({ hasText: 'Negotiation workshop at college' })
     .getByText('Confirmed by Ann Assessor').waitFor();
-  await page.locator('#hours-list li').filter({ hasText: 'Revision in Pocketfolio' })
+  await page.locator('#hours-list > li').filter({ hasText: 'Revision in Pocketfolio' })
     .getByText('Waiting for your assessor').waitFor();
   assert.equal(await page.locator('#hours-confirmed').innerText(), '1 h');
   // The review held today moves the next one three months on, on the phone too.

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use pocketfolio_core::apprenticeship::{clock_time, Activity, HoursEntry, HoursField};
-use pocketfolio_core::model::HoursEntryId;
+use pocketfolio_core::model::{EvidenceId, HoursEntryId};
 
 /// The form's fields as text.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +17,8 @@ pub struct Draft {
     pub minutes: String,
     pub activity: Activity,
     pub description: String,
+    /// Evidence items the training produced or supports, ticked in the form.
+    pub evidence: Vec<EvidenceId>,
     /// Kept as they were (a logged revision session names its cards).
     pub entry: Option<HoursEntry>,
 }
@@ -32,6 +34,7 @@ impl Draft {
             minutes: "0".into(),
             activity: Activity::TaughtSession,
             description: String::new(),
+            evidence: Vec::new(),
             entry: None,
         }
     }
@@ -46,7 +49,18 @@ impl Draft {
             minutes: (entry.duration_min % 60).to_string(),
             activity: entry.activity,
             description: entry.description.clone(),
+            evidence: entry.evidence.clone(),
             entry: Some(entry.clone()),
+        }
+    }
+
+    /// Ticks `item` as evidence of this training, or unticks it.
+    pub fn toggle_evidence(&mut self, item: EvidenceId) {
+        match self.evidence.iter().position(|e| *e == item) {
+            Some(i) => {
+                self.evidence.remove(i);
+            }
+            None => self.evidence.push(item),
         }
     }
 
@@ -91,11 +105,7 @@ impl Draft {
                 duration_min,
                 activity: self.activity,
                 description: self.description.trim().to_string(),
-                evidence: self
-                    .entry
-                    .as_ref()
-                    .map(|e| e.evidence.clone())
-                    .unwrap_or_default(),
+                evidence: self.evidence.clone(),
                 cards: self
                     .entry
                     .as_ref()
@@ -122,12 +132,25 @@ mod tests {
         d.hours = "2".into();
         d.minutes = "30".into();
         d.description = " Shadowed the team leader ".into();
+        let item = EvidenceId::new_at(7);
+        d.evidence = vec![item];
         let e = d.entry().unwrap();
+        assert_eq!(e.evidence, vec![item]);
         assert_eq!((e.start_min, e.duration_min), (13 * 60 + 15, 150));
         assert_eq!(e.description, "Shadowed the team leader");
         let again = Draft::of(&e);
         assert_eq!(again.entry().unwrap(), e);
         assert_eq!((again.hours.as_str(), again.minutes.as_str()), ("2", "30"));
+    }
+
+    #[test]
+    fn evidence_is_ticked_and_unticked_keeping_the_others() {
+        let mut d = Draft::new(HoursEntryId::new_at(1), day("2026-12-04"));
+        let (a, b) = (EvidenceId::new_at(1), EvidenceId::new_at(2));
+        d.toggle_evidence(a);
+        d.toggle_evidence(b);
+        d.toggle_evidence(a);
+        assert_eq!(d.entry().unwrap().evidence, vec![b]);
     }
 
     #[test]

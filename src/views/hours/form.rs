@@ -23,6 +23,8 @@ pub fn HoursForm(
     let mut touched = use_signal(HashSet::<HoursField>::new);
     let mut tried = use_signal(|| false);
     let mut save_error = use_signal(|| None::<String>);
+    let items = app.read(|c| c.evidence_items()).unwrap_or_default();
+    let linked = draft.read().evidence.clone();
 
     // What is wrong, field by field: unreadable text first, otherwise the core's checks.
     let found: Vec<(HoursField, String)> = match draft.read().entry() {
@@ -136,6 +138,25 @@ pub fn HoursForm(
                 oninput: move |e| edit(HoursField::Description, &|d| d.description = e.value()),
             }
             FieldProblems { id: "hours-description-problems", problems: description_problems }
+            if !items.is_empty() {
+                // Folded away, as most entries need no link; open when the entry has some.
+                details { class: "picker hours-evidence", id: "hours-evidence", open: !d.evidence.is_empty(),
+                    summary { "Evidence from this training ({linked.len()} linked)" }
+                    fieldset {
+                        legend { class: "small", "Tick the evidence items this training produced or supports." }
+                        for item in items {
+                            label { key: "{item.id}", class: "choice",
+                                input {
+                                    r#type: "checkbox",
+                                    checked: linked.contains(&item.id),
+                                    onchange: move |_| draft.write().toggle_evidence(item.id),
+                                }
+                                "{item.listed_title()}"
+                            }
+                        }
+                    }
+                }
+            }
             if let Some(e) = save_error() {
                 p { class: "error", role: "alert", id: "hours-save-error", "{e}" }
             }

@@ -12,8 +12,9 @@ use dioxus::prelude::*;
 use pocketfolio_core::apprenticeship::{
     clock_time, hours_and_minutes, long_date, HoursEntry, HoursState, Progress,
 };
-use pocketfolio_core::model::HoursEntryId;
+use pocketfolio_core::model::{EvidenceId, HoursEntryId};
 use pocketfolio_core::{HoursChange, LoggedHours};
+use std::collections::HashMap;
 
 /// What the learner is told after a change, which Undo then takes back.
 fn done_notice(change: &HoursChange, now_entry: Option<&HoursEntry>) -> String {
@@ -74,6 +75,13 @@ fn HoursLog() -> Element {
     let entries = app.read(|c| c.hours());
     let progress = app.read(|c| c.hours_progress()).ok().flatten();
     let standing = app.read(|c| c.review_standing()).ok().flatten();
+    // Each linked item's title, for the entries' links.
+    let titles: HashMap<EvidenceId, String> = app
+        .read(|c| c.evidence_items())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| (i.id, i.listed_title()))
+        .collect();
     // The form, open for a new entry or a change; bumped key gives each opening fresh fields.
     let mut editing = use_signal(|| None::<Draft>);
     let mut form_key = use_signal(|| 0u32);
@@ -166,6 +174,7 @@ fn HoursLog() -> Element {
                     for h in entries.into_iter().rev() {
                         EntryRow {
                             key: "{h.entry.id}",
+                            evidence: h.entry.evidence.iter().map(|id| (*id, titles.get(id).cloned())).collect::<Vec<_>>(),
                             logged: h.clone(),
                             on_edit: move |e: HoursEntry| open(Draft::of(&e)),
                             on_delete: move |id: HoursEntryId| match app.write(|c| c.delete_hours(id)) {
@@ -184,6 +193,8 @@ fn HoursLog() -> Element {
 #[component]
 fn EntryRow(
     logged: LoggedHours,
+    /// The linked items with their titles (`None`: no longer on this phone).
+    evidence: Vec<(EvidenceId, Option<String>)>,
     on_edit: EventHandler<HoursEntry>,
     on_delete: EventHandler<HoursEntryId>,
 ) -> Element {
@@ -213,6 +224,19 @@ fn EntryRow(
             }
             p { class: "small muted", "{when}" }
             p { class: "feedback-text", "{e.description}" }
+            if !evidence.is_empty() {
+                ul { class: "plain small hours-evidence-links", "aria-label": "Evidence from this training",
+                    for (id, title) in evidence {
+                        li { key: "{id}",
+                            if let Some(title) = title {
+                                Link { to: Route::EvidenceDetail { id: id.to_string() }, "{title}" }
+                            } else {
+                                "An evidence item no longer on this phone"
+                            }
+                        }
+                    }
+                }
+            }
             p { class: "badge {state_class} hours-state", "{state_text}" }
             div { class: "row",
                 button {
