@@ -23,6 +23,8 @@ let browser;
 let page;
 const titles = [];
 let kettlePath;
+// The item given a location, which the export's index.html must show.
+let locatedTitle;
 
 before(async () => {
   preview = await startPreview(dataDir);
@@ -171,6 +173,32 @@ test('leaving a note straight after typing still saves it', async () => {
   await page.locator('#evidence-title').fill('Chiller restock');
   titles.push('Chiller restock');
   await saved();
+});
+
+test('the learner says where an item was gathered; it stays said after a reload and reaches the export', async () => {
+  await openApp(page, preview.url);
+  await page.locator('#capture').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'field-note');
+  await page.keyboard.type('Role-played a refund in the training room');
+  await page.locator('#evidence-title').fill('Refund role-play');
+  titles.push('Refund role-play');
+  await saved();
+  const path = new URL(page.url()).pathname;
+  const where = page.locator('#evidence-location');
+  assert.equal(await where.inputValue(), '', 'nothing is said until the learner says it');
+  assert.equal(await page.getByLabel(/Where you did this/).count(), 1, 'the choice is labelled');
+  await where.selectOption('simulated');
+  // Saved at once: a fresh load reads it from the device's store.
+  await page.waitForTimeout(300);
+  await page.goto(`${preview.url}${path}`);
+  await page.locator('#evidence-location').waitFor();
+  assert.equal(await page.locator('#evidence-location').inputValue(), 'simulated');
+  assert.ok(
+    (await page.locator('#history').textContent()).includes('Said it was gathered at: Simulated workplace'),
+    'the history says what changed',
+  );
+  await checkScreen('location');
+  locatedTitle = 'Refund role-play';
 });
 
 test('a STAR reflective account: required fields marked, missing ones named on submit', async () => {
@@ -355,6 +383,9 @@ test('the portfolio filters by status and exports a ZIP whose index.html lists e
   await local.goto(pathToFileURL(join(out, 'index.html')).href);
   const text = await local.locator('body').innerText();
   for (const title of titles) assert.ok(text.includes(title), `index.html lists "${title}"`);
+  if (locatedTitle) {
+    assert.ok(text.includes('Location: Simulated workplace'), `index.html says where "${locatedTitle}" was gathered`);
+  }
   await screenshot(local, 'evidence-export-index');
   await offline.close();
   rmSync(out, { recursive: true, force: true });

@@ -66,6 +66,7 @@ fn day_of_work(device: DeviceId, learner: usize) -> Vec<Change> {
                 fields,
                 criteria: vec!["negotiate/lo1/ac1.1".into()],
                 attachments: vec![],
+                location: None,
                 learner_status: "submitted".into(),
                 submissions: 1,
                 updated_ms: t,

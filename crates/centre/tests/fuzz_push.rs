@@ -220,6 +220,7 @@ fn evidence_record(
         fields,
         criteria: vec![seed.pick(&CRITERIA).to_string()],
         attachments,
+        location: None,
         learner_status: if submitted { "submitted" } else { "draft" }.into(),
         submissions: u32::from(submitted),
         updated_ms: t,

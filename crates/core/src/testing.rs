@@ -236,7 +236,7 @@ pub fn state_digest(col: &Collection) -> Result<String> {
     for item in items {
         writeln!(
             out,
-            "evidence {} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            "evidence {} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
             item.id,
             // The stage every surface shows: reopened, withdrawn and decided alike.
             item.stage(),
@@ -252,7 +252,8 @@ pub fn state_digest(col: &Collection) -> Result<String> {
             item.learner_status,
             item.assessor_status,
             item.feedback,
-            item.signed_off
+            item.signed_off,
+            item.location
         )
         .ok();
     }

@@ -8,6 +8,7 @@ use super::criteria::CriteriaSection;
 use super::declaration::DeclarationForm;
 use super::fields::{quick_note_fields, EvidenceFields};
 use super::history::History;
+use super::location::LocationSection;
 use super::set_aside::SetAsideNotice;
 use super::signatures::SignatureLog;
 use super::status::{connected, when, DeliveryBadge, Stage, StageBadge};
@@ -104,6 +105,7 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
             }
         }
         if !handed_over {
+            LocationSection { id: item.id, location: item.location, locked }
             Submit { item: item.clone(), saver, stage, may_submit: !locked }
             SignatureLog { item: item.clone() }
             History { id: item.id, labels: labels.clone() }

@@ -12,6 +12,7 @@ mod fields;
 mod handover;
 mod history;
 mod list;
+mod location;
 mod set_aside;
 mod signatures;
 mod status;

@@ -87,6 +87,7 @@ mod tests {
                 fields: Default::default(),
                 criteria: Vec::new(),
                 attachments: Vec::new(),
+                location: None,
                 learner_status: "submitted".into(),
                 submissions: 1,
                 updated_ms: 1,

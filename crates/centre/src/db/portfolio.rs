@@ -191,6 +191,10 @@ fn item_from(
                 file_name,
             })
             .collect(),
+        location: pocketfolio_core::model::AssessmentLocation::parse_optional(
+            rec.location.as_deref(),
+        )
+        .unwrap_or(None),
         learner_status,
         submissions: row.try_get::<i64, _>("submissions")?.max(0) as u32,
         learner_hlc: stamp(row.try_get("learner_hlc")?),

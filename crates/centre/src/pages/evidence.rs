@@ -248,6 +248,17 @@ pub async fn item(
     }
 }
 
+/// Where the learner said the item was gathered, for the item page.
+fn location_text(record: Option<&EvidenceRecord>) -> String {
+    match record.and_then(|r| r.location.as_deref()) {
+        None => "Location not recorded".to_string(),
+        Some(key) => format!(
+            "Location: {}",
+            pocketfolio_core::quality::location_row_label(key)
+        ),
+    }
+}
+
 async fn render_item(
     state: &AppState,
     user: &PageUser,
@@ -363,7 +374,7 @@ async fn render_item(
         None => "None yet",
     };
     let body = format!(
-        r#"<p><a href="/learners/{lid}">{lname}</a> · {kind}</p>
+        r#"<p><a href="/learners/{lid}">{lname}</a> · {kind} · <span id="location">{location}</span></p>
 <h1>{title}</h1>
 <p class="status">Status: <strong>{status}</strong> · Last decision: <strong>{decision}</strong>{submitted}</p>
 <div class="columns"><section><h2>Fields</h2>{fields}
@@ -375,6 +386,7 @@ async fn render_item(
         lid = escape(learner_id),
         lname = escape(&learner.display_name),
         kind = escape(&item.kind.replace('_', " ")),
+        location = location_text(record.as_ref()),
         title = escape(&item.title),
         status = status_label(&item),
         submitted = match (item.stage, item.withdrawn_ms) {
@@ -602,6 +614,7 @@ mod tests {
             fields,
             criteria: vec!["negotiate/lo1/ac1.1".into()],
             attachments: vec![],
+            location: None,
             learner_status: "submitted".into(),
             submissions: 1,
             updated_ms: 5,

@@ -315,10 +315,16 @@ fn grid_tables(view: &PlanView, name: &dyn Fn(&str) -> String) -> String {
             .map_or_else(|| k.to_string(), |m| m.label().to_string())
     };
     format!(
-        "<h2>Coverage</h2>{}{}{}{}",
+        "<h2>Coverage</h2>{}{}{}{}{}",
         table("Assessors", &view.grid.assessors, name, "learners"),
         table("Methods", &view.grid.methods, &method, "decisions"),
         table("Units", &view.grid.units, &plain, "decisions"),
+        table(
+            "Locations",
+            &view.grid.locations,
+            &|k: &str| pocketfolio_core::quality::location_row_label(k).to_string(),
+            "decisions"
+        ),
         table("Candidates", &view.grid.candidates, name, "decisions"),
     )
 }

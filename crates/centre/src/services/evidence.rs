@@ -208,6 +208,7 @@ mod tests {
             fields: Default::default(),
             criteria: vec!["negotiate/lo1/ac1.1".into()],
             attachments: Vec::new(),
+            location: None,
             learner_status: "submitted".into(),
             submissions: 1,
             updated_ms: 10,

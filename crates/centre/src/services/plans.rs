@@ -8,7 +8,7 @@ use crate::db::accounts::{Account, Role};
 use crate::db::saved_plans::SavedPlanRow;
 use crate::db::{now_ms, Db};
 use pocketfolio_core::content::ContentBundle;
-use pocketfolio_core::model::EvidenceKind;
+use pocketfolio_core::model::{AssessmentLocation, EvidenceKind};
 use pocketfolio_core::quality::{
     check_plan_period, coverage, draw_plan, propose, AssessorLoad, CoverageGrid, DecisionFact,
     PlanLine, QaRole, RiskRating, Snapshot, Strategy,
@@ -109,13 +109,13 @@ pub async fn plan(
         .await?
         .into_iter()
         .map(|d| {
-            let criteria = d
+            let record = d
                 .record
                 .as_deref()
-                .and_then(|r| serde_json::from_str::<EvidenceRecord>(r).ok())
-                .map(|r| r.criteria)
-                .unwrap_or_default();
+                .and_then(|r| serde_json::from_str::<EvidenceRecord>(r).ok());
+            let (criteria, location) = record.map(|r| (r.criteria, r.location)).unwrap_or_default();
             DecisionFact {
+                location: AssessmentLocation::parse_optional(location.as_deref()).unwrap_or(None),
                 sampled: sampled.contains(&(d.learner_id.clone(), d.evidence_id.clone())),
                 units: units_of(content, &criteria),
                 method: EvidenceKind::parse(&d.kind).unwrap_or(EvidenceKind::QuickNote),

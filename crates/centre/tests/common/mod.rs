@@ -250,6 +250,7 @@ pub fn evidence(id: EvidenceId, title: &str, hlc_ms: i64, device: DeviceId) -> E
         fields,
         criteria: vec!["negotiate/lo1/ac1.1".into(), "negotiate/lo1/ac1.2".into()],
         attachments: vec![],
+        location: None,
         learner_status: "submitted".into(),
         submissions: 1,
         updated_ms: hlc_ms,

@@ -438,6 +438,7 @@ fn evidence_record(item: &EvidenceItem, hlc: crate::sync::Hlc) -> EvidenceRecord
             .iter()
             .map(|a| (a.sha256.clone(), a.file_name.clone()))
             .collect(),
+        location: item.location.map(|l| l.as_str().to_string()),
         learner_status: match item.learner_status {
             LearnerStatus::Draft => "draft".into(),
             LearnerStatus::Submitted => "submitted".into(),

@@ -386,6 +386,11 @@ impl Collection {
         item.kind = EvidenceKind::parse(&record.kind).unwrap_or(item.kind);
         item.template_id = record.template_id.clone();
         item.title = record.title.clone();
+        // A location this version does not know (validated away at the centre) reads as
+        // not said rather than failing the whole pull.
+        item.location =
+            crate::model::AssessmentLocation::parse_optional(record.location.as_deref())
+                .unwrap_or(None);
         let held = std::mem::replace(&mut item.fields, record.fields.clone());
         // The winning version's log, with every event only this device's held.
         crate::evidence::merge_log_into(&mut item.fields, &held);

@@ -7,6 +7,7 @@ mod content;
 mod deck_list;
 mod enrolment;
 mod evidence;
+mod evidence_location;
 mod hours;
 mod media;
 mod merge;

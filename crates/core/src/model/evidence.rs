@@ -225,6 +225,9 @@ pub struct EvidenceItem {
     pub criteria: Vec<String>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
+    /// Where it was gathered or assessed, when the learner said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<super::AssessmentLocation>,
     /// Learner's status: submitted once `submissions` is above zero.
     pub learner_status: LearnerStatus,
     /// How many times the learner has sent the item for assessment (0 while a draft).
@@ -268,6 +271,7 @@ impl EvidenceItem {
             fields: BTreeMap::new(),
             criteria: Vec::new(),
             attachments: Vec::new(),
+            location: None,
             learner_status: LearnerStatus::Draft,
             submissions: 0,
             learner_hlc: None,

@@ -3,6 +3,7 @@
 mod card;
 mod evidence;
 mod ids;
+mod location;
 mod preset;
 mod review;
 mod settings;
@@ -17,6 +18,7 @@ pub use ids::{
     CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, NoteId, ProgressReviewId,
     ReviewId,
 };
+pub use location::AssessmentLocation;
 pub use preset::{DeckPreset, DEFAULT_PRESET, MAX_PRESETS, MAX_PRESET_NAME};
 pub use review::{Rating, ReviewEvent, ReviewLog};
 pub use settings::{Settings, Theme};

@@ -157,10 +157,13 @@ fn item(h: &mut String, e: &ExportedItem, criteria: &[Criterion], held_by: &str)
     let i = &e.item;
     let _ = write!(
         h,
-        r#"<article class="item" id="{a}"><h2>{t}</h2><p class="meta">{k} · <span class="status">{s}</span> · created {c} · last changed {u}</p>"#,
+        r#"<article class="item" id="{a}"><h2>{t}</h2><p class="meta">{k}{l} · <span class="status">{s}</span> · created {c} · last changed {u}</p>"#,
         a = anchor(i),
         t = esc(&i.title),
         k = i.kind.label(),
+        l = i
+            .location
+            .map_or_else(String::new, |l| format!(" · Location: {}", l.label())),
         s = e.status.label(),
         c = when(i.created_ms),
         u = when(i.updated_ms),

@@ -1,9 +1,10 @@
-//! The coverage grid of a plan: per assessor, candidate (learner), method and unit, what the
+//! The coverage grid of a plan: per assessor, candidate (learner), method, unit and assessment
+//! location, what the
 //! plan asks for, what has been sampled, and what is still uncovered; and the sample the centre
 //! proposes to fill the gaps.
 
 use super::plan::PlanLine;
-use crate::model::EvidenceKind;
+use crate::model::{AssessmentLocation, EvidenceKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +21,8 @@ pub struct DecisionFact {
     pub method: EvidenceKind,
     /// The units its criteria belong to.
     pub units: Vec<String>,
+    /// Where it was assessed, when the learner said.
+    pub location: Option<AssessmentLocation>,
     /// An IQA has sampled it.
     pub sampled: bool,
 }
@@ -56,6 +59,25 @@ pub struct CoverageGrid {
     pub methods: Vec<GridRow>,
     /// By unit.
     pub units: Vec<GridRow>,
+    /// By assessment location, in [`AssessmentLocation::ALL`] order, then decisions whose
+    /// location was not recorded (key [`LOCATION_NOT_RECORDED`], planned 0: nothing to sample
+    /// there, but the IQA sees how many there are).
+    pub locations: Vec<GridRow>,
+}
+
+/// The key of the location row for decisions on items that do not say where.
+pub const LOCATION_NOT_RECORDED: &str = "not_recorded";
+
+/// What a location row is called on pages and in the EQA pack.
+pub fn location_row_label(key: &str) -> &'static str {
+    AssessmentLocation::parse(key).map_or("Not recorded", AssessmentLocation::label)
+}
+
+/// The location row key of a decision.
+fn location_key(d: &DecisionFact) -> String {
+    d.location
+        .map_or(LOCATION_NOT_RECORDED, AssessmentLocation::as_str)
+        .to_string()
 }
 
 /// The grid of `plan` over the period's `decisions`.
@@ -90,11 +112,19 @@ pub fn coverage(plan: &[PlanLine], decisions: &[DecisionFact]) -> CoverageGrid {
     );
     let candidates = rows(decisions, |d| vec![d.learner_id.clone()], |_| 1);
     let units = rows(decisions, |d| d.units.clone(), |_| 1);
+    let mut locations = rows(
+        decisions,
+        |d| vec![location_key(d)],
+        |key| u32::from(key != LOCATION_NOT_RECORDED),
+    );
+    // Places in their usual order, "not recorded" last, rather than alphabetically.
+    locations.sort_by_key(|r| AssessmentLocation::parse(&r.key).map_or(usize::MAX, |l| l as usize));
     CoverageGrid {
         assessors,
         candidates,
         methods,
         units,
+        locations,
     }
 }
 
@@ -125,7 +155,8 @@ fn rows(
 
 /// The learners to sample next, per assessor, to fill what the plan still asks: for each
 /// assessor short of their count, their unsampled learners, best first — the one whose
-/// decisions add the most required methods and units not yet sampled, then by learner id.
+/// decisions add the most required methods, units and assessment locations not yet sampled,
+/// then by learner id.
 pub fn propose(plan: &[PlanLine], decisions: &[DecisionFact]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for line in plan {
@@ -174,9 +205,13 @@ pub fn propose(plan: &[PlanLine], decisions: &[DecisionFact]) -> Vec<(String, St
     out
 }
 
-/// What sampling this decision would cover for `line`: a required method, and each unit.
+/// What sampling this decision would cover for `line`: a required method, each unit, and the
+/// assessment location when recorded.
 fn gaps_filled(d: &DecisionFact, line: &PlanLine) -> Vec<String> {
     let mut gaps: Vec<String> = d.units.iter().map(|u| format!("unit:{u}")).collect();
+    if let Some(location) = d.location {
+        gaps.push(format!("location:{}", location.as_str()));
+    }
     if line.methods.contains(&d.method) {
         gaps.push(format!("method:{}", d.method.as_str()));
     }
@@ -191,7 +226,8 @@ mod tests {
 
     /// 3 assessors and 60 learners, one decision each: Ann (new) has learners 00–19, Bob
     /// (experienced) 20–49, Cat (under action) 50–59. Methods go round observation, witness
-    /// testimony, quick note; units round u1, u2. Learners 00, 20 and 21 are sampled.
+    /// testimony, quick note; units round u1, u2. Learner 25 was assessed remotely, those whose
+    /// number ends in 9 did not say where, the rest at work. Learners 00, 20 and 21 are sampled.
     fn centre() -> (Vec<PlanLine>, Vec<DecisionFact>) {
         let methods = [
             EvidenceKind::Observation,
@@ -210,6 +246,11 @@ mod tests {
                 evidence_id: format!("e{n:02}"),
                 method: methods[n % 3],
                 units: vec![format!("u{}", n % 2 + 1)],
+                location: match n {
+                    25 => Some(AssessmentLocation::Remote),
+                    _ if n % 10 == 9 => None,
+                    _ => Some(AssessmentLocation::Workplace),
+                },
                 sampled: [0, 20, 21].contains(&n),
             })
             .collect();
@@ -264,6 +305,29 @@ mod tests {
             .map(|r| (r.decisions, r.sampled))
             .collect();
         assert_eq!(u, vec![(30, 2), (30, 1)]);
+        // Locations: one remote (l25), six unsaid (l09 … l59), 53 at work holding all three
+        // sampled; each place assessed is planned once, "not recorded" never.
+        let l: Vec<(&str, u32, u32, u32, u32)> = grid
+            .locations
+            .iter()
+            .map(|r| {
+                (
+                    r.key.as_str(),
+                    r.decisions,
+                    r.planned,
+                    r.sampled,
+                    r.uncovered(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            l,
+            vec![
+                ("workplace", 53, 1, 3, 0),
+                ("remote", 1, 1, 0, 1),
+                (LOCATION_NOT_RECORDED, 6, 0, 0, 0),
+            ]
+        );
         assert_eq!(grid.candidates.len(), 60);
         assert_eq!(
             grid.candidates
@@ -280,9 +344,11 @@ mod tests {
         let proposal = propose(&plan, &decisions);
         let per = |a: &str| proposal.iter().filter(|(x, _)| x == a).count();
         assert_eq!((per("ann"), per("bob"), per("cat")), (9, 1, 10));
-        // Bob sampled observation (l21, u2) and quick note (l20, u1); his gap is witness
-        // testimony, first at l22 (22 % 3 = 1).
-        assert!(proposal.contains(&("bob".to_string(), "l22".to_string())));
+        // Bob sampled observation (l21, u2) and quick note (l20, u1), both at work; his gaps are
+        // witness testimony (first at l22, 22 % 3 = 1) and the remote location: l25 is a
+        // witness testimony assessed remotely, so it fills both and is chosen over l22.
+        assert!(proposal.contains(&("bob".to_string(), "l25".to_string())));
+        assert!(!proposal.contains(&("bob".to_string(), "l22".to_string())));
         // Ann's first pick: l00 covered observation and u1, so the first learner adding both
         // witness testimony and u2 is l01 (1 % 3 = 1, odd).
         let ann: Vec<&str> = proposal

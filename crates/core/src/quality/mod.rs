@@ -33,7 +33,10 @@ pub mod strategy;
 pub mod verdict;
 
 pub use action::{ActionEvent, ActionState};
-pub use coverage::{coverage, propose, CoverageGrid, DecisionFact, GridRow};
+pub use coverage::{
+    coverage, location_row_label, propose, CoverageGrid, DecisionFact, GridRow,
+    LOCATION_NOT_RECORDED,
+};
 pub use eqa::{check_eqa_request, ChosenLearner, EqaGrant};
 pub use pack::{pack_files, PackAction, PackSample, PackStandardisation, QaPack};
 pub use plan::{check_plan_period, draw_plan, AssessorLoad, PlanLine};

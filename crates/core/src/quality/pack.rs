@@ -226,6 +226,15 @@ fn plan_tables(h: &mut String, pack: &QaPack) {
     ] {
         grid_table(h, title, rows);
     }
+    let locations: Vec<GridRow> = g
+        .locations
+        .iter()
+        .map(|r| GridRow {
+            key: super::location_row_label(&r.key).to_string(),
+            ..r.clone()
+        })
+        .collect();
+    grid_table(h, "Assessment locations", &locations);
 }
 
 fn grid_table(h: &mut String, title: &str, rows: &[GridRow]) {

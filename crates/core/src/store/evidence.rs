@@ -2,15 +2,16 @@
 
 use super::Store;
 use crate::model::{
-    AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem, EvidenceKind,
-    LearnerStatus,
+    AssessmentLocation, AssessorStatus, Attachment, EvidenceHistoryEntry, EvidenceId, EvidenceItem,
+    EvidenceKind, LearnerStatus,
 };
 use crate::{mime_from_name, CoreError, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// The last three feed the lifecycle: the learner version's stamp, the stamp of the version
-/// decided, and whether the learner's deletion is held for a row still here (a withdrawal).
-const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission, learner_hlc, decided_version, EXISTS (SELECT 1 FROM tombstone t WHERE t.kind = 'evidence' AND t.id = evidence.id)";
+/// decided, and whether the learner's deletion is held for a row still here (a withdrawal);
+/// then where it was gathered.
+const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission, learner_hlc, decided_version, EXISTS (SELECT 1 FROM tombstone t WHERE t.kind = 'evidence' AND t.id = evidence.id), location";
 
 impl Store {
     /// Inserts an item, or updates the learner's columns of it (not criteria or attachments;
@@ -18,10 +19,10 @@ impl Store {
     pub(crate) fn put_evidence(&self, item: &EvidenceItem) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO evidence (id, kind, template_id, title, fields, learner_status, created_ms, updated_ms, submissions)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO evidence (id, kind, template_id, title, fields, learner_status, created_ms, updated_ms, submissions, location)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (id) DO UPDATE SET kind = ?2, template_id = ?3, title = ?4, fields = ?5,
-                   learner_status = ?6, updated_ms = ?8, submissions = ?9",
+                   learner_status = ?6, updated_ms = ?8, submissions = ?9, location = ?10",
             )?
             .execute(params![
                 item.id,
@@ -33,6 +34,7 @@ impl Store {
                 item.created_ms,
                 item.updated_ms,
                 item.submissions,
+                item.location.map(AssessmentLocation::as_str),
             ])?;
         Ok(())
     }
@@ -291,6 +293,11 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
         learner_hlc: stamp(r, 15)?,
         decided_version: stamp(r, 16)?,
         withdrawn: r.get(17)?,
+        location: {
+            let text: Option<String> = r.get(18)?;
+            AssessmentLocation::parse_optional(text.as_deref())
+                .map_err(|e| bad(18, e.to_string()))?
+        },
     })
 }
 

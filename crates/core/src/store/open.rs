@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0015_progress_reviews.sql"),
     include_str!("sql/0016_note_deck_index.sql"),
     include_str!("sql/0017_unit_sign_offs.sql"),
+    include_str!("sql/0018_assessment_location.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -5,8 +5,8 @@ use super::memory_centre::MemoryCentre;
 use super::{sync, SyncError, SyncReport, TransportError};
 use crate::collection::EvidenceDraft;
 use crate::model::{
-    AssessorStatus, EvidenceKind, EvidenceStatus, LearnerStatus, NoteFields, Rating, Settings,
-    Stage,
+    AssessmentLocation, AssessorStatus, EvidenceKind, EvidenceStatus, LearnerStatus, NoteFields,
+    Rating, Settings, Stage,
 };
 use crate::queue::Scope;
 use crate::testing::{manual_clock, state_digest};
@@ -106,6 +106,30 @@ fn work_done_offline_reaches_the_other_device() {
         .map(|h| h.summary)
         .collect();
     assert_eq!(history, ["Created"]);
+}
+
+#[test]
+fn an_items_location_reaches_the_other_device_and_is_cleared_there_too() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let id = evidence(&mut phone.col(), "Refund at the till");
+    phone
+        .col()
+        .set_evidence_location(id, Some(AssessmentLocation::TrainingCentre))
+        .unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert_eq!(
+        tablet.col().evidence(id).unwrap().location,
+        Some(AssessmentLocation::TrainingCentre)
+    );
+    assert_eq!(tablet.digest(), phone.digest());
+    tablet.clock.advance_ms(60_000);
+    tablet.col().set_evidence_location(id, None).unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    assert_eq!(phone.col().evidence(id).unwrap().location, None);
 }
 
 #[test]

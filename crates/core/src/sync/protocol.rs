@@ -246,6 +246,12 @@ pub struct EvidenceRecord {
     pub criteria: Vec<String>,
     /// Attachments' SHA-256s and file names.
     pub attachments: Vec<(String, String)>,
+    /// Where it was gathered or assessed (snake case, see `model::AssessmentLocation`); absent
+    /// when not said, and from phones made before it was asked. Text rather than the enum, as
+    /// `kind` is, so an unknown location is refused by the push's validation with a sentence
+    /// naming the field rather than by the JSON decoder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// "draft" or "submitted".
     pub learner_status: String,
     /// How many times the learner has sent it for assessment (absent from versions made

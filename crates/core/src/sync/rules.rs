@@ -246,6 +246,7 @@ mod tests {
             fields: Default::default(),
             criteria: vec![],
             attachments: vec![],
+            location: None,
             learner_status: if submissions > 0 {
                 "submitted"
             } else {

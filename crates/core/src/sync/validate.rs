@@ -13,7 +13,7 @@ use super::protocol::{
     ReviewRecord, SettingsRecord,
 };
 use super::Hlc;
-use crate::model::{EvidenceKind, NoteFields};
+use crate::model::{AssessmentLocation, EvidenceKind, NoteFields};
 use crate::signing::{SignatureEvent, SignerRole};
 
 /// Why a push was refused: the field at fault (as a path into the request) and a sentence.
@@ -279,6 +279,11 @@ fn check_evidence(record: &EvidenceRecord, now_ms: i64, at: &str) -> Checked {
         check_name(&format!("{at}.template_id"), template, MAX_NAME_BYTES)?;
     }
     check_text(&format!("{at}.title"), &record.title, MAX_TITLE_BYTES)?;
+    if let Some(location) = &record.location {
+        check_name(&format!("{at}.location"), location, MAX_NAME_BYTES)?;
+        AssessmentLocation::parse_optional(Some(location))
+            .map_err(|e| Invalid::new(format!("{at}.location"), e.to_string()))?;
+    }
     check_count(&format!("{at}.fields"), record.fields.len(), MAX_FIELDS)?;
     let mut total = 0;
     for (key, value) in &record.fields {
@@ -473,6 +478,7 @@ mod tests {
             fields,
             criteria: vec!["negotiate/lo1/ac1.1".into()],
             attachments: vec![("a".repeat(64), "photo.jpg".into())],
+            location: Some("workplace".into()),
             learner_status: "submitted".into(),
             submissions: 1,
             updated_ms: NOW - 1_000,
@@ -936,6 +942,19 @@ mod tests {
             refused(ChangeBody::DeckPut(d)),
             "changes[0].body.hlc.wall_ms"
         );
+    }
+
+    #[test]
+    fn an_unknown_assessment_location_is_refused_and_an_absent_one_passes() {
+        let mut e = evidence();
+        e.location = Some("on the moon".into());
+        assert_eq!(
+            refused(ChangeBody::EvidencePut(e)),
+            "changes[0].body.location"
+        );
+        let mut e = evidence();
+        e.location = None;
+        assert!(check_push(&push_of(vec![ChangeBody::EvidencePut(e)]), NOW).is_ok());
     }
 
     #[test]
