@@ -20,6 +20,7 @@ mod learners;
 mod official;
 mod official_upload;
 mod plan;
+mod plan_lines;
 mod portfolio;
 mod progress_reviews;
 mod protection;
@@ -138,6 +139,7 @@ pub fn router() -> Router<AppState> {
         .route("/quality/plan", get(plan::show))
         .route("/quality/plans", post(plan::save))
         .route("/quality/plans/{id}/redraw", post(plan::redraw))
+        .route("/quality/plans/{id}/lines", post(plan_lines::edit))
         .route(
             "/quality/strategy",
             get(strategy::show).post(strategy::save),

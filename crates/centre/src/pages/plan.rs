@@ -36,7 +36,7 @@ pub async fn show(
     render(&state, &user, &q).await.unwrap_or_else(error_page)
 }
 
-fn day_ms(text: &str) -> Option<i64> {
+pub(super) fn day_ms(text: &str) -> Option<i64> {
     let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
     Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
 }
@@ -101,12 +101,17 @@ async fn render(state: &AppState, user: &PageUser, q: &PlanQuery) -> Result<Resp
     let saved = services::plans::saved_plans(db, &user.account, &qualification).await?;
     body.push_str(&saved_section(&view, &saved, q, rates, &name));
     body.push_str(&lines_table(&view, &name, rates));
+    // A saved plan is changed line by line by those who may change plans.
+    if let (Some(plan), Some(csrf)) = (&view.saved, rates) {
+        let addable = services::plan_lines::addable(db, plan).await?;
+        body.push_str(&line_edits(&view, plan, &addable, csrf, &name));
+    }
     body.push_str(&grid_tables(&view, &name));
     body.push_str(&proposal_list(&view, &name, samples));
     Ok(page("Sampling plan", Some(user), &body))
 }
 
-fn day_text(ms: i64) -> String {
+pub(super) fn day_text(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
@@ -228,7 +233,7 @@ pub async fn redraw(
 }
 
 /// The plan page's address for a qualification and period (only safe characters kept).
-fn plan_address(qualification: &str, from: &str, to: &str) -> String {
+pub(super) fn plan_address(qualification: &str, from: &str, to: &str) -> String {
     let keep = |t: &str, extra: char| -> String {
         t.chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == extra)
@@ -271,7 +276,8 @@ fn lines_table(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: Option<&str
                 None => escape(l.rating.label()),
             };
             format!(
-                r#"<tr><td>{n}</td><td>{rating}</td><td>{learners}</td><td>{to}</td><td>{interim} / {summative}</td><td>{units} %</td><td>{methods}</td></tr>"#,
+                r#"<tr><td>{n}</td><td>{rating}</td><td>{learners}</td><td>{to}</td><td>{interim} / {summative}</td><td>{units} %</td><td>{methods}</td><td>{planned}</td></tr>"#,
+                planned = l.planned_ms.map(day_text).unwrap_or_else(|| "—".to_string()),
                 learners = l.learners,
                 to = l.to_sample,
                 interim = l.interim,
@@ -282,7 +288,33 @@ fn lines_table(view: &PlanView, name: &dyn Fn(&str) -> String, csrf: Option<&str
         })
         .collect();
     format!(
-        r#"<h2>What the strategy asks</h2><table><thead><tr><th scope="col">Assessor</th><th scope="col">Risk rating</th><th scope="col">Learners</th><th scope="col">To sample</th><th scope="col">Interim / summative</th><th scope="col">Units per learner</th><th scope="col">Methods to cover</th></tr></thead><tbody>{rows}</tbody></table>"#
+        r#"<h2>What the strategy asks</h2><table><thead><tr><th scope="col">Assessor</th><th scope="col">Risk rating</th><th scope="col">Learners</th><th scope="col">To sample</th><th scope="col">Interim / summative</th><th scope="col">Units per learner</th><th scope="col">Methods to cover</th><th scope="col">Planned day</th></tr></thead><tbody>{rows}</tbody></table>"#
+    )
+}
+
+/// Each line's edit forms under its assessor's name, and the form that adds a line.
+fn line_edits(
+    view: &PlanView,
+    plan: &SavedPlanRow,
+    addable: &[(String, String)],
+    csrf: &str,
+    name: &dyn Fn(&str) -> String,
+) -> String {
+    let lines: String = view
+        .lines
+        .iter()
+        .map(|l| {
+            format!(
+                r#"<section class="card line" id="line-{id}"><h3>{n}</h3>{forms}</section>"#,
+                id = escape(&l.assessor_id),
+                n = escape(&name(&l.assessor_id)),
+                forms = super::plan_lines::line_forms(plan, l, csrf),
+            )
+        })
+        .collect();
+    format!(
+        r#"<h2>Change the saved plan</h2><p class="hint">Each change is kept in the audit log with the lines before and after.</p>{lines}{add}"#,
+        add = super::plan_lines::add_form(plan, addable, csrf),
     )
 }
 

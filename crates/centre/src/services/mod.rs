@@ -15,6 +15,7 @@ pub mod eqa_pack;
 pub mod evidence;
 pub mod hours;
 pub mod official;
+pub mod plan_lines;
 pub mod plans;
 pub mod progress_reviews;
 pub mod qa_actions;

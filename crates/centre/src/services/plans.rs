@@ -33,7 +33,7 @@ pub struct PlanView {
     pub saved: Option<SavedPlanRow>,
 }
 
-fn require_qa(roles: &pocketfolio_core::quality::QaRoles) -> Result<(), QaError> {
+pub(super) fn require_qa(roles: &pocketfolio_core::quality::QaRoles) -> Result<(), QaError> {
     Ok(roles.check_may_manage_qa()?)
 }
 
@@ -144,7 +144,7 @@ pub async fn plan(
 }
 
 /// The lines the strategy and the assessors' ratings give `qualification` now.
-async fn draw_lines(db: &Db, qualification: &str) -> Result<Vec<PlanLine>, QaError> {
+pub(super) async fn draw_lines(db: &Db, qualification: &str) -> Result<Vec<PlanLine>, QaError> {
     let ratings = db.get_ratings().await?;
     let mut loads = Vec::new();
     for (assessor_id, learners) in db.get_assessor_loads(qualification).await? {
@@ -164,11 +164,11 @@ async fn draw_lines(db: &Db, qualification: &str) -> Result<Vec<PlanLine>, QaErr
     Ok(draw_plan(&strategy(db).await?, &loads))
 }
 
-fn lines_of(plan: &SavedPlanRow) -> Result<Vec<PlanLine>, QaError> {
+pub(super) fn lines_of(plan: &SavedPlanRow) -> Result<Vec<PlanLine>, QaError> {
     serde_json::from_str(&plan.lines).map_err(|e| QaError::Internal(format!("plan lines: {e}")))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, QaError> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, QaError> {
     serde_json::to_string(value).map_err(|e| QaError::Internal(e.to_string()))
 }
 

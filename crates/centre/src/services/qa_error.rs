@@ -35,8 +35,8 @@ pub enum QaError {
     /// A plan is saved for that qualification and period already.
     #[error("A plan for this qualification and period is saved already; redraw it to bring it up to date with the strategy.")]
     PlanExists,
-    /// The plan changed while it was being redrawn.
-    #[error("Someone changed this plan while you were redrawing it; look at it again and redraw if it is still needed.")]
+    /// The plan changed while it was being redrawn or edited.
+    #[error("Someone changed this plan while you were changing it; look at it again and make your change if it is still needed.")]
     PlanChanged,
     /// An EQA asked about a qualification they were not given to inspect.
     #[error("That qualification is not one you were given to inspect; ask the centre's administrator to add it.")]
@@ -68,7 +68,9 @@ impl From<QaError> for ApiError {
                 | QualityError::EqaReadOnly,
             ) => ApiError::Forbidden(message),
             QaError::Rule(QualityError::EqaGrant(_)) => ApiError::invalid("eqa", message),
-            QaError::Rule(QualityError::PlanPeriod(_)) => ApiError::invalid("plan", message),
+            QaError::Rule(QualityError::PlanPeriod(_) | QualityError::PlanLine(_)) => {
+                ApiError::invalid("plan", message)
+            }
             QaError::PlanExists | QaError::PlanChanged => ApiError::Conflict(message),
             QaError::NoSuchPlan => ApiError::NotFound("The plan"),
             QaError::Rule(

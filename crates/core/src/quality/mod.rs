@@ -23,6 +23,7 @@ pub mod coverage;
 pub mod eqa;
 pub mod pack;
 pub mod plan;
+pub mod plan_edit;
 pub mod report;
 pub mod roles;
 pub mod sample;
@@ -40,6 +41,7 @@ pub use coverage::{
 pub use eqa::{check_eqa_request, ChosenLearner, EqaGrant};
 pub use pack::{pack_files, PackAction, PackSample, PackStandardisation, QaPack};
 pub use plan::{check_plan_period, draw_plan, AssessorLoad, PlanLine};
+pub use plan_edit::{edit_plan, PlanEdit};
 pub use report::{report_body, report_html, RecordedAction, RecordedVerdict, SampleRecord};
 pub use roles::{check_not_own_decisions, QaRole, QaRoles};
 pub use sample::{check_erasable, check_signable, SampleProgress};
@@ -134,6 +136,9 @@ pub enum QualityError {
     /// A plan that cannot be saved as asked (its period, or one already saved for it).
     #[error("{0}")]
     PlanPeriod(String),
+    /// A line edit a saved plan cannot take (the sentence says why).
+    #[error("{0}")]
+    PlanLine(String),
     /// A stored snapshot no longer matches its digest.
     #[error("This sample's snapshot does not match the digest recorded when it was taken; it has been altered.")]
     SnapshotAltered,

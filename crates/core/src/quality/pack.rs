@@ -147,6 +147,13 @@ const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-w
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0}.muted{color:#555}";
 
+/// A planned day for people: "23 Nov 2026".
+fn day_text(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%-d %b %Y").to_string())
+        .unwrap_or_default()
+}
+
 fn period_text(period: (Option<i64>, Option<i64>)) -> String {
     match period {
         (None, None) => "all dates".to_string(),
@@ -203,17 +210,20 @@ fn strategy_table(h: &mut String, strategy: &Strategy) {
 }
 
 fn plan_tables(h: &mut String, pack: &QaPack) {
-    h.push_str(r#"<h2 id="plan">Sampling plan</h2><table><thead><tr><th scope="col">Assessor</th><th scope="col">Rating</th><th scope="col">Learners</th><th scope="col">To sample</th><th scope="col">Interim / summative</th></tr></thead><tbody>"#);
+    h.push_str(r#"<h2 id="plan">Sampling plan</h2><table><thead><tr><th scope="col">Assessor</th><th scope="col">Rating</th><th scope="col">Learners</th><th scope="col">To sample</th><th scope="col">Interim / summative</th><th scope="col">Methods to cover</th><th scope="col">Planned day</th></tr></thead><tbody>"#);
     for l in &pack.plan {
+        let methods: Vec<&str> = l.methods.iter().map(|m| m.label()).collect();
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
             esc(&l.name),
             l.rating.label(),
             l.learners,
             l.to_sample,
             l.interim,
-            l.summative
+            l.summative,
+            esc(&methods.join(", ")),
+            l.planned_ms.map_or_else(|| "—".to_string(), day_text),
         );
     }
     h.push_str("</tbody></table><h2>Coverage</h2>");

@@ -41,6 +41,10 @@ pub struct PlanLine {
     pub unit_percent: u32,
     /// Methods the sample must include.
     pub methods: Vec<EvidenceKind>,
+    /// The day the sample is planned for (its first millisecond), once an IQA sets one;
+    /// absent from plans saved before lines had dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_ms: Option<i64>,
 }
 
 /// Refuses a period a plan cannot be kept for: a saved plan covers a whole period, from its
@@ -76,6 +80,7 @@ pub fn draw_plan(strategy: &Strategy, loads: &[AssessorLoad]) -> Vec<PlanLine> {
                 summative: to_sample - interim,
                 unit_percent: rule.unit_percent,
                 methods: rule.methods.clone(),
+                planned_ms: None,
             }
         })
         .collect()
