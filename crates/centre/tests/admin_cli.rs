@@ -281,3 +281,73 @@ fn the_iqa_role_and_eqa_accounts_are_managed_from_the_command_line() {
     }
     assert!(ok(&run(d, &["audit", "verify"])).contains("intact"));
 }
+
+#[test]
+fn create_eqa_limits_the_account_to_the_learners_named_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = format!("sqlite://{}", d.join("centre.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let ids = runtime.block_on(async {
+        use pocketfolio_centre::db::accounts::Role;
+        let db = pocketfolio_centre::db::Db::connect(&url).await.unwrap();
+        let mut ids = Vec::new();
+        for (name, role, qualification) in [
+            ("lee", Role::Learner, Some("proqual-cs-l2")),
+            ("lou", Role::Learner, Some("proqual-cs-l2")),
+            ("kim", Role::Learner, Some("proqual-retail")),
+            ("ann", Role::Assessor, None),
+        ] {
+            let a = db
+                .add_account(name, name, role, "not a hash")
+                .await
+                .unwrap();
+            if let Some(q) = qualification {
+                db.add_enrolment(&a.id, q).await.unwrap();
+            }
+            ids.push(a.id);
+        }
+        ids
+    });
+    let grant = |name: &str| {
+        runtime.block_on(async {
+            let db = pocketfolio_centre::db::Db::connect(&url).await.unwrap();
+            let a = db.get_account_by_username(name).await.unwrap()?;
+            db.get_eqa_grant(&a.id).await.unwrap()
+        })
+    };
+    let last = (chrono::Utc::now().date_naive() + chrono::Days::new(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    let create = |learners: &[&str]| {
+        let mut args = vec![
+            "admin",
+            "create-eqa",
+            "eve",
+            "--last-day",
+            &last,
+            "--qualification",
+            "proqual-cs-l2",
+        ];
+        for l in learners {
+            args.extend(["--learner", l]);
+        }
+        run(d, &args)
+    };
+
+    // Each refusal is a sentence, and makes no account.
+    assert!(refused(&create(&["lee", "kim"])).contains("kim is not enrolled"));
+    assert!(refused(&create(&["ann"])).contains("a learner"));
+    assert!(refused(&create(&["nobody"])).contains("No account is called nobody"));
+    assert!(grant("eve").is_none());
+
+    // Named twice, counted once; the grant holds exactly the chosen learners.
+    let out = ok(&create(&["lou", "lee", "lou"]));
+    assert!(out.contains("limited to 2 chosen learners"), "{out}");
+    let mut chosen = vec![ids[0].clone(), ids[1].clone()];
+    chosen.sort();
+    assert_eq!(grant("eve").unwrap().learners, chosen);
+    let log = ok(&run(d, &["audit", "export", "--kind", "eqa"]));
+    assert!(log.contains(&ids[0]) && log.contains(&ids[1]), "{log}");
+    assert!(ok(&run(d, &["audit", "verify"])).contains("intact"));
+}
