@@ -81,9 +81,13 @@ test('an item shows its signature log: the learner\'s declaration, then the asse
   await linkCriterion('negotiate/lo4/ac4.1');
   assert.equal(await page.locator('#signatures').count(), 0, 'no log before anyone signs');
 
+  // Signing happens in the app: the form must not submit and reload the page (a reload
+  // would drop this marker).
+  await page.evaluate(() => { window.notReloaded = true; });
   await page.locator('#declaration-name').fill('Lee Learner');
-  await page.locator('#sign-declaration').click();
+  await page.locator('#declaration-name').press('Enter');
   await page.locator('#declaration').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the declaration form reloaded the page');
   await page.locator('#submit-evidence').click();
   await page.locator('#submitted-state').waitFor();
 
