@@ -15,18 +15,22 @@ pub fn DeclarationForm(current: Declaration, signed_before: Option<u32>) -> Elem
     let app = use_app();
     let mut name = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
-    let sign = move |e: FormEvent| {
-        e.prevent_default();
+    // Captures only signals, so each handler below gets its own copy.
+    let sign = use_callback(move |()| {
         let typed = name.peek().clone();
         let mark = Mark::Typed {
             name: typed.clone(),
         };
-        if let Err(e) = app.write(|c| c.sign_declaration(&typed, mark)) {
-            error.set(Some(e));
+        match app.write(|c| c.sign_declaration(&typed, mark)) {
+            Ok(()) => error.set(None),
+            Err(e) => error.set(Some(e)),
         }
-    };
+    });
     rsx! {
-        form { id: "declaration", class: "declaration", "aria-labelledby": "declaration-heading", onsubmit: sign,
+        // A plain group, not a form: in the app a form's own submission reloads the page (its
+        // default is not reliably prevented from an event handler), which loses the typed name
+        // and any refusal. Enter in the box signs, as the button does.
+        div { id: "declaration", class: "declaration", role: "group", "aria-labelledby": "declaration-heading",
             h3 { id: "declaration-heading", "Declaration of authenticity (version {current.version})" }
             if let Some(before) = signed_before {
                 p { class: "small", id: "declaration-changed",
@@ -43,8 +47,16 @@ pub fn DeclarationForm(current: Declaration, signed_before: Option<u32>) -> Elem
                 autocomplete: "name",
                 "aria-describedby": "declaration-text",
                 oninput: move |e| name.set(e.value()),
+                onkeydown: move |e: KeyboardEvent| {
+                    if e.key() == Key::Enter {
+                        sign.call(());
+                    }
+                },
             }
-            button { class: "primary wide", id: "sign-declaration", r#type: "submit", "Sign the declaration" }
+            button { class: "primary wide", id: "sign-declaration", r#type: "button",
+                onclick: move |_| sign.call(()),
+                "Sign the declaration"
+            }
             Message { error: error(), notice: None }
         }
     }
