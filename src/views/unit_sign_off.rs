@@ -5,6 +5,7 @@
 use crate::components::Message;
 use crate::state::use_app;
 use crate::views::evidence::when;
+use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::signing::Mark;
 use pocketfolio_core::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
@@ -33,36 +34,48 @@ pub fn UnitSignOffBox(unit: String) -> Element {
                 " {status.sentence(when)}"
             }
             if awaiting {
-                AcknowledgeForm { unit: unit.clone() }
+                AcknowledgeForm { unit: unit.clone(), name: app.sync_status().account.map(|a| a.display_name) }
             }
         }
     }
 }
 
-/// The learner acknowledges the sign-off by typing their full name.
+/// The learner acknowledges the sign-off by typing their full name as the centre holds it
+/// (`name`, from their sign-in). A sign-off only ever arrives by sync, so a learner who sees one
+/// has signed in on this phone at least once; without a sign-in the form says where to sign in.
 #[component]
-fn AcknowledgeForm(unit: String) -> Element {
+fn AcknowledgeForm(unit: String, name: Option<String>) -> Element {
     let app = use_app();
-    let mut name = use_signal(String::new);
+    let mut typed = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
-    // Captures only signals and the unit's id, so each handler below gets its own copy.
+    let expected = name.clone().unwrap_or_default();
+    // Captures only signals, the unit's id and the name, so each handler gets its own copy.
     let acknowledge = use_callback(move |()| {
-        let typed = name.peek().clone();
         let mark = Mark::Typed {
-            name: typed.clone(),
+            name: typed.peek().clone(),
         };
-        match app.write(|c| c.acknowledge_unit_sign_off(&unit, &typed, mark)) {
+        match app.write(|c| c.acknowledge_unit_sign_off(&unit, &expected, mark)) {
             Ok(()) => error.set(None),
             Err(e) => error.set(Some(e)),
         }
     });
+    let Some(name) = name else {
+        return rsx! {
+            div { id: "acknowledge-unit-signed-out", class: "warning",
+                p { "Sign in to your centre to acknowledge this sign-off: you sign in the name your centre holds for you." }
+                Link { class: "button", to: Route::Settings {}, "Sign in, in Settings" }
+            }
+        };
+    };
     let invalid = if error().is_some() { "true" } else { "false" };
     rsx! {
         // A plain group, not a form: a form's own submission would reload the app and lose the
         // refusal the learner needs to read. Enter in the box acknowledges, as the button does.
         div { id: "acknowledge-unit", role: "group", "aria-labelledby": "acknowledge-label",
             p { class: "small", id: "acknowledge-explainer",
-                "Your assessor has signed this unit off. Type your full name to acknowledge it; it is sent to your centre when you next sync."
+                "Your assessor has signed this unit off. Type your name exactly as your centre has it, "
+                    strong { "{name}" }
+                    ", to acknowledge it; it is sent to your centre when you next sync."
             }
             label { id: "acknowledge-label", r#for: "acknowledge-name", "Type your full name to acknowledge" }
             input {
@@ -71,7 +84,7 @@ fn AcknowledgeForm(unit: String) -> Element {
                 autocomplete: "name",
                 "aria-describedby": if error().is_some() { "acknowledge-explainer acknowledge-error" } else { "acknowledge-explainer" },
                 "aria-invalid": invalid,
-                oninput: move |e| name.set(e.value()),
+                oninput: move |e| typed.set(e.value()),
                 onkeydown: move |e: KeyboardEvent| {
                     if e.key() == Key::Enter {
                         acknowledge.call(());
