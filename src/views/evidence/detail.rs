@@ -53,7 +53,9 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
     let stage = item.stage();
     // The core's lifecycle says whether the learner may change it now: read-only while with
     // the assessor, locked once accepted.
-    let locked = item.lifecycle().check(Role::Learner, Action::Edit).is_err();
+    let lifecycle = item.lifecycle();
+    let locked = lifecycle.check(Role::Learner, Action::Edit).is_err();
+    let may_submit = lifecycle.check(Role::Learner, Action::Submit).is_ok();
     let fields = template
         .as_ref()
         .map(|t| t.fields.clone())
@@ -106,11 +108,11 @@ fn EvidenceEditor(item: EvidenceItem, template: Option<Template>) -> Element {
         }
         if !handed_over {
             LocationSection { id: item.id, location: item.location, locked }
-            Submit { item: item.clone(), saver, stage, may_submit: !locked }
+            Submit { item: item.clone(), saver, stage, may_submit }
             SignatureLog { item: item.clone() }
             History { id: item.id, labels: labels.clone() }
-            if !item.withdrawn {
-                DeleteItem { id: item.id, title: item.title.clone(), removal: item.lifecycle().removal() }
+            if let Some(removal) = lifecycle.learner_removal() {
+                DeleteItem { id: item.id, title: item.title.clone(), removal }
             }
         }
     }
@@ -170,7 +172,7 @@ fn Feedback(item: EvidenceItem) -> Element {
             if let Some(text) = item.feedback.as_ref() {
                 p { class: "feedback-text", "{text}" }
             }
-            if item.stage() == Stage::ReferredBack {
+            if item.lifecycle().check(Role::Learner, Action::Submit).is_ok() {
                 p { class: "small muted", "You can change it now and submit it again." }
             }
         }

@@ -337,10 +337,9 @@ impl Collection {
     /// on another device without seeing the withdrawal replaces.
     pub fn delete_evidence(&mut self, id: EvidenceId) -> Result<()> {
         let item = self.evidence(id)?;
-        if item.withdrawn {
+        let Some(removal) = item.lifecycle().learner_removal() else {
             return Ok(());
-        }
-        let removal = item.lifecycle().removal();
+        };
         let now = self.clock.now_ms();
         self.transact(EVIDENCE, |col| {
             col.store

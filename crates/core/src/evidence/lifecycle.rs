@@ -288,6 +288,13 @@ impl Lifecycle {
         }
     }
 
+    /// What the learner's Delete button does now, or `None` once they have removed the item:
+    /// a withdrawn item stays, marked, and there is nothing more for them to remove. The item
+    /// page offers the button from this, and `Collection::delete_evidence` obeys it.
+    pub fn learner_removal(&self) -> Option<Removal> {
+        (!self.deleted).then(|| self.removal())
+    }
+
     /// The learner's side as it goes on the wire and into storage.
     pub fn learner_status(&self) -> LearnerStatus {
         if self.submissions == 0 {
@@ -553,7 +560,10 @@ mod tests {
         assert_eq!(draft.deleted(true).stage(), Stage::Draft);
         let accepted = accepted_at_10(stamp(10));
         assert_eq!(accepted.removal(), Removal::Withdraw);
+        assert_eq!(draft.learner_removal(), Some(Removal::Delete));
+        assert_eq!(accepted.learner_removal(), Some(Removal::Withdraw));
         let withdrawn = accepted.deleted(true);
+        assert_eq!(withdrawn.learner_removal(), None, "nothing left to remove");
         assert_eq!(withdrawn.stage(), Stage::Withdrawn);
         assert!(!withdrawn.sign_offs_stand());
         assert!(withdrawn.actions(Role::Learner).is_empty());
