@@ -122,9 +122,20 @@ export async function signInOnPhone(page, centre) {
   await page.locator('#signed-in-as').waitFor();
 }
 
+// Taps Sync now. The button is disabled while a sync runs, and under load a sync started by
+// the app itself (a timer, the page coming back) can take longer than a click's 20 s while its
+// requests back off: wait for it to end first.
+export async function tapSyncNow(page) {
+  await page.waitForFunction(() => {
+    const button = document.querySelector('#sync-now');
+    return !!button && !button.disabled;
+  }, null, { timeout: 90_000 });
+  await page.locator('#sync-now').click();
+}
+
 // Taps Sync now and waits until everything is sent (the line said "Synced" before, too).
 export async function syncNowUntilNothingWaits(page) {
-  await page.locator('#sync-now').click();
+  await tapSyncNow(page);
   await page.waitForFunction(() => {
     const text = document.querySelector('#sync-state')?.textContent || '';
     return /^Synced/.test(text) && !/waiting/.test(text);

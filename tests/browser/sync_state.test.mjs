@@ -13,7 +13,7 @@ import {
   assertNoHorizontalScroll, assertTapTargets, assertAccessible,
 } from './lib.mjs';
 import {
-  startCentre, serveCentre, stopCentre, submitFromTablet, decideOnCentre, signInOnPhone,
+  startCentre, serveCentre, stopCentre, submitFromTablet, decideOnCentre, signInOnPhone, tapSyncNow,
 } from './centre.mjs';
 
 let centre;
@@ -166,7 +166,7 @@ test('coming back on screen, or the network returning, syncs at once', async () 
   // Synced just now, so the next routine sync is minutes away: only the events can bring
   // the tablet's item in sooner.
   await tab(page, 'Today');
-  await page.locator('#sync-now').click();
+  await tapSyncNow(page);
   await page.waitForFunction(() => /^Synced/.test(document.querySelector('#sync-state')?.textContent || ''), null, { timeout: 30_000 });
   await page.goto(`${preview.url}/evidence`);
   await page.locator('#evidence-list').waitFor();
