@@ -195,35 +195,10 @@ impl SignedReview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apprenticeship::testing::date;
-    use crate::model::ProgressReviewId;
+    use crate::apprenticeship::testing::review;
     use crate::signing::Mark;
-    use crate::sync::Hlc;
 
-    fn review() -> ProgressReview {
-        ProgressReview {
-            id: ProgressReviewId::new_at(1),
-            held_on: date("2026-04-20"),
-            progress: "Units 1 and 2 done".into(),
-            targets: "Start unit 3".into(),
-            hours_logged_min: 600,
-            hours_confirmed_min: 540,
-            hours_planned_min: 700,
-            comments: String::new(),
-        }
-    }
-
-    fn made(ms: i64) -> Made {
-        Made {
-            device_ms: ms,
-            hlc: Hlc {
-                wall_ms: ms,
-                counter: 0,
-                node: uuid::Uuid::nil(),
-            },
-            device: "test".into(),
-        }
-    }
+    use crate::signing::testing::made_at as made;
 
     fn signer(role: SignerRole, name: &str, account: Option<&str>) -> Signer {
         Signer {

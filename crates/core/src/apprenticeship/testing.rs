@@ -1,7 +1,7 @@
 //! Builders for the module's tests.
 
-use super::{Activity, HoursEntry, Plan, Programme, WorkingDay};
-use crate::model::HoursEntryId;
+use super::{Activity, HoursEntry, Plan, Programme, ProgressReview, WorkingDay};
+use crate::model::{HoursEntryId, ProgressReviewId};
 use chrono::NaiveDate;
 
 /// `YYYY-MM-DD` as a date.
@@ -32,5 +32,19 @@ pub fn programme(start: &str, planned_end: &str, plan: Plan) -> Programme {
         breaks: vec![],
         working_day: WorkingDay::default(),
         plan,
+    }
+}
+
+/// A review held on 20 April 2026, not signed by anyone.
+pub fn review() -> ProgressReview {
+    ProgressReview {
+        id: ProgressReviewId::new_at(1),
+        held_on: date("2026-04-20"),
+        progress: "Units 1 and 2 done".into(),
+        targets: "Start unit 3".into(),
+        hours_logged_min: 600,
+        hours_confirmed_min: 540,
+        hours_planned_min: 700,
+        comments: String::new(),
     }
 }

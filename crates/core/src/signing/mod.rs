@@ -33,6 +33,8 @@ mod merge_tests;
 #[cfg(test)]
 mod sign_tests;
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod verify_proptests;
 
 pub use canonical::{canonical_json, content_sha256, sha256_hex};

@@ -237,20 +237,9 @@ impl UnitSignOff {
 mod tests {
     use super::*;
     use crate::model::EvidenceId;
-    use crate::signing::{Made, Mark, Signer};
-    use crate::sync::Hlc;
+    use crate::signing::{Mark, Signer};
 
-    fn made(ms: i64) -> Made {
-        Made {
-            device_ms: ms,
-            hlc: Hlc {
-                wall_ms: ms,
-                counter: 0,
-                node: uuid::Uuid::nil(),
-            },
-            device: "test".into(),
-        }
-    }
+    use crate::signing::testing::made_at as made;
 
     fn request(role: SignerRole, name: &str, account: Option<&str>, ms: i64) -> SignRequest {
         let mark = match (role, account) {
