@@ -33,9 +33,10 @@ export PF_TEST_OUTPUT="${PF_TEST_OUTPUT:-$root/test-output}"
 mkdir -p "$PF_TEST_OUTPUT"
 rm -f "$PF_TEST_OUTPUT/speed.txt"
 status=0
-# A test that hangs (a page that never answers) fails after ten minutes instead of holding CI
-# until its own limit; the speed test sets a longer one itself.
-node --test --test-concurrency=1 --test-timeout=600000 journey.test.mjs review_bar.test.mjs witness_mode.test.mjs desktop.test.mjs evidence.test.mjs signatures.test.mjs unit_sign_off.test.mjs sync.test.mjs sync_state.test.mjs a11y.test.mjs ready_by.test.mjs anki.test.mjs hours.test.mjs progress_review.test.mjs export_check.test.mjs speed.test.mjs || status=$?
+# A file that hangs (a page that never answers) fails after half an hour instead of holding CI
+# until its own limit. Node 20 applies the limit to each file as a whole; the longest file (the
+# speed test) takes a few minutes.
+node --test --test-concurrency=1 --test-timeout=1800000 journey.test.mjs review_bar.test.mjs witness_mode.test.mjs desktop.test.mjs evidence.test.mjs signatures.test.mjs unit_sign_off.test.mjs sync.test.mjs sync_state.test.mjs a11y.test.mjs ready_by.test.mjs anki.test.mjs hours.test.mjs progress_review.test.mjs export_check.test.mjs speed.test.mjs || status=$?
 if [ -f "$PF_TEST_OUTPUT/speed.txt" ]; then
   echo "Speed:"
   cat "$PF_TEST_OUTPUT/speed.txt"
