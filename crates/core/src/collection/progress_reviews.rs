@@ -5,7 +5,7 @@
 use super::{Collection, OpChanges};
 use crate::apprenticeship::SignedReview;
 use crate::model::ProgressReviewId;
-use crate::signing::{Mark, SignRequest, Signer, SignerRole};
+use crate::signing::Mark;
 use crate::sync::protocol::{ChangeBody, ReviewSignature};
 use crate::{CoreError, OrNotFound, Result};
 
@@ -38,19 +38,9 @@ impl Collection {
             .store
             .get_progress_review(id)?
             .or_not_found("progress review", id)?;
-        let made = self.made_at(self.clock.now_ms(), &review.signatures)?;
+        let request = self.learner_sign_request(name, mark, &review.signatures)?;
         let event = review
-            .sign(SignRequest {
-                signer: Signer {
-                    role: SignerRole::Learner,
-                    name: name.to_string(),
-                    account_id: None,
-                    witness: None,
-                },
-                mark: Some(mark),
-                declaration: None,
-                made,
-            })
+            .sign(request)
             .map_err(|e| CoreError::invalid(e.to_string()))?;
         self.transact(REVIEWS, |col| {
             col.store.put_progress_review(&review)?;

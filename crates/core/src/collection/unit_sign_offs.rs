@@ -3,7 +3,7 @@
 //! the core's (`unit_sign_off::UnitSignOff`, `crate::signing`).
 
 use super::{Collection, OpChanges};
-use crate::signing::{Mark, SignRequest, Signer, SignerRole};
+use crate::signing::Mark;
 use crate::sync::protocol::{ChangeBody, UnitAcknowledgement};
 use crate::unit_sign_off::UnitSignOff;
 use crate::{CoreError, OrNotFound, Result};
@@ -43,19 +43,9 @@ impl Collection {
             .store
             .get_unit_sign_off(unit_id)?
             .or_not_found("unit sign-off", unit_id)?;
-        let made = self.made_at(self.clock.now_ms(), &sign_off.signatures)?;
+        let request = self.learner_sign_request(name, mark, &sign_off.signatures)?;
         let event = sign_off
-            .acknowledge(SignRequest {
-                signer: Signer {
-                    role: SignerRole::Learner,
-                    name: name.to_string(),
-                    account_id: None,
-                    witness: None,
-                },
-                mark: Some(mark),
-                declaration: None,
-                made,
-            })
+            .acknowledge(request)
             .map_err(|e| CoreError::invalid(e.to_string()))?;
         self.transact(SIGN_OFFS, |col| {
             col.store.put_unit_sign_off(&sign_off)?;

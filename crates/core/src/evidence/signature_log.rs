@@ -3,7 +3,9 @@
 //! events.
 
 use crate::model::{EvidenceItem, EvidenceKind};
-use crate::signing::{self, Made, RecordKind, SignatureEvent};
+use crate::signing::{
+    self, Made, Mark, RecordKind, SignRequest, SignatureEvent, Signer, SignerRole,
+};
 use crate::sync::Hlc;
 use crate::{Collection, Result};
 use std::collections::BTreeMap;
@@ -59,6 +61,28 @@ pub(crate) fn append_event(item: &mut EvidenceItem, event: SignatureEvent) -> Re
 }
 
 impl Collection {
+    /// The learner's request to sign a record whose log is `events`, as `name` (the name the
+    /// centre holds for them) with `mark`: made now, on this device, after every event in the
+    /// log. Progress reviews and unit sign-offs are signed with it.
+    pub(crate) fn learner_sign_request(
+        &self,
+        name: &str,
+        mark: Mark,
+        events: &[SignatureEvent],
+    ) -> Result<SignRequest> {
+        Ok(SignRequest {
+            signer: Signer {
+                role: SignerRole::Learner,
+                name: name.to_string(),
+                account_id: None,
+                witness: None,
+            },
+            mark: Some(mark),
+            declaration: None,
+            made: self.made_at(self.clock.now_ms(), events)?,
+        })
+    }
+
     /// Where and when an event made at `now` (ms) on this device is made. The stamp is the one this
     /// device's next change will carry, moved past the log's last event if that came from a
     /// device whose clock ran ahead, so the log's stamps always increase.
