@@ -40,9 +40,27 @@ install_debian_packages() {
   fi
 }
 
+# Rust: the toolchain from rustup (Debian's own rustc is older than this workspace's
+# rust-version). Installed for this user when missing, with the components the tests use.
 require_cargo() {
+  if [ -f "$HOME/.cargo/env" ]; then
+    # shellcheck source=/dev/null
+    source "$HOME/.cargo/env"
+  fi
   if ! command -v cargo >/dev/null; then
-    echo "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again." >&2
-    exit 1
+    install_debian_packages curl ca-certificates
+    echo "Installing Rust with rustup (https://rustup.rs) for this user"
+    if ! curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs -o /tmp/rustup-init.sh; then
+      echo "Rust is not installed and rustup could not be downloaded. Install Rust with rustup (https://rustup.rs), then run this again." >&2
+      exit 1
+    fi
+    sh /tmp/rustup-init.sh -y --profile minimal --component rustfmt,clippy
+    # shellcheck source=/dev/null
+    source "$HOME/.cargo/env"
+  fi
+  # A toolchain installed with rustup's minimal profile lacks the linters the tests run.
+  if command -v rustup >/dev/null; then
+    cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+    cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
   fi
 }
