@@ -11,6 +11,7 @@ mod queue_counts;
 mod ready_by;
 mod signature_pad;
 mod sync_status;
+mod typed_name_sign;
 
 pub use charts::{ForecastChart, Heatmap, RetentionChart};
 pub use enrolment_choice::{EnrolmentChoice, OtherUnits};
@@ -23,6 +24,7 @@ pub use queue_counts::QueueCountsView;
 pub use ready_by::ReadyByView;
 pub use signature_pad::{Ink, SignaturePad};
 pub use sync_status::{FeedbackBadge, SyncStatusView};
+pub use typed_name_sign::{SignBoxIds, SignInFirst, TypedNameSign};
 
 use dioxus::prelude::*;
 

@@ -608,3 +608,33 @@ fn browse_filters_by_deck_unit_and_state_and_sorts() {
     assert!(html.contains("Most lapses") && html.contains("Due soonest"));
     assert!(html.contains("Negotiate in a business environment"));
 }
+
+/// The opening tag of the element whose id is `id`.
+fn tag_with_id<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {html}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+#[test]
+fn the_declaration_is_signed_in_the_shared_box_described_by_its_text() {
+    let mut id = None;
+    let (_dir, backend) = prepared(|col| {
+        id = Some(col.create_evidence(draft(None, "", &[])).unwrap());
+    });
+    let html = render_at(backend, &format!("/evidence/item/{}", id.unwrap()));
+    let group = tag_with_id(&html, "declaration");
+    assert!(group.contains("role=\"group\""), "{group}");
+    assert!(!group.starts_with("<form"), "a form would reload the app");
+    let input = tag_with_id(&html, "declaration-name");
+    assert!(input.contains("aria-invalid=\"false\""), "{input}");
+    assert!(
+        input.contains("aria-describedby=\"declaration-text\""),
+        "{input}"
+    );
+    let label = tag_with_id(&html, "declaration-name-label");
+    assert!(label.contains("for=\"declaration-name\""), "{label}");
+}

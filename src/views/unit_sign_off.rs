@@ -2,10 +2,9 @@
 //! centre's pages and the export show) and, once the assessor has signed the unit off, the
 //! learner's acknowledgement by typing their name. Keyboard only, so anyone can sign it.
 
-use crate::components::Message;
+use crate::components::{Message, SignBoxIds, SignInFirst, TypedNameSign};
 use crate::state::use_app;
 use crate::views::evidence::when;
-use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::signing::Mark;
 use pocketfolio_core::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
@@ -40,63 +39,42 @@ pub fn UnitSignOffBox(unit: String) -> Element {
     }
 }
 
+const IDS: SignBoxIds = SignBoxIds {
+    group: "acknowledge-unit",
+    labelled_by: None,
+    input: "acknowledge-name",
+    button: "acknowledge-sign-off",
+    error: "acknowledge-error",
+    hint: Some("acknowledge-explainer"),
+};
+
 /// The learner acknowledges the sign-off by typing their full name as the centre holds it
 /// (`name`, from their sign-in). A sign-off only ever arrives by sync, so a learner who sees one
 /// has signed in on this phone at least once; without a sign-in the form says where to sign in.
 #[component]
 fn AcknowledgeForm(unit: String, name: Option<String>) -> Element {
     let app = use_app();
-    let mut typed = use_signal(String::new);
-    let mut error = use_signal(|| None::<String>);
-    let expected = name.clone().unwrap_or_default();
-    // Captures only signals, the unit's id and the name, so each handler gets its own copy.
-    let acknowledge = use_callback(move |()| {
-        let mark = Mark::Typed {
-            name: typed.peek().clone(),
-        };
-        match app.write(|c| c.acknowledge_unit_sign_off(&unit, &expected, mark)) {
-            Ok(()) => error.set(None),
-            Err(e) => error.set(Some(e)),
-        }
-    });
     let Some(name) = name else {
         return rsx! {
-            div { id: "acknowledge-unit-signed-out", class: "warning",
-                p { "Sign in to your centre to acknowledge this sign-off: you sign in the name your centre holds for you." }
-                Link { class: "button", to: Route::Settings {}, "Sign in, in Settings" }
-            }
+            SignInFirst { id: "acknowledge-unit-signed-out", to_do: "acknowledge this sign-off" }
         };
     };
-    let invalid = if error().is_some() { "true" } else { "false" };
+    let expected = name.clone();
+    // The core compares the typed name with the centre's and refuses in a sentence.
+    let acknowledge = move |typed: String| {
+        let mark = Mark::Typed { name: typed };
+        app.write(|c| c.acknowledge_unit_sign_off(&unit, &expected, mark))
+    };
     rsx! {
-        // A plain group, not a form: a form's own submission would reload the app and lose the
-        // refusal the learner needs to read. Enter in the box acknowledges, as the button does.
-        div { id: "acknowledge-unit", role: "group", "aria-labelledby": "acknowledge-label",
+        TypedNameSign {
+            ids: IDS,
+            label: "Type your full name to acknowledge",
+            button: "Acknowledge the sign-off",
+            on_sign: acknowledge,
             p { class: "small", id: "acknowledge-explainer",
                 "Your assessor has signed this unit off. Type your name exactly as your centre has it, "
-                    strong { "{name}" }
-                    ", to acknowledge it; it is sent to your centre when you next sync."
-            }
-            label { id: "acknowledge-label", r#for: "acknowledge-name", "Type your full name to acknowledge" }
-            input {
-                id: "acknowledge-name",
-                r#type: "text",
-                autocomplete: "name",
-                "aria-describedby": if error().is_some() { "acknowledge-explainer acknowledge-error" } else { "acknowledge-explainer" },
-                "aria-invalid": invalid,
-                oninput: move |e| typed.set(e.value()),
-                onkeydown: move |e: KeyboardEvent| {
-                    if e.key() == Key::Enter {
-                        acknowledge.call(());
-                    }
-                },
-            }
-            if let Some(message) = error() {
-                p { class: "error", id: "acknowledge-error", role: "alert", "{message}" }
-            }
-            button { class: "primary wide", id: "acknowledge-sign-off", r#type: "button",
-                onclick: move |_| acknowledge.call(()),
-                "Acknowledge the sign-off"
+                strong { "{name}" }
+                ", to acknowledge it; it is sent to your centre when you next sync."
             }
         }
     }

@@ -84,6 +84,15 @@ test('an item shows its signature log: the learner\'s declaration, then the asse
   // Signing happens in the app: the form must not submit and reload the page (a reload
   // would drop this marker).
   await page.evaluate(() => { window.notReloaded = true; });
+  // A blank name is refused at the box, as every signing box does, so a screen reader ties
+  // the core's sentence to the name it is about.
+  await page.locator('#declaration-name').press('Enter');
+  const refusal = page.locator('#declaration [role=alert]');
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), /full name before signing/);
+  assert.equal(await page.locator('#declaration-name').getAttribute('aria-invalid'), 'true', 'the refusal is announced at the box');
+  const describedBy = await page.locator('#declaration-name').getAttribute('aria-describedby');
+  assert.ok(describedBy.split(' ').includes(await refusal.getAttribute('id')), 'the box is described by its refusal');
   await page.locator('#declaration-name').fill('Lee Learner');
   await page.locator('#declaration-name').press('Enter');
   await page.locator('#declaration').waitFor({ state: 'detached' });
@@ -195,6 +204,7 @@ test('a witness signs once by drawing and once by typing their name; each edit a
   await page.keyboard.type('Priya');
   await page.keyboard.press('Enter');
   await page.locator('[role=alert]', { hasText: 'Type your name exactly as it is given above ("Priya Shah")' }).waitFor();
+  assert.equal(await page.locator('#witness-typed-name').getAttribute('aria-invalid'), 'true', 'the refusal is announced at the box');
   await checkScreen('typed-refused');
   await page.locator('#witness-typed-name').focus();
   await page.keyboard.press('End');

@@ -121,6 +121,7 @@ test('the assessor signs a unit off only when it is met; the learner acknowledge
   await page.keyboard.press('Enter');
   await page.locator('#acknowledge-unit .error').waitFor();
   assert.match(await page.locator('#acknowledge-unit .error').textContent(), /exactly as it is given/);
+  assert.equal(await page.locator('#acknowledge-name').getAttribute('aria-invalid'), 'true');
   await page.locator('#acknowledge-name').fill('');
   await page.locator('#acknowledge-name').focus();
   await page.keyboard.type('Lee Learner');

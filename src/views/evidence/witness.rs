@@ -10,7 +10,7 @@ use super::detail::words_of;
 use super::fields::FieldInputView;
 use super::handover::use_handover;
 use super::status::when;
-use crate::components::{Ink, Message, SignaturePad};
+use crate::components::{Ink, Message, SignBoxIds, SignaturePad, TypedNameSign};
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::content::{FieldInput, TemplateField};
@@ -219,17 +219,16 @@ fn WitnessForm(
     });
     let id = item.id;
     let values = item.fields.clone();
-    let mut typed = use_signal(String::new);
-    // Both ways of signing save what is typed first, then ask the core, which refuses in words.
-    let mut sign_with = move |how: Signing| {
+    // Both ways of signing save what is typed first, then ask the core, which refuses in
+    // words (a typed name must be the one the witness gave above).
+    let sign_with = move |how: Signing| -> Result<(), String> {
         if !saver.flush() {
-            error.set(Some(
+            return Err(
                 "The statement isn't saved yet, so it can't be signed. Try again in a moment."
                     .into(),
-            ));
-            return;
+            );
         }
-        let result = match how {
+        match how {
             Signing::Drawn => {
                 let ink = ink.peek().clone();
                 let signature = Signature {
@@ -239,18 +238,10 @@ fn WitnessForm(
                 };
                 app.write(|c| c.sign_witness(id, signature))
             }
-            Signing::Typed => {
-                let name = typed.peek().clone();
-                app.write(|c| c.sign_witness_typed(id, &name))
-            }
-        };
-        match result {
-            Ok(()) => {
-                error.set(None);
-                on_signed.call(());
-            }
-            Err(e) => error.set(Some(e)),
-        }
+            Signing::Typed(name) => app.write(|c| c.sign_witness_typed(id, &name)),
+        }?;
+        on_signed.call(());
+        Ok(())
     };
     rsx! {
         p { class: "step-label", "Step 3 of 3 · for your witness" }
@@ -284,27 +275,20 @@ fn WitnessForm(
             h3 { "Signature" }
             SignaturePad { ink, label: "Witness signature" }
             Message { error: error() }
-            button { class: "primary wide", r#type: "button", id: "sign-statement", disabled: locked, onclick: move |_| sign_with(Signing::Drawn), "Sign statement" }
+            button { class: "primary wide", r#type: "button", id: "sign-statement", disabled: locked,
+                onclick: move |_| error.set(sign_with(Signing::Drawn).err()),
+                "Sign statement"
+            }
             // For a witness who cannot draw: keyboard and screen-reader users sign by typing
-            // the name they gave above. Enter in the box signs, as the button does (a plain
-            // group, not a form: a form's own submission would reload the app).
-            div { class: "typed-signature", id: "typed-signature", role: "group", "aria-labelledby": "typed-signature-label",
-                label { r#for: "witness-typed-name", id: "typed-signature-label", "Or sign by typing your full name, as you gave it above" }
-                input {
-                    id: "witness-typed-name",
-                    r#type: "text",
-                    autocomplete: "name",
-                    disabled: locked,
-                    // Not bound to `typed`: a value written back while the witness types
-                    // can move the caret and lose keys.
-                    oninput: move |e| typed.set(e.value()),
-                    onkeydown: move |e: KeyboardEvent| {
-                        if e.key() == Key::Enter {
-                            sign_with(Signing::Typed);
-                        }
-                    },
-                }
-                button { class: "wide", r#type: "button", id: "sign-typed", disabled: locked, onclick: move |_| sign_with(Signing::Typed), "Sign with my typed name" }
+            // the name they gave above.
+            TypedNameSign {
+                ids: TYPED_IDS,
+                class: "typed-signature",
+                label: "Or sign by typing your full name, as you gave it above",
+                button: "Sign with my typed name",
+                button_class: "wide",
+                disabled: locked,
+                on_sign: move |name: String| sign_with(Signing::Typed(name)),
             }
         }
         // The only way out of witness mode besides signing: the phone goes back to the learner.
@@ -313,11 +297,20 @@ fn WitnessForm(
 }
 
 /// How the witness signs.
-#[derive(Clone, Copy)]
 enum Signing {
     Drawn,
-    Typed,
+    /// By typing this name.
+    Typed(String),
 }
+
+const TYPED_IDS: SignBoxIds = SignBoxIds {
+    group: "typed-signature",
+    labelled_by: None,
+    input: "witness-typed-name",
+    button: "sign-typed",
+    error: "typed-signature-error",
+    hint: None,
+};
 
 /// A signed statement, read-only, with the signature; the learner may reopen it after a
 /// warning that doing so voids the signature.
