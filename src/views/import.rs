@@ -1,17 +1,16 @@
-//! Decks → Import: an Anki file (`.apkg`, `.colpkg`, `.anki2`) or CSV/TSV. The file's bytes are
-//! read in the page on every platform (the text path turned invalid bytes into U+FFFD) and
-//! sent in pieces with progress; each piece goes straight into a file in the data folder
+//! Decks → Import: an Anki file (`.apkg`, `.colpkg`, `.anki2`) or CSV/TSV, chosen with the
+//! platform's picker, whose bytes arrive in pieces with progress (the text path turned invalid
+//! bytes into U+FFFD); each piece goes straight into a file in the data folder
 //! (`services::incoming`), which the import reads where it lies, so a large deck is never
 //! held whole in memory. The import runs off the screen's thread; the report says what came
 //! in and lists, one by one, what did not and why.
 
 use super::export_anki::ExportToAnki;
 use crate::components::Message;
+use crate::platform::{FileInput, FileWatch, Picked};
 use crate::services::incoming::IncomingFile;
 use crate::state::use_app;
 use crate::Route;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
 use dioxus::prelude::*;
 use futures::StreamExt as _;
 use pocketfolio_core::import::{ImportReport, ImportSource, ImportStep};
@@ -19,50 +18,8 @@ use pocketfolio_core::import::{ImportReport, ImportSource, ImportStep};
 /// Largest file the screen reads: an Anki deck of about 200,000 notes with its media.
 const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Watches `#import-file`; per choice sends `["file", name, size]`, the base64 in
-/// `["chunk", text, sentBytes]` pieces, then `["end"]` (or `["unreadable"]`, or `["too big"]`).
-/// It sends `["ready"]` once it listens; the picker stays disabled until then, so a file chosen
-/// at once is not missed.
-/// The input's own events are stopped so the liveview glue does not also serialise the whole
-/// file into the event (see `evidence/attachments.rs`).
-const WATCH_IMPORT_JS: &str = r#"
-const limit = await dioxus.recv();
-window.__pfImport = async (input) => {
-  const file = (input.files || [])[0];
-  if (!file) return;
-  dioxus.send(['file', file.name, String(file.size)]);
-  if (file.size > limit) { input.value = ''; dioxus.send(['too big']); return; }
-  try {
-    const piece = 3 * 1024 * 1024;
-    for (let at = 0; at < file.size || at === 0; at += piece) {
-      const bytes = new Uint8Array(await file.slice(at, at + piece).arrayBuffer());
-      let text = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) {
-        text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-      }
-      dioxus.send(['chunk', btoa(text), String(Math.min(file.size, at + piece))]);
-      if (file.size === 0) break;
-    }
-    dioxus.send(['end']);
-  } catch (e) {
-    dioxus.send(['unreadable']);
-  }
-  input.value = '';
-};
-if (!window.__pfImportWatching) {
-  window.__pfImportWatching = true;
-  const take = (e) => {
-    if (!(e.target instanceof HTMLInputElement) || e.target.id !== 'import-file') return;
-    e.stopPropagation();
-    if (e.type === 'change' && window.__pfImport) window.__pfImport(e.target);
-  };
-  document.addEventListener('change', take, true);
-  document.addEventListener('input', take, true);
-  document.addEventListener('click', take, true);
-}
-dioxus.send(['ready']);
-await new Promise(() => {});
-"#;
+/// The picker's id.
+const PICKER: &str = "import-file";
 
 /// Where the screen is in an import.
 #[derive(Clone, PartialEq)]
@@ -89,10 +46,9 @@ pub fn ImportCards() -> Element {
 
     use_hook(|| {
         spawn(async move {
-            let mut watcher = document::eval(WATCH_IMPORT_JS);
-            if watcher.send(MAX_IMPORT_BYTES).is_err() {
+            let Some(mut watch) = FileWatch::start(&[PICKER], MAX_IMPORT_BYTES) else {
                 return;
-            }
+            };
             let mut name = String::new();
             let mut size = 0u64;
             let mut incoming: Option<IncomingFile> = None;
@@ -103,15 +59,16 @@ pub fn ImportCards() -> Element {
                 .ok()
                 .flatten()
                 .unwrap_or_else(std::env::temp_dir);
-            loop {
-                let Ok(message) = watcher.recv::<Vec<String>>().await else {
-                    return;
-                };
-                match message.first().map(String::as_str) {
-                    Some("ready") => ready.set(true),
-                    Some("file") if message.len() == 3 => {
-                        name = message[1].clone();
-                        size = message[2].parse().unwrap_or(0);
+            while let Some(picked) = watch.next().await {
+                match picked {
+                    Picked::Ready => ready.set(true),
+                    Picked::File {
+                        name: chosen,
+                        size: chosen_size,
+                        ..
+                    } => {
+                        name = chosen;
+                        size = chosen_size;
                         error.set(None);
                         incoming = None;
                         if size > MAX_IMPORT_BYTES {
@@ -131,30 +88,23 @@ pub fn ImportCards() -> Element {
                             }
                         }
                     }
-                    Some("chunk") if message.len() == 3 => {
+                    Picked::Piece { bytes, sent } => {
                         let Some(file) = incoming.as_mut() else {
                             continue;
                         };
-                        let appended = match BASE64.decode(&message[1]) {
-                            Ok(bytes) => file.append(&bytes),
-                            Err(_) => Err(format!(
-                                "{name} could not be read whole. Choose it again; nothing was imported."
-                            )),
-                        };
-                        if let Err(why) = appended {
+                        if let Err(why) = file.append(&bytes) {
                             incoming = None;
                             phase.set(Phase::Idle);
                             error.set(Some(why));
                             continue;
                         }
-                        let sent: u64 = message[2].parse().unwrap_or(0);
                         let percent = (sent * 100).checked_div(size).unwrap_or(100);
                         phase.set(Phase::Reading {
                             name: name.clone(),
                             percent,
                         });
                     }
-                    Some("end") => {
+                    Picked::End => {
                         // Nothing arriving: refused or failed at its start, already said.
                         let Some(mut file) = incoming.take() else {
                             continue;
@@ -209,7 +159,7 @@ pub fn ImportCards() -> Element {
                             }
                         }
                     }
-                    Some("too big") => {
+                    Picked::TooBig => {
                         incoming = None;
                         phase.set(Phase::Idle);
                         error.set(Some(format!(
@@ -217,14 +167,14 @@ pub fn ImportCards() -> Element {
                             MAX_IMPORT_BYTES / 1024 / 1024
                         )));
                     }
-                    Some("unreadable") => {
+                    Picked::Unreadable => {
                         incoming = None;
                         phase.set(Phase::Idle);
                         error.set(Some(format!(
                             "{name} could not be read. Choose it again; nothing was imported."
                         )));
                     }
-                    _ => {}
+                    Picked::Done => {}
                 }
             }
         })
@@ -241,10 +191,9 @@ pub fn ImportCards() -> Element {
             p { class: "small muted",
                 "Anki: .apkg, .colpkg or collection.anki2. Text: one card per row (front, back, tags), or a file Anki exported as \"Notes in plain text\". Cards without a deck of their own go into a deck named after the file. Importing the same Anki deck again updates its notes instead of adding them twice."
             }
-            label { r#for: "import-file", "File to import" }
-            input {
-                id: "import-file",
-                r#type: "file",
+            label { r#for: PICKER, "File to import" }
+            FileInput {
+                id: PICKER,
                 disabled: busy || !ready(),
                 accept: ".apkg,.colpkg,.anki2,.anki21,.csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain",
             }

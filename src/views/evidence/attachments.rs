@@ -1,8 +1,9 @@
-//! Photos and documents on an item: the picker (which offers the camera on a phone), each
-//! file read in the page and sent in pieces, and the files already attached with thumbnails.
+//! Photos and documents on an item: the platform's picker (and on a phone its camera), and
+//! the files already attached with thumbnails.
 
 use super::status::size_text;
 use crate::components::Message;
+use crate::platform::{CameraInput, FileInput, FileWatch, Picked};
 use crate::state::use_app;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -12,66 +13,18 @@ use pocketfolio_core::{
     check_attachment, mime_from_name, ACCEPTED_MIME_TYPES, MAX_ATTACHMENT_BYTES,
 };
 
-/// Watches the picker and, for each choice, sends `["start"]`; per file `["file", name, type,
-/// size]`, its base64 in `["chunk", text]` pieces (a websocket frame can't carry a whole 25 MB
-/// photo) and `["end"]`; then `["done"]`. Files over the limit are announced but not read, so
-/// nothing large crosses for nothing.
-///
-/// The picker's own `click`, `input` and `change` events are stopped before the app's event
-/// handling sees them: the preview's liveview glue would otherwise read every chosen file into a
-/// JSON array of numbers and send it with the event, which chokes on a large photo; and the
-/// desktop glue would swap the webview's own file chooser for a native dialog whose files
-/// arrive empty in the page. The listener is installed once per page; each mounted screen
-/// replaces the function it calls.
-const WATCH_FILES_JS: &str = r#"
-const limit = await dioxus.recv();
-const read = (file) => new Promise((ok, fail) => {
-  const r = new FileReader();
-  r.onload = () => ok(r.result);
-  r.onerror = () => fail(r.error);
-  r.readAsDataURL(file);
-});
-window.__pfAttach = async (input) => {
-  const files = Array.from(input.files || []);
-  if (!files.length) return;
-  dioxus.send(['start']);
-  try {
-    for (const file of files) {
-      dioxus.send(['file', file.name, file.type || '', String(file.size)]);
-      if (file.size <= limit) {
-        const url = await read(file);
-        const text = url.slice(url.indexOf(',') + 1);
-        const piece = 4 * 1024 * 1024;
-        for (let i = 0; i < text.length; i += piece) dioxus.send(['chunk', text.slice(i, i + piece)]);
-      }
-      dioxus.send(['end']);
-    }
-  } catch (e) {
-    dioxus.send(['unreadable']);
-  }
-  input.value = '';
-  dioxus.send(['done']);
-};
-if (!window.__pfAttachWatching) {
-  window.__pfAttachWatching = true;
-  const take = (e) => {
-    if (!(e.target instanceof HTMLInputElement) || e.target.id !== 'attach-file') return;
-    e.stopPropagation();
-    if (e.type === 'change' && window.__pfAttach) window.__pfAttach(e.target);
-  };
-  document.addEventListener('change', take, true);
-  document.addEventListener('input', take, true);
-  document.addEventListener('click', take, true);
-}
-await new Promise(() => {});
-"#;
+/// The picker's id, and the camera's on a phone.
+const PICKER: &str = "attach-file";
+const CAMERA: &str = "attach-photo";
 
 /// One file as it arrived from the page.
-struct Picked {
+struct Arrived {
     name: String,
     mime: String,
     size: u64,
-    base64: String,
+    bytes: Vec<u8>,
+    /// False when the page could not read it whole.
+    whole: bool,
 }
 
 /// The attachment list and, unless `locked`, the picker.
@@ -82,23 +35,14 @@ pub fn Attachments(id: EvidenceId, attachments: Vec<Attachment>, locked: bool) -
     let mut notice = use_signal(|| None::<String>);
     let mut busy = use_signal(|| false);
 
-    // One watcher for the screen's life; it ends with the screen.
+    // One watch for the screen's life; it ends with the screen.
     use_hook(|| {
         spawn(async move {
-            let mut watcher = document::eval(WATCH_FILES_JS);
-            if watcher.send(MAX_ATTACHMENT_BYTES).is_err() {
+            let Some(mut watch) = FileWatch::start(&[PICKER, CAMERA], MAX_ATTACHMENT_BYTES as u64)
+            else {
                 return;
-            }
-            loop {
-                let files = match next_choice(&mut watcher, busy).await {
-                    Some(Ok(files)) => files,
-                    Some(Err(e)) => {
-                        busy.set(false);
-                        error.set(Some(e));
-                        continue;
-                    }
-                    None => return,
-                };
+            };
+            while let Some(files) = next_choice(&mut watch, busy).await {
                 let (saved, problems) = attach_all(app, id, files);
                 busy.set(false);
                 notice.set((!saved.is_empty()).then(|| format!("Attached {}.", saved.join(", "))));
@@ -120,13 +64,10 @@ pub fn Attachments(id: EvidenceId, attachments: Vec<Attachment>, locked: bool) -
                 }
             }
             if !locked {
-                label { r#for: "attach-file", class: "button file-button",
-                    "+ Add a photo or file"
-                }
-                input {
-                    id: "attach-file",
-                    class: "visually-hidden",
-                    r#type: "file",
+                CameraInput { id: CAMERA, disabled: busy() }
+                FileInput {
+                    id: PICKER,
+                    label: "+ Add a photo or file",
                     multiple: true,
                     accept,
                     disabled: busy(),
@@ -169,37 +110,35 @@ fn AttachmentView(attachment: Attachment) -> Element {
     }
 }
 
-/// Waits for the learner's next choice of files and collects them. `None` once the page has
-/// gone; `Some(Err)` when the browser couldn't read a file.
-async fn next_choice(
-    watcher: &mut document::Eval,
-    mut busy: Signal<bool>,
-) -> Option<Result<Vec<Picked>, String>> {
-    let mut files: Vec<Picked> = Vec::new();
-    let mut unreadable = false;
+/// Waits for the learner's next choice of files and collects them; `None` once the page has
+/// gone.
+async fn next_choice(watch: &mut FileWatch, mut busy: Signal<bool>) -> Option<Vec<Arrived>> {
+    let mut files: Vec<Arrived> = Vec::new();
     loop {
-        let message = watcher.recv::<Vec<String>>().await.ok()?;
-        match message.first().map(String::as_str) {
-            Some("start") => busy.set(true),
-            Some("file") if message.len() == 4 => files.push(Picked {
-                name: message[1].clone(),
-                mime: message[2].clone(),
-                size: message[3].parse().unwrap_or(0),
-                base64: String::new(),
-            }),
-            Some("chunk") if message.len() == 2 => {
+        match watch.next().await? {
+            Picked::File { name, mime, size } => {
+                busy.set(true);
+                files.push(Arrived {
+                    name,
+                    mime,
+                    size,
+                    bytes: Vec::new(),
+                    whole: true,
+                });
+            }
+            Picked::Piece { bytes, .. } => {
                 if let Some(f) = files.last_mut() {
-                    f.base64.push_str(&message[1]);
+                    f.bytes.extend_from_slice(&bytes);
                 }
             }
-            Some("unreadable") => unreadable = true,
-            Some("done") if unreadable => {
-                return Some(Err(
-                    "A file could not be read. Try choosing it again; nothing was attached.".into(),
-                ))
+            Picked::Unreadable => {
+                if let Some(f) = files.last_mut() {
+                    f.whole = false;
+                }
             }
-            Some("done") => return Some(Ok(files)),
-            _ => {}
+            Picked::Done => return Some(files),
+            // An over-size file is refused by the core's check on its size, with no bytes.
+            Picked::Ready | Picked::End | Picked::TooBig => {}
         }
     }
 }
@@ -208,7 +147,7 @@ async fn next_choice(
 fn attach_all(
     app: crate::state::AppState,
     id: EvidenceId,
-    files: Vec<Picked>,
+    files: Vec<Arrived>,
 ) -> (Vec<String>, Vec<String>) {
     let mut saved = Vec::new();
     let mut problems = Vec::new();
@@ -223,14 +162,14 @@ fn attach_all(
             problems.push(format!("{e} Nothing was attached."));
             continue;
         }
-        let Ok(bytes) = BASE64.decode(&f.base64) else {
+        if !f.whole || f.bytes.len() as u64 != f.size {
             problems.push(format!(
                 "{} could not be read. Nothing was attached.",
                 f.name
             ));
             continue;
-        };
-        match app.write(|c| c.attach_file(id, &f.name, &mime, &bytes)) {
+        }
+        match app.write(|c| c.attach_file(id, &f.name, &mime, &f.bytes)) {
             Ok(_) => saved.push(f.name),
             Err(e) => problems.push(format!("{e} Nothing was attached.")),
         }
