@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, tempDataDir } from './lib.mjs';
+import { repoRoot, startPhone, tempDataDir } from './lib.mjs';
 
 export const centreBin = process.env.PF_CENTRE_BIN
   || join(process.env.CARGO_TARGET_DIR || join(repoRoot, 'target'), 'debug', 'pocketfolio-centre');
@@ -53,6 +53,27 @@ export async function startCentre() {
     if (running) return running;
   }
   throw new Error('the centre did not start');
+}
+
+// A test file's centre and phone (see `startPhone`): `{ centre, preview, browser, page }`, and
+// `stop()` for all of them. The centre stops if the phone fails to start.
+export async function startCentreAndPhone(name, options) {
+  const centre = await startCentre();
+  let phone;
+  try {
+    phone = await startPhone(name, options);
+  } catch (e) {
+    await stopCentre(centre);
+    throw e;
+  }
+  return {
+    ...phone,
+    centre,
+    stop: async () => {
+      await phone.stop();
+      await stopCentre(centre);
+    },
+  };
 }
 
 // Calls the centre's API: GET, or POST with a JSON `body`.

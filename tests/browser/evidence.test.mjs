@@ -12,12 +12,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import {
-  startPreview, launchBrowser, newPage, openApp, screenshot, tempDataDir,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, report,
-  PHONE, SMALL_PHONE,
+  startPhone, startPreview, newPage, openApp, screenshot, checkPhoneScreen, assertNoHorizontalScroll,
+  report, PHONE, SMALL_PHONE,
 } from './lib.mjs';
 
-const dataDir = tempDataDir('evidence');
+let phone;
 let preview;
 let browser;
 let page;
@@ -27,25 +26,13 @@ let kettlePath;
 let locatedTitle;
 
 before(async () => {
-  preview = await startPreview(dataDir);
-  browser = await launchBrowser();
-  page = await newPage(browser, PHONE);
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  phone = await startPhone('evidence');
+  ({ preview, browser, page } = phone);
 });
 
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => phone?.stop());
 
-async function checkScreen(name) {
-  await assertNoHorizontalScroll(page, name);
-  await assertNamedControls(page, name);
-  await assertTapTargets(page, name);
-  await assertAccessible(page, name);
-  await screenshot(page, `evidence-${name}`);
-}
+const checkScreen = (name) => checkPhoneScreen(page, name, 'evidence');
 
 // A real PNG of w × h pixels in stripes, made here so the test needs no fixture files.
 function png(w, h) {
@@ -111,7 +98,9 @@ test('quick capture from Today: typed text survives a kill, a photo attaches, ba
 
   // Kill the app mid-sentence, start it again: the text is there.
   await preview.kill();
-  preview = await startPreview(dataDir);
+  // Kept on the session, so the end of the file stops this one.
+  phone.preview = await startPreview(phone.dataDir);
+  preview = phone.preview;
   await page.goto(itemUrl.replace(/http:\/\/127\.0\.0\.1:\d+/, preview.url));
   await page.locator('#field-note').waitFor();
   assert.equal(await page.locator('#field-note').inputValue(), 'Helped a customer compare two kettles. I listened, asked an open question, and she bought the');
@@ -364,7 +353,7 @@ test('the portfolio filters by status and exports a ZIP whose index.html lists e
   const problem = page.locator('section:has(#export-heading) [role=alert]');
   assert.equal(await problem.count(), 0, `export failed: ${await problem.allInnerTexts()}`);
   const where = await page.locator('#export-path').innerText();
-  assert.ok(where.startsWith(join(dataDir, 'exports')), `exported to ${where}`);
+  assert.ok(where.startsWith(join(phone.dataDir, 'exports')), `exported to ${where}`);
   assert.ok(existsSync(where), 'the ZIP is on disk');
   await checkScreen('exported');
 

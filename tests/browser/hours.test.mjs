@@ -7,12 +7,10 @@
 // checked at 360×640. Screenshots in test-output/hours-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
-} from './lib.mjs';
-import { startCentre, stopCentre, syncNowUntilNothingWaits as syncNow } from './centre.mjs';
+import { newPage, openApp, tab, screenshot, checkPhoneScreen as checkScreen } from './lib.mjs';
+import { startCentreAndPhone, syncNowUntilNothingWaits as syncNow } from './centre.mjs';
 
+let session;
 let centre;
 let preview;
 let browser;
@@ -24,13 +22,6 @@ function isoDay(days) {
   d.setDate(d.getDate() + days);
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-async function checkScreen(p, what) {
-  await assertNoHorizontalScroll(p, what);
-  await assertNamedControls(p, what);
-  await assertTapTargets(p, what);
-  await assertAccessible(p, what);
 }
 
 async function fillEntry({ date, start, hours, minutes, activity, description }) {
@@ -48,17 +39,11 @@ async function syncNowUntilNothingWaits() {
 }
 
 before(async () => {
-  centre = await startCentre();
-  preview = await startPreview(tempDataDir('hours'));
-  browser = await launchBrowser();
-  page = await newPage(browser);
+  session = await startCentreAndPhone('hours');
+  ({ centre, preview, browser, page } = session);
 });
 
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-  if (centre) await stopCentre(centre);
-});
+after(() => session?.stop());
 
 const yesterday = isoDay(-1);
 

@@ -99,6 +99,39 @@ export async function newPage(browser, viewport = PHONE) {
   return page;
 }
 
+// The phone side of a test file: the preview on a fresh data folder, a browser and one page at
+// `viewport` (a phone's unless said), with the page's script errors logged. `stop()` closes
+// them and removes the folder; a part that never started is skipped.
+export async function startPhone(name, { viewport = PHONE } = {}) {
+  const dataDir = tempDataDir(name);
+  const phone = { dataDir };
+  phone.stop = async () => {
+    await phone.browser?.close();
+    await phone.preview?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    phone.preview = await startPreview(dataDir);
+    phone.browser = await launchBrowser();
+    phone.page = await newPage(phone.browser, viewport);
+  } catch (e) {
+    await phone.stop();
+    throw e;
+  }
+  phone.page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  return phone;
+}
+
+// What every screen of a phone journey must pass: no sideways scroll, every control named,
+// targets large enough, axe-core clean; with `shot`, a screenshot named `${shot}-${what}`.
+export async function checkPhoneScreen(page, what, shot) {
+  await assertNoHorizontalScroll(page, what);
+  await assertNamedControls(page, what);
+  await assertTapTargets(page, what);
+  await assertAccessible(page, what);
+  if (shot) await screenshot(page, `${shot}-${what}`);
+}
+
 // Waits until the liveview socket has rendered the app into #main. A new learner with no
 // centre meets the first-run questions on Today: these journeys skip them, as a learner may
 // (journey.test.mjs answers them once).

@@ -7,12 +7,10 @@
 // Axe finds nothing serious on each screen. Screenshots in test-output/progress-review-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
-} from './lib.mjs';
-import { startCentre, stopCentre, signInOnPhone, syncNowUntilNothingWaits } from './centre.mjs';
+import { openApp, tab, screenshot, checkPhoneScreen as checkScreen } from './lib.mjs';
+import { startCentreAndPhone, signInOnPhone, syncNowUntilNothingWaits } from './centre.mjs';
 
+let session;
 let centre;
 let preview;
 let browser;
@@ -24,13 +22,6 @@ function isoDay(days) {
   d.setDate(d.getDate() + days);
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-async function checkScreen(p, what) {
-  await assertNoHorizontalScroll(p, what);
-  await assertNamedControls(p, what);
-  await assertTapTargets(p, what);
-  await assertAccessible(p, what);
 }
 
 async function sync() {
@@ -48,18 +39,12 @@ async function openReviewOnCentre() {
 }
 
 before(async () => {
-  centre = await startCentre();
-  preview = await startPreview(tempDataDir('progress-review'));
-  browser = await launchBrowser();
-  page = await newPage(browser);
+  session = await startCentreAndPhone('progress-review');
+  ({ centre, preview, browser, page } = session);
   staff = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-  if (centre) await stopCentre(centre);
-});
+after(() => session?.stop());
 
 test('a review recorded on the centre reaches the phone, waiting for the learner', async () => {
   await openApp(page, preview.url);

@@ -6,43 +6,25 @@
 // log says so. axe-core runs on every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { openApp, tab, checkPhoneScreen } from './lib.mjs';
 import {
-  startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, PHONE,
-} from './lib.mjs';
-import {
-  startCentre, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
+  startCentreAndPhone, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
 } from './centre.mjs';
 
-const dataDir = tempDataDir('signatures');
+let session;
 let centre;
 let preview;
 let browser;
 let page;
 
 before(async () => {
-  centre = await startCentre();
-  preview = await startPreview(dataDir);
-  browser = await launchBrowser();
-  page = await newPage(browser, PHONE);
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+  session = await startCentreAndPhone('signatures');
+  ({ centre, preview, browser, page } = session);
 });
 
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-  centre?.child.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => session?.stop());
 
-async function checkScreen(name) {
-  await assertNoHorizontalScroll(page, name);
-  await assertNamedControls(page, name);
-  await assertTapTargets(page, name);
-  await assertAccessible(page, name);
-  await screenshot(page, `signatures-${name}`);
-}
+const checkScreen = (name) => checkPhoneScreen(page, name, 'signatures');
 
 async function saved() {
   await page.locator('#save-state', { hasText: 'Saved on this device' }).waitFor();

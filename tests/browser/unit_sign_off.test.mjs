@@ -6,48 +6,31 @@
 // say it was acknowledged. axe-core runs on each phone step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { openApp, checkPhoneScreen, repoRoot } from './lib.mjs';
 import {
-  startPreview, launchBrowser, newPage, openApp, screenshot, tempDataDir, repoRoot,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, PHONE,
-} from './lib.mjs';
-import {
-  startCentre, centreBin, api, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
+  startCentreAndPhone, centreBin, api, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
 } from './centre.mjs';
 
 const UNIT = 'negotiate';
-const dataDir = tempDataDir('unit-sign-off');
+let session;
 let centre;
 let preview;
 let browser;
 let page;
 
 before(async () => {
-  centre = await startCentre();
+  session = await startCentreAndPhone('unit-sign-off');
+  ({ centre, preview, browser, page } = session);
   const enrol = spawnSync(centreBin, ['admin', 'enrol', 'lee', 'proqual-cs-l2'], { env: centre.env, encoding: 'utf8' });
   assert.equal(enrol.status, 0, enrol.stderr);
-  preview = await startPreview(dataDir);
-  browser = await launchBrowser();
-  page = await newPage(browser, PHONE);
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
 });
 
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-  centre?.child.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => session?.stop());
 
-async function checkScreen(name) {
-  await assertNoHorizontalScroll(page, name);
-  await assertNamedControls(page, name);
-  await assertTapTargets(page, name);
-  await assertAccessible(page, name);
-  await screenshot(page, `unit-sign-off-${name}`);
-}
+const checkScreen = (name) => checkPhoneScreen(page, name, 'unit-sign-off');
 
 // Every assessment criterion of the unit, from the built-in content.
 function criteriaOfUnit() {
