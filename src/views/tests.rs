@@ -640,3 +640,25 @@ fn the_declaration_is_signed_in_the_shared_box_described_by_its_text() {
     let label = tag_with_id(&html, "declaration-name-label");
     assert!(label.contains("for=\"declaration-name\""), "{label}");
 }
+
+#[test]
+fn the_portfolio_names_a_testimony_by_its_witness_and_flags_a_voided_one() {
+    let (_dir, backend) = prepared(|col| {
+        signed_testimony(col);
+        let voided = signed_testimony(col);
+        let mut fields = col.evidence(voided).unwrap().fields;
+        fields.insert("context".into(), "A supplier visit on Monday.".into());
+        col.autosave_evidence(voided, "", fields).unwrap();
+    });
+    let html = render_at(backend, "/evidence");
+    assert!(
+        html.contains("Witness: Priya Shah — A supplier visit on Monday."),
+        "titled by witness and activity: {html}"
+    );
+    assert!(html.contains("Witness: Priya Shah — A supplier visit."));
+    assert_eq!(
+        html.matches("voided-flag").count(),
+        1,
+        "only the edited statement is flagged"
+    );
+}
