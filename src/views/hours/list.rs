@@ -10,7 +10,7 @@ use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
 use pocketfolio_core::apprenticeship::{
-    clock_time, hours_and_minutes, long_date, HoursEntry, HoursState, Progress,
+    clock_time, hours_and_minutes, long_date, EmployerState, HoursEntry, HoursState, Progress,
 };
 use pocketfolio_core::model::{EvidenceId, HoursEntryId};
 use pocketfolio_core::{HoursChange, LoggedHours};
@@ -216,6 +216,11 @@ fn EntryRow(
         ),
     };
     let name = format!("{} on {}", e.activity.label(), long_date(e.date));
+    let employer = logged.employer.sentence();
+    let employer_class = match &logged.employer {
+        EmployerState::Queried { .. } => "status-referred-back",
+        _ => "status-accepted",
+    };
     rsx! {
         li { class: "hours-entry", "data-entry-id": "{e.id}",
             div { class: "spread",
@@ -238,6 +243,9 @@ fn EntryRow(
                 }
             }
             p { class: "badge {state_class} hours-state", "{state_text}" }
+            if let Some(employer) = employer {
+                p { class: "badge {employer_class} hours-employer", "{employer}" }
+            }
             div { class: "row",
                 button {
                     r#type: "button", "aria-label": "Change {name}",

@@ -9,6 +9,9 @@
 //!   the chart and a warning when behind.
 //! - [`HoursDecision`] and [`HoursState`]: the assessor's confirmation or rejection, which
 //!   stands only for the version of the entry it was about.
+//! - [`EmployerCheck`] and [`EmployerState`]: the employer's confirmation or query of an
+//!   entry through a one-time link, beside the assessor's decision; [`may_answer`] decides
+//!   which entries a link asks about.
 //! - [`ReviewInterval`], [`next_review_due`], [`review_overdue`]: the review schedule;
 //!   [`ReviewStanding`]: next due or overdue; [`ProgressReview`] and [`check_review`].
 //! - [`SignedReview`]: a review with its signature log, signed in order (learner, employer,
@@ -18,6 +21,7 @@
 mod activity;
 mod check;
 mod confirmation;
+mod employer_check;
 mod entry;
 mod programme;
 mod progress;
@@ -33,6 +37,10 @@ mod testing;
 pub use activity::Activity;
 pub use check::{check, long_date, problems, HoursField, HoursProblem, MAX_DESCRIPTION_CHARS};
 pub use confirmation::{check_decision, DecisionProblem, HoursDecision, HoursState, Verdict};
+pub use employer_check::{
+    check_employer_answer, may_answer, EmployerCheck, EmployerCheckProblem, EmployerState,
+    EmployerVerdict, MAX_QUERY_CHARS,
+};
 pub use entry::{clock_time, hours_and_minutes, HoursEntry, MINUTES_PER_DAY};
 pub use programme::{BreakInLearning, Plan, Programme, WorkingDay};
 pub use progress::{progress, Progress, WeekPoint};

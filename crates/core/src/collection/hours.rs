@@ -4,8 +4,8 @@
 
 use super::{Collection, OpChanges};
 use crate::apprenticeship::{
-    problems, progress, Activity, HoursDecision, HoursEntry, HoursProblem, HoursState, Programme,
-    Progress, ReviewStanding,
+    problems, progress, Activity, EmployerCheck, EmployerState, HoursDecision, HoursEntry,
+    HoursProblem, HoursState, Programme, Progress, ReviewStanding,
 };
 use crate::model::{CardId, HoursEntryId};
 use crate::queue::Session;
@@ -33,6 +33,8 @@ pub struct LoggedHours {
     pub entry: HoursEntry,
     /// Confirmed, rejected or waiting.
     pub state: HoursState,
+    /// What the employer said of this version through their link, if anything.
+    pub employer: EmployerState,
     /// When it was last changed (ms).
     pub updated_ms: i64,
 }
@@ -99,8 +101,9 @@ impl Collection {
             .store
             .all_hours()?
             .into_iter()
-            .map(|(record, decision)| LoggedHours {
+            .map(|(record, decision, employer)| LoggedHours {
                 state: HoursState::of(record.hlc, decision.as_ref()),
+                employer: EmployerState::of(record.hlc, employer.as_ref()),
                 entry: record.entry,
                 updated_ms: record.updated_ms,
             })
@@ -276,6 +279,20 @@ impl Collection {
             .map(|d| d.hlc);
         if crate::sync::rules::remote_wins(held, decision.hlc) {
             self.store.set_hours_decision(decision)?;
+        }
+        Ok(())
+    }
+
+    /// Applies the employer's pulled word on an entry: the latest (by stamp) is kept.
+    pub(crate) fn merge_employer_check(&self, check: &EmployerCheck) -> Result<()> {
+        self.observe(check.hlc)?;
+        let held = self
+            .store
+            .get_hours(check.entry_id)?
+            .and_then(|r| r.employer)
+            .map(|c| c.hlc);
+        if crate::sync::rules::remote_wins(held, check.hlc) {
+            self.store.set_hours_employer_check(check)?;
         }
         Ok(())
     }

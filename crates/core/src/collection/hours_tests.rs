@@ -2,8 +2,8 @@
 //! centre.
 
 use crate::apprenticeship::{
-    Activity, HoursEntry, HoursField, HoursState, Plan, Programme, ReviewStanding, Verdict,
-    WorkingDay,
+    Activity, EmployerState, EmployerVerdict, HoursEntry, HoursField, HoursState, Plan, Programme,
+    ReviewStanding, Verdict, WorkingDay,
 };
 use crate::collection::HoursChange;
 use crate::model::HoursEntryId;
@@ -281,6 +281,43 @@ fn hours_logged_offline_reach_the_other_device_and_the_confirmation_comes_back()
     phone.sync();
     assert_eq!(phone.col().hours().unwrap()[0].state, HoursState::Pending);
     assert_eq!(phone.col().hours_progress().unwrap().unwrap().confirmed, 0);
+}
+
+#[test]
+fn the_employers_query_reaches_both_devices_and_a_change_asks_again() {
+    let centre = MemoryCentre::new();
+    centre.set_programme(Some(programme()));
+    let phone = Device::new(&centre);
+    let tablet = Device::new(&centre);
+    phone.sync();
+    let logged = entry("2026-11-20", 9 * 60, 90);
+    phone.col().log_hours(logged.clone()).unwrap();
+    phone.sync();
+    assert!(centre.employer_checks_hours(
+        logged.id,
+        EmployerVerdict::Queried,
+        "Lee was on the till then",
+        T0
+    ));
+    phone.sync();
+    tablet.sync();
+    for device in [&phone, &tablet] {
+        let held = &device.col().hours().unwrap()[0];
+        assert_eq!(
+            held.employer.sentence().as_deref(),
+            Some("Queried by the employer, E. Employer: Lee was on the till then")
+        );
+        // The employer's word is beside the assessor's decision, never in place of it.
+        assert_eq!(held.state, HoursState::Pending);
+    }
+    let mut changed = logged.clone();
+    changed.start_min = 10 * 60;
+    phone.clock.advance_ms(60_000);
+    phone.col().log_hours(changed).unwrap();
+    assert_eq!(
+        phone.col().hours().unwrap()[0].employer,
+        EmployerState::Unchecked
+    );
 }
 
 #[derive(Debug, Clone)]

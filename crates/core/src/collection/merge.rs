@@ -85,6 +85,7 @@ impl Collection {
                         }
                     }
                     PullBody::HoursDecision(decision) => col.merge_hours_decision(decision)?,
+                    PullBody::EmployerCheck(check) => col.merge_employer_check(check)?,
                     PullBody::Parameters {
                         parameters,
                         review_count,

@@ -1,7 +1,7 @@
 //! The hours log and the programme: one row per entry, the programme in one row.
 
 use super::Store;
-use crate::apprenticeship::{HoursDecision, Programme};
+use crate::apprenticeship::{EmployerCheck, HoursDecision, Programme};
 use crate::model::HoursEntryId;
 use crate::sync::protocol::HoursRecord;
 use crate::sync::Hlc;
@@ -9,12 +9,17 @@ use crate::Result;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-/// An entry as stored: the standing version (none once deleted) and the latest decision.
+/// An entry as stored: the standing version (none once deleted), the assessor's latest
+/// decision and the employer's latest word.
 pub(crate) struct HoursRow {
     pub record: Option<HoursRecord>,
     pub deleted: bool,
     pub decision: Option<HoursDecision>,
+    pub employer: Option<EmployerCheck>,
 }
+
+/// An entry that stands, with the assessor's and the employer's latest word on it.
+pub(crate) type StandingHours = (HoursRecord, Option<HoursDecision>, Option<EmployerCheck>);
 
 /// Where the stored programme came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,36 +34,46 @@ fn parse<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Option<
 
 impl Store {
     pub(crate) fn get_hours(&self, id: HoursEntryId) -> Result<Option<HoursRow>> {
-        let row: Option<(Option<String>, Option<i64>, Option<String>)> = self
+        type Row = (Option<String>, Option<i64>, Option<String>, Option<String>);
+        let row: Option<Row> = self
             .conn
-            .prepare_cached("SELECT record, deleted_ms, decision FROM hours_entry WHERE id = ?")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached(
+                "SELECT record, deleted_ms, decision, employer_check FROM hours_entry WHERE id = ?",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
-        let Some((record, deleted, decision)) = row else {
+        let Some((record, deleted, decision, employer)) = row else {
             return Ok(None);
         };
         Ok(Some(HoursRow {
             record: parse(record)?,
             deleted: deleted.is_some(),
             decision: parse(decision)?,
+            employer: parse(employer)?,
         }))
     }
 
-    /// Every entry not deleted, with its latest decision, by date and start.
-    pub(crate) fn all_hours(&self) -> Result<Vec<(HoursRecord, Option<HoursDecision>)>> {
+    /// Every entry not deleted, with its latest decision and employer's word, by date and
+    /// start.
+    pub(crate) fn all_hours(&self) -> Result<Vec<StandingHours>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record, decision FROM hours_entry WHERE record IS NOT NULL ORDER BY date",
+            "SELECT record, decision, employer_check FROM hours_entry WHERE record IS NOT NULL \
+             ORDER BY date",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (record, decision) = row?;
+            let (record, decision, employer) = row?;
             let record: HoursRecord = serde_json::from_str(&record)?;
-            out.push((record, parse(decision)?));
+            out.push((record, parse(decision)?, parse(employer)?));
         }
-        out.sort_by_key(|(r, _)| (r.entry.date, r.entry.start_min));
+        out.sort_by_key(|(r, _, _)| (r.entry.date, r.entry.start_min));
         Ok(out)
     }
 
@@ -105,6 +120,16 @@ impl Store {
                  ON CONFLICT (id) DO UPDATE SET decision = ?2",
             )?
             .execute(params![decision.entry_id, serde_json::to_string(decision)?])?;
+        Ok(())
+    }
+
+    pub(crate) fn set_hours_employer_check(&self, check: &EmployerCheck) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO hours_entry (id, employer_check) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET employer_check = ?2",
+            )?
+            .execute(params![check.entry_id, serde_json::to_string(check)?])?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use super::protocol::{
 };
 use super::transport::{PushOutcome, Transport, TransportError};
 use super::{rules, Hlc};
-use crate::apprenticeship::{HoursDecision, Programme, Verdict};
+use crate::apprenticeship::{EmployerCheck, EmployerVerdict, HoursDecision, Programme, Verdict};
 use crate::model::{AssessorStatus, DeviceId, EvidenceId, HoursEntryId};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -150,6 +150,38 @@ impl MemoryCentre {
                 verdict,
                 reason: reason.to_string(),
                 assessor: "A. Assessor".into(),
+                time_ms: now_ms,
+                version,
+                hlc,
+            }),
+        });
+        true
+    }
+
+    /// The employer confirms or queries, through their link, the version of an hours entry
+    /// the centre holds now; false (and nothing happens) if it never arrived or was deleted.
+    pub fn employer_checks_hours(
+        &self,
+        entry_id: HoursEntryId,
+        verdict: EmployerVerdict,
+        reason: &str,
+        now_ms: i64,
+    ) -> bool {
+        let mut state = self.state();
+        let Some(version) = rules::hours_in_stream(&state.log, entry_id).map(|r| r.hlc) else {
+            return false;
+        };
+        let hlc = Hlc::tick(state.clock, now_ms, uuid::Uuid::nil());
+        state.clock = Some(hlc);
+        let cursor = state.log.len() as u64 + 1;
+        state.log.push(PulledChange {
+            cursor,
+            origin: Origin::Centre,
+            body: PullBody::EmployerCheck(EmployerCheck {
+                entry_id,
+                verdict,
+                reason: reason.to_string(),
+                employer: "E. Employer".into(),
                 time_ms: now_ms,
                 version,
                 hlc,

@@ -5,7 +5,7 @@
 //! change at most once, by (device, seq), and the change id makes replays harmless.
 
 use super::hlc::Hlc;
-use crate::apprenticeship::{HoursDecision, HoursEntry, Programme};
+use crate::apprenticeship::{EmployerCheck, HoursDecision, HoursEntry, Programme};
 use crate::model::{
     AssessorStatus, CardId, ChangeId, DeckId, DeviceId, EvidenceId, HoursEntryId, LearnerStatus,
     NoteFields, NoteId, ReviewEvent, ReviewId, ReviewLog, Settings,
@@ -411,6 +411,8 @@ pub enum PullBody {
     Assessment(AssessmentRecord),
     /// The assessor confirmed or rejected an hours entry.
     HoursDecision(HoursDecision),
+    /// The employer confirmed or queried an hours entry through their one-time link.
+    EmployerCheck(EmployerCheck),
     /// FSRS parameters the centre fitted from the learner's reviews.
     Parameters {
         /// The 21 FSRS-6 parameters.
