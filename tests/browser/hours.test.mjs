@@ -2,8 +2,10 @@
 // programme, log an entry, see an overlapping one refused at its field, delete and undo, link
 // an entry to the evidence it produced, then sign in to the real centre, sync, have the
 // assessor confirm the entry on the centre's pages, and see the confirmation come back after
-// the next sync. A revision session is logged with one tap from its summary. The provider
-// records a progress review, and the phone's next due date moves on. The same screen is
+// the next sync; the employer, by a one-time link, queries an entry the assessor has not
+// decided (a query without a reason refused first), and the phone shows it. A revision
+// session is logged with one tap from its summary. The provider records a progress review,
+// and the phone's next due date moves on. The same screen is
 // checked at 360×640. Screenshots in test-output/hours-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -207,7 +209,37 @@ test('synced to the centre, confirmed by the assessor, and the confirmation come
   await assessor.locator('textarea[name="targets"]').fill('Finish the negotiation unit');
   await assessor.getByRole('button', { name: 'Record review' }).click();
   await assessor.locator('#review-standing').getByText(/^The next progress review is due by /).waitFor();
+  // The employer is recorded, then asked by a one-time link about the hours still waiting.
+  await assessor.locator('input[name="name"]').fill('Erin Shaw');
+  await assessor.locator('input[name="organisation"]').fill("Shaw's Stores");
+  await assessor.locator('input[name="email"]').fill('erin@shaws.example');
+  await assessor.getByRole('button', { name: 'Save the employer' }).click();
+  await assessor.locator('#employer-hours-form')
+    .getByRole('button', { name: 'Make a link for the employer' }).click();
+  const link = await assessor.locator('#employer-hours-link').inputValue();
   await assessor.close();
+
+  // The employer, with no account: a query without a reason is refused beside its entry,
+  // with every choice kept; then the answers go in, once.
+  // bypassCSP lets axe's script in; the page's own policy forbids inline scripts.
+  const employerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const employer = await employerContext.newPage();
+  await employer.goto(`${centre.url}${link}`);
+  const asked = employer.locator('fieldset.hours-answer');
+  assert.ok(await asked.count() >= 1);
+  assert.equal(await asked.filter({ hasText: 'Negotiation workshop at college' }).count(), 0,
+    'hours the assessor confirmed are not asked about');
+  for (const f of await asked.all()) await f.getByLabel('They did this training').check();
+  const revision = asked.filter({ hasText: 'Revision in Pocketfolio' });
+  await revision.getByLabel('Query it').check();
+  await employer.getByRole('button', { name: 'Send my answers' }).click();
+  await revision.locator('p.error').getByText(/^Say what is wrong with the hours on /).waitFor();
+  assert.ok(await revision.getByLabel('Query it').isChecked(), 'the choice is kept');
+  await assertAccessible(employer, 'employer hours link refused');
+  await revision.getByLabel('What is wrong (for a query)').fill('Not on the rota that day');
+  await employer.getByRole('button', { name: 'Send my answers' }).click();
+  await employer.locator('#answered').waitFor();
+  await employerContext.close();
 
   await syncNowUntilNothingWaits();
   await page.locator('#hours-link').click();
@@ -215,6 +247,9 @@ test('synced to the centre, confirmed by the assessor, and the confirmation come
     .getByText('Confirmed by Ann Assessor').waitFor();
   await page.locator('#hours-list > li').filter({ hasText: 'Revision in Pocketfolio' })
     .getByText('Waiting for your assessor').waitFor();
+  // The employer's word is shown beside the assessor's, not in place of it.
+  await page.locator('#hours-list > li').filter({ hasText: 'Revision in Pocketfolio' })
+    .getByText('Queried by the employer, Erin Shaw: Not on the rota that day').waitFor();
   assert.equal(await page.locator('#hours-confirmed').innerText(), '1 h');
   // The review held today moves the next one three months on, on the phone too.
   // Calendar months as the core counts them: 30 November gives 28 February, not 2 March.

@@ -19,6 +19,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("hours_entries", "learner_id"),
     ("programmes", "learner_id"),
     ("employer_links", "learner_id"),
+    ("employer_hours_links", "learner_id"),
     ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
     ("declarations", "learner_id"),

@@ -9,7 +9,9 @@ use super::error::{DbError, DbResult};
 use super::evidence::CENTRE_NODE;
 use super::sync::json;
 use super::{now_ms, Db, Scope};
-use pocketfolio_core::apprenticeship::{HoursDecision, HoursState, Programme, Verdict};
+use pocketfolio_core::apprenticeship::{
+    EmployerCheck, EmployerState, HoursDecision, HoursState, Programme, Verdict,
+};
 use pocketfolio_core::model::HoursEntryId;
 use pocketfolio_core::sync::protocol::{HoursRecord, Origin, PullBody};
 use pocketfolio_core::sync::{rules, Hlc};
@@ -24,6 +26,8 @@ pub struct StoredHours {
     pub deleted: bool,
     /// The assessor's latest decision.
     pub decision: Option<HoursDecision>,
+    /// The employer's latest word, given through a link.
+    pub employer: Option<EmployerCheck>,
 }
 
 impl StoredHours {
@@ -32,6 +36,14 @@ impl StoredHours {
         match &self.record {
             Some(r) => HoursState::of(r.hlc, self.decision.as_ref()),
             None => HoursState::Pending,
+        }
+    }
+
+    /// Where the entry stands with the employer, by the core's rule.
+    pub fn employer_state(&self) -> EmployerState {
+        match &self.record {
+            Some(r) => EmployerState::of(r.hlc, self.employer.as_ref()),
+            None => EmployerState::Unchecked,
         }
     }
 }
@@ -47,7 +59,8 @@ pub(crate) async fn get(
     id: &str,
 ) -> Result<Option<StoredHours>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT record, deleted, decision FROM hours_entries WHERE learner_id = $1 AND id = $2",
+        "SELECT record, deleted, decision, employer_check FROM hours_entries \
+         WHERE learner_id = $1 AND id = $2",
     )
     .bind(learner_id)
     .bind(id)
@@ -58,6 +71,7 @@ pub(crate) async fn get(
             record: parse(r.try_get("record")?),
             deleted: r.try_get::<i64, _>("deleted")? != 0,
             decision: parse(r.try_get("decision")?),
+            employer: parse(r.try_get("employer_check")?),
         })
     })
     .transpose()
@@ -100,7 +114,7 @@ pub(crate) async fn add_history(
 }
 
 /// Writes the entry's row from what stands now.
-async fn store(
+pub(crate) async fn store(
     conn: &mut AnyConnection,
     learner_id: &str,
     id: &str,
@@ -111,10 +125,12 @@ async fn store(
     });
     sqlx::query(
         "INSERT INTO hours_entries (learner_id, id, record, entry_date, minutes, deleted, \
-         decision, state, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         decision, state, updated_ms, employer_check) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (learner_id, id) DO UPDATE SET record = excluded.record, \
          entry_date = excluded.entry_date, minutes = excluded.minutes, deleted = excluded.deleted, \
-         decision = excluded.decision, state = excluded.state, updated_ms = excluded.updated_ms",
+         decision = excluded.decision, state = excluded.state, updated_ms = excluded.updated_ms, \
+         employer_check = excluded.employer_check",
     )
     .bind(learner_id)
     .bind(id)
@@ -125,6 +141,7 @@ async fn store(
     .bind(held.decision.as_ref().map(json).transpose()?)
     .bind(held.state().code())
     .bind(now_ms())
+    .bind(held.employer.as_ref().map(json).transpose()?)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -163,10 +180,12 @@ pub(crate) async fn put(
     )
     .await?;
     if wins {
+        let (decision, employer) = held.map_or((None, None), |h| (h.decision, h.employer));
         let next = StoredHours {
             record: Some(record.clone()),
             deleted: false,
-            decision: held.and_then(|h| h.decision),
+            decision,
+            employer,
         };
         store(conn, learner_id, &id, &next).await?;
     }
@@ -200,10 +219,12 @@ pub(crate) async fn delete(
         },
     )
     .await?;
+    let (decision, employer) = held.map_or((None, None), |h| (h.decision, h.employer));
     let next = StoredHours {
         record: None,
         deleted: true,
-        decision: held.and_then(|h| h.decision),
+        decision,
+        employer,
     };
     store(conn, learner_id, id, &next).await
 }
@@ -245,7 +266,7 @@ impl Db {
         learner_id: Option<&str>,
     ) -> Result<Vec<LearnerEntry>, sqlx::Error> {
         let sql = format!(
-            "SELECT learner_id, record, deleted, decision FROM hours_entries \
+            "SELECT learner_id, record, deleted, decision, employer_check FROM hours_entries \
              WHERE deleted = 0 AND learner_id IN {} AND ($2 = '' OR learner_id = $2) \
              ORDER BY learner_id, entry_date, id",
             Scope::visible_learners(1)
@@ -263,6 +284,7 @@ impl Db {
                     record: parse(r.try_get("record")?),
                     deleted: false,
                     decision: parse(r.try_get("decision")?),
+                    employer: parse(r.try_get("employer_check")?),
                 },
             });
         }

@@ -9,6 +9,7 @@ pub mod assignments;
 pub mod attachments;
 pub mod audit;
 mod declarations;
+pub mod employer_hours;
 pub mod employers;
 pub mod enrolments;
 pub mod eqa;
@@ -122,6 +123,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (23, include_str!("employers.sql")),
     (24, include_str!("declarations.sql")),
     (25, include_str!("unit_sign_offs.sql")),
+    (26, include_str!("employer_hours.sql")),
 ];
 
 impl Db {

@@ -15,11 +15,13 @@ use axum::Form;
 use pocketfolio_core::apprenticeship::{hours_and_minutes, long_date};
 use serde::Deserialize;
 
-fn private(response: Response) -> Response {
+/// The page as a link holder gets it: the token is in the address, so it sends no referrer.
+pub(super) fn private(response: Response) -> Response {
     ([(header::REFERRER_POLICY, "no-referrer")], response).into_response()
 }
 
-fn refused(e: ApiError) -> Response {
+/// A link that cannot be used, in a sentence (server faults hidden).
+pub(super) fn refused(e: ApiError) -> Response {
     let status = e.status();
     let message = if status.is_server_error() {
         tracing::error!(error = %e, "employer link failed");

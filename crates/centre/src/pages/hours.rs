@@ -59,6 +59,9 @@ fn learner_body(h: &LearnerHours, csrf: Option<&str>) -> String {
                 format!("Rejected by {}: {}", escape(assessor), escape(reason))
             }
         };
+        let employer = e.employer.sentence().map_or_else(String::new, |s| {
+            format!(r#"<p class="employer-answer">{}</p>"#, escape(&s))
+        });
         let checks: String = e
             .problems
             .iter()
@@ -76,7 +79,7 @@ fn learner_body(h: &LearnerHours, csrf: Option<&str>) -> String {
         });
         rows.push_str(&format!(
             r#"<tr data-entry="{id}"><td>{date}</td><td>{start}–{end}</td><td>{dur}</td><td>{activity}</td>
-<td>{desc}{checks}</td><td class="state">{state}</td>
+<td>{desc}{checks}</td><td class="state">{state}{employer}</td>
 <td>{decide}
 <a href="/learners/{lid}/hours/{id}">History</a></td></tr>"#,
             date = escape(&long_date(entry.date)),
@@ -98,7 +101,10 @@ fn learner_body(h: &LearnerHours, csrf: Option<&str>) -> String {
     format!(
         r#"<h1>Off-the-job hours: {name}</h1>
 <p><a href="/learners/{lid}">Evidence</a> · <a class="button" href="/learners/{lid}/hours.csv">Download CSV</a></p>
-{progress}<h2>Entries</h2>{table}<h2>Programme</h2>{programme}"#,
+{progress}<h2>Entries</h2>{table}{ask}<h2>Programme</h2>{programme}"#,
+        ask = csrf.map_or_else(String::new, |csrf| super::employer_hours_request::form(
+            h, csrf
+        )),
         name = escape(&h.learner.display_name),
         progress = progress_html(h),
         programme = match (csrf, h.programme.as_ref()) {

@@ -8,6 +8,8 @@ mod account;
 mod admin;
 mod admin_account;
 mod audit;
+mod employer_hours_link;
+mod employer_hours_request;
 mod employer_link;
 mod eqa;
 mod eqa_pack;
@@ -110,6 +112,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/employer/{token}",
             get(employer_link::show).post(employer_link::sign),
+        )
+        .route(
+            "/learners/{learner}/employer-hours-link",
+            post(employer_hours_request::make),
+        )
+        .route(
+            "/employer/hours/{token}",
+            get(employer_hours_link::show).post(employer_hours_link::answer),
         )
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))

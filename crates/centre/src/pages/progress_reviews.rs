@@ -83,7 +83,7 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) 
 <p class="hint">The off-the-job hours to the day it was held are taken from the hours log.</p>
 <button type="submit">Record review</button></form>
 <form method="post" action="/learners/{lid}/employer" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
-<h3>The employer</h3><p class="hint">Who signs the reviews for the employer, by a one-time link.</p>
+<h3>The employer</h3><p class="hint">Who signs the reviews and confirms the hours for the employer, by one-time links.</p>
 <label>Full name <input name="name" value="{ename}" required></label>
 <label>Organisation <input name="organisation" value="{eorg}" required></label>
 <label>Email <input type="email" name="email" value="{email}" required></label>

@@ -21,7 +21,7 @@ pub const LINK_DAYS: i64 = 14;
 /// Most characters in each part of a contact.
 const MAX_CONTACT_CHARS: usize = 200;
 
-fn check_staff(actor: &Account) -> ApiResult<()> {
+pub(super) fn check_staff(actor: &Account) -> ApiResult<()> {
     if matches!(actor.role, Role::Learner | Role::Eqa) {
         return Err(ApiError::forbidden(
             "Only the learner's assessor or an administrator manages the employer's part.",
@@ -146,15 +146,21 @@ fn usable(link: Option<&EmployerLink>, now: i64) -> ApiResult<()> {
     let Some(link) = link else {
         return Err(ApiError::NotFound("This link"));
     };
-    if link.used_ms.is_some() {
+    link_usable(link.used_ms, link.expires_ms, now)
+}
+
+/// Whether a one-time link used at `used_ms` (if ever) and expiring at `expires_ms` still
+/// works at `now`; every kind of employer link is judged by this.
+pub(super) fn link_usable(used_ms: Option<i64>, expires_ms: i64, now: i64) -> ApiResult<()> {
+    if used_ms.is_some() {
         return Err(ApiError::Gone(
-            "This link has already been used: it works once. If you need to sign again, ask \
-             the training provider for a new link."
+            "This link has already been used: it works once. If you need it again, ask the \
+             training provider for a new link."
                 .into(),
         ));
     }
-    if link.expires_ms <= now {
-        let day = chrono::DateTime::from_timestamp_millis(link.expires_ms)
+    if expires_ms <= now {
+        let day = chrono::DateTime::from_timestamp_millis(expires_ms)
             .map(|t| long_date(t.date_naive()))
             .unwrap_or_default();
         return Err(ApiError::Gone(format!(

@@ -9,8 +9,8 @@ use crate::db::hours::LearnerEntry;
 use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::apprenticeship::{
-    check_decision, problems, progress, HoursDecision, HoursEntry, HoursState, Programme, Progress,
-    Verdict,
+    check_decision, problems, progress, EmployerState, HoursDecision, HoursEntry, HoursState,
+    Programme, Progress, Verdict,
 };
 use pocketfolio_core::model::HoursEntryId;
 use pocketfolio_core::sync::protocol::HoursRecord;
@@ -30,6 +30,8 @@ pub struct EntryView {
     pub record: HoursRecord,
     /// Confirmed, rejected or waiting.
     pub state: HoursState,
+    /// What the employer said of this version through their link, if anything.
+    pub employer: EmployerState,
     /// The checks' sentences, empty when it passes them all.
     pub problems: Vec<String>,
 }
@@ -110,14 +112,17 @@ pub async fn cohort_hours(db: &Db, scope: &Scope) -> ApiResult<Vec<LearnerHours>
 
 fn assemble(learner: Account, programme: Option<Programme>, held: &[LearnerEntry]) -> LearnerHours {
     let today = today();
-    let records: Vec<(HoursRecord, HoursState)> = held
+    let records: Vec<(HoursRecord, HoursState, EmployerState)> = held
         .iter()
-        .filter_map(|e| Some((e.held.record.clone()?, e.held.state())))
+        .filter_map(|e| {
+            let record = e.held.record.clone()?;
+            Some((record, e.held.state(), e.held.employer_state()))
+        })
         .collect();
-    let entries: Vec<HoursEntry> = records.iter().map(|(r, _)| r.entry.clone()).collect();
+    let entries: Vec<HoursEntry> = records.iter().map(|(r, ..)| r.entry.clone()).collect();
     let views = records
         .iter()
-        .map(|(record, state)| EntryView {
+        .map(|(record, state, employer)| EntryView {
             problems: programme
                 .as_ref()
                 .map(|p| {
@@ -134,10 +139,11 @@ fn assemble(learner: Account, programme: Option<Programme>, held: &[LearnerEntry
                 .unwrap_or_default(),
             record: record.clone(),
             state: state.clone(),
+            employer: employer.clone(),
         })
         .collect();
     let with_state: Vec<(HoursEntry, HoursState)> =
-        records.into_iter().map(|(r, s)| (r.entry, s)).collect();
+        records.into_iter().map(|(r, s, _)| (r.entry, s)).collect();
     LearnerHours {
         progress: programme.as_ref().map(|p| progress(p, &with_state, today)),
         learner,
@@ -202,12 +208,16 @@ pub fn entries_csv(learners: &[LearnerHours]) -> ApiResult<Vec<u8>> {
         "state",
         "decided_by",
         "reason",
+        "employer_answer",
+        "employer",
+        "employer_reason",
         "entry_id",
     ])
     .map_err(err)?;
     for l in learners {
         for e in &l.entries {
             let entry = &e.record.entry;
+            let employer_by = employer_said(&e.employer);
             let (by, reason) = match &e.state {
                 HoursState::Pending => ("", ""),
                 HoursState::Confirmed { assessor } => (assessor.as_str(), ""),
@@ -225,6 +235,9 @@ pub fn entries_csv(learners: &[LearnerHours]) -> ApiResult<Vec<u8>> {
                 e.state.label().to_string(),
                 inert(by),
                 inert(reason),
+                e.employer.code().to_string(),
+                inert(employer_by.0),
+                inert(employer_by.1),
                 entry.id.to_string(),
             ])
             .map_err(err)?;
@@ -232,6 +245,15 @@ pub fn entries_csv(learners: &[LearnerHours]) -> ApiResult<Vec<u8>> {
     }
     out.into_inner()
         .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Who answered for the employer and, for a query, why; empty when unchecked.
+fn employer_said(state: &EmployerState) -> (&str, &str) {
+    match state {
+        EmployerState::Unchecked => ("", ""),
+        EmployerState::Confirmed { employer } => (employer, ""),
+        EmployerState::Queried { employer, reason } => (employer, reason),
+    }
 }
 
 /// One row per learner: planned to date, logged, confirmed, waiting, rejected (hours).

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod assignments;
 pub mod audit;
+pub mod employer_hours;
 pub mod employers;
 pub mod eqa;
 pub mod eqa_pack;
