@@ -9,7 +9,9 @@
 // checked at 360×640. Screenshots in test-output/hours-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, openApp, tab, screenshot, checkPhoneScreen as checkScreen } from './lib.mjs';
+import {
+  newPage, openApp, tab, screenshot, assertAccessible, checkPhoneScreen as checkScreen,
+} from './lib.mjs';
 import { startCentreAndPhone, syncNowUntilNothingWaits as syncNow } from './centre.mjs';
 
 let session;
