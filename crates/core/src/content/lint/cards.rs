@@ -22,7 +22,10 @@ pub(crate) fn check(bundle: &ContentBundle, problems: &mut Vec<String>) {
     let notes: Vec<&NoteSpec> = bundle.notes().map(|(_, n)| n).collect();
     for note in &notes {
         match note.kind {
-            CardKind::Reversed => reverse_gives_acronym_away(note, problems),
+            CardKind::Reversed => {
+                reverse_gives_acronym_away(note, problems);
+                reverse_shows_its_term(note, problems);
+            }
             CardKind::Cloze => cloze_gives_answer_away(note, problems),
             CardKind::Basic => {}
         }
@@ -67,6 +70,26 @@ fn reverse_gives_acronym_away(note: &NoteSpec, problems: &mut Vec<String>) {
                 note.id
             ));
         }
+    }
+}
+
+/// A reversed card whose back uses half or more of the front's own topic words: the reverse
+/// card asks for the term while showing most of it ("Total sales value ÷ number of
+/// transactions…" → "Average transaction value").
+fn reverse_shows_its_term(note: &NoteSpec, problems: &mut Vec<String>) {
+    let (Some(front), Some(back)) = (&note.front, &note.back) else {
+        return;
+    };
+    let term = content_stems(front);
+    let back_words = content_stems(back);
+    let shown: Vec<&String> = term.intersection(&back_words).collect();
+    if !shown.is_empty() && shown.len() * 2 >= term.len() {
+        let words: Vec<&str> = shown.iter().map(|s| s.as_str()).collect();
+        problems.push(format!(
+            "note '{}': the reverse card shows the term's own words ({}) in its question; reword the back or make it one-way",
+            note.id,
+            words.join(", ")
+        ));
     }
 }
 

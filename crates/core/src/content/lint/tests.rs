@@ -47,6 +47,23 @@ fn old_pack_reverse_cards_of_acronyms_fail() {
 }
 
 #[test]
+fn old_pack_reverse_cards_that_show_their_term_fail() {
+    // The reverse of rr-atv-1 asked for "Average transaction value" while its question said
+    // "sales value ÷ number of transactions … on average".
+    let p = old_problems();
+    let hits = flagged(&p, "the reverse card shows the term's own words");
+    assert!(
+        hits.iter().any(|h| h.contains("'rr-atv-1'")),
+        "{}",
+        p.join("\n")
+    );
+    assert!(
+        hits.iter().all(|h| !h.contains("'rr-conversion-1'")),
+        "{hits:?}"
+    );
+}
+
+#[test]
 fn old_pack_give_away_clozes_fail() {
     let p = old_problems();
     assert_flags(
