@@ -186,4 +186,19 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn an_example_naming_an_unknown_criterion_fails() {
+        let err = load_with("phrases.json", |v| {
+            v["examples"][0] = serde_json::json!({"note": "Put two packs by for a regular.", "criteria": ["no/such/criterion"]});
+            v["examples"][1] = serde_json::json!({"note": " ", "criteria": []});
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("example 1 (\"Put two packs by for a\") names unknown criterion 'no/such/criterion'"),
+            "{err}"
+        );
+        assert!(err.contains("example 2 (\"\") has no note"), "{err}");
+    }
 }

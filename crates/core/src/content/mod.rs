@@ -4,6 +4,7 @@
 mod builtin;
 mod declaration;
 mod enrolment;
+mod examples;
 mod lint;
 mod official;
 mod pack;
@@ -18,6 +19,7 @@ pub use enrolment::{
     enrolled_first, resolve_units, suggestion_units, EnrolledFirst, Enrolment, EnrolmentError,
     EnrolmentSource,
 };
+pub use examples::{ExampleIndex, ExampleVote, WorkedExample};
 pub use official::{
     parse_official_file, with_official_refs, LineProblem, OfficialFileError, OFFICIAL_FILE_HEADER,
 };

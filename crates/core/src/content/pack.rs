@@ -1,5 +1,6 @@
 //! The pack file formats, and loading them into one checked bundle.
 
+use super::examples::{ExampleIndex, WorkedExample};
 use super::phrase_match::Synonyms;
 use super::phrases::{PhraseRule, PhrasesFile};
 use crate::model::{
@@ -254,6 +255,10 @@ pub struct ContentBundle {
     pub phrases: Vec<PhraseRule>,
     /// The synonym groups the phrases name (`@upset`).
     pub synonyms: Synonyms,
+    /// Worked examples: plain-words notes and the criteria an assessor linked.
+    pub examples: Vec<WorkedExample>,
+    /// The examples indexed for finding the ones like a note; built when the pack is parsed.
+    pub example_index: ExampleIndex,
 }
 
 impl ContentBundle {
@@ -291,6 +296,8 @@ impl ContentBundle {
             let p: PhrasesFile = parse(file, &read)?;
             bundle.phrases = p.phrases;
             bundle.synonyms = Synonyms::new(&p.synonyms);
+            bundle.example_index = ExampleIndex::new(&p.examples, &bundle.synonyms);
+            bundle.examples = p.examples;
         }
         Ok(bundle)
     }

@@ -2,6 +2,7 @@
 //! subject expert can extend it without touching code; the suggester
 //! (`evidence::suggest`) reads it, and pack validation checks every id and group in it.
 
+use super::examples::WorkedExample;
 use super::phrase_match::{Note, Pattern, Synonyms};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -14,6 +15,9 @@ pub(crate) struct PhrasesFile {
     #[serde(default)]
     pub(crate) synonyms: BTreeMap<String, Vec<String>>,
     pub(crate) phrases: Vec<PhraseRule>,
+    /// Notes with the criteria an assessor linked, for the suggester's nearest-example vote.
+    #[serde(default)]
+    pub(crate) examples: Vec<WorkedExample>,
 }
 
 fn one() -> f32 {

@@ -179,6 +179,19 @@ impl ContentBundle {
                 problems.push(format!("{place} names unknown criterion '{c}'"));
             }
         }
+        for (i, example) in self.examples.iter().enumerate() {
+            let place = format!("example {} (\"{}\")", i + 1, first_words(&example.note));
+            if example.note.trim().is_empty() {
+                problems.push(format!("{place} has no note"));
+            }
+            for c in example
+                .criteria
+                .iter()
+                .filter(|c| !criteria.contains(c.as_str()))
+            {
+                problems.push(format!("{place} names unknown criterion '{c}'"));
+            }
+        }
     }
 
     fn check_groups(&self, place: &str, pattern: &Pattern, problems: &mut Vec<String>) {
@@ -226,4 +239,10 @@ impl ContentBundle {
             }
         }
     }
+}
+
+/// The start of a long text, to name it in a problem.
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(6).collect();
+    words.join(" ")
 }

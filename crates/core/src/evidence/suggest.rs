@@ -2,7 +2,9 @@
 //! always confirms (with `set_evidence_criteria`); these are hints, so they err on the side of
 //! few. The words are data: `assets/content/phrases.json`, synonym groups and rules, each rule
 //! with the context it needs and the words that stop it, so "beyond my authority" is not
-//! "going beyond expectations", and a weight saying how much it counts on its own.
+//! "going beyond expectations", and a weight saying how much it counts on its own. Rules
+//! written by one person catch that person's wording, so the worked examples in the same file
+//! vote too: the criteria of the notes most like this one (`content::ExampleIndex`).
 
 use super::pack;
 use crate::content::{suggestion_units, ContentBundle, Note};
@@ -35,6 +37,11 @@ pub struct CriterionSuggestion {
 const PHRASE_SCORE: f32 = 2.0;
 /// One of the template's typical criteria.
 const TEMPLATE_SCORE: f32 = 1.0;
+/// The examples' vote when every nearest example has the criterion; a share of
+/// [`MIN_SHARE`] reaches [`MIN_SCORE`] on its own.
+const EXAMPLE_SCORE: f32 = 2.5;
+/// A criterion fewer of the nearest examples share than this gets no vote.
+const MIN_SHARE: f32 = 0.5;
 /// Less than this is not shown: a weak hint alone (a rule of weight under 0.5) is not enough.
 const MIN_SCORE: f32 = 1.0;
 /// A unit whose evidence in the text is less than this share of the best unit's is dropped:
@@ -81,10 +88,25 @@ pub(crate) fn suggest(
     text: &str,
     units: &[String],
 ) -> Vec<CriterionSuggestion> {
+    suggest_leaving_out(bundle, criteria, template_id, text, units, None)
+}
+
+/// As [`suggest`], with the worked example `own_example` left out of the vote: measuring the
+/// suggester on its own examples must not let a note find itself.
+pub(super) fn suggest_leaving_out(
+    bundle: &ContentBundle,
+    criteria: &[Criterion],
+    template_id: Option<&str>,
+    text: &str,
+    units: &[String],
+    own_example: Option<usize>,
+) -> Vec<CriterionSuggestion> {
     let allowed = |c: &Criterion| units.is_empty() || units.contains(&c.unit_id);
     // criterion id → (score, strongest reason and its weight)
     let mut found: HashMap<&str, (f32, String, f32)> = HashMap::new();
-    let mut add = |id: &str, score: f32, reason: &str| {
+    // The reason shown is the strongest kind of evidence: the learner's own words (ranked by
+    // the rule's weight) over a similar example over the template's usual criteria.
+    let mut add = |id: &str, score: f32, reason: &str, rank: f32| {
         let Some(c) = criteria.iter().find(|c| c.id == id && allowed(c)) else {
             return;
         };
@@ -92,15 +114,15 @@ pub(crate) fn suggest(
             .entry(c.id.as_str())
             .or_insert((0.0, String::new(), 0.0));
         entry.0 += score;
-        if score > entry.2 {
+        if rank > entry.2 {
             entry.1 = reason.to_string();
-            entry.2 = score;
+            entry.2 = rank;
         }
     };
     if let Some(t) = template_id.and_then(|id| bundle.templates.iter().find(|t| t.id == id)) {
         let usual = format!("Usual for {}", with_article(&t.kind.label().to_lowercase()));
         for id in &t.suggest {
-            add(id, TEMPLATE_SCORE, &usual);
+            add(id, TEMPLATE_SCORE, &usual, TEMPLATE_SCORE);
         }
     }
     let note = Note::new(text);
@@ -108,9 +130,21 @@ pub(crate) fn suggest(
         if let Some(words) = rule.fires(&bundle.synonyms, &note) {
             let reason = format!("You wrote “{words}”");
             for id in &rule.criteria {
-                add(id, PHRASE_SCORE * rule.weight, &reason);
+                add(id, PHRASE_SCORE * rule.weight, &reason, 2.0 + rule.weight);
             }
         }
+    }
+    for vote in bundle
+        .example_index
+        .votes(&bundle.synonyms, text, own_example)
+        .into_iter()
+        .filter(|v| v.share >= MIN_SHARE)
+    {
+        let reason = match bundle.examples.get(vote.example) {
+            Some(e) => format!("Like the example “{}”", opening(&e.note)),
+            None => "Like the examples".to_string(),
+        };
+        add(&vote.criterion_id, EXAMPLE_SCORE * vote.share, &reason, 1.5);
     }
     let mut unit_score: HashMap<&str, f32> = HashMap::new();
     for c in criteria {
@@ -150,6 +184,16 @@ pub(crate) fn suggest(
         .collect()
 }
 
+/// The first words of an example, enough to recognise it.
+fn opening(note: &str) -> String {
+    const WORDS: usize = 8;
+    let words: Vec<&str> = note.split_whitespace().collect();
+    if words.len() <= WORDS {
+        return words.join(" ");
+    }
+    format!("{}…", words[..WORDS].join(" "))
+}
+
 fn with_article(noun: &str) -> String {
     let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
@@ -184,9 +228,19 @@ mod tests {
             Some("negotiation-plan"),
             "Before the call I wrote down the least I'd accept and what I could give away.",
         );
-        assert_eq!(got[0].criterion_id, "negotiate/lo2/ac2.2", "{got:?}");
-        assert_eq!(got[0].reason, "You wrote “the least I'd accept”");
+        // What the learner wrote outranks what the template usually covers, and each
+        // suggestion quotes the words behind it.
+        assert!(got[0].reason.starts_with("You wrote"), "{got:?}");
+        let limits = got
+            .iter()
+            .find(|s| s.criterion_id == "negotiate/lo2/ac2.2")
+            .unwrap_or_else(|| panic!("{got:?}"));
+        assert_eq!(limits.reason, "You wrote “the least I'd accept”");
         assert!(got.iter().any(|s| s.criterion_id == "negotiate/lo2/ac2.3"));
+        assert!(got
+            .iter()
+            .take_while(|s| s.reason.starts_with("You wrote"))
+            .any(|s| s.criterion_id == "negotiate/lo2/ac2.2"));
         assert!(got.windows(2).all(|w| w[0].score >= w[1].score));
         assert!(got.len() <= MAX_SUGGESTIONS);
     }
