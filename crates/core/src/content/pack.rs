@@ -9,6 +9,7 @@ use crate::model::{
 };
 use crate::{CoreError, Result};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// `manifest.json`.
 #[derive(Debug, Clone, Deserialize)]
@@ -257,8 +258,9 @@ pub struct ContentBundle {
     pub synonyms: Synonyms,
     /// Worked examples: plain-words notes and the criteria an assessor linked.
     pub examples: Vec<WorkedExample>,
-    /// The examples indexed for finding the ones like a note; built when the pack is parsed.
-    pub example_index: ExampleIndex,
+    /// The examples indexed for finding the ones like a note, built on first use: a device
+    /// installing the pack never needs it.
+    pub(crate) example_index: OnceLock<ExampleIndex>,
 }
 
 impl ContentBundle {
@@ -296,7 +298,6 @@ impl ContentBundle {
             let p: PhrasesFile = parse(file, &read)?;
             bundle.phrases = p.phrases;
             bundle.synonyms = Synonyms::new(&p.synonyms);
-            bundle.example_index = ExampleIndex::new(&p.examples, &bundle.synonyms);
             bundle.examples = p.examples;
         }
         Ok(bundle)
@@ -338,6 +339,12 @@ impl ContentBundle {
                 qualifications: u.qualifications,
             });
         }
+    }
+
+    /// The worked examples, indexed for finding the ones like a note.
+    pub fn example_index(&self) -> &ExampleIndex {
+        self.example_index
+            .get_or_init(|| ExampleIndex::new(&self.examples, &self.synonyms))
     }
 
     /// All notes with their deck.

@@ -135,7 +135,7 @@ pub(super) fn suggest_leaving_out(
         }
     }
     for vote in bundle
-        .example_index
+        .example_index()
         .votes(&bundle.synonyms, text, own_example)
         .into_iter()
         .filter(|v| v.share >= MIN_SHARE)
