@@ -38,7 +38,7 @@ pub mod totp;
 pub mod unit_sign_offs;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -92,6 +92,9 @@ impl DerefMut for WriteTx {
         &mut self.tx
     }
 }
+
+/// How long a pooled connection may sit idle before it is pinged when next handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 
 /// The migration that made the audit log a hash chain.
 const AUDIT_CHAIN_VERSION: i64 = 6;
@@ -161,6 +164,19 @@ impl Db {
             Backend::Postgres => AnyPoolOptions::new().max_connections(20),
         }
         .acquire_timeout(Duration::from_secs(30))
+        // sqlx pings every connection it hands out: a round trip per query on PostgreSQL (a
+        // sync's pull makes seven) and a hop to the worker thread on SQLite. A connection
+        // that was in use a moment ago is alive; one that sat idle (the server restarted,
+        // the network dropped) is still checked before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= IDLE_BEFORE_PING {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await?;
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
