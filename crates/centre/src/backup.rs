@@ -136,7 +136,7 @@ pub async fn restore(
         std::fs::rename(&partial, &target).map_err(io(&target))?;
     }
     // Opening it checks it and brings its schema up to this version.
-    Db::connect(database_url).await?.pool.close().await;
+    Db::connect(database_url).await?.close().await;
     match blob_dir {
         Some(dir) => copy_tree(&from.join(BLOB_DIR).join("blobs"), &dir.join("blobs")),
         None => Ok(0),

@@ -41,9 +41,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,15 +59,16 @@ pub struct Db {
     pub pool: AnyPool,
     /// The backend.
     pub backend: Backend,
-    /// SQLite has one writer at a time: writers queue here, in order, instead of polling
-    /// the file lock (PostgreSQL locks rows instead and needs none).
-    write_lock: Option<Arc<Mutex<()>>>,
+    /// SQLite has one writer at a time: write transactions take this pool's only connection,
+    /// so writers queue for it in order instead of polling the file lock, and never wait
+    /// behind readers for a connection while holding the write turn (PostgreSQL locks rows
+    /// instead and writes through `pool`).
+    writer: Option<AnyPool>,
 }
 
-/// A write transaction; on SQLite it also holds the process's write turn until it ends.
+/// A write transaction; on SQLite it holds the one writing connection until it ends.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
@@ -95,6 +94,9 @@ impl DerefMut for WriteTx {
 
 /// How long a pooled connection may sit idle before it is pinged when next handed out.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
+
+/// How long a SQLite writer may wait for its turn (a CLI run behind a long write).
+const WRITE_TURN_WAIT: Duration = Duration::from_secs(600);
 
 /// The migration that made the audit log a hash chain.
 const AUDIT_CHAIN_VERSION: i64 = 6;
@@ -145,24 +147,76 @@ impl Db {
             url.to_string()
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = match backend {
-            // SQLite has one writer at a time; a few connections serve reads in WAL mode and
-            // writers queue on the busy timeout.
-            Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(8)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // WAL + NORMAL: durable against process crashes, one fsync per checkpoint.
-                        conn.execute(
-                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
-                             PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(20),
+        let (pool, writer) = match backend {
+            // SQLite: a few connections serve reads in WAL mode, one writes.
+            Backend::Sqlite => (
+                pool_options(backend, 8)
+                    .connect_with(options.clone())
+                    .await?,
+                Some(
+                    pool_options(backend, 1)
+                        // Waiting for the write turn had no limit before the turn was a
+                        // connection; requests are bounded by their own timeout.
+                        .acquire_timeout(WRITE_TURN_WAIT)
+                        .connect_with(options)
+                        .await?,
+                ),
+            ),
+            Backend::Postgres => (pool_options(backend, 20).connect_with(options).await?, None),
+        };
+        let db = Db {
+            pool,
+            backend,
+            writer,
+        };
+        let applied = db.migrate(MIGRATIONS).await?;
+        if applied.contains(&AUDIT_CHAIN_VERSION) {
+            // Only when the chain is first made: a row slipped in later without a place in
+            // the chain must stay out of it (and `audit verify` need not see it to fail).
+            db.seal_audit().await?;
         }
+        Ok(db)
+    }
+
+    /// Starts a write transaction. On SQLite it takes the writing connection and the write
+    /// lock at once (so two writers never deadlock upgrading read locks); PostgreSQL locks
+    /// rows as it goes.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let tx = match &self.writer {
+            Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await?,
+            None => self.pool.begin().await?,
+        };
+        Ok(WriteTx { tx })
+    }
+
+    /// Closes every connection (the backup tool reopens the file afterwards).
+    pub async fn close(&self) {
+        self.pool.close().await;
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
+    }
+}
+
+/// A pool of at most `max` connections to `backend`.
+fn pool_options(backend: Backend, max: u32) -> AnyPoolOptions {
+    let options = AnyPoolOptions::new().max_connections(max);
+    let options = match backend {
+        Backend::Sqlite => options.after_connect(|conn, _| {
+            Box::pin(async move {
+                // WAL + NORMAL: durable against process crashes, one fsync per checkpoint.
+                // The busy timeout covers the few writes made outside `begin_write`.
+                conn.execute(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                     PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;",
+                )
+                .await?;
+                Ok(())
+            })
+        }),
+        Backend::Postgres => options,
+    };
+    options
         .acquire_timeout(Duration::from_secs(30))
         // sqlx pings every connection it hands out: a round trip per query on PostgreSQL (a
         // sync's pull makes seven) and a hop to the worker thread on SQLite. A connection
@@ -177,36 +231,6 @@ impl Db {
                 Ok(true)
             })
         })
-        .connect_with(options)
-        .await?;
-        let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        let db = Db {
-            pool,
-            backend,
-            write_lock,
-        };
-        let applied = db.migrate(MIGRATIONS).await?;
-        if applied.contains(&AUDIT_CHAIN_VERSION) {
-            // Only when the chain is first made: a row slipped in later without a place in
-            // the chain must stay out of it (and `audit verify` need not see it to fail).
-            db.seal_audit().await?;
-        }
-        Ok(db)
-    }
-
-    /// Starts a write transaction. On SQLite it takes the write lock at once (so two writers
-    /// never deadlock upgrading read locks); PostgreSQL locks rows as it goes.
-    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let turn = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
-        let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        };
-        Ok(WriteTx { tx, _turn: turn })
-    }
 }
 
 /// The learners a caller may read: made by the auth layer from a signed-in account.
