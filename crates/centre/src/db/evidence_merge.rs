@@ -10,7 +10,8 @@
 use super::error::DbError;
 use super::evidence::{learner_status_str, lifecycle_of, parse_hlc, parse_status};
 use super::now_ms;
-use super::sync::{json, placeholders};
+use super::params::Params;
+use super::sync::json;
 use pocketfolio_core::evidence::{
     keep_assessor_signatures, merge_log_into, Lifecycle, LifecycleEvent, Removal,
 };
@@ -186,12 +187,14 @@ impl<'a> EvidenceMerge<'a> {
         let unique: Vec<&String> = items.keys().collect();
         let mut found = Vec::new();
         for chunk in unique.chunks(500) {
+            let mut p = Params::for_conn(conn);
             let sql = format!(
                 "SELECT id, kind, title, learner_status, record, learner_hlc, submitted_ms, \
                  updated_ms, submissions, stage, deleted, withdrawn_ms, withdrawn_hlc, assessor_status, \
                  decided_submission, decided_version \
-                 FROM evidence WHERE learner_id = $1 AND id IN ({})",
-                placeholders(2, chunk.len())
+                 FROM evidence WHERE learner_id = {} AND id IN ({})",
+                p.next(),
+                p.list(chunk.len())
             );
             let mut q = sqlx::query(AssertSqlSafe(sql)).bind(learner_id);
             for id in chunk {
@@ -448,9 +451,6 @@ async fn upsert_items(
     learner_id: &str,
     items: &[(&String, &Held)],
 ) -> Result<(), DbError> {
-    let rows: Vec<String> = (0..items.len())
-        .map(|i| format!("({})", placeholders(i * ITEM_COLS + 1, ITEM_COLS)))
-        .collect();
     let sql = format!(
         "INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, learner_hlc, \
          submitted_ms, updated_ms, submissions, stage, deleted, withdrawn_ms, withdrawn_hlc) VALUES {} \
@@ -461,7 +461,7 @@ async fn upsert_items(
          submissions = excluded.submissions, stage = excluded.stage, \
          deleted = excluded.deleted, withdrawn_ms = excluded.withdrawn_ms, \
          withdrawn_hlc = excluded.withdrawn_hlc",
-        rows.join(",")
+        Params::for_conn(conn).rows(items.len(), ITEM_COLS)
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for (id, held) in items {
@@ -493,13 +493,10 @@ async fn add_history_rows(
     actor: &str,
     entries: &[History],
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<String> = (0..entries.len())
-        .map(|i| format!("({})", placeholders(i * HISTORY_COLS + 1, HISTORY_COLS)))
-        .collect();
     let sql = format!(
         "INSERT INTO evidence_history (learner_id, evidence_id, id, time_ms, actor, summary, \
          detail, received_ms) VALUES {}",
-        rows.join(",")
+        Params::for_conn(conn).rows(entries.len(), HISTORY_COLS)
     );
     let received = now_ms();
     let mut q = sqlx::query(AssertSqlSafe(sql));

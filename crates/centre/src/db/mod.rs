@@ -1,5 +1,6 @@
 //! Storage: the only place with SQL. One schema and one set of queries serve SQLite and
-//! PostgreSQL through sqlx's `Any` driver (`$1` placeholders work on both).
+//! PostgreSQL through sqlx's `Any` driver (`$1` placeholders work on both; statements built
+//! at run time, with many rows, take theirs from `params`).
 //!
 //! Scope is part of every query that reads a learner's data: functions take a [`Scope`], which
 //! only the auth layer can make, and its SQL filter names the learners the caller may see.
@@ -22,6 +23,7 @@ pub mod hours;
 pub mod lockout;
 mod migrate;
 pub mod official;
+mod params;
 pub mod plans;
 pub mod portfolio;
 pub mod progress_reviews;

@@ -7,6 +7,7 @@
 
 use super::error::DbError;
 use super::evidence_merge::EvidenceMerge;
+use super::params::Params;
 use super::{hours, now_ms, Db};
 use pocketfolio_core::model::Settings;
 use pocketfolio_core::sync::protocol::{
@@ -102,17 +103,10 @@ impl Db {
         })?;
         let mut pos = head;
         for chunk in fresh.chunks(150) {
-            let mut sql = String::from(
-                "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) VALUES ",
+            let sql = format!(
+                "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) VALUES {}",
+                Params::for_conn(&tx).rows(chunk.len(), 6)
             );
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push('(');
-                sql.push_str(&placeholders(i * 6 + 1, 6));
-                sql.push(')');
-            }
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for change in chunk {
                 pos += 1;
@@ -333,9 +327,11 @@ async fn missing_blobs(
     let named: Vec<&str> = named.into_iter().collect();
     let mut have = BTreeSet::new();
     for chunk in named.chunks(500) {
+        let mut p = Params::for_conn(conn);
         let sql = format!(
-            "SELECT sha256 FROM blobs WHERE learner_id = $1 AND sha256 IN ({})",
-            placeholders(2, chunk.len())
+            "SELECT sha256 FROM blobs WHERE learner_id = {} AND sha256 IN ({})",
+            p.next(),
+            p.list(chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
         for sha in chunk {
@@ -358,9 +354,11 @@ async fn seen_changes(
 ) -> Result<BTreeSet<String>, sqlx::Error> {
     let mut seen = BTreeSet::new();
     for chunk in changes.chunks(500) {
+        let mut p = Params::for_conn(conn);
         let sql = format!(
-            "SELECT change_id FROM feed WHERE learner_id = $1 AND change_id IN ({})",
-            placeholders(2, chunk.len())
+            "SELECT change_id FROM feed WHERE learner_id = {} AND change_id IN ({})",
+            p.next(),
+            p.list(chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
         for c in chunk {
@@ -371,14 +369,6 @@ async fn seen_changes(
     Ok(seen)
 }
 
-/// `$from, $from+1, …` for `n` values.
-pub(crate) fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// Review logs are a set: union by id, many rows per statement.
 async fn add_reviews(
     conn: &mut AnyConnection,
@@ -387,19 +377,12 @@ async fn add_reviews(
 ) -> Result<(), sqlx::Error> {
     const COLS: usize = 10;
     for chunk in reviews.chunks(100) {
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO reviews (learner_id, id, card_id, time_ms, kind, value, duration_ms, \
-             device_id, tz_offset_min, retention) VALUES ",
+             device_id, tz_offset_min, retention) VALUES {} \
+             ON CONFLICT (learner_id, id) DO NOTHING",
+            Params::for_conn(conn).rows(chunk.len(), COLS)
         );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            sql.push_str(&placeholders(i * COLS + 1, COLS));
-            sql.push(')');
-        }
-        sql.push_str(" ON CONFLICT (learner_id, id) DO NOTHING");
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for r in chunk {
             q = q
