@@ -215,56 +215,11 @@ async fn run(backend: &str, learners: usize) -> anyhow::Result<()> {
     pushes.sort();
     syncs.sort();
 
-    // The same rows, inserted bare: one transaction per learner, plain multi-row INSERTs,
-    // no HTTP, no JSON, no dedup, no pull stream, same concurrency.
-    let bare_db = Db::connect(&fresh_url(backend, dir.path(), "bare").await?).await?;
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, (_, changes)) in work.into_iter().enumerate() {
-        let db = bare_db.clone();
-        tasks.push(tokio::spawn(async move {
-            let learner = format!("learner{i}");
-            let mut tx = db.begin_write().await?;
-            let reviews: Vec<&ReviewRecord> = changes
-                .iter()
-                .filter_map(|c| match &c.body {
-                    ChangeBody::Review(r) => Some(r),
-                    _ => None,
-                })
-                .collect();
-            for chunk in reviews.chunks(100) {
-                let mut sql = String::from("INSERT INTO reviews (learner_id, id, card_id, time_ms, kind, value, duration_ms, device_id, tz_offset_min, retention) VALUES ");
-                for j in 0..chunk.len() {
-                    if j > 0 {
-                        sql.push(',');
-                    }
-                    let b = j * 10;
-                    sql.push_str(&format!("(${},${},${},${},${},${},${},${},${},${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10));
-                }
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(learner.clone()).bind(r.0.to_string()).bind(r.1.to_string()).bind(r.2)
-                        .bind(r.3 as i64).bind(r.4 as i64).bind(r.5 as i64).bind(r.6.to_string())
-                        .bind(r.7 as i64).bind(r.8 as f64);
-                }
-                q.execute(&mut *tx).await?;
-            }
-            for c in &changes {
-                if let ChangeBody::EvidencePut(e) = &c.body {
-                    sqlx::query("INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                        .bind(learner.clone()).bind(e.id.to_string()).bind(e.kind.clone()).bind(e.title.clone())
-                        .bind(e.learner_status.clone()).bind(serde_json::to_string(e)?).bind(e.updated_ms)
-                        .execute(&mut *tx).await?;
-                }
-            }
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(())
-        }));
-    }
-    for t in tasks {
-        t.await??;
-    }
-    let bare_wall = started.elapsed();
+    // The same rows, inserted bare, with `?` parameters on SQLite (the centre's own multi-row
+    // statements use them); and, to compare with figures taken before the centre did, with
+    // numbered ones, which SQLite binds in time quadratic in their number.
+    let bare_wall = bare_insert(backend, dir.path(), "bare", &work, false).await?;
+    let numbered_wall = bare_insert(backend, dir.path(), "numbered", &work, true).await?;
 
     let rows = learners * (REVIEWS + ITEMS);
     println!("backend: {backend}");
@@ -295,8 +250,83 @@ async fn run(backend: &str, learners: usize) -> anyhow::Result<()> {
         "sync_to_bare_ratio: {:.2} x",
         sync_wall.as_secs_f64() / bare_wall.as_secs_f64()
     );
+    println!(
+        "bare_insert_numbered_wall: {:.1} ms",
+        numbered_wall.as_secs_f64() * 1000.0
+    );
+    println!(
+        "sync_to_numbered_bare_ratio: {:.2} x",
+        sync_wall.as_secs_f64() / numbered_wall.as_secs_f64()
+    );
     println!("peak_rss: {:.1} MiB", peak_rss_mib());
     Ok(())
+}
+
+/// The rows of `work` inserted bare into a fresh database: one transaction per learner, plain
+/// multi-row INSERTs, no HTTP, no JSON, no dedup, no pull stream, same concurrency. With
+/// `numbered`, parameters are `$1, $2, …` on SQLite too.
+async fn bare_insert(
+    backend: &str,
+    dir: &std::path::Path,
+    tag: &str,
+    work: &[(DeviceId, Vec<Change>)],
+    numbered: bool,
+) -> anyhow::Result<Duration> {
+    let bare_db = Db::connect(&fresh_url(backend, dir, tag).await?).await?;
+    let numbered = numbered || backend != "sqlite";
+    let param = move |i: usize| {
+        if numbered {
+            format!("${i}")
+        } else {
+            "?".to_string()
+        }
+    };
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, (_, changes)) in work.iter().cloned().enumerate() {
+        let db = bare_db.clone();
+        tasks.push(tokio::spawn(async move {
+            let learner = format!("learner{i}");
+            let mut tx = db.begin_write().await?;
+            let reviews: Vec<&ReviewRecord> = changes
+                .iter()
+                .filter_map(|c| match &c.body {
+                    ChangeBody::Review(r) => Some(r),
+                    _ => None,
+                })
+                .collect();
+            for chunk in reviews.chunks(100) {
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|j| {
+                        let cols: Vec<String> = (1..=10).map(|c| param(j * 10 + c)).collect();
+                        format!("({})", cols.join(","))
+                    })
+                    .collect();
+                let sql = format!("INSERT INTO reviews (learner_id, id, card_id, time_ms, kind, value, duration_ms, device_id, tz_offset_min, retention) VALUES {}", rows.join(","));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q.bind(learner.clone()).bind(r.0.to_string()).bind(r.1.to_string()).bind(r.2)
+                        .bind(r.3 as i64).bind(r.4 as i64).bind(r.5 as i64).bind(r.6.to_string())
+                        .bind(r.7 as i64).bind(r.8 as f64);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for c in &changes {
+                if let ChangeBody::EvidencePut(e) = &c.body {
+                    sqlx::query("INSERT INTO evidence (learner_id, id, kind, title, learner_status, record, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(learner.clone()).bind(e.id.to_string()).bind(e.kind.clone()).bind(e.title.clone())
+                        .bind(e.learner_status.clone()).bind(serde_json::to_string(e)?).bind(e.updated_ms)
+                        .execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(started.elapsed())
 }
 
 #[tokio::main]
