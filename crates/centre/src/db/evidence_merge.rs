@@ -233,7 +233,7 @@ impl<'a> EvidenceMerge<'a> {
         let slot = items.entry(id.clone()).or_insert(None);
         let outcome =
             rules::merge_learner_version(slot.as_ref().map(Held::as_held).unwrap_or_default(), rec);
-        let summary = match (outcome, slot.as_mut()) {
+        let kept_as = match (outcome, slot.as_mut()) {
             (VersionMerge::AlreadyHeld, _) => return,
             (VersionMerge::Wins, None) => {
                 let status = learner_status_str(rec.learner_status());
@@ -257,23 +257,15 @@ impl<'a> EvidenceMerge<'a> {
             // The version it was withdrawn at stands: this one was made on a device that had
             // not seen the withdrawal. Kept in history, not applied; that device is told when
             // it pulls the withdrawal.
-            (VersionMerge::SetAside, _) => Some((
-                "A version made without seeing the withdrawal arrived; it was not applied.",
-                "set_aside",
-            )),
-            (VersionMerge::Deleted, _) => Some((
-                "An edit arrived after the item was deleted; the deletion stands.",
-                "lost",
-            )),
-            (VersionMerge::Loses, _) => Some((
-                "An older concurrent edit lost to a newer one; its values are kept here.",
-                "lost",
-            )),
+            (VersionMerge::SetAside, _) => Some("set_aside"),
+            (VersionMerge::Deleted | VersionMerge::Loses, _) => Some("lost"),
         };
         let Some(held) = slot.as_mut() else {
             return;
         };
-        if let Some((summary, key)) = summary {
+        if let Some(key) = kept_as {
+            // The core's words, as the phone's history has them.
+            let summary = outcome.note().unwrap_or_default();
             // A version that loses or is refused still adds its signatures and voids to the
             // held log; one set aside by a withdrawal adds nothing (the withdrawn version
             // stands exactly).

@@ -334,7 +334,7 @@ impl Collection {
                 if local.is_some() {
                     self.history(
                         record.id,
-                        "A change from another device arrived after the item was withdrawn; it was not applied",
+                        outcome.note().unwrap_or_default(),
                         json!({ "set_aside": record }),
                     )?;
                 }
@@ -347,10 +347,10 @@ impl Collection {
                     if crate::evidence::merge_log_into(&mut kept.fields, &record.fields) {
                         self.store.put_evidence(&kept)?;
                     }
-                    // The older edit loses, but is kept where the learner can find it.
+                    // Not applied, but kept where the learner can find it.
                     self.history(
                         local.id,
-                        "An edit from another device was superseded by a later one",
+                        outcome.note().unwrap_or_default(),
                         json!({ "superseded": record }),
                     )?;
                 }

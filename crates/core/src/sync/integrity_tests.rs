@@ -232,3 +232,46 @@ fn a_version_made_after_a_withdrawal_does_not_replace_the_withdrawn_item() {
         );
     }
 }
+
+/// Issue 11: a draft version that reaches the phone after the item was deleted (here: a
+/// submitted item another device deleted as the draft it still saw, so it is withdrawn) is
+/// not applied. The phone's history used to call it "superseded by a later one", which is not
+/// what happened; it now says what the centre says, from the core's one wording.
+#[test]
+fn a_draft_version_arriving_after_a_deletion_is_noted_as_that_on_the_phone() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(centre.connect());
+    let mut tablet = Device::new(centre.connect());
+    let mut laptop = Device::new(centre.connect());
+    let (id, _) = draft(&mut phone.col(), "Refund");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    laptop.sync().unwrap();
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    // Offline, the tablet deletes the draft it holds and the laptop changes its copy.
+    tablet.col().delete_evidence(id).unwrap();
+    tablet.sync().unwrap();
+    laptop.clock.advance_ms(60_000);
+    let item = laptop.col().evidence(id).unwrap();
+    laptop
+        .col()
+        .update_evidence(id, "Refund, later words", item.fields.clone())
+        .unwrap();
+    laptop.sync().unwrap();
+    phone.sync().unwrap();
+
+    let notes: Vec<String> = phone
+        .col()
+        .evidence_history(id)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.summary)
+        .collect();
+    let expected =
+        "An edit arrived after the item was deleted; it was not applied and is kept aside here.";
+    assert!(notes.iter().any(|n| n == expected), "{notes:?}");
+    // The centre writes the same words, from the same function.
+    assert_eq!(super::rules::VersionMerge::Deleted.note(), Some(expected));
+    assert!(!notes.iter().any(|n| n.contains("superseded")), "{notes:?}");
+}

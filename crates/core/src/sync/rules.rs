@@ -75,6 +75,27 @@ pub enum VersionMerge {
     Wins,
 }
 
+impl VersionMerge {
+    /// The history note for a version that was not applied, in the same words on the phone
+    /// and the centre, saying what happened to it; `None` when it was applied or held already.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            VersionMerge::AlreadyHeld | VersionMerge::Wins => None,
+            VersionMerge::SetAside => Some(
+                "A version made without seeing the withdrawal arrived; it was not applied and \
+                 is kept aside here.",
+            ),
+            VersionMerge::Deleted => Some(
+                "An edit arrived after the item was deleted; it was not applied and is kept \
+                 aside here.",
+            ),
+            VersionMerge::Loses => {
+                Some("An older edit lost to a newer one; it was not applied and is kept here.")
+            }
+        }
+    }
+}
+
 /// The one decision of what a learner's version `incoming` does to the item `held`, made the
 /// same way by the phone's merge and the centre's storage, so every node keeps the same
 /// version whatever order versions, deletions and withdrawals arrive in.
