@@ -7,22 +7,22 @@ use crate::state::use_app;
 use crate::views::evidence::when;
 use dioxus::prelude::*;
 use pocketfolio_core::signing::Mark;
-use pocketfolio_core::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
+use pocketfolio_core::unit_sign_off::UnitSignOffStatus;
 
 /// The sign-off section of `unit`.
 #[component]
 pub fn UnitSignOffBox(unit: String) -> Element {
     let app = use_app();
-    let sign_off = app.read(|c| c.unit_sign_off(&unit));
-    let status = match &sign_off {
-        Ok(held) => UnitSignOff::status_of(held.as_ref()),
-        Err(e) => return rsx! { Message { error: e.clone() } },
+    let status = match app.read(|c| c.unit_sign_off_status(&unit)) {
+        Ok(status) => status,
+        Err(e) => return rsx! { Message { error: e } },
     };
     let awaiting = matches!(status, UnitSignOffStatus::AwaitingAcknowledgement { .. });
     let state = match status {
         UnitSignOffStatus::NotSignedOff => "not-signed-off",
         UnitSignOffStatus::AwaitingAcknowledgement { .. } => "awaiting",
         UnitSignOffStatus::Acknowledged { .. } => "acknowledged",
+        UnitSignOffStatus::NoLongerStands { .. } => "no-longer-stands",
         UnitSignOffStatus::Altered { .. } => "altered",
     };
     rsx! {

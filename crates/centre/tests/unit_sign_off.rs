@@ -14,10 +14,22 @@ use pocketfolio_core::model::{AssessorStatus, CriterionKind, DeviceId, EvidenceI
 use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
 use pocketfolio_core::sync::protocol::{ChangeBody, PullResponse, UnitAcknowledgement};
 use pocketfolio_core::sync::Hlc;
-use pocketfolio_core::unit_sign_off::UnitSignOffStatus;
+use pocketfolio_core::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
 use reqwest::StatusCode;
 
 const UNIT: &str = "negotiate";
+
+/// Where `sign_off` stands against the learner's items as the centre holds them now.
+async fn status_now(c: &Centre, learner_id: &str, sign_off: &UnitSignOff) -> UnitSignOffStatus {
+    let (items, _) = c
+        .state
+        .db
+        .get_portfolio_items(learner_id, Reader::Subject)
+        .await
+        .unwrap();
+    let items: Vec<_> = items.into_iter().map(|(item, _)| item).collect();
+    sign_off.status(&items, &c.state.content.criteria)
+}
 
 async fn pulled(c: &Centre, token: &str, device: DeviceId) -> PullResponse {
     let (status, body) = c
@@ -147,7 +159,7 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         .pop()
         .expect("the sign-off is pulled");
     assert!(matches!(
-        sign_off.status(),
+        status_now(&c, &lee.id, &sign_off).await,
         UnitSignOffStatus::AwaitingAcknowledgement { .. }
     ));
     let made = Made {
@@ -191,7 +203,12 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         StatusCode::OK
     );
     assert!(matches!(
-        db.get_unit_sign_offs(&lee.id).await.unwrap()[0].status(),
+        status_now(
+            &c,
+            &lee.id,
+            &db.get_unit_sign_offs(&lee.id).await.unwrap()[0]
+        )
+        .await,
         UnitSignOffStatus::AwaitingAcknowledgement { .. }
     ));
     let event = sign_off.acknowledge(request("Lee Learner", made)).unwrap();
@@ -202,9 +219,10 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         StatusCode::OK
     );
     let held = db.get_unit_sign_offs(&lee.id).await.unwrap();
-    assert_eq!(held[0].status(), sign_off.status());
+    let held_status = status_now(&c, &lee.id, &held[0]).await;
+    assert_eq!(held_status, status_now(&c, &lee.id, &sign_off).await);
     assert!(matches!(
-        held[0].status(),
+        held_status,
         UnitSignOffStatus::Acknowledged { .. }
     ));
 
@@ -225,15 +243,110 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
     let export = pocketfolio_centre::export::gather(&c.state, &lee, Reader::Subject)
         .await
         .unwrap();
-    assert_eq!(
-        export.portfolio.unit_sign_off_status(UNIT),
-        held[0].status()
-    );
+    assert_eq!(export.portfolio.unit_sign_off_status(UNIT), held_status);
     let page = pulled(&c, &token, DeviceId::new_at(9)).await;
-    assert_eq!(page.unit_sign_offs.unwrap()[0].status(), held[0].status());
+    assert_eq!(
+        status_now(&c, &lee.id, &page.unit_sign_offs.unwrap()[0]).await,
+        held_status
+    );
     let log = db.get_audit(20).await.unwrap();
     for action in ["unit.sign_off", "unit.acknowledge"] {
         assert!(log.iter().any(|e| e.action == action), "{action}");
     }
 }
 both_backends!(a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it);
+
+/// Defect: a unit sign-off kept reading "Signed off" on the centre's pages and in the export
+/// after the learner withdrew an item it rests on. It now reads as no longer standing, naming
+/// the item and the criterion, on the learner's page, the unit's page and the export; the
+/// record and its signature are kept as signed, and the phone gets it unchanged.
+async fn withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let ann = c.account(Role::Assessor, "ann").await;
+    let (lee, token) = c.learner("lee", Some(&ann)).await;
+    let db = &c.state.db;
+    db.add_enrolment(&lee.id, "proqual-cs-l2").await.unwrap();
+    let phone = DeviceId::new_at(7);
+    let item = EvidenceId::new_at(11);
+    let mut record = evidence(item, "Price talk with supplier", 1_700_000_000_000, phone);
+    record.criteria = c
+        .state
+        .content
+        .criteria
+        .iter()
+        .filter(|k| k.unit_id == UNIT && k.kind == CriterionKind::Criterion)
+        .map(|k| k.id.clone())
+        .collect();
+    let put = ChangeBody::EvidencePut(record.clone());
+    assert_eq!(
+        c.push(&token, &batch(phone, 1, vec![change(1, put)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    services::evidence::decide(
+        db,
+        &ann,
+        &lee.id,
+        &item.to_string(),
+        AssessorStatus::Accepted,
+        "Good.",
+    )
+    .await
+    .unwrap();
+    services::unit_sign_off::sign_unit_off(db, &c.state.content, &ann, &lee.id, UNIT)
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&c);
+    browser.sign_in("ann").await;
+    let learner_page = format!("/learners/{}", lee.id);
+    let unit_page = format!("/learners/{}/matrix/{UNIT}", lee.id);
+    let page = browser.get(&learner_page).await;
+    assert!(
+        page.body
+            .contains(r#"data-state="awaiting_acknowledgement""#),
+        "{}",
+        page.body
+    );
+
+    // The learner withdraws it on their phone.
+    let withdrawal = ChangeBody::EvidenceWithdrawn(record);
+    assert_eq!(
+        c.push(&token, &batch(phone, 2, vec![change(2, withdrawal)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let page = browser.get(&learner_page).await;
+    assert!(
+        page.body
+            .contains(r#"data-state="no_longer_stands">Sign-off no longer stands"#),
+        "{}",
+        page.body
+    );
+    let page = browser.get(&unit_page).await;
+    assert!(
+        page.body.contains(
+            "but that no longer stands: Topic 1.1 no longer has accepted evidence: \
+             &#39;Price talk with supplier&#39; was withdrawn on"
+        ),
+        "{}",
+        page.body
+    );
+    let export = pocketfolio_centre::export::gather(&c.state, &lee, Reader::Subject)
+        .await
+        .unwrap();
+    let exported = export.portfolio.unit_sign_off_status(UNIT);
+    assert_eq!(exported.label(), "Sign-off no longer stands");
+    assert!(!exported.stands());
+
+    // Kept as signed: the record is still there, its log verifies, and the phone pulls it.
+    let held = db.get_unit_sign_offs(&lee.id).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert!(held[0].verification().holds());
+    let page = pulled(&c, &token, DeviceId::new_at(9)).await;
+    assert_eq!(page.unit_sign_offs.unwrap(), held);
+    assert_eq!(status_now(&c, &lee.id, &held[0]).await, exported);
+}
+both_backends!(withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands);

@@ -67,7 +67,7 @@ impl Db {
         let sql = format!(
             "SELECT e.id, e.learner_status, e.record, e.submissions, e.assessor_status, \
              e.decided_submission, e.feedback, e.assessor_name, e.signed_off, e.updated_ms, \
-             e.learner_hlc, e.decided_version, e.deleted, \
+             e.learner_hlc, e.decided_version, e.deleted, e.withdrawn_ms, \
              (SELECT MIN(h.time_ms) FROM evidence_history h WHERE h.learner_id = e.learner_id \
               AND h.evidence_id = e.id) AS created_ms \
              FROM evidence e WHERE learner_id = $1 {scope_sql} ORDER BY e.id"
@@ -199,6 +199,7 @@ fn item_from(
         submissions: row.try_get::<i64, _>("submissions")?.max(0) as u32,
         learner_hlc: stamp(row.try_get("learner_hlc")?),
         withdrawn: row.try_get::<i64, _>("deleted")? != 0,
+        withdrawn_ms: row.try_get("withdrawn_ms")?,
         assessor_status,
         decided_version: stamp(row.try_get("decided_version")?),
         decided_submission: row.try_get::<i64, _>("decided_submission")?.max(0) as u32,

@@ -180,10 +180,9 @@ async fn render_detail(
     let learner = super::visible_learner(state, &scope, learner_id).await?;
     let items = state.db.get_learner_evidence(&scope, learner_id).await?;
     let declaration = declaration_line(state.db.get_declaration(&scope, learner_id).await?);
-    let sign_offs = state
-        .db
-        .get_unit_sign_offs_in_scope(&scope, learner_id)
-        .await?;
+    let sign_offs =
+        crate::services::unit_sign_off::standings(&state.db, &state.content, &scope, learner_id)
+            .await?;
     let mut rows = String::new();
     for item in &items {
         rows.push_str(&format!(
@@ -206,7 +205,9 @@ async fn render_detail(
                 escape(learner_id),
                 escape(&u.id),
                 escape(&u.title),
-                super::unit_sign_off::badge(&super::unit_sign_off::status_of(&sign_offs, &u.id))
+                super::unit_sign_off::badge(&crate::services::unit_sign_off::status_in(
+                    &sign_offs, &u.id
+                ))
             )
         })
         .collect();
@@ -322,12 +323,11 @@ async fn render_matrix(
             text = escape(&c.text),
         ));
     }
-    let sign_offs = state
-        .db
-        .get_unit_sign_offs_in_scope(&scope, learner_id)
-        .await?;
+    let sign_offs =
+        crate::services::unit_sign_off::standings(&state.db, &state.content, &scope, learner_id)
+            .await?;
     let sign_off = super::unit_sign_off::section(
-        &super::unit_sign_off::status_of(&sign_offs, &unit.id),
+        &crate::services::unit_sign_off::status_in(&sign_offs, &unit.id),
         learner_id,
         &unit.id,
         user,

@@ -12,13 +12,8 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use pocketfolio_core::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
+use pocketfolio_core::unit_sign_off::UnitSignOffStatus;
 use serde::Deserialize;
-
-/// The status of `unit_id` among the learner's sign-offs.
-pub(super) fn status_of(sign_offs: &[UnitSignOff], unit_id: &str) -> UnitSignOffStatus {
-    UnitSignOff::status_of(sign_offs.iter().find(|s| s.unit_id == unit_id))
-}
 
 /// The badge beside a unit in a list.
 pub(super) fn badge(status: &UnitSignOffStatus) -> String {
@@ -34,6 +29,7 @@ fn state_name(status: &UnitSignOffStatus) -> &'static str {
         UnitSignOffStatus::NotSignedOff => "not_signed_off",
         UnitSignOffStatus::AwaitingAcknowledgement { .. } => "awaiting_acknowledgement",
         UnitSignOffStatus::Acknowledged { .. } => "acknowledged",
+        UnitSignOffStatus::NoLongerStands { .. } => "no_longer_stands",
         UnitSignOffStatus::Altered { .. } => "altered",
     }
 }

@@ -8,12 +8,12 @@ use super::review_signing::refused;
 use crate::db::accounts::{Account, Role};
 use crate::db::evidence::CENTRE_NODE;
 use crate::db::portfolio::Reader;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Scope};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::content::ContentBundle;
 use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
 use pocketfolio_core::sync::Hlc;
-use pocketfolio_core::unit_sign_off::{evidence_meeting, UnitSignOff};
+use pocketfolio_core::unit_sign_off::{evidence_meeting, UnitSignOff, UnitSignOffStatus};
 
 /// `actor` (the learner's assessor, or an administrator) signs `unit_id` off for the learner,
 /// signed in to the centre. Refused with a sentence when the unit is not one the learner is
@@ -96,6 +96,41 @@ pub async fn sign_unit_off(
         return Err(already(&unit.title));
     }
     Ok(sign_off)
+}
+
+/// Where each unit the learner had signed off stands, by unit id, against their items as the
+/// centre holds them now (the core's one status: an item the sign-off lists that was withdrawn,
+/// referred back, reopened or is gone makes it no longer stand). Units never signed off are
+/// absent; [`status_in`] reads them as not signed off.
+pub async fn standings(
+    db: &Db,
+    content: &ContentBundle,
+    scope: &Scope,
+    learner_id: &str,
+) -> ApiResult<Vec<(String, UnitSignOffStatus)>> {
+    let sign_offs = db.get_unit_sign_offs_in_scope(scope, learner_id).await?;
+    if sign_offs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (items, _) = db
+        .get_portfolio_items(learner_id, Reader::Staff(scope))
+        .await?;
+    let items: Vec<_> = items.into_iter().map(|(item, _)| item).collect();
+    let criteria = super::official::criteria(db, content).await?;
+    Ok(sign_offs
+        .iter()
+        .map(|s| (s.unit_id.clone(), s.status(&items, &criteria)))
+        .collect())
+}
+
+/// The status of `unit_id` among [`standings`].
+pub fn status_in(standings: &[(String, UnitSignOffStatus)], unit_id: &str) -> UnitSignOffStatus {
+    standings
+        .iter()
+        .find(|(unit, _)| unit == unit_id)
+        .map_or(UnitSignOffStatus::NotSignedOff, |(_, status)| {
+            status.clone()
+        })
 }
 
 fn already(title: &str) -> ApiError {

@@ -2,21 +2,24 @@
 //! learner acknowledges it offline, and the acknowledgement reaches the centre and the
 //! learner's other device; the status every surface reads follows it.
 
-use crate::model::EvidenceId;
+use crate::collection::EvidenceDraft;
+use crate::model::{AssessorStatus, EvidenceId, EvidenceKind};
 use crate::signing::{Made, Mark, SignRequest, Signer, SignerRole};
 use crate::sync::memory_centre::MemoryCentre;
 use crate::sync::{sync, Hlc};
 use crate::testing::manual_clock;
 use crate::unit_sign_off::{CriterionMet, UnitSignOff, UnitSignOffStatus};
-use crate::Collection;
+use crate::{Clock, Collection};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-fn signed_off() -> UnitSignOff {
+/// The assessor's sign-off of "negotiate" on `item`.
+fn signed_off((item, criterion): (EvidenceId, String)) -> UnitSignOff {
     UnitSignOff::sign_off(
         "negotiate",
         vec![CriterionMet {
-            criterion: "negotiate/lo1/ac1.1".into(),
-            items: vec![EvidenceId::new_at(1)],
+            criterion,
+            items: vec![item],
         }],
         SignRequest {
             signer: Signer {
@@ -44,19 +47,49 @@ fn signed_off() -> UnitSignOff {
 }
 
 fn device(centre: &MemoryCentre) -> (Mutex<Collection>, MemoryCentre) {
-    let col = Collection::open_in_memory(manual_clock(), None).unwrap();
+    let mut col = Collection::open_in_memory(manual_clock(), None).unwrap();
+    // The built-in units and criteria, so an item can claim one and be submitted.
+    col.install_content(crate::sync::scenario::structure_only())
+        .unwrap();
+    crate::testing::declare(&mut col).unwrap();
     (Mutex::new(col), centre.connect())
 }
 
 fn status(phone: &Mutex<Collection>) -> UnitSignOffStatus {
-    UnitSignOff::status_of(
-        phone
-            .lock()
-            .unwrap()
-            .unit_sign_off("negotiate")
-            .unwrap()
-            .as_ref(),
-    )
+    phone
+        .lock()
+        .unwrap()
+        .unit_sign_off_status("negotiate")
+        .unwrap()
+}
+
+/// An item for the unit's first criterion (its id and the criterion) made on `phone`,
+/// submitted, synced and accepted at the centre, and the acceptance pulled back.
+fn accepted_item(
+    phone: &Mutex<Collection>,
+    link: &mut MemoryCentre,
+    centre: &MemoryCentre,
+) -> (EvidenceId, String) {
+    let (id, criterion) = {
+        let mut col = phone.lock().unwrap();
+        let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
+        let id = col
+            .create_evidence(EvidenceDraft {
+                kind: Some(EvidenceKind::Observation),
+                title: "Price talk with supplier".into(),
+                fields: BTreeMap::from([("what".to_string(), "Agreed a price".to_string())]),
+                criteria: vec![criterion.clone()],
+                ..EvidenceDraft::default()
+            })
+            .unwrap();
+        col.submit_evidence(id).unwrap();
+        (id, criterion)
+    };
+    sync(phone, link, &mut |_| {}).unwrap();
+    let now = phone.lock().unwrap().clock.now_ms();
+    assert!(centre.assess(id, AssessorStatus::Accepted, "Good.", now));
+    sync(phone, link, &mut |_| {}).unwrap();
+    (id, criterion)
 }
 
 #[test]
@@ -73,7 +106,8 @@ fn acknowledged_offline_the_acknowledgement_reaches_the_centre_and_the_other_dev
         .unwrap_err();
     assert!(none.to_string().contains("unit sign-off"), "{none}");
 
-    centre.put_unit_sign_off(signed_off());
+    let item = accepted_item(&phone, &mut to_centre, &centre);
+    centre.put_unit_sign_off(signed_off(item));
     sync(&phone, &mut to_centre, &mut |_| {}).unwrap();
     assert!(matches!(
         status(&phone),
@@ -112,10 +146,69 @@ fn acknowledged_offline_the_acknowledgement_reaches_the_centre_and_the_other_dev
     ));
     let held = centre.unit_sign_offs();
     assert!(
-        matches!(held[0].status(), UnitSignOffStatus::Acknowledged { ref learner, .. } if learner == "Lee Park"),
+        matches!(status(&phone), UnitSignOffStatus::Acknowledged { ref learner, .. } if learner == "Lee Park"),
         "{:?}",
-        held[0].status()
+        status(&phone)
+    );
+    assert_eq!(
+        held[0].signatures,
+        phone
+            .lock()
+            .unwrap()
+            .unit_sign_off("negotiate")
+            .unwrap()
+            .unwrap()
+            .signatures
     );
     sync(&tablet, &mut tablet_to_centre, &mut |_| {}).unwrap();
-    assert_eq!(status(&tablet), held[0].status());
+    assert_eq!(status(&tablet), status(&phone));
+}
+
+/// Defect: a unit sign-off kept reading "Signed off" on the phone after the learner withdrew
+/// the item it rests on. It now reads as no longer standing, naming the item, on this device
+/// and the learner's other one, and cannot be acknowledged; the record is kept as signed.
+#[test]
+fn withdrawing_an_item_a_unit_sign_off_rests_on_means_it_no_longer_stands_on_every_device() {
+    let centre = MemoryCentre::new();
+    let (phone, mut to_centre) = device(&centre);
+    let (item, criterion) = accepted_item(&phone, &mut to_centre, &centre);
+    let label = phone.lock().unwrap().criteria(Some("negotiate")).unwrap()[0].label();
+    centre.put_unit_sign_off(signed_off((item, criterion)));
+    sync(&phone, &mut to_centre, &mut |_| {}).unwrap();
+    assert!(status(&phone).stands(), "{:?}", status(&phone));
+
+    phone.lock().unwrap().delete_evidence(item).unwrap();
+    let now = status(&phone);
+    assert!(!now.stands(), "{now:?}");
+    assert_eq!(now.label(), "Sign-off no longer stands");
+    let sentence = now.sentence(|_| "today".into());
+    assert!(
+        sentence.contains(&format!(
+            "{label} no longer has accepted evidence: 'Price talk with supplier' was withdrawn on today"
+        )),
+        "{sentence}"
+    );
+    let refused = phone
+        .lock()
+        .unwrap()
+        .acknowledge_unit_sign_off(
+            "negotiate",
+            "Lee Park",
+            Mark::Typed {
+                name: "Lee Park".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("no longer stands"),
+        "{refused}"
+    );
+
+    // The withdrawal reaches the centre; the learner's other device agrees; nothing is removed.
+    sync(&phone, &mut to_centre, &mut |_| {}).unwrap();
+    let (tablet, mut tablet_to_centre) = device(&centre);
+    sync(&tablet, &mut tablet_to_centre, &mut |_| {}).unwrap();
+    assert_eq!(status(&tablet).label(), "Sign-off no longer stands");
+    assert_eq!(centre.unit_sign_offs().len(), 1);
+    assert!(centre.unit_sign_offs()[0].verification().holds());
 }

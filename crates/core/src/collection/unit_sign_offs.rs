@@ -5,7 +5,7 @@
 use super::{Collection, OpChanges};
 use crate::signing::Mark;
 use crate::sync::protocol::{ChangeBody, UnitAcknowledgement};
-use crate::unit_sign_off::UnitSignOff;
+use crate::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
 use crate::{CoreError, OrNotFound, Result};
 
 /// The Unit view shows the sign-off beside the evidence.
@@ -29,10 +29,20 @@ impl Collection {
         self.store.get_unit_sign_offs()
     }
 
+    /// Where the sign-off of `unit_id` stands, against the items held here now: the one
+    /// status the Unit view shows ([`UnitSignOff::status`]).
+    pub fn unit_sign_off_status(&self, unit_id: &str) -> Result<UnitSignOffStatus> {
+        let held = self.store.get_unit_sign_off(unit_id)?;
+        let Some(sign_off) = held else {
+            return Ok(UnitSignOffStatus::NotSignedOff);
+        };
+        Ok(sign_off.status(&self.evidence_items()?, &self.criteria(Some(unit_id))?))
+    }
+
     /// The learner acknowledges the sign-off of `unit_id` as `name`, by typing it or
     /// drawing. Refused with the core's sentence when they acknowledged it already, the
-    /// sign-off does not verify, or the mark is missing or not their name. The signature is
-    /// kept and queued in one transaction.
+    /// sign-off does not verify or no longer stands, or the mark is missing or not their
+    /// name. The signature is kept and queued in one transaction.
     pub fn acknowledge_unit_sign_off(
         &mut self,
         unit_id: &str,
@@ -43,6 +53,18 @@ impl Collection {
             .store
             .get_unit_sign_off(unit_id)?
             .or_not_found("unit sign-off", unit_id)?;
+        if let UnitSignOffStatus::NoLongerStands { lapses, .. } =
+            self.unit_sign_off_status(unit_id)?
+        {
+            let why = lapses
+                .first()
+                .map(|l| l.sentence(crate::portfolio::when))
+                .unwrap_or_default();
+            return Err(CoreError::invalid(format!(
+                "This sign-off no longer stands ({why}), so there is nothing to acknowledge \
+                 until your assessor signs the unit off again."
+            )));
+        }
         let request = self.learner_sign_request(name, mark, &sign_off.signatures)?;
         let event = sign_off
             .acknowledge(request)

@@ -239,6 +239,10 @@ pub struct EvidenceItem {
     /// The learner deleted it after submitting it: withdrawn, kept (see `Lifecycle`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub withdrawn: bool,
+    /// When it was withdrawn (ms), where the holder knows: read from its store, not part of
+    /// the portfolio content (left out of exports and the wire).
+    #[serde(skip)]
+    pub withdrawn_ms: Option<i64>,
     /// Assessor's decision, once made.
     pub assessor_status: Option<AssessorStatus>,
     /// The stamp of the learner version the decision was about (sync state, as above).
@@ -276,6 +280,7 @@ impl EvidenceItem {
             submissions: 0,
             learner_hlc: None,
             withdrawn: false,
+            withdrawn_ms: None,
             assessor_status: None,
             decided_version: None,
             decided_submission: 0,

@@ -115,10 +115,15 @@ impl Portfolio {
         }
     }
 
-    /// Where the sign-off of `unit_id` stands: the core's one status, as the phone and the
-    /// centre show it.
+    /// Where the sign-off of `unit_id` stands against the items exported: the core's one
+    /// status, as the phone and the centre show it.
     pub fn unit_sign_off_status(&self, unit_id: &str) -> UnitSignOffStatus {
-        UnitSignOff::status_of(self.unit_sign_offs.iter().find(|s| s.unit_id == unit_id))
+        let items: Vec<EvidenceItem> = self.items.iter().map(|p| p.item.clone()).collect();
+        UnitSignOff::status_of(
+            self.unit_sign_offs.iter().find(|s| s.unit_id == unit_id),
+            &items,
+            &self.criteria,
+        )
     }
 
     /// Gives every item the assessor signatures the exporter keeps apart from its log

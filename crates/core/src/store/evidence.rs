@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension, Row};
 /// The last three feed the lifecycle: the learner version's stamp, the stamp of the version
 /// decided, and whether the learner's deletion is held for a row still here (a withdrawal);
 /// then where it was gathered.
-const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission, learner_hlc, decided_version, EXISTS (SELECT 1 FROM tombstone t WHERE t.kind = 'evidence' AND t.id = evidence.id), location";
+const ITEM_COLUMNS: &str = "id, kind, template_id, title, fields, learner_status, assessor_status, feedback, created_ms, updated_ms, assessor_name, signed_off, feedback_unread, submissions, decided_submission, learner_hlc, decided_version, EXISTS (SELECT 1 FROM tombstone t WHERE t.kind = 'evidence' AND t.id = evidence.id), location, (SELECT t.time_ms FROM tombstone t WHERE t.kind = 'evidence' AND t.id = evidence.id)";
 
 impl Store {
     /// Inserts an item, or updates the learner's columns of it (not criteria or attachments;
@@ -293,6 +293,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceItem> {
         learner_hlc: stamp(r, 15)?,
         decided_version: stamp(r, 16)?,
         withdrawn: r.get(17)?,
+        withdrawn_ms: r.get(19)?,
         location: {
             let text: Option<String> = r.get(18)?;
             AssessmentLocation::parse_optional(text.as_deref())

@@ -38,7 +38,7 @@ pub trait ScenarioCentre {
 /// The built-in qualification structure (units, criteria, templates) without its decks: the
 /// criteria make submission possible, and leaving out the thousands of built-in cards keeps a
 /// case to a few milliseconds.
-fn structure_only() -> &'static ContentBundle {
+pub(crate) fn structure_only() -> &'static ContentBundle {
     static BUNDLE: OnceLock<ContentBundle> = OnceLock::new();
     BUNDLE.get_or_init(|| ContentBundle {
         decks: Vec::new(),

@@ -5,6 +5,8 @@
 //! - [`ready`]: the one rule for when a unit may be signed off, and what the signature covers.
 //! - [`record`]: the signed record with its log, its status in words, and taking the
 //!   learner's acknowledgement made on their phone.
+//! - [`standing`]: whether the evidence the sign-off lists is still accepted; when it is not,
+//!   the sign-off no longer stands (kept as signed, never voided or removed).
 //!
 //! The assessor signs on the centre; the record goes to the phone with its log; the learner
 //! acknowledges there, offline; the acknowledgement goes back. Every surface (the centre's
@@ -12,8 +14,10 @@
 
 mod ready;
 mod record;
+mod standing;
 
 pub use ready::{evidence_meeting, CriterionMet, NotReady};
 pub use record::{unit_sign_off_sha256, TakeAcknowledgement, UnitSignOff, UnitSignOffStatus};
+pub use standing::{lapses, ItemChange, Lapse};
 
 use crate::signing::RecordKind;

@@ -3,7 +3,9 @@
 //! decided here once, for the centre's pages, the phone's Unit view and the export.
 
 use super::ready::CriterionMet;
+use super::standing::{lapses, Lapse};
 use super::RecordKind;
+use crate::model::{Criterion, EvidenceItem};
 use crate::signing::{
     content_sha256, merge_logs, sign, verify, EventKind, SignRequest, SignatureEvent, SignerRole,
     SigningError, Verification,
@@ -48,6 +50,17 @@ pub enum UnitSignOffStatus {
         /// When they acknowledged (ms).
         acknowledged_ms: i64,
     },
+    /// Signed off, but evidence it rests on no longer counts (withdrawn, referred back,
+    /// reopened or gone): the unit is not signed off until the assessor signs it off again.
+    /// The record and its log are kept as they were.
+    NoLongerStands {
+        /// The assessor's name.
+        assessor: String,
+        /// When they signed (ms).
+        signed_ms: i64,
+        /// Each listed item no longer accepted, in the record's order (never empty).
+        lapses: Vec<Lapse>,
+    },
     /// The log does not verify against the record: it cannot be relied on.
     Altered {
         /// What is wrong, in words.
@@ -62,6 +75,7 @@ impl UnitSignOffStatus {
             UnitSignOffStatus::NotSignedOff => "Not signed off",
             UnitSignOffStatus::AwaitingAcknowledgement { .. } => "Signed off: awaiting the learner",
             UnitSignOffStatus::Acknowledged { .. } => "Signed off and acknowledged",
+            UnitSignOffStatus::NoLongerStands { .. } => "Sign-off no longer stands",
             UnitSignOffStatus::Altered { .. } => "Altered",
         }
     }
@@ -89,10 +103,39 @@ impl UnitSignOffStatus {
                 when(*signed_ms),
                 when(*acknowledged_ms)
             ),
+            UnitSignOffStatus::NoLongerStands {
+                assessor,
+                signed_ms,
+                lapses,
+            } => {
+                let more = match lapses.len() {
+                    0 | 1 => String::new(),
+                    2 => " (and one more item)".into(),
+                    n => format!(" (and {} more items)", n - 1),
+                };
+                let first = lapses
+                    .first()
+                    .map(|l| l.sentence(&when))
+                    .unwrap_or_default();
+                format!(
+                    "Signed off by {assessor} on {}, but that no longer stands: {first}{more}. \
+                     The assessor signs the unit off again once its evidence is accepted.",
+                    when(*signed_ms)
+                )
+            }
             UnitSignOffStatus::Altered { problem } => {
                 format!("The sign-off's signatures do not verify: {problem}.")
             }
         }
+    }
+
+    /// Whether the unit counts as signed off (by the assessor, acknowledged or not).
+    pub fn stands(&self) -> bool {
+        matches!(
+            self,
+            UnitSignOffStatus::AwaitingAcknowledgement { .. }
+                | UnitSignOffStatus::Acknowledged { .. }
+        )
     }
 }
 
@@ -143,8 +186,10 @@ impl UnitSignOff {
         )
     }
 
-    /// Where the sign-off stands: every surface shows this.
-    pub fn status(&self) -> UnitSignOffStatus {
+    /// Where the sign-off stands, given the learner's `items` as held now and the unit's
+    /// `criteria` (for labels): every surface shows this. A log that does not verify reads as
+    /// altered; then an item it lists that is no longer accepted makes it no longer stand.
+    pub fn status(&self, items: &[EvidenceItem], criteria: &[Criterion]) -> UnitSignOffStatus {
         let check = self.verification();
         if let Some(problem) = check.problems.first() {
             return UnitSignOffStatus::Altered {
@@ -152,6 +197,14 @@ impl UnitSignOff {
             };
         }
         let by = |role: SignerRole| check.standing.iter().find(|e| e.signer.role == role);
+        let lapsed = lapses(&self.met, items, criteria);
+        if let (Some(a), false) = (by(SignerRole::Assessor), lapsed.is_empty()) {
+            return UnitSignOffStatus::NoLongerStands {
+                assessor: a.signer.name.clone(),
+                signed_ms: a.device_ms,
+                lapses: lapsed,
+            };
+        }
         match (by(SignerRole::Assessor), by(SignerRole::Learner)) {
             (Some(a), Some(l)) => UnitSignOffStatus::Acknowledged {
                 assessor: a.signer.name.clone(),
@@ -167,9 +220,15 @@ impl UnitSignOff {
         }
     }
 
-    /// The status of a unit that may have no sign-off.
-    pub fn status_of(sign_off: Option<&UnitSignOff>) -> UnitSignOffStatus {
-        sign_off.map_or(UnitSignOffStatus::NotSignedOff, UnitSignOff::status)
+    /// The status of a unit that may have no sign-off (see [`UnitSignOff::status`]).
+    pub fn status_of(
+        sign_off: Option<&UnitSignOff>,
+        items: &[EvidenceItem],
+        criteria: &[Criterion],
+    ) -> UnitSignOffStatus {
+        sign_off.map_or(UnitSignOffStatus::NotSignedOff, |s| {
+            s.status(items, criteria)
+        })
     }
 
     /// The learner acknowledges the sign-off, appending the event; refused with the core's
@@ -262,15 +321,20 @@ mod tests {
     }
 
     fn met() -> Vec<CriterionMet> {
-        vec![CriterionMet {
-            criterion: "u/lo1/ac1.1".into(),
-            items: vec![EvidenceId::new_at(1)],
-        }]
+        super::super::standing::tests::met_by(&[&accepted()])
+    }
+
+    /// The accepted item `met` lists (ids from a time alone are random, so fixed here).
+    fn accepted() -> EvidenceItem {
+        super::super::standing::tests::accepted_item(1, "Price talk with supplier")
     }
 
     #[test]
     fn the_assessor_signs_off_then_the_learner_acknowledges_each_refused_out_of_turn() {
-        assert_eq!(UnitSignOff::status_of(None).label(), "Not signed off");
+        assert_eq!(
+            UnitSignOff::status_of(None, &[], &[]).label(),
+            "Not signed off"
+        );
         let refused = UnitSignOff::sign_off(
             "u",
             met(),
@@ -288,7 +352,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            unit.status(),
+            unit.status(&[accepted()], &[]),
             UnitSignOffStatus::AwaitingAcknowledgement {
                 assessor: "Ann Assessor".into(),
                 signed_ms: 1_000
@@ -300,7 +364,8 @@ mod tests {
             .acknowledge(request(SignerRole::Learner, "Lee Learner", None, 2_000))
             .unwrap();
         assert_eq!(
-            unit.status().sentence(|ms| ms.to_string()),
+            unit.status(&[accepted()], &[])
+                .sentence(|ms| ms.to_string()),
             "Signed off by Ann Assessor on 1000; acknowledged by Lee Learner on 2000."
         );
         let again = unit
@@ -317,7 +382,10 @@ mod tests {
         );
         assert_eq!(centre.take_acknowledgement(ack.clone(), "lee"), Ok(true));
         assert_eq!(centre.take_acknowledgement(ack, "lee"), Ok(false));
-        assert_eq!(centre.status(), unit.status());
+        assert_eq!(
+            centre.status(&[accepted()], &[]),
+            unit.status(&[accepted()], &[])
+        );
     }
 
     #[test]
@@ -329,11 +397,42 @@ mod tests {
         )
         .unwrap();
         unit.met[0].items.push(EvidenceId::new_at(9));
-        assert!(matches!(unit.status(), UnitSignOffStatus::Altered { .. }));
-        assert_eq!(unit.status().label(), "Altered");
+        assert!(matches!(
+            unit.status(&[accepted()], &[]),
+            UnitSignOffStatus::Altered { .. }
+        ));
+        assert_eq!(unit.status(&[accepted()], &[]).label(), "Altered");
         // Nobody can acknowledge what no longer verifies.
         assert!(unit
             .acknowledge(request(SignerRole::Learner, "Lee Learner", None, 2_000))
             .is_err());
+    }
+
+    #[test]
+    fn a_sign_off_resting_on_a_withdrawn_item_no_longer_stands_and_says_which() {
+        let mut unit = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 1_000),
+        )
+        .unwrap();
+        unit.acknowledge(request(SignerRole::Learner, "Lee Learner", None, 2_000))
+            .unwrap();
+        assert!(unit.status(&[accepted()], &[]).stands());
+        let mut withdrawn = accepted();
+        withdrawn.withdrawn = true;
+        withdrawn.withdrawn_ms = Some(3_000);
+        let status = unit.status(&[withdrawn], &[]);
+        assert!(!status.stands());
+        assert_eq!(status.label(), "Sign-off no longer stands");
+        assert_eq!(
+            status.sentence(|ms| ms.to_string()),
+            "Signed off by Ann Assessor on 1000, but that no longer stands: u/lo1/ac1.1 no \
+             longer has accepted evidence: 'Price talk with supplier' was withdrawn on 3000. \
+             The assessor signs the unit off again once its evidence is accepted."
+        );
+        // Kept as signed: the log still verifies and nothing was appended or voided.
+        assert!(unit.verification().holds());
+        assert_eq!(unit.signatures.len(), 2);
     }
 }
