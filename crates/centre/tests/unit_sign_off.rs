@@ -348,5 +348,64 @@ async fn withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands(
     let page = pulled(&c, &token, DeviceId::new_at(9)).await;
     assert_eq!(page.unit_sign_offs.unwrap(), held);
     assert_eq!(status_now(&c, &lee.id, &held[0]).await, exported);
+
+    // The assessor signs it off again once other accepted evidence meets it: a new record,
+    // the one that no longer stands kept in it as signed, audited.
+    let mut other = evidence(
+        EvidenceId::new_at(12),
+        "Quote for the van hire",
+        1_700_000_002_000,
+        phone,
+    );
+    other.criteria = held[0].met.iter().map(|m| m.criterion.clone()).collect();
+    let other_id = other.id.to_string();
+    let put = ChangeBody::EvidencePut(other);
+    assert_eq!(
+        c.push(&token, &batch(phone, 3, vec![change(3, put)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    services::evidence::decide(
+        db,
+        &ann,
+        &lee.id,
+        &other_id,
+        AssessorStatus::Accepted,
+        "Good.",
+    )
+    .await
+    .unwrap();
+    let page = browser.get(&unit_page).await;
+    assert!(
+        page.body.contains("Sign this unit off again</button>"),
+        "{}",
+        page.body
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let action = format!("/learners/{}/units/{UNIT}/sign-off", lee.id);
+    let signed = browser.post(&action, &[("csrf", &csrf)]).await;
+    assert!(
+        signed.status.is_redirection() || signed.status.is_success(),
+        "{}",
+        signed.body
+    );
+    let now = db.get_unit_sign_offs(&lee.id).await.unwrap();
+    assert_eq!(now.len(), 1);
+    assert_eq!(
+        now[0].earlier, held,
+        "the earlier sign-off is kept as signed"
+    );
+    assert!(matches!(
+        status_now(&c, &lee.id, &now[0]).await,
+        UnitSignOffStatus::AwaitingAcknowledgement { .. }
+    ));
+    let again = browser.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let log = db.get_audit(50).await.unwrap();
+    assert_eq!(
+        log.iter().filter(|e| e.action == "unit.sign_off").count(),
+        2
+    );
 }
 both_backends!(withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands);

@@ -76,6 +76,41 @@ pub(crate) async fn take_acknowledgement(
     Ok(taken)
 }
 
+/// Puts `next` in place of `previous` when the row still holds `previous` (its row locked
+/// first, as for an acknowledgement).
+async fn replace(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    previous: &UnitSignOff,
+    next: &UnitSignOff,
+) -> DbResult<bool> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "UPDATE unit_sign_offs SET record = record WHERE learner_id = $1 AND unit_id = $2 \
+         RETURNING record",
+    )
+    .bind(learner_id)
+    .bind(&next.unit_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((held,)) = row else {
+        return Ok(false);
+    };
+    if parse(&next.unit_id, &held)? != *previous {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE unit_sign_offs SET record = $3, updated_ms = $4 \
+         WHERE learner_id = $1 AND unit_id = $2",
+    )
+    .bind(learner_id)
+    .bind(&next.unit_id)
+    .bind(json(next)?)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
 impl Db {
     /// Every unit signed off for the learner, by unit id (no scope: the learner's own sync
     /// and the export, whose callers checked who may read).
@@ -112,27 +147,35 @@ impl Db {
             .collect()
     }
 
-    /// Keeps a new sign-off with its audit entry, in one transaction; false (nothing kept)
-    /// when the unit was signed off already, by this or another request.
+    /// Keeps a new sign-off with its audit entry, in one transaction: the first of the unit
+    /// (`replacing` none), or one signed again in place of `replacing`, which it keeps in its
+    /// `earlier`. False (nothing kept) when the unit's sign-off is no longer what the caller
+    /// read, changed by this or another request meanwhile.
     pub async fn add_unit_sign_off(
         &self,
         learner_id: &str,
         sign_off: &UnitSignOff,
+        replacing: Option<&UnitSignOff>,
         actor: (&str, &str),
     ) -> DbResult<bool> {
         let mut tx = self.begin_write().await?;
-        let added = sqlx::query(
-            "INSERT INTO unit_sign_offs (learner_id, unit_id, record, updated_ms) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (learner_id, unit_id) DO NOTHING",
-        )
-        .bind(learner_id)
-        .bind(&sign_off.unit_id)
-        .bind(json(sign_off)?)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
+        let added = match replacing {
+            None => {
+                sqlx::query(
+                    "INSERT INTO unit_sign_offs (learner_id, unit_id, record, updated_ms) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (learner_id, unit_id) DO NOTHING",
+                )
+                .bind(learner_id)
+                .bind(&sign_off.unit_id)
+                .bind(json(sign_off)?)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1
+            }
+            Some(previous) => replace(&mut tx, learner_id, previous, sign_off).await?,
+        };
         if added {
             let event = sign_off.signatures.last();
             let after = serde_json::json!({
@@ -148,7 +191,12 @@ impl Db {
                     action: "unit.sign_off",
                     target: &format!("unit {}", sign_off.unit_id),
                     learner_id: Some(learner_id),
-                    before: &serde_json::Value::Null,
+                    before: &replacing.map_or(serde_json::Value::Null, |p| {
+                        serde_json::json!({
+                            "met": p.met,
+                            "signature_sha256": p.signatures.first().map(|e| &e.sha256),
+                        })
+                    }),
                     after: &after,
                 },
             )

@@ -42,11 +42,17 @@ pub(super) fn section(
     unit_id: &str,
     user: &PageUser,
 ) -> String {
-    let form = if *status == UnitSignOffStatus::NotSignedOff && !user.reads_only() {
+    // Signed off once, or again once a sign-off no longer stands (a new record keeping it).
+    let (may_sign, button) = match status {
+        UnitSignOffStatus::NotSignedOff => (true, "Sign this unit off"),
+        UnitSignOffStatus::NoLongerStands { .. } => (true, "Sign this unit off again"),
+        _ => (false, ""),
+    };
+    let form = if may_sign && !user.reads_only() {
         format!(
             r#"<form method="post" action="/learners/{lid}/units/{uid}/sign-off"><input type="hidden" name="csrf" value="{csrf}">
 <p class="hint">Sign off only when every criterion is met by accepted evidence; the learner then acknowledges it on their phone.</p>
-<button type="submit">Sign this unit off</button></form>"#,
+<button type="submit">{button}</button></form>"#,
             lid = escape(learner_id),
             uid = escape(unit_id),
             csrf = escape(&user.csrf),

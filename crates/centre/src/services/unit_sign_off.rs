@@ -13,7 +13,9 @@ use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::content::ContentBundle;
 use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
 use pocketfolio_core::sync::Hlc;
-use pocketfolio_core::unit_sign_off::{evidence_meeting, UnitSignOff, UnitSignOffStatus};
+use pocketfolio_core::unit_sign_off::{
+    evidence_meeting, SignAgain, UnitSignOff, UnitSignOffStatus,
+};
 
 /// `actor` (the learner's assessor, or an administrator) signs `unit_id` off for the learner,
 /// signed in to the centre. Refused with a sentence when the unit is not one the learner is
@@ -46,14 +48,11 @@ pub async fn sign_unit_off(
                 "That unit is not one this learner is enrolled on, so it cannot be signed off.",
             )
         })?;
-    if db
+    let held = db
         .get_unit_sign_offs(learner_id)
         .await?
-        .iter()
-        .any(|s| s.unit_id == unit.id)
-    {
-        return Err(already(&unit.title));
-    }
+        .into_iter()
+        .find(|s| s.unit_id == unit.id);
     let (items, _) = db
         .get_portfolio_items(learner_id, Reader::Staff(&scope))
         .await?;
@@ -63,33 +62,52 @@ pub async fn sign_unit_off(
         .into_iter()
         .filter(|c| c.unit_id == unit.id)
         .collect();
+    // A sign-off that still stands is never signed over; one that no longer stands is
+    // signed off again, as a new record keeping it (`UnitSignOff::sign_off_again`).
+    let status = held.as_ref().map(|h| h.status(&items, &criteria));
+    if status
+        .as_ref()
+        .is_some_and(|s| !matches!(s, UnitSignOffStatus::NoLongerStands { .. }))
+    {
+        return Err(already(&unit.title));
+    }
     let met = evidence_meeting(&unit.title, &criteria, &items)
         .map_err(|e| ApiError::Conflict(e.to_string()))?;
     let now = now_ms();
-    let sign_off = UnitSignOff::sign_off(
-        &unit.id,
-        met,
-        SignRequest {
-            signer: Signer {
-                role: SignerRole::Assessor,
-                name: actor.display_name.clone(),
-                account_id: Some(actor.id.clone()),
-                witness: None,
-            },
-            mark: Some(Mark::SignedIn {
-                account_id: actor.id.clone(),
-            }),
-            declaration: None,
-            made: Made {
-                device_ms: now,
-                hlc: Hlc::tick(None, now, CENTRE_NODE),
-                device: "centre".to_string(),
-            },
+    let request = SignRequest {
+        signer: Signer {
+            role: SignerRole::Assessor,
+            name: actor.display_name.clone(),
+            account_id: Some(actor.id.clone()),
+            witness: None,
         },
-    )
-    .map_err(|e| refused(e, "unit"))?;
+        mark: Some(Mark::SignedIn {
+            account_id: actor.id.clone(),
+        }),
+        declaration: None,
+        made: Made {
+            device_ms: now,
+            hlc: Hlc::tick(None, now, CENTRE_NODE),
+            device: "centre".to_string(),
+        },
+    };
+    let sign_off =
+        match (held.clone(), status) {
+            (Some(previous), Some(status)) => previous
+                .sign_off_again(&status, met, request)
+                .map_err(|e| match e {
+                    SignAgain::StillStands => already(&unit.title),
+                    SignAgain::Signing(e) => refused(e, "unit"),
+                })?,
+            _ => UnitSignOff::sign_off(&unit.id, met, request).map_err(|e| refused(e, "unit"))?,
+        };
     if !db
-        .add_unit_sign_off(learner_id, &sign_off, (&actor.id, &actor.display_name))
+        .add_unit_sign_off(
+            learner_id,
+            &sign_off,
+            held.as_ref(),
+            (&actor.id, &actor.display_name),
+        )
         .await?
     {
         // Signed off by another request meanwhile.
@@ -135,6 +153,6 @@ pub fn status_in(standings: &[(String, UnitSignOffStatus)], unit_id: &str) -> Un
 
 fn already(title: &str) -> ApiError {
     ApiError::Conflict(format!(
-        "{title} was signed off already; a sign-off stands once made."
+        "{title} was signed off already, and that sign-off still stands."
     ))
 }

@@ -17,7 +17,9 @@ mod record;
 mod standing;
 
 pub use ready::{evidence_meeting, CriterionMet, NotReady};
-pub use record::{unit_sign_off_sha256, TakeAcknowledgement, UnitSignOff, UnitSignOffStatus};
+pub use record::{
+    unit_sign_off_sha256, SignAgain, TakeAcknowledgement, UnitSignOff, UnitSignOffStatus,
+};
 pub use standing::{lapses, ItemChange, Lapse};
 
 use crate::signing::RecordKind;

@@ -24,6 +24,22 @@ pub struct UnitSignOff {
     /// The assessor's signature, then the learner's acknowledgement (and any void), oldest
     /// first.
     pub signatures: Vec<SignatureEvent>,
+    /// Earlier sign-offs of the unit that no longer stood when the assessor signed it off
+    /// again, oldest first, each kept exactly as signed for the audit trail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<UnitSignOff>,
+}
+
+/// Why the assessor cannot sign a unit off again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignAgain {
+    /// The sign-off held still stands (or its log does not verify, which is not mended by
+    /// signing over it).
+    #[error("The unit's sign-off still stands, so it is not signed off again.")]
+    StillStands,
+    /// The signature itself was refused.
+    #[error("{0}")]
+    Signing(#[from] SigningError),
 }
 
 /// Where a unit's sign-off stands.
@@ -174,7 +190,35 @@ impl UnitSignOff {
             unit_id: unit_id.to_string(),
             met,
             signatures: vec![event],
+            earlier: Vec::new(),
         })
+    }
+
+    /// The assessor signs the unit off again on `met` after this sign-off stopped standing
+    /// (`status`, from [`UnitSignOff::status`]): a new record, with this one kept as signed at
+    /// the end of its `earlier`. Refused while this one stands or does not verify.
+    pub fn sign_off_again(
+        self,
+        status: &UnitSignOffStatus,
+        met: Vec<CriterionMet>,
+        request: SignRequest,
+    ) -> Result<UnitSignOff, SignAgain> {
+        if !matches!(status, UnitSignOffStatus::NoLongerStands { .. }) {
+            return Err(SignAgain::StillStands);
+        }
+        let mut next = UnitSignOff::sign_off(&self.unit_id, met, request)?;
+        let mut previous = self;
+        next.earlier = std::mem::take(&mut previous.earlier);
+        next.earlier.push(previous);
+        Ok(next)
+    }
+
+    /// This record without the earlier ones it keeps.
+    pub fn without_earlier(&self) -> UnitSignOff {
+        UnitSignOff {
+            earlier: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// What the log says against the record.
@@ -434,5 +478,35 @@ mod tests {
         // Kept as signed: the log still verifies and nothing was appended or voided.
         assert!(unit.verification().holds());
         assert_eq!(unit.signatures.len(), 2);
+    }
+
+    #[test]
+    fn signed_off_again_only_once_it_no_longer_stands_keeping_the_earlier_one() {
+        let first = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 1_000),
+        )
+        .unwrap();
+        let again = |held: UnitSignOff, items: &[EvidenceItem], ms| {
+            let status = held.status(items, &[]);
+            held.sign_off_again(
+                &status,
+                met(),
+                request(SignerRole::Assessor, "Ann Assessor", Some("ann"), ms),
+            )
+        };
+        assert_eq!(
+            again(first.clone(), &[accepted()], 2_000).unwrap_err(),
+            SignAgain::StillStands
+        );
+        let mut withdrawn = accepted();
+        withdrawn.withdrawn = true;
+        let second = again(first.clone(), &[withdrawn.clone()], 2_000).unwrap();
+        assert_eq!(second.earlier, std::slice::from_ref(&first));
+        assert!(second.verification().holds());
+        // What the new sign-off lists decides its standing; the earlier one is only kept.
+        let third = again(second.clone(), &[withdrawn], 3_000).unwrap();
+        assert_eq!(third.earlier, [first, second.without_earlier()]);
     }
 }
