@@ -407,8 +407,21 @@ fn verify_zip(
     for problem in &check.files {
         println!("ALTERED   {problem}");
     }
-    let altered = check.items.iter().filter(|c| !c.verified()).count();
-    for item in &check.items {
+    if let Some(pack) = &check.pack {
+        print_pack(pack);
+    } else {
+        print_items(&check.items);
+    }
+    if !check.verified(allow_unsealed) {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// A portfolio's items, each verified or altered, and the count.
+fn print_items(items: &[pocketfolio_core::portfolio::ItemCheck]) {
+    let altered = items.iter().filter(|c| !c.verified()).count();
+    for item in items {
         if item.verified() {
             println!("verified  {}  {}", item.id, item.title);
         } else {
@@ -422,13 +435,37 @@ fn verify_zip(
     }
     println!(
         "{} items: {} verified, {altered} altered",
-        check.items.len(),
-        check.items.len() - altered
+        items.len(),
+        items.len() - altered
     );
-    if !check.verified(allow_unsealed) {
-        std::process::exit(1);
+}
+
+/// An EQA pack: what it holds, then each sample verified or altered, and the count.
+fn print_pack(pack: &pocketfolio_core::portfolio::PackCheck) {
+    println!(
+        "EQA pack: {} samples of {} learners, {} evidence items in their snapshots, {} files",
+        pack.samples.len(),
+        pack.learners,
+        pack.items,
+        pack.files
+    );
+    let altered = pack.samples.iter().filter(|s| !s.verified()).count();
+    for sample in &pack.samples {
+        let what = format!(
+            "sample {}  {} ({} items)",
+            sample.id, sample.learner, sample.items
+        );
+        if sample.verified() {
+            println!("verified  {what}");
+        } else {
+            println!("ALTERED   {what}: {}", sample.problems.join("; "));
+        }
     }
-    Ok(())
+    println!(
+        "{} samples: {} verified, {altered} altered",
+        pack.samples.len(),
+        pack.samples.len() - altered
+    );
 }
 
 fn database_url(cli: &Cli) -> String {

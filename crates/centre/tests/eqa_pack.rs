@@ -66,6 +66,22 @@ fn repacked(files: &BTreeMap<String, Vec<u8>>, change: impl Fn(&str, &mut Vec<u8
     out.finish().unwrap().into_inner()
 }
 
+/// `pocketfolio-centre verify-export --key KEY` on `zip`: its exit code and what it printed.
+fn verify_cli(zip: &[u8], key: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pack.zip");
+    std::fs::write(&path, zip).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pocketfolio-centre"))
+        .args(["verify-export", "--key", key])
+        .arg(&path)
+        .output()
+        .expect("the centre runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
 fn json(files: &BTreeMap<String, Vec<u8>>, name: &str) -> Value {
     serde_json::from_slice(files.get(name).unwrap_or_else(|| panic!("{name} missing"))).unwrap()
 }
@@ -232,6 +248,54 @@ async fn an_eqa_downloads_one_pack_with_every_record_of_their_qualification(back
             ..
         }
     ));
+    // Defect: verify-export printed "0 items: 0 verified" for a pack. It now says what the
+    // pack holds and checks each sample; a changed snapshot turns exactly that sample altered.
+    let pack = check.pack.as_ref().expect("read as an EQA pack");
+    let sample_ids: Vec<&str> = files
+        .keys()
+        .filter_map(|n| n.strip_prefix("samples/")?.strip_suffix("/record.json"))
+        .collect();
+    assert_eq!(pack.samples.len(), sample_ids.len());
+    assert!(!pack.samples.is_empty());
+    assert!(pack.learners >= 1 && pack.items >= 1, "{pack:?}");
+    assert!(pack.samples.iter().all(|s| s.verified()), "{pack:?}");
+    let (code, out) = verify_cli(&zip, &key.to_hex());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(&format!(
+            "EQA pack: {} samples of {} learners, {} evidence items",
+            pack.samples.len(),
+            pack.learners,
+            pack.items
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("0 items: 0 verified"), "{out}");
+    assert!(
+        out.contains(&format!("verified  sample {}", sample_ids[0])),
+        "{out}"
+    );
+    let snapshot = format!("samples/{}/snapshot.json", sample_ids[0]);
+    let changed = repacked(&files, |name, bytes| {
+        if name == snapshot {
+            bytes.extend_from_slice(b" ");
+        }
+    });
+    let check = verify_portfolio_zip(Cursor::new(&changed), Some(&key)).unwrap();
+    let samples = &check.pack.as_ref().unwrap().samples;
+    let altered: Vec<&str> = samples
+        .iter()
+        .filter(|s| !s.verified())
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(altered, [sample_ids[0]], "{samples:?}");
+    let (code, out) = verify_cli(&changed, &key.to_hex());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!("ALTERED   sample {}", sample_ids[0])),
+        "{out}"
+    );
+
     let changed = repacked(&files, |name, bytes| {
         if name == "actions.json" {
             bytes.extend_from_slice(b" ");

@@ -17,6 +17,7 @@ mod model;
 mod seal;
 mod signatures_html;
 mod source;
+mod verify_pack;
 mod verify_zip;
 mod witness_list;
 mod write;
@@ -37,6 +38,7 @@ pub use seal::{
     WELL_KNOWN_KEY_PATH,
 };
 pub use source::{AttachmentSource, FolderSource};
+pub use verify_pack::{PackCheck, SampleCheck};
 pub use verify_zip::{verify_portfolio_zip, ItemCheck, ZipCheck};
 pub use witness_list::{witness_list, WitnessEntry};
 pub use write::{write_portfolio_zip, ExportSummary, PortfolioZip, PORTFOLIO_FORMAT};

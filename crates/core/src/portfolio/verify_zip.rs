@@ -6,6 +6,7 @@
 
 use super::manifest::{record_sha256, Manifest, ManifestItem, MANIFEST_FILE};
 use super::seal::{check_seal, SealCheck, SealPublicKey, SEAL_FILE};
+use super::verify_pack::{check_pack, is_pack, PackCheck, SampleCheck};
 use crate::evidence::{events_of, record_kind_of, signed_content_sha256};
 use crate::model::{EvidenceHistoryEntry, EvidenceItem};
 use crate::signing::{check_kept, sha256_hex, verify_to_head, SignerRole};
@@ -41,6 +42,8 @@ pub struct ZipCheck {
     pub files: Vec<String>,
     /// Each item.
     pub items: Vec<ItemCheck>,
+    /// For an EQA pack (which holds no portfolio items): its samples, each checked.
+    pub pack: Option<PackCheck>,
 }
 
 impl ZipCheck {
@@ -53,7 +56,12 @@ impl ZipCheck {
             SealCheck::Unsealed => allow_unsealed,
             SealCheck::Broken(_) => false,
         };
-        seal && self.files.is_empty() && self.items.iter().all(ItemCheck::verified)
+        seal && self.files.is_empty()
+            && self.items.iter().all(ItemCheck::verified)
+            && self
+                .pack
+                .as_ref()
+                .is_none_or(|p| p.samples.iter().all(SampleCheck::verified))
     }
 }
 
@@ -71,6 +79,7 @@ pub fn verify_portfolio_zip<R: Read + Seek>(
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| CoreError::invalid(format!("manifest.json cannot be read: {e}")))?;
     let files = check_files(&mut zip, &manifest);
+    let mut pack = is_pack(&manifest).then(|| check_pack(&mut zip, &manifest, &files));
     let portfolio = if holds_portfolio(&manifest) {
         serde_json::from_slice(&read(&mut zip, "portfolio.json")?)
             .map_err(|e| CoreError::invalid(format!("portfolio.json cannot be read: {e}")))?
@@ -109,10 +118,18 @@ pub fn verify_portfolio_zip<R: Read + Seek>(
             problems: vec!["it is not in the manifest".into()],
         });
     }
+    if let (Some(pack), SealCheck::Broken(why)) = (&mut pack, &seal) {
+        for sample in &mut pack.samples {
+            sample
+                .problems
+                .push(format!("the seal does not hold ({why})"));
+        }
+    }
     Ok(ZipCheck {
         seal,
         files,
         items: checks,
+        pack,
     })
 }
 
@@ -219,7 +236,7 @@ fn check_record(
     problems
 }
 
-fn read<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Vec<u8>> {
+pub(super) fn read<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<Vec<u8>> {
     let mut file = zip
         .by_name(name)
         .map_err(|_| CoreError::invalid(format!("The ZIP has no {name}.")))?;
