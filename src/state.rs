@@ -71,6 +71,24 @@ impl Backend {
         Ok(f(&mut guard))
     }
 
+    /// Changes the collection and tells the sync worker. The sync line's waiting count is set
+    /// before the lock is let go, so no screen can show "Synced" over a change already saved
+    /// (the worker hears of it a moment later). Errors are sentences for the learner.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Collection) -> Result<T, CoreError>,
+    ) -> Result<T, String> {
+        let value = self.with(|col| {
+            let value = f(col).map_err(|e| e.to_string())?;
+            if let Ok(pending) = col.pending_changes() {
+                self.sync.update(|s| s.pending = pending);
+            }
+            Ok::<T, String>(value)
+        })??;
+        self.sync.changed();
+        Ok(value)
+    }
+
     /// Takes the collection out: later reads get "closing" until [`Backend::put`].
     pub fn take(&self) -> Option<SharedCollection> {
         self.slot().ok()?.take()
@@ -139,13 +157,10 @@ impl AppState {
         f: impl FnOnce(&mut Collection) -> Result<T, CoreError>,
     ) -> Result<T, String> {
         let backend = self.backend.peek().clone();
-        let result = backend.with(|col| f(col).map_err(|e| e.to_string()))?;
-        if result.is_ok() {
-            let mut revision = self.revision;
-            revision += 1;
-            backend.sync().changed();
-        }
-        result
+        let value = backend.write(f)?;
+        let mut revision = self.revision;
+        revision += 1;
+        Ok(value)
     }
 
     /// As [`AppState::write`], on a thread of its own, so a long change (a big import) leaves
@@ -158,15 +173,13 @@ impl AppState {
         let (tx, rx) = futures::channel::oneshot::channel();
         let worker = backend.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(worker.with(|col| f(col).map_err(|e| e.to_string())));
+            let _ = tx.send(worker.write(f));
         });
-        let result = rx
+        let value = rx
             .await
             .map_err(|_| "The change stopped part-way; nothing was saved.".to_string())??;
-        let value = result?;
         let mut revision = self.revision;
         revision += 1;
-        backend.sync().changed();
         Ok(value)
     }
 

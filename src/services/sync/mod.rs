@@ -10,6 +10,8 @@ pub mod status;
 mod worker;
 
 #[cfg(test)]
+mod overlap_tests;
+#[cfg(test)]
 mod tests;
 
 pub use handle::SyncHandle;

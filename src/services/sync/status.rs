@@ -116,6 +116,8 @@ impl Default for SyncStatus {
 pub enum Next {
     /// All done: sync again after the usual interval.
     Routine,
+    /// It went through, but something was saved after its push: sync again at once.
+    Again,
     /// Try again after a backoff wait.
     Backoff,
     /// Wait for the learner (a retry, or a new sign-in).
@@ -145,7 +147,10 @@ impl SyncStatus {
         }
     }
 
-    /// A sync ended. `retry_at_ms` is when a backoff retry would run.
+    /// A sync ended, with `pending` (set just before) counting what waits in the outbox now.
+    /// It is "Synced" only when nothing waits: a change saved after its push goes in another
+    /// sync at once, and the line says so meanwhile. `retry_at_ms` is when a backoff retry
+    /// would run.
     pub fn finish(
         &mut self,
         result: &Result<SyncReport, SyncError>,
@@ -161,7 +166,10 @@ impl SyncStatus {
                         self.set_aside.push(*id);
                     }
                 }
-                (SyncState::Synced { at_ms: now_ms }, Next::Routine)
+                match self.pending {
+                    0 => (SyncState::Synced { at_ms: now_ms }, Next::Routine),
+                    _ => (SyncState::Waiting, Next::Again),
+                }
             }
             Err(SyncError::Transport(TransportError::Unauthorized)) => {
                 (SyncState::SignInAgain, Next::WaitForLearner)
@@ -357,6 +365,20 @@ mod tests {
         assert_eq!(s.data_generation, 1);
         s.pending = 1;
         assert_eq!(s.headline(NOW), "Synced just now · 1 change waiting");
+    }
+
+    #[test]
+    fn a_sync_that_ends_with_a_change_saved_after_its_push_is_not_synced_and_goes_again() {
+        let mut s = SyncStatus {
+            pending: 1,
+            ..SyncStatus::default()
+        };
+        let next = s.finish(&Ok(SyncReport::default()), NOW, NOW + 5_000);
+        assert_eq!(next, Next::Again);
+        assert_eq!(s.state, SyncState::Waiting);
+        assert_eq!(s.headline(NOW), "About to sync · 1 change waiting");
+        // What it received is shown all the same.
+        assert_eq!((s.last_synced_ms, s.data_generation), (Some(NOW), 1));
     }
 
     #[test]

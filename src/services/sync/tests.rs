@@ -13,11 +13,23 @@ use pocketfolio_core::EvidenceDraft;
 use std::time::{Duration, Instant};
 
 /// An account on `centre` whose password is "correct horse".
-fn account(centre: &BackgroundCentre, role: Role, username: &str) -> Account {
+pub(super) fn account(centre: &BackgroundCentre, role: Role, username: &str) -> Account {
     centre.add_account(role, username, username, "correct horse")
 }
 
-fn wait_for(what: &str, backend: &Backend, ok: impl Fn(&Backend) -> bool) {
+/// A centre on `dir` with learner lee assigned to assessor asha (both "correct horse").
+pub(super) fn centre_with_lee(dir: &std::path::Path) -> (BackgroundCentre, Account, Account) {
+    let centre = BackgroundCentre::start(dir, 0);
+    let lee = account(&centre, Role::Learner, "lee");
+    let asha = account(&centre, Role::Assessor, "asha");
+    centre
+        .runtime
+        .block_on(centre.state.db.add_assignment(&asha.id, &lee.id))
+        .unwrap();
+    (centre, lee, asha)
+}
+
+pub(super) fn wait_for(what: &str, backend: &Backend, ok: impl Fn(&Backend) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !ok(backend) {
         assert!(
@@ -32,14 +44,8 @@ fn wait_for(what: &str, backend: &Backend, ok: impl Fn(&Backend) -> bool) {
 #[test]
 fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
     let centre_dir = tempfile::tempdir().unwrap();
-    let centre = BackgroundCentre::start(centre_dir.path(), 0);
+    let (centre, lee, asha) = centre_with_lee(centre_dir.path());
     let port = centre.port;
-    let lee = account(&centre, Role::Learner, "lee");
-    let asha = account(&centre, Role::Assessor, "asha");
-    centre
-        .runtime
-        .block_on(centre.state.db.add_assignment(&asha.id, &lee.id))
-        .unwrap();
 
     let phone_dir = tempfile::tempdir().unwrap();
     let backend = open_backend(phone_dir.path(), 0);

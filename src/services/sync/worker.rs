@@ -333,12 +333,12 @@ impl Worker {
         });
     }
 
-    /// The learner changed something: sync soon, unless a backoff wait is running (the
-    /// retry will carry it) or the worker waits for the learner.
+    /// The learner changed something: sync soon if anything waits to be sent, unless a
+    /// backoff wait is running (the retry will carry it) or the worker waits for the learner.
+    /// Whether the change added to the outbox is not asked: the screen's write has counted it
+    /// already, and so may the end of a sync it overlapped.
     fn changed(&mut self) {
-        let before = self.handle.status().pending;
-        let now = self.refresh_pending();
-        if self.session.is_none() || now <= before {
+        if self.refresh_pending() == 0 || self.session.is_none() {
             return;
         }
         let soon = Instant::now() + DEBOUNCE;
@@ -380,12 +380,28 @@ impl Worker {
             self.foreground,
         ));
         let now_ms = chrono::Utc::now().timestamp_millis();
-        self.refresh_pending();
+        let retry_at_ms = now_ms + delay.as_millis() as i64;
         let mut next = Next::Routine;
-        self.handle
-            .update(|s| next = s.finish(&result, now_ms, now_ms + delay.as_millis() as i64));
+        // The outbox is counted and the result shown under the collection's lock: a change
+        // saved between the two would otherwise sit under "Synced".
+        let shown = self.backend.with(|c| {
+            let pending = c.pending_changes().unwrap_or(0);
+            self.handle.update(|s| {
+                s.pending = pending;
+                next = s.finish(&result, now_ms, retry_at_ms);
+            });
+        });
+        if shown.is_err() {
+            self.handle
+                .update(|s| next = s.finish(&result, now_ms, retry_at_ms));
+        }
         self.next_probe = None;
         match next {
+            Next::Again => {
+                self.attempt = 0;
+                self.offline_since = None;
+                self.next_sync = Some(Instant::now());
+            }
             Next::Routine => {
                 self.attempt = 0;
                 self.offline_since = None;
