@@ -1,5 +1,6 @@
 //! The audit log's hash chain, as pure functions: how an entry is hashed and how a run of
-//! entries is checked. Storage (`db::audit`) calls [`entry_hash`] when it appends and
+//! entries is checked, over the one [`AuditEntry`] type. Storage (`db::audit`) seals each entry
+//! ([`AuditEntry::sealed`]) when it appends and
 //! `pocketfolio-centre audit verify` feeds stored entries to a [`Verifier`].
 //!
 //! Each entry's hash is SHA-256 over the previous entry's hash and the entry's fields in a
@@ -14,16 +15,18 @@ use sha2::{Digest, Sha256};
 /// The previous hash of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The fields of an entry that its hash covers (all of them).
+/// One audit entry, as appended, stored, shown, exported and verified: the one type the
+/// chain, the database, the pages, the CSV and the EQA pack all use. Its hash covers every
+/// field but the hash itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainedEntry {
+pub struct AuditEntry {
     /// Position in the chain, from 1 with no gaps.
     pub seq: i64,
     /// When (ms since the epoch).
     pub time_ms: i64,
     /// The acting account's id (none: the command line, or nobody signed in).
     pub actor_id: Option<String>,
-    /// The actor as shown.
+    /// The actor as shown (display name, or "command line").
     pub actor: String,
     /// The kind of action, e.g. `account.disable`.
     pub action: String,
@@ -35,17 +38,18 @@ pub struct ChainedEntry {
     pub before: String,
     /// JSON after.
     pub after: String,
-}
-
-/// An entry as stored: its fields, the hash it claims to follow and its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredLink {
-    /// The fields.
-    pub entry: ChainedEntry,
     /// The previous entry's hash, as recorded with this one.
     pub prev_hash: String,
     /// This entry's hash, as recorded.
     pub hash: String,
+}
+
+impl AuditEntry {
+    /// The entry with `hash` set from its other fields: how an entry is sealed when appended.
+    pub fn sealed(self) -> AuditEntry {
+        let hash = entry_hash(&self);
+        AuditEntry { hash, ..self }
+    }
 }
 
 fn put(hasher: &mut Sha256, bytes: &[u8]) {
@@ -63,12 +67,13 @@ fn put_optional(hasher: &mut Sha256, value: Option<&str>) {
     }
 }
 
-/// The hash of `entry` following an entry whose hash is `prev_hash` (lower-case hex).
-pub fn entry_hash(prev_hash: &str, entry: &ChainedEntry) -> String {
+/// The hash `entry`'s fields give after its `prev_hash` (lower-case hex); its own `hash` is
+/// not read.
+pub fn entry_hash(entry: &AuditEntry) -> String {
     let mut h = Sha256::new();
     // A version tag, so a later encoding can never collide with this one.
     put(&mut h, b"pocketfolio-audit-v1");
-    put(&mut h, prev_hash.as_bytes());
+    put(&mut h, entry.prev_hash.as_bytes());
     h.update(entry.seq.to_be_bytes());
     h.update(entry.time_ms.to_be_bytes());
     put_optional(&mut h, entry.actor_id.as_deref());
@@ -168,27 +173,23 @@ impl Verifier {
     }
 
     /// Checks the next stored entry.
-    pub fn check(&mut self, link: &StoredLink) -> Result<(), Broken> {
+    pub fn check(&mut self, entry: &AuditEntry) -> Result<(), Broken> {
         let expected = self.head.seq + 1;
-        if link.entry.seq != expected {
+        if entry.seq != expected {
             return Err(Broken::Gap {
                 expected,
-                found: link.entry.seq,
+                found: entry.seq,
             });
         }
-        if link.prev_hash != self.head.hash {
-            return Err(Broken::Unlinked {
-                seq: link.entry.seq,
-            });
+        if entry.prev_hash != self.head.hash {
+            return Err(Broken::Unlinked { seq: entry.seq });
         }
-        if entry_hash(&link.prev_hash, &link.entry) != link.hash {
-            return Err(Broken::Edited {
-                seq: link.entry.seq,
-            });
+        if entry_hash(entry) != entry.hash {
+            return Err(Broken::Edited { seq: entry.seq });
         }
         self.head = Head {
-            seq: link.entry.seq,
-            hash: link.hash.clone(),
+            seq: entry.seq,
+            hash: entry.hash.clone(),
         };
         Ok(())
     }
@@ -209,11 +210,11 @@ impl Verifier {
 mod tests {
     use super::*;
 
-    fn chain(n: i64) -> Vec<StoredLink> {
+    fn chain(n: i64) -> Vec<AuditEntry> {
         let mut prev = GENESIS.to_string();
         (1..=n)
             .map(|seq| {
-                let entry = ChainedEntry {
+                let entry = AuditEntry {
                     seq,
                     time_ms: 1_700_000_000_000 + seq,
                     actor_id: (seq % 2 == 0).then(|| format!("id{seq}")),
@@ -223,20 +224,17 @@ mod tests {
                     learner_id: None,
                     before: "null".into(),
                     after: format!("{{\"n\":{seq}}}"),
-                };
-                let hash = entry_hash(&prev, &entry);
-                let link = StoredLink {
-                    entry,
                     prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
-                prev = hash;
-                link
+                    hash: String::new(),
+                }
+                .sealed();
+                prev = entry.hash.clone();
+                entry
             })
             .collect()
     }
 
-    fn verify(links: &[StoredLink], head: &Head) -> Result<Head, Broken> {
+    fn verify(links: &[AuditEntry], head: &Head) -> Result<Head, Broken> {
         let mut v = Verifier::new();
         for l in links {
             v.check(l)?;
@@ -244,10 +242,10 @@ mod tests {
         v.finish(head)
     }
 
-    fn head_of(links: &[StoredLink]) -> Head {
+    fn head_of(links: &[AuditEntry]) -> Head {
         let last = links.last().unwrap();
         Head {
-            seq: last.entry.seq,
+            seq: last.seq,
             hash: last.hash.clone(),
         }
     }
@@ -270,7 +268,7 @@ mod tests {
         let head = head_of(&links);
         for field in 0..6 {
             let mut bad = links.clone();
-            let e = &mut bad[2].entry;
+            let e = &mut bad[2];
             match field {
                 0 => e.after = "{\"n\":99}".into(),
                 1 => e.actor = "someone else".into(),
@@ -302,14 +300,14 @@ mod tests {
         );
         // Renumbered to hide the gap: the link to the previous hash breaks.
         for (i, l) in deleted.iter_mut().enumerate() {
-            l.entry.seq = i as i64 + 1;
+            l.seq = i as i64 + 1;
         }
         assert_eq!(verify(&deleted, &head), Err(Broken::Unlinked { seq: 2 }));
         // Two entries swapped, numbers and all.
         let mut swapped = links.clone();
         swapped.swap(1, 2);
-        swapped[1].entry.seq = 2;
-        swapped[2].entry.seq = 3;
+        swapped[1].seq = 2;
+        swapped[2].seq = 3;
         assert_eq!(verify(&swapped, &head), Err(Broken::Unlinked { seq: 2 }));
         // The newest entry removed: caught against the recorded head.
         // The oldest pruned, with the start recorded: the rest verifies from there.
@@ -331,11 +329,12 @@ mod tests {
     #[test]
     fn absent_and_empty_values_hash_apart() {
         let links = chain(2);
-        let mut a = links[1].entry.clone();
+        let mut a = links[1].clone();
+        a.prev_hash = GENESIS.into();
         a.actor_id = None;
         let mut b = a.clone();
         b.actor_id = Some(String::new());
-        assert_ne!(entry_hash(GENESIS, &a), entry_hash(GENESIS, &b));
+        assert_ne!(entry_hash(&a), entry_hash(&b));
         // Moving bytes from one field to the next changes the hash (lengths are encoded).
         let mut c = a.clone();
         c.actor = "ab".into();
@@ -343,6 +342,10 @@ mod tests {
         let mut d = a.clone();
         d.actor = "a".into();
         d.action = "bc".into();
-        assert_ne!(entry_hash(GENESIS, &c), entry_hash(GENESIS, &d));
+        assert_ne!(entry_hash(&c), entry_hash(&d));
+        // The recorded hash is not part of what is hashed.
+        let mut e = a.clone();
+        e.hash = "anything".into();
+        assert_eq!(entry_hash(&a), entry_hash(&e));
     }
 }

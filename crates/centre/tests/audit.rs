@@ -132,7 +132,7 @@ async fn pruning_old_entries_keeps_the_rest_verifiable(backend: Backend) {
         .get_audit_after(&Default::default(), 0, 100)
         .await
         .unwrap();
-    let cutoff = all[3].entry.time_ms;
+    let cutoff = all[3].time_ms;
     let removed = db.remove_audit_before(cutoff).await.unwrap();
     assert_eq!(removed, 3);
     let head = services::audit::verify(&db).await.unwrap().unwrap();

@@ -3,33 +3,11 @@
 
 use super::accounts::Account;
 use super::{now_ms, Db};
-use crate::audit_chain::{entry_hash, ChainedEntry, Head, StoredLink};
+use crate::audit_chain::Head;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-/// One audit entry as read back.
-#[derive(Debug, Clone)]
-pub struct AuditEntry {
-    /// Position in the chain.
-    pub seq: i64,
-    /// When (ms).
-    pub time_ms: i64,
-    /// The acting account's id (none: the command line, or nobody signed in).
-    pub actor_id: Option<String>,
-    /// Who (display name, or "command line").
-    pub actor: String,
-    /// What kind of action, e.g. `evidence.decide`.
-    pub action: String,
-    /// What it acted on.
-    pub target: String,
-    /// The learner it concerns, if any.
-    pub learner_id: Option<String>,
-    /// JSON before.
-    pub before: String,
-    /// JSON after.
-    pub after: String,
-    /// The entry's hash.
-    pub hash: String,
-}
+/// An audit entry as stored and read back: the chain's one entry type.
+pub use crate::audit_chain::AuditEntry;
 
 /// An entry to append.
 #[derive(Debug, Clone)]
@@ -79,7 +57,7 @@ pub(crate) async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> Result
         sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
             .fetch_one(&mut *conn)
             .await?;
-    let entry = ChainedEntry {
+    let entry = AuditEntry {
         seq,
         time_ms: now_ms(),
         actor_id: e.actor_id.map(str::to_string),
@@ -89,22 +67,19 @@ pub(crate) async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> Result
         learner_id: e.learner_id.map(str::to_string),
         before: e.before.to_string(),
         after: e.after.to_string(),
-    };
-    let hash = entry_hash(&prev, &entry);
-    insert(conn, &entry, &prev, &hash).await?;
+        prev_hash: prev,
+        hash: String::new(),
+    }
+    .sealed();
+    insert(conn, &entry).await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
+        .bind(&entry.hash)
         .execute(&mut *conn)
         .await?;
     Ok(seq)
 }
 
-async fn insert(
-    conn: &mut AnyConnection,
-    e: &ChainedEntry,
-    prev: &str,
-    hash: &str,
-) -> Result<(), sqlx::Error> {
+async fn insert(conn: &mut AnyConnection, e: &AuditEntry) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit (id, seq, time_ms, actor_id, actor, action, target, learner_id, \
          before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -119,8 +94,8 @@ async fn insert(
     .bind(e.learner_id.as_deref())
     .bind(&e.before)
     .bind(&e.after)
-    .bind(prev)
-    .bind(hash)
+    .bind(&e.prev_hash)
+    .bind(&e.hash)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -221,22 +196,20 @@ impl AuditFilter {
 const COLUMNS: &str =
     "seq, time_ms, actor_id, actor, action, target, learner_id, before, after, prev_hash, hash";
 
-fn entry_from(r: &sqlx::any::AnyRow) -> Result<(AuditEntry, String), sqlx::Error> {
-    Ok((
-        AuditEntry {
-            seq: r.try_get("seq")?,
-            time_ms: r.try_get("time_ms")?,
-            actor_id: r.try_get("actor_id")?,
-            actor: r.try_get("actor")?,
-            action: r.try_get("action")?,
-            target: r.try_get("target")?,
-            learner_id: r.try_get("learner_id")?,
-            before: r.try_get("before")?,
-            after: r.try_get("after")?,
-            hash: r.try_get("hash")?,
-        },
-        r.try_get("prev_hash")?,
-    ))
+fn entry_from(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        seq: r.try_get("seq")?,
+        time_ms: r.try_get("time_ms")?,
+        actor_id: r.try_get("actor_id")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        target: r.try_get("target")?,
+        learner_id: r.try_get("learner_id")?,
+        before: r.try_get("before")?,
+        after: r.try_get("after")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
 }
 
 impl Db {
@@ -291,7 +264,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await?;
             let target: String = r.try_get("target")?;
-            let entry = ChainedEntry {
+            let entry = AuditEntry {
                 seq,
                 time_ms: r.try_get("time_ms")?,
                 actor_id: r.try_get("actor_id")?,
@@ -301,21 +274,23 @@ impl Db {
                 target,
                 before: r.try_get("before")?,
                 after: r.try_get("after")?,
-            };
-            let hash = entry_hash(&prev, &entry);
+                prev_hash: prev,
+                hash: String::new(),
+            }
+            .sealed();
             let id: String = r.try_get("id")?;
             sqlx::query(
                 "UPDATE audit SET seq = $1, learner_id = $2, prev_hash = $3, hash = $4 WHERE id = $5",
             )
             .bind(seq)
             .bind(entry.learner_id.as_deref())
-            .bind(&prev)
-            .bind(&hash)
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
             .bind(&id)
             .execute(&mut *tx)
             .await?;
             sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-                .bind(&hash)
+                .bind(&entry.hash)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -343,7 +318,7 @@ impl Db {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| entry_from(r).map(|e| e.0)).collect()
+        rows.iter().map(entry_from).collect()
     }
 
     /// Up to `limit` entries that pass `filter` after number `after_seq`, oldest first (for
@@ -353,7 +328,7 @@ impl Db {
         filter: &AuditFilter,
         after_seq: i64,
         limit: i64,
-    ) -> Result<Vec<StoredLink>, sqlx::Error> {
+    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
         let (conditions, params) = filter.conditions();
         let n = params.len();
         let sql = format!(
@@ -366,26 +341,7 @@ impl Db {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                let (e, prev_hash) = entry_from(r)?;
-                Ok(StoredLink {
-                    prev_hash,
-                    hash: e.hash,
-                    entry: ChainedEntry {
-                        seq: e.seq,
-                        time_ms: e.time_ms,
-                        actor_id: e.actor_id,
-                        actor: e.actor,
-                        action: e.action,
-                        target: e.target,
-                        learner_id: e.learner_id,
-                        before: e.before,
-                        after: e.after,
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(entry_from).collect()
     }
 
     /// How many entries have no place in the chain (none, unless someone slipped them in).

@@ -125,9 +125,8 @@ pub async fn export_csv(
     loop {
         let page = db.get_audit_after(&filter, after, 1000).await?;
         let Some(last) = page.last() else { break };
-        after = last.entry.seq;
-        for link in &page {
-            let e = &link.entry;
+        after = last.seq;
+        for e in &page {
             let time = chrono::DateTime::from_timestamp_millis(e.time_ms)
                 .map(|t| t.to_rfc3339())
                 .unwrap_or_default();
@@ -142,8 +141,8 @@ pub async fn export_csv(
                 e.learner_id.clone().unwrap_or_default(),
                 inert(&e.before),
                 inert(&e.after),
-                link.prev_hash.clone(),
-                link.hash.clone(),
+                e.prev_hash.clone(),
+                e.hash.clone(),
             ])
             .map_err(csv_err)?;
             rows += 1;
@@ -182,9 +181,9 @@ pub async fn verify(db: &Db) -> Result<Result<Head, Broken>, sqlx::Error> {
     loop {
         let page = db.get_audit_after(&everything, after, 1000).await?;
         let Some(last) = page.last() else { break };
-        after = last.entry.seq;
-        for link in &page {
-            if let Err(broken) = verifier.check(link) {
+        after = last.seq;
+        for entry in &page {
+            if let Err(broken) = verifier.check(entry) {
                 return Ok(Err(broken));
             }
         }
