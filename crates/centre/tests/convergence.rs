@@ -1,7 +1,9 @@
 //! The core's sync scenarios against the real centre: devices doing random work and syncing
 //! through the centre's router in process (its real handlers, rules and SQLite database; no
 //! TCP), with lost replies, replayed pushes and assessor decisions. Every device ends equal to
-//! what a new device pulls from the centre, and the centre's stream holds every review once.
+//! what a new device pulls from the centre, and the centre's stream holds every review once;
+//! and every surface (phones' screens, the learner's pull, the centre's pages, ZIP and stored
+//! view) shows each item at the same stage with the same actions.
 //! Cases: `PF_CENTRE_SYNC_CASES` (256 by default, ~30 s; 1,000 took 112 s once).
 
 mod common;
@@ -13,15 +15,16 @@ use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::portfolio::Reader;
 use pocketfolio_centre::services;
 use pocketfolio_centre::Config;
-use pocketfolio_core::evidence::{Action, Role as Actor};
+use pocketfolio_core::evidence::{Action, Removal, Role as Actor};
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId, EvidenceStatus, Stage};
 use pocketfolio_core::sync::protocol::{
     ChangeBody, MissingBlobs, PullBody, PullResponse, PushGap, PushRequest,
 };
 use pocketfolio_core::sync::scenario::{run, settle_and_compare, Device, ScenarioCentre, Step};
 use pocketfolio_core::sync::{PushOutcome, Transport, TransportError};
+use pocketfolio_core::Collection;
 use proptest::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use tower::ServiceExt;
@@ -209,13 +212,114 @@ impl ScenarioCentre for Learner {
     }
 }
 
-/// Every surface tells the same story about every item: the phone's stage and what each role
-/// may do next, its Unit view and its export; the centre's stored view (which its queue,
-/// learner pages and filters read), its portfolio ZIP's items and its rendered item page (the
-/// stage's label, and the decision form exactly when a decision is allowed). Drafts appear on
-/// no centre surface. `device` has settled, so it holds what the centre holds.
-fn check_surfaces(learner: &Learner, device: &Device<RouterLink>) -> Result<(), TestCaseError> {
+/// What a phone's screens show of one item, read from the functions they render from: the
+/// portfolio list's badge and filter (`EvidenceItem::stage`), the item page's controls (the
+/// lifecycle's actions for each role and its Delete/Withdraw button), the Unit view's badge
+/// under each criterion (`Collection::evidence_for_unit`) and the export's status.
+#[derive(Debug, Clone, PartialEq)]
+struct PhoneStory {
+    stage: Stage,
+    learner: Vec<Action>,
+    assessor: Vec<Action>,
+    removal: Option<Removal>,
+}
+
+/// Every item's story on one phone, after checking that its own screens agree with each other.
+fn phone_stories(
+    col: &Collection,
+    who: &str,
+) -> Result<BTreeMap<EvidenceId, PhoneStory>, TestCaseError> {
+    let items = col.evidence_items().unwrap();
+    let (export, _) = col.portfolio_snapshot("").unwrap();
+    // The Unit view of every unit, as (item, criterion) -> the badge's status.
+    let mut unit_view = BTreeMap::new();
+    for unit in col.units().unwrap() {
+        for (criterion, links) in col.evidence_for_unit(&unit.id).unwrap() {
+            for link in links {
+                unit_view.insert((link.id, criterion.clone()), link.status);
+            }
+        }
+    }
+    let mut stories = BTreeMap::new();
+    for item in &items {
+        let stage = item.stage();
+        let life = item.lifecycle();
+        let id = item.id.to_string();
+        let exported = export.items.iter().find(|p| p.item.id == item.id);
+        prop_assert_eq!(
+            exported.map(|p| p.status),
+            Some(stage),
+            "{}: export of {}",
+            who,
+            id
+        );
+        for criterion in &item.criteria {
+            let shown = unit_view.get(&(item.id, criterion.clone())).copied();
+            prop_assert_eq!(
+                shown.map(stage_of),
+                Some(stage),
+                "{}: Unit view of {} for {}",
+                who,
+                id,
+                criterion
+            );
+        }
+        let story = PhoneStory {
+            stage,
+            learner: life.actions(Actor::Learner),
+            assessor: life.actions(Actor::Assessor),
+            removal: life.learner_removal(),
+        };
+        stories.insert(item.id, story);
+    }
+    Ok(stories)
+}
+
+/// The table row an HTML list gives the item (from its link to the end of its row).
+fn row_of<'a>(html: &'a str, lid: &str, id: &str) -> Option<&'a str> {
+    let link = format!("href=\"/learners/{lid}/evidence/{id}\"");
+    let at = html.find(&link)?;
+    let rest = &html[at..];
+    Some(&rest[..rest.find("</tr>").unwrap_or(rest.len())])
+}
+
+/// A page of the centre, as the assessor's browser gets it.
+fn page(cookie: &str, path: &str) -> (reqwest::StatusCode, String) {
     let s = shared();
+    s.runtime.block_on(async {
+        let r = s
+            .centre
+            .client
+            .get(s.centre.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    })
+}
+
+/// Every surface tells the same story about every item. On the phones: each settled device
+/// and a new phone that has only what the learner's pull (`/v1/sync/pull`, the JSON API)
+/// gives it, each read through its list, item page, Unit view and export. On the centre: its
+/// stored view (which its filters read), its portfolio ZIP's items, the assessor's queue page
+/// (exactly the items waiting for a decision, with their status), the learner's page (each
+/// item's status) and the rendered item page (the stage's label, and the decision form exactly
+/// when a decision is allowed). Drafts appear on no centre surface.
+fn check_surfaces(learner: &Learner, devices: &[Device<RouterLink>]) -> Result<(), TestCaseError> {
+    let s = shared();
+    let mut fresh = Device::new(learner.connect());
+    if let Err(e) = fresh.sync() {
+        return Err(TestCaseError::fail(format!(
+            "a new phone's pull failed: {e}"
+        )));
+    }
+    let stories = phone_stories(&fresh.col(), "the pull")?;
+    for (i, device) in devices.iter().enumerate() {
+        let own = phone_stories(&device.col(), &format!("device {i}"))?;
+        prop_assert_eq!(&own, &stories, "device {}'s screens against the pull", i);
+    }
+
     let scope = s.assessor.scope();
     let db = &s.centre.state.db;
     let lid = &learner.account.id;
@@ -228,44 +332,33 @@ fn check_surfaces(learner: &Learner, device: &Device<RouterLink>) -> Result<(), 
         (views, zip)
     });
     let cookie = s.runtime.block_on(s.centre.page_cookie("ann"));
-    let col = device.col();
-    let (export, _) = col.portfolio_snapshot("").unwrap();
-    for item in col.evidence_items().unwrap() {
-        let stage = item.stage();
-        let life = item.lifecycle();
-        let id = item.id.to_string();
-        // The phone: its export and its Unit view say what its item page says.
-        let exported = export.items.iter().find(|p| p.item.id == item.id);
-        prop_assert_eq!(exported.map(|p| p.status), Some(stage), "export of {}", id);
-        for criterion in &item.criteria {
-            let status = item.status_for(criterion);
-            prop_assert_eq!(
-                stage_of(status),
-                stage,
-                "Unit view of {} for {}",
-                id,
-                criterion
-            );
-        }
-        // The centre.
+    let queue = page(&cookie, "/queue");
+    prop_assert_eq!(queue.0, reqwest::StatusCode::OK, "the queue page");
+    let learner_page = page(&cookie, &format!("/learners/{lid}"));
+    prop_assert_eq!(
+        learner_page.0,
+        reqwest::StatusCode::OK,
+        "the learner's page"
+    );
+    for (item, story) in &stories {
+        let stage = story.stage;
+        let id = item.to_string();
         let view = views.iter().find(|v| v.id == id);
-        let zipped = zip_items.iter().find(|(z, _)| z.id == item.id);
-        let page = s.runtime.block_on(async {
-            let url = s.centre.url(&format!("/learners/{lid}/evidence/{id}"));
-            let r = s
-                .centre
-                .client
-                .get(url)
-                .header("cookie", &cookie)
-                .send()
-                .await
-                .unwrap();
-            (r.status(), r.text().await.unwrap())
-        });
+        let zipped = zip_items.iter().find(|(z, _)| &z.id == item);
+        let item_page = page(&cookie, &format!("/learners/{lid}/evidence/{id}"));
+        let queued = row_of(&queue.1, lid, &id);
+        let listed = row_of(&learner_page.1, lid, &id);
         if !stage.visible_to_assessor() {
             prop_assert!(view.is_none(), "draft {} in the centre's view", id);
             prop_assert!(zipped.is_none(), "draft {} in the centre's ZIP", id);
-            prop_assert_eq!(page.0, reqwest::StatusCode::NOT_FOUND, "draft {} page", id);
+            prop_assert!(queued.is_none(), "draft {} in the queue", id);
+            prop_assert!(listed.is_none(), "draft {} on the learner's page", id);
+            prop_assert_eq!(
+                item_page.0,
+                reqwest::StatusCode::NOT_FOUND,
+                "draft {} page",
+                id
+            );
             continue;
         }
         let Some(view) = view else {
@@ -274,31 +367,52 @@ fn check_surfaces(learner: &Learner, device: &Device<RouterLink>) -> Result<(), 
             )));
         };
         prop_assert_eq!(view.stage, stage, "centre's stage of {}", id);
-        for role in [Actor::Learner, Actor::Assessor] {
-            prop_assert_eq!(
-                view.lifecycle().actions(role),
-                life.actions(role),
-                "what the {:?} may do with {}",
-                role,
-                id
-            );
-        }
+        let life = view.lifecycle();
+        prop_assert_eq!(
+            life.actions(Actor::Learner),
+            story.learner.clone(),
+            "what the learner may do with {}",
+            id
+        );
+        prop_assert_eq!(
+            life.actions(Actor::Assessor),
+            story.assessor.clone(),
+            "what the assessor may do with {}",
+            id
+        );
         prop_assert_eq!(
             zipped.map(|(z, _)| z.stage()),
             Some(stage),
             "centre's ZIP of {}",
             id
         );
-        prop_assert_eq!(page.0, reqwest::StatusCode::OK, "page of {}", id);
+        let may_decide = story.assessor.contains(&Action::Decide);
+        prop_assert_eq!(
+            queued.is_some(),
+            may_decide,
+            "{} ({:?}) in the queue",
+            id,
+            stage
+        );
+        let cell = format!("<td>{}</td>", stage.label());
+        if let Some(row) = queued {
+            prop_assert!(row.contains(&cell), "queue row of {}: {}", id, row);
+        }
         prop_assert!(
-            page.1.contains(stage.label()),
+            listed.is_some_and(|row| row.contains(&cell)),
+            "learner's page row of {} lacks {:?}",
+            id,
+            stage.label()
+        );
+        prop_assert_eq!(item_page.0, reqwest::StatusCode::OK, "page of {}", id);
+        prop_assert!(
+            item_page.1.contains(stage.label()),
             "page of {} lacks {:?}",
             id,
             stage.label()
         );
-        let may_decide = life.check(Actor::Assessor, Action::Decide).is_ok();
         prop_assert_eq!(
-            page.1.contains("/decision\""),
+            item_page.1.contains("/decision\""),
             may_decide,
             "decision form on the page of {} ({:?})",
             id,
@@ -404,7 +518,7 @@ proptest! {
         if let Err(difference) = settle_and_compare(&learner, &mut devices) {
             prop_assert!(false, "{}", difference);
         }
-        check_surfaces(&learner, &devices[0])?;
+        check_surfaces(&learner, &devices)?;
     }
 }
 
@@ -429,6 +543,6 @@ proptest! {
             prop_assert!(false, "{}", difference);
         }
         check_centre(&learner)?;
-        check_surfaces(&learner, &devices[0])?;
+        check_surfaces(&learner, &devices)?;
     }
 }
