@@ -154,69 +154,96 @@ pub async fn covers_criterion(
 mod tests {
     use super::*;
 
-    async fn centre() -> (tempfile::TempDir, Db, ContentBundle, Account) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("centre.db").display());
-        let db = Db::connect(&url).await.unwrap();
-        let content = pocketfolio_core::content::builtin().unwrap();
-        let lee = db
-            .add_account("lee", "Lee", Role::Learner, "x")
-            .await
-            .unwrap();
-        db.add_account("ann", "Ann", Role::Assessor, "x")
-            .await
-            .unwrap();
-        (dir, db, content, lee)
+    /// A centre with the built-in content, a learner (lee) and an assessor (ann).
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        db: Db,
+        content: ContentBundle,
+        lee: Account,
     }
 
-    fn strings(ids: &[&str]) -> Vec<String> {
-        ids.iter().map(|s| s.to_string()).collect()
+    impl Fixture {
+        async fn new() -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("centre.db").display());
+            let db = Db::connect(&url).await.unwrap();
+            let lee = db
+                .add_account("lee", "Lee", Role::Learner, "x")
+                .await
+                .unwrap();
+            db.add_account("ann", "Ann", Role::Assessor, "x")
+                .await
+                .unwrap();
+            Fixture {
+                _dir: dir,
+                db,
+                content: pocketfolio_core::content::builtin().unwrap(),
+                lee,
+            }
+        }
+
+        /// Enrols `username` from the command line.
+        async fn enrol(
+            &self,
+            username: &str,
+            qualification: &str,
+            units: &[&str],
+        ) -> Result<Account, EnrolError> {
+            let units: Vec<String> = units.iter().map(|s| s.to_string()).collect();
+            enrol(
+                &self.db,
+                &self.content,
+                None,
+                username,
+                qualification,
+                &units,
+            )
+            .await
+        }
+
+        /// What Lee's phone would be sent.
+        async fn record(&self) -> Option<EnrolmentRecord> {
+            learner_enrolment(&self.db, &self.content, &self.lee.id)
+                .await
+                .unwrap()
+        }
+
+        async fn covers(&self, criterion: &str) -> bool {
+            covers_criterion(&self.db, &self.content, &self.lee.id, criterion)
+                .await
+                .unwrap()
+        }
     }
 
     #[tokio::test]
     async fn only_learners_and_qualifications_in_the_content_pack_are_enrolled() {
-        let (_dir, db, content, lee) = centre().await;
-        let real = content.qualifications[0].id.clone();
+        let f = Fixture::new().await;
+        let real = f.content.qualifications[0].id.clone();
 
-        let unknown = enrol(&db, &content, None, "lee", "made-up", &[]).await;
+        let unknown = f.enrol("lee", "made-up", &[]).await;
         assert!(matches!(
             unknown,
             Err(EnrolError::Structure(EnrolmentError::UnknownQualification(q))) if q == "made-up"
         ));
-        let assessor = enrol(&db, &content, None, "ann", &real, &[]).await;
+        let assessor = f.enrol("ann", &real, &[]).await;
         assert!(matches!(assessor, Err(EnrolError::NotALearner(_))));
-        let nobody = enrol(&db, &content, None, "nobody", &real, &[]).await;
+        let nobody = f.enrol("nobody", &real, &[]).await;
         assert!(matches!(nobody, Err(EnrolError::NoSuchAccount(_))));
-        assert!(db
-            .get_enrolments(&lee.scope(), &lee.id)
-            .await
-            .unwrap()
-            .is_empty());
-        assert_eq!(
-            learner_enrolment(&db, &content, &lee.id).await.unwrap(),
-            None
-        );
+        let scope = f.lee.scope();
+        let enrolments = f.db.get_enrolments(&scope, &f.lee.id);
+        assert!(enrolments.await.unwrap().is_empty());
+        assert_eq!(f.record().await, None);
 
-        enrol(&db, &content, None, "lee", &real, &[]).await.unwrap();
-        assert_eq!(
-            db.get_enrolments(&lee.scope(), &lee.id).await.unwrap(),
-            [real]
-        );
+        f.enrol("lee", &real, &[]).await.unwrap();
+        let enrolments = f.db.get_enrolments(&scope, &f.lee.id);
+        assert_eq!(enrolments.await.unwrap(), [real]);
     }
 
     #[tokio::test]
     async fn a_unit_outside_the_qualification_is_refused_and_nothing_is_stored() {
-        let (_dir, db, content, lee) = centre().await;
-        let err = enrol(
-            &db,
-            &content,
-            None,
-            "lee",
-            "proqual-retail",
-            &strings(&["retail-relationships", "negotiate"]),
-        )
-        .await
-        .unwrap_err();
+        let f = Fixture::new().await;
+        let units = ["retail-relationships", "negotiate"];
+        let err = f.enrol("lee", "proqual-retail", &units).await.unwrap_err();
         assert_eq!(
             err.to_string(),
             "The unit negotiate is not part of proqual-retail."
@@ -224,64 +251,32 @@ mod tests {
         assert!(
             matches!(ApiError::from(err), ApiError::Unprocessable { field: Some(f), .. } if f == "units")
         );
-        assert_eq!(
-            learner_enrolment(&db, &content, &lee.id).await.unwrap(),
-            None
-        );
+        assert_eq!(f.record().await, None);
     }
 
     #[tokio::test]
     async fn the_chosen_units_are_what_the_phone_gets_and_what_covers_a_criterion() {
-        let (_dir, db, content, lee) = centre().await;
-        enrol(
-            &db,
-            &content,
-            None,
-            "lee",
-            "proqual-retail",
-            &strings(&["retail-reliable-service"]),
-        )
-        .await
-        .unwrap();
-        let record = learner_enrolment(&db, &content, &lee.id)
-            .await
-            .unwrap()
-            .unwrap();
+        let f = Fixture::new().await;
+        let units = ["retail-reliable-service"];
+        f.enrol("lee", "proqual-retail", &units).await.unwrap();
+        let record = f.record().await.unwrap();
         assert_eq!(record.qualifications, ["proqual-retail"]);
         assert_eq!(record.units, ["retail-reliable-service"]);
         assert!(record.updated_ms > 0);
 
-        let in_unit = content
-            .criteria
-            .iter()
-            .find(|c| c.unit_id == "retail-reliable-service")
-            .unwrap();
-        let outside = content
-            .criteria
-            .iter()
-            .find(|c| c.unit_id == "retail-relationships")
-            .unwrap();
-        assert!(covers_criterion(&db, &content, &lee.id, &in_unit.id)
-            .await
-            .unwrap());
-        assert!(!covers_criterion(&db, &content, &lee.id, &outside.id)
-            .await
-            .unwrap());
-        assert!(!covers_criterion(&db, &content, &lee.id, "made-up")
-            .await
-            .unwrap());
+        let in_unit = |unit: &str| {
+            let found = f.content.criteria.iter().find(|c| c.unit_id == unit);
+            found.unwrap().id.clone()
+        };
+        let outside = in_unit("retail-relationships");
+        assert!(f.covers(&in_unit("retail-reliable-service")).await);
+        assert!(!f.covers(&outside).await);
+        assert!(!f.covers("made-up").await);
 
         // Enrolling again on the same qualification replaces its units; none named: all.
-        enrol(&db, &content, None, "lee", "proqual-retail", &[])
-            .await
-            .unwrap();
-        enrol(&db, &content, None, "lee", "proqual-cs-l2", &[])
-            .await
-            .unwrap();
-        let record = learner_enrolment(&db, &content, &lee.id)
-            .await
-            .unwrap()
-            .unwrap();
+        f.enrol("lee", "proqual-retail", &[]).await.unwrap();
+        f.enrol("lee", "proqual-cs-l2", &[]).await.unwrap();
+        let record = f.record().await.unwrap();
         assert_eq!(record.qualifications, ["proqual-cs-l2", "proqual-retail"]);
         assert_eq!(
             record.units,
@@ -291,40 +286,26 @@ mod tests {
                 "retail-reliable-service"
             ]
         );
-        assert!(covers_criterion(&db, &content, &lee.id, &outside.id)
-            .await
-            .unwrap());
+        assert!(f.covers(&outside).await);
     }
 
     #[tokio::test]
     async fn erasing_a_learner_takes_their_units_too() {
-        let (_dir, db, content, lee) = centre().await;
-        enrol(
-            &db,
-            &content,
-            None,
-            "lee",
-            "proqual-retail",
-            &strings(&["retail-relationships"]),
-        )
-        .await
-        .unwrap();
-        let counts = db.erase_learner_rows(&lee.id).await.unwrap();
+        let f = Fixture::new().await;
+        let units = ["retail-relationships"];
+        f.enrol("lee", "proqual-retail", &units).await.unwrap();
+        let counts = f.db.erase_learner_rows(&f.lee.id).await.unwrap();
         assert!(counts.contains(&("enrolment_units", 1)), "{counts:?}");
-        assert_eq!(
-            learner_enrolment(&db, &content, &lee.id).await.unwrap(),
-            None
-        );
+        assert_eq!(f.record().await, None);
     }
 
     #[tokio::test]
     async fn an_enrolment_stored_before_units_were_means_every_unit() {
-        let (_dir, db, content, lee) = centre().await;
-        db.add_enrolment(&lee.id, "proqual-retail").await.unwrap();
-        let record = learner_enrolment(&db, &content, &lee.id)
+        let f = Fixture::new().await;
+        f.db.add_enrolment(&f.lee.id, "proqual-retail")
             .await
-            .unwrap()
             .unwrap();
+        let record = f.record().await.unwrap();
         assert_eq!(
             record.units,
             ["retail-relationships", "retail-reliable-service"]

@@ -7,9 +7,9 @@ mod common;
 
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::services::{self, Actor};
+use pocketfolio_centre::services;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
-use pocketfolio_core::quality::{QaRole, LOCATION_NOT_RECORDED};
+use pocketfolio_core::quality::LOCATION_NOT_RECORDED;
 use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
 use reqwest::StatusCode;
 use std::io::Read;
@@ -58,11 +58,7 @@ async fn a_location_travels_from_the_phone_to_every_centre_surface(backend: Back
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
-    let ivy = db.get_account_by_username("ivy").await.unwrap().unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     // Ann's three learners: one at work, one from an old phone that never says, one remote
     // (added last, so her id is the highest: the proposal's tie-break would not pick her).
     let (work, _, _) = seed(&c, "wendy", 1, Some("workplace"), &ann).await;

@@ -120,10 +120,7 @@ async fn an_eqa_reads_their_qualification_changes_nothing_and_is_audited(backend
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     // Lee is on the level 2 qualification the EQA inspects; Kim on level 3, which they do not.
     let (lee, _, item) = decided_learner(&c, "lee", &ann).await;
     let (kim, _) = c.learner("kim", Some(&ann)).await;
@@ -353,10 +350,7 @@ async fn only_an_administrator_gives_eqa_access_and_the_grant_is_checked(backend
     let db = &s.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     let (lee, _) = c.learner("lee", Some(&ann)).await;
     let eve = create_eqa(&c, &admin, "eve", &["proqual-cs-l2"]).await;
     let soon = day(pocketfolio_centre::db::now_ms() + 7 * DAY);

@@ -9,7 +9,6 @@ use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services::eqa::NewEqa;
 use pocketfolio_centre::services::{self, Actor};
-use pocketfolio_core::quality::QaRole;
 use reqwest::StatusCode;
 use std::io::Read;
 
@@ -47,10 +46,7 @@ async fn an_eqa_given_chosen_learners_reads_them_alone(backend: Backend) {
     let db = &s.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     // Lee and Lia are both on level 2; Kim on level 3.
     let (lee, _, _) = decided_learner(&c, "lee", &ann).await;
     let (lia, _, lia_item) = decided_learner(&c, "lia", &ann).await;

@@ -11,9 +11,7 @@ use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::services::eqa::NewEqa;
 use pocketfolio_centre::services::{self, Actor};
 use pocketfolio_core::portfolio::{verify_portfolio_zip, SealCheck};
-use pocketfolio_core::quality::{
-    ActivityKind, QaRole, StandardisationRecord, Verdict, VerdictInput,
-};
+use pocketfolio_core::quality::{ActivityKind, StandardisationRecord, Verdict, VerdictInput};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -91,10 +89,7 @@ async fn an_eqa_downloads_one_pack_with_every_record_of_their_qualification(back
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     let (lee, _, item) = decided_learner(&c, "lee", &ann).await;
     let (kim, _, _) = decided_learner(&c, "kim", &ann).await;
     // Kim moves to level 3: her sample belongs to another qualification's pack.

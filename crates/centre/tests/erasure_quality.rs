@@ -7,8 +7,7 @@ mod common;
 use common::{decided_learner, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::erasure::erase_learner;
-use pocketfolio_centre::services::{self, Actor};
-use pocketfolio_core::quality::QaRole;
+use pocketfolio_centre::services;
 use reqwest::StatusCode;
 
 async fn a_sampled_learner_is_not_erased_and_the_refusal_says_why(backend: Backend) {
@@ -16,10 +15,7 @@ async fn a_sampled_learner_is_not_erased_and_the_refusal_says_why(backend: Backe
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     let (lee, _, _) = decided_learner(&c, "lee", &ann).await;
     let (sam, _, _) = decided_learner(&c, "sam", &ann).await;
     let sample = services::samples::start(db, &ivy, &lee.id).await.unwrap();

@@ -370,17 +370,14 @@ async fn official_codes_show_on_the_iqa_pages_and_in_the_export(backend: Backend
     use common::{batch, change, evidence};
     use pocketfolio_centre::services;
     use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
-    use pocketfolio_core::quality::{QaRole, Verdict, VerdictInput};
+    use pocketfolio_core::quality::{Verdict, VerdictInput};
     use pocketfolio_core::sync::protocol::ChangeBody;
 
     let c = Centre::start(backend).await;
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     let (lee, token) = c.learner("lee", Some(&ann)).await;
     db.add_enrolment(&lee.id, "proqual-cs-l2").await.unwrap();
     // The item claims negotiate/lo1/ac1.1 and ac1.2 (the common fixture); only ac1.1 gets an

@@ -11,7 +11,6 @@ use pocketfolio_centre::services::eqa::NewEqa;
 use pocketfolio_centre::services::plan_lines::{addable, edit_line, LineRequest};
 use pocketfolio_centre::services::{self, Actor};
 use pocketfolio_core::model::EvidenceKind;
-use pocketfolio_core::quality::QaRole;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -32,10 +31,7 @@ async fn a_saved_plan_is_changed_one_line_at_a_time(backend: Backend) {
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
     let bob = c.account(Role::Assessor, "bob").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     decided_learner(&c, "lee", &ann).await;
     let today = pocketfolio_centre::db::now_ms() / DAY * DAY;
     let (from_ms, to_ms) = (today - 30 * DAY, today + 31 * DAY);
@@ -174,11 +170,7 @@ async fn the_plan_page_changes_a_line(backend: Backend) {
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
-    let ivy = db.get_account_by_username("ivy").await.unwrap().unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     decided_learner(&c, "lee", &ann).await;
     let today = pocketfolio_centre::db::now_ms() / DAY * DAY;
     let (from_ms, to_ms) = (today - 30 * DAY, today + 31 * DAY);

@@ -7,9 +7,9 @@ mod common;
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::error::ApiError;
-use pocketfolio_centre::services::{self, Actor};
+use pocketfolio_centre::services;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
-use pocketfolio_core::quality::{QaRole, RiskRating};
+use pocketfolio_core::quality::RiskRating;
 use pocketfolio_core::sync::protocol::ChangeBody;
 use reqwest::StatusCode;
 use std::collections::HashMap;
@@ -50,10 +50,7 @@ async fn the_plan_of_a_seeded_centre_follows_the_strategy(backend: Backend) {
     let ann = c.account(Role::Assessor, "ann").await;
     let bob = c.account(Role::Assessor, "bob").await;
     let cat = c.account(Role::Assessor, "cat").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     // Ann has l00–l19, Bob l20–l49, Cat l50–l59.
     let mut learners = Vec::new();
     for n in 0..60 {

@@ -7,8 +7,8 @@ mod common;
 use common::{decided_learner, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
-use pocketfolio_centre::services::{self, Actor, QaError};
-use pocketfolio_core::quality::{PlanLine, QaRole, RiskRating};
+use pocketfolio_centre::services::{self, QaError};
+use pocketfolio_core::quality::{PlanLine, RiskRating};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -35,10 +35,7 @@ async fn a_saved_plan_stays_as_saved_until_it_is_redrawn(backend: Backend) {
     let content = &c.state.content;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     for name in ["lee", "lia", "lou", "lyn"] {
         decided_learner(&c, name, &ann).await;
     }
@@ -131,10 +128,7 @@ async fn the_plan_page_saves_and_shows_a_saved_plan(backend: Backend) {
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    c.iqa(&admin, "ivy").await;
     decided_learner(&c, "lee", &ann).await;
     let cookie = c.page_cookie("ivy").await;
     let (from_ms, to_ms, from, to) = period();

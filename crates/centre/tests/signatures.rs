@@ -334,17 +334,12 @@ async fn the_assessors_decision_is_signed_after_the_learners_declaration(backend
     assert_eq!(carried, Some(signature));
 
     // The item's page shows it, verified; a record changed behind the centre's back is not.
-    let mut browser = Browser::new(&c);
-    browser.sign_in("ann").await;
+    let mut browser = Browser::signed_in(&c, "ann").await;
     let page = browser
         .get(&format!("/learners/{}/evidence/{}", lee.id, item))
         .await;
-    assert!(page.body.contains("Verified"), "{}", page.body);
-    assert!(
-        page.body.contains("by ann name (the assessor) (signed in to the centre): signs the assessment decision (accepted)"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Verified");
+    page.assert_says("by ann name (the assessor) (signed in to the centre): signs the assessment decision (accepted)");
 }
 both_backends!(the_assessors_decision_is_signed_after_the_learners_declaration);
 
@@ -368,12 +363,11 @@ async fn an_undeclared_item_is_decided_but_not_signed(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(decided.signature, None);
-    let mut browser = Browser::new(&c);
-    browser.sign_in("ann").await;
+    let mut browser = Browser::signed_in(&c, "ann").await;
     let page = browser
         .get(&format!("/learners/{}/evidence/{}", lee.id, item))
         .await;
-    assert!(page.body.contains("No signatures yet"), "{}", page.body);
+    page.assert_says("No signatures yet");
 }
 both_backends!(an_undeclared_item_is_decided_but_not_signed);
 
@@ -420,15 +414,10 @@ async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend:
     .await
     .unwrap();
     let signature = *decided.signature.expect("the decision is signed");
-    let mut browser = Browser::new(&c);
-    browser.sign_in("ann").await;
+    let mut browser = Browser::signed_in(&c, "ann").await;
     let url = format!("/learners/{}/evidence/{}", lee.id, item);
     let page = browser.get(&url).await;
-    assert!(
-        page.body.contains("<strong>Verified:</strong>"),
-        "{}",
-        page.body
-    );
+    page.assert_says("<strong>Verified:</strong>");
 
     // The assessor's signature taken off the end of the record's log: what is left still
     // chains and verifies on its own; only the centre's kept copy shows what went.
@@ -443,11 +432,7 @@ async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend:
     assert_eq!(log.last(), Some(&signature));
     put_log(&c, &lee.id, &item, &log[..log.len() - 1]).await;
     let page = browser.get(&url).await;
-    assert!(
-        page.body.contains("<strong>Altered:</strong>"),
-        "{}",
-        page.body
-    );
+    page.assert_says("<strong>Altered:</strong>");
     // The export says so too: on its page when made, and in the check of the ZIP later.
     let (index, check) = exported(&c, &lee).await;
     assert!(index.contains("Altered before it was exported"), "{index}");
@@ -460,12 +445,7 @@ async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend:
             .any(|p| p.contains("a signature kept apart from the record (event 2) is missing")),
         "{item_check:?}"
     );
-    assert!(
-        page.body
-            .contains("a signature kept apart from the record (event 2) is missing from its log"),
-        "{}",
-        page.body
-    );
+    page.assert_says("a signature kept apart from the record (event 2) is missing from its log");
 
     // An assessor's signature the centre never made, added to the log: altered, on its line.
     let forged = signing::sign_decision(
@@ -483,25 +463,15 @@ async fn a_log_that_disagrees_with_the_kept_signatures_reads_as_altered(backend:
     .unwrap();
     put_log(&c, &lee.id, &item, &[log[0].clone(), forged]).await;
     let page = browser.get(&url).await;
-    assert!(
-        page.body.contains("<strong>Altered:</strong>"),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body.contains("<li data-status=\"Altered\"><strong>Altered</strong> · Signed by ann name (the assessor)"),
-        "{}",
-        page.body
+    page.assert_says("<strong>Altered:</strong>");
+    page.assert_says(
+        "<li data-status=\"Altered\"><strong>Altered</strong> · Signed by ann name (the assessor)",
     );
 
     // Put back as it was, it verifies again.
     put_log(&c, &lee.id, &item, &log).await;
     let page = browser.get(&url).await;
-    assert!(
-        page.body.contains("<strong>Verified:</strong>"),
-        "{}",
-        page.body
-    );
+    page.assert_says("<strong>Verified:</strong>");
     let (index, check) = exported(&c, &lee).await;
     assert!(index.contains("Unchanged since it was signed"), "{index}");
     assert!(check.verified(false), "{check:?}");
@@ -555,16 +525,10 @@ async fn the_declaration_the_learner_signed_reaches_their_other_devices_and_the_
     let c = Centre::start(backend).await;
     let ann = c.account(Role::Assessor, "ann").await;
     let (lee, token) = c.learner("lee", Some(&ann)).await;
-    let mut browser = Browser::new(&c);
-    browser.sign_in("ann").await;
+    let mut browser = Browser::signed_in(&c, "ann").await;
     let url = format!("/learners/{}", lee.id);
     let page = browser.get(&url).await;
-    assert!(
-        page.body
-            .contains("Declaration of authenticity: not signed on any device that has synced."),
-        "{}",
-        page.body
-    );
+    page.assert_says("Declaration of authenticity: not signed on any device that has synced.");
 
     let phone = DeviceId::new_at(1);
     let signed = declaration_signed(phone, T, "Lee Learner");
@@ -573,13 +537,9 @@ async fn the_declaration_the_learner_signed_reaches_their_other_devices_and_the_
     assert_eq!(c.push(&token, &push).await.0, StatusCode::OK);
     let version = pocketfolio_core::content::current_declaration().version;
     let page = browser.get(&url).await;
-    assert!(
-        page.body.contains(&format!(
-            "Declaration of authenticity: version {version}, signed by Lee Learner (typed name) on"
-        )),
-        "{}",
-        page.body
-    );
+    page.assert_says(&format!(
+        "Declaration of authenticity: version {version}, signed by Lee Learner (typed name) on"
+    ));
 
     // A new phone pulls it.
     let (status, body) = c
@@ -619,12 +579,7 @@ async fn the_declaration_the_learner_signed_reaches_their_other_devices_and_the_
     let push = batch(tablet, 3, vec![change(3, declared(&again))]);
     assert_eq!(c.push(&token, &push).await.0, StatusCode::OK);
     let page = browser.get(&url).await;
-    assert!(
-        page.body
-            .contains("signed by Lee Learner-Smith (typed name)"),
-        "{}",
-        page.body
-    );
+    page.assert_says("signed by Lee Learner-Smith (typed name)");
     // The learner's own copy of their data carries the signature that stands.
     let sar = pocketfolio_centre::export::gather_subject_access(&c.state, &lee)
         .await

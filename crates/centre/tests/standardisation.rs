@@ -7,8 +7,8 @@ use common::browser::Browser;
 use common::{Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
-use pocketfolio_centre::services::{self, Actor};
-use pocketfolio_core::quality::{ActivityKind, QaRole, StandardisationRecord};
+use pocketfolio_centre::services;
+use pocketfolio_core::quality::{ActivityKind, StandardisationRecord};
 use reqwest::StatusCode;
 
 const DAY: i64 = 86_400_000;
@@ -19,10 +19,7 @@ async fn assessors_without_standardisation_for_a_year_are_flagged(backend: Backe
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
     let bob = c.account(Role::Assessor, "bob").await;
-    let ivy = c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    let ivy = c.iqa(&admin, "ivy").await;
     let now = pocketfolio_centre::db::now_ms();
     let meeting = |held_ms, attendees: Vec<String>| StandardisationRecord {
         kind: ActivityKind::Meeting,

@@ -6,9 +6,9 @@ mod common;
 use common::{form, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
-use pocketfolio_centre::services::{self, Actor};
+use pocketfolio_centre::services;
 use pocketfolio_core::model::EvidenceKind;
-use pocketfolio_core::quality::{QaRole, Strategy};
+use pocketfolio_core::quality::Strategy;
 use reqwest::StatusCode;
 
 async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
@@ -16,10 +16,7 @@ async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
     let db = &c.state.db;
     let admin = c.account(Role::Admin, "root").await;
     let ann = c.account(Role::Assessor, "ann").await;
-    c.account(Role::Assessor, "ivy").await;
-    services::roles::grant(db, Actor::Account(&admin), "ivy", QaRole::Iqa)
-        .await
-        .unwrap();
+    c.iqa(&admin, "ivy").await;
     for i in 0..10 {
         let (l, _) = c.learner(&format!("l{i}"), Some(&ann)).await;
         db.add_enrolment(&l.id, "proqual-cs-l2").await.unwrap();

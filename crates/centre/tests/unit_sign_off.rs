@@ -79,16 +79,10 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         }
     };
     accept(first).await.unwrap();
-    let mut browser = Browser::new(&c);
-    browser.sign_in("ann").await;
+    let mut browser = Browser::signed_in(&c, "ann").await;
     let unit_page = format!("/learners/{}/matrix/{UNIT}", lee.id);
     let page = browser.get(&unit_page).await;
-    assert!(
-        page.body
-            .contains("The assessor has not signed this unit off yet."),
-        "{}",
-        page.body
-    );
+    page.assert_says("The assessor has not signed this unit off yet.");
     let csrf = hidden(&page.body, "csrf");
     let action = format!("/learners/{}/units/{UNIT}/sign-off", lee.id);
     let refused = browser.post(&action, &[("csrf", &csrf)]).await;
@@ -128,28 +122,15 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         signed.body
     );
     let page = browser.get(&unit_page).await;
-    assert!(
-        page.body.contains("Signed off by ann name on"),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body
-            .contains("waiting for the learner to acknowledge it"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Signed off by ann name on");
+    page.assert_says("waiting for the learner to acknowledge it");
     assert!(
         !page.body.contains("Sign this unit off</button>"),
         "signed once"
     );
     let again = browser.post(&action, &[("csrf", &csrf)]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(
-        again.body.contains("was signed off already"),
-        "{}",
-        again.body
-    );
+    again.assert_says("was signed off already");
 
     // The phone pulls it and acknowledges it; the push brings the acknowledgement back.
     let page = pulled(&c, &token, phone).await;
@@ -228,18 +209,9 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
 
     // Every surface says so: the learner's page, the unit's page, the export, a new device.
     let page = browser.get(&format!("/learners/{}", lee.id)).await;
-    assert!(
-        page.body
-            .contains(r#"data-state="acknowledged">Signed off and acknowledged"#),
-        "{}",
-        page.body
-    );
+    page.assert_says(r#"data-state="acknowledged">Signed off and acknowledged"#);
     let page = browser.get(&unit_page).await;
-    assert!(
-        page.body.contains("acknowledged by Lee Learner on"),
-        "{}",
-        page.body
-    );
+    page.assert_says("acknowledged by Lee Learner on");
     let export = pocketfolio_centre::export::gather(&c.state, &lee, Reader::Subject)
         .await
         .unwrap();

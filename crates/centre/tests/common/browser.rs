@@ -43,12 +43,31 @@ pub struct Page {
     pub body: String,
 }
 
+impl Page {
+    /// Fails, showing the page, unless it says `text`.
+    #[track_caller]
+    pub fn assert_says(&self, text: &str) {
+        assert!(
+            self.body.contains(text),
+            "{text:?} not on the page:\n{}",
+            self.body
+        );
+    }
+}
+
 impl<'a> Browser<'a> {
     pub fn new(c: &'a Centre) -> Self {
         Browser {
             c,
             cookies: HashMap::new(),
         }
+    }
+
+    /// A browser signed in to the pages as `username` (password "correct horse").
+    pub async fn signed_in(c: &'a Centre, username: &str) -> Browser<'a> {
+        let mut browser = Browser::new(c);
+        browser.sign_in(username).await;
+        browser
     }
 
     pub fn cookie_header(&self) -> String {

@@ -158,6 +158,22 @@ impl Centre {
             .to_string()
     }
 
+    /// An assessor whom `admin` has made an IQA, as the database now has them (roles and all):
+    /// the quality team most quality tests start from.
+    pub async fn iqa(&self, admin: &Account, username: &str) -> Account {
+        self.account(Role::Assessor, username).await;
+        let db = &self.state.db;
+        pocketfolio_centre::services::roles::grant(
+            db,
+            pocketfolio_centre::services::Actor::Account(admin),
+            username,
+            pocketfolio_core::quality::QaRole::Iqa,
+        )
+        .await
+        .unwrap();
+        db.get_account_by_username(username).await.unwrap().unwrap()
+    }
+
     /// A learner with a token, assigned to `assessor` when given.
     pub async fn learner(&self, name: &str, assessor: Option<&Account>) -> (Account, String) {
         let l = self.account(Role::Learner, name).await;
