@@ -20,6 +20,7 @@ pub mod faults;
 pub mod fit;
 pub mod identity;
 pub mod input;
+pub mod mail;
 pub mod openapi;
 pub mod pages;
 pub mod retention;
@@ -94,6 +95,9 @@ pub struct Config {
     /// The address people reach the centre at (e.g. `https://centre.example.ac.uk`), for
     /// links the centre hands out and for naming where its export key is published.
     pub public_url: Option<String>,
+    /// The SMTP relay one-time links are mailed through ([`mail::deliver`]). `None`: links
+    /// are shown to the member of staff to pass on, and the page says so.
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl Default for Config {
@@ -116,6 +120,7 @@ impl Default for Config {
             lock_after_failures: 10,
             lock_ms: 15 * 60_000,
             public_url: None,
+            mailer: None,
         }
     }
 }

@@ -62,6 +62,62 @@ impl RetentionArgs {
     }
 }
 
+/// The SMTP relay one-time links (witness confirmations, employers) are mailed through. Without
+/// a host, nothing is mailed: the links are shown to staff to pass on.
+#[derive(clap::Args, Clone)]
+struct SmtpArgs {
+    /// The relay's host name, e.g. smtp.example.ac.uk.
+    #[arg(long, env = "PF_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// Its port (default: 25 with none, 587 with starttls, 465 with tls).
+    #[arg(long, env = "PF_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// How the connection is protected: none, starttls or tls.
+    #[arg(long, env = "PF_SMTP_TLS", default_value = "starttls")]
+    smtp_tls: pocketfolio_centre::mail::SmtpTls,
+    /// The sender, e.g. "Pocketfolio <no-reply@centre.example.ac.uk>".
+    #[arg(long, env = "PF_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// Sign-in name at the relay, if it asks for one.
+    #[arg(long, env = "PF_SMTP_USERNAME")]
+    smtp_username: Option<String>,
+}
+
+impl SmtpArgs {
+    /// The mailer, or `None` when no relay is set; settings that cannot work stop the start.
+    fn mailer(
+        &self,
+        public_url: Option<&str>,
+    ) -> anyhow::Result<Option<pocketfolio_centre::mail::Mailer>> {
+        use pocketfolio_centre::mail::{Mailer, SmtpSettings};
+        let Some(host) = self.smtp_host.clone().filter(|h| !h.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let from = self.smtp_from.clone().context(
+            "PF_SMTP_HOST is set but PF_SMTP_FROM is not: set the address mail is sent from",
+        )?;
+        if public_url.is_none() {
+            anyhow::bail!(
+                "PF_SMTP_HOST is set but PF_PUBLIC_URL is not: mailed links need the address \
+                 people reach the centre at"
+            );
+        }
+        let mailer = Mailer::new(&SmtpSettings {
+            host,
+            port: self.smtp_port,
+            from,
+            username: self.smtp_username.clone(),
+            // From the environment only, so it never shows in the process list.
+            password: std::env::var("PF_SMTP_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty()),
+            tls: self.smtp_tls,
+        })?;
+        tracing::info!(relay = ?mailer, "links are mailed through this relay");
+        Ok(Some(mailer))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API and the pages.
@@ -90,6 +146,8 @@ enum Command {
         /// links it hands out and to name where its export key is published.
         #[arg(long, env = "PF_PUBLIC_URL")]
         public_url: Option<String>,
+        #[command(flatten)]
+        smtp: SmtpArgs,
         #[command(flatten)]
         retention: RetentionArgs,
     },
@@ -541,8 +599,10 @@ async fn main() -> anyhow::Result<()> {
             max_connections,
             max_connections_per_address,
             public_url,
+            smtp,
             retention,
         } => {
+            let mailer = smtp.mailer(public_url.as_deref())?;
             let blobs = blob_store(&cli, max_blob_mb * 1_000_000)?;
             let config = Config {
                 trusted_proxy_hops: *trust_proxy,
@@ -554,6 +614,7 @@ async fn main() -> anyhow::Result<()> {
                 },
                 learner_quota: learner_quota_mb.saturating_mul(1_000_000),
                 public_url: public_url.clone(),
+                mailer,
                 ..Config::default()
             };
             let state = AppState::new(db, blobs, passwords, config);

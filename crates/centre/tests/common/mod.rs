@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod smtp_sink;
 
 use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;
