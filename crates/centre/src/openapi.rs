@@ -165,8 +165,8 @@ wire_schema!(
             "origin": {"type": "object", "required": ["kind"], "properties": {
                 "kind": {"type": "string", "enum": ["device", "assessor", "centre"]}, "device_id": uuid()}},
             "body": {"type": "object", "required": ["t", "v"], "properties": {
-                "t": {"type": "string", "enum": ["learner", "assessment", "parameters"]},
-                "v": {"description": "learner: a change body; assessment: {evidence_id, status, feedback, criteria_signed_off (they stand only while this decision accepts the version it names), assessor, time_ms, submission (the submission decided), version (the HLC of the learner version decided; absent from older decisions: read the decision's own hlc), hlc, signature (the assessor's signature event of the decision, added to the item's signature log; absent when unsigned)}. An evidence_deleted of an item submitted at least once withdraws it: the centre keeps it, shown as withdrawn",
+                "t": {"type": "string", "enum": ["learner", "assessment", "hours_decision", "witness_answer", "parameters"]},
+                "v": {"description": "learner: a change body; assessment: {evidence_id, status, feedback, criteria_signed_off (they stand only while this decision accepts the version it names), assessor, time_ms, submission (the submission decided), version (the HLC of the learner version decided; absent from older decisions: read the decision's own hlc), hlc, signature (the assessor's signature event of the decision, added to the item's signature log; absent when unsigned)}. An evidence_deleted of an item submitted at least once withdraws it: the centre keeps it, shown as withdrawn. witness_answer: {evidence_id, event}: the witness's answer through the centre's one-time link, a signature event whose confirmation is {answer: confirmed} or {answer: disputed, reason}, added to the item's signature log",
                       "example": {"hlc": hlc()}}}}}}}}})
 );
 wire_schema!(

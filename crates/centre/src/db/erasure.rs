@@ -20,6 +20,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("programmes", "learner_id"),
     ("employer_links", "learner_id"),
     ("employer_hours_links", "learner_id"),
+    ("witness_links", "learner_id"),
     ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
     ("declarations", "learner_id"),

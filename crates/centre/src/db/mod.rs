@@ -38,6 +38,7 @@ pub mod subject;
 pub mod sync;
 pub mod totp;
 pub mod unit_sign_offs;
+pub mod witness_links;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};
@@ -131,6 +132,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (24, include_str!("declarations.sql")),
     (25, include_str!("unit_sign_offs.sql")),
     (26, include_str!("employer_hours.sql")),
+    (27, include_str!("witness_links.sql")),
 ];
 
 impl Db {

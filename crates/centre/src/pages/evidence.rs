@@ -5,6 +5,7 @@ use super::learners::{listed_title_html, status_label};
 use super::session::error_page;
 use super::PageUser;
 use crate::db::evidence::{EvidenceView, HistoryEntry};
+use crate::db::witness_links::WitnessLink;
 use crate::error::ApiError;
 use crate::services;
 use crate::AppState;
@@ -12,8 +13,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use pocketfolio_core::evidence::{
-    answered_questions_of, is_signature_key, signature_summary_kept, witness_state_of, Action,
-    Role, QUESTION_PREFIX,
+    answered_questions_of, is_signature_key, signature_summary_kept, standing_witness_signature,
+    witness_confirmation_of, witness_state_of, Action, Role, WitnessConfirmation, QUESTION_PREFIX,
 };
 use pocketfolio_core::model::{
     AssessorStatus, Criterion, EvidenceKind, EvidenceStatus, Stage, WitnessState,
@@ -40,18 +41,23 @@ pub async fn queue(State(state): State<AppState>, user: PageUser) -> Response {
             .map(|l| l.display_name.clone())
             .unwrap_or_default()
     };
+    let links = match witness_links_of(&state, &items).await {
+        Ok(l) => l,
+        Err(e) => return error_page(e.into()),
+    };
     let rows: String = items
         .iter()
         .map(|i| {
             format!(
                 r#"<tr><td><a href="/learners/{lid}/evidence/{id}">{title}</a></td><td>{learner}</td>
-<td>{kind}</td><td>{status}</td><td>{since}</td></tr>"#,
+<td>{kind}</td><td>{status}{confirmation}</td><td>{since}</td></tr>"#,
                 lid = escape(&i.learner_id),
                 id = escape(&i.id),
                 title = listed_title_html(i),
                 learner = escape(&name(&i.learner_id)),
                 kind = escape(&i.kind.replace('_', " ")),
                 status = status_label(i),
+                confirmation = queue_confirmation(i, links.get(&i.id)),
                 since = i.submitted_ms.map(when).unwrap_or_default(),
             )
         })
@@ -66,6 +72,48 @@ pub async fn queue(State(state): State<AppState>, user: PageUser) -> Response {
         )
     };
     page("Evidence queue", Some(&user), &body)
+}
+
+/// The latest witness link of each witness testimony in `items`, by item id.
+async fn witness_links_of(
+    state: &AppState,
+    items: &[EvidenceView],
+) -> Result<HashMap<String, WitnessLink>, crate::db::error::DbError> {
+    let mut learners: Vec<&str> = items
+        .iter()
+        .filter(|i| i.kind == EvidenceKind::WitnessTestimony.as_str())
+        .map(|i| i.learner_id.as_str())
+        .collect();
+    learners.sort_unstable();
+    learners.dedup();
+    let mut links = HashMap::new();
+    for learner in learners {
+        links.extend(state.db.latest_witness_links(learner).await?);
+    }
+    Ok(links)
+}
+
+/// A witness testimony's confirmation in the queue's status column (the core's rule).
+fn queue_confirmation(item: &EvidenceView, link: Option<&WitnessLink>) -> String {
+    let Some(r) = item
+        .record
+        .as_ref()
+        .filter(|r| r.kind == EvidenceKind::WitnessTestimony.as_str())
+    else {
+        return String::new();
+    };
+    let status = witness_confirmation_of(
+        EvidenceKind::WitnessTestimony,
+        &r.title,
+        &r.fields,
+        &r.criteria,
+        &r.attachments,
+        link.map(WitnessLink::request).as_ref(),
+    );
+    format!(
+        r#"<br><span class="hint witness-confirmation">{}</span>"#,
+        escape(status.label())
+    )
 }
 
 fn is_image(name: &str) -> Option<&'static str> {
@@ -85,6 +133,7 @@ fn render_fields(
     criteria: &[Criterion],
     item: &EvidenceView,
     kept: &[SignatureEvent],
+    confirmation: &str,
 ) -> String {
     let Some(record) = &item.record else {
         return String::new();
@@ -138,6 +187,7 @@ fn render_fields(
     }
     if record.kind == EvidenceKind::WitnessTestimony.as_str() {
         out.push_str(&render_witness_signature(record));
+        out.push_str(confirmation);
     }
     out.push_str(&render_signatures(record, kept));
     out
@@ -234,6 +284,53 @@ fn render_witness_signature(record: &EvidenceRecord) -> String {
         ),
     };
     format!("<section class=\"witness\"><h3>Witness signature</h3>{body}</section>")
+}
+
+/// Where the witness's confirmation stands (the core's rule, from the log and the latest
+/// request), and for an assessor the form that asks the witness, by email, to confirm.
+fn render_witness_confirmation(
+    record: &EvidenceRecord,
+    link: Option<&WitnessLink>,
+    kept: &[SignatureEvent],
+    form: Option<(&str, &str)>,
+) -> String {
+    let status = witness_confirmation_of(
+        EvidenceKind::WitnessTestimony,
+        &record.title,
+        &record.fields,
+        &record.criteria,
+        &record.attachments,
+        link.map(|l| l.request()).as_ref(),
+    );
+    let mut out = format!(
+        r#"<section class="witness-confirmation" id="witness-confirmation" data-state="{state}"><h3>Witness confirmation</h3>
+<p><strong>{label}</strong>: {sentence}</p>"#,
+        state = escape(status.label()),
+        label = escape(status.label()),
+        sentence = escape(&status.sentence(when)),
+    );
+    let askable = matches!(
+        status,
+        WitnessConfirmation::NotRequested | WitnessConfirmation::Awaiting { .. }
+    ) && standing_witness_signature(record, kept).is_ok();
+    if let (Some((base, csrf)), true) = (form, askable) {
+        let email = crate::services::witness_links::contact_email(record)
+            .or_else(|| link.map(|l| l.witness_email.clone()))
+            .unwrap_or_default();
+        let again = if link.is_some() {
+            "Ask again"
+        } else {
+            "Ask the witness to confirm"
+        };
+        out.push_str(&format!(
+            r#"<form method="post" action="{base}/witness-link" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
+<label>Witness's email address <input type="email" name="email" value="{email}" required autocomplete="off"></label>
+<button type="submit">{again}</button></form>"#,
+            email = escape(&email),
+        ));
+    }
+    out.push_str("</section>");
+    out
 }
 
 /// One item: fields, attachments, criteria, history and the forms.
@@ -367,6 +464,23 @@ async fn render_item(
         })
         .collect();
 
+    let link = state
+        .db
+        .latest_witness_links(learner_id)
+        .await?
+        .remove(item_id);
+    let confirmation = match &record {
+        Some(r) if r.kind == EvidenceKind::WitnessTestimony.as_str() => {
+            render_witness_confirmation(
+                r,
+                link.as_ref(),
+                &kept,
+                writes.then_some((base.as_str(), csrf.as_str())),
+            )
+        }
+        _ => String::new(),
+    };
+
     // The assessor's most recent decision, which a resubmission leaves behind the status.
     let decision = match item.assessor_status {
         Some(AssessorStatus::Accepted) => "Accepted",
@@ -396,7 +510,7 @@ async fn render_item(
                 .map(|t| format!(" · Submitted {}", when(t)))
                 .unwrap_or_default(),
         },
-        fields = render_fields(state, &criteria, &item, &kept),
+        fields = render_fields(state, &criteria, &item, &kept, &confirmation),
         attachments = if attachments.is_empty() {
             "<p class=\"hint\">None.</p>".to_string()
         } else {

@@ -33,6 +33,7 @@ mod session;
 mod standardisation;
 mod strategy;
 mod unit_sign_off;
+mod witness_link;
 
 pub use html::escape;
 pub use session::PageUser;
@@ -120,6 +121,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/employer/hours/{token}",
             get(employer_hours_link::show).post(employer_hours_link::answer),
+        )
+        .route(
+            "/learners/{learner}/evidence/{item}/witness-link",
+            post(witness_link::request),
+        )
+        .route(
+            "/witness/{token}",
+            get(witness_link::show).post(witness_link::answer),
         )
         .route("/admin", get(admin::accounts))
         .route("/admin/accounts", post(admin::create_account))

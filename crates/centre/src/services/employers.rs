@@ -11,7 +11,7 @@ use crate::db::employers::{EmployerContact, EmployerLink};
 use crate::db::progress_reviews::{ReviewAudit, StoredReview};
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
-use pocketfolio_core::apprenticeship::{long_date, SignedReview};
+use pocketfolio_core::apprenticeship::SignedReview;
 use pocketfolio_core::signing::{Mark, SignRequest, Signer, SignerRole};
 use serde_json::json;
 
@@ -141,7 +141,8 @@ pub async fn make_link(
     Ok(token)
 }
 
-/// Whether a link may be used now, in a sentence for the person holding it when not.
+/// Whether a link may be used now, in a sentence for the person holding it when not (the
+/// rule every one-time link shares).
 fn usable(link: Option<&EmployerLink>, now: i64) -> ApiResult<()> {
     let Some(link) = link else {
         return Err(ApiError::NotFound("This link"));
@@ -150,24 +151,10 @@ fn usable(link: Option<&EmployerLink>, now: i64) -> ApiResult<()> {
 }
 
 /// Whether a one-time link used at `used_ms` (if ever) and expiring at `expires_ms` still
-/// works at `now`; every kind of employer link is judged by this.
+/// works at `now`; every kind of employer link is judged by this, the rule every one-time
+/// link shares.
 pub(super) fn link_usable(used_ms: Option<i64>, expires_ms: i64, now: i64) -> ApiResult<()> {
-    if used_ms.is_some() {
-        return Err(ApiError::Gone(
-            "This link has already been used: it works once. If you need it again, ask the \
-             training provider for a new link."
-                .into(),
-        ));
-    }
-    if expires_ms <= now {
-        let day = chrono::DateTime::from_timestamp_millis(expires_ms)
-            .map(|t| long_date(t.date_naive()))
-            .unwrap_or_default();
-        return Err(ApiError::Gone(format!(
-            "This link expired on {day}. Ask the training provider for a new link."
-        )));
-    }
-    Ok(())
+    super::one_time_link::usable(Some((used_ms, expires_ms)), now, "the training provider")
 }
 
 /// What the employer's link opens: the review to read before signing, and who it was made

@@ -16,6 +16,7 @@ pub mod eqa_pack;
 pub mod evidence;
 pub mod hours;
 pub mod official;
+pub mod one_time_link;
 pub mod plan_lines;
 pub mod plans;
 pub mod progress_reviews;
@@ -29,6 +30,7 @@ pub mod standardisation;
 pub mod sync;
 pub mod totp;
 pub mod unit_sign_off;
+pub mod witness_links;
 
 use crate::db::accounts::{Account, Role};
 use crate::db::audit::NewEntry;

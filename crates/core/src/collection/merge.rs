@@ -86,6 +86,7 @@ impl Collection {
                     }
                     PullBody::HoursDecision(decision) => col.merge_hours_decision(decision)?,
                     PullBody::EmployerCheck(check) => col.merge_employer_check(check)?,
+                    PullBody::WitnessAnswer(answer) => col.merge_witness_answer(answer)?,
                     PullBody::Parameters {
                         parameters,
                         review_count,
@@ -470,6 +471,33 @@ impl Collection {
     }
 
     /// Applies an assessor decision; true when it changed the item.
+    /// Adds the witness's answer, made on the centre, to the item's log, with a history line.
+    /// An answer already held (pulled again) changes nothing.
+    fn merge_witness_answer(&self, answer: &crate::sync::protocol::WitnessAnswer) -> Result<()> {
+        self.observe(answer.event.hlc)?;
+        let Some(mut item) = self.store.get_evidence(answer.evidence_id)? else {
+            return Ok(());
+        };
+        let event = &*answer.event;
+        if !crate::evidence::add_events(&mut item.fields, std::slice::from_ref(event)) {
+            return Ok(());
+        }
+        self.store.put_evidence(&item)?;
+        let summary = match &event.confirmation {
+            Some(crate::signing::Confirmation::Disputed { reason }) => {
+                format!("Disputed by the witness, {}: {reason}", event.signer.name)
+            }
+            _ => format!("Confirmed by the witness, {}", event.signer.name),
+        };
+        self.history_by(
+            answer.evidence_id,
+            &event.signer.name,
+            event.device_ms,
+            &summary,
+            json!({ "confirmation": event.confirmation }),
+        )
+    }
+
     fn merge_assessment(&self, record: &AssessmentRecord) -> Result<bool> {
         self.observe(record.hlc)?;
         if self.store.get_evidence(record.evidence_id)?.is_none() {

@@ -42,6 +42,7 @@ mod suggest_measure;
 mod thumbnail;
 mod title;
 mod witness;
+mod witness_confirmation;
 #[cfg(test)]
 pub(crate) mod witness_tests;
 
@@ -67,6 +68,10 @@ pub use witness::{
     QUESTION_PREFIX, WITNESS_CONTACT, WITNESS_DATE, WITNESS_NAME, WITNESS_RELATIONSHIP,
     WITNESS_ROLE, WITNESS_SIGNATURE, WITNESS_SIGNED_DIGEST, WITNESS_SIGNED_MS, WITNESS_VOIDED_BY,
     WITNESS_VOIDED_MS,
+};
+pub use witness_confirmation::{
+    confirm_witness, standing_witness_signature, witness_confirmation, witness_confirmation_of,
+    ConfirmationRequest, WitnessConfirmation,
 };
 
 pub(crate) use autosave::following_title;

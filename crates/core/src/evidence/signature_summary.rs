@@ -6,7 +6,7 @@ use super::signature_log::{events_of, record_kind_of};
 use super::signed_content::signed_content_sha256_of;
 use crate::model::{AssessorStatus, EvidenceItem, EvidenceKind};
 use crate::signing::{
-    check_kept, verify, EventKind, Mark, SignatureEvent, SignerRole, Verification,
+    check_kept, verify, Confirmation, EventKind, Mark, SignatureEvent, SignerRole, Verification,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -170,7 +170,11 @@ fn is_other_branch(
     problem: &crate::signing::Problem,
 ) -> bool {
     matches!(problem, crate::signing::Problem::ContentChanged { .. })
-        && !state.standing.iter().any(|s| s.sha256 == event.sha256)
+        && !state
+            .standing
+            .iter()
+            .chain(&state.confirmations)
+            .any(|s| s.sha256 == event.sha256)
 }
 
 fn line(
@@ -180,8 +184,17 @@ fn line(
     record: crate::signing::RecordKind,
 ) -> SignatureLine {
     let who = format!("{} ({})", event.signer.name, event.signer.role.label());
-    let (action, meaning) = match &event.kind {
-        EventKind::Sign => {
+    let (action, meaning) = match (&event.kind, &event.confirmation) {
+        (EventKind::Sign, Some(Confirmation::Confirmed)) => (
+            "Confirmed",
+            "confirms, by the centre's one-time link, that the statement is what they saw"
+                .to_string(),
+        ),
+        (EventKind::Sign, Some(Confirmation::Disputed { reason })) => (
+            "Disputed",
+            format!("disputes the statement, by the centre's one-time link: {reason}"),
+        ),
+        (EventKind::Sign, None) => {
             let meaning = record
                 .steps()
                 .iter()
@@ -194,7 +207,7 @@ fn line(
             };
             ("Signed", format!("{meaning}{decided}"))
         }
-        EventKind::Void { reason } => ("Voided", reason.clone()),
+        (EventKind::Void { reason }, _) => ("Voided", reason.clone()),
     };
     SignatureLine {
         seq: event.seq,

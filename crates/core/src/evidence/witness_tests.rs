@@ -7,7 +7,7 @@ use crate::{Clock, Collection, CoreError, EvidenceDraft, ManualClock};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-fn clocked() -> (Collection, Arc<ManualClock>, tempfile::TempDir) {
+pub(crate) fn clocked() -> (Collection, Arc<ManualClock>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let clock = manual_clock();
     let mut col = Collection::open(&dir.path().join("c.db"), clock.clone()).unwrap();
@@ -29,7 +29,7 @@ fn signature() -> Signature {
 }
 
 /// A witness testimony with the witness's details, but no answers yet.
-fn statement(col: &mut Collection) -> EvidenceId {
+pub(crate) fn statement(col: &mut Collection) -> EvidenceId {
     let fields = [
         ("witness_name", "Sam Patel"),
         ("witness_role", "Store manager"),

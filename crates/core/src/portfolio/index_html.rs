@@ -5,6 +5,7 @@
 use super::escape::escape_html as esc;
 use super::model::{Portfolio, PortfolioItem as ExportedItem};
 use crate::content::Template;
+use crate::evidence::WitnessConfirmation;
 use crate::evidence::{is_signature_key, pack, WITNESS_NAME};
 use crate::model::{Criterion, EvidenceItem, WitnessState};
 use std::fmt::Write;
@@ -299,6 +300,15 @@ fn witness(h: &mut String, e: &ExportedItem, criteria: &[Criterion]) {
             );
         }
         WitnessState::Unsigned => h.push_str("<p class=\"voided\">Not signed by the witness.</p>"),
+    }
+    let confirmation = crate::evidence::witness_confirmation(i);
+    if !matches!(confirmation, WitnessConfirmation::NotRequested) {
+        let _ = write!(
+            h,
+            "<p class=\"witness-confirmation\"><strong>{}</strong>: {}</p>",
+            esc(confirmation.label()),
+            esc(&confirmation.sentence(when))
+        );
     }
 }
 

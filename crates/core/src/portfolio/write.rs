@@ -165,6 +165,7 @@ pub(crate) fn item_json(e: &PortfolioItem) -> serde_json::Value {
         "status": e.status.label(),
         "stage": e.status,
         "witness": witness_json(&e.witness),
+        "witness_confirmation": crate::evidence::witness_confirmation(&e.item),
         "history": e.history,
         "attachment_files": e.files,
     })

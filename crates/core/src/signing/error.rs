@@ -52,6 +52,23 @@ pub enum SigningError {
     /// The log itself does not verify.
     #[error("The signatures on this record do not verify ({0}), so it cannot be signed.")]
     Damaged(Problem),
+    /// Nothing of this role's stands to confirm, since an edit voided it.
+    #[error("This was changed after {} signed it, so that signature no longer stands and there is nothing to confirm.", .0.label())]
+    VoidedSinceSigned(SignerRole),
+    /// This role has not signed, so has nothing to confirm.
+    #[error("{} has not signed this, so there is nothing to confirm.", capitalise(.0.label()))]
+    NothingToConfirm(SignerRole),
+    /// The signer has already answered the request to confirm.
+    #[error("{} has already {} this.", capitalise(.role.label()), if *.disputed { "disputed" } else { "confirmed" })]
+    AlreadyAnswered {
+        /// Who.
+        role: SignerRole,
+        /// Whether their answer was a dispute.
+        disputed: bool,
+    },
+    /// A dispute with no reason.
+    #[error("Say what is wrong with it before disputing it.")]
+    MissingReason,
     /// The clock stamp given is not after the last event's.
     #[error("This device's clock is behind the last signature's; sync and try again.")]
     StaleClock,

@@ -111,6 +111,19 @@ pub enum EventKind {
     },
 }
 
+/// A signer's answer when asked, after signing, to confirm what they signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum Confirmation {
+    /// It is what they signed and what they saw.
+    Confirmed,
+    /// It is not: their reason, in their words.
+    Disputed {
+        /// Why.
+        reason: String,
+    },
+}
+
 /// Which version of the declaration of authenticity stood when the learner signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclarationRef {
@@ -140,6 +153,11 @@ pub struct SignatureEvent {
     /// The decision signed, on an assessor's signature of their assessment decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<AssessorStatus>,
+    /// On a signer's later answer to a request to confirm what they signed (a witness asked
+    /// by a one-time link): confirmed, or disputed with their reason. Such an event takes no
+    /// place in the signing order; it answers for the signature its signer's role made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
     /// The device's time (ms since the epoch).
     pub device_ms: i64,
     /// The device's clock stamp, which orders events across devices.

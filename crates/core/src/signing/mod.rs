@@ -10,6 +10,8 @@
 //! - [`sign()`]: the next signature, refused with a [`SigningError`] sentence when a part is
 //!   missing or it is not the signer's turn; [`void_if_changed`] for an edit after signing.
 //! - [`verify()`]: changed content, changed, moved, removed or forged events, out of order.
+//! - [`confirm()`]: a signer's later answer (confirmed, or disputed with a reason) to a request
+//!   to confirm the signature they made, outside the signing order.
 //! - [`check_kept`]: a log against the signatures kept apart from it (the centre's copy of
 //!   each assessor's signature); they must agree.
 //! - [`merge_logs`]: two copies of a log, each with events the other lacks (two devices
@@ -19,6 +21,7 @@
 //! centre keeps the assessor's, and the export carries both.
 
 pub mod canonical;
+mod confirm;
 mod error;
 pub mod event;
 mod kept;
@@ -38,8 +41,11 @@ pub(crate) mod testing;
 mod verify_proptests;
 
 pub use canonical::{canonical_json, content_sha256, sha256_hex};
+pub use confirm::confirm;
 pub use error::SigningError;
-pub use event::{DeclarationRef, EventKind, Mark, SignatureEvent, Signer, WitnessDetails, GENESIS};
+pub use event::{
+    Confirmation, DeclarationRef, EventKind, Mark, SignatureEvent, Signer, WitnessDetails, GENESIS,
+};
 pub use kept::check_kept;
 pub(crate) use mark::round1;
 pub use mark::{checked_drawing, checked_mark, drawing_sha256, MAX_SIGNATURE_POINTS};

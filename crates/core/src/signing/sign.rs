@@ -155,7 +155,7 @@ pub fn void(
     append(events, kind, by, None, None, content_sha256, made)
 }
 
-fn append(
+pub(super) fn append(
     events: &[SignatureEvent],
     kind: EventKind,
     signer: Signer,
@@ -179,6 +179,7 @@ fn append(
         mark,
         declaration,
         decision: None,
+        confirmation: None,
         device_ms: made.device_ms,
         hlc: made.hlc,
         device: made.device,

@@ -89,6 +89,9 @@ pub struct Verification {
     pub voided: Vec<SignatureEvent>,
     /// The voids, in order.
     pub voids: Vec<SignatureEvent>,
+    /// Answers to a request to confirm a standing signature (see
+    /// [`confirm`](super::confirm())) that stand with it, in order.
+    pub confirmations: Vec<SignatureEvent>,
     /// The next signature the record needs, if any.
     pub next: Option<Step>,
 }
@@ -158,6 +161,7 @@ pub fn verify(kind: RecordKind, content_sha256: &str, events: &[SignatureEvent])
 fn walk(kind: Option<RecordKind>, content_sha256: &str, events: &[SignatureEvent]) -> Verification {
     let mut problems = Vec::new();
     let mut standing: Vec<usize> = Vec::new();
+    let mut confirmations: Vec<usize> = Vec::new();
     let mut voided = Vec::new();
     let mut voids = Vec::new();
     let mut last_void: Option<usize> = None;
@@ -180,6 +184,7 @@ fn walk(kind: Option<RecordKind>, content_sha256: &str, events: &[SignatureEvent
         match &event.kind {
             EventKind::Void { .. } => {
                 voided.extend(standing.drain(..).map(|j| events[j].clone()));
+                voided.extend(confirmations.drain(..).map(|j| events[j].clone()));
                 voids.push(event.clone());
                 last_void = Some(i);
             }
@@ -187,6 +192,18 @@ fn walk(kind: Option<RecordKind>, content_sha256: &str, events: &[SignatureEvent
                 let saw = |j: usize| follows_from(events, &index, i, j);
                 if !(last_void.is_none_or(saw) && standing.iter().all(|&j| saw(j))) {
                     voided.push(event.clone());
+                } else if event.confirmation.is_some() {
+                    // An answer stands beside the signature its signer's role made.
+                    let answers = standing
+                        .iter()
+                        .any(|&j| events[j].signer.role == event.signer.role);
+                    if !answers {
+                        problems.push(Problem::OutOfOrder { seq });
+                    }
+                    if event.mark.is_none() {
+                        problems.push(Problem::Unmarked { seq });
+                    }
+                    confirmations.push(i);
                 } else {
                     if kind
                         .is_some_and(|k| k.position_of(event.signer.role) != Some(standing.len()))
@@ -203,8 +220,12 @@ fn walk(kind: Option<RecordKind>, content_sha256: &str, events: &[SignatureEvent
         index.entry(event.sha256.as_str()).or_insert(i);
     }
     let standing: Vec<SignatureEvent> = standing.into_iter().map(|j| events[j].clone()).collect();
+    let confirmations: Vec<SignatureEvent> = confirmations
+        .into_iter()
+        .map(|j| events[j].clone())
+        .collect();
     if kind.is_some() {
-        for event in &standing {
+        for event in standing.iter().chain(&confirmations) {
             if event.content_sha256 != content_sha256 {
                 problems.push(Problem::ContentChanged {
                     seq: event.seq,
@@ -219,6 +240,7 @@ fn walk(kind: Option<RecordKind>, content_sha256: &str, events: &[SignatureEvent
         standing,
         voided,
         voids,
+        confirmations,
     }
 }
 

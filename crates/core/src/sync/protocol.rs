@@ -330,6 +330,15 @@ pub struct AssessmentRecord {
     pub signature: Option<Box<crate::signing::SignatureEvent>>,
 }
 
+/// A witness's answer to the request to confirm their testimony, made on the centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WitnessAnswer {
+    /// The testimony.
+    pub evidence_id: EvidenceId,
+    /// The answer's signature event (`confirmation` says confirmed or disputed, and why).
+    pub event: Box<crate::signing::SignatureEvent>,
+}
+
 /// `POST /v1/sync/push`: a device's next outbox changes, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
@@ -413,6 +422,9 @@ pub enum PullBody {
     HoursDecision(HoursDecision),
     /// The employer confirmed or queried an hours entry through their one-time link.
     EmployerCheck(EmployerCheck),
+    /// A witness answered the centre's one-time link: their confirmation or dispute of the
+    /// testimony they signed, which each device adds to the item's signature log.
+    WitnessAnswer(WitnessAnswer),
     /// FSRS parameters the centre fitted from the learner's reviews.
     Parameters {
         /// The 21 FSRS-6 parameters.

@@ -1,0 +1,81 @@
+//! One-time links for people without an account (an employer, a witness): the token is a
+//! random secret the centre keeps only as its hash (`auth::token_hash`); a link works once,
+//! until it expires. Whether a link may be used is one rule here, for every kind of link.
+
+use crate::error::{ApiError, ApiResult};
+use pocketfolio_core::apprenticeship::long_date;
+
+/// Whether a link (used at `used_ms`, expiring at `expires_ms`) may be used `now`, in a
+/// sentence for the person holding it when not. `unknown` is a link with that token nowhere:
+/// 404 naming only "This link", so a guessed token learns nothing. `ask` names who gives a
+/// new link ("the training provider").
+pub fn usable(link: Option<(Option<i64>, i64)>, now: i64, ask: &str) -> ApiResult<()> {
+    let Some((used_ms, expires_ms)) = link else {
+        return Err(ApiError::NotFound("This link"));
+    };
+    if used_ms.is_some() {
+        return Err(ApiError::Gone(format!(
+            "This link has already been used: it works once. If you need it again, ask {ask} \
+             for a new link."
+        )));
+    }
+    if expires_ms <= now {
+        let day = chrono::DateTime::from_timestamp_millis(expires_ms)
+            .map(|t| long_date(t.date_naive()))
+            .unwrap_or_default();
+        return Err(ApiError::Gone(format!(
+            "This link expired on {day}. Ask {ask} for a new link."
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `email` looks like an address mail can be sent to (one `@`, a dotted host, no
+/// spaces): the relay is the final judge, this catches what was typed in the wrong box.
+pub fn looks_like_email(email: &str) -> bool {
+    let email = email.trim();
+    email
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'))
+        && !email.contains(char::is_whitespace)
+        && email.matches('@').count() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_refused_unknown_used_or_expired_each_in_its_own_words() {
+        let ask = "the learner's assessor";
+        assert!(matches!(
+            usable(None, 10, ask),
+            Err(ApiError::NotFound("This link"))
+        ));
+        let used = usable(Some((Some(5), 100)), 10, ask)
+            .unwrap_err()
+            .to_string();
+        assert!(used.contains("already been used"), "{used}");
+        assert!(used.contains(ask));
+        let expired = usable(Some((None, 1_764_547_200_000)), 1_764_547_200_000, ask)
+            .unwrap_err()
+            .to_string();
+        assert!(expired.starts_with("This link expired on "), "{expired}");
+        assert!(usable(Some((None, 100)), 10, ask).is_ok());
+    }
+
+    #[test]
+    fn only_addresses_pass_as_emails() {
+        assert!(looks_like_email(" sam@shop.example.com "));
+        for bad in [
+            "07700 900123",
+            "sam@",
+            "@shop.com",
+            "sam@shop",
+            "sam @shop.com",
+            "a@b@c.com",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+}

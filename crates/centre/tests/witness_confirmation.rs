@@ -1,0 +1,509 @@
+//! The witness confirms their testimony by a one-time link: the assessor asks from the item
+//! page, the link is mailed through the centre's relay (the in-process SMTP sink here), the
+//! witness confirms or disputes it without an account, once, and the answer shows on the
+//! item page and reaches the learner's phone in the next pull. Both databases.
+
+mod common;
+
+use common::browser::{hidden, Browser};
+use common::smtp_sink::SmtpSink;
+use common::{batch, Backend, Centre};
+use pocketfolio_centre::db::accounts::{Account, Role};
+use pocketfolio_centre::mail::{Mailer, SmtpSettings, SmtpTls};
+use pocketfolio_centre::Config;
+use pocketfolio_core::evidence::{witness_confirmation_of, WitnessConfirmation};
+use pocketfolio_core::model::{EvidenceId, EvidenceKind};
+use pocketfolio_core::sync::protocol::PullResponse;
+use pocketfolio_core::testing::manual_clock;
+use pocketfolio_core::{Collection, EvidenceDraft};
+use reqwest::StatusCode;
+use std::collections::BTreeMap;
+
+const PUBLIC: &str = "https://centre.example.ac.uk";
+
+async fn centre(backend: Backend, sink: Option<&SmtpSink>) -> Centre {
+    let mailer = sink.map(|s| {
+        Mailer::new(&SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: Some(s.port),
+            from: "Pocketfolio <no-reply@centre.example.ac.uk>".into(),
+            username: None,
+            password: None,
+            tls: SmtpTls::None,
+        })
+        .unwrap()
+    });
+    let config = Config {
+        sign_in_burst: 1000,
+        sign_in_refill_ms: 1,
+        public_url: Some(PUBLIC.into()),
+        mailer,
+        ..Config::default()
+    };
+    Centre::start_with(backend, config, 1_000_000).await
+}
+
+/// The learner's phone: a witness testimony the witness signed by typing their name,
+/// submitted.
+struct Phone {
+    col: Collection,
+    item: EvidenceId,
+    pushed: u64,
+    _dir: tempfile::TempDir,
+}
+
+impl Phone {
+    fn with_signed_testimony() -> Phone {
+        let dir = tempfile::tempdir().unwrap();
+        let mut col = Collection::open(&dir.path().join("phone.db"), manual_clock()).unwrap();
+        col.install_builtin_content().unwrap();
+        let criterion = "negotiate/lo3/ac3.1".to_string();
+        let fields = [
+            ("witness_name", "Wendy Witness"),
+            ("witness_role", "Store manager"),
+            ("witness_relationship", "Line manager, not related"),
+            ("witness_contact", "wendy@shop.test"),
+            ("witness_date", "2026-11-20"),
+            ("context", "Agreed a delivery date with a supplier."),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let item = col
+            .create_evidence(EvidenceDraft {
+                kind: Some(EvidenceKind::WitnessTestimony),
+                template_id: Some("witness-testimony".into()),
+                title: "Supplier call".into(),
+                fields: BTreeMap::from(fields),
+                criteria: vec![criterion.clone()],
+            })
+            .unwrap();
+        let mut fields = col.evidence(item).unwrap().fields;
+        fields.insert(
+            format!("answer:{criterion}:0"),
+            "Calm and clear; she checked the date twice.".into(),
+        );
+        col.update_evidence(item, "", fields).unwrap();
+        col.sign_witness_typed(item, "Wendy Witness").unwrap();
+        col.submit_evidence(item).unwrap();
+        Phone {
+            col,
+            item,
+            pushed: 0,
+            _dir: dir,
+        }
+    }
+
+    /// Pushes what the outbox holds since the last push.
+    async fn push(&mut self, c: &Centre, token: &str) {
+        let changes: Vec<_> = self
+            .col
+            .outbox(1_000)
+            .unwrap()
+            .into_iter()
+            .filter(|ch| ch.seq > self.pushed)
+            .collect();
+        let first = changes.first().expect("something to push").seq;
+        self.pushed = changes.last().unwrap().seq;
+        let (status, body) = c
+            .push(token, &batch(self.col.device_id(), first, changes))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    async fn pull(&mut self, c: &Centre, token: &str) {
+        let since = self.col.sync_cursor().unwrap();
+        let (status, body) = c.get(token, &format!("/v1/sync/pull?since={since}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page: PullResponse = serde_json::from_value(body).unwrap();
+        self.col.apply_pulled(&page).unwrap();
+    }
+
+    fn confirmation(&self) -> WitnessConfirmation {
+        let item = self.col.evidence(self.item).unwrap();
+        let attachments: Vec<(String, String)> = vec![];
+        witness_confirmation_of(
+            item.kind,
+            &item.title,
+            &item.fields,
+            &item.criteria,
+            &attachments,
+            None,
+        )
+    }
+}
+
+struct Setup {
+    c: Centre,
+    assessor: Account,
+    learner: Account,
+    token: String,
+    phone: Phone,
+}
+
+async fn setup(backend: Backend, sink: Option<&SmtpSink>) -> Setup {
+    let c = centre(backend, sink).await;
+    let assessor = c.account(Role::Assessor, "asha").await;
+    let (learner, token) = c.learner("lee", Some(&assessor)).await;
+    let mut phone = Phone::with_signed_testimony();
+    phone.push(&c, &token).await;
+    Setup {
+        c,
+        assessor,
+        learner,
+        token,
+        phone,
+    }
+}
+
+fn item_path(s: &Setup) -> String {
+    format!("/learners/{}/evidence/{}", s.learner.id, s.phone.item)
+}
+
+/// The assessor asks from the item page; returns the page that answers.
+async fn ask(s: &Setup, browser: &mut Browser<'_>, email: Option<&str>) -> String {
+    let page = browser.get(&item_path(s)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let email = email.map_or_else(
+        || {
+            let marker = r#"name="email" value=""#;
+            let at = page.body.find(marker).expect("the request form") + marker.len();
+            page.body[at..].split('"').next().unwrap().to_string()
+        },
+        str::to_string,
+    );
+    let answer = browser
+        .post(
+            &format!("{}/witness-link", item_path(s)),
+            &[("csrf", &csrf), ("email", &email)],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body
+}
+
+/// The path of the link the sink's `n`th mail carries.
+async fn mailed_path(sink: &SmtpSink, n: usize) -> String {
+    let mail = sink.wait_for(n).await;
+    let link = mail.link().expect("a link in the mail");
+    link.strip_prefix(PUBLIC)
+        .expect("the public address")
+        .to_string()
+}
+
+async fn witness_answers(c: &Centre, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let mut witness = Browser::new(c);
+    let page = witness.post(path, fields).await;
+    (page.status, page.body)
+}
+
+async fn audit_actions(c: &Centre) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT action FROM audit ORDER BY seq")
+        .fetch_all(&c.state.db.pool)
+        .await
+        .unwrap();
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+async fn the_witness_confirms_once_by_the_mailed_link(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let mut s = setup(backend, Some(&sink)).await;
+    let mut assessor = Browser::new(&s.c);
+    assessor.sign_in(&s.assessor.username).await;
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(
+        page.body.contains("Confirmation not requested"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"value="wendy@shop.test""#),
+        "the witness's contact is offered: {}",
+        page.body
+    );
+
+    let asked = ask(&s, &mut assessor, None).await;
+    assert!(
+        asked.contains("The link was emailed to the witness at wendy@shop.test."),
+        "{asked}"
+    );
+    assert!(
+        !asked.contains("witness-link\""),
+        "a mailed link is not shown: {asked}"
+    );
+    let mail = sink.wait_for(1).await;
+    assert_eq!(mail.to, vec!["wendy@shop.test".to_string()]);
+    assert!(mail.body.contains("Dear Wendy Witness"), "{}", mail.body);
+    let path = mailed_path(&sink, 1).await;
+    assert!(path.starts_with("/witness/"), "{path}");
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(
+        page.body
+            .contains("Awaiting the witness&#39;s confirmation"),
+        "{}",
+        page.body
+    );
+
+    // The witness reads the statement as they signed it.
+    let mut witness = Browser::new(&s.c);
+    let statement = witness.get(&path).await;
+    assert_eq!(statement.status, StatusCode::OK, "{}", statement.body);
+    assert!(statement
+        .body
+        .contains("Calm and clear; she checked the date twice."));
+    assert!(statement.body.contains("2026-11-20"));
+    assert!(statement.body.contains("Supplier call"));
+    assert_eq!(
+        statement.headers.get("referrer-policy").unwrap(),
+        "no-referrer"
+    );
+    // A name that is not theirs is refused and leaves the link working.
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[("answer", "confirm"), ("typed_name", "Wendy")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Wendy Witness"), "{body}");
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("You have confirmed the statement."), "{body}");
+
+    // Once only.
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[
+            ("answer", "dispute"),
+            ("typed_name", "Wendy Witness"),
+            ("reason", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::GONE, "{body}");
+    assert!(body.contains("This link has already been used"), "{body}");
+    assert_eq!(witness.get(&path).await.status, StatusCode::GONE);
+
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(
+        page.body.contains("Confirmed by the witness"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Wendy Witness confirmed on"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(r#"<p class="verified"><strong>Verified:</strong>"#),
+        "the log still verifies with the answer in it: {}",
+        page.body
+    );
+    let actions = audit_actions(&s.c).await;
+    for action in [
+        "witness.link",
+        "witness.link.send",
+        "witness.link.open",
+        "witness.confirm",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+
+    // The learner's phone hears of it in the next pull.
+    assert_eq!(s.phone.confirmation(), WitnessConfirmation::NotRequested);
+    s.phone.pull(&s.c, &s.token).await;
+    assert!(
+        matches!(s.phone.confirmation(), WitnessConfirmation::Confirmed { ref name, .. } if name == "Wendy Witness"),
+        "{:?}",
+        s.phone.confirmation()
+    );
+}
+both_backends!(the_witness_confirms_once_by_the_mailed_link);
+
+async fn a_dispute_an_expired_link_an_edit_and_a_wrong_token_are_each_refused_plainly(
+    backend: Backend,
+) {
+    let sink = SmtpSink::start().await;
+    let mut s = setup(backend, Some(&sink)).await;
+    let mut assessor = Browser::new(&s.c);
+    assessor.sign_in(&s.assessor.username).await;
+
+    // An unknown token: 404, and nothing about any item.
+    let mut stranger = Browser::new(&s.c);
+    let unknown = stranger.get(&format!("/witness/{}", "ab".repeat(32))).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(
+        unknown.body.contains("This link was not found."),
+        "{}",
+        unknown.body
+    );
+    assert!(!unknown.body.contains("Supplier call"));
+
+    // An expired link.
+    ask(&s, &mut assessor, None).await;
+    let expired = mailed_path(&sink, 1).await;
+    sqlx::query("UPDATE witness_links SET expires_ms = 1")
+        .execute(&s.c.state.db.pool)
+        .await
+        .unwrap();
+    let page = stranger.get(&expired).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.body.contains("This link expired on "), "{}", page.body);
+
+    // A dispute needs a reason, and then carries it.
+    ask(&s, &mut assessor, None).await;
+    let path = mailed_path(&sink, 2).await;
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[
+            ("answer", "dispute"),
+            ("typed_name", "Wendy Witness"),
+            ("reason", " "),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Say what is wrong with it"), "{body}");
+    let reason = "I saw only the end of the call, not the agreement.";
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[
+            ("answer", "dispute"),
+            ("typed_name", "Wendy Witness"),
+            ("reason", reason),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(
+        page.body.contains("Disputed by the witness"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(reason), "{}", page.body);
+    assert!(audit_actions(&s.c)
+        .await
+        .iter()
+        .any(|a| a == "witness.dispute"));
+    s.phone.pull(&s.c, &s.token).await;
+    assert!(
+        matches!(s.phone.confirmation(), WitnessConfirmation::Disputed { reason: ref r, .. } if r == reason),
+        "{:?}",
+        s.phone.confirmation()
+    );
+}
+both_backends!(a_dispute_an_expired_link_an_edit_and_a_wrong_token_are_each_refused_plainly);
+
+async fn a_statement_changed_since_the_link_was_made_cannot_be_confirmed(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let mut s = setup(backend, Some(&sink)).await;
+    let mut assessor = Browser::new(&s.c);
+    assessor.sign_in(&s.assessor.username).await;
+    ask(&s, &mut assessor, None).await;
+    let path = mailed_path(&sink, 1).await;
+
+    // Referred back, the learner edits the statement after the request: the witness's
+    // signature is voided.
+    pocketfolio_centre::services::evidence::decide(
+        &s.c.state.db,
+        &s.assessor,
+        &s.learner.id,
+        &s.phone.item.to_string(),
+        pocketfolio_core::model::AssessorStatus::ReferredBack,
+        "Say what the supplier agreed.",
+    )
+    .await
+    .unwrap();
+    s.phone.pull(&s.c, &s.token).await;
+    let item = s.phone.item;
+    let mut fields = s.phone.col.evidence(item).unwrap().fields;
+    fields.insert("context".into(), "Agreed a price with a supplier.".into());
+    s.phone.col.update_evidence(item, "", fields).unwrap();
+    s.phone.push(&s.c, &s.token).await;
+
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body.contains("This was changed after the witness signed it"),
+        "{body}"
+    );
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(
+        page.body.contains("Confirmation not requested"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("/witness-link\""),
+        "nothing stands to confirm, so nothing to ask: {}",
+        page.body
+    );
+}
+both_backends!(a_statement_changed_since_the_link_was_made_cannot_be_confirmed);
+
+async fn without_a_relay_or_when_the_relay_refuses_the_link_is_shown_and_still_works(
+    backend: Backend,
+) {
+    let sink = SmtpSink::start().await;
+    sink.refuse_with(Some("550 no such mailbox"));
+    let s = setup(backend, Some(&sink)).await;
+    let mut assessor = Browser::new(&s.c);
+    assessor.sign_in(&s.assessor.username).await;
+    let asked = ask(&s, &mut assessor, None).await;
+    assert!(
+        asked.contains("The link could not be emailed to wendy@shop.test."),
+        "{asked}"
+    );
+    assert!(asked.contains("no such mailbox"), "{asked}");
+    let link = hidden_value(&asked, "witness-link");
+    let path = link.strip_prefix(PUBLIC).expect("the public address");
+    let (status, body) = witness_answers(
+        &s.c,
+        path,
+        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sent: Vec<(String,)> =
+        sqlx::query_as("SELECT after FROM audit WHERE action = 'witness.link.send'")
+            .fetch_all(&s.c.state.db.pool)
+            .await
+            .unwrap();
+    assert!(sent[0].0.contains("\"failed\""), "{sent:?}");
+
+    let quiet = setup(backend, None).await;
+    let mut assessor = Browser::new(&quiet.c);
+    assessor.sign_in(&quiet.assessor.username).await;
+    let asked = ask(&quiet, &mut assessor, Some("wendy@shop.test")).await;
+    assert!(asked.contains("no mail relay set"), "{asked}");
+    assert!(hidden_value(&asked, "witness-link").contains("/witness/"));
+}
+both_backends!(without_a_relay_or_when_the_relay_refuses_the_link_is_shown_and_still_works);
+
+/// The value of the input with this id.
+fn hidden_value(html: &str, id: &str) -> String {
+    let marker = format!(r#"id="{id}" readonly value=""#);
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {id} in {html}"))
+        + marker.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
