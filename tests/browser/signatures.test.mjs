@@ -215,3 +215,81 @@ test('a witness signs once by drawing and once by typing their name; each edit a
   assert.match(await page.locator('#signatures-state').innerText(), /^Verified/);
   await checkScreen('typed-voided');
 });
+
+test('the witness confirms by the centre\'s one-time link, and the phone shows it after sync', async () => {
+  await startTemplate('witness-testimony');
+  const title = 'Refund at the till';
+  await page.locator('#evidence-title').fill(title);
+  await linkCriterion('negotiate/lo3/ac3.1');
+  await page.locator('#witness-next').click();
+  await page.locator('#hand-over').click();
+  await page.locator('#witness-heading').waitFor();
+  const details = {
+    'field-witness_name': 'Rosa Lane',
+    'field-witness_role': 'Duty manager',
+    'field-witness_relationship': 'Shift lead, not related',
+    'field-witness_contact': 'rosa.lane@example.com',
+  };
+  for (const [id, value] of Object.entries(details)) await page.locator(`#${id}`).fill(value);
+  for (const date of await page.locator('.witness input[type=date]').all()) await date.fill('2026-11-21');
+  for (const area of await page.locator('.witness textarea').all()) {
+    await area.fill('They checked the receipt, refunded the card and apologised.');
+  }
+  await saved();
+  await page.locator('#witness-typed-name').fill('Rosa Lane');
+  await page.locator('#witness-typed-name').press('Enter');
+  await page.locator('#signed-statement').waitFor();
+  await page.locator('#submit-evidence').click();
+  await page.locator('#submitted-state').waitFor();
+  await syncNowUntilNothingWaits(page);
+
+  // The assessor asks the witness from the item page. This centre has no mail relay, so the
+  // page says so and shows the link to pass on.
+  const assessor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await assessor.goto(`${centre.url}/`);
+  await assessor.getByLabel('User name').fill('ann');
+  await assessor.getByLabel('Password').fill('assessor password');
+  await assessor.getByRole('button', { name: 'Sign in' }).click();
+  await assessor.getByRole('link', { name: 'Evidence queue' }).click();
+  await assessor.getByRole('link', { name: title }).click();
+  assert.match(await assessor.locator('#witness-confirmation').innerText(), /Confirmation not requested/);
+  assert.equal(await assessor.getByLabel('Witness\'s email address').inputValue(), 'rosa.lane@example.com');
+  await assertAccessible(assessor, 'centre-witness-ask');
+  await assessor.getByRole('button', { name: 'Ask the witness to confirm' }).click();
+  assert.match(await assessor.locator('#delivery').innerText(), /no mail relay set/);
+  const link = await assessor.locator('#witness-link').inputValue();
+  assert.match(link, /\/witness\/[0-9a-f]{64}$/);
+
+  // The witness opens it at phone size, with no account, and confirms by typing their name.
+  const witness = await newPage(browser, PHONE);
+  await witness.goto(link);
+  await witness.getByRole('heading', { name: 'Confirm your witness statement' }).waitFor();
+  assert.match(await witness.locator('#statement').innerText(), /They checked the receipt, refunded the card and apologised\./);
+  await assertNoHorizontalScroll(witness, 'witness-link');
+  await assertAccessible(witness, 'witness-link');
+  await screenshot(witness, 'signatures-witness-link');
+  const confirm = witness.locator('form', { has: witness.getByRole('button', { name: 'Confirm this is what I saw' }) });
+  await confirm.getByLabel(/Type your name/).fill('Rosa Lane');
+  await confirm.getByRole('button', { name: 'Confirm this is what I saw' }).click();
+  await witness.locator('#answered', { hasText: 'You have confirmed the statement.' }).waitFor();
+  await assertAccessible(witness, 'witness-confirmed');
+  await witness.goto(link);
+  assert.match(await witness.locator('#problem').innerText(), /already been used/);
+  await witness.close();
+
+  await assessor.reload();
+  assert.match(await assessor.locator('#witness-confirmation').innerText(), /Confirmed by the witness/);
+  await assessor.close();
+
+  // The phone hears of it in the next sync: its item page says so beside the signature.
+  await syncNowUntilNothingWaits(page);
+  await page.goto(`${preview.url}/evidence`);
+  await page.locator('.witness-confirmation', { hasText: 'Confirmed by the witness' }).waitFor({ timeout: 60_000 });
+  await page.getByText(title).first().click();
+  await page.locator('#witness-confirmation').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('#witness-confirmation').innerText(), /^Confirmed by the witness: Rosa Lane confirmed on/);
+  assert.match(await page.locator('#signature-log li').last().innerText(), /Confirmed by Rosa Lane \(the witness\) · typed name/);
+  assert.match(await page.locator('#signatures-state').innerText(), /^Verified/);
+  await page.locator('#signatures').scrollIntoViewIfNeeded();
+  await checkScreen('witness-confirmed');
+});

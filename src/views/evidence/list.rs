@@ -9,7 +9,7 @@ use crate::plural::counted;
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
-use pocketfolio_core::evidence::witness_state_of;
+use pocketfolio_core::evidence::{witness_confirmation, witness_state_of, WitnessConfirmation};
 use pocketfolio_core::model::{EvidenceItem, EvidenceKind, WitnessState};
 
 /// The portfolio screen.
@@ -97,6 +97,9 @@ pub fn Portfolio() -> Element {
                         if signature_voided(item) {
                             p { class: "small error voided-flag", "Signature voided: the statement changed after it was signed." }
                         }
+                        if let Some(label) = witness_answer(item) {
+                            p { class: "small witness-confirmation", "{label}" }
+                        }
                         p { class: "small muted",
                             "{summary_line(item)}"
                         }
@@ -161,6 +164,15 @@ fn first_line(item: &EvidenceItem) -> Option<String> {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line.to_string(),
     })
+}
+
+/// "Confirmed by the witness" or "Disputed by the witness" once the witness has answered the
+/// centre's link, by the core's rule; nothing before.
+fn witness_answer(item: &EvidenceItem) -> Option<&'static str> {
+    match witness_confirmation(item) {
+        WitnessConfirmation::NotRequested | WitnessConfirmation::Awaiting { .. } => None,
+        answered => Some(answered.label()),
+    }
 }
 
 /// True for a testimony whose witness signature an edit voided, by the core's rule.

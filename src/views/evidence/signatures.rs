@@ -5,7 +5,9 @@
 
 use super::status::when;
 use dioxus::prelude::*;
-use pocketfolio_core::evidence::{signature_summary, LineStatus};
+use pocketfolio_core::evidence::{
+    signature_summary, witness_confirmation, LineStatus, WitnessConfirmation,
+};
 use pocketfolio_core::model::EvidenceItem;
 
 /// The signature log of `item`; nothing until someone has signed.
@@ -16,6 +18,13 @@ pub fn SignatureLog(item: EvidenceItem) -> Element {
         return rsx! {};
     }
     let problems = summary.problems.join("; ");
+    // The witness's answer to the centre's link, by the core's rule (the phone knows of no
+    // request, so nothing shows before the witness answers).
+    let confirmation = witness_confirmation(&item);
+    let answered = !matches!(
+        confirmation,
+        WitnessConfirmation::NotRequested | WitnessConfirmation::Awaiting { .. }
+    );
     rsx! {
         section { class: "card-box signatures", id: "signatures", "aria-labelledby": "signatures-heading",
             h2 { id: "signatures-heading", "Signatures" }
@@ -26,6 +35,12 @@ pub fn SignatureLog(item: EvidenceItem) -> Element {
             } else {
                 p { class: "sig-state sig-altered", id: "signatures-state", role: "alert",
                     strong { "Altered:" } " {problems}."
+                }
+            }
+            if answered {
+                p { class: "sig-state", id: "witness-confirmation",
+                    strong { "{confirmation.label()}" }
+                    ": {confirmation.sentence(when)}"
                 }
             }
             ol { class: "signature-log", id: "signature-log",
