@@ -507,3 +507,75 @@ fn hidden_value(html: &str, id: &str) -> String {
         + marker.len();
     html[at..].split('"').next().unwrap().to_string()
 }
+
+/// A modified client writes the witness's "confirmed" into the testimony's log itself and
+/// sends it as a new version: the centre takes the version but not the answer, which only
+/// the witness's link can give, so the assessor never reads it as confirmed.
+async fn a_confirmation_the_learners_device_makes_itself_is_left_out(backend: Backend) {
+    use pocketfolio_core::evidence::{confirm_witness, standing_witness_signature};
+    use pocketfolio_core::model::ChangeId;
+    use pocketfolio_core::signing::Confirmation;
+    use pocketfolio_core::sync::protocol::{Change, ChangeBody, EvidenceRecord};
+    use pocketfolio_core::sync::Hlc;
+
+    let s = setup(backend, None).await;
+    let rec = s
+        .phone
+        .col
+        .outbox(1_000)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find_map(|c| match c.body {
+            ChangeBody::EvidencePut(r) if r.id == s.phone.item => Some(r),
+            _ => None,
+        })
+        .expect("the testimony was pushed");
+    let asked = standing_witness_signature(&rec, &[]).unwrap();
+    let later = rec.updated_ms + 60_000;
+    let forged = confirm_witness(
+        &rec,
+        &[],
+        &asked.sha256,
+        "Wendy Witness",
+        Confirmation::Confirmed,
+        later,
+        rec.hlc.node,
+    )
+    .unwrap();
+    let mut fields = rec.fields.clone();
+    let mut events = pocketfolio_core::evidence::events_of(&fields);
+    events.push(forged);
+    fields.insert(
+        pocketfolio_core::evidence::SIGNATURE_EVENTS.into(),
+        serde_json::to_string(&events).unwrap(),
+    );
+    let version = EvidenceRecord {
+        fields,
+        updated_ms: later,
+        hlc: Hlc::tick(Some(rec.hlc), later, rec.hlc.node),
+        ..rec
+    };
+    let seq = s.phone.pushed + 1;
+    let change = Change {
+        seq,
+        id: ChangeId(uuid::Uuid::new_v4()),
+        time_ms: later,
+        body: ChangeBody::EvidencePut(version),
+    };
+    let (status, body) =
+        s.c.push(&s.token, &batch(s.phone.col.device_id(), seq, vec![change]))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let mut assessor = Browser::new(&s.c);
+    assessor.sign_in(&s.assessor.username).await;
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(
+        page.body.contains("Confirmation not requested"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("confirmed on"), "{}", page.body);
+}
+both_backends!(a_confirmation_the_learners_device_makes_itself_is_left_out);

@@ -13,7 +13,8 @@ use super::now_ms;
 use super::params::Params;
 use super::sync::json;
 use pocketfolio_core::evidence::{
-    keep_assessor_signatures, merge_log_into, Lifecycle, LifecycleEvent, Removal,
+    drop_unheld_confirmations, keep_assessor_signatures, merge_log_into, Lifecycle, LifecycleEvent,
+    Removal,
 };
 use pocketfolio_core::model::{AssessorStatus, Stage};
 use pocketfolio_core::sync::protocol::EvidenceRecord;
@@ -214,14 +215,27 @@ impl<'a> EvidenceMerge<'a> {
         })
     }
 
+    /// A version as a device sent it, as the centre takes it: the core's attachment list, and
+    /// no witness confirmation the centre did not make (`drop_unheld_confirmations`).
+    fn received(&self, rec: &EvidenceRecord) -> EvidenceRecord {
+        let mut rec = EvidenceRecord {
+            attachments: rules::attachment_list(&rec.attachments),
+            ..rec.clone()
+        };
+        let held = self
+            .items
+            .get(&rec.id.to_string())
+            .and_then(Option::as_ref)
+            .and_then(|h| h.record.as_ref());
+        drop_unheld_confirmations(&mut rec.fields, held.map(|r| &r.fields));
+        rec
+    }
+
     /// Merges a learner's version: the core's rules say which version wins, what the
     /// attachment list is and what the change did; history is dated when the learner made it.
     pub(crate) fn put(&mut self, rec: &EvidenceRecord) {
         let id = rec.id.to_string();
-        let rec = &EvidenceRecord {
-            attachments: rules::attachment_list(&rec.attachments),
-            ..rec.clone()
-        };
+        let rec = &self.received(rec);
         let submissions = rec.submission_count();
         let made_ms = rec.updated_ms;
         let EvidenceMerge {
@@ -365,10 +379,7 @@ impl<'a> EvidenceMerge<'a> {
     /// earliest withdrawal wins); a held version made after it is kept in history.
     pub(crate) fn withdraw(&mut self, rec: &EvidenceRecord, time_ms: i64) {
         let id = rec.id.to_string();
-        let mut rec = EvidenceRecord {
-            attachments: rules::attachment_list(&rec.attachments),
-            ..rec.clone()
-        };
+        let mut rec = self.received(rec);
         let EvidenceMerge {
             items,
             order,

@@ -54,7 +54,9 @@ pub use declaration::{declaration_holds, declaration_replaces, DeclarationState}
 pub use delivery::Delivery;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use set_aside::{set_aside_versions, SetAsideVersion};
-pub use signature_log::{events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS};
+pub use signature_log::{
+    drop_unheld_confirmations, events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS,
+};
 pub use signature_summary::{
     signature_summary, signature_summary_kept, signature_summary_of, LineStatus, SignatureLine,
     SignatureSummary,

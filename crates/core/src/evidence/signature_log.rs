@@ -51,6 +51,34 @@ pub fn merge_log_into(
     changed
 }
 
+/// Takes out of a version a device sent every witness confirmation that the log in `held` (the
+/// centre's copy of the item, if it has one) lacks. Only the centre makes a confirmation (the
+/// witness answering its one-time link; it writes the answer into the log it holds), so one
+/// that first arrives from a device was not made by the witness: a modified client could
+/// otherwise show the assessor "confirmed by the witness". Taken out rather than refused, so
+/// the learner's sync keeps moving; a later event chained to it then reads as a broken log.
+/// The centre calls this on every version a device pushes. True when one was taken out.
+pub fn drop_unheld_confirmations(
+    incoming: &mut BTreeMap<String, String>,
+    held: Option<&BTreeMap<String, String>>,
+) -> bool {
+    let events = events_of(incoming);
+    let held = held.map(events_of).unwrap_or_default();
+    let kept: Vec<SignatureEvent> = events
+        .iter()
+        .filter(|e| e.confirmation.is_none() || held.contains(e))
+        .cloned()
+        .collect();
+    if kept.len() == events.len() {
+        return false;
+    }
+    let Ok(json) = serde_json::to_string(&kept) else {
+        return false;
+    };
+    incoming.insert(SIGNATURE_EVENTS.into(), json);
+    true
+}
+
 /// Appends `event` to the item's log.
 pub(crate) fn append_event(item: &mut EvidenceItem, event: SignatureEvent) -> Result<()> {
     let mut events = events_of(&item.fields);

@@ -312,6 +312,53 @@ mod tests {
     const LATER: i64 = 4_000_000_000_000;
 
     #[test]
+    fn a_confirmation_a_device_sends_counts_only_once_the_centre_holds_it() {
+        let (_col, r, _dir) = signed();
+        let asked = standing_witness_signature(&r, &[]).unwrap();
+        // A modified client makes the witness's answer itself and sends it in a version.
+        let forged = confirm_witness(
+            &r,
+            &[],
+            &asked.sha256,
+            "Sam Patel",
+            Confirmation::Confirmed,
+            LATER,
+            Uuid::nil(),
+        )
+        .unwrap();
+        let mut pushed = with_event(r.clone(), forged.clone());
+        assert!(matches!(
+            status(&pushed, None),
+            WitnessConfirmation::Confirmed { .. }
+        ));
+        assert!(crate::evidence::drop_unheld_confirmations(
+            &mut pushed.fields,
+            Some(&r.fields)
+        ));
+        assert_eq!(pushed.fields, r.fields);
+        assert_eq!(status(&pushed, None), WitnessConfirmation::NotRequested);
+
+        // The centre's own answer, held in its log, stays when the phone sends it back.
+        let held = with_event(r.clone(), forged);
+        let mut returned = held.clone();
+        assert!(!crate::evidence::drop_unheld_confirmations(
+            &mut returned.fields,
+            Some(&held.fields)
+        ));
+        assert!(matches!(
+            status(&returned, None),
+            WitnessConfirmation::Confirmed { .. }
+        ));
+        // An item the centre has never seen holds no answer at all.
+        let mut first = held.clone();
+        assert!(crate::evidence::drop_unheld_confirmations(
+            &mut first.fields,
+            None
+        ));
+        assert_eq!(first.fields, r.fields);
+    }
+
+    #[test]
     fn the_status_goes_from_not_requested_to_awaiting_to_confirmed() {
         let (_col, r, _dir) = signed();
         assert_eq!(status(&r, None), WitnessConfirmation::NotRequested);
