@@ -6,7 +6,9 @@
 // log says so. axe-core runs on every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, tab, checkPhoneScreen } from './lib.mjs';
+import {
+  openApp, tab, checkPhoneScreen, newPage, PHONE, screenshot, assertNoHorizontalScroll, assertAccessible,
+} from './lib.mjs';
 import {
   startCentreAndPhone, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
 } from './centre.mjs';
@@ -218,8 +220,8 @@ test('a witness signs once by drawing and once by typing their name; each edit a
 
 test('the witness confirms by the centre\'s one-time link, and the phone shows it after sync', async () => {
   await startTemplate('witness-testimony');
-  const title = 'Refund at the till';
-  await page.locator('#evidence-title').fill(title);
+  // A testimony is listed by its witness and what they saw (core listed_title).
+  const title = 'Witness: Rosa Lane';
   await linkCriterion('negotiate/lo3/ac3.1');
   await page.locator('#witness-next').click();
   await page.locator('#hand-over').click();
