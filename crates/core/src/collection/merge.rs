@@ -95,6 +95,8 @@ impl Collection {
                         col.adopt_parameters(parameters, *review_count, *fitted_ms)?;
                         after.parameters = Some(parameters.clone());
                     }
+                    // From a newer centre: nothing this version can apply.
+                    PullBody::Unknown => continue,
                 }
                 report.applied += 1;
             }

@@ -34,6 +34,8 @@ mod notes_tests;
 #[cfg(test)]
 mod progress_review_tests;
 #[cfg(test)]
+mod pull_compat_tests;
+#[cfg(test)]
 mod queue_tests;
 #[cfg(test)]
 mod replay_tests;

@@ -434,6 +434,12 @@ pub enum PullBody {
         /// When fitted (ms).
         fitted_ms: i64,
     },
+    /// A kind of change this version of the app does not know, from a newer centre (see
+    /// [`PulledChange::body`]). Skipped (the cursor moves past it), so an app a learner has
+    /// not updated keeps syncing instead of failing every pull from that change on. Never
+    /// sent.
+    #[serde(skip)]
+    Unknown,
 }
 
 /// One change in a pull page.
@@ -443,8 +449,23 @@ pub struct PulledChange {
     pub cursor: u64,
     /// Where it came from.
     pub origin: Origin,
-    /// What it is.
+    /// What it is; [`PullBody::Unknown`] when it names a kind (or a choice inside it) this
+    /// version does not know.
+    #[serde(deserialize_with = "body_or_unknown")]
     pub body: PullBody,
+}
+
+/// A pulled change's body, or [`PullBody::Unknown`] when it cannot be read because it names
+/// a variant this version lacks; any other fault in it is still an error.
+fn body_or_unknown<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PullBody, D::Error> {
+    use serde::de::Error;
+    let value = serde_json::Value::deserialize(d)?;
+    match serde_json::from_value(value) {
+        Ok(body) => Ok(body),
+        // serde's words for a variant name it was not built with.
+        Err(e) if e.to_string().starts_with("unknown variant") => Ok(PullBody::Unknown),
+        Err(e) => Err(D::Error::custom(e)),
+    }
 }
 
 /// `GET /v1/sync/pull?since=CURSOR&limit=N`.
