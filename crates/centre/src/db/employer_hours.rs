@@ -7,6 +7,7 @@ use super::audit::{self, NewEntry};
 use super::error::{DbError, DbResult};
 use super::evidence::CENTRE_NODE;
 use super::hours::{add_history, get, store, HistoryEvent};
+use super::one_time_links::{mark_used, Cell, LinkKind, LinkTimes};
 use super::sync::json;
 use super::{now_ms, Db};
 use chrono::NaiveDate;
@@ -27,6 +28,8 @@ pub struct HoursLink {
     pub from: NaiveDate,
     /// The last day asked about.
     pub to: NaiveDate,
+    /// When it was made (ms).
+    pub created_ms: i64,
     /// When it stops working (ms).
     pub expires_ms: i64,
     /// When it was used, once it has been.
@@ -40,25 +43,46 @@ impl HoursLink {
     }
 }
 
-type LinkRow = (String, String, String, String, i64, Option<i64>);
+impl LinkKind for HoursLink {
+    const TABLE: &'static str = "employer_hours_links";
+    const COLUMNS: &'static str =
+        "learner_id, employer_name, from_date, to_date, created_ms, expires_ms, used_ms";
+    type Row = (String, String, String, String, i64, i64, Option<i64>);
 
-fn link_of(row: LinkRow) -> DbResult<HoursLink> {
-    let (learner_id, employer_name, from, to, expires_ms, used_ms) = row;
-    let day = |d: &str| {
-        NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| DbError::Corrupt(format!("an hours link's date {d:?}")))
-    };
-    Ok(HoursLink {
-        learner_id,
-        employer_name,
-        from: day(&from)?,
-        to: day(&to)?,
-        expires_ms,
-        used_ms,
-    })
+    fn from_row(row: Self::Row) -> DbResult<Self> {
+        let (learner_id, employer_name, from, to, created_ms, expires_ms, used_ms) = row;
+        let day = |d: &str| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| DbError::Corrupt(format!("an hours link's date {d:?}")))
+        };
+        Ok(HoursLink {
+            learner_id,
+            employer_name,
+            from: day(&from)?,
+            to: day(&to)?,
+            created_ms,
+            expires_ms,
+            used_ms,
+        })
+    }
+
+    fn cells(&self) -> Vec<(&'static str, Cell)> {
+        vec![
+            ("learner_id", Cell::Text(self.learner_id.clone())),
+            ("employer_name", Cell::Text(self.employer_name.clone())),
+            ("from_date", Cell::Text(self.from.to_string())),
+            ("to_date", Cell::Text(self.to.to_string())),
+        ]
+    }
+
+    fn times(&self) -> LinkTimes {
+        LinkTimes {
+            created_ms: self.created_ms,
+            expires_ms: self.expires_ms,
+            used_ms: self.used_ms,
+        }
+    }
 }
-
-const LINK_COLUMNS: &str = "learner_id, employer_name, from_date, to_date, expires_ms, used_ms";
 
 /// The employer's answer for one entry, as judged and recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,46 +94,6 @@ pub struct Answer {
 }
 
 impl Db {
-    /// Keeps a new hours link by its token's hash, audited in the same transaction.
-    pub async fn add_employer_hours_link(
-        &self,
-        token_sha256: &str,
-        link: &HoursLink,
-        created_by: &str,
-        audit_entry: &NewEntry<'_>,
-    ) -> DbResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO employer_hours_links (token_sha256, learner_id, employer_name, \
-             from_date, to_date, created_by, created_ms, expires_ms, used_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
-        )
-        .bind(token_sha256)
-        .bind(&link.learner_id)
-        .bind(&link.employer_name)
-        .bind(link.from.to_string())
-        .bind(link.to.to_string())
-        .bind(created_by)
-        .bind(now_ms())
-        .bind(link.expires_ms)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(&mut tx, audit_entry).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The hours link with this token hash, if there is one.
-    pub async fn get_employer_hours_link(&self, token_sha256: &str) -> DbResult<Option<HoursLink>> {
-        let row: Option<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {LINK_COLUMNS} FROM employer_hours_links WHERE token_sha256 = $1"
-        )))
-        .bind(token_sha256)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(link_of).transpose()
-    }
-
     /// Uses an hours link once: under the link's lock `usable` judges it as it stands now (a
     /// second use at the same time sees the first's mark); `judge` decides each answer from
     /// the entry as held now (the core's rule); then each answer is stored beside the entry,
@@ -123,19 +107,7 @@ impl Db {
         answers: &[(HoursEntryId, A)],
         judge: impl Fn(&HoursLink, &super::hours::StoredHours, &A) -> Result<Answer, E>,
     ) -> Result<Vec<EmployerCheck>, E> {
-        let mut tx = self.begin_write().await.map_err(DbError::from)?;
-        // The no-op UPDATE holds the link's row on PostgreSQL until commit.
-        let row: Option<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE employer_hours_links SET used_ms = used_ms WHERE token_sha256 = $1 \
-             RETURNING {LINK_COLUMNS}"
-        )))
-        .bind(token_sha256)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
-        let link = row.map(link_of).transpose()?;
-        usable(link.as_ref())?;
-        let link = link.ok_or(DbError::NotFound("The link"))?;
+        let (mut tx, link) = self.begin_link_use(token_sha256, usable).await?;
         let mut checks = Vec::with_capacity(answers.len());
         for (entry_id, answer) in answers {
             let id = entry_id.to_string();
@@ -147,12 +119,7 @@ impl Db {
             let answer = judge(&link, &held, answer)?;
             checks.push(record_answer(&mut tx, &link, *entry_id, held, answer).await?);
         }
-        sqlx::query("UPDATE employer_hours_links SET used_ms = $2 WHERE token_sha256 = $1")
-            .bind(token_sha256)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await
-            .map_err(DbError::from)?;
+        mark_used::<HoursLink>(&mut tx, token_sha256).await?;
         tx.commit().await.map_err(DbError::from)?;
         Ok(checks)
     }

@@ -4,6 +4,7 @@
 
 use super::audit::{self, NewEntry};
 use super::error::{DbError, DbResult};
+use super::one_time_links::{self, Cell, LinkKind, LinkTimes};
 use super::progress_reviews::{lock_review, store_review, ReviewAudit};
 use super::{now_ms, Db};
 use pocketfolio_core::apprenticeship::SignedReview;
@@ -28,21 +29,46 @@ pub struct EmployerLink {
     pub review_id: String,
     /// The employer it was made for.
     pub employer_name: String,
+    /// When it was made (ms).
+    pub created_ms: i64,
     /// When it stops working (ms).
     pub expires_ms: i64,
     /// When it was used, once it has been.
     pub used_ms: Option<i64>,
 }
 
-type LinkRow = (String, String, String, i64, Option<i64>);
+impl LinkKind for EmployerLink {
+    const TABLE: &'static str = "employer_links";
+    const COLUMNS: &'static str =
+        "learner_id, review_id, employer_name, created_ms, expires_ms, used_ms";
+    type Row = (String, String, String, i64, i64, Option<i64>);
 
-fn link_of((learner_id, review_id, employer_name, expires_ms, used_ms): LinkRow) -> EmployerLink {
-    EmployerLink {
-        learner_id,
-        review_id,
-        employer_name,
-        expires_ms,
-        used_ms,
+    fn from_row(row: Self::Row) -> DbResult<Self> {
+        let (learner_id, review_id, employer_name, created_ms, expires_ms, used_ms) = row;
+        Ok(EmployerLink {
+            learner_id,
+            review_id,
+            employer_name,
+            created_ms,
+            expires_ms,
+            used_ms,
+        })
+    }
+
+    fn cells(&self) -> Vec<(&'static str, Cell)> {
+        vec![
+            ("learner_id", Cell::Text(self.learner_id.clone())),
+            ("review_id", Cell::Text(self.review_id.clone())),
+            ("employer_name", Cell::Text(self.employer_name.clone())),
+        ]
+    }
+
+    fn times(&self) -> LinkTimes {
+        LinkTimes {
+            created_ms: self.created_ms,
+            expires_ms: self.expires_ms,
+            used_ms: self.used_ms,
+        }
     }
 }
 
@@ -93,69 +119,17 @@ impl Db {
         Ok(())
     }
 
-    /// Keeps a new link by its token's hash, audited in the same transaction.
-    pub async fn add_employer_link(
-        &self,
-        token_sha256: &str,
-        link: &EmployerLink,
-        created_by: &str,
-        audit_entry: &NewEntry<'_>,
-    ) -> DbResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO employer_links (token_sha256, learner_id, review_id, employer_name, \
-             created_by, created_ms, expires_ms, used_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
-        )
-        .bind(token_sha256)
-        .bind(&link.learner_id)
-        .bind(&link.review_id)
-        .bind(&link.employer_name)
-        .bind(created_by)
-        .bind(now_ms())
-        .bind(link.expires_ms)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(&mut tx, audit_entry).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The link with this token hash, if there is one.
-    pub async fn get_employer_link(&self, token_sha256: &str) -> DbResult<Option<EmployerLink>> {
-        let row: Option<LinkRow> = sqlx::query_as(
-            "SELECT learner_id, review_id, employer_name, expires_ms, used_ms FROM employer_links \
-             WHERE token_sha256 = $1",
-        )
-        .bind(token_sha256)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(link_of))
-    }
-
     /// Uses a link once: under the link's and the review's locks, `usable` judges the link as
-    /// it stands now (two uses at once: the second sees the first's mark), `change` signs the
-    /// review; then the link is marked used and the audit entry written, all in one
-    /// transaction. Any error keeps the link unused and the review as it was. The judges'
-    /// error type is the caller's, so storage stays free of HTTP.
+    /// it stands now, `change` signs the review; then the link is marked used and the audit
+    /// entry written, all in one transaction. Any error keeps the link unused and the review
+    /// as it was. The judges' error type is the caller's, so storage stays free of HTTP.
     pub async fn use_employer_link<T, E: From<DbError>>(
         &self,
         token_sha256: &str,
         usable: impl FnOnce(Option<&EmployerLink>) -> Result<(), E>,
         change: impl FnOnce(&EmployerLink, &mut SignedReview) -> Result<(T, ReviewAudit), E>,
     ) -> Result<T, E> {
-        let mut tx = self.begin_write().await.map_err(DbError::from)?;
-        // The no-op UPDATE holds the link's row on PostgreSQL until commit.
-        let row: Option<LinkRow> = sqlx::query_as(
-            "UPDATE employer_links SET used_ms = used_ms WHERE token_sha256 = $1 \
-             RETURNING learner_id, review_id, employer_name, expires_ms, used_ms",
-        )
-        .bind(token_sha256)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
-        let link = row.map(link_of);
-        usable(link.as_ref())?;
-        let link = link.ok_or(DbError::NotFound("The link"))?;
+        let (mut tx, link) = self.begin_link_use(token_sha256, usable).await?;
         let mut signed = lock_review(&mut tx, &link.learner_id, &link.review_id)
             .await?
             .ok_or(DbError::NotFound("The progress review"))?;
@@ -175,11 +149,7 @@ async fn mark_used(
     record: &ReviewAudit,
 ) -> DbResult<()> {
     store_review(&mut *conn, &link.learner_id, signed).await?;
-    sqlx::query("UPDATE employer_links SET used_ms = $2 WHERE token_sha256 = $1")
-        .bind(token_sha256)
-        .bind(now_ms())
-        .execute(&mut *conn)
-        .await?;
+    one_time_links::mark_used::<EmployerLink>(&mut *conn, token_sha256).await?;
     audit::append(
         conn,
         &NewEntry {

@@ -23,6 +23,7 @@ pub mod hours;
 pub mod lockout;
 mod migrate;
 pub mod official;
+pub mod one_time_links;
 mod params;
 pub mod plans;
 pub mod portfolio;

@@ -1,4 +1,4 @@
-//! Storage of the witness's one-time links (as `employers.rs` stores the employer's): kept by
+//! Storage of the witness's one-time links (the token side is `one_time_links`): kept by
 //! their token's hash, with the witness signature each asks about and, once used, the answer.
 //! Whether a link may be used is decided in `services::witness_links`; a use keeps the answer
 //! in the link, adds it to the item's log, queues it for the learner's devices and audits it,
@@ -7,7 +7,8 @@
 use super::audit::{self, NewEntry};
 use super::error::{DbError, DbResult};
 use super::evidence::add_history;
-use super::{now_ms, Db};
+use super::one_time_links::{mark_used, Cell, LinkKind, LinkTimes};
+use super::Db;
 use pocketfolio_core::evidence::{add_events, ConfirmationRequest};
 use pocketfolio_core::signing::{Confirmation, SignatureEvent};
 use pocketfolio_core::sync::protocol::{EvidenceRecord, Origin, PullBody, WitnessAnswer};
@@ -46,36 +47,61 @@ impl WitnessLink {
     }
 }
 
-type LinkRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<String>,
-);
+impl LinkKind for WitnessLink {
+    const TABLE: &'static str = "witness_links";
+    const COLUMNS: &'static str = LINK_COLS;
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<String>,
+    );
+
+    fn from_row(row: Self::Row) -> DbResult<Self> {
+        let (learner_id, evidence_id, signature_sha256, witness_name, witness_email) =
+            (row.0, row.1, row.2, row.3, row.4);
+        Ok(WitnessLink {
+            learner_id,
+            evidence_id,
+            signature_sha256,
+            witness_name,
+            witness_email,
+            created_ms: row.5,
+            expires_ms: row.6,
+            used_ms: row.7,
+            answer: row.8.and_then(|t| serde_json::from_str(&t).ok()),
+        })
+    }
+
+    fn cells(&self) -> Vec<(&'static str, Cell)> {
+        vec![
+            ("learner_id", Cell::Text(self.learner_id.clone())),
+            ("evidence_id", Cell::Text(self.evidence_id.clone())),
+            (
+                "signature_sha256",
+                Cell::Text(self.signature_sha256.clone()),
+            ),
+            ("witness_name", Cell::Text(self.witness_name.clone())),
+            ("witness_email", Cell::Text(self.witness_email.clone())),
+        ]
+    }
+
+    fn times(&self) -> LinkTimes {
+        LinkTimes {
+            created_ms: self.created_ms,
+            expires_ms: self.expires_ms,
+            used_ms: self.used_ms,
+        }
+    }
+}
 
 const LINK_COLS: &str = "learner_id, evidence_id, signature_sha256, witness_name, \
                          witness_email, created_ms, expires_ms, used_ms, answer";
-
-fn link_of(row: LinkRow) -> WitnessLink {
-    let (learner_id, evidence_id, signature_sha256, witness_name, witness_email) =
-        (row.0, row.1, row.2, row.3, row.4);
-    WitnessLink {
-        learner_id,
-        evidence_id,
-        signature_sha256,
-        witness_name,
-        witness_email,
-        created_ms: row.5,
-        expires_ms: row.6,
-        used_ms: row.7,
-        answer: row.8.and_then(|t| serde_json::from_str(&t).ok()),
-    }
-}
 
 /// What a use of a link stores: the answer and the item's record with it in its log.
 pub struct WitnessUse<T> {
@@ -86,64 +112,22 @@ pub struct WitnessUse<T> {
 }
 
 impl Db {
-    /// Keeps a new link by its token's hash, audited in the same transaction.
-    pub async fn add_witness_link(
-        &self,
-        token_sha256: &str,
-        link: &WitnessLink,
-        created_by: Option<&str>,
-        audit_entry: &NewEntry<'_>,
-    ) -> DbResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO witness_links (token_sha256, learner_id, evidence_id, signature_sha256, \
-             witness_name, witness_email, created_by, created_ms, expires_ms, used_ms, answer) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL)",
-        )
-        .bind(token_sha256)
-        .bind(&link.learner_id)
-        .bind(&link.evidence_id)
-        .bind(&link.signature_sha256)
-        .bind(&link.witness_name)
-        .bind(&link.witness_email)
-        .bind(created_by)
-        .bind(link.created_ms)
-        .bind(link.expires_ms)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(&mut tx, audit_entry).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The link with this token hash, if there is one.
-    pub async fn get_witness_link(&self, token_sha256: &str) -> DbResult<Option<WitnessLink>> {
-        let row: Option<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {LINK_COLS} FROM witness_links WHERE token_sha256 = $1"
-        )))
-        .bind(token_sha256)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(link_of))
-    }
-
     /// The latest link made for each of the learner's items, by item id: what the status
     /// rule reads as the request that stands.
     pub async fn latest_witness_links(
         &self,
         learner_id: &str,
     ) -> DbResult<HashMap<String, WitnessLink>> {
-        let rows: Vec<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {LINK_COLS} FROM witness_links WHERE learner_id = $1 ORDER BY created_ms"
-        )))
-        .bind(learner_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(link_of)
-            .map(|l| (l.evidence_id.clone(), l))
-            .collect())
+        let rows: Vec<<WitnessLink as LinkKind>::Row> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {LINK_COLS} FROM witness_links WHERE learner_id = $1 ORDER BY created_ms"
+            )))
+            .bind(learner_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|row| WitnessLink::from_row(row).map(|l| (l.evidence_id.clone(), l)))
+            .collect()
     }
 
     /// Records that a link was opened (audited only: opening does not use it up).
@@ -170,19 +154,7 @@ impl Db {
             &[SignatureEvent],
         ) -> Result<WitnessUse<T>, E>,
     ) -> Result<T, E> {
-        let mut tx = self.begin_write().await.map_err(DbError::from)?;
-        // The no-op UPDATE holds the link's row on PostgreSQL until commit.
-        let row: Option<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE witness_links SET used_ms = used_ms WHERE token_sha256 = $1 \
-             RETURNING {LINK_COLS}"
-        )))
-        .bind(token_sha256)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
-        let link = row.map(link_of);
-        usable(link.as_ref())?;
-        let link = link.ok_or(DbError::NotFound("The link"))?;
+        let (mut tx, link) = self.begin_link_use(token_sha256, usable).await?;
         // The learner's stream position, taken first: it locks the learner as a decision does.
         let (pos,): (i64,) = sqlx::query_as(
             "UPDATE accounts SET feed_pos = feed_pos + 1 WHERE id = $1 RETURNING feed_pos",
@@ -231,9 +203,9 @@ async fn keep_answer(
         .bind(&link.evidence_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE witness_links SET used_ms = $2, answer = $3 WHERE token_sha256 = $1")
+    mark_used::<WitnessLink>(&mut *conn, token_sha256).await?;
+    sqlx::query("UPDATE witness_links SET answer = $2 WHERE token_sha256 = $1")
         .bind(token_sha256)
-        .bind(now_ms())
         .bind(json(event)?)
         .execute(&mut *conn)
         .await?;

@@ -67,7 +67,7 @@ fn body(learner_name: &str, stored: &StoredReview, user: &PageUser) -> String {
 <h3>The employer signs next</h3>
 <p class="hint">Make a one-time link for the learner's employer: it opens this review for them to sign, without an account, once, within {days} days.</p>
 <button type="submit">Make a link for the employer</button></form>"#,
-            days = crate::services::employers::LINK_DAYS,
+            days = crate::services::one_time_link::LINK_DAYS,
         )
     } else {
         String::new()
@@ -249,7 +249,7 @@ pub async fn employer_link(
 <p class="hint">Put the centre's address in front of it, as in your browser's address bar.</p>
 <p><a href="/learners/{lid}/reviews/{rid}">Back to the review</a></p>"#,
                     who = escape(&who),
-                    days = crate::services::employers::LINK_DAYS,
+                    days = crate::services::one_time_link::LINK_DAYS,
                     token = escape(&token),
                     lid = escape(&learner_id),
                     rid = escape(&review_id),

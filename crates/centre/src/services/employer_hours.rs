@@ -4,10 +4,11 @@
 //! answers it takes is the core's rule (`may_answer`, `check_employer_answer`), applied both
 //! when the page lists them and, again under the link's lock, when the answers are recorded.
 
-use super::employers::{check_staff, link_usable, LINK_DAYS};
+use super::employers::{check_staff, ASK};
 use super::hours::{learner_hours, EntryView};
+use super::one_time_link::{self, expiry, judge};
 use super::Actor;
-use crate::auth::{random_secret, token_hash};
+use crate::auth::token_hash;
 use crate::db::accounts::Account;
 use crate::db::employer_hours::{Answer, HoursLink};
 use crate::db::{now_ms, Db, Scope};
@@ -79,18 +80,18 @@ pub async fn make_hours_link(
             long_date(to)
         )));
     }
-    let token = random_secret()?;
-    let expires_ms = now_ms() + LINK_DAYS * 24 * 3_600_000;
+    let now = now_ms();
     let link = HoursLink {
         learner_id: learner_id.to_string(),
         employer_name: contact.name.clone(),
         from,
         to,
-        expires_ms,
+        created_ms: now,
+        expires_ms: expiry(now),
         used_ms: None,
     };
     let after = json!({
-        "from": from, "to": to, "employer": contact.name, "expires_ms": expires_ms,
+        "from": from, "to": to, "employer": contact.name, "expires_ms": link.expires_ms,
     });
     let target = format!("hours of {learner_id}");
     let entry = Actor::Account(actor).entry(
@@ -100,18 +101,12 @@ pub async fn make_hours_link(
         &json!(null),
         &after,
     );
-    db.add_employer_hours_link(&token_hash(&token), &link, &actor.id, &entry)
-        .await?;
-    Ok(token)
+    one_time_link::make(db, &link, Some(&actor.id), &entry).await
 }
 
 /// What the link opens; refused plainly when it is unknown, used or expired.
 pub async fn open_hours_link(db: &Db, token: &str) -> ApiResult<OpenedHoursLink> {
-    let link = db
-        .get_employer_hours_link(&token_hash(token))
-        .await?
-        .ok_or(ApiError::NotFound("This link"))?;
-    link_usable(link.used_ms, link.expires_ms, now_ms())?;
+    let link: HoursLink = one_time_link::open(db, token, ASK).await?;
     // The link speaks for this one learner: their own scope is exactly what it may read.
     let hours = learner_hours(db, &Scope::of(&link.learner_id), &link.learner_id).await?;
     Ok(OpenedHoursLink {
@@ -145,10 +140,7 @@ pub async fn answer_by_hours_link(
     let now = now_ms();
     db.answer_hours_by_link(
         &token_hash(token),
-        |link| match link {
-            Some(l) => link_usable(l.used_ms, l.expires_ms, now),
-            None => Err(ApiError::NotFound("This link")),
-        },
+        |link| judge(link, now, ASK),
         &keyed,
         |link, held, answer| {
             let field = format!("answer-{}", answer.entry_id);

@@ -3,9 +3,10 @@
 //! once to the member of staff who makes it (the centre keeps only its hash); it works once,
 //! for one review, until it expires, and every use is audited under the employer's name.
 
+use super::one_time_link::{self, expiry, judge};
 use super::review_signing::{made_on_centre, refused};
 use super::Actor;
-use crate::auth::{random_secret, token_hash};
+use crate::auth::token_hash;
 use crate::db::accounts::{Account, Role};
 use crate::db::employers::{EmployerContact, EmployerLink};
 use crate::db::progress_reviews::{ReviewAudit, StoredReview};
@@ -15,8 +16,8 @@ use pocketfolio_core::apprenticeship::SignedReview;
 use pocketfolio_core::signing::{Mark, SignRequest, Signer, SignerRole};
 use serde_json::json;
 
-/// How long a link works: long enough for an employer who is away for a week or two.
-pub const LINK_DAYS: i64 = 14;
+/// Who gives an employer a new link.
+pub(super) const ASK: &str = "the training provider";
 
 /// Most characters in each part of a contact.
 const MAX_CONTACT_CHARS: usize = 200;
@@ -118,16 +119,17 @@ pub async fn make_link(
             signed.signing_sentence()
         )));
     }
-    let token = random_secret()?;
-    let expires_ms = now_ms() + LINK_DAYS * 24 * 3_600_000;
+    let now = now_ms();
     let link = EmployerLink {
         learner_id: learner_id.to_string(),
         review_id: review_id.to_string(),
         employer_name: contact.name.clone(),
-        expires_ms,
+        created_ms: now,
+        expires_ms: expiry(now),
         used_ms: None,
     };
-    let after = json!({"review": review_id, "employer": contact.name, "expires_ms": expires_ms});
+    let after =
+        json!({"review": review_id, "employer": contact.name, "expires_ms": link.expires_ms});
     let target = format!("progress review {review_id}");
     let entry = Actor::Account(actor).entry(
         "employer.link",
@@ -136,33 +138,13 @@ pub async fn make_link(
         &json!(null),
         &after,
     );
-    db.add_employer_link(&token_hash(&token), &link, &actor.id, &entry)
-        .await?;
-    Ok(token)
-}
-
-/// Whether a link may be used now, in a sentence for the person holding it when not (the
-/// rule every one-time link shares).
-fn usable(link: Option<&EmployerLink>, now: i64) -> ApiResult<()> {
-    let Some(link) = link else {
-        return Err(ApiError::NotFound("This link"));
-    };
-    link_usable(link.used_ms, link.expires_ms, now)
-}
-
-/// Whether a one-time link used at `used_ms` (if ever) and expiring at `expires_ms` still
-/// works at `now`; every kind of employer link is judged by this, the rule every one-time
-/// link shares.
-pub(super) fn link_usable(used_ms: Option<i64>, expires_ms: i64, now: i64) -> ApiResult<()> {
-    super::one_time_link::usable(Some((used_ms, expires_ms)), now, "the training provider")
+    one_time_link::make(db, &link, Some(&actor.id), &entry).await
 }
 
 /// What the employer's link opens: the review to read before signing, and who it was made
 /// for. Refused plainly when the link is unknown, used or expired.
 pub async fn open_link(db: &Db, token: &str) -> ApiResult<(EmployerLink, StoredReview)> {
-    let link = db.get_employer_link(&token_hash(token)).await?;
-    usable(link.as_ref(), now_ms())?;
-    let link = link.ok_or(ApiError::NotFound("This link"))?;
+    let link: EmployerLink = one_time_link::open(db, token, ASK).await?;
     let review = db
         .get_progress_reviews(Some(&link.learner_id))
         .await?
@@ -179,7 +161,7 @@ pub async fn sign_by_link(db: &Db, token: &str, typed_name: &str) -> ApiResult<S
     let now = now_ms();
     db.use_employer_link(
         &token_hash(token),
-        |link| usable(link, now),
+        |link| judge(link, now, ASK),
         |link, signed| {
             let event = signed
                 .sign(SignRequest {

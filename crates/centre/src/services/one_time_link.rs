@@ -1,9 +1,52 @@
 //! One-time links for people without an account (an employer, a witness): the token is a
 //! random secret the centre keeps only as its hash (`auth::token_hash`); a link works once,
-//! until it expires. Whether a link may be used is one rule here, for every kind of link.
+//! until it expires. Making one, opening one and whether one may be used are written once
+//! here, for every kind of link (`db::one_time_links` stores them).
 
+use crate::auth::{random_secret, token_hash};
+use crate::db::audit::NewEntry;
+use crate::db::one_time_links::LinkKind;
+use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::apprenticeship::long_date;
+
+/// How long a link works: long enough for someone who is away for a week or two.
+pub const LINK_DAYS: i64 = 14;
+
+/// When a link made at `now` stops working.
+pub fn expiry(now: i64) -> i64 {
+    now + LINK_DAYS * 24 * 3_600_000
+}
+
+/// Makes a link: a random token, kept only as its hash with `link`, audited by `entry` in the
+/// same transaction. The token is returned to be shown or mailed once.
+pub async fn make<L: LinkKind>(
+    db: &Db,
+    link: &L,
+    created_by: Option<&str>,
+    entry: &NewEntry<'_>,
+) -> ApiResult<String> {
+    let token = random_secret()?;
+    db.add_link(&token_hash(&token), link, created_by, entry)
+        .await?;
+    Ok(token)
+}
+
+/// The link `token` opens, when it may be used now; refused as [`usable`] says when not.
+pub async fn open<L: LinkKind>(db: &Db, token: &str, ask: &str) -> ApiResult<L> {
+    let link = db.get_link::<L>(&token_hash(token)).await?;
+    judge(link.as_ref(), now_ms(), ask)?;
+    link.ok_or(ApiError::NotFound("This link"))
+}
+
+/// [`usable`] for a stored link of any kind.
+pub fn judge<L: LinkKind>(link: Option<&L>, now: i64, ask: &str) -> ApiResult<()> {
+    usable(
+        link.map(|l| (l.times().used_ms, l.times().expires_ms)),
+        now,
+        ask,
+    )
+}
 
 /// Whether a link (used at `used_ms`, expiring at `expires_ms`) may be used `now`, in a
 /// sentence for the person holding it when not. `unknown` is a link with that token nowhere:

@@ -5,11 +5,10 @@
 //! signature. The link works once, for the witness signature that stood when it was made,
 //! until it expires; every request, send, opening and answer is audited.
 
-use super::employers::LINK_DAYS;
-use super::one_time_link::{looks_like_email, usable};
+use super::one_time_link::{self, expiry, judge, looks_like_email};
 use super::review_signing::refused;
 use super::Actor;
-use crate::auth::{random_secret, token_hash};
+use crate::auth::token_hash;
 use crate::db::accounts::{Account, Role};
 use crate::db::evidence::CENTRE_NODE;
 use crate::db::witness_links::{WitnessLink, WitnessUse};
@@ -77,7 +76,6 @@ pub async fn request_confirmation(
             "Enter the witness's email address, such as name@example.co.uk.",
         ));
     }
-    let token = random_secret()?;
     let now = now_ms();
     let link = WitnessLink {
         learner_id: learner_id.to_string(),
@@ -86,7 +84,7 @@ pub async fn request_confirmation(
         witness_name: asked.signer.name.clone(),
         witness_email: email.to_string(),
         created_ms: now,
-        expires_ms: now + LINK_DAYS * 24 * 3_600_000,
+        expires_ms: expiry(now),
         used_ms: None,
         answer: None,
     };
@@ -104,10 +102,7 @@ pub async fn request_confirmation(
         &json!(null),
         &after,
     );
-    state
-        .db
-        .add_witness_link(&token_hash(&token), &link, Some(&actor.id), &entry)
-        .await?;
+    let token = one_time_link::make(&state.db, &link, Some(&actor.id), &entry).await?;
     let path = format!("/witness/{token}");
     let delivery = send(state, &link, &learner.display_name, &record.title, &path).await;
     let sent = delivery.audit_json();
@@ -194,13 +189,7 @@ async fn send(
 /// What the witness's link opens: the link and the statement as it stands. Refused plainly
 /// when the link is unknown (404, naming nothing), used or expired; the opening is audited.
 pub async fn open_link(state: &AppState, token: &str) -> ApiResult<(WitnessLink, EvidenceRecord)> {
-    let link = state.db.get_witness_link(&token_hash(token)).await?;
-    usable(
-        link.as_ref().map(|l| (l.used_ms, l.expires_ms)),
-        now_ms(),
-        ASK,
-    )?;
-    let link = link.ok_or(ApiError::NotFound("This link"))?;
+    let link: WitnessLink = one_time_link::open(&state.db, token, ASK).await?;
     let scope = Scope::of(&link.learner_id);
     let (record, _) = testimony(state, &scope, &link.learner_id, &link.evidence_id).await?;
     let target = format!("evidence {}", link.evidence_id);
@@ -235,7 +224,7 @@ pub async fn answer_by_link(
         .db
         .use_witness_link(
             &token_hash(token),
-            |link| usable(link.map(|l| (l.used_ms, l.expires_ms)), now, ASK),
+            |link| judge(link, now, ASK),
             |link, record, held| {
                 let event = confirm_witness(
                     record,
