@@ -85,7 +85,7 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
     let march = (day(1, 3), day(31, 3));
 
     // No link before the employer is recorded; learners may not make one.
-    let err = employer_hours::make_hours_link(db, &assessor, &learner.id, march.0, march.1)
+    let err = employer_hours::make_hours_link(&c.state, &assessor, &learner.id, march.0, march.1)
         .await
         .unwrap_err();
     assert!(
@@ -105,7 +105,7 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
     )
     .await
     .unwrap();
-    let err = employer_hours::make_hours_link(db, &learner, &learner.id, march.0, march.1)
+    let err = employer_hours::make_hours_link(&c.state, &learner, &learner.id, march.0, march.1)
         .await
         .unwrap_err();
     assert_eq!(err.status(), StatusCode::FORBIDDEN);
@@ -121,18 +121,19 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
     )
     .await
     .unwrap();
-    let err = employer_hours::make_hours_link(db, &assessor, &learner.id, day(1, 5), day(31, 5))
-        .await
-        .unwrap_err();
+    let err =
+        employer_hours::make_hours_link(&c.state, &assessor, &learner.id, day(1, 5), day(31, 5))
+            .await
+            .unwrap_err();
     assert_eq!(
         err.to_string(),
         "No hours from 1 May 2026 to 31 May 2026 are waiting for the employer: each is decided \
          by the assessor, answered by the employer already, or outside those days."
     );
-    let link = employer_hours::make_hours_link(db, &assessor, &learner.id, march.0, march.1)
+    let link = employer_hours::make_hours_link(&c.state, &assessor, &learner.id, march.0, march.1)
         .await
         .unwrap();
-    let path = format!("/employer/hours/{link}");
+    let path = link.path;
 
     let (status, page) = link_page(&c, &path, None).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -248,10 +249,11 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
         [
             "employer.contact",
             "employer.hours_link",
+            "employer.hours_link.send",
             "hours.employer_query"
         ]
     );
-    assert_eq!(audited[2].1, "Erin Shaw (employer, by one-time link)");
+    assert_eq!(audited[3].1, "Erin Shaw (employer, by one-time link)");
 
     // The phone pulls it.
     let (status, page) = c.get(&token, "/v1/sync/pull?since=0").await;
@@ -300,12 +302,14 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
         )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    // No relay here: the link is shown to copy, with the address the browser used.
+    made.assert_says("This centre has no mail relay set");
     let path = made
         .body
-        .split(r#"value="/employer/hours/"#)
+        .split(r#"id="employer-hours-link" readonly value="http://"#)
         .nth(1)
         .and_then(|rest| rest.split('"').next())
-        .map(|t| format!("/employer/hours/{t}"))
+        .and_then(|rest| rest.find('/').map(|at| rest[at..].to_string()))
         .expect("the link is shown");
     let (status, page) = link_page(&c, &path, None).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -328,3 +332,81 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
     assert_eq!(view.entries[0].employer.sentence(), None);
 }
 both_backends!(the_employer_answers_once_through_a_link_and_every_surface_shows_it);
+
+/// The hours link goes to the employer contact by mail (the page says so and shows no link);
+/// the mailed link opens the hours asked about; the send is audited.
+async fn the_hours_link_is_mailed_to_the_employer(backend: Backend) {
+    use common::smtp_sink::{SmtpSink, PUBLIC_URL};
+    let sink = SmtpSink::start().await;
+    let c = Centre::start_with(backend, sink.config(), 1_000_000).await;
+    let db = &c.state.db;
+    let assessor = c.account(Role::Assessor, "ash").await;
+    let (learner, token) = c.learner("lee", Some(&assessor)).await;
+    let phone = DeviceId::new_at(1);
+    let t = 1_700_000_000_000;
+    let a = HoursEntryId::new_at(1);
+    let changes = vec![change(
+        1,
+        ChangeBody::HoursPut(version(a, day(2, 3), "Shadowed returns", t)),
+    )];
+    let (status, body) = c.push(&token, &batch(phone, 1, changes)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    employers::set_contact(
+        db,
+        &assessor,
+        &learner.id,
+        EmployerContact {
+            name: "Erin Shaw".into(),
+            organisation: "Shaw's Stores".into(),
+            email: "erin@shaws.example".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let mut browser = Browser::new(&c);
+    browser.sign_in("ash").await;
+    let csrf = browser.csrf().await;
+    let made = browser
+        .post(
+            &format!("/learners/{}/employer-hours-link", learner.id),
+            &[
+                ("csrf", &csrf),
+                ("from", "2026-03-01"),
+                ("to", "2026-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    made.assert_says("The link was emailed to the employer at erin@shaws.example.");
+    assert!(
+        !made.body.contains(r#"id="employer-hours-link""#),
+        "{}",
+        made.body
+    );
+    let mail = sink.wait_for(1).await;
+    assert_eq!(mail.to, vec!["erin@shaws.example".to_string()]);
+    assert!(
+        mail.headers.contains("off-the-job hours"),
+        "{}",
+        mail.headers
+    );
+    assert!(
+        mail.body.contains("from 1 March 2026 to 31 March 2026"),
+        "{}",
+        mail.body
+    );
+    let link = mail.link().expect("a link in the mail");
+    let path = link.strip_prefix(PUBLIC_URL).expect("the public address");
+    let (status, page) = link_page(&c, path, None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Shadowed returns"), "{page}");
+    let (after,): (String,) =
+        sqlx::query_as("SELECT after FROM audit WHERE action = 'employer.hours_link.send'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(after["mail"], "sent", "{after}");
+    assert_eq!(after["to"], "erin@shaws.example", "{after}");
+}
+both_backends!(the_hours_link_is_mailed_to_the_employer);

@@ -7,10 +7,10 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{batch, change, Backend, Centre};
-use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::services::progress_reviews::{self, ReviewInput};
 use pocketfolio_centre::services::{hours, review_signing};
-use pocketfolio_core::apprenticeship::{Plan, Programme, SignedReview, WorkingDay};
+use pocketfolio_core::apprenticeship::{Plan, Programme, ProgressReview, SignedReview, WorkingDay};
 use pocketfolio_core::model::DeviceId;
 use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
 use pocketfolio_core::sync::protocol::{ChangeBody, ReviewSignature};
@@ -62,8 +62,9 @@ fn learner_signs(review: &SignedReview, phone: DeviceId) -> ReviewSignature {
     }
 }
 
-async fn signed_in_order_and_a_correction_voids(backend: Backend) {
-    let c = Centre::start(backend).await;
+/// An assessor "ash", their learner "lee" (and lee's token) on a programme, and a review held
+/// two days ago waiting for lee's signature.
+async fn review_to_sign(c: &Centre) -> (Account, Account, String, ProgressReview) {
     let db = &c.state.db;
     let assessor = c.account(Role::Assessor, "ash").await;
     let (learner, token) = c.learner("lee", Some(&assessor)).await;
@@ -87,6 +88,31 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
     )
     .await
     .unwrap();
+    (assessor, learner, token, review)
+}
+
+/// The learner signs the review on their phone, which pushes the signature.
+async fn push_learner_signature(c: &Centre, token: &str) {
+    let phone = DeviceId::new_at(1);
+    let signature = learner_signs(&pulled(c, token).await[0], phone);
+    let (status, body) = c
+        .push(
+            token,
+            &batch(
+                phone,
+                1,
+                vec![change(1, ChangeBody::ReviewSigned(Box::new(signature)))],
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn signed_in_order_and_a_correction_voids(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let db = &c.state.db;
+    let (assessor, learner, token, review) = review_to_sign(&c).await;
+    let today = Utc::now().date_naive();
     let rid = review.id.to_string();
 
     // The phone gets the review with an empty log.
@@ -210,32 +236,11 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
     use pocketfolio_centre::services::employers;
     let c = Centre::start(backend).await;
     let db = &c.state.db;
-    let assessor = c.account(Role::Assessor, "ash").await;
-    let (learner, token) = c.learner("lee", Some(&assessor)).await;
-    let today = Utc::now().date_naive();
-    let programme = Programme {
-        start: today - Duration::days(100),
-        planned_end: today + Duration::days(300),
-        gateway: None,
-        breaks: vec![],
-        working_day: WorkingDay::default(),
-        plan: Plan::Total { minutes: 187 * 60 },
-    };
-    hours::set_programme(db, &assessor, &learner.id, &programme)
-        .await
-        .unwrap();
-    let review = progress_reviews::record_review(
-        db,
-        &assessor,
-        &learner.id,
-        input(today - Duration::days(2), "Start unit 3"),
-    )
-    .await
-    .unwrap();
+    let (assessor, learner, token, review) = review_to_sign(&c).await;
     let rid = review.id.to_string();
 
     // No link before the employer is recorded, nor before the learner has signed.
-    let err = employers::make_link(db, &assessor, &learner.id, &rid)
+    let err = employers::make_link(&c.state, &assessor, &learner.id, &rid)
         .await
         .unwrap_err();
     assert!(
@@ -268,7 +273,7 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
     )
     .await
     .unwrap();
-    let err = employers::make_link(db, &assessor, &learner.id, &rid)
+    let err = employers::make_link(&c.state, &assessor, &learner.id, &rid)
         .await
         .unwrap_err();
     assert_eq!(
@@ -276,23 +281,11 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
         "The employer cannot sign this review now. Waiting for the learner to sign."
     );
 
-    let phone = DeviceId::new_at(1);
-    let on_phone = pulled(&c, &token).await;
-    let signature = learner_signs(&on_phone[0], phone);
-    let (status, body) = c
-        .push(
-            &token,
-            &batch(
-                phone,
-                1,
-                vec![change(1, ChangeBody::ReviewSigned(Box::new(signature)))],
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let link = employers::make_link(db, &assessor, &learner.id, &rid)
+    push_learner_signature(&c, &token).await;
+    let link = employers::make_link(&c.state, &assessor, &learner.id, &rid)
         .await
-        .unwrap();
+        .unwrap()
+        .path;
 
     // The employer opens the link without signing in: the review and the form.
     let open = |path: String| {
@@ -303,7 +296,7 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
             (r.status(), r.text().await.unwrap())
         }
     };
-    let (status, page) = open(format!("/employer/{link}")).await;
+    let (status, page) = open(link.clone()).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Start unit 3"), "{page}");
     assert!(
@@ -318,7 +311,7 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
     // A name that is not the employer's is refused and the link stays usable.
     let post = |name: &'static str| {
         let client = c.client.clone();
-        let url = c.url(&format!("/employer/{link}"));
+        let url = c.url(&link);
         async move {
             let r = client
                 .post(url)
@@ -344,13 +337,13 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
     assert!(page.contains("This link has already been used"), "{page}");
 
     // An expired link is refused with the day it expired.
-    let late = employers::make_link(db, &assessor, &learner.id, &rid).await;
+    let late = employers::make_link(&c.state, &assessor, &learner.id, &rid).await;
     assert!(late.is_err(), "the employer has signed: no new link");
     sqlx::query("UPDATE employer_links SET used_ms = NULL, expires_ms = 1")
         .execute(&db.pool)
         .await
         .unwrap();
-    let (status, page) = open(format!("/employer/{link}")).await;
+    let (status, page) = open(link.clone()).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(
         page.contains("This link expired on 1 January 1970."),
@@ -376,10 +369,105 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
             "employer.contact",
             "review.sign",
             "employer.link",
+            "employer.link.send",
             "review.sign",
             "review.sign"
         ]
     );
-    assert_eq!(audited[3].1, "Erin Shaw (employer, by one-time link)");
+    assert_eq!(audited[4].1, "Erin Shaw (employer, by one-time link)");
 }
 both_backends!(the_employer_signs_once_through_a_link_then_the_provider);
+
+/// The review-signing link goes to the employer contact by mail: the page says so and shows
+/// no link; the mailed link opens the review. A refused send says why and shows the link to
+/// copy, which works too. Each send is audited with what became of it.
+async fn the_employers_review_link_is_mailed_to_the_employer(backend: Backend) {
+    use common::browser::Browser;
+    use common::smtp_sink::{SmtpSink, PUBLIC_URL};
+    use pocketfolio_centre::db::employers::EmployerContact;
+    use pocketfolio_centre::services::employers;
+    let sink = SmtpSink::start().await;
+    let c = Centre::start_with(backend, sink.config(), 1_000_000).await;
+    let db = &c.state.db;
+    let (assessor, learner, token, review) = review_to_sign(&c).await;
+    let rid = review.id.to_string();
+    employers::set_contact(
+        db,
+        &assessor,
+        &learner.id,
+        EmployerContact {
+            name: "Erin Shaw".into(),
+            organisation: "Shaw Motors".into(),
+            email: "erin@shawmotors.co.uk".into(),
+        },
+    )
+    .await
+    .unwrap();
+    push_learner_signature(&c, &token).await;
+
+    let mut browser = Browser::new(&c);
+    browser.sign_in("ash").await;
+    let review_path = format!("/learners/{}/reviews/{rid}", learner.id);
+    async fn ask(
+        browser: &mut common::browser::Browser<'_>,
+        review_path: &str,
+    ) -> common::browser::Page {
+        let page = browser.get(review_path).await;
+        let csrf = common::browser::hidden(&page.body, "csrf");
+        browser
+            .post(&format!("{review_path}/employer-link"), &[("csrf", &csrf)])
+            .await
+    }
+    let made = ask(&mut browser, &review_path).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    made.assert_says("The link was emailed to the employer at erin@shawmotors.co.uk.");
+    assert!(
+        !made.body.contains(r#"id="employer-link""#),
+        "{}",
+        made.body
+    );
+    let mail = sink.wait_for(1).await;
+    assert_eq!(mail.to, vec!["erin@shawmotors.co.uk".to_string()]);
+    assert!(mail.headers.contains("progress review"), "{}", mail.headers);
+    assert!(mail.body.starts_with("Dear Erin Shaw,"), "{}", mail.body);
+    let link = mail.link().expect("a link in the mail");
+    let path = link.strip_prefix(PUBLIC_URL).expect("the public address");
+    let employer = c.client.get(c.url(path)).send().await.unwrap();
+    assert_eq!(employer.status(), StatusCode::OK);
+    let page = employer.text().await.unwrap();
+    assert!(
+        page.contains("Type your name (Erin Shaw) to sign"),
+        "{page}"
+    );
+
+    // The relay refuses: the page says why and shows the link, which works.
+    sink.refuse_with(Some("550 5.1.1 No such mailbox"));
+    let made = ask(&mut browser, &review_path).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    made.assert_says("The link could not be emailed to erin@shawmotors.co.uk.");
+    let shown = made
+        .body
+        .split(r#"id="employer-link" readonly value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the link is shown");
+    let path = shown.strip_prefix(PUBLIC_URL).expect("the public address");
+    let employer = c.client.get(c.url(path)).send().await.unwrap();
+    assert_eq!(employer.status(), StatusCode::OK);
+    assert_eq!(sink.mails().len(), 1);
+
+    let sends: Vec<(String,)> =
+        sqlx::query_as("SELECT after FROM audit WHERE action = 'employer.link.send' ORDER BY seq")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let sends: Vec<serde_json::Value> = sends
+        .iter()
+        .map(|(after,)| serde_json::from_str(after).unwrap())
+        .collect();
+    assert_eq!(sends.len(), 2, "{sends:?}");
+    assert_eq!(sends[0]["mail"], "sent");
+    assert_eq!(sends[0]["to"], "erin@shawmotors.co.uk");
+    assert_eq!(sends[1]["mail"], "failed");
+}
+both_backends!(the_employers_review_link_is_mailed_to_the_employer);

@@ -3,14 +3,16 @@
 //! and send.
 
 use super::html::{escape, page};
+use super::sent_link::sent_link_html;
 use super::session::error_page;
 use super::PageUser;
 use crate::error::ApiError;
 use crate::services::employer_hours;
 use crate::services::hours::{today, LearnerHours};
-use crate::services::one_time_link::LINK_DAYS;
+use crate::services::one_time_link::{last_day, LINK_DAYS};
 use crate::AppState;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use chrono::NaiveDate;
@@ -55,45 +57,45 @@ fn day(field: &'static str, text: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::invalid(field, "Enter a date, such as 2026-03-02."))
 }
 
-/// Makes the link and shows it once.
+/// Makes the link, mails it to the employer, and says so (or shows it, once, to copy and send
+/// when it could not be mailed).
 pub async fn make(
     State(state): State<AppState>,
     user: PageUser,
+    headers: HeaderMap,
     Path(learner_id): Path<String>,
     Form(form): Form<HoursLinkForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&form.csrf)?;
         let (from, to) = (day("from", &form.from)?, day("to", &form.to)?);
-        let token =
-            employer_hours::make_hours_link(&state.db, &user.account, &learner_id, from, to)
-                .await?;
-        let contact = state.db.get_employer_contact(&learner_id).await?;
-        Ok::<_, ApiError>((token, contact, from, to))
+        let sent =
+            employer_hours::make_hours_link(&state, &user.account, &learner_id, from, to).await?;
+        Ok::<_, ApiError>((sent, from, to))
     }
     .await;
     match result {
-        Ok((token, contact, from, to)) => {
-            let who = contact.map_or(String::new(), |c| {
-                format!("{} ({}, {})", c.name, c.organisation, c.email)
-            });
-            page(
-                "Hours link for the employer",
-                Some(&user),
-                &format!(
-                    r#"<h1>Hours link for the employer</h1>
-<p>Send this link to {who}. It asks about the hours from {from} to {to}. It is shown only now: the centre keeps no copy it could show again. It works once, within {LINK_DAYS} days.</p>
-<p><label>Link <input id="employer-hours-link" readonly value="/employer/hours/{token}" size="80"></label></p>
-<p class="hint">Put the centre's address in front of it, as in your browser's address bar.</p>
+        Ok((sent, from, to)) => page(
+            "Hours link for the employer",
+            Some(&user),
+            &format!(
+                r#"<h1>Hours link for the employer</h1>
+{sent}
+<p>The link asks about the hours from {from} to {to}. It works once and stops working on {expires}.</p>
 <p><a href="/learners/{lid}/hours">Back to the hours</a></p>"#,
-                    who = escape(&who),
-                    from = escape(&long_date(from)),
-                    to = escape(&long_date(to)),
-                    token = escape(&token),
-                    lid = escape(&learner_id),
+                sent = sent_link_html(
+                    &state,
+                    &headers,
+                    &sent,
+                    "the employer",
+                    "employer-hours-link"
                 ),
-            )
-        }
+                from = escape(&long_date(from)),
+                to = escape(&long_date(to)),
+                expires = escape(&last_day(sent.expires_ms)),
+                lid = escape(&learner_id),
+            ),
+        ),
         Err(e) => error_page(e),
     }
 }

@@ -29,6 +29,7 @@ mod protection;
 mod quality;
 mod review_page;
 mod sample;
+mod sent_link;
 mod session;
 mod standardisation;
 mod strategy;

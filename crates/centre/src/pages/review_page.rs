@@ -3,14 +3,17 @@
 //! learner and the employer have signed, and the edit form (which voids what was signed).
 
 use super::html::{escape, page, when};
+use super::sent_link::sent_link_html;
 use super::session::error_page;
 use super::PageUser;
 use crate::db::progress_reviews::StoredReview;
 use crate::error::ApiError;
+use crate::services::one_time_link::last_day;
 use crate::services::progress_reviews::{self, ReviewInput};
 use crate::services::review_signing;
 use crate::AppState;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
@@ -214,48 +217,35 @@ pub struct LinkForm {
     csrf: String,
 }
 
-/// Makes a one-time link for the employer and shows it, once, to copy and send.
+/// Makes a one-time link for the employer, mails it to them, and says so (or shows it, once,
+/// to copy and send when it could not be mailed).
 pub async fn employer_link(
     State(state): State<AppState>,
     user: PageUser,
+    headers: HeaderMap,
     Path((learner_id, review_id)): Path<(String, String)>,
     Form(form): Form<LinkForm>,
 ) -> Response {
     let result = async {
         user.check_csrf(&form.csrf)?;
-        let token = crate::services::employers::make_link(
-            &state.db,
-            &user.account,
-            &learner_id,
-            &review_id,
-        )
-        .await?;
-        let contact = state.db.get_employer_contact(&learner_id).await?;
-        Ok::<_, ApiError>((token, contact))
+        crate::services::employers::make_link(&state, &user.account, &learner_id, &review_id).await
     }
     .await;
     match result {
-        Ok((token, contact)) => {
-            let who = contact.map_or(String::new(), |c| {
-                format!("{} ({}, {})", c.name, c.organisation, c.email)
-            });
-            page(
-                "Link for the employer",
-                Some(&user),
-                &format!(
-                    r#"<h1>Link for the employer</h1>
-<p>Send this link to {who}. It is shown only now: the centre keeps no copy it could show again. It works once, within {days} days.</p>
-<p><label>Link <input id="employer-link" readonly value="/employer/{token}" size="80"></label></p>
-<p class="hint">Put the centre's address in front of it, as in your browser's address bar.</p>
+        Ok(sent) => page(
+            "Link for the employer",
+            Some(&user),
+            &format!(
+                r#"<h1>Link for the employer</h1>
+{sent}
+<p>The link opens the review for the employer to sign. It works once and stops working on {expires}.</p>
 <p><a href="/learners/{lid}/reviews/{rid}">Back to the review</a></p>"#,
-                    who = escape(&who),
-                    days = crate::services::one_time_link::LINK_DAYS,
-                    token = escape(&token),
-                    lid = escape(&learner_id),
-                    rid = escape(&review_id),
-                ),
-            )
-        }
+                sent = sent_link_html(&state, &headers, &sent, "the employer", "employer-link"),
+                expires = escape(&last_day(sent.expires_ms)),
+                lid = escape(&learner_id),
+                rid = escape(&review_id),
+            ),
+        ),
         Err(e) => error_page(e),
     }
 }

@@ -5,6 +5,7 @@
 //! are never cached and send no referrer.
 
 use super::html::{escape, page, when};
+use super::sent_link::sent_link_html;
 use super::session::error_page;
 use super::PageUser;
 use crate::error::ApiError;
@@ -32,18 +33,6 @@ pub struct RequestForm {
     email: String,
 }
 
-/// The link as the assessor can copy it: the centre's public address when set, else the one
-/// their browser used.
-fn full_link(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    if let Some(link) = crate::mail::public_link(state.config.public_url.as_deref(), path) {
-        return link;
-    }
-    match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-        Some(host) => format!("http://{host}{path}"),
-        None => path.to_string(),
-    }
-}
-
 /// Makes the link and mails it (or says why not, with the link to pass on).
 pub async fn request(
     State(state): State<AppState>,
@@ -68,24 +57,15 @@ pub async fn request(
         Ok(r) => r,
         Err(e) => return error_page(e),
     };
-    let shown = if requested.delivery.link_to_show() {
-        format!(
-            r#"<p><label>Link for the witness <input id="witness-link" readonly value="{link}" size="80"></label></p>
-<p class="hint">It is shown only now: the centre keeps no copy it could show again.</p>"#,
-            link = escape(&full_link(&state, &headers, &requested.path)),
-        )
-    } else {
-        String::new()
-    };
+    let sent = sent_link_html(&state, &headers, &requested, "the witness", "witness-link");
     private(page(
         "Witness asked to confirm",
         Some(&user),
         &format!(
             r#"<h1>The witness is asked to confirm</h1>
-<p id="delivery">{sentence}</p>{shown}
+{sent}
 <p>The link works once and stops working on {expires}.</p>
 <p><a href="/learners/{lid}/evidence/{iid}">Back to the item</a></p>"#,
-            sentence = escape(&requested.delivery.sentence("the witness")),
             expires = escape(&when(requested.expires_ms)),
             lid = escape(&learner_id),
             iid = escape(&item_id),

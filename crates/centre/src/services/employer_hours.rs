@@ -6,13 +6,14 @@
 
 use super::employers::{check_staff, ASK};
 use super::hours::{learner_hours, EntryView};
-use super::one_time_link::{self, expiry, judge};
+use super::one_time_link::{self, expiry, judge, last_day, Recipient, SendAudit, SentLink};
 use super::Actor;
 use crate::auth::token_hash;
 use crate::db::accounts::Account;
 use crate::db::employer_hours::{Answer, HoursLink};
 use crate::db::{now_ms, Db, Scope};
 use crate::error::{ApiError, ApiResult};
+use crate::AppState;
 use chrono::NaiveDate;
 use pocketfolio_core::apprenticeship::{
     check_employer_answer, long_date, may_answer, EmployerCheck, EmployerVerdict,
@@ -50,16 +51,18 @@ fn asked(all: Vec<EntryView>, period: (NaiveDate, NaiveDate)) -> Vec<EntryView> 
 }
 
 /// A new one-time link for the learner's employer to confirm or query the hours logged from
-/// `from` to `to`: the token, to be shown once. Refused without an employer contact, for a
+/// `from` to `to`, mailed to the employer contact when the centre has a relay (the path is
+/// shown to staff only when the mail did not go). Refused without an employer contact, for a
 /// period that ends before it starts, or when no hours in it wait for the employer.
 pub async fn make_hours_link(
-    db: &Db,
+    state: &AppState,
     actor: &Account,
     learner_id: &str,
     from: NaiveDate,
     to: NaiveDate,
-) -> ApiResult<String> {
+) -> ApiResult<SentLink> {
     check_staff(actor)?;
+    let db = &state.db;
     let hours = learner_hours(db, &actor.scope(), learner_id).await?;
     let contact = db.get_employer_contact(learner_id).await?.ok_or_else(|| {
         ApiError::Conflict(
@@ -101,7 +104,44 @@ pub async fn make_hours_link(
         &json!(null),
         &after,
     );
-    one_time_link::make(db, &link, Some(&actor.id), &entry).await
+    let token = one_time_link::make(db, &link, Some(&actor.id), &entry).await?;
+    let recipient = Recipient {
+        name: &contact.name,
+        email: &contact.email,
+    };
+    let audit = SendAudit {
+        actor,
+        action: "employer.hours_link.send",
+        target: &target,
+        learner_id,
+    };
+    let learner = &hours.learner.display_name;
+    one_time_link::send(
+        state,
+        recipient,
+        format!("/employer/hours/{token}"),
+        link.expires_ms,
+        audit,
+        |url| {
+            let body = format!(
+                "Dear {name},\n\n\
+                 {learner} has logged off-the-job training hours from {from} to {to}. As their \
+                 employer, please confirm each entry, or query it with a reason. Open this \
+                 link to see them:\n\n{url}\n\n\
+                 The link works once and stops working on {expires}. You do not need an \
+                 account.\n",
+                name = contact.name,
+                from = long_date(from),
+                to = long_date(to),
+                expires = last_day(link.expires_ms),
+            );
+            (
+                format!("Please confirm {learner}'s off-the-job hours"),
+                body,
+            )
+        },
+    )
+    .await
 }
 
 /// What the link opens; refused plainly when it is unknown, used or expired.

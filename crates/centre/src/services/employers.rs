@@ -3,7 +3,7 @@
 //! once to the member of staff who makes it (the centre keeps only its hash); it works once,
 //! for one review, until it expires, and every use is audited under the employer's name.
 
-use super::one_time_link::{self, expiry, judge};
+use super::one_time_link::{self, expiry, judge, last_day, Recipient, SendAudit, SentLink};
 use super::review_signing::{made_on_centre, refused};
 use super::Actor;
 use crate::auth::token_hash;
@@ -12,7 +12,8 @@ use crate::db::employers::{EmployerContact, EmployerLink};
 use crate::db::progress_reviews::{ReviewAudit, StoredReview};
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
-use pocketfolio_core::apprenticeship::SignedReview;
+use crate::AppState;
+use pocketfolio_core::apprenticeship::{long_date, SignedReview};
 use pocketfolio_core::signing::{Mark, SignRequest, Signer, SignerRole};
 use serde_json::json;
 
@@ -95,17 +96,19 @@ pub async fn set_contact(
     Ok(())
 }
 
-/// A new one-time link for the learner's employer to sign `review_id`: the token, to be shown
-/// once (the centre keeps only its hash). Refused without a contact, or unless it is the
-/// employer's turn to sign.
+/// A new one-time link for the learner's employer to sign `review_id`, mailed to the employer
+/// contact when the centre has a relay (the centre keeps only the token's hash; the path is
+/// shown to staff only when the mail did not go). Refused without a contact, or unless it is
+/// the employer's turn to sign.
 pub async fn make_link(
-    db: &Db,
+    state: &AppState,
     actor: &Account,
     learner_id: &str,
     review_id: &str,
-) -> ApiResult<String> {
+) -> ApiResult<SentLink> {
     check_staff(actor)?;
-    let (_, stored) =
+    let db = &state.db;
+    let (learner, stored) =
         super::progress_reviews::learner_review(db, &actor.scope(), learner_id, review_id).await?;
     let contact = db.get_employer_contact(learner_id).await?.ok_or_else(|| {
         ApiError::Conflict(
@@ -138,7 +141,41 @@ pub async fn make_link(
         &json!(null),
         &after,
     );
-    one_time_link::make(db, &link, Some(&actor.id), &entry).await
+    let token = one_time_link::make(db, &link, Some(&actor.id), &entry).await?;
+    let to = Recipient {
+        name: &contact.name,
+        email: &contact.email,
+    };
+    let audit = SendAudit {
+        actor,
+        action: "employer.link.send",
+        target: &target,
+        learner_id,
+    };
+    let held = long_date(stored.review.held_on);
+    one_time_link::send(
+        state,
+        to,
+        format!("/employer/{token}"),
+        link.expires_ms,
+        audit,
+        |url| {
+            let body = format!(
+                "Dear {name},\n\n\
+                 {learner}'s progress review held on {held} is ready for you to sign as their \
+                 employer. Open this link to read the review, then sign it by typing your \
+                 name:\n\n{url}\n\n\
+                 The link works once and stops working on {expires}. You do not need an \
+                 account.\n",
+                name = contact.name,
+                learner = learner.display_name,
+                expires = last_day(link.expires_ms),
+            );
+            let subject = format!("Please sign {}'s progress review", learner.display_name);
+            (subject, body)
+        },
+    )
+    .await
 }
 
 /// What the employer's link opens: the review to read before signing, and who it was made

@@ -3,12 +3,17 @@
 //! until it expires. Making one, opening one and whether one may be used are written once
 //! here, for every kind of link (`db::one_time_links` stores them).
 
+use super::Actor;
 use crate::auth::{random_secret, token_hash};
+use crate::db::accounts::Account;
 use crate::db::audit::NewEntry;
 use crate::db::one_time_links::LinkKind;
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::{deliver, public_link, Delivery, Mail};
+use crate::AppState;
 use pocketfolio_core::apprenticeship::long_date;
+use serde_json::json;
 
 /// How long a link works: long enough for someone who is away for a week or two.
 pub const LINK_DAYS: i64 = 14;
@@ -39,6 +44,97 @@ pub async fn open<L: LinkKind>(db: &Db, token: &str, ask: &str) -> ApiResult<L> 
     link.ok_or(ApiError::NotFound("This link"))
 }
 
+/// A link made for someone without an account, and what became of the mail carrying it.
+#[derive(Debug, Clone)]
+pub struct SentLink {
+    /// The link's path on this centre, its token inside: shown to the member of staff only
+    /// when it must be passed on by hand.
+    pub path: String,
+    /// Mailed, not mailed (no relay), or failed.
+    pub delivery: Delivery,
+    /// When the link stops working (ms).
+    pub expires_ms: i64,
+}
+
+/// Who a link is mailed to.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    /// Their name.
+    pub name: &'a str,
+    /// Their email address.
+    pub email: &'a str,
+}
+
+/// What a send is audited as: the action (`….send`), its target and learner.
+#[derive(Debug, Clone, Copy)]
+pub struct SendAudit<'a> {
+    /// Who made the link.
+    pub actor: &'a Account,
+    /// The audit action.
+    pub action: &'a str,
+    /// The audit target.
+    pub target: &'a str,
+    /// The learner it concerns.
+    pub learner_id: &'a str,
+}
+
+/// Mails the link at `path` to `to` when the centre has a relay and knows its public address
+/// (`write` makes the subject and body around the link's full address), and audits what
+/// became of it. The link is stored and works whatever became of the mail, so a failed send
+/// is a [`Delivery`], never an error; only the audit entry can fail.
+pub async fn send(
+    state: &AppState,
+    to: Recipient<'_>,
+    path: String,
+    expires_ms: i64,
+    audit: SendAudit<'_>,
+    write: impl FnOnce(&str) -> (String, String),
+) -> ApiResult<SentLink> {
+    let delivery = match (
+        state.config.mailer.as_ref(),
+        public_link(state.config.public_url.as_deref(), &path),
+    ) {
+        (None, _) => Delivery::NotConfigured,
+        (Some(_), None) => Delivery::Failed {
+            to: to.email.to_string(),
+            reason: "The centre does not know its public address (PF_PUBLIC_URL), so a link \
+                     in a mail would not open."
+                .into(),
+        },
+        (Some(mailer), Some(url)) => {
+            let (subject, body) = write(&url);
+            let mail = Mail {
+                to_name: to.name.to_string(),
+                to_email: to.email.to_string(),
+                subject,
+                body,
+            };
+            deliver(Some(mailer), &mail).await
+        }
+    };
+    let sent = delivery.audit_json();
+    let entry = Actor::Account(audit.actor).entry(
+        audit.action,
+        audit.target,
+        Some(audit.learner_id),
+        &json!(null),
+        &sent,
+    );
+    state.db.add_audit(&entry).await?;
+    Ok(SentLink {
+        path,
+        delivery,
+        expires_ms,
+    })
+}
+
+/// The day a link stops working, in words.
+pub fn last_day(expires_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(expires_ms)
+        .map(|t| long_date(t.date_naive()))
+        .unwrap_or_default()
+}
+
 /// [`usable`] for a stored link of any kind.
 pub fn judge<L: LinkKind>(link: Option<&L>, now: i64, ask: &str) -> ApiResult<()> {
     usable(
@@ -63,11 +159,9 @@ pub fn usable(link: Option<(Option<i64>, i64)>, now: i64, ask: &str) -> ApiResul
         )));
     }
     if expires_ms <= now {
-        let day = chrono::DateTime::from_timestamp_millis(expires_ms)
-            .map(|t| long_date(t.date_naive()))
-            .unwrap_or_default();
         return Err(ApiError::Gone(format!(
-            "This link expired on {day}. Ask {ask} for a new link."
+            "This link expired on {}. Ask {ask} for a new link.",
+            last_day(expires_ms)
         )));
     }
     Ok(())

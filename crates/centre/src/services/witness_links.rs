@@ -5,7 +5,9 @@
 //! signature. The link works once, for the witness signature that stood when it was made,
 //! until it expires; every request, send, opening and answer is audited.
 
-use super::one_time_link::{self, expiry, judge, looks_like_email};
+use super::one_time_link::{
+    self, expiry, judge, last_day, looks_like_email, Recipient, SendAudit, SentLink,
+};
 use super::review_signing::refused;
 use super::Actor;
 use crate::auth::token_hash;
@@ -14,7 +16,6 @@ use crate::db::evidence::CENTRE_NODE;
 use crate::db::witness_links::{WitnessLink, WitnessUse};
 use crate::db::{now_ms, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{deliver, public_link, Delivery, Mail};
 use crate::AppState;
 use pocketfolio_core::evidence::{confirm_witness, standing_witness_signature, WITNESS_CONTACT};
 use pocketfolio_core::model::EvidenceKind;
@@ -25,17 +26,8 @@ use serde_json::json;
 /// Who gives a witness a new link.
 const ASK: &str = "the learner's assessor";
 
-/// A request made: the link's path (its token inside, shown only when it must be passed on by
-/// hand) and what became of the mail.
-#[derive(Debug, Clone)]
-pub struct Requested {
-    /// `/witness/<token>`.
-    pub path: String,
-    /// Mailed, not mailed (no relay), or failed.
-    pub delivery: Delivery,
-    /// When the link stops working (ms).
-    pub expires_ms: i64,
-}
+/// A request made: the link's path (`/witness/<token>`) and what became of the mail.
+pub type Requested = SentLink;
 
 /// The email address the witness gave as their contact, when it is one: what the assessor's
 /// form offers first.
@@ -103,22 +95,26 @@ pub async fn request_confirmation(
         &after,
     );
     let token = one_time_link::make(&state.db, &link, Some(&actor.id), &entry).await?;
-    let path = format!("/witness/{token}");
-    let delivery = send(state, &link, &learner.display_name, &record.title, &path).await;
-    let sent = delivery.audit_json();
-    let entry = Actor::Account(actor).entry(
-        "witness.link.send",
-        &target,
-        Some(learner_id),
-        &json!(null),
-        &sent,
-    );
-    state.db.audit_witness_link(&entry).await?;
-    Ok(Requested {
-        path,
-        delivery,
-        expires_ms: link.expires_ms,
-    })
+    let to = Recipient {
+        name: &link.witness_name,
+        email: &link.witness_email,
+    };
+    let audit = SendAudit {
+        actor,
+        action: "witness.link.send",
+        target: &target,
+        learner_id,
+    };
+    let (learner, title) = (&learner.display_name, &record.title);
+    one_time_link::send(
+        state,
+        to,
+        format!("/witness/{token}"),
+        link.expires_ms,
+        audit,
+        |url| witness_mail(&link, learner, title, url),
+    )
+    .await
 }
 
 /// The statement and the assessor signatures kept apart from it; a witness testimony only.
@@ -146,28 +142,8 @@ async fn testimony(
     Ok((record, held))
 }
 
-/// Mails the link when the centre has a relay and knows its public address.
-async fn send(
-    state: &AppState,
-    link: &WitnessLink,
-    learner: &str,
-    title: &str,
-    path: &str,
-) -> Delivery {
-    let Some(mailer) = state.config.mailer.as_ref() else {
-        return Delivery::NotConfigured;
-    };
-    let Some(url) = public_link(state.config.public_url.as_deref(), path) else {
-        return Delivery::Failed {
-            to: link.witness_email.clone(),
-            reason: "The centre does not know its public address (PF_PUBLIC_URL), so a link \
-                     in a mail would not open."
-                .into(),
-        };
-    };
-    let expires = chrono::DateTime::from_timestamp_millis(link.expires_ms)
-        .map(|t| pocketfolio_core::apprenticeship::long_date(t.date_naive()))
-        .unwrap_or_default();
+/// The mail asking the witness to confirm: its subject and body.
+fn witness_mail(link: &WitnessLink, learner: &str, title: &str, url: &str) -> (String, String) {
     let body = format!(
         "Dear {name},\n\n\
          You signed a witness statement on {learner}'s phone about their work: \"{title}\".\n\
@@ -176,14 +152,12 @@ async fn send(
          The link works once and stops working on {expires}. You do not need an account.\n\
          If you did not sign a witness statement for {learner}, open the link and say so.\n",
         name = link.witness_name,
+        expires = last_day(link.expires_ms),
     );
-    let mail = Mail {
-        to_name: link.witness_name.clone(),
-        to_email: link.witness_email.clone(),
-        subject: format!("Please confirm your witness statement for {learner}"),
+    (
+        format!("Please confirm your witness statement for {learner}"),
         body,
-    };
-    deliver(Some(mailer), &mail).await
+    )
 }
 
 /// What the witness's link opens: the link and the statement as it stands. Refused plainly

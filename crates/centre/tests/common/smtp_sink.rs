@@ -2,10 +2,15 @@
 //! the centre's mailer to hand it mail, keeps every message, and can be told to refuse mail,
 //! so a test reads the link a mail carries or sees a refused send handled.
 
+use pocketfolio_centre::mail::{Mailer, SmtpSettings, SmtpTls};
+use pocketfolio_centre::Config;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+
+/// The public address a centre mailing through the sink gives ([`SmtpSink::config`]).
+pub const PUBLIC_URL: &str = "https://centre.example.ac.uk";
 
 /// One mail as the sink received it.
 #[derive(Debug, Clone)]
@@ -65,6 +70,27 @@ impl SmtpSink {
     /// unavailable"), or accept mail again with `None`.
     pub fn refuse_with(&self, reply: Option<&str>) {
         *self.refuse.lock().unwrap() = reply.map(str::to_string);
+    }
+
+    /// The centre's settings for mailing through this sink, with [`PUBLIC_URL`] as the
+    /// centre's public address (so a mailed link can be read back as a path).
+    pub fn config(&self) -> Config {
+        let mailer = Mailer::new(&SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: Some(self.port),
+            from: "Pocketfolio <no-reply@centre.example.ac.uk>".into(),
+            username: None,
+            password: None,
+            tls: SmtpTls::None,
+        })
+        .unwrap();
+        Config {
+            sign_in_burst: 1000,
+            sign_in_refill_ms: 1,
+            public_url: Some(PUBLIC_URL.into()),
+            mailer: Some(mailer),
+            ..Config::default()
+        }
     }
 
     /// Every mail taken so far.
