@@ -201,4 +201,25 @@ mod tests {
         );
         assert!(err.contains("example 2 (\"\") has no note"), "{err}");
     }
+
+    #[test]
+    fn a_requirement_naming_an_unknown_criterion_or_group_fails() {
+        let err = load_with("phrases.json", |v| {
+            v["requires"] = serde_json::json!([
+                {"criteria": ["no/such/criterion"], "any": ["@no_such_group"]},
+                {"criteria": ["negotiate/lo3/ac3.5"], "any": []}
+            ]);
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("requirement 1 names unknown criterion 'no/such/criterion'"),
+            "{err}"
+        );
+        assert!(
+            err.contains("requirement 1 names unknown synonym group '@no_such_group'"),
+            "{err}"
+        );
+        assert!(err.contains("requirement 2 has no phrase"), "{err}");
+    }
 }

@@ -2,10 +2,12 @@
 //! files under `assets/content/` (see its README) and checked here.
 
 mod builtin;
+mod criterion_model;
 mod declaration;
 mod enrolment;
 mod examples;
 mod lint;
+mod note_features;
 mod official;
 mod pack;
 mod phrase_match;
@@ -14,12 +16,14 @@ mod validate;
 mod words;
 
 pub use builtin::{builtin, BUILTIN_FILES};
+pub use criterion_model::{CriterionModel, CriterionScore};
 pub use declaration::{current_declaration, declaration, Declaration, DECLARATIONS};
 pub use enrolment::{
     enrolled_first, resolve_units, suggestion_units, EnrolledFirst, Enrolment, EnrolmentError,
     EnrolmentSource,
 };
-pub use examples::{ExampleIndex, ExampleVote, WorkedExample};
+pub use examples::WorkedExample;
+pub use note_features::NoteFeatures;
 pub use official::{
     parse_official_file, with_official_refs, LineProblem, OfficialFileError, OFFICIAL_FILE_HEADER,
 };
@@ -28,4 +32,4 @@ pub use pack::{
     TemplateField, WitnessPrompts,
 };
 pub use phrase_match::{Note, Pattern, Synonyms};
-pub use phrases::{mentions, PhraseRule};
+pub use phrases::{mentions, PhraseRule, Requirement};

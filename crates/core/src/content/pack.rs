@@ -1,8 +1,9 @@
 //! The pack file formats, and loading them into one checked bundle.
 
-use super::examples::{ExampleIndex, WorkedExample};
+use super::criterion_model::CriterionModel;
+use super::examples::WorkedExample;
 use super::phrase_match::Synonyms;
-use super::phrases::{PhraseRule, PhrasesFile};
+use super::phrases::{PhraseRule, PhrasesFile, Requirement};
 use crate::model::{
     CardKind, Criterion, CriterionKind, EvidenceKind, LearningOutcome, NoteFields, Qualification,
     Unit,
@@ -254,13 +255,15 @@ pub struct ContentBundle {
     pub witness_prompts: Vec<WitnessPrompts>,
     /// Plain-word phrases that point to criteria, for suggestions.
     pub phrases: Vec<PhraseRule>,
+    /// What a criterion's note must mention before it is suggested.
+    pub requirements: Vec<Requirement>,
     /// The synonym groups the phrases name (`@upset`).
     pub synonyms: Synonyms,
     /// Worked examples: plain-words notes and the criteria an assessor linked.
     pub examples: Vec<WorkedExample>,
-    /// The examples indexed for finding the ones like a note, built on first use: a device
-    /// installing the pack never needs it.
-    pub(crate) example_index: OnceLock<ExampleIndex>,
+    /// The suggester's model, trained on the examples on first use: a device installing the
+    /// pack never needs it.
+    pub(crate) criterion_model: OnceLock<CriterionModel>,
 }
 
 impl ContentBundle {
@@ -299,6 +302,7 @@ impl ContentBundle {
             bundle.phrases = p.phrases;
             bundle.synonyms = Synonyms::new(&p.synonyms);
             bundle.examples = p.examples;
+            bundle.requirements = p.requires;
         }
         Ok(bundle)
     }
@@ -341,10 +345,10 @@ impl ContentBundle {
         }
     }
 
-    /// The worked examples, indexed for finding the ones like a note.
-    pub fn example_index(&self) -> &ExampleIndex {
-        self.example_index
-            .get_or_init(|| ExampleIndex::new(&self.examples, &self.synonyms))
+    /// The suggester's model, trained on every worked example.
+    pub fn criterion_model(&self) -> &CriterionModel {
+        self.criterion_model
+            .get_or_init(|| CriterionModel::train(&self.examples, &self.synonyms, |_| false))
     }
 
     /// All notes with their deck.

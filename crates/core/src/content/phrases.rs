@@ -15,9 +15,34 @@ pub(crate) struct PhrasesFile {
     #[serde(default)]
     pub(crate) synonyms: BTreeMap<String, Vec<String>>,
     pub(crate) phrases: Vec<PhraseRule>,
-    /// Notes with the criteria an assessor linked, for the suggester's nearest-example vote.
+    /// What a criterion's note must mention before it can be suggested at all.
+    #[serde(default)]
+    pub(crate) requires: Vec<Requirement>,
+    /// Notes with the criteria an assessor linked, which the suggester's model learns from.
     #[serde(default)]
     pub(crate) examples: Vec<WorkedExample>,
+}
+
+/// A context rule for the model: `criteria` are suggested only for a note that uses one of
+/// `any`. Some criteria ask for one act the model cannot be trusted to see from likeness alone:
+/// recording an outcome needs the note to say it was written down or confirmed, however much
+/// the rest of it reads like a deal that was.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// The criteria this holds back.
+    pub criteria: Vec<String>,
+    /// One of these phrases (patterns, as in a rule) must be in the note.
+    pub any: Vec<String>,
+}
+
+impl Requirement {
+    /// Whether `note` meets the requirement.
+    pub fn met(&self, synonyms: &Synonyms, note: &Note) -> bool {
+        self.any
+            .iter()
+            .any(|p| synonyms.find(&Pattern::parse(p), note).is_some())
+    }
 }
 
 fn one() -> f32 {

@@ -179,6 +179,19 @@ impl ContentBundle {
                 problems.push(format!("{place} names unknown criterion '{c}'"));
             }
         }
+        for (i, r) in self.requirements.iter().enumerate() {
+            let place = format!("requirement {}", i + 1);
+            let patterns: Vec<Pattern> = r.any.iter().map(|p| Pattern::parse(p)).collect();
+            if r.any.is_empty() || r.criteria.is_empty() || patterns.iter().any(Pattern::is_empty) {
+                problems.push(format!("{place} has no phrase or no criterion"));
+            }
+            for p in &patterns {
+                self.check_groups(&place, p, problems);
+            }
+            for c in r.criteria.iter().filter(|c| !criteria.contains(c.as_str())) {
+                problems.push(format!("{place} names unknown criterion '{c}'"));
+            }
+        }
         for (i, example) in self.examples.iter().enumerate() {
             let place = format!("example {} (\"{}\")", i + 1, first_words(&example.note));
             if example.note.trim().is_empty() {

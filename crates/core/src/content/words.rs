@@ -2,98 +2,21 @@
 
 use std::collections::BTreeSet;
 
-/// Words that carry no topic of their own in this pack: grammar, and words so common in every
-/// unit ("customer", "service", "negotiation") that sharing them says nothing.
-const STOP: &[&str] = &[
-    "a",
-    "about",
-    "after",
-    "again",
-    "all",
-    "also",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "being",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "each",
-    "every",
-    "for",
-    "from",
-    "had",
-    "has",
-    "have",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "just",
-    "may",
-    "more",
-    "most",
-    "must",
-    "my",
-    "no",
-    "not",
-    "of",
-    "on",
-    "one",
-    "or",
-    "other",
-    "our",
-    "out",
-    "over",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "to",
-    "up",
-    "us",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
+/// Grammar: words that carry no topic anywhere.
+const GRAMMAR: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "each",
+    "every", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it",
+    "its", "just", "may", "more", "most", "must", "my", "no", "not", "of", "on", "one", "or",
+    "other", "our", "out", "over", "should", "so", "some", "such", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "to", "up", "us", "very", "was",
+    "we", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "would",
+    "you", "your",
+];
+
+/// Words so common in every unit of this pack ("customer", "service", "negotiation") that two
+/// texts sharing them have nothing in common; a model that weighs words can still use them.
+const COMMON_HERE: &[&str] = &[
     "customer",
     "service",
     "negotiation",
@@ -186,7 +109,21 @@ pub fn content_stems_in_order(text: &str) -> Vec<String> {
         })
         .filter(|w| w.chars().count() >= 3)
         .map(stem)
-        .filter(|s| !STOP.contains(&s.as_str()))
+        .filter(|s| !GRAMMAR.contains(&s.as_str()) && !COMMON_HERE.contains(&s.as_str()))
+        .collect()
+}
+
+/// The stems of `text`'s words, grammar dropped but the pack's common words kept: what a
+/// model that learns each word's weight reads.
+pub fn model_stems(text: &str) -> BTreeSet<String> {
+    words(text)
+        .flat_map(|w| {
+            let parts = w.split('-').filter(|p| !p.is_empty() && w.contains('-'));
+            std::iter::once(w).chain(parts)
+        })
+        .filter(|w| w.chars().count() >= 3)
+        .map(stem)
+        .filter(|s| !GRAMMAR.contains(&s.as_str()))
         .collect()
 }
 

@@ -34,10 +34,6 @@ mod suggest;
 #[cfg(test)]
 mod suggest_cases;
 #[cfg(test)]
-mod suggest_held_out;
-#[cfg(test)]
-mod suggest_held_out_7;
-#[cfg(test)]
 mod suggest_held_out_8;
 #[cfg(test)]
 mod suggest_measure;

@@ -135,5 +135,5 @@ fn suggester_on_the_eighth_held_out_set_is_reported() {
         Scope::LearnersQualification,
         false,
     );
-    assert!(all.recall > 0.0 && enrolled.recall > 0.0);
+    assert!(all.recall() > 0.0 && enrolled.recall() > 0.0);
 }

@@ -1,12 +1,14 @@
 //! Measuring the criteria suggester on a set of plain-words notes: recall (the right criteria
 //! found among those shown) and precision (those shown that are right), both over the whole
-//! set. The tuning notes are the pack's worked examples (`phrases.json`, measured by
-//! `suggest_cases.rs` with each note's own example left out of the vote); the held-out sets
-//! (`suggest_held_out*.rs`) are never tuned against. Run
+//! set. The development notes are the pack's worked examples (`phrases.json`, measured by
+//! `suggest_cases.rs` one written set at a time, with the model trained on the others); the
+//! held-out set (`suggest_held_out_8.rs`) is never tuned against. Run
 //! `cargo test -p pocketfolio-core suggester_ -- --nocapture` for the figures.
 
 use super::pack;
-use super::suggest::suggest_leaving_out;
+use super::suggest::suggest_with_model;
+use crate::content::CriterionModel;
+use std::collections::BTreeMap;
 
 pub(super) const N: &str = "negotiate/";
 pub(super) const RR: &str = "retail-relationships/";
@@ -32,12 +34,10 @@ const QUALIFICATIONS: &[&[&str]] = &[
     &["retail-relationships", "retail-reliable-service"],
 ];
 
-/// One note to measure on: what it says, the criteria an assessor would link, and which
-/// worked example it is (left out of the vote), if it is one.
+/// One note to measure on: what it says and the criteria an assessor would link.
 pub(super) struct Sample<'a> {
     note: &'a str,
     want: Vec<String>,
-    own_example: Option<usize>,
 }
 
 /// A written set's notes.
@@ -47,42 +47,70 @@ pub(super) fn samples(cases: &[Case]) -> Vec<Sample<'_>> {
         .map(|(note, want)| Sample {
             note,
             want: want.iter().map(|(u, c)| format!("{u}{c}")).collect(),
-            own_example: None,
         })
         .collect()
 }
 
-/// The pack's worked examples, each to be measured without its own vote.
-pub(super) fn examples() -> Vec<Sample<'static>> {
+/// The pack's worked examples from written set `set`.
+pub(super) fn examples_of_set(set: u32) -> Vec<Sample<'static>> {
     pack()
         .examples
         .iter()
-        .enumerate()
-        .map(|(i, e)| Sample {
+        .filter(|e| e.set == Some(set))
+        .map(|e| Sample {
             note: &e.note,
             want: e.criteria.clone(),
-            own_example: Some(i),
         })
         .collect()
 }
 
-/// Recall and precision over a set, with the notes that were not exactly right.
-#[derive(Debug)]
+/// The model trained on every worked example except those of written set `set`.
+pub(super) fn model_without_set(set: u32) -> CriterionModel {
+    CriterionModel::train(&pack().examples, &pack().synonyms, |e| e.set == Some(set))
+}
+
+/// Counts over a set, with the notes that were not exactly right.
+#[derive(Debug, Default)]
 pub(super) struct Figures {
-    pub recall: f64,
-    pub precision: f64,
+    /// Right criteria shown.
+    pub right: usize,
+    /// Right criteria, shown or not.
+    pub expected: usize,
+    /// Criteria shown.
+    pub shown: usize,
+    /// Notes run (a note with no right criteria runs once per qualification when enrolled).
+    pub runs: usize,
+    /// Unit → (right shown, right, shown) among that unit's criteria.
+    pub by_unit: BTreeMap<String, (usize, usize, usize)>,
     pub misses: Vec<String>,
 }
 
-pub(super) fn measure(set: &[Sample], scope: Scope) -> Figures {
-    let (mut right, mut expected, mut shown) = (0usize, 0usize, 0usize);
-    let mut misses = Vec::new();
-    for Sample {
-        note,
-        want,
-        own_example,
-    } in set
-    {
+impl Figures {
+    pub fn recall(&self) -> f64 {
+        self.right as f64 / self.expected.max(1) as f64
+    }
+
+    pub fn precision(&self) -> f64 {
+        self.right as f64 / self.shown.max(1) as f64
+    }
+
+    /// Adds `other`'s counts, for figures pooled over several sets.
+    pub fn add(&mut self, other: Figures) {
+        self.right += other.right;
+        self.expected += other.expected;
+        self.shown += other.shown;
+        self.runs += other.runs;
+        for (unit, (r, e, s)) in other.by_unit {
+            let mine = self.by_unit.entry(unit).or_default();
+            *mine = (mine.0 + r, mine.1 + e, mine.2 + s);
+        }
+        self.misses.extend(other.misses);
+    }
+}
+
+pub(super) fn measure(set: &[Sample], scope: Scope, model: &CriterionModel) -> Figures {
+    let mut f = Figures::default();
+    for Sample { note, want } in set {
         let scopes: Vec<Vec<String>> = match scope {
             Scope::AllUnits => vec![Vec::new()],
             Scope::LearnersQualification => QUALIFICATIONS
@@ -98,49 +126,83 @@ pub(super) fn measure(set: &[Sample], scope: Scope) -> Figures {
         };
         for units in scopes {
             let got: Vec<String> =
-                suggest_leaving_out(pack(), &pack().criteria, None, note, &units, *own_example)
+                suggest_with_model(pack(), model, &pack().criteria, None, note, &units)
                     .into_iter()
                     .map(|s| s.criterion_id)
                     .collect();
             let hits = got.iter().filter(|g| want.contains(g)).count();
-            right += hits;
-            expected += want.len();
-            shown += got.len();
+            f.right += hits;
+            f.expected += want.len();
+            f.shown += got.len();
+            f.runs += 1;
+            let unit = |id: &String| id.split('/').next().unwrap_or_default().to_string();
+            for g in &got {
+                let u = f.by_unit.entry(unit(g)).or_default();
+                u.2 += 1;
+                u.0 += usize::from(want.contains(g));
+            }
+            for w in want {
+                f.by_unit.entry(unit(w)).or_default().1 += 1;
+            }
             if hits != want.len() || hits != got.len() {
-                misses.push(format!("{note}\n  wanted {want:?}\n  shown  {got:?}"));
+                f.misses
+                    .push(format!("{note}\n  wanted {want:?}\n  shown  {got:?}"));
             }
         }
     }
-    Figures {
-        recall: right as f64 / expected.max(1) as f64,
-        precision: right as f64 / shown.max(1) as f64,
-        misses,
-    }
+    f
 }
 
-/// Prints a set's figures (and its misses, so a tuning run can see them) and returns them.
-pub(super) fn report(name: &str, set: &[Sample], scope: Scope, show_misses: bool) -> Figures {
-    let started = std::time::Instant::now();
-    let f = measure(set, scope);
-    let runs = match scope {
-        Scope::AllUnits => set.len(),
-        // A note with no right criteria runs once per qualification.
-        Scope::LearnersQualification => {
-            set.len() + set.iter().filter(|s| s.want.is_empty()).count()
-        }
-    };
+/// Prints a set's figures (and its misses, when `show_misses`, so a development run can see
+/// them), with the time a note took.
+pub(super) fn print(
+    name: &str,
+    f: &Figures,
+    scope: Scope,
+    started: std::time::Instant,
+    show_misses: bool,
+) {
     eprintln!(
-        "suggester on {} {name} notes ({scope:?}): recall {:.0}%, precision {:.0}%, {:.2} ms a note",
-        set.len(),
-        f.recall * 100.0,
-        f.precision * 100.0,
-        started.elapsed().as_secs_f64() * 1000.0 / runs.max(1) as f64
+        "suggester on {name} ({scope:?}): recall {:.0}% ({}/{}), precision {:.0}% ({}/{}), {:.2} ms a note",
+        f.recall() * 100.0,
+        f.right,
+        f.expected,
+        f.precision() * 100.0,
+        f.right,
+        f.shown,
+        started.elapsed().as_secs_f64() * 1000.0 / f.runs.max(1) as f64
     );
+    for (unit, (right, expected, shown)) in &f.by_unit {
+        eprintln!(
+            "  {unit}: recall {:.0}% ({right}/{expected}), precision {:.0}% ({right}/{shown})",
+            *right as f64 * 100.0 / (*expected).max(1) as f64,
+            *right as f64 * 100.0 / (*shown).max(1) as f64,
+        );
+    }
     if show_misses {
         for m in &f.misses {
             eprintln!("{m}");
         }
     }
+}
+
+/// Measures a written set against the pack's model, prints the figures and returns them.
+pub(super) fn report(name: &str, set: &[Sample], scope: Scope, show_misses: bool) -> Figures {
+    let training = std::time::Instant::now();
+    let model = pack().criterion_model();
+    eprintln!(
+        "suggester's model ready in {:.1} ms (trained on first use)",
+        training.elapsed().as_secs_f64() * 1000.0
+    );
+    let started = std::time::Instant::now();
+    let f = measure(set, scope, model);
+    print(
+        &format!("{} {name} notes", set.len()),
+        &f,
+        scope,
+        started,
+        show_misses,
+    );
     f
 }
 
@@ -161,7 +223,9 @@ fn a_note_with_nothing_to_find_counts_against_precision_only() {
     let f = measure(
         &samples(&[("", &[]), ("", &[(N, "lo3/ac3.4")])]),
         Scope::AllUnits,
+        pack().criterion_model(),
     );
-    assert_eq!(f.recall, 0.0);
+    assert_eq!(f.recall(), 0.0);
+    assert_eq!((f.expected, f.shown), (1, 0));
     assert_eq!(f.misses.len(), 1);
 }
