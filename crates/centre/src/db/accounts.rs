@@ -33,6 +33,17 @@ impl Role {
         }
     }
 
+    /// Whether the role is the centre's own staff (an assessor or an administrator): who may
+    /// decide, record and manage a learner's work. Written as a full match so that a new role
+    /// (an employer's, say) must be placed here, rather than slipping past a list of the roles
+    /// refused.
+    pub fn is_staff(self) -> bool {
+        match self {
+            Role::Admin | Role::Assessor => true,
+            Role::Learner | Role::Eqa => false,
+        }
+    }
+
     /// Reads the stored form.
     pub fn parse(text: &str) -> Option<Role> {
         match text {
@@ -512,5 +523,19 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Role;
+
+    #[test]
+    fn only_assessors_and_administrators_are_staff() {
+        let staff: Vec<Role> = [Role::Admin, Role::Assessor, Role::Learner, Role::Eqa]
+            .into_iter()
+            .filter(|r| r.is_staff())
+            .collect();
+        assert_eq!(staff, [Role::Admin, Role::Assessor]);
     }
 }

@@ -7,7 +7,7 @@ use super::one_time_link::{self, expiry, judge, last_day, Recipient, SendAudit, 
 use super::review_signing::{made_on_centre, refused};
 use super::Actor;
 use crate::auth::token_hash;
-use crate::db::accounts::{Account, Role};
+use crate::db::accounts::Account;
 use crate::db::employers::{EmployerContact, EmployerLink};
 use crate::db::progress_reviews::{ReviewAudit, StoredReview};
 use crate::db::{now_ms, Db};
@@ -24,7 +24,7 @@ pub(super) const ASK: &str = "the training provider";
 const MAX_CONTACT_CHARS: usize = 200;
 
 pub(super) fn check_staff(actor: &Account) -> ApiResult<()> {
-    if matches!(actor.role, Role::Learner | Role::Eqa) {
+    if !actor.role.is_staff() {
         return Err(ApiError::forbidden(
             "Only the learner's assessor or an administrator manages the employer's part.",
         ));

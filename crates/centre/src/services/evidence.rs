@@ -3,7 +3,7 @@
 //! file turns them into the change `db/` stores, and `db/` stores it under the learner's lock,
 //! so a check and the change it allows cannot be split by another request.
 
-use crate::db::accounts::{Account, Role};
+use crate::db::accounts::Account;
 use crate::db::evidence::{AssessorChange, EvidenceView, Missing};
 use crate::db::Db;
 use crate::error::ApiError;
@@ -104,7 +104,7 @@ pub async fn sign_off(
 
 /// Refuses learners, and ids that name no item (as absent).
 fn staff_item(assessor: &Account, item_id: &str) -> Result<EvidenceId, EvidenceError> {
-    if matches!(assessor.role, Role::Learner | Role::Eqa) {
+    if !assessor.role.is_staff() {
         return Err(EvidenceError::NotStaff);
     }
     EvidenceId::parse(item_id).map_err(|_| Missing::Item.into())

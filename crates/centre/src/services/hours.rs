@@ -4,7 +4,7 @@
 //! the checks, progress) are the core's.
 
 use super::Actor;
-use crate::db::accounts::{Account, Role};
+use crate::db::accounts::Account;
 use crate::db::hours::LearnerEntry;
 use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
@@ -64,7 +64,7 @@ pub async fn decide(
     verdict: Verdict,
     reason: &str,
 ) -> ApiResult<HoursDecision> {
-    if matches!(actor.role, Role::Learner | Role::Eqa) {
+    if !actor.role.is_staff() {
         return Err(ApiError::forbidden(NOT_STAFF));
     }
     let reason = reason.trim();
@@ -159,7 +159,7 @@ pub async fn set_programme(
     learner_id: &str,
     programme: &Programme,
 ) -> ApiResult<()> {
-    if matches!(actor.role, Role::Learner | Role::Eqa) {
+    if !actor.role.is_staff() {
         return Err(ApiError::forbidden(NOT_STAFF));
     }
     db.get_learner(&actor.scope(), learner_id)

@@ -5,7 +5,7 @@
 
 use super::hours::{learner_hours, today};
 use super::Actor;
-use crate::db::accounts::{Account, Role};
+use crate::db::accounts::Account;
 use crate::db::progress_reviews::StoredReview;
 use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
@@ -111,7 +111,7 @@ pub(crate) async fn compose(
     id: ProgressReviewId,
     input: ReviewInput,
 ) -> ApiResult<ProgressReview> {
-    if matches!(actor.role, Role::Learner | Role::Eqa) {
+    if !actor.role.is_staff() {
         return Err(ApiError::forbidden(
             "Only the learner's assessor or an administrator may record a progress review.",
         ));

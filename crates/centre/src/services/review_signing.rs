@@ -4,7 +4,7 @@
 //! checks who may act and stores the result with its audit entry.
 
 use super::progress_reviews::{compose, ReviewInput};
-use crate::db::accounts::{Account, Role};
+use crate::db::accounts::Account;
 use crate::db::evidence::CENTRE_NODE;
 use crate::db::progress_reviews::ReviewAudit;
 use crate::db::{now_ms, Db};
@@ -39,7 +39,7 @@ pub(crate) fn refused(error: SigningError, field: &str) -> ApiError {
 }
 
 fn check_staff(actor: &Account) -> ApiResult<()> {
-    if matches!(actor.role, Role::Learner | Role::Eqa) {
+    if !actor.role.is_staff() {
         return Err(ApiError::forbidden(
             "Only the learner's assessor or an administrator signs a progress review for the \
              training provider.",

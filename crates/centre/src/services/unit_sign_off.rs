@@ -5,7 +5,7 @@
 //! (`db::unit_sign_offs::take_acknowledgement`).
 
 use super::review_signing::refused;
-use crate::db::accounts::{Account, Role};
+use crate::db::accounts::Account;
 use crate::db::evidence::CENTRE_NODE;
 use crate::db::portfolio::Reader;
 use crate::db::{now_ms, Db, Scope};
@@ -27,7 +27,7 @@ pub async fn sign_unit_off(
     learner_id: &str,
     unit_id: &str,
 ) -> ApiResult<UnitSignOff> {
-    if matches!(actor.role, Role::Learner | Role::Eqa) {
+    if !actor.role.is_staff() {
         return Err(ApiError::forbidden(
             "Only the learner's assessor or an administrator signs a unit off.",
         ));
