@@ -426,10 +426,11 @@ fn private_data(dir: &std::path::Path) -> anyhow::Result<()> {
 
 /// Prints the seal, then "verified" or "altered" and why for each file and item of the ZIP;
 /// exit code 1 when anything was altered or the seal does not hold.
-fn verify_zip(
+async fn verify_zip(
     path: &std::path::Path,
     key: Option<&str>,
     allow_unsealed: bool,
+    db: Option<&Db>,
 ) -> anyhow::Result<()> {
     use pocketfolio_core::portfolio::{verify_portfolio_zip, SealCheck, SealPublicKey};
     let expected = key.map(SealPublicKey::from_hex).transpose()?;
@@ -443,7 +444,22 @@ fn verify_zip(
             key_confirmed,
         } => {
             println!("sealed    by {signer}, key {}", key.fingerprint());
-            if !key_confirmed {
+            let known = match db {
+                Some(db) => {
+                    use pocketfolio_centre::services::export_keys::{key_holder, sealed_by};
+                    let holder = key_holder(db, key).await?;
+                    println!("          {}", sealed_by(&holder));
+                    holder != pocketfolio_centre::services::export_keys::KeyHolder::Unknown
+                }
+                None => {
+                    println!(
+                        "          no centre database here (--data-dir, --database-url), so \
+                         whose key it is cannot be told"
+                    );
+                    false
+                }
+            };
+            if !key_confirmed && !known {
                 let place = published_at
                     .as_deref()
                     .unwrap_or("the signer's published key");
@@ -578,8 +594,13 @@ async fn main() -> anyhow::Result<()> {
         allow_unsealed,
     } = &cli.command
     {
-        // Offline, like the check in the ZIP's own page: no database.
-        return verify_zip(zip, key.as_deref(), *allow_unsealed);
+        // Offline, like the check in the ZIP's own page; the centre's database, when there is
+        // one here, only names whose key sealed it (and is never created for that).
+        let db = match cli.database_url.is_some() || cli.data_dir.join("centre.db").exists() {
+            true => Some(open_db(&cli).await?),
+            false => None,
+        };
+        return verify_zip(zip, key.as_deref(), *allow_unsealed, db.as_ref()).await;
     }
     if let Command::Restore { from } = &cli.command {
         // Before anything opens (and so creates) the database.

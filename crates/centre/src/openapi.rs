@@ -107,6 +107,8 @@ fn change_body() -> serde_json::Value {
         "properties": {"declaration": {"type": "object", "required": ["version", "text_sha256"], "properties": {"version": {"type": "integer", "minimum": 1}, "text_sha256": sha256()}},
             "signer": {"type": "object", "required": ["role", "name"], "properties": {"role": {"type": "string", "enum": ["learner"]}, "name": text(MAX_NAME_BYTES)}},
             "device_ms": {"type": "integer", "minimum": 0}, "hlc": stamp()}});
+    let export_key = json!({"type": "object", "required": ["public_key"], "properties": {
+        "public_key": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$", "description": "The Ed25519 public key the device seals its portfolio exports with; not a point on the curve is 422. Registered for the pushing device; a key another device registered is left out without refusing the push, and a new key for the device keeps the one before as history."}}});
     let variant = |t: &str, v: serde_json::Value| json!({"type": "object", "required": ["t", "v"], "properties": {"t": {"type": "string", "enum": [t]}, "v": v}});
     json!({"oneOf": [
         variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
@@ -116,7 +118,8 @@ fn change_body() -> serde_json::Value {
         variant("hours_put", hours), variant("hours_deleted", uuid()),
         variant("review_signed", review_signed),
         variant("declaration_signed", declaration),
-        variant("unit_acknowledged", unit_acknowledged)]})
+        variant("unit_acknowledged", unit_acknowledged),
+        variant("export_key_registered", export_key)]})
 }
 
 wire_schema!(
@@ -261,7 +264,7 @@ mod tests {
 
     /// How many variants `ChangeBody` has. The match below stops compiling when one is added,
     /// so the count (and the document) cannot silently fall behind the protocol again.
-    const CHANGE_BODY_VARIANTS: usize = 15;
+    const CHANGE_BODY_VARIANTS: usize = 16;
     #[allow(dead_code)]
     fn every_variant_is_counted(body: &ChangeBody) {
         match body {
@@ -279,7 +282,8 @@ mod tests {
             | ChangeBody::HoursDeleted(_)
             | ChangeBody::ReviewSigned(_)
             | ChangeBody::DeclarationSigned(_)
-            | ChangeBody::UnitAcknowledged(_) => {}
+            | ChangeBody::UnitAcknowledged(_)
+            | ChangeBody::ExportKeyRegistered(_) => {}
         }
     }
 

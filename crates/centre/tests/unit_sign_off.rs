@@ -364,9 +364,19 @@ async fn withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands(
     );
     let now = db.get_unit_sign_offs(&lee.id).await.unwrap();
     assert_eq!(now.len(), 1);
-    assert_eq!(
-        now[0].earlier, held,
-        "the earlier sign-off is kept as signed"
+    // The earlier sign-off is kept as signed, with why it no longer stood, inside what the
+    // new signature covers; the unit's page lists it.
+    assert_eq!(now[0].earlier.len(), 1);
+    assert_eq!(now[0].earlier[0].signatures, held[0].signatures);
+    assert_eq!(now[0].earlier[0].met, held[0].met);
+    assert!(!now[0].earlier[0].no_longer_stood.is_empty());
+    assert!(now[0].verification().holds());
+    let listed = browser.get(&unit_page).await;
+    assert!(
+        listed.body.contains("id=\"earlier-sign-offs\"")
+            && listed.body.contains("it no longer stood"),
+        "{}",
+        listed.body
     );
     assert!(matches!(
         status_now(&c, &lee.id, &now[0]).await,

@@ -103,6 +103,7 @@ mod tests {
                         cursor: 1,
                         origin: Origin::Device { device_id: other },
                         body: PullBody::Learner(ChangeBody::EvidenceWithdrawn(withdrawn)),
+                        made_ms: None,
                     }],
                     cursor: 1,
                     more: false,

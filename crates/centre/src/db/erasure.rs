@@ -7,6 +7,7 @@ use super::Db;
 /// emptied (rows that refer to the account before the account itself).
 const LEARNER_TABLES: &[(&str, &str)] = &[
     ("tokens", "account_id"),
+    ("device_export_keys", "learner_id"),
     ("devices", "learner_id"),
     ("feed", "learner_id"),
     ("reviews", "learner_id"),

@@ -26,3 +26,14 @@ impl Db {
         Ok(secret)
     }
 }
+
+impl Db {
+    /// The public half of the centre's export key (64 hex digits), if one has been made.
+    pub async fn get_export_public_key(&self) -> Result<Option<String>, sqlx::Error> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT public_hex FROM export_key WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(k,)| k))
+    }
+}

@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod attachments;
 pub mod audit;
 mod declarations;
+pub mod device_export_keys;
 pub mod employer_hours;
 pub mod employers;
 pub mod enrolments;
@@ -134,6 +135,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("unit_sign_offs.sql")),
     (26, include_str!("employer_hours.sql")),
     (27, include_str!("witness_links.sql")),
+    (28, include_str!("device_export_keys.sql")),
+    (29, include_str!("feed_made_ms.sql")),
 ];
 
 impl Db {

@@ -10,6 +10,7 @@ use super::evidence_merge::EvidenceMerge;
 use super::params::Params;
 use super::{hours, now_ms, Db};
 use pocketfolio_core::model::Settings;
+use pocketfolio_core::portfolio::SealPublicKey;
 use pocketfolio_core::sync::protocol::{
     limits, Change, ChangeBody, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
     PushGap, PushRequest, PushResponse, ReviewRecord, SettingsRecord, Versioned,
@@ -104,8 +105,9 @@ impl Db {
         let mut pos = head;
         for chunk in fresh.chunks(150) {
             let sql = format!(
-                "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) VALUES {}",
-                Params::for_conn(&tx).rows(chunk.len(), 6)
+                "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body, made_ms) \
+                 VALUES {}",
+                Params::for_conn(&tx).rows(chunk.len(), 7)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for change in chunk {
@@ -117,7 +119,8 @@ impl Db {
                     .bind(change.id.to_string())
                     .bind(&device_id)
                     .bind(&origin)
-                    .bind(body.as_str());
+                    .bind(body.as_str())
+                    .bind(change.time_ms);
             }
             query.execute(&mut *tx).await?;
         }
@@ -135,6 +138,23 @@ impl Db {
         .bind(new_last as i64)
         .execute(&mut *tx)
         .await?;
+        // Last, as they append to the audit chain (see `audit::append`). Each key was checked
+        // by the core's push rules; parsing it again writes it in one spelling.
+        for change in &fresh {
+            let ChangeBody::ExportKeyRegistered(record) = &change.body else {
+                continue;
+            };
+            if let Ok(key) = SealPublicKey::from_hex(&record.public_key) {
+                super::device_export_keys::register(
+                    &mut tx,
+                    learner_id,
+                    &device_id,
+                    &key.to_hex(),
+                    &actor,
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(PushResponse { last_seq: new_last })
     }
@@ -158,7 +178,7 @@ impl Db {
             return Err(DbError::NoPortfolio);
         };
         let rows = sqlx::query(
-            "SELECT pos, origin, body FROM feed WHERE learner_id = $1 AND pos > $2 AND pos <= $3 \
+            "SELECT pos, origin, body, made_ms FROM feed WHERE learner_id = $1 AND pos > $2 AND pos <= $3 \
              AND (device_id IS NULL OR device_id <> $4) ORDER BY pos LIMIT $5",
         )
         .bind(learner_id)
@@ -176,6 +196,7 @@ impl Db {
             let pos: i64 = row.try_get("pos")?;
             let origin: String = row.try_get("origin")?;
             let body: String = row.try_get("body")?;
+            let made_ms: Option<i64> = row.try_get("made_ms")?;
             // A page stops at its byte cap (after at least one change), so one pull never
             // carries more than about MAX_PULL_PAGE_BYTES whatever the changes hold.
             bytes += origin.len() + body.len();
@@ -189,6 +210,7 @@ impl Db {
                     cursor: pos as u64,
                     origin,
                     body,
+                    made_ms,
                 }),
                 // A row stored before pushes were checked can hold what cannot be read back
                 // (a number beyond f32 written as null). Skip it and say so in the log, rather
@@ -464,6 +486,8 @@ async fn apply_change(
                 tracing::info!(learner_id, unit = %ack.unit_id, "unit acknowledgement left out: {why}");
             }
         }
+        // Registered after the rest of the push (see `Db::push`).
+        ChangeBody::ExportKeyRegistered(_) => {}
         ChangeBody::ReviewSigned(signature) => {
             if let Err(why) = super::progress_reviews::take_learner_signature(
                 conn,

@@ -215,12 +215,14 @@ async fn render_detail(
         .await?
         .map(|s| super::progress_reviews::overdue_html(learner_id, &s))
         .unwrap_or_default();
+    let keys = export_keys_html(&state.db.get_device_export_keys(learner_id).await?);
     let body = format!(
         r#"<h1>{name}</h1>
 <p><a class="button" href="/learners/{lid}/portfolio.zip">Download portfolio (ZIP)</a> <a class="button" href="/learners/{lid}/hours">Off-the-job hours</a></p>
 {overdue}{declaration}
 <h2>Units: criteria matrix and sign-off</h2><ul>{units}</ul>
-<h2>Evidence</h2>{table}"#,
+<h2>Evidence</h2>{table}
+{keys}"#,
         name = escape(&learner.display_name),
         lid = escape(learner_id),
         units = if units.is_empty() {
@@ -326,8 +328,17 @@ async fn render_matrix(
     let sign_offs =
         crate::services::unit_sign_off::standings(&state.db, &state.content, &scope, learner_id)
             .await?;
+    let earlier = state
+        .db
+        .get_unit_sign_offs_in_scope(&scope, learner_id)
+        .await?
+        .iter()
+        .find(|s| s.unit_id == unit.id)
+        .map(|s| s.earlier_sign_offs())
+        .unwrap_or_default();
     let sign_off = super::unit_sign_off::section(
         &crate::services::unit_sign_off::status_in(&sign_offs, &unit.id),
+        &earlier,
         learner_id,
         &unit.id,
         user,
@@ -341,6 +352,39 @@ async fn render_matrix(
         lid = escape(learner_id),
     );
     Ok(page(&unit.title, Some(user), &body))
+}
+
+/// The keys the learner's devices seal their own exports with, each with its device and when
+/// it was registered (a replaced key stays listed: exports sealed with it still name it).
+fn export_keys_html(keys: &[crate::db::device_export_keys::RegisteredKey]) -> String {
+    let rows: String = keys
+        .iter()
+        .map(|k| {
+            format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&k.device_id),
+                escape(&k.fingerprint()),
+                when(k.registered_ms),
+                k.replaced_ms
+                    .map_or("in use".to_string(), |t| format!("replaced {}", when(t))),
+            )
+        })
+        .collect();
+    let table = if keys.is_empty() {
+        "<p>No device of this learner has registered an export key yet (a device registers \
+         its key at the first sync after its first export).</p>"
+            .to_string()
+    } else {
+        format!(
+            "<table><thead><tr><th>Device</th><th>Key fingerprint</th><th>Registered</th>\
+             <th>Standing</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    format!(
+        "<section id=\"export-keys\"><h2>Devices' export keys</h2><p class=\"hint\">An export \
+         the learner makes on a device is sealed with that device's key; <code>pocketfolio-centre verify-export</code> \
+         names the device when the key is listed here.</p>{table}</section>"
+    )
 }
 
 /// Which version of the declaration of authenticity the learner signed, and how, as their

@@ -36,7 +36,7 @@ mod strategy;
 mod unit_sign_off;
 mod witness_link;
 
-pub use html::escape;
+pub use html::{escape, when};
 pub use session::PageUser;
 
 use crate::db::accounts::Role;

@@ -12,7 +12,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use pocketfolio_core::unit_sign_off::UnitSignOffStatus;
+use pocketfolio_core::unit_sign_off::{EarlierSignOff, UnitSignOffStatus};
 use serde::Deserialize;
 
 /// The badge beside a unit in a list.
@@ -38,6 +38,7 @@ fn state_name(status: &UnitSignOffStatus) -> &'static str {
 /// not signed off, the form.
 pub(super) fn section(
     status: &UnitSignOffStatus,
+    earlier: &[EarlierSignOff],
     learner_id: &str,
     unit_id: &str,
     user: &PageUser,
@@ -62,10 +63,23 @@ pub(super) fn section(
     };
     format!(
         r#"<section id="unit-sign-off" aria-labelledby="unit-sign-off-heading"><h2 id="unit-sign-off-heading">Unit sign-off</h2>
-<p>{badge} {sentence}</p>{form}</section>"#,
+<p>{badge} {sentence}</p>{earlier}{form}</section>"#,
         badge = badge(status),
         sentence = escape(&status.sentence(when)),
+        earlier = earlier_html(earlier),
     )
+}
+
+/// The earlier sign-offs the one that stands keeps (inside what its signature covers).
+fn earlier_html(earlier: &[EarlierSignOff]) -> String {
+    if earlier.is_empty() {
+        return String::new();
+    }
+    let items: String = earlier
+        .iter()
+        .map(|e| format!("<li>{}</li>", escape(&e.sentence(when))))
+        .collect();
+    format!("<p>Earlier sign-offs of this unit:</p><ul id=\"earlier-sign-offs\">{items}</ul>")
 }
 
 /// The sign-off form: only its CSRF token.

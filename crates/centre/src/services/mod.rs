@@ -14,6 +14,7 @@ pub mod employers;
 pub mod eqa;
 pub mod eqa_pack;
 pub mod evidence;
+pub mod export_keys;
 pub mod hours;
 pub mod official;
 pub mod one_time_link;

@@ -72,13 +72,17 @@ impl Collection {
             for change in &page.changes {
                 match &change.body {
                     PullBody::Learner(ChangeBody::EvidenceWithdrawn(record)) => {
-                        if col.merge_evidence_withdrawn(record)? {
+                        if col.merge_evidence_withdrawn(record, change.made_ms)? {
                             report.set_aside.push(record.id);
                         }
                     }
-                    PullBody::Learner(body) => {
-                        col.merge_learner(body, &mut cards, &mut after, &mut next_position)?
-                    }
+                    PullBody::Learner(body) => col.merge_learner(
+                        body,
+                        change.made_ms,
+                        &mut cards,
+                        &mut after,
+                        &mut next_position,
+                    )?,
                     PullBody::Assessment(record) => {
                         if col.merge_assessment(record)? {
                             report.feedback += 1;
@@ -157,9 +161,11 @@ impl Collection {
         Scheduler::new(SchedulerConfig::from_settings(settings, parameters))
     }
 
+    /// `made_ms`: when the device made the change, where the centre says.
     fn merge_learner(
         &self,
         body: &ChangeBody,
+        made_ms: Option<i64>,
         cards: &mut BTreeSet<CardId>,
         after: &mut AfterCommit,
         next_position: &mut Option<i64>,
@@ -195,15 +201,17 @@ impl Collection {
                     .add_tombstone(Stamped::Note, id.0.as_bytes(), self.clock.now_ms())?;
             }
             ChangeBody::EvidencePut(record) => self.merge_evidence(record)?,
-            ChangeBody::EvidenceDeleted(id) => self.merge_evidence_deleted(*id)?,
+            ChangeBody::EvidenceDeleted(id) => self.merge_evidence_deleted(*id, made_ms)?,
             ChangeBody::EvidenceWithdrawn(record) => {
-                self.merge_evidence_withdrawn(record)?;
+                self.merge_evidence_withdrawn(record, made_ms)?;
             }
             ChangeBody::HoursPut(record) => self.merge_hours(record)?,
             ChangeBody::HoursDeleted(id) => self.store.remove_hours(*id, self.clock.now_ms())?,
             ChangeBody::ReviewSigned(signature) => self.merge_review_signature(signature)?,
             ChangeBody::DeclarationSigned(event) => self.merge_declaration(event)?,
             ChangeBody::UnitAcknowledged(ack) => self.merge_unit_acknowledgement(ack)?,
+            // Another device's key is the centre's business: a device seals with its own.
+            ChangeBody::ExportKeyRegistered(_) => {}
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {
@@ -422,8 +430,14 @@ impl Collection {
     /// marked withdrawn, whatever version is here (the earliest withdrawal wins). True when
     /// the version here was a different one, made without seeing the withdrawal: it is kept
     /// in the item's history, not applied, and the sync reports it.
-    fn merge_evidence_withdrawn(&self, record: &EvidenceRecord) -> Result<bool> {
+    /// Shown as withdrawn when the learner withdrew (`made_ms`), not when it arrived here.
+    fn merge_evidence_withdrawn(
+        &self,
+        record: &EvidenceRecord,
+        made_ms: Option<i64>,
+    ) -> Result<bool> {
         self.observe(record.hlc)?;
+        let at = rules::withdrawal_time(made_ms, self.clock.now_ms());
         let id = record.id;
         let local = self.store.get_evidence(id)?;
         let held = self.held_evidence(id, local.as_ref())?;
@@ -440,7 +454,7 @@ impl Collection {
                 )?;
             }
             if !item.withdrawn {
-                self.history(id, LifecycleEvent::Withdrawn.summary(), json!({}))?;
+                self.history_at(id, at, LifecycleEvent::Withdrawn.summary())?;
             }
         }
         // Exactly the version withdrawn, its signature log included: nothing the learner's
@@ -453,18 +467,18 @@ impl Collection {
         self.take_learner_version(None, &withdrawn)?;
         self.store.set_withdrawal(id, &record.hlc)?;
         self.store
-            .add_tombstone(Stamped::Evidence, id.0.as_bytes(), self.clock.now_ms())?;
+            .add_tombstone(Stamped::Evidence, id.0.as_bytes(), at)?;
         Ok(set_aside)
     }
 
     /// A deletion from another device: a draft goes, a submitted item is withdrawn (kept; the
     /// tombstone marks it). Either way later versions never make it an ordinary item again.
-    fn merge_evidence_deleted(&self, id: EvidenceId) -> Result<()> {
-        let now = self.clock.now_ms();
+    fn merge_evidence_deleted(&self, id: EvidenceId, made_ms: Option<i64>) -> Result<()> {
+        let now = rules::withdrawal_time(made_ms, self.clock.now_ms());
         match self.store.get_evidence(id)? {
             Some(item) if item.withdrawn => {}
             Some(item) if item.lifecycle().removal() == Removal::Withdraw => {
-                self.history(id, LifecycleEvent::Withdrawn.summary(), json!({}))?;
+                self.history_at(id, now, LifecycleEvent::Withdrawn.summary())?;
             }
             _ => self.store.remove_evidence(id)?,
         }
@@ -540,6 +554,11 @@ impl Collection {
             summary,
             detail,
         )
+    }
+
+    /// A history line from another of the learner's devices, at the time it happened there.
+    fn history_at(&self, id: EvidenceId, time_ms: i64, summary: &str) -> Result<()> {
+        self.history_by(id, "learner (another device)", time_ms, summary, json!({}))
     }
 
     fn history_by(

@@ -94,6 +94,7 @@ mod tests {
                     review_count,
                     fitted_ms: T0 - 1_000,
                 },
+                made_ms: None,
             }],
             cursor,
             more: false,

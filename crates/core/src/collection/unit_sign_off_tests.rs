@@ -21,29 +21,34 @@ fn signed_off((item, criterion): (EvidenceId, String)) -> UnitSignOff {
             criterion,
             items: vec![item],
         }],
-        SignRequest {
-            signer: Signer {
-                role: SignerRole::Assessor,
-                name: "Ann Assessor".into(),
-                account_id: Some("ann".into()),
-                witness: None,
-            },
-            mark: Some(Mark::SignedIn {
-                account_id: "ann".into(),
-            }),
-            declaration: None,
-            made: Made {
-                device_ms: 1_000,
-                hlc: Hlc {
-                    wall_ms: 1_000,
-                    counter: 0,
-                    node: uuid::Uuid::nil(),
-                },
-                device: "centre".into(),
-            },
-        },
+        ann_signs(1_000),
     )
     .unwrap()
+}
+
+/// The assessor's request to sign at `ms`.
+fn ann_signs(ms: i64) -> SignRequest {
+    SignRequest {
+        signer: Signer {
+            role: SignerRole::Assessor,
+            name: "Ann Assessor".into(),
+            account_id: Some("ann".into()),
+            witness: None,
+        },
+        mark: Some(Mark::SignedIn {
+            account_id: "ann".into(),
+        }),
+        declaration: None,
+        made: Made {
+            device_ms: ms,
+            hlc: Hlc {
+                wall_ms: ms,
+                counter: 0,
+                node: uuid::Uuid::nil(),
+            },
+            device: "centre".into(),
+        },
+    }
 }
 
 fn device(centre: &MemoryCentre) -> (Mutex<Collection>, MemoryCentre) {
@@ -211,4 +216,71 @@ fn withdrawing_an_item_a_unit_sign_off_rests_on_means_it_no_longer_stands_on_eve
     assert_eq!(status(&tablet).label(), "Sign-off no longer stands");
     assert_eq!(centre.unit_sign_offs().len(), 1);
     assert!(centre.unit_sign_offs()[0].verification().holds());
+}
+
+/// The unit signed off again after the first sign-off stopped standing: the export lists the
+/// earlier one, with its date, assessor and why it no longer stood, in `index.html` and in
+/// `portfolio.json`; and the record as exported still verifies.
+#[test]
+fn the_export_lists_the_earlier_sign_offs_the_standing_one_keeps() {
+    use std::io::Read;
+    let centre = MemoryCentre::new();
+    let (phone, mut to_centre) = device(&centre);
+    let (item, criterion) = accepted_item(&phone, &mut to_centre, &centre);
+    let first = signed_off((item, criterion));
+    phone.lock().unwrap().delete_evidence(item).unwrap();
+    sync(&phone, &mut to_centre, &mut |_| {}).unwrap();
+    let items = vec![phone.lock().unwrap().evidence(item).unwrap()];
+    let status = first.status(&items, &[]);
+    let met = first.met.clone();
+    let second = first
+        .sign_off_again(&status, met, ann_signs(2_000))
+        .unwrap();
+    centre.put_unit_sign_off(second);
+    sync(&phone, &mut to_centre, &mut |_| {}).unwrap();
+
+    let mut zip = std::io::Cursor::new(Vec::new());
+    phone
+        .lock()
+        .unwrap()
+        .export_portfolio(&mut zip, "Lee Park")
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(zip).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let html = read("index.html");
+    let listed = html
+        .split("class=\"earlier-sign-offs\">")
+        .nth(1)
+        .expect("the earlier sign-offs are listed");
+    assert!(
+        listed.contains("Signed off by Ann Assessor on")
+            && listed.contains("it no longer stood:")
+            && listed.contains("&#39;Price talk with supplier&#39; was withdrawn on"),
+        "{listed}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read("portfolio.json")).unwrap();
+    let unit = json["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == "negotiate")
+        .unwrap();
+    let earlier = unit["earlier_sign_offs"].as_array().unwrap();
+    assert_eq!(earlier.len(), 1, "{unit}");
+    assert_eq!(earlier[0]["assessor"], "Ann Assessor");
+    assert_eq!(earlier[0]["signed_ms"], 1_000);
+    assert_eq!(
+        earlier[0]["no_longer_stood"][0]["change"]["change"],
+        "withdrawn"
+    );
+    let exported: Vec<UnitSignOff> =
+        serde_json::from_value(json["unit_sign_offs"].clone()).unwrap();
+    assert!(exported[0].verification().holds());
 }

@@ -5,11 +5,15 @@ use super::model::Portfolio;
 use super::seal::{SealKey, Sealer};
 use super::source::FolderSource;
 use super::write::{write_portfolio_zip, ExportSummary};
+use crate::collection::OpChanges;
+use crate::sync::protocol::{ChangeBody, ExportKeyRecord};
 use crate::{Collection, Result};
 use std::io::Write;
 
 /// Where the device keeps its export key (`meta`).
 const SEAL_KEY_META: &str = "export_seal_key";
+/// The public half of the export key last queued to register with the centre (`meta`).
+const SEAL_KEY_REGISTERED_META: &str = "export_seal_key_registered";
 
 impl Collection {
     /// Writes the whole portfolio to `out` as a ZIP: `index.html` (readable offline in any
@@ -43,6 +47,28 @@ impl Collection {
         let key = SealKey::generate()?;
         self.store.set_meta(SEAL_KEY_META, &key.secret_hex())?;
         Ok(key)
+    }
+
+    /// Queues the registration of this device's export key with the centre, once per key,
+    /// so the centre can say whose device sealed an export (the sync calls it before each
+    /// push). A device that has never exported has no key and registers nothing; a key made
+    /// before registration existed is registered at the next sync all the same. Returns
+    /// whether a registration was queued.
+    pub fn queue_export_key_registration(&mut self) -> Result<bool> {
+        let Some(kept) = self.store.get_meta(SEAL_KEY_META)? else {
+            return Ok(false);
+        };
+        let public_key = SealKey::from_secret_hex(&kept)?.public().to_hex();
+        if self.store.get_meta(SEAL_KEY_REGISTERED_META)?.as_deref() == Some(&public_key) {
+            return Ok(false);
+        }
+        self.transact(OpChanges::default(), |col| {
+            col.store.set_meta(SEAL_KEY_REGISTERED_META, &public_key)?;
+            col.queue_change(ChangeBody::ExportKeyRegistered(ExportKeyRecord {
+                public_key: public_key.clone(),
+            }))
+        })?;
+        Ok(true)
     }
 
     fn gather_portfolio(&self, learner: &str, source: &FolderSource) -> Result<Portfolio> {

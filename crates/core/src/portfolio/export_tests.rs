@@ -336,3 +336,30 @@ fn any_side_streams_its_portfolio_from_its_own_source_to_a_writer_that_cannot_se
     assert_eq!(json["items"][0]["stage"], "submitted");
     assert_eq!(json["items"][0]["status"], "Submitted");
 }
+
+#[test]
+fn a_device_registers_the_key_its_exports_are_sealed_with_once() {
+    use crate::sync::protocol::ChangeBody;
+    let dir = tempfile::tempdir().unwrap();
+    let mut col = Collection::open(&dir.path().join("c.db"), manual_clock()).unwrap();
+    // No export yet, so no key: nothing to register.
+    assert!(!col.queue_export_key_registration().unwrap());
+    let mut zip = Vec::new();
+    col.export_portfolio(Cursor::new(&mut zip), "Sam").unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+    let seal: crate::portfolio::Seal =
+        serde_json::from_slice(&read(&mut zip, "seal.json")).unwrap();
+    assert!(col.queue_export_key_registration().unwrap());
+    // Once per key: a second sync sends nothing more.
+    assert!(!col.queue_export_key_registration().unwrap());
+    let registered: Vec<String> = col
+        .outbox(100)
+        .unwrap()
+        .into_iter()
+        .filter_map(|c| match c.body {
+            ChangeBody::ExportKeyRegistered(r) => Some(r.public_key),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(registered, vec![seal.public_key]);
+}

@@ -107,6 +107,19 @@ fn contents(h: &mut String, p: &Portfolio) {
     h.push_str(r##"</ol><p><a href="#coverage">Criteria coverage</a></p></nav>"##);
 }
 
+/// The unit's earlier sign-offs, each with its date, assessor and why it no longer stood.
+fn earlier_sign_offs(h: &mut String, earlier: &[crate::unit_sign_off::EarlierSignOff]) {
+    if earlier.is_empty() {
+        return;
+    }
+    // A plain list, not a collapsed one: a printed portfolio shows it too.
+    h.push_str("<p>Earlier sign-offs of this unit, kept with the one above:</p><ul class=\"earlier-sign-offs\">");
+    for e in earlier {
+        let _ = write!(h, "<li>{}</li>", esc(&e.sentence(when)));
+    }
+    h.push_str("</ul>");
+}
+
 fn coverage(h: &mut String, p: &Portfolio) {
     h.push_str(r#"<section aria-labelledby="coverage"><h2 id="coverage">Criteria coverage</h2>"#);
     for (unit, rows) in &p.units {
@@ -124,6 +137,7 @@ fn coverage(h: &mut String, p: &Portfolio) {
             esc(sign_off.label()),
             esc(&sign_off.sentence(when))
         );
+        earlier_sign_offs(h, &p.earlier_unit_sign_offs(&unit.id));
         h.push_str("<table><thead><tr><th scope=\"col\">Criterion</th><th scope=\"col\">What it asks</th><th scope=\"col\">Evidence</th></tr></thead><tbody>");
         for (c, links) in rows {
             let evidence = if links.is_empty() {

@@ -8,7 +8,7 @@ use crate::model::{
     Criterion, EvidenceHistoryEntry, EvidenceItem, EvidenceLink, Stage, Unit, WitnessState,
 };
 use crate::signing::SignatureEvent;
-use crate::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
+use crate::unit_sign_off::{EarlierSignOff, UnitSignOff, UnitSignOffStatus};
 use std::collections::HashMap;
 
 /// A criterion and the items that claim it.
@@ -124,6 +124,16 @@ impl Portfolio {
             &items,
             &self.criteria,
         )
+    }
+
+    /// The unit's earlier sign-offs that no longer stood, oldest first, as the sign-off
+    /// that stands keeps them (inside what its signature covers).
+    pub fn earlier_unit_sign_offs(&self, unit_id: &str) -> Vec<EarlierSignOff> {
+        self.unit_sign_offs
+            .iter()
+            .find(|s| s.unit_id == unit_id)
+            .map(UnitSignOff::earlier_sign_offs)
+            .unwrap_or_default()
     }
 
     /// Gives every item the assessor signatures the exporter keeps apart from its log

@@ -181,6 +181,7 @@ fn portfolio_json(p: &Portfolio) -> serde_json::Value {
                 "unit": unit,
                 "criteria": rows.iter().map(|(c, links)| json!({ "criterion": c, "evidence": links })).collect::<Vec<_>>(),
                 "sign_off": p.unit_sign_off_status(&unit.id),
+                "earlier_sign_offs": p.earlier_unit_sign_offs(&unit.id),
             })
         })
         .collect();

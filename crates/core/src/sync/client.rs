@@ -126,6 +126,7 @@ pub fn sync(
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let mut refused = Vec::new();
+    lock(collection).queue_export_key_registration()?;
     upload_blobs(collection, transport, progress, &mut report, &mut refused)?;
     // A push the centre refuses (a refused attachment, or a change it will not take) blocks
     // only the changes from that one on; what the centre has for this device (feedback above

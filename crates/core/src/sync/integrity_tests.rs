@@ -275,3 +275,39 @@ fn a_draft_version_arriving_after_a_deletion_is_noted_as_that_on_the_phone() {
     assert_eq!(super::rules::VersionMerge::Deleted.note(), Some(expected));
     assert!(!notes.iter().any(|n| n.contains("superseded")), "{notes:?}");
 }
+
+/// Defect: a device that learned of a withdrawal by pull showed it as withdrawn when the pull
+/// arrived, not when the learner withdrew. Now the phone that withdrew and the phone that
+/// pulls give the same time (the item's and its history line's), a day later or not.
+#[test]
+fn a_pulled_withdrawal_shows_when_the_learner_withdrew_not_when_it_arrived() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(centre.connect());
+    let mut tablet = Device::new(centre.connect());
+    let (id, _) = draft(&mut phone.col(), "Refund");
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+
+    phone.clock.advance_ms(60_000);
+    phone.col().delete_evidence(id).unwrap();
+    let withdrawn_ms = phone.col().evidence(id).unwrap().withdrawn_ms;
+    assert_eq!(withdrawn_ms, Some(phone.clock.now_ms()));
+    phone.sync().unwrap();
+    // The tablet pulls it a day later.
+    tablet.clock.set_ms(phone.clock.now_ms() + 86_400_000);
+    tablet.sync().unwrap();
+    let pulled = tablet.col().evidence(id).unwrap();
+    assert_eq!(pulled.stage(), Stage::Withdrawn);
+    assert_eq!(pulled.withdrawn_ms, withdrawn_ms);
+    let line = |d: &Device<MemoryCentre>| {
+        d.col()
+            .evidence_history(id)
+            .unwrap()
+            .into_iter()
+            .find(|h| h.summary.starts_with("Withdrawn"))
+            .map(|h| h.time_ms)
+    };
+    assert_eq!(line(&tablet), withdrawn_ms);
+    assert_eq!(line(&phone), withdrawn_ms);
+}

@@ -154,6 +154,7 @@ impl MemoryCentre {
                 version,
                 hlc,
             }),
+            made_ms: None,
         });
         true
     }
@@ -186,6 +187,7 @@ impl MemoryCentre {
                 version,
                 hlc,
             }),
+            made_ms: None,
         });
         true
     }
@@ -257,6 +259,7 @@ impl MemoryCentre {
                 hlc,
                 signature,
             }),
+            made_ms: None,
         });
         true
     }
@@ -328,6 +331,7 @@ impl Transport for MemoryCentre {
                             device_id: request.device_id,
                         },
                         body: PullBody::Learner(change.body.clone()),
+                        made_ms: Some(change.time_ms),
                     });
                     last_seq = change.seq;
                     // The real centre's rule: the learner's signature is kept only if it fits.

@@ -73,6 +73,18 @@ pub enum ChangeBody {
     /// (`UnitSignOff::take_acknowledgement`); otherwise it is left out and the next pull
     /// brings the sign-off back as it stands.
     UnitAcknowledged(Box<UnitAcknowledgement>),
+    /// The public half of the key this device seals its portfolio exports with, so the
+    /// centre can say whose device sealed an export it is shown. Sent when the device makes
+    /// its key (and by devices that made one before this change existed). The centre keeps
+    /// every key a device registered, the latest standing; other devices ignore it.
+    ExportKeyRegistered(ExportKeyRecord),
+}
+
+/// A device's export key, as it registers it with the centre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportKeyRecord {
+    /// The Ed25519 public key, 64 hex digits (as the device's export seals carry it).
+    pub public_key: String,
 }
 
 /// The learner's acknowledgement of a unit's sign-off, made on the device.
@@ -453,6 +465,11 @@ pub struct PulledChange {
     /// version does not know.
     #[serde(deserialize_with = "body_or_unknown")]
     pub body: PullBody,
+    /// When a device's change was made, on that device's clock (ms): a withdrawal shows this
+    /// time on every device, not when it arrived. Absent for changes the centre made and from
+    /// centres and stream rows that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_ms: Option<i64>,
 }
 
 /// A pulled change's body, or [`PullBody::Unknown`] when it cannot be read because it names

@@ -44,6 +44,14 @@ pub fn withdrawal_wins(held: Option<Hlc>, remote: Hlc) -> bool {
     held.is_none_or(|h| remote < h)
 }
 
+/// When a withdrawal happened, as every node shows it: when the learner's device made it
+/// (the change's own time, `made_ms`), never when a node learned of it, so the phone that
+/// withdrew, a phone that pulls it and the centre give one date. Only a withdrawal that came
+/// without its time (from a centre that predates it) shows when it `arrived_ms`.
+pub fn withdrawal_time(made_ms: Option<i64>, arrived_ms: i64) -> i64 {
+    made_ms.unwrap_or(arrived_ms)
+}
+
 /// What a node holds of an evidence item when a learner's version or withdrawal of it arrives.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HeldEvidence {

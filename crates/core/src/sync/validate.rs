@@ -9,8 +9,8 @@
 
 use super::protocol::limits::*;
 use super::protocol::{
-    Change, ChangeBody, DeckRecord, EvidenceRecord, HoursRecord, NoteRecord, PushRequest,
-    ReviewRecord, SettingsRecord,
+    Change, ChangeBody, DeckRecord, EvidenceRecord, ExportKeyRecord, HoursRecord, NoteRecord,
+    PushRequest, ReviewRecord, SettingsRecord,
 };
 use super::Hlc;
 use crate::model::{AssessmentLocation, EvidenceKind, NoteFields};
@@ -116,7 +116,16 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
         }
         ChangeBody::SettingsPut(settings) => check_settings(settings, now_ms, &at),
         ChangeBody::DeclarationSigned(event) => check_declaration(event, now_ms, &at),
+        ChangeBody::ExportKeyRegistered(record) => check_export_key(record, &at),
     }
+}
+
+/// A device's export key: an Ed25519 public key, or the centre could never check a seal
+/// made with it.
+fn check_export_key(record: &ExportKeyRecord, at: &str) -> Checked {
+    crate::portfolio::SealPublicKey::from_hex(&record.public_key)
+        .map(|_| ())
+        .map_err(|e| Invalid::new(format!("{at}.public_key"), e.to_string()))
 }
 
 /// A time in ms since the epoch: not before 1970 and not past `now_ms` plus the allowed skew.
@@ -562,8 +571,27 @@ mod tests {
             ChangeBody::HoursPut(hours()),
             ChangeBody::HoursDeleted(crate::model::HoursEntryId::new_at(1)),
             ChangeBody::DeclarationSigned(Box::new(declared())),
+            ChangeBody::ExportKeyRegistered(ExportKeyRecord {
+                public_key: crate::portfolio::SealKey::generate()
+                    .unwrap()
+                    .public()
+                    .to_hex(),
+            }),
         ];
         check_push(&push_of(all), NOW).unwrap();
+    }
+
+    #[test]
+    fn an_export_key_must_be_an_ed25519_public_key() {
+        for bad in ["", "00ff", &"zz".repeat(32)] {
+            assert_eq!(
+                refused(ChangeBody::ExportKeyRegistered(ExportKeyRecord {
+                    public_key: bad.to_string(),
+                })),
+                "changes[0].body.public_key",
+                "{bad:?}"
+            );
+        }
     }
 
     /// The learner's signature of the current declaration.

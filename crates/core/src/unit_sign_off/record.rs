@@ -2,16 +2,16 @@
 //! signature log (the assessor, then the learner's acknowledgement). Its status in words is
 //! decided here once, for the centre's pages, the phone's Unit view and the export.
 
+use super::earlier::unit_sign_off_sha256;
 use super::ready::CriterionMet;
 use super::standing::{lapses, Lapse};
 use super::RecordKind;
 use crate::model::{Criterion, EvidenceItem};
 use crate::signing::{
-    content_sha256, merge_logs, sign, verify, EventKind, SignRequest, SignatureEvent, SignerRole,
-    SigningError, Verification,
+    merge_logs, sign, verify, EventKind, SignRequest, SignatureEvent, SignerRole, SigningError,
+    Verification,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// A unit signed off, with its signature log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,10 +24,16 @@ pub struct UnitSignOff {
     /// The assessor's signature, then the learner's acknowledgement (and any void), oldest
     /// first.
     pub signatures: Vec<SignatureEvent>,
-    /// Earlier sign-offs of the unit that no longer stood when the assessor signed it off
-    /// again, oldest first, each kept exactly as signed for the audit trail.
+    /// The sign-off this one replaced, when the assessor signed the unit off again after it
+    /// stopped standing: kept exactly as signed (with its own earlier ones inside it) and
+    /// covered by this record's signature (`earlier::unit_sign_off_sha256`, form 2). Records
+    /// kept before form 2 hold a flat list, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<UnitSignOff>,
+    /// Why this sign-off no longer stood, recorded when the unit was signed off again (on the
+    /// record kept in the new one's `earlier`, so the new signature covers it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_longer_stood: Vec<Lapse>,
 }
 
 /// Why the assessor cannot sign a unit off again.
@@ -166,11 +172,6 @@ pub enum TakeAcknowledgement {
     DoesNotFit(String),
 }
 
-/// SHA-256 of what is signed: the unit and the evidence that met each criterion.
-pub fn unit_sign_off_sha256(unit_id: &str, met: &[CriterionMet]) -> String {
-    content_sha256(&json!(["pocketfolio-unit-sign-off", 1, unit_id, met]))
-}
-
 impl UnitSignOff {
     /// The assessor signs `unit_id` off on `met` (from [`super::evidence_meeting`], the one
     /// rule for when a unit is ready); refused with the core's sentence when the request is
@@ -183,7 +184,7 @@ impl UnitSignOff {
         let event = sign(
             RecordKind::UnitSignOff,
             &[],
-            &unit_sign_off_sha256(unit_id, &met),
+            &unit_sign_off_sha256(unit_id, &met, &[]),
             request,
         )?;
         Ok(UnitSignOff {
@@ -191,41 +192,46 @@ impl UnitSignOff {
             met,
             signatures: vec![event],
             earlier: Vec::new(),
+            no_longer_stood: Vec::new(),
         })
     }
 
     /// The assessor signs the unit off again on `met` after this sign-off stopped standing
-    /// (`status`, from [`UnitSignOff::status`]): a new record, with this one kept as signed at
-    /// the end of its `earlier`. Refused while this one stands or does not verify.
+    /// (`status`, from [`UnitSignOff::status`]): a new record keeping this one as signed, with
+    /// why it no longer stood, in its `earlier`, inside what the new signature covers.
+    /// Refused while this one stands or does not verify.
     pub fn sign_off_again(
         self,
         status: &UnitSignOffStatus,
         met: Vec<CriterionMet>,
         request: SignRequest,
     ) -> Result<UnitSignOff, SignAgain> {
-        if !matches!(status, UnitSignOffStatus::NoLongerStands { .. }) {
+        let UnitSignOffStatus::NoLongerStands { lapses, .. } = status else {
             return Err(SignAgain::StillStands);
-        }
-        let mut next = UnitSignOff::sign_off(&self.unit_id, met, request)?;
+        };
         let mut previous = self;
-        next.earlier = std::mem::take(&mut previous.earlier);
-        next.earlier.push(previous);
-        Ok(next)
-    }
-
-    /// This record without the earlier ones it keeps.
-    pub fn without_earlier(&self) -> UnitSignOff {
-        UnitSignOff {
-            earlier: Vec::new(),
-            ..self.clone()
-        }
+        previous.no_longer_stood = lapses.clone();
+        let earlier = vec![previous];
+        let event = sign(
+            RecordKind::UnitSignOff,
+            &[],
+            &unit_sign_off_sha256(&earlier[0].unit_id, &met, &earlier),
+            request,
+        )?;
+        Ok(UnitSignOff {
+            unit_id: earlier[0].unit_id.clone(),
+            met,
+            signatures: vec![event],
+            earlier,
+            no_longer_stood: Vec::new(),
+        })
     }
 
     /// What the log says against the record.
     pub fn verification(&self) -> Verification {
         verify(
             RecordKind::UnitSignOff,
-            &unit_sign_off_sha256(&self.unit_id, &self.met),
+            &self.signed_content_sha256(),
             &self.signatures,
         )
     }
@@ -282,7 +288,7 @@ impl UnitSignOff {
         let event = sign(
             RecordKind::UnitSignOff,
             &self.signatures,
-            &unit_sign_off_sha256(&self.unit_id, &self.met),
+            &self.signed_content_sha256(),
             request,
         )?;
         self.signatures.push(event.clone());
@@ -296,7 +302,7 @@ impl UnitSignOff {
         if merged.len() == self.signatures.len() {
             return false;
         }
-        let content = unit_sign_off_sha256(&self.unit_id, &self.met);
+        let content = self.signed_content_sha256();
         let holds = verify(RecordKind::UnitSignOff, &content, &merged).holds();
         if holds {
             self.signatures = merged;
@@ -326,7 +332,7 @@ impl UnitSignOff {
             return Err(TakeAcknowledgement::NotTheirs);
         }
         let merged = merge_logs(&self.signatures, std::slice::from_ref(&event));
-        let content = unit_sign_off_sha256(&self.unit_id, &self.met);
+        let content = self.signed_content_sha256();
         let check = verify(RecordKind::UnitSignOff, &content, &merged);
         if let Some(problem) = check.problems.first() {
             return Err(TakeAcknowledgement::DoesNotFit(problem.to_string()));
@@ -503,10 +509,101 @@ mod tests {
         let mut withdrawn = accepted();
         withdrawn.withdrawn = true;
         let second = again(first.clone(), &[withdrawn.clone()], 2_000).unwrap();
-        assert_eq!(second.earlier, std::slice::from_ref(&first));
+        // Kept as signed, with why it no longer stood.
+        assert_eq!(second.earlier.len(), 1);
+        let kept = &second.earlier[0];
+        assert_eq!(
+            (&kept.met, &kept.signatures),
+            (&first.met, &first.signatures)
+        );
+        assert!(kept.verification().holds());
+        assert!(matches!(
+            kept.no_longer_stood[..],
+            [Lapse {
+                change: super::super::ItemChange::Withdrawn { .. },
+                ..
+            }]
+        ));
         assert!(second.verification().holds());
         // What the new sign-off lists decides its standing; the earlier one is only kept.
         let third = again(second.clone(), &[withdrawn], 3_000).unwrap();
-        assert_eq!(third.earlier, [first, second.without_earlier()]);
+        assert!(third.verification().holds());
+        assert!(third.earlier[0].verification().holds());
+        let listed = third.earlier_sign_offs();
+        assert_eq!(
+            listed.iter().map(|e| e.signed_ms).collect::<Vec<_>>(),
+            [1_000, 2_000]
+        );
+        assert!(
+            listed[0]
+                .sentence(|ms| ms.to_string())
+                .starts_with("Signed off by Ann Assessor on 1000; it no longer stood: u/lo1/ac1.1 no longer has accepted evidence: 'Price talk with supplier' was withdrawn"),
+            "{}",
+            listed[0].sentence(|ms| ms.to_string())
+        );
+    }
+
+    /// Defect: the earlier sign-offs a new record keeps were outside what the assessor's
+    /// signature hashes, so one could be dropped or rewritten and the record still verified.
+    #[test]
+    fn altering_the_earlier_sign_offs_of_a_stored_record_fails_verification() {
+        let first = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 1_000),
+        )
+        .unwrap();
+        let mut withdrawn = accepted();
+        withdrawn.withdrawn = true;
+        let status = first.status(&[withdrawn], &[]);
+        let second = first
+            .sign_off_again(
+                &status,
+                met(),
+                request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 2_000),
+            )
+            .unwrap();
+        assert!(second.verification().holds());
+        let stored = serde_json::to_value(&second).unwrap();
+        let altered = |change: &dyn Fn(&mut serde_json::Value)| {
+            let mut record = stored.clone();
+            change(&mut record);
+            serde_json::from_value::<UnitSignOff>(record)
+                .unwrap()
+                .verification()
+                .holds()
+        };
+        assert!(!altered(&|r| r["earlier"] = serde_json::json!([])));
+        assert!(!altered(
+            &|r| r["earlier"][0]["signatures"][0]["signer"]["name"] = "Someone Else".into()
+        ));
+        assert!(!altered(
+            &|r| r["earlier"][0]["no_longer_stood"] = serde_json::json!([])
+        ));
+        assert!(!altered(&|r| r["earlier"][0]["met"] = serde_json::json!([])));
+    }
+
+    /// A record signed before the earlier sign-offs were covered (form 1) still verifies.
+    #[test]
+    fn a_sign_off_signed_before_earlier_ones_were_covered_still_verifies() {
+        let first = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 1_000),
+        )
+        .unwrap();
+        let mut old = UnitSignOff::sign_off(
+            "u",
+            met(),
+            request(SignerRole::Assessor, "Ann Assessor", Some("ann"), 2_000),
+        )
+        .unwrap();
+        // As the last version stored it: signed over the unit and `met` alone.
+        old.earlier = vec![first];
+        assert!(old.verification().holds(), "{:?}", old.verification());
+        let ack = old.acknowledge(request(SignerRole::Learner, "Lee Learner", None, 3_000));
+        assert!(ack.is_ok(), "{ack:?}");
+        assert!(old.verification().holds());
+        assert_eq!(old.earlier_sign_offs().len(), 1);
     }
 }

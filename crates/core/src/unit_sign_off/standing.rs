@@ -10,10 +10,10 @@
 
 use super::ready::CriterionMet;
 use crate::model::{Criterion, EvidenceId, EvidenceItem, EvidenceStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What happened to an item the sign-off lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "change")]
 pub enum ItemChange {
     /// The learner withdrew it.
@@ -30,7 +30,7 @@ pub enum ItemChange {
 }
 
 /// One item the sign-off lists for a criterion that is no longer accepted evidence for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lapse {
     /// The criterion's label, as lists show it ("Topic 1.3").
     pub criterion: String,
