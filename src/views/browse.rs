@@ -9,7 +9,7 @@ use dioxus::prelude::*;
 use pocketfolio_core::content::enrolled_first;
 use pocketfolio_core::model::{CardId, CardState, DeckId};
 use pocketfolio_core::render::card_faces;
-use pocketfolio_core::{BrowseFilter, BrowseSort, BrowseState};
+use pocketfolio_core::{BrowseFilter, BrowseSort, BrowseState, CardAction};
 
 /// Cards shown at first, and added by each "Show more".
 const PAGE: usize = 100;
@@ -41,6 +41,18 @@ pub fn Browse() -> Element {
     let mut confirm_reset = use_signal(|| None::<CardId>);
     // Set after a suspend or reset here, which the core's one undo stack can take back.
     let mut undoable = use_signal(|| false);
+    // A note deleted today (from its edit screen, which comes back here) is the top of that
+    // stack until something newer is done: say which note went, and offer it back.
+    let deleted = app
+        .read(|c| c.last_card_action())
+        .ok()
+        .flatten()
+        .and_then(|top| match top.action {
+            CardAction::DeleteNote { fields, .. } => {
+                Some(face_spoken(&card_faces(&fields, 0).question))
+            }
+            _ => None,
+        });
     // One more than is shown says whether there is more to show.
     let hits = app.read(|c| {
         let filter = BrowseFilter {
@@ -118,13 +130,18 @@ pub fn Browse() -> Element {
                 }
             }
         Message { error: error(), notice: notice() }
-        if undoable() {
+        if let Some(question) = deleted.as_ref().filter(|_| notice().is_none()) {
+            p { class: "notice", id: "deleted-note", role: "status",
+                "Deleted “{question}” and its cards. Undo brings them back with their progress, until the end of today."
+            }
+        }
+        if undoable() || deleted.is_some() {
             button {
                 id: "browse-undo",
                 onclick: move |_| {
                     undoable.set(false);
                     match app.write(|c| c.undo_last_card_action()) {
-                        Ok(Some(undone)) => notice.set(Some(undone_notice(undone).into())),
+                        Ok(Some(undone)) => notice.set(Some(undone_notice(&undone).into())),
                         Ok(None) => notice.set(Some("There is nothing to undo today.".into())),
                         Err(e) => error.set(Some(e)),
                     }

@@ -176,7 +176,6 @@ pub fn EditCard(note: String) -> Element {
     });
     let mut error = use_signal(|| None::<String>);
     let mut notice = use_signal(|| None::<String>);
-    let mut confirm_delete = use_signal(|| false);
     let note = match loaded {
         Ok(n) => n,
         Err(e) => return rsx! { h1 { "Edit card" } Message { error: e } },
@@ -226,33 +225,17 @@ pub fn EditCard(note: String) -> Element {
         Message { error: error(), notice: notice() }
         div { class: "row",
             Link { class: "button", to: Route::Browse {}, "Back to browse" }
-            if !confirm_delete() {
-                button {
-                    class: "danger",
-                    id: "delete-note",
-                    "aria-label": "Delete this note and its cards",
-                    onclick: move |_| confirm_delete.set(true),
-                    "Delete"
-                }
-            }
-        }
-        // A deletion cannot go on the undo stack (its tombstone wins on every device once
-        // synced), so it asks first.
-        if confirm_delete() {
-            div { class: "confirm", role: "group", "aria-label": "Confirm deletion",
-                p { class: "small", "Delete this note and its cards? Their review history goes too, on every device, and this cannot be undone." }
-                div { class: "row",
-                    button {
-                        class: "danger",
-                        id: "delete-note-confirm",
-                        onclick: move |_| match app.write(|c| c.delete_note(note_id)) {
-                            Ok(()) => { nav.push(Route::Browse {}); }
-                            Err(e) => error.set(Some(e)),
-                        },
-                        "Yes, delete"
-                    }
-                    button { onclick: move |_| confirm_delete.set(false), "Keep it" }
-                }
+            // No question first: a deletion goes on the one undo stack (kept whole on this
+            // phone until the day is over), and Browse, where this leads, offers it back.
+            button {
+                class: "danger",
+                id: "delete-note",
+                "aria-label": "Delete this note and its cards",
+                onclick: move |_| match app.write(|c| c.delete_note(note_id)) {
+                    Ok(()) => { nav.push(Route::Browse {}); }
+                    Err(e) => error.set(Some(e)),
+                },
+                "Delete"
             }
         }
     }

@@ -10,7 +10,7 @@ use dioxus::prelude::*;
 use pocketfolio_core::apprenticeship::{clock_time, hours_and_minutes};
 use pocketfolio_core::model::{CardId, CardKind, DeckId, Rating, ReviewEvent};
 use pocketfolio_core::queue::{Scope, Session};
-use pocketfolio_core::{ReviewCard, Undone};
+use pocketfolio_core::{CardAction, ReviewCard, Undone};
 use std::time::Instant;
 
 /// Sends review keys (space/enter, 1–4, u) to the session, unless the learner is typing in
@@ -181,7 +181,7 @@ impl Screen {
         match app.write(|c| c.undo_in_session(session)) {
             Ok(Some(undone)) => {
                 self.show(app, undone.card);
-                self.notice = Some(undone_notice(undone).into());
+                self.notice = Some(undone_notice(&undone).into());
             }
             Ok(None) => self.notice = Some("There is nothing to undo today.".into()),
             Err(e) => self.error = Some(e),
@@ -209,8 +209,14 @@ impl Screen {
 }
 
 /// What the learner is told once undo has taken an action back.
-pub fn undone_notice(undone: Undone) -> &'static str {
-    match undone.event {
+pub fn undone_notice(undone: &Undone) -> &'static str {
+    let event = match &undone.action {
+        CardAction::Review(event) => event,
+        CardAction::DeleteNote { .. } => {
+            return "Deletion undone: the note and its cards are back, with their progress.";
+        }
+    };
+    match event {
         ReviewEvent::Answer(_) => "Last answer undone.",
         ReviewEvent::Suspend => "Suspension undone: the card is back.",
         ReviewEvent::Unsuspend => "Unsuspending undone: the card is suspended again.",

@@ -1,12 +1,13 @@
 // The review screen on a phone (issue 18): the answer bar stays in the thumb zone, in the same
 // place for a one-word answer and a long one, at 390 × 844 and 360 × 640 and at 150 % text;
 // the card scrolls above it; Undo, Edit, Bury and Suspend are never under a bar; and Bury and
-// Suspend come back off the one undo stack (and Delete, which cannot, asks first).
+// Suspend come back off the one undo stack, and so does deleting a card's note (which no longer
+// asks first: Browse says what went and offers it back, with the card's progress).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, assertTapTargets,
-  assertAccessible, waitForReviewKeys, PHONE,
+  assertAccessible, waitForReviewKeys, answerCard, PHONE,
 } from './lib.mjs';
 
 const dataDir = tempDataDir('review-bar');
@@ -166,10 +167,17 @@ for (const percent of [100, 150]) {
   }
 }
 
-test('a suspension and a reset in Browse are undone from the same stack', async () => {
+test('a suspension and a deletion in Browse are undone from the same stack', async () => {
   await setTextSize(100);
   const page = await newPage(browser, PHONE);
-  await openApp(page, `${preview.url}/browse`);
+  // Both cards answered first, so the one deleted below has progress to lose.
+  await openApp(page, preview.url);
+  await tab(page, 'Cards');
+  await page.getByRole('button', { name: 'Study Bar test' }).click();
+  await waitForReviewKeys(page);
+  await answerCard(page, 'good');
+  await answerCard(page, 'good');
+  await page.goto(`${preview.url}/browse`);
   await page.locator('#search-text').fill('Long question');
   await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '1 card');
   await page.getByRole('button', { name: /^Suspend card:/ }).click();
@@ -178,14 +186,23 @@ test('a suspension and a reset in Browse are undone from the same stack', async 
   await page.locator('#browse-undo').click();
   await page.getByText('Suspension undone: the card is back.').waitFor();
   await page.locator('#results').getByText('Suspended', { exact: true }).waitFor({ state: 'detached' });
-  // Deleting is not on the stack, so it asks first; keeping the note changes nothing.
+  const row = page.locator('#results li').first();
+  const status = await row.locator('p.small.muted').last().innerText();
+  assert.doesNotMatch(status, /^New$/, 'the card has been answered');
+
+  // Deleting is on the same stack: no question first, and Browse offers it back.
   await page.getByRole('button', { name: /^Edit card:/ }).click();
   await page.locator('#delete-note').click();
-  await page.getByText('this cannot be undone').waitFor();
-  await page.getByRole('button', { name: 'Keep it' }).click();
-  await page.locator('#delete-note').waitFor();
-  await page.getByRole('link', { name: 'Back to browse' }).click();
+  await page.locator('#deleted-note').waitFor();
+  assert.match(await page.locator('#deleted-note').innerText(), /Deleted “Long question” and its cards\. Undo brings them back/);
   await page.locator('#search-text').fill('Long question');
+  await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '0 cards');
+  await assertAccessible(page, 'browse after a deletion');
+  await screenshot(page, 'review-bar-browse-deleted');
+  await page.locator('#browse-undo').click();
+  await page.getByText('Deletion undone: the note and its cards are back, with their progress.').waitFor();
   await page.waitForFunction(() => document.querySelector('#hit-count')?.textContent === '1 card');
+  assert.equal(await page.locator('#deleted-note').count(), 0, 'nothing left to offer back');
+  assert.equal(await row.locator('p.small.muted').last().innerText(), status, 'its progress is back');
   await page.context().close();
 });

@@ -73,8 +73,15 @@ impl Collection {
                 let Some(fields) = spec.fields() else {
                     continue;
                 };
+                let id = NoteId::from_content_key(&spec.id);
+                // A note the learner deleted today stays deleted (and undoable); it is
+                // kept off the removal list below too.
+                if col.store.pending_deletion(id)?.is_some() {
+                    keys.insert(spec.id.clone());
+                    continue;
+                }
                 let note = Note {
-                    id: NoteId::from_content_key(&spec.id),
+                    id,
                     deck_id: DeckId::from_content_key(&deck.id),
                     fields,
                     tags: spec.tags.clone(),

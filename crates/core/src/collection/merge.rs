@@ -170,6 +170,7 @@ impl Collection {
         after: &mut AfterCommit,
         next_position: &mut Option<i64>,
     ) -> Result<()> {
+        self.settle_deletions_touched_by(body)?;
         match body {
             ChangeBody::Review(record) => {
                 let Some(log) = record.to_log() else {

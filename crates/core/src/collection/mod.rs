@@ -11,6 +11,9 @@ mod evidence_location;
 mod hours;
 mod media;
 mod merge;
+mod note_deletion;
+#[cfg(test)]
+mod note_deletion_tests;
 mod note_links;
 mod notes;
 mod official;
@@ -63,7 +66,7 @@ pub use stats::{
 };
 pub use strength::CriterionStrength;
 pub use study_more::MAX_EXTRA;
-pub use undo::Undone;
+pub use undo::{CardAction, Undone};
 
 pub use crate::store::{BrowseFilter, BrowseSort, BrowseState, DeckSummary, SearchHit};
 

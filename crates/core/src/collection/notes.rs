@@ -89,6 +89,8 @@ impl Collection {
             ));
         }
         self.transact(NOTES, |col| {
+            // A note of this deck waiting in the trash could never come back without it.
+            col.settle_deletions_of_deck(id)?;
             col.store.remove_deck(id)?;
             col.store
                 .add_tombstone(Stamped::Deck, id.0.as_bytes(), col.clock.now_ms())?;
@@ -203,17 +205,6 @@ impl Collection {
         self.check_note(&note)?;
         let now = self.clock.now_ms();
         self.transact(NOTES, |col| col.write_note(&note, now))
-    }
-
-    /// Deletes a note and its cards.
-    pub fn delete_note(&mut self, id: NoteId) -> Result<()> {
-        self.note(id)?;
-        self.transact(NOTES, |col| {
-            col.store.remove_note(id)?;
-            col.store
-                .add_tombstone(Stamped::Note, id.0.as_bytes(), col.clock.now_ms())?;
-            col.queue_change(ChangeBody::NoteDeleted(id))
-        })
     }
 
     /// Cards whose text contains every word of `text`, optionally with `tag`.

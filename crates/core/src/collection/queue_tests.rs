@@ -6,7 +6,7 @@ use crate::clock::MINUTE_MS;
 use crate::model::{CardId, CardKind, NoteId, Rating, ReviewEvent, Settings};
 use crate::queue::Scope;
 use crate::testing::builtin_collection;
-use crate::{Clock, Collection};
+use crate::{CardAction, Clock, Collection};
 
 /// The two cards of the first reversed note in learning order.
 fn reversed_pair(col: &Collection) -> (CardId, CardId) {
@@ -157,7 +157,10 @@ fn undo_takes_back_a_bury_then_the_answer_before_it_in_one_stack() {
     assert!(!session.queue().contains(second));
 
     let undone = col.undo_in_session(&mut session).unwrap().unwrap();
-    assert_eq!((undone.card, undone.event), (second, ReviewEvent::Bury));
+    assert_eq!(
+        (undone.card, undone.action),
+        (second, CardAction::Review(ReviewEvent::Bury))
+    );
     assert_eq!(
         session.queue(),
         &after_answer,
@@ -168,8 +171,8 @@ fn undo_takes_back_a_bury_then_the_answer_before_it_in_one_stack() {
 
     let undone = col.undo_in_session(&mut session).unwrap().unwrap();
     assert_eq!(
-        (undone.card, undone.event),
-        (first, ReviewEvent::Answer(Rating::Good))
+        (undone.card, undone.action),
+        (first, CardAction::Review(ReviewEvent::Answer(Rating::Good)))
     );
     assert!(session.queue().contains(first) && session.queue().contains(second));
     assert_eq!(session.answered(), 0);

@@ -40,7 +40,10 @@ impl Collection {
             }
         }
         for id in candidates {
-            if !self.store.is_tombstoned(Stamped::Note, id.0.as_bytes())? {
+            // A note in the trash may come back by undo, so its id is as taken as a live one.
+            if !self.store.is_tombstoned(Stamped::Note, id.0.as_bytes())?
+                && self.store.pending_deletion(id)?.is_none()
+            {
                 return Ok(id);
             }
         }

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/0017_unit_sign_offs.sql"),
     include_str!("sql/0018_assessment_location.sql"),
     include_str!("sql/0019_employer_hours_check.sql"),
+    include_str!("sql/0020_note_trash.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -127,6 +127,8 @@ pub fn sync(
     let mut report = SyncReport::default();
     let mut refused = Vec::new();
     lock(collection).queue_export_key_registration()?;
+    // A note deleted before today can no longer be undone: its deletion goes out now.
+    lock(collection).settle_note_deletions()?;
     upload_blobs(collection, transport, progress, &mut report, &mut refused)?;
     // A push the centre refuses (a refused attachment, or a change it will not take) blocks
     // only the changes from that one on; what the centre has for this device (feedback above

@@ -491,8 +491,103 @@ fn deletion_wins_over_a_concurrent_edit() {
     phone.col().delete_note(note).unwrap();
     phone.sync().unwrap();
     tablet.sync().unwrap();
+    // The tablet's edit reaches the phone while the deletion is still undoable there: the
+    // deletion settles and wins, and goes out with the phone's next push.
     phone.sync().unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
     assert!(phone.col().note(note).is_err());
+    assert!(tablet.col().note(note).is_err());
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
+/// A note of the phone's own with one answered card, on both devices.
+fn shared_reviewed_note(phone: &mut Device, tablet: &mut Device) -> crate::model::NoteId {
+    let deck = phone.col().add_deck("Mine", "").unwrap();
+    let note = phone
+        .col()
+        .add_note(
+            deck,
+            NoteFields::Basic {
+                front: "Float".into(),
+                back: "Opening cash".into(),
+            },
+            &[],
+            &[],
+        )
+        .unwrap();
+    let card = phone.col().search("float", None).unwrap()[0].card_id;
+    phone.col().answer_card(card, Rating::Good, 2_000).unwrap();
+    phone.clock.advance_ms(1_000);
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert!(tablet.col().note(note).is_ok());
+    note
+}
+
+#[test]
+fn an_undone_deletion_never_leaves_the_phone() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let note = shared_reviewed_note(&mut phone, &mut tablet);
+    let before = phone.digest();
+    phone.col().delete_note(note).unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert!(tablet.col().note(note).is_ok(), "not sent while undoable");
+    phone.col().undo_last_card_action().unwrap().unwrap();
+    assert_eq!(phone.digest(), before);
+    // Days later the note is on every device, whole.
+    for device in [&phone, &tablet] {
+        device.clock.advance_ms(2 * crate::clock::DAY_MS);
+    }
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert!(phone.col().note(note).is_ok() && tablet.col().note(note).is_ok());
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
+#[test]
+fn a_deletion_reaches_the_other_devices_once_its_day_is_over() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let note = shared_reviewed_note(&mut phone, &mut tablet);
+    phone.col().delete_note(note).unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert!(tablet.col().note(note).is_ok());
+    for device in [&phone, &tablet] {
+        device.clock.advance_ms(crate::clock::DAY_MS);
+    }
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    assert!(tablet.col().note(note).is_err(), "deleted everywhere");
+    assert_eq!(phone.col().last_card_action().unwrap(), None);
+    assert_eq!(phone.digest(), tablet.digest());
+}
+
+#[test]
+fn a_review_from_another_device_settles_a_waiting_deletion() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(&centre);
+    let mut tablet = Device::new(&centre);
+    let note = shared_reviewed_note(&mut phone, &mut tablet);
+    phone.col().delete_note(note).unwrap();
+    let card = tablet.col().search("float", None).unwrap()[0].card_id;
+    tablet.clock.advance_ms(10_000);
+    tablet.col().answer_card(card, Rating::Hard, 2_000).unwrap();
+    tablet.sync().unwrap();
+    phone.sync().unwrap();
+    // The deletion wins, as it would have had it been sent at once: undo can no longer
+    // bring back a note whose history has moved on elsewhere, and it goes out next time.
+    assert!(!matches!(
+        phone.col().last_card_action().unwrap().map(|u| u.action),
+        Some(crate::CardAction::DeleteNote { .. })
+    ));
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
     assert!(tablet.col().note(note).is_err());
     assert_eq!(phone.digest(), tablet.digest());
 }

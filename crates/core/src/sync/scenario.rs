@@ -473,6 +473,11 @@ pub fn settle_and_compare<C: ScenarioCentre>(
     centre: &C,
     devices: &mut [Device<C::Link>],
 ) -> Result<(), String> {
+    // A night passes first: a note deleted today waits on the undo stack and goes out only
+    // once its day is over (collection/note_deletion.rs).
+    for device in devices.iter() {
+        device.clock.advance_ms(crate::clock::DAY_MS);
+    }
     for _ in 0..2 {
         for device in devices.iter_mut() {
             device
