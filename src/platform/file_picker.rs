@@ -14,10 +14,13 @@ use base64::Engine as _;
 use dioxus::prelude::*;
 
 /// Watches the file inputs whose ids it is given and reports each choice: per file
-/// `["file", name, type, size]`, then `["too big"]` (larger than the limit: not read), or its
-/// bytes as base64 in `["piece", text, sentBytes]` messages and `["end"]`, or `["unreadable"]`;
-/// `["done"]` after the last file. `["ready"]` once it listens, so a screen can keep its
-/// picker disabled until a choice cannot be missed.
+/// `["file", name, type, size]`, then `["too big"]` (larger than the limit: not read),
+/// `["empty"]` (0 bytes: what a camera the phone would not open hands back), or its bytes as
+/// base64 in `["piece", text, sentBytes]` messages and `["end"]`, or `["unreadable", why]`
+/// (the reader's error name); `["done"]` after the last file. A picker closed with no file
+/// (cancelled, or a camera or folder the platform refused) says `["nothing", inputId]`.
+/// `["ready"]` once it listens, so a screen can keep its picker disabled until a choice cannot
+/// be missed.
 ///
 /// The inputs' own `click`, `input` and `change` events are stopped before the app's event
 /// handling sees them: the preview's liveview glue would otherwise read every chosen file into a
@@ -32,6 +35,7 @@ const piece = 3 * 1024 * 1024;
 const readFile = async (file) => {
   say(['file', file.name, file.type || '', String(file.size)]);
   if (file.size > limit) { say(['too big']); return; }
+  if (file.size === 0) { say(['empty']); return; }
   for (let at = 0; at < file.size; at += piece) {
     const bytes = new Uint8Array(await file.slice(at, at + piece).arrayBuffer());
     let text = '';
@@ -44,9 +48,9 @@ const readFile = async (file) => {
 };
 const pick = async (input) => {
   const files = Array.from(input.files || []);
-  if (!files.length) return;
+  if (!files.length) { say(['nothing', input.id]); return; }
   for (const file of files) {
-    try { await readFile(file); } catch (e) { say(['unreadable']); }
+    try { await readFile(file); } catch (e) { say(['unreadable', (e && e.name) || '']); }
   }
   input.value = '';
   say(['done']);
@@ -60,8 +64,11 @@ if (!window.__pfPickWatching) {
     if (!(input instanceof HTMLInputElement) || !(input.id in window.__pfPickers)) return;
     e.stopPropagation();
     if (e.type === 'change') window.__pfPickers[input.id](input);
+    // The chooser closed with nothing: cancelled, or the camera or files refused.
+    if (e.type === 'cancel') say(['nothing', input.id]);
   };
   document.addEventListener('change', take, true);
+  document.addEventListener('cancel', take, true);
   document.addEventListener('input', take, true);
   document.addEventListener('click', take, true);
 }
@@ -86,10 +93,59 @@ pub enum Picked {
     End,
     /// The file is larger than the limit, so it was not read.
     TooBig,
-    /// The file could not be read (the page's reader failed, or its text was not base64).
-    Unreadable,
+    /// The file has no bytes (not read): a photo the camera never took, most often.
+    Empty,
+    /// The file could not be read (the page's reader failed, or its text was not base64);
+    /// `denied` when the platform refused access to it.
+    Unreadable { denied: bool },
+    /// The picker with this id closed with no file: cancelled, or what it opens (camera,
+    /// files) was refused.
+    Nothing { input: String },
     /// The choice is over.
     Done,
+}
+
+/// Error names a webview's file reader gives when the platform withheld the file (Android's
+/// revoked content permission, iOS's protected photo), rather than the file being damaged.
+const DENIED: [&str; 3] = ["NotAllowedError", "SecurityError", "NotReadableError"];
+
+/// What to tell the learner when a picker closed with nothing, on this build's platform.
+pub fn nothing_chosen(camera: bool) -> &'static str {
+    match (camera, camera_offered()) {
+        (true, _) => {
+            "No photo came back from the camera. If it did not open, allow Pocketfolio to use \
+             the camera in your phone's Settings (Apps → Pocketfolio → Permissions), or choose a \
+             photo you already have with “Add a photo or file”."
+        }
+        (false, true) => {
+            "No file was chosen, so nothing was added. If your files did not show, allow \
+             Pocketfolio to see photos and files in your phone's Settings (Apps → Pocketfolio → \
+             Permissions), then try again."
+        }
+        (false, false) => "No file was chosen, so nothing was added.",
+    }
+}
+
+/// Why `name` arrived with no bytes, and what to do.
+pub fn empty_file(name: &str) -> String {
+    format!(
+        "{name} is empty (0 bytes), so it was not added. If you took a photo, the camera may \
+         not have been allowed: allow Pocketfolio to use the camera in your phone's Settings, \
+         or choose a photo you already have."
+    )
+}
+
+/// Why `name` could not be read, and what to do.
+pub fn unreadable_file(name: &str, denied: bool) -> String {
+    if denied {
+        format!(
+            "{name} could not be read: this device did not let Pocketfolio open it. Choose it \
+             again; if that fails, allow Pocketfolio to see photos and files in the device's \
+             settings, or copy the file somewhere else first."
+        )
+    } else {
+        format!("{name} could not be read. Choose it again.")
+    }
 }
 
 /// A watch on file inputs, for one screen's life.
@@ -125,10 +181,17 @@ fn read_message(message: &[String]) -> Option<Picked> {
             "ready" => Some(Picked::Ready),
             "end" => Some(Picked::End),
             "too big" => Some(Picked::TooBig),
-            "unreadable" => Some(Picked::Unreadable),
+            "empty" => Some(Picked::Empty),
+            "unreadable" => Some(Picked::Unreadable { denied: false }),
             "done" => Some(Picked::Done),
             _ => None,
         },
+        [kind, why] if kind == "unreadable" => Some(Picked::Unreadable {
+            denied: DENIED.contains(&why.as_str()),
+        }),
+        [kind, input] if kind == "nothing" => Some(Picked::Nothing {
+            input: input.clone(),
+        }),
         [kind, name, mime, size] if kind == "file" => Some(Picked::File {
             name: name.clone(),
             mime: mime.clone(),
@@ -139,7 +202,7 @@ fn read_message(message: &[String]) -> Option<Picked> {
                 bytes,
                 sent: number(sent)?,
             },
-            Err(_) => Picked::Unreadable,
+            Err(_) => Picked::Unreadable { denied: false },
         }),
         _ => None,
     }
@@ -232,7 +295,46 @@ mod tests {
     fn a_piece_that_is_not_base64_makes_the_file_unreadable() {
         assert_eq!(
             read_message(&message(&["piece", "not base64!", "4"])),
-            Some(Picked::Unreadable)
+            Some(Picked::Unreadable { denied: false })
+        );
+    }
+
+    #[test]
+    fn a_refused_file_an_empty_one_and_a_closed_picker_are_told_apart() {
+        assert_eq!(
+            read_message(&message(&["unreadable", "NotReadableError"])),
+            Some(Picked::Unreadable { denied: true })
+        );
+        assert_eq!(
+            read_message(&message(&["unreadable", "NotFoundError"])),
+            Some(Picked::Unreadable { denied: false })
+        );
+        assert_eq!(
+            read_message(&message(&["unreadable", ""])),
+            Some(Picked::Unreadable { denied: false })
+        );
+        assert_eq!(read_message(&message(&["empty"])), Some(Picked::Empty));
+        assert_eq!(
+            read_message(&message(&["nothing", "attach-photo"])),
+            Some(Picked::Nothing {
+                input: "attach-photo".into()
+            })
+        );
+    }
+
+    #[test]
+    fn each_problem_says_what_happened_and_what_to_do() {
+        let camera = nothing_chosen(true);
+        assert!(camera.starts_with("No photo came back from the camera."));
+        assert!(camera.contains("allow Pocketfolio to use the camera"));
+        assert!(camera.contains("choose a photo you already have"));
+        assert!(nothing_chosen(false).starts_with("No file was chosen"));
+        let empty = empty_file("IMG_0001.jpg");
+        assert!(empty.starts_with("IMG_0001.jpg is empty (0 bytes), so it was not added."));
+        assert!(unreadable_file("deck.apkg", true).contains("did not let Pocketfolio open it"));
+        assert_eq!(
+            unreadable_file("deck.apkg", false),
+            "deck.apkg could not be read. Choose it again."
         );
     }
 

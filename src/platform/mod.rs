@@ -6,6 +6,8 @@ pub mod file_picker;
 pub mod lifecycle;
 pub mod storage;
 
-pub use file_picker::{CameraInput, FileInput, FileWatch, Picked};
+pub use file_picker::{
+    empty_file, nothing_chosen, unreadable_file, CameraInput, FileInput, FileWatch, Picked,
+};
 
 pub use lifecycle::{provide_lifecycle, use_save_on_pause};

@@ -7,7 +7,7 @@
 
 use super::export_anki::ExportToAnki;
 use crate::components::Message;
-use crate::platform::{FileInput, FileWatch, Picked};
+use crate::platform::{empty_file, nothing_chosen, unreadable_file, FileInput, FileWatch, Picked};
 use crate::services::incoming::IncomingFile;
 use crate::state::use_app;
 use crate::Route;
@@ -167,12 +167,23 @@ pub fn ImportCards() -> Element {
                             MAX_IMPORT_BYTES / 1024 / 1024
                         )));
                     }
-                    Picked::Unreadable => {
+                    Picked::Unreadable { denied } => {
                         incoming = None;
                         phase.set(Phase::Idle);
                         error.set(Some(format!(
-                            "{name} could not be read. Choose it again; nothing was imported."
+                            "{} Nothing was imported.",
+                            unreadable_file(&name, denied)
                         )));
+                    }
+                    Picked::Empty => {
+                        incoming = None;
+                        phase.set(Phase::Idle);
+                        error.set(Some(empty_file(&name)));
+                    }
+                    Picked::Nothing { .. } => {
+                        if matches!(*phase.peek(), Phase::Idle) {
+                            error.set(Some(nothing_chosen(false).into()));
+                        }
                     }
                     Picked::Done => {}
                 }

@@ -3,7 +3,9 @@
 
 use super::status::size_text;
 use crate::components::Message;
-use crate::platform::{CameraInput, FileInput, FileWatch, Picked};
+use crate::platform::{
+    empty_file, nothing_chosen, unreadable_file, CameraInput, FileInput, FileWatch, Picked,
+};
 use crate::state::use_app;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -23,8 +25,8 @@ struct Arrived {
     mime: String,
     size: u64,
     bytes: Vec<u8>,
-    /// False when the page could not read it whole.
-    whole: bool,
+    /// Why it can't be attached, when the page found out: empty, or unreadable.
+    problem: Option<String>,
 }
 
 /// The attachment list and, unless `locked`, the picker.
@@ -42,7 +44,15 @@ pub fn Attachments(id: EvidenceId, attachments: Vec<Attachment>, locked: bool) -
             else {
                 return;
             };
-            while let Some(files) = next_choice(&mut watch, busy).await {
+            while let Some(choice) = next_choice(&mut watch, busy).await {
+                let files = match choice {
+                    Ok(files) => files,
+                    Err(nothing) => {
+                        notice.set(None);
+                        error.set(Some(nothing.into()));
+                        continue;
+                    }
+                };
                 let (saved, problems) = attach_all(app, id, files);
                 busy.set(false);
                 notice.set((!saved.is_empty()).then(|| format!("Attached {}.", saved.join(", "))));
@@ -110,9 +120,13 @@ fn AttachmentView(attachment: Attachment) -> Element {
     }
 }
 
-/// Waits for the learner's next choice of files and collects them; `None` once the page has
+/// Waits for the learner's next choice of files and collects them, or says why none came (a
+/// picker closed with nothing: cancelled, or the camera refused); `None` once the page has
 /// gone.
-async fn next_choice(watch: &mut FileWatch, mut busy: Signal<bool>) -> Option<Vec<Arrived>> {
+async fn next_choice(
+    watch: &mut FileWatch,
+    mut busy: Signal<bool>,
+) -> Option<Result<Vec<Arrived>, &'static str>> {
     let mut files: Vec<Arrived> = Vec::new();
     loop {
         match watch.next().await? {
@@ -123,7 +137,7 @@ async fn next_choice(watch: &mut FileWatch, mut busy: Signal<bool>) -> Option<Ve
                     mime,
                     size,
                     bytes: Vec::new(),
-                    whole: true,
+                    problem: None,
                 });
             }
             Picked::Piece { bytes, .. } => {
@@ -131,12 +145,18 @@ async fn next_choice(watch: &mut FileWatch, mut busy: Signal<bool>) -> Option<Ve
                     f.bytes.extend_from_slice(&bytes);
                 }
             }
-            Picked::Unreadable => {
+            Picked::Unreadable { denied } => {
                 if let Some(f) = files.last_mut() {
-                    f.whole = false;
+                    f.problem = Some(unreadable_file(&f.name, denied));
                 }
             }
-            Picked::Done => return Some(files),
+            Picked::Empty => {
+                if let Some(f) = files.last_mut() {
+                    f.problem = Some(empty_file(&f.name));
+                }
+            }
+            Picked::Nothing { input } => return Some(Err(nothing_chosen(input == CAMERA))),
+            Picked::Done => return Some(Ok(files)),
             // An over-size file is refused by the core's check on its size, with no bytes.
             Picked::Ready | Picked::End | Picked::TooBig => {}
         }
@@ -157,14 +177,20 @@ fn attach_all(
         } else {
             f.mime.clone()
         };
+        // What the page found says more than the size check would (an empty photo is most
+        // often a camera that was not allowed).
+        if let Some(problem) = f.problem {
+            problems.push(problem);
+            continue;
+        }
         // The page leaves an over-size file unread, so this is checked before its bytes.
         if let Err(e) = check_attachment(&f.name, &mime, f.size) {
             problems.push(format!("{e} Nothing was attached."));
             continue;
         }
-        if !f.whole || f.bytes.len() as u64 != f.size {
+        if f.bytes.len() as u64 != f.size {
             problems.push(format!(
-                "{} could not be read. Nothing was attached.",
+                "{} could not be read whole. Choose it again.",
                 f.name
             ));
             continue;
