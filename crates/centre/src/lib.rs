@@ -8,6 +8,7 @@
 
 pub mod audit_chain;
 pub mod auth;
+pub mod background;
 pub mod backup;
 pub mod blobs;
 pub mod clock;
@@ -98,6 +99,10 @@ pub struct Config {
     /// The SMTP relay one-time links are mailed through ([`mail::deliver`]). `None`: links
     /// are shown to the member of staff to pass on, and the page says so.
     pub mailer: Option<mail::Mailer>,
+    /// Whether the centre mails a witness their confirmation link by itself when their signed
+    /// testimony first reaches it ([`services::witness_auto_request`]). Off: the assessor
+    /// asks from the item page, after reading the statement.
+    pub ask_witness_on_sync: bool,
 }
 
 impl Default for Config {
@@ -121,6 +126,7 @@ impl Default for Config {
             lock_ms: 15 * 60_000,
             public_url: None,
             mailer: None,
+            ask_witness_on_sync: true,
         }
     }
 }
@@ -144,6 +150,8 @@ pub struct AppState {
     pub zip_writers: Arc<tokio::sync::Semaphore>,
     /// The key exports are sealed with, once read from the database ([`export::seal_key`]).
     pub export_key: Arc<tokio::sync::OnceCell<pocketfolio_core::portfolio::SealKey>>,
+    /// Work started after a request was answered (mail to witnesses after a push).
+    pub background: background::Background,
 }
 
 impl AppState {
@@ -163,6 +171,7 @@ impl AppState {
             config: Arc::new(config),
             content: Arc::new(content),
             export_key: Arc::default(),
+            background: background::Background::default(),
         }
     }
 }

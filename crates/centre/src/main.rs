@@ -146,6 +146,12 @@ enum Command {
         /// links it hands out and to name where its export key is published.
         #[arg(long, env = "PF_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Mail a witness their confirmation link as soon as their signed statement reaches
+        /// the centre (when their contact is an email address and a mail relay is set);
+        /// `false`: the assessor asks from the item page.
+        #[arg(long, env = "PF_ASK_WITNESS_ON_SYNC", default_value_t = true,
+              action = clap::ArgAction::Set)]
+        ask_witness_on_sync: bool,
         #[command(flatten)]
         smtp: SmtpArgs,
         #[command(flatten)]
@@ -620,6 +626,7 @@ async fn main() -> anyhow::Result<()> {
             max_connections,
             max_connections_per_address,
             public_url,
+            ask_witness_on_sync,
             smtp,
             retention,
         } => {
@@ -636,6 +643,7 @@ async fn main() -> anyhow::Result<()> {
                 learner_quota: learner_quota_mb.saturating_mul(1_000_000),
                 public_url: public_url.clone(),
                 mailer,
+                ask_witness_on_sync: *ask_witness_on_sync,
                 ..Config::default()
             };
             let state = AppState::new(db, blobs, passwords, config);
@@ -651,10 +659,13 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(listen).await?;
             tracing::info!("listening on http://{}", listener.local_addr()?);
             let limits = state.config.connections;
+            let background = state.background.clone();
             serve(listener, router(state), limits, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
+            // Mail a push started is sent and recorded before the process ends.
+            background.idle().await;
         }
         Command::Admin { action } => admin(&db, &passwords, action).await?,
         Command::ExportKey => {

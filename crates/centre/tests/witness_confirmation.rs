@@ -7,129 +7,11 @@ mod common;
 
 use common::browser::{hidden, Browser};
 use common::smtp_sink::SmtpSink;
+use common::witness::{centre, Phone, PUBLIC};
 use common::{batch, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::mail::{Mailer, SmtpSettings, SmtpTls};
-use pocketfolio_centre::Config;
-use pocketfolio_core::evidence::{witness_confirmation_of, WitnessConfirmation};
-use pocketfolio_core::model::{EvidenceId, EvidenceKind};
-use pocketfolio_core::sync::protocol::PullResponse;
-use pocketfolio_core::testing::manual_clock;
-use pocketfolio_core::{Collection, EvidenceDraft};
+use pocketfolio_core::evidence::WitnessConfirmation;
 use reqwest::StatusCode;
-use std::collections::BTreeMap;
-
-const PUBLIC: &str = "https://centre.example.ac.uk";
-
-async fn centre(backend: Backend, sink: Option<&SmtpSink>) -> Centre {
-    let mailer = sink.map(|s| {
-        Mailer::new(&SmtpSettings {
-            host: "127.0.0.1".into(),
-            port: Some(s.port),
-            from: "Pocketfolio <no-reply@centre.example.ac.uk>".into(),
-            username: None,
-            password: None,
-            tls: SmtpTls::None,
-        })
-        .unwrap()
-    });
-    let config = Config {
-        sign_in_burst: 1000,
-        sign_in_refill_ms: 1,
-        public_url: Some(PUBLIC.into()),
-        mailer,
-        ..Config::default()
-    };
-    Centre::start_with(backend, config, 1_000_000).await
-}
-
-/// The learner's phone: a witness testimony the witness signed by typing their name,
-/// submitted.
-struct Phone {
-    col: Collection,
-    item: EvidenceId,
-    pushed: u64,
-    _dir: tempfile::TempDir,
-}
-
-impl Phone {
-    fn with_signed_testimony() -> Phone {
-        let dir = tempfile::tempdir().unwrap();
-        let mut col = Collection::open(&dir.path().join("phone.db"), manual_clock()).unwrap();
-        col.install_builtin_content().unwrap();
-        let criterion = "negotiate/lo3/ac3.1".to_string();
-        let fields = [
-            ("witness_name", "Wendy Witness"),
-            ("witness_role", "Store manager"),
-            ("witness_relationship", "Line manager, not related"),
-            ("witness_contact", "wendy@shop.test"),
-            ("witness_date", "2026-11-20"),
-            ("context", "Agreed a delivery date with a supplier."),
-        ]
-        .map(|(k, v)| (k.to_string(), v.to_string()));
-        let item = col
-            .create_evidence(EvidenceDraft {
-                kind: Some(EvidenceKind::WitnessTestimony),
-                template_id: Some("witness-testimony".into()),
-                title: "Supplier call".into(),
-                fields: BTreeMap::from(fields),
-                criteria: vec![criterion.clone()],
-            })
-            .unwrap();
-        let mut fields = col.evidence(item).unwrap().fields;
-        fields.insert(
-            format!("answer:{criterion}:0"),
-            "Calm and clear; she checked the date twice.".into(),
-        );
-        col.update_evidence(item, "", fields).unwrap();
-        col.sign_witness_typed(item, "Wendy Witness").unwrap();
-        col.submit_evidence(item).unwrap();
-        Phone {
-            col,
-            item,
-            pushed: 0,
-            _dir: dir,
-        }
-    }
-
-    /// Pushes what the outbox holds since the last push.
-    async fn push(&mut self, c: &Centre, token: &str) {
-        let changes: Vec<_> = self
-            .col
-            .outbox(1_000)
-            .unwrap()
-            .into_iter()
-            .filter(|ch| ch.seq > self.pushed)
-            .collect();
-        let first = changes.first().expect("something to push").seq;
-        self.pushed = changes.last().unwrap().seq;
-        let (status, body) = c
-            .push(token, &batch(self.col.device_id(), first, changes))
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-
-    async fn pull(&mut self, c: &Centre, token: &str) {
-        let since = self.col.sync_cursor().unwrap();
-        let (status, body) = c.get(token, &format!("/v1/sync/pull?since={since}")).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let page: PullResponse = serde_json::from_value(body).unwrap();
-        self.col.apply_pulled(&page).unwrap();
-    }
-
-    fn confirmation(&self) -> WitnessConfirmation {
-        let item = self.col.evidence(self.item).unwrap();
-        let attachments: Vec<(String, String)> = vec![];
-        witness_confirmation_of(
-            item.kind,
-            &item.title,
-            &item.fields,
-            &item.criteria,
-            &attachments,
-            None,
-        )
-    }
-}
 
 struct Setup {
     c: Centre,
@@ -140,7 +22,8 @@ struct Setup {
 }
 
 async fn setup(backend: Backend, sink: Option<&SmtpSink>) -> Setup {
-    let c = centre(backend, sink).await;
+    // The assessor asks here; the request sent by itself is `witness_auto_request.rs`'s.
+    let c = centre(backend, sink.map(|s| s.port), false).await;
     let assessor = c.account(Role::Assessor, "asha").await;
     let (learner, token) = c.learner("lee", Some(&assessor)).await;
     let mut phone = Phone::with_signed_testimony();
@@ -577,5 +460,68 @@ async fn a_confirmation_the_learners_device_makes_itself_is_left_out(backend: Ba
         page.body
     );
     assert!(!page.body.contains("confirmed on"), "{}", page.body);
+    // The attempt is recorded: in the item's history, where the assessor reads it, and in the
+    // audit log.
+    assert!(
+        page.body
+            .contains("A device sent a witness confirmation that the centre did not hold"),
+        "{}",
+        page.body
+    );
+    let left_out: Vec<(String, String)> =
+        sqlx::query_as("SELECT target, after FROM audit WHERE action = 'witness.confirm.left_out'")
+            .fetch_all(&s.c.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(left_out.len(), 1, "{left_out:?}");
+    assert_eq!(left_out[0].0, format!("evidence {}", s.phone.item));
+    assert!(left_out[0].1.contains("Wendy Witness"), "{left_out:?}");
 }
 both_backends!(a_confirmation_the_learners_device_makes_itself_is_left_out);
+
+/// The witness confirms while the learner's phone, which has not pulled the answer yet,
+/// withdraws the testimony: the withdrawal stands at the phone's version, but the answer the
+/// centre made stays in the item's log, on the assessor's page and on the phone.
+async fn a_withdrawal_sent_before_the_phone_pulled_the_answer_keeps_the_answer(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let mut s = setup(backend, Some(&sink)).await;
+    let mut assessor = Browser::new(&s.c);
+    assessor.sign_in(&s.assessor.username).await;
+    ask(&s, &mut assessor, None).await;
+    let path = mailed_path(&sink, 1).await;
+    let (status, body) = witness_answers(
+        &s.c,
+        &path,
+        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let item = s.phone.item;
+    s.phone.col.delete_evidence(item).unwrap();
+    s.phone.push(&s.c, &s.token).await;
+
+    let page = assessor.get(&item_path(&s)).await;
+    assert!(page.body.contains("Withdrawn"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(r#"data-state="Confirmed by the witness""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Wendy Witness confirmed on"),
+        "the answer is still in the log: {}",
+        page.body
+    );
+    s.phone.pull(&s.c, &s.token).await;
+    assert!(
+        matches!(
+            s.phone.confirmation(),
+            WitnessConfirmation::Confirmed { .. }
+        ),
+        "{:?}",
+        s.phone.confirmation()
+    );
+}
+both_backends!(a_withdrawal_sent_before_the_phone_pulled_the_answer_keeps_the_answer);

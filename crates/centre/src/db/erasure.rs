@@ -22,6 +22,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("employer_links", "learner_id"),
     ("employer_hours_links", "learner_id"),
     ("witness_links", "learner_id"),
+    ("witness_auto_requests", "learner_id"),
     ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
     ("declarations", "learner_id"),

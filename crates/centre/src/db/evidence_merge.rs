@@ -7,16 +7,18 @@
 //! lifecycle says what a version or a deletion did. Versions are merged in the push's order, so
 //! a push that holds two versions of one item merges the second against the first.
 
+use super::audit::{self, NewEntry};
 use super::error::DbError;
 use super::evidence::{learner_status_str, lifecycle_of, parse_hlc, parse_status};
 use super::now_ms;
 use super::params::Params;
 use super::sync::json;
 use pocketfolio_core::evidence::{
-    drop_unheld_confirmations, keep_assessor_signatures, merge_log_into, Lifecycle, LifecycleEvent,
+    drop_unheld_confirmations, keep_centre_events, merge_log_into, Lifecycle, LifecycleEvent,
     Removal,
 };
 use pocketfolio_core::model::{AssessorStatus, Stage};
+use pocketfolio_core::signing::SignatureEvent;
 use pocketfolio_core::sync::protocol::EvidenceRecord;
 use pocketfolio_core::sync::rules::{self, VersionMerge};
 use pocketfolio_core::sync::Hlc;
@@ -145,6 +147,13 @@ struct History {
     detail: serde_json::Value,
 }
 
+/// Witness confirmations a device sent that the centre did not hold (so did not make): left
+/// out of the version, and recorded.
+struct LeftOut {
+    evidence_id: String,
+    events: Vec<SignatureEvent>,
+}
+
 /// The evidence a push touches, held while its changes are merged in order.
 pub(crate) struct EvidenceMerge<'a> {
     learner_id: &'a str,
@@ -154,6 +163,7 @@ pub(crate) struct EvidenceMerge<'a> {
     /// Ids in the order first changed, so writes are in a stable order.
     order: Vec<String>,
     history: Vec<History>,
+    left_out: Vec<LeftOut>,
 }
 
 /// Adds a history entry for item `id`, and the item to the write order.
@@ -174,6 +184,11 @@ fn note(
         order.push(id.to_string());
     }
 }
+
+/// The history line for a witness confirmation a device sent that the centre did not hold.
+const LEFT_OUT: &str = "A device sent a witness confirmation that the centre did not hold, so \
+     the witness did not give it: it was left out. Only the witness, by the link the centre \
+     sends, confirms a statement.";
 
 impl<'a> EvidenceMerge<'a> {
     /// Reads the stored items among `ids` in one query per 500.
@@ -212,22 +227,45 @@ impl<'a> EvidenceMerge<'a> {
             items,
             order: Vec::new(),
             history: Vec::new(),
+            left_out: Vec::new(),
         })
     }
 
-    /// A version as a device sent it, as the centre takes it: the core's attachment list, and
-    /// no witness confirmation the centre did not make (`drop_unheld_confirmations`).
-    fn received(&self, rec: &EvidenceRecord) -> EvidenceRecord {
+    /// A version as a device sent it, as the centre takes it: the core's attachment list, no
+    /// witness confirmation the centre did not make (`drop_unheld_confirmations`), and every
+    /// event it did make that the device had not pulled yet (`keep_centre_events`), so no
+    /// version, put or withdrawal, takes the assessor's signature or the witness's answer off
+    /// the item.
+    fn received(&mut self, rec: &EvidenceRecord) -> EvidenceRecord {
+        let id = rec.id.to_string();
         let mut rec = EvidenceRecord {
             attachments: rules::attachment_list(&rec.attachments),
             ..rec.clone()
         };
         let held = self
             .items
-            .get(&rec.id.to_string())
+            .get(&id)
             .and_then(Option::as_ref)
             .and_then(|h| h.record.as_ref());
-        drop_unheld_confirmations(&mut rec.fields, held.map(|r| &r.fields));
+        let forged = drop_unheld_confirmations(&mut rec.fields, held.map(|r| &r.fields));
+        if let Some(held) = held {
+            keep_centre_events(&mut rec.fields, &held.fields);
+        }
+        if !forged.is_empty() {
+            // Said in the item's history, where the assessor reads it, and audited.
+            let detail = json!({ "left_out": forged });
+            note(
+                (&mut self.history, &mut self.order),
+                &id,
+                rec.updated_ms,
+                LEFT_OUT.into(),
+                detail,
+            );
+            self.left_out.push(LeftOut {
+                evidence_id: id,
+                events: forged,
+            });
+        }
         rec
     }
 
@@ -379,7 +417,7 @@ impl<'a> EvidenceMerge<'a> {
     /// earliest withdrawal wins); a held version made after it is kept in history.
     pub(crate) fn withdraw(&mut self, rec: &EvidenceRecord, time_ms: i64) {
         let id = rec.id.to_string();
-        let mut rec = self.received(rec);
+        let rec = self.received(rec);
         let EvidenceMerge {
             items,
             order,
@@ -393,9 +431,6 @@ impl<'a> EvidenceMerge<'a> {
         let Some(replaces_another) = rules::merge_withdrawal(held.as_held(), &rec) else {
             return;
         };
-        if let Some(old) = &held.record {
-            keep_assessor_signatures(&mut rec.fields, &old.fields);
-        }
         let rec = &rec;
         if let Some(old) = held.record.as_ref().filter(|_| replaces_another) {
             let summary = "Withdrawn at an earlier version; this version was made without \
@@ -442,6 +477,25 @@ impl<'a> EvidenceMerge<'a> {
         }
         for chunk in self.history.chunks(200) {
             add_history_rows(conn, self.learner_id, self.actor, chunk).await?;
+        }
+        for left_out in &self.left_out {
+            let after = json!({
+                "left_out": left_out.events.iter().map(|e| json!({
+                    "signer": e.signer.name,
+                    "confirmation": e.confirmation,
+                    "sha256": e.sha256,
+                })).collect::<Vec<_>>(),
+            });
+            let entry = NewEntry {
+                actor_id: Some(self.learner_id),
+                actor: self.actor,
+                action: "witness.confirm.left_out",
+                target: &format!("evidence {}", left_out.evidence_id),
+                learner_id: Some(self.learner_id),
+                before: &serde_json::Value::Null,
+                after: &after,
+            };
+            audit::append(conn, &entry).await?;
         }
         Ok(())
     }

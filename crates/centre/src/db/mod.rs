@@ -40,6 +40,7 @@ pub mod subject;
 pub mod sync;
 pub mod totp;
 pub mod unit_sign_offs;
+pub mod witness_auto_requests;
 pub mod witness_links;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -137,6 +138,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (27, include_str!("witness_links.sql")),
     (28, include_str!("device_export_keys.sql")),
     (29, include_str!("feed_made_ms.sql")),
+    (30, include_str!("witness_auto_requests.sql")),
 ];
 
 impl Db {

@@ -5,6 +5,7 @@ use super::learners::{listed_title_html, status_label};
 use super::session::error_page;
 use super::PageUser;
 use crate::db::evidence::{EvidenceView, HistoryEntry};
+use crate::db::witness_auto_requests::{AutoOutcome, AutoRequest};
 use crate::db::witness_links::WitnessLink;
 use crate::error::ApiError;
 use crate::services;
@@ -287,10 +288,13 @@ fn render_witness_signature(record: &EvidenceRecord) -> String {
 }
 
 /// Where the witness's confirmation stands (the core's rule, from the log and the latest
-/// request), and for an assessor the form that asks the witness, by email, to confirm.
+/// request), what became of the request the centre sent by itself for the signature that
+/// stands, and for an assessor the form that asks the witness, by email, to confirm (kept
+/// after an automatic request, to ask again).
 fn render_witness_confirmation(
     record: &EvidenceRecord,
     link: Option<&WitnessLink>,
+    auto: &[AutoRequest],
     kept: &[SignatureEvent],
     form: Option<(&str, &str)>,
 ) -> String {
@@ -309,10 +313,20 @@ fn render_witness_confirmation(
         label = escape(status.label()),
         sentence = escape(&status.sentence(when)),
     );
+    let standing = standing_witness_signature(record, kept).ok();
+    if let Some(auto) = standing
+        .as_ref()
+        .and_then(|s| auto.iter().find(|a| a.signature_sha256 == s.sha256))
+    {
+        out.push_str(&format!(
+            r#"<p class="hint" id="witness-auto-request">{}</p>"#,
+            escape(&auto_sentence(auto))
+        ));
+    }
     let askable = matches!(
         status,
         WitnessConfirmation::NotRequested | WitnessConfirmation::Awaiting { .. }
-    ) && standing_witness_signature(record, kept).is_ok();
+    ) && standing.is_some();
     if let (Some((base, csrf)), true) = (form, askable) {
         let email = crate::services::witness_links::contact_email(record)
             .or_else(|| link.map(|l| l.witness_email.clone()))
@@ -331,6 +345,27 @@ fn render_witness_confirmation(
     }
     out.push_str("</section>");
     out
+}
+
+/// What became of the request the centre sent the witness by itself.
+fn auto_sentence(auto: &AutoRequest) -> String {
+    let at = when(auto.done_ms.unwrap_or(auto.claimed_ms));
+    let email = &auto.email;
+    match &auto.outcome {
+        AutoOutcome::Sent => {
+            format!("Sent automatically to {email} on {at}, when the statement reached the centre.")
+        }
+        AutoOutcome::NoRelay => "Not sent automatically when the statement reached the centre: \
+             this centre has no mail relay set. Ask the witness below."
+            .to_string(),
+        AutoOutcome::Failed(reason) => format!(
+            "Could not be sent automatically to {email} on {at}: {reason} Ask the witness below."
+        ),
+        AutoOutcome::Started => format!(
+            "Sending automatically to {email} since {at}; if the witness has not had it, ask \
+             them below."
+        ),
+    }
 }
 
 /// One item: fields, attachments, criteria, history and the forms.
@@ -471,9 +506,11 @@ async fn render_item(
         .remove(item_id);
     let confirmation = match &record {
         Some(r) if r.kind == EvidenceKind::WitnessTestimony.as_str() => {
+            let auto = state.db.witness_auto_requests(learner_id, item_id).await?;
             render_witness_confirmation(
                 r,
                 link.as_ref(),
+                &auto,
                 &kept,
                 writes.then_some((base.as_str(), csrf.as_str())),
             )

@@ -32,9 +32,10 @@ pub async fn push(
     LearnerCaller(learner): LearnerCaller,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> ApiResult<Json<PushResponse>> {
-    Ok(Json(
-        crate::services::sync::push(&state.db, &learner.id, &req).await?,
-    ))
+    let stored = crate::services::sync::push(&state.db, &learner.id, &req).await?;
+    // Committed: the witnesses of testimonies it sent are asked now, off the request path.
+    crate::services::witness_auto_request::after_push(&state, &learner.id, &req);
+    Ok(Json(stored))
 }
 
 /// A whole number from 0 to 2^63 − 1 (what the database can compare).

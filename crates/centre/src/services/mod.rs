@@ -31,6 +31,7 @@ pub mod standardisation;
 pub mod sync;
 pub mod totp;
 pub mod unit_sign_off;
+pub mod witness_auto_request;
 pub mod witness_links;
 
 use crate::db::accounts::{Account, Role};

@@ -90,9 +90,34 @@ pub async fn send(
     audit: SendAudit<'_>,
     write: impl FnOnce(&str) -> (String, String),
 ) -> ApiResult<SentLink> {
-    let delivery = match (
+    let delivery = mail_link(state, to, &path, write).await;
+    let sent = delivery.audit_json();
+    let entry = Actor::Account(audit.actor).entry(
+        audit.action,
+        audit.target,
+        Some(audit.learner_id),
+        &json!(null),
+        &sent,
+    );
+    state.db.add_audit(&entry).await?;
+    Ok(SentLink {
+        path,
+        delivery,
+        expires_ms,
+    })
+}
+
+/// Mails the link at `path` to `to` when the centre has a relay and knows its public address
+/// (`write` makes the subject and body around the link's full address); what became of it.
+pub async fn mail_link(
+    state: &AppState,
+    to: Recipient<'_>,
+    path: &str,
+    write: impl FnOnce(&str) -> (String, String),
+) -> Delivery {
+    match (
         state.config.mailer.as_ref(),
-        public_link(state.config.public_url.as_deref(), &path),
+        public_link(state.config.public_url.as_deref(), path),
     ) {
         (None, _) => Delivery::NotConfigured,
         (Some(_), None) => Delivery::Failed {
@@ -111,21 +136,7 @@ pub async fn send(
             };
             deliver(Some(mailer), &mail).await
         }
-    };
-    let sent = delivery.audit_json();
-    let entry = Actor::Account(audit.actor).entry(
-        audit.action,
-        audit.target,
-        Some(audit.learner_id),
-        &json!(null),
-        &sent,
-    );
-    state.db.add_audit(&entry).await?;
-    Ok(SentLink {
-        path,
-        delivery,
-        expires_ms,
-    })
+    }
 }
 
 /// The day a link stops working, in words.

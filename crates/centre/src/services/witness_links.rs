@@ -68,18 +68,7 @@ pub async fn request_confirmation(
             "Enter the witness's email address, such as name@example.co.uk.",
         ));
     }
-    let now = now_ms();
-    let link = WitnessLink {
-        learner_id: learner_id.to_string(),
-        evidence_id: item_id.to_string(),
-        signature_sha256: asked.sha256.clone(),
-        witness_name: asked.signer.name.clone(),
-        witness_email: email.to_string(),
-        created_ms: now,
-        expires_ms: expiry(now),
-        used_ms: None,
-        answer: None,
-    };
+    let link = new_link(learner_id, item_id, &asked, email, now_ms());
     let target = format!("evidence {item_id}");
     let after = json!({
         "witness": link.witness_name,
@@ -117,6 +106,28 @@ pub async fn request_confirmation(
     .await
 }
 
+/// A link asking the witness who made `asked` (their signature on `item_id`) to confirm it,
+/// made `now`, to be mailed to `email`.
+pub(crate) fn new_link(
+    learner_id: &str,
+    item_id: &str,
+    asked: &SignatureEvent,
+    email: &str,
+    now: i64,
+) -> WitnessLink {
+    WitnessLink {
+        learner_id: learner_id.to_string(),
+        evidence_id: item_id.to_string(),
+        signature_sha256: asked.sha256.clone(),
+        witness_name: asked.signer.name.clone(),
+        witness_email: email.to_string(),
+        created_ms: now,
+        expires_ms: expiry(now),
+        used_ms: None,
+        answer: None,
+    }
+}
+
 /// The statement and the assessor signatures kept apart from it; a witness testimony only.
 async fn testimony(
     state: &AppState,
@@ -143,7 +154,12 @@ async fn testimony(
 }
 
 /// The mail asking the witness to confirm: its subject and body.
-fn witness_mail(link: &WitnessLink, learner: &str, title: &str, url: &str) -> (String, String) {
+pub(crate) fn witness_mail(
+    link: &WitnessLink,
+    learner: &str,
+    title: &str,
+    url: &str,
+) -> (String, String) {
     let body = format!(
         "Dear {name},\n\n\
          You signed a witness statement on {learner}'s phone about their work: \"{title}\".\n\

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod smtp_sink;
+pub mod witness;
 
 use pocketfolio_centre::auth::Passwords;
 use pocketfolio_centre::blobs::BlobStore;

@@ -460,10 +460,11 @@ impl Collection {
         }
         // Exactly the version withdrawn, its signature log included: nothing the learner's
         // devices made after it joins it (the centre and devices that never held it keep it
-        // as it was too). Only the assessor's signatures, made on the centre, stay.
+        // as it was too). What the centre made (the assessor's signatures, the witness's
+        // answer) stays, as it does on the centre.
         let mut withdrawn = record.clone();
         if let Some(item) = &local {
-            crate::evidence::keep_assessor_signatures(&mut withdrawn.fields, &item.fields);
+            crate::evidence::keep_centre_events(&mut withdrawn.fields, &item.fields);
         }
         self.take_learner_version(None, &withdrawn)?;
         self.store.set_withdrawal(id, &record.hlc)?;
@@ -487,7 +488,6 @@ impl Collection {
             .add_tombstone(Stamped::Evidence, id.0.as_bytes(), now)
     }
 
-    /// Applies an assessor decision; true when it changed the item.
     /// Adds the witness's answer, made on the centre, to the item's log, with a history line.
     /// An answer already held (pulled again) changes nothing.
     fn merge_witness_answer(&self, answer: &crate::sync::protocol::WitnessAnswer) -> Result<()> {
@@ -515,6 +515,7 @@ impl Collection {
         )
     }
 
+    /// Applies an assessor decision; true when it changed the item.
     fn merge_assessment(&self, record: &AssessmentRecord) -> Result<bool> {
         self.observe(record.hlc)?;
         if self.store.get_evidence(record.evidence_id)?.is_none() {

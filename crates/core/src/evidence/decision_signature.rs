@@ -83,19 +83,3 @@ pub fn add_events(fields: &mut BTreeMap<String, String>, events: &[SignatureEven
     let carried = BTreeMap::from([(SIGNATURE_EVENTS.to_string(), json)]);
     super::signature_log::merge_log_into(fields, &carried)
 }
-
-/// Carries the assessor's signatures from the log in `held` into the log in `withdrawn`: a
-/// withdrawal stands at the version the learner withdrew, but the assessor signed their
-/// decision on the centre, outside any learner version, so it stays on the withdrawn item.
-/// The phone and the centre both call this when they take a withdrawn version. True when
-/// `withdrawn` changed.
-pub fn keep_assessor_signatures(
-    withdrawn: &mut BTreeMap<String, String>,
-    held: &BTreeMap<String, String>,
-) -> bool {
-    let assessors: Vec<SignatureEvent> = super::signature_log::events_of(held)
-        .into_iter()
-        .filter(|e| e.signer.role == crate::signing::SignerRole::Assessor)
-        .collect();
-    !assessors.is_empty() && add_events(withdrawn, &assessors)
-}

@@ -16,6 +16,8 @@
 //! signed removes them and leaves `witness_voided_ms` and `witness_voided_by` instead.
 
 mod autosave;
+#[cfg(test)]
+mod centre_events_tests;
 mod coverage;
 mod decision_signature;
 mod declaration;
@@ -47,13 +49,14 @@ pub(crate) mod witness_tests;
 pub use crate::signing::MAX_SIGNATURE_POINTS;
 pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
-pub use decision_signature::{add_events, keep_assessor_signatures, sign_decision, Decider};
+pub use decision_signature::{add_events, sign_decision, Decider};
 pub use declaration::{declaration_holds, declaration_replaces, DeclarationState};
 pub use delivery::Delivery;
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use set_aside::{set_aside_versions, SetAsideVersion};
 pub use signature_log::{
-    drop_unheld_confirmations, events_of, merge_log_into, record_kind_of, SIGNATURE_EVENTS,
+    drop_unheld_confirmations, events_of, keep_centre_events, made_by_centre, merge_log_into,
+    record_kind_of, SIGNATURE_EVENTS,
 };
 pub use signature_summary::{
     signature_summary, signature_summary_kept, signature_summary_of, LineStatus, SignatureLine,

@@ -52,31 +52,49 @@ pub fn merge_log_into(
 }
 
 /// Takes out of a version a device sent every witness confirmation that the log in `held` (the
-/// centre's copy of the item, if it has one) lacks. Only the centre makes a confirmation (the
-/// witness answering its one-time link; it writes the answer into the log it holds), so one
-/// that first arrives from a device was not made by the witness: a modified client could
-/// otherwise show the assessor "confirmed by the witness". Taken out rather than refused, so
-/// the learner's sync keeps moving; a later event chained to it then reads as a broken log.
-/// The centre calls this on every version a device pushes. True when one was taken out.
+/// centre's copy of the item, if it has one) lacks, and returns them. Only the centre makes a
+/// confirmation (the witness answering its one-time link; it writes the answer into the log it
+/// holds), so one that first arrives from a device was not made by the witness: a modified
+/// client could otherwise show the assessor "confirmed by the witness". Taken out rather than
+/// refused, so the learner's sync keeps moving (the centre records that it happened); a later
+/// event chained to it then reads as a broken log. The centre calls this on every version a
+/// device pushes.
 pub fn drop_unheld_confirmations(
     incoming: &mut BTreeMap<String, String>,
     held: Option<&BTreeMap<String, String>>,
-) -> bool {
-    let events = events_of(incoming);
+) -> Vec<SignatureEvent> {
     let held = held.map(events_of).unwrap_or_default();
-    let kept: Vec<SignatureEvent> = events
-        .iter()
-        .filter(|e| e.confirmation.is_none() || held.contains(e))
-        .cloned()
-        .collect();
-    if kept.len() == events.len() {
-        return false;
+    let (kept, dropped): (Vec<SignatureEvent>, Vec<SignatureEvent>) = events_of(incoming)
+        .into_iter()
+        .partition(|e| e.confirmation.is_none() || held.contains(e));
+    if dropped.is_empty() {
+        return dropped;
     }
-    let Ok(json) = serde_json::to_string(&kept) else {
-        return false;
-    };
-    incoming.insert(SIGNATURE_EVENTS.into(), json);
-    true
+    if let Ok(json) = serde_json::to_string(&kept) {
+        incoming.insert(SIGNATURE_EVENTS.into(), json);
+    }
+    dropped
+}
+
+/// Whether the centre made `event`: an assessor's signature of their decision, or a
+/// witness's answer to the centre's one-time link. No learner version carries these until
+/// the device pulls them, so a version a device sends may lack them.
+pub fn made_by_centre(event: &SignatureEvent) -> bool {
+    event.signer.role == SignerRole::Assessor || event.confirmation.is_some()
+}
+
+/// Carries every event the centre made (`made_by_centre`) from the log in `held` into the log
+/// in `received`, a version a device sent. A device that withdrew, or edited, before it pulled
+/// the assessor's decision or the witness's answer sends a log without them; the version it
+/// sent stands (a withdrawal exactly as withdrawn), but what the centre made stays on the item
+/// wherever it is held. The phone's merge and the centre both call this on every version they
+/// take. True when `received` changed.
+pub fn keep_centre_events(
+    received: &mut BTreeMap<String, String>,
+    held: &BTreeMap<String, String>,
+) -> bool {
+    let made: Vec<SignatureEvent> = events_of(held).into_iter().filter(made_by_centre).collect();
+    !made.is_empty() && super::decision_signature::add_events(received, &made)
 }
 
 /// Appends `event` to the item's log.
