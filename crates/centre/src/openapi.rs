@@ -109,6 +109,12 @@ fn change_body() -> serde_json::Value {
             "device_ms": {"type": "integer", "minimum": 0}, "hlc": stamp()}});
     let export_key = json!({"type": "object", "required": ["public_key"], "properties": {
         "public_key": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$", "description": "The Ed25519 public key the device seals its portfolio exports with; not a point on the curve is 422. Registered for the pushing device; a key another device registered is left out without refusing the push, and a new key for the device keeps the one before as history."}}});
+    let strength = json!({"type": "object", "required": ["unit_id", "measured_ms", "criteria"],
+        "description": "The knowledge strength of one unit as the device worked it out, at most once a day; kept by the centre for progress reviews",
+        "properties": {"unit_id": text(MAX_NAME_BYTES), "measured_ms": {"type": "integer", "minimum": 0},
+            "criteria": {"type": "array", "maxItems": MAX_STRENGTH_CRITERIA, "items": {"type": "array",
+                "description": "criterion id, cards (at least 1), cards not started (at most cards), strength",
+                "prefixItems": [text(MAX_NAME_BYTES), {"type": "integer", "minimum": 1}, {"type": "integer", "minimum": 0}, {"type": "number", "minimum": 0, "maximum": 1}]}}}});
     let variant = |t: &str, v: serde_json::Value| json!({"type": "object", "required": ["t", "v"], "properties": {"t": {"type": "string", "enum": [t]}, "v": v}});
     json!({"oneOf": [
         variant("review", review), variant("review_undone", uuid()), variant("deck_put", deck),
@@ -119,7 +125,8 @@ fn change_body() -> serde_json::Value {
         variant("review_signed", review_signed),
         variant("declaration_signed", declaration),
         variant("unit_acknowledged", unit_acknowledged),
-        variant("export_key_registered", export_key)]})
+        variant("export_key_registered", export_key),
+        variant("strength_measured", strength)]})
 }
 
 wire_schema!(
@@ -283,7 +290,8 @@ mod tests {
             | ChangeBody::ReviewSigned(_)
             | ChangeBody::DeclarationSigned(_)
             | ChangeBody::UnitAcknowledged(_)
-            | ChangeBody::ExportKeyRegistered(_) => {}
+            | ChangeBody::ExportKeyRegistered(_)
+            | ChangeBody::StrengthMeasured(_) => {}
         }
     }
 

@@ -107,7 +107,7 @@ const WORDS: [&str; 7] = [
     "👍",
 ];
 
-/// One valid change body of kind `kind` (0–9), built from `seed`.
+/// One valid change body of kind `kind` (0–10), built from `seed`.
 fn body(kind: u8, seed: &mut Seed, now: i64, device: DeviceId, known: &Known) -> ChangeBody {
     let words = WORDS;
     let t = seed.recent(now);
@@ -164,6 +164,19 @@ fn body(kind: u8, seed: &mut Seed, now: i64, device: DeviceId, known: &Known) ->
         7 => ChangeBody::EvidenceDeleted(EvidenceId::new_at(t)),
         // Only a submitted item is withdrawn.
         8 => ChangeBody::EvidenceWithdrawn(evidence_record(seed, now, device, known, t, true)),
+        9 => {
+            let cards = 1 + seed.below(20) as u32;
+            ChangeBody::StrengthMeasured(pocketfolio_core::strength::UnitStrength {
+                unit_id: "negotiate".into(),
+                measured_ms: t,
+                criteria: vec![(
+                    seed.pick(&CRITERIA).to_string(),
+                    cards,
+                    seed.below(u64::from(cards) + 1) as u32,
+                    *seed.pick(&[0.0, 0.25, 0.5, 1.0]),
+                )],
+            })
+        }
         _ => {
             let deck = DeckId::new_at(t);
             let mut settings = Settings {
@@ -433,7 +446,7 @@ async fn hostile_leaves_never_break_the_stream(backend: Backend) {
         known.attachments.push((sha, name.to_string()));
     }
     let strategy = (
-        prop::collection::vec((0u8..10, any::<u64>()), 1..6),
+        prop::collection::vec((0u8..11, any::<u64>()), 1..6),
         any::<u32>(),
         any::<u32>(),
     );
@@ -482,7 +495,7 @@ fn every_change_kind_is_generated_valid_and_mutated_in_one_leaf() {
     let known = Known {
         attachments: vec![("a".repeat(64), "a.jpg".into())],
     };
-    let kinds: Vec<(u8, u64)> = (0..10).map(|k| (k, u64::from(k) * 7)).collect();
+    let kinds: Vec<(u8, u64)> = (0..11).map(|k| (k, u64::from(k) * 7)).collect();
     let push = valid_push(&kinds, now, &known);
     let request: pocketfolio_core::sync::protocol::PushRequest =
         serde_json::from_value(push.clone()).unwrap();

@@ -45,6 +45,7 @@ pub mod render;
 pub mod scheduler;
 pub mod signing;
 mod store;
+pub mod strength;
 pub mod sync;
 pub mod testing;
 pub mod unit_sign_off;

@@ -368,6 +368,15 @@ impl Worker {
         };
         let handle = self.handle.clone();
         handle.update(|s| s.state = SyncState::Syncing(Progress::Starting));
+        // Once a learner day, the centre is sent the learner's knowledge strength for their
+        // progress reviews; not while retrying after a failure, so a phone that stays offline
+        // does not pile up measures among its changes waiting.
+        if self.attempt == 0 {
+            let mut guard = col.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Err(e) = guard.measure_strengths() {
+                eprintln!("Knowledge strength was not measured for the centre: {e}");
+            }
+        }
         let result = sync(&col, link, &mut |p| handle.update(|s| s.progress(p)));
         drop(col);
         if let Err(e) = &result {

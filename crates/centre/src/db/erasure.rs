@@ -25,6 +25,7 @@ const LEARNER_TABLES: &[(&str, &str)] = &[
     ("witness_auto_requests", "learner_id"),
     ("employer_contacts", "learner_id"),
     ("progress_reviews", "learner_id"),
+    ("strength_measures", "learner_id"),
     ("declarations", "learner_id"),
     ("unit_sign_offs", "learner_id"),
     ("blobs", "learner_id"),

@@ -36,6 +36,7 @@ pub mod samples;
 pub mod saved_plans;
 pub mod sessions;
 pub mod standardisation;
+pub mod strength_measures;
 pub mod subject;
 pub mod sync;
 pub mod totp;
@@ -139,6 +140,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (28, include_str!("device_export_keys.sql")),
     (29, include_str!("feed_made_ms.sql")),
     (30, include_str!("witness_auto_requests.sql")),
+    (31, include_str!("strength_measures.sql")),
 ];
 
 impl Db {

@@ -479,6 +479,9 @@ async fn apply_change(
         ChangeBody::DeclarationSigned(event) => {
             super::declarations::put(conn, learner_id, event, change.time_ms).await?
         }
+        ChangeBody::StrengthMeasured(measure) => {
+            super::strength_measures::put(conn, learner_id, measure).await?
+        }
         ChangeBody::UnitAcknowledged(ack) => {
             if let Err(why) =
                 super::unit_sign_offs::take_acknowledgement(conn, learner_id, ack.as_ref()).await?

@@ -213,6 +213,8 @@ impl Collection {
             ChangeBody::UnitAcknowledged(ack) => self.merge_unit_acknowledgement(ack)?,
             // Another device's key is the centre's business: a device seals with its own.
             ChangeBody::ExportKeyRegistered(_) => {}
+            // Another device's measure is for the centre; this device measures its own.
+            ChangeBody::StrengthMeasured(_) => {}
             ChangeBody::SettingsPut(record) => {
                 self.observe(record.hlc)?;
                 let local: Option<Hlc> = match self.store.get_meta(SETTINGS_HLC_KEY)? {

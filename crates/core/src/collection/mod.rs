@@ -47,6 +47,7 @@ mod review_tests;
 #[cfg(test)]
 mod unit_sign_off_tests;
 
+pub use crate::strength::CriterionStrength;
 pub(crate) use blob_batch::BlobBatch;
 pub use content::InstallReport;
 pub use evidence::{
@@ -64,7 +65,6 @@ pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{
     ReviewHeatmap, Stats, WeekRetention, FORECAST_DAYS, HEATMAP_DAYS, RETENTION_WEEKS,
 };
-pub use strength::CriterionStrength;
 pub use study_more::MAX_EXTRA;
 pub use undo::{CardAction, Undone};
 

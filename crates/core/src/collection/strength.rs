@@ -1,74 +1,109 @@
-//! Knowledge strength per assessment criterion: how likely the learner is to recall, right
-//! now, the cards that serve it.
+//! Knowledge strength per assessment criterion on this device: the cards linked to a unit and
+//! their schedules, given to the core's one rule ([`crate::strength`]).
 
-use super::Collection;
-use crate::model::{CardState, Criterion, Schedule};
+use super::{Collection, OpChanges};
+use crate::content::EnrolmentSource;
+use crate::model::Schedule;
+use crate::strength::{criterion_strengths, CardLink, CriterionStrength, UnitStrength};
+use crate::sync::protocol::ChangeBody;
 use crate::Result;
 
-/// How well the cards linked to one criterion are known.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CriterionStrength {
-    /// The criterion.
-    pub criterion: Criterion,
-    /// Cards linked to it through their notes.
-    pub cards: u32,
-    /// Of those, cards never answered.
-    pub not_started: u32,
-    /// Mean FSRS retrievability now over all linked cards, counting cards never answered as
-    /// 0; `None` when no card is linked.
-    pub strength: Option<f32>,
-}
-
 impl Collection {
-    /// Each criterion of `unit_id`, in order, with the strength of its linked cards.
+    /// Each criterion of `unit_id`, in order, with the strength of its linked cards now.
     pub fn criterion_strengths(&self, unit_id: &str) -> Result<Vec<CriterionStrength>> {
-        let now = self.clock.now_ms();
-        let mut out: Vec<(CriterionStrength, f32)> = self
+        let links: Vec<CardLink> = self
             .store
-            .get_criteria(Some(unit_id))?
+            .get_cards_linked_to_unit(unit_id)?
             .into_iter()
-            .map(|criterion| {
-                let strength = CriterionStrength {
-                    criterion,
-                    cards: 0,
-                    not_started: 0,
-                    strength: None,
-                };
-                (strength, 0.0)
+            .map(|card| CardLink {
+                criterion_id: card.criterion_id,
+                schedule: Schedule {
+                    state: card.state,
+                    memory: card.memory,
+                    last_review_ms: card.last_review_ms,
+                    ..Schedule::default()
+                },
             })
             .collect();
-        for card in self.store.get_cards_linked_to_unit(unit_id)? {
-            let Some((entry, sum)) = out
-                .iter_mut()
-                .find(|(e, _)| e.criterion.id == card.criterion_id)
-            else {
-                continue;
-            };
-            entry.cards += 1;
-            let schedule = Schedule {
-                state: card.state,
-                memory: card.memory,
-                last_review_ms: card.last_review_ms,
-                ..Schedule::default()
-            };
-            match self.scheduler.retrievability(&schedule, now) {
-                Some(r) if card.state != CardState::New => *sum += r,
-                _ => entry.not_started += 1,
+        Ok(criterion_strengths(
+            &self.scheduler,
+            self.store.get_criteria(Some(unit_id))?,
+            &links,
+            self.clock.now_ms(),
+        ))
+    }
+
+    /// The strength of `unit_id` now, as the phone sends it to the centre.
+    pub fn unit_strength(&self, unit_id: &str) -> Result<UnitStrength> {
+        let strengths = self.criterion_strengths(unit_id)?;
+        Ok(UnitStrength::measure(
+            unit_id,
+            self.clock.now_ms(),
+            &strengths,
+        ))
+    }
+
+    /// Queues the strength of each unit the centre enrolled the learner on, once a learner day,
+    /// for the centre's progress reviews (called as a sync starts; the centre cannot work it
+    /// out, see [`UnitStrength`]). Units without linked cards are not sent. Returns how many
+    /// measures were queued; none without the centre's enrolment, or when today's are sent.
+    pub fn measure_strengths(&mut self) -> Result<usize> {
+        let Some(enrolment) = self.store.get_enrolment()? else {
+            return Ok(0);
+        };
+        let (today, _) = self.today();
+        let done = self.store.get_meta(MEASURED_DAY_KEY)?;
+        if enrolment.source != EnrolmentSource::Centre || done == Some(today.to_string()) {
+            return Ok(0);
+        }
+        // An enrolment naming no units is on every unit of its qualifications.
+        let units: Vec<String> = if enrolment.units.is_empty() {
+            self.store
+                .get_units()?
+                .into_iter()
+                .filter(|u| {
+                    u.qualifications
+                        .iter()
+                        .any(|q| enrolment.qualifications.contains(q))
+                })
+                .map(|u| u.id)
+                .collect()
+        } else {
+            enrolment.units
+        };
+        let mut measures = Vec::new();
+        for unit in &units {
+            let measure = self.unit_strength(unit)?;
+            if !measure.criteria.is_empty() {
+                measures.push(measure);
             }
         }
-        Ok(out
-            .into_iter()
-            .map(|(mut entry, sum)| {
-                entry.strength = (entry.cards > 0).then(|| sum / entry.cards as f32);
-                entry
-            })
-            .collect())
+        self.transact(MEASURE, |col| {
+            for measure in &measures {
+                col.queue_change(ChangeBody::StrengthMeasured(measure.clone()))?;
+            }
+            col.store.set_meta(MEASURED_DAY_KEY, &today.to_string())?;
+            Ok(measures.len())
+        })
     }
 }
 
+/// Meta key: the learner day strengths were last queued for the centre.
+const MEASURED_DAY_KEY: &str = "strength_measured_day";
+
+/// Measuring changes nothing a screen shows but the outbox.
+const MEASURE: OpChanges = OpChanges {
+    cards: false,
+    notes: false,
+    evidence: false,
+    settings: false,
+    content: false,
+    hours: false,
+};
+
 #[cfg(test)]
 mod tests {
-    use crate::clock::DAY_MS;
+    use crate::clock::{Clock, DAY_MS};
     use crate::model::{NoteFields, Rating};
     use crate::testing::builtin_collection;
 
@@ -116,6 +151,88 @@ mod tests {
             .find(|s| s.criterion.id == criterion.id)
             .unwrap();
         assert!(mine.strength.unwrap() < fresh, "memory decays");
+    }
+
+    /// The Unit view's figures are the core's rule over each card's replayed review log: what
+    /// the phone shows is what the log says, however the cards were answered.
+    #[test]
+    fn the_unit_views_figures_are_the_rule_over_the_review_log() {
+        use crate::strength::{criterion_strengths, CardLink};
+        let (mut col, clock) = builtin_collection();
+        let unit = col.units().unwrap().remove(0);
+        let linked = col.store.get_cards_linked_to_unit(&unit.id).unwrap();
+        assert!(linked.len() > 6, "the built-in unit has cards");
+        let ratings = [Rating::Good, Rating::Again, Rating::Easy, Rating::Hard];
+        for (i, card) in linked.iter().take(6).enumerate() {
+            col.answer_card(card.card_id, ratings[i % 4], 1000).unwrap();
+            clock.advance_ms(DAY_MS / 3);
+        }
+        col.answer_card(linked[0].card_id, Rating::Good, 1000)
+            .unwrap();
+        clock.advance_ms(9 * DAY_MS);
+
+        let shown = col.criterion_strengths(&unit.id).unwrap();
+        let replayed: Vec<CardLink> = linked
+            .iter()
+            .map(|card| {
+                let logs = col.store.get_reviews_of_card(card.card_id).unwrap();
+                let (scheduler, _) = col.scheduler_for_card(card.card_id).unwrap();
+                CardLink {
+                    criterion_id: card.criterion_id.clone(),
+                    schedule: scheduler.replay(card.card_id, &logs).unwrap(),
+                }
+            })
+            .collect();
+        let criteria = col.criteria(Some(&unit.id)).unwrap();
+        let from_log = criterion_strengths(&col.scheduler, criteria, &replayed, clock.now_ms());
+        assert_eq!(shown, from_log);
+        assert!(shown.iter().any(|s| s.strength.is_some_and(|v| v > 0.0)));
+        let measure = col.unit_strength(&unit.id).unwrap();
+        assert_eq!(measure.measured_ms, clock.now_ms());
+        assert_eq!(
+            measure.criteria.len(),
+            shown.iter().filter(|s| s.cards > 0).count()
+        );
+    }
+
+    /// The centre is sent each enrolled unit's strength once a learner day, worked out by the
+    /// same rule as the Unit view; nothing without the centre's enrolment.
+    #[test]
+    fn the_enrolled_units_strength_is_queued_for_the_centre_once_a_day() {
+        use crate::content::Enrolment;
+        use crate::sync::protocol::ChangeBody;
+        let (mut col, clock) = builtin_collection();
+        assert_eq!(col.measure_strengths().unwrap(), 0, "no enrolment");
+        col.choose_enrolment(&["proqual-cs-l2".to_string()], &["negotiate".to_string()])
+            .unwrap();
+        assert_eq!(
+            col.measure_strengths().unwrap(),
+            0,
+            "the learner's own choice"
+        );
+        col.store
+            .put_enrolment(&Enrolment {
+                qualifications: vec!["proqual-cs-l2".into()],
+                units: vec!["negotiate".into()],
+                source: crate::content::EnrolmentSource::Centre,
+                stamp: 1,
+            })
+            .unwrap();
+        let card = col.store.get_cards_linked_to_unit("negotiate").unwrap()[0].card_id;
+        col.answer_card(card, Rating::Good, 1000).unwrap();
+        let before = col.pending_changes().unwrap();
+        assert_eq!(col.measure_strengths().unwrap(), 1);
+        assert_eq!(col.measure_strengths().unwrap(), 0, "once a day");
+        let queued = col.outbox(100).unwrap();
+        assert_eq!(queued.len() as u64, before + 1);
+        let Some(ChangeBody::StrengthMeasured(sent)) = queued.last().map(|c| &c.body) else {
+            panic!("a strength measure is queued last: {queued:?}");
+        };
+        assert_eq!(sent, &col.unit_strength("negotiate").unwrap());
+        assert!(sent.overall().unwrap() > 0.0);
+
+        clock.advance_ms(DAY_MS);
+        assert_eq!(col.measure_strengths().unwrap(), 1, "the next day");
     }
 
     #[test]

@@ -78,6 +78,11 @@ pub enum ChangeBody {
     /// its key (and by devices that made one before this change existed). The centre keeps
     /// every key a device registered, the latest standing; other devices ignore it.
     ExportKeyRegistered(ExportKeyRecord),
+    /// The knowledge strength of one of the learner's units as the device worked it out
+    /// (`crate::strength`), at most once a day: the centre holds the review log but not the
+    /// device's cards, so it keeps these to show how knowledge moved between progress reviews.
+    /// Devices ignore it in a pull.
+    StrengthMeasured(crate::strength::UnitStrength),
 }
 
 /// A device's export key, as it registers it with the centre.
@@ -595,6 +600,8 @@ pub mod limits {
     pub const MAX_TZ_OFFSET_MIN: u32 = 18 * 60;
     /// Largest short name: deck names, tags, criterion ids, field names, file names (bytes).
     pub const MAX_NAME_BYTES: usize = 1_024;
+    /// Most criteria in one unit's strength measure.
+    pub const MAX_STRENGTH_CRITERIA: usize = 500;
     /// Largest evidence title (bytes).
     pub const MAX_TITLE_BYTES: usize = 4_096;
     /// Largest single text: a note side, a deck description, an evidence field (bytes).

@@ -15,6 +15,7 @@ use super::protocol::{
 use super::Hlc;
 use crate::model::{AssessmentLocation, EvidenceKind, NoteFields};
 use crate::signing::{SignatureEvent, SignerRole};
+use crate::strength::UnitStrength;
 
 /// Why a push was refused: the field at fault (as a path into the request) and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,7 +118,42 @@ pub fn check_change(change: &Change, now_ms: i64, at: &str) -> Checked {
         ChangeBody::SettingsPut(settings) => check_settings(settings, now_ms, &at),
         ChangeBody::DeclarationSigned(event) => check_declaration(event, now_ms, &at),
         ChangeBody::ExportKeyRegistered(record) => check_export_key(record, &at),
+        ChangeBody::StrengthMeasured(measure) => check_strength(measure, now_ms, &at),
     }
+}
+
+/// A unit's measured strength: a time, a unit, and for each criterion counts that add up and a
+/// strength between 0 and 1 (a NaN or 1e39 would not come back from the centre).
+pub fn check_strength(measure: &UnitStrength, now_ms: i64, at: &str) -> Checked {
+    check_time(&format!("{at}.measured_ms"), measure.measured_ms, now_ms)?;
+    check_text(&format!("{at}.unit_id"), &measure.unit_id, MAX_NAME_BYTES)?;
+    if measure.unit_id.is_empty() {
+        return Err(Invalid::new(
+            format!("{at}.unit_id"),
+            "Name the unit measured.",
+        ));
+    }
+    if measure.criteria.len() > MAX_STRENGTH_CRITERIA {
+        return Err(Invalid::new(
+            format!("{at}.criteria"),
+            format!("A unit has at most {MAX_STRENGTH_CRITERIA} criteria."),
+        ));
+    }
+    for (i, (criterion, cards, not_started, strength)) in measure.criteria.iter().enumerate() {
+        let field = format!("{at}.criteria[{i}]");
+        check_text(&field, criterion, MAX_NAME_BYTES)?;
+        if *cards == 0 || not_started > cards {
+            return Err(Invalid::new(
+                field,
+                "A criterion's cards not started cannot be more than its cards, and a measured \
+                 criterion has at least one card.",
+            ));
+        }
+        if !strength.is_finite() || !(0.0..=1.0).contains(strength) {
+            return Err(Invalid::new(field, "A strength is between 0 and 1."));
+        }
+    }
+    Ok(())
 }
 
 /// A device's export key: an Ed25519 public key, or the centre could never check a seal
@@ -577,6 +613,7 @@ mod tests {
                     .public()
                     .to_hex(),
             }),
+            ChangeBody::StrengthMeasured(UnitStrength::measure("negotiate", NOW, &[])),
         ];
         check_push(&push_of(all), NOW).unwrap();
     }
@@ -1023,6 +1060,37 @@ mod tests {
         assert_eq!(
             check_push(&push, NOW).unwrap_err().field,
             "changes[0].time_ms"
+        );
+    }
+
+    #[test]
+    fn a_strength_measure_must_add_up_and_stay_between_0_and_1() {
+        let measure = |criteria: Vec<(String, u32, u32, f32)>| {
+            ChangeBody::StrengthMeasured(UnitStrength {
+                unit_id: "negotiate".into(),
+                measured_ms: NOW - 5_000,
+                criteria,
+            })
+        };
+        let c = |cards, not_started, strength| {
+            ("negotiate/1.1".to_string(), cards, not_started, strength)
+        };
+        check_push(&push_of(vec![measure(vec![c(4, 1, 0.5)])]), NOW).unwrap();
+        let at = "changes[0].body.criteria[1]";
+        assert_eq!(refused(measure(vec![c(4, 1, 0.5), c(2, 3, 0.1)])), at);
+        assert_eq!(refused(measure(vec![c(4, 1, 0.5), c(0, 0, 0.0)])), at);
+        assert_eq!(refused(measure(vec![c(4, 1, 0.5), c(2, 0, f32::NAN)])), at);
+        assert_eq!(refused(measure(vec![c(4, 1, 0.5), c(2, 0, 1.5)])), at);
+        let mut far = UnitStrength::measure("negotiate", NOW + 30 * 86_400_000, &[]);
+        assert_eq!(
+            refused(ChangeBody::StrengthMeasured(far.clone())),
+            "changes[0].body.measured_ms"
+        );
+        far.measured_ms = NOW;
+        far.unit_id = String::new();
+        assert_eq!(
+            refused(ChangeBody::StrengthMeasured(far)),
+            "changes[0].body.unit_id"
         );
     }
 }
