@@ -50,7 +50,8 @@ export async function startCentre() {
   admin(['assign', 'ann', 'lee']);
   for (let port = 27100 + Math.floor(Math.random() * 400), tries = 0; tries < 20; port++, tries++) {
     const running = await serveCentre(env, port);
-    if (running) return running;
+    // `admin` runs the centre's admin commands on its database while it serves.
+    if (running) return Object.assign(running, { admin });
   }
   throw new Error('the centre did not start');
 }

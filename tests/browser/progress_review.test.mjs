@@ -4,10 +4,14 @@
 // the box; their name signs it (keyboard only), and the employer is next, on the phone and on
 // the centre after the next sync. The provider then corrects the review: the phone says so in
 // words, shows the learner's signature set aside, and the learner signs again.
+// The review form on the centre opens pre-filled with what changed since the last signed
+// review (here the programme's start): the period, hours against the plan, and the knowledge
+// strength the phone measured and sent; the phone shows the same figures, frozen into the
+// review it signs.
 // Axe finds nothing serious on each screen. Screenshots in test-output/progress-review-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, tab, screenshot, checkPhoneScreen as checkScreen } from './lib.mjs';
+import { openApp, tab, screenshot, assertAccessible, checkPhoneScreen as checkScreen } from './lib.mjs';
 import { startCentreAndPhone, signInOnPhone, syncNowUntilNothingWaits } from './centre.mjs';
 
 let session;
@@ -16,6 +20,17 @@ let preview;
 let browser;
 let page;
 let staff;
+
+// A day as the core writes it: "5 January 2026".
+function longDay(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+// The period the first review covers, as the core says it.
+const firstPeriod = () =>
+  `Since the programme started (no signed review before): ${longDay(-70)} to ${longDay(0)}.`;
 
 function isoDay(days) {
   const d = new Date();
@@ -41,7 +56,8 @@ async function openReviewOnCentre() {
 before(async () => {
   session = await startCentreAndPhone('progress-review');
   ({ centre, preview, browser, page } = session);
-  staff = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // bypassCSP lets axe's script in; the centre's own policy forbids inline scripts.
+  staff = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
 });
 
 after(() => session?.stop());
@@ -52,6 +68,11 @@ test('a review recorded on the centre reaches the phone, waiting for the learner
   await sync();
   await tab(page, 'Today');
   assert.equal(await page.locator('#reviews-notice').count(), 0, 'nothing to sign, nothing shown');
+  // Enrolled by the centre, the phone sends each unit's knowledge strength when it syncs (once
+  // a day): the first sync brings the enrolment, the next measures and sends.
+  centre.admin(['enrol', 'lee', 'proqual-cs-l2', '--unit', 'negotiate']);
+  await sync();
+  await sync();
 
   await staff.goto(`${centre.url}/`);
   await staff.getByLabel('User name').fill('ann');
@@ -62,6 +83,19 @@ test('a review recorded on the centre reaches the phone, waiting for the learner
   await staff.locator('input[name="start"]').fill(isoDay(-70));
   await staff.locator('input[name="planned_end"]').fill(isoDay(300));
   await staff.getByRole('button', { name: 'Save programme' }).click();
+  // The form opens with what changed since the last signed review: none yet, so since the start.
+  const since = staff.locator('section.since-last');
+  await since.waitFor();
+  assert.equal(await since.locator('.since-period').innerText(), firstPeriod());
+  assert.match(await since.locator('.since-hours').innerText(),
+    /^0 min logged in this period \(0 min confirmed\) against \d+ h( \d+ min)? planned; 0 min logged to date against \d+ h( \d+ min)? planned\.$/);
+  const unit = since.locator('.since-unit[data-unit="negotiate"]');
+  assert.equal(await unit.locator('.since-submitted').innerText(), 'Submitted: 0');
+  assert.equal(await unit.locator('.since-strength').innerText(),
+    `Knowledge strength: 0% on ${longDay(0)} (not measured before this period)`);
+  assert.match(await since.innerText(), /None: there is no signed review before this one\./);
+  assert.equal(await staff.locator('input[name="held_on"]').inputValue(), isoDay(0), 'held today unless changed');
+  await assertAccessible(staff, 'the review form, pre-filled');
   await staff.locator('input[name="held_on"]').fill(isoDay(0));
   await staff.locator('textarea[name="progress"]').fill('Negotiation unit under way');
   await staff.locator('textarea[name="targets"]').fill('Finish the negotiation unit');
@@ -88,6 +122,11 @@ test('the review shows what it says; a wrong name is refused, the learner signs 
   assert.match(says, /Finish the negotiation unit/);
   assert.equal(await page.locator('#review-signing').innerText(), 'Waiting for the learner to sign.');
   assert.match(await page.locator('#review-sign-hint').innerText(), /Lee Learner/);
+  // The figures the form opened with, frozen into the review the learner signs.
+  assert.equal(await page.locator('#since-period').innerText(), firstPeriod());
+  assert.equal(await page.locator('.since-unit[data-unit="negotiate"] .since-strength').innerText(),
+    `Knowledge strength: 0% on ${longDay(0)} (not measured before this period)`);
+  assert.match(await page.locator('#since-hours').innerText(), /^0 min logged in this period/);
   await checkScreen(page, 'a review to sign');
   await screenshot(page, 'progress-review-to-sign');
 

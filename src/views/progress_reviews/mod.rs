@@ -6,6 +6,7 @@
 mod list;
 mod review;
 mod sign_form;
+mod since_last;
 mod today_notice;
 
 pub use list::ProgressReviews;

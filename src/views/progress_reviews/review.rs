@@ -2,6 +2,7 @@
 //! aside), who signs next and, when it is the learner's turn, the form to sign it.
 
 use super::sign_form::SignForm;
+use super::since_last::SinceLastSection;
 use crate::components::Message;
 use crate::state::use_app;
 use crate::views::evidence::when;
@@ -68,6 +69,9 @@ fn ReviewBody(review: SignedReview) -> Element {
                     dd { "{v.comments}" }
                 }
             }
+        }
+        if let Some(since) = v.since_last.clone() {
+            SinceLastSection { since }
         }
         section { class: "card-box signatures", "aria-labelledby": "review-signatures-heading",
             h2 { id: "review-signatures-heading", "Signatures" }

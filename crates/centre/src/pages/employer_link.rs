@@ -54,7 +54,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
 <p>You are asked, as the apprentice's employer, to agree this review by signing it. The learner has signed; the training provider signs after you.</p>
 <dl><dt>Off-the-job hours to date</dt><dd>{logged} logged, {confirmed} confirmed by the assessor, {planned} planned</dd>
 <dt>Progress</dt><dd class="pre">{progress}</dd><dt>Targets</dt><dd class="pre">{targets}</dd>
-<dt>Comments</dt><dd class="pre">{comments}</dd></dl>{signatures}
+<dt>Comments</dt><dd class="pre">{comments}</dd></dl>{since}{signatures}
 <form method="post" class="stacked"><h2>Sign as the employer</h2>
 <label>Type your name ({name}) to sign <input name="typed_name" autocomplete="name" required></label>
 <p class="hint">This link works once and expires {expires}.</p>
@@ -67,6 +67,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
                     targets = escape(&v.targets),
                     comments = escape(&v.comments),
                     signatures = signatures_html(&stored.signed()),
+                    since = super::review_page::since_html(v),
                     name = escape(&link.employer_name),
                     expires = escape(&super::html::when(link.expires_ms)),
                 ),

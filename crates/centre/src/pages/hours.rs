@@ -25,19 +25,24 @@ pub async fn learner(
     let found = async {
         let h = hours::learner_hours(&state.db, &scope, &learner_id).await?;
         let r = progress_reviews::learner_reviews(&state.db, &scope, &learner_id).await?;
-        Ok::<_, ApiError>((h, r))
+        // The review form opens with what changed since the last signed review.
+        let since = match user.reads_only() {
+            true => None,
+            false => progress_reviews::form_summary(&state.db, &scope, &learner_id).await?,
+        };
+        Ok::<_, ApiError>((h, r, since))
     }
     .await;
     // An EQA reads the hours and reviews; the forms are for staff who may change them.
     let csrf = (!user.reads_only()).then_some(user.csrf.as_str());
     match found {
-        Ok((h, r)) => page(
+        Ok((h, r, since)) => page(
             &format!("Hours: {}", h.learner.display_name),
             Some(&user),
             &format!(
                 "{}{}",
                 learner_body(&h, csrf),
-                super::progress_reviews::section(&h.learner.id, &r, csrf)
+                super::progress_reviews::section(&h.learner.id, &r, csrf, since.as_ref())
             ),
         ),
         Err(e) => error_page(e),

@@ -28,6 +28,7 @@ mod progress_reviews;
 mod protection;
 mod quality;
 mod review_page;
+mod review_summary;
 mod sample;
 mod sent_link;
 mod session;

@@ -11,7 +11,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
-use pocketfolio_core::apprenticeship::{hours_and_minutes, long_date, ReviewStanding};
+use pocketfolio_core::apprenticeship::{
+    hours_and_minutes, long_date, ReviewStanding, SinceLastReview,
+};
 use serde::Deserialize;
 
 /// The standing as a paragraph, flagged when overdue.
@@ -37,7 +39,13 @@ pub(super) fn overdue_html(learner_id: &str, standing: &ReviewStanding) -> Strin
 }
 
 /// The section: standing, reviews held, and the form (with `csrf`: the viewer may record one).
-pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) -> String {
+/// `since` is what changed since the last signed review, which the form opens with.
+pub(super) fn section(
+    learner_id: &str,
+    r: &LearnerReviews,
+    csrf: Option<&str>,
+    since: Option<&SinceLastReview>,
+) -> String {
     let rows: String = r
         .reviews
         .iter()
@@ -76,11 +84,12 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) 
         r#"<h2>Progress reviews</h2>{standing}{table}
 <form method="post" action="/learners/{lid}/reviews" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
 <h3>Record a review held with the employer</h3>
-<label>Held on <input type="date" name="held_on" required></label>
+{since}
+<label>Held on <input type="date" name="held_on" value="{today}" required></label>
 <label>Progress since the last review <textarea name="progress" rows="3" required></textarea></label>
 <label>Targets until the next <textarea name="targets" rows="3" required></textarea></label>
 <label>Comments of the learner, employer and provider <textarea name="comments" rows="3"></textarea></label>
-<p class="hint">The off-the-job hours to the day it was held are taken from the hours log.</p>
+<p class="hint">The figures above run to today; when the review is recorded they are worked out again to the day it was held (the hours from the hours log) and kept with it, so everyone signs what they show.</p>
 <button type="submit">Record review</button></form>
 <form method="post" action="/learners/{lid}/employer" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
 <h3>The employer</h3><p class="hint">Who signs the reviews and confirms the hours for the employer, by one-time links.</p>
@@ -93,6 +102,10 @@ pub(super) fn section(learner_id: &str, r: &LearnerReviews, csrf: Option<&str>) 
         email = escape(r.employer.as_ref().map_or("", |c| c.email.as_str())),
         lid = escape(learner_id),
         csrf = escape(csrf),
+        since = since.map_or_else(String::new, |s| {
+            super::review_summary::summary_html(s, "What changed since the last review", 4)
+        }),
+        today = crate::services::hours::today().format("%Y-%m-%d"),
     )
 }
 

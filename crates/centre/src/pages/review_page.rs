@@ -81,7 +81,7 @@ fn body(learner_name: &str, stored: &StoredReview, user: &PageUser) -> String {
 <dl><dt>Off-the-job hours to date</dt><dd>{logged} logged, {confirmed} confirmed, {planned} planned</dd>
 <dt>Progress</dt><dd class="pre">{progress}</dd><dt>Targets</dt><dd class="pre">{targets}</dd>
 <dt>Comments</dt><dd class="pre">{comments}</dd></dl>
-{signatures}{employer_form}{provider_form}
+{since}{signatures}{employer_form}{provider_form}
 <form method="post" action="{base}/edit" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
 <h3>Correct the review</h3>
 <p class="hint">A correction voids every signature made on the review; it is then signed again in order.</p>
@@ -101,7 +101,16 @@ fn body(learner_name: &str, stored: &StoredReview, user: &PageUser) -> String {
         targets = escape(&v.targets),
         comments = escape(&v.comments),
         signatures = signatures_html(&signed),
+        since = since_html(v),
     )
+}
+
+/// What changed since the last review, as recorded with this one and signed with it; nothing
+/// for reviews recorded before it was kept.
+pub(super) fn since_html(review: &pocketfolio_core::apprenticeship::ProgressReview) -> String {
+    review.since_last.as_ref().map_or_else(String::new, |s| {
+        super::review_summary::summary_html(s, "What changed since the last review (as signed)", 2)
+    })
 }
 
 /// The log as the core reads it against what the review says now.

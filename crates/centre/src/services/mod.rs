@@ -24,6 +24,7 @@ pub mod progress_reviews;
 pub mod qa_actions;
 pub mod qa_error;
 pub mod review_signing;
+pub mod review_summary;
 pub mod roles;
 pub mod samples;
 pub mod sessions;

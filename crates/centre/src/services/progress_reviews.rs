@@ -4,6 +4,7 @@
 //! (`ReviewStanding`).
 
 use super::hours::{learner_hours, today};
+use super::review_summary;
 use super::Actor;
 use crate::db::accounts::Account;
 use crate::db::progress_reviews::StoredReview;
@@ -11,7 +12,7 @@ use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
 use chrono::NaiveDate;
 use pocketfolio_core::apprenticeship::{
-    check_review, progress, HoursEntry, HoursState, ProgressReview, ReviewProblem, ReviewStanding,
+    check_review, progress, ProgressReview, ReviewProblem, ReviewStanding, SinceLastReview,
 };
 use pocketfolio_core::model::ProgressReviewId;
 
@@ -123,12 +124,20 @@ pub(crate) async fn compose(
             "Set the apprentice's programme first: reviews are scheduled from its start.",
         )
     })?;
-    let entries: Vec<(HoursEntry, HoursState)> = hours
-        .entries
-        .into_iter()
-        .map(|e| (e.record.entry, e.state))
-        .collect();
+    let entries = review_summary::entries_of(&hours.entries);
     let to_date = progress(&programme, &entries, input.held_on);
+    // The figures the form showed, worked out again for the day it was held and frozen into the
+    // review, so every signature covers them.
+    let since_last = review_summary::summary(
+        db,
+        &actor.scope(),
+        learner_id,
+        &programme,
+        &entries,
+        input.held_on,
+        Some(id),
+    )
+    .await?;
     let review = ProgressReview {
         id,
         held_on: input.held_on,
@@ -138,6 +147,7 @@ pub(crate) async fn compose(
         hours_confirmed_min: to_date.confirmed,
         hours_planned_min: to_date.planned_to_date,
         comments: input.comments.trim().to_string(),
+        since_last: Some(since_last),
     };
     check_review(&review, &programme, today()).map_err(|e| {
         let field = match e {
@@ -149,6 +159,23 @@ pub(crate) async fn compose(
         ApiError::invalid(field, e.to_string())
     })?;
     Ok(review)
+}
+
+/// What the form to record a review opens with: the summary since the last signed review up to
+/// today; `None` without a programme (a review cannot be recorded yet). 404 out of scope.
+pub async fn form_summary(
+    db: &Db,
+    scope: &Scope,
+    learner_id: &str,
+) -> ApiResult<Option<SinceLastReview>> {
+    let hours = learner_hours(db, scope, learner_id).await?;
+    let Some(programme) = hours.programme else {
+        return Ok(None);
+    };
+    let entries = review_summary::entries_of(&hours.entries);
+    let summary =
+        review_summary::summary(db, scope, learner_id, &programme, &entries, today(), None).await?;
+    Ok(Some(summary))
 }
 
 /// One review of a learner in the reader's scope (404 otherwise).

@@ -17,6 +17,8 @@
 //! - [`SignedReview`]: a review with its signature log, signed in order (learner, employer,
 //!   provider) by the core's signing events; an edit after signing voids. Its log in words
 //!   ([`ReviewSignatureLine`]) and the learner's part in it ([`LearnerTurn`]).
+//! - [`since_last_review`]: what changed since the last signed review ([`SinceLastReview`]),
+//!   the figures a review opens with and is signed on.
 
 mod activity;
 mod check;
@@ -31,6 +33,7 @@ mod property_tests;
 mod review_schedule;
 mod review_signature_lines;
 mod review_signing;
+mod since_last_review;
 #[cfg(test)]
 mod testing;
 
@@ -52,3 +55,7 @@ pub use review_schedule::{
 };
 pub use review_signature_lines::{LearnerTurn, ReviewSignatureLine};
 pub use review_signing::{review_sha256, SignedReview, TakeProblem};
+pub use since_last_review::{
+    since_last_review, EvidenceFacts, HoursSince, ReviewRecords, SinceLastReview, StrengthPoint,
+    UnitSince,
+};

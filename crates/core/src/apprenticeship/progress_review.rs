@@ -31,6 +31,11 @@ pub struct ProgressReview {
     /// Comments from the learner, employer and provider.
     #[serde(default)]
     pub comments: String,
+    /// What changed since the last signed review, as the form showed it when the review was
+    /// recorded: part of what is signed. Absent on reviews recorded before it was added, so
+    /// their content (and the signatures made on it) is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_last: Option<super::SinceLastReview>,
 }
 
 /// Why a review cannot be recorded.
@@ -169,6 +174,7 @@ mod tests {
             hours_confirmed_min: 540,
             hours_planned_min: 700,
             comments: String::new(),
+            since_last: None,
         }
     }
 

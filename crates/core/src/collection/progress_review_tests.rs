@@ -26,6 +26,7 @@ fn review() -> ProgressReview {
         hours_confirmed_min: 540,
         hours_planned_min: 700,
         comments: String::new(),
+        since_last: None,
     }
 }
 

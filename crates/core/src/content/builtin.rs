@@ -37,6 +37,15 @@ pub fn builtin() -> Result<ContentBundle> {
     })
 }
 
+/// The built-in pack, loaded once and shared: forms read its structure and templates often,
+/// and parsing it each time would be wasteful. The pack is compiled in and a unit test checks
+/// it loads, so the empty fallback is only reachable in a broken build, where "no content" is
+/// the safest behaviour.
+pub fn builtin_shared() -> &'static ContentBundle {
+    static PACK: std::sync::OnceLock<ContentBundle> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| builtin().unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

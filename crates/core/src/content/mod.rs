@@ -15,7 +15,7 @@ mod phrases;
 mod validate;
 mod words;
 
-pub use builtin::{builtin, BUILTIN_FILES};
+pub use builtin::{builtin, builtin_shared, BUILTIN_FILES};
 pub use criterion_model::{CriterionModel, CriterionScore};
 pub use declaration::{current_declaration, declaration, Declaration, DECLARATIONS};
 pub use enrolment::{

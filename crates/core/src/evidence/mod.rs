@@ -82,9 +82,8 @@ pub(crate) use edit::{summary_of, LearnerEdit};
 pub(crate) use required::{join_labels, missing_required};
 pub(crate) use witness::{keep_signature_keys, void_if_changed, voided_summary, witness_state};
 
-use crate::content::{builtin, ContentBundle};
+use crate::content::ContentBundle;
 use crate::OpChanges;
-use std::sync::OnceLock;
 
 /// What an evidence action changes.
 pub(crate) const EVIDENCE: OpChanges = OpChanges {
@@ -97,10 +96,7 @@ pub(crate) const EVIDENCE: OpChanges = OpChanges {
 };
 
 /// The built-in pack, loaded once: templates and witness prompts are read on every keystroke
-/// of a form, and parsing the pack each time would be wasteful.
+/// of a form.
 pub(crate) fn pack() -> &'static ContentBundle {
-    static PACK: OnceLock<ContentBundle> = OnceLock::new();
-    // The pack is compiled in and a unit test checks it loads, so the empty fallback is only
-    // reachable in a broken build, where "no templates" is the safest behaviour.
-    PACK.get_or_init(|| builtin().unwrap_or_default())
+    crate::content::builtin_shared()
 }
