@@ -110,12 +110,13 @@ async fn sign_fully(c: &Centre, token: &str, assessor: &Account, learner_id: &st
     )
     .await
     .unwrap();
-    let link = employers::make_link(db, assessor, learner_id, &rid)
+    let link = employers::make_link(&c.state, assessor, learner_id, &rid)
         .await
-        .unwrap();
+        .unwrap()
+        .path;
     let r = c
         .client
-        .post(c.url(&format!("/employer/{link}")))
+        .post(c.url(&link))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("typed_name=Erin+Shaw")
         .send()
