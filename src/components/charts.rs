@@ -71,7 +71,8 @@ pub fn Heatmap(heatmap: ReviewHeatmap) -> Element {
     let step = 6.0;
     let left = 14.0;
     let summary = format!(
-        "Review heatmap: {total} reviews on {active} of the last {} days; busiest day {max}.",
+        "Review heatmap: {} on {active} of the last {} days; busiest day {max}.",
+        crate::plural::counted(total.into(), "review", "reviews"),
         heatmap.counts.len()
     );
     rsx! {

@@ -1,6 +1,7 @@
 //! Statistics: the coming month's due cards, a year of reviews, and true retention by week.
 
 use crate::components::{ForecastChart, Heatmap, Message, RetentionChart};
+use crate::plural::counted;
 use crate::state::use_app;
 use dioxus::prelude::*;
 
@@ -20,6 +21,15 @@ pub fn Stats() -> Element {
     let due_week: u32 = stats.forecast.iter().take(7).sum();
     let reviews_year: u32 = stats.heatmap.counts.iter().sum();
     let days_active = stats.heatmap.counts.iter().filter(|&&n| n > 0).count();
+    let reviews_line = format!(
+        "{} on {}.",
+        counted(reviews_year.into(), "review", "reviews"),
+        counted(days_active as u64, "day", "days")
+    );
+    let due_line = match due_week {
+        1 => "1 card falls due this week".to_string(),
+        n => format!("{n} cards fall due this week"),
+    };
     let (passed, total) = stats
         .retention
         .iter()
@@ -30,16 +40,13 @@ pub fn Stats() -> Element {
             h2 { "Due in the next 30 days" }
             p { class: "small muted", id: "left-today",
                 "{left_today} left to study today, as on Today ({stats.today.learning} learning, {stats.today.review} to review, {stats.today.new} new). "
-                "{due_week} fall due this week; the chart counts every card falling due, before daily limits."
+                "{due_line}; the chart counts every card falling due, before daily limits."
             }
             ForecastChart { counts: stats.forecast.clone() }
         }
         section { class: "card-box", id: "heatmap",
             h2 { "Reviews over the past year" }
-            p { class: "small muted",
-                "{reviews_year} reviews on {days_active} "
-                if days_active == 1 { "day." } else { "days." }
-            }
+            p { class: "small muted", id: "reviews-year", "{reviews_line}" }
             Heatmap { heatmap: stats.heatmap.clone() }
         }
         section { class: "card-box", id: "retention",

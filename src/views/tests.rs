@@ -99,6 +99,20 @@ fn stats_draws_three_charts() {
 }
 
 #[test]
+fn stats_counts_one_review_and_one_due_card_in_the_singular() {
+    let (_dir, backend) = fresh();
+    backend
+        .with(|c| pocketfolio_core::testing::answer_next_cards(c, 1, 2_000))
+        .unwrap()
+        .unwrap();
+    let html = render_at(backend, "/stats");
+    assert!(html.contains("1 review on 1 day."), "{html}");
+    assert!(html.contains("Review heatmap: 1 review on 1 of the last"));
+    assert!(!html.contains("1 reviews"));
+    assert!(html.contains("1 card falls due this week"), "{html}");
+}
+
+#[test]
 fn unit_view_says_how_new_cards_count() {
     let (_dir, backend) = fresh();
     let html = render_at(backend, "/units/negotiate");
