@@ -5,6 +5,7 @@
 //! what a learner's phone is sent, and whether a criterion lies in the learner's units.
 
 use crate::db::accounts::{Account, Role};
+use crate::db::enrolments::StoredEnrolment;
 use crate::db::Db;
 use crate::error::ApiError;
 use pocketfolio_core::content::{resolve_units, ContentBundle, EnrolmentError};
@@ -94,8 +95,16 @@ pub async fn learner_enrolment(
     learner_id: &str,
 ) -> Result<Option<EnrolmentRecord>, sqlx::Error> {
     let stored = db.get_enrolment_units(learner_id).await?;
+    Ok(enrolment_record(content, stored))
+}
+
+/// [`learner_enrolment`] from the enrolments as stored.
+pub fn enrolment_record(
+    content: &ContentBundle,
+    stored: Vec<StoredEnrolment>,
+) -> Option<EnrolmentRecord> {
     if stored.is_empty() {
-        return Ok(None);
+        return None;
     }
     let mut record = EnrolmentRecord {
         qualifications: Vec::new(),
@@ -131,7 +140,7 @@ pub async fn learner_enrolment(
             .position(|known| &known.id == u)
             .unwrap_or(usize::MAX)
     });
-    Ok(Some(record))
+    Some(record)
 }
 
 /// Whether `criterion_id` lies in a unit the learner is enrolled on (false when not enrolled,

@@ -261,6 +261,55 @@ async fn pull_pages_other_devices_and_assessor_decisions(backend: Backend) {
 }
 both_backends!(pull_pages_other_devices_and_assessor_decisions);
 
+async fn a_pull_reads_its_page_and_all_it_carries_on_one_connection(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let assessor = c.account(Role::Assessor, "ash").await;
+    let (lee, token) = c.learner("lee", Some(&assessor)).await;
+    let phone = DeviceId::new_at(1);
+    let (status, _) = c
+        .push(&token, &batch(phone, 1, reviews(phone, 1, 20, 0)))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Everything a page can carry: the enrolment, and a programme (so the progress reviews too).
+    services::hours::set_programme(
+        &c.state.db,
+        &assessor,
+        &lee.id,
+        &pocketfolio_core::apprenticeship::Programme {
+            start: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            planned_end: chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap(),
+            gateway: None,
+            breaks: vec![],
+            working_day: Default::default(),
+            plan: pocketfolio_core::apprenticeship::Plan::Total { minutes: 600 },
+        },
+    )
+    .await
+    .unwrap();
+    pocketfolio_centre::enrolment::enrol(
+        &c.state.db,
+        &c.state.content,
+        None,
+        "lee",
+        "proqual-cs-l2",
+        &[],
+    )
+    .await
+    .unwrap();
+
+    let before = c.state.db.checkouts();
+    let (status, body) = c.get(&token, "/v1/sync/pull?since=0").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page: PullResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(page.changes.len(), 20);
+    assert!(page.enrolment.is_some() && page.programme.is_some());
+    assert!(page.progress_reviews.is_some() && page.official.is_some());
+    // One connection to check the token, one for the page and all it carries: each costs a
+    // ping when it goes back to the pool (it was eight).
+    assert_eq!(c.state.db.checkouts() - before, 2);
+}
+both_backends!(a_pull_reads_its_page_and_all_it_carries_on_one_connection);
+
 async fn evidence_merges_by_hlc_and_keeps_losers(backend: Backend) {
     let c = Centre::start(backend).await;
     let admin = c.account(Role::Admin, "root").await;

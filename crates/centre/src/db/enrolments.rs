@@ -2,6 +2,7 @@
 //! `crate::enrolment`.
 
 use super::Db;
+use sqlx::AnyConnection;
 
 /// One qualification a learner is enrolled on, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,30 +61,42 @@ impl Db {
         &self,
         learner_id: &str,
     ) -> Result<Vec<StoredEnrolment>, sqlx::Error> {
-        let quals: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT qualification_id, updated_ms FROM enrolments WHERE learner_id = $1 \
-             ORDER BY qualification_id",
-        )
-        .bind(learner_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let units: Vec<(String, String)> = sqlx::query_as(
-            "SELECT qualification_id, unit_id FROM enrolment_units WHERE learner_id = $1",
-        )
-        .bind(learner_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(quals
-            .into_iter()
-            .map(|(qualification, updated_ms)| StoredEnrolment {
-                units: units
-                    .iter()
-                    .filter(|(q, _)| *q == qualification)
-                    .map(|(_, u)| u.clone())
-                    .collect(),
-                qualification,
-                updated_ms,
-            })
-            .collect())
+        get_enrolment_units(&mut *self.pool.acquire().await?, learner_id).await
     }
+}
+
+/// [`Db::get_enrolment_units`] on a connection the caller holds (a pull reads everything on
+/// one).
+pub(crate) async fn get_enrolment_units(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+) -> Result<Vec<StoredEnrolment>, sqlx::Error> {
+    let quals: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT qualification_id, updated_ms FROM enrolments WHERE learner_id = $1 \
+         ORDER BY qualification_id",
+    )
+    .bind(learner_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if quals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let units: Vec<(String, String)> = sqlx::query_as(
+        "SELECT qualification_id, unit_id FROM enrolment_units WHERE learner_id = $1",
+    )
+    .bind(learner_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(quals
+        .into_iter()
+        .map(|(qualification, updated_ms)| StoredEnrolment {
+            units: units
+                .iter()
+                .filter(|(q, _)| *q == qualification)
+                .map(|(_, u)| u.clone())
+                .collect(),
+            qualification,
+            updated_ms,
+        })
+        .collect())
 }

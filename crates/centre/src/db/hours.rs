@@ -53,6 +53,19 @@ fn parse<T: serde::de::DeserializeOwned>(text: Option<String>) -> Option<T> {
 }
 
 /// One entry of a learner, if it ever arrived.
+/// [`Db::get_programme`] on a connection the caller holds (a pull reads everything on one).
+pub(crate) async fn get_programme(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+) -> Result<Option<Programme>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT record FROM programmes WHERE learner_id = $1")
+            .bind(learner_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.and_then(|(t,)| serde_json::from_str(&t).ok()))
+}
+
 pub(crate) async fn get(
     conn: &mut AnyConnection,
     learner_id: &str,
@@ -433,12 +446,7 @@ impl Db {
 
     /// The apprentice's programme, if the provider set one.
     pub async fn get_programme(&self, learner_id: &str) -> Result<Option<Programme>, sqlx::Error> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT record FROM programmes WHERE learner_id = $1")
-                .bind(learner_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.and_then(|(t,)| serde_json::from_str(&t).ok()))
+        get_programme(&mut *self.pool.acquire().await?, learner_id).await
     }
 
     /// Sets the apprentice's programme, audited in the same transaction.

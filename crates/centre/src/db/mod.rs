@@ -29,6 +29,7 @@ mod params;
 pub mod plans;
 pub mod portfolio;
 pub mod progress_reviews;
+pub mod pull;
 pub mod qa_actions;
 pub mod retention;
 pub mod roles;
@@ -48,6 +49,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which database is behind the pool.
@@ -71,6 +74,10 @@ pub struct Db {
     /// behind readers for a connection while holding the write turn (PostgreSQL locks rows
     /// instead and writes through `pool`).
     writer: Option<AnyPool>,
+    /// Connections handed out by `pool` (not the writer) since it opened. Each
+    /// checkout costs a ping when the connection goes back (sqlx does it on release), so a
+    /// request that reads several things should take one for all of them; tests count here.
+    checkouts: Arc<AtomicU64>,
 }
 
 /// A write transaction; on SQLite it holds the one writing connection until it ends.
@@ -159,14 +166,15 @@ impl Db {
             url.to_string()
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let checkouts = Arc::new(AtomicU64::new(0));
         let (pool, writer) = match backend {
             // SQLite: a few connections serve reads in WAL mode, one writes.
             Backend::Sqlite => (
-                pool_options(backend, 8)
+                pool_options(backend, 8, Some(checkouts.clone()))
                     .connect_with(options.clone())
                     .await?,
                 Some(
-                    pool_options(backend, 1)
+                    pool_options(backend, 1, None)
                         // Waiting for the write turn had no limit before the turn was a
                         // connection; requests are bounded by their own timeout.
                         .acquire_timeout(WRITE_TURN_WAIT)
@@ -174,12 +182,18 @@ impl Db {
                         .await?,
                 ),
             ),
-            Backend::Postgres => (pool_options(backend, 20).connect_with(options).await?, None),
+            Backend::Postgres => (
+                pool_options(backend, 20, Some(checkouts.clone()))
+                    .connect_with(options)
+                    .await?,
+                None,
+            ),
         };
         let db = Db {
             pool,
             backend,
             writer,
+            checkouts,
         };
         let applied = db.migrate(MIGRATIONS).await?;
         if applied.contains(&AUDIT_CHAIN_VERSION) {
@@ -201,6 +215,18 @@ impl Db {
         Ok(WriteTx { tx })
     }
 
+    /// One pooled connection for a request's reads: a request that reads several things
+    /// takes one connection for all of them, as each checkout costs a ping when the
+    /// connection goes back to the pool (sqlx does it on release).
+    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// How many connections the read pool has handed out (new ones and idle ones again).
+    pub fn checkouts(&self) -> u64 {
+        self.checkouts.load(Ordering::Relaxed)
+    }
+
     /// Closes every connection (the backup tool reopens the file afterwards).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -210,32 +236,41 @@ impl Db {
     }
 }
 
-/// A pool of at most `max` connections to `backend`.
-fn pool_options(backend: Backend, max: u32) -> AnyPoolOptions {
-    let options = AnyPoolOptions::new().max_connections(max);
-    let options = match backend {
-        Backend::Sqlite => options.after_connect(|conn, _| {
+/// A pool of at most `max` connections to `backend`, counting in `checkouts` every connection
+/// it hands out (a new one, or an idle one again).
+fn pool_options(backend: Backend, max: u32, checkouts: Option<Arc<AtomicU64>>) -> AnyPoolOptions {
+    let count = move || {
+        if let Some(checkouts) = &checkouts {
+            checkouts.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let on_connect = count.clone();
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .after_connect(move |conn, _| {
+            on_connect();
             Box::pin(async move {
-                // WAL + NORMAL: durable against process crashes, one fsync per checkpoint.
-                // The busy timeout covers the few writes made outside `begin_write`.
-                conn.execute(
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
-                     PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;",
-                )
-                .await?;
+                if backend == Backend::Sqlite {
+                    // WAL + NORMAL: durable against process crashes, one fsync per
+                    // checkpoint. The busy timeout covers the few writes made outside
+                    // `begin_write`.
+                    conn.execute(
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                         PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;",
+                    )
+                    .await?;
+                }
                 Ok(())
             })
-        }),
-        Backend::Postgres => options,
-    };
-    options
+        })
         .acquire_timeout(Duration::from_secs(30))
         // sqlx pings every connection it hands out: a round trip per query on PostgreSQL (a
-        // sync's pull makes seven) and a hop to the worker thread on SQLite. A connection
-        // that was in use a moment ago is alive; one that sat idle (the server restarted,
-        // the network dropped) is still checked before use.
+        // sync's pull made seven checkouts) and a hop to the worker thread on SQLite. A
+        // connection that was in use a moment ago is alive; one that sat idle (the server
+        // restarted, the network dropped) is still checked before use.
         .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
+        .before_acquire(move |conn, meta| {
+            count();
             Box::pin(async move {
                 if meta.idle_for >= IDLE_BEFORE_PING {
                     conn.ping().await?;

@@ -4,6 +4,7 @@
 use super::audit::{append, NewEntry};
 use super::Db;
 use pocketfolio_core::sync::protocol::{OfficialRecord, OfficialReference};
+use sqlx::AnyConnection;
 
 impl Db {
     /// Replaces the references of `units` with `refs` (each given with its unit), with the
@@ -46,22 +47,30 @@ impl Db {
     /// Every reference the centre holds, by criterion id, with when the set last changed
     /// (0 when it never has).
     pub async fn get_official_refs(&self) -> Result<OfficialRecord, sqlx::Error> {
-        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT criterion_id, unit_ref, reference, text, loaded_ms FROM official_refs \
-             ORDER BY criterion_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut record = OfficialRecord::default();
-        for (criterion, unit_ref, reference, text, loaded_ms) in rows {
-            record.updated_ms = record.updated_ms.max(loaded_ms);
-            record.references.push(OfficialReference {
-                criterion,
-                unit_ref,
-                reference,
-                text,
-            });
-        }
-        Ok(record)
+        get_official_refs(&mut *self.pool.acquire().await?).await
     }
+}
+
+/// [`Db::get_official_refs`] on a connection the caller holds (a pull reads everything on
+/// one).
+pub(crate) async fn get_official_refs(
+    conn: &mut AnyConnection,
+) -> Result<OfficialRecord, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT criterion_id, unit_ref, reference, text, loaded_ms FROM official_refs \
+         ORDER BY criterion_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut record = OfficialRecord::default();
+    for (criterion, unit_ref, reference, text, loaded_ms) in rows {
+        record.updated_ms = record.updated_ms.max(loaded_ms);
+        record.references.push(OfficialReference {
+            criterion,
+            unit_ref,
+            reference,
+            text,
+        });
+    }
+    Ok(record)
 }

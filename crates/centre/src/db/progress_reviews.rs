@@ -133,33 +133,42 @@ pub(crate) async fn take_learner_signature(
     Ok(taken)
 }
 
+/// [`Db::get_progress_reviews`] on a connection the caller holds (a pull reads everything on
+/// one).
+pub(crate) async fn get_progress_reviews(
+    conn: &mut AnyConnection,
+    learner_id: Option<&str>,
+) -> Result<Vec<StoredReview>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT learner_id, record, signatures, recorded_by, recorded_ms FROM progress_reviews \
+         WHERE ($1 = '' OR learner_id = $1) ORDER BY held_on, recorded_ms",
+    )
+    .bind(learner_id.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(learner_id, record, signatures, recorded_by, recorded_ms)| {
+                Some(StoredReview {
+                    learner_id,
+                    review: serde_json::from_str(&record).ok()?,
+                    signatures: serde_json::from_str(&signatures).ok()?,
+                    recorded_by,
+                    recorded_ms,
+                })
+            },
+        )
+        .collect())
+}
+
 impl Db {
     /// Reviews of one learner, or of every learner with `None`, oldest first.
     pub async fn get_progress_reviews(
         &self,
         learner_id: Option<&str>,
     ) -> Result<Vec<StoredReview>, sqlx::Error> {
-        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT learner_id, record, signatures, recorded_by, recorded_ms FROM progress_reviews \
-             WHERE ($1 = '' OR learner_id = $1) ORDER BY held_on, recorded_ms",
-        )
-        .bind(learner_id.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(
-                |(learner_id, record, signatures, recorded_by, recorded_ms)| {
-                    Some(StoredReview {
-                        learner_id,
-                        review: serde_json::from_str(&record).ok()?,
-                        signatures: serde_json::from_str(&signatures).ok()?,
-                        recorded_by,
-                        recorded_ms,
-                    })
-                },
-            )
-            .collect())
+        get_progress_reviews(&mut *self.pool.acquire().await?, learner_id).await
     }
 
     /// Adds a review, audited in the same transaction.

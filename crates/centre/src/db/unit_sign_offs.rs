@@ -111,19 +111,28 @@ async fn replace(
     Ok(true)
 }
 
+/// [`Db::get_unit_sign_offs`] on a connection the caller holds (a pull reads everything on
+/// one).
+pub(crate) async fn get_unit_sign_offs(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+) -> DbResult<Vec<UnitSignOff>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT unit_id, record FROM unit_sign_offs WHERE learner_id = $1 ORDER BY unit_id",
+    )
+    .bind(learner_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|(unit, record)| parse(unit, record))
+        .collect()
+}
+
 impl Db {
     /// Every unit signed off for the learner, by unit id (no scope: the learner's own sync
     /// and the export, whose callers checked who may read).
     pub async fn get_unit_sign_offs(&self, learner_id: &str) -> DbResult<Vec<UnitSignOff>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT unit_id, record FROM unit_sign_offs WHERE learner_id = $1 ORDER BY unit_id",
-        )
-        .bind(learner_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|(unit, record)| parse(unit, record))
-            .collect()
+        get_unit_sign_offs(&mut *self.pool.acquire().await?, learner_id).await
     }
 
     /// The learner's sign-offs, if the learner is in `scope`.

@@ -80,26 +80,15 @@ pub async fn pull(
                 .to_string(),
         ),
     };
-    let mut page = state
-        .db
-        .pull(&learner.id, since, limit, device.as_deref())
-        .await?;
-    // Every page carries the enrolment as it stands: it is small, and a phone then never
-    // needs a cursor for it.
-    page.enrolment =
-        crate::enrolment::learner_enrolment(&state.db, &state.content, &learner.id).await?;
-    // And the official references, the same for every learner of the centre.
-    page.official = Some(state.db.get_official_refs().await?);
-    // The units signed off, for the learner to acknowledge on the phone.
-    page.unit_sign_offs = Some(state.db.get_unit_sign_offs(&learner.id).await?);
-    // The programme too: the phone checks hours against it offline.
-    page.programme = state.db.get_programme(&learner.id).await?;
-    // With the days reviews were held, so the phone knows when the next is due.
-    if page.programme.is_some() {
-        let held = state.db.get_progress_reviews(Some(&learner.id)).await?;
-        page.reviews_held = Some(held.iter().map(|r| r.review.held_on).collect());
-        // And the reviews themselves with their signatures, for the learner to sign.
-        page.progress_reviews = Some(held.iter().map(|r| r.signed()).collect());
-    }
-    Ok(Json(page))
+    Ok(Json(
+        crate::services::sync::pull(
+            &state.db,
+            &state.content,
+            &learner.id,
+            since,
+            limit,
+            device.as_deref(),
+        )
+        .await?,
+    ))
 }
