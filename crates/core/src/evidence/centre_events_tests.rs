@@ -73,6 +73,7 @@ fn page(body: PullBody, cursor: u64) -> PullResponse {
                 device_id: DeviceId(Uuid::new_v4()),
             },
             body,
+            made_ms: None,
         }],
         cursor,
         more: false,
