@@ -40,8 +40,9 @@ export function tempDataDir(name) {
 let nextPort = 18800 + Math.floor(Math.random() * 500);
 
 // Starts the preview on a fresh port; resolves once it listens. `startedAt` is the
-// moment the process was spawned, for launch timings.
-export async function startPreview(dataDir, extraArgs = [], port = nextPort++) {
+// moment the process was spawned, for launch timings. A preview that does not listen in time
+// is killed, or it would outlive the test and keep the test file's process waiting on it.
+export async function startPreview(dataDir, extraArgs = [], port = nextPort++, { readyWithinMs = 120_000 } = {}) {
   const startedAt = performance.now();
   const child = spawn(binary, ['--port', String(port), '--data', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +50,10 @@ export async function startPreview(dataDir, extraArgs = [], port = nextPort++) {
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
   await new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`preview did not start in 120 s:\n${log}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`preview did not start in ${readyWithinMs / 1000} s:\n${log}`));
+    }, readyWithinMs);
     child.stdout.on('data', (d) => {
       log += d;
       if (log.includes('Pocketfolio preview on')) {
