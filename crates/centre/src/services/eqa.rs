@@ -83,7 +83,10 @@ pub async fn create(
     grant.learners = chosen.into_iter().map(|l| l.id).collect();
     grant.learners.sort();
     grant.learners.dedup();
-    let hash = passwords.hash(new.password).await?;
+    let hash = passwords
+        .hash(new.password)
+        .await
+        .map_err(|e| QaError::Internal(e.to_string()))?;
     let account = Account {
         id: uuid::Uuid::now_v7().to_string(),
         username,

@@ -2,6 +2,7 @@
 //! refusal, or a missing sample or action. Mapped to statuses for the pages and the API.
 
 use super::AccountError;
+use crate::db::error::DbError;
 use crate::error::ApiError;
 use pocketfolio_core::quality::QualityError;
 
@@ -47,12 +48,9 @@ pub enum QaError {
     /// Storage failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-}
-
-impl From<ApiError> for QaError {
-    fn from(e: ApiError) -> Self {
-        QaError::Account(AccountError::from(e))
-    }
+    /// Storage failed or refused, as `db/` says.
+    #[error(transparent)]
+    Store(#[from] DbError),
 }
 
 impl From<QaError> for ApiError {
@@ -89,6 +87,7 @@ impl From<QaError> for ApiError {
             QaError::NoSuchSample => ApiError::NotFound("The sample"),
             QaError::NoSuchAction => ApiError::NotFound("The action"),
             QaError::Db(e) => ApiError::Database(e),
+            QaError::Store(e) => e.into(),
             QaError::Internal(m) => ApiError::Internal(m),
         }
     }

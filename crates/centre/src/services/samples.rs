@@ -36,10 +36,7 @@ pub async fn start(db: &Db, iqa: &Account, learner_id: &str) -> Result<SampleRow
         .await?
         .filter(|a| a.role == Role::Learner)
         .ok_or(QaError::NoSuchLearner)?;
-    let (items, _) = db
-        .get_portfolio_items(&learner.id, Reader::Quality)
-        .await
-        .map_err(crate::error::ApiError::from)?;
+    let (items, _) = db.get_portfolio_items(&learner.id, Reader::Quality).await?;
     let mut deciders = db.get_deciders(&learner.id).await?;
     let items = items
         .into_iter()
