@@ -28,12 +28,8 @@ pub struct HoursLink {
     pub from: NaiveDate,
     /// The last day asked about.
     pub to: NaiveDate,
-    /// When it was made (ms).
-    pub created_ms: i64,
-    /// When it stops working (ms).
-    pub expires_ms: i64,
-    /// When it was used, once it has been.
-    pub used_ms: Option<i64>,
+    /// When it was made, stops working and was used.
+    pub times: LinkTimes,
 }
 
 impl HoursLink {
@@ -60,9 +56,11 @@ impl LinkKind for HoursLink {
             employer_name,
             from: day(&from)?,
             to: day(&to)?,
-            created_ms,
-            expires_ms,
-            used_ms,
+            times: LinkTimes {
+                created_ms,
+                expires_ms,
+                used_ms,
+            },
         })
     }
 
@@ -76,11 +74,7 @@ impl LinkKind for HoursLink {
     }
 
     fn times(&self) -> LinkTimes {
-        LinkTimes {
-            created_ms: self.created_ms,
-            expires_ms: self.expires_ms,
-            used_ms: self.used_ms,
-        }
+        self.times
     }
 }
 

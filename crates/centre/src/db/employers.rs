@@ -29,12 +29,8 @@ pub struct EmployerLink {
     pub review_id: String,
     /// The employer it was made for.
     pub employer_name: String,
-    /// When it was made (ms).
-    pub created_ms: i64,
-    /// When it stops working (ms).
-    pub expires_ms: i64,
-    /// When it was used, once it has been.
-    pub used_ms: Option<i64>,
+    /// When it was made, stops working and was used.
+    pub times: LinkTimes,
 }
 
 impl LinkKind for EmployerLink {
@@ -49,9 +45,11 @@ impl LinkKind for EmployerLink {
             learner_id,
             review_id,
             employer_name,
-            created_ms,
-            expires_ms,
-            used_ms,
+            times: LinkTimes {
+                created_ms,
+                expires_ms,
+                used_ms,
+            },
         })
     }
 
@@ -64,11 +62,7 @@ impl LinkKind for EmployerLink {
     }
 
     fn times(&self) -> LinkTimes {
-        LinkTimes {
-            created_ms: self.created_ms,
-            expires_ms: self.expires_ms,
-            used_ms: self.used_ms,
-        }
+        self.times
     }
 }
 

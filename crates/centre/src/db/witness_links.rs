@@ -27,12 +27,8 @@ pub struct WitnessLink {
     pub witness_name: String,
     /// Where it was (or was to be) mailed.
     pub witness_email: String,
-    /// When it was made (ms).
-    pub created_ms: i64,
-    /// When it stops working (ms).
-    pub expires_ms: i64,
-    /// When it was used, once it has been.
-    pub used_ms: Option<i64>,
+    /// When it was made, stops working and was used.
+    pub times: LinkTimes,
     /// The witness's answer, once given.
     pub answer: Option<SignatureEvent>,
 }
@@ -42,7 +38,7 @@ impl WitnessLink {
     pub fn request(&self) -> ConfirmationRequest {
         ConfirmationRequest {
             signature_sha256: self.signature_sha256.clone(),
-            requested_ms: self.created_ms,
+            requested_ms: self.times.created_ms,
         }
     }
 }
@@ -71,9 +67,11 @@ impl LinkKind for WitnessLink {
             signature_sha256,
             witness_name,
             witness_email,
-            created_ms: row.5,
-            expires_ms: row.6,
-            used_ms: row.7,
+            times: LinkTimes {
+                created_ms: row.5,
+                expires_ms: row.6,
+                used_ms: row.7,
+            },
             answer: row.8.and_then(|t| serde_json::from_str(&t).ok()),
         })
     }
@@ -92,11 +90,7 @@ impl LinkKind for WitnessLink {
     }
 
     fn times(&self) -> LinkTimes {
-        LinkTimes {
-            created_ms: self.created_ms,
-            expires_ms: self.expires_ms,
-            used_ms: self.used_ms,
-        }
+        self.times
     }
 }
 

@@ -165,6 +165,6 @@ fn body(opened: &OpenedHoursLink, given: &[FormAnswer], problem: Option<&ApiErro
         r#"{intro}{summary}<form method="post" class="stacked">{rows}
 <p class="hint">This link works once and expires {expires}.</p>
 <button type="submit">Send my answers</button></form>"#,
-        expires = escape(&when(link.expires_ms)),
+        expires = escape(&when(link.times.expires_ms)),
     )
 }

@@ -69,7 +69,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
                     signatures = signatures_html(&stored.signed()),
                     since = super::review_page::since_html(v),
                     name = escape(&link.employer_name),
-                    expires = escape(&super::html::when(link.expires_ms)),
+                    expires = escape(&super::html::when(link.times.expires_ms)),
                 ),
             ))
         }

@@ -172,7 +172,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
 <p class="hint">This link works once and stops working on {expires}.</p>"#,
                 name = escape(&link.witness_name),
                 statement = statement_html(&state, &record),
-                expires = escape(&when(link.expires_ms)),
+                expires = escape(&when(link.times.expires_ms)),
             ),
         )),
         Err(e) => refused(e, &token),

@@ -6,7 +6,7 @@
 
 use super::employers::{check_staff, ASK};
 use super::hours::{learner_hours, EntryView};
-use super::one_time_link::{self, expiry, judge, last_day, Recipient, SendAudit, SentLink};
+use super::one_time_link::{self, judge, last_day, new_link_times, Recipient, SendAudit, SentLink};
 use super::Actor;
 use crate::auth::token_hash;
 use crate::db::accounts::Account;
@@ -89,12 +89,10 @@ pub async fn make_hours_link(
         employer_name: contact.name.clone(),
         from,
         to,
-        created_ms: now,
-        expires_ms: expiry(now),
-        used_ms: None,
+        times: new_link_times(now),
     };
     let after = json!({
-        "from": from, "to": to, "employer": contact.name, "expires_ms": link.expires_ms,
+        "from": from, "to": to, "employer": contact.name, "expires_ms": link.times.expires_ms,
     });
     let target = format!("hours of {learner_id}");
     let entry = Actor::Account(actor).entry(
@@ -120,7 +118,7 @@ pub async fn make_hours_link(
         state,
         recipient,
         format!("/employer/hours/{token}"),
-        link.expires_ms,
+        link.times.expires_ms,
         audit,
         |url| {
             let body = format!(
@@ -133,7 +131,7 @@ pub async fn make_hours_link(
                 name = contact.name,
                 from = long_date(from),
                 to = long_date(to),
-                expires = last_day(link.expires_ms),
+                expires = last_day(link.times.expires_ms),
             );
             (
                 format!("Please confirm {learner}'s off-the-job hours"),

@@ -3,7 +3,7 @@
 //! once to the member of staff who makes it (the centre keeps only its hash); it works once,
 //! for one review, until it expires, and every use is audited under the employer's name.
 
-use super::one_time_link::{self, expiry, judge, last_day, Recipient, SendAudit, SentLink};
+use super::one_time_link::{self, judge, last_day, new_link_times, Recipient, SendAudit, SentLink};
 use super::review_signing::{made_on_centre, refused};
 use super::Actor;
 use crate::auth::token_hash;
@@ -127,12 +127,10 @@ pub async fn make_link(
         learner_id: learner_id.to_string(),
         review_id: review_id.to_string(),
         employer_name: contact.name.clone(),
-        created_ms: now,
-        expires_ms: expiry(now),
-        used_ms: None,
+        times: new_link_times(now),
     };
     let after =
-        json!({"review": review_id, "employer": contact.name, "expires_ms": link.expires_ms});
+        json!({"review": review_id, "employer": contact.name, "expires_ms": link.times.expires_ms});
     let target = format!("progress review {review_id}");
     let entry = Actor::Account(actor).entry(
         "employer.link",
@@ -157,7 +155,7 @@ pub async fn make_link(
         state,
         to,
         format!("/employer/{token}"),
-        link.expires_ms,
+        link.times.expires_ms,
         audit,
         |url| {
             let body = format!(
@@ -169,7 +167,7 @@ pub async fn make_link(
                  account.\n",
                 name = contact.name,
                 learner = learner.display_name,
-                expires = last_day(link.expires_ms),
+                expires = last_day(link.times.expires_ms),
             );
             let subject = format!("Please sign {}'s progress review", learner.display_name);
             (subject, body)

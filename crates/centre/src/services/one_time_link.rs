@@ -7,7 +7,7 @@ use super::Actor;
 use crate::auth::{random_secret, token_hash};
 use crate::db::accounts::Account;
 use crate::db::audit::NewEntry;
-use crate::db::one_time_links::LinkKind;
+use crate::db::one_time_links::{LinkKind, LinkTimes};
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::{deliver, public_link, Delivery, Mail};
@@ -18,9 +18,13 @@ use serde_json::json;
 /// How long a link works: long enough for someone who is away for a week or two.
 pub const LINK_DAYS: i64 = 14;
 
-/// When a link made at `now` stops working.
-pub fn expiry(now: i64) -> i64 {
-    now + LINK_DAYS * 24 * 3_600_000
+/// The times of a link made at `now`: unused, and working for [`LINK_DAYS`].
+pub fn new_link_times(now: i64) -> LinkTimes {
+    LinkTimes {
+        created_ms: now,
+        expires_ms: now + LINK_DAYS * 24 * 3_600_000,
+        used_ms: None,
+    }
 }
 
 /// Makes a link: a random token, kept only as its hash with `link`, audited by `entry` in the
@@ -148,11 +152,8 @@ pub fn last_day(expires_ms: i64) -> String {
 
 /// [`usable`] for a stored link of any kind.
 pub fn judge<L: LinkKind>(link: Option<&L>, now: i64, ask: &str) -> ApiResult<()> {
-    usable(
-        link.map(|l| (l.times().used_ms, l.times().expires_ms)),
-        now,
-        ask,
-    )
+    let times = link.map(LinkKind::times);
+    usable(times.map(|t| (t.used_ms, t.expires_ms)), now, ask)
 }
 
 /// Whether a link (used at `used_ms`, expiring at `expires_ms`) may be used `now`, in a

@@ -191,7 +191,7 @@ async fn send_and_keep(
         "witness": link.witness_name,
         "email": email,
         "signature_sha256": link.signature_sha256,
-        "expires_ms": link.expires_ms,
+        "expires_ms": link.times.expires_ms,
         "automatic": true,
     });
     let target = format!("evidence {item_id}");

@@ -6,7 +6,7 @@
 //! until it expires; every request, send, opening and answer is audited.
 
 use super::one_time_link::{
-    self, expiry, judge, last_day, looks_like_email, Recipient, SendAudit, SentLink,
+    self, judge, last_day, looks_like_email, new_link_times, Recipient, SendAudit, SentLink,
 };
 use super::review_signing::refused;
 use super::Actor;
@@ -74,7 +74,7 @@ pub async fn request_confirmation(
         "witness": link.witness_name,
         "email": email,
         "signature_sha256": link.signature_sha256,
-        "expires_ms": link.expires_ms,
+        "expires_ms": link.times.expires_ms,
     });
     let entry = Actor::Account(actor).entry(
         "witness.link",
@@ -99,7 +99,7 @@ pub async fn request_confirmation(
         state,
         to,
         format!("/witness/{token}"),
-        link.expires_ms,
+        link.times.expires_ms,
         audit,
         |url| witness_mail(&link, learner, title, url),
     )
@@ -121,9 +121,7 @@ pub(crate) fn new_link(
         signature_sha256: asked.sha256.clone(),
         witness_name: asked.signer.name.clone(),
         witness_email: email.to_string(),
-        created_ms: now,
-        expires_ms: expiry(now),
-        used_ms: None,
+        times: new_link_times(now),
         answer: None,
     }
 }
@@ -168,7 +166,7 @@ pub(crate) fn witness_mail(
          The link works once and stops working on {expires}. You do not need an account.\n\
          If you did not sign a witness statement for {learner}, open the link and say so.\n",
         name = link.witness_name,
-        expires = last_day(link.expires_ms),
+        expires = last_day(link.times.expires_ms),
     );
     (
         format!("Please confirm your witness statement for {learner}"),
