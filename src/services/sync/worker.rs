@@ -373,8 +373,13 @@ impl Worker {
         // does not pile up measures among its changes waiting.
         if self.attempt == 0 {
             let mut guard = col.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Err(e) = guard.measure_strengths() {
-                eprintln!("Knowledge strength was not measured for the centre: {e}");
+            match guard.measure_strengths() {
+                Ok(measured) => {
+                    for skipped in &measured.skipped {
+                        eprintln!("Knowledge strength not measured for the centre: {skipped}");
+                    }
+                }
+                Err(e) => eprintln!("Knowledge strength was not measured for the centre: {e}"),
             }
         }
         let result = sync(&col, link, &mut |p| handle.update(|s| s.progress(p)));

@@ -65,6 +65,7 @@ pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{
     ReviewHeatmap, Stats, WeekRetention, FORECAST_DAYS, HEATMAP_DAYS, RETENTION_WEEKS,
 };
+pub use strength::StrengthsMeasured;
 pub use study_more::MAX_EXTRA;
 pub use undo::{CardAction, Undone};
 

@@ -2,7 +2,7 @@
 //! their schedules, given to the core's one rule ([`crate::strength`]).
 
 use super::{Collection, OpChanges};
-use crate::content::EnrolmentSource;
+use crate::content::{units_held, EnrolmentError, EnrolmentSource};
 use crate::model::Schedule;
 use crate::strength::{criterion_strengths, CardLink, CriterionStrength, UnitStrength};
 use crate::sync::protocol::ChangeBody;
@@ -45,47 +45,52 @@ impl Collection {
 
     /// Queues the strength of each unit the centre enrolled the learner on, once a learner day,
     /// for the centre's progress reviews (called as a sync starts; the centre cannot work it
-    /// out, see [`UnitStrength`]). Units without linked cards are not sent. Returns how many
-    /// measures were queued; none without the centre's enrolment, or when today's are sent.
-    pub fn measure_strengths(&mut self) -> Result<usize> {
+    /// out, see [`UnitStrength`]). Units without linked cards are not sent. Which units those
+    /// are is the enrolment rule ([`units_held`]): what this device's pack cannot place is
+    /// skipped, never failing the sync, and named in the result. Nothing is queued without the
+    /// centre's enrolment, or when today's measures are sent.
+    pub fn measure_strengths(&mut self) -> Result<StrengthsMeasured> {
         let Some(enrolment) = self.store.get_enrolment()? else {
-            return Ok(0);
+            return Ok(StrengthsMeasured::default());
         };
         let (today, _) = self.today();
         let done = self.store.get_meta(MEASURED_DAY_KEY)?;
         if enrolment.source != EnrolmentSource::Centre || done == Some(today.to_string()) {
-            return Ok(0);
+            return Ok(StrengthsMeasured::default());
         }
-        // An enrolment naming no units is on every unit of its qualifications.
-        let units: Vec<String> = if enrolment.units.is_empty() {
-            self.store
-                .get_units()?
-                .into_iter()
-                .filter(|u| {
-                    u.qualifications
-                        .iter()
-                        .any(|q| enrolment.qualifications.contains(q))
-                })
-                .map(|u| u.id)
-                .collect()
-        } else {
-            enrolment.units
-        };
+        let held = units_held(
+            &self.store.get_qualifications()?,
+            &self.store.get_units()?,
+            &enrolment,
+        );
         let mut measures = Vec::new();
-        for unit in &units {
+        for unit in &held.units {
             let measure = self.unit_strength(unit)?;
             if !measure.criteria.is_empty() {
                 measures.push(measure);
             }
         }
-        self.transact(MEASURE, |col| {
+        let queued = self.transact(MEASURE, |col| {
             for measure in &measures {
                 col.queue_change(ChangeBody::StrengthMeasured(measure.clone()))?;
             }
             col.store.set_meta(MEASURED_DAY_KEY, &today.to_string())?;
             Ok(measures.len())
+        })?;
+        Ok(StrengthsMeasured {
+            queued,
+            skipped: held.skipped,
         })
     }
+}
+
+/// What [`Collection::measure_strengths`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StrengthsMeasured {
+    /// How many unit measures were queued for the centre.
+    pub queued: usize,
+    /// What of the centre's enrolment this device's pack cannot place, so was not measured.
+    pub skipped: Vec<EnrolmentError>,
 }
 
 /// Meta key: the learner day strengths were last queued for the centre.
@@ -202,11 +207,11 @@ mod tests {
         use crate::content::Enrolment;
         use crate::sync::protocol::ChangeBody;
         let (mut col, clock) = builtin_collection();
-        assert_eq!(col.measure_strengths().unwrap(), 0, "no enrolment");
+        assert_eq!(col.measure_strengths().unwrap().queued, 0, "no enrolment");
         col.choose_enrolment(&["proqual-cs-l2".to_string()], &["negotiate".to_string()])
             .unwrap();
         assert_eq!(
-            col.measure_strengths().unwrap(),
+            col.measure_strengths().unwrap().queued,
             0,
             "the learner's own choice"
         );
@@ -221,8 +226,8 @@ mod tests {
         let card = col.store.get_cards_linked_to_unit("negotiate").unwrap()[0].card_id;
         col.answer_card(card, Rating::Good, 1000).unwrap();
         let before = col.pending_changes().unwrap();
-        assert_eq!(col.measure_strengths().unwrap(), 1);
-        assert_eq!(col.measure_strengths().unwrap(), 0, "once a day");
+        assert_eq!(col.measure_strengths().unwrap().queued, 1);
+        assert_eq!(col.measure_strengths().unwrap().queued, 0, "once a day");
         let queued = col.outbox(100).unwrap();
         assert_eq!(queued.len() as u64, before + 1);
         let Some(ChangeBody::StrengthMeasured(sent)) = queued.last().map(|c| &c.body) else {
@@ -232,7 +237,38 @@ mod tests {
         assert!(sent.overall().unwrap() > 0.0);
 
         clock.advance_ms(DAY_MS);
-        assert_eq!(col.measure_strengths().unwrap(), 1, "the next day");
+        assert_eq!(col.measure_strengths().unwrap().queued, 1, "the next day");
+    }
+
+    /// A centre on a newer pack may enrol the learner on a unit this phone lacks: the units
+    /// it knows are measured, the sync goes on, and the unit skipped is named.
+    #[test]
+    fn a_unit_this_pack_lacks_is_skipped_and_named_not_a_failure() {
+        use crate::content::{Enrolment, EnrolmentError, EnrolmentSource};
+        let (mut col, _clock) = builtin_collection();
+        col.store
+            .put_enrolment(&Enrolment {
+                qualifications: vec!["proqual-cs-l2".into()],
+                units: vec!["negotiate".into(), "unit-from-a-newer-pack".into()],
+                source: EnrolmentSource::Centre,
+                stamp: 1,
+            })
+            .unwrap();
+        let measured = col.measure_strengths().unwrap();
+        assert_eq!(measured.queued, 1, "negotiate is measured");
+        assert_eq!(
+            measured.skipped,
+            [EnrolmentError::UnknownUnit("unit-from-a-newer-pack".into())]
+        );
+        let queued = col.outbox(100).unwrap();
+        let units: Vec<&str> = queued
+            .iter()
+            .filter_map(|c| match &c.body {
+                crate::sync::protocol::ChangeBody::StrengthMeasured(m) => Some(m.unit_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(units, ["negotiate"]);
     }
 
     #[test]

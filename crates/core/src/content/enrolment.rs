@@ -109,11 +109,69 @@ pub fn resolve_units(
             });
         }
     }
-    Ok(all_units
+    Ok(covered_units(all_units, qualifications, units))
+}
+
+/// The one covering rule: the units named, or, when none are, every unit of the
+/// qualifications; in structure order without repeats. Unchecked: [`resolve_units`] checks a
+/// new choice first, [`units_held`] sets aside what the structure here lacks.
+fn covered_units(all_units: &[Unit], qualifications: &[String], units: &[String]) -> Vec<String> {
+    let covered = |u: &Unit| {
+        if units.is_empty() {
+            u.qualifications.iter().any(|q| qualifications.contains(q))
+        } else {
+            units.contains(&u.id)
+        }
+    };
+    all_units
         .iter()
-        .filter(|u| in_chosen(u) && (units.is_empty() || units.contains(&u.id)))
+        .filter(|u| covered(u))
         .map(|u| u.id.clone())
-        .collect())
+        .collect()
+}
+
+/// The units an enrolment in force covers on this device, and what of it this device's
+/// structure lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitsHeld {
+    /// The units taken that the structure here knows, in structure order.
+    pub units: Vec<String>,
+    /// Each qualification or unit the structure here lacks, as [`resolve_units`] names it.
+    pub skipped: Vec<EnrolmentError>,
+}
+
+/// The units an enrolment already in force covers, such as the centre's arriving with a pull.
+/// It was checked where it was chosen, and the centre's pack may be newer than this device's:
+/// a qualification or unit the structure here lacks is set aside and named instead of
+/// refusing the whole, and a named unit is held wherever the structure here files it. An
+/// enrolment that names units covers only those it names, never more.
+pub fn units_held(
+    all_qualifications: &[Qualification],
+    all_units: &[Unit],
+    enrolment: &Enrolment,
+) -> UnitsHeld {
+    let mut skipped = Vec::new();
+    let known_qualification = |q: &String| all_qualifications.iter().any(|k| &k.id == q);
+    let (qualifications, lacking): (Vec<String>, Vec<String>) = enrolment
+        .qualifications
+        .iter()
+        .cloned()
+        .partition(known_qualification);
+    skipped.extend(
+        lacking
+            .into_iter()
+            .map(EnrolmentError::UnknownQualification),
+    );
+    let known_unit = |u: &String| all_units.iter().any(|k| &k.id == u);
+    let (named, lacking): (Vec<String>, Vec<String>) =
+        enrolment.units.iter().cloned().partition(known_unit);
+    skipped.extend(lacking.into_iter().map(EnrolmentError::UnknownUnit));
+    let units = if named.is_empty() && !enrolment.units.is_empty() {
+        Vec::new()
+    } else {
+        covered_units(all_units, &qualifications, &named)
+    };
+    UnitsHeld { units, skipped }
 }
 
 /// Items split by the learner's enrolment, each part in the order given.
@@ -222,6 +280,46 @@ mod tests {
             resolve_units(&q, &u, &[], &[]).unwrap_err(),
             EnrolmentError::NoQualification
         );
+    }
+
+    /// The centre's enrolment may name what a newer pack has: what this pack knows is held,
+    /// the rest is named, and naming only unknown units never widens to every unit.
+    #[test]
+    fn an_enrolment_in_force_holds_what_the_pack_knows_and_names_the_rest() {
+        let (q, u) = pack_units();
+        let mut e = enrolment(&["retail-reliable-service", "made-up", "retail-relationships"]);
+        let held = units_held(&q, &u, &e);
+        assert_eq!(
+            held.units,
+            ["retail-relationships", "retail-reliable-service"]
+        );
+        assert_eq!(
+            held.skipped,
+            [EnrolmentError::UnknownUnit("made-up".into())]
+        );
+
+        e.units = strings(&["made-up"]);
+        let held = units_held(&q, &u, &e);
+        assert!(held.units.is_empty(), "{held:?}");
+        assert_eq!(held.skipped.len(), 1);
+
+        e.qualifications = strings(&["proqual-retail", "newer-qualification"]);
+        e.units.clear();
+        let held = units_held(&q, &u, &e);
+        assert_eq!(
+            held.units,
+            ["retail-relationships", "retail-reliable-service"]
+        );
+        assert_eq!(
+            held.skipped,
+            [EnrolmentError::UnknownQualification(
+                "newer-qualification".into()
+            )]
+        );
+
+        // Filed under another qualification here: the centre named it, so it is held.
+        e.units = strings(&["negotiate"]);
+        assert_eq!(units_held(&q, &u, &e).units, ["negotiate"]);
     }
 
     #[test]

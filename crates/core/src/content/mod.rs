@@ -19,8 +19,8 @@ pub use builtin::{builtin, builtin_shared, BUILTIN_FILES};
 pub use criterion_model::{CriterionModel, CriterionScore};
 pub use declaration::{current_declaration, declaration, Declaration, DECLARATIONS};
 pub use enrolment::{
-    enrolled_first, resolve_units, suggestion_units, EnrolledFirst, Enrolment, EnrolmentError,
-    EnrolmentSource,
+    enrolled_first, resolve_units, suggestion_units, units_held, EnrolledFirst, Enrolment,
+    EnrolmentError, EnrolmentSource, UnitsHeld,
 };
 pub use examples::WorkedExample;
 pub use note_features::NoteFeatures;
