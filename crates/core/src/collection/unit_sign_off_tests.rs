@@ -4,9 +4,10 @@
 
 use crate::collection::EvidenceDraft;
 use crate::model::{AssessorStatus, EvidenceId, EvidenceKind};
-use crate::signing::{Made, Mark, SignRequest, Signer, SignerRole};
+use crate::signing::testing::ann_signs;
+use crate::signing::Mark;
 use crate::sync::memory_centre::MemoryCentre;
-use crate::sync::{sync, Hlc};
+use crate::sync::sync;
 use crate::testing::manual_clock;
 use crate::unit_sign_off::{CriterionMet, UnitSignOff, UnitSignOffStatus};
 use crate::{Clock, Collection};
@@ -24,31 +25,6 @@ fn signed_off((item, criterion): (EvidenceId, String)) -> UnitSignOff {
         ann_signs(1_000),
     )
     .unwrap()
-}
-
-/// The assessor's request to sign at `ms`.
-fn ann_signs(ms: i64) -> SignRequest {
-    SignRequest {
-        signer: Signer {
-            role: SignerRole::Assessor,
-            name: "Ann Assessor".into(),
-            account_id: Some("ann".into()),
-            witness: None,
-        },
-        mark: Some(Mark::SignedIn {
-            account_id: "ann".into(),
-        }),
-        declaration: None,
-        made: Made {
-            device_ms: ms,
-            hlc: Hlc {
-                wall_ms: ms,
-                counter: 0,
-                node: uuid::Uuid::nil(),
-            },
-            device: "centre".into(),
-        },
-    }
 }
 
 fn device(centre: &MemoryCentre) -> (Mutex<Collection>, MemoryCentre) {

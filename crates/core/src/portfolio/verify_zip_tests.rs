@@ -330,7 +330,7 @@ fn an_export_of_a_log_that_disagrees_with_the_kept_signatures_shows_it_altered()
     use crate::evidence::{events_of, signed_content_sha256};
     use crate::model::AssessorStatus;
     use crate::portfolio::write_portfolio_zip;
-    use crate::signing::{sign_decision, Made, Mark, RecordKind, SignRequest, Signer, SignerRole};
+    use crate::signing::{sign_decision, RecordKind};
 
     let dir = tempfile::tempdir().unwrap();
     let mut col = Collection::open(&dir.path().join("c.db"), manual_clock()).unwrap();
@@ -348,23 +348,7 @@ fn an_export_of_a_log_that_disagrees_with_the_kept_signatures_shows_it_altered()
         RecordKind::EvidenceItem,
         &log,
         &signed_content_sha256(item),
-        SignRequest {
-            signer: Signer {
-                role: SignerRole::Assessor,
-                name: "Ann Assessor".into(),
-                account_id: Some("ann".into()),
-                witness: None,
-            },
-            mark: Some(Mark::SignedIn {
-                account_id: "ann".into(),
-            }),
-            declaration: None,
-            made: Made {
-                device_ms: 2_000_000_000_000,
-                hlc: crate::sync::Hlc::tick(None, 2_000_000_000_000, uuid::Uuid::from_u128(7)),
-                device: "centre".into(),
-            },
-        },
+        crate::signing::testing::ann_signs(2_000_000_000_000),
         AssessorStatus::Accepted,
     )
     .unwrap();

@@ -1,6 +1,6 @@
 //! Builders for other modules' tests of signed records.
 
-use super::Made;
+use super::{Made, Mark, SignRequest, Signer, SignerRole};
 use crate::sync::Hlc;
 
 /// Made on the test device at `ms`, with the clock stamp `ms`.0.
@@ -13,5 +13,22 @@ pub(crate) fn made_at(ms: i64) -> Made {
             node: uuid::Uuid::nil(),
         },
         device: "test".into(),
+    }
+}
+
+/// Ann Assessor, signed in as `ann`, signing at `ms` on the test device.
+pub(crate) fn ann_signs(ms: i64) -> SignRequest {
+    SignRequest {
+        signer: Signer {
+            role: SignerRole::Assessor,
+            name: "Ann Assessor".into(),
+            account_id: Some("ann".into()),
+            witness: None,
+        },
+        mark: Some(Mark::SignedIn {
+            account_id: "ann".into(),
+        }),
+        declaration: None,
+        made: made_at(ms),
     }
 }

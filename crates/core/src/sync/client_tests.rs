@@ -65,6 +65,20 @@ impl Device {
     }
 }
 
+/// A phone and a tablet of one learner, both on a new centre.
+fn two_devices() -> (MemoryCentre, Device, Device) {
+    let centre = MemoryCentre::new();
+    let phone = Device::new(&centre);
+    let tablet = Device::new(&centre);
+    (centre, phone, tablet)
+}
+
+/// `first` syncs, then `second`: what `second` pulls includes what `first` pushed.
+fn sync_both(first: &mut Device, second: &mut Device) {
+    first.sync().unwrap();
+    second.sync().unwrap();
+}
+
 fn evidence(col: &mut Collection, title: &str) -> crate::model::EvidenceId {
     let criterion = col.criteria(Some("negotiate")).unwrap()[0].id.clone();
     col.create_evidence(EvidenceDraft {
@@ -79,9 +93,7 @@ fn evidence(col: &mut Collection, title: &str) -> crate::model::EvidenceId {
 
 #[test]
 fn work_done_offline_reaches_the_other_device() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     phone.review(12);
     let id = evidence(&mut phone.col(), "Refund at the till");
     let report = phone.sync().unwrap();
@@ -110,16 +122,13 @@ fn work_done_offline_reaches_the_other_device() {
 
 #[test]
 fn an_items_location_reaches_the_other_device_and_is_cleared_there_too() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     let id = evidence(&mut phone.col(), "Refund at the till");
     phone
         .col()
         .set_evidence_location(id, Some(AssessmentLocation::TrainingCentre))
         .unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert_eq!(
         tablet.col().evidence(id).unwrap().location,
         Some(AssessmentLocation::TrainingCentre)
@@ -283,12 +292,9 @@ fn assessor_feedback_comes_back_and_reopens_the_item() {
 
 #[test]
 fn concurrent_edits_keep_the_later_and_record_the_other() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     let id = evidence(&mut phone.col(), "Draft");
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     let edit = |d: &Device, text: &str| {
         let item = d.col().evidence(id).unwrap();
         let mut fields = item.fields.clone();
@@ -300,8 +306,7 @@ fn concurrent_edits_keep_the_later_and_record_the_other() {
     tablet.clock.advance_ms(10_000);
     edit(&phone, "Phone's later version");
     tablet.sync().unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert_eq!(phone.digest(), tablet.digest());
     assert_eq!(
         phone.col().evidence(id).unwrap().fields["what"],
@@ -391,9 +396,7 @@ fn the_assessors_signed_decision_comes_back_into_the_items_log() {
 fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
     use crate::evidence::{events_of, signed_digest, WITNESS_NAME};
     use crate::signing::{verify, RecordKind};
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     let fields = [
         (WITNESS_NAME, "Sam Patel"),
         ("witness_role", "Store manager"),
@@ -414,8 +417,7 @@ fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
         })
         .unwrap();
     crate::evidence::witness_tests::answer_and_sign(&mut phone.col(), id);
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     // Each device edits the signed statement while apart: each appends its own void.
     let edit = |d: &Device, text: &str| {
         let item = d.col().evidence(id).unwrap();
@@ -427,8 +429,7 @@ fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
     edit(&phone, "The phone's edit");
     tablet.clock.advance_ms(10_000);
     edit(&tablet, "The tablet's later edit");
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     phone.sync().unwrap();
 
     let on_phone = phone.col().evidence(id).unwrap();
@@ -448,8 +449,7 @@ fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
     // The witness signs again on the merged log, and it verifies on both devices.
     phone.clock.advance_ms(5_000);
     crate::evidence::witness_tests::answer_and_sign(&mut phone.col(), id);
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(matches!(
         tablet.col().witness_state(id).unwrap(),
         crate::model::WitnessState::Signed { .. }
@@ -458,9 +458,7 @@ fn signature_logs_grown_apart_on_two_devices_merge_as_their_union() {
 
 #[test]
 fn deletion_wins_over_a_concurrent_edit() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     let deck = phone.col().add_deck("Mine", "").unwrap();
     let note = phone
         .col()
@@ -474,8 +472,7 @@ fn deletion_wins_over_a_concurrent_edit() {
             &[],
         )
         .unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     tablet
         .col()
         .update_note(
@@ -489,20 +486,19 @@ fn deletion_wins_over_a_concurrent_edit() {
         )
         .unwrap();
     phone.col().delete_note(note).unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     // The tablet's edit reaches the phone while the deletion is still undoable there: the
     // deletion settles and wins, and goes out with the phone's next push.
     phone.sync().unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(phone.col().note(note).is_err());
     assert!(tablet.col().note(note).is_err());
     assert_eq!(phone.digest(), tablet.digest());
 }
 
-/// A note of the phone's own with one answered card, on both devices.
-fn shared_reviewed_note(phone: &mut Device, tablet: &mut Device) -> crate::model::NoteId {
+/// Two devices and a note of the phone's own with one answered card, on both.
+fn shared_reviewed_note() -> (Device, Device, crate::model::NoteId) {
+    let (_centre, mut phone, mut tablet) = two_devices();
     let deck = phone.col().add_deck("Mine", "").unwrap();
     let note = phone
         .col()
@@ -519,22 +515,17 @@ fn shared_reviewed_note(phone: &mut Device, tablet: &mut Device) -> crate::model
     let card = phone.col().search("float", None).unwrap()[0].card_id;
     phone.col().answer_card(card, Rating::Good, 2_000).unwrap();
     phone.clock.advance_ms(1_000);
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(tablet.col().note(note).is_ok());
-    note
+    (phone, tablet, note)
 }
 
 #[test]
 fn an_undone_deletion_never_leaves_the_phone() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
-    let note = shared_reviewed_note(&mut phone, &mut tablet);
+    let (mut phone, mut tablet, note) = shared_reviewed_note();
     let before = phone.digest();
     phone.col().delete_note(note).unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(tablet.col().note(note).is_ok(), "not sent while undoable");
     phone.col().undo_last_card_action().unwrap().unwrap();
     assert_eq!(phone.digest(), before);
@@ -542,27 +533,21 @@ fn an_undone_deletion_never_leaves_the_phone() {
     for device in [&phone, &tablet] {
         device.clock.advance_ms(2 * crate::clock::DAY_MS);
     }
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(phone.col().note(note).is_ok() && tablet.col().note(note).is_ok());
     assert_eq!(phone.digest(), tablet.digest());
 }
 
 #[test]
 fn a_deletion_reaches_the_other_devices_once_its_day_is_over() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
-    let note = shared_reviewed_note(&mut phone, &mut tablet);
+    let (mut phone, mut tablet, note) = shared_reviewed_note();
     phone.col().delete_note(note).unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(tablet.col().note(note).is_ok());
     for device in [&phone, &tablet] {
         device.clock.advance_ms(crate::clock::DAY_MS);
     }
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(tablet.col().note(note).is_err(), "deleted everywhere");
     assert_eq!(phone.col().last_card_action().unwrap(), None);
     assert_eq!(phone.digest(), tablet.digest());
@@ -570,10 +555,7 @@ fn a_deletion_reaches_the_other_devices_once_its_day_is_over() {
 
 #[test]
 fn a_review_from_another_device_settles_a_waiting_deletion() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
-    let note = shared_reviewed_note(&mut phone, &mut tablet);
+    let (mut phone, mut tablet, note) = shared_reviewed_note();
     phone.col().delete_note(note).unwrap();
     let card = tablet.col().search("float", None).unwrap()[0].card_id;
     tablet.clock.advance_ms(10_000);
@@ -586,22 +568,18 @@ fn a_review_from_another_device_settles_a_waiting_deletion() {
         phone.col().last_card_action().unwrap().map(|u| u.action),
         Some(crate::CardAction::DeleteNote { .. })
     ));
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert!(tablet.col().note(note).is_err());
     assert_eq!(phone.digest(), tablet.digest());
 }
 
 #[test]
 fn a_device_clock_two_days_fast_does_not_win_later_edits() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     phone.clock.advance_ms(2 * crate::clock::DAY_MS);
     let id = evidence(&mut phone.col(), "Stock count");
     phone.review(5);
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     // An hour later (real time) the learner corrects the item on the tablet, whose clock is
     // right, i.e. two days behind the stamp the phone put on it.
     tablet.clock.advance_ms(3_600_000);
@@ -627,9 +605,7 @@ fn a_device_clock_weeks_slow_can_still_edit_after_a_sync() {
     // The tablet's clock is right; the phone's runs three weeks slow. Once the phone has seen
     // the tablet's stamp its own stamps follow it, three weeks past the phone's clock: that
     // must not read as "a week ahead" and refuse every later edit on the phone.
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (_centre, mut phone, mut tablet) = two_devices();
     phone.clock.advance_ms(-21 * crate::clock::DAY_MS);
     let id = evidence(&mut tablet.col(), "Stock count");
     tablet.sync().unwrap();
@@ -642,8 +618,7 @@ fn a_device_clock_weeks_slow_can_still_edit_after_a_sync() {
         .update_evidence(id, &item.title, fields)
         .expect("an edit on a phone whose clock is slow");
     evidence(&mut phone.col(), "Till check");
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     assert_eq!(phone.digest(), tablet.digest());
 }
 
@@ -763,9 +738,7 @@ fn a_refused_attachment_is_named_and_the_rest_of_the_sync_goes_on() {
 /// view say the item is with the assessor again, and it is read-only until a decision.
 #[test]
 fn a_resubmitted_item_is_with_the_assessor_everywhere() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (centre, mut phone, mut tablet) = two_devices();
     let id = evidence(&mut phone.col(), "Negotiated a delivery date");
     phone.col().submit_evidence(id).unwrap();
     phone.sync().unwrap();
@@ -784,8 +757,7 @@ fn a_resubmitted_item_is_with_the_assessor_everywhere() {
         .update_evidence(id, &item.title, fields.clone())
         .unwrap();
     phone.col().submit_evidence(id).unwrap();
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     for device in [&phone, &tablet] {
         let col = device.col();
         let item = col.evidence(id).unwrap();
@@ -831,12 +803,9 @@ fn a_draft_cannot_be_decided() {
 /// draft) must not take the item back from the assessor on any device or the centre.
 #[test]
 fn an_offline_draft_edit_does_not_undo_a_submission() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(&centre);
-    let mut tablet = Device::new(&centre);
+    let (centre, mut phone, mut tablet) = two_devices();
     let id = evidence(&mut phone.col(), "Refund");
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    sync_both(&mut phone, &mut tablet);
     phone.col().submit_evidence(id).unwrap();
     phone.sync().unwrap();
     tablet.clock.advance_ms(60_000);
