@@ -5,6 +5,7 @@
 //! what a learner's phone is sent, and whether a criterion lies in the learner's units.
 
 use crate::db::accounts::{Account, Role};
+use crate::db::enrolments::get_enrolment_units;
 use crate::db::enrolments::StoredEnrolment;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -94,7 +95,7 @@ pub async fn learner_enrolment(
     content: &ContentBundle,
     learner_id: &str,
 ) -> Result<Option<EnrolmentRecord>, sqlx::Error> {
-    let stored = db.get_enrolment_units(learner_id).await?;
+    let stored = get_enrolment_units(&mut *db.reader().await?, learner_id).await?;
     Ok(enrolment_record(content, stored))
 }
 

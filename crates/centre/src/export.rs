@@ -7,6 +7,7 @@
 use crate::blobs::BlobStore;
 use crate::db::accounts::Account;
 use crate::db::portfolio::Reader;
+use crate::db::unit_sign_offs::get_unit_sign_offs;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 use axum::body::Body;
@@ -108,7 +109,8 @@ pub async fn gather(
     // The log must agree with the assessor signatures the centre keeps apart from it, or the
     // export says altered, as the item page does.
     portfolio.keep_signatures(state.db.get_kept_signatures(&learner.id).await?);
-    portfolio.unit_sign_offs = state.db.get_unit_sign_offs(&learner.id).await?;
+    portfolio.unit_sign_offs =
+        get_unit_sign_offs(&mut *state.db.reader().await?, &learner.id).await?;
     portfolio.sealed_by = Some(sealer(state).await?);
     Ok(PortfolioExport {
         portfolio,

@@ -8,9 +8,19 @@ mod common;
 use common::browser::{hidden, Browser};
 use common::{Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
+use pocketfolio_centre::db::official::get_official_refs;
+use pocketfolio_centre::db::Db;
 use pocketfolio_centre::services::official::{import, OfficialError};
 use pocketfolio_centre::services::{AccountError, Actor};
+use pocketfolio_core::sync::protocol::OfficialRecord;
 use reqwest::StatusCode;
+
+/// The references the centre holds now.
+async fn held_refs(db: &Db) -> OfficialRecord {
+    get_official_refs(&mut db.reader().await.unwrap())
+        .await
+        .unwrap()
+}
 
 const HEADER: &str = "qualification,unit,criterion,official_unit,official_ref,official_text\n";
 
@@ -55,7 +65,7 @@ proqual-cs-l2,negotiate,negotiate/lo1/ac1.2,R/650/1234,,Empty reference
         err.to_string().contains("line 6: official_ref is empty"),
         "{err}"
     );
-    assert!(db.get_official_refs().await.unwrap().references.is_empty());
+    assert!(held_refs(db).await.references.is_empty());
 
     // Only an admin (or the command line) loads one.
     let refused = import(
@@ -119,7 +129,7 @@ proqual-cs-l2,negotiate,negotiate/lo1/ac1.2,R/650/1234,,Empty reference
     import(db, content, Actor::CommandLine, "again.csv", &only_one, 30)
         .await
         .unwrap();
-    let held = db.get_official_refs().await.unwrap();
+    let held = held_refs(db).await;
     let summary: Vec<(&str, &str)> = held
         .references
         .iter()
@@ -163,14 +173,7 @@ async fn the_admin_page_loads_a_file_or_shows_it_again_with_its_bad_lines(backen
     assert!(refused
         .body
         .contains("Identify positions before negotiating"));
-    assert!(centre
-        .state
-        .db
-        .get_official_refs()
-        .await
-        .unwrap()
-        .references
-        .is_empty());
+    assert!(held_refs(&centre.state.db).await.references.is_empty());
 
     let loaded = ada
         .post(
@@ -253,15 +256,7 @@ async fn the_admin_page_loads_an_uploaded_file_whole_or_not_at_all(backend: Back
         form.body
     );
     let csrf = hidden(&form.body, "csrf");
-    let held = || async {
-        centre
-            .state
-            .db
-            .get_official_refs()
-            .await
-            .unwrap()
-            .references
-    };
+    let held = || async { held_refs(&centre.state.db).await.references };
 
     // Two good lines and a bad one: refused whole, the bad line named, the file kept in the
     // paste form to be put right.

@@ -9,6 +9,8 @@ use common::browser::{hidden, Browser};
 use common::{batch, change, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::db::portfolio::Reader;
+use pocketfolio_centre::db::unit_sign_offs::get_unit_sign_offs;
+use pocketfolio_centre::db::Db;
 use pocketfolio_centre::services;
 use pocketfolio_core::model::{AssessorStatus, CriterionKind, DeviceId, EvidenceId};
 use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
@@ -16,6 +18,13 @@ use pocketfolio_core::sync::protocol::{ChangeBody, PullResponse, UnitAcknowledge
 use pocketfolio_core::sync::Hlc;
 use pocketfolio_core::unit_sign_off::{UnitSignOff, UnitSignOffStatus};
 use reqwest::StatusCode;
+
+/// The learner's units signed off, as stored.
+async fn sign_offs(db: &Db, learner_id: &str) -> Vec<UnitSignOff> {
+    get_unit_sign_offs(&mut db.reader().await.unwrap(), learner_id)
+        .await
+        .unwrap()
+}
 
 const UNIT: &str = "negotiate";
 
@@ -94,7 +103,7 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         "{}",
         refused.body
     );
-    assert!(db.get_unit_sign_offs(&lee.id).await.unwrap().is_empty());
+    assert!(sign_offs(db, &lee.id).await.is_empty());
 
     // A second item, with the assessor still to decide, does not count; accepted, it does.
     let second = EvidenceId::new_at(12);
@@ -184,12 +193,7 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
         StatusCode::OK
     );
     assert!(matches!(
-        status_now(
-            &c,
-            &lee.id,
-            &db.get_unit_sign_offs(&lee.id).await.unwrap()[0]
-        )
-        .await,
+        status_now(&c, &lee.id, &sign_offs(db, &lee.id).await[0]).await,
         UnitSignOffStatus::AwaitingAcknowledgement { .. }
     ));
     let event = sign_off.acknowledge(request("Lee Learner", made)).unwrap();
@@ -199,7 +203,7 @@ async fn a_unit_is_signed_off_only_when_met_and_the_learner_acknowledges_it(back
             .0,
         StatusCode::OK
     );
-    let held = db.get_unit_sign_offs(&lee.id).await.unwrap();
+    let held = sign_offs(db, &lee.id).await;
     let held_status = status_now(&c, &lee.id, &held[0]).await;
     assert_eq!(held_status, status_now(&c, &lee.id, &sign_off).await);
     assert!(matches!(
@@ -314,7 +318,7 @@ async fn withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands(
     assert!(!exported.stands());
 
     // Kept as signed: the record is still there, its log verifies, and the phone pulls it.
-    let held = db.get_unit_sign_offs(&lee.id).await.unwrap();
+    let held = sign_offs(db, &lee.id).await;
     assert_eq!(held.len(), 1);
     assert!(held[0].verification().holds());
     let page = pulled(&c, &token, DeviceId::new_at(9)).await;
@@ -362,7 +366,7 @@ async fn withdrawing_an_item_a_unit_sign_off_rests_on_shows_it_no_longer_stands(
         "{}",
         signed.body
     );
-    let now = db.get_unit_sign_offs(&lee.id).await.unwrap();
+    let now = sign_offs(db, &lee.id).await;
     assert_eq!(now.len(), 1);
     // The earlier sign-off is kept as signed, with why it no longer stood, inside what the
     // new signature covers; the unit's page lists it.

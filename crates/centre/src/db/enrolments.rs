@@ -53,21 +53,13 @@ impl Db {
         }
         tx.commit().await
     }
-
-    /// Every qualification a learner is enrolled on with its units, by qualification. For
-    /// the learner's own sync and for rules about the learner (no scope: callers have
-    /// already decided the caller may act on this learner).
-    pub async fn get_enrolment_units(
-        &self,
-        learner_id: &str,
-    ) -> Result<Vec<StoredEnrolment>, sqlx::Error> {
-        get_enrolment_units(&mut *self.pool.acquire().await?, learner_id).await
-    }
 }
 
-/// [`Db::get_enrolment_units`] on a connection the caller holds (a pull reads everything on
-/// one).
-pub(crate) async fn get_enrolment_units(
+/// Every qualification a learner is enrolled on with its units, by qualification. For
+/// the learner's own sync and for rules about the learner (no scope: callers have
+/// already decided the caller may act on this learner). Read on a connection the caller
+/// holds ([`Db::reader`]), so a request reading several things takes one.
+pub async fn get_enrolment_units(
     conn: &mut AnyConnection,
     learner_id: &str,
 ) -> Result<Vec<StoredEnrolment>, sqlx::Error> {

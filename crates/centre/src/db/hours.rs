@@ -53,8 +53,9 @@ fn parse<T: serde::de::DeserializeOwned>(text: Option<String>) -> Option<T> {
 }
 
 /// One entry of a learner, if it ever arrived.
-/// [`Db::get_programme`] on a connection the caller holds (a pull reads everything on one).
-pub(crate) async fn get_programme(
+/// The apprentice's programme, if the provider set one. Read on a connection the caller holds
+/// ([`Db::reader`]), so a request reading several things takes one.
+pub async fn get_programme(
     conn: &mut AnyConnection,
     learner_id: &str,
 ) -> Result<Option<Programme>, sqlx::Error> {
@@ -442,11 +443,6 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(decision)
-    }
-
-    /// The apprentice's programme, if the provider set one.
-    pub async fn get_programme(&self, learner_id: &str) -> Result<Option<Programme>, sqlx::Error> {
-        get_programme(&mut *self.pool.acquire().await?, learner_id).await
     }
 
     /// Sets the apprentice's programme, audited in the same transaction.

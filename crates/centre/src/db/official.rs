@@ -43,19 +43,12 @@ impl Db {
         append(&mut tx, audit).await?;
         tx.commit().await
     }
-
-    /// Every reference the centre holds, by criterion id, with when the set last changed
-    /// (0 when it never has).
-    pub async fn get_official_refs(&self) -> Result<OfficialRecord, sqlx::Error> {
-        get_official_refs(&mut *self.pool.acquire().await?).await
-    }
 }
 
-/// [`Db::get_official_refs`] on a connection the caller holds (a pull reads everything on
-/// one).
-pub(crate) async fn get_official_refs(
-    conn: &mut AnyConnection,
-) -> Result<OfficialRecord, sqlx::Error> {
+/// Every reference the centre holds, by criterion id, with when the set last changed
+/// (0 when it never has). Read on a connection the caller holds ([`Db::reader`]), so a
+/// request reading several things takes one.
+pub async fn get_official_refs(conn: &mut AnyConnection) -> Result<OfficialRecord, sqlx::Error> {
     let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
         "SELECT criterion_id, unit_ref, reference, text, loaded_ms FROM official_refs \
          ORDER BY criterion_id",

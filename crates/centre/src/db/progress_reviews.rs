@@ -133,9 +133,10 @@ pub(crate) async fn take_learner_signature(
     Ok(taken)
 }
 
-/// [`Db::get_progress_reviews`] on a connection the caller holds (a pull reads everything on
-/// one).
-pub(crate) async fn get_progress_reviews(
+/// Reviews of one learner, or of every learner with `None`, oldest first. Read on a
+/// connection the caller holds ([`Db::reader`]), so a request reading several things takes
+/// one.
+pub async fn get_progress_reviews(
     conn: &mut AnyConnection,
     learner_id: Option<&str>,
 ) -> Result<Vec<StoredReview>, sqlx::Error> {
@@ -163,14 +164,6 @@ pub(crate) async fn get_progress_reviews(
 }
 
 impl Db {
-    /// Reviews of one learner, or of every learner with `None`, oldest first.
-    pub async fn get_progress_reviews(
-        &self,
-        learner_id: Option<&str>,
-    ) -> Result<Vec<StoredReview>, sqlx::Error> {
-        get_progress_reviews(&mut *self.pool.acquire().await?, learner_id).await
-    }
-
     /// Adds a review, audited in the same transaction.
     pub async fn add_progress_review(
         &self,

@@ -111,9 +111,10 @@ async fn replace(
     Ok(true)
 }
 
-/// [`Db::get_unit_sign_offs`] on a connection the caller holds (a pull reads everything on
-/// one).
-pub(crate) async fn get_unit_sign_offs(
+/// Every unit signed off for the learner, by unit id (no scope: the learner's own sync and
+/// the export, whose callers checked who may read). Read on a connection the caller holds
+/// ([`Db::reader`]), so a request reading several things takes one.
+pub async fn get_unit_sign_offs(
     conn: &mut AnyConnection,
     learner_id: &str,
 ) -> DbResult<Vec<UnitSignOff>> {
@@ -129,12 +130,6 @@ pub(crate) async fn get_unit_sign_offs(
 }
 
 impl Db {
-    /// Every unit signed off for the learner, by unit id (no scope: the learner's own sync
-    /// and the export, whose callers checked who may read).
-    pub async fn get_unit_sign_offs(&self, learner_id: &str) -> DbResult<Vec<UnitSignOff>> {
-        get_unit_sign_offs(&mut *self.pool.acquire().await?, learner_id).await
-    }
-
     /// The learner's sign-offs, if the learner is in `scope`.
     pub async fn get_unit_sign_offs_in_scope(
         &self,

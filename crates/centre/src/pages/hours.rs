@@ -4,6 +4,7 @@
 use super::html::{escape, page, when};
 use super::session::error_page;
 use super::PageUser;
+use crate::db::progress_reviews::get_progress_reviews;
 use crate::error::ApiError;
 use crate::services::hours::{self, LearnerHours};
 use crate::services::progress_reviews;
@@ -214,7 +215,8 @@ pub async fn cohort(State(state): State<AppState>, user: PageUser) -> Response {
         Ok(all) => all,
         Err(e) => return error_page(e),
     };
-    let reviews = match state.db.get_progress_reviews(None).await {
+    let read = async { get_progress_reviews(&mut *state.db.reader().await?, None).await };
+    let reviews = match read.await {
         Ok(r) => r,
         Err(e) => return error_page(e.into()),
     };

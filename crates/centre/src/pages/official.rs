@@ -7,6 +7,7 @@ use super::admin::require_admin;
 use super::html::{escape, page};
 use super::session::error_page;
 use super::PageUser;
+use crate::db::official::get_official_refs;
 use crate::error::ApiError;
 use crate::services::official::{import, Loaded, OfficialError, MAX_FILE_BYTES};
 use crate::services::Actor;
@@ -36,7 +37,7 @@ pub(super) async fn render(
     text: &str,
 ) -> Result<Response, ApiError> {
     require_admin(user)?;
-    let held = state.db.get_official_refs().await?;
+    let held = get_official_refs(&mut *state.db.reader().await?).await?;
     let rows: String = held
         .references
         .iter()

@@ -9,6 +9,7 @@ use super::Actor;
 use crate::auth::token_hash;
 use crate::db::accounts::Account;
 use crate::db::employers::{EmployerContact, EmployerLink};
+use crate::db::progress_reviews::get_progress_reviews;
 use crate::db::progress_reviews::{ReviewAudit, StoredReview};
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
@@ -180,8 +181,7 @@ pub async fn make_link(
 /// for. Refused plainly when the link is unknown, used or expired.
 pub async fn open_link(db: &Db, token: &str) -> ApiResult<(EmployerLink, StoredReview)> {
     let link: EmployerLink = one_time_link::open(db, token, ASK).await?;
-    let review = db
-        .get_progress_reviews(Some(&link.learner_id))
+    let review = get_progress_reviews(&mut *db.reader().await?, Some(&link.learner_id))
         .await?
         .into_iter()
         .find(|r| r.review.id.to_string() == link.review_id)

@@ -5,6 +5,7 @@
 
 use super::Actor;
 use crate::db::accounts::Account;
+use crate::db::hours::get_programme;
 use crate::db::hours::LearnerEntry;
 use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
@@ -88,7 +89,7 @@ pub async fn learner_hours(db: &Db, scope: &Scope, learner_id: &str) -> ApiResul
         .get_learner(scope, learner_id)
         .await?
         .ok_or(ApiError::NotFound("The learner"))?;
-    let programme = db.get_programme(learner_id).await?;
+    let programme = get_programme(&mut *db.reader().await?, learner_id).await?;
     let held = db.get_hours(scope, Some(learner_id)).await?;
     Ok(assemble(learner, programme, &held))
 }
@@ -98,8 +99,9 @@ pub async fn cohort_hours(db: &Db, scope: &Scope) -> ApiResult<Vec<LearnerHours>
     let learners = db.get_learners(scope).await?;
     let all = db.get_hours(scope, None).await?;
     let mut out = Vec::with_capacity(learners.len());
+    let mut conn = db.reader().await?;
     for learner in learners {
-        let programme = db.get_programme(&learner.id).await?;
+        let programme = get_programme(&mut conn, &learner.id).await?;
         let theirs: Vec<LearnerEntry> = all
             .iter()
             .filter(|e| e.learner_id == learner.id)
@@ -177,7 +179,7 @@ pub async fn set_programme(
             "The working day must end after it starts.",
         ));
     }
-    let before = serde_json::to_value(db.get_programme(learner_id).await?)
+    let before = serde_json::to_value(get_programme(&mut *db.reader().await?, learner_id).await?)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let after = serde_json::to_value(programme).map_err(|e| ApiError::Internal(e.to_string()))?;
     let target = format!("programme {learner_id}");

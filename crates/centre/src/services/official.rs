@@ -4,6 +4,7 @@
 //! centre accepts is one the phones can show. A file with any bad line is refused whole.
 
 use super::{AccountError, Actor};
+use crate::db::official::get_official_refs;
 use crate::db::Db;
 use crate::error::ApiError;
 use pocketfolio_core::content::{
@@ -47,7 +48,7 @@ pub async fn criteria(
     db: &Db,
     content: &ContentBundle,
 ) -> Result<Vec<pocketfolio_core::model::Criterion>, sqlx::Error> {
-    let held = db.get_official_refs().await?;
+    let held = get_official_refs(&mut *db.reader().await?).await?;
     Ok(with_official_refs(&content.criteria, &held.references))
 }
 
@@ -90,7 +91,7 @@ pub async fn import(
         .filter(|u| with_units.iter().any(|(unit, _)| *unit == u.id))
         .map(|u| u.id.clone())
         .collect();
-    let before = db.get_official_refs().await?;
+    let before = get_official_refs(&mut *db.reader().await?).await?;
     let replaced = before
         .references
         .iter()

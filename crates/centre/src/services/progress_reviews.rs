@@ -7,6 +7,8 @@ use super::hours::{learner_hours, today};
 use super::review_summary;
 use super::Actor;
 use crate::db::accounts::Account;
+use crate::db::hours::get_programme;
+use crate::db::progress_reviews::get_progress_reviews;
 use crate::db::progress_reviews::StoredReview;
 use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
@@ -58,8 +60,10 @@ pub async fn learner_reviews(
     db.get_learner(scope, learner_id)
         .await?
         .ok_or(ApiError::NotFound("The learner"))?;
-    let reviews = db.get_progress_reviews(Some(learner_id)).await?;
-    let programme = db.get_programme(learner_id).await?;
+    let mut conn = db.reader().await?;
+    let reviews = get_progress_reviews(&mut conn, Some(learner_id)).await?;
+    let programme = get_programme(&mut conn, learner_id).await?;
+    drop(conn);
     Ok(LearnerReviews {
         employer: db.get_employer_contact(learner_id).await?,
         standing: standing_of(programme.as_ref(), &reviews),
@@ -189,8 +193,7 @@ pub async fn learner_review(
         .get_learner(scope, learner_id)
         .await?
         .ok_or(ApiError::NotFound("The learner"))?;
-    let review = db
-        .get_progress_reviews(Some(learner_id))
+    let review = get_progress_reviews(&mut *db.reader().await?, Some(learner_id))
         .await?
         .into_iter()
         .find(|r| r.review.id.to_string() == review_id)

@@ -3,6 +3,7 @@
 //! is the core's (`since_last_review`); this gathers its records.
 
 use super::hours::EntryView;
+use crate::db::progress_reviews::get_progress_reviews;
 use crate::db::{Db, Scope};
 use crate::error::ApiResult;
 use chrono::NaiveDate;
@@ -24,13 +25,13 @@ pub async fn summary(
     to: NaiveDate,
     editing: Option<ProgressReviewId>,
 ) -> ApiResult<SinceLastReview> {
-    let reviews: Vec<SignedReview> = db
-        .get_progress_reviews(Some(learner_id))
-        .await?
-        .iter()
-        .filter(|r| Some(r.review.id) != editing)
-        .map(|r| r.signed())
-        .collect();
+    let reviews: Vec<SignedReview> =
+        get_progress_reviews(&mut *db.reader().await?, Some(learner_id))
+            .await?
+            .iter()
+            .filter(|r| Some(r.review.id) != editing)
+            .map(|r| r.signed())
+            .collect();
     let evidence: Vec<EvidenceFacts> = db
         .get_learner_evidence(scope, learner_id)
         .await?

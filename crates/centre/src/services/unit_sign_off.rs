@@ -8,6 +8,7 @@ use super::review_signing::refused;
 use crate::db::accounts::Account;
 use crate::db::evidence::CENTRE_NODE;
 use crate::db::portfolio::Reader;
+use crate::db::unit_sign_offs::get_unit_sign_offs;
 use crate::db::{now_ms, Db, Scope};
 use crate::error::{ApiError, ApiResult};
 use pocketfolio_core::content::ContentBundle;
@@ -48,8 +49,7 @@ pub async fn sign_unit_off(
                 "That unit is not one this learner is enrolled on, so it cannot be signed off.",
             )
         })?;
-    let held = db
-        .get_unit_sign_offs(learner_id)
+    let held = get_unit_sign_offs(&mut *db.reader().await?, learner_id)
         .await?
         .into_iter()
         .find(|s| s.unit_id == unit.id);
