@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::browser::{hidden, Browser};
 use common::{decided_learner, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
@@ -177,56 +178,33 @@ async fn the_plan_page_changes_a_line(backend: Backend) {
     let saved = services::plans::save_plan(db, &ivy, QUALIFICATION, Some(from_ms), Some(to_ms))
         .await
         .unwrap();
-    let cookie = c.page_cookie("ivy").await;
+    let mut pages = Browser::signed_in(&c, "ivy").await;
     let address = format!(
         "/quality/plan?qualification={QUALIFICATION}&from={}&to={}",
         day(from_ms),
         day(to_ms - DAY)
     );
-    let html = c
-        .client
-        .get(c.url(&address))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("Change the saved plan"), "{html}");
-    assert!(html.contains(&format!("planned-{}", ann.id)), "{html}");
-    let marker = r#"name="csrf" value=""#;
-    let at = html.find(marker).unwrap() + marker.len();
-    let csrf = html[at..].split('"').next().unwrap().to_string();
+    let page = pages.get(&address).await;
+    page.assert_says("Change the saved plan");
+    page.assert_says(&format!("planned-{}", ann.id));
+    let csrf = hidden(&page.body, "csrf");
     let planned = day(today + 3 * DAY);
-    let r = c
-        .client
-        .post(c.url(&format!("/quality/plans/{}/lines", saved.id)))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(common::form(&[
-            ("csrf", csrf.as_str()),
-            ("op", "change"),
-            ("assessor", ann.id.as_str()),
-            ("planned", planned.as_str()),
-            ("method_professional_discussion", "on"),
-        ]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"], address.as_str());
-    let html = c
-        .client
-        .get(c.url(&address))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains(&format!("<td>{planned}</td>")), "{html}");
-    assert!(html.contains("<td>Professional discussion</td>"), "{html}");
+    let r = pages
+        .post(
+            &format!("/quality/plans/{}/lines", saved.id),
+            &[
+                ("csrf", csrf.as_str()),
+                ("op", "change"),
+                ("assessor", ann.id.as_str()),
+                ("planned", planned.as_str()),
+                ("method_professional_discussion", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], address.as_str());
+    let page = pages.get(&address).await;
+    page.assert_says(&format!("<td>{planned}</td>"));
+    page.assert_says("<td>Professional discussion</td>");
 }
 both_backends!(the_plan_page_changes_a_line);

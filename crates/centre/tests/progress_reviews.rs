@@ -6,13 +6,12 @@
 mod common;
 
 use chrono::{Duration, Months, NaiveDate, Utc};
+use common::reviews::programme;
 use common::{batch, change, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::services::hours;
 use pocketfolio_centre::services::progress_reviews::{self, ReviewInput};
-use pocketfolio_core::apprenticeship::{
-    Activity, HoursEntry, Plan, Programme, ReviewStanding, Verdict, WorkingDay,
-};
+use pocketfolio_core::apprenticeship::{Activity, HoursEntry, ReviewStanding, Verdict};
 use pocketfolio_core::model::{DeviceId, HoursEntryId};
 use pocketfolio_core::sync::protocol::{ChangeBody, HoursRecord};
 use pocketfolio_core::sync::Hlc;
@@ -36,16 +35,8 @@ async fn reviews_are_recorded_by_staff_with_hours_from_the_log_scheduled_and_sen
     let other = c.account(Role::Assessor, "oli").await;
     let (learner, token) = c.learner("lee", Some(&assessor)).await;
     let today = Utc::now().date_naive();
-    // Started 100 days ago: after August 2025, so reviews fall every 3 calendar months.
-    let start = today - Duration::days(100);
-    let programme = Programme {
-        start,
-        planned_end: today + Duration::days(300),
-        gateway: None,
-        breaks: vec![],
-        working_day: WorkingDay::default(),
-        plan: Plan::Total { minutes: 187 * 60 },
-    };
+    let programme = programme(today);
+    let start = programme.start;
 
     // Without a programme there is nothing to schedule from.
     let err = progress_reviews::record_review(db, &assessor, &learner.id, input(today))
@@ -238,14 +229,7 @@ async fn an_overdue_review_shows_on_the_dashboard_and_the_learners_page(backend:
     let (no_programme, _) = c.learner("lia", Some(&assessor)).await;
     let today = Utc::now().date_naive();
     // 100 days in with no review: the 3-month date has passed.
-    let programme = Programme {
-        start: today - Duration::days(100),
-        planned_end: today + Duration::days(300),
-        gateway: None,
-        breaks: vec![],
-        working_day: WorkingDay::default(),
-        plan: Plan::Total { minutes: 187 * 60 },
-    };
+    let programme = programme(today);
     for learner in [&late, &on_time] {
         hours::set_programme(db, &assessor, &learner.id, &programme)
             .await

@@ -6,61 +6,16 @@
 mod common;
 
 use chrono::{Duration, Utc};
+use common::reviews::{input, learner_signs, programme, pulled, push_learner_signature};
 use common::{batch, change, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::services::progress_reviews::{self, ReviewInput};
+use pocketfolio_centre::services::progress_reviews;
 use pocketfolio_centre::services::{hours, review_signing};
-use pocketfolio_core::apprenticeship::{Plan, Programme, ProgressReview, SignedReview, WorkingDay};
+use pocketfolio_core::apprenticeship::ProgressReview;
 use pocketfolio_core::model::DeviceId;
-use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
-use pocketfolio_core::sync::protocol::{ChangeBody, ReviewSignature};
-use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::signing::SignerRole;
+use pocketfolio_core::sync::protocol::ChangeBody;
 use reqwest::StatusCode;
-
-fn input(held_on: chrono::NaiveDate, targets: &str) -> ReviewInput {
-    ReviewInput {
-        held_on,
-        progress: "Finished the negotiation unit".into(),
-        targets: targets.into(),
-        comments: String::new(),
-    }
-}
-
-/// The reviews as the learner's phone pulls them.
-async fn pulled(c: &Centre, token: &str) -> Vec<SignedReview> {
-    let (status, page) = c.get(token, "/v1/sync/pull?since=0").await;
-    assert_eq!(status, StatusCode::OK);
-    serde_json::from_value(page["progress_reviews"].clone()).unwrap()
-}
-
-/// The learner's signature as their phone makes it (the core's rules, a typed name).
-fn learner_signs(review: &SignedReview, phone: DeviceId) -> ReviewSignature {
-    let mut on_phone = review.clone();
-    let now = Utc::now().timestamp_millis();
-    let event = on_phone
-        .sign(SignRequest {
-            signer: Signer {
-                role: SignerRole::Learner,
-                name: "Lee Park".into(),
-                account_id: None,
-                witness: None,
-            },
-            mark: Some(Mark::Typed {
-                name: "Lee Park".into(),
-            }),
-            declaration: None,
-            made: Made {
-                device_ms: now,
-                hlc: Hlc::tick(review.signatures.last().map(|e| e.hlc), now, phone.0),
-                device: phone.0.to_string(),
-            },
-        })
-        .unwrap();
-    ReviewSignature {
-        review_id: review.review.id,
-        event,
-    }
-}
 
 /// An assessor "ash", their learner "lee" (and lee's token) on a programme, and a review held
 /// two days ago waiting for lee's signature.
@@ -69,15 +24,7 @@ async fn review_to_sign(c: &Centre) -> (Account, Account, String, ProgressReview
     let assessor = c.account(Role::Assessor, "ash").await;
     let (learner, token) = c.learner("lee", Some(&assessor)).await;
     let today = Utc::now().date_naive();
-    let programme = Programme {
-        start: today - Duration::days(100),
-        planned_end: today + Duration::days(300),
-        gateway: None,
-        breaks: vec![],
-        working_day: WorkingDay::default(),
-        plan: Plan::Total { minutes: 187 * 60 },
-    };
-    hours::set_programme(db, &assessor, &learner.id, &programme)
+    hours::set_programme(db, &assessor, &learner.id, &programme(today))
         .await
         .unwrap();
     let review = progress_reviews::record_review(
@@ -89,23 +36,6 @@ async fn review_to_sign(c: &Centre) -> (Account, Account, String, ProgressReview
     .await
     .unwrap();
     (assessor, learner, token, review)
-}
-
-/// The learner signs the review on their phone, which pushes the signature.
-async fn push_learner_signature(c: &Centre, token: &str) {
-    let phone = DeviceId::new_at(1);
-    let signature = learner_signs(&pulled(c, token).await[0], phone);
-    let (status, body) = c
-        .push(
-            token,
-            &batch(
-                phone,
-                1,
-                vec![change(1, ChangeBody::ReviewSigned(Box::new(signature)))],
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 async fn signed_in_order_and_a_correction_voids(backend: Backend) {
@@ -281,7 +211,7 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
         "The employer cannot sign this review now. Waiting for the learner to sign."
     );
 
-    push_learner_signature(&c, &token).await;
+    push_learner_signature(&c, &token, 1).await;
     let link = employers::make_link(&c.state, &assessor, &learner.id, &rid)
         .await
         .unwrap()
@@ -403,7 +333,7 @@ async fn the_employers_review_link_is_mailed_to_the_employer(backend: Backend) {
     )
     .await
     .unwrap();
-    push_learner_signature(&c, &token).await;
+    push_learner_signature(&c, &token, 1).await;
 
     let mut browser = Browser::new(&c);
     browser.sign_in("ash").await;

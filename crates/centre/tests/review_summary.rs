@@ -7,33 +7,23 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, Utc};
-use common::{batch, change, evidence, Backend, Centre};
+use chrono::{Duration, Utc};
+use common::browser::Browser;
+use common::reviews::{input, programme, pulled, push_learner_signature};
+use common::{batch, evidence, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::db::employers::EmployerContact;
-use pocketfolio_centre::services::progress_reviews::{self, ReviewInput};
+use pocketfolio_centre::services::progress_reviews;
 use pocketfolio_centre::services::{employers, hours, review_signing};
-use pocketfolio_core::apprenticeship::{
-    long_date, Activity, HoursEntry, Plan, Programme, SignedReview, Verdict, WorkingDay,
-};
+use pocketfolio_core::apprenticeship::{long_date, Activity, HoursEntry, Verdict};
 use pocketfolio_core::model::ChangeId;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId, HoursEntryId};
-use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
 use pocketfolio_core::strength::UnitStrength;
-use pocketfolio_core::sync::protocol::{Change, ChangeBody, HoursRecord, ReviewSignature};
+use pocketfolio_core::sync::protocol::{Change, ChangeBody, HoursRecord};
 use pocketfolio_core::sync::Hlc;
 use reqwest::StatusCode;
 
 const DAY_MS: i64 = 86_400_000;
-
-fn input(held_on: NaiveDate, targets: &str) -> ReviewInput {
-    ReviewInput {
-        held_on,
-        progress: "Working through the negotiation unit".into(),
-        targets: targets.into(),
-        comments: String::new(),
-    }
-}
 
 /// A change made on the phone at `ms`.
 fn made_at(seq: u64, ms: i64, body: ChangeBody) -> Change {
@@ -57,46 +47,11 @@ fn measured(ms: i64, strength: f32) -> ChangeBody {
     })
 }
 
-async fn pulled(c: &Centre, token: &str) -> Vec<SignedReview> {
-    let (status, page) = c.get(token, "/v1/sync/pull?since=0").await;
-    assert_eq!(status, StatusCode::OK);
-    serde_json::from_value(page["progress_reviews"].clone()).unwrap()
-}
-
 /// The learner signs `review` on the phone, the employer by link, the provider on the centre.
 async fn sign_fully(c: &Centre, token: &str, assessor: &Account, learner_id: &str, seq: u64) {
     let db = &c.state.db;
     let review = pulled(c, token).await.remove(0);
-    let phone = DeviceId::new_at(1);
-    let now = Utc::now().timestamp_millis();
-    let mut on_phone = review.clone();
-    let event = on_phone
-        .sign(SignRequest {
-            signer: Signer {
-                role: SignerRole::Learner,
-                name: "Lee Park".into(),
-                account_id: None,
-                witness: None,
-            },
-            mark: Some(Mark::Typed {
-                name: "Lee Park".into(),
-            }),
-            declaration: None,
-            made: Made {
-                device_ms: now,
-                hlc: Hlc::tick(None, now, phone.0),
-                device: phone.0.to_string(),
-            },
-        })
-        .unwrap();
-    let signed = ChangeBody::ReviewSigned(Box::new(ReviewSignature {
-        review_id: review.review.id,
-        event,
-    }));
-    let (status, body) = c
-        .push(token, &batch(phone, seq, vec![change(seq, signed)]))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    push_learner_signature(c, token, seq).await;
     let rid = review.review.id.to_string();
     employers::set_contact(
         db,
@@ -136,14 +91,7 @@ async fn the_review_form_opens_with_what_changed_since_the_last_signed_review(ba
     let (learner, token) = c.learner("lee", Some(&assessor)).await;
     let today = Utc::now().date_naive();
     let now = Utc::now().timestamp_millis();
-    let programme = Programme {
-        start: today - Duration::days(100),
-        planned_end: today + Duration::days(300),
-        gateway: None,
-        breaks: vec![],
-        working_day: WorkingDay::default(),
-        plan: Plan::Total { minutes: 187 * 60 },
-    };
+    let programme = programme(today);
     hours::set_programme(db, &assessor, &learner.id, &programme)
         .await
         .unwrap();
@@ -245,17 +193,8 @@ async fn the_review_form_opens_with_what_changed_since_the_last_signed_review(ba
     sign_fully(&c, &token, &assessor, &learner.id, 1).await;
 
     // The form now runs from the day after it, and the assessor's page shows the figures.
-    let cookie = c.page_cookie("ash").await;
-    let page = c
-        .client
-        .get(c.url(&format!("/learners/{}/hours", learner.id)))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let mut ash = Browser::signed_in(&c, "ash").await;
+    let page = ash.get(&format!("/learners/{}/hours", learner.id)).await;
     let expected = [
         format!(
             "Since the last signed review on {}: {} to {}.",
@@ -274,11 +213,12 @@ async fn the_review_form_opens_with_what_changed_since_the_last_signed_review(ba
         "<li>Book the unit 1 observation</li><li>Read the complaints policy</li>".to_string(),
     ];
     for text in &expected {
-        assert!(page.contains(text.as_str()), "{text} in {page}");
+        page.assert_says(text);
     }
     assert!(
-        !page.contains("Old complaint call"),
-        "before the period: {page}"
+        !page.body.contains("Old complaint call"),
+        "before the period: {}",
+        page.body
     );
 
     // Recorded today, the review keeps exactly those figures; the phone gets them with it and
@@ -294,22 +234,12 @@ async fn the_review_form_opens_with_what_changed_since_the_last_signed_review(ba
     let on_phone = pulled(&c, &token).await;
     let kept = on_phone.iter().find(|r| r.review.id == second.id).unwrap();
     assert_eq!(kept.review.since_last, shown);
-    let page = c
-        .client
-        .get(c.url(&format!("/learners/{}/reviews/{}", learner.id, second.id)))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("What changed since the last review (as signed)"),
-        "{page}"
-    );
+    let page = ash
+        .get(&format!("/learners/{}/reviews/{}", learner.id, second.id))
+        .await;
+    page.assert_says("What changed since the last review (as signed)");
     for text in &expected {
-        assert!(page.contains(text.as_str()), "{text} in {page}");
+        page.assert_says(text);
     }
 }
 both_backends!(the_review_form_opens_with_what_changed_since_the_last_signed_review);

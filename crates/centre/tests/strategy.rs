@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{form, Backend, Centre};
+use common::browser::{hidden, Browser};
+use common::{Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services;
@@ -31,24 +32,10 @@ async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
     // Unrated, Ann is new: half her 10 learners under the standard strategy.
     assert_eq!(plan(&admin).await[0].to_sample, 5);
 
-    let cookie = c.page_cookie("ivy").await;
-    let page = c
-        .client
-        .get(c.url("/quality/strategy"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains(r#"name="new_learner_percent" value="50""#),
-        "{page}"
-    );
-    let marker = r#"name="csrf" value=""#;
-    let at = page.find(marker).unwrap() + marker.len();
-    let csrf = page[at..].split('"').next().unwrap().to_string();
+    let mut ivy = Browser::signed_in(&c, "ivy").await;
+    let page = ivy.get("/quality/strategy").await;
+    page.assert_says(r#"name="new_learner_percent" value="50""#);
+    let csrf = hidden(&page.body, "csrf");
     let mut fields = vec![("csrf", csrf.as_str())];
     for (rating, learners) in [
         ("new", "80"),
@@ -61,25 +48,11 @@ async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
         fields.push((key("interim_percent"), "25"));
         fields.push((key("methods"), "observation"));
     }
-    let post = |fields: Vec<(&'static str, &'static str)>| {
-        let cookie = cookie.clone();
-        let c = &c;
-        async move {
-            c.client
-                .post(c.url("/quality/strategy"))
-                .header("cookie", cookie)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form(&fields))
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    let fields: Vec<(&'static str, &'static str)> = fields
-        .into_iter()
-        .map(|(k, v)| (k.to_string().leak() as &str, v.to_string().leak() as &str))
-        .collect();
-    assert_eq!(post(fields.clone()).await.status(), StatusCode::SEE_OTHER);
+    let strategy = "/quality/strategy";
+    assert_eq!(
+        ivy.post(strategy, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let set = services::plans::strategy(db).await.unwrap();
     assert_eq!(set.new.learner_percent, 80);
@@ -110,9 +83,9 @@ async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
     // A share over a whole is refused with a sentence, and nothing changes.
     let mut over = fields.clone();
     over[1] = ("new_learner_percent", "120");
-    let r = post(over).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("a share is at most 100 %"));
+    let r = ivy.post(strategy, &over).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_says("a share is at most 100 %");
     assert_eq!(services::plans::strategy(db).await.unwrap(), set);
 
     // An assessor who is not an IQA may not change it.
@@ -126,22 +99,17 @@ async fn an_iqa_sets_the_strategy_and_plans_follow_it(backend: Backend) {
     assert_eq!(services::plans::strategy(db).await.unwrap(), set);
 
     // But she reads it: the page shows the centre's strategy, with no form to change it.
-    let ann_cookie = c.page_cookie("ann").await;
-    let r = c
-        .client
-        .get(c.url("/quality/strategy"))
-        .header("cookie", &ann_cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let read = r.text().await.unwrap();
-    assert!(read.contains("<td>80 %</td>"), "{read}");
+    let read = Browser::signed_in(&c, "ann").await.get(strategy).await;
+    assert_eq!(read.status, StatusCode::OK);
+    read.assert_says("<td>80 %</td>");
     assert!(
-        !read.contains(r#"method="post" action="/quality/strategy""#),
-        "{read}"
+        !read
+            .body
+            .contains(r#"method="post" action="/quality/strategy""#),
+        "{}",
+        read.body
     );
-    assert!(read.contains("An internal quality assurer (IQA) or an administrator changes"));
+    read.assert_says("An internal quality assurer (IQA) or an administrator changes");
 }
 
 fn err_text_names_whom_to_ask(r: &Result<(), services::QaError>) -> bool {

@@ -79,6 +79,23 @@ async fn witness_answers(c: &Centre, path: &str, fields: &[(&str, &str)]) -> (St
     (page.status, page.body)
 }
 
+/// The witness confirms by the link at `path`, typing their name as they signed.
+async fn witness_confirms(c: &Centre, path: &str) -> (StatusCode, String) {
+    witness_answers(
+        c,
+        path,
+        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
+    )
+    .await
+}
+
+/// The assessor asks from the item page and the link is mailed, the sink's `n`th mail: its
+/// path.
+async fn ask_by_mail(s: &Setup, assessor: &mut Browser<'_>, sink: &SmtpSink, n: usize) -> String {
+    ask(s, assessor, None).await;
+    mailed_path(sink, n).await
+}
+
 async fn audit_actions(c: &Centre) -> Vec<String> {
     let rows: Vec<(String,)> = sqlx::query_as("SELECT action FROM audit ORDER BY seq")
         .fetch_all(&c.state.db.pool)
@@ -90,14 +107,9 @@ async fn audit_actions(c: &Centre) -> Vec<String> {
 async fn the_witness_confirms_once_by_the_mailed_link(backend: Backend) {
     let sink = SmtpSink::start().await;
     let mut s = setup(backend, Some(&sink)).await;
-    let mut assessor = Browser::new(&s.c);
-    assessor.sign_in(&s.assessor.username).await;
+    let mut assessor = Browser::signed_in(&s.c, &s.assessor.username).await;
     let page = assessor.get(&item_path(&s)).await;
-    assert!(
-        page.body.contains("Confirmation not requested"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Confirmation not requested");
     assert!(
         page.body.contains(r#"value="wendy@shop.test""#),
         "the witness's contact is offered: {}",
@@ -119,12 +131,7 @@ async fn the_witness_confirms_once_by_the_mailed_link(backend: Backend) {
     let path = mailed_path(&sink, 1).await;
     assert!(path.starts_with("/witness/"), "{path}");
     let page = assessor.get(&item_path(&s)).await;
-    assert!(
-        page.body
-            .contains("Awaiting the witness&#39;s confirmation"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Awaiting the witness&#39;s confirmation");
 
     // The witness reads the statement as they signed it.
     let mut witness = Browser::new(&s.c);
@@ -148,12 +155,7 @@ async fn the_witness_confirms_once_by_the_mailed_link(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("Wendy Witness"), "{body}");
-    let (status, body) = witness_answers(
-        &s.c,
-        &path,
-        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
-    )
-    .await;
+    let (status, body) = witness_confirms(&s.c, &path).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("You have confirmed the statement."), "{body}");
 
@@ -173,16 +175,8 @@ async fn the_witness_confirms_once_by_the_mailed_link(backend: Backend) {
     assert_eq!(witness.get(&path).await.status, StatusCode::GONE);
 
     let page = assessor.get(&item_path(&s)).await;
-    assert!(
-        page.body.contains("Confirmed by the witness"),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body.contains("Wendy Witness confirmed on"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Confirmed by the witness");
+    page.assert_says("Wendy Witness confirmed on");
     assert!(
         page.body
             .contains(r#"<p class="verified"><strong>Verified:</strong>"#),
@@ -218,8 +212,7 @@ async fn a_dispute_an_expired_link_an_edit_and_a_wrong_token_are_each_refused_pl
 ) {
     let sink = SmtpSink::start().await;
     let mut s = setup(backend, Some(&sink)).await;
-    let mut assessor = Browser::new(&s.c);
-    assessor.sign_in(&s.assessor.username).await;
+    let mut assessor = Browser::signed_in(&s.c, &s.assessor.username).await;
 
     // An unknown token: 404, and nothing about any item.
     let mut stranger = Browser::new(&s.c);
@@ -233,19 +226,17 @@ async fn a_dispute_an_expired_link_an_edit_and_a_wrong_token_are_each_refused_pl
     assert!(!unknown.body.contains("Supplier call"));
 
     // An expired link.
-    ask(&s, &mut assessor, None).await;
-    let expired = mailed_path(&sink, 1).await;
+    let expired = ask_by_mail(&s, &mut assessor, &sink, 1).await;
     sqlx::query("UPDATE witness_links SET expires_ms = 1")
         .execute(&s.c.state.db.pool)
         .await
         .unwrap();
     let page = stranger.get(&expired).await;
     assert_eq!(page.status, StatusCode::GONE);
-    assert!(page.body.contains("This link expired on "), "{}", page.body);
+    page.assert_says("This link expired on ");
 
     // A dispute needs a reason, and then carries it.
-    ask(&s, &mut assessor, None).await;
-    let path = mailed_path(&sink, 2).await;
+    let path = ask_by_mail(&s, &mut assessor, &sink, 2).await;
     let (status, body) = witness_answers(
         &s.c,
         &path,
@@ -271,12 +262,8 @@ async fn a_dispute_an_expired_link_an_edit_and_a_wrong_token_are_each_refused_pl
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let page = assessor.get(&item_path(&s)).await;
-    assert!(
-        page.body.contains("Disputed by the witness"),
-        "{}",
-        page.body
-    );
-    assert!(page.body.contains(reason), "{}", page.body);
+    page.assert_says("Disputed by the witness");
+    page.assert_says(reason);
     assert!(audit_actions(&s.c)
         .await
         .iter()
@@ -293,10 +280,8 @@ both_backends!(a_dispute_an_expired_link_an_edit_and_a_wrong_token_are_each_refu
 async fn a_statement_changed_since_the_link_was_made_cannot_be_confirmed(backend: Backend) {
     let sink = SmtpSink::start().await;
     let mut s = setup(backend, Some(&sink)).await;
-    let mut assessor = Browser::new(&s.c);
-    assessor.sign_in(&s.assessor.username).await;
-    ask(&s, &mut assessor, None).await;
-    let path = mailed_path(&sink, 1).await;
+    let mut assessor = Browser::signed_in(&s.c, &s.assessor.username).await;
+    let path = ask_by_mail(&s, &mut assessor, &sink, 1).await;
 
     // Referred back, the learner edits the statement after the request: the witness's
     // signature is voided.
@@ -317,23 +302,14 @@ async fn a_statement_changed_since_the_link_was_made_cannot_be_confirmed(backend
     s.phone.col.update_evidence(item, "", fields).unwrap();
     s.phone.push(&s.c, &s.token).await;
 
-    let (status, body) = witness_answers(
-        &s.c,
-        &path,
-        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
-    )
-    .await;
+    let (status, body) = witness_confirms(&s.c, &path).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(
         body.contains("This was changed after the witness signed it"),
         "{body}"
     );
     let page = assessor.get(&item_path(&s)).await;
-    assert!(
-        page.body.contains("Confirmation not requested"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Confirmation not requested");
     assert!(
         !page.body.contains("/witness-link\""),
         "nothing stands to confirm, so nothing to ask: {}",
@@ -348,8 +324,7 @@ async fn without_a_relay_or_when_the_relay_refuses_the_link_is_shown_and_still_w
     let sink = SmtpSink::start().await;
     sink.refuse_with(Some("550 no such mailbox"));
     let s = setup(backend, Some(&sink)).await;
-    let mut assessor = Browser::new(&s.c);
-    assessor.sign_in(&s.assessor.username).await;
+    let mut assessor = Browser::signed_in(&s.c, &s.assessor.username).await;
     let asked = ask(&s, &mut assessor, None).await;
     assert!(
         asked.contains("The link could not be emailed to wendy@shop.test."),
@@ -358,12 +333,7 @@ async fn without_a_relay_or_when_the_relay_refuses_the_link_is_shown_and_still_w
     assert!(asked.contains("no such mailbox"), "{asked}");
     let link = hidden_value(&asked, "witness-link");
     let path = link.strip_prefix(PUBLIC).expect("the public address");
-    let (status, body) = witness_answers(
-        &s.c,
-        path,
-        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
-    )
-    .await;
+    let (status, body) = witness_confirms(&s.c, path).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let sent: Vec<(String,)> =
         sqlx::query_as("SELECT after FROM audit WHERE action = 'witness.link.send'")
@@ -373,8 +343,7 @@ async fn without_a_relay_or_when_the_relay_refuses_the_link_is_shown_and_still_w
     assert!(sent[0].0.contains("\"failed\""), "{sent:?}");
 
     let quiet = setup(backend, None).await;
-    let mut assessor = Browser::new(&quiet.c);
-    assessor.sign_in(&quiet.assessor.username).await;
+    let mut assessor = Browser::signed_in(&quiet.c, &quiet.assessor.username).await;
     let asked = ask(&quiet, &mut assessor, Some("wendy@shop.test")).await;
     assert!(asked.contains("no mail relay set"), "{asked}");
     assert!(hidden_value(&asked, "witness-link").contains("/witness/"));
@@ -451,23 +420,13 @@ async fn a_confirmation_the_learners_device_makes_itself_is_left_out(backend: Ba
             .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    let mut assessor = Browser::new(&s.c);
-    assessor.sign_in(&s.assessor.username).await;
+    let mut assessor = Browser::signed_in(&s.c, &s.assessor.username).await;
     let page = assessor.get(&item_path(&s)).await;
-    assert!(
-        page.body.contains("Confirmation not requested"),
-        "{}",
-        page.body
-    );
+    page.assert_says("Confirmation not requested");
     assert!(!page.body.contains("confirmed on"), "{}", page.body);
     // The attempt is recorded: in the item's history, where the assessor reads it, and in the
     // audit log.
-    assert!(
-        page.body
-            .contains("A device sent a witness confirmation that the centre did not hold"),
-        "{}",
-        page.body
-    );
+    page.assert_says("A device sent a witness confirmation that the centre did not hold");
     let left_out: Vec<(String, String)> =
         sqlx::query_as("SELECT target, after FROM audit WHERE action = 'witness.confirm.left_out'")
             .fetch_all(&s.c.state.db.pool)
@@ -485,16 +444,9 @@ both_backends!(a_confirmation_the_learners_device_makes_itself_is_left_out);
 async fn a_withdrawal_sent_before_the_phone_pulled_the_answer_keeps_the_answer(backend: Backend) {
     let sink = SmtpSink::start().await;
     let mut s = setup(backend, Some(&sink)).await;
-    let mut assessor = Browser::new(&s.c);
-    assessor.sign_in(&s.assessor.username).await;
-    ask(&s, &mut assessor, None).await;
-    let path = mailed_path(&sink, 1).await;
-    let (status, body) = witness_answers(
-        &s.c,
-        &path,
-        &[("answer", "confirm"), ("typed_name", "Wendy Witness")],
-    )
-    .await;
+    let mut assessor = Browser::signed_in(&s.c, &s.assessor.username).await;
+    let path = ask_by_mail(&s, &mut assessor, &sink, 1).await;
+    let (status, body) = witness_confirms(&s.c, &path).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
     let item = s.phone.item;
@@ -502,13 +454,8 @@ async fn a_withdrawal_sent_before_the_phone_pulled_the_answer_keeps_the_answer(b
     s.phone.push(&s.c, &s.token).await;
 
     let page = assessor.get(&item_path(&s)).await;
-    assert!(page.body.contains("Withdrawn"), "{}", page.body);
-    assert!(
-        page.body
-            .contains(r#"data-state="Confirmed by the witness""#),
-        "{}",
-        page.body
-    );
+    page.assert_says("Withdrawn");
+    page.assert_says(r#"data-state="Confirmed by the witness""#);
     assert!(
         page.body.contains("Wendy Witness confirmed on"),
         "the answer is still in the log: {}",

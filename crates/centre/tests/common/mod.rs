@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod reviews;
 pub mod smtp_sink;
 pub mod witness;
 
