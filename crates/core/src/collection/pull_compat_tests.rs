@@ -40,3 +40,26 @@ fn a_known_kind_that_is_malformed_is_still_an_error() {
     page["changes"][0]["body"] = serde_json::json!({"t": "parameters", "v": {"parameters": "x"}});
     assert!(serde_json::from_value::<PullResponse>(page).is_err());
 }
+
+#[test]
+fn a_page_read_from_its_text_skips_unknown_kinds_and_reads_known_ones() {
+    // As a phone reads it: from the response's text, not from a tree of values.
+    let mut page = page_from_a_newer_centre();
+    page["changes"][1]["body"] = serde_json::json!({"t": "parameters", "v": {
+        "parameters": vec![0.5_f32; 21], "review_count": 5, "fitted_ms": 1}});
+    let read: PullResponse = serde_json::from_str(&page.to_string()).unwrap();
+    assert_eq!(read.changes[0].body, PullBody::Unknown);
+    assert!(
+        matches!(
+            read.changes[1].body,
+            PullBody::Parameters {
+                review_count: 5,
+                ..
+            }
+        ),
+        "{:?}",
+        read.changes[1].body
+    );
+    page["changes"][1]["body"] = serde_json::json!({"t": "parameters", "v": {"parameters": "x"}});
+    assert!(serde_json::from_str::<PullResponse>(&page.to_string()).is_err());
+}

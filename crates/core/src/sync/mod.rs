@@ -24,3 +24,5 @@ mod client_tests;
 mod convergence_tests;
 #[cfg(test)]
 mod integrity_tests;
+#[cfg(test)]
+mod pull_read_bench;

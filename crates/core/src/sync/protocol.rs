@@ -478,11 +478,13 @@ pub struct PulledChange {
 }
 
 /// A pulled change's body, or [`PullBody::Unknown`] when it cannot be read because it names
-/// a variant this version lacks; any other fault in it is still an error.
+/// a variant this version lacks; any other fault in it is still an error. The body is taken
+/// as its raw text and read once (a page of 1,000 changes used to be built as a tree of
+/// values first and then read from that tree).
 fn body_or_unknown<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PullBody, D::Error> {
     use serde::de::Error;
-    let value = serde_json::Value::deserialize(d)?;
-    match serde_json::from_value(value) {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+    match serde_json::from_str(raw.get()) {
         Ok(body) => Ok(body),
         // serde's words for a variant name it was not built with.
         Err(e) if e.to_string().starts_with("unknown variant") => Ok(PullBody::Unknown),
