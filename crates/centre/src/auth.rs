@@ -53,24 +53,20 @@ impl Passwords {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
     }
 
-    /// The PHC string for a password.
-    pub async fn hash(&self, password: &str) -> ApiResult<String> {
-        if password.chars().count() < 8 {
-            return Err(ApiError::invalid(
-                "password",
-                "A password needs at least 8 characters.",
-            ));
-        }
+    /// The PHC string for a password. Whether a password is acceptable is
+    /// `identity::check_password`'s rule, checked before this by every service that sets one;
+    /// hashing itself refuses nothing, so it fails only on the centre's side.
+    pub async fn hash(&self, password: &str) -> Result<String, HashError> {
         let argon = self.argon();
         let password = password.to_string();
         tokio::task::spawn_blocking(move || {
             argon
                 .hash_password(password.as_bytes())
                 .map(|h| h.to_string())
-                .map_err(|e| ApiError::Internal(e.to_string()))
+                .map_err(|e| HashError(e.to_string()))
         })
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| HashError(e.to_string()))?
     }
 
     /// True when `password` matches `hash` (or, with no hash, after the same work).
@@ -99,6 +95,12 @@ impl Passwords {
         ok && known
     }
 }
+
+/// Hashing a password failed (Argon2 or its blocking task): the centre's fault, never the
+/// password's.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(pub(crate) String);
 
 /// A new random secret, as hex.
 pub fn random_secret() -> ApiResult<String> {

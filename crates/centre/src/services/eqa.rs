@@ -86,7 +86,7 @@ pub async fn create(
     let hash = passwords
         .hash(new.password)
         .await
-        .map_err(|e| QaError::Internal(e.to_string()))?;
+        .map_err(AccountError::from)?;
     let account = Account {
         id: uuid::Uuid::now_v7().to_string(),
         username,

@@ -35,6 +35,7 @@ pub mod unit_sign_off;
 pub mod witness_auto_request;
 pub mod witness_links;
 
+use crate::auth::HashError;
 use crate::db::accounts::{Account, Role};
 use crate::db::audit::NewEntry;
 use crate::db::Db;
@@ -160,15 +161,12 @@ pub enum AccountError {
     /// Storage failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-    /// Something else on the centre's side (hashing, randomness).
+    /// A password could not be hashed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// Something else on the centre's side (randomness, encoding).
     #[error("internal: {0}")]
     Internal(String),
-}
-
-impl From<ApiError> for AccountError {
-    fn from(e: ApiError) -> Self {
-        AccountError::Internal(e.to_string())
-    }
 }
 
 impl From<AccountError> for ApiError {
@@ -191,6 +189,7 @@ impl From<AccountError> for ApiError {
             | AccountError::NotAssigned { .. }
             | AccountError::TotpAlreadyOn => ApiError::Conflict(message),
             AccountError::Db(e) => ApiError::Database(e),
+            AccountError::Hash(e) => ApiError::Internal(e.to_string()),
             AccountError::Internal(m) => ApiError::Internal(m),
         }
     }
@@ -227,4 +226,53 @@ pub fn account_target(account: &Account) -> (String, Option<&str>) {
         format!("account {}", account.id),
         (account.role == Role::Learner).then_some(account.id.as_str()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    /// Each refusal reaches the pages and the API with its own status, straight or inside a
+    /// QA refusal; only the centre's own failures are 500s. (`AccountError` used to take any
+    /// `ApiError` as an internal error, so a refusal passed through it became a 500.)
+    #[test]
+    fn an_account_refusal_keeps_its_status_at_the_edge() {
+        let refused = || Refused {
+            field: "password",
+            message: "A password needs at least 8 characters.".into(),
+        };
+        let cases: Vec<(AccountError, StatusCode)> = vec![
+            (AccountError::NotAdmin, StatusCode::FORBIDDEN),
+            (
+                AccountError::NoSuchAccount("ann".into()),
+                StatusCode::NOT_FOUND,
+            ),
+            (AccountError::NoSuchSession, StatusCode::NOT_FOUND),
+            (
+                AccountError::Invalid(refused()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                AccountError::WrongPassword,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (AccountError::WrongCode, StatusCode::UNPROCESSABLE_ENTITY),
+            (AccountError::NameTaken("ann".into()), StatusCode::CONFLICT),
+            (AccountError::OwnAccount, StatusCode::CONFLICT),
+            (
+                AccountError::Hash(HashError("out of memory".into())),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+        ];
+        for (error, status) in cases {
+            let text = error.to_string();
+            assert_eq!(ApiError::from(error).status(), status, "{text}");
+        }
+        let inside_qa = QaError::Account(AccountError::Invalid(refused()));
+        assert_eq!(
+            ApiError::from(inside_qa).status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
 }
