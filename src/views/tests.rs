@@ -39,7 +39,7 @@ fn today_shows_counts_start_and_honest_sync_state() {
     let (_dir, backend) = fresh();
     let html = render_at(backend, "/");
     assert!(html.contains("Start revising"), "{html}");
-    assert!(html.contains("Not connected to a centre — 0 changes waiting."));
+    assert!(html.contains("Saved on this phone — no centre connected."));
     assert!(html.contains("Negotiate in a business environment"));
     assert!(html.contains("No feedback yet."));
     assert!(html.contains("aria-current=\"page\""));
@@ -129,8 +129,8 @@ fn settings_offer_a_centre_sign_in_and_name_the_parameters() {
     assert!(html.contains("id=\"centre-url\""));
     assert!(html.contains("id=\"centre-password\""));
     assert!(html.contains("id=\"sign-in\""));
-    assert!(html.contains("Standard FSRS parameters"));
-    assert!(html.contains("Not connected to a centre — 0 changes waiting."));
+    assert!(html.contains("Cards come back on the standard schedule"));
+    assert!(html.contains("Saved on this phone — no centre connected."));
 }
 
 #[test]

@@ -51,7 +51,7 @@ pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
 pub use decision_signature::{add_events, sign_decision, Decider};
 pub use declaration::{declaration_holds, declaration_replaces, DeclarationState};
-pub use delivery::Delivery;
+pub use delivery::{no_centre_line, unsent_items, Delivery};
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
 pub use set_aside::{set_aside_versions, SetAsideVersion};
 pub use signature_log::{
