@@ -397,7 +397,7 @@ mod tests {
 
     #[test]
     fn says_which_parameters_are_in_use() {
-        assert!(parameters_text(None).starts_with("Standard"));
+        assert!(parameters_text(None).starts_with("Cards come back on the standard schedule"));
         let f = FittedParameters {
             parameters: vec![0.4; 21],
             review_count: 1_234,

@@ -51,7 +51,7 @@ fn UnitCard(unit: UnitToday) -> Element {
         li { class: "card-box",
             h2 { "{u.unit.title}" }
             if let Some(r) = readiness {
-                p { class: "readiness", id: "readiness-{u.unit.id}", "{r.sentence()}" }
+                p { class: "unit-readiness", id: "readiness-{u.unit.id}", "{r.sentence()}" }
             }
             p { class: "small muted", "{u.unit.summary}" }
             p { class: "small", "{u.counts.learning} learning · {u.counts.review} to review · {u.counts.new} new today" }

@@ -368,7 +368,7 @@ test('first run: the units a new learner chooses come first on Today, Units and 
   try {
     await page.goto(fresh.url);
     await page.locator('#first-run').waitFor();
-    assert.match(await page.locator('main').innerText(), /Do you have a centre\?[\s\S]*replaces what you choose here/);
+    assert.match(await page.locator('main').innerText(), /Do you have a centre\?[\s\S]*replacing what you pick here/);
     await page.getByLabel('ProQual retail units').check();
     await page.getByLabel('Plan, implement and monitor reliable customer service in retail').uncheck();
     await checkScreen('first-run');

@@ -205,6 +205,11 @@ test('the heatmap\'s labels are readable and its empty days show in dark mode', 
   await heatmap.waitFor();
   const smallest = await heatmap.evaluate((svg) => Math.min(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)));
   assert.ok(smallest >= 9, `the heatmap's smallest label is ${smallest.toFixed(1)} px tall on screen`);
+  const clipped = await heatmap.evaluate((svg) => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().right > box.right + 0.5).map((t) => t.textContent);
+  });
+  assert.deepEqual(clipped, [], 'no label runs off the chart');
   await page.emulateMedia({ colorScheme: 'dark' });
   const empty = await heatmap.locator('.heat-0').first().evaluate((r) => getComputedStyle(r).stroke);
   assert.notEqual(empty, 'none', 'an empty day is outlined');
@@ -225,6 +230,9 @@ test('Units says how ready each unit is: criteria with evidence and knowledge st
   const line = page.locator('#readiness-negotiate');
   await line.waitFor();
   assert.match(await line.innerText(), /^0 of \d+ criteria have evidence\. Knowledge strength \d+%\.$/);
+  // One line's width, not squeezed into a column.
+  const widths = await line.evaluate((p) => [p.getBoundingClientRect().width, p.parentElement.getBoundingClientRect().width]);
+  assert.ok(widths[0] > widths[1] * 0.8, `the line is ${widths[0]} px wide in a ${widths[1]} px box`);
   // The note captured earlier claims no criterion; linking one is counted (checked in the core,
   // and the export says the same count in the same words).
   await checkBothSchemes('units');
