@@ -93,7 +93,7 @@ pub fn Heatmap(heatmap: ReviewHeatmap) -> Element {
                 }
             }
             text { class: "day-label", x: "{left}", y: "54", "a year ago" }
-            text { class: "day-label", x: "{left + 54.0 * step}", y: "54", text_anchor: "end", "today" }
+            text { class: "day-label", x: "{left + 54.0 * step - 1.0}", y: "54", text_anchor: "end", "today" }
         }
     }
 }

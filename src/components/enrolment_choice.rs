@@ -22,8 +22,8 @@ pub fn not_offered(units: usize) -> String {
     )
 }
 
-/// What choosing a qualification brings, in words: "1 unit: Negotiate in a business
-/// environment (12 criteria, 95 revision cards)."
+/// What choosing a qualification brings, in words: "Brings 1 unit: Negotiate in a business
+/// environment (17 criteria, 157 revision cards)."
 pub fn offer_brings(offer: &QualificationOffer) -> String {
     let units: Vec<String> = offer
         .units

@@ -99,7 +99,7 @@ mod tests {
         assert_eq!(after.evidenced, 1);
         assert!(after
             .sentence()
-            .starts_with(&format!("1 of {} criteria have evidence.", criteria.len())));
+            .starts_with(&format!("1 of {} criteria has evidence.", criteria.len())));
         assert_eq!(
             col.unit_readiness("retail-relationships")
                 .unwrap()
