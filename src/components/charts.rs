@@ -76,10 +76,10 @@ pub fn Heatmap(heatmap: ReviewHeatmap) -> Element {
         heatmap.counts.len()
     );
     rsx! {
-        svg { class: "chart", view_box: "0 0 {left + 54.0 * step} 52", role: "img", "aria-label": "{summary}",
-            text { class: "day-label", x: "0", y: "{step * 0.0 + 5.5}", "M" }
-            text { class: "day-label", x: "0", y: "{step * 2.0 + 5.5}", "W" }
-            text { class: "day-label", x: "0", y: "{step * 4.0 + 5.5}", "F" }
+        svg { class: "chart", view_box: "0 0 {left + 54.0 * step} 56", role: "img", "aria-label": "{summary}",
+            text { class: "day-label", x: "0", y: "{step * 0.0 + 6.5}", "M" }
+            text { class: "day-label", x: "0", y: "{step * 2.0 + 6.5}", "W" }
+            text { class: "day-label", x: "0", y: "{step * 4.0 + 6.5}", "F" }
             for (i, n) in heatmap.counts.iter().copied().enumerate() {
                 {
                     let pos = first + i;
@@ -92,8 +92,8 @@ pub fn Heatmap(heatmap: ReviewHeatmap) -> Element {
                     }
                 }
             }
-            text { class: "day-label", x: "{left}", y: "51", "a year ago" }
-            text { class: "day-label", x: "{left + 54.0 * step - 20.0}", y: "51", "today" }
+            text { class: "day-label", x: "{left}", y: "54", "a year ago" }
+            text { class: "day-label", x: "{left + 54.0 * step - 1.0}", y: "54", text_anchor: "end", "today" }
         }
     }
 }

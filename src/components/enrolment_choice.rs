@@ -2,10 +2,51 @@
 //! (first run and Settings), or, once the centre has enrolled them, shown as the centre's.
 
 use crate::components::Message;
+use crate::plural::counted;
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::content::{Enrolment, EnrolmentSource};
 use pocketfolio_core::model::{Qualification, Unit};
+use pocketfolio_core::QualificationOffer;
+
+/// What is not on offer, said plainly: the built-in content is a few units, and ProQual's
+/// revision sheet files the negotiation unit under Business Administration without naming a
+/// Business Administration qualification, so none is offered. `units`: how many the pack has.
+pub fn not_offered(units: usize) -> String {
+    format!(
+        "Not listed: Business Administration and other qualifications. Pocketfolio's built-in \
+         content covers the {} above. If yours is not here, skip this: every unit stays open \
+         to you, you can import your centre's own cards, and a centre you connect brings your \
+         real enrolment.",
+        counted(units as u64, "unit", "units")
+    )
+}
+
+/// What choosing a qualification brings, in words: "Brings 1 unit: Negotiate in a business
+/// environment (17 criteria, 157 revision cards)."
+pub fn offer_brings(offer: &QualificationOffer) -> String {
+    let units: Vec<String> = offer
+        .units
+        .iter()
+        .map(|u| {
+            format!(
+                "{} ({}, {})",
+                u.unit.title,
+                counted(u.criteria as u64, "criterion", "criteria"),
+                counted(u.cards as u64, "revision card", "revision cards")
+            )
+        })
+        .collect();
+    let mut text = format!(
+        "Brings {}: {}.",
+        counted(offer.units.len() as u64, "unit", "units"),
+        units.join("; ")
+    );
+    if !offer.level_known() {
+        text.push_str(" ProQual's revision sheets for these units name no qualification or level, so ask your centre which one they count towards.");
+    }
+    text
+}
 
 /// What the learner's enrolment says, in words: "Customer Service L2: Negotiate …".
 fn enrolment_summary(
@@ -42,6 +83,7 @@ fn enrolment_summary(
 pub fn EnrolmentChoice(on_saved: EventHandler<()>) -> Element {
     let app = use_app();
     let qualifications = app.read(|c| c.qualifications()).unwrap_or_default();
+    let offers = app.read(|c| c.qualification_offers()).unwrap_or_default();
     let units = app.read(|c| c.units()).unwrap_or_default();
     let current = app.read(|c| c.enrolment()).ok().flatten();
     let mut qualification = use_signal({
@@ -92,30 +134,34 @@ pub fn EnrolmentChoice(on_saved: EventHandler<()>) -> Element {
         }
         fieldset { id: "choose-qualification",
             legend { "Qualification" }
-            for q in qualifications.iter().cloned() {
-                label { key: "{q.id}", class: "choice",
-                    input {
-                        r#type: "radio",
-                        name: "enrol-qualification",
-                        value: "{q.id}",
-                        checked: chosen.as_deref() == Some(q.id.as_str()),
-                        onchange: {
-                            let id = q.id.clone();
-                            let all: Vec<String> = units
-                                .iter()
-                                .filter(|u| u.qualifications.contains(&id))
-                                .map(|u| u.id.clone())
-                                .collect();
-                            move |_| {
-                                qualification.set(Some(id.clone()));
-                                // Every unit to start with: the learner unticks the others.
-                                picked.set(all.clone());
-                            }
-                        },
+            for offer in offers.iter().cloned() {
+                div { key: "{offer.qualification.id}", class: "offer",
+                    label { class: "choice",
+                        input {
+                            r#type: "radio",
+                            name: "enrol-qualification",
+                            value: "{offer.qualification.id}",
+                            "aria-describedby": "offer-{offer.qualification.id}",
+                            checked: chosen.as_deref() == Some(offer.qualification.id.as_str()),
+                            onchange: {
+                                let id = offer.qualification.id.clone();
+                                let all: Vec<String> =
+                                    offer.units.iter().map(|u| u.unit.id.clone()).collect();
+                                move |_| {
+                                    qualification.set(Some(id.clone()));
+                                    // Every unit to start with: the learner unticks the others.
+                                    picked.set(all.clone());
+                                }
+                            },
+                        }
+                        "{offer.qualification.title}"
                     }
-                    "{q.title}"
+                    p { class: "hint offer-brings", id: "offer-{offer.qualification.id}",
+                        "{offer_brings(&offer)}"
+                    }
                 }
             }
+            p { class: "hint", id: "not-offered", "{not_offered(units.len())}" }
         }
         if chosen.is_some() {
             fieldset { id: "choose-units",

@@ -1,5 +1,6 @@
 //! The bottom navigation bar: the five places a learner goes, within thumb reach.
 
+use crate::components::{Icon, IconName};
 use crate::Route;
 use dioxus::prelude::*;
 
@@ -7,6 +8,9 @@ use dioxus::prelude::*;
 /// buttons), so the bar keeps five tabs a thumb can hit.
 fn tab_of(route: &Route) -> usize {
     match route {
+        // A deck studied from Cards stays under Cards; a unit's under Units.
+        Route::Review { kind, .. } if kind == "deck" => 1,
+        Route::Review { kind, .. } if kind == "unit" => 2,
         Route::Today {}
         | Route::Review { .. }
         | Route::NotFound { .. }
@@ -33,11 +37,11 @@ pub fn BottomNav() -> Element {
     let route = use_route::<Route>();
     let current = tab_of(&route);
     let tabs = [
-        (Route::Today {}, "Today", "◉"),
-        (Route::Decks {}, "Cards", "▤"),
-        (Route::Units {}, "Units", "◆"),
-        (Route::Stats {}, "Stats", "▥"),
-        (Route::Settings {}, "Settings", "⚙"),
+        (Route::Today {}, "Today", IconName::Today),
+        (Route::Decks {}, "Cards", IconName::Cards),
+        (Route::Units {}, "Units", IconName::Units),
+        (Route::Stats {}, "Stats", IconName::Stats),
+        (Route::Settings {}, "Settings", IconName::Settings),
     ];
     rsx! {
         nav { class: "bottom-nav", "aria-label": "Main",
@@ -47,10 +51,27 @@ pub fn BottomNav() -> Element {
                     to,
                     class: if i == current { "active" } else { "" },
                     "aria-current": if i == current { "page" } else { "false" },
-                    span { class: "icon", "aria-hidden": "true", "{icon}" }
+                    Icon { name: icon }
                     span { "{label}" }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_stays_under_the_tab_it_was_started_from() {
+        let review = |kind: &str| Route::Review {
+            kind: kind.into(),
+            id: "x".into(),
+        };
+        assert_eq!(tab_of(&review("deck")), 1, "Cards");
+        assert_eq!(tab_of(&review("unit")), 2, "Units");
+        assert_eq!(tab_of(&review("mine")), 0, "Today");
+        assert_eq!(tab_of(&review("all")), 0, "Today");
     }
 }

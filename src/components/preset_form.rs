@@ -66,9 +66,11 @@ impl PresetText {
     /// The preset this form asks for (same id as `base`), or a sentence saying which field is
     /// wrong.
     pub fn apply(&self, base: &DeckPreset) -> Result<DeckPreset, String> {
-        let retention: f32 = self.retention.trim().parse().map_err(|_| {
-            "Desired retention must be a number between 0.70 and 0.99, like 0.90.".to_string()
-        })?;
+        let retention: f32 = self
+            .retention
+            .trim()
+            .parse()
+            .map_err(|_| pocketfolio_core::model::RETENTION_RULE.to_string())?;
         let whole = |text: &str, what: &str, max: &str| {
             text.trim()
                 .parse::<u32>()

@@ -56,10 +56,9 @@ pub fn SyncStatusView() -> Element {
                 }
             }
             if !signed_in {
-                p { class: "small muted",
-                    "Everything is saved on this device. "
-                    Link { to: Route::Settings {}, "Connect to your centre" }
-                    " to send it to your assessor."
+                p { class: "small muted", id: "connect-centre",
+                    Link { to: Route::Settings {}, "Connect a centre in Settings" }
+                    " to send your work to your assessor."
                 }
             } else {
                 button {

@@ -1,7 +1,7 @@
 //! Finding cards by text and tag, narrowed by deck, unit or state and sorted by edit, due date
 //! or lapses, and acting on them: edit, suspend or unsuspend, reset.
 
-use crate::components::{face_spoken, Face, Message};
+use crate::components::{face_spoken, Face, Icon, IconName, Message};
 use crate::state::use_app;
 use crate::views::review::undone_notice;
 use crate::Route;
@@ -146,8 +146,8 @@ pub fn Browse() -> Element {
                         Err(e) => error.set(Some(e)),
                     }
                 },
-                span { "aria-hidden": "true", "↶ " }
-                "Undo"
+                Icon { name: IconName::Undo }
+                " Undo"
             }
         }
         match hits {

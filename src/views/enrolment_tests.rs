@@ -40,7 +40,9 @@ fn a_new_learner_with_no_centre_is_asked_which_units_and_may_skip() {
     }
     assert!(html.contains("id=\"skip-first-run\""));
     assert!(html.contains("Sign in to a centre"));
-    assert!(html.contains("replaces what you choose here"));
+    assert!(html.contains("replacing what you pick here"));
+    assert!(html.contains("Not listed: Business Administration"));
+    assert!(!html.contains("source sheets"), "no jargon aside: {html}");
     assert!(
         !html.contains("Start revising"),
         "the first run comes first"

@@ -21,13 +21,13 @@ pub fn FirstRun() -> Element {
         h1 { "Welcome to Pocketfolio" }
         section { class: "card-box", id: "first-run", "aria-labelledby": "first-run-heading",
             h2 { id: "first-run-heading", "What are you studying?" }
-            p { "Choose your qualification and the units you take. Today, Units, Cards and criteria suggestions then put your units first; the others stay one tap away." }
+            p { "Pick the qualification you are working towards, then tick the units you take. Your units then come first on Today, in your revision cards and when Pocketfolio suggests which criteria a piece of evidence meets; the others stay one tap away." }
             // Saving stores an enrolment, which ends the first run: Today shows next.
             EnrolmentChoice { on_saved: move |_| {} }
         }
         section { class: "card-box", "aria-labelledby": "first-run-centre-heading",
             h2 { id: "first-run-centre-heading", "Do you have a centre?" }
-            p { "If your college or employer gave you a centre address, sign in to it. Your centre's enrolment then comes with the first sync and replaces what you choose here." }
+            p { "A centre is your college or training provider's Pocketfolio server. If they gave you its address and a sign-in, sign in: your qualification and units then come from them, replacing what you pick here, and your evidence goes to your assessor. Without a centre, everything stays on this phone." }
             Link { class: "button", id: "first-run-centre", to: Route::Settings {}, "Sign in to a centre" }
         }
         Message { error: error() }

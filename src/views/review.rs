@@ -3,7 +3,7 @@
 //! space reveals, 1–4 answer, u undoes. Every answer is its own committed transaction, so
 //! closing the app mid-session loses nothing.
 
-use crate::components::{Face, HeldBackNotice, Message};
+use crate::components::{Face, HeldBackNotice, Icon, IconName, Message};
 use crate::state::{use_app, AppState};
 use crate::Route;
 use dioxus::prelude::*;
@@ -27,6 +27,8 @@ window.__pfReviewKeys = (e) => {
   if (k === 'Enter' && tag === 'BUTTON') return;
   if (![' ', 'Enter', '1', '2', '3', '4', 'u', 'U'].includes(k)) return;
   if (!document.querySelector('.review-area')) return;
+  // A review key pressed means a keyboard: from now on the keys hint shows (main.css).
+  document.documentElement.dataset.keyboard = 'yes';
   // Space would also scroll, or press the focused button on release.
   e.preventDefault();
   dioxus.send(k);
@@ -318,8 +320,8 @@ fn ReviewSession(kind: String, id: String) -> Element {
                     disabled: !can_undo,
                     "aria-keyshortcuts": "U",
                     onclick: move |_| { if let Some(s) = session.write().as_mut() { s.undo(&app) } },
-                    span { "aria-hidden": "true", "↶ " }
-                    "Undo"
+                    Icon { name: IconName::Undo }
+                    " Undo"
                 }
                 if let Some(card) = &s.current {
                     CardActions { note: card.note.id.to_string(), session }
@@ -400,7 +402,8 @@ fn CardView(card: ReviewCard, revealed: bool, session: Signal<Option<Screen>>) -
                 }
             }
         }
-        p { class: "small muted keys", "Keys: space shows the answer, 1–4 answer, U undoes." }
+        // Hidden on touch phones by main.css: shown where a keyboard is likely, or once used.
+        p { class: "small muted keys", id: "keys-hint", "Keys: space shows the answer, 1–4 answer, U undoes." }
         // Fixed in the thumb zone above the bottom navigation, the same height whether it
         // holds Show answer or the four ratings, so the buttons never move with the card.
         div { class: "answer-bar", id: "answer-bar",
@@ -451,6 +454,8 @@ fn Summary(
         let now = app.peek(|c| Ok(c.clock().now_ms())).unwrap_or(due);
         pocketfolio_core::scheduler::spoken_interval((due - now).max(0))
     });
+    // Back where the session was started from: a deck's to Cards, a unit's to the unit.
+    let (back_route, back_label) = back_to(&scope);
     rsx! {
         section { class: "card-box", id: "summary", "aria-labelledby": "summary-heading",
             h2 { id: "summary-heading",
@@ -494,8 +499,17 @@ fn Summary(
                     "Check again"
                 }
             }
-            button { class: "primary wide", onclick: move |_| { nav.push(Route::Today {}); }, "Back to Today" }
+            button { class: "primary wide", id: "summary-back", onclick: move |_| { nav.push(back_route.clone()); }, "{back_label}" }
         }
+    }
+}
+
+/// Where the summary's button leads, and its words.
+fn back_to(scope: &Scope) -> (Route, &'static str) {
+    match scope {
+        Scope::Deck(_) => (Route::Decks {}, "Back to Cards"),
+        Scope::Unit(unit) => (Route::UnitDetail { unit: unit.clone() }, "Back to the unit"),
+        _ => (Route::Today {}, "Back to Today"),
     }
 }
 

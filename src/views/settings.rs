@@ -231,8 +231,9 @@ fn Parameters() -> Element {
 /// A sentence about the parameters in use: the standard ones, or the centre's fit.
 fn parameters_text(fitted: Option<&FittedParameters>) -> String {
     let Some(f) = fitted else {
-        return "Standard FSRS parameters. Once you have made about 1,000 reviews, your centre \
-                fits parameters to how you remember, and this device uses them after it syncs."
+        return "Cards come back on the standard schedule (FSRS, as in Anki). Once you have made \
+                about 1,000 reviews, your centre fits it to how you remember, and this phone \
+                uses that after it syncs."
             .to_string();
     };
     format!(
@@ -396,7 +397,7 @@ mod tests {
 
     #[test]
     fn says_which_parameters_are_in_use() {
-        assert!(parameters_text(None).starts_with("Standard"));
+        assert!(parameters_text(None).starts_with("Cards come back on the standard schedule"));
         let f = FittedParameters {
             parameters: vec![0.4; 21],
             review_count: 1_234,

@@ -39,7 +39,7 @@ fn today_shows_counts_start_and_honest_sync_state() {
     let (_dir, backend) = fresh();
     let html = render_at(backend, "/");
     assert!(html.contains("Start revising"), "{html}");
-    assert!(html.contains("Not connected to a centre — 0 changes waiting."));
+    assert!(html.contains("Saved on this phone — no centre connected."));
     assert!(html.contains("Negotiate in a business environment"));
     assert!(html.contains("No feedback yet."));
     assert!(html.contains("aria-current=\"page\""));
@@ -94,7 +94,8 @@ fn a_bad_review_scope_is_an_inline_message() {
 fn stats_draws_three_charts() {
     let (_dir, backend) = fresh();
     let html = render_at(backend, "/stats");
-    assert_eq!(html.matches("<svg").count(), 3, "{html}");
+    // The bottom bar's icons are SVG too: count the charts.
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 3, "{html}");
     assert!(html.contains("Review heatmap: 0 reviews"));
 }
 
@@ -129,8 +130,8 @@ fn settings_offer_a_centre_sign_in_and_name_the_parameters() {
     assert!(html.contains("id=\"centre-url\""));
     assert!(html.contains("id=\"centre-password\""));
     assert!(html.contains("id=\"sign-in\""));
-    assert!(html.contains("Standard FSRS parameters"));
-    assert!(html.contains("Not connected to a centre — 0 changes waiting."));
+    assert!(html.contains("Cards come back on the standard schedule"));
+    assert!(html.contains("Saved on this phone — no centre connected."));
 }
 
 #[test]

@@ -42,11 +42,17 @@ pub fn Units() -> Element {
 /// One unit: its summary, what is left today, its criteria and a way to revise it.
 #[component]
 fn UnitCard(unit: UnitToday) -> Element {
+    let app = use_app();
     let nav = use_navigator();
     let u = unit;
+    // What an e-portfolio user looks for first: how much is evidenced, how strong it is.
+    let readiness = app.read(|c| c.unit_readiness(&u.unit.id)).ok();
     rsx! {
         li { class: "card-box",
             h2 { "{u.unit.title}" }
+            if let Some(r) = readiness {
+                p { class: "unit-readiness", id: "readiness-{u.unit.id}", "{r.sentence()}" }
+            }
             p { class: "small muted", "{u.unit.summary}" }
             p { class: "small", "{u.counts.learning} learning · {u.counts.review} to review · {u.counts.new} new today" }
             div { class: "row",

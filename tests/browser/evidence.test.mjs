@@ -222,6 +222,16 @@ test('a STAR reflective account: required fields marked, missing ones named on s
   await page.locator('.badge', { hasText: 'Submitted' }).first().waitFor();
   // Locked while with the assessor.
   assert.notEqual(await page.locator('#field-situation').getAttribute('readonly'), null, 'the text is locked');
+  // And looks it: no "Required" marks, and not the white box of a field to type in.
+  assert.equal(await page.locator('label .required').count(), 0, 'no Required marks on locked work');
+  const look = await page.locator('#field-situation').evaluate((f) => {
+    const open = document.createElement('textarea');
+    document.body.append(open);
+    const openBackground = getComputedStyle(open).backgroundColor;
+    open.remove();
+    return { locked: getComputedStyle(f).backgroundColor, open: openBackground };
+  });
+  assert.notEqual(look.locked, look.open, `a locked field is not drawn as an open box (${JSON.stringify(look)})`);
   await page.locator('#history summary').click();
   await page.locator('#history li', { hasText: 'Submitted for assessment' }).waitFor();
   await checkScreen('star-submitted');

@@ -88,11 +88,13 @@ export async function startPreview(dataDir, extraArgs = [], port = nextPort++, {
   };
 }
 
-export async function launchBrowser() {
+// `extraArgs` go to chromium as well, e.g. `--blink-settings=…` to stand in for a phone whose
+// pointer is a stylus.
+export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.PF_CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

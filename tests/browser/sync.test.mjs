@@ -63,7 +63,7 @@ test('sign in, review, sync, and the assessor\'s feedback comes back to Today', 
   assert.match(await page.locator('#signed-in-as').innerText(), /as Lee Learner \(lee\)/);
   assert.doesNotMatch(await page.locator('main').innerText(), /token/i);
   await page.waitForFunction(() => /^Synced/.test(document.querySelector('#sync-state')?.textContent || ''), null, { timeout: 30_000 });
-  assert.match(await page.locator('#fsrs-parameters').innerText(), /Standard FSRS parameters/);
+  assert.match(await page.locator('#fsrs-parameters').innerText(), /Cards come back on the standard schedule/);
   await assertNoHorizontalScroll(page, 'settings signed in');
   await screenshot(page, 'sync-settings-signed-in');
 
@@ -129,7 +129,7 @@ test('sign out keeps this device\'s work', async () => {
   await page.getByText('Signed out. Your work stays on this device.').waitFor();
   await page.locator('#centre-url').waitFor();
   await tab(page, 'Today');
-  assert.match(await page.locator('#sync-state').innerText(), /Not connected to a centre — 0 changes waiting/);
+  assert.match(await page.locator('#sync-state').innerText(), /Saved on this phone — no centre connected/);
   assert.match(await page.locator('#revise-heading + *').innerText(), /[1-9]\s*learning/);
 });
 
@@ -151,7 +151,7 @@ test('signing out with "also remove this device\'s data" asks first, then starts
   await page.locator('#first-run').waitFor();
   await skipFirstRun(page);
   await page.locator('#sync-state').waitFor();
-  assert.match(await page.locator('#sync-state').innerText(), /Not connected to a centre — 0 changes waiting/);
+  assert.match(await page.locator('#sync-state').innerText(), /Saved on this phone — no centre connected/);
   assert.match(await page.locator('#revise-heading + *').innerText(), /0\s*learning/);
   assert.equal(await page.locator('#feedback-badge').count(), 0);
 });

@@ -3,7 +3,8 @@
 // "Waiting to send" while the centre is down (with a plain sentence, never the raw error, and
 // a badge counting the items waiting), "Sent — with your assessor" once the centre is back
 // (caught up in under 10 s without the learner doing anything), and "Decision back" once the
-// assessor has decided; the Unit view shows the same. Coming back on screen and the network
+// assessor has decided (an acceptance framed in green, not a referral's amber); the Unit view
+// shows the same. Coming back on screen and the network
 // returning or changing each sync at once. Also checked at 360×640 and in dark mode. Screenshots in
 // test-output/sync-state-*.png.
 import { test, before, after } from 'node:test';
@@ -144,6 +145,21 @@ test('the assessor decides: the item, the list and the Unit view say the decisio
   await page.locator('#sync-now').click();
   await openItem();
   await waitForDelivery('decision-back', 30_000);
+  // An acceptance is framed in green, not in the amber of a referral.
+  const colours = await page.evaluate(() => {
+    const probe = (v) => {
+      const d = document.createElement('div');
+      d.style.color = `var(${v})`;
+      document.body.append(d);
+      const c = getComputedStyle(d).color;
+      d.remove();
+      return c;
+    };
+    const border = getComputedStyle(document.querySelector('#feedback')).borderTopColor;
+    return { border, good: probe('--good'), hard: probe('--hard') };
+  });
+  assert.equal(colours.border, colours.good, 'the accepted feedback box is green');
+  assert.notEqual(colours.border, colours.hard);
   await checkScreen('item-decision-back');
 
   await page.goto(`${preview.url}/units/negotiate`);

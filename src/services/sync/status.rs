@@ -206,7 +206,7 @@ impl SyncStatus {
             _ => format!(" · {changes} waiting"),
         };
         match &self.state {
-            SyncState::SignedOut => format!("Not connected to a centre — {changes} waiting."),
+            SyncState::SignedOut => pocketfolio_core::evidence::no_centre_line(),
             SyncState::SigningIn => "Signing in…".to_string(),
             SyncState::Waiting => format!("About to sync{waiting}"),
             SyncState::Syncing(p) => format!("Syncing — {}", progress_text(p)),
@@ -449,16 +449,11 @@ mod tests {
     }
 
     #[test]
-    fn signed_out_says_what_waits() {
+    fn signed_out_says_the_work_is_kept_here_not_waiting() {
         let mut s = SyncStatus::default();
-        assert_eq!(
-            s.headline(NOW),
-            "Not connected to a centre — 0 changes waiting."
-        );
         s.pending = 1;
-        assert_eq!(
-            s.headline(NOW),
-            "Not connected to a centre — 1 change waiting."
-        );
+        let line = s.headline(NOW);
+        assert_eq!(line, "Saved on this phone — no centre connected.");
+        assert!(!line.contains("waiting"), "{line}");
     }
 }

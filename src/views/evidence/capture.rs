@@ -1,7 +1,7 @@
 //! The quick actions on Today: capture a note in one tap, or open the portfolio.
 
 use super::templates::start;
-use crate::components::Message;
+use crate::components::{Icon, IconName, Message};
 use crate::state::use_app;
 use crate::Route;
 use dioxus::prelude::*;
@@ -22,7 +22,8 @@ pub fn CaptureActions() -> Element {
                     Ok(id) => { nav.push(Route::EvidenceDetail { id: id.to_string() }); }
                     Err(e) => error.set(Some(e)),
                 },
-                "＋ Capture evidence"
+                Icon { name: IconName::Plus }
+                " Capture evidence"
             }
             Link { class: "button", to: Route::Portfolio {}, id: "portfolio-link", "Portfolio" }
             Link { class: "button", to: Route::Hours {}, id: "hours-link", "Hours" }

@@ -162,12 +162,13 @@ fn Feedback(item: EvidenceItem) -> Element {
         .assessor
         .clone()
         .unwrap_or_else(|| "Your assessor".into());
-    let verdict = match decision {
-        AssessorStatus::Accepted => "accepted this",
-        AssessorStatus::ReferredBack => "referred this back",
+    // The border says the decision at a glance: green for accepted, amber for referred back.
+    let (verdict, tone) = match decision {
+        AssessorStatus::Accepted => ("accepted this", "accepted"),
+        AssessorStatus::ReferredBack => ("referred this back", "referred-back"),
     };
     rsx! {
-        section { class: "card-box feedback", id: "feedback", "aria-labelledby": "feedback-heading",
+        section { class: "card-box feedback feedback-{tone}", id: "feedback", "aria-labelledby": "feedback-heading",
             h2 { id: "feedback-heading", "{who} {verdict}" }
             if let Some(text) = item.feedback.as_ref() {
                 p { class: "feedback-text", "{text}" }

@@ -78,7 +78,8 @@ pub(super) fn FieldInputView(
     rsx! {
         label { r#for: "{id}",
             "{field.label}"
-            if field.required {
+            // Locked work cannot be changed, so nothing is "required" of it any more.
+            if field.required && !locked {
                 span { class: "required", " Required" }
             }
         }
@@ -92,7 +93,7 @@ pub(super) fn FieldInputView(
                     r#type: if field.input == FieldInput::Date { "date" } else { "text" },
                     autocomplete: "off",
                     "aria-describedby": "{help_id}",
-                    "aria-required": "{field.required}",
+                    "aria-required": "{field.required && !locked}",
                     readonly: locked,
                     initial_value: "{value}",
                     onmounted: move |e: MountedEvent| async move {
@@ -109,7 +110,7 @@ pub(super) fn FieldInputView(
                     id: "{id}",
                     class: if field.input == FieldInput::List { "list-input" } else { "" },
                     "aria-describedby": "{help_id}",
-                    "aria-required": "{field.required}",
+                    "aria-required": "{field.required && !locked}",
                     readonly: locked,
                     initial_value: "{value}",
                     onmounted: move |e: MountedEvent| async move {

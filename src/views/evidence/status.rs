@@ -1,6 +1,5 @@
 //! How an item's status and times are shown: one badge everywhere, dates in local time.
 
-use crate::plural::counted;
 use crate::state::use_app;
 use dioxus::prelude::*;
 use pocketfolio_core::evidence::Delivery;
@@ -37,17 +36,12 @@ pub fn connected() -> bool {
     use_app().sync_status().account.is_some()
 }
 
-/// "2 items waiting to send", for the portfolio and Today; nothing when all is sent.
+/// "2 items waiting to send", for the portfolio and Today, in the core's words
+/// ([`pocketfolio_core::evidence::unsent_items`]); nothing when all is sent.
 #[component]
 pub fn WaitingBadge(count: usize, connected: bool) -> Element {
-    if count == 0 {
+    let Some(text) = pocketfolio_core::evidence::unsent_items(count, connected) else {
         return rsx! {};
-    }
-    let what = counted(count as u64, "item", "items");
-    let text = if connected {
-        format!("{what} waiting to send")
-    } else {
-        format!("{what} saved on this phone only")
     };
     rsx! {
         p { class: "waiting-badge", id: "waiting-badge",

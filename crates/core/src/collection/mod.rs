@@ -21,6 +21,7 @@ mod optimise;
 mod parameters;
 mod presets;
 mod progress_reviews;
+mod qualification_offers;
 mod ready_by;
 mod review;
 mod settings;
@@ -60,6 +61,7 @@ pub use note_links::CriterionLink;
 pub(crate) use notes::{card_ords, check_fields, NOTES};
 pub use optimise::{Optimised, ToolInputs, RETENTIONS};
 pub use parameters::FittedParameters;
+pub use qualification_offers::{QualificationOffer, UnitOffer};
 pub use ready_by::{date_of_day, day_of_date, ReadyBy};
 pub use review::{ReviewCard, Today, UnitToday};
 pub use stats::{

@@ -97,6 +97,29 @@ impl Delivery {
     }
 }
 
+/// The sync line's words when this phone has no centre. Nothing is waiting for anything: the
+/// work is kept here, as each item's [`Delivery::OnThisPhone`] badge says, until the learner
+/// connects a centre. Today and Settings show it; the lists count items in the same words
+/// ([`unsent_items`]).
+pub fn no_centre_line() -> String {
+    format!("{} — no centre connected.", Delivery::OnThisPhone.label())
+}
+
+/// How many items have a change the centre lacks, in the words of their badges: "2 items
+/// waiting to send" with a centre, "2 items saved on this phone only" without; `None` when
+/// every item is sent.
+pub fn unsent_items(count: usize, connected: bool) -> Option<String> {
+    let what = match count {
+        0 => return None,
+        1 => "1 item".to_string(),
+        n => format!("{n} items"),
+    };
+    Some(match Delivery::of(Stage::Draft, true, connected) {
+        Delivery::Waiting => format!("{what} waiting to send"),
+        _ => format!("{what} saved on this phone only"),
+    })
+}
+
 impl Collection {
     /// The items with a change still in the outbox (not yet confirmed by the centre).
     pub fn evidence_unsent(&self) -> Result<HashSet<EvidenceId>> {
@@ -146,6 +169,25 @@ mod tests {
             assert_eq!(of(Stage::Accepted), Delivery::DecisionBack);
             assert_eq!(of(Stage::ReferredBack), Delivery::DecisionBack);
         }
+    }
+
+    #[test]
+    fn without_a_centre_nothing_is_said_to_wait() {
+        assert!(
+            !no_centre_line().contains("waiting"),
+            "{}",
+            no_centre_line()
+        );
+        assert!(no_centre_line().starts_with(Delivery::OnThisPhone.label()));
+        assert_eq!(
+            unsent_items(1, false).as_deref(),
+            Some("1 item saved on this phone only")
+        );
+        assert_eq!(
+            unsent_items(2, true).as_deref(),
+            Some("2 items waiting to send")
+        );
+        assert_eq!(unsent_items(0, true), None);
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod declaration;
 mod delivery;
 mod edit;
 mod lifecycle;
+mod readiness;
 mod required;
 #[cfg(test)]
 mod resign_tests;
@@ -51,8 +52,9 @@ pub use autosave::{AUTOSAVE_COALESCE_MS, QUICK_NOTE_FIELD};
 pub use coverage::links_by_criterion;
 pub use decision_signature::{add_events, sign_decision, Decider};
 pub use declaration::{declaration_holds, declaration_replaces, DeclarationState};
-pub use delivery::Delivery;
+pub use delivery::{no_centre_line, unsent_items, Delivery};
 pub use lifecycle::{Action, Decision, Lifecycle, LifecycleError, LifecycleEvent, Removal, Role};
+pub use readiness::{coverage_sentence, criteria_with_evidence, UnitReadiness};
 pub use set_aside::{set_aside_versions, SetAsideVersion};
 pub use signature_log::{
     drop_unheld_confirmations, events_of, keep_centre_events, made_by_centre, merge_log_into,

@@ -19,7 +19,7 @@ pub use ids::{
     ReviewId,
 };
 pub use location::AssessmentLocation;
-pub use preset::{DeckPreset, DEFAULT_PRESET, MAX_PRESETS, MAX_PRESET_NAME};
+pub use preset::{DeckPreset, DEFAULT_PRESET, MAX_PRESETS, MAX_PRESET_NAME, RETENTION_RULE};
 pub use review::{Rating, ReviewEvent, ReviewLog};
 pub use settings::{Settings, Theme};
 pub use structure::{

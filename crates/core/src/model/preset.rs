@@ -47,15 +47,17 @@ impl Default for DeckPreset {
     }
 }
 
+/// What desired retention may be, in the form's own terms (the field takes 0.70–0.99): the
+/// core's check and the form's "not a number" say the same sentence.
+pub const RETENTION_RULE: &str =
+    "Desired retention must be a number between 0.70 and 0.99, like 0.90.";
+
 impl DeckPreset {
     /// The first value out of range: its field name and a sentence saying what is allowed.
     pub fn first_invalid(&self) -> Option<(&'static str, &'static str)> {
         let r = self.desired_retention;
         if !(0.70..=0.99).contains(&r) || r.is_nan() {
-            return Some((
-                "desired_retention",
-                "Desired retention must be between 70% and 99%.",
-            ));
+            return Some(("desired_retention", RETENTION_RULE));
         }
         if self.new_per_day > 9_999 {
             return Some(("new_per_day", "New cards per day must be 0 to 9,999."));
@@ -255,7 +257,12 @@ mod tests {
         assert_eq!(settings.first_invalid().unwrap().0, "presets");
         settings.presets[0].name = "Fine".into();
         settings.presets[0].desired_retention = 0.5;
-        assert!(settings.validate().unwrap_err().to_string().contains("70%"));
+        // In the form's terms (0.70–0.99), not percentages.
+        assert!(settings
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("between 0.70 and 0.99"));
         settings.presets[0].desired_retention = 0.9;
         settings.deck_presets.insert(deck(1), 7);
         assert_eq!(settings.first_invalid().unwrap().0, "deck_presets");

@@ -123,12 +123,16 @@ fn earlier_sign_offs(h: &mut String, earlier: &[crate::unit_sign_off::EarlierSig
 fn coverage(h: &mut String, p: &Portfolio) {
     h.push_str(r#"<section aria-labelledby="coverage"><h2 id="coverage">Criteria coverage</h2>"#);
     for (unit, rows) in &p.units {
-        let covered = rows.iter().filter(|(_, links)| !links.is_empty()).count();
+        // The unit list's words for the same count (evidence::readiness).
+        let covered = crate::evidence::coverage_sentence(
+            crate::evidence::criteria_with_evidence(rows),
+            rows.len(),
+        );
         let _ = write!(
             h,
-            "<h3>{}</h3><p class=\"muted\">{covered} of {} criteria have evidence.</p>",
+            "<h3>{}</h3><p class=\"muted\">{}</p>",
             esc(&unit.title),
-            rows.len()
+            esc(&covered)
         );
         let sign_off = p.unit_sign_off_status(&unit.id);
         let _ = write!(
