@@ -6,107 +6,16 @@
 mod common;
 
 use chrono::{Duration, Utc};
+use common::apprentice::{
+    learner_signs, pulled_reviews, push_learner_signature, review_input, review_to_sign,
+    set_contact,
+};
 use common::{batch, change, Backend, Centre};
-use pocketfolio_centre::db::accounts::{Account, Role};
-use pocketfolio_centre::services::progress_reviews::{self, ReviewInput};
-use pocketfolio_centre::services::{hours, review_signing};
-use pocketfolio_core::apprenticeship::{Plan, Programme, ProgressReview, SignedReview, WorkingDay};
+use pocketfolio_centre::services::review_signing;
 use pocketfolio_core::model::DeviceId;
-use pocketfolio_core::signing::{Made, Mark, SignRequest, Signer, SignerRole};
-use pocketfolio_core::sync::protocol::{ChangeBody, ReviewSignature};
-use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::signing::SignerRole;
+use pocketfolio_core::sync::protocol::ChangeBody;
 use reqwest::StatusCode;
-
-fn input(held_on: chrono::NaiveDate, targets: &str) -> ReviewInput {
-    ReviewInput {
-        held_on,
-        progress: "Finished the negotiation unit".into(),
-        targets: targets.into(),
-        comments: String::new(),
-    }
-}
-
-/// The reviews as the learner's phone pulls them.
-async fn pulled(c: &Centre, token: &str) -> Vec<SignedReview> {
-    let (status, page) = c.get(token, "/v1/sync/pull?since=0").await;
-    assert_eq!(status, StatusCode::OK);
-    serde_json::from_value(page["progress_reviews"].clone()).unwrap()
-}
-
-/// The learner's signature as their phone makes it (the core's rules, a typed name).
-fn learner_signs(review: &SignedReview, phone: DeviceId) -> ReviewSignature {
-    let mut on_phone = review.clone();
-    let now = Utc::now().timestamp_millis();
-    let event = on_phone
-        .sign(SignRequest {
-            signer: Signer {
-                role: SignerRole::Learner,
-                name: "Lee Park".into(),
-                account_id: None,
-                witness: None,
-            },
-            mark: Some(Mark::Typed {
-                name: "Lee Park".into(),
-            }),
-            declaration: None,
-            made: Made {
-                device_ms: now,
-                hlc: Hlc::tick(review.signatures.last().map(|e| e.hlc), now, phone.0),
-                device: phone.0.to_string(),
-            },
-        })
-        .unwrap();
-    ReviewSignature {
-        review_id: review.review.id,
-        event,
-    }
-}
-
-/// An assessor "ash", their learner "lee" (and lee's token) on a programme, and a review held
-/// two days ago waiting for lee's signature.
-async fn review_to_sign(c: &Centre) -> (Account, Account, String, ProgressReview) {
-    let db = &c.state.db;
-    let assessor = c.account(Role::Assessor, "ash").await;
-    let (learner, token) = c.learner("lee", Some(&assessor)).await;
-    let today = Utc::now().date_naive();
-    let programme = Programme {
-        start: today - Duration::days(100),
-        planned_end: today + Duration::days(300),
-        gateway: None,
-        breaks: vec![],
-        working_day: WorkingDay::default(),
-        plan: Plan::Total { minutes: 187 * 60 },
-    };
-    hours::set_programme(db, &assessor, &learner.id, &programme)
-        .await
-        .unwrap();
-    let review = progress_reviews::record_review(
-        db,
-        &assessor,
-        &learner.id,
-        input(today - Duration::days(2), "Start unit 3"),
-    )
-    .await
-    .unwrap();
-    (assessor, learner, token, review)
-}
-
-/// The learner signs the review on their phone, which pushes the signature.
-async fn push_learner_signature(c: &Centre, token: &str) {
-    let phone = DeviceId::new_at(1);
-    let signature = learner_signs(&pulled(c, token).await[0], phone);
-    let (status, body) = c
-        .push(
-            token,
-            &batch(
-                phone,
-                1,
-                vec![change(1, ChangeBody::ReviewSigned(Box::new(signature)))],
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
 
 async fn signed_in_order_and_a_correction_voids(backend: Backend) {
     let c = Centre::start(backend).await;
@@ -116,7 +25,7 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
     let rid = review.id.to_string();
 
     // The phone gets the review with an empty log.
-    let on_phone = pulled(&c, &token).await;
+    let on_phone = pulled_reviews(&c, &token).await;
     assert_eq!(on_phone.len(), 1);
     assert_eq!(on_phone[0].review, review);
     assert!(on_phone[0].signatures.is_empty());
@@ -141,7 +50,7 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
         &assessor,
         &learner.id,
         &rid,
-        input(today - Duration::days(2), "Start unit 4"),
+        review_input(today - Duration::days(2), "Start unit 4"),
     )
     .await
     .unwrap();
@@ -156,7 +65,7 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let now = pulled(&c, &token).await;
+    let now = pulled_reviews(&c, &token).await;
     assert!(now[0].signatures.is_empty(), "{:?}", now[0].signatures);
     assert_eq!(now[0].review.targets, "Start unit 4");
 
@@ -173,7 +82,7 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let now = pulled(&c, &token).await;
+    let now = pulled_reviews(&c, &token).await;
     assert_eq!(now[0].next_signer(), Some(SignerRole::Employer));
     let early =
         review_signing::sign_as_provider(db, &assessor, &learner.id, &rid, &assessor.display_name)
@@ -208,11 +117,11 @@ async fn signed_in_order_and_a_correction_voids(backend: Backend) {
         &assessor,
         &learner.id,
         &rid,
-        input(today - Duration::days(2), "Start unit 5"),
+        review_input(today - Duration::days(2), "Start unit 5"),
     )
     .await
     .unwrap();
-    let now = pulled(&c, &token).await;
+    let now = pulled_reviews(&c, &token).await;
     assert_eq!(now[0].next_signer(), Some(SignerRole::Learner));
     assert_eq!(
         now[0].signing_sentence(),
@@ -261,18 +170,15 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
     .await
     .unwrap_err();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    employers::set_contact(
-        db,
+    set_contact(
+        &c,
         &assessor,
         &learner.id,
-        EmployerContact {
-            name: "Erin Shaw".into(),
-            organisation: "Shaw Motors".into(),
-            email: "erin@shawmotors.co.uk".into(),
-        },
+        "Erin Shaw",
+        "Shaw Motors",
+        "erin@shawmotors.co.uk",
     )
-    .await
-    .unwrap();
+    .await;
     let err = employers::make_link(&c.state, &assessor, &learner.id, &rid)
         .await
         .unwrap_err();
@@ -354,7 +260,7 @@ async fn the_employer_signs_once_through_a_link_then_the_provider(backend: Backe
     review_signing::sign_as_provider(db, &assessor, &learner.id, &rid, &assessor.display_name)
         .await
         .unwrap();
-    let now = pulled(&c, &token).await;
+    let now = pulled_reviews(&c, &token).await;
     assert!(now[0].fully_signed());
     let audited: Vec<(String, String)> = sqlx::query_as(
         "SELECT action, actor FROM audit WHERE action LIKE 'review.sign' OR action LIKE 'employer.%' ORDER BY seq",
@@ -384,25 +290,21 @@ both_backends!(the_employer_signs_once_through_a_link_then_the_provider);
 async fn the_employers_review_link_is_mailed_to_the_employer(backend: Backend) {
     use common::browser::Browser;
     use common::smtp_sink::{SmtpSink, PUBLIC_URL};
-    use pocketfolio_centre::db::employers::EmployerContact;
-    use pocketfolio_centre::services::employers;
+
     let sink = SmtpSink::start().await;
     let c = Centre::start_with(backend, sink.config(), 1_000_000).await;
     let db = &c.state.db;
     let (assessor, learner, token, review) = review_to_sign(&c).await;
     let rid = review.id.to_string();
-    employers::set_contact(
-        db,
+    set_contact(
+        &c,
         &assessor,
         &learner.id,
-        EmployerContact {
-            name: "Erin Shaw".into(),
-            organisation: "Shaw Motors".into(),
-            email: "erin@shawmotors.co.uk".into(),
-        },
+        "Erin Shaw",
+        "Shaw Motors",
+        "erin@shawmotors.co.uk",
     )
-    .await
-    .unwrap();
+    .await;
     push_learner_signature(&c, &token).await;
 
     let mut browser = Browser::new(&c);
