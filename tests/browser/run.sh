@@ -36,7 +36,7 @@ status=0
 # A file that hangs (a page that never answers) fails after half an hour instead of holding CI
 # until its own limit. Node 20 applies the limit to each file as a whole; the longest file (the
 # speed test) takes a few minutes.
-node --test --test-concurrency=1 --test-timeout=1800000 journey.test.mjs new_learner.test.mjs review_bar.test.mjs witness_mode.test.mjs desktop.test.mjs evidence.test.mjs file_picker.test.mjs signatures.test.mjs unit_sign_off.test.mjs sync.test.mjs sync_state.test.mjs a11y.test.mjs ready_by.test.mjs anki.test.mjs hours.test.mjs progress_review.test.mjs export_check.test.mjs speed.test.mjs || status=$?
+node --test --test-concurrency=1 --test-timeout=1800000 journey.test.mjs new_learner.test.mjs review_bar.test.mjs witness_mode.test.mjs desktop.test.mjs evidence.test.mjs file_picker.test.mjs signatures.test.mjs unit_sign_off.test.mjs sync.test.mjs sync_state.test.mjs a11y.test.mjs ready_by.test.mjs anki.test.mjs hours.test.mjs progress_review.test.mjs employer_account.test.mjs export_check.test.mjs speed.test.mjs || status=$?
 if [ -f "$PF_TEST_OUTPUT/speed.txt" ]; then
   echo "Speed:"
   cat "$PF_TEST_OUTPUT/speed.txt"

@@ -351,6 +351,11 @@ impl FromRequestParts<AppState> for Caller {
             .get_session(&hash, TokenKind::Api)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        if session.account.role == Role::Employer {
+            return Err(ApiError::forbidden(
+                crate::routes::auth::EMPLOYER_API_REFUSED,
+            ));
+        }
         let writes = !matches!(parts.method, Method::GET | Method::HEAD);
         let signs_out = parts.uri.path() == "/v1/auth/sign-out";
         crate::services::eqa::check_request(&state.db, &session.account, writes, signs_out).await?;

@@ -293,6 +293,22 @@ enum Admin {
         #[arg(long = "learner")]
         learners: Vec<String>,
     },
+    /// Create an employer's account: it sees only the learners whose employer contact has this
+    /// email address (their hours and progress reviews), and signs in on the pages (password
+    /// asked for as with `create`).
+    CreateEmployer {
+        /// Sign-in name.
+        username: String,
+        /// Their full name, as they type it to sign.
+        #[arg(long)]
+        name: Option<String>,
+        /// Their email address, as on their apprentices' employer contact.
+        #[arg(long)]
+        email: String,
+        /// Their organisation.
+        #[arg(long)]
+        organisation: String,
+    },
     /// Move an external quality assurer's last day of access.
     EqaLastDay {
         /// Sign-in name.
@@ -847,6 +863,28 @@ async fn admin(db: &Db, passwords: &Passwords, action: &Admin) -> anyhow::Result
             if !grant.learners.is_empty() {
                 println!("limited to {} chosen learners", grant.learners.len());
             }
+        }
+        Admin::CreateEmployer {
+            username,
+            name,
+            email,
+            organisation,
+        } => {
+            services::accounts::check_new_name(db, username).await?;
+            let password = read_password()?;
+            let new = services::employer_accounts::NewEmployer {
+                username,
+                display_name: name.as_deref(),
+                password: &password,
+                email,
+                organisation,
+            };
+            let (account, tie) =
+                services::employer_accounts::create(db, passwords, cli, &new).await?;
+            println!(
+                "created employer {} ({}) of {}: sees the learners whose employer contact is {}",
+                account.username, account.id, tie.organisation, tie.email
+            );
         }
         Admin::EqaLastDay { username, last_day } => {
             let grant = services::eqa::set_last_day(db, cli, username, last_day).await?;

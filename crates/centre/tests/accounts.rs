@@ -113,8 +113,13 @@ async fn run(c: &Centre, op: Op, who: &Account, tag: &str) -> Result<(), Account
             .await
             .map(|_| ()),
         Op::RevokeOwnSessions => {
-            // A session of their own to end, so the call has something to do.
-            c.token(&who.username).await;
+            // A session of their own to end, so the call has something to do (an employer
+            // has no API token: a page session).
+            if who.role == Role::Employer {
+                c.page_cookie(&who.username).await;
+            } else {
+                c.token(&who.username).await;
+            }
             services::sessions::revoke(db, actor, &who.username, None)
                 .await
                 .map(|_| ())
@@ -167,11 +172,20 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
     let zed = c.account(Role::Assessor, "zed").await;
     let (lee, _) = c.learner("lee", Some(&ann)).await;
     let (max, _) = c.learner("max", Some(&bob)).await;
-    let roles: [(&str, &Account); 5] = [
+    let erin = common::apprentice::employer_account(
+        &c,
+        "erin",
+        "Erin Shaw",
+        "erin@shaws.example",
+        "Shaw's Stores",
+    )
+    .await;
+    let roles: [(&str, &Account); 6] = [
         ("assessor-assigned", &ann),
         ("assessor-other", &bob),
         ("learner-own", &lee),
         ("learner-other", &max),
+        ("employer", &erin),
         // The admin last: their success changes the state the others are refused on.
         ("admin", &admin),
     ];
@@ -180,10 +194,11 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
         prepare(&c, op, &zed).await;
         for (who, account) in roles {
             let own = matches!(op, Op::ListOwnSessions | Op::RevokeOwnSessions);
-            let staff = account.role != Role::Learner;
+            // Staff and employers may protect their own sign-in with a second factor.
+            let second_factor = account.role != Role::Learner;
             let allowed = match op {
                 _ if own => true,
-                Op::StartOwnTotp => staff,
+                Op::StartOwnTotp => second_factor,
                 _ => account.role == Role::Admin,
             };
             let audit_before = c.state.db.get_audit_head().await.unwrap().seq;
@@ -199,7 +214,7 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
                     if op == Op::StartOwnTotp {
                         assert_eq!(status, 422, "{op:?} by {who}: {message}");
                         assert!(
-                            message.contains("assessors and administrators"),
+                            message.contains("Two-step sign-in is for assessors"),
                             "{message}"
                         );
                     } else {
@@ -213,7 +228,7 @@ async fn account_operations_obey_the_matrix(backend: Backend) {
             }
         }
     }
-    assert_eq!(cells, OPS.len() * 5);
+    assert_eq!(cells, OPS.len() * 6);
     // What the admin did stuck: max moved to zed, the new account exists, zed is enabled.
     let db = &c.state.db;
     assert_eq!(

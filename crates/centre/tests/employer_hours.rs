@@ -8,40 +8,18 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::apprentice::{hours_version, set_contact};
 use common::browser::{Browser, FormBody};
 use common::{batch, change, Backend, Centre};
 use pocketfolio_centre::db::accounts::Role;
-use pocketfolio_centre::db::employers::EmployerContact;
-use pocketfolio_centre::services::{employer_hours, employers, hours};
-use pocketfolio_core::apprenticeship::{Activity, EmployerVerdict, HoursEntry, Verdict};
+use pocketfolio_centre::services::{employer_hours, hours};
+use pocketfolio_core::apprenticeship::{EmployerVerdict, Verdict};
 use pocketfolio_core::model::{DeviceId, HoursEntryId};
-use pocketfolio_core::sync::protocol::{ChangeBody, HoursRecord, PullBody, PullResponse};
-use pocketfolio_core::sync::Hlc;
+use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
 use reqwest::StatusCode;
 
 fn day(d: u32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
-}
-
-fn version(id: HoursEntryId, date: NaiveDate, what: &str, hlc_ms: i64) -> HoursRecord {
-    HoursRecord {
-        entry: HoursEntry {
-            id,
-            date,
-            start_min: 9 * 60,
-            duration_min: 90,
-            activity: Activity::Shadowing,
-            description: what.into(),
-            evidence: vec![],
-            cards: vec![],
-        },
-        updated_ms: hlc_ms,
-        hlc: Hlc {
-            wall_ms: hlc_ms,
-            counter: 0,
-            node: DeviceId::new_at(1).0,
-        },
-    }
 }
 
 /// GET or POST a link's page with no session, as the employer's browser does.
@@ -69,15 +47,15 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
     let changes = vec![
         change(
             1,
-            ChangeBody::HoursPut(version(a, day(2, 3), "Shadowed returns", t)),
+            ChangeBody::HoursPut(hours_version(a, day(2, 3), "Shadowed returns", t)),
         ),
         change(
             2,
-            ChangeBody::HoursPut(version(b, day(3, 3), "Till training", t)),
+            ChangeBody::HoursPut(hours_version(b, day(3, 3), "Till training", t)),
         ),
         change(
             3,
-            ChangeBody::HoursPut(version(late, day(10, 4), "Stock count", t)),
+            ChangeBody::HoursPut(hours_version(late, day(10, 4), "Stock count", t)),
         ),
     ];
     let (status, body) = c.push(&token, &batch(phone, 1, changes)).await;
@@ -93,18 +71,15 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
             .starts_with("Record the learner's employer first"),
         "{err}"
     );
-    employers::set_contact(
-        db,
+    set_contact(
+        &c,
         &assessor,
         &learner.id,
-        EmployerContact {
-            name: "Erin Shaw".into(),
-            organisation: "Shaw's Stores".into(),
-            email: "erin@shaws.example".into(),
-        },
+        "Erin Shaw",
+        "Shaw's Stores",
+        "erin@shaws.example",
     )
-    .await
-    .unwrap();
+    .await;
     let err = employer_hours::make_hours_link(&c.state, &learner, &learner.id, march.0, march.1)
         .await
         .unwrap_err();
@@ -272,7 +247,7 @@ async fn the_employer_answers_once_through_a_link_and_every_surface_shows_it(bac
     // The learner puts it right: the employer is asked again, by a new link.
     let changes = vec![change(
         4,
-        ChangeBody::HoursPut(version(
+        ChangeBody::HoursPut(hours_version(
             a,
             day(2, 3),
             "Shadowed returns, 9 to 10:30",
@@ -347,22 +322,19 @@ async fn the_hours_link_is_mailed_to_the_employer(backend: Backend) {
     let a = HoursEntryId::new_at(1);
     let changes = vec![change(
         1,
-        ChangeBody::HoursPut(version(a, day(2, 3), "Shadowed returns", t)),
+        ChangeBody::HoursPut(hours_version(a, day(2, 3), "Shadowed returns", t)),
     )];
     let (status, body) = c.push(&token, &batch(phone, 1, changes)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    employers::set_contact(
-        db,
+    set_contact(
+        &c,
         &assessor,
         &learner.id,
-        EmployerContact {
-            name: "Erin Shaw".into(),
-            organisation: "Shaw's Stores".into(),
-            email: "erin@shaws.example".into(),
-        },
+        "Erin Shaw",
+        "Shaw's Stores",
+        "erin@shaws.example",
     )
-    .await
-    .unwrap();
+    .await;
     let mut browser = Browser::new(&c);
     browser.sign_in("ash").await;
     let csrf = browser.csrf().await;

@@ -6,7 +6,8 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::reviews::{input, learner_signs, programme, pulled, push_learner_signature};
+use common::apprentice::review_to_sign;
+use common::reviews::{input, learner_signs, pulled, push_learner_signature};
 use common::{batch, change, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::services::progress_reviews;
@@ -16,27 +17,6 @@ use pocketfolio_core::model::DeviceId;
 use pocketfolio_core::signing::SignerRole;
 use pocketfolio_core::sync::protocol::ChangeBody;
 use reqwest::StatusCode;
-
-/// An assessor "ash", their learner "lee" (and lee's token) on a programme, and a review held
-/// two days ago waiting for lee's signature.
-async fn review_to_sign(c: &Centre) -> (Account, Account, String, ProgressReview) {
-    let db = &c.state.db;
-    let assessor = c.account(Role::Assessor, "ash").await;
-    let (learner, token) = c.learner("lee", Some(&assessor)).await;
-    let today = Utc::now().date_naive();
-    hours::set_programme(db, &assessor, &learner.id, &programme(today))
-        .await
-        .unwrap();
-    let review = progress_reviews::record_review(
-        db,
-        &assessor,
-        &learner.id,
-        input(today - Duration::days(2), "Start unit 3"),
-    )
-    .await
-    .unwrap();
-    (assessor, learner, token, review)
-}
 
 async fn signed_in_order_and_a_correction_voids(backend: Backend) {
     let c = Centre::start(backend).await;

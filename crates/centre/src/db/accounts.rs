@@ -20,6 +20,11 @@ pub enum Role {
     /// with its grant by `admin create-eqa`, never by `admin create`.)
     #[value(skip)]
     Eqa,
+    /// An apprentice's employer: sees only the learners whose employer contact has the
+    /// account's email, their hours and progress reviews. (Made with its email by
+    /// `admin create-employer`, never by `admin create`.)
+    #[value(skip)]
+    Employer,
 }
 
 impl Role {
@@ -30,6 +35,7 @@ impl Role {
             Role::Assessor => "assessor",
             Role::Learner => "learner",
             Role::Eqa => "eqa",
+            Role::Employer => "employer",
         }
     }
 
@@ -40,7 +46,7 @@ impl Role {
     pub fn is_staff(self) -> bool {
         match self {
             Role::Admin | Role::Assessor => true,
-            Role::Learner | Role::Eqa => false,
+            Role::Learner | Role::Eqa | Role::Employer => false,
         }
     }
 
@@ -51,6 +57,7 @@ impl Role {
             "assessor" => Some(Role::Assessor),
             "learner" => Some(Role::Learner),
             "eqa" => Some(Role::Eqa),
+            "employer" => Some(Role::Employer),
             _ => None,
         }
     }
@@ -532,10 +539,16 @@ mod tests {
 
     #[test]
     fn only_assessors_and_administrators_are_staff() {
-        let staff: Vec<Role> = [Role::Admin, Role::Assessor, Role::Learner, Role::Eqa]
-            .into_iter()
-            .filter(|r| r.is_staff())
-            .collect();
+        let staff: Vec<Role> = [
+            Role::Admin,
+            Role::Assessor,
+            Role::Learner,
+            Role::Eqa,
+            Role::Employer,
+        ]
+        .into_iter()
+        .filter(|r| r.is_staff())
+        .collect();
         assert_eq!(staff, [Role::Admin, Role::Assessor]);
     }
 }

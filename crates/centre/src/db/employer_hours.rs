@@ -4,6 +4,7 @@
 //! the use's transaction; this only stores and loads.
 
 use super::audit::{self, NewEntry};
+use super::employers::EmployerContact;
 use super::error::{DbError, DbResult};
 use super::evidence::CENTRE_NODE;
 use super::hours::{add_history, get, store, HistoryEvent};
@@ -78,6 +79,31 @@ impl LinkKind for HoursLink {
     }
 }
 
+/// Who answers for the employer, as the entry's history and the audit log name them: the
+/// holder of a one-time link, or an employer's account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answerer {
+    /// The learner whose hours are answered for.
+    pub learner_id: String,
+    /// The employer's name as the answer records it.
+    pub employer_name: String,
+    /// The employer's account, when signed in (none for a link).
+    pub actor_id: Option<String>,
+    /// The actor as history and audit name them.
+    pub actor: String,
+}
+
+impl From<&HoursLink> for Answerer {
+    fn from(link: &HoursLink) -> Answerer {
+        Answerer {
+            learner_id: link.learner_id.clone(),
+            employer_name: link.employer_name.clone(),
+            actor_id: None,
+            actor: link.actor(),
+        }
+    }
+}
+
 /// The employer's answer for one entry, as judged and recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
@@ -102,28 +128,79 @@ impl Db {
         judge: impl Fn(&HoursLink, &super::hours::StoredHours, &A) -> Result<Answer, E>,
     ) -> Result<Vec<EmployerCheck>, E> {
         let (mut tx, link) = self.begin_link_use(token_sha256, usable).await?;
-        let mut checks = Vec::with_capacity(answers.len());
-        for (entry_id, answer) in answers {
-            let id = entry_id.to_string();
-            let held = get(&mut tx, &link.learner_id, &id)
-                .await
-                .map_err(DbError::from)?
-                .filter(|h| !h.deleted && h.record.is_some())
-                .ok_or(DbError::NotFound("The hours entry"))?;
-            let answer = judge(&link, &held, answer)?;
-            checks.push(record_answer(&mut tx, &link, *entry_id, held, answer).await?);
-        }
+        let by = Answerer::from(&link);
+        let checks = answer_each(&mut tx, &by, answers, |held, a| judge(&link, held, a)).await?;
         mark_used::<HoursLink>(&mut tx, token_sha256).await?;
         tx.commit().await.map_err(DbError::from)?;
         Ok(checks)
     }
+
+    /// The employer's answers from their account: the learner's employer contact is locked and
+    /// read first and `still_theirs` judges it (the contact may have changed since the page was
+    /// shown), then each answer is judged and recorded as through a link, all in one
+    /// transaction. Any refusal records nothing.
+    pub async fn answer_hours_as_account<A, E: From<DbError>>(
+        &self,
+        by: &Answerer,
+        still_theirs: impl FnOnce(Option<&EmployerContact>) -> Result<(), E>,
+        answers: &[(HoursEntryId, A)],
+        judge: impl Fn(&super::hours::StoredHours, &A) -> Result<Answer, E>,
+    ) -> Result<Vec<EmployerCheck>, E> {
+        let mut tx = self.begin_write().await.map_err(DbError::from)?;
+        let contact = lock_contact(&mut tx, &by.learner_id).await?;
+        still_theirs(contact.as_ref())?;
+        let checks = answer_each(&mut tx, by, answers, judge).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(checks)
+    }
+}
+
+/// The learner's employer contact, its row locked until the transaction ends (an update that
+/// changes nothing takes the lock on PostgreSQL; SQLite's writer is already alone).
+async fn lock_contact(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+) -> DbResult<Option<EmployerContact>> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "UPDATE employer_contacts SET email = email WHERE learner_id = $1 \
+         RETURNING name, organisation, email",
+    )
+    .bind(learner_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(name, organisation, email)| EmployerContact {
+        name,
+        organisation,
+        email,
+    }))
+}
+
+/// Judges and records each answer in turn, inside the caller's transaction.
+async fn answer_each<A, E: From<DbError>>(
+    conn: &mut AnyConnection,
+    by: &Answerer,
+    answers: &[(HoursEntryId, A)],
+    judge: impl Fn(&super::hours::StoredHours, &A) -> Result<Answer, E>,
+) -> Result<Vec<EmployerCheck>, E> {
+    let mut checks = Vec::with_capacity(answers.len());
+    for (entry_id, answer) in answers {
+        let id = entry_id.to_string();
+        let held = get(&mut *conn, &by.learner_id, &id)
+            .await
+            .map_err(DbError::from)?
+            .filter(|h| !h.deleted && h.record.is_some())
+            .ok_or(DbError::NotFound("The hours entry"))?;
+        let answer = judge(&held, answer)?;
+        checks.push(record_answer(&mut *conn, by, *entry_id, held, answer).await?);
+    }
+    Ok(checks)
 }
 
 /// Stores one answer beside the entry, in its history, the learner's pull stream and the
 /// audit log, inside the link's transaction.
 async fn record_answer(
     conn: &mut AnyConnection,
-    link: &HoursLink,
+    by: &Answerer,
     entry_id: HoursEntryId,
     held: super::hours::StoredHours,
     answer: Answer,
@@ -138,7 +215,7 @@ async fn record_answer(
         entry_id,
         verdict: answer.verdict,
         reason: answer.reason,
-        employer: link.employer_name.clone(),
+        employer: by.employer_name.clone(),
         time_ms: now,
         version: record.hlc,
         hlc: Hlc::observe(
@@ -153,31 +230,31 @@ async fn record_answer(
         employer: Some(check.clone()),
         ..held
     };
-    store(&mut *conn, &link.learner_id, &id, &next).await?;
+    store(&mut *conn, &by.learner_id, &id, &next).await?;
     let (pos,): (i64,) = sqlx::query_as(
         "UPDATE accounts SET feed_pos = feed_pos + 1 WHERE id = $1 RETURNING feed_pos",
     )
-    .bind(&link.learner_id)
+    .bind(&by.learner_id)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body) \
          VALUES ($1, $2, NULL, NULL, $3, $4)",
     )
-    .bind(&link.learner_id)
+    .bind(&by.learner_id)
     .bind(pos)
     .bind(json(&Origin::Centre)?)
     .bind(json(&PullBody::EmployerCheck(check.clone()))?)
     .execute(&mut *conn)
     .await?;
-    let actor = link.actor();
+    let actor = &by.actor;
     let action = format!("employer {}", check.verdict.code());
     add_history(
         conn,
-        &link.learner_id,
+        &by.learner_id,
         &id,
         HistoryEvent {
-            actor: &actor,
+            actor,
             action: &action,
             time_ms: now,
             before: Some(&record),
@@ -189,14 +266,14 @@ async fn record_answer(
     audit::append(
         conn,
         &NewEntry {
-            actor_id: None,
-            actor: &actor,
+            actor_id: by.actor_id.as_deref(),
+            actor,
             action: match check.verdict {
                 EmployerVerdict::Confirmed => "hours.employer_confirm",
                 EmployerVerdict::Queried => "hours.employer_query",
             },
-            target: &format!("hours {}/{id}", link.learner_id),
-            learner_id: Some(&link.learner_id),
+            target: &format!("hours {}/{id}", by.learner_id),
+            learner_id: Some(&by.learner_id),
             before: &serde_json::json!({ "employer": before }),
             after: &serde_json::json!({
                 "employer": check.verdict.code(),

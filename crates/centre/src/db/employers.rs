@@ -85,6 +85,32 @@ impl Db {
         }))
     }
 
+    /// Every learner with an employer contact, by name, with that contact. (Which of them an
+    /// employer's account sees is `services::employer_accounts`' rule, applied in Rust so
+    /// that SQLite and PostgreSQL cannot disagree over the case of a letter.)
+    pub async fn get_employer_contacts(
+        &self,
+    ) -> DbResult<Vec<(super::accounts::Account, EmployerContact)>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.username, a.display_name, a.role, c.name, c.organisation, c.email \
+             FROM employer_contacts c JOIN accounts a ON a.id = c.learner_id \
+             WHERE a.role = 'learner' ORDER BY a.display_name, a.username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            use sqlx::Row;
+            let contact = EmployerContact {
+                name: r.try_get("name")?,
+                organisation: r.try_get("organisation")?,
+                email: r.try_get("email")?,
+            };
+            out.push((super::accounts::account_from(r)?, contact));
+        }
+        Ok(out)
+    }
+
     /// Records or replaces the learner's employer contact, audited in the same transaction.
     pub async fn put_employer_contact(
         &self,

@@ -11,6 +11,7 @@ pub mod attachments;
 pub mod audit;
 mod declarations;
 pub mod device_export_keys;
+pub mod employer_accounts;
 pub mod employer_hours;
 pub mod employers;
 pub mod enrolments;
@@ -148,6 +149,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (29, include_str!("feed_made_ms.sql")),
     (30, include_str!("witness_auto_requests.sql")),
     (31, include_str!("strength_measures.sql")),
+    (32, include_str!("employer_accounts.sql")),
 ];
 
 impl Db {

@@ -13,6 +13,7 @@ pub fn own_role(role: Role) -> QaRole {
         Role::Assessor => QaRole::Assessor,
         Role::Learner => QaRole::Learner,
         Role::Eqa => QaRole::Eqa,
+        Role::Employer => QaRole::Employer,
     }
 }
 

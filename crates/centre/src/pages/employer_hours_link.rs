@@ -8,6 +8,7 @@ use super::employer_link::{private, refused};
 use super::html::{escape, page, when};
 use crate::error::ApiError;
 use crate::services::employer_hours::{self, FormAnswer, OpenedHoursLink};
+use crate::services::hours::EntryView;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -72,7 +73,7 @@ pub async fn answer(
 
 /// The answers in the posted form: one per `entry` field, with its `answer-ID` and
 /// `reason-ID`.
-fn answers_of(fields: &[(String, String)]) -> Vec<FormAnswer> {
+pub(super) fn answers_of(fields: &[(String, String)]) -> Vec<FormAnswer> {
     let value: HashMap<&str, &str> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -107,6 +108,39 @@ fn body(opened: &OpenedHoursLink, given: &[FormAnswer], problem: Option<&ApiErro
             r#"{intro}<p id="nothing">No hours in these days are waiting for you now: the training provider has decided on them, or you have answered already.</p>"#
         );
     }
+    format!(
+        "{intro}{}",
+        answer_form(
+            &opened.entries,
+            given,
+            problem,
+            "",
+            "",
+            &format!(
+                "This link works once and expires {}.",
+                escape(&when(link.times.expires_ms))
+            ),
+        )
+    )
+}
+
+/// The form answering for `entries` (each to confirm, or to query with a reason), with what
+/// was chosen so far and a refusal beside the entry it is about. `to` is where it posts (empty:
+/// back to its own address), `hidden` any fields it must carry (a signed-in employer's CSRF
+/// secret) and `hint` the line above the button; all three are HTML already escaped.
+pub(super) fn answer_form(
+    entries: &[EntryView],
+    given: &[FormAnswer],
+    problem: Option<&ApiError>,
+    to: &str,
+    hidden: &str,
+    hint: &str,
+) -> String {
+    let action = if to.is_empty() {
+        String::new()
+    } else {
+        format!(r#" action="{to}""#)
+    };
     let problem_field = match problem {
         Some(ApiError::Unprocessable {
             field: Some(field), ..
@@ -120,51 +154,60 @@ fn body(opened: &OpenedHoursLink, given: &[FormAnswer], problem: Option<&ApiErro
         )
     });
     let mut rows = String::new();
-    for e in &opened.entries {
-        let entry = &e.record.entry;
-        let id = escape(&entry.id.to_string());
-        let before = given.iter().find(|g| g.entry_id == entry.id.to_string());
-        let chosen = |v: EmployerVerdict| {
-            if before.and_then(|g| g.verdict) == Some(v) {
-                " checked"
-            } else {
-                ""
-            }
-        };
-        let at_fault = problem_field == format!("answer-{}", entry.id);
-        let (described, note) = match problem.filter(|_| at_fault) {
-            Some(e) => (
-                format!(r#" aria-describedby="problem-{id}""#),
-                format!(
-                    r#"<p class="error" id="problem-{id}">{}</p>"#,
-                    escape(&e.to_string())
-                ),
+    for e in entries {
+        rows.push_str(&answer_row(e, given, problem, problem_field));
+    }
+    format!(
+        r#"{summary}<form method="post"{action} class="stacked">{hidden}{rows}
+<p class="hint">{hint}</p>
+<button type="submit">Send my answers</button></form>"#
+    )
+}
+
+/// One entry's fieldset.
+fn answer_row(
+    e: &EntryView,
+    given: &[FormAnswer],
+    problem: Option<&ApiError>,
+    problem_field: &str,
+) -> String {
+    let entry = &e.record.entry;
+    let id = escape(&entry.id.to_string());
+    let before = given.iter().find(|g| g.entry_id == entry.id.to_string());
+    let chosen = |v: EmployerVerdict| {
+        if before.and_then(|g| g.verdict) == Some(v) {
+            " checked"
+        } else {
+            ""
+        }
+    };
+    let at_fault = problem_field == format!("answer-{}", entry.id);
+    let (described, note) = match problem.filter(|_| at_fault) {
+        Some(e) => (
+            format!(r#" aria-describedby="problem-{id}""#),
+            format!(
+                r#"<p class="error" id="problem-{id}">{}</p>"#,
+                escape(&e.to_string())
             ),
-            None => (String::new(), String::new()),
-        };
-        rows.push_str(&format!(
-            r#"<fieldset class="hours-answer" data-entry="{id}"{described}><legend>{date}, {start}–{end}: {activity}, {dur}</legend>
+        ),
+        None => (String::new(), String::new()),
+    };
+    format!(
+        r#"<fieldset class="hours-answer" data-entry="{id}"{described}><legend>{date}, {start}–{end}: {activity}, {dur}</legend>
 <input type="hidden" name="entry" value="{id}">{note}
 <p class="pre">{desc}</p>
 <label><input type="radio" name="answer-{id}" value="confirmed" required{confirmed}> They did this training</label>
 <label><input type="radio" name="answer-{id}" value="queried"{queried}> Query it</label>
 <label>What is wrong (for a query) <input name="reason-{id}" value="{reason}" maxlength="1000"></label>
 </fieldset>"#,
-            date = escape(&long_date(entry.date)),
-            start = clock_time(entry.start_min.into()),
-            end = clock_time(entry.end_min()),
-            activity = entry.activity.label(),
-            dur = hours_and_minutes(entry.duration_min.into()),
-            desc = escape(&entry.description),
-            confirmed = chosen(EmployerVerdict::Confirmed),
-            queried = chosen(EmployerVerdict::Queried),
-            reason = escape(before.map_or("", |g| g.reason.as_str())),
-        ));
-    }
-    format!(
-        r#"{intro}{summary}<form method="post" class="stacked">{rows}
-<p class="hint">This link works once and expires {expires}.</p>
-<button type="submit">Send my answers</button></form>"#,
-        expires = escape(&when(link.times.expires_ms)),
+        date = escape(&long_date(entry.date)),
+        start = clock_time(entry.start_min.into()),
+        end = clock_time(entry.end_min()),
+        activity = entry.activity.label(),
+        dur = hours_and_minutes(entry.duration_min.into()),
+        desc = escape(&entry.description),
+        confirmed = chosen(EmployerVerdict::Confirmed),
+        queried = chosen(EmployerVerdict::Queried),
+        reason = escape(before.map_or("", |g| g.reason.as_str())),
     )
 }

@@ -5,6 +5,7 @@
 
 use super::html::{escape, page};
 use super::review_page::signatures_html;
+use crate::db::progress_reviews::StoredReview;
 use crate::error::ApiError;
 use crate::services::employers;
 use crate::AppState;
@@ -41,38 +42,45 @@ pub(super) fn refused(e: ApiError) -> Response {
     private(response)
 }
 
+/// What the employer reads before signing: the review's figures and words, what changed since
+/// the last review, and its signatures so far (the link's page and the signed-in employer's).
+pub(super) fn review_html(stored: &StoredReview) -> String {
+    let v = &stored.review;
+    format!(
+        r#"<dl><dt>Off-the-job hours to date</dt><dd>{logged} logged, {confirmed} confirmed by the assessor, {planned} planned</dd>
+<dt>Progress</dt><dd class="pre">{progress}</dd><dt>Targets</dt><dd class="pre">{targets}</dd>
+<dt>Comments</dt><dd class="pre">{comments}</dd></dl>{since}{signatures}"#,
+        logged = hours_and_minutes(v.hours_logged_min),
+        confirmed = hours_and_minutes(v.hours_confirmed_min),
+        planned = hours_and_minutes(v.hours_planned_min),
+        progress = escape(&v.progress),
+        targets = escape(&v.targets),
+        comments = escape(&v.comments),
+        signatures = signatures_html(&stored.signed()),
+        since = super::review_page::since_html(v),
+    )
+}
+
 /// The review and the signing form.
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match employers::open_link(&state.db, &token).await {
-        Ok((link, stored)) => {
-            let v = &stored.review;
-            private(page(
-                "Sign a progress review",
-                None,
-                &format!(
-                    r#"<h1>Progress review held on {date}</h1>
+        Ok((link, stored)) => private(page(
+            "Sign a progress review",
+            None,
+            &format!(
+                r#"<h1>Progress review held on {date}</h1>
 <p>You are asked, as the apprentice's employer, to agree this review by signing it. The learner has signed; the training provider signs after you.</p>
-<dl><dt>Off-the-job hours to date</dt><dd>{logged} logged, {confirmed} confirmed by the assessor, {planned} planned</dd>
-<dt>Progress</dt><dd class="pre">{progress}</dd><dt>Targets</dt><dd class="pre">{targets}</dd>
-<dt>Comments</dt><dd class="pre">{comments}</dd></dl>{since}{signatures}
+{review}
 <form method="post" class="stacked"><h2>Sign as the employer</h2>
 <label>Type your name ({name}) to sign <input name="typed_name" autocomplete="name" required></label>
 <p class="hint">This link works once and expires {expires}.</p>
 <button type="submit">Sign the review</button></form>"#,
-                    date = escape(&long_date(v.held_on)),
-                    logged = hours_and_minutes(v.hours_logged_min),
-                    confirmed = hours_and_minutes(v.hours_confirmed_min),
-                    planned = hours_and_minutes(v.hours_planned_min),
-                    progress = escape(&v.progress),
-                    targets = escape(&v.targets),
-                    comments = escape(&v.comments),
-                    signatures = signatures_html(&stored.signed()),
-                    since = super::review_page::since_html(v),
-                    name = escape(&link.employer_name),
-                    expires = escape(&super::html::when(link.times.expires_ms)),
-                ),
-            ))
-        }
+                date = escape(&long_date(stored.review.held_on)),
+                review = review_html(&stored),
+                name = escape(&link.employer_name),
+                expires = escape(&super::html::when(link.times.expires_ms)),
+            ),
+        )),
         Err(e) => refused(e),
     }
 }

@@ -11,9 +11,16 @@ pub use pocketfolio_core::portfolio::escape_html as escape;
 /// A whole page: header with navigation for `user`, then `body` (already escaped HTML).
 pub fn page(title: &str, user: Option<&PageUser>, body: &str) -> Response {
     let nav = match user {
+        Some(u) if u.is_employer() => format!(
+            r#"<nav><a href="/apprentices">Apprentices</a>
+<form method="post" action="/sign-out" class="inline"><input type="hidden" name="csrf" value="{csrf}">
+<a class="who" href="/account">{name}</a> <button type="submit">Sign out</button></form></nav>"#,
+            csrf = escape(&u.csrf),
+            name = escape(&u.account.display_name),
+        ),
         Some(u) => {
             let admin = if u.is_admin() {
-                r#"<a href="/admin">Accounts</a> <a href="/admin/eqa">EQA access</a> <a href="/admin/audit">Audit log</a> <a href="/admin/data">Data protection</a> <a href="/admin/official">Official references</a>"#
+                r#"<a href="/admin">Accounts</a> <a href="/admin/eqa">EQA access</a> <a href="/admin/employers">Employers</a> <a href="/admin/audit">Audit log</a> <a href="/admin/data">Data protection</a> <a href="/admin/official">Official references</a>"#
             } else {
                 ""
             };

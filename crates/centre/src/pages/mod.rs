@@ -7,10 +7,13 @@
 mod account;
 mod admin;
 mod admin_account;
+mod admin_employers;
 mod audit;
+mod employer_apprentices;
 mod employer_hours_link;
 mod employer_hours_request;
 mod employer_link;
+mod employer_review;
 mod eqa;
 mod eqa_pack;
 mod evidence;
@@ -152,6 +155,27 @@ pub fn router() -> Router<AppState> {
         .route("/admin/unassign", post(admin_account::unassign))
         .route("/admin/transfer", post(admin_account::transfer))
         .route("/admin/eqa", get(eqa::show).post(eqa::create))
+        .route(
+            "/admin/employers",
+            get(admin_employers::show).post(admin_employers::create),
+        )
+        .route("/apprentices", get(employer_apprentices::home))
+        .route(
+            "/apprentices/{learner}",
+            get(employer_apprentices::apprentice),
+        )
+        .route(
+            "/apprentices/{learner}/hours",
+            post(employer_apprentices::answer_hours),
+        )
+        .route(
+            "/apprentices/{learner}/reviews/{review}",
+            get(employer_review::show),
+        )
+        .route(
+            "/apprentices/{learner}/reviews/{review}/sign",
+            post(employer_review::sign),
+        )
         .route("/admin/eqa/last-day", post(eqa::last_day))
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit.csv", get(audit::export))
@@ -221,7 +245,7 @@ async fn visible_learner(
 
 /// Records every page of a learner's that staff open (`page.view`) and every attachment they
 /// download (`attachment.download`), once the page was served; for an external quality
-/// assurer, every page they open, whatever it is about. The portfolio ZIP and the EQA pack
+/// assurer or an employer, every page they open, whatever it is about. The portfolio ZIP and the EQA pack
 /// record their own downloads, with what they held.
 pub async fn record_views(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -237,6 +261,7 @@ pub async fn record_views(
         .map_or_else(|| path.clone(), |p| p.as_str().to_string());
     let learner = path
         .strip_prefix("/learners/")
+        .or_else(|| path.strip_prefix("/apprentices/"))
         .and_then(|rest| rest.split('/').next())
         .map(str::to_string);
     let own_record = path.ends_with("/portfolio.zip") || path.ends_with("/eqa-pack.zip");
@@ -257,7 +282,9 @@ pub async fn record_views(
     let response = next
         .run(axum::extract::Request::from_parts(parts, body))
         .await;
-    let Some(user) = user.filter(|u| learner.is_some() || u.account.role == Role::Eqa) else {
+    // An outsider (an EQA, an employer) is recorded on every page they open.
+    let outsider = |u: &PageUser| matches!(u.account.role, Role::Eqa | Role::Employer);
+    let Some(user) = user.filter(|u| learner.is_some() || outsider(u)) else {
         return response;
     };
     if response.status().is_success() {

@@ -92,7 +92,7 @@ pub(super) fn section(
 <p class="hint">The figures above run to today; when the review is recorded they are worked out again to the day it was held (the hours from the hours log) and kept with it, so everyone signs what they show.</p>
 <button type="submit">Record review</button></form>
 <form method="post" action="/learners/{lid}/employer" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
-<h3>The employer</h3><p class="hint">Who signs the reviews and confirms the hours for the employer, by one-time links.</p>
+<h3>The employer</h3><p class="hint">Who signs the reviews and confirms the hours for the employer: by one-time links mailed to this address, or signed in with an employer's account made for it.</p>
 <label>Full name <input name="name" value="{ename}" required></label>
 <label>Organisation <input name="organisation" value="{eorg}" required></label>
 <label>Email <input type="email" name="email" value="{email}" required></label>

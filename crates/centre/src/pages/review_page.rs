@@ -68,7 +68,7 @@ fn body(learner_name: &str, stored: &StoredReview, user: &PageUser) -> String {
         format!(
             r#"<form method="post" action="{base}/employer-link" class="stacked"><input type="hidden" name="csrf" value="{csrf}">
 <h3>The employer signs next</h3>
-<p class="hint">Make a one-time link for the learner's employer: it opens this review for them to sign, without an account, once, within {days} days.</p>
+<p class="hint">Make a one-time link for the learner's employer: it opens this review for them to sign, without an account, once, within {days} days. An employer with an account at the centre sees it waiting for them as well.</p>
 <button type="submit">Make a link for the employer</button></form>"#,
             days = crate::services::one_time_link::LINK_DAYS,
         )

@@ -17,7 +17,13 @@ const PRE_COOKIE: &str = "pf_pre";
 const LEARNER_REFUSED: &str =
     "These pages are for assessors and centre staff; learners use the Pocketfolio app.";
 
-/// A signed-in assessor or admin in a browser.
+/// What an employer who reaches a staff page is told.
+const EMPLOYER_REFUSED: &str = "These pages are for the centre's staff; as an employer you see \
+     your apprentices' hours and progress reviews under Apprentices.";
+/// A signed-in employer's home page.
+pub const EMPLOYER_HOME: &str = "/apprentices";
+
+/// A signed-in assessor, admin, EQA or employer in a browser.
 #[derive(Debug, Clone)]
 pub struct PageUser {
     /// The account.
@@ -31,6 +37,11 @@ impl PageUser {
     /// True for an admin.
     pub fn is_admin(&self) -> bool {
         self.account.role == Role::Admin
+    }
+
+    /// True for an employer's account, which sees only its apprentices' pages.
+    pub fn is_employer(&self) -> bool {
+        self.account.role == Role::Employer
     }
 
     /// True for an account that reads and changes nothing (an EQA, by the core's rule): pages
@@ -90,6 +101,8 @@ fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValu
 pub enum PageRejection {
     /// To the sign-in form.
     SignIn,
+    /// To the signed-in account's own home (an employer at the staff's).
+    Home(&'static str),
     /// An error page.
     Error(ApiError),
 }
@@ -98,6 +111,7 @@ impl IntoResponse for PageRejection {
     fn into_response(self) -> Response {
         match self {
             PageRejection::SignIn => Redirect::to("/sign-in").into_response(),
+            PageRejection::Home(path) => Redirect::to(path).into_response(),
             PageRejection::Error(e) => error_page(e),
         }
     }
@@ -153,6 +167,9 @@ impl FromRequestParts<AppState> for PageUser {
         if session.account.role == Role::Learner {
             return Err(PageRejection::Error(ApiError::forbidden(LEARNER_REFUSED)));
         }
+        if session.account.role == Role::Employer {
+            confine_employer(parts.uri.path())?;
+        }
         // An EQA reads while their access lasts; a form they send is refused here, before
         // any handler runs, whatever the handler would have done.
         let writes = !matches!(parts.method, Method::GET | Method::HEAD);
@@ -166,6 +183,20 @@ impl FromRequestParts<AppState> for PageUser {
             token_hash: hash,
         })
     }
+}
+
+/// Where an employer's account goes: its apprentices' pages, its own account page and signing
+/// out. Every other page is the centre staff's, refused here before any handler runs, so no
+/// staff page can forget to refuse it; the staff's home sends the employer to theirs.
+fn confine_employer(path: &str) -> Result<(), PageRejection> {
+    let within = |area: &str| path == area || path.starts_with(&format!("{area}/"));
+    if path == "/" {
+        return Err(PageRejection::Home(EMPLOYER_HOME));
+    }
+    if within(EMPLOYER_HOME) || within("/account") || path == "/sign-out" {
+        return Ok(());
+    }
+    Err(PageRejection::Error(ApiError::forbidden(EMPLOYER_REFUSED)))
 }
 
 fn sign_in_page(pre: &str, message: Option<&str>) -> Response {
@@ -184,7 +215,7 @@ fn sign_in_page(pre: &str, message: Option<&str>) -> Response {
 <label>Code from your authenticator app <span class="hint">(only if you set up two-step sign-in)</span>
 <input name="totp_code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="7"></label>
 <button type="submit">Sign in</button></form>
-<p class="hint">For assessors and centre staff. Learners sign in on the app.</p>"#,
+<p class="hint">For assessors, centre staff and employers with an account. Learners sign in on the app.</p>"#,
             pre = escape(pre)
         ),
     )
@@ -237,7 +268,11 @@ pub async fn sign_in(
     };
     match check_sign_in(&state, creds, TokenKind::Session).await {
         Ok((token, session, _)) if session.account.role != Role::Learner => {
-            let mut response = Redirect::to("/").into_response();
+            let home = match session.account.role {
+                Role::Employer => EMPLOYER_HOME,
+                _ => "/",
+            };
+            let mut response = Redirect::to(home).into_response();
             let secure = secure(&headers);
             let age = state.config.session_ttl_ms / 1000;
             let h = response.headers_mut();

@@ -1,8 +1,8 @@
 //! Sign-in, sign-out and who am I.
 
 use crate::auth::{sign_in, user_agent, Caller, Credentials};
-use crate::db::accounts::{Account, TokenKind};
-use crate::error::ApiResult;
+use crate::db::accounts::{Account, Role, TokenKind};
+use crate::error::{ApiError, ApiResult};
 use crate::routes::ApiJson;
 use crate::AppState;
 use axum::extract::State;
@@ -10,6 +10,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+
+/// Why an employer's account gets no API token: it has no portfolio to sync, and its
+/// apprentices' hours and reviews are on the centre's pages.
+pub const EMPLOYER_API_REFUSED: &str =
+    "An employer's account is used on the centre's pages in a browser, not through the API.";
 
 /// `POST /v1/auth/sign-in`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -74,7 +79,7 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/v1/auth/sign-in", request_body = SignInRequest,
     responses((status = 200, body = SignInResponse),
         (status = 401, description = "Wrong user name or password; or, with field totp_code, the account's second-factor code is missing or wrong"),
-        (status = 403, description = "The account is disabled"),
+        (status = 403, description = "The account is disabled, or an employer's (employers use the pages)"),
         (status = 422, description = "A NUL character in the user name, password or code"),
         (status = 429, description = "Too many attempts from this address, or the account is locked (Retry-After)")))]
 pub async fn sign_in_handler(
@@ -89,6 +94,14 @@ pub async fn sign_in_handler(
         client: user_agent(&headers),
     };
     let (token, session, expires_ms) = sign_in(&state, creds, TokenKind::Api).await?;
+    if session.account.role == Role::Employer {
+        // The token was made by the shared sign-in; it must not outlive this answer.
+        state
+            .db
+            .revoke_token(&crate::auth::token_hash(&token))
+            .await?;
+        return Err(ApiError::forbidden(EMPLOYER_API_REFUSED));
+    }
     Ok(Json(SignInResponse {
         token,
         expires_ms,

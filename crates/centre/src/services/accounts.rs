@@ -37,6 +37,15 @@ pub async fn create(
                 .to_string(),
         }));
     }
+    if role == Role::Employer {
+        // Its email is what ties it to its apprentices: `services::employer_accounts::create`.
+        return Err(AccountError::Invalid(identity::Refused {
+            field: "role",
+            message: "An employer's account is created with its email and organisation; use \
+                      the employers form (or `admin create-employer`)."
+                .to_string(),
+        }));
+    }
     let username = check_new_name(db, username).await?;
     let display = identity::display_name(display_name.unwrap_or(&username))?;
     identity::check_password(password, &username)?;

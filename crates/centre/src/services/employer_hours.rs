@@ -11,6 +11,7 @@ use super::Actor;
 use crate::auth::token_hash;
 use crate::db::accounts::Account;
 use crate::db::employer_hours::{Answer, HoursLink};
+use crate::db::hours::StoredHours;
 use crate::db::{now_ms, Db, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -44,7 +45,7 @@ pub struct FormAnswer {
 }
 
 /// The entries of `all` the employer is asked about through a link for `period`.
-fn asked(all: Vec<EntryView>, period: (NaiveDate, NaiveDate)) -> Vec<EntryView> {
+pub(super) fn asked(all: Vec<EntryView>, period: (NaiveDate, NaiveDate)) -> Vec<EntryView> {
     all.into_iter()
         .filter(|e| may_answer(&e.record.entry, &e.state, &e.employer, period).is_ok())
         .collect()
@@ -163,43 +164,54 @@ pub async fn answer_by_hours_link(
     token: &str,
     answers: &[FormAnswer],
 ) -> ApiResult<Vec<EmployerCheck>> {
+    let keyed = keyed(answers)?;
+    let now = now_ms();
+    db.answer_hours_by_link(
+        &token_hash(token),
+        |link| judge(link, now, ASK),
+        &keyed,
+        |link, held, answer| judge_answer(held, answer, (link.from, link.to)),
+    )
+    .await
+}
+
+/// The answers sent, each with its entry's id; refused when there are none or an id is not
+/// one.
+pub(super) fn keyed(answers: &[FormAnswer]) -> ApiResult<Vec<(HoursEntryId, &FormAnswer)>> {
     if answers.is_empty() {
         return Err(ApiError::invalid(
             "answers",
             "There are no hours to answer for on this form.",
         ));
     }
-    let mut keyed = Vec::with_capacity(answers.len());
-    for a in answers {
-        let id =
-            HoursEntryId::parse(&a.entry_id).map_err(|_| ApiError::NotFound("The hours entry"))?;
-        keyed.push((id, a));
-    }
-    let now = now_ms();
-    db.answer_hours_by_link(
-        &token_hash(token),
-        |link| judge(link, now, ASK),
-        &keyed,
-        |link, held, answer| {
-            let field = format!("answer-{}", answer.entry_id);
-            let Some(record) = &held.record else {
-                return Err(ApiError::NotFound("The hours entry"));
-            };
-            may_answer(
-                &record.entry,
-                &held.state(),
-                &held.employer_state(),
-                (link.from, link.to),
-            )
-            .map_err(|e| ApiError::Conflict(e.to_string()))?;
-            let reason = answer.reason.trim();
-            let verdict = check_employer_answer(record.entry.date, answer.verdict, reason)
-                .map_err(|e| ApiError::invalid(field, e.to_string()))?;
-            Ok(Answer {
-                verdict,
-                reason: reason.to_string(),
-            })
-        },
-    )
-    .await
+    answers
+        .iter()
+        .map(|a| {
+            HoursEntryId::parse(&a.entry_id)
+                .map(|id| (id, a))
+                .map_err(|_| ApiError::NotFound("The hours entry"))
+        })
+        .collect()
+}
+
+/// The employer's answer for an entry as held now, by the core's rules: the entry must still
+/// be asked about in `period`, and the answer given (a query with its reason).
+pub(super) fn judge_answer(
+    held: &StoredHours,
+    answer: &FormAnswer,
+    period: (NaiveDate, NaiveDate),
+) -> ApiResult<Answer> {
+    let field = format!("answer-{}", answer.entry_id);
+    let Some(record) = &held.record else {
+        return Err(ApiError::NotFound("The hours entry"));
+    };
+    may_answer(&record.entry, &held.state(), &held.employer_state(), period)
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let reason = answer.reason.trim();
+    let verdict = check_employer_answer(record.entry.date, answer.verdict, reason)
+        .map_err(|e| ApiError::invalid(field, e.to_string()))?;
+    Ok(Answer {
+        verdict,
+        reason: reason.to_string(),
+    })
 }

@@ -33,6 +33,14 @@ pub(super) fn check_staff(actor: &Account) -> ApiResult<()> {
     Ok(())
 }
 
+/// True for an address mail can go to: something, `@`, and a host with a dot inside it.
+pub(super) fn well_formed_email(email: &str) -> bool {
+    let shaped = email
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'));
+    shaped && !email.contains(char::is_whitespace)
+}
+
 /// Records the learner's employer (name, organisation, email), audited `employer.contact`.
 pub async fn set_contact(
     db: &Db,
@@ -61,11 +69,7 @@ pub async fn set_contact(
             "Enter the employer's organisation.",
         ));
     }
-    let email_ok = contact
-        .email
-        .split_once('@')
-        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'));
-    if !email_ok || contact.email.contains(char::is_whitespace) {
+    if !well_formed_email(&contact.email) {
         return Err(ApiError::invalid(
             "email",
             "Enter the employer's email address, such as name@example.co.uk.",

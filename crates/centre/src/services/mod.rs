@@ -9,6 +9,8 @@
 pub mod accounts;
 pub mod assignments;
 pub mod audit;
+pub mod employer_accounts;
+pub mod employer_apprentices;
 pub mod employer_hours;
 pub mod employers;
 pub mod eqa;
@@ -144,7 +146,7 @@ pub enum AccountError {
         assessor: String,
     },
     /// A second factor is for staff; learners sign in on their own devices.
-    #[error("Two-step sign-in is for assessors and administrators.")]
+    #[error("Two-step sign-in is for assessors, administrators and employers.")]
     TotpForStaffOnly,
     /// A code was given with no set-up waiting for it.
     #[error("Start setting up two-step sign-in first; then enter the code your app shows.")]
@@ -213,6 +215,7 @@ pub async fn find_role(db: &Db, username: &str, role: Role) -> Result<Account, A
                 Role::Assessor => "an assessor",
                 Role::Learner => "a learner",
                 Role::Eqa => "an external quality assurer",
+                Role::Employer => "an employer",
             },
         });
     }

@@ -1,6 +1,7 @@
 //! A real centre on 127.0.0.1:0 over a temp SQLite file or a fresh PostgreSQL database.
 #![allow(dead_code)]
 
+pub mod apprentice;
 pub mod browser;
 pub mod reviews;
 pub mod smtp_sink;

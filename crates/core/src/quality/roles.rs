@@ -1,7 +1,8 @@
 //! The roles a person holds at a centre. A person may hold several (an assessor who is also an
-//! IQA, an administrator who assesses), but a learner and an external quality assurer hold
-//! only their own: a learner's portfolio is judged by others, and an EQA is an outsider with
-//! read-only access.
+//! IQA, an administrator who assesses), but a learner, an external quality assurer and an
+//! employer hold only their own: a learner's portfolio is judged by others, an EQA is an
+//! outsider with read-only access, and an employer sees only their own apprentices' hours and
+//! reviews.
 
 use super::snapshot::SnapshotItem;
 use super::QualityError;
@@ -21,16 +22,20 @@ pub enum QaRole {
     Eqa,
     /// Builds a portfolio.
     Learner,
+    /// An apprentice's employer: confirms their hours and signs their progress reviews, and
+    /// sees nothing else.
+    Employer,
 }
 
 impl QaRole {
     /// Every role, in the order pages list them.
-    pub const ALL: [QaRole; 5] = [
+    pub const ALL: [QaRole; 6] = [
         QaRole::Admin,
         QaRole::Assessor,
         QaRole::Iqa,
         QaRole::Eqa,
         QaRole::Learner,
+        QaRole::Employer,
     ];
 
     /// Stored form.
@@ -41,6 +46,7 @@ impl QaRole {
             QaRole::Iqa => "iqa",
             QaRole::Eqa => "eqa",
             QaRole::Learner => "learner",
+            QaRole::Employer => "employer",
         }
     }
 
@@ -57,6 +63,7 @@ impl QaRole {
             QaRole::Iqa => "internal quality assurer (IQA)",
             QaRole::Eqa => "external quality assurer (EQA)",
             QaRole::Learner => "learner",
+            QaRole::Employer => "employer",
         }
     }
 
@@ -68,7 +75,7 @@ impl QaRole {
 
     /// Roles a person holds alone.
     fn is_exclusive(self) -> bool {
-        matches!(self, QaRole::Learner | QaRole::Eqa)
+        matches!(self, QaRole::Learner | QaRole::Eqa | QaRole::Employer)
     }
 }
 
@@ -77,7 +84,8 @@ impl QaRole {
 pub struct QaRoles(Vec<QaRole>);
 
 impl QaRoles {
-    /// A set of `roles`, refused when it mixes a role held alone (learner, EQA) with another.
+    /// A set of `roles`, refused when it mixes a role held alone (learner, EQA, employer) with
+    /// another.
     pub fn new(roles: impl IntoIterator<Item = QaRole>) -> Result<QaRoles, String> {
         let mut held: Vec<QaRole> = roles.into_iter().collect();
         held.sort();
@@ -161,6 +169,21 @@ mod tests {
     }
 
     #[test]
+    fn an_employer_holds_no_other_role() {
+        for other in QaRole::ALL.into_iter().filter(|r| *r != QaRole::Employer) {
+            let err = QaRoles::new([QaRole::Employer, other]).unwrap_err();
+            assert!(
+                err.contains("employer") || err.contains(other.label()),
+                "{err}"
+            );
+        }
+        let alone = QaRoles::new([QaRole::Employer]).unwrap();
+        assert_eq!(alone.check_may_manage_qa(), Err(QualityError::NotQaManager));
+        assert_eq!(alone.check_may_sample(), Err(QualityError::NotIqa));
+        assert!(!QaRole::Employer.reads_only());
+    }
+
+    #[test]
     fn only_an_iqa_may_sample() {
         let assessor = QaRoles::new([QaRole::Assessor, QaRole::Admin]).unwrap();
         assert_eq!(assessor.check_may_sample(), Err(QualityError::NotIqa));
@@ -175,7 +198,12 @@ mod tests {
         };
         assert_eq!(plans(&[QaRole::Assessor, QaRole::Iqa]), Ok(()));
         assert_eq!(plans(&[QaRole::Admin]), Ok(()));
-        for alone in [QaRole::Assessor, QaRole::Eqa, QaRole::Learner] {
+        for alone in [
+            QaRole::Assessor,
+            QaRole::Eqa,
+            QaRole::Learner,
+            QaRole::Employer,
+        ] {
             assert_eq!(
                 plans(&[alone]),
                 Err(QualityError::NotQaManager),
