@@ -155,6 +155,8 @@ wire_schema!(
     PullResponseDoc,
     json!({"type": "object", "required": ["changes", "cursor", "more"], "properties": {
         "cursor": {"type": "integer"}, "more": {"type": "boolean"},
+        "accepted_kinds": {"type": "array", "items": {"type": "string"},
+            "description": "The kinds of change (a change body's t) this centre takes in a push, on every page and in the sign-in answer. A phone leaves out housekeeping kinds its centre does not list; a centre that sends no list takes the kinds centres took before the list existed."},
         "enrolment": {"type": "object", "required": ["qualifications", "units", "updated_ms"],
             "description": "The learner's enrolment as it stands, on every page; absent when not enrolled (and from centres before it was sent). It replaces what the device held.",
             "properties": {

@@ -24,6 +24,16 @@ impl BackgroundCentre {
     /// Starts on `dir`'s database and blobs at `port` (0: any free port). Panics on failure:
     /// it is for tests.
     pub fn start(dir: &Path, port: u16) -> BackgroundCentre {
+        BackgroundCentre::start_wrapped(dir, port, |app| app)
+    }
+
+    /// Starts as [`Self::start`] does, serving `wrap(router)`: a test puts layers in front of
+    /// the real centre (to play an older centre, say).
+    pub fn start_wrapped(
+        dir: &Path,
+        port: u16,
+        wrap: impl FnOnce(axum::Router) -> axum::Router,
+    ) -> BackgroundCentre {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -40,7 +50,7 @@ impl BackgroundCentre {
                 .await
                 .expect("a port on 127.0.0.1");
             let port = listener.local_addr().expect("a bound address").port();
-            let app = router(state.clone());
+            let app = wrap(router(state.clone()));
             let limits = state.config.connections;
             tokio::spawn(crate::serve::serve(
                 listener,

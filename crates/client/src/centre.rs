@@ -41,6 +41,11 @@ pub struct Session {
     pub username: String,
     /// The learner's name as the centre shows it.
     pub display_name: String,
+    /// The kinds of change the centre said it takes; `None` from a centre older than the list
+    /// (see `pocketfolio_core::sync::kinds`). Record it with
+    /// `Collection::record_centre_kinds` before the first sync.
+    #[serde(default)]
+    pub accepted_kinds: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +59,8 @@ struct SignInResponse {
     token: String,
     expires_ms: i64,
     account: Account,
+    #[serde(default)]
+    accepted_kinds: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +143,7 @@ impl Centre {
             expires_ms: body.expires_ms,
             username: body.account.username,
             display_name: body.account.display_name,
+            accepted_kinds: body.accepted_kinds,
         })
     }
 

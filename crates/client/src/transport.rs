@@ -4,7 +4,8 @@ use crate::centre::{check, json, offline, Centre};
 use crate::patience::Patience;
 use pocketfolio_core::model::DeviceId;
 use pocketfolio_core::sync::protocol::{
-    blob_path, upload_status_path, MissingBlobs, PullResponse, PushGap, PushRequest, UploadStatus,
+    blob_path, upload_status_path, ApiErrorBody, MissingBlobs, PullResponse, PushGap, PushRequest,
+    UploadStatus,
 };
 use pocketfolio_core::sync::{PushOutcome, Transport, TransportError};
 use reqwest::blocking::{RequestBuilder, Response};
@@ -207,6 +208,19 @@ impl Transport for HttpTransport {
                 return Ok(PushOutcome::MissingBlobs(missing));
             }
             return Err(TransportError::Rejected(body.to_string()));
+        }
+        let status = response.status();
+        if status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST {
+            // The centre's refusal names the change at fault, so the sync can leave out
+            // housekeeping the centre does not take instead of sending the same push for ever.
+            // A kind the centre's JSON reader does not know is a 400 naming the change; a
+            // change that fails the centre's checks is a 422.
+            if let Ok(refusal) = json::<ApiErrorBody>(response) {
+                return Ok(PushOutcome::Refused(refusal));
+            }
+            return Err(TransportError::Rejected(
+                "the centre refused the changes and gave no reason".into(),
+            ));
         }
         Ok(PushOutcome::Accepted(self.read_json(response)?))
     }

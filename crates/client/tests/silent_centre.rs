@@ -57,6 +57,7 @@ fn answer(mut stream: TcpStream, delay: Option<Duration>) {
         reviews_held: None,
         progress_reviews: None,
         unit_sign_offs: None,
+        accepted_kinds: None,
     })
     .unwrap();
     let _ = write!(

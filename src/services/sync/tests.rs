@@ -168,6 +168,7 @@ fn the_worker_syncs_when_the_centre_comes_back_and_brings_feedback() {
         expires_ms: saved.expires_ms,
         username: saved.username.clone(),
         display_name: saved.display_name.clone(),
+        accepted_kinds: None,
     };
     pocketfolio_client::Centre::new(&saved.centre)
         .unwrap()

@@ -284,6 +284,15 @@ impl Worker {
             return Err(message);
         }
         session_store::save_owner(&self.dir, &owner)?;
+        // Known before the first sync, so housekeeping this centre would refuse is not queued.
+        // Not a reason to refuse the sign-in: unrecorded, a refusal is handled when it comes.
+        let recorded = self
+            .backend
+            .with(|c| c.record_centre_kinds(session.accepted_kinds.clone()))
+            .and_then(|r| r.map_err(|e| e.to_string()));
+        if let Err(e) = recorded {
+            eprintln!("The kinds of change the centre takes were not recorded: {e}");
+        }
         let device_id = self.backend.with(|c| c.device_id().to_string())?;
         let saved = SavedSession {
             centre: centre.address().to_string(),
@@ -306,6 +315,7 @@ impl Worker {
                     expires_ms: session.expires_ms,
                     username: session.username.clone(),
                     display_name: session.display_name.clone(),
+                    accepted_kinds: None,
                 });
             }
         }
@@ -387,6 +397,14 @@ impl Worker {
         if let Err(e) = &result {
             // The screen says it in plain words; the detail is for whoever reads the log.
             eprintln!("Sync failed: {e}");
+        }
+        if let Ok(report) = &result {
+            if !report.left_out.is_empty() {
+                eprintln!(
+                    "Sync left out changes the centre does not take (made again once it does): {}",
+                    report.left_out.join(", ")
+                );
+            }
         }
         let delay = Duration::from_millis((self.backoff)(
             &mut self.jitter,

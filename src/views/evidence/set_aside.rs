@@ -113,6 +113,7 @@ mod tests {
                     reviews_held: None,
                     progress_reviews: None,
                     unit_sign_offs: None,
+                    accepted_kinds: None,
                 })
                 .unwrap();
             assert_eq!(report.set_aside, vec![item]);

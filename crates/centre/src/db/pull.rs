@@ -127,5 +127,6 @@ pub(crate) async fn get_page(
         reviews_held: None,
         progress_reviews: None,
         unit_sign_offs: None,
+        accepted_kinds: None,
     })
 }

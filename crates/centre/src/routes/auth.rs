@@ -37,6 +37,11 @@ pub struct SignInResponse {
     pub expires_ms: i64,
     /// Who signed in.
     pub account: AccountBody,
+    /// The kinds of change this centre takes in a push, so a phone knows before its first
+    /// sync which housekeeping to leave out (see `pocketfolio_core::sync::kinds`). Centres
+    /// that predate it send none, and take the baseline kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_kinds: Option<Vec<String>>,
 }
 
 /// An account on the wire.
@@ -106,6 +111,7 @@ pub async fn sign_in_handler(
         token,
         expires_ms,
         account: session.account.into(),
+        accepted_kinds: Some(pocketfolio_core::sync::kinds::accepted_kinds()),
     }))
 }
 

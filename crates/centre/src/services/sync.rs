@@ -58,7 +58,8 @@ pub async fn push(db: &Db, learner_id: &str, req: &PushRequest) -> Result<PushRe
 /// with what every page carries: the enrolment as it stands (small, so a phone never needs a
 /// cursor for it), the official references, the units signed off (for the learner to
 /// acknowledge), and the programme with the progress reviews held (the phone checks hours
-/// and shows when the next review is due offline, and the learner signs them). All read on
+/// and shows when the next review is due offline, and the learner signs them), and the kinds
+/// of change this centre takes (so a phone leaves out housekeeping it would not). All read on
 /// one connection: each checkout costs a ping when it goes back to the pool, a round trip on
 /// PostgreSQL, and a pull made seven.
 pub async fn pull(
@@ -75,6 +76,7 @@ pub async fn pull(
     page.enrolment = enrolment_record(content, enrolled);
     page.official = Some(official::get_official_refs(&mut conn).await?);
     page.unit_sign_offs = Some(unit_sign_offs::get_unit_sign_offs(&mut conn, learner_id).await?);
+    page.accepted_kinds = Some(pocketfolio_core::sync::kinds::accepted_kinds());
     page.programme = hours::get_programme(&mut conn, learner_id).await?;
     if page.programme.is_some() {
         let held = progress_reviews::get_progress_reviews(&mut conn, Some(learner_id)).await?;

@@ -94,7 +94,14 @@ fn run(args: &[String]) -> Result<String, Box<dyn std::error::Error>> {
     let centre = Centre::new(address)?;
     let token = match std::env::var("PF_SYNC_TOKEN") {
         Ok(token) => token,
-        Err(_) => centre.sign_in(username, password)?.token,
+        Err(_) => {
+            let session = centre.sign_in(username, password)?;
+            collection
+                .lock()
+                .map_err(|_| "lock")?
+                .record_centre_kinds(session.accepted_kinds)?;
+            session.token
+        }
     };
     let device = collection.lock().map_err(|_| "lock")?.device_id();
     let mut transport = HttpTransport::new(centre, token, device);

@@ -149,6 +149,7 @@ mod tests {
             reviews_held: None,
             progress_reviews: None,
             unit_sign_offs: None,
+            accepted_kinds: None,
         };
         col.apply_pulled(&page).unwrap();
         let held = col.enrolment().unwrap().unwrap();

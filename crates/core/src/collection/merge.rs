@@ -123,6 +123,7 @@ impl Collection {
             if let Some(sign_offs) = &page.unit_sign_offs {
                 col.adopt_centre_unit_sign_offs(sign_offs)?;
             }
+            col.store_centre_kinds(page.accepted_kinds.as_ref())?;
             col.store.set_sync_cursor(page.cursor)?;
             Ok(report)
         })?;

@@ -3,6 +3,7 @@
 //! durable and queued for sync), rolls back on any error, and records what changed.
 
 mod blob_batch;
+mod centre_kinds;
 mod content;
 mod deck_list;
 mod enrolment;

@@ -42,6 +42,7 @@ mod tests {
             reviews_held: None,
             progress_reviews: None,
             unit_sign_offs: None,
+            accepted_kinds: None,
         }
     }
 

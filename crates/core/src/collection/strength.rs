@@ -58,6 +58,11 @@ impl Collection {
         if enrolment.source != EnrolmentSource::Centre || done == Some(today.to_string()) {
             return Ok(StrengthsMeasured::default());
         }
+        // Housekeeping: not for a centre that would refuse it. The day is not marked, so a
+        // centre updated later today still gets today's measure.
+        if !self.centre_may_take("strength_measured")? {
+            return Ok(StrengthsMeasured::default());
+        }
         let held = units_held(
             &self.store.get_qualifications()?,
             &self.store.get_units()?,
@@ -238,6 +243,19 @@ mod tests {
 
         clock.advance_ms(DAY_MS);
         assert_eq!(col.measure_strengths().unwrap().queued, 1, "the next day");
+
+        // A centre older than strength measures would refuse them: none is queued, and the
+        // day stays open for when the centre is updated.
+        clock.advance_ms(DAY_MS);
+        col.record_centre_kinds(None).unwrap();
+        assert_eq!(
+            col.measure_strengths().unwrap().queued,
+            0,
+            "an older centre"
+        );
+        col.record_centre_kinds(Some(crate::sync::kinds::accepted_kinds()))
+            .unwrap();
+        assert_eq!(col.measure_strengths().unwrap().queued, 1, "once updated");
     }
 
     /// A centre on a newer pack may enrol the learner on a unit this phone lacks: the units

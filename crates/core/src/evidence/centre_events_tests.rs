@@ -83,6 +83,7 @@ fn page(body: PullBody, cursor: u64) -> PullResponse {
         reviews_held: None,
         progress_reviews: None,
         unit_sign_offs: None,
+        accepted_kinds: None,
     }
 }
 

@@ -58,6 +58,10 @@ impl Collection {
         let Some(kept) = self.store.get_meta(SEAL_KEY_META)? else {
             return Ok(false);
         };
+        // Housekeeping: a centre that does not take it would refuse every push holding it.
+        if !self.centre_may_take("export_key_registered")? {
+            return Ok(false);
+        }
         let public_key = SealKey::from_secret_hex(&kept)?.public().to_hex();
         if self.store.get_meta(SEAL_KEY_REGISTERED_META)?.as_deref() == Some(&public_key) {
             return Ok(false);
@@ -69,6 +73,12 @@ impl Collection {
             }))
         })?;
         Ok(true)
+    }
+
+    /// Forgets that the key was registered, so the next sync the centre takes it registers it
+    /// again (its registration was left out of the outbox).
+    pub(crate) fn forget_export_key_registration(&self) -> Result<()> {
+        self.store.set_meta(SEAL_KEY_REGISTERED_META, "")
     }
 
     fn gather_portfolio(&self, learner: &str, source: &FolderSource) -> Result<Portfolio> {

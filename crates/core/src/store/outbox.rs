@@ -88,4 +88,63 @@ impl Store {
             .execute([seq])?;
         Ok(())
     }
+
+    /// Removes the unacknowledged changes of these kinds and renumbers the rest (see
+    /// [`Self::renumber_outbox`]); returns the kind of each removed, oldest first.
+    pub(crate) fn remove_outbox_kinds(&self, kinds: &[&str]) -> Result<Vec<String>> {
+        let acked = self.outbox_acked()?;
+        let list = serde_json::to_string(kinds)?;
+        let removed: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "DELETE FROM outbox
+                 WHERE seq > ?1 AND json_extract(body, '$.t') IN (SELECT value FROM json_each(?2))
+                 RETURNING json_extract(body, '$.t')",
+            )?
+            .query_map(rusqlite::params![acked, list], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !removed.is_empty() {
+            self.renumber_outbox(acked)?;
+        }
+        Ok(removed)
+    }
+
+    /// The kind of the unacknowledged change `seq`, if it is waiting.
+    pub(crate) fn get_outbox_kind(&self, seq: u64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT json_extract(body, '$.t') FROM outbox WHERE seq = ?1 AND seq > ?2",
+            )?
+            .query_row([seq as i64, self.outbox_acked()?], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Removes the unacknowledged change `seq` and renumbers the rest.
+    pub(crate) fn remove_outbox_change(&self, seq: u64) -> Result<()> {
+        let acked = self.outbox_acked()?;
+        self.conn
+            .prepare_cached("DELETE FROM outbox WHERE seq = ?1 AND seq > ?2")?
+            .execute([seq as i64, acked])?;
+        self.renumber_outbox(acked)
+    }
+
+    /// Numbers the unacknowledged changes again from `acked + 1`, in order, after some were
+    /// removed: a push must be consecutive, and a centre older than the phone cannot be asked
+    /// to skip a number. Reusing the numbers of removed changes is safe because only changes
+    /// the centre refuses are removed, so it holds none of them, nor any change after them.
+    fn renumber_outbox(&self, acked: i64) -> Result<()> {
+        // Through negative numbers, so no row ever takes a number another still holds.
+        self.conn.execute(
+            "UPDATE outbox SET seq = -(?1 + ranked.n)
+             FROM (SELECT seq AS old, row_number() OVER (ORDER BY seq) AS n
+                   FROM outbox WHERE seq > ?1) AS ranked
+             WHERE outbox.seq = ranked.old",
+            [acked],
+        )?;
+        self.conn
+            .execute("UPDATE outbox SET seq = -seq WHERE seq < 0", [])?;
+        Ok(())
+    }
 }

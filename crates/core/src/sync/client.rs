@@ -40,6 +40,9 @@ pub struct SyncReport {
     pub set_aside: Vec<EvidenceId>,
     /// Push and pull requests made (attachment uploads not counted).
     pub round_trips: usize,
+    /// The kind of each housekeeping change left out because the centre does not take it
+    /// (see [`super::kinds`]), for the sync log; the phone makes them again once it does.
+    pub left_out: Vec<String>,
 }
 
 /// Where a sync is, for a progress display.
@@ -126,6 +129,9 @@ pub fn sync(
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let mut refused = Vec::new();
+    // Housekeeping queued before the phone knew its centre would refuse it (by an earlier
+    // version, or for a centre since replaced by an older one) would stop every push.
+    report.left_out = lock(collection).leave_out_untaken_housekeeping()?;
     lock(collection).queue_export_key_registration()?;
     // A note deleted before today can no longer be undone: its deletion goes out now.
     lock(collection).settle_note_deletions()?;
@@ -231,10 +237,18 @@ pub(super) fn push(
     refused: &mut Vec<RefusedAttachment>,
 ) -> Result<(), SyncError> {
     let mut missing_rounds = 0;
+    // A change of the learner's the centre refused, and why: the changes before it still go.
+    let mut held: Option<(u64, String)> = None;
     loop {
         let (request, pending) = {
             let col = lock(collection);
-            let changes = before_refused(col.outbox(PUSH_BATCH)?, refused);
+            let mut changes = before_refused(col.outbox(PUSH_BATCH)?, refused);
+            if let Some((seq, reason)) = &held {
+                changes.retain(|c| c.seq < *seq);
+                if changes.is_empty() {
+                    return Err(TransportError::Rejected(reason.clone()).into());
+                }
+            }
             let Some(first) = changes.first() else {
                 return match refused.is_empty() {
                     true => Ok(()),
@@ -295,8 +309,34 @@ pub(super) fn push(
                     }
                 }
             }
+            PushOutcome::Refused(refusal) => {
+                let reason = match &refusal.field {
+                    Some(field) => format!("{} ({field})", refusal.error),
+                    None => refusal.error.clone(),
+                };
+                let Some(change) = refused_change(&request, refusal.field.as_deref()) else {
+                    return Err(TransportError::Rejected(reason).into());
+                };
+                // Housekeeping the centre will not take is left out and the push sent again
+                // without it (each time one change fewer, so this ends); the learner's own
+                // data is never left out: the changes before it go, and it waits.
+                if let Some(kind) = lock(collection).leave_out_refused_housekeeping(change.seq)? {
+                    report.left_out.push(kind);
+                } else if change.seq > request.first_seq {
+                    held = Some((change.seq, reason));
+                } else {
+                    return Err(TransportError::Rejected(reason).into());
+                }
+            }
         }
     }
+}
+
+/// The change a refusal names by its field (`changes[3].body.t` names the fourth).
+fn refused_change<'a>(request: &'a PushRequest, field: Option<&str>) -> Option<&'a Change> {
+    let rest = field?.strip_prefix("changes[")?;
+    let index: usize = rest[..rest.find(']')?].parse().ok()?;
+    request.changes.get(index)
 }
 
 /// The changes up to (not including) the first that names a refused attachment: the centre

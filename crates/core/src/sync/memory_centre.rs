@@ -3,8 +3,8 @@
 //! centre is tested against the same client in the workspace's end-to-end tests.
 
 use super::protocol::{
-    AssessmentRecord, EnrolmentRecord, MissingBlobs, Origin, PullBody, PullResponse, PulledChange,
-    PushGap, PushRequest, PushResponse,
+    ApiErrorBody, AssessmentRecord, EnrolmentRecord, MissingBlobs, Origin, PullBody, PullResponse,
+    PulledChange, PushGap, PushRequest, PushResponse,
 };
 use super::transport::{PushOutcome, Transport, TransportError};
 use super::{rules, Hlc};
@@ -27,6 +27,10 @@ pub struct CentreState {
     reviews_held: Vec<chrono::NaiveDate>,
     progress_reviews: Vec<crate::apprenticeship::SignedReview>,
     unit_sign_offs: Vec<crate::unit_sign_off::UnitSignOff>,
+    /// Plays a centre made before centres said which kinds they take: it takes only
+    /// [`super::kinds::BASELINE_KINDS`], refuses a push holding any other kind as that
+    /// centre's JSON reader did, and says nothing of kinds in its pulls.
+    pub older: bool,
     /// Requests answered, for counting round trips.
     pub requests: usize,
 }
@@ -66,6 +70,13 @@ impl MemoryCentre {
             drop_next_reply: false,
             offline: false,
         }
+    }
+
+    /// A centre made before centres said which kinds they take (see [`CentreState::older`]).
+    pub fn older() -> MemoryCentre {
+        let centre = MemoryCentre::new();
+        centre.state().older = true;
+        centre
     }
 
     /// Another connection to the same centre (another device).
@@ -272,6 +283,24 @@ impl MemoryCentre {
         Ok(value)
     }
 
+    /// An older centre's refusal of a push holding a kind it does not know, worded as that
+    /// centre's JSON reader worded it.
+    fn unknown_kind(&self, request: &PushRequest) -> Option<ApiErrorBody> {
+        if !self.state().older {
+            return None;
+        }
+        let (at, kind) = request
+            .changes
+            .iter()
+            .map(|c| c.body.kind())
+            .enumerate()
+            .find(|(_, kind)| !super::kinds::BASELINE_KINDS.contains(&kind.as_str()))?;
+        Some(ApiErrorBody {
+            error: format!("The request body is not valid: unknown variant `{kind}`."),
+            field: Some(format!("changes[{at}].body.t")),
+        })
+    }
+
     fn check_online(&self) -> Result<(), TransportError> {
         if self.offline {
             return Err(TransportError::Offline("no connection".into()));
@@ -298,12 +327,14 @@ impl Transport for MemoryCentre {
             state.latest_ms = state.latest_ms.max(newest);
             state.latest_ms
         };
+        if let Some(refusal) = self.unknown_kind(request) {
+            return self.reply(PushOutcome::Refused(refusal));
+        }
         if let Err(invalid) = super::validate::check_push(request, now) {
-            self.state().requests += 1;
-            return Err(TransportError::Rejected(format!(
-                "{} ({})",
-                invalid.message, invalid.field
-            )));
+            return self.reply(PushOutcome::Refused(ApiErrorBody {
+                error: invalid.message,
+                field: Some(invalid.field),
+            }));
         }
         let outcome = {
             let mut state = self.state();
@@ -397,6 +428,7 @@ impl Transport for MemoryCentre {
                     .as_ref()
                     .map(|_| state.progress_reviews.clone()),
                 unit_sign_offs: Some(state.unit_sign_offs.clone()),
+                accepted_kinds: (!state.older).then(super::kinds::accepted_kinds),
             }
         };
         self.reply(page)

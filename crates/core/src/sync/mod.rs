@@ -5,6 +5,7 @@
 mod client;
 mod history;
 pub mod hlc;
+pub mod kinds;
 pub mod memory_centre;
 pub mod protocol;
 pub mod rules;
@@ -24,5 +25,7 @@ mod client_tests;
 mod convergence_tests;
 #[cfg(test)]
 mod integrity_tests;
+#[cfg(test)]
+mod kinds_tests;
 #[cfg(test)]
 mod pull_read_bench;

@@ -530,6 +530,11 @@ pub struct PullResponse {
     /// then the device keeps what it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_sign_offs: Option<Vec<crate::unit_sign_off::UnitSignOff>>,
+    /// The kinds of change this centre takes in a push (`super::kinds::known_kinds`), on
+    /// every page, so the phone leaves out housekeeping it would refuse. Absent from centres
+    /// that predate the list: they take `super::kinds::BASELINE_KINDS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_kinds: Option<Vec<String>>,
 }
 
 /// The centre's official references on the wire: they replace whatever the device held.

@@ -1,7 +1,9 @@
 //! How the sync client reaches a centre. The app implements this over HTTP; tests implement it
 //! in process. The core itself does no networking.
 
-use super::protocol::{MissingBlobs, PullResponse, PushGap, PushRequest, PushResponse};
+use super::protocol::{
+    ApiErrorBody, MissingBlobs, PullResponse, PushGap, PushRequest, PushResponse,
+};
 
 /// What the centre said to a push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +14,10 @@ pub enum PushOutcome {
     Gap(PushGap),
     /// Upload these attachments first; nothing was applied.
     MissingBlobs(MissingBlobs),
+    /// The centre refused the push and applied nothing (422 for a change that fails its
+    /// checks, 400 from its JSON reader for a kind it does not know): its sentence, and the
+    /// field at fault, which names the change (`changes[3].body…`) when one change is why.
+    Refused(ApiErrorBody),
 }
 
 /// Why an exchange with the centre failed. Every variant leaves local data untouched; the
