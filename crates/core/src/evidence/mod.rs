@@ -38,6 +38,8 @@ mod suggest_cases;
 #[cfg(test)]
 mod suggest_held_out_8;
 #[cfg(test)]
+mod suggest_held_out_9;
+#[cfg(test)]
 mod suggest_measure;
 mod thumbnail;
 mod title;
