@@ -78,6 +78,9 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // The criteria suggester learns from the pack's examples; doing it now, beside the window
+    // opening, means the first item screen does not wait for it under the collection lock.
+    std::thread::spawn(pocketfolio_core::evidence::prepare_suggestions);
     let backend = services::open::open_backend(&args.data_dir, args.seed_cards);
     if let Some(message) = backend.open_error() {
         eprintln!("{message}");

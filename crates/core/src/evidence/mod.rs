@@ -37,7 +37,7 @@ mod suggest;
 #[cfg(test)]
 mod suggest_cases;
 #[cfg(test)]
-mod suggest_held_out_8;
+mod suggest_held_out_9;
 #[cfg(test)]
 mod suggest_measure;
 mod thumbnail;
@@ -65,7 +65,7 @@ pub use signature_summary::{
     SignatureSummary,
 };
 pub use signed_content::{signed_content_sha256, signed_content_sha256_of};
-pub use suggest::{CriterionSuggestion, MAX_SUGGESTIONS};
+pub use suggest::{prepare_suggestions, CriterionSuggestion, MAX_SUGGESTIONS};
 pub use thumbnail::THUMBNAIL_MAX_SIDE;
 pub use title::listed_title;
 pub use witness::{

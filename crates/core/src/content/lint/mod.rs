@@ -1,9 +1,11 @@
 //! The quality rules a content pack must pass on top of being well formed, one file per class
 //! of problem a subject review found: card format ([`cards`]), witness prompts ([`prompts`]),
-//! links and evidence routes ([`links`]), honest structure ([`honesty`]) and copying from the
-//! source sheets ([`seeds`]). Each problem names the id to fix.
+//! links and evidence routes ([`links`]), honest structure ([`honesty`]), copying from the
+//! source sheets ([`seeds`]) and worked examples enough to learn from ([`examples`]). Each
+//! problem names the id to fix.
 
 mod cards;
+mod examples;
 mod honesty;
 mod links;
 mod prompts;
@@ -26,6 +28,7 @@ pub(crate) fn lint(bundle: &ContentBundle) -> Vec<String> {
     links::check(bundle, &mut problems);
     prompts::check(bundle, &mut problems);
     seeds::check(bundle, &mut problems);
+    examples::check(bundle, &mut problems);
     problems
 }
 

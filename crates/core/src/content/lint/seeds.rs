@@ -73,6 +73,9 @@ pub(crate) fn check_against(
             texts.push((format!("witness prompt for '{}'", w.criterion), p.clone()));
         }
     }
+    for (i, e) in bundle.examples.iter().enumerate() {
+        texts.push((format!("worked example {}", i + 1), e.note.clone()));
+    }
     for (what, text) in texts {
         if shingles(&text).iter().any(|h| seeds.contains(h)) {
             problems.push(format!(

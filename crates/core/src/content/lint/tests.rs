@@ -305,3 +305,41 @@ fn a_prompt_that_reads_its_criterion_out_fails() {
     );
     assert_eq!(flagged(&problems, "reads the criterion out").len(), 1);
 }
+
+#[test]
+fn a_criterion_with_too_few_worked_examples_fails() {
+    // Set 8's unlearnable criteria: "explain"/"describe" ones no example named.
+    let mut bundle = builtin().unwrap();
+    let id = "retail-relationships/lo2/ac2.3";
+    let mut kept = 0;
+    bundle.examples.retain(|e| {
+        let names = e.criteria.iter().any(|c| c == id);
+        kept += usize::from(names);
+        !names || kept < super::examples::MIN_EXAMPLES
+    });
+    let problems = lint(&bundle);
+    assert_eq!(
+        flagged(&problems, "worked examples"),
+        [&format!(
+            "criterion '{id}' has {} worked examples in phrases.json; write at least {} in varied wording so suggestions can learn it",
+            super::examples::MIN_EXAMPLES - 1,
+            super::examples::MIN_EXAMPLES
+        )],
+        "{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn a_worked_example_copied_from_a_source_sheet_fails() {
+    let mut bundle = builtin().unwrap();
+    let copied = "one two three four five six seven eight nine";
+    bundle.examples[0].note = copied.to_string();
+    let seeds: HashSet<u64> = seeds::shingles(copied).into_iter().collect();
+    let mut problems = Vec::new();
+    seeds::check_against(&bundle, &seeds, &mut problems);
+    assert_eq!(
+        problems,
+        ["worked example 1 repeats eight or more words in a row from a source sheet; write it in your own words"]
+    );
+}
