@@ -546,3 +546,50 @@ proptest! {
         check_surfaces(&learner, &devices)?;
     }
 }
+
+/// The case the property test found (its seed is in convergence.proptest-regressions): two
+/// devices withdraw the same version while their copies' signature logs differ. Each kept
+/// its own log; now every node joins them (core `rules::WithdrawalMerge::SameVersion`).
+#[test]
+fn two_devices_withdrawing_the_same_version_agree_with_the_centre() {
+    let learner = Learner::new();
+    let mut devices: Vec<Device<RouterLink>> =
+        (0..2).map(|_| Device::new(learner.connect())).collect();
+    let start = pocketfolio_centre::db::now_ms() - 100 * pocketfolio_core::clock::DAY_MS;
+    for device in &devices {
+        device.clock.set_ms(start);
+    }
+    let steps = [
+        Step::Capture(0, 1),
+        Step::Sync(0),
+        Step::Sync(1),
+        // The second device submits (signs) first; the first submits later and wins.
+        Step::EditEvidence(1, 0),
+        Step::Wait(60_000),
+        Step::EditEvidence(0, 3),
+        Step::Sync(0),
+        Step::Sync(1),
+        Step::DeleteEvidence(0, 0),
+        Step::DeleteEvidence(1, 0),
+    ];
+    for s in steps {
+        run(&mut devices, &learner, s);
+    }
+    settle_and_compare(&learner, &mut devices).unwrap();
+    check_surfaces(&learner, &devices).unwrap();
+    // The centre's own copy (its pages, ZIP and manifest) carries the joined log too.
+    let s = shared();
+    let (items, _) = s
+        .runtime
+        .block_on(
+            s.centre
+                .state
+                .db
+                .get_portfolio_items(&learner.account.id, Reader::Staff(&s.assessor.scope())),
+        )
+        .unwrap();
+    let on_phone = devices[0].col().evidence_items().unwrap();
+    let log = |fields| pocketfolio_core::evidence::events_of(fields).len();
+    assert_eq!(log(&items[0].0.fields), 2);
+    assert_eq!(log(&on_phone[0].fields), 2);
+}
