@@ -180,6 +180,11 @@ fn note(
         summary,
         detail,
     });
+    to_write(order, id);
+}
+
+/// Puts item `id` in the write order: only items in it are written.
+fn to_write(order: &mut Vec<String>, id: &str) {
     if !order.iter().any(|o| o == id) {
         order.push(id.to_string());
     }
@@ -432,8 +437,13 @@ impl<'a> EvidenceMerge<'a> {
         let replaces_another = match rules::merge_withdrawal(held.as_held(), &rec) {
             WithdrawalMerge::Stands => return,
             WithdrawalMerge::SameVersion => {
+                // Nothing to note in the history (the item stands as it was), but a log that
+                // grew must still be written.
                 if let Some(record) = held.record.as_mut() {
-                    held.changed |= merge_log_into(&mut record.fields, &rec.fields);
+                    if merge_log_into(&mut record.fields, &rec.fields) {
+                        held.changed = true;
+                        to_write(order, &id);
+                    }
                 }
                 return;
             }
