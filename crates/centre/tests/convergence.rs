@@ -546,3 +546,55 @@ proptest! {
         check_surfaces(&learner, &devices)?;
     }
 }
+
+/// The case the property test found (its seed is in convergence.proptest-regressions): two
+/// devices withdraw the same version while their copies' signature logs differ. Each kept
+/// its own log; now every node joins them (core `rules::WithdrawalMerge::SameVersion`).
+#[test]
+fn two_devices_withdrawing_the_same_version_agree_with_the_centre() {
+    let learner = Learner::new();
+    let mut devices: Vec<Device<RouterLink>> =
+        (0..2).map(|_| Device::new(learner.connect())).collect();
+    let start = pocketfolio_centre::db::now_ms() - 100 * pocketfolio_core::clock::DAY_MS;
+    for device in &devices {
+        device.clock.set_ms(start);
+    }
+    // Stamps order by counter here (every wall time is the declaration's, set in the
+    // future), so the first device edits a few times to make its version the later one.
+    let mut steps = vec![
+        Step::Capture(0, 1),
+        Step::Sync(0),
+        Step::Sync(1),
+        // The second device submits (signs) first; the first submits later and wins.
+        Step::EditEvidence(1, 0),
+    ];
+    steps.extend([1, 2, 4, 5, 7, 8].map(|x| Step::EditEvidence(0, x)));
+    steps.extend([Step::EditEvidence(0, 3), Step::Sync(0), Step::Sync(1)]);
+    for s in steps {
+        run(&mut devices, &learner, s);
+    }
+    let log = |fields: &std::collections::BTreeMap<String, String>| {
+        pocketfolio_core::evidence::events_of(fields).len()
+    };
+    let signed = |d: &Device<RouterLink>| log(&d.col().evidence_items().unwrap()[0].fields);
+    // What the case needs: the second device holds the first's version, with both logs.
+    assert_eq!((signed(&devices[0]), signed(&devices[1])), (1, 2));
+    for s in [Step::DeleteEvidence(0, 0), Step::DeleteEvidence(1, 0)] {
+        run(&mut devices, &learner, s);
+    }
+    settle_and_compare(&learner, &mut devices).unwrap();
+    check_surfaces(&learner, &devices).unwrap();
+    // The centre's own copy (its pages, ZIP and manifest) carries the joined log too.
+    let s = shared();
+    let (items, _) = s
+        .runtime
+        .block_on(
+            s.centre
+                .state
+                .db
+                .get_portfolio_items(&learner.account.id, Reader::Staff(&s.assessor.scope())),
+        )
+        .unwrap();
+    assert_eq!(log(&items[0].0.fields), 2);
+    assert_eq!((signed(&devices[0]), signed(&devices[1])), (2, 2));
+}

@@ -20,7 +20,7 @@ use pocketfolio_core::evidence::{
 use pocketfolio_core::model::{AssessorStatus, Stage};
 use pocketfolio_core::signing::SignatureEvent;
 use pocketfolio_core::sync::protocol::EvidenceRecord;
-use pocketfolio_core::sync::rules::{self, VersionMerge};
+use pocketfolio_core::sync::rules::{self, VersionMerge, WithdrawalMerge};
 use pocketfolio_core::sync::Hlc;
 use serde_json::json;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
@@ -180,6 +180,11 @@ fn note(
         summary,
         detail,
     });
+    to_write(order, id);
+}
+
+/// Puts item `id` in the write order: only items in it are written.
+fn to_write(order: &mut Vec<String>, id: &str) {
     if !order.iter().any(|o| o == id) {
         order.push(id.to_string());
     }
@@ -414,7 +419,8 @@ impl<'a> EvidenceMerge<'a> {
 
     /// The learner withdrew a submitted item at version `rec`: that version is the item from
     /// now on, kept and shown to assessors as withdrawn, whatever version is held (the
-    /// earliest withdrawal wins); a held version made after it is kept in history.
+    /// earliest withdrawal wins); a held version made after it is kept in history. A second
+    /// withdrawal of the version already withdrawn joins its signature log to the held one.
     pub(crate) fn withdraw(&mut self, rec: &EvidenceRecord, time_ms: i64) {
         let id = rec.id.to_string();
         let rec = self.received(rec);
@@ -428,8 +434,20 @@ impl<'a> EvidenceMerge<'a> {
             .entry(id.clone())
             .or_insert(None)
             .get_or_insert_with(|| Held::tombstone(time_ms));
-        let Some(replaces_another) = rules::merge_withdrawal(held.as_held(), &rec) else {
-            return;
+        let replaces_another = match rules::merge_withdrawal(held.as_held(), &rec) {
+            WithdrawalMerge::Stands => return,
+            WithdrawalMerge::SameVersion => {
+                // Nothing to note in the history (the item stands as it was), but a log that
+                // grew must still be written.
+                if let Some(record) = held.record.as_mut() {
+                    if merge_log_into(&mut record.fields, &rec.fields) {
+                        held.changed = true;
+                        to_write(order, &id);
+                    }
+                }
+                return;
+            }
+            WithdrawalMerge::Replaces { set_aside } => set_aside,
         };
         let rec = &rec;
         if let Some(old) = held.record.as_ref().filter(|_| replaces_another) {

@@ -445,8 +445,17 @@ impl Collection {
         let id = record.id;
         let local = self.store.get_evidence(id)?;
         let held = self.held_evidence(id, local.as_ref())?;
-        let Some(replaces_another) = rules::merge_withdrawal(held, record) else {
-            return Ok(false);
+        let replaces_another = match rules::merge_withdrawal(held, record) {
+            rules::WithdrawalMerge::Stands => return Ok(false),
+            rules::WithdrawalMerge::SameVersion => {
+                if let Some(mut item) = local {
+                    if crate::evidence::merge_log_into(&mut item.fields, &record.fields) {
+                        self.store.put_evidence(&item)?;
+                    }
+                }
+                return Ok(false);
+            }
+            rules::WithdrawalMerge::Replaces { set_aside } => set_aside,
         };
         let set_aside = replaces_another && local.is_some();
         if let Some(item) = &local {

@@ -311,3 +311,40 @@ fn a_pulled_withdrawal_shows_when_the_learner_withdrew_not_when_it_arrived() {
     assert_eq!(line(&tablet), withdrawn_ms);
     assert_eq!(line(&phone), withdrawn_ms);
 }
+
+/// Found by the centre's convergence property test (CI, stop 8): two devices withdrew the
+/// same version, but their copies' signature logs differed (the tablet's own signature had
+/// joined its copy's log when its version lost the merge, without the version's stamp
+/// changing). A withdrawal arriving at a node already withdrawn at that same stamp changed
+/// nothing, so each device kept its own log and they never agreed. Now the two logs join.
+#[test]
+fn two_devices_withdrawing_the_same_version_end_with_one_signature_log() {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(centre.connect());
+    let mut tablet = Device::new(centre.connect());
+    let (id, _) = draft(&mut phone.col(), "Refund");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+
+    // Each submits the draft offline, signing it; the phone's later version wins.
+    tablet.col().submit_evidence(id).unwrap();
+    phone.clock.advance_ms(60_000);
+    phone.col().submit_evidence(id).unwrap();
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    let signed = |d: &Device<MemoryCentre>| {
+        crate::evidence::events_of(&d.col().evidence(id).unwrap().fields).len()
+    };
+    assert_eq!((signed(&phone), signed(&tablet)), (1, 2));
+
+    // Both withdraw the version they hold, the phone's, before hearing of the other's.
+    phone.col().delete_evidence(id).unwrap();
+    tablet.col().delete_evidence(id).unwrap();
+    for _ in 0..2 {
+        phone.sync().unwrap();
+        tablet.sync().unwrap();
+    }
+    assert_eq!(stages(&[&phone, &tablet], id), [Some(Stage::Withdrawn); 2]);
+    assert_eq!((signed(&phone), signed(&tablet)), (2, 2));
+    assert_eq!(phone.digest(), tablet.digest());
+}

@@ -51,7 +51,8 @@ pub enum ChangeBody {
     /// The learner withdrew a submitted item at this version of it (its stamp is the clock
     /// stamp it withdrew at): every node keeps exactly this version, shown as withdrawn, and
     /// applies no other version of the item after it, whenever that arrives (see
-    /// [`super::rules::withdrawal_wins`]).
+    /// [`super::rules::withdrawal_wins`]); two withdrawals of one version join their
+    /// signature logs ([`super::rules::WithdrawalMerge::SameVersion`]).
     EvidenceWithdrawn(EvidenceRecord),
     /// The learner's settings changed.
     SettingsPut(SettingsRecord),

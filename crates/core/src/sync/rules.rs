@@ -127,15 +127,36 @@ pub fn merge_learner_version(held: HeldEvidence, incoming: &EvidenceRecord) -> V
     }
 }
 
-/// What a withdrawal at version `incoming` does to the item `held`: `None` when an earlier
-/// withdrawal stands ([`withdrawal_wins`]) and it changes nothing; otherwise the withdrawn
-/// version becomes the item, and `Some(true)` says the version held was another one, made
-/// without seeing the withdrawal, to be kept aside in history (and reported to its device).
-pub fn merge_withdrawal(held: HeldEvidence, incoming: &EvidenceRecord) -> Option<bool> {
-    if !withdrawal_wins(held.withdrawn_at, incoming.hlc) {
-        return None;
+/// What a withdrawal arriving at a node does to the item it holds ([`merge_withdrawal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawalMerge {
+    /// An earlier withdrawal stands ([`withdrawal_wins`]): nothing changes.
+    Stands,
+    /// The item is already withdrawn at this same version, by another device that held it
+    /// too. The two may carry different signature logs: a log takes in the events of versions
+    /// that lost a merge without the version's stamp changing, so one device's copy can hold
+    /// events the other's lacks. Every node joins the two logs (`evidence::merge_log_into`,
+    /// a union), so all end with the same log whichever withdrawal reached them first.
+    SameVersion,
+    /// The withdrawn version becomes the item.
+    Replaces {
+        /// The version held was another one, made without seeing the withdrawal, to be kept
+        /// aside in history (and reported to its device).
+        set_aside: bool,
+    },
+}
+
+/// What a withdrawal at version `incoming` does to the item `held`.
+pub fn merge_withdrawal(held: HeldEvidence, incoming: &EvidenceRecord) -> WithdrawalMerge {
+    if held.withdrawn_at == Some(incoming.hlc) {
+        return WithdrawalMerge::SameVersion;
     }
-    Some(held.version.is_some_and(|(_, hlc)| hlc != incoming.hlc))
+    if !withdrawal_wins(held.withdrawn_at, incoming.hlc) {
+        return WithdrawalMerge::Stands;
+    }
+    WithdrawalMerge::Replaces {
+        set_aside: held.version.is_some_and(|(_, hlc)| hlc != incoming.hlc),
+    }
 }
 
 /// An item's attachment list as stored everywhere: one entry per file content, the first
@@ -345,29 +366,35 @@ mod tests {
             deleted: withdrawn_at.is_some(),
             withdrawn_at,
         };
+        let replaces = |set_aside| WithdrawalMerge::Replaces { set_aside };
         // The version held is the one withdrawn: nothing set aside.
         assert_eq!(
             merge_withdrawal(at(Some((1, early)), None), &version(1, early)),
-            Some(false)
+            replaces(false)
         );
         // A later version was held: it is set aside.
         assert_eq!(
             merge_withdrawal(at(Some((2, late)), None), &version(1, early)),
-            Some(true)
+            replaces(true)
         );
         // Nothing held yet.
         assert_eq!(
             merge_withdrawal(at(None, None), &version(1, early)),
-            Some(false)
+            replaces(false)
         );
         // An earlier withdrawal stands; a still earlier one replaces it.
         assert_eq!(
             merge_withdrawal(at(Some((1, early)), Some(early)), &version(2, late)),
-            None
+            WithdrawalMerge::Stands
         );
         assert_eq!(
             merge_withdrawal(at(Some((2, late)), Some(late)), &version(1, early)),
-            Some(true)
+            replaces(true)
+        );
+        // Two devices withdrew the same version: their logs join.
+        assert_eq!(
+            merge_withdrawal(at(Some((1, early)), Some(early)), &version(1, early)),
+            WithdrawalMerge::SameVersion
         );
     }
 
