@@ -8,8 +8,8 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::apprentice::{employer_account, hours_version, review_to_sign, set_contact};
-use common::reviews::push_learner_signature;
 use common::browser::{hidden, Browser};
+use common::reviews::push_learner_signature;
 use common::{batch, change, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
 use pocketfolio_centre::services::{self, hours, review_signing, Actor};
