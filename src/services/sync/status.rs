@@ -450,8 +450,10 @@ mod tests {
 
     #[test]
     fn signed_out_says_the_work_is_kept_here_not_waiting() {
-        let mut s = SyncStatus::default();
-        s.pending = 1;
+        let s = SyncStatus {
+            pending: 1,
+            ..SyncStatus::default()
+        };
         let line = s.headline(NOW);
         assert_eq!(line, "Saved on this phone — no centre connected.");
         assert!(!line.contains("waiting"), "{line}");
