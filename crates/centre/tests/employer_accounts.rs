@@ -12,6 +12,7 @@ use common::browser::{hidden, Browser};
 use common::reviews::push_learner_signature;
 use common::{batch, change, Backend, Centre};
 use pocketfolio_centre::db::accounts::{Account, Role};
+use pocketfolio_centre::db::progress_reviews::get_progress_reviews;
 use pocketfolio_centre::services::{self, hours, review_signing, Actor};
 use pocketfolio_core::apprenticeship::{EmployerState, ProgressReview};
 use pocketfolio_core::model::{DeviceId, HoursEntryId};
@@ -270,7 +271,8 @@ async fn an_employer_signs_a_review_in_turn_never_before_the_learner(backend: Ba
         let db = c.state.db.clone();
         let (lid, rid) = (lee.id.clone(), review.id.to_string());
         async move {
-            db.get_progress_reviews(Some(&lid))
+            let mut conn = db.reader().await.unwrap();
+            get_progress_reviews(&mut conn, Some(&lid))
                 .await
                 .unwrap()
                 .into_iter()
