@@ -244,15 +244,16 @@ async fn pull_pages_other_devices_and_assessor_decisions(backend: Backend) {
     let page: PullResponse = serde_json::from_value(body).unwrap();
     assert_eq!(page.changes.len(), 1);
     assert_eq!(page.cursor, 252);
-    // Nothing new: same cursor, no changes; the official references and the unit sign-offs
-    // ride on every page (empty sets here: this centre has loaded no references and signed no
-    // unit off, and an empty set clears a phone's copy).
+    // Nothing new: same cursor, no changes; the official references, the unit sign-offs and
+    // the kinds of change this centre takes ride on every page (empty sets here: this centre
+    // has loaded no references and signed no unit off, and an empty set clears a phone's copy).
     let (_, body) = c.get(&token, "/v1/sync/pull?since=252").await;
     assert_eq!(
         body,
         json!({"changes": [], "cursor": 252, "more": false,
                "official": {"references": [], "updated_ms": 0},
-               "unit_sign_offs": []})
+               "unit_sign_offs": [],
+               "accepted_kinds": pocketfolio_core::sync::kinds::accepted_kinds()})
     );
 
     let (status, body) = c.get(&token, "/v1/sync/pull?since=abc").await;
