@@ -61,6 +61,7 @@ fn first_pull_page() -> String {
         reviews_held: None,
         progress_reviews: None,
         unit_sign_offs: None,
+        accepted_kinds: None,
     };
     serde_json::to_string(&page).unwrap()
 }
