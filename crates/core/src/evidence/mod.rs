@@ -37,6 +37,8 @@ mod suggest;
 #[cfg(test)]
 mod suggest_cases;
 #[cfg(test)]
+mod suggest_held_out_12;
+#[cfg(test)]
 mod suggest_held_out_9;
 #[cfg(test)]
 mod suggest_measure;
