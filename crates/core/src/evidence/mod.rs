@@ -39,8 +39,6 @@ mod suggest_cases;
 #[cfg(test)]
 mod suggest_held_out_12;
 #[cfg(test)]
-mod suggest_held_out_9;
-#[cfg(test)]
 mod suggest_measure;
 mod thumbnail;
 mod title;
