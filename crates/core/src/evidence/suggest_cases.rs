@@ -56,11 +56,11 @@ fn suggester_recall_and_precision_on_sets_it_was_not_trained_on() {
     leaving_each_set_out(SETS, Scope::LearnersQualification, false);
     // The sets the phrase rules were not written against: the fairest view of the two.
     let unseen_by_rules = leaving_each_set_out(&[6, 7, 8], Scope::AllUnits, false);
-    // The notes written for criteria that had too few examples, half of each left out.
-    let knowledge = leaving_each_set_out(&[10, 11], Scope::AllUnits, false);
-    // Floors a little under the figures of 7 Dec (docs/performance.md): 77 % / 83 % pooled,
-    // 83 % / 87 % on sets 6 to 8, 26 % / 51 % on sets 10 and 11 (two examples a criterion left).
-    assert!(f.recall() >= 0.75 && f.precision() >= 0.8, "{f:?}");
+    // The notes written for criteria that had too few examples, each set left out in turn.
+    let knowledge = leaving_each_set_out(&[10, 11, 13], Scope::AllUnits, false);
+    // Floors a little under the figures of 7 Dec, sugg9 (docs/performance.md): 84 % / 85 %
+    // pooled, 85 % / 86 % on sets 6 to 8, 75 % / 86 % on sets 10, 11 and 13.
+    assert!(f.recall() >= 0.8 && f.precision() >= 0.8, "{f:?}");
     assert!(unseen_by_rules.recall() >= 0.8 && unseen_by_rules.precision() >= 0.8);
-    assert!(knowledge.recall() >= 0.2 && knowledge.precision() >= 0.45);
+    assert!(knowledge.recall() >= 0.7 && knowledge.precision() >= 0.8);
 }
