@@ -1,6 +1,7 @@
 //! A small learned model of which criteria a note evidences, trained on the pack's worked
 //! examples: one logistic regression per criterion ("does this note evidence it, or not?")
-//! over the note's features (`NoteFeatures`: topic-word stems and synonym groups).
+//! over the note's features (`NoteFeatures`: topic-word stems and synonym groups, read twice
+//! in a knowledge answer).
 //!
 //! Why a model beside the phrase rules: rules written by one person catch that person's
 //! wording and widen badly; a nearest-example vote was better but still judged a note by a

@@ -37,7 +37,7 @@ mod suggest;
 #[cfg(test)]
 mod suggest_cases;
 #[cfg(test)]
-mod suggest_held_out_9;
+mod suggest_held_out_12;
 #[cfg(test)]
 mod suggest_measure;
 mod thumbnail;

@@ -4,24 +4,25 @@
 //! from. Notes with no criteria check that everyday words ("feedback" from a manager, a stock
 //! "audit") suggest nothing.
 //!
-//! The 324 examples are the written sets 0 to 8, 10 and 11: the first 34 tuning notes (0); the
+//! The 427 examples are the written sets 0 to 11 and 13: the first 34 tuning notes (0); the
 //! first, second and third held-out sets (10 each); the fourth (34; recall 42 %, precision 61 %
 //! when run once, against phrase rules alone); the fifth (42; 69 % / 69 %); the sixth (31;
-//! 49 % / 72 %), the seventh (38; 68 % / 74 % against rules and a nearest-example vote) and the
-//! eighth (49; 73 % / 65 % against the model), each folded in once it had been run. Sets 10 and
-//! 11 (38 and 28) were written to give every criterion at least four examples: mostly the
-//! "explain"/"describe" ones, as a learner writes them (a workbook answer, a Q&A, notes of a
-//! professional discussion, a reflective account), each criterion's notes split between the
-//! two. The model is measured on each set after training on the others, which is how it does
-//! on notes in a new writer's words; the phrase rules were written against sets 0 to 5, so
-//! those sets flatter them. The fair view on unseen notes is `suggest_held_out_9.rs`. Run
+//! 49 % / 72 %), the seventh (38; 68 % / 74 % against rules and a nearest-example vote), the
+//! eighth (49; 73 % / 65 % against the model) and the ninth (52; 70 % / 66 %), each folded in
+//! once it had been run. Sets 10, 11 and 13 (38, 28 and 51) were written to give every
+//! criterion examples enough (four; ten for a knowledge criterion): mostly the
+//! "explain"/"describe" ones, as a learner writes them (a workbook answer, a Q&A, course notes,
+//! a mock exam, notes of a professional discussion, a reflective account). The model is
+//! measured on each set after training on the others, which is how it does on notes in a new
+//! writer's words; the phrase rules were written against sets 0 to 5, so those sets flatter
+//! them. The fair view on unseen notes is `suggest_held_out_12.rs`. Run
 //! `cargo test -p pocketfolio-core suggester_ -- --nocapture`.
 
 use super::pack;
 use super::suggest_measure::{examples_of_set, measure, model_without_set, print, Figures, Scope};
 
-/// The written sets among the examples (9 is the held-out set, not among them).
-const SETS: &[u32] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11];
+/// The written sets among the examples (12, the held-out set, is not among them).
+const SETS: &[u32] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13];
 
 #[test]
 fn every_example_says_which_written_set_it_came_from() {
@@ -55,11 +56,11 @@ fn suggester_recall_and_precision_on_sets_it_was_not_trained_on() {
     leaving_each_set_out(SETS, Scope::LearnersQualification, false);
     // The sets the phrase rules were not written against: the fairest view of the two.
     let unseen_by_rules = leaving_each_set_out(&[6, 7, 8], Scope::AllUnits, false);
-    // The notes written for criteria that had too few examples, half of each left out.
-    let knowledge = leaving_each_set_out(&[10, 11], Scope::AllUnits, false);
-    // Floors a little under the figures of 7 Dec (docs/performance.md): 77 % / 83 % pooled,
-    // 83 % / 87 % on sets 6 to 8, 26 % / 51 % on sets 10 and 11 (two examples a criterion left).
-    assert!(f.recall() >= 0.75 && f.precision() >= 0.8, "{f:?}");
+    // The notes written for criteria that had too few examples, each set left out in turn.
+    let knowledge = leaving_each_set_out(&[10, 11, 13], Scope::AllUnits, false);
+    // Floors a little under the figures of 7 Dec, sugg9 (docs/performance.md): 84 % / 85 %
+    // pooled, 85 % / 86 % on sets 6 to 8, 75 % / 86 % on sets 10, 11 and 13.
+    assert!(f.recall() >= 0.8 && f.precision() >= 0.8, "{f:?}");
     assert!(unseen_by_rules.recall() >= 0.8 && unseen_by_rules.precision() >= 0.8);
-    assert!(knowledge.recall() >= 0.2 && knowledge.precision() >= 0.45);
+    assert!(knowledge.recall() >= 0.7 && knowledge.precision() >= 0.8);
 }

@@ -2,7 +2,7 @@
 //! found among those shown) and precision (those shown that are right), both over the whole
 //! set. The development notes are the pack's worked examples (`phrases.json`, measured by
 //! `suggest_cases.rs` one written set at a time, with the model trained on the others); the
-//! held-out set (`suggest_held_out_9.rs`) is never tuned against. Run
+//! held-out set (`suggest_held_out_12.rs`) is never tuned against. Run
 //! `cargo test -p pocketfolio-core suggester_ -- --nocapture` for the figures.
 
 use super::pack;

@@ -306,27 +306,49 @@ fn a_prompt_that_reads_its_criterion_out_fails() {
     assert_eq!(flagged(&problems, "reads the criterion out").len(), 1);
 }
 
-#[test]
-fn a_criterion_with_too_few_worked_examples_fails() {
-    // Set 8's unlearnable criteria: "explain"/"describe" ones no example named.
+/// `bundle` with `id`'s worked examples cut to `keep`, and what the lint says of examples.
+fn examples_flagged_keeping(id: &str, keep: usize) -> Vec<String> {
     let mut bundle = builtin().unwrap();
-    let id = "retail-relationships/lo2/ac2.3";
     let mut kept = 0;
     bundle.examples.retain(|e| {
         let names = e.criteria.iter().any(|c| c == id);
         kept += usize::from(names);
-        !names || kept < super::examples::MIN_EXAMPLES
+        !names || kept <= keep
     });
     let problems = lint(&bundle);
+    flagged(&problems, "worked examples")
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_criterion_with_too_few_worked_examples_fails() {
+    // Set 8's unlearnable criteria had no example; a performance criterion needs four.
+    let id = "retail-relationships/lo3/ac3.4";
+    let least = super::examples::MIN_EXAMPLES;
+    assert!(examples_flagged_keeping(id, least).is_empty());
     assert_eq!(
-        flagged(&problems, "worked examples"),
-        [&format!(
-            "criterion '{id}' has {} worked examples in phrases.json; write at least {} in varied wording so suggestions can learn it",
-            super::examples::MIN_EXAMPLES - 1,
-            super::examples::MIN_EXAMPLES
-        )],
-        "{}",
-        problems.join("\n")
+        examples_flagged_keeping(id, least - 1),
+        [format!(
+            "criterion '{id}' has {} worked examples in phrases.json; write at least {least} in varied wording so suggestions can learn it",
+            least - 1
+        )]
+    );
+}
+
+#[test]
+fn a_knowledge_criterion_needs_ten_worked_examples() {
+    // Set 9 found under half of negotiation's knowledge criteria with five to seven each.
+    let id = "retail-relationships/lo2/ac2.3";
+    let least = super::examples::MIN_KNOWLEDGE_EXAMPLES;
+    assert!(examples_flagged_keeping(id, least).is_empty());
+    assert_eq!(
+        examples_flagged_keeping(id, least - 1),
+        [format!(
+            "criterion '{id}' has {} worked examples in phrases.json; write at least {least} in varied wording so suggestions can learn it",
+            least - 1
+        )]
     );
 }
 
