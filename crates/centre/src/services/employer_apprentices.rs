@@ -8,16 +8,15 @@ use super::employer_accounts::{apprentices_of, is_their_contact, own_apprentice}
 use super::employer_hours::{asked, judge_answer, keyed, FormAnswer};
 use super::hours::{learner_hours, today, LearnerHours};
 use super::progress_reviews::{learner_reviews, LearnerReviews};
-use super::review_signing::{made_on_centre, refused};
+use super::review_signing::sign_signed_in;
 use crate::db::accounts::Account;
 use crate::db::employer_hours::Answerer;
-use crate::db::progress_reviews::{ReviewAudit, StoredReview};
+use crate::db::progress_reviews::StoredReview;
 use crate::db::{Db, Scope};
 use crate::error::{ApiError, ApiResult};
 use chrono::NaiveDate;
 use pocketfolio_core::apprenticeship::{EmployerCheck, SignedReview};
-use pocketfolio_core::signing::{Mark, SignRequest, Signer, SignerRole};
-use serde_json::json;
+use pocketfolio_core::signing::SignerRole;
 
 /// One apprentice as their employer sees them.
 #[derive(Debug, Clone)]
@@ -136,34 +135,13 @@ pub async fn sign_review(
     typed_name: &str,
 ) -> ApiResult<SignedReview> {
     review(db, employer, learner_id, review_id).await?;
-    db.change_progress_review(learner_id, review_id, |signed| {
-        let event = signed
-            .sign(SignRequest {
-                signer: Signer {
-                    role: SignerRole::Employer,
-                    name: employer.display_name.clone(),
-                    account_id: Some(employer.id.clone()),
-                    witness: None,
-                },
-                mark: (!typed_name.trim().is_empty()).then(|| Mark::Typed {
-                    name: typed_name.to_string(),
-                }),
-                declaration: None,
-                made: made_on_centre(signed),
-            })
-            .map_err(|e| refused(e, "typed_name"))?;
-        let audit = ReviewAudit {
-            actor_id: Some(employer.id.clone()),
-            actor: format!("{} (employer)", employer.display_name),
-            action: "review.sign",
-            before: json!(null),
-            after: json!({
-                "signer": "employer",
-                "signature_sha256": event.sha256,
-                "content_sha256": event.content_sha256,
-            }),
-        };
-        Ok((signed.clone(), audit))
-    })
+    sign_signed_in(
+        db,
+        employer,
+        SignerRole::Employer,
+        format!("{} (employer)", employer.display_name),
+        (learner_id, review_id),
+        typed_name,
+    )
     .await
 }

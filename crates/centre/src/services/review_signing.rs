@@ -61,13 +61,36 @@ pub async fn sign_as_provider(
     db.get_learner(&actor.scope(), learner_id)
         .await?
         .ok_or(ApiError::NotFound("The learner"))?;
+    sign_signed_in(
+        db,
+        actor,
+        SignerRole::Provider,
+        actor.display_name.clone(),
+        (learner_id, review_id),
+        typed_name,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `account`'s signature in `role` on a review, made on the centre by a signed-in account that
+/// typed `typed_name`: the core's order and sentences, stored with its audit entry (as
+/// `actor_label`). The provider's and a signed-in employer's signatures are this one step.
+pub(crate) async fn sign_signed_in(
+    db: &Db,
+    account: &Account,
+    role: SignerRole,
+    actor_label: String,
+    (learner_id, review_id): (&str, &str),
+    typed_name: &str,
+) -> ApiResult<SignedReview> {
     db.change_progress_review(learner_id, review_id, |signed| {
         let event = signed
             .sign(SignRequest {
                 signer: Signer {
-                    role: SignerRole::Provider,
-                    name: actor.display_name.clone(),
-                    account_id: Some(actor.id.clone()),
+                    role,
+                    name: account.display_name.clone(),
+                    account_id: Some(account.id.clone()),
                     witness: None,
                 },
                 mark: (!typed_name.trim().is_empty()).then(|| Mark::Typed {
@@ -78,17 +101,17 @@ pub async fn sign_as_provider(
             })
             .map_err(|e| refused(e, "typed_name"))?;
         let audit = ReviewAudit {
-            actor_id: Some(actor.id.clone()),
-            actor: actor.display_name.clone(),
+            actor_id: Some(account.id.clone()),
+            actor: actor_label,
             action: "review.sign",
             before: json!(null),
             after: json!({
-                "signer": "provider",
+                "signer": role,
                 "signature_sha256": event.sha256,
                 "content_sha256": event.content_sha256,
             }),
         };
-        Ok(((), audit))
+        Ok((signed.clone(), audit))
     })
     .await
 }
