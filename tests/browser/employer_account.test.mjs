@@ -45,8 +45,11 @@ before(async () => {
   centre.admin(['create-employer', 'erin', '--name', 'Erin Shaw', '--email', 'erin@shaws.example',
     '--organisation', "Shaw's Stores"], 'employer password');
   // bypassCSP lets axe's script in; the centre's own policy forbids inline scripts.
-  staff = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  erin = await browser.newPage({ viewport: PHONE, bypassCSP: true });
+  // Contexts of their own (not browser.newPage), so a screen check can open a scratch page.
+  const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  staff = await staffContext.newPage();
+  const erinContext = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+  erin = await erinContext.newPage();
 });
 
 after(() => session?.stop());
