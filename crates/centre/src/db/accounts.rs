@@ -156,6 +156,29 @@ pub struct Session {
     pub csrf: String,
 }
 
+/// Writes `account`'s row (`password_hash` already Argon2id), on the caller's connection or
+/// transaction: every way an account is made (staff, EQA, employer) writes it here.
+pub(crate) async fn insert_account(
+    conn: &mut sqlx::AnyConnection,
+    account: &Account,
+    password_hash: &str,
+    created_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&account.id)
+    .bind(&account.username)
+    .bind(&account.display_name)
+    .bind(account.role.as_str())
+    .bind(password_hash)
+    .bind(created_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 impl Db {
     /// Adds an account; `password_hash` is already Argon2id.
     pub async fn add_account(
@@ -165,25 +188,15 @@ impl Db {
         role: Role,
         password_hash: &str,
     ) -> Result<Account, sqlx::Error> {
-        let id = uuid::Uuid::now_v7().to_string();
-        sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&id)
-        .bind(username)
-        .bind(display_name)
-        .bind(role.as_str())
-        .bind(password_hash)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(Account {
-            id,
+        let account = Account {
+            id: uuid::Uuid::now_v7().to_string(),
             username: username.to_string(),
             display_name: display_name.to_string(),
             role,
-        })
+        };
+        let mut conn = self.pool.acquire().await?;
+        insert_account(&mut conn, &account, password_hash, now_ms()).await?;
+        Ok(account)
     }
 
     /// Adds an account with id `id` and its audit entry, in one transaction.
@@ -196,27 +209,17 @@ impl Db {
         password_hash: &str,
         audit: &NewEntry<'_>,
     ) -> Result<Account, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(username)
-        .bind(display_name)
-        .bind(role.as_str())
-        .bind(password_hash)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-        append(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(Account {
+        let account = Account {
             id: id.to_string(),
             username: username.to_string(),
             display_name: display_name.to_string(),
             role,
-        })
+        };
+        let mut tx = self.begin_write().await?;
+        insert_account(&mut tx, &account, password_hash, now_ms()).await?;
+        append(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(account)
     }
 
     /// The account and password hash for a sign-in name (in any case: names are unique

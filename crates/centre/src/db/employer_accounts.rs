@@ -2,7 +2,7 @@
 //! organisation that tie it to its apprentices. Which learners that is, is decided in
 //! `services::employer_accounts` from the employer contacts; this only stores and loads.
 
-use super::accounts::{Account, Role};
+use super::accounts::{insert_account, Account, Role};
 use super::audit::{append, NewEntry};
 use super::error::DbResult;
 use super::{now_ms, Db};
@@ -26,18 +26,11 @@ impl Db {
         audit: &NewEntry<'_>,
     ) -> DbResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&account.id)
-        .bind(&account.username)
-        .bind(&account.display_name)
-        .bind(Role::Employer.as_str())
-        .bind(password_hash)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+        let account = Account {
+            role: Role::Employer,
+            ..account.clone()
+        };
+        insert_account(&mut tx, &account, password_hash, now_ms()).await?;
         sqlx::query(
             "INSERT INTO employer_accounts (account_id, email, organisation) VALUES ($1, $2, $3)",
         )

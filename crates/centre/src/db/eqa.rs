@@ -1,6 +1,6 @@
 //! External quality assurers' access: each EQA account's last moment and qualifications.
 
-use super::accounts::{Account, Role};
+use super::accounts::{insert_account, Account, Role};
 use super::audit::{append, NewEntry};
 use super::Db;
 use pocketfolio_core::quality::EqaGrant;
@@ -16,18 +16,11 @@ impl Db {
         audit: &NewEntry<'_>,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, password_hash, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&account.id)
-        .bind(&account.username)
-        .bind(&account.display_name)
-        .bind(Role::Eqa.as_str())
-        .bind(password_hash)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+        let account = Account {
+            role: Role::Eqa,
+            ..account.clone()
+        };
+        insert_account(&mut tx, &account, password_hash, now_ms).await?;
         sqlx::query("INSERT INTO eqa_access (account_id, expires_ms, set_ms) VALUES ($1, $2, $3)")
             .bind(&account.id)
             .bind(grant.expires_ms)
