@@ -5,6 +5,7 @@
 
 use super::employer_link::review_html;
 use super::html::{escape, page};
+use super::review_page::SignForm;
 use super::session::error_page;
 use super::PageUser;
 use crate::db::progress_reviews::StoredReview;
@@ -16,7 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use pocketfolio_core::apprenticeship::long_date;
 use pocketfolio_core::signing::SignerRole;
-use serde::Deserialize;
 
 /// `GET /apprentices/{learner}/reviews/{review}`.
 pub async fn show(
@@ -86,14 +86,6 @@ fn sign_form(
         name = escape(&user.account.display_name),
         typed = escape(typed),
     )
-}
-
-/// The signing form's fields.
-#[derive(Debug, Deserialize)]
-pub struct SignForm {
-    csrf: String,
-    #[serde(default)]
-    typed_name: String,
 }
 
 /// `POST /apprentices/{learner}/reviews/{review}/sign`. A refusal (a wrong name, out of turn)

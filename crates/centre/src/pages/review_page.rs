@@ -140,12 +140,12 @@ pub(super) fn signatures_html(signed: &SignedReview) -> String {
     out
 }
 
-/// The provider's signature form.
+/// A review's signature form on the centre, the provider's and a signed-in employer's alike.
 #[derive(Debug, Deserialize)]
 pub struct SignForm {
-    csrf: String,
+    pub(super) csrf: String,
     #[serde(default)]
-    typed_name: String,
+    pub(super) typed_name: String,
 }
 
 /// Signs for the provider, then shows the review again.
