@@ -25,6 +25,22 @@ fn draft(col: &mut Collection, title: &str) -> (EvidenceId, String) {
     (id, criterion)
 }
 
+/// A phone and a tablet that both hold the phone's draft "Refund", by sync.
+fn both_hold_a_draft() -> (
+    MemoryCentre,
+    Device<MemoryCentre>,
+    Device<MemoryCentre>,
+    EvidenceId,
+) {
+    let centre = MemoryCentre::new();
+    let mut phone = Device::new(centre.connect());
+    let mut tablet = Device::new(centre.connect());
+    let (id, _) = draft(&mut phone.col(), "Refund");
+    phone.sync().unwrap();
+    tablet.sync().unwrap();
+    (centre, phone, tablet, id)
+}
+
 fn centre_stage(centre: &MemoryCentre, id: EvidenceId) -> Option<Stage> {
     lifecycle_in_stream(centre.state().log(), id).map(|l| l.stage())
 }
@@ -41,12 +57,7 @@ fn stages(devices: &[&Device<MemoryCentre>], id: EvidenceId) -> Vec<Option<Stage
 /// accepted content while every device and the centre still said "Accepted".
 #[test]
 fn a_second_devices_later_submission_reopens_an_accepted_item_everywhere() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(centre.connect());
-    let mut tablet = Device::new(centre.connect());
-    let (id, _) = draft(&mut phone.col(), "Refund");
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    let (centre, mut phone, mut tablet, id) = both_hold_a_draft();
     phone.col().submit_evidence(id).unwrap();
     phone.sync().unwrap();
     assert!(centre.assess(id, AssessorStatus::Accepted, "Good.", phone.clock.now_ms()));
@@ -129,12 +140,7 @@ fn withdrawing_keeps_a_submitted_item_and_deleting_removes_a_draft() {
 #[test]
 fn a_deleted_draft_that_another_device_submitted_ends_withdrawn_everywhere() {
     for deletion_first in [true, false] {
-        let centre = MemoryCentre::new();
-        let mut phone = Device::new(centre.connect());
-        let mut tablet = Device::new(centre.connect());
-        let (id, _) = draft(&mut phone.col(), "Refund");
-        phone.sync().unwrap();
-        tablet.sync().unwrap();
+        let (centre, mut phone, mut tablet, id) = both_hold_a_draft();
         tablet.clock.advance_ms(1_000);
         tablet.col().submit_evidence(id).unwrap();
         phone.col().delete_evidence(id).unwrap();
@@ -319,12 +325,7 @@ fn a_pulled_withdrawal_shows_when_the_learner_withdrew_not_when_it_arrived() {
 /// nothing, so each device kept its own log and they never agreed. Now the two logs join.
 #[test]
 fn two_devices_withdrawing_the_same_version_end_with_one_signature_log() {
-    let centre = MemoryCentre::new();
-    let mut phone = Device::new(centre.connect());
-    let mut tablet = Device::new(centre.connect());
-    let (id, _) = draft(&mut phone.col(), "Refund");
-    phone.sync().unwrap();
-    tablet.sync().unwrap();
+    let (_centre, mut phone, mut tablet, id) = both_hold_a_draft();
 
     // Each submits the draft offline, signing it; the phone's later version wins.
     tablet.col().submit_evidence(id).unwrap();
