@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, todayCounts,
   answerCard, answerCardTimed, assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
-  median, report, waitForReviewKeys,
+  median, report, waitForReviewKeys, explainFailures,
   PHONE, SMALL_PHONE, repoRoot,
 } from './lib.mjs';
 
@@ -23,6 +23,8 @@ before(async () => {
   page = await newPage(browser, PHONE);
   page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
 });
+
+explainFailures(() => ({ page, preview }));
 
 after(async () => {
   await browser?.close();

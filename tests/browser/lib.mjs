@@ -7,6 +7,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -138,6 +139,28 @@ export async function checkPhoneScreen(page, what, shot) {
   if (shot) await screenshot(page, `${shot}-${what}`);
 }
 
+// When a test of the file fails, prints what the page showed and the preview's log, so a
+// failure seen only on CI can be read from its output. `state()` gives `{ page, preview }` as
+// they are at that moment (a test may restart the preview).
+export function explainFailures(state) {
+  afterEach(async (t) => {
+    if (t.passed) return;
+    const { page, preview } = state();
+    try {
+      const url = page?.url();
+      const seen = await page?.evaluate(() => ({
+        text: document.body?.innerText ?? '',
+        ids: [...document.querySelectorAll('[id]')].map((e) => e.id).join(' '),
+      }));
+      console.log(`after "${t.name}" failed, the page at ${url} showed:\n${(seen?.text ?? '').slice(0, 4000)}`);
+      console.log(`with the ids: ${(seen?.ids ?? '').slice(0, 2000)}`);
+    } catch (e) {
+      console.log(`after "${t.name}" failed, the page could not be read: ${e.message}`);
+    }
+    console.log(`the preview's log ends:\n${(preview?.log() ?? '').slice(-4000)}`);
+  });
+}
+
 // Waits until the liveview socket has rendered the app into #main. A new learner with no
 // centre meets the first-run questions on Today: these journeys skip them, as a learner may
 // (journey.test.mjs answers them once).
@@ -168,7 +191,9 @@ export async function screenshot(page, name) {
   writeFileSync(file, png);
   const stats = await pixelStats(page, png);
   assert.ok(png.length > 4000, `${name}.png is suspiciously small (${png.length} bytes)`);
-  assert.ok(stats.variance > 50, `${name}.png looks blank (variance ${stats.variance.toFixed(1)})`);
+  // A blank page has none; a real screen that is mostly background (a short list) has little,
+  // 49 for the search results, so the bar is low and the colour count does the rest.
+  assert.ok(stats.variance > 10, `${name}.png looks blank (variance ${stats.variance.toFixed(1)})`);
   assert.ok(stats.distinct > 8, `${name}.png has only ${stats.distinct} colours`);
   return file;
 }
