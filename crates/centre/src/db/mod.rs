@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;
+mod checkpoint;
 mod declarations;
 pub mod device_export_keys;
 pub mod employer_accounts;
@@ -79,17 +80,24 @@ pub struct Db {
     /// checkout costs a ping when the connection goes back (sqlx does it on release), so a
     /// request that reads several things should take one for all of them; tests count here.
     checkouts: Arc<AtomicU64>,
+    /// SQLite: checkpoints the log after writes, off the write turn (see `checkpoint`).
+    checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 /// A write transaction; on SQLite it holds the one writing connection until it ends.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 impl WriteTx {
     /// Commits (and gives up the write turn).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.wrote();
+        }
+        Ok(())
     }
 }
 
@@ -169,25 +177,28 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let checkouts = Arc::new(AtomicU64::new(0));
-        let (pool, writer) = match backend {
-            // SQLite: a few connections serve reads in WAL mode, one writes.
+        let (pool, writer, checkpointer) = match backend {
+            // SQLite: a few connections serve reads in WAL mode, one writes, one checkpoints.
             Backend::Sqlite => (
-                pool_options(backend, 8, Some(checkouts.clone()))
+                pool_options(backend, 8, Some(checkouts.clone()), None)
                     .connect_with(options.clone())
                     .await?,
                 Some(
-                    pool_options(backend, 1, None)
+                    // Its own checkpoints only as a backstop: `checkpoint` takes them.
+                    pool_options(backend, 1, None, Some(checkpoint::BACKSTOP_PAGES))
                         // Waiting for the write turn had no limit before the turn was a
                         // connection; requests are bounded by their own timeout.
                         .acquire_timeout(WRITE_TURN_WAIT)
-                        .connect_with(options)
+                        .connect_with(options.clone())
                         .await?,
                 ),
+                Some(checkpoint::Checkpointer::start(options)),
             ),
             Backend::Postgres => (
-                pool_options(backend, 20, Some(checkouts.clone()))
+                pool_options(backend, 20, Some(checkouts.clone()), None)
                     .connect_with(options)
                     .await?,
+                None,
                 None,
             ),
         };
@@ -196,6 +207,7 @@ impl Db {
             backend,
             writer,
             checkouts,
+            checkpointer,
         };
         let applied = db.migrate(MIGRATIONS).await?;
         if applied.contains(&AUDIT_CHAIN_VERSION) {
@@ -214,7 +226,10 @@ impl Db {
             Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await?,
             None => self.pool.begin().await?,
         };
-        Ok(WriteTx { tx })
+        Ok(WriteTx {
+            tx,
+            checkpointer: self.checkpointer.clone(),
+        })
     }
 
     /// One pooled connection for a request's reads: a request that reads several things
@@ -235,12 +250,21 @@ impl Db {
         if let Some(writer) = &self.writer {
             writer.close().await;
         }
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.close().await;
+        }
     }
 }
 
 /// A pool of at most `max` connections to `backend`, counting in `checkouts` every connection
-/// it hands out (a new one, or an idle one again).
-fn pool_options(backend: Backend, max: u32, checkouts: Option<Arc<AtomicU64>>) -> AnyPoolOptions {
+/// it hands out (a new one, or an idle one again); on SQLite, with `wal_autocheckpoint` pages
+/// as the mark at which its commits checkpoint the log (SQLite's default, 1,000, if `None`).
+fn pool_options(
+    backend: Backend,
+    max: u32,
+    checkouts: Option<Arc<AtomicU64>>,
+    wal_autocheckpoint: Option<u32>,
+) -> AnyPoolOptions {
     let count = move || {
         if let Some(checkouts) = &checkouts {
             checkouts.fetch_add(1, Ordering::Relaxed);
@@ -261,6 +285,10 @@ fn pool_options(backend: Backend, max: u32, checkouts: Option<Arc<AtomicU64>>) -
                          PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;",
                     )
                     .await?;
+                    if let Some(pages) = wal_autocheckpoint {
+                        let pragma = format!("PRAGMA wal_autocheckpoint={pages}");
+                        conn.execute(sqlx::AssertSqlSafe(pragma)).await?;
+                    }
                 }
                 Ok(())
             })
