@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import {
   outputDir,
   tempDataDir, startPreview, launchBrowser, newPage, screenshot, skipFirstRun,
-  assertAccessible, assertNoHorizontalScroll, assertTapTargets,
+  assertAccessible, assertNoHorizontalScroll, assertTapTargets, explainFailures,
 } from './lib.mjs';
 
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 const SIZES = [{ width: 360, height: 640 }, { width: 390, height: 844 }];
 const SCHEMES = ['light', 'dark'];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir, answerCard,
-  assertNoHorizontalScroll, assertTapTargets, PHONE, repoRoot,
+  assertNoHorizontalScroll, assertTapTargets, PHONE, repoRoot, explainFailures,
 } from './lib.mjs';
 
 const fixtures = join(repoRoot, 'crates/core/tests/fixtures/anki');
@@ -17,6 +17,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   preview = await startPreview(tempDataDir('anki'));

@@ -9,7 +9,7 @@
 // runs with the phone tests. Screenshots in test-output/employer-account-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, tab, screenshot, checkPhoneScreen, PHONE } from './lib.mjs';
+import { openApp, tab, screenshot, checkPhoneScreen, PHONE, explainFailures } from './lib.mjs';
 import { startCentreAndPhone, signInOnPhone, syncNowUntilNothingWaits } from './centre.mjs';
 
 let session;
@@ -19,6 +19,7 @@ let browser;
 let page;
 let staff;
 let erin;
+explainFailures(() => ({ page, preview }));
 
 function isoDay(days) {
   const d = new Date();

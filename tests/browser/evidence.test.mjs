@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import {
   startPhone, startPreview, newPage, openApp, screenshot, checkPhoneScreen, assertNoHorizontalScroll,
-  report, PHONE, SMALL_PHONE,
+  report, PHONE, SMALL_PHONE, explainFailures,
 } from './lib.mjs';
 
 let phone;
@@ -24,6 +24,7 @@ const titles = [];
 let kettlePath;
 // The item given a location, which the export's index.html must show.
 let locatedTitle;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   phone = await startPhone('evidence');

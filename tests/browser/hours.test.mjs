@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  newPage, openApp, tab, screenshot, assertAccessible, checkPhoneScreen as checkScreen,
+  newPage, openApp, tab, screenshot, assertAccessible, checkPhoneScreen as checkScreen, explainFailures,
 } from './lib.mjs';
 import { startCentreAndPhone, syncNowUntilNothingWaits as syncNow } from './centre.mjs';
 
@@ -19,6 +19,7 @@ let centre;
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 // A date `days` from today as the date inputs take it (local time, as the app counts days).
 function isoDay(days) {

@@ -9,12 +9,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PHONE, tempDataDir, startPreview, launchBrowser, newPage, skipFirstRun, tab, screenshot,
-  assertAccessible, assertNoHorizontalScroll, assertTapTargets, waitForReviewKeys,
+  assertAccessible, assertNoHorizontalScroll, assertTapTargets, waitForReviewKeys, explainFailures,
 } from './lib.mjs';
 
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   preview = await startPreview(tempDataDir('new-learner'));

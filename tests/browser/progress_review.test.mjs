@@ -11,7 +11,7 @@
 // Axe finds nothing serious on each screen. Screenshots in test-output/progress-review-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, tab, screenshot, assertAccessible, checkPhoneScreen as checkScreen } from './lib.mjs';
+import { openApp, tab, screenshot, assertAccessible, checkPhoneScreen as checkScreen, explainFailures } from './lib.mjs';
 import { startCentreAndPhone, signInOnPhone, syncNowUntilNothingWaits } from './centre.mjs';
 
 let session;
@@ -20,6 +20,7 @@ let preview;
 let browser;
 let page;
 let staff;
+explainFailures(() => ({ page, preview }));
 
 // A day as the core writes it: "5 January 2026".
 function longDay(days) {

@@ -4,12 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startPreview, launchBrowser, newPage, openApp, tab, screenshot, tempDataDir,
-  assertNoHorizontalScroll, PHONE,
+  assertNoHorizontalScroll, PHONE, explainFailures,
 } from './lib.mjs';
 
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   preview = await startPreview(tempDataDir('ready-by'));

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openApp, tab, checkPhoneScreen, PHONE, screenshot, assertNoHorizontalScroll, assertAccessible,
+  openApp, tab, checkPhoneScreen, PHONE, screenshot, assertNoHorizontalScroll, assertAccessible, explainFailures,
 } from './lib.mjs';
 import {
   startCentreAndPhone, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
@@ -18,6 +18,7 @@ let centre;
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   session = await startCentreAndPhone('signatures');

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot, skipFirstRun,
-  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible,
+  assertNoHorizontalScroll, assertNamedControls, assertTapTargets, assertAccessible, explainFailures,
 } from './lib.mjs';
 import {
   startCentre, serveCentre, stopCentre, submitFromTablet, decideOnCentre,
@@ -19,6 +19,7 @@ let centre;
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 const syncNowUntilNothingWaits = () => syncNow(page);
 

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   tempDataDir, startPreview, launchBrowser, newPage, openApp, tab, screenshot, report,
-  assertNoHorizontalScroll, assertTapTargets, assertAccessible,
+  assertNoHorizontalScroll, assertTapTargets, assertAccessible, explainFailures,
 } from './lib.mjs';
 import {
   startCentre, serveCentre, stopCentre, submitFromTablet, decideOnCentre, signInOnPhone, tapSyncNow,
@@ -22,6 +22,7 @@ let preview;
 let browser;
 let page;
 let itemUrl;
+explainFailures(() => ({ page, preview }));
 const title = 'Calmed a queue at the tills';
 
 // Raw error text a learner must never see.

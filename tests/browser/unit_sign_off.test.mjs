@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { openApp, checkPhoneScreen, repoRoot } from './lib.mjs';
+import { openApp, checkPhoneScreen, repoRoot, explainFailures } from './lib.mjs';
 import {
   startCentreAndPhone, centreBin, api, decideOnCentre, signInOnPhone, syncNowUntilNothingWaits,
 } from './centre.mjs';
@@ -20,6 +20,7 @@ let centre;
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   session = await startCentreAndPhone('unit-sign-off');

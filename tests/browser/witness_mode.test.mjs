@@ -4,13 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPreview, launchBrowser, newPage, openApp, tempDataDir, screenshot, assertAccessible, PHONE,
+  startPreview, launchBrowser, newPage, openApp, tempDataDir, screenshot, assertAccessible, PHONE, explainFailures,
 } from './lib.mjs';
 
 const dataDir = tempDataDir('witness-mode');
 let preview;
 let browser;
 let page;
+explainFailures(() => ({ page, preview }));
 
 before(async () => {
   preview = await startPreview(dataDir);
