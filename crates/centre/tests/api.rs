@@ -159,10 +159,10 @@ async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body, json!({"expected_seq": 306}));
 
-    // The same change id under a new seq (a reinstalled outbox) is not applied twice.
-    let again = reviews(phone, 306, 1, 1_720_000_000_000);
-    let mut dup = again[0].clone();
-    dup.id = first[0].id;
+    // The same change under a new seq (a reinstalled outbox) is not applied twice. (A review
+    // is known by its own id: its stream place is its row in `reviews`.)
+    let mut dup = first[0].clone();
+    dup.seq = 306;
     let (status, _) = c.push(&token, &batch(phone, 306, vec![dup])).await;
     assert_eq!(status, StatusCode::OK);
     let page = c.state.db.pull(&lee.id, 0, 1000, None).await.unwrap();
@@ -176,6 +176,59 @@ async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
     assert_eq!(body["field"], "changes[1].seq");
 }
 both_backends!(push_is_idempotent_and_refuses_gaps);
+
+/// A review is streamed from its own row (no second copy in `feed`); a review stored the old
+/// way, as a JSON row in `feed`, still pulls, in position order with the new ones; a pull gives
+/// back every review exactly as pushed, and leaves out the pushing device's own.
+async fn reviews_stream_from_their_rows_and_older_feed_rows_still_pull(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let (lee, token) = c.learner("lee", None).await;
+    let phone = DeviceId::new_at(1);
+    // An older centre's row: position 1, the review's JSON in `feed`.
+    let old = reviews(phone, 1, 1, 1_690_000_000_000).remove(0);
+    let body = serde_json::to_string(&PullBody::Learner(old.body.clone())).unwrap();
+    let origin = serde_json::to_string(&pocketfolio_core::sync::protocol::Origin::Device {
+        device_id: phone,
+    })
+    .unwrap();
+    sqlx::query("INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body, made_ms) VALUES ($1, 1, $2, $3, $4, $5, $6)")
+        .bind(&lee.id).bind(old.id.to_string()).bind(phone.to_string()).bind(&origin).bind(&body).bind(old.time_ms)
+        .execute(&c.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE accounts SET feed_pos = 1 WHERE id = $1")
+        .bind(&lee.id)
+        .execute(&c.state.db.pool)
+        .await
+        .unwrap();
+    let pushed = reviews(phone, 1, 3, 1_700_000_000_000);
+    let (status, body) = c.push(&token, &batch(phone, 1, pushed.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (in_feed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM feed WHERE learner_id = $1")
+        .bind(&lee.id)
+        .fetch_one(&c.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(in_feed, 1, "only the older centre's row is in feed");
+    let page = c.state.db.pull(&lee.id, 0, 1000, None).await.unwrap();
+    let cursors: Vec<u64> = page.changes.iter().map(|p| p.cursor).collect();
+    assert_eq!(cursors, vec![1, 2, 3, 4]);
+    let bodies: Vec<&PullBody> = page.changes.iter().map(|p| &p.body).collect();
+    let expected: Vec<PullBody> = std::iter::once(&old)
+        .chain(&pushed)
+        .map(|c| PullBody::Learner(c.body.clone()))
+        .collect();
+    assert_eq!(bodies, expected.iter().collect::<Vec<_>>());
+    assert!(page.changes[1..].iter().all(|p| p.made_ms.is_some()));
+    // The phone's own changes are left out of its pull, old rows and new alike.
+    let own = c
+        .state
+        .db
+        .pull(&lee.id, 0, 1000, Some(&phone.to_string()))
+        .await
+        .unwrap();
+    assert!(own.changes.is_empty(), "{:?}", own.changes);
+    assert_eq!(own.cursor, 4);
+}
+both_backends!(reviews_stream_from_their_rows_and_older_feed_rows_still_pull);
 
 async fn pull_pages_other_devices_and_assessor_decisions(backend: Backend) {
     let c = Centre::start(backend).await;

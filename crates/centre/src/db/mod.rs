@@ -158,6 +158,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (30, include_str!("witness_auto_requests.sql")),
     (31, include_str!("strength_measures.sql")),
     (32, include_str!("employer_accounts.sql")),
+    (33, include_str!("review_stream.sql")),
 ];
 
 impl Db {

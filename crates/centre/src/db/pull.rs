@@ -4,7 +4,11 @@
 
 use super::error::DbError;
 use super::Db;
-use pocketfolio_core::sync::protocol::{limits, Origin, PullResponse, PulledChange};
+use pocketfolio_core::model::{CardId, DeviceId, ReviewId};
+use pocketfolio_core::sync::protocol::{
+    limits, ChangeBody, Origin, PullBody, PullResponse, PulledChange, ReviewRecord,
+};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 /// Most changes in one pull page.
@@ -40,61 +44,75 @@ pub(crate) async fn get_page(
     skip_device: Option<&str>,
 ) -> Result<PullResponse, DbError> {
     let limit = limit.clamp(1, MAX_PAGE);
-    // The head and the page in one statement, so one snapshot: every position up to the head
-    // it reads has committed (a push bumps the head and adds its rows in one transaction).
-    // The left join gives one row of nulls when the page is empty, and none when there is no
-    // such learner.
+    // The head first: every position up to it has committed (a push adds its rows and bumps
+    // the head in one transaction, and rows are never taken back), so the page read after it
+    // below sees each of them whatever commits in between.
+    let head: Option<(i64,)> =
+        sqlx::query_as("SELECT feed_pos FROM accounts WHERE id = $1 AND role = 'learner'")
+            .bind(learner_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((head,)) = head else {
+        return Err(DbError::NoPortfolio);
+    };
+    // The stream is the feed's rows and the reviews' (a review is streamed from its own row,
+    // see `sync::add_reviews`), merged by position; each side is cut at the page size first so
+    // a long history is not read whole.
     let rows = sqlx::query(
-        "SELECT a.feed_pos, f.pos, f.origin, f.body, f.made_ms FROM accounts a \
-         LEFT JOIN feed f ON f.learner_id = a.id AND f.pos > $2 AND f.pos <= a.feed_pos \
-         AND (f.device_id IS NULL OR f.device_id <> $3) \
-         WHERE a.id = $1 AND a.role = 'learner' ORDER BY f.pos LIMIT $4",
+        "SELECT * FROM (SELECT pos, origin, body, made_ms, CAST(NULL AS TEXT) AS id, CAST(NULL AS TEXT) AS card_id, \
+         CAST(NULL AS BIGINT) AS time_ms, CAST(NULL AS BIGINT) AS kind, CAST(NULL AS BIGINT) AS value, CAST(NULL AS BIGINT) AS duration_ms, CAST(NULL AS TEXT) AS device_id, \
+         CAST(NULL AS BIGINT) AS tz_offset_min, CAST(NULL AS DOUBLE PRECISION) AS retention, CAST(NULL AS TEXT) AS pushed_by FROM feed \
+         WHERE learner_id = $1 AND pos > $2 AND pos <= $3 \
+         AND (device_id IS NULL OR device_id <> $4) ORDER BY pos LIMIT $5) f \
+         UNION ALL \
+         SELECT * FROM (SELECT pos, CAST(NULL AS TEXT) AS origin, CAST(NULL AS TEXT) AS body, made_ms, id, card_id, time_ms, \
+         kind, value, duration_ms, device_id, tz_offset_min, retention, pushed_by FROM reviews \
+         WHERE learner_id = $1 AND pos > $2 AND pos <= $3 AND pushed_by <> $4 \
+         ORDER BY pos LIMIT $5) r \
+         ORDER BY pos LIMIT $5",
     )
     .bind(learner_id)
     .bind(since as i64)
+    .bind(head)
     .bind(skip_device.unwrap_or(""))
     .bind(limit as i64 + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let Some(first) = rows.first() else {
-        return Err(DbError::NoPortfolio);
-    };
-    let head: i64 = first.try_get("feed_pos")?;
-    let mut page: Vec<(i64, String, String, Option<i64>)> = Vec::with_capacity(rows.len());
+    let mut page: Vec<(i64, Stored, Option<i64>)> = Vec::with_capacity(rows.len());
     for row in &rows {
-        if let Some(pos) = row.try_get::<Option<i64>, _>("pos")? {
-            page.push((
-                pos,
-                row.try_get("origin")?,
-                row.try_get("body")?,
-                row.try_get("made_ms")?,
-            ));
-        }
+        let pos: i64 = row.try_get("pos")?;
+        let stored = match row.try_get::<Option<String>, _>("id")? {
+            Some(id) => Stored::Review(review_from_row(&id, row)),
+            None => Stored::Text(row.try_get("origin")?, row.try_get("body")?),
+        };
+        page.push((pos, stored, row.try_get("made_ms")?));
     }
     let mut more = page.len() as u64 > limit;
     let mut changes = Vec::with_capacity(page.len().min(limit as usize));
     let mut bytes = 0;
     let mut last_pos = since;
     // A device's changes share one origin: read it once.
-    let mut last_origin: Option<(&str, Origin)> = None;
-    for (i, (pos, origin_text, body, made_ms)) in page.iter().take(limit as usize).enumerate() {
+    let mut last_origin: Option<(String, Origin)> = None;
+    for (i, (pos, stored, made_ms)) in page.iter().take(limit as usize).enumerate() {
+        let (origin_text, body) = stored.read();
         // A page stops at its byte cap (after at least one change), so one pull never
-        // carries more than about MAX_PULL_PAGE_BYTES whatever the changes hold.
-        bytes += origin_text.len() + body.len();
+        // carries more than about MAX_PULL_PAGE_BYTES whatever the changes hold. A review
+        // counts as the JSON it would be, so pages end where they did when the feed held it.
+        bytes += origin_text.len() + body.as_ref().map_or(0, |(_, len)| *len);
         if i > 0 && bytes > limits::MAX_PULL_PAGE_BYTES {
             more = true;
             break;
         }
         last_pos = *pos as u64;
         let origin = match &last_origin {
-            Some((text, origin)) if *text == origin_text.as_str() => Ok(origin.clone()),
-            _ => serde_json::from_str::<Origin>(origin_text),
+            Some((text, origin)) if *text == origin_text => Ok(origin.clone()),
+            _ => serde_json::from_str::<Origin>(&origin_text).map_err(|e| e.to_string()),
         };
         if let Ok(origin) = &origin {
-            last_origin = Some((origin_text, origin.clone()));
+            last_origin = Some((origin_text.clone(), origin.clone()));
         }
-        match (origin, serde_json::from_str(body)) {
-            (Ok(origin), Ok(body)) => changes.push(PulledChange {
+        match (origin, body) {
+            (Ok(origin), Ok((body, _))) => changes.push(PulledChange {
                 cursor: *pos as u64,
                 origin,
                 body,
@@ -129,4 +147,81 @@ pub(crate) async fn get_page(
         unit_sign_offs: None,
         accepted_kinds: None,
     })
+}
+
+/// A stream row as stored: its origin and body as JSON (a feed row), or a review read from its
+/// columns with the device that pushed it (or why it could not be read).
+enum Stored {
+    Text(String, String),
+    Review(Result<(ReviewRecord, String), String>),
+}
+
+impl Stored {
+    /// The origin as JSON, and the body with the bytes of its JSON.
+    fn read(&self) -> (String, Result<(PullBody, usize), String>) {
+        match self {
+            Stored::Text(origin, text) => (
+                origin.clone(),
+                serde_json::from_str(text)
+                    .map(|body| (body, text.len()))
+                    .map_err(|e| e.to_string()),
+            ),
+            Stored::Review(Err(why)) => (String::new(), Err(why.clone())),
+            Stored::Review(Ok((review, pushed_by))) => {
+                let origin = match DeviceId::parse(pushed_by) {
+                    Ok(device_id) => {
+                        serde_json::to_string(&Origin::Device { device_id }).unwrap_or_default()
+                    }
+                    Err(_) => String::new(),
+                };
+                let body = PullBody::Learner(ChangeBody::Review(review.clone()));
+                let len = json_len(&body).map_err(|e| e.to_string());
+                (origin, len.map(|len| (body, len)))
+            }
+        }
+    }
+}
+
+/// How many bytes `value` takes as JSON, without keeping them.
+fn json_len<T: serde::Serialize>(value: &T) -> Result<usize, serde_json::Error> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value)?;
+    Ok(count.0)
+}
+
+/// The review `id` from the columns of its row, with the device that pushed it: the values
+/// `sync::add_reviews` stored (each fits its field, as the push was checked), or why not.
+fn review_from_row(id: &str, row: &AnyRow) -> Result<(ReviewRecord, String), String> {
+    let text = |col: &str| {
+        row.try_get::<String, _>(col)
+            .map_err(|e| format!("review {id}: {col}: {e}"))
+    };
+    let int = |col: &str| {
+        row.try_get::<i64, _>(col)
+            .map_err(|e| format!("review {id}: {col}: {e}"))
+    };
+    let range = |col: &str| format!("review {id}: {col} out of range");
+    let review = ReviewRecord(
+        ReviewId::parse(id).map_err(|e| e.to_string())?,
+        CardId::parse(&text("card_id")?).map_err(|e| e.to_string())?,
+        int("time_ms")?,
+        u8::try_from(int("kind")?).map_err(|_| range("kind"))?,
+        u32::try_from(int("value")?).map_err(|_| range("value"))?,
+        u32::try_from(int("duration_ms")?).map_err(|_| range("duration_ms"))?,
+        DeviceId::parse(&text("device_id")?).map_err(|e| e.to_string())?,
+        i32::try_from(int("tz_offset_min")?).map_err(|_| range("tz_offset_min"))?,
+        row.try_get::<f64, _>("retention")
+            .map_err(|e| format!("review {id}: retention: {e}"))? as f32,
+    );
+    Ok((review, text("pushed_by")?))
 }

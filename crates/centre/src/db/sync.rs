@@ -37,10 +37,14 @@ impl Db {
     pub async fn push(&self, learner_id: &str, req: &PushRequest) -> Result<PushResponse, DbError> {
         let device_id = req.device_id.to_string();
         // Encode the stream rows before taking the write turn, so the lock covers only SQL.
-        let encoded: Vec<String> = req
+        // A review is streamed from its row in `reviews`, so it needs no JSON.
+        let encoded: Vec<Option<String>> = req
             .changes
             .iter()
-            .map(|c| json(&PullBody::Learner(c.body.clone())))
+            .map(|c| match c.body {
+                ChangeBody::Review(_) => Ok(None),
+                _ => json(&PullBody::Learner(c.body.clone())).map(Some),
+            })
             .collect::<Result<_, _>>()?;
         let mut tx = self.begin_write().await?;
         // The learner's lock and the device's row in one statement: on PostgreSQL every
@@ -76,19 +80,26 @@ impl Db {
             return Err(DbError::MissingBlobs(MissingBlobs { missing }));
         }
         let seen = seen_changes(&mut tx, learner_id, &fresh).await?;
+        let held = held_reviews(&mut tx, learner_id, &fresh).await?;
+        // Reviews are a set: one already held, or met earlier in this batch, adds nothing and
+        // is not streamed again (every device that pulls has it from its first arrival).
+        let mut named = BTreeSet::new();
         let fresh: Vec<&Change> = fresh
             .into_iter()
             .filter(|c| !seen.contains(&c.id.to_string()))
-            .collect();
-        let actor = format!("learner (device {})", short(&device_id));
-        let reviews: Vec<&ReviewRecord> = fresh
-            .iter()
-            .filter_map(|c| match &c.body {
-                ChangeBody::Review(r) => Some(r),
-                _ => None,
+            .filter(|c| match &c.body {
+                ChangeBody::Review(r) => !held.contains(&r.0.to_string()) && named.insert(r.0),
+                _ => true,
             })
             .collect();
-        add_reviews(&mut tx, learner_id, &reviews).await?;
+        let actor = format!("learner (device {})", short(&device_id));
+        // Stream positions in the push's order; a review takes its position on its own row.
+        let placed: Vec<(i64, &Change)> = fresh
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (head + 1 + i as i64, *c))
+            .collect();
+        add_reviews(&mut tx, learner_id, &device_id, &placed).await?;
         let evidence_ids: Vec<String> = fresh
             .iter()
             .filter_map(|c| match &c.body {
@@ -106,28 +117,31 @@ impl Db {
         let origin = serde_json::to_string(&Origin::Device {
             device_id: req.device_id,
         })?;
-        let mut pos = head;
-        for chunk in fresh.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<&(i64, &Change)> = placed
+            .iter()
+            .filter(|(_, c)| !matches!(c.body, ChangeBody::Review(_)))
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body, made_ms) \
                  VALUES {}",
                 Params::for_conn(&tx).rows(chunk.len(), 7)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for change in chunk {
-                pos += 1;
+            for (pos, change) in chunk {
                 let body = &encoded[(change.seq - req.first_seq) as usize];
                 query = query
                     .bind(learner_id)
-                    .bind(pos)
+                    .bind(*pos)
                     .bind(change.id.to_string())
                     .bind(&device_id)
                     .bind(&origin)
-                    .bind(body.as_str())
+                    .bind(body.as_deref().unwrap_or_default())
                     .bind(change.time_ms);
             }
             query.execute(&mut *tx).await?;
         }
+        let pos = head + placed.len() as i64;
         sqlx::query("UPDATE accounts SET feed_pos = $1 WHERE id = $2")
             .bind(pos)
             .bind(learner_id)
@@ -312,22 +326,32 @@ async fn seen_changes(
     Ok(seen)
 }
 
-/// Review logs are a set: union by id, many rows per statement.
+/// Review logs are a set: union by id, many rows per statement. Each new review row holds its
+/// place in the learner's stream, the change that brought it and the device that pushed it:
+/// the pull streams it from here.
 async fn add_reviews(
     conn: &mut AnyConnection,
     learner_id: &str,
-    reviews: &[&ReviewRecord],
+    device_id: &str,
+    placed: &[(i64, &Change)],
 ) -> Result<(), sqlx::Error> {
-    const COLS: usize = 10;
+    const COLS: usize = 14;
+    let reviews: Vec<(i64, &Change, &ReviewRecord)> = placed
+        .iter()
+        .filter_map(|(pos, c)| match &c.body {
+            ChangeBody::Review(r) => Some((*pos, *c, r)),
+            _ => None,
+        })
+        .collect();
     for chunk in reviews.chunks(ROWS_PER_INSERT) {
         let sql = format!(
             "INSERT INTO reviews (learner_id, id, card_id, time_ms, kind, value, duration_ms, \
-             device_id, tz_offset_min, retention) VALUES {} \
+             device_id, tz_offset_min, retention, pos, change_id, pushed_by, made_ms) VALUES {} \
              ON CONFLICT (learner_id, id) DO NOTHING",
             Params::for_conn(conn).rows(chunk.len(), COLS)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for r in chunk {
+        for (pos, change, r) in chunk {
             q = q
                 .bind(learner_id)
                 .bind(r.0.to_string())
@@ -338,11 +362,45 @@ async fn add_reviews(
                 .bind(r.5 as i64)
                 .bind(r.6.to_string())
                 .bind(r.7 as i64)
-                .bind(r.8 as f64);
+                .bind(r.8 as f64)
+                .bind(*pos)
+                .bind(change.id.to_string())
+                .bind(device_id)
+                .bind(change.time_ms);
         }
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Review ids of the batch the learner already has.
+async fn held_reviews(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    changes: &[&Change],
+) -> Result<BTreeSet<String>, sqlx::Error> {
+    let ids: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match &c.body {
+            ChangeBody::Review(r) => Some(r.0.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut held = BTreeSet::new();
+    for chunk in ids.chunks(500) {
+        let mut p = Params::for_conn(conn);
+        let sql = format!(
+            "SELECT id FROM reviews WHERE learner_id = {} AND id IN ({})",
+            p.next(),
+            p.list(chunk.len())
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        held.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+    }
+    Ok(held)
 }
 
 /// Applies one non-review change by its merge rule (evidence in memory, written afterwards).
