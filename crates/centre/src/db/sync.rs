@@ -1,7 +1,8 @@
 //! Push: a device's changes in (the stream out is `pull`).
 //!
-//! Every applied change gets a position in the learner's stream (`feed.pos`), allocated by
-//! bumping `accounts.feed_pos` inside the same transaction. That update also locks the
+//! Every applied change gets a position in the learner's stream, allocated by bumping
+//! `accounts.feed_pos` inside the same transaction: a review holds it on its own row
+//! (`reviews.pos`), every other change on its row in `feed` (`feed.pos`). That update also locks the
 //! learner's row, so one learner's pushes apply one at a time and positions commit in order:
 //! a pull never skips a row that commits later with a smaller position.
 
