@@ -2,8 +2,8 @@
 //!
 //! Every applied change gets a position in the learner's stream, allocated by bumping
 //! `accounts.feed_pos` inside the same transaction: a review holds it on its own row
-//! (`reviews.pos`), every other change on its row in `feed` (`feed.pos`). That update also locks the
-//! learner's row, so one learner's pushes apply one at a time and positions commit in order:
+//! (`reviews.pos`), every other change on its row in `feed` (`feed.pos`). That update also
+//! locks the learner's row, so one learner's pushes apply one at a time and positions commit in order:
 //! a pull never skips a row that commits later with a smaller position.
 
 use super::error::DbError;
@@ -310,21 +310,33 @@ async fn seen_changes(
     learner_id: &str,
     changes: &[&Change],
 ) -> Result<BTreeSet<String>, sqlx::Error> {
-    let mut seen = BTreeSet::new();
-    for chunk in changes.chunks(500) {
+    let ids: Vec<String> = changes.iter().map(|c| c.id.to_string()).collect();
+    ids_held(conn, learner_id, "feed", "change_id", &ids).await
+}
+
+/// Which of `ids` the learner already has in `column` of `table`, 500 to a statement.
+async fn ids_held(
+    conn: &mut AnyConnection,
+    learner_id: &str,
+    table: &'static str,
+    column: &'static str,
+    ids: &[String],
+) -> Result<BTreeSet<String>, sqlx::Error> {
+    let mut held = BTreeSet::new();
+    for chunk in ids.chunks(500) {
         let mut p = Params::for_conn(conn);
         let sql = format!(
-            "SELECT change_id FROM feed WHERE learner_id = {} AND change_id IN ({})",
+            "SELECT {column} FROM {table} WHERE learner_id = {} AND {column} IN ({})",
             p.next(),
             p.list(chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
-        for c in chunk {
-            q = q.bind(c.id.to_string());
+        for id in chunk {
+            q = q.bind(id.as_str());
         }
-        seen.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+        held.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
     }
-    Ok(seen)
+    Ok(held)
 }
 
 /// Review logs are a set: union by id, many rows per statement. Each new review row holds its
@@ -387,21 +399,7 @@ async fn held_reviews(
             _ => None,
         })
         .collect();
-    let mut held = BTreeSet::new();
-    for chunk in ids.chunks(500) {
-        let mut p = Params::for_conn(conn);
-        let sql = format!(
-            "SELECT id FROM reviews WHERE learner_id = {} AND id IN ({})",
-            p.next(),
-            p.list(chunk.len())
-        );
-        let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        held.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
-    }
-    Ok(held)
+    ids_held(conn, learner_id, "reviews", "id", &ids).await
 }
 
 /// Applies one non-review change by its merge rule (evidence in memory, written afterwards).
