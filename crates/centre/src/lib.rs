@@ -176,7 +176,8 @@ impl AppState {
     }
 }
 
-/// Throttles sign-in attempts by client address (429 with `Retry-After` past the limit).
+/// Throttles sign-in attempts by client address (429 with `Retry-After` past the limit); an
+/// attempt that signs in is given back, so only wrong guesses use the address up.
 async fn throttle_sign_in(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
@@ -190,13 +191,16 @@ async fn throttle_sign_in(
     let client = throttle::client_address(request.headers(), peer, hops)
         .or(peer)
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    match state
-        .sign_in_limiter
-        .take(client, std::time::Instant::now())
-    {
-        Ok(()) => next.run(request).await,
-        Err(wait) => ApiError::TooManyAttempts(wait).into_response(),
+    let limiter = state.sign_in_limiter.clone();
+    if let Err(wait) = limiter.take(client, std::time::Instant::now()) {
+        return ApiError::TooManyAttempts(wait).into_response();
     }
+    let response = next.run(request).await;
+    // Signed in (the API's 200, the pages' redirect): the attempt was no guess.
+    if response.status().is_success() || response.status().is_redirection() {
+        limiter.give_back(client, std::time::Instant::now());
+    }
+    response
 }
 
 /// The whole application.

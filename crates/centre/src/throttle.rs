@@ -97,6 +97,17 @@ impl AddressLimiter {
         Ok(())
     }
 
+    /// Returns the attempt `take` charged `ip`, for an attempt that proved to be a right
+    /// password: a class signing in together behind one address is then never throttled,
+    /// while every wrong guess still costs its token.
+    pub fn give_back(&self, ip: IpAddr, now: Instant) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bucket) = buckets.get_mut(&ip) {
+            let tokens = (self.level(bucket, now) + 1.0).min(f64::from(self.burst));
+            *bucket = Bucket { tokens, at: now };
+        }
+    }
+
     /// Addresses tracked now (the trimming test reads it).
     pub fn tracked(&self) -> usize {
         self.buckets.lock().unwrap_or_else(|e| e.into_inner()).len()
@@ -138,6 +149,25 @@ mod tests {
         assert_eq!(parse_proxy_hops("true"), Ok(1));
         assert_eq!(parse_proxy_hops("false"), Ok(0));
         assert!(parse_proxy_hops("lots").is_err());
+    }
+
+    #[test]
+    fn a_returned_attempt_is_free_and_never_overfills_the_bucket() {
+        let limiter = AddressLimiter::new(2, Duration::from_secs(3600));
+        let t0 = Instant::now();
+        let ip: IpAddr = "198.51.100.9".parse().unwrap();
+        for _ in 0..20 {
+            assert_eq!(limiter.take(ip, t0), Ok(()));
+            limiter.give_back(ip, t0);
+        }
+        limiter.give_back(ip, t0);
+        assert_eq!(limiter.take(ip, t0), Ok(()));
+        assert_eq!(limiter.take(ip, t0), Ok(()));
+        assert_eq!(
+            limiter.take(ip, t0),
+            Err(3600),
+            "returns never add past the burst"
+        );
     }
 
     #[test]

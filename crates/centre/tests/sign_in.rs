@@ -170,6 +170,37 @@ async fn only_the_configured_proxy_hops_are_trusted() {
     }
 }
 
+/// A class behind one college address signs in together: right passwords (API and pages) do
+/// not use the address's attempts up, wrong ones still do. Before, the twelfth right password
+/// in a minute was refused (and CI's assessor-page journey met it at its fourteenth sign-in).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn right_passwords_from_one_address_are_not_throttled_and_guesses_still_are() {
+    let config = Config {
+        sign_in_burst: 2,
+        sign_in_refill_ms: 3_600_000,
+        ..Config::default()
+    };
+    let c = Centre::start_with(Backend::Sqlite, config, 1000).await;
+    c.account(Role::Learner, "lee").await;
+    c.account(Role::Assessor, "ann").await;
+    for _ in 0..6 {
+        assert_eq!(sign_in_via(&c, "", "lee", "correct horse").await.0, 200);
+        let page = common::browser::Browser::new(&c).sign_in("ann").await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    let guesses = [
+        sign_in_via(&c, "", "lee", "guess guess").await.0,
+        sign_in_via(&c, "", "lee", "guess guess").await.0,
+        sign_in_via(&c, "", "lee", "guess guess").await.0,
+    ];
+    assert_eq!(guesses, [401, 401, 429]);
+    assert_eq!(
+        sign_in_via(&c, "", "lee", "correct horse").await.0,
+        429,
+        "once guesses have used the address up, it waits like anyone"
+    );
+}
+
 /// Runs the binary with `args` on `dir`'s data, waiting for it to exit.
 fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_pocketfolio-centre"))

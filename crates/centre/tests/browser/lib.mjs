@@ -44,7 +44,13 @@ export async function signedIn(browser, user, password) {
   await page.getByLabel('User name').fill(user);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Learners' }).waitFor();
+  try {
+    await page.getByRole('heading', { name: 'Learners' }).waitFor();
+  } catch (e) {
+    // Say what the page said instead (a refusal, a limit), so a failure on CI can be read.
+    const said = await page.locator('body').innerText().catch(() => '(no page)');
+    throw new Error(`${user} did not reach Learners: ${e.message}\nThe page said:\n${said.slice(0, 1500)}`);
+  }
   return { context, page };
 }
 
