@@ -10,7 +10,7 @@ use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services;
 use pocketfolio_centre::Config;
 use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
-use pocketfolio_core::sync::protocol::{ChangeBody, PullBody, PullResponse};
+use pocketfolio_core::sync::protocol::{Change, ChangeBody, PullBody, PullResponse};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -176,6 +176,78 @@ async fn push_is_idempotent_and_refuses_gaps(backend: Backend) {
     assert_eq!(body["field"], "changes[1].seq");
 }
 both_backends!(push_is_idempotent_and_refuses_gaps);
+
+/// A push checks for changes the learner already has while it writes them (the stream's
+/// unique change ids, the reviews' own ids): a change sent twice in one push, or again under
+/// new sequence numbers, is stored, streamed and applied once, and its unused stream position
+/// is a gap a pull passes over.
+async fn a_change_sent_twice_is_stored_streamed_and_applied_once(backend: Backend) {
+    let c = Centre::start(backend).await;
+    let scope = c.account(Role::Admin, "root").await.scope();
+    let (lee, token) = c.learner("lee", None).await;
+    let phone = DeviceId::new_at(1);
+    let item = EvidenceId::new_at(5);
+    let put = change(
+        1,
+        ChangeBody::EvidencePut(evidence(item, "Till count", 2_000, phone)),
+    );
+    let review = reviews(phone, 2, 1, 1_700_000_000_000).remove(0);
+    // The review twice in one push (two changes carrying it), then the item's change and the
+    // review's again under new sequence numbers (a reinstalled outbox).
+    let again = |c: &Change, seq| Change { seq, ..c.clone() };
+    let other_change = Change {
+        id: change(3, review.body.clone()).id,
+        ..again(&review, 3)
+    };
+    let (s, body) = c
+        .push(
+            &token,
+            &batch(phone, 1, vec![put.clone(), review.clone(), other_change]),
+        )
+        .await;
+    assert_eq!(
+        (s, body["last_seq"].clone()),
+        (StatusCode::OK, json!(3)),
+        "{body}"
+    );
+    let replay = vec![again(&put, 4), again(&review, 5)];
+    let (s, body) = c.push(&token, &batch(phone, 4, replay)).await;
+    assert_eq!(
+        (s, body["last_seq"].clone()),
+        (StatusCode::OK, json!(5)),
+        "{body}"
+    );
+
+    let item_id = item.to_string();
+    let versions = || c.state.db.get_history(&scope, &lee.id, &item_id);
+    assert_eq!(
+        versions().await.unwrap().len(),
+        1,
+        "the item's version is recorded once"
+    );
+    assert_eq!(c.state.db.count_reviews(&lee.id).await.unwrap(), 1);
+    let page = c.state.db.pull(&lee.id, 0, 100, None).await.unwrap();
+    assert_eq!(
+        page.changes.len(),
+        2,
+        "one evidence change and one review streamed"
+    );
+    assert_eq!(page.cursor, 5, "the cursor passes the unused positions");
+    // A later push streams after the gap, and a pull from the old cursor gets just it.
+    let later = evidence(item, "Till count, signed", 3_000, phone);
+    let later = change(6, ChangeBody::EvidencePut(later));
+    let (s, body) = c.push(&token, &batch(phone, 6, vec![later])).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let next = c
+        .state
+        .db
+        .pull(&lee.id, page.cursor, 100, None)
+        .await
+        .unwrap();
+    assert_eq!(next.changes.len(), 1);
+    assert_eq!(versions().await.unwrap().len(), 2);
+}
+both_backends!(a_change_sent_twice_is_stored_streamed_and_applied_once);
 
 /// A review is streamed from its own row (no second copy in `feed`); a review stored the old
 /// way, as a JSON row in `feed`, still pulls, in position order with the new ones; a pull gives

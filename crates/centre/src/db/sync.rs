@@ -1,10 +1,11 @@
 //! Push: a device's changes in (the stream out is `pull`).
 //!
-//! Every applied change gets a position in the learner's stream, allocated by bumping
+//! Every change a push sends is given a position in the learner's stream, reserved by bumping
 //! `accounts.feed_pos` inside the same transaction: a review holds it on its own row
-//! (`reviews.pos`), every other change on its row in `feed` (`feed.pos`). That update also
-//! locks the learner's row, so one learner's pushes apply one at a time and positions commit in order:
-//! a pull never skips a row that commits later with a smaller position.
+//! (`reviews.pos`), every other change on its row in `feed` (`feed.pos`); a change the learner
+//! already had leaves its position empty. That update also locks the learner's row, so one
+//! learner's pushes apply one at a time and positions commit in order: a pull never skips a row
+//! that commits later with a smaller position.
 
 use super::error::DbError;
 use super::evidence_merge::EvidenceMerge;
@@ -48,15 +49,19 @@ impl Db {
             })
             .collect::<Result<_, _>>()?;
         let mut tx = self.begin_write().await?;
-        // The learner's lock and the device's row in one statement: on PostgreSQL every
-        // statement of a push is a round trip while the learner's row is locked.
+        // The learner's lock, the device's row and the batch's stream positions in one
+        // statement: on PostgreSQL every statement of a push is a round trip while the
+        // learner's row is locked. A position is kept for every change sent; those that turn
+        // out to be resent or replayed leave a gap, which a pull passes over.
+        let reserved = req.changes.len() as i64;
         let head: Option<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
-            "UPDATE accounts SET feed_pos = feed_pos WHERE id = $1 AND role = 'learner' \
-             RETURNING feed_pos, (SELECT learner_id FROM devices WHERE id = $2), \
+            "UPDATE accounts SET feed_pos = feed_pos + $3 WHERE id = $1 AND role = 'learner' \
+             RETURNING feed_pos - $3, (SELECT learner_id FROM devices WHERE id = $2), \
              (SELECT last_seq FROM devices WHERE id = $2)",
         )
         .bind(learner_id)
         .bind(&device_id)
+        .bind(reserved)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((head, owner, seq)) = head else {
@@ -80,28 +85,29 @@ impl Db {
         if !missing.is_empty() {
             return Err(DbError::MissingBlobs(MissingBlobs { missing }));
         }
-        let seen = seen_changes(&mut tx, learner_id, &fresh).await?;
-        let held = held_reviews(&mut tx, learner_id, &fresh).await?;
-        // Reviews are a set: one already held, or met earlier in this batch, adds nothing and
-        // is not streamed again (every device that pulls has it from its first arrival).
-        let mut named = BTreeSet::new();
-        let fresh: Vec<&Change> = fresh
-            .into_iter()
-            .filter(|c| !seen.contains(&c.id.to_string()))
-            .filter(|c| match &c.body {
-                ChangeBody::Review(r) => !held.contains(&r.0.to_string()) && named.insert(r.0),
-                _ => true,
-            })
-            .collect();
-        let actor = format!("learner (device {})", short(&device_id));
-        // Stream positions in the push's order; a review takes its position on its own row.
+        // Stream positions in the push's order: a review holds its own on its row in
+        // `reviews`, every other change on its row in `feed`. Both inserts skip what the
+        // learner already has (a review by its id, a change by its id: a replay under new
+        // sequence numbers), and only the changes whose rows went in are applied below.
         let placed: Vec<(i64, &Change)> = fresh
             .iter()
-            .enumerate()
-            .map(|(i, c)| (head + 1 + i as i64, *c))
+            .map(|c| (head + 1 + (c.seq - req.first_seq) as i64, *c))
             .collect();
         add_reviews(&mut tx, learner_id, &device_id, &placed).await?;
-        let evidence_ids: Vec<String> = fresh
+        let origin = serde_json::to_string(&Origin::Device {
+            device_id: req.device_id,
+        })?;
+        let mut new = add_stream_rows(&mut tx, learner_id, &device_id, &origin, &placed, |c| {
+            encoded[(c.seq - req.first_seq) as usize].as_deref()
+        })
+        .await?;
+        // Taken out as met, so an id sent twice in one batch is applied once, as streamed.
+        let applied: Vec<&Change> = fresh
+            .into_iter()
+            .filter(|c| new.remove(&c.id.to_string()))
+            .collect();
+        let actor = format!("learner (device {})", short(&device_id));
+        let evidence_ids: Vec<String> = applied
             .iter()
             .filter_map(|c| match &c.body {
                 ChangeBody::EvidencePut(e) => Some(e.id.to_string()),
@@ -111,43 +117,10 @@ impl Db {
             })
             .collect();
         let mut evidence = EvidenceMerge::load(&mut tx, learner_id, &actor, &evidence_ids).await?;
-        for change in &fresh {
+        for change in &applied {
             apply_change(&mut tx, learner_id, change, &mut evidence, &actor).await?;
         }
         evidence.write(&mut tx).await?;
-        let origin = serde_json::to_string(&Origin::Device {
-            device_id: req.device_id,
-        })?;
-        let rows: Vec<&(i64, &Change)> = placed
-            .iter()
-            .filter(|(_, c)| !matches!(c.body, ChangeBody::Review(_)))
-            .collect();
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body, made_ms) \
-                 VALUES {}",
-                Params::for_conn(&tx).rows(chunk.len(), 7)
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (pos, change) in chunk {
-                let body = &encoded[(change.seq - req.first_seq) as usize];
-                query = query
-                    .bind(learner_id)
-                    .bind(*pos)
-                    .bind(change.id.to_string())
-                    .bind(&device_id)
-                    .bind(&origin)
-                    .bind(body.as_deref().unwrap_or_default())
-                    .bind(change.time_ms);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        let pos = head + placed.len() as i64;
-        sqlx::query("UPDATE accounts SET feed_pos = $1 WHERE id = $2")
-            .bind(pos)
-            .bind(learner_id)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
             "INSERT INTO devices (id, learner_id, last_seq) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq",
@@ -159,7 +132,7 @@ impl Db {
         .await?;
         // Last, as they append to the audit chain (see `audit::append`). Each key was checked
         // by the core's push rules; parsing it again writes it in one spelling.
-        for change in &fresh {
+        for change in &applied {
             let ChangeBody::ExportKeyRegistered(record) = &change.body else {
                 continue;
             };
@@ -304,39 +277,43 @@ async fn missing_blobs(
         .collect())
 }
 
-/// Change ids of the batch the centre already has (a replay under new sequence numbers).
-async fn seen_changes(
+/// The stream rows of the batch's changes other than reviews, many to a statement; returns
+/// the ids of the changes whose rows went in. A change the learner already has (a replay
+/// under new sequence numbers, or its id twice in one batch) is skipped by the unique
+/// `feed_change` index, so checking and writing are one statement.
+async fn add_stream_rows<'c>(
     conn: &mut AnyConnection,
     learner_id: &str,
-    changes: &[&Change],
+    device_id: &str,
+    origin: &str,
+    placed: &[(i64, &'c Change)],
+    body: impl Fn(&Change) -> Option<&'c str>,
 ) -> Result<BTreeSet<String>, sqlx::Error> {
-    let ids: Vec<String> = changes.iter().map(|c| c.id.to_string()).collect();
-    ids_held(conn, learner_id, "feed", "change_id", &ids).await
-}
-
-/// Which of `ids` the learner already has in `column` of `table`, 500 to a statement.
-async fn ids_held(
-    conn: &mut AnyConnection,
-    learner_id: &str,
-    table: &'static str,
-    column: &'static str,
-    ids: &[String],
-) -> Result<BTreeSet<String>, sqlx::Error> {
-    let mut held = BTreeSet::new();
-    for chunk in ids.chunks(500) {
-        let mut p = Params::for_conn(conn);
+    let rows: Vec<&(i64, &Change)> = placed
+        .iter()
+        .filter(|(_, c)| !matches!(c.body, ChangeBody::Review(_)))
+        .collect();
+    let mut new = BTreeSet::new();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let sql = format!(
-            "SELECT {column} FROM {table} WHERE learner_id = {} AND {column} IN ({})",
-            p.next(),
-            p.list(chunk.len())
+            "INSERT INTO feed (learner_id, pos, change_id, device_id, origin, body, made_ms) \
+             VALUES {} ON CONFLICT (learner_id, change_id) DO NOTHING RETURNING change_id",
+            Params::for_conn(conn).rows(chunk.len(), 7)
         );
-        let mut q = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql)).bind(learner_id);
-        for id in chunk {
-            q = q.bind(id.as_str());
+        let mut query = sqlx::query_as::<_, (String,)>(AssertSqlSafe(sql));
+        for (pos, change) in chunk {
+            query = query
+                .bind(learner_id)
+                .bind(*pos)
+                .bind(change.id.to_string())
+                .bind(device_id)
+                .bind(origin)
+                .bind(body(change).unwrap_or_default())
+                .bind(change.time_ms);
         }
-        held.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+        new.extend(query.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
     }
-    Ok(held)
+    Ok(new)
 }
 
 /// Review logs are a set: union by id, many rows per statement. Each new review row holds its
@@ -384,22 +361,6 @@ async fn add_reviews(
         q.execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// Review ids of the batch the learner already has.
-async fn held_reviews(
-    conn: &mut AnyConnection,
-    learner_id: &str,
-    changes: &[&Change],
-) -> Result<BTreeSet<String>, sqlx::Error> {
-    let ids: Vec<String> = changes
-        .iter()
-        .filter_map(|c| match &c.body {
-            ChangeBody::Review(r) => Some(r.0.to_string()),
-            _ => None,
-        })
-        .collect();
-    ids_held(conn, learner_id, "reviews", "id", &ids).await
 }
 
 /// Applies one non-review change by its merge rule (evidence in memory, written afterwards).
