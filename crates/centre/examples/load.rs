@@ -144,9 +144,10 @@ async fn run(backend: &str, learners: usize) -> anyhow::Result<()> {
         .build()?;
 
     let mut tokens = Vec::with_capacity(learners);
+    let mut ids = Vec::with_capacity(learners);
     for i in 0..learners {
         let name = format!("learner{i}");
-        db.add_account(&name, &name, Role::Learner, &hash).await?;
+        ids.push(db.add_account(&name, &name, Role::Learner, &hash).await?.id);
         let r: serde_json::Value = client
             .post(format!("{base}/v1/auth/sign-in"))
             .json(&serde_json::json!({"username": name, "password": "bench password"}))
@@ -259,7 +260,7 @@ async fn run(backend: &str, learners: usize) -> anyhow::Result<()> {
 
     // The same rows, inserted bare, with the parameters each database binds fastest (`?` on
     // SQLite, which binds numbered ones in time quadratic in their number).
-    let bare_wall = bare_insert(backend, dir.path(), "bare", &work).await?;
+    let bare_wall = bare_insert(backend, dir.path(), "bare", &ids, &work).await?;
 
     let rows = learners * (REVIEWS + ITEMS);
     println!("backend: {backend}");
@@ -304,11 +305,14 @@ async fn run(backend: &str, learners: usize) -> anyhow::Result<()> {
 }
 
 /// The rows of `work` inserted bare into a fresh database: one transaction per learner, plain
-/// multi-row INSERTs, no HTTP, no JSON, no dedup, no pull stream, same concurrency. With
+/// multi-row INSERTs, no HTTP, no JSON, no dedup, no pull stream, same concurrency. Each
+/// learner's rows carry the id the centre gave that learner (until 7 Dec a short made-up one,
+/// 10 bytes where the centre's are 36, in every row and every key of the bare's rows).
 async fn bare_insert(
     backend: &str,
     dir: &std::path::Path,
     tag: &str,
+    learner_ids: &[String],
     work: &[(DeviceId, Vec<Change>)],
 ) -> anyhow::Result<Duration> {
     let bare_db = Db::connect(&fresh_url(backend, dir, tag).await?).await?;
@@ -322,10 +326,9 @@ async fn bare_insert(
     };
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for (i, (_, changes)) in work.iter().cloned().enumerate() {
+    for (learner, (_, changes)) in learner_ids.iter().cloned().zip(work.iter().cloned()) {
         let db = bare_db.clone();
         tasks.push(tokio::spawn(async move {
-            let learner = format!("learner{i}");
             let mut tx = db.begin_write().await?;
             let reviews: Vec<&ReviewRecord> = changes
                 .iter()

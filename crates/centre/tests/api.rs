@@ -271,7 +271,12 @@ async fn reviews_stream_from_their_rows_and_older_feed_rows_still_pull(backend: 
         .execute(&c.state.db.pool)
         .await
         .unwrap();
-    let pushed = reviews(phone, 1, 3, 1_700_000_000_000);
+    let mut pushed = reviews(phone, 1, 3, 1_700_000_000_000);
+    // Values at the edges of their columns come back exactly (a manual "set due" far ahead,
+    // a zone west of UTC, a retention with no short decimal form).
+    if let ChangeBody::Review(r) = &mut pushed[2].body {
+        (r.3, r.4, r.5, r.7, r.8) = (12, 36_500, 600_000, -600, 0.8333);
+    }
     let (status, body) = c.push(&token, &batch(phone, 1, pushed.clone())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (in_feed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM feed WHERE learner_id = $1")
