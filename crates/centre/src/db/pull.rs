@@ -91,26 +91,27 @@ pub(crate) async fn get_page(
     let mut changes = Vec::with_capacity(page.len().min(limit as usize));
     let mut bytes = 0;
     let mut last_pos = since;
-    // A device's changes share one origin: read it once.
-    let mut last_origin: Option<(String, Origin)> = None;
+    // A device's changes come in runs and share one origin: read it once per run.
+    let mut last_origin: Option<(&str, Origin, usize)> = None;
     for (i, (pos, stored, made_ms)) in page.iter().take(limit as usize).enumerate() {
-        let (origin_text, body) = stored.read();
+        let key = stored.origin_key();
+        let (origin, origin_len) = match &last_origin {
+            Some((last, origin, len)) if *last == key => (Ok(origin.clone()), *len),
+            _ => stored.read_origin(),
+        };
+        if let Ok(origin) = &origin {
+            last_origin = Some((key, origin.clone(), origin_len));
+        }
+        let body = stored.read_body();
         // A page stops at its byte cap (after at least one change), so one pull never
         // carries more than about MAX_PULL_PAGE_BYTES whatever the changes hold. A review
         // counts as the JSON it would be, so pages end where they did when the feed held it.
-        bytes += origin_text.len() + body.as_ref().map_or(0, |(_, len)| *len);
+        bytes += origin_len + body.as_ref().map_or(0, |(_, len)| *len);
         if i > 0 && bytes > limits::MAX_PULL_PAGE_BYTES {
             more = true;
             break;
         }
         last_pos = *pos as u64;
-        let origin = match &last_origin {
-            Some((text, origin)) if *text == origin_text => Ok(origin.clone()),
-            _ => serde_json::from_str::<Origin>(&origin_text).map_err(|e| e.to_string()),
-        };
-        if let Ok(origin) = &origin {
-            last_origin = Some((origin_text.clone(), origin.clone()));
-        }
         match (origin, body) {
             (Ok(origin), Ok((body, _))) => changes.push(PulledChange {
                 cursor: *pos as u64,
@@ -157,27 +158,46 @@ enum Stored {
 }
 
 impl Stored {
-    /// The origin as JSON, and the body with the bytes of its JSON.
-    fn read(&self) -> (String, Result<(PullBody, usize), String>) {
+    /// What tells one origin from another without reading it: a feed row's origin JSON, a
+    /// review's pushing device (a device id never starts with `{`, as JSON does).
+    fn origin_key(&self) -> &str {
         match self {
-            Stored::Text(origin, text) => (
-                origin.clone(),
-                serde_json::from_str(text)
-                    .map(|body| (body, text.len()))
-                    .map_err(|e| e.to_string()),
+            Stored::Text(origin, _) | Stored::Review(Ok((_, origin))) => origin,
+            Stored::Review(Err(_)) => "",
+        }
+    }
+
+    /// The origin, and the bytes of its JSON (read or not).
+    fn read_origin(&self) -> (Result<Origin, String>, usize) {
+        match self {
+            Stored::Text(text, _) => (
+                serde_json::from_str(text).map_err(|e| e.to_string()),
+                text.len(),
             ),
-            Stored::Review(Err(why)) => (String::new(), Err(why.clone())),
-            Stored::Review(Ok((review, pushed_by))) => {
-                let origin = match DeviceId::parse(pushed_by) {
-                    Ok(device_id) => {
-                        serde_json::to_string(&Origin::Device { device_id }).unwrap_or_default()
-                    }
-                    Err(_) => String::new(),
-                };
+            Stored::Review(Ok((_, pushed_by))) => match DeviceId::parse(pushed_by) {
+                Ok(device_id) => {
+                    let origin = Origin::Device { device_id };
+                    let len = json_len(&origin).unwrap_or(0);
+                    (Ok(origin), len)
+                }
+                Err(e) => (Err(e.to_string()), 0),
+            },
+            Stored::Review(Err(why)) => (Err(why.clone()), 0),
+        }
+    }
+
+    /// The body, with the bytes of its JSON.
+    fn read_body(&self) -> Result<(PullBody, usize), String> {
+        match self {
+            Stored::Text(_, text) => serde_json::from_str(text)
+                .map(|body| (body, text.len()))
+                .map_err(|e| e.to_string()),
+            Stored::Review(Ok((review, _))) => {
                 let body = PullBody::Learner(ChangeBody::Review(review.clone()));
-                let len = json_len(&body).map_err(|e| e.to_string());
-                (origin, len.map(|len| (body, len)))
+                let len = json_len(&body).map_err(|e| e.to_string())?;
+                Ok((body, len))
             }
+            Stored::Review(Err(why)) => Err(why.clone()),
         }
     }
 }
