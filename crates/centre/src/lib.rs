@@ -191,7 +191,7 @@ async fn throttle_sign_in(
     let client = throttle::client_address(request.headers(), peer, hops)
         .or(peer)
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let limiter = state.sign_in_limiter.clone();
+    let limiter = &state.sign_in_limiter;
     if let Err(wait) = limiter.take(client, std::time::Instant::now()) {
         return ApiError::TooManyAttempts(wait).into_response();
     }

@@ -31,14 +31,7 @@ async fn a_device_syncing_every_few_seconds_is_never_throttled(backend: Backend)
     // Guessing passwords is what the limiter is for (a right one costs nothing).
     let mut statuses = Vec::new();
     for password in ["correct horse", "guess guess", "guess guess"] {
-        let r = c
-            .client
-            .post(c.url("/v1/auth/sign-in"))
-            .json(&serde_json::json!({"username": "lee", "password": password}))
-            .send()
-            .await
-            .unwrap();
-        statuses.push(r.status());
+        statuses.push(c.sign_in_status("lee", password).await);
     }
     assert_eq!(
         statuses,

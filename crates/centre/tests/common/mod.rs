@@ -147,6 +147,17 @@ impl Centre {
             .unwrap()
     }
 
+    /// The status a sign-in through the API with `password` gets.
+    pub async fn sign_in_status(&self, username: &str, password: &str) -> StatusCode {
+        self.client
+            .post(self.url("/v1/auth/sign-in"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     pub async fn token(&self, username: &str) -> String {
         let r = self
             .client
