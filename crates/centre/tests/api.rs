@@ -9,7 +9,7 @@ use pocketfolio_centre::db::accounts::Role;
 use pocketfolio_centre::error::ApiError;
 use pocketfolio_centre::services;
 use pocketfolio_centre::Config;
-use pocketfolio_core::model::{AssessorStatus, DeviceId, EvidenceId};
+use pocketfolio_core::model::{AssessorStatus, ChangeId, DeviceId, EvidenceId};
 use pocketfolio_core::sync::protocol::{Change, ChangeBody, PullBody, PullResponse};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -196,7 +196,7 @@ async fn a_change_sent_twice_is_stored_streamed_and_applied_once(backend: Backen
     // review's again under new sequence numbers (a reinstalled outbox).
     let again = |c: &Change, seq| Change { seq, ..c.clone() };
     let other_change = Change {
-        id: change(3, review.body.clone()).id,
+        id: ChangeId::new_at(1_800_000_000_000),
         ..again(&review, 3)
     };
     let (s, body) = c
