@@ -171,8 +171,9 @@ async fn only_the_configured_proxy_hops_are_trusted() {
 }
 
 /// A class behind one college address signs in together: right passwords (API and pages) do
-/// not use the address's attempts up, wrong ones still do. Before, the twelfth right password
-/// in a minute was refused (and CI's assessor-page journey met it at its fourteenth sign-in).
+/// not use the address's attempts up, wrong ones still do. Before, every right password counted
+/// too: here the third was refused, and CI's assessor-page journey met the default limit (10 at
+/// once, one more every 6 s) at its fourteenth sign-in in about 20 s.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn right_passwords_from_one_address_are_not_throttled_and_guesses_still_are() {
     let config = Config {
